@@ -1,0 +1,23 @@
+import { defineErrors } from '@neonhub/schemas';
+
+/** Errors raised by the SDK inside a plugin. */
+export const sdkErrors = defineErrors({
+  NH_SDK_HOST_NOT_ALLOWED: {
+    status: 403,
+    category: 'user',
+    description: 'A plugin fetched a host its manifest does not declare under network.hosts.',
+  },
+  NH_SDK_SECRET_UNDECLARED: { status: 400, category: 'user', description: 'A plugin asked for a secret its manifest does not declare.' },
+  NH_SDK_TOOL_UNKNOWN: { status: 404, category: 'user', description: 'The harness was asked for a tool the plugin does not define.' },
+  NH_SDK_INPUT_INVALID: { status: 400, category: 'user', description: 'Tool input does not match the tool input schema.' },
+  NH_SDK_OUTPUT_INVALID: {
+    status: 500,
+    category: 'internal',
+    description: 'A tool returned output that does not match its output schema.',
+  },
+  NH_SDK_CALL_UNSUPPORTED: {
+    status: 400,
+    category: 'user',
+    description: 'ctx.callTool is not available where the plugin runs (harness without a callTool stub).',
+  },
+});

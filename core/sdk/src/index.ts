@@ -1,0 +1,6 @@
+export { isNeonHubError, NeonHubError } from '@neonhub/schemas';
+export { definePlugin, defineTool } from './define.js';
+export { sdkErrors } from './errors.js';
+export { createGuardedFetch, hostAllowed } from './guarded-fetch.js';
+export { toJsonSchema, toolDefinitionOf } from './tool-schema.js';
+export type * from './types.js';

@@ -1,0 +1,62 @@
+import { defineErrors } from '@neonhub/schemas';
+
+/**
+ * The host's error registry. Every error the host raises is created from here;
+ * `docs/errors.md` lists the same codes (a test keeps them in agreement).
+ */
+export const hostErrors = defineErrors({
+  // manifests
+  NH_MANIFEST_NOT_FOUND: { status: 400, category: 'user', description: 'The plugin folder has no plugin.json.' },
+  NH_MANIFEST_UNREADABLE: { status: 400, category: 'user', description: 'plugin.json could not be read (permissions, a directory, too large).' },
+  NH_MANIFEST_INVALID_JSON: { status: 400, category: 'user', description: 'plugin.json is not valid JSON.' },
+  NH_MANIFEST_NOT_OBJECT: { status: 400, category: 'user', description: 'plugin.json is valid JSON but not an object.' },
+  NH_MANIFEST_INVALID: { status: 400, category: 'user', description: 'plugin.json does not match the manifest schema; details list each problem with its path.' },
+  NH_MANIFEST_HOST_RANGE: { status: 400, category: 'user', description: "The plugin's `host` range does not include this host's API version, or is not a valid range." },
+  NH_MANIFEST_ENTRY_MISSING: { status: 400, category: 'user', description: "The module named by runtime.entry does not exist in the plugin's folder." },
+  NH_MANIFEST_PACKAGE_MISMATCH: { status: 400, category: 'user', description: "plugin.json's version differs from its package.json version." },
+  // discovery and dependencies
+  NH_PLUGIN_DUPLICATE_ID: { status: 409, category: 'user', description: 'Two plugin folders declare the same id.' },
+  NH_PLUGIN_NOT_FOUND: { status: 404, category: 'user', description: 'No installed plugin has this id.' },
+  NH_PLUGIN_DEPENDENCY_MISSING: { status: 400, category: 'user', description: 'A plugin depends on a plugin that is not installed.' },
+  NH_PLUGIN_DEPENDENCY_VERSION: { status: 400, category: 'user', description: "An installed dependency's version is outside the range the plugin asks for." },
+  NH_PLUGIN_DEPENDENCY_CYCLE: { status: 400, category: 'user', description: 'Plugin dependencies form a cycle; details name it.' },
+  NH_PLUGIN_LOAD_FAILED: { status: 500, category: 'internal', description: "The plugin's code failed to load or its default export is not definePlugin(...)." },
+  NH_PLUGIN_TOOLS_MISMATCH: { status: 400, category: 'user', description: "The tools a plugin defines in code differ from the tools its manifest declares." },
+  NH_PLUGIN_INSTALL_FAILED: { status: 400, category: 'user', description: 'Installing a plugin from npm or a tarball failed.' },
+  NH_PLUGIN_DEGRADED: { status: 503, category: 'transient', description: 'An isolated plugin crashed 3 times within 5 minutes; it is marked degraded and restarts with backoff.' },
+  NH_PLUGIN_UNAVAILABLE: { status: 503, category: 'transient', description: "The plugin's process is not running (restarting after a crash)." },
+  NH_PLUGIN_HOOKS_NEED_IN_PROCESS: { status: 400, category: 'user', description: 'Hooks run only for plugins loaded in-process; an isolated or MCP plugin cannot register them.' },
+  // lockfile
+  NH_LOCK_INVALID: { status: 400, category: 'user', description: 'plugins.lock.json does not match the lockfile schema.' },
+  NH_PLUGIN_NOT_LOCKED: { status: 400, category: 'user', description: 'The plugin is installed but has no entry in plugins.lock.json; run `neonhub plugin lock`.' },
+  NH_PLUGIN_LOCK_MISMATCH: { status: 400, category: 'user', description: "The plugin's packed contents differ from the integrity pinned in plugins.lock.json." },
+  NH_PLUGIN_TOOL_CHANGED: { status: 400, category: 'user', description: "A tool's name, description or schemas differ from the hash pinned in plugins.lock.json." },
+  NH_PLUGIN_VERSION_MISMATCH: { status: 400, category: 'user', description: 'The installed version differs from the version pinned in plugins.lock.json.' },
+  // tool calls
+  NH_TOOL_NOT_FOUND: { status: 404, category: 'user', description: 'No tool by this name is loaded.' },
+  NH_TOOL_NOT_ENABLED: { status: 403, category: 'user', description: "The tool's plugin is not enabled in this workspace." },
+  NH_TOOL_INPUT_INVALID: { status: 400, category: 'user', description: "The input does not match the tool's input schema; details list each problem." },
+  NH_TOOL_OUTPUT_INVALID: { status: 502, category: 'third_party', description: "The plugin returned output that does not match the tool's output schema." },
+  NH_TOOL_TIMEOUT: { status: 504, category: 'transient', description: 'The tool did not finish within its timeout.' },
+  NH_TOOL_FAILED: { status: 502, category: 'third_party', description: 'The tool threw an error; details carry its code and message.' },
+  NH_TOOL_DENIED: { status: 403, category: 'user', description: 'A beforeToolCall hook denied the call; the reason says why.' },
+  NH_TOOL_QUARANTINED: { status: 403, category: 'user', description: "An outside MCP server's tool changed since it was locked; it stays hidden until `neonhub plugin lock` approves it." },
+  NH_TOOL_DEPENDENCY_UNDECLARED: { status: 403, category: 'user', description: 'ctx.callTool named a tool of a plugin that the caller does not declare as a dependency.' },
+  NH_HOOK_FAILED: { status: 500, category: 'internal', description: 'A hook threw; the call is refused (fail closed) and the hook named.' },
+  // workspaces, config, secrets
+  NH_WORKSPACE_NOT_FOUND: { status: 404, category: 'user', description: 'No workspace has this slug or id.' },
+  NH_WORKSPACE_EXISTS: { status: 409, category: 'user', description: 'A workspace with this slug already exists.' },
+  NH_WORKSPACE_INVALID: { status: 400, category: 'user', description: 'The workspace slug or name is not valid.' },
+  NH_CONFIG_INVALID: { status: 400, category: 'user', description: "The plugin config does not match the manifest's config schema." },
+  NH_SECRET_UNDECLARED: { status: 400, category: 'user', description: 'The plugin does not declare a secret by this name.' },
+  NH_SECRET_KEY_INVALID: { status: 500, category: 'user', description: 'NEONHUB_SECRET_KEY is not 32 bytes in base64 or hex.' },
+  NH_SECRET_DECRYPT_FAILED: { status: 500, category: 'internal', description: 'A stored secret failed to decrypt (wrong key, or bound to another workspace or name).' },
+  // server, CLI, config
+  NH_REQUEST_INVALID: { status: 400, category: 'user', description: 'The request body or parameters are malformed.' },
+  NH_ROUTE_NOT_FOUND: { status: 404, category: 'user', description: 'No API route matches.' },
+  NH_CONFIG_ENV_INVALID: { status: 400, category: 'user', description: 'An environment variable (PORT, DATABASE_URL, ...) has an invalid value.' },
+  NH_DB_UNAVAILABLE: { status: 503, category: 'transient', description: 'The database could not be reached.' },
+  NH_INTERNAL: { status: 500, category: 'internal', description: 'An unexpected error; the logs carry its details.' },
+});
+
+export type HostErrorCode = keyof typeof hostErrors.registry;

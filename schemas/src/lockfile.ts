@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { PluginIdSchema, SemverSchema } from './common.js';
+
+export const IntegritySchema = z.string().regex(/^sha512-[A-Za-z0-9+/]+={0,2}$/, 'an SRI sha512 integrity string');
+export const ToolHashSchema = z.string().regex(/^sha256-[A-Za-z0-9+/]+={0,2}$/, 'a sha256 SRI hash');
+
+export const PluginSourceSchema = z.discriminatedUnion('type', [
+  /** A folder of this repository (plugins/, mcp-servers/). */
+  z.strictObject({ type: z.literal('workspace'), path: z.string() }),
+  /** An npm package, installed into the data directory. */
+  z.strictObject({ type: z.literal('npm'), spec: z.string(), path: z.string() }),
+  /** A tarball, unpacked into the data directory. */
+  z.strictObject({ type: z.literal('tarball'), file: z.string(), path: z.string() }),
+]);
+export type PluginSource = z.infer<typeof PluginSourceSchema>;
+
+export const IsolationSchema = z.enum(['in-process', 'isolated']);
+export type Isolation = z.infer<typeof IsolationSchema>;
+
+export const LockEntrySchema = z.strictObject({
+  version: SemverSchema,
+  source: PluginSourceSchema,
+  /** SRI sha512 of the packed contents (the files `npm pack` would include, in a canonical order). */
+  integrity: IntegritySchema,
+  /** How a module plugin runs; MCP server plugins are always out of process. */
+  isolation: IsolationSchema.default('in-process'),
+  /** Tool name -> sha256 over RFC 8785 canonical JSON of { name, description, inputSchema, outputSchema }. */
+  tools: z.record(z.string(), ToolHashSchema),
+});
+export type LockEntry = z.infer<typeof LockEntrySchema>;
+
+export const LockfileSchema = z.strictObject({
+  lockfileVersion: z.literal(1),
+  plugins: z.record(PluginIdSchema, LockEntrySchema),
+});
+export type Lockfile = z.infer<typeof LockfileSchema>;

@@ -1,0 +1,112 @@
+import { z } from 'zod';
+import { PluginIdSchema, SemverSchema } from './common.js';
+import { ToolDefinitionSchema } from './tool.js';
+
+export const PluginKindSchema = z.enum(['agent', 'connector', 'capability']);
+export type PluginKind = z.infer<typeof PluginKindSchema>;
+
+export const HookNameSchema = z.enum(['beforeToolCall', 'afterToolCall']);
+export type HookName = z.infer<typeof HookNameSchema>;
+
+/** Code the host can run in-process or isolated (a child process serving it over MCP stdio). */
+export const ModuleRuntimeSchema = z.strictObject({
+  type: z.literal('module'),
+  /** Path of the module, relative to the plugin folder, whose default export is `definePlugin(...)`. */
+  entry: z
+    .string()
+    .min(1)
+    .refine((p) => !p.startsWith('/') && !p.split(/[\\/]/).includes('..'), 'entry must stay inside the plugin folder'),
+});
+
+/** An outside MCP server started as a command speaking stdio. */
+export const McpStdioRuntimeSchema = z.strictObject({
+  type: z.literal('mcp-stdio'),
+  command: z.string().min(1),
+  args: z.array(z.string()).default([]),
+  /** Names of host environment variables passed through to the server. */
+  env: z.array(z.string().regex(/^[A-Z_][A-Z0-9_]*$/)).default([]),
+});
+
+/** An outside MCP server reached over Streamable HTTP. */
+export const McpHttpRuntimeSchema = z.strictObject({
+  type: z.literal('mcp-http'),
+  url: z.url({ protocol: /^https?$/ }),
+  /** Name of a declared secret sent as a bearer token. */
+  bearerSecret: z.string().optional(),
+});
+
+export const RuntimeSchema = z.discriminatedUnion('type', [ModuleRuntimeSchema, McpStdioRuntimeSchema, McpHttpRuntimeSchema]);
+export type PluginRuntimeSpec = z.infer<typeof RuntimeSchema>;
+
+export const SecretDeclarationSchema = z.strictObject({
+  name: z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'secret names are UPPER_SNAKE_CASE'),
+  description: z.string().default(''),
+  required: z.boolean().default(false),
+});
+
+export const HookDeclarationSchema = z.strictObject({
+  event: HookNameSchema,
+  /** Lower runs first; ties are broken by plugin id. */
+  priority: z.number().int().min(0).max(1000).default(500),
+});
+
+export const PromptDeclarationSchema = z.strictObject({
+  name: z.string().regex(/^[a-zA-Z][a-zA-Z0-9_-]*$/),
+  description: z.string().default(''),
+  arguments: z
+    .array(z.strictObject({ name: z.string().min(1), description: z.string().default(''), required: z.boolean().default(false) }))
+    .default([]),
+  template: z.string().min(1),
+});
+
+const HostnameSchema = z
+  .string()
+  .regex(
+    /^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?$/,
+    'a host name such as api.example.com, *.example.com or localhost:8080',
+  );
+
+/** `plugin.json`: what a plugin is, read by the host without running any of its code. */
+export const PluginManifestSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    id: PluginIdSchema,
+    version: SemverSchema,
+    kind: PluginKindSchema,
+    name: z.string().min(1).max(100).optional(),
+    description: z.string().min(1).max(1000),
+    /** Semver range of the host API this plugin works with. */
+    host: z.string().min(1),
+    runtime: RuntimeSchema,
+    tools: z.array(ToolDefinitionSchema).default([]),
+    /** JSON Schema (type object) of the per-workspace config. */
+    config: z.record(z.string(), z.unknown()).optional(),
+    secrets: z.array(SecretDeclarationSchema).default([]),
+    network: z.strictObject({ hosts: z.array(HostnameSchema).default([]) }).default({ hosts: [] }),
+    /** Plugin id -> semver range. */
+    dependencies: z.record(PluginIdSchema, z.string().min(1)).default({}),
+    hooks: z.array(HookDeclarationSchema).default([]),
+    prompts: z.array(PromptDeclarationSchema).default([]),
+  })
+  .superRefine((m, ctx) => {
+    const seen = new Set<string>();
+    m.tools.forEach((t, i) => {
+      if (seen.has(t.name)) ctx.addIssue({ code: 'custom', path: ['tools', i, 'name'], message: `duplicate tool name ${t.name}` });
+      seen.add(t.name);
+    });
+    const secrets = new Set<string>();
+    m.secrets.forEach((s, i) => {
+      if (secrets.has(s.name)) ctx.addIssue({ code: 'custom', path: ['secrets', i, 'name'], message: `duplicate secret ${s.name}` });
+      secrets.add(s.name);
+    });
+    const hooks = new Set<string>();
+    m.hooks.forEach((h, i) => {
+      if (hooks.has(h.event)) ctx.addIssue({ code: 'custom', path: ['hooks', i, 'event'], message: `hook ${h.event} declared twice` });
+      hooks.add(h.event);
+    });
+    if (m.dependencies[m.id]) ctx.addIssue({ code: 'custom', path: ['dependencies', m.id], message: 'a plugin cannot depend on itself' });
+    if (m.runtime.type === 'module' && m.tools.length === 0 && m.hooks.length === 0)
+      ctx.addIssue({ code: 'custom', path: ['tools'], message: 'a module plugin must declare at least one tool or hook' });
+  });
+export type PluginManifest = z.infer<typeof PluginManifestSchema>;
+export type PluginManifestInput = z.input<typeof PluginManifestSchema>;
