@@ -1,0 +1,48 @@
+import type { PluginManifest, ToolDefinition } from '@neonhub/schemas';
+import type { HookContext, PluginHooks, ToolContext } from '@neonhub/sdk';
+
+export type RuntimeStatus = 'starting' | 'ready' | 'restarting' | 'degraded' | 'stopped';
+
+/** Everything a single invocation needs; the runtime builds the plugin-side ToolContext from it. */
+export interface Invocation {
+  /** Unqualified tool name inside the plugin. */
+  tool: string;
+  input: unknown;
+  /** ToolContext minus what the runtime supplies itself (fetch is built from the manifest's hosts). */
+  context: Omit<ToolContext, 'fetch' | 'signal' | 'logger'> & { logger?: ToolContext['logger'] };
+  timeoutMs: number;
+}
+
+/**
+ * One loaded plugin, however it runs: in-process, isolated (child process serving MCP over
+ * stdio under Node's permission flags) or an outside MCP server (stdio command or Streamable HTTP).
+ */
+export interface PluginRuntime {
+  readonly kind: 'in-process' | 'isolated' | 'mcp-stdio' | 'mcp-http';
+  readonly status: RuntimeStatus;
+  /** Starts the plugin; for MCP runtimes, connects and lists tools. */
+  start(): Promise<void>;
+  /** Tools as the running plugin reports them (module plugins: from code; MCP: tools/list). */
+  listTools(): Promise<ToolDefinition[]>;
+  /**
+   * Runs a tool. Rejects with a NeonHubError: NH_TOOL_TIMEOUT when past timeoutMs,
+   * NH_TOOL_FAILED when the tool throws, NH_PLUGIN_UNAVAILABLE / NH_PLUGIN_DEGRADED when the
+   * process is down. Never leaves the host hanging or crashed.
+   */
+  invoke(call: Invocation): Promise<unknown>;
+  /** Hooks, only for in-process plugins. */
+  readonly hooks?: PluginHooks;
+  hookContext?(base: HookContext): HookContext;
+  stop(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  manifest: PluginManifest;
+  /** Absolute path of the plugin folder. */
+  dir: string;
+  /** Directory for caches (isolated bundles) inside the data directory. */
+  cacheDir: string;
+  logger: import('pino').Logger;
+  /** Called on status changes (crash, restart, degraded). */
+  onStatus?(status: RuntimeStatus, info?: { crashes: number; nextDelayMs?: number }): void;
+}
