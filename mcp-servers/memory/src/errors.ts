@@ -1,0 +1,47 @@
+import { defineErrors } from '@neonhub/schemas';
+
+/** Errors raised by the memory server. `docs/memory.md` lists the same codes. */
+export const memoryErrors = defineErrors({
+  NH_MEMORY_VECTOR_MISSING: {
+    status: 503,
+    category: 'user',
+    description: 'The PostgreSQL server named by DATABASE_URL has no pgvector (`vector`) extension, or it cannot be created there.',
+  },
+  NH_MEMORY_DB_UNAVAILABLE: {
+    status: 503,
+    category: 'transient',
+    description: 'The memory database could not be opened or reached.',
+  },
+  NH_MEMORY_EMBEDDER_MISMATCH: {
+    status: 409,
+    category: 'user',
+    description: 'The store was indexed with a different embedder or dimension count than the one configured now.',
+  },
+  NH_MEMORY_EMBEDDER_CONFIG: {
+    status: 400,
+    category: 'user',
+    description: 'The embedder settings (NEONHUB_EMBEDDER and its variables) are invalid or incomplete.',
+  },
+  NH_MEMORY_EMBEDDER_FAILED: {
+    status: 502,
+    category: 'third_party',
+    description: 'The embedding provider (OpenAI, Ollama) failed or answered with vectors of the wrong shape.',
+  },
+  NH_MEMORY_DOCUMENT_NOT_FOUND: {
+    status: 404,
+    category: 'user',
+    description: 'No document with this id exists in the workspace.',
+  },
+  NH_MEMORY_COLLECTION_KIND_MISMATCH: {
+    status: 409,
+    category: 'user',
+    description: 'The collection already exists with a different kind.',
+  },
+  NH_MEMORY_CONTENT_EMPTY: {
+    status: 400,
+    category: 'user',
+    description: 'The document has no text to index.',
+  },
+});
+
+export type MemoryErrorCode = keyof typeof memoryErrors.registry;

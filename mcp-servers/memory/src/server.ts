@@ -1,0 +1,92 @@
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { isNeonHubError } from '@neonhub/schemas';
+import { z } from 'zod';
+import type { MemoryStore } from './store.js';
+import { deleteDocumentTool, getDocumentTool, ingestTool, listCollectionsTool, type MemoryToolSpec, searchTool } from './tools.js';
+
+export const SERVER_NAME = 'neonhub-memory';
+export const SERVER_VERSION = '0.1.0';
+
+/** The part of the host's per-call context (`_meta['neonhub/context']`) this server reads. */
+const NeonHubContextSchema = z.object({ workspace: z.object({ id: z.string().min(1).max(128) }) });
+
+export interface MemoryServerOptions {
+  /** Workspace used when a request carries no `_meta['neonhub/context']` (standalone use); `default` when absent. */
+  workspace?: string;
+  /** Called with unexpected (non-NeonHub) errors before they are returned as tool errors. */
+  onError?: (err: unknown, tool: string) => void;
+}
+
+/** The workspace of a request: the host's context when present, else the fallback. */
+export function workspaceOf(meta: Record<string, unknown> | undefined, fallback: string): string {
+  const parsed = NeonHubContextSchema.safeParse(meta?.['neonhub/context']);
+  return parsed.success ? parsed.data.workspace.id : fallback;
+}
+
+function ok(structured: Record<string, unknown>): CallToolResult {
+  return { content: [{ type: 'text', text: JSON.stringify(structured) }], structuredContent: structured };
+}
+
+function fail(err: unknown, tool: string, onError: MemoryServerOptions['onError']): CallToolResult {
+  if (isNeonHubError(err)) {
+    return {
+      isError: true,
+      content: [{ type: 'text', text: `${err.code}: ${err.message}` }],
+      _meta: { 'neonhub/error': { code: err.code, message: err.message, ...(err.details === undefined ? {} : { details: err.details }) } },
+    };
+  }
+  onError?.(err, tool);
+  return { isError: true, content: [{ type: 'text', text: `NH_MEMORY_INTERNAL: ${(err as Error)?.message ?? String(err)}` }] };
+}
+
+/**
+ * An MCP server offering the memory tools over `store`. Serve it over any transport:
+ * `await createMemoryServer(store).connect(new StdioServerTransport())`, or a
+ * `StreamableHTTPServerTransport`.
+ */
+export function createMemoryServer(store: MemoryStore, options: MemoryServerOptions = {}): McpServer {
+  const fallback = options.workspace ?? 'default';
+  const server = new McpServer(
+    { name: SERVER_NAME, version: SERVER_VERSION, title: 'NeonHub memory' },
+    {
+      capabilities: { tools: {} },
+      instructions:
+        'Workspace memory for NeonHub: ingest brand voice guides, knowledge base articles and agent notes, then search them ' +
+        '(vector, full-text or hybrid). Every call is scoped to one workspace.',
+    },
+  );
+
+  function register<I extends z.ZodObject, O extends z.ZodObject>(
+    spec: MemoryToolSpec<I, O>,
+    run: (input: z.output<I>, workspace: string) => Promise<z.input<O>>,
+  ): void {
+    server.registerTool(
+      spec.name,
+      {
+        title: spec.title,
+        description: spec.description,
+        inputSchema: spec.input,
+        outputSchema: spec.output,
+        annotations: spec.annotations,
+      },
+      (async (input: z.output<I>, extra: { _meta?: Record<string, unknown> }) => {
+        try {
+          return ok((await run(input, workspaceOf(extra._meta, fallback))) as Record<string, unknown>);
+        } catch (err) {
+          return fail(err, spec.name, options.onError);
+        }
+      }) as never,
+    );
+  }
+
+  register(ingestTool, (input, ws) => store.ingest(ws, input));
+  register(searchTool, (input, ws) => store.search(ws, input));
+  register(getDocumentTool, (input, ws) => store.getDocument(ws, input.documentId));
+  register(deleteDocumentTool, async (input, ws) => ({
+    documentId: input.documentId,
+    deleted: await store.deleteDocument(ws, input.documentId),
+  }));
+  register(listCollectionsTool, async (_input, ws) => ({ collections: await store.listCollections(ws) }));
+  return server;
+}

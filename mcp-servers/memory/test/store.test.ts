@@ -1,0 +1,195 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isNeonHubError } from '@neonhub/schemas';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHashEmbedder } from '../src/embedders/hash.js';
+import type { SearchMode } from '../src/schemas.js';
+import { createMemoryStore, type MemoryStore } from '../src/store.js';
+import { brandVoice, campaignNotes, otherWorkspaceDoc, shippingFaq } from './fixtures.js';
+
+const A = 'ws-acme';
+const B = 'ws-globex';
+const modes: SearchMode[] = ['vector', 'text', 'hybrid'];
+
+async function codeOf(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (e) {
+    if (isNeonHubError(e)) return e.code;
+    throw e;
+  }
+  throw new Error('expected a NeonHubError');
+}
+
+describe('memory store on PGlite', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'nh-memory-store-'));
+  let store: MemoryStore;
+  const ids: Record<string, string> = {};
+
+  beforeAll(async () => {
+    store = await createMemoryStore({ embedder: createHashEmbedder(), dataDir: dir });
+    ids.voice = (
+      await store.ingest(A, { title: 'Brand voice', content: brandVoice, collection: 'brand-voice', collectionKind: 'brand_voice' })
+    ).documentId;
+    ids.faq = (
+      await store.ingest(A, {
+        title: 'Shipping FAQ',
+        content: shippingFaq,
+        collection: 'kb',
+        source: 'https://acme.test/faq',
+        metadata: { lang: 'en' },
+      })
+    ).documentId;
+    ids.notes = (
+      await store.ingest(A, {
+        title: 'Spring retro',
+        content: campaignNotes,
+        collection: 'notes',
+        collectionKind: 'agent_memory',
+        format: 'text',
+      })
+    ).documentId;
+    ids.other = (await store.ingest(B, { title: 'Globex shipping', content: otherWorkspaceDoc, collection: 'kb' })).documentId;
+  });
+
+  afterAll(async () => {
+    await store?.close().catch(() => {});
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('reports pgvector with iterative scans and the hash embedder', () => {
+    expect(store.backend).toBe('pglite');
+    expect(store.schema.iterativeScan).toBe(true);
+    expect(store.embedder.id).toBe('hash-v1-384');
+  });
+
+  it('stores a Markdown document as heading-scoped chunks and returns it whole', async () => {
+    const doc = await store.getDocument(A, ids.faq!);
+    expect(doc).toMatchObject({
+      title: 'Shipping FAQ',
+      collection: 'kb',
+      source: 'https://acme.test/faq',
+      format: 'markdown',
+      metadata: { lang: 'en' },
+    });
+    expect(doc.content).toBe(shippingFaq);
+    expect(doc.contentHash).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(doc.chunks.map((c) => [c.ord, c.headingPath])).toEqual([
+      [0, ['Shipping FAQ', 'Delivery times']],
+      [1, ['Shipping FAQ', 'Returns']],
+    ]);
+    expect(doc.chunks[1]!.text).toContain('within 30 days');
+  });
+
+  it('deduplicates the same content in a collection, but not across collections', async () => {
+    const again = await store.ingest(A, { title: 'FAQ copy', content: `${shippingFaq}\n\n`, collection: 'kb' });
+    expect(again).toMatchObject({ documentId: ids.faq, deduplicated: true, chunks: 2 });
+    const elsewhere = await store.ingest(A, { title: 'FAQ copy', content: shippingFaq, collection: 'kb-archive' });
+    expect(elsewhere.deduplicated).toBe(false);
+    expect(elsewhere.documentId).not.toBe(ids.faq);
+    expect(await store.deleteDocument(A, elsewhere.documentId)).toBe(true);
+  });
+
+  it('lists collections with kinds and counts, per workspace', async () => {
+    const cols = await store.listCollections(A);
+    expect(cols.map((c) => [c.name, c.kind, c.documentCount, c.chunkCount])).toEqual([
+      ['brand-voice', 'brand_voice', 1, 3],
+      ['kb', 'knowledge_base', 1, 2],
+      ['kb-archive', 'knowledge_base', 0, 0],
+      ['notes', 'agent_memory', 1, 1],
+    ]);
+    expect((await store.listCollections(B)).map((c) => c.name)).toEqual(['kb']);
+  });
+
+  it('refuses to reuse a collection name with another kind', async () => {
+    expect(await codeOf(store.ingest(A, { title: 't', content: 'x y z', collection: 'kb', collectionKind: 'agent_memory' }))).toBe(
+      'NH_MEMORY_COLLECTION_KIND_MISMATCH',
+    );
+  });
+
+  it.each(modes)('%s search finds the relevant chunk first', async (mode) => {
+    const { hits } = await store.search(A, { query: 'return running shoes refund', mode, limit: 5 });
+    expect(hits[0]).toMatchObject({
+      documentId: ids.faq,
+      title: 'Shipping FAQ',
+      headingPath: ['Shipping FAQ', 'Returns'],
+      collection: 'kb',
+    });
+    expect(hits[0]!.metadata).toEqual({ lang: 'en' });
+    const scores = hits.map((h) => h.score);
+    expect([...scores].sort((x, y) => y - x)).toEqual(scores);
+  });
+
+  it('text search honours web-search syntax and finds nothing for absent words', async () => {
+    const phrase = await store.search(A, { query: '"exclamation marks"', mode: 'text' });
+    expect(phrase.hits.map((h) => h.headingPath.at(-1))).toEqual(['Words to avoid']);
+    expect((await store.search(A, { query: 'blockchain', mode: 'text' })).hits).toEqual([]);
+    expect((await store.search(A, { query: 'shoes -refund', mode: 'text' })).hits.every((h) => !h.text.includes('refund'))).toBe(true);
+  });
+
+  it('hybrid fuses both rankings with RRF (k = 60)', async () => {
+    const { hits } = await store.search(A, { query: 'subject line open rate', mode: 'hybrid', limit: 3 });
+    const top = hits[0]!;
+    expect(top.documentId).toBe(ids.notes);
+    expect(top.vectorRank).toBeDefined();
+    expect(top.textRank).toBeDefined();
+    expect(top.score).toBeCloseTo(1 / (60 + top.vectorRank!) + 1 / (60 + top.textRank!), 12);
+  });
+
+  it('scopes a search to one collection', async () => {
+    for (const mode of modes) {
+      const { hits } = await store.search(A, { query: 'running shoes', mode, collection: 'notes' });
+      expect(hits.length).toBeGreaterThan(0);
+      expect(hits.every((h) => h.collection === 'notes')).toBe(true);
+    }
+  });
+
+  it("never shows workspace A's chunks or documents to workspace B", async () => {
+    for (const mode of modes) {
+      for (const query of ['running shoes returns delivery', 'brand voice exclamation marks', 'spring sale subject line']) {
+        const { hits } = await store.search(B, { query, mode, limit: 50 });
+        expect(hits.every((h) => h.documentId === ids.other)).toBe(true);
+      }
+    }
+    const aDocs = new Set([ids.voice, ids.faq, ids.notes]);
+    const fromA = await store.search(A, { query: 'Globex ships worldwide', mode: 'hybrid', limit: 50 });
+    expect(fromA.hits.every((h) => aDocs.has(h.documentId))).toBe(true);
+    expect(await codeOf(store.getDocument(B, ids.faq!))).toBe('NH_MEMORY_DOCUMENT_NOT_FOUND');
+    expect(await store.deleteDocument(B, ids.faq!)).toBe(false);
+    expect((await store.getDocument(A, ids.faq!)).id).toBe(ids.faq);
+  });
+
+  it('finds nothing for a query with no words instead of failing', async () => {
+    expect((await store.search(A, { query: '!!!', mode: 'vector' })).hits).toEqual([]);
+  });
+
+  it('agrees with an exact scan on vector search', async () => {
+    const [q] = await store.embedder.embed(['delivery times express']);
+    const approx = await store.searchByEmbedding(A, q!, { limit: 5 });
+    const exact = await store.searchByEmbedding(A, q!, { limit: 5, exact: true });
+    expect(approx.map((h) => h.chunkId)).toEqual(exact.map((h) => h.chunkId));
+  });
+
+  it('deletes a document with its chunks', async () => {
+    const tmp = await store.ingest(A, {
+      title: 'Temp',
+      content: 'Ephemeral note about zeppelin launches.',
+      collection: 'notes',
+      format: 'text',
+    });
+    expect((await store.search(A, { query: 'zeppelin', mode: 'text' })).hits).toHaveLength(1);
+    expect(await store.deleteDocument(A, tmp.documentId)).toBe(true);
+    expect((await store.search(A, { query: 'zeppelin', mode: 'text' })).hits).toHaveLength(0);
+    expect(await codeOf(store.getDocument(A, tmp.documentId))).toBe('NH_MEMORY_DOCUMENT_NOT_FOUND');
+  });
+
+  it('persists across restarts and refuses a different embedder', async () => {
+    await store.close();
+    expect(await codeOf(createMemoryStore({ embedder: createHashEmbedder({ dimensions: 256 }), dataDir: dir }))).toBe(
+      'NH_MEMORY_EMBEDDER_MISMATCH',
+    );
+    store = await createMemoryStore({ embedder: createHashEmbedder(), dataDir: dir });
+    expect((await store.getDocument(A, ids.voice!)).title).toBe('Brand voice');
+  });
+});
