@@ -33,7 +33,21 @@ export interface PluginRuntime {
   /** Hooks, only for in-process plugins. */
   readonly hooks?: PluginHooks;
   hookContext?(base: HookContext): HookContext;
+  /** Supervision figures (isolated and mcp-stdio runtimes): crashes, restarts, restart delays, pid. */
+  stats?(): RuntimeStats;
   stop(): Promise<void>;
+}
+
+export interface RuntimeStats {
+  status: RuntimeStatus;
+  /** Crashes and failed restarts since start. */
+  crashes: number;
+  /** Successful restarts since start. */
+  restarts: number;
+  consecutiveFailures: number;
+  /** Every restart delay scheduled, in order. */
+  restartDelaysMs: number[];
+  pid: number | undefined;
 }
 
 export interface RuntimeOptions {
@@ -45,4 +59,9 @@ export interface RuntimeOptions {
   logger: import('pino').Logger;
   /** Called on status changes (crash, restart, degraded). */
   onStatus?(status: RuntimeStatus, info?: { crashes: number; nextDelayMs?: number }): void;
+  /**
+   * Installation-level secrets (not per workspace), e.g. the bearer token of an `mcp-http`
+   * runtime (`runtime.bearerSecret`). Per-call secrets come from `Invocation.context.secrets`.
+   */
+  resolveSecret?(name: string): Promise<string | undefined>;
 }

@@ -1,0 +1,69 @@
+import { randomUUID } from 'node:crypto';
+import { sdkErrors } from '../errors.js';
+import { createGuardedFetch } from '../guarded-fetch.js';
+import type { Logger, ToolContext } from '../types.js';
+import { type CallContextMeta, CallContextMetaSchema } from './meta.js';
+
+type Write = (line: string) => void;
+
+/** A logger writing one JSON object per line (pino-like levels) to `write` (stderr by default). */
+export function createJsonLogger(bindings: Record<string, unknown>, write: Write = (l) => process.stderr.write(l)): Logger {
+  const log =
+    (level: 'debug' | 'info' | 'warn' | 'error') =>
+    (obj: object | string, msg?: string): void => {
+      const fields = typeof obj === 'string' ? { msg: obj } : { ...obj, ...(msg === undefined ? {} : { msg }) };
+      write(`${JSON.stringify({ level, time: Date.now(), ...bindings, ...fields })}\n`);
+    };
+  return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
+}
+
+/** Context used when a plain MCP client (no NeonHub host) calls the server. */
+export function standaloneMeta(hosts: readonly string[]): CallContextMeta {
+  const callId = randomUUID();
+  return {
+    workspace: { id: 'standalone', slug: 'standalone' },
+    actor: { type: 'system', id: 'mcp-client' },
+    config: {},
+    secrets: {},
+    idempotencyKey: callId,
+    callId,
+    hosts: [...hosts],
+  };
+}
+
+/** Parses the `_meta` context a host sent; throws a ZodError when it is malformed. */
+export function parseCallMeta(raw: unknown, fallbackHosts: readonly string[]): CallContextMeta {
+  return raw === undefined ? standaloneMeta(fallbackHosts) : CallContextMetaSchema.parse(raw);
+}
+
+/** Builds the ToolContext a tool sees inside an isolated process from the call's `_meta`. */
+export function buildToolContext(
+  meta: CallContextMeta,
+  opts: { pluginId: string; tool: string; signal: AbortSignal; write?: Write },
+): ToolContext {
+  const secrets = meta.secrets;
+  return {
+    workspace: meta.workspace,
+    actor: meta.actor,
+    config: meta.config,
+    secrets: {
+      get: async (name) => {
+        if (!Object.hasOwn(secrets, name))
+          throw sdkErrors.create('NH_SDK_SECRET_UNDECLARED', `secret ${name} is not declared in plugin ${opts.pluginId}'s manifest`, {
+            details: { name },
+          });
+        return secrets[name] ?? undefined;
+      },
+    },
+    logger: createJsonLogger({ plugin: opts.pluginId, tool: opts.tool, callId: meta.callId }, opts.write),
+    fetch: createGuardedFetch(meta.hosts),
+    idempotencyKey: meta.idempotencyKey,
+    callId: meta.callId,
+    signal: opts.signal,
+    callTool: async (tool) => {
+      throw sdkErrors.create('NH_SDK_CALL_UNSUPPORTED', `ctx.callTool(${tool}) is not available to a plugin running isolated`, {
+        details: { tool },
+      });
+    },
+  };
+}

@@ -1,0 +1,104 @@
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, realpath, rename, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { isAbsolute, join, resolve } from 'node:path';
+import { build } from 'esbuild';
+
+/** Bump when the generated runner or build options change, so old bundles are not reused. */
+const BUNDLE_FORMAT = 1;
+
+const RUNNER_NAME = 'neonhub-isolated-runner.ts';
+const serveModule = createRequire(import.meta.url).resolve('@neonhub/sdk/serve');
+
+export interface BundleOptions {
+  pluginId: string;
+  /** Absolute plugin folder. */
+  dir: string;
+  /** Entry, relative to `dir`. */
+  entry: string;
+  cacheDir: string;
+}
+
+export interface BundleResult {
+  /** Absolute path of the single ESM file (`.mjs`) to run. */
+  file: string;
+  /** True when a cached bundle was reused. */
+  cached: boolean;
+}
+
+const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
+
+/** The generated entry: the plugin's default export served over stdio by the SDK. */
+function runnerSource(entryPath: string): string {
+  return [
+    `import * as plugin from ${JSON.stringify(entryPath)};`,
+    `import { serveStdio } from ${JSON.stringify(serveModule)};`,
+    'const def = plugin.default;',
+    `if (!def || typeof def.id !== 'string' || !Array.isArray(def.tools)) {`,
+    `  process.stderr.write(JSON.stringify({ level: 'error', msg: 'the entry does not default-export definePlugin(...)' }) + '\\n');`,
+    '  process.exit(78);',
+    '}',
+    'await serveStdio(def);',
+  ].join('\n');
+}
+
+async function inputsStillMatch(inputsFile: string): Promise<boolean> {
+  let inputs: Record<string, string>;
+  try {
+    inputs = JSON.parse(await readFile(inputsFile, 'utf8'));
+  } catch {
+    return false;
+  }
+  for (const [file, hash] of Object.entries(inputs)) {
+    try {
+      if (sha256(await readFile(file)) !== hash) return false;
+    } catch {
+      return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * Bundles a module plugin with the SDK's stdio MCP server into one ESM file, so the child can
+ * run under Node's permission model (which forbids the worker threads a TS loader needs).
+ * Cached in `cacheDir/isolated/` per plugin folder and entry, and rebuilt when any file that
+ * went into the bundle (the plugin's own files, its dependencies, the SDK) changed.
+ */
+export async function bundlePlugin(opts: BundleOptions): Promise<BundleResult> {
+  const dir = await realpath(opts.dir);
+  const entryPath = resolve(dir, opts.entry);
+  const source = runnerSource(entryPath);
+  const key = sha256(JSON.stringify({ BUNDLE_FORMAT, dir, entry: opts.entry, source, node: process.versions.node })).slice(0, 20);
+  const outDir = join(opts.cacheDir, 'isolated');
+  const file = join(outDir, `${opts.pluginId}-${key}.mjs`);
+  const inputsFile = `${file}.inputs.json`;
+  if (await inputsStillMatch(inputsFile)) return { file, cached: true };
+
+  await mkdir(outDir, { recursive: true });
+  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+  const result = await build({
+    stdin: { contents: source, resolveDir: dir, sourcefile: RUNNER_NAME, loader: 'ts' },
+    absWorkingDir: dir,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: `node${process.versions.node.split('.')[0]}`,
+    outfile: tmp,
+    metafile: true,
+    logLevel: 'silent',
+    legalComments: 'none',
+    banner: { js: "import { createRequire as __nhCreateRequire } from 'node:module'; const require = __nhCreateRequire(import.meta.url);" },
+  });
+  const inputs: Record<string, string> = {};
+  for (const input of Object.keys(result.metafile.inputs)) {
+    if (input.startsWith('<') || input === RUNNER_NAME) continue;
+    const path = isAbsolute(input) ? input : resolve(dir, input);
+    inputs[path] = sha256(await readFile(path));
+  }
+  await rename(tmp, file);
+  const inputsTmp = `${inputsFile}.${process.pid}.tmp`;
+  await writeFile(inputsTmp, JSON.stringify(inputs));
+  await rename(inputsTmp, inputsFile);
+  return { file, cached: false };
+}

@@ -1,0 +1,144 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { ReadBuffer, serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+
+export interface ChildSpec {
+  command: string;
+  args: string[];
+  /** The child's whole environment: nothing of the host's is added. */
+  env: Record<string, string>;
+  cwd?: string;
+}
+
+export interface ChildExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+/** Children still running, killed if the host process exits without stopping them. */
+const live = new Set<ChildProcess>();
+let exitHookInstalled = false;
+function track(child: ChildProcess): void {
+  live.add(child);
+  child.once('exit', () => live.delete(child));
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once('exit', () => {
+    for (const c of live) c.kill('SIGKILL');
+  });
+}
+
+/**
+ * An MCP client transport over a child process's stdio, with an exact environment (the SDK's
+ * StdioClientTransport always adds HOME, PATH, USER, ... from the host). stderr is split into
+ * lines for the caller; `exited` settles once the process is gone and its output drained.
+ */
+export class ChildStdioTransport implements Transport {
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+  onmessage?: (message: JSONRPCMessage) => void;
+
+  private child: ChildProcess | undefined;
+  private readonly buffer = new ReadBuffer();
+  private stderrRest = '';
+  private resolveExit!: (exit: ChildExit) => void;
+  private readonly exitListeners: ((exit: ChildExit) => void)[] = [];
+  /** Settles when the child has exited and its stdio closed (never rejects). */
+  readonly exited: Promise<ChildExit> = new Promise((resolve) => {
+    this.resolveExit = resolve;
+  });
+
+  constructor(
+    private readonly spec: ChildSpec,
+    private readonly onStderrLine: (line: string) => void = () => {},
+  ) {}
+
+  /** Called synchronously when the child is gone, before the MCP client fails its pending requests. */
+  onExit(listener: (exit: ChildExit) => void): void {
+    this.exitListeners.push(listener);
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  start(): Promise<void> {
+    if (this.child) throw new Error('ChildStdioTransport already started');
+    return new Promise((resolve, reject) => {
+      const child = spawn(this.spec.command, this.spec.args, {
+        env: this.spec.env,
+        cwd: this.spec.cwd,
+        stdio: ['pipe', 'pipe', 'pipe'],
+        shell: false,
+      });
+      this.child = child;
+      child.once('error', (err) => {
+        reject(err);
+        this.onerror?.(err);
+      });
+      child.once('spawn', () => {
+        track(child);
+        resolve();
+      });
+      child.once('close', (code, signal) => {
+        const exit = { code, signal };
+        // listeners first (synchronously), so a supervisor knows before pending requests reject
+        for (const listener of this.exitListeners) listener(exit);
+        this.resolveExit(exit);
+        this.onclose?.();
+      });
+      child.stdin?.on('error', (err) => this.onerror?.(err));
+      child.stdout?.on('data', (chunk: Buffer) => {
+        this.buffer.append(chunk);
+        this.drain();
+      });
+      child.stderr?.setEncoding('utf8');
+      child.stderr?.on('data', (text: string) => {
+        const lines = (this.stderrRest + text).split('\n');
+        this.stderrRest = lines.pop() ?? '';
+        for (const line of lines) if (line.trim()) this.onStderrLine(line);
+      });
+    });
+  }
+
+  private drain(): void {
+    for (;;) {
+      let message: JSONRPCMessage | null;
+      try {
+        message = this.buffer.readMessage();
+      } catch (err) {
+        this.onerror?.(err as Error);
+        continue;
+      }
+      if (message === null) return;
+      this.onmessage?.(message);
+    }
+  }
+
+  send(message: JSONRPCMessage): Promise<void> {
+    const stdin = this.child?.stdin;
+    if (!stdin || stdin.destroyed) return Promise.reject(new Error('child process is not running'));
+    return new Promise((resolve) => {
+      if (stdin.write(serializeMessage(message))) resolve();
+      else stdin.once('drain', resolve);
+    });
+  }
+
+  /** Ends stdin, then SIGTERM, then SIGKILL after `graceMs`; resolves once the child is gone. */
+  async close(graceMs = 2000): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    child.stdin?.end();
+    const term = setTimeout(() => child.kill('SIGTERM'), Math.min(200, graceMs));
+    const kill = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    await this.exited;
+    clearTimeout(term);
+    clearTimeout(kill);
+  }
+
+  /** Kills the child at once (a call ignored its cancellation, or the host is going down). */
+  kill(signal: NodeJS.Signals = 'SIGKILL'): void {
+    this.child?.kill(signal);
+  }
+}

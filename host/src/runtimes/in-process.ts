@@ -1,0 +1,124 @@
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { ToolDefinition } from '@neonhub/schemas';
+import type { PluginDefinition, ToolContext, ToolSpec } from '@neonhub/sdk';
+import { createGuardedFetch, toolDefinitionOf } from '@neonhub/sdk';
+import { hostErrors } from '../errors.js';
+import { toolFailed, toolNotFound, toolTimeout } from './mcp-call.js';
+import type { Invocation, PluginRuntime, RuntimeOptions } from './types.js';
+
+function isPluginDefinition(value: unknown): value is PluginDefinition {
+  const v = value as PluginDefinition | undefined;
+  return typeof v === 'object' && v !== null && typeof v.id === 'string' && Array.isArray(v.tools);
+}
+
+/**
+ * Runs `tool.run` with an AbortSignal and a timeout: rejects with NH_TOOL_TIMEOUT at the deadline
+ * (aborting the signal) even if the tool never settles, and wraps a throw as NH_TOOL_FAILED.
+ */
+export async function runWithTimeout(
+  pluginId: string,
+  tool: ToolSpec,
+  input: unknown,
+  ctx: Omit<ToolContext, 'signal'>,
+  timeoutMs: number,
+): Promise<unknown> {
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const err = toolTimeout(pluginId, tool.name, timeoutMs);
+      controller.abort(err);
+      reject(err);
+    }, timeoutMs);
+  });
+  try {
+    const run = Promise.resolve().then(() => tool.run(input, { ...ctx, signal: controller.signal }));
+    return await Promise.race([
+      run.catch((err) => {
+        throw toolFailed(pluginId, tool.name, err);
+      }),
+      deadline,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * A trusted module plugin imported into the host process (call only after its lock entry has
+ * been verified). Input is parsed with the tool's zod schema so `run` gets defaults and
+ * transforms, as it does isolated; the pipeline validates against the manifest's JSON Schema.
+ */
+export function createInProcessRuntime(opts: RuntimeOptions): PluginRuntime {
+  const { manifest } = opts;
+  if (manifest.runtime.type !== 'module') throw new Error(`plugin ${manifest.id} is not a module plugin`);
+  const entry = resolve(opts.dir, manifest.runtime.entry);
+  const fetch = createGuardedFetch(manifest.network.hosts);
+  const logger = opts.logger.child({ plugin: manifest.id, runtime: 'in-process' });
+  let def: PluginDefinition | undefined;
+  let tools = new Map<string, ToolSpec>();
+  let definitions: ToolDefinition[] = [];
+  let status: PluginRuntime['status'] = 'stopped';
+
+  const runtime: PluginRuntime = {
+    kind: 'in-process',
+    get status() {
+      return status;
+    },
+    get hooks() {
+      return def?.hooks;
+    },
+    hookContext: (base) => base,
+    async start() {
+      status = 'starting';
+      let mod: { default?: unknown };
+      try {
+        mod = await import(pathToFileURL(entry).href);
+      } catch (err) {
+        status = 'stopped';
+        throw hostErrors.create(
+          'NH_PLUGIN_LOAD_FAILED',
+          `plugin ${manifest.id}: importing ${manifest.runtime.type === 'module' ? manifest.runtime.entry : ''} failed: ${(err as Error).message}`,
+          {
+            details: { plugin: manifest.id },
+            cause: err,
+          },
+        );
+      }
+      const candidate = mod.default;
+      if (!isPluginDefinition(candidate) || candidate.id !== manifest.id) {
+        status = 'stopped';
+        throw hostErrors.create(
+          'NH_PLUGIN_LOAD_FAILED',
+          isPluginDefinition(candidate)
+            ? `plugin code has id ${candidate.id}, its manifest says ${manifest.id}`
+            : `plugin ${manifest.id}: the entry does not default-export definePlugin(...)`,
+          { details: { plugin: manifest.id } },
+        );
+      }
+      def = candidate;
+      tools = new Map(candidate.tools.map((t) => [t.name, t]));
+      definitions = candidate.tools.map(toolDefinitionOf);
+      status = 'ready';
+    },
+    async listTools() {
+      return definitions;
+    },
+    async invoke(call: Invocation) {
+      const tool = tools.get(call.tool);
+      if (!tool) throw toolNotFound(manifest.id, call.tool);
+      const input = tool.input.safeParse(call.input);
+      if (!input.success)
+        throw hostErrors.create('NH_TOOL_INPUT_INVALID', `input of ${manifest.id}:${call.tool} is invalid`, {
+          details: input.error.issues,
+        });
+      const ctx = { ...call.context, fetch, logger: call.context.logger ?? logger.child({ tool: call.tool, callId: call.context.callId }) };
+      return runWithTimeout(manifest.id, tool, input.data, ctx, call.timeoutMs);
+    },
+    async stop() {
+      status = 'stopped';
+    },
+  };
+  return runtime;
+}
