@@ -15,6 +15,24 @@ export const sdkErrors = defineErrors({
     category: 'internal',
     description: 'A tool returned output that does not match its output schema.',
   },
+  NH_SDK_TOOL_TIMEOUT: { status: 504, category: 'transient', description: 'The harness stopped a tool that ran past its timeoutMs.' },
+  NH_SDK_HOOK_UNDEFINED: { status: 404, category: 'user', description: 'The harness was asked to run a hook the plugin does not define.' },
+  NH_SDK_MANIFEST_NOT_FOUND: {
+    status: 400,
+    category: 'user',
+    description: 'The plugin folder has no readable plugin.json (manifest sync).',
+  },
+  NH_SDK_MANIFEST_INVALID: {
+    status: 400,
+    category: 'user',
+    description: 'plugin.json is not valid JSON, or the tools generated from code are not valid manifest tools.',
+  },
+  NH_SDK_PLUGIN_ID_MISMATCH: { status: 400, category: 'user', description: "definePlugin's id differs from plugin.json's id." },
+  NH_SDK_PLUGIN_LOAD_FAILED: {
+    status: 400,
+    category: 'user',
+    description: "The plugin's runtime.entry could not be imported or does not default-export definePlugin(...).",
+  },
   NH_SDK_CALL_UNSUPPORTED: {
     status: 400,
     category: 'user',

@@ -1,0 +1,14 @@
+export { type CapturedLog, createCaptureLogger, type LogLevel } from './capture-logger.js';
+export {
+  type ConformanceCheck,
+  type ConformanceCheckId,
+  type ConformanceIssue,
+  type ConformanceSubject,
+  checkConformance,
+  conformanceChecks,
+  formatIssues,
+  importSpecifiers,
+  loadConformanceSubject,
+} from './conformance.js';
+export { type CallOptions, createHarness, type Harness, type HarnessOptions, type HookEventInput } from './harness.js';
+export { runConformance } from './run-conformance.js';
