@@ -4,7 +4,8 @@ import { z } from 'zod';
 export const ErrorCategorySchema = z.enum(['user', 'transient', 'third_party', 'internal']);
 export type ErrorCategory = z.infer<typeof ErrorCategorySchema>;
 
-export const ErrorCodeSchema = z.string().regex(/^NH_[A-Z0-9]+(_[A-Z0-9]+)+$/, 'error codes look like NH_<AREA>_<WHAT>');
+/** `NH_<AREA>_<WHAT>`; `NH_INTERNAL` is the one code without a WHAT. */
+export const ErrorCodeSchema = z.string().regex(/^NH_(INTERNAL|[A-Z0-9]+(_[A-Z0-9]+)+)$/, 'error codes look like NH_<AREA>_<WHAT>');
 
 /** The API error envelope: `{ error: { code, message, details } }`. */
 export const ErrorEnvelopeSchema = z.object({

@@ -24,8 +24,12 @@ export const LockEntrySchema = z.strictObject({
   integrity: IntegritySchema,
   /** How a module plugin runs; MCP server plugins are always out of process. */
   isolation: IsolationSchema.default('in-process'),
-  /** Tool name -> sha256 over RFC 8785 canonical JSON of { name, description, inputSchema, outputSchema }. */
+  /** Tool name -> sha256 over RFC 8785 canonical JSON of { name, description, inputSchema, outputSchema, sideEffect }. */
   tools: z.record(z.string(), ToolHashSchema),
+  /** Tool name -> field -> sha256 of that field alone, so a mismatch can say what changed (description, inputSchema, ...). */
+  toolFields: z.record(z.string(), z.record(z.string(), ToolHashSchema)).optional(),
+  /** Packed file (relative path) -> sha256 of its bytes, so an integrity mismatch can name the files that changed. */
+  files: z.record(z.string(), ToolHashSchema).optional(),
 });
 export type LockEntry = z.infer<typeof LockEntrySchema>;
 
