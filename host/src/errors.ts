@@ -74,12 +74,25 @@ export const hostErrors = defineErrors({
   NH_REQUEST_INVALID: { status: 400, category: 'user', description: 'The request body or parameters are malformed.' },
   NH_ROUTE_NOT_FOUND: { status: 404, category: 'user', description: 'No API route matches.' },
   NH_CONFIG_ENV_INVALID: { status: 400, category: 'user', description: 'An environment variable (PORT, DATABASE_URL, ...) has an invalid value.' },
+  NH_DATA_DIR_LOCKED: { status: 409, category: 'user', description: 'Another NeonHub process (usually `neonhub start`) has the embedded database open; stop it, or use the HTTP API, or set DATABASE_URL.' },
   NH_DB_UNAVAILABLE: { status: 503, category: 'transient', description: 'The database could not be reached.' },
+  // MCP gateway and API tokens (host/src/mcp)
+  NH_AUTH_TOKEN_MISSING: { status: 401, category: 'user', description: 'The request carries no `Authorization: Bearer nh_...` API token.' },
+  NH_AUTH_TOKEN_INVALID: { status: 401, category: 'user', description: 'The API token is malformed, unknown or revoked.' },
+  NH_AUTH_ROLE_INVALID: { status: 400, category: 'user', description: 'The role is not one of owner, admin, member, viewer.' },
+  NH_AUTH_TOKEN_NOT_FOUND: { status: 404, category: 'user', description: 'No API token has this id in the workspace.' },
+  NH_MCP_FORBIDDEN: { status: 403, category: 'user', description: "The token's role may not call this tool (a viewer may call only tools whose side effect is none or read)." },
+  NH_MCP_HOST_FORBIDDEN: { status: 403, category: 'user', description: 'The Host or Origin header of an MCP request is not one this host serves (DNS-rebinding protection).' },
+  NH_MCP_SESSION_NOT_FOUND: { status: 404, category: 'user', description: 'The mcp-session-id is unknown, expired, or belongs to another token; start a new session with initialize.' },
+  NH_MCP_APPROVAL_PENDING: { status: 202, category: 'user', description: 'The tool call waits for a person to approve it; the result carries the approval id.' },
+  NH_MCP_PROMPT_NOT_FOUND: { status: 404, category: 'user', description: 'No prompt by this name is enabled in the workspace.' },
+  NH_MCP_PROMPT_ARGUMENT_MISSING: { status: 400, category: 'user', description: 'prompts/get lacks a required prompt argument.' },
+  NH_MCP_RESOURCE_NOT_FOUND: { status: 404, category: 'user', description: 'No resource with this URI is available in the workspace.' },
   NH_INTERNAL: { status: 500, category: 'internal', description: 'An unexpected error; the logs carry its details.' },
-});
-
-export type HostErrorCode = keyof typeof hostErrors.registry;
   // plugin scaffold (`neonhub plugin new`)
   NH_SCAFFOLD_ID_INVALID: { status: 400, category: 'user', description: 'The new plugin id is not lowercase kebab-case (2–64 characters, e.g. agent-seo).' },
   NH_SCAFFOLD_KIND_INVALID: { status: 400, category: 'user', description: 'The new plugin kind is not agent, connector or capability.' },
   NH_SCAFFOLD_DIR_NOT_EMPTY: { status: 409, category: 'user', description: 'The target folder of a new plugin exists and is not empty (or is a file); nothing was written.' },
+});
+
+export type HostErrorCode = keyof typeof hostErrors.registry;

@@ -1,0 +1,237 @@
+import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import {
+  CallToolRequestSchema,
+  type CallToolResult,
+  CompleteRequestSchema,
+  ErrorCode,
+  GetPromptRequestSchema,
+  ListPromptsRequestSchema,
+  ListResourcesRequestSchema,
+  ListResourceTemplatesRequestSchema,
+  ListToolsRequestSchema,
+  McpError,
+  ReadResourceRequestSchema,
+  SetLevelRequestSchema,
+  SubscribeRequestSchema,
+  UnsubscribeRequestSchema,
+} from '@modelcontextprotocol/sdk/types.js';
+import { isNeonHubError, type NeonHubError } from '@neonhub/schemas';
+import type { Logger } from 'pino';
+import { hostErrors } from '../errors.js';
+import type { CallTool } from '../pipeline/call-tool.js';
+import type { RegisteredTool, ToolRegistry } from '../registry.js';
+import { HOST_API_VERSION } from '../version.js';
+import { createDescriptorCache, type DescriptorCache } from './descriptors.js';
+import { assignNames, type McpNaming, qualifiedFromMcpName } from './names.js';
+import { getPrompt, manifestPromptEntries, namePrompts, type PromptEntry, providerPromptEntries } from './prompts.js';
+import { createProviderRegistry, type McpPrincipal, type ProviderContext, type ProviderRegistry } from './providers.js';
+import { aboutResourceProvider } from './resources.js';
+import { errorResult, okResult, pendingApprovalResult } from './results.js';
+
+/** `_meta` key of a tools/call request carrying an idempotency key (reuse it when retrying). */
+export const REQUEST_META_IDEMPOTENCY = 'neonhub/idempotencyKey';
+
+/** Side effects a viewer may call. */
+const VIEWER_SIDE_EFFECTS = new Set(['none', 'read']);
+
+/** Pipeline errors meaning "no such tool here": answered as the MCP error for invalid params. */
+const UNKNOWN_TOOL_CODES = new Set(['NH_TOOL_NOT_FOUND', 'NH_TOOL_NOT_ENABLED', 'NH_TOOL_QUARANTINED']);
+
+export interface WorkspaceMcpServerDeps {
+  registry: ToolRegistry;
+  callTool: CallTool;
+  workspace: { id: string; slug: string };
+  /** Plugin ids enabled in the workspace, read on every listing and call (enablement changes apply at once). */
+  enabledPlugins(): Promise<string[]> | string[];
+  principal: McpPrincipal;
+  /** `qualified` (default): `plugin__tool`. `bare`: plain names where unique (see docs/mcp.md). */
+  naming?: McpNaming;
+  /** Shared across the servers of a gateway; each server makes its own when absent. */
+  providers?: ProviderRegistry;
+  descriptors?: DescriptorCache;
+  logger?: Logger;
+}
+
+export interface WorkspaceMcpServer {
+  server: Server;
+  workspace: { id: string; slug: string };
+  principal: McpPrincipal;
+  /** Sends notifications/tools/list_changed and prompts/list_changed (a plugin was enabled or disabled). */
+  notifyToolsChanged(): Promise<void>;
+  /** Sends notifications/resources/updated when the session subscribed to the URI. */
+  notifyResourceUpdated(uri: string): Promise<void>;
+}
+
+const defaultDescriptors = createDescriptorCache();
+
+const unknown = (what: string, err?: NeonHubError) => new McpError(ErrorCode.InvalidParams, err ? `${err.code}: ${err.message}` : what);
+
+/**
+ * One workspace as an MCP server (the low-level SDK `Server`: tool schemas are JSON Schema
+ * already). Lists exactly the workspace's enabled, non-quarantined tools; every tools/call goes
+ * through the host's call pipeline with the principal as actor.
+ */
+export function createWorkspaceMcpServer(deps: WorkspaceMcpServerDeps): WorkspaceMcpServer {
+  const { registry, workspace, principal } = deps;
+  const naming = deps.naming ?? 'qualified';
+  const providers = deps.providers ?? createProviderRegistry();
+  const descriptors = deps.descriptors ?? defaultDescriptors;
+  const about = aboutResourceProvider(registry);
+  const actor = { type: principal.type, id: principal.id, role: principal.role };
+  const subscriptions = new Set<string>();
+
+  const server = new Server(
+    { name: `neonhub-${workspace.slug}`, title: `NeonHub workspace ${workspace.slug}`, version: HOST_API_VERSION },
+    {
+      capabilities: {
+        tools: { listChanged: true },
+        prompts: { listChanged: true },
+        resources: { subscribe: true, listChanged: true },
+        logging: {},
+        completions: {},
+      },
+      instructions: `NeonHub workspace "${workspace.slug}". Tools are named <plugin-id>__<tool_name>; a result may say a call awaits approval. Read ${`neonhub://workspace/${workspace.slug}/about`} for the enabled plugins.`,
+    },
+  );
+
+  const enabled = async () => [...(await deps.enabledPlugins())];
+  const toolsByName = (ids: string[]) => assignNames(registry.toolsOf(ids), naming);
+  const context = async (): Promise<ProviderContext> => {
+    const ids = await enabled();
+    return { workspace, principal, enabledPlugins: ids, tools: toolsByName(ids) };
+  };
+
+  async function resolveTool(mcpName: string): Promise<RegisteredTool> {
+    if (naming === 'qualified') {
+      const qualified = qualifiedFromMcpName(mcpName);
+      if (!qualified) throw unknown(`unknown tool ${mcpName}: tools are named <plugin-id>__<tool_name>`);
+      try {
+        return registry.get(qualified); // enablement is checked by the pipeline (NH_TOOL_NOT_ENABLED)
+      } catch (err) {
+        if (isNeonHubError(err) && UNKNOWN_TOOL_CODES.has(err.code)) throw unknown(mcpName, err);
+        throw err;
+      }
+    }
+    const tool = toolsByName(await enabled()).get(mcpName);
+    if (!tool) throw unknown(`unknown tool ${mcpName}: it is not enabled in workspace ${workspace.slug}`);
+    return tool;
+  }
+
+  server.setRequestHandler(ListToolsRequestSchema, async () => {
+    const tools = [];
+    for (const [name, tool] of toolsByName(await enabled())) tools.push(descriptors.get(tool, name));
+    return { tools };
+  });
+
+  server.setRequestHandler(CallToolRequestSchema, async (req): Promise<CallToolResult> => {
+    const tool = await resolveTool(req.params.name);
+    const hasOutputSchema = tool.definition.outputSchema !== undefined;
+    if (principal.role === 'viewer' && !VIEWER_SIDE_EFFECTS.has(tool.definition.sideEffect)) {
+      return errorResult(
+        hostErrors.create(
+          'NH_MCP_FORBIDDEN',
+          `${req.params.name} has side effect "${tool.definition.sideEffect}"; a viewer token may call only tools that read`,
+        ),
+        hasOutputSchema,
+      );
+    }
+    const key = req.params._meta?.[REQUEST_META_IDEMPOTENCY];
+    try {
+      const result = await deps.callTool({
+        workspace: workspace.id,
+        tool: tool.qualifiedName,
+        input: req.params.arguments ?? {},
+        actor,
+        ...(typeof key === 'string' && key.length > 0 ? { idempotencyKey: key } : {}),
+      });
+      if (result.status === 'pending_approval') return pendingApprovalResult(result, hasOutputSchema);
+      return okResult(result.output, hasOutputSchema, result.callId);
+    } catch (err) {
+      if (isNeonHubError(err)) {
+        if (UNKNOWN_TOOL_CODES.has(err.code)) throw unknown(req.params.name, err);
+        return errorResult(err, hasOutputSchema);
+      }
+      deps.logger?.error({ err, tool: tool.qualifiedName, workspace: workspace.slug }, 'MCP tool call failed unexpectedly');
+      return errorResult(hostErrors.create('NH_INTERNAL', 'an unexpected error occurred; the host log has the details'), hasOutputSchema);
+    }
+  });
+
+  const promptEntries = async (): Promise<Map<string, PromptEntry>> => {
+    const ctx = await context();
+    const fromManifests = ctx.enabledPlugins.flatMap((id) => {
+      const manifest = registry.plugin(id)?.manifest;
+      return manifest ? manifestPromptEntries(manifest) : [];
+    });
+    const fromProviders = await providerPromptEntries(providers.promptProviders(ctx.enabledPlugins), ctx);
+    return namePrompts([...fromManifests, ...fromProviders], naming);
+  };
+
+  server.setRequestHandler(ListPromptsRequestSchema, async () => ({
+    prompts: [...(await promptEntries())].map(([name, entry]) => ({ ...entry.prompt, name })),
+  }));
+
+  server.setRequestHandler(GetPromptRequestSchema, async (req) => {
+    const entry = (await promptEntries()).get(req.params.name);
+    if (!entry)
+      throw new McpError(ErrorCode.InvalidParams, `NH_MCP_PROMPT_NOT_FOUND: no prompt ${req.params.name} in workspace ${workspace.slug}`);
+    try {
+      return await getPrompt(req.params.name, entry, req.params.arguments ?? {});
+    } catch (err) {
+      if (isNeonHubError(err)) throw new McpError(ErrorCode.InvalidParams, `${err.code}: ${err.message}`, err.details);
+      throw err;
+    }
+  });
+
+  const resourceProviders = (ids: readonly string[]) => [about, ...providers.resourceProviders(ids)];
+
+  server.setRequestHandler(ListResourcesRequestSchema, async () => {
+    const ctx = await context();
+    const lists = await Promise.all(resourceProviders(ctx.enabledPlugins).map((p) => p.list(ctx)));
+    return { resources: lists.flat() };
+  });
+
+  server.setRequestHandler(ListResourceTemplatesRequestSchema, async () => {
+    const ctx = await context();
+    const lists = await Promise.all(resourceProviders(ctx.enabledPlugins).map((p) => p.templates?.(ctx) ?? []));
+    return { resourceTemplates: lists.flat() };
+  });
+
+  server.setRequestHandler(ReadResourceRequestSchema, async (req) => {
+    const ctx = await context();
+    for (const provider of resourceProviders(ctx.enabledPlugins)) {
+      const contents = await provider.read(req.params.uri, ctx);
+      if (contents) return { contents };
+    }
+    // -32002 is the spec's "resource not found".
+    throw new McpError(-32002, `NH_MCP_RESOURCE_NOT_FOUND: no resource ${req.params.uri} in workspace ${workspace.slug}`, {
+      uri: req.params.uri,
+    });
+  });
+
+  server.setRequestHandler(SubscribeRequestSchema, async (req) => {
+    subscriptions.add(req.params.uri);
+    return {};
+  });
+  server.setRequestHandler(UnsubscribeRequestSchema, async (req) => {
+    subscriptions.delete(req.params.uri);
+    return {};
+  });
+  // Plugins do not log to MCP clients yet; the level is accepted so clients can set it.
+  server.setRequestHandler(SetLevelRequestSchema, async () => ({}));
+  // No completion sources yet: an empty, well-formed answer.
+  server.setRequestHandler(CompleteRequestSchema, async () => ({ completion: { values: [], total: 0, hasMore: false } }));
+
+  return {
+    server,
+    workspace,
+    principal,
+    async notifyToolsChanged() {
+      await server.sendToolListChanged();
+      await server.sendPromptListChanged();
+      await server.sendResourceListChanged();
+    },
+    async notifyResourceUpdated(uri: string) {
+      if (subscriptions.has(uri)) await server.sendResourceUpdated({ uri });
+    },
+  };
+}
