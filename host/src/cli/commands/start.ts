@@ -1,0 +1,39 @@
+import pc from 'picocolors';
+import { lockDataDir } from '../../data-dir-lock.js';
+import { createHost } from '../../host.js';
+import { createLogger } from '../../logger.js';
+import { buildApp } from '../../server/app.js';
+import { cliConfig } from '../context.js';
+import { out, progress } from '../output.js';
+
+export async function start(opts: { port?: string }) {
+  const config = cliConfig();
+  if (opts.port !== undefined) config.port = Number(opts.port);
+  const release = config.databaseUrl ? () => {} : lockDataDir(config.dataDir, 'neonhub start');
+  const logger = createLogger(config.logLevel);
+  const p = progress('starting NeonHub');
+  const host = await createHost({ config, logger, onProgress: (t) => p.update(t) });
+  const app = await buildApp(host);
+  const address = await app.listen({ port: config.port, host: config.host });
+  p.done(`NeonHub is running at ${address}`);
+
+  const plugins = host.registry.plugins();
+  out.line(`  database   ${host.storage.dialect === 'pglite' ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL (DATABASE_URL)'}`);
+  out.line(`  plugins    ${plugins.map((pl) => pl.manifest.id).join(', ') || 'none'}`);
+  out.line(`  health     ${address}/health`);
+  out.line(`  try        ${pc.cyan(`pnpm neonhub call agent-seo:analyze_page --workspace demo --input '{"text":"Hello world."}'`)}`);
+  for (const problem of host.problems) out.warn(`${problem.id ?? problem.dir}: ${problem.error.code} ${problem.error.message}`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    await app.close();
+    await host.close();
+    release();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}

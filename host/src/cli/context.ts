@@ -1,0 +1,43 @@
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { loadConfig, type HostConfig } from '../config.js';
+import { lockDataDir } from '../data-dir-lock.js';
+import { createHost, type Host } from '../host.js';
+import { createLogger } from '../logger.js';
+import { progress } from './output.js';
+
+/** The NeonHub root (where plugins.lock.json lives): $NEONHUB_ROOT, else the nearest folder up from here that has one. */
+export function findRoot(from = process.cwd()): string {
+  if (process.env.NEONHUB_ROOT) return resolve(process.env.NEONHUB_ROOT);
+  for (let dir = resolve(from); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'plugins.lock.json'))) return dir;
+    if (dirname(dir) === dir) return resolve(from);
+  }
+}
+
+export function cliConfig(): HostConfig {
+  return loadConfig(process.env, findRoot());
+}
+
+/** Boots a host for one CLI command, with a progress line, and closes it afterwards. */
+export async function withHost<T>(opts: { plugins?: boolean; seed?: boolean; purpose: string }, fn: (host: Host) => Promise<T>): Promise<T> {
+  const config = cliConfig();
+  const release = config.databaseUrl ? () => {} : lockDataDir(config.dataDir, opts.purpose);
+  const p = progress('starting');
+  let host: Host | undefined;
+  try {
+    host = await createHost({
+      config,
+      logger: createLogger(process.env.LOG_LEVEL ?? 'warn'),
+      ...(opts.plugins === undefined ? {} : { plugins: opts.plugins }),
+      seed: opts.seed ?? false,
+      onProgress: (text) => p.update(text),
+    });
+    p.done();
+    return await fn(host);
+  } finally {
+    p.done();
+    await host?.close();
+    release();
+  }
+}

@@ -1,0 +1,103 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { reportError } from './output.js';
+
+/** `neonhub`: each command module is imported lazily so `--help` and small commands start fast. */
+const program = new Command('neonhub').description('NeonHub: an AI-native marketing platform built on MCP plugins').showHelpAfterError();
+
+const action =
+  <A extends unknown[]>(load: () => Promise<(...args: A) => Promise<void>>) =>
+  async (...args: A) => {
+    try {
+      await (await load())(...args);
+    } catch (err) {
+      reportError(err);
+    }
+  };
+
+program
+  .command('start')
+  .description('start the host (HTTP API, /health) on the embedded defaults or the configured services')
+  .option('-p, --port <port>', 'port to listen on (default $PORT or 4400)')
+  .action(action(async () => (await import('./commands/start.js')).start));
+
+const db = program.command('db').description('database maintenance');
+db.command('migrate')
+  .description('apply pending migrations')
+  .action(action(async () => (await import('./commands/db.js')).migrate));
+
+const plugin = program.command('plugin').description('install, pin, verify and enable plugins');
+plugin
+  .command('list')
+  .description('installed plugins with their lock status (reads manifests only; runs no plugin code)')
+  .option('--json', 'machine-readable output')
+  .action(action(async () => (await import('./commands/plugin.js')).list));
+plugin
+  .command('info <id>')
+  .description("a plugin's manifest: tools, side effects, secrets, network hosts, dependencies")
+  .option('--json', 'machine-readable output')
+  .action(action(async () => (await import('./commands/plugin.js')).info));
+plugin
+  .command('install <from>')
+  .description('install a plugin from npm (name@version) or a .tgz file, then pin it in plugins.lock.json')
+  .option('--in-process', 'run it in the host process instead of isolated (only for code you trust)')
+  .action(action(async () => (await import('./commands/plugin.js')).install));
+plugin
+  .command('lock [ids...]')
+  .description('pin plugins (all, or the ids given) in plugins.lock.json and print what changed')
+  .option('--isolated', 'run the given plugins isolated')
+  .option('--check', 'print the diff and exit non-zero when the lock would change, without writing')
+  .action(action(async () => (await import('./commands/plugin.js')).lock));
+plugin
+  .command('verify')
+  .description('check every installed plugin against plugins.lock.json without running any plugin code')
+  .action(action(async () => (await import('./commands/plugin.js')).verify));
+plugin
+  .command('enable <id>')
+  .description('enable a plugin in a workspace')
+  .requiredOption('-w, --workspace <slug>', 'workspace slug')
+  .option('-c, --config <json>', 'the plugin config for this workspace (JSON)')
+  .action(action(async () => (await import('./commands/plugin.js')).enable));
+plugin
+  .command('disable <id>')
+  .description('disable a plugin in a workspace')
+  .requiredOption('-w, --workspace <slug>', 'workspace slug')
+  .action(action(async () => (await import('./commands/plugin.js')).disable));
+plugin
+  .command('secret <id> <name>')
+  .description("store a plugin's secret for a workspace (read from stdin, encrypted at rest)")
+  .requiredOption('-w, --workspace <slug>', 'workspace slug')
+  .action(action(async () => (await import('./commands/plugin.js')).secret));
+plugin
+  .command('new <id>')
+  .description('scaffold a plugin that passes the conformance suite')
+  .option('-k, --kind <kind>', 'agent | connector | capability', 'agent')
+  .option('-d, --dir <dir>', 'where to create it (default plugins/<id>)')
+  .option('--description <text>', 'what it does')
+  .action(action(async () => (await import('./commands/plugin.js')).scaffold));
+plugin
+  .command('sync <dir>')
+  .description("regenerate plugin.json's tools from the zod schemas in code")
+  .action(action(async () => (await import('./commands/plugin.js')).sync));
+
+const workspace = program.command('workspace').description('workspaces');
+workspace
+  .command('create <slug>')
+  .description('create a workspace')
+  .option('-n, --name <name>', 'display name')
+  .action(action(async () => (await import('./commands/workspace.js')).create));
+workspace
+  .command('list')
+  .description('list workspaces')
+  .option('--json', 'machine-readable output')
+  .action(action(async () => (await import('./commands/workspace.js')).list));
+
+program
+  .command('call <tool>')
+  .description('call a tool (plugin-id:tool_name) through the pipeline')
+  .requiredOption('-w, --workspace <slug>', 'workspace slug')
+  .option('-i, --input <json>', 'tool input as JSON', '{}')
+  .option('--idempotency-key <key>', 'reuse to make a retry safe')
+  .action(action(async () => (await import('./commands/call.js')).call));
+
+await program.parseAsync(process.argv);

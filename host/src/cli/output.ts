@@ -1,0 +1,56 @@
+import { isNeonHubError } from '@neonhub/schemas';
+import pc from 'picocolors';
+
+/** Output for people: plain lines on stdout, errors with their code on stderr. */
+export const out = {
+  line(text = '') {
+    process.stdout.write(`${text}\n`);
+  },
+  json(value: unknown) {
+    process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  },
+  ok(text: string) {
+    process.stdout.write(`${pc.green('✓')} ${text}\n`);
+  },
+  warn(text: string) {
+    process.stderr.write(`${pc.yellow('!')} ${text}\n`);
+  },
+  table(rows: Record<string, unknown>[], columns: string[]) {
+    if (rows.length === 0) return;
+    const cells = rows.map((r) => columns.map((c) => String(r[c] ?? '')));
+    const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((row) => row[i]!.length)));
+    const fmt = (row: string[]) => row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd();
+    process.stdout.write(`${pc.dim(fmt(columns))}\n${cells.map(fmt).join('\n')}\n`);
+  },
+};
+
+/** A single updating progress line on a terminal ("… verifying plugins 3/7"); plain lines otherwise. */
+export function progress(label: string) {
+  const tty = process.stderr.isTTY;
+  const started = Date.now();
+  const write = (text: string) => {
+    if (tty) process.stderr.write(`\r\x1b[2K${pc.cyan('…')} ${text}`);
+  };
+  write(label);
+  return {
+    update(text: string) {
+      write(`${label}: ${text}`);
+    },
+    done(text?: string) {
+      if (tty) process.stderr.write('\r\x1b[2K');
+      if (text) process.stderr.write(`${pc.green('✓')} ${text} ${pc.dim(`(${Date.now() - started} ms)`)}\n`);
+    },
+  };
+}
+
+/** Prints an error with its code and sets a non-zero exit code (2 for user errors, 1 otherwise). */
+export function reportError(err: unknown): void {
+  if (isNeonHubError(err)) {
+    process.stderr.write(`${pc.red('error')} ${pc.bold(err.code)}: ${err.message}\n`);
+    if (err.details !== undefined && process.env.NEONHUB_DEBUG) process.stderr.write(`${JSON.stringify(err.details, null, 2)}\n`);
+    process.exitCode = err.category === 'user' ? 2 : 1;
+  } else {
+    process.stderr.write(`${pc.red('error')} NH_INTERNAL: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,52 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { hostErrors } from './errors.js';
+
+/** Environment variables the host reads (documented in docs/configuration.md). */
+export const HostEnvSchema = z.object({
+  NEONHUB_DATA_DIR: z.string().min(1).default('.neonhub'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(4400),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  NEONHUB_SECRET_KEY: z.string().min(1).optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  NEONHUB_TOOL_TIMEOUT_MS: z.coerce.number().int().min(1).default(30_000),
+});
+
+export interface HostConfig {
+  /** The repository (or install) root: where plugins/, mcp-servers/ and plugins.lock.json live. */
+  rootDir: string;
+  dataDir: string;
+  port: number;
+  host: string;
+  databaseUrl?: string;
+  redisUrl?: string;
+  secretKey?: string;
+  logLevel: z.infer<typeof HostEnvSchema>['LOG_LEVEL'];
+  toolTimeoutMs: number;
+}
+
+/** Reads and validates the environment; a bad value is a coded error naming the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, rootDir = process.cwd()): HostConfig {
+  const blankToUndefined = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = HostEnvSchema.safeParse(blankToUndefined);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => ({ variable: String(i.path[0]), message: i.message }));
+    throw hostErrors.create('NH_CONFIG_ENV_INVALID', `invalid environment: ${issues.map((i) => `${i.variable}: ${i.message}`).join('; ')}`, {
+      details: { issues },
+    });
+  }
+  const e = parsed.data;
+  return {
+    rootDir: resolve(rootDir),
+    dataDir: resolve(rootDir, e.NEONHUB_DATA_DIR),
+    port: e.PORT,
+    host: e.HOST,
+    ...(e.DATABASE_URL ? { databaseUrl: e.DATABASE_URL } : {}),
+    ...(e.REDIS_URL ? { redisUrl: e.REDIS_URL } : {}),
+    ...(e.NEONHUB_SECRET_KEY ? { secretKey: e.NEONHUB_SECRET_KEY } : {}),
+    logLevel: e.LOG_LEVEL,
+    toolTimeoutMs: e.NEONHUB_TOOL_TIMEOUT_MS,
+  };
+}

@@ -1,0 +1,188 @@
+import { randomUUID } from 'node:crypto';
+import { type Actor, isNeonHubError, type NeonHubError } from '@neonhub/schemas';
+import type { AfterToolCallEvent, ToolCallEvent, ToolContext } from '@neonhub/sdk';
+import type { Logger } from 'pino';
+import { hostErrors } from '../errors.js';
+import type { ToolRegistry } from '../registry.js';
+import type { HookChain } from './hooks.js';
+
+export interface CallToolRequest {
+  /** Workspace slug or id. */
+  workspace: string;
+  /** `plugin-id:tool_name`. */
+  tool: string;
+  input: unknown;
+  actor: Actor;
+  /** Carried to the tool; a retry of the same logical call must reuse it. Defaults to the call id. */
+  idempotencyKey?: string;
+  /** Set when executing an approval that was granted. */
+  approvalId?: string;
+  /** Overrides the tool's timeout (never above it). */
+  timeoutMs?: number;
+}
+
+export type CallToolResult =
+  | { status: 'ok'; callId: string; output: unknown; durationMs: number }
+  | { status: 'pending_approval'; callId: string; approvalId?: string; reason: string; plugin: string };
+
+/** What the pipeline needs of workspaces (the workspace service provides it). */
+export interface WorkspaceAccess {
+  resolve(slugOrId: string): Promise<{ id: string; slug: string }>;
+  isEnabled(workspaceId: string, pluginId: string): boolean | Promise<boolean>;
+  getConfig(workspaceId: string, pluginId: string): Promise<Record<string, unknown>>;
+  getSecret(workspaceId: string, pluginId: string, name: string): Promise<string | undefined>;
+}
+
+export interface CallRecord {
+  callId: string;
+  workspaceId: string;
+  plugin: string;
+  tool: string;
+  actor: Actor;
+  status: AfterToolCallEvent['status'];
+  errorCode?: string;
+  durationMs: number;
+  idempotencyKey: string;
+}
+
+export interface PipelineDeps {
+  registry: ToolRegistry;
+  hooks: HookChain;
+  workspaces: WorkspaceAccess;
+  logger: Logger;
+  /** Receives every finished call (batched into tool_calls by the host). */
+  record?(record: CallRecord): void;
+  defaultTimeoutMs?: number;
+}
+
+/**
+ * The one call pipeline every caller uses (CLI, API, MCP, orchestrator):
+ * resolve -> enabled? -> validate input -> beforeToolCall hooks -> run with timeout ->
+ * validate output -> afterToolCall hooks -> result.
+ */
+export function createCallTool(deps: PipelineDeps) {
+  const { registry, hooks, workspaces, logger } = deps;
+  const defaultTimeoutMs = deps.defaultTimeoutMs ?? 30_000;
+
+  async function callTool(req: CallToolRequest): Promise<CallToolResult> {
+    const started = performance.now();
+    const callId = randomUUID();
+    const idempotencyKey = req.idempotencyKey ?? callId;
+    const workspace = await workspaces.resolve(req.workspace);
+    const tool = registry.get(req.tool);
+    if (!(await workspaces.isEnabled(workspace.id, tool.pluginId))) {
+      throw hostErrors.create('NH_TOOL_NOT_ENABLED', `${tool.qualifiedName} cannot be called in workspace ${workspace.slug}: plugin ${tool.pluginId} is not enabled there`, {
+        details: { tool: tool.qualifiedName, workspace: workspace.slug },
+      });
+    }
+    const valid = tool.validateInput(req.input);
+    if (!valid.ok) {
+      throw hostErrors.create('NH_TOOL_INPUT_INVALID', `input for ${tool.qualifiedName} is invalid: ${valid.issues.map((i) => `${i.path} ${i.message}`).join('; ')}`, {
+        details: { tool: tool.qualifiedName, issues: valid.issues },
+      });
+    }
+
+    const event: ToolCallEvent = {
+      callId,
+      workspace,
+      actor: req.actor,
+      plugin: tool.pluginId,
+      tool: tool.qualifiedName,
+      sideEffect: tool.definition.sideEffect,
+      input: req.input,
+      idempotencyKey,
+      ...(req.approvalId ? { approvalId: req.approvalId } : {}),
+    };
+    const hookActive = (pluginId: string) => workspaces.isEnabled(workspace.id, pluginId) as boolean;
+    const finish = async (status: AfterToolCallEvent['status'], extra: Partial<AfterToolCallEvent>) => {
+      const durationMs = performance.now() - started;
+      const after: AfterToolCallEvent = { ...event, status, durationMs, ...extra };
+      await hooks.runAfter(after, hookActive);
+      deps.record?.({
+        callId,
+        workspaceId: workspace.id,
+        plugin: tool.pluginId,
+        tool: tool.qualifiedName,
+        actor: req.actor,
+        status,
+        ...(extra.error ? { errorCode: extra.error.code } : {}),
+        durationMs,
+        idempotencyKey,
+      });
+      return durationMs;
+    };
+
+    const decision = await hooks.runBefore(event, hookActive);
+    if (decision.action === 'deny') {
+      const error = hostErrors.create('NH_TOOL_DENIED', `${tool.qualifiedName} was denied by ${decision.pluginId}: ${decision.reason}`, {
+        details: { plugin: decision.pluginId, reason: decision.reason, ...(decision.code ? { code: decision.code } : {}) },
+      });
+      await finish('denied', { error: { code: error.code, message: error.message } });
+      throw error;
+    }
+    if (decision.action === 'approval') {
+      await finish('pending_approval', {});
+      return {
+        status: 'pending_approval',
+        callId,
+        reason: decision.reason,
+        plugin: decision.pluginId,
+        ...(decision.approvalId ? { approvalId: decision.approvalId } : {}),
+      };
+    }
+
+    const manifest = registry.plugin(tool.pluginId)!.manifest;
+    const declaredSecrets = new Set(manifest.secrets.map((s) => s.name));
+    const context: Omit<ToolContext, 'fetch' | 'signal' | 'logger'> = {
+      workspace,
+      actor: req.actor,
+      config: await workspaces.getConfig(workspace.id, tool.pluginId),
+      secrets: {
+        get: async (name) => {
+          if (!declaredSecrets.has(name)) {
+            throw hostErrors.create('NH_SECRET_UNDECLARED', `plugin ${tool.pluginId} does not declare a secret named ${name}`, { details: { plugin: tool.pluginId, name } });
+          }
+          return workspaces.getSecret(workspace.id, tool.pluginId, name);
+        },
+      },
+      idempotencyKey,
+      callId,
+      callTool: async (target, input) => {
+        const targetPlugin = target.split(':')[0] ?? '';
+        if (targetPlugin !== tool.pluginId && !(targetPlugin in manifest.dependencies)) {
+          throw hostErrors.create('NH_TOOL_DEPENDENCY_UNDECLARED', `plugin ${tool.pluginId} called ${target} but does not declare ${targetPlugin} in its dependencies`, {
+            details: { plugin: tool.pluginId, target },
+          });
+        }
+        const result = await callTool({ workspace: workspace.id, tool: target, input, actor: req.actor, idempotencyKey: `${idempotencyKey}/${target}` });
+        if (result.status !== 'ok') return { pendingApproval: result };
+        return result.output;
+      },
+    };
+    const timeoutMs = Math.min(req.timeoutMs ?? Number.POSITIVE_INFINITY, tool.definition.timeoutMs ?? defaultTimeoutMs);
+
+    let output: unknown;
+    try {
+      output = await tool.runtime.invoke({ tool: tool.name, input: req.input, context, timeoutMs });
+      const checked = tool.validateOutput(output);
+      if (!checked.ok) {
+        throw hostErrors.create('NH_TOOL_OUTPUT_INVALID', `${tool.qualifiedName} returned output that does not match its output schema`, {
+          details: { tool: tool.qualifiedName, issues: checked.issues },
+        });
+      }
+    } catch (err) {
+      const error: NeonHubError = isNeonHubError(err)
+        ? err
+        : hostErrors.create('NH_TOOL_FAILED', `${tool.qualifiedName} failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+      await finish('error', { error: { code: error.code, message: error.message } });
+      logger.debug({ err: error, tool: tool.qualifiedName, callId }, 'tool call failed');
+      throw error;
+    }
+    const durationMs = await finish('ok', { output });
+    return { status: 'ok', callId, output, durationMs };
+  }
+
+  return callTool;
+}
+
+export type CallTool = ReturnType<typeof createCallTool>;

@@ -1,0 +1,76 @@
+import type { AfterToolCallEvent, HookContext, HookDecision, PluginHooks, ToolCallEvent } from '@neonhub/sdk';
+import type { Logger } from 'pino';
+import { hostErrors } from '../errors.js';
+
+export interface RegisteredHooks {
+  pluginId: string;
+  /** Per event: lower runs first; ties broken by plugin id. */
+  priority: { beforeToolCall?: number; afterToolCall?: number };
+  hooks: PluginHooks;
+  /** The hook's context for the workspace of a call (its own config and secrets there). */
+  context(workspaceId: string): Promise<HookContext>;
+}
+
+export type BeforeOutcome = { action: 'allow' } | ({ pluginId: string } & Exclude<HookDecision, { action: 'allow' }>);
+
+/**
+ * The hook chain: `beforeToolCall` hooks run in a deterministic order (priority, then plugin id);
+ * the first deny or approval stops the chain. A throwing before-hook fails the call closed.
+ * `afterToolCall` hooks all run in the same order; a throwing after-hook is logged, never hides the result.
+ */
+export function createHookChain(logger: Logger) {
+  let entries: RegisteredHooks[] = [];
+  const ordered = (event: 'beforeToolCall' | 'afterToolCall') =>
+    entries
+      .filter((e) => typeof e.hooks[event] === 'function')
+      .sort((a, b) => (a.priority[event] ?? 500) - (b.priority[event] ?? 500) || (a.pluginId < b.pluginId ? -1 : a.pluginId > b.pluginId ? 1 : 0));
+  let before: RegisteredHooks[] = [];
+  let after: RegisteredHooks[] = [];
+  const rebuild = () => {
+    before = ordered('beforeToolCall');
+    after = ordered('afterToolCall');
+  };
+
+  return {
+    register(entry: RegisteredHooks) {
+      entries = [...entries.filter((e) => e.pluginId !== entry.pluginId), entry];
+      rebuild();
+    },
+    unregister(pluginId: string) {
+      entries = entries.filter((e) => e.pluginId !== pluginId);
+      rebuild();
+    },
+    /** Plugin ids in the order their before-hooks run. */
+    order(event: 'beforeToolCall' | 'afterToolCall'): string[] {
+      return (event === 'beforeToolCall' ? before : after).map((e) => e.pluginId);
+    },
+    async runBefore(event: ToolCallEvent, active: (pluginId: string) => boolean): Promise<BeforeOutcome> {
+      for (const entry of before) {
+        if (!active(entry.pluginId)) continue;
+        let decision: HookDecision | undefined | void;
+        try {
+          decision = await entry.hooks.beforeToolCall!(event, await entry.context(event.workspace.id));
+        } catch (cause) {
+          throw hostErrors.create('NH_HOOK_FAILED', `the beforeToolCall hook of ${entry.pluginId} failed, so the call was refused`, {
+            cause,
+            details: { plugin: entry.pluginId, message: cause instanceof Error ? cause.message : String(cause) },
+          });
+        }
+        if (decision && decision.action !== 'allow') return { ...decision, pluginId: entry.pluginId };
+      }
+      return { action: 'allow' };
+    },
+    async runAfter(event: AfterToolCallEvent, active: (pluginId: string) => boolean): Promise<void> {
+      for (const entry of after) {
+        if (!active(entry.pluginId)) continue;
+        try {
+          await entry.hooks.afterToolCall!(event, await entry.context(event.workspace.id));
+        } catch (err) {
+          logger.error({ err, plugin: entry.pluginId, tool: event.tool }, 'afterToolCall hook failed');
+        }
+      }
+    },
+  };
+}
+
+export type HookChain = ReturnType<typeof createHookChain>;

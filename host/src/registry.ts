@@ -1,0 +1,88 @@
+import type { PluginManifest, ToolDefinition } from '@neonhub/schemas';
+import { hostErrors } from './errors.js';
+import { compileValidator, type Validator } from './pipeline/validate.js';
+import type { PluginRuntime } from './runtimes/types.js';
+
+export interface RegisteredTool {
+  pluginId: string;
+  /** Name inside the plugin. */
+  name: string;
+  /** `plugin-id:tool_name`. */
+  qualifiedName: string;
+  definition: ToolDefinition;
+  runtime: PluginRuntime;
+  validateInput: Validator;
+  validateOutput: Validator;
+  /** Set when an outside MCP server changed this tool since it was locked. */
+  quarantined?: { reason: string };
+}
+
+export interface LoadedPlugin {
+  manifest: PluginManifest;
+  dir: string;
+  runtime: PluginRuntime;
+  isolation: 'in-process' | 'isolated' | 'mcp';
+  /** Shipped in this repository (plugins/, mcp-servers/) rather than installed from npm or a tarball. */
+  firstParty: boolean;
+}
+
+/** Loaded plugins and their tools by qualified name. Schemas are compiled once, at registration. */
+export function createToolRegistry() {
+  const plugins = new Map<string, LoadedPlugin>();
+  const tools = new Map<string, RegisteredTool>();
+
+  return {
+    addPlugin(plugin: LoadedPlugin, definitions: ToolDefinition[], quarantine: Record<string, string> = {}) {
+      plugins.set(plugin.manifest.id, plugin);
+      for (const definition of definitions) {
+        const qualifiedName = `${plugin.manifest.id}:${definition.name}`;
+        const reason = quarantine[definition.name];
+        tools.set(qualifiedName, {
+          pluginId: plugin.manifest.id,
+          name: definition.name,
+          qualifiedName,
+          definition,
+          runtime: plugin.runtime,
+          validateInput: compileValidator(definition.inputSchema),
+          validateOutput: compileValidator(definition.outputSchema),
+          ...(reason ? { quarantined: { reason } } : {}),
+        });
+      }
+    },
+    removePlugin(pluginId: string) {
+      plugins.delete(pluginId);
+      for (const [name, tool] of tools) if (tool.pluginId === pluginId) tools.delete(name);
+    },
+    plugin(pluginId: string): LoadedPlugin | undefined {
+      return plugins.get(pluginId);
+    },
+    plugins(): LoadedPlugin[] {
+      return [...plugins.values()].sort((a, b) => a.manifest.id.localeCompare(b.manifest.id));
+    },
+    /** The tool, or NH_TOOL_NOT_FOUND / NH_TOOL_QUARANTINED. */
+    get(qualifiedName: string): RegisteredTool {
+      const tool = tools.get(qualifiedName);
+      if (!tool) {
+        throw hostErrors.create('NH_TOOL_NOT_FOUND', `no tool named ${qualifiedName} is loaded (tools are named plugin-id:tool_name)`, {
+          details: { tool: qualifiedName },
+        });
+      }
+      if (tool.quarantined) {
+        throw hostErrors.create('NH_TOOL_QUARANTINED', `${qualifiedName} changed since it was locked: ${tool.quarantined.reason}. Review it and run \`neonhub plugin lock ${tool.pluginId}\``, {
+          details: { tool: qualifiedName },
+        });
+      }
+      return tool;
+    },
+    /** Callable tools of the given plugins, in name order (quarantined tools are hidden). */
+    toolsOf(pluginIds: Iterable<string>): RegisteredTool[] {
+      const ids = new Set(pluginIds);
+      return [...tools.values()].filter((t) => ids.has(t.pluginId) && !t.quarantined).sort((a, b) => a.qualifiedName.localeCompare(b.qualifiedName));
+    },
+    all(): RegisteredTool[] {
+      return [...tools.values()].sort((a, b) => a.qualifiedName.localeCompare(b.qualifiedName));
+    },
+  };
+}
+
+export type ToolRegistry = ReturnType<typeof createToolRegistry>;

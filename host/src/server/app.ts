@@ -1,0 +1,108 @@
+import { CreateWorkspaceSchema } from '@neonhub/schemas';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { hostErrors } from '../errors.js';
+import type { Host } from '../host.js';
+import { installErrorHandling } from './errors.js';
+
+const CallBodySchema = z.strictObject({ input: z.unknown().default({}), idempotencyKey: z.string().min(1).max(200).optional() });
+const ConfigBodySchema = z.strictObject({ config: z.record(z.string(), z.unknown()) });
+const SecretBodySchema = z.strictObject({ value: z.string().min(1).max(65_536) });
+
+function parse<T>(schema: z.ZodType<T>, value: unknown): T {
+  const r = schema.safeParse(value ?? {});
+  if (!r.success) {
+    throw hostErrors.create('NH_REQUEST_INVALID', `invalid request body: ${r.error.issues.map((i) => `${i.path.join('.') || '(body)'} ${i.message}`).join('; ')}`, {
+      details: { issues: r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) },
+    });
+  }
+  return r.data;
+}
+
+/** The host's HTTP API: health, plugins, workspaces and tool calls. Errors use the envelope. */
+export async function buildApp(host: Host): Promise<FastifyInstance> {
+  const app = Fastify({ loggerInstance: host.logger.child({ component: 'http' }), bodyLimit: 1_048_576, disableRequestLogging: true });
+  installErrorHandling(app);
+  const ws = host.storage.service;
+  // Until API tokens land (MCP gateway issue), the API is bound to loopback and acts as the local operator.
+  const actor = { type: 'user' as const, id: 'local-operator', role: 'owner' as const };
+
+  app.get('/health', async () => {
+    const plugins = host.registry.plugins().map((p) => ({ id: p.manifest.id, status: p.runtime.status }));
+    return {
+      status: plugins.some((p) => p.status === 'degraded') ? 'degraded' : 'ok',
+      version: (await import('../version.js')).HOST_API_VERSION,
+      database: host.storage.dialect,
+      plugins,
+      problems: host.problems.map((p) => ({ plugin: p.id ?? p.dir, code: p.error.code, message: p.error.message })),
+    };
+  });
+
+  app.get('/api/plugins', async () => ({
+    plugins: host.registry.plugins().map((p) => ({
+      id: p.manifest.id,
+      version: p.manifest.version,
+      kind: p.manifest.kind,
+      description: p.manifest.description,
+      runtime: p.isolation,
+      status: p.runtime.status,
+      tools: host.registry.toolsOf([p.manifest.id]).map((t) => ({ name: t.qualifiedName, sideEffect: t.definition.sideEffect })),
+    })),
+  }));
+
+  app.get<{ Params: { id: string } }>('/api/plugins/:id', async (req) => {
+    const plugin = host.registry.plugin(req.params.id);
+    if (!plugin) throw hostErrors.create('NH_PLUGIN_NOT_FOUND', `no plugin ${req.params.id} is loaded`);
+    return { manifest: plugin.manifest, runtime: plugin.isolation, status: plugin.runtime.status };
+  });
+
+  app.get('/api/workspaces', async () => ({ workspaces: await ws.listWorkspaces() }));
+  app.post('/api/workspaces', async (req, reply) => {
+    const body = parse(CreateWorkspaceSchema, req.body);
+    reply.status(201);
+    return { workspace: await ws.createWorkspace(body) };
+  });
+
+  app.get<{ Params: { ws: string } }>('/api/workspaces/:ws/tools', async (req) => {
+    const workspace = await ws.resolveWorkspace(req.params.ws);
+    const enabled = await ws.listEnabledPlugins(workspace.id);
+    return {
+      tools: host.registry.toolsOf(enabled.map((p) => p.pluginId)).map((t) => ({
+        name: t.qualifiedName,
+        description: t.definition.description,
+        sideEffect: t.definition.sideEffect,
+        inputSchema: t.definition.inputSchema,
+      })),
+    };
+  });
+
+  app.post<{ Params: { ws: string; tool: string } }>('/api/workspaces/:ws/tools/:tool/call', async (req) => {
+    const body = parse(CallBodySchema, req.body);
+    return host.callTool({ workspace: req.params.ws, tool: req.params.tool, input: body.input, actor, ...(body.idempotencyKey ? { idempotencyKey: body.idempotencyKey } : {}) });
+  });
+
+  app.post<{ Params: { ws: string; id: string } }>('/api/workspaces/:ws/plugins/:id/enable', async (req) => {
+    const workspace = await ws.resolveWorkspace(req.params.ws);
+    const body = req.body === undefined || req.body === null ? { config: {} } : parse(ConfigBodySchema.partial(), req.body);
+    await ws.enablePlugin(workspace.id, req.params.id, body.config ?? {});
+    return { enabled: true };
+  });
+  app.post<{ Params: { ws: string; id: string } }>('/api/workspaces/:ws/plugins/:id/disable', async (req) => {
+    const workspace = await ws.resolveWorkspace(req.params.ws);
+    await ws.disablePlugin(workspace.id, req.params.id);
+    return { enabled: false };
+  });
+  app.put<{ Params: { ws: string; id: string } }>('/api/workspaces/:ws/plugins/:id/config', async (req) => {
+    const workspace = await ws.resolveWorkspace(req.params.ws);
+    const body = parse(ConfigBodySchema, req.body);
+    return { config: await ws.setConfig(workspace.id, req.params.id, body.config) };
+  });
+  app.put<{ Params: { ws: string; id: string; name: string } }>('/api/workspaces/:ws/plugins/:id/secrets/:name', async (req, reply) => {
+    const workspace = await ws.resolveWorkspace(req.params.ws);
+    const body = parse(SecretBodySchema, req.body);
+    await ws.setSecret(workspace.id, req.params.id, req.params.name, body.value);
+    reply.status(204);
+  });
+
+  return app;
+}

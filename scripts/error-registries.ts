@@ -1,0 +1,9 @@
+import type { ErrorRegistry } from '@neonhub/schemas';
+import { sdkErrors } from '../core/sdk/src/errors.js';
+import { hostErrors } from '../host/src/errors.js';
+
+/** Every package's error registry, by area, for docs/errors.md. */
+export const registries: Record<string, ErrorRegistry> = {
+  'Host (loader, lockfile, pipeline, workspaces, API)': hostErrors.registry,
+  'Plugin SDK': sdkErrors.registry,
+};
