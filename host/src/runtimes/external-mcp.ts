@@ -64,7 +64,15 @@ export function createMcpStdioRuntime(opts: RuntimeOptions & { backoff?: Backoff
     async start() {
       supervisor = new Supervisor({ pluginId: manifest.id, connect, logger, backoff: opts.backoff, onStatus: opts.onStatus });
       const session = await supervisor.start();
-      tools = await listMcpTools(session.client, { pluginId: manifest.id, trustNeonHubMeta: false, logger });
+      try {
+        tools = await listMcpTools(session.client, { pluginId: manifest.id, trustNeonHubMeta: false, logger });
+      } catch (err) {
+        await supervisor.stop();
+        throw hostErrors.create('NH_PLUGIN_LOAD_FAILED', `plugin ${manifest.id} did not list its tools: ${(err as Error).message}`, {
+          details: { plugin: manifest.id },
+          cause: err,
+        });
+      }
     },
     async listTools() {
       return tools;

@@ -106,7 +106,15 @@ export function createIsolatedRuntime(opts: IsolatedRuntimeOptions): PluginRunti
         onStatus: opts.onStatus,
       });
       const session = await supervisor.start();
-      tools = await listMcpTools(session.client, { pluginId: manifest.id, trustNeonHubMeta: true, logger });
+      try {
+        tools = await listMcpTools(session.client, { pluginId: manifest.id, trustNeonHubMeta: true, logger });
+      } catch (err) {
+        await supervisor.stop();
+        throw hostErrors.create('NH_PLUGIN_LOAD_FAILED', `plugin ${manifest.id} did not list its tools: ${(err as Error).message}`, {
+          details: { plugin: manifest.id },
+          cause: err,
+        });
+      }
       toolNames = new Set(tools.map((t) => t.name));
     },
     async listTools() {
