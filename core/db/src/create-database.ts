@@ -1,0 +1,138 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { vector } from '@electric-sql/pglite-pgvector';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import { PGliteDialect } from 'kysely-pglite-dialect';
+import pg from 'pg';
+import { unavailable } from './pg-errors.js';
+import type { DB } from './types.js';
+
+export interface CreateDatabaseOptions {
+  /** NeonHub's data directory; the embedded database lives in `<dataDir>/pg`. */
+  dataDir?: string;
+  /** A PostgreSQL URL (`postgres://...`): use that server instead of the embedded database. */
+  databaseUrl?: string;
+  /** An in-memory embedded database (tests, throwaway runs). */
+  memory?: boolean;
+  /** Seconds to wait for a PostgreSQL connection before NH_DB_UNAVAILABLE (default 5). */
+  connectTimeoutSeconds?: number;
+  /** PostgreSQL pool size (default 10). */
+  maxConnections?: number;
+  /** Told about errors on idle pooled connections, which are otherwise swallowed (the pool replaces them). */
+  onIdleError?(err: Error): void;
+}
+
+export interface Database {
+  db: Kysely<DB>;
+  dialect: 'pglite' | 'postgres';
+  /** Whether the pgvector extension is installed (always on PGlite; optional on a PostgreSQL server). */
+  hasVector: boolean;
+  close(): Promise<void>;
+}
+
+/** A URL safe to print: the password replaced by `***`. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(unparseable database URL)';
+  }
+}
+
+/**
+ * Opens the database: PostgreSQL through a `pg` pool when `databaseUrl` is given, else embedded
+ * PGlite (file-backed in `<dataDir>/pg`, or in memory), with pgvector. Does not migrate: call
+ * `migrate(database.db)`. PGlite is a single connection; the dialect queues callers, so do not
+ * start a second query on `db` from inside a transaction callback (use the transaction).
+ * PGlite does not lock its data directory: one process at a time (the host takes a pid lock).
+ */
+export async function createDatabase(opts: CreateDatabaseOptions): Promise<Database> {
+  if (opts.databaseUrl) return openPostgres(opts.databaseUrl, opts);
+  if (!opts.memory && !opts.dataDir) throw new TypeError('createDatabase needs dataDir, databaseUrl or memory: true');
+  return openPglite(opts.memory ? undefined : join(opts.dataDir as string, 'pg'));
+}
+
+async function openPglite(dir: string | undefined): Promise<Database> {
+  if (dir) await mkdir(dir, { recursive: true });
+  let client: PGlite;
+  try {
+    client = await PGlite.create({ ...(dir ? { dataDir: dir } : {}), extensions: { vector } });
+    await client.exec('CREATE EXTENSION IF NOT EXISTS vector');
+  } catch (err) {
+    throw unavailable(err, dir ? `the embedded database in ${dir}` : 'the in-memory database');
+  }
+  const db = new Kysely<DB>({ dialect: new PGliteDialect(client) });
+  let closed = false;
+  return {
+    db,
+    dialect: 'pglite',
+    hasVector: true,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await db.destroy(); // closes PGlite, flushing its files
+    },
+  };
+}
+
+async function openPostgres(url: string, opts: CreateDatabaseOptions): Promise<Database> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    connectionTimeoutMillis: (opts.connectTimeoutSeconds ?? 5) * 1000,
+    max: opts.maxConnections ?? 10,
+    idleTimeoutMillis: 30_000,
+  });
+  // Without a listener, an error on an idle client (server restart, network drop) kills the process.
+  pool.on('error', (err) => opts.onIdleError?.(err));
+  let hasVector: boolean;
+  try {
+    const client = await pool.connect();
+    try {
+      hasVector = await ensureVector(client);
+    } finally {
+      client.release();
+    }
+  } catch (err) {
+    await pool.end().catch(() => {});
+    throw unavailable(err, `PostgreSQL at ${redactUrl(url)}`);
+  }
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  let closed = false;
+  return {
+    db,
+    dialect: 'postgres',
+    hasVector,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await db.destroy(); // ends the pool
+    },
+  };
+}
+
+/** Installs pgvector when the server has it and we may; reports whether it is there afterwards. */
+async function ensureVector(client: pg.PoolClient): Promise<boolean> {
+  const installed = async () => (await client.query(`select 1 from pg_extension where extname = 'vector'`)).rowCount === 1;
+  if (await installed()) return true;
+  const available = (await client.query(`select 1 from pg_available_extensions where name = 'vector'`)).rowCount === 1;
+  if (!available) return false;
+  try {
+    await client.query('CREATE EXTENSION IF NOT EXISTS vector');
+  } catch {
+    return false; // no privilege to create it: vector search stays off, the rest works
+  }
+  return installed();
+}
+
+/** Checks the database answers (for /health). */
+export async function ping(db: Kysely<DB>): Promise<boolean> {
+  try {
+    await sql`select 1`.execute(db);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,52 @@
+import { type Kysely, type MigrationResult, Migrator } from 'kysely';
+import { dbErrors } from './errors.js';
+import { migrations } from './migrations/index.js';
+import type { DB } from './types.js';
+
+export const MIGRATION_TABLE = 'nh_migration';
+export const MIGRATION_LOCK_TABLE = 'nh_migration_lock';
+
+function migrator(db: Kysely<DB>): Migrator {
+  return new Migrator({
+    db,
+    provider: { getMigrations: async () => Object.fromEntries(migrations) },
+    migrationTableName: MIGRATION_TABLE,
+    migrationLockTableName: MIGRATION_LOCK_TABLE,
+  });
+}
+
+export interface MigrateResult {
+  /** Names of the migrations this call applied (empty when the schema was already current). */
+  applied: string[];
+}
+
+/**
+ * Brings the schema up to date. Idempotent; safe to run from several processes at once against
+ * PostgreSQL (Kysely's migrator holds a row lock in its lock table while it works, and each
+ * migration runs in a transaction, so a failed one leaves nothing behind).
+ */
+export async function migrate(db: Kysely<DB>): Promise<MigrateResult> {
+  const { error, results } = await migrator(db).migrateToLatest();
+  const applied = (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  if (error) {
+    const failed: MigrationResult | undefined = (results ?? []).find((r) => r.status === 'Error');
+    const message = error instanceof Error ? error.message : String(error);
+    throw dbErrors.create(
+      'NH_DB_MIGRATION_FAILED',
+      failed ? `migration ${failed.migrationName} failed: ${message}` : `migrating the database failed: ${message}`,
+      { details: { migration: failed?.migrationName, applied }, cause: error },
+    );
+  }
+  return { applied };
+}
+
+export interface MigrationState {
+  name: string;
+  executedAt: Date | undefined;
+}
+
+/** Every known migration and when it ran (undefined: pending). */
+export async function migrationStatus(db: Kysely<DB>): Promise<MigrationState[]> {
+  const all = await migrator(db).getMigrations();
+  return all.map((m) => ({ name: m.name, executedAt: m.executedAt }));
+}

@@ -1,0 +1,8 @@
+import type { Migration } from 'kysely';
+import { initial } from './0001-initial.js';
+
+/**
+ * Every schema migration, in the order it runs. Append only: never rename, reorder or edit one
+ * that has shipped; write a new one instead. Names sort in order (Kysely checks).
+ */
+export const migrations: ReadonlyArray<readonly [name: string, migration: Migration]> = [['0001_initial', initial]];

@@ -1,0 +1,79 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/** A timestamptz column: read as a Date, written as a Date or ISO string, defaulted by the database. */
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+/** A jsonb column: read as parsed JSON, written as a JSON string (both drivers pass a string through untouched). */
+type Json<T> = ColumnType<T, string, string>;
+/** A bytea column: read as bytes (Buffer on pg, Uint8Array on PGlite), written as a Uint8Array. */
+type Bytes = ColumnType<Uint8Array, Uint8Array, Uint8Array>;
+
+export interface WorkspacesTable {
+  id: Generated<string>;
+  slug: string;
+  name: string;
+  created_at: Timestamp;
+}
+
+export interface UsersTable {
+  id: Generated<string>;
+  email: string;
+  name: Generated<string>;
+  password_hash: string | null;
+  created_at: Timestamp;
+}
+
+export type RoleValue = 'owner' | 'admin' | 'member' | 'viewer';
+
+export interface MembersTable {
+  workspace_id: string;
+  user_id: string;
+  role: RoleValue;
+  created_at: Timestamp;
+}
+
+export interface WorkspacePluginsTable {
+  workspace_id: string;
+  plugin_id: string;
+  enabled: Generated<boolean>;
+  config: Json<Record<string, unknown>>;
+  updated_at: Timestamp;
+}
+
+export interface SecretsTable {
+  workspace_id: string;
+  plugin_id: string;
+  name: string;
+  ciphertext: Bytes;
+  iv: Bytes;
+  tag: Bytes;
+  key_id: string;
+  updated_at: Timestamp;
+}
+
+export type ToolCallStatusValue = 'succeeded' | 'failed' | 'denied' | 'waiting_approval';
+export type ActorTypeValue = 'user' | 'token' | 'agent' | 'system';
+
+export interface ToolCallsTable {
+  id: Generated<string>;
+  workspace_id: string;
+  call_id: string;
+  plugin_id: string;
+  tool: string;
+  actor_type: ActorTypeValue;
+  actor_id: string;
+  status: ToolCallStatusValue;
+  error_code: string | null;
+  duration_ms: number | null;
+  idempotency_key: string | null;
+  created_at: Timestamp;
+}
+
+/** The database as Kysely sees it. Row types describe storage; repositories map rows to DTOs. */
+export interface DB {
+  workspaces: WorkspacesTable;
+  users: UsersTable;
+  members: MembersTable;
+  workspace_plugins: WorkspacePluginsTable;
+  secrets: SecretsTable;
+  tool_calls: ToolCallsTable;
+}
