@@ -1,4 +1,5 @@
 import type { ErrorRegistry } from '@neonhub/schemas';
+import { dbErrors } from '../core/db/src/errors.js';
 import { sdkErrors } from '../core/sdk/src/errors.js';
 import { hostErrors } from '../host/src/errors.js';
 
@@ -6,4 +7,5 @@ import { hostErrors } from '../host/src/errors.js';
 export const registries: Record<string, ErrorRegistry> = {
   'Host (loader, lockfile, pipeline, workspaces, API)': hostErrors.registry,
   'Plugin SDK': sdkErrors.registry,
+  'Data layer (@neonhub/db)': dbErrors.registry,
 };

@@ -75,7 +75,6 @@ export const hostErrors = defineErrors({
   NH_ROUTE_NOT_FOUND: { status: 404, category: 'user', description: 'No API route matches.' },
   NH_CONFIG_ENV_INVALID: { status: 400, category: 'user', description: 'An environment variable (PORT, DATABASE_URL, ...) has an invalid value.' },
   NH_DATA_DIR_LOCKED: { status: 409, category: 'user', description: 'Another NeonHub process (usually `neonhub start`) has the embedded database open; stop it, or use the HTTP API, or set DATABASE_URL.' },
-  NH_DB_UNAVAILABLE: { status: 503, category: 'transient', description: 'The database could not be reached.' },
   // MCP gateway and API tokens (host/src/mcp)
   NH_AUTH_TOKEN_MISSING: { status: 401, category: 'user', description: 'The request carries no `Authorization: Bearer nh_...` API token.' },
   NH_AUTH_TOKEN_INVALID: { status: 401, category: 'user', description: 'The API token is malformed, unknown or revoked.' },
