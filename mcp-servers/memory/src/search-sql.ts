@@ -47,38 +47,54 @@ export function vectorLiteral(v: readonly number[]): string {
 
 const collectionFilter = (collection: string | undefined) => (collection === undefined ? sql`` : sql`AND c.collection = ${collection}`);
 
+type VectorQuery = ScopedQuery & { efSearch: number; exact?: boolean; iterativeScan?: boolean };
+
+async function applyVectorSettings(trx: Kysely<MemoryDatabase>, q: VectorQuery): Promise<void> {
+  if (q.exact) {
+    await sql`SELECT set_config('enable_indexscan', 'off', true), set_config('enable_bitmapscan', 'off', true)`.execute(trx);
+  } else {
+    await sql`SELECT set_config('hnsw.ef_search', ${String(Math.max(q.efSearch, q.limit))}, true)`.execute(trx);
+    // pgvector 0.8+: keep scanning the graph until `limit` rows pass the workspace/collection filter
+    if (q.iterativeScan) await sql`SELECT set_config('hnsw.iterative_scan', 'strict_order', true)`.execute(trx);
+  }
+}
+
+function vectorQuery(literal: string, q: VectorQuery, explain: boolean) {
+  return sql<HitRow>`${explain ? sql`EXPLAIN ` : sql``}
+    SELECT c.id AS chunk_id, c.document_id, c.collection, d.title, d.source, c.text, c.ord,
+           c.metadata AS chunk_metadata, d.metadata AS doc_metadata, 1 - c.distance AS score
+    FROM (
+      SELECT c.id, c.document_id, c.collection, c.text, c.ord, c.metadata, c.embedding <=> ${literal}::vector AS distance
+      FROM memory.chunks c
+      WHERE c.workspace = ${q.workspace} ${collectionFilter(q.collection)}
+      ORDER BY c.embedding <=> ${literal}::vector
+      LIMIT ${q.limit}
+    ) c
+    JOIN memory.documents d ON d.id = c.document_id
+    ORDER BY c.distance, c.id`;
+}
+
 /**
  * Nearest chunks by cosine distance, through the HNSW index (`hnsw.ef_search` = `efSearch`),
  * or by an exact sequential scan when `exact` (index scans disabled for the transaction).
  * Score = cosine similarity (1 - distance).
  */
-export async function vectorSearch(
-  db: Kysely<MemoryDatabase>,
-  embedding: readonly number[],
-  q: ScopedQuery & { efSearch: number; exact?: boolean; iterativeScan?: boolean },
-): Promise<SearchHit[]> {
+export async function vectorSearch(db: Kysely<MemoryDatabase>, embedding: readonly number[], q: VectorQuery): Promise<SearchHit[]> {
   const literal = vectorLiteral(embedding);
   return db.transaction().execute(async (trx) => {
-    if (q.exact) {
-      await sql`SELECT set_config('enable_indexscan', 'off', true), set_config('enable_bitmapscan', 'off', true)`.execute(trx);
-    } else {
-      await sql`SELECT set_config('hnsw.ef_search', ${String(Math.max(q.efSearch, q.limit))}, true)`.execute(trx);
-      // pgvector 0.8+: keep scanning the graph until `limit` rows pass the workspace/collection filter
-      if (q.iterativeScan) await sql`SELECT set_config('hnsw.iterative_scan', 'strict_order', true)`.execute(trx);
-    }
-    const result = await sql<HitRow>`
-      SELECT c.id AS chunk_id, c.document_id, c.collection, d.title, d.source, c.text, c.ord,
-             c.metadata AS chunk_metadata, d.metadata AS doc_metadata, 1 - c.distance AS score
-      FROM (
-        SELECT c.id, c.document_id, c.collection, c.text, c.ord, c.metadata, c.embedding <=> ${literal}::vector AS distance
-        FROM memory.chunks c
-        WHERE c.workspace = ${q.workspace} ${collectionFilter(q.collection)}
-        ORDER BY c.embedding <=> ${literal}::vector
-        LIMIT ${q.limit}
-      ) c
-      JOIN memory.documents d ON d.id = c.document_id
-      ORDER BY c.distance, c.id`.execute(trx);
+    await applyVectorSettings(trx, q);
+    const result = await vectorQuery(literal, q, false).execute(trx);
     return result.rows.map(toHit);
+  });
+}
+
+/** The query plan of a vector search, to check that the HNSW index (or, with `exact`, a sequential scan) is used. */
+export async function explainVectorSearch(db: Kysely<MemoryDatabase>, embedding: readonly number[], q: VectorQuery): Promise<string> {
+  const literal = vectorLiteral(embedding);
+  return db.transaction().execute(async (trx) => {
+    await applyVectorSettings(trx, q);
+    const result = await vectorQuery(literal, q, true).execute(trx);
+    return (result.rows as unknown as { 'QUERY PLAN': string }[]).map((r) => r['QUERY PLAN']).join('\n');
   });
 }
 

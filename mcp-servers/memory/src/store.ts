@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { type ChunkOptions, chunkDocument } from './chunking.js';
 import { type ConnectOptions, connectMemoryDatabase, type MemoryBackend } from './db/connect.js';
 import { ensureMemorySchema, type SchemaInfo } from './db/migrate.js';
@@ -27,6 +27,11 @@ export interface MemoryStoreOptions extends ConnectOptions {
   chunking?: ChunkOptions;
   /** Rows per INSERT when writing chunks; 200 by default. */
   insertBatchSize?: number;
+  /**
+   * PGlite has no autovacuum, so planner statistics go stale and the planner stops choosing
+   * the HNSW index: the store runs ANALYZE on open and after this many new chunks (1000).
+   */
+  analyzeEvery?: number;
 }
 
 export interface VectorQueryOptions {
@@ -54,6 +59,8 @@ export interface MemoryStore {
   /** False when there was no such document in the workspace. */
   deleteDocument(workspace: string, documentId: string): Promise<boolean>;
   listCollections(workspace: string): Promise<Collection[]>;
+  /** Refreshes planner statistics (ANALYZE); call it after a bulk load. */
+  analyze(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -94,6 +101,14 @@ export async function createMemoryStore(options: MemoryStoreOptions): Promise<Me
   const { db } = conn;
   const efSearch = options.efSearch ?? 100;
   const batchSize = options.insertBatchSize ?? 200;
+  const analyzeEvery = options.analyzeEvery ?? 1000;
+  let chunksSinceAnalyze = 0;
+
+  async function analyze(): Promise<void> {
+    chunksSinceAnalyze = 0;
+    await sql`ANALYZE memory.collections, memory.documents, memory.chunks`.execute(db);
+  }
+  if (conn.backend === 'pglite') await analyze();
 
   async function findByHash(workspace: string, collection: string, hash: string) {
     return db
@@ -195,6 +210,10 @@ export async function createMemoryStore(options: MemoryStoreOptions): Promise<Me
         }
         return true;
       });
+      if (written && conn.backend === 'pglite') {
+        chunksSinceAnalyze += chunks.length;
+        if (chunksSinceAnalyze >= analyzeEvery) await analyze();
+      }
       if (!written) {
         const winner = await findByHash(workspace, input.collection, hash);
         return {
@@ -310,6 +329,8 @@ export async function createMemoryStore(options: MemoryStoreOptions): Promise<Me
         createdAt: iso(r.created_at),
       }));
     },
+
+    analyze,
 
     async close() {
       await conn.close();

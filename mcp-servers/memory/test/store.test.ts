@@ -1,10 +1,18 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { isNeonHubError } from '@neonhub/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHashEmbedder } from '../src/embedders/hash.js';
 import type { SearchMode } from '../src/schemas.js';
+import { createMemoryServer } from '../src/server.js';
 import { createMemoryStore, type MemoryStore } from '../src/store.js';
 import { brandVoice, campaignNotes, otherWorkspaceDoc, shippingFaq } from './fixtures.js';
 
@@ -182,6 +190,40 @@ describe('memory store on PGlite', () => {
     expect(await store.deleteDocument(A, tmp.documentId)).toBe(true);
     expect((await store.search(A, { query: 'zeppelin', mode: 'text' })).hits).toHaveLength(0);
     expect(await codeOf(store.getDocument(A, tmp.documentId))).toBe('NH_MEMORY_DOCUMENT_NOT_FOUND');
+  });
+
+  it('serves the same tools over Streamable HTTP from createMemoryServer(store)', async () => {
+    const server = createMemoryServer(store, { workspace: B });
+    let transport: StreamableHTTPServerTransport | undefined;
+    const http = createServer((req, res) => void transport?.handleRequest(req, res));
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    const { port } = http.address() as AddressInfo;
+    transport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: () => randomUUID(),
+      enableDnsRebindingProtection: true,
+      allowedHosts: [`127.0.0.1:${port}`],
+    });
+    await server.connect(transport);
+    const client = new Client({ name: 'http-test', version: '1.0.0' });
+    try {
+      await client.connect(new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${port}/mcp`)));
+      expect((await client.listTools()).tools.map((t) => t.name)).toContain('memory_search');
+      const search = (args: Record<string, unknown>, workspace?: string) =>
+        client.callTool({
+          name: 'memory_search',
+          arguments: args,
+          ...(workspace ? { _meta: { 'neonhub/context': { workspace: { id: workspace, slug: workspace } } } } : {}),
+        }) as Promise<CallToolResult>;
+      const inA = await search({ query: 'delivery business days', mode: 'text' }, A);
+      expect((inA.structuredContent as { hits: { documentId: string }[] }).hits[0]?.documentId).toBe(ids.faq);
+      // without host context the server's own workspace (B here) applies
+      const fallback = await search({ query: 'delivery business days', mode: 'text' });
+      expect((fallback.structuredContent as { hits: { documentId: string }[] }).hits.map((h) => h.documentId)).toEqual([ids.other]);
+    } finally {
+      await client.close();
+      await server.close();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    }
   });
 
   it('persists across restarts and refuses a different embedder', async () => {

@@ -25,6 +25,8 @@ export interface ConnectOptions {
   /** PGlite data folder (created when missing), or `memory://` for an in-memory store. */
   dataDir?: string;
   onPoolError?: (err: Error) => void;
+  /** Most pooled PostgreSQL connections; 10 by default. */
+  poolMax?: number;
 }
 
 /** The URL without its password, for messages and logs. */
@@ -62,8 +64,8 @@ async function openPglite(dataDir: string): Promise<MemoryConnection> {
   };
 }
 
-async function openPostgres(databaseUrl: string, onPoolError?: (err: Error) => void): Promise<MemoryConnection> {
-  const pool = new pg.Pool({ connectionString: databaseUrl, connectionTimeoutMillis: 10_000, max: 10, idleTimeoutMillis: 30_000 });
+async function openPostgres(databaseUrl: string, onPoolError?: (err: Error) => void, poolMax = 10): Promise<MemoryConnection> {
+  const pool = new pg.Pool({ connectionString: databaseUrl, connectionTimeoutMillis: 10_000, max: poolMax, idleTimeoutMillis: 30_000 });
   pool.on('error', (err) => onPoolError?.(err));
   try {
     const client = await pool.connect();
@@ -91,6 +93,6 @@ async function openPostgres(databaseUrl: string, onPoolError?: (err: Error) => v
 
 /** Opens the memory database: PostgreSQL when `databaseUrl` is given, else PGlite in `dataDir` (default `./.neonhub/memory`). */
 export async function connectMemoryDatabase(options: ConnectOptions = {}): Promise<MemoryConnection> {
-  if (options.databaseUrl) return openPostgres(options.databaseUrl, options.onPoolError);
+  if (options.databaseUrl) return openPostgres(options.databaseUrl, options.onPoolError, options.poolMax);
   return openPglite(options.dataDir ?? './.neonhub/memory');
 }

@@ -126,10 +126,20 @@ export async function ensureMemorySchema(
   return { vectorVersion, iterativeScan: versionAtLeast(vectorVersion, 0, 8) };
 }
 
-/** HNSW index for cosine distance. `m`/`efConstruction` are pgvector's defaults (16, 64). */
-export async function createVectorIndex(db: Kysely<MemoryDatabase>, opts: { m?: number; efConstruction?: number } = {}): Promise<void> {
+export interface VectorIndexOptions {
+  /** HNSW graph degree; pgvector's default 16. */
+  m?: number;
+  /** Candidate list size while building; pgvector's default 64. */
+  efConstruction?: number;
+  /** e.g. `1GB`: a build whose graph fits in maintenance_work_mem is much faster. Session setting (PGlite's one connection). */
+  maintenanceWorkMem?: string;
+}
+
+/** HNSW index for cosine distance (`vector_cosine_ops`). */
+export async function createVectorIndex(db: Kysely<MemoryDatabase>, opts: VectorIndexOptions = {}): Promise<void> {
   const m = Math.trunc(opts.m ?? 16);
   const ef = Math.trunc(opts.efConstruction ?? 64);
+  if (opts.maintenanceWorkMem) await sql`SELECT set_config('maintenance_work_mem', ${opts.maintenanceWorkMem}, false)`.execute(db);
   await sql`CREATE INDEX IF NOT EXISTS chunks_embedding_hnsw_idx ON memory.chunks
     USING hnsw (embedding vector_cosine_ops) WITH (m = ${sql.raw(String(m))}, ef_construction = ${sql.raw(String(ef))})`.execute(db);
 }
