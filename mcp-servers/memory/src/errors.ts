@@ -37,6 +37,11 @@ export const memoryErrors = defineErrors({
     category: 'user',
     description: 'The collection already exists with a different kind.',
   },
+  NH_MEMORY_INTERNAL: {
+    status: 500,
+    category: 'internal',
+    description: "An unexpected failure inside the memory server; the server's stderr log has the details.",
+  },
   NH_MEMORY_CONTENT_EMPTY: {
     status: 400,
     category: 'user',
