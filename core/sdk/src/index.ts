@@ -2,6 +2,7 @@ export { isNeonHubError, NeonHubError } from '@neonhub/schemas';
 export { definePlugin, defineTool } from './define.js';
 export { sdkErrors } from './errors.js';
 export { createGuardedFetch, hostAllowed } from './guarded-fetch.js';
+export { createMemoryStore } from './memory-store.js';
 export {
   loadPluginDefinition,
   manifestToolsFromPlugin,

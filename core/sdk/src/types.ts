@@ -23,8 +23,77 @@ export interface ToolContext {
   idempotencyKey: string;
   callId: string;
   signal: AbortSignal;
-  /** Calls another tool through the host pipeline; the target plugin must be a declared dependency. */
-  callTool(tool: string, input: unknown): Promise<unknown>;
+  /**
+   * Calls another tool through the host pipeline (hooks, audit). The target plugin must be a declared
+   * dependency, or match a pattern in the manifest's `calls`. Returns the tool's output, or
+   * `{ pendingApproval: { approvalId, reason } }` when the target call waits for approval.
+   */
+  callTool(tool: string, input: unknown, options?: CallToolOptions): Promise<unknown>;
+  /** This plugin's own storage in this workspace (in-process plugins; NH_SDK_CALL_UNSUPPORTED when isolated). */
+  store: PluginStore;
+  /**
+   * The workspace's language model (the deterministic offline model unless the workspace configures a
+   * provider); usage is reported to eco by the host. Not available isolated (NH_SDK_CALL_UNSUPPORTED).
+   */
+  llm: LlmAccess;
+}
+
+export interface LlmGenerateInput {
+  system?: string;
+  prompt: string;
+  maxOutputTokens?: number;
+  temperature?: number;
+  signal?: AbortSignal;
+}
+
+export interface LlmGenerateResult {
+  text: string;
+  provider: string;
+  model: string;
+  /** True when the offline model wrote it (its text also says so). */
+  offline: boolean;
+  usage: { inputTokens: number; outputTokens: number; totalTokens: number };
+}
+
+export interface LlmAccess {
+  generate(input: LlmGenerateInput): Promise<LlmGenerateResult>;
+}
+
+export interface CallToolOptions {
+  /** Executes an approval that was granted (the hook that asked for it checks and consumes it). */
+  approvalId?: string;
+  idempotencyKey?: string;
+}
+
+export interface StoredRecord<T = unknown> {
+  key: string;
+  value: T;
+  /** Starts at 1; bumps on every write. */
+  version: number;
+  /** Global insertion order inside the collection (appends are ordered by it). */
+  seq: number;
+  updatedAt: string;
+}
+
+/**
+ * A plugin's private, workspace-scoped storage: JSON records in named collections. The host scopes
+ * every operation to (workspace, plugin); a plugin can never read another plugin's or workspace's records.
+ */
+export interface PluginStore {
+  get<T = unknown>(collection: string, key: string): Promise<StoredRecord<T> | undefined>;
+  /** Writes unconditionally; returns the new version. */
+  put(collection: string, key: string, value: unknown): Promise<number>;
+  /**
+   * Compare-and-set: writes only when the record's version equals `expectedVersion`
+   * (`0` = must not exist yet). Returns the new version, or `null` when someone else wrote first.
+   */
+  putIf(collection: string, key: string, value: unknown, expectedVersion: number): Promise<number | null>;
+  delete(collection: string, key: string): Promise<boolean>;
+  /** Records ordered by key (or by seq with `order: 'seq'`), paged with `after` (a key or a seq). */
+  list<T = unknown>(collection: string, opts?: { prefix?: string; limit?: number; after?: string | number; order?: 'key' | 'seq' }): Promise<StoredRecord<T>[]>;
+  /** Appends a record under a generated key and returns its seq (for append-only logs). */
+  append(collection: string, value: unknown): Promise<number>;
+  count(collection: string): Promise<number>;
 }
 
 export interface ToolSpec<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
@@ -51,21 +120,39 @@ export interface ToolCallEvent {
   approvalId?: string;
 }
 
-export type HookDecision = { action: 'allow' } | { action: 'deny'; reason: string; code?: string } | { action: 'approval'; reason: string };
+export type HookDecision =
+  | { action: 'allow' }
+  | { action: 'deny'; reason: string; code?: string }
+  /** The call must wait for a person: the hook records the approval request and returns its id. */
+  | { action: 'approval'; reason: string; approvalId?: string };
 
 export interface AfterToolCallEvent extends ToolCallEvent {
   status: 'ok' | 'error' | 'denied' | 'pending_approval';
   output?: unknown;
   error?: { code: string; message: string };
   durationMs: number;
+  /** Language-model usage by this call's `ctx.llm` (absent when the tool used none). */
+  llmUsage?: LlmUsageTotals;
+}
+
+export interface LlmUsageTotals {
+  calls: number;
+  inputTokens: number;
+  outputTokens: number;
+  totalTokens: number;
+  /** `provider/model` of each model used. */
+  models: string[];
+  offline: boolean;
 }
 
 /** Context a hook receives: its own plugin's config and secrets for the workspace of the call. */
 export interface HookContext {
+  workspace: { id: string; slug: string };
   config: Record<string, unknown>;
   secrets: ToolContext['secrets'];
   logger: Logger;
   callTool: ToolContext['callTool'];
+  store: PluginStore;
 }
 
 export interface PluginHooks {

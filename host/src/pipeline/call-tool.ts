@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { type Actor, isNeonHubError, type NeonHubError } from '@neonhub/schemas';
-import type { AfterToolCallEvent, ToolCallEvent, ToolContext } from '@neonhub/sdk';
+import { type Actor, isNeonHubError, type NeonHubError, type PluginManifest } from '@neonhub/schemas';
+import type { AfterToolCallEvent, HookContext, LlmAccess, LlmUsageTotals, PluginStore, ToolCallEvent, ToolContext } from '@neonhub/sdk';
 import type { Logger } from 'pino';
 import { hostErrors } from '../errors.js';
 import type { ToolRegistry } from '../registry.js';
@@ -31,6 +31,37 @@ export interface WorkspaceAccess {
   isEnabled(workspaceId: string, pluginId: string): boolean | Promise<boolean>;
   getConfig(workspaceId: string, pluginId: string): Promise<Record<string, unknown>>;
   getSecret(workspaceId: string, pluginId: string, name: string): Promise<string | undefined>;
+  /** The plugin's private store in the workspace. */
+  store(workspaceId: string, pluginId: string): PluginStore;
+  /** The workspace's language model. */
+  llm(workspaceId: string): LlmAccess;
+}
+
+/** Wraps the workspace model so the pipeline knows what one call spent (reported in afterToolCall). */
+function meteredLlm(llm: LlmAccess) {
+  let totals: LlmUsageTotals | undefined;
+  const access: LlmAccess = {
+    async generate(input) {
+      const result = await llm.generate(input);
+      const t = (totals ??= { calls: 0, inputTokens: 0, outputTokens: 0, totalTokens: 0, models: [], offline: true });
+      t.calls++;
+      t.inputTokens += result.usage.inputTokens;
+      t.outputTokens += result.usage.outputTokens;
+      t.totalTokens += result.usage.totalTokens;
+      const model = `${result.provider}/${result.model}`;
+      if (!t.models.includes(model)) t.models.push(model);
+      t.offline &&= result.offline;
+      return result;
+    },
+  };
+  return { access, totals: () => totals };
+}
+
+/** True when `target` (plugin-id:tool) is a dependency's tool or matches one of the manifest's `calls` patterns. */
+export function mayCall(manifest: PluginManifest, target: string): boolean {
+  const [plugin = '', name = ''] = target.split(':');
+  if (plugin === manifest.id || plugin in manifest.dependencies) return true;
+  return manifest.calls.some((p) => p === '*' || p === `${plugin}:*` || p === `${plugin}:${name}`);
 }
 
 export interface CallRecord {
@@ -94,9 +125,11 @@ export function createCallTool(deps: PipelineDeps) {
       ...(req.approvalId ? { approvalId: req.approvalId } : {}),
     };
     const hookActive = (pluginId: string) => workspaces.isEnabled(workspace.id, pluginId) as boolean;
+    let usage: (() => LlmUsageTotals | undefined) | undefined;
     const finish = async (status: AfterToolCallEvent['status'], extra: Partial<AfterToolCallEvent>) => {
       const durationMs = performance.now() - started;
-      const after: AfterToolCallEvent = { ...event, status, durationMs, ...extra };
+      const llmUsage = usage?.();
+      const after: AfterToolCallEvent = { ...event, status, durationMs, ...extra, ...(llmUsage ? { llmUsage } : {}) };
       await hooks.runAfter(after, hookActive);
       deps.record?.({
         callId,
@@ -132,6 +165,8 @@ export function createCallTool(deps: PipelineDeps) {
     }
 
     const manifest = registry.plugin(tool.pluginId)!.manifest;
+    const llm = meteredLlm(workspaces.llm(workspace.id));
+    usage = llm.totals;
     const declaredSecrets = new Set(manifest.secrets.map((s) => s.name));
     const context: Omit<ToolContext, 'fetch' | 'signal' | 'logger'> = {
       workspace,
@@ -147,17 +182,9 @@ export function createCallTool(deps: PipelineDeps) {
       },
       idempotencyKey,
       callId,
-      callTool: async (target, input) => {
-        const targetPlugin = target.split(':')[0] ?? '';
-        if (targetPlugin !== tool.pluginId && !(targetPlugin in manifest.dependencies)) {
-          throw hostErrors.create('NH_TOOL_DEPENDENCY_UNDECLARED', `plugin ${tool.pluginId} called ${target} but does not declare ${targetPlugin} in its dependencies`, {
-            details: { plugin: tool.pluginId, target },
-          });
-        }
-        const result = await callTool({ workspace: workspace.id, tool: target, input, actor: req.actor, idempotencyKey: `${idempotencyKey}/${target}` });
-        if (result.status !== 'ok') return { pendingApproval: result };
-        return result.output;
-      },
+      callTool: (target, input, options) => nestedCall(manifest, workspace.id, req.actor, idempotencyKey, target, input, options),
+      store: workspaces.store(workspace.id, tool.pluginId),
+      llm: llm.access,
     };
     const timeoutMs = Math.min(req.timeoutMs ?? Number.POSITIVE_INFINITY, tool.definition.timeoutMs ?? defaultTimeoutMs);
 
@@ -182,7 +209,54 @@ export function createCallTool(deps: PipelineDeps) {
     return { status: 'ok', callId, output, durationMs };
   }
 
-  return callTool;
+  /** ctx.callTool of a tool or hook: through the same pipeline, only to tools the caller's manifest allows. */
+  async function nestedCall(
+    caller: PluginManifest,
+    workspaceId: string,
+    actor: Actor,
+    parentKey: string,
+    target: string,
+    input: unknown,
+    options: { approvalId?: string; idempotencyKey?: string } = {},
+  ): Promise<unknown> {
+    if (!mayCall(caller, target)) {
+      throw hostErrors.create('NH_TOOL_DEPENDENCY_UNDECLARED', `plugin ${caller.id} called ${target} but declares neither its plugin in dependencies nor a matching pattern in calls`, {
+        details: { plugin: caller.id, target },
+      });
+    }
+    const result = await callTool({
+      workspace: workspaceId,
+      tool: target,
+      input,
+      actor,
+      idempotencyKey: options.idempotencyKey ?? `${parentKey}/${target}`,
+      ...(options.approvalId ? { approvalId: options.approvalId } : {}),
+    });
+    if (result.status !== 'ok') return { pendingApproval: { approvalId: result.approvalId, reason: result.reason } };
+    return result.output;
+  }
+
+  /** The context a hook of `pluginId` receives for a workspace. */
+  async function hookContext(pluginId: string, workspace: { id: string; slug: string }): Promise<HookContext> {
+    const manifest = registry.plugin(pluginId)?.manifest;
+    if (!manifest) throw hostErrors.create('NH_PLUGIN_NOT_FOUND', `no plugin ${pluginId} is loaded`);
+    const declared = new Set(manifest.secrets.map((s) => s.name));
+    return {
+      workspace,
+      config: await workspaces.getConfig(workspace.id, pluginId),
+      secrets: {
+        get: async (name) => {
+          if (!declared.has(name)) throw hostErrors.create('NH_SECRET_UNDECLARED', `plugin ${pluginId} does not declare a secret named ${name}`);
+          return workspaces.getSecret(workspace.id, pluginId, name);
+        },
+      },
+      logger: logger.child({ plugin: pluginId }),
+      callTool: (target, input, options) => nestedCall(manifest, workspace.id, { type: 'system', id: `plugin:${pluginId}` }, `hook:${pluginId}`, target, input, options),
+      store: workspaces.store(workspace.id, pluginId),
+    };
+  }
+
+  return Object.assign(callTool, { hookContext });
 }
 
 export type CallTool = ReturnType<typeof createCallTool>;

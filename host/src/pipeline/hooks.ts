@@ -8,7 +8,7 @@ export interface RegisteredHooks {
   priority: { beforeToolCall?: number; afterToolCall?: number };
   hooks: PluginHooks;
   /** The hook's context for the workspace of a call (its own config and secrets there). */
-  context(workspaceId: string): Promise<HookContext>;
+  context(workspace: { id: string; slug: string }): Promise<HookContext>;
 }
 
 export type BeforeOutcome = { action: 'allow' } | ({ pluginId: string } & Exclude<HookDecision, { action: 'allow' }>);
@@ -49,7 +49,7 @@ export function createHookChain(logger: Logger) {
         if (!active(entry.pluginId)) continue;
         let decision: HookDecision | undefined | void;
         try {
-          decision = await entry.hooks.beforeToolCall!(event, await entry.context(event.workspace.id));
+          decision = await entry.hooks.beforeToolCall!(event, await entry.context(event.workspace));
         } catch (cause) {
           throw hostErrors.create('NH_HOOK_FAILED', `the beforeToolCall hook of ${entry.pluginId} failed, so the call was refused`, {
             cause,
@@ -64,7 +64,7 @@ export function createHookChain(logger: Logger) {
       for (const entry of after) {
         if (!active(entry.pluginId)) continue;
         try {
-          await entry.hooks.afterToolCall!(event, await entry.context(event.workspace.id));
+          await entry.hooks.afterToolCall!(event, await entry.context(event.workspace));
         } catch (err) {
           logger.error({ err, plugin: entry.pluginId, tool: event.tool }, 'afterToolCall hook failed');
         }

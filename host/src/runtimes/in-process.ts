@@ -2,8 +2,11 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ToolDefinition } from '@neonhub/schemas';
 import type { PluginDefinition, ToolContext, ToolSpec } from '@neonhub/sdk';
-import { createGuardedFetch, toolDefinitionOf } from '@neonhub/sdk';
+import { createGuardedFetch, createMemoryStore, toolDefinitionOf } from '@neonhub/sdk';
+import { createLlm } from '@neonhub/llm';
 import { hostErrors } from '../errors.js';
+
+const offlineLlm = createLlm({ provider: 'offline' });
 import { toolFailed, toolNotFound, toolTimeout } from './mcp-call.js';
 import type { Invocation, PluginRuntime, RuntimeOptions } from './types.js';
 
@@ -113,7 +116,14 @@ export function createInProcessRuntime(opts: RuntimeOptions): PluginRuntime {
         throw hostErrors.create('NH_TOOL_INPUT_INVALID', `input of ${manifest.id}:${call.tool} is invalid`, {
           details: input.error.issues,
         });
-      const ctx = { ...call.context, fetch, logger: call.context.logger ?? logger.child({ tool: call.tool, callId: call.context.callId }) };
+      const ctx = {
+        ...call.context,
+        fetch,
+        logger: call.context.logger ?? logger.child({ tool: call.tool, callId: call.context.callId }),
+        // The pipeline always passes the workspace's store; a bare runtime (tests, bench) gets a private one.
+        store: call.context.store ?? createMemoryStore(),
+        llm: call.context.llm ?? offlineLlm,
+      };
       return runWithTimeout(manifest.id, tool, input.data, ctx, call.timeoutMs);
     },
     async stop() {

@@ -9,7 +9,11 @@ export interface Invocation {
   tool: string;
   input: unknown;
   /** ToolContext minus what the runtime supplies itself (fetch is built from the manifest's hosts). */
-  context: Omit<ToolContext, 'fetch' | 'signal' | 'logger'> & { logger?: ToolContext['logger'] };
+  context: Omit<ToolContext, 'fetch' | 'signal' | 'logger' | 'store' | 'llm'> & {
+    logger?: ToolContext['logger'];
+    store?: ToolContext['store'];
+    llm?: ToolContext['llm'];
+  };
   timeoutMs: number;
 }
 

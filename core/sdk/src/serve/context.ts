@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sdkErrors } from '../errors.js';
 import { createGuardedFetch } from '../guarded-fetch.js';
-import type { Logger, ToolContext } from '../types.js';
+import type { Logger, PluginStore, ToolContext } from '../types.js';
 import { type CallContextMeta, CallContextMetaSchema } from './meta.js';
 
 type Write = (line: string) => void;
@@ -65,5 +65,19 @@ export function buildToolContext(
         details: { tool },
       });
     },
+    store: unsupportedStore(opts.pluginId),
+    llm: {
+      generate: async () => {
+        throw sdkErrors.create('NH_SDK_CALL_UNSUPPORTED', `ctx.llm is not available to plugin ${opts.pluginId} running isolated; run it in-process`);
+      },
+    },
   };
+}
+
+/** Isolated plugins have no host storage: every store operation fails with a clear code. */
+function unsupportedStore(pluginId: string): PluginStore {
+  const fail = async (): Promise<never> => {
+    throw sdkErrors.create('NH_SDK_CALL_UNSUPPORTED', `ctx.store is not available to plugin ${pluginId} running isolated; run it in-process or keep state in its own service`);
+  };
+  return { get: fail, put: fail, putIf: fail, delete: fail, list: fail, append: fail, count: fail };
 }

@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { Actor, PluginManifest } from '@neonhub/schemas';
 import { sdkErrors } from '../errors.js';
 import { createGuardedFetch } from '../guarded-fetch.js';
-import type { AfterToolCallEvent, HookContext, HookDecision, PluginDefinition, ToolCallEvent, ToolContext, ToolSpec } from '../types.js';
+import { createMemoryStore } from '../memory-store.js';
+import { createLlm } from '@neonhub/llm';
+import type { AfterToolCallEvent, CallToolOptions, HookContext, LlmAccess, PluginStore, HookDecision, PluginDefinition, ToolCallEvent, ToolContext, ToolSpec } from '../types.js';
 import { type CapturedLog, createCaptureLogger } from './capture-logger.js';
 
 export interface HarnessOptions {
@@ -16,7 +18,11 @@ export interface HarnessOptions {
   /** The fetch behind the guard (a stub or a local server); defaults to the global fetch. */
   fetch?: typeof fetch;
   /** Stands in for `ctx.callTool`; without it `ctx.callTool` throws NH_SDK_CALL_UNSUPPORTED. */
-  callTool?: (tool: string, input: unknown) => Promise<unknown>;
+  callTool?: (tool: string, input: unknown, options?: CallToolOptions) => Promise<unknown>;
+  /** The plugin's store; defaults to a fresh in-memory store (shared by every call of this harness). */
+  store?: PluginStore;
+  /** The language model; defaults to NeonHub's deterministic offline model (the real one, not a stub). */
+  llm?: LlmAccess;
   /** Timeout for tools that declare no `timeoutMs` (default 30 s). */
   defaultTimeoutMs?: number;
 }
@@ -73,9 +79,11 @@ export function createHarness(plugin: PluginDefinition, opts: HarnessOptions = {
       return Promise.resolve(secretValues[name]);
     },
   };
-  const callTool: ToolContext['callTool'] = (tool, input) =>
+  const store = opts.store ?? createMemoryStore();
+  const llm: LlmAccess = opts.llm ?? createLlm({ provider: 'offline' });
+  const callTool: ToolContext['callTool'] = (tool, input, options) =>
     opts.callTool
-      ? opts.callTool(tool, input)
+      ? opts.callTool(tool, input, options)
       : Promise.reject(
           sdkErrors.create('NH_SDK_CALL_UNSUPPORTED', `ctx.callTool(${tool}) needs a callTool stub in createHarness options`, {
             details: { tool },
@@ -94,6 +102,8 @@ export function createHarness(plugin: PluginDefinition, opts: HarnessOptions = {
       callId,
       signal,
       callTool,
+      store,
+      llm,
     };
   }
 
@@ -170,7 +180,7 @@ export function createHarness(plugin: PluginDefinition, opts: HarnessOptions = {
       throw sdkErrors.create('NH_SDK_HOOK_UNDEFINED', `plugin ${plugin.id} defines no ${name} hook`, { details: { hook: name } });
     }
     const full = fillEvent(event);
-    const ctx: HookContext = { config, secrets, logger: createCaptureLogger(logs, full.callId), callTool };
+    const ctx: HookContext = { workspace: full.workspace, config, secrets, logger: createCaptureLogger(logs, full.callId), callTool, store };
     if (name === 'beforeToolCall') {
       const { status: _s, output: _o, error: _e, durationMs: _d, ...before } = full;
       return (await plugin.hooks!.beforeToolCall!(before, ctx)) ?? undefined;

@@ -1,0 +1,111 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type NeonHubError, type PluginManifest, isNeonHubError } from '@neonhub/schemas';
+import type { Logger } from 'pino';
+import { createCallLog } from './call-log.js';
+import type { HostConfig } from './config.js';
+import { hostErrors } from './errors.js';
+import { createLogger } from './logger.js';
+import { type CallTool, createCallTool } from './pipeline/call-tool.js';
+import { createHookChain, type HookChain } from './pipeline/hooks.js';
+import { loadPlugins, type PluginProblem } from './plugin-loading.js';
+import { createToolRegistry, type ToolRegistry } from './registry.js';
+import { openStorage, type Storage } from './storage.js';
+
+export interface Host {
+  config: HostConfig;
+  logger: Logger;
+  registry: ToolRegistry;
+  hooks: HookChain;
+  storage: Storage;
+  callTool: CallTool;
+  /** Plugins that were refused or failed to start, with the reason. */
+  problems: PluginProblem[];
+  manifest(pluginId: string): PluginManifest | undefined;
+  close(): Promise<void>;
+}
+
+export interface CreateHostOptions {
+  config: HostConfig;
+  logger?: Logger;
+  /** Load plugins (default true). The CLI skips it for commands that only touch the database. */
+  plugins?: boolean;
+  /** Restrict loading to these plugin ids (tests). */
+  only?: string[];
+  /** Seed the `demo` workspace on first start (default true). */
+  seed?: boolean;
+  onProgress?(text: string): void;
+}
+
+/** Boots the host: storage and migrations, then plugins verified against the lock, then the pipeline. */
+export async function createHost(opts: CreateHostOptions): Promise<Host> {
+  const { config } = opts;
+  const logger = opts.logger ?? createLogger(config.logLevel);
+  await mkdir(config.dataDir, { recursive: true });
+  opts.onProgress?.('opening the database');
+  const registry = createToolRegistry();
+  const manifests = new Map<string, PluginManifest>();
+  const storage = await openStorage(config, logger, (id) => manifests.get(id));
+  const hooks = createHookChain(logger);
+  const problems: PluginProblem[] = [];
+
+  const callLog = createCallLog((records) => storage.recordCalls(records), logger);
+  const callTool = createCallTool({
+    registry,
+    hooks,
+    workspaces: storage.workspaces,
+    logger,
+    record: callLog.record,
+    defaultTimeoutMs: config.toolTimeoutMs,
+  });
+
+  const host: Host = {
+    config,
+    logger,
+    registry,
+    hooks,
+    storage,
+    callTool,
+    problems,
+    manifest: (id) => manifests.get(id),
+    async close() {
+      await callLog.flush();
+      await Promise.allSettled(registry.plugins().map((p) => p.runtime.stop()));
+      await storage.close();
+    },
+  };
+
+  try {
+    if (opts.plugins !== false) {
+      const loaded = await loadPlugins({
+        config,
+        logger,
+        registry,
+        hooks,
+        hookContext: (pluginId, workspace) => callTool.hookContext(pluginId, workspace),
+        ...(opts.only ? { only: opts.only } : {}),
+        ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+      });
+      for (const m of loaded.manifests) manifests.set(m.id, m);
+      problems.push(...loaded.problems);
+      for (const p of loaded.problems) logger.warn({ plugin: p.id ?? p.dir, code: p.error.code }, p.error.message);
+    }
+    if (opts.seed !== false) await storage.seedDemo(registry.plugins().filter((p) => p.firstParty).map((p) => p.manifest.id));
+  } catch (err) {
+    await host.close().catch(() => {});
+    throw err;
+  }
+  return host;
+}
+
+/** Maps anything thrown to a NeonHubError (unknown errors become NH_INTERNAL, keeping the cause). */
+export function asNeonHubError(err: unknown): NeonHubError {
+  if (isNeonHubError(err)) return err;
+  return hostErrors.create('NH_INTERNAL', 'an unexpected error occurred; the host log has the details', { cause: err });
+}
+
+export const dataPaths = (config: HostConfig) => ({
+  installedPlugins: join(config.dataDir, 'plugins'),
+  cache: join(config.dataDir, 'cache'),
+  lockfile: join(config.rootDir, 'plugins.lock.json'),
+});

@@ -1,0 +1,132 @@
+import { join } from 'node:path';
+import type { NeonHubError, PluginManifest, ToolDefinition } from '@neonhub/schemas';
+import type { HookContext } from '@neonhub/sdk';
+import type { Logger } from 'pino';
+import type { HostConfig } from './config.js';
+import { hostErrors } from './errors.js';
+import type { HookChain } from './pipeline/hooks.js';
+import { discoverPlugins } from './plugins/discover.js';
+import { readLockfile, toolHash } from './plugins/lock.js';
+import { resolveLoadOrder } from './plugins/resolve.js';
+import { compareTools, verifyAgainstLock } from './plugins/verify.js';
+import type { ToolRegistry } from './registry.js';
+import { createRuntime } from './runtimes/index.js';
+
+export interface PluginProblem {
+  id?: string;
+  dir: string;
+  error: NeonHubError;
+}
+
+export interface LoadPluginsOptions {
+  config: HostConfig;
+  logger: Logger;
+  registry: ToolRegistry;
+  hooks: HookChain;
+  hookContext(pluginId: string, workspace: { id: string; slug: string }): Promise<HookContext>;
+  only?: string[];
+  onProgress?(text: string): void;
+}
+
+export const pluginRoots = (config: HostConfig) => [join(config.rootDir, 'plugins'), join(config.rootDir, 'mcp-servers'), join(config.dataDir, 'plugins')];
+
+/** Tools a module plugin registers in code must equal what its manifest declares. */
+function toolsMismatch(declared: ToolDefinition[], actual: ToolDefinition[]): string[] {
+  const want = new Map(declared.map((t) => [t.name, toolHash(t)]));
+  const have = new Map(actual.map((t) => [t.name, toolHash(t)]));
+  const problems: string[] = [];
+  for (const [name, hash] of want) if (have.get(name) !== hash) problems.push(have.has(name) ? `${name} differs from its manifest entry` : `${name} is declared but not defined`);
+  for (const name of have.keys()) if (!want.has(name)) problems.push(`${name} is defined but not declared`);
+  return problems;
+}
+
+/**
+ * Discovers plugins, orders them by dependency, verifies each against plugins.lock.json BEFORE
+ * importing any of its code, starts its runtime and registers its tools and hooks. A bad plugin is
+ * reported and skipped, never taking the host down.
+ */
+export async function loadPlugins(opts: LoadPluginsOptions): Promise<{ manifests: PluginManifest[]; problems: PluginProblem[] }> {
+  const { config, logger, registry, hooks } = opts;
+  const problems: PluginProblem[] = [];
+  const discovered = await discoverPlugins(pluginRoots(config), { repoRoot: config.rootDir });
+  problems.push(...discovered.errors.map((e) => ({ dir: e.dir, error: e.error })));
+  const candidates = opts.only ? discovered.plugins.filter((p) => opts.only!.includes(p.id)) : discovered.plugins;
+  const { order, errors } = resolveLoadOrder(candidates);
+  for (const e of errors) problems.push({ id: e.id, dir: candidates.find((p) => p.id === e.id)?.dir ?? '', error: e.error });
+  const lock = await readLockfile(join(config.rootDir, 'plugins.lock.json'));
+  const loaded = new Set<string>();
+  const manifests: PluginManifest[] = [];
+
+  let n = 0;
+  for (const plugin of order) {
+    n++;
+    opts.onProgress?.(`loading plugins ${n}/${order.length}: ${plugin.id}`);
+    const missing = Object.keys(plugin.manifest.dependencies).filter((d) => !loaded.has(d));
+    if (missing.length) {
+      problems.push({
+        id: plugin.id,
+        dir: plugin.dir,
+        error: hostErrors.create('NH_PLUGIN_DEPENDENCY_MISSING', `plugin ${plugin.id} needs ${missing.join(', ')}, which did not load`, { details: { missing } }),
+      });
+      continue;
+    }
+    try {
+      await verifyAgainstLock(plugin, lock);
+      const entry = lock.plugins[plugin.id]!;
+      const isMcp = plugin.manifest.runtime.type !== 'module';
+      if (plugin.manifest.hooks.length && (isMcp || entry.isolation === 'isolated')) {
+        throw hostErrors.create('NH_PLUGIN_HOOKS_NEED_IN_PROCESS', `plugin ${plugin.id} declares hooks but is not loaded in-process`, { details: { plugin: plugin.id } });
+      }
+      const runtime = createRuntime({
+        manifest: plugin.manifest,
+        dir: plugin.dir,
+        cacheDir: join(config.dataDir, 'cache'),
+        logger,
+        isolation: entry.isolation,
+        onStatus: (status, info) => logger.info({ plugin: plugin.id, status, ...info }, `plugin ${plugin.id} is ${status}`),
+      });
+      await runtime.start();
+      const tools = await runtime.listTools();
+      let quarantine: Record<string, string> = {};
+      if (isMcp) {
+        const cmp = compareTools(plugin.id, tools, entry);
+        quarantine = Object.fromEntries([
+          ...cmp.changed.map((name) => [name, 'its name, description or schemas differ from the lock'] as const),
+          ...cmp.added.map((name) => [name, 'it is new since the lock'] as const),
+        ]);
+        if (Object.keys(quarantine).length) logger.warn({ plugin: plugin.id, tools: Object.keys(quarantine) }, 'tools quarantined until `neonhub plugin lock` approves them');
+      } else {
+        const mismatch = toolsMismatch(plugin.manifest.tools, tools);
+        if (mismatch.length) {
+          await runtime.stop();
+          throw hostErrors.create('NH_PLUGIN_TOOLS_MISMATCH', `plugin ${plugin.id}: ${mismatch.join('; ')}. Run \`neonhub plugin sync ${plugin.id}\``, {
+            details: { plugin: plugin.id, mismatch },
+          });
+        }
+      }
+      registry.addPlugin(
+        {
+          manifest: plugin.manifest,
+          dir: plugin.dir,
+          runtime,
+          isolation: isMcp ? 'mcp' : entry.isolation,
+          firstParty: plugin.source.type === 'workspace',
+        },
+        isMcp ? tools : plugin.manifest.tools,
+        quarantine,
+      );
+      if (runtime.hooks) {
+        const priority = Object.fromEntries(plugin.manifest.hooks.map((h) => [h.event, h.priority]));
+        hooks.register({ pluginId: plugin.id, priority, hooks: runtime.hooks, context: (ws) => opts.hookContext(plugin.id, ws) });
+      }
+      loaded.add(plugin.id);
+      manifests.push(plugin.manifest);
+    } catch (err) {
+      const error = (err as NeonHubError).code
+        ? (err as NeonHubError)
+        : hostErrors.create('NH_PLUGIN_LOAD_FAILED', `plugin ${plugin.id} failed to load: ${(err as Error).message}`, { cause: err });
+      problems.push({ id: plugin.id, dir: plugin.dir, error });
+    }
+  }
+  return { manifests, problems };
+}
