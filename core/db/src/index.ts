@@ -1,3 +1,5 @@
+export type { Kysely, Selectable, Transaction } from 'kysely';
+export { sql } from 'kysely';
 export { type CreateDatabaseOptions, createDatabase, type Database, ping, redactUrl } from './create-database.js';
 export { type DbErrorCode, dbErrors } from './errors.js';
 export { MIGRATION_LOCK_TABLE, MIGRATION_TABLE, type MigrateResult, type MigrationState, migrate, migrationStatus } from './migrate.js';

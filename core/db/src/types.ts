@@ -50,7 +50,8 @@ export interface SecretsTable {
   updated_at: Timestamp;
 }
 
-export type ToolCallStatusValue = 'succeeded' | 'failed' | 'denied' | 'waiting_approval';
+/** Matches the SDK's AfterToolCallEvent status. */
+export type ToolCallStatusValue = 'ok' | 'error' | 'denied' | 'pending_approval';
 export type ActorTypeValue = 'user' | 'token' | 'agent' | 'system';
 
 export interface ToolCallsTable {

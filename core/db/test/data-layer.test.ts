@@ -204,7 +204,7 @@ for (const dialect of availableDialects()) {
           pluginId: 'agent-seo',
           tool: 'analyze_page',
           actor: { type: 'user' as const, id: 'u1' },
-          status: 'succeeded' as const,
+          status: 'ok' as const,
           durationMs: 12.6,
           createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, i)),
           ...extra,
@@ -213,7 +213,7 @@ for (const dialect of availableDialects()) {
         expect(await repos.toolCalls.record(ws.id, call(1))).toBe(false);
         expect(
           await repos.toolCalls.recordBatch(
-            [2, 3].map((i) => ({ workspaceId: ws.id, call: call(i, { status: 'failed', errorCode: 'NH_TOOL_TIMEOUT' }) })),
+            [2, 3].map((i) => ({ workspaceId: ws.id, call: call(i, { status: 'error', errorCode: 'NH_TOOL_TIMEOUT' }) })),
           ),
         ).toBe(2);
         expect(await repos.toolCalls.recordBatch([1, 2, 4].map((i) => ({ workspaceId: ws.id, call: call(i) })))).toBe(1);
@@ -230,7 +230,7 @@ for (const dialect of availableDialects()) {
         const recent = await repos.toolCalls.listRecent(ws.id, { limit: 3 });
         expect(recent.map((r) => r.callId)).toEqual([4, 3, 2].map((i) => call(i).callId));
         expect(recent[1]).toMatchObject({
-          status: 'failed',
+          status: 'error',
           errorCode: 'NH_TOOL_TIMEOUT',
           durationMs: 13,
           actor: { type: 'user', id: 'u1' },
@@ -254,7 +254,7 @@ for (const dialect of availableDialects()) {
         pluginId: 'agent-seo',
         tool: 't',
         actor: { type: 'system', id: 'x' },
-        status: 'succeeded',
+        status: 'ok',
       });
 
       // A sees its rows ...

@@ -62,7 +62,7 @@ export const initial: Migration = {
       .addColumn('tool', 'text', (c) => c.notNull())
       .addColumn('actor_type', 'text', (c) => c.notNull().check(sql`actor_type in ('user', 'token', 'agent', 'system')`))
       .addColumn('actor_id', 'text', (c) => c.notNull())
-      .addColumn('status', 'text', (c) => c.notNull().check(sql`status in ('succeeded', 'failed', 'denied', 'waiting_approval')`))
+      .addColumn('status', 'text', (c) => c.notNull().check(sql`status in ('ok', 'error', 'denied', 'pending_approval')`))
       .addColumn('error_code', 'text')
       .addColumn('duration_ms', 'integer')
       .addColumn('idempotency_key', 'text')

@@ -1,0 +1,128 @@
+import { type Kysely, type Selectable, sql } from 'kysely';
+import type { DB, PluginRecordsTable } from '../types.js';
+
+export interface PluginRecord {
+  key: string;
+  value: unknown;
+  version: number;
+  seq: number;
+  updatedAt: string;
+}
+
+export interface ListRecordsOptions {
+  prefix?: string;
+  limit?: number;
+  after?: string | number;
+  order?: 'key' | 'seq';
+}
+
+const toRecord = (row: Pick<Selectable<PluginRecordsTable>, 'key' | 'value' | 'version' | 'seq' | 'updated_at'>): PluginRecord => ({
+  key: row.key,
+  value: row.value,
+  version: row.version,
+  seq: Number(row.seq),
+  updatedAt: new Date(row.updated_at as unknown as string).toISOString(),
+});
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+const MAX_LIMIT = 5000;
+
+/**
+ * Plugin stores (the SDK's ctx.store): JSON records per (workspace, plugin, collection). Every
+ * function takes the workspace id and plugin id first; one plugin never sees another's records.
+ */
+export function pluginRecordsRepository(db: Kysely<DB>) {
+  const scope = (workspaceId: string, pluginId: string, collection: string) =>
+    db
+      .selectFrom('plugin_records')
+      .where('workspace_id', '=', workspaceId)
+      .where('plugin_id', '=', pluginId)
+      .where('collection', '=', collection);
+
+  return {
+    async get(workspaceId: string, pluginId: string, collection: string, key: string): Promise<PluginRecord | undefined> {
+      const row = await scope(workspaceId, pluginId, collection).select(['key', 'value', 'version', 'seq', 'updated_at']).where('key', '=', key).executeTakeFirst();
+      return row ? toRecord(row) : undefined;
+    },
+
+    async put(workspaceId: string, pluginId: string, collection: string, key: string, value: unknown): Promise<number> {
+      const row = await db
+        .insertInto('plugin_records')
+        .values({ workspace_id: workspaceId, plugin_id: pluginId, collection, key, value: JSON.stringify(value) })
+        .onConflict((oc) =>
+          oc.columns(['workspace_id', 'plugin_id', 'collection', 'key']).doUpdateSet({
+            value: (eb) => eb.ref('excluded.value'),
+            version: sql`plugin_records.version + 1`,
+            updated_at: sql`now()`,
+          }),
+        )
+        .returning('version')
+        .executeTakeFirstOrThrow();
+      return row.version;
+    },
+
+    /** Compare-and-set on the version (0 = must not exist). Returns the new version or null. */
+    async putIf(workspaceId: string, pluginId: string, collection: string, key: string, value: unknown, expectedVersion: number): Promise<number | null> {
+      if (expectedVersion === 0) {
+        const row = await db
+          .insertInto('plugin_records')
+          .values({ workspace_id: workspaceId, plugin_id: pluginId, collection, key, value: JSON.stringify(value) })
+          .onConflict((oc) => oc.doNothing())
+          .returning('version')
+          .executeTakeFirst();
+        return row?.version ?? null;
+      }
+      const row = await db
+        .updateTable('plugin_records')
+        .set({ value: JSON.stringify(value), version: sql`version + 1`, updated_at: sql`now()` })
+        .where('workspace_id', '=', workspaceId)
+        .where('plugin_id', '=', pluginId)
+        .where('collection', '=', collection)
+        .where('key', '=', key)
+        .where('version', '=', expectedVersion)
+        .returning('version')
+        .executeTakeFirst();
+      return row?.version ?? null;
+    },
+
+    async delete(workspaceId: string, pluginId: string, collection: string, key: string): Promise<boolean> {
+      const r = await db
+        .deleteFrom('plugin_records')
+        .where('workspace_id', '=', workspaceId)
+        .where('plugin_id', '=', pluginId)
+        .where('collection', '=', collection)
+        .where('key', '=', key)
+        .executeTakeFirst();
+      return Number(r.numDeletedRows) > 0;
+    },
+
+    async list(workspaceId: string, pluginId: string, collection: string, opts: ListRecordsOptions = {}): Promise<PluginRecord[]> {
+      const bySeq = opts.order === 'seq';
+      let q = scope(workspaceId, pluginId, collection).select(['key', 'value', 'version', 'seq', 'updated_at']);
+      if (opts.prefix) q = q.where('key', 'like', `${escapeLike(opts.prefix)}%`);
+      if (opts.after !== undefined) q = bySeq ? q.where('seq', '>', String(opts.after)) : q.where('key', '>', String(opts.after));
+      const rows = await q
+        .orderBy(bySeq ? 'seq' : 'key')
+        .limit(Math.min(Math.max(opts.limit ?? 1000, 1), MAX_LIMIT))
+        .execute();
+      return rows.map(toRecord);
+    },
+
+    /** Appends under a generated, seq-ordered key and returns the seq. */
+    async append(workspaceId: string, pluginId: string, collection: string, value: unknown): Promise<number> {
+      const { rows } = await sql<{ seq: string }>`
+        with s as (select nextval(pg_get_serial_sequence('plugin_records', 'seq')) as n)
+        insert into plugin_records (workspace_id, plugin_id, collection, key, value, seq)
+        select ${workspaceId}::uuid, ${pluginId}, ${collection}, lpad(s.n::text, 16, '0'), ${JSON.stringify(value)}::jsonb, s.n from s
+        returning seq`.execute(db);
+      return Number(rows[0]!.seq);
+    },
+
+    async count(workspaceId: string, pluginId: string, collection: string): Promise<number> {
+      const row = await scope(workspaceId, pluginId, collection).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+  };
+}
+
+export type PluginRecordsRepository = ReturnType<typeof pluginRecordsRepository>;

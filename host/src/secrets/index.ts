@@ -1,0 +1,2 @@
+export { createSecretBox, type Sealed, type SecretBinding, type SecretBox } from './box.js';
+export { keyIdOf, type LoadSecretKeyOptions, loadSecretKey, parseSecretKey, SECRET_KEY_FILE, type SecretKey } from './key.js';

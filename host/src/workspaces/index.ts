@@ -1,0 +1,2 @@
+export { type ConfigIssue, type ConfigValidator, createConfigValidator } from './config-validator.js';
+export { createWorkspaceService, type WorkspaceChange, type WorkspaceService, type WorkspaceServiceOptions } from './service.js';
