@@ -71,8 +71,14 @@ export function registerMcpRoutes(app: FastifyInstance, deps: McpRouteDeps): Mcp
   const log = deps.logger.child({ component: 'mcp' });
 
   /** host:port names this server answers to: loopback names of the bound port, plus configured ones. */
+  let allowedCache: { port: number | undefined; hosts: Set<string>; origins: Set<string> } | undefined;
   const allowed = () => {
     const addr = app.server.address() as AddressInfo | null;
+    if (allowedCache && allowedCache.port === addr?.port) return allowedCache;
+    allowedCache = { port: addr?.port, ...computeAllowed(addr) };
+    return allowedCache;
+  };
+  const computeAllowed = (addr: AddressInfo | null) => {
     const port = addr?.port;
     const hosts = new Set((opts.allowedHosts ?? []).map((h) => h.toLowerCase()));
     if (port !== undefined) {
@@ -133,8 +139,12 @@ export function registerMcpRoutes(app: FastifyInstance, deps: McpRouteDeps): Mcp
     try {
       if (header && !bearer) throw hostErrors.create('NH_AUTH_TOKEN_INVALID', 'the Authorization header must be `Bearer nh_...`');
       const token = await deps.tokens.verify(bearer);
-      workspace = await deps.workspaces.resolve(token.workspaceId);
       principal = { id: token.id, type: 'token', role: token.role, name: token.name };
+      // A running session already knows its workspace; only a new session resolves it.
+      workspace =
+        typeof request.headers['mcp-session-id'] === 'string'
+          ? { id: token.workspaceId, slug: '' }
+          : await deps.workspaces.resolve(token.workspaceId);
     } catch (err) {
       const e = err as NeonHubError;
       if (e.code === 'NH_AUTH_TOKEN_MISSING' || e.code === 'NH_AUTH_TOKEN_INVALID') return unauthorized(request, reply, e);

@@ -90,7 +90,7 @@ describe('MCP gateway over Streamable HTTP', () => {
   });
 
   it('answers 401 with WWW-Authenticate for a missing or bad token', async () => {
-    for (const headers of [
+    for (const headers of <Record<string, string>[]>[
       {},
       { authorization: 'Bearer nh_notarealtoken' },
       { authorization: `Bearer nh_${'A'.repeat(43)}` },
@@ -181,7 +181,14 @@ describe('MCP gateway over Streamable HTTP', () => {
         beforeToolCall: (e) =>
           e.sideEffect === 'external' ? { action: 'approval', reason: 'external sends need a review', approvalId: 'apr_123' } : undefined,
       },
-      context: async () => ({ config: {}, secrets: { get: async () => undefined }, logger: host.logger, callTool: async () => undefined }),
+      context: async (workspace) => ({
+        workspace,
+        config: {},
+        secrets: { get: async () => undefined },
+        logger: host.logger,
+        callTool: async () => undefined,
+        store: host.workspaces.access.store(workspace.id, 'demo'),
+      }),
     });
     const { client } = await connectHttp(host.url, alphaMember);
     const result = await client.callTool({ name: 'demo__send_email', arguments: { to: 'a@b.c' } });

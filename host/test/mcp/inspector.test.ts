@@ -43,7 +43,9 @@ describe('MCP Inspector CLI 2.12 against the gateway', () => {
   }, 90_000);
 
   it('calls a tool and gets its structured output', async () => {
-    const out = (await inspector('--method', 'tools/call', '--tool-name', 'demo__echo', '--tool-arg', 'text=inspected')) as { structuredContent: unknown };
+    const out = (await inspector('--method', 'tools/call', '--tool-name', 'demo__echo', '--tool-arg', 'text=inspected')) as {
+      structuredContent: unknown;
+    };
     expect(out.structuredContent).toEqual({ text: 'inspected', length: 9 });
   }, 90_000);
 });
