@@ -1,8 +1,12 @@
 import type { Migration } from 'kysely';
 import { initial } from './0001-initial.js';
+import { apiTokens } from './0003-api-tokens.js';
 
 /**
  * Every schema migration, in the order it runs. Append only: never rename, reorder or edit one
  * that has shipped; write a new one instead. Names sort in order (Kysely checks).
  */
-export const migrations: ReadonlyArray<readonly [name: string, migration: Migration]> = [['0001_initial', initial]];
+export const migrations: ReadonlyArray<readonly [name: string, migration: Migration]> = [
+  ['0001_initial', initial],
+  ['0003_api_tokens', apiTokens],
+];

@@ -1,0 +1,71 @@
+import type { DB, Kysely } from '@neonhub/db';
+import type { Role } from '@neonhub/schemas';
+import type { ApiTokenRecord, TokenStore } from './tokens.js';
+
+/** The `api_tokens` table (core/db migration 0003_api_tokens). */
+interface ApiTokensTable {
+  id: string;
+  workspace_id: string;
+  role: Role;
+  name: string;
+  token_hash: string;
+  created_at: Date;
+  last_used_at: Date | null;
+  revoked_at: Date | null;
+}
+
+type Row = ApiTokensTable;
+
+const toRecord = (r: Row): ApiTokenRecord => ({
+  id: r.id,
+  workspaceId: r.workspace_id,
+  role: r.role,
+  name: r.name,
+  tokenHash: r.token_hash,
+  createdAt: new Date(r.created_at),
+  lastUsedAt: r.last_used_at ? new Date(r.last_used_at) : null,
+  revokedAt: r.revoked_at ? new Date(r.revoked_at) : null,
+});
+
+/** API tokens in the database (PGlite or PostgreSQL), looked up by the SHA-256 of the token. */
+export function createDbTokenStore(database: Kysely<DB>): TokenStore {
+  const db = database.withTables<{ api_tokens: ApiTokensTable }>();
+  return {
+    async insert(r) {
+      await db
+        .insertInto('api_tokens')
+        .values({
+          id: r.id,
+          workspace_id: r.workspaceId,
+          role: r.role,
+          name: r.name,
+          token_hash: r.tokenHash,
+          created_at: r.createdAt,
+          last_used_at: r.lastUsedAt,
+          revoked_at: r.revokedAt,
+        })
+        .execute();
+    },
+    async findByHash(tokenHash) {
+      const row = await db.selectFrom('api_tokens').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+      return row ? toRecord(row) : undefined;
+    },
+    async listByWorkspace(workspaceId) {
+      const rows = await db.selectFrom('api_tokens').selectAll().where('workspace_id', '=', workspaceId).orderBy('created_at').execute();
+      return rows.map(toRecord);
+    },
+    async touch(id, at) {
+      await db.updateTable('api_tokens').set({ last_used_at: at }).where('id', '=', id).execute();
+    },
+    async revoke(id, workspaceId, at) {
+      const result = await db
+        .updateTable('api_tokens')
+        .set({ revoked_at: at })
+        .where('id', '=', id)
+        .where('workspace_id', '=', workspaceId)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
+  };
+}
