@@ -1,4 +1,4 @@
-import { type Kysely, type MigrationResult, Migrator } from 'kysely';
+import { type Kysely, type Migration, type MigrationResult, Migrator } from 'kysely';
 import { dbErrors } from './errors.js';
 import { migrations } from './migrations/index.js';
 import type { DB } from './types.js';
@@ -6,10 +6,12 @@ import type { DB } from './types.js';
 export const MIGRATION_TABLE = 'nh_migration';
 export const MIGRATION_LOCK_TABLE = 'nh_migration_lock';
 
-function migrator(db: Kysely<DB>): Migrator {
+type MigrationList = ReadonlyArray<readonly [name: string, migration: Migration]>;
+
+function migrator(db: Kysely<DB>, list: MigrationList = migrations): Migrator {
   return new Migrator({
     db,
-    provider: { getMigrations: async () => Object.fromEntries(migrations) },
+    provider: { getMigrations: async () => Object.fromEntries(list) },
     migrationTableName: MIGRATION_TABLE,
     migrationLockTableName: MIGRATION_LOCK_TABLE,
   });
@@ -22,11 +24,11 @@ export interface MigrateResult {
 
 /**
  * Brings the schema up to date. Idempotent; safe to run from several processes at once against
- * PostgreSQL (Kysely's migrator holds a row lock in its lock table while it works, and each
- * migration runs in a transaction, so a failed one leaves nothing behind).
+ * PostgreSQL (Kysely's migrator holds a session advisory lock while it works, and the pending
+ * migrations run in one transaction, so a failure leaves nothing behind). `list` is for tests.
  */
-export async function migrate(db: Kysely<DB>): Promise<MigrateResult> {
-  const { error, results } = await migrator(db).migrateToLatest();
+export async function migrate(db: Kysely<DB>, list: MigrationList = migrations): Promise<MigrateResult> {
+  const { error, results } = await migrator(db, list).migrateToLatest();
   const applied = (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
   if (error) {
     const failed: MigrationResult | undefined = (results ?? []).find((r) => r.status === 'Error');

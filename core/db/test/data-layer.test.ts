@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { isNeonHubError, type NeonHubError } from '@neonhub/schemas';
-import { sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createDatabase,
@@ -58,6 +58,25 @@ for (const dialect of availableDialects()) {
           expect(results.flatMap((r) => r.applied).sort()).toEqual(migrations.map(([name]) => name).sort());
           const { rows } = await sql<{ name: string }>`select name from nh_migration`.execute(b.db);
           expect(rows.map((r) => r.name)).toEqual(migrations.map(([name]) => name));
+
+          // A failing migration takes the pending ones before it down with it: all or nothing.
+          const table = (name: string) => ({
+            up: (db: Kysely<unknown>) => db.schema.createTable(name).addColumn('x', 'integer').execute(),
+          });
+          const broken = {
+            up: async (db: Kysely<unknown>) => {
+              await table('t_half').up(db);
+              throw new Error('bad migration');
+            },
+          };
+          const err = await codeOf(migrate(a.db, [...migrations, ['9001_fine', table('t_fine')], ['9002_broken', broken]]));
+          expect(err.code).toBe('NH_DB_MIGRATION_FAILED');
+          expect(err.message).toContain('9002_broken');
+          const left = await sql<{ n: number }>`select count(*)::int as n from pg_tables where tablename in ('t_fine', 't_half')`.execute(
+            a.db,
+          );
+          expect(left.rows[0]?.n).toBe(0);
+          expect((await migrationStatus(a.db)).map((m) => m.name)).toEqual(migrations.map(([name]) => name));
         } finally {
           await dispose();
         }
