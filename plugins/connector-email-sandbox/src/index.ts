@@ -1,0 +1,11 @@
+import { definePlugin } from '@neonhub/sdk';
+import { outbox } from './tools/outbox.js';
+import { send } from './tools/send.js';
+
+export { emailSandboxErrors } from './errors.js';
+export { type OutboxMessage, OutboxMessageSchema } from './message.js';
+
+export default definePlugin({
+  id: 'connector-email-sandbox',
+  tools: [send, outbox],
+});

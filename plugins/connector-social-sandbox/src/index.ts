@@ -1,0 +1,11 @@
+import { definePlugin } from '@neonhub/sdk';
+import { post } from './tools/post.js';
+import { posts } from './tools/posts.js';
+
+export { socialSandboxErrors } from './errors.js';
+export { type Network, NetworkSchema, type RecordedPost, RecordedPostSchema } from './post.js';
+
+export default definePlugin({
+  id: 'connector-social-sandbox',
+  tools: [post, posts],
+});
