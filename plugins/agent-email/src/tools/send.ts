@@ -1,0 +1,122 @@
+import { defineTool, isNeonHubError, type ToolContext } from '@neonhub/sdk';
+import { z } from 'zod';
+import { emailErrors } from '../errors.js';
+import { CONNECTOR_SEND, type Recipient, RecipientSchema, SCHEDULES, type Schedule, type Template } from '../model.js';
+import { renderFor } from '../render.js';
+import { loadSchedule, loadTemplate } from '../store.js';
+
+const input = z
+  .object({
+    scheduleId: z.string().min(1).optional().describe('Send this schedule (from schedule). Give scheduleId, or templateId with recipients.'),
+    templateId: z.string().min(1).optional().describe('Send this template now (from compose), to the recipients given.'),
+    recipients: z.array(RecipientSchema).min(1).max(1000).optional().describe('Recipients for a direct send with templateId (1–1000).'),
+    allowMissing: z
+      .boolean()
+      .default(false)
+      .describe('Send to recipients that lack a merge field, with the field left empty (default: skip them).'),
+  })
+  .refine((v) => (v.scheduleId !== undefined) !== (v.templateId !== undefined), {
+    message: 'give either scheduleId, or templateId with recipients',
+    path: ['scheduleId'],
+  })
+  .refine((v) => v.templateId === undefined || v.recipients !== undefined, { message: 'templateId needs recipients', path: ['recipients'] });
+
+const RecipientStatusSchema = z.enum(['sent', 'duplicate', 'pending_approval', 'skipped_missing_fields', 'skipped_no_consent', 'denied', 'failed']);
+
+const output = z.object({
+  scheduleId: z.string().optional(),
+  templateId: z.string(),
+  /** sent: every recipient was sent (now or by an earlier try); partial: some were not. */
+  status: z.enum(['sent', 'partial']),
+  results: z.array(
+    z.object({
+      email: z.string(),
+      status: RecipientStatusSchema,
+      messageId: z.string().optional(),
+      approvalId: z.string().optional(),
+      missingFields: z.array(z.string()).optional(),
+      error: z.object({ code: z.string(), message: z.string() }).optional(),
+    }),
+  ),
+  counts: z.partialRecord(RecipientStatusSchema, z.number()),
+});
+type Result = z.infer<typeof output>['results'][number];
+
+const ConnectorOutput = z.union([
+  z.object({ messageId: z.string(), duplicate: z.boolean() }),
+  z.object({ pendingApproval: z.object({ approvalId: z.string().optional(), reason: z.string() }) }),
+]);
+
+async function sendOne(ctx: ToolContext, template: Template, r: Recipient, baseKey: string, allowMissing: boolean, tags: Record<string, string>): Promise<Result> {
+  if (r.consent === false) return { email: r.email, status: 'skipped_no_consent' };
+  const m = renderFor(template, r);
+  if (m.missingFields.length > 0 && !allowMissing) return { email: r.email, status: 'skipped_missing_fields', missingFields: m.missingFields };
+  const body = template.format === 'html' ? { html: m.body } : { text: m.body };
+  try {
+    const raw = await ctx.callTool(CONNECTOR_SEND, { to: r.email, subject: m.subject, ...body, tags }, { idempotencyKey: `${baseKey}/${r.email.toLowerCase()}` });
+    const out = ConnectorOutput.parse(raw);
+    if ('pendingApproval' in out)
+      return { email: r.email, status: 'pending_approval', ...(out.pendingApproval.approvalId ? { approvalId: out.pendingApproval.approvalId } : {}) };
+    return { email: r.email, status: out.duplicate ? 'duplicate' : 'sent', messageId: out.messageId };
+  } catch (e) {
+    const code = isNeonHubError(e) ? e.code : 'NH_TOOL_FAILED';
+    const message = e instanceof Error ? e.message : String(e);
+    return { email: r.email, status: code === 'NH_TOOL_DENIED' ? 'denied' : 'failed', error: { code, message } };
+  }
+}
+
+/** Records the outcome on the schedule (compare-and-set, retried when another call wrote in between). */
+async function finishSchedule(ctx: ToolContext, scheduleId: string, status: 'sent' | 'partial'): Promise<void> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const { schedule, version } = await loadSchedule(ctx, scheduleId);
+    if (schedule.status === 'sent') return;
+    const next: Schedule = { ...schedule, status, sendKey: ctx.idempotencyKey, ...(status === 'sent' ? { sentAt: new Date().toISOString() } : {}) };
+    if ((await ctx.store.putIf(SCHEDULES, scheduleId, next, version)) !== null) return;
+  }
+  throw emailErrors.create('NH_EMAIL_CONFLICT', `schedule ${scheduleId} kept changing while this send recorded its outcome: retry`);
+}
+
+export const send = defineTool({
+  name: 'send',
+  description:
+    'Sends a scheduled or composed e-mail to each recipient through connector-email-sandbox:send (so consent and approval policies apply per message), personalized per recipient, exactly once per recipient however often it is retried.',
+  sideEffect: 'external',
+  timeoutMs: 120_000,
+  input,
+  output,
+  async run(a, ctx) {
+    let template: Template;
+    let recipients: Recipient[];
+    let baseKey: string;
+    if (a.scheduleId !== undefined) {
+      const { schedule } = await loadSchedule(ctx, a.scheduleId);
+      if (schedule.status === 'sent' && schedule.sendKey !== ctx.idempotencyKey) {
+        throw emailErrors.create('NH_EMAIL_ALREADY_SENT', `schedule ${a.scheduleId} was already sent at ${schedule.sentAt}`, {
+          details: { scheduleId: a.scheduleId, sentAt: schedule.sentAt },
+        });
+      }
+      template = await loadTemplate(ctx, schedule.templateId);
+      recipients = schedule.recipients;
+      // A schedule is one logical send: its recipients' keys do not depend on which call sends it.
+      baseKey = schedule.scheduleId;
+    } else {
+      template = await loadTemplate(ctx, a.templateId!);
+      recipients = a.recipients!;
+      baseKey = ctx.idempotencyKey;
+    }
+    const tags = { template: template.templateId.slice(0, 256), ...(a.scheduleId ? { schedule: a.scheduleId.slice(0, 256) } : {}) };
+    const results: Result[] = [];
+    const seen = new Set<string>();
+    for (const r of recipients) {
+      if (seen.has(r.email.toLowerCase())) continue;
+      seen.add(r.email.toLowerCase());
+      results.push(await sendOne(ctx, template, r, baseKey, a.allowMissing, tags));
+    }
+    const counts: Record<string, number> = {};
+    for (const r of results) counts[r.status] = (counts[r.status] ?? 0) + 1;
+    const status = results.every((r) => r.status === 'sent' || r.status === 'duplicate') ? 'sent' : 'partial';
+    if (a.scheduleId !== undefined) await finishSchedule(ctx, a.scheduleId, status);
+    ctx.logger.info({ templateId: template.templateId, scheduleId: a.scheduleId, counts }, 'e-mail send finished');
+    return { ...(a.scheduleId ? { scheduleId: a.scheduleId } : {}), templateId: template.templateId, status, results, counts };
+  },
+});
