@@ -23,6 +23,8 @@ export interface McpHttpOptions {
   allowedOrigins?: string[];
   /** Public base URL, for the `resource_metadata` link of 401 answers (default: from the request's Host). */
   publicBaseUrl?: string;
+  /** The host also runs the OAuth routes (registerOAuthRoutes): name it as the authorization server. */
+  oauth?: boolean;
 }
 
 export interface McpRouteDeps extends McpGatewayDeps {
@@ -223,6 +225,7 @@ export function registerMcpRoutes(app: FastifyInstance, deps: McpRouteDeps): Mcp
   // RFC 9728 protected resource metadata: tells clients that /mcp wants a bearer token in the header.
   app.get('/.well-known/oauth-protected-resource', async (request) => ({
     resource: `${baseUrl(request)}${path}`,
+    ...(opts.oauth ? { authorization_servers: [baseUrl(request)] } : {}),
     bearer_methods_supported: ['header'],
     resource_name: 'NeonHub MCP gateway',
     resource_documentation: 'https://github.com/neonhub/neonhub/blob/main/docs/mcp.md',

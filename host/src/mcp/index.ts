@@ -3,6 +3,7 @@ export { annotationsFor, createDescriptorCache, type DescriptorCache } from './d
 export { createMcpGateway, type GatewayWorkspaces, type McpGateway, type McpGatewayDeps } from './gateway.js';
 export { type McpHttpOptions, type McpRouteDeps, type McpRoutes, registerMcpRoutes } from './http.js';
 export { assignNames, type McpNaming, parseMcpName, qualifiedFromMcpName, toMcpName } from './names.js';
+export { type OAuthDeps, registerOAuthRoutes } from './oauth.js';
 export { renderTemplate } from './prompts.js';
 export type { McpPrincipal, PromptProvider, ProviderContext, ResourceProvider } from './providers.js';
 export { aboutUri } from './resources.js';
