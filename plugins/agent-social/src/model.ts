@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { NetworkSchema } from './networks.js';
+
+export const EntryStatusSchema = z.enum(['scheduled', 'published', 'pending_approval', 'failed']);
+
+export const CalendarEntrySchema = z.object({
+  entryId: z.string(),
+  network: NetworkSchema,
+  text: z.string(),
+  mediaUrls: z.array(z.string()),
+  scheduledAt: z.string(),
+  campaignId: z.string().optional(),
+  status: EntryStatusSchema,
+  postId: z.string().optional(),
+  url: z.string().optional(),
+  approvalId: z.string().optional(),
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
+  createdAt: z.string(),
+  publishedAt: z.string().optional(),
+});
+export type CalendarEntry = z.infer<typeof CalendarEntrySchema>;
+
+/** Entries keyed `<scheduledAt ISO>#<entryId>`, so key order is time order. */
+export const CALENDAR = 'calendar';
+/** entryId -> calendar key. */
+export const ENTRY_INDEX = 'entries';
+
+export const calendarKey = (e: Pick<CalendarEntry, 'scheduledAt' | 'entryId'>) => `${e.scheduledAt}#${e.entryId}`;
+
+/** The connector tool `publish` calls (a declared dependency of this plugin). */
+export const CONNECTOR_POST = 'connector-social-sandbox:post';
