@@ -8,7 +8,8 @@ import { hostErrors } from './errors.js';
 import { createLogger } from './logger.js';
 import { type CallTool, createCallTool } from './pipeline/call-tool.js';
 import { createHookChain, type HookChain } from './pipeline/hooks.js';
-import { loadPlugins, type PluginProblem } from './plugin-loading.js';
+import { loadPlugins, type PluginProblem, pluginRoots } from './plugin-loading.js';
+import { discoverPlugins } from './plugins/index.js';
 import { createToolRegistry, type ToolRegistry } from './registry.js';
 import { openStorage, type Storage } from './storage.js';
 
@@ -76,7 +77,11 @@ export async function createHost(opts: CreateHostOptions): Promise<Host> {
   };
 
   try {
-    if (opts.plugins !== false) {
+    if (opts.plugins === false) {
+      // Manifests only (no plugin code runs): enough to validate config and secrets for enable/secret.
+      const found = await discoverPlugins(pluginRoots(config), { repoRoot: config.rootDir });
+      for (const p of found.plugins) manifests.set(p.id, p.manifest);
+    } else {
       const loaded = await loadPlugins({
         config,
         logger,

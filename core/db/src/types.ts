@@ -69,6 +69,19 @@ export interface ToolCallsTable {
   created_at: Timestamp;
 }
 
+/** Plugin stores (ctx.store): one JSON record per (workspace, plugin, collection, key). */
+export interface PluginRecordsTable {
+  workspace_id: string;
+  plugin_id: string;
+  collection: string;
+  key: string;
+  value: Json<unknown>;
+  version: Generated<number>;
+  /** bigserial: a string on pg, a number on PGlite. */
+  seq: ColumnType<string | number, string | number | undefined, never>;
+  updated_at: Timestamp;
+}
+
 /** The database as Kysely sees it. Row types describe storage; repositories map rows to DTOs. */
 export interface DB {
   workspaces: WorkspacesTable;
@@ -77,4 +90,5 @@ export interface DB {
   workspace_plugins: WorkspacePluginsTable;
   secrets: SecretsTable;
   tool_calls: ToolCallsTable;
+  plugin_records: PluginRecordsTable;
 }

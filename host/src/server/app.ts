@@ -1,5 +1,5 @@
 import { CreateWorkspaceSchema } from '@neonhub/schemas';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { hostErrors } from '../errors.js';
 import type { Host } from '../host.js';
@@ -21,7 +21,7 @@ function parse<T>(schema: z.ZodType<T>, value: unknown): T {
 
 /** The host's HTTP API: health, plugins, workspaces and tool calls. Errors use the envelope. */
 export async function buildApp(host: Host): Promise<FastifyInstance> {
-  const app = Fastify({ loggerInstance: host.logger.child({ component: 'http' }), bodyLimit: 1_048_576, disableRequestLogging: true });
+  const app = Fastify({ loggerInstance: host.logger.child({ component: 'http' }) as FastifyBaseLogger, bodyLimit: 1_048_576, disableRequestLogging: true });
   installErrorHandling(app);
   const ws = host.storage.service;
   // Until API tokens land (MCP gateway issue), the API is bound to loopback and acts as the local operator.
@@ -83,8 +83,9 @@ export async function buildApp(host: Host): Promise<FastifyInstance> {
 
   app.post<{ Params: { ws: string; id: string } }>('/api/workspaces/:ws/plugins/:id/enable', async (req) => {
     const workspace = await ws.resolveWorkspace(req.params.ws);
-    const body = req.body === undefined || req.body === null ? { config: {} } : parse(ConfigBodySchema.partial(), req.body);
-    await ws.enablePlugin(workspace.id, req.params.id, body.config ?? {});
+    // Without a config the stored one (or the schema's defaults) is kept.
+    const body = req.body === undefined || req.body === null ? {} : parse(ConfigBodySchema.partial(), req.body);
+    await ws.enablePlugin(workspace.id, req.params.id, body.config);
     return { enabled: true };
   });
   app.post<{ Params: { ws: string; id: string } }>('/api/workspaces/:ws/plugins/:id/disable', async (req) => {

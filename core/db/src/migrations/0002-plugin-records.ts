@@ -15,7 +15,11 @@ export const pluginRecords: Migration = {
       .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
       .addPrimaryKeyConstraint('plugin_records_pkey', ['workspace_id', 'plugin_id', 'collection', 'key'])
       .execute();
-    await db.schema.createIndex('plugin_records_seq_idx').on('plugin_records').columns(['workspace_id', 'plugin_id', 'collection', 'seq']).execute();
+    await db.schema
+      .createIndex('plugin_records_seq_idx')
+      .on('plugin_records')
+      .columns(['workspace_id', 'plugin_id', 'collection', 'seq'])
+      .execute();
   },
   async down(db: Kysely<unknown>) {
     await db.schema.dropTable('plugin_records').execute();

@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import { initial } from './0001-initial.js';
+import { pluginRecords } from './0002-plugin-records.js';
 import { apiTokens } from './0003-api-tokens.js';
 
 /**
@@ -8,5 +9,6 @@ import { apiTokens } from './0003-api-tokens.js';
  */
 export const migrations: ReadonlyArray<readonly [name: string, migration: Migration]> = [
   ['0001_initial', initial],
+  ['0002_plugin_records', pluginRecords],
   ['0003_api_tokens', apiTokens],
 ];

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../types.js';
 import { membersRepository } from './members.js';
+import { pluginRecordsRepository } from './plugin-records.js';
 import { secretsRepository } from './secrets.js';
 import { toolCallsRepository } from './tool-calls.js';
 import { usersRepository } from './users.js';
@@ -16,12 +17,14 @@ export function createRepositories(db: Kysely<DB>) {
     workspacePlugins: workspacePluginsRepository(db),
     secrets: secretsRepository(db),
     toolCalls: toolCallsRepository(db),
+    pluginRecords: pluginRecordsRepository(db),
   };
 }
 
 export type Repositories = ReturnType<typeof createRepositories>;
 
 export * from './members.js';
+export * from './plugin-records.js';
 export * from './secrets.js';
 export * from './tool-calls.js';
 export * from './users.js';

@@ -41,7 +41,10 @@ export function pluginRecordsRepository(db: Kysely<DB>) {
 
   return {
     async get(workspaceId: string, pluginId: string, collection: string, key: string): Promise<PluginRecord | undefined> {
-      const row = await scope(workspaceId, pluginId, collection).select(['key', 'value', 'version', 'seq', 'updated_at']).where('key', '=', key).executeTakeFirst();
+      const row = await scope(workspaceId, pluginId, collection)
+        .select(['key', 'value', 'version', 'seq', 'updated_at'])
+        .where('key', '=', key)
+        .executeTakeFirst();
       return row ? toRecord(row) : undefined;
     },
 
@@ -62,7 +65,14 @@ export function pluginRecordsRepository(db: Kysely<DB>) {
     },
 
     /** Compare-and-set on the version (0 = must not exist). Returns the new version or null. */
-    async putIf(workspaceId: string, pluginId: string, collection: string, key: string, value: unknown, expectedVersion: number): Promise<number | null> {
+    async putIf(
+      workspaceId: string,
+      pluginId: string,
+      collection: string,
+      key: string,
+      value: unknown,
+      expectedVersion: number,
+    ): Promise<number | null> {
       if (expectedVersion === 0) {
         const row = await db
           .insertInto('plugin_records')
@@ -119,7 +129,9 @@ export function pluginRecordsRepository(db: Kysely<DB>) {
     },
 
     async count(workspaceId: string, pluginId: string, collection: string): Promise<number> {
-      const row = await scope(workspaceId, pluginId, collection).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+      const row = await scope(workspaceId, pluginId, collection)
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .executeTakeFirstOrThrow();
       return Number(row.n);
     },
   };

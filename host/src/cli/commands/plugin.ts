@@ -1,0 +1,205 @@
+import { readFile } from 'node:fs/promises';
+import { join, relative, resolve } from 'node:path';
+import type { NeonHubError, ToolDefinition } from '@neonhub/schemas';
+import { syncPluginDir } from '@neonhub/sdk';
+import pc from 'picocolors';
+import { hostErrors } from '../../errors.js';
+import { createLogger } from '../../logger.js';
+import { pluginRoots } from '../../plugin-loading.js';
+import { type DiscoveredPlugin, discoverPlugins, formatLockDiff, installPlugin, isEmptyLockDiff, lockPlugins, readLockfile, verifyAgainstLock } from '../../plugins/index.js';
+import { createRuntime } from '../../runtimes/index.js';
+import { scaffoldPlugin } from '../../scaffold/index.js';
+import { cliConfig, withHost } from '../context.js';
+import { out, progress } from '../output.js';
+
+async function discover() {
+  const config = cliConfig();
+  const found = await discoverPlugins(pluginRoots(config), { repoRoot: config.rootDir });
+  for (const e of found.errors) out.warn(`${relative(config.rootDir, e.dir) || e.dir}: ${e.error.code} ${e.error.message}`);
+  return { config, plugins: found.plugins, lockPath: join(config.rootDir, 'plugins.lock.json') };
+}
+
+function find(plugins: DiscoveredPlugin[], id: string): DiscoveredPlugin {
+  const p = plugins.find((x) => x.id === id);
+  if (!p) throw hostErrors.create('NH_PLUGIN_NOT_FOUND', `no installed plugin has the id ${id} (see \`neonhub plugin list\`)`);
+  return p;
+}
+
+export async function list(opts: { json?: boolean }) {
+  const { plugins, lockPath } = await discover();
+  const lock = await readLockfile(lockPath);
+  const rows = await Promise.all(
+    plugins.map(async (p) => {
+      let status = 'ok';
+      try {
+        await verifyAgainstLock(p, lock);
+      } catch (err) {
+        status = (err as NeonHubError).code;
+      }
+      const entry = lock.plugins[p.id];
+      return {
+        id: p.id,
+        version: p.manifest.version,
+        kind: p.manifest.kind,
+        runtime: p.manifest.runtime.type === 'module' ? (entry?.isolation ?? 'in-process') : p.manifest.runtime.type,
+        tools: p.manifest.tools.length || (entry ? Object.keys(entry.tools).length : 0),
+        source: p.source.type,
+        lock: status,
+      };
+    }),
+  );
+  if (opts.json) return out.json(rows);
+  out.table(
+    rows.map((r) => ({ ...r, lock: r.lock === 'ok' ? pc.green('verified') : pc.red(r.lock) })),
+    ['id', 'version', 'kind', 'runtime', 'tools', 'source', 'lock'],
+  );
+}
+
+export async function info(id: string, opts: { json?: boolean }) {
+  const { plugins, lockPath } = await discover();
+  const p = find(plugins, id);
+  if (opts.json) return out.json({ manifest: p.manifest, source: p.source, lock: (await readLockfile(lockPath)).plugins[id] ?? null });
+  const m = p.manifest;
+  out.line(`${pc.bold(m.id)} ${m.version}  ${pc.dim(m.kind)}  ${m.description}`);
+  out.line(`  runtime   ${m.runtime.type === 'module' ? `module ${m.runtime.entry}` : m.runtime.type === 'mcp-stdio' ? `mcp-stdio: ${m.runtime.command} ${m.runtime.args.join(' ')}` : `mcp-http: ${m.runtime.url}`}`);
+  out.line(`  host      ${m.host}`);
+  out.line(`  network   ${m.network.hosts.join(', ') || 'none'}`);
+  out.line(`  secrets   ${m.secrets.map((s) => `${s.name}${s.required ? ' (required)' : ''}`).join(', ') || 'none'}`);
+  out.line(`  depends   ${Object.entries(m.dependencies).map(([d, r]) => `${d}@${r}`).join(', ') || 'nothing'}`);
+  out.line(`  hooks     ${m.hooks.map((h) => `${h.event} (priority ${h.priority})`).join(', ') || 'none'}`);
+  out.line('  tools');
+  for (const t of m.tools) out.line(`    ${m.id}:${t.name}  ${pc.dim(`[${t.sideEffect}]`)}  ${t.description.split('\n')[0]}`);
+}
+
+/** Tools of MCP-server plugins are only known once connected: start each briefly and list them. */
+async function mcpTools(plugins: DiscoveredPlugin[], cacheDir: string): Promise<Record<string, ToolDefinition[]>> {
+  const logger = createLogger(process.env.LOG_LEVEL ?? 'warn');
+  const result: Record<string, ToolDefinition[]> = {};
+  for (const p of plugins.filter((x) => x.manifest.runtime.type !== 'module')) {
+    const p2 = progress(`connecting to ${p.id} to list its tools`);
+    const runtime = createRuntime({ manifest: p.manifest, dir: p.dir, cacheDir, logger, isolation: 'isolated' });
+    try {
+      await runtime.start();
+      result[p.id] = await runtime.listTools();
+      p2.done(`${p.id}: ${result[p.id]!.length} tools`);
+    } finally {
+      p2.done();
+      await runtime.stop();
+    }
+  }
+  return result;
+}
+
+export async function lock(ids: string[], opts: { check?: boolean; isolated?: boolean }) {
+  const { config, plugins, lockPath } = await discover();
+  for (const id of ids) find(plugins, id);
+  const targets = ids.length ? plugins.filter((p) => ids.includes(p.id)) : plugins;
+  const extraTools = await mcpTools(targets, join(config.dataDir, 'cache'));
+  const { diff } = await lockPlugins({
+    lockPath,
+    plugins,
+    ...(ids.length ? { only: ids } : {}),
+    extraTools,
+    ...(opts.isolated ? { isolation: Object.fromEntries(ids.map((id) => [id, 'isolated' as const])) } : {}),
+    ...(opts.check ? { dryRun: true } : {}),
+  });
+  if (isEmptyLockDiff(diff)) return out.ok('plugins.lock.json is up to date');
+  out.line(formatLockDiff(diff));
+  if (opts.check) {
+    out.warn('plugins.lock.json would change: review the diff above and run `neonhub plugin lock` to approve it');
+    process.exitCode = 1;
+  } else out.ok('plugins.lock.json updated');
+}
+
+export async function verify() {
+  const { config, plugins, lockPath } = await discover();
+  const lockfile = await readLockfile(lockPath);
+  let failed = 0;
+  for (const p of plugins) {
+    try {
+      await verifyAgainstLock(p, lockfile);
+      out.ok(`${p.id} ${p.manifest.version}`);
+    } catch (err) {
+      failed++;
+      const e = err as NeonHubError;
+      process.stdout.write(`${pc.red('✗')} ${p.id}: ${e.code} ${e.message}\n`);
+    }
+  }
+  for (const id of Object.keys(lockfile.plugins)) if (!plugins.some((p) => p.id === id)) out.warn(`${id} is locked but not installed`);
+  if (failed) {
+    process.exitCode = 2;
+    out.line(`${failed} plugin(s) do not match ${relative(process.cwd(), lockPath) || lockPath}; the host will refuse them (see docs/plugins-lockfile.md)`);
+  } else out.line(`${plugins.length} plugins match ${relative(config.rootDir, lockPath)}`);
+}
+
+export async function install(from: string, opts: { inProcess?: boolean }) {
+  const config = cliConfig();
+  const p = progress(`installing ${from}`);
+  const plugin = await installPlugin({ from: resolveIfPath(from), dataDir: config.dataDir });
+  p.done(`installed ${plugin.id} ${plugin.manifest.version} into ${relative(config.rootDir, plugin.dir)}`);
+  const { plugins, lockPath } = await discover();
+  const extraTools = await mcpTools([plugin], join(config.dataDir, 'cache'));
+  const { diff } = await lockPlugins({ lockPath, plugins, only: [plugin.id], extraTools, isolation: { [plugin.id]: opts.inProcess ? 'in-process' : 'isolated' } });
+  out.line(formatLockDiff(diff));
+  out.ok(`${plugin.id} is pinned in plugins.lock.json; enable it with \`neonhub plugin enable ${plugin.id} --workspace <slug>\``);
+}
+
+const resolveIfPath = (from: string) => (from.endsWith('.tgz') || from.startsWith('.') || from.startsWith('/') ? resolve(from) : from);
+
+export async function enable(id: string, opts: { workspace: string; config?: string }) {
+  let config: Record<string, unknown> | undefined;
+  if (opts.config !== undefined) {
+    try {
+      config = JSON.parse(opts.config);
+    } catch (cause) {
+      throw hostErrors.create('NH_REQUEST_INVALID', `--config is not valid JSON: ${(cause as Error).message}`, { cause });
+    }
+  }
+  await withHost({ plugins: false, purpose: 'neonhub plugin enable' }, async (host) => {
+    await host.storage.service.enablePlugin(opts.workspace, id, config);
+    out.ok(`${id} is enabled in ${opts.workspace}`);
+  });
+}
+
+export async function disable(id: string, opts: { workspace: string }) {
+  await withHost({ plugins: false, purpose: 'neonhub plugin disable' }, async (host) => {
+    const changed = await host.storage.service.disablePlugin(opts.workspace, id);
+    out.ok(changed ? `${id} is disabled in ${opts.workspace}` : `${id} was not enabled in ${opts.workspace}`);
+  });
+}
+
+export async function secret(id: string, name: string, opts: { workspace: string }) {
+  const value = (await readStdin()).replace(/\r?\n$/, '');
+  if (!value) throw hostErrors.create('NH_REQUEST_INVALID', 'pipe the secret value on stdin, e.g. `printf %s "$KEY" | neonhub plugin secret ...`');
+  await withHost({ plugins: false, purpose: 'neonhub plugin secret' }, async (host) => {
+    await host.storage.service.setSecret(opts.workspace, id, name, value);
+    out.ok(`${id} secret ${name} stored for ${opts.workspace} (encrypted)`);
+  });
+}
+
+async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) return '';
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export async function scaffold(id: string, opts: { kind: string; dir?: string; description?: string }) {
+  const config = cliConfig();
+  const dir = resolve(opts.dir ?? join(config.rootDir, 'plugins', id));
+  const insideRepo = !relative(config.rootDir, dir).startsWith('..') && (await readFile(join(config.rootDir, 'pnpm-workspace.yaml'), 'utf8').catch(() => '')) !== '';
+  const result = await scaffoldPlugin({
+    dir,
+    id,
+    kind: opts.kind as 'agent',
+    ...(opts.description ? { description: opts.description } : {}),
+    ...(insideRepo ? { sdkRange: 'workspace:^' } : {}),
+  });
+  out.ok(`created ${relative(process.cwd(), result.dir) || result.dir} (${result.files.length} files)`);
+  out.line(`next: ${insideRepo ? 'pnpm install, then ' : ''}edit src/tools/, \`neonhub plugin sync ${relative(process.cwd(), result.dir)}\`, \`npx vitest run ${relative(process.cwd(), result.dir)}\`, \`neonhub plugin lock ${id}\``);
+}
+
+export async function sync(dir: string) {
+  const result = await syncPluginDir(resolve(dir));
+  out.ok(result.changed ? `${relative(process.cwd(), result.path)}: tools regenerated (${result.tools.length})` : `${relative(process.cwd(), result.path)} is already in sync`);
+}

@@ -1,0 +1,99 @@
+import { createDatabase, createRepositories, migrate, type Repositories } from '@neonhub/db';
+import { createLlm } from '@neonhub/llm';
+import type { PluginManifest } from '@neonhub/schemas';
+import type { LlmAccess, PluginStore, StoredRecord } from '@neonhub/sdk';
+import type { Logger } from 'pino';
+import type { HostConfig } from './config.js';
+import { llmConfigFromEnv } from './llm-config.js';
+import type { CallRecord, WorkspaceAccess } from './pipeline/call-tool.js';
+import { createSecretBox, loadSecretKey } from './secrets/index.js';
+import { createWorkspaceService, type WorkspaceService } from './workspaces/index.js';
+
+export interface Storage {
+  dialect: 'pglite' | 'postgres';
+  repos: Repositories;
+  service: WorkspaceService;
+  /** What the call pipeline needs of workspaces. */
+  workspaces: WorkspaceAccess;
+  recordCalls(records: CallRecord[]): Promise<void>;
+  /** Creates the `demo` workspace with these plugins enabled, when no workspace exists yet. */
+  seedDemo(pluginIds: string[]): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** Opens the database (PGlite or PostgreSQL), migrates it, and builds the services over it. */
+export async function openStorage(config: HostConfig, logger: Logger, getManifest: (id: string) => PluginManifest | undefined): Promise<Storage> {
+  const database = await createDatabase(
+    config.databaseUrl
+      ? { databaseUrl: config.databaseUrl, onIdleError: (err) => logger.warn({ err }, 'idle database client failed') }
+      : { dataDir: config.dataDir },
+  );
+  try {
+    await migrate(database.db);
+    const key = await loadSecretKey({ ...(config.secretKey ? { value: config.secretKey } : {}), dataDir: config.dataDir, generate: !config.databaseUrl });
+    const repos = createRepositories(database.db);
+    const service = createWorkspaceService({ db: database.db, secrets: createSecretBox(key), getManifest, logger });
+    const llm: LlmAccess = createLlm(llmConfigFromEnv(process.env));
+
+    const store = (workspaceId: string, pluginId: string): PluginStore => {
+      const r = repos.pluginRecords;
+      return {
+        get: (c, k) => r.get(workspaceId, pluginId, c, k) as Promise<StoredRecord<never> | undefined>,
+        put: (c, k, v) => r.put(workspaceId, pluginId, c, k, v),
+        putIf: (c, k, v, expected) => r.putIf(workspaceId, pluginId, c, k, v, expected),
+        delete: (c, k) => r.delete(workspaceId, pluginId, c, k),
+        list: (c, opts) => r.list(workspaceId, pluginId, c, opts) as Promise<StoredRecord<never>[]>,
+        append: (c, v) => r.append(workspaceId, pluginId, c, v),
+        count: (c) => r.count(workspaceId, pluginId, c),
+      };
+    };
+
+    return {
+      dialect: database.dialect,
+      repos,
+      service,
+      workspaces: {
+        resolve: (slugOrId) => service.resolveWorkspace(slugOrId),
+        isEnabled: (ws, pluginId) => service.isEnabled(ws, pluginId),
+        getConfig: (ws, pluginId) => service.getConfig(ws, pluginId),
+        getSecret: (ws, pluginId, name) => service.getSecret(ws, pluginId, name),
+        store,
+        llm: () => llm,
+      },
+      async recordCalls(records) {
+        await repos.toolCalls.recordBatch(
+          records.map((r) => ({
+            workspaceId: r.workspaceId,
+            call: {
+              callId: r.callId,
+              pluginId: r.plugin,
+              tool: r.tool,
+              actor: r.actor,
+              status: r.status,
+              ...(r.errorCode ? { errorCode: r.errorCode } : {}),
+              durationMs: Math.round(r.durationMs),
+              idempotencyKey: r.idempotencyKey,
+            },
+          })),
+        );
+      },
+      async seedDemo(pluginIds) {
+        if ((await service.listWorkspaces()).length > 0) return false;
+        const demo = await service.createWorkspace({ slug: 'demo', name: 'Demo workspace' });
+        for (const id of pluginIds) {
+          try {
+            await service.enablePlugin(demo.id, id);
+          } catch (err) {
+            logger.warn({ err, plugin: id }, `could not enable ${id} in the demo workspace`);
+          }
+        }
+        logger.info({ plugins: pluginIds }, 'seeded the demo workspace');
+        return true;
+      },
+      close: () => database.close(),
+    };
+  } catch (err) {
+    await database.close().catch(() => {});
+    throw err;
+  }
+}
