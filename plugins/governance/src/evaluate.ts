@@ -46,7 +46,8 @@ export async function evaluate(event: ToolCallEvent, store: PluginStore, current
       `the workspace policy denies ${tool} (rule deny[${denied}]: "${policy.deny[denied]}")`,
     );
 
-  if (!policy.budget.exemptTools.some((p) => matchesTool(p, tool))) {
+  const capped = policy.budget.tokensPerDay !== undefined || policy.budget.costUsdPerDay !== undefined;
+  if (capped && !policy.budget.exemptTools.some((p) => matchesTool(p, tool))) {
     const reached = budgetReached(policy, await usageOn(store, isoDay(now)));
     if (reached) return deny('NH_GOV_BUDGET_EXCEEDED', reached.rule, reached.reason);
   }

@@ -171,6 +171,21 @@ describe('approvals', () => {
     });
   });
 
+  it('the hard rules run again at execution: an opt-out recorded after the request leaves the approval failed, the tool unrun', async () => {
+    const { owner, member, executed } = withHost();
+    await owner.call('set_policy', { policy: { consent: { sends: [{ tool: SEND, channel: 'email', recipientPath: '/to' }] } } });
+    await owner.call('record_consent', { contact: 'ana@example.com', channel: 'email', status: 'granted', source: 'signup form' });
+    const a = (await owner.hook('beforeToolCall', callEvent(SEND, input))) as { approvalId: string };
+    await member.call('record_consent', { contact: 'ana@example.com', channel: 'email', status: 'opt_out', source: 'unsubscribe link' });
+    const res = (await owner.call('approve', { approvalId: a.approvalId })) as { approval: Record<string, unknown> };
+    expect(res.approval).toMatchObject({
+      status: 'failed',
+      consumedAt: null,
+      error: { code: 'NH_TOOL_DENIED', message: expect.stringContaining('opted out') },
+    });
+    expect(executed).toHaveLength(0);
+  });
+
   it('requireApproval by tool pattern, and exceptTools, follow the policy', async () => {
     const { owner } = withHost();
     await owner.call('set_policy', {
