@@ -81,6 +81,7 @@ export async function loadPlugins(opts: LoadPluginsOptions): Promise<{ manifests
         manifest: plugin.manifest,
         dir: plugin.dir,
         cacheDir: join(config.dataDir, 'cache'),
+        dataDir: join(config.dataDir, 'plugin-data', plugin.id),
         logger,
         isolation: entry.isolation,
         onStatus: (status, info) => logger.info({ plugin: plugin.id, status, ...info }, `plugin ${plugin.id} is ${status}`),

@@ -6,6 +6,8 @@ import type { Logger } from 'pino';
 import type { HostConfig } from './config.js';
 import { llmConfigFromEnv } from './llm-config.js';
 import type { CallRecord, WorkspaceAccess } from './pipeline/call-tool.js';
+import { createTokenService, type TokenService } from './mcp/index.js';
+import { createDbTokenStore } from './mcp/token-store-db.js';
 import { createSecretBox, loadSecretKey } from './secrets/index.js';
 import { createWorkspaceService, type WorkspaceService } from './workspaces/index.js';
 
@@ -13,6 +15,8 @@ export interface Storage {
   dialect: 'pglite' | 'postgres';
   repos: Repositories;
   service: WorkspaceService;
+  /** API tokens (bearer auth for /mcp), stored only as SHA-256. */
+  tokens: TokenService;
   /** What the call pipeline needs of workspaces. */
   workspaces: WorkspaceAccess;
   recordCalls(records: CallRecord[]): Promise<void>;
@@ -52,6 +56,7 @@ export async function openStorage(config: HostConfig, logger: Logger, getManifes
       dialect: database.dialect,
       repos,
       service,
+      tokens: createTokenService(createDbTokenStore(database.db)),
       workspaces: {
         resolve: (slugOrId) => service.resolveWorkspace(slugOrId),
         isEnabled: (ws, pluginId) => service.isEnabled(ws, pluginId),

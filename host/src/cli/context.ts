@@ -20,10 +20,10 @@ export function cliConfig(): HostConfig {
 }
 
 /** Boots a host for one CLI command, with a progress line, and closes it afterwards. */
-export async function withHost<T>(opts: { plugins?: boolean; seed?: boolean; purpose: string }, fn: (host: Host) => Promise<T>): Promise<T> {
+export async function withHost<T>(opts: { plugins?: boolean; seed?: boolean; quiet?: boolean; purpose: string }, fn: (host: Host) => Promise<T>): Promise<T> {
   const config = cliConfig();
   const release = config.databaseUrl ? () => {} : lockDataDir(config.dataDir, opts.purpose);
-  const p = progress('starting');
+  const p = opts.quiet ? { update() {}, done() {} } : progress('starting');
   let host: Host | undefined;
   try {
     host = await createHost({

@@ -100,4 +100,19 @@ program
   .option('--idempotency-key <key>', 'reuse to make a retry safe')
   .action(action(async () => (await import('./commands/call.js')).call));
 
+program
+  .command('mcp')
+  .description('serve a workspace as an MCP server over stdio (for Claude Desktop, Cursor, VS Code)')
+  .requiredOption('-w, --workspace <slug>', 'workspace slug')
+  .action(action(async () => (await import('./commands/mcp.js')).mcp));
+
+const token = program.command('token').description('API tokens for the HTTP API and /mcp');
+token
+  .command('create')
+  .description('create a token bound to a workspace and a role; printed once, stored only as SHA-256')
+  .requiredOption('-w, --workspace <slug>', 'workspace slug')
+  .option('-r, --role <role>', 'owner | admin | member | viewer', 'member')
+  .option('-n, --name <name>', 'what it is for', 'cli')
+  .action(action(async () => (await import('./commands/mcp.js')).tokenCreate));
+
 await program.parseAsync(process.argv);

@@ -10,6 +10,14 @@ import type { Invocation, PluginRuntime, RuntimeOptions, RuntimeStatus } from '.
 
 const clientInfo = { name: 'neonhub-host', version: '0.1.0' };
 
+/**
+ * `NEONHUB_PLUGIN_DATA_DIR`, when the manifest lists it: the plugin's own folder inside the host's
+ * data directory (so a server's state lives with the host's, not in the repository).
+ */
+export function pluginDataEnv(names: readonly string[], dataDir: string | undefined): Record<string, string> {
+  return dataDir && names.includes('NEONHUB_PLUGIN_DATA_DIR') ? { NEONHUB_PLUGIN_DATA_DIR: dataDir } : {};
+}
+
 /** Only the variables the manifest lists (and PATH, to find the command), taken from the host's environment. */
 export function allowlistedEnv(names: readonly string[], source: NodeJS.ProcessEnv = process.env): Record<string, string> {
   const env: Record<string, string> = {};
@@ -36,7 +44,7 @@ export function createMcpStdioRuntime(opts: RuntimeOptions & { backoff?: Backoff
   const connect = async (): Promise<Session> => {
     const stderr = createStderrSink(logger, manifest.id);
     const transport = new ChildStdioTransport(
-      { command: spec.command, args: spec.args, env: allowlistedEnv(spec.env), cwd: opts.dir },
+      { command: spec.command, args: spec.args, env: { ...allowlistedEnv(spec.env), ...pluginDataEnv(spec.env, opts.dataDir) }, cwd: opts.dir },
       stderr.line,
     );
     const client = new Client(clientInfo, { capabilities: {} });

@@ -60,6 +60,8 @@ export interface RuntimeOptions {
   dir: string;
   /** Directory for caches (isolated bundles) inside the data directory. */
   cacheDir: string;
+  /** The plugin's own data folder (`<dataDir>/plugin-data/<id>`), given to MCP servers that ask for NEONHUB_PLUGIN_DATA_DIR. */
+  dataDir?: string;
   logger: import('pino').Logger;
   /** Called on status changes (crash, restart, degraded). */
   onStatus?(status: RuntimeStatus, info?: { crashes: number; nextDelayMs?: number }): void;

@@ -3,6 +3,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { hostErrors } from '../errors.js';
 import type { Host } from '../host.js';
+import { registerMcpRoutes, registerOAuthRoutes } from '../mcp/index.js';
 import { installErrorHandling } from './errors.js';
 
 const CallBodySchema = z.strictObject({ input: z.unknown().default({}), idempotencyKey: z.string().min(1).max(200).optional() });
@@ -20,7 +21,7 @@ function parse<T>(schema: z.ZodType<T>, value: unknown): T {
 }
 
 /** The host's HTTP API: health, plugins, workspaces and tool calls. Errors use the envelope. */
-export async function buildApp(host: Host): Promise<FastifyInstance> {
+export async function buildApp(host: Host, opts: { publicBaseUrl?: string } = {}): Promise<FastifyInstance> {
   const app = Fastify({ loggerInstance: host.logger.child({ component: 'http' }) as FastifyBaseLogger, bodyLimit: 1_048_576, disableRequestLogging: true });
   installErrorHandling(app);
   const ws = host.storage.service;
@@ -105,5 +106,22 @@ export async function buildApp(host: Host): Promise<FastifyInstance> {
     reply.status(204);
   });
 
+  // Every workspace is an MCP server at /mcp (Streamable HTTP, bearer API tokens, OAuth 2.1).
+  const mcp = registerMcpRoutes(app, {
+    registry: host.registry,
+    callTool: host.callTool,
+    logger: host.logger,
+    tokens: host.storage.tokens,
+    workspaces: { ...host.storage.workspaces, enabledPlugins: async (id: string) => (await ws.listEnabledPlugins(id)).map((p) => p.pluginId) },
+    options: { ...(opts.publicBaseUrl ? { publicBaseUrl: opts.publicBaseUrl } : {}) },
+  });
+  registerOAuthRoutes(app, { tokens: host.storage.tokens, workspaces: { list: () => ws.listWorkspaces() }, ...(opts.publicBaseUrl ? { publicBaseUrl: opts.publicBaseUrl } : {}) });
+  const unsubscribe = ws.onChange((change) => {
+    if (change.type !== 'configured') void mcp.notifyToolsChanged(change.workspaceId);
+  });
+  app.addHook('onClose', async () => {
+    unsubscribe();
+    await mcp.close();
+  });
   return app;
 }

@@ -20,7 +20,7 @@ export function memorySettingsFrom(argv: readonly string[], env: NodeJS.ProcessE
   const databaseUrl = env.DATABASE_URL?.trim() || undefined;
   return {
     workspace: flag('workspace') || env.NEONHUB_WORKSPACE?.trim() || 'default',
-    dataDir: flag('data-dir') || env.NEONHUB_MEMORY_DATA_DIR?.trim() || './.neonhub/memory',
+    dataDir: flag('data-dir') || env.NEONHUB_MEMORY_DATA_DIR?.trim() || env.NEONHUB_PLUGIN_DATA_DIR?.trim() || './.neonhub/memory',
     ...(databaseUrl ? { databaseUrl } : {}),
   };
 }
