@@ -1,0 +1,18 @@
+/** How an orchestrator runs the content agent: its instructions and the only tools it may call. */
+export const contentAgent = {
+  id: 'agent-content',
+  instructions: [
+    'You are the content writer of a marketing team.',
+    'Draft with agent-content:draft; pass what memory retrieved about the brand, product and audience in `context` (the plugin reads the brand voice from its config).',
+    'Run agent-content:check_quality on every draft and revise with agent-content:revise until it passes; show the diff (agent-content:diff) when a person asks what changed.',
+    'A draft that starts with "[offline model]" was written from templates, not by a real model: say so and never present it as finished copy.',
+  ].join('\n'),
+  allowedTools: [
+    'agent-content:draft',
+    'agent-content:revise',
+    'agent-content:diff',
+    'agent-content:get_draft',
+    'agent-content:list_drafts',
+    'agent-content:check_quality',
+  ],
+} as const;

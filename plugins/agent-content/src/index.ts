@@ -1,0 +1,16 @@
+import { definePlugin } from '@neonhub/sdk';
+import { checkQualityTool } from './tools/check-quality.js';
+import { diff } from './tools/diff.js';
+import { draft } from './tools/draft.js';
+import { getDraft } from './tools/get-draft.js';
+import { listDrafts } from './tools/list-drafts.js';
+import { revise } from './tools/revise.js';
+
+export { contentAgent } from './agent.js';
+export { contentErrors } from './errors.js';
+export { checkQuality } from './quality.js';
+
+export default definePlugin({
+  id: 'agent-content',
+  tools: [draft, revise, diff, getDraft, listDrafts, checkQualityTool],
+});

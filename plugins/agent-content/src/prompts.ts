@@ -1,0 +1,62 @@
+import type { Config } from './config.js';
+import { type Kind, type Length, TARGET_WORDS } from './model.js';
+
+export interface DraftRequest {
+  kind: Kind;
+  topic: string;
+  audience?: string;
+  keywords: string[];
+  length: Length;
+  /** Snippets the orchestrator retrieved (memory, brand facts). */
+  context: string[];
+}
+
+const ASK: Record<Kind, string> = {
+  blog: 'Write a blog post',
+  email: 'Write a marketing e-mail',
+  social: 'Write a social post',
+};
+
+const ROLE: Record<Kind, string> = {
+  blog: 'Structure it with a title, short sections with headings, and a closing call to action.',
+  email: 'Start with "Subject:" on the first line, then the body; keep one clear call to action.',
+  social: 'Keep it to a few lines with at most three hashtags.',
+};
+
+/**
+ * The system prompt carries the brand (Tone:, one line the offline model reads as a setting too),
+ * the rules and the banned phrases; the task's first line names the kind and the topic
+ * ("Write a blog post about …"), which is also what the offline model keys its template on.
+ */
+export function systemPrompt(config: Config): string {
+  return [
+    "You are NeonHub's content writer for a marketing team.",
+    config.brandVoice ? `Tone: ${config.brandVoice}` : 'Tone: clear, friendly and specific',
+    'Write plain, concrete sentences. Do not invent facts, prices or dates that the brief does not give.',
+    ...(config.bannedPhrases?.length ? [`Never use these phrases: ${config.bannedPhrases.map((p) => `"${p}"`).join(', ')}.`] : []),
+  ].join('\n');
+}
+
+export function draftPrompt(r: DraftRequest): string {
+  const words = TARGET_WORDS[r.kind][r.length];
+  return [
+    `${ASK[r.kind]} about ${r.topic.replace(/[\n.]+$/g, '').replace(/\n/g, ' ')}.`,
+    ...(r.audience ? [`Audience: ${r.audience}`] : []),
+    `About ${words} words. ${ROLE[r.kind]}`,
+    ...(r.keywords.length > 0 ? [`Use these keywords naturally: ${r.keywords.join(', ')}.`] : []),
+    // Bullets: key points for a real model, and the key points the offline templates list.
+    ...r.context.map((c) => `- ${c.replace(/\s+/g, ' ').trim()}`),
+    ...r.keywords.map((k) => `- ${k}`),
+  ].join('\n');
+}
+
+export function revisePrompt(kind: Kind, topic: string, instructions: string, previous: string): string {
+  return [
+    `${ASK[kind]} about ${topic.replace(/[\n.]+$/g, '').replace(/\n/g, ' ')}, revising the draft below.`,
+    `Change: ${instructions.replace(/\s+/g, ' ').trim()}`,
+    'Return the whole revised text only.',
+    '',
+    'Draft:',
+    previous,
+  ].join('\n');
+}

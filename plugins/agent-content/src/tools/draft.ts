@@ -1,0 +1,68 @@
+import { randomUUID } from 'node:crypto';
+import { defineTool } from '@neonhub/sdk';
+import { z } from 'zod';
+import { configOf } from '../config.js';
+import { DRAFTS, type Draft, KindSchema, LengthSchema, VERSIONS, type Version, versionKey } from '../model.js';
+import { draftPrompt, systemPrompt } from '../prompts.js';
+import { checkQuality } from '../quality.js';
+import { QualitySchema } from './shared.js';
+
+const input = z.object({
+  kind: KindSchema.describe('What to write: blog, email or social.'),
+  topic: z.string().trim().min(3).max(300).describe('What it is about, e.g. "our spring sale on trail running shoes".'),
+  audience: z.string().trim().min(1).max(300).optional().describe('Who it is for, e.g. "trail runners who bought last year".'),
+  keywords: z.array(z.string().trim().min(1).max(100)).max(20).default([]).describe('Keywords or key points to work in (up to 20).'),
+  length: LengthSchema.default('medium').describe('short, medium (default) or long; the word target depends on the kind.'),
+  context: z
+    .array(z.string().trim().min(1).max(1000))
+    .max(20)
+    .default([])
+    .describe('Facts the orchestrator retrieved for this draft (memory snippets, product facts), passed to the model as key points.'),
+});
+
+export const DraftResultSchema = z.object({
+  draftId: z.string(),
+  version: z.number(),
+  kind: KindSchema,
+  text: z.string(),
+  /** True when NeonHub's offline model wrote it: the text then starts with "[offline model]". */
+  offline: z.boolean(),
+  model: z.string(),
+  quality: QualitySchema,
+});
+
+export const draft = defineTool({
+  name: 'draft',
+  description:
+    'Drafts a blog post, marketing e-mail or social post on a topic for an audience with the workspace model, in the brand voice from the plugin config; stores it as version 1 and runs the quality gate on it.',
+  sideEffect: 'write',
+  timeoutMs: 120_000,
+  input,
+  output: DraftResultSchema,
+  async run(a, ctx) {
+    const config = configOf(ctx);
+    const result = await ctx.llm.generate({
+      system: systemPrompt(config),
+      prompt: draftPrompt({ kind: a.kind, topic: a.topic, ...(a.audience ? { audience: a.audience } : {}), keywords: a.keywords, length: a.length, context: a.context }),
+      signal: ctx.signal,
+    });
+    const now = new Date().toISOString();
+    const record: Draft = {
+      draftId: `drf_${randomUUID()}`,
+      kind: a.kind,
+      topic: a.topic,
+      ...(a.audience ? { audience: a.audience } : {}),
+      keywords: a.keywords,
+      length: a.length,
+      latestVersion: 1,
+      createdAt: now,
+      updatedAt: now,
+    };
+    const model = `${result.provider}/${result.model}`;
+    const version: Version = { version: 1, text: result.text, source: 'model', model, offline: result.offline, createdAt: now };
+    await ctx.store.put(VERSIONS, versionKey(record.draftId, 1), version);
+    await ctx.store.put(DRAFTS, record.draftId, record);
+    ctx.logger.info({ draftId: record.draftId, kind: a.kind, model, offline: result.offline }, 'draft written');
+    return { draftId: record.draftId, version: 1, kind: a.kind, text: result.text, offline: result.offline, model, quality: checkQuality(result.text, a.kind, config.bannedPhrases ?? []) };
+  },
+});
