@@ -1,0 +1,91 @@
+import { createMemoryStore } from '@neonhub/sdk';
+import { describe, expect, it } from 'vitest';
+import { setup } from '../test/helpers.js';
+import { ENTRIES, readCheckpoints, readEntries } from './log.js';
+
+describe('afterToolCall audit hook', () => {
+  it('appends one tool_call entry per call with hashes, never the raw input or output', async () => {
+    const { harness, store } = setup();
+    await harness.hook('afterToolCall', {
+      tool: 'connector-email-sandbox:send',
+      plugin: 'connector-email-sandbox',
+      input: { to: 'jane.doe@example.com', apiKey: 'sk-live-SECRET' },
+      output: { messageId: 'm-1', body: 'Hi Jane' },
+      status: 'ok',
+      durationMs: 12.3456789,
+      sideEffect: 'external',
+    });
+    await harness.hook('afterToolCall', {
+      tool: 'governance:check',
+      status: 'denied',
+      error: { code: 'NH_TOOL_DENIED', message: 'no consent for jane.doe@example.com' },
+    });
+    const entries = (await readEntries(store)) as Array<{ seq: number; kind: string; data: Record<string, unknown> }>;
+    expect(entries.map((e) => [e.seq, e.kind])).toEqual([
+      [1, 'tool_call'],
+      [2, 'tool_call'],
+    ]);
+    expect(entries[0]!.data).toMatchObject({
+      tool: 'connector-email-sandbox:send',
+      status: 'ok',
+      durationMs: 12.346,
+      sideEffect: 'external',
+      inputHash: expect.stringMatching(/^hmac-sha256:[0-9a-f]{64}$/),
+      outputHash: expect.stringMatching(/^hmac-sha256:[0-9a-f]{64}$/),
+      actor: { type: 'user', id: 'alice' },
+    });
+    expect(entries[1]!.data).toMatchObject({ status: 'denied', errorCode: 'NH_TOOL_DENIED' });
+    expect(entries[1]!.data).not.toHaveProperty('outputHash');
+    const stored = JSON.stringify(await store.list(ENTRIES));
+    for (const secret of ['jane.doe', 'SECRET', 'Hi Jane', 'no consent']) expect(stored).not.toContain(secret);
+  });
+
+  it('hashes the same input the same way within a workspace (key order does not matter) and differently in another', async () => {
+    const a = setup();
+    const b = setup();
+    await a.harness.hook('afterToolCall', { input: { x: 1, y: 'z' } });
+    await a.harness.hook('afterToolCall', { input: { y: 'z', x: 1 } });
+    await b.harness.hook('afterToolCall', { input: { x: 1, y: 'z' } });
+    const [e1, e2] = (await readEntries(a.store)) as Array<{ data: { inputHash: string } }>;
+    const [f1] = (await readEntries(b.store)) as Array<{ data: { inputHash: string } }>;
+    expect(e1!.data.inputHash).toBe(e2!.data.inputHash);
+    expect(f1!.data.inputHash).not.toBe(e1!.data.inputHash);
+  });
+
+  it('records LLM usage and the approval being executed', async () => {
+    const { harness, store } = setup();
+    await harness.hook('afterToolCall', {
+      approvalId: 'appr-9',
+      llmUsage: { calls: 2, inputTokens: 10, outputTokens: 5, totalTokens: 15, models: ['openai/gpt-4o-mini'], offline: false },
+    });
+    const [e] = (await readEntries(store)) as Array<{ data: Record<string, unknown> }>;
+    expect(e!.data).toMatchObject({
+      approvalId: 'appr-9',
+      llm: { calls: 2, totalTokens: 15, models: ['openai/gpt-4o-mini'], offline: false },
+    });
+  });
+
+  it('signs a checkpoint automatically every checkpointEvery entries', async () => {
+    const { harness, store } = setup({ config: { checkpointEvery: 5 } });
+    for (let i = 0; i < 12; i++) await harness.hook('afterToolCall', {});
+    const cps = (await readCheckpoints(store)) as Array<{ treeSize: number }>;
+    expect(cps.map((c) => c.treeSize)).toEqual([5, 10]);
+    expect(await harness.call('verify', {})).toMatchObject({ ok: true, count: 12, checkpointsVerified: 2, signaturesVerified: true });
+  });
+
+  it('keeps one gap-free chain under 60 concurrent calls', async () => {
+    const { harness } = setup();
+    await Promise.all(Array.from({ length: 60 }, (_, i) => harness.hook('afterToolCall', { input: { i } })));
+    expect(await harness.call('verify', {})).toMatchObject({ ok: true, count: 60 });
+  });
+
+  it('two plugin instances (two processes) writing one workspace store interleave into one valid chain', async () => {
+    const store = createMemoryStore();
+    const a = setup({ store, workspaceId: 'ws-shared' });
+    const b = setup({ store, workspaceId: 'ws-shared' });
+    await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).harness.hook('afterToolCall', { input: { i } })));
+    const entries = (await readEntries(store)) as Array<{ seq: number }>;
+    expect(entries.map((e) => e.seq)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+    expect(await a.harness.call('verify', {})).toMatchObject({ ok: true, count: 40 });
+  });
+});
