@@ -1,3 +1,4 @@
+import { isNeonHubError } from '@neonhub/schemas';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { type CallToolResult, CallToolResultSchema, ErrorCode, McpError, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import { type NeonHubError, type SideEffect, SideEffectSchema, type ToolDefinition, ToolDefinitionSchema } from '@neonhub/schemas';
@@ -56,6 +57,9 @@ export async function listMcpTools(
 
 /** NH_TOOL_FAILED for a tool that threw; a thrown NeonHubError's code, message and details go in details. */
 export function toolFailed(pluginId: string, tool: string, err: unknown): NeonHubError {
+  // An in-process plugin's own user error (bad policy, forbidden, a nested call denied) keeps its
+  // code and 4xx status: the caller must fix something, and a 502 would say the plugin broke.
+  if (isNeonHubError(err) && err.category === 'user' && err.status >= 400 && err.status < 500) return err;
   const payload = errorPayload(err);
   return hostErrors.create('NH_TOOL_FAILED', `${pluginId}:${tool} failed: ${payload.message}`, {
     details: { plugin: pluginId, tool, ...payload },

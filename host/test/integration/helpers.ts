@@ -1,0 +1,55 @@
+import { cpSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import pino from 'pino';
+import { loadConfig } from '../../src/config.js';
+import { createHost, type Host } from '../../src/host.js';
+import { pluginRoots } from '../../src/plugin-loading.js';
+import { discoverPlugins, lockPlugins } from '../../src/plugins/index.js';
+
+const repo = resolve(import.meta.dirname, '../../..');
+export const runtimeFixtures = resolve(import.meta.dirname, '../fixtures/runtime-plugins');
+
+/**
+ * A NeonHub root for one test file, inside host/test/.tmp so plugin code resolves @neonhub/sdk and
+ * zod through host/node_modules. Plugins are copied (or symlinked, for repo plugins with their own deps).
+ */
+export function makeRoot(name: string, plugins: { from: string; as?: string; link?: boolean }[]): string {
+  const root = join(repo, 'host/test/.tmp', `${name}-${process.pid}-${Date.now()}`);
+  mkdirSync(join(root, 'plugins'), { recursive: true });
+  for (const p of plugins) {
+    const target = join(root, 'plugins', p.as ?? p.from.split('/').pop()!);
+    if (p.link) symlinkSync(p.from, target, 'dir');
+    else cpSync(p.from, target, { recursive: true, filter: (src) => !src.includes('node_modules') });
+  }
+  return root;
+}
+
+export function writePlugin(root: string, dirName: string, files: Record<string, string>) {
+  for (const [path, text] of Object.entries(files)) {
+    const file = join(root, 'plugins', dirName, path);
+    mkdirSync(resolve(file, '..'), { recursive: true });
+    writeFileSync(file, text);
+  }
+}
+
+export const repoPlugin = (id: string) => join(repo, 'plugins', id);
+
+/** Pins every plugin under the root (as a developer would with `neonhub plugin lock`). */
+export async function lockRoot(root: string, opts: { isolation?: Record<string, 'in-process' | 'isolated'>; extraTools?: Parameters<typeof lockPlugins>[0]['extraTools'] } = {}) {
+  const config = loadConfig({ NEONHUB_DATA_DIR: '.neonhub' }, root);
+  const found = await discoverPlugins(pluginRoots(config), { repoRoot: root });
+  if (found.errors.length) throw found.errors[0]!.error;
+  return lockPlugins({ lockPath: join(root, 'plugins.lock.json'), plugins: found.plugins, ...opts });
+}
+
+export function silentLogger() {
+  const records: Record<string, unknown>[] = [];
+  return { logger: pino({ level: 'debug' }, { write: (line: string) => void records.push(JSON.parse(line)) }), records };
+}
+
+export async function bootHost(root: string, opts: { seed?: boolean } = {}): Promise<Host & { records: Record<string, unknown>[] }> {
+  const { logger, records } = silentLogger();
+  const config = loadConfig({ NEONHUB_DATA_DIR: '.neonhub', LOG_LEVEL: 'debug' }, root);
+  const host = await createHost({ config, logger, seed: opts.seed ?? false });
+  return Object.assign(host, { records });
+}
