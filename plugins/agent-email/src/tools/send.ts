@@ -114,7 +114,7 @@ export const send = defineTool({
     }
     const counts: Record<string, number> = {};
     for (const r of results) counts[r.status] = (counts[r.status] ?? 0) + 1;
-    const status = results.every((r) => r.status === 'sent' || r.status === 'duplicate') ? 'sent' : 'partial';
+    const status: 'sent' | 'partial' = results.every((r) => r.status === 'sent' || r.status === 'duplicate') ? 'sent' : 'partial';
     if (a.scheduleId !== undefined) await finishSchedule(ctx, a.scheduleId, status);
     ctx.logger.info({ templateId: template.templateId, scheduleId: a.scheduleId, counts }, 'e-mail send finished');
     return { ...(a.scheduleId ? { scheduleId: a.scheduleId } : {}), templateId: template.templateId, status, results, counts };
