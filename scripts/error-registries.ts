@@ -1,13 +1,17 @@
 import type { ErrorRegistry } from '@neonhub/schemas';
 import { dbErrors } from '../core/db/src/errors.js';
+import { llmErrors } from '../core/llm/src/errors.js';
 import { sdkErrors } from '../core/sdk/src/errors.js';
 import { hostErrors } from '../host/src/errors.js';
 import { memoryErrors } from '../mcp-servers/memory/src/errors.js';
+import { govErrors } from '../plugins/governance/src/errors.js';
 
 /** Every package's error registry, by area, for docs/errors.md. */
 export const registries: Record<string, ErrorRegistry> = {
-  'Host (loader, lockfile, pipeline, workspaces, API)': hostErrors.registry,
+  'Host (loader, lockfile, pipeline, workspaces, API, MCP gateway)': hostErrors.registry,
   'Plugin SDK': sdkErrors.registry,
   'Data layer (@neonhub/db)': dbErrors.registry,
+  'LLM adapter (@neonhub/llm)': llmErrors.registry,
   'Memory server (@neonhub/mcp-memory)': memoryErrors.registry,
+  'Governance plugin': govErrors.registry,
 };

@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import pino from 'pino';
 import { loadConfig } from '../../src/config.js';
@@ -22,6 +22,11 @@ export function makeRoot(name: string, plugins: { from: string; as?: string; lin
     else cpSync(p.from, target, { recursive: true, filter: (src) => !src.includes('node_modules') });
   }
   return root;
+}
+
+/** Removes a root made by makeRoot (call it in afterAll). */
+export function removeRoot(root: string | undefined) {
+  if (root) rmSync(root, { recursive: true, force: true });
 }
 
 export function writePlugin(root: string, dirName: string, files: Record<string, string>) {

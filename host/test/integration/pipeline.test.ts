@@ -2,7 +2,7 @@ import { join, resolve } from 'node:path';
 import type { NeonHubError } from '@neonhub/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Host } from '../../src/host.js';
-import { bootHost, lockRoot, makeRoot, runtimeFixtures, writePlugin } from './helpers.js';
+import { bootHost, lockRoot, makeRoot, removeRoot, runtimeFixtures, writePlugin } from './helpers.js';
 
 /** Hook plugins that write what they see to a shared log, to test the chain's order and outcomes. */
 function hookPlugin(id: string, priority: number, behaviour: string) {
@@ -83,6 +83,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await host?.close();
+  removeRoot(root);
 });
 
 const call = (tool: string, input: unknown, workspace = 'acme') => host.callTool({ workspace, tool, input, actor: operator });

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { bootHost, lockRoot, makeRoot, runtimeFixtures, writePlugin } from './helpers.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { bootHost, lockRoot, makeRoot, removeRoot, runtimeFixtures, writePlugin } from './helpers.js';
 
 /** A plugin whose module, when imported, leaves a marker file: proof that its code ran. */
 function markerPlugin(marker: string) {
@@ -50,8 +50,12 @@ export default definePlugin({
   };
 }
 
+const roots: string[] = [];
+afterAll(() => roots.forEach(removeRoot));
+
 async function setup(name: string) {
   const root = makeRoot(name, [{ from: join(runtimeFixtures, 'rt-other') }]);
+  roots.push(root);
   const marker = join(root, 'IMPORTED');
   writePlugin(root, 'marker', markerPlugin(marker));
   await lockRoot(root);

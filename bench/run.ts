@@ -1,0 +1,38 @@
+/**
+ * Runs the benchmarks one after another, each printing its own side-by-side table.
+ *
+ *   pnpm bench                 # the quick ones: pipeline, isolated, mcp, audit, runs
+ *   pnpm bench memory          # by name (memory builds 100k vectors: tens of minutes)
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+const benches: Record<string, { file: string; args?: string[]; slow?: boolean }> = {
+  pipeline: { file: 'pipeline/run.ts' },
+  isolated: { file: 'isolated.ts' },
+  mcp: { file: 'mcp/run.ts' },
+  audit: { file: 'audit/run.ts' },
+  runs: { file: 'runs/run.ts' },
+  memory: { file: 'memory/run.ts', slow: true },
+};
+
+const asked = process.argv.slice(2);
+const names = asked.length ? asked : Object.keys(benches).filter((n) => !benches[n]!.slow);
+let failed = 0;
+for (const name of names) {
+  const bench = benches[name];
+  if (!bench) {
+    console.error(`unknown benchmark ${name}; one of: ${Object.keys(benches).join(', ')}`);
+    process.exit(2);
+  }
+  const file = resolve(import.meta.dirname, bench.file);
+  if (!existsSync(file)) {
+    console.log(`\n=== ${name}: not present (${bench.file})`);
+    continue;
+  }
+  console.log(`\n=== ${name} (${bench.file})`);
+  const r = spawnSync(process.execPath, ['--import', 'tsx', file, ...(bench.args ?? [])], { stdio: 'inherit' });
+  if (r.status !== 0) failed++;
+}
+process.exit(failed ? 1 : 0);
