@@ -1,0 +1,99 @@
+import { Queue as BullQueue, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { z } from 'zod';
+import { queueErrors } from './errors.js';
+import { parsePayload } from './payload.js';
+import type { AddOptions, JobHandler, ProcessOptions, Queue, QueueOptions } from './types.js';
+
+const connect = (url: string) => new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true, lazyConnect: false });
+
+/**
+ * BullMQ on Redis: jobs survive a restart; any number of worker processes share them. A job whose worker
+ * died (SIGKILL) is taken over by another worker once its lock expires (`lockDurationMs`) and a stalled
+ * check runs (`stalledIntervalMs`). Completed and failed jobs are removed, so a job id can be reused later.
+ */
+export function createBullQueue<S extends z.ZodType>(opts: QueueOptions<S> & { redisUrl: string }): Queue<z.infer<S>> {
+  type P = z.infer<S>;
+  const prefix = opts.prefix ?? 'neonhub';
+  const producerConn = connect(opts.redisUrl);
+  producerConn.on('error', () => {}); // ioredis reconnects; a failed command reports the error
+  const queue = new BullQueue(opts.name, { connection: producerConn, prefix });
+  let worker: Worker | undefined;
+  let workerConn: Redis | undefined;
+  let closed = false;
+
+  return {
+    backend: 'bullmq',
+    async add(name: string, payload: P, o: AddOptions) {
+      if (closed) throw queueErrors.create('NH_QUEUE_CLOSED', `queue ${opts.name} is closed; job ${o.jobId} was not added`);
+      const parsed = parsePayload(opts.schema, opts.name, 'enqueue', payload);
+      try {
+        await queue.add(name, parsed, {
+          jobId: o.jobId,
+          ...(o.delayMs ? { delay: o.delayMs } : {}),
+          attempts: Math.max(1, o.attempts ?? 1),
+          backoff: { type: 'exponential', delay: 100 },
+          removeOnComplete: true,
+          removeOnFail: true,
+        });
+      } catch (cause) {
+        throw queueErrors.create('NH_QUEUE_UNAVAILABLE', `could not add job ${o.jobId} to ${opts.name}: ${(cause as Error).message}`, {
+          cause,
+        });
+      }
+    },
+    async process(handler: JobHandler<P>, p: ProcessOptions = {}) {
+      workerConn = connect(opts.redisUrl);
+      workerConn.on('error', () => {});
+      worker = new Worker(
+        opts.name,
+        async (job) => {
+          const payload = parsePayload(opts.schema, opts.name, 'worker', job.data);
+          await handler({ id: job.id ?? '', name: job.name, payload, attempt: job.attemptsMade + 1 });
+        },
+        {
+          connection: workerConn,
+          prefix,
+          concurrency: Math.max(1, p.concurrency ?? 1),
+          lockDuration: opts.lockDurationMs ?? 30_000,
+          stalledInterval: opts.stalledIntervalMs ?? 30_000,
+          maxStalledCount: 1000,
+          autorun: true,
+        },
+      );
+      worker.on('failed', (job, err) => {
+        if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) opts.onFailed?.({ id: job.id ?? '', name: job.name }, err);
+      });
+      worker.on('error', () => {});
+      await worker.waitUntilReady();
+    },
+    async has(jobId: string) {
+      const state = await queue.getJobState(jobId);
+      return state === 'waiting' || state === 'delayed' || state === 'active' || state === 'prioritized' || state === 'waiting-children';
+    },
+    async close() {
+      closed = true;
+      await worker?.close();
+      await queue.close();
+      workerConn?.disconnect();
+      producerConn.disconnect();
+    },
+  };
+}
+
+/** Deletes every key under a prefix (tests clean up their unique prefix with it). */
+export async function deleteBullPrefix(redisUrl: string, prefix: string): Promise<number> {
+  const r = connect(redisUrl);
+  try {
+    let cursor = '0';
+    let n = 0;
+    do {
+      const [next, keys] = await r.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
+      cursor = next;
+      if (keys.length) n += await r.del(...keys);
+    } while (cursor !== '0');
+    return n;
+  } finally {
+    r.disconnect();
+  }
+}
