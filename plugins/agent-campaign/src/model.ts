@@ -62,11 +62,14 @@ export function statusOf(c: Campaign, today = new Date().toISOString().slice(0, 
 }
 
 export function totalsOf(rows: Array<Pick<Result, 'impressions' | 'conversions' | 'spend'>>): Totals {
-  const t = rows.reduce((s, r) => ({ impressions: s.impressions + r.impressions, conversions: s.conversions + r.conversions, spend: s.spend + r.spend }), {
-    impressions: 0,
-    conversions: 0,
-    spend: 0,
-  });
+  const t = rows.reduce(
+    (s, r) => ({ impressions: s.impressions + r.impressions, conversions: s.conversions + r.conversions, spend: s.spend + r.spend }),
+    {
+      impressions: 0,
+      conversions: 0,
+      spend: 0,
+    },
+  );
   return {
     ...t,
     spend: Math.round(t.spend * 100) / 100,

@@ -4,7 +4,10 @@ import { CAMPAIGNS, type Campaign, RESULTS, type Result, VARIANTS, type Variant 
 
 export async function loadCampaign(store: PluginStore, campaignId: string): Promise<Campaign> {
   const r = await store.get<Campaign>(CAMPAIGNS, campaignId);
-  if (!r) throw campaignErrors.create('NH_CAMPAIGN_NOT_FOUND', `no campaign ${campaignId} in this workspace: list_campaigns shows the ids`, { details: { campaignId } });
+  if (!r)
+    throw campaignErrors.create('NH_CAMPAIGN_NOT_FOUND', `no campaign ${campaignId} in this workspace: list_campaigns shows the ids`, {
+      details: { campaignId },
+    });
   return r.value;
 }
 
@@ -25,7 +28,11 @@ export const resultsOf = (store: PluginStore, campaignId: string) => listAll<Res
 
 export function assertChannel(c: Campaign, channel: string): void {
   if (!c.channels.includes(channel as Campaign['channels'][number]))
-    throw campaignErrors.create('NH_CAMPAIGN_CHANNEL_UNKNOWN', `campaign ${c.campaignId} runs on ${c.channels.join(', ')}, not ${channel}`, {
-      details: { campaignId: c.campaignId, channel, channels: c.channels },
-    });
+    throw campaignErrors.create(
+      'NH_CAMPAIGN_CHANNEL_UNKNOWN',
+      `campaign ${c.campaignId} runs on ${c.channels.join(', ')}, not ${channel}`,
+      {
+        details: { campaignId: c.campaignId, channel, channels: c.channels },
+      },
+    );
 }

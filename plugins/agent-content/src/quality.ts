@@ -30,11 +30,18 @@ export function checkQuality(text: string, kind: Kind, banned: readonly string[]
   const bounds = WORD_BOUNDS[kind];
   const reasons: QualityReport['reasons'] = [];
   const offline = text.trimStart().startsWith(OFFLINE_LABEL);
-  if (offline) reasons.push({ code: 'offline_template', message: 'written from templates by the offline model: rewrite it or configure a real model before publishing' });
+  if (offline)
+    reasons.push({
+      code: 'offline_template',
+      message: 'written from templates by the offline model: rewrite it or configure a real model before publishing',
+    });
   if (r.words < bounds.min) reasons.push({ code: 'too_short', message: `${r.words} words; a ${kind} needs at least ${bounds.min}` });
   if (r.words > bounds.max) reasons.push({ code: 'too_long', message: `${r.words} words; a ${kind} should have at most ${bounds.max}` });
   if (r.words > 0 && r.fleschReadingEase < MIN_READING_EASE)
-    reasons.push({ code: 'hard_to_read', message: `Flesch reading ease ${r.fleschReadingEase} is below ${MIN_READING_EASE}: use shorter sentences and words` });
+    reasons.push({
+      code: 'hard_to_read',
+      message: `Flesch reading ease ${r.fleschReadingEase} is below ${MIN_READING_EASE}: use shorter sentences and words`,
+    });
   const found = banned.map((phrase) => ({ phrase, count: countPhrase(text, phrase) })).filter((b) => b.count > 0);
   for (const b of found) reasons.push({ code: 'banned_phrase', message: `uses the banned phrase "${b.phrase}" ${b.count}×` });
   return { pass: reasons.length === 0, reasons, readability: r, bounds, bannedPhrases: found, offline };

@@ -14,4 +14,6 @@ export function recordingLlm(answer: (input: LlmGenerateInput) => string) {
 }
 
 /** 520 easy words in short sentences: passes the blog gate. */
-export const GOOD_BLOG = Array.from({ length: 40 }, (_, i) => `Our trail shoes grip well on wet rock. Try a pair ${i + 1} today.`).join(' ');
+export const GOOD_BLOG = Array.from({ length: 40 }, (_, i) => `Our trail shoes grip well on wet rock. Try a pair ${i + 1} today.`).join(
+  ' ',
+);

@@ -2,7 +2,11 @@ import { defineErrors } from '@neonhub/schemas';
 
 /** Errors of the e-mail agent. */
 export const emailErrors = defineErrors({
-  NH_EMAIL_TEMPLATE_NOT_FOUND: { status: 404, category: 'user', description: 'No e-mail template with that id in this workspace: compose it first.' },
+  NH_EMAIL_TEMPLATE_NOT_FOUND: {
+    status: 404,
+    category: 'user',
+    description: 'No e-mail template with that id in this workspace: compose it first.',
+  },
   NH_EMAIL_SCHEDULE_NOT_FOUND: { status: 404, category: 'user', description: 'No e-mail schedule with that id in this workspace.' },
   NH_EMAIL_ALREADY_SENT: {
     status: 409,

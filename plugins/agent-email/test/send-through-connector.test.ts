@@ -1,7 +1,7 @@
 import connectorPlugin from '@neonhub/plugin-connector-email-sandbox';
+import { PluginManifestSchema } from '@neonhub/schemas';
 import { readManifestJson } from '@neonhub/sdk';
 import { createHarness } from '@neonhub/sdk/testing';
-import { PluginManifestSchema } from '@neonhub/schemas';
 import { describe, expect, it } from 'vitest';
 import plugin from '../src/index.js';
 
@@ -28,10 +28,16 @@ async function wired() {
 describe('agent-email -> connector-email-sandbox', () => {
   it('send twice with the same idempotency key records exactly one message in the outbox', async () => {
     const { agent, connector, called } = await wired();
-    const composed = (await agent.call('compose', { subject: 'Spring sale, {{first_name}}', body: 'Hi {{first_name}}, 30% off.' })) as { templateId: string };
+    const composed = (await agent.call('compose', { subject: 'Spring sale, {{first_name}}', body: 'Hi {{first_name}}, 30% off.' })) as {
+      templateId: string;
+    };
     const input = { templateId: composed.templateId, recipients: [{ email: 'ada@example.com', fields: { first_name: 'Ada' } }] };
-    const first = (await agent.call('send', input, { idempotencyKey: 'launch-1' })) as { results: Array<{ status: string; messageId: string }> };
-    const second = (await agent.call('send', input, { idempotencyKey: 'launch-1' })) as { results: Array<{ status: string; messageId: string }> };
+    const first = (await agent.call('send', input, { idempotencyKey: 'launch-1' })) as {
+      results: Array<{ status: string; messageId: string }>;
+    };
+    const second = (await agent.call('send', input, { idempotencyKey: 'launch-1' })) as {
+      results: Array<{ status: string; messageId: string }>;
+    };
     expect(first.results[0]?.status).toBe('sent');
     expect(second.results[0]).toEqual({ email: 'ada@example.com', status: 'duplicate', messageId: first.results[0]?.messageId });
     expect(called).toEqual(['connector-email-sandbox:send', 'connector-email-sandbox:send']);

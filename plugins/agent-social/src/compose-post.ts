@@ -101,7 +101,10 @@ export function composePost(input: ComposeInput): ComposedPost {
   for (const raw of input.hashtags) {
     const tag = normalizeHashtag(raw);
     if (!tag) {
-      warnings.push({ code: 'hashtag_invalid', message: `"${raw}" is not a valid hashtag (letters, digits and _ only, at least one letter): dropped` });
+      warnings.push({
+        code: 'hashtag_invalid',
+        message: `"${raw}" is not a valid hashtag (letters, digits and _ only, at least one letter): dropped`,
+      });
       continue;
     }
     if (seen.has(tag.toLowerCase())) continue;
@@ -109,7 +112,8 @@ export function composePost(input: ComposeInput): ComposedPost {
     extra.push(tag);
   }
   for (const m of text.matchAll(HASHTAG_IN_TEXT)) {
-    if (!/\p{L}/u.test(m[2]!)) warnings.push({ code: 'hashtag_invalid', message: `#${m[2]} has no letter: networks do not link it as a hashtag` });
+    if (!/\p{L}/u.test(m[2]!))
+      warnings.push({ code: 'hashtag_invalid', message: `#${m[2]} has no letter: networks do not link it as a hashtag` });
   }
   let hashtags = [...[...text.matchAll(HASHTAG_IN_TEXT)].map((m) => `#${m[2]}`), ...extra];
   if (rules.maxHashtags !== undefined && hashtags.length > rules.maxHashtags) {
@@ -119,16 +123,24 @@ export function composePost(input: ComposeInput): ComposedPost {
     extra.splice(keep);
     hashtags = [...[...text.matchAll(HASHTAG_IN_TEXT)].map((m) => `#${m[2]}`), ...extra];
   } else if (hashtags.length > rules.recommendedHashtags) {
-    warnings.push({ code: 'hashtags_many', message: `${hashtags.length} hashtags; on ${input.network} more than ${rules.recommendedHashtags} usually lowers reach` });
+    warnings.push({
+      code: 'hashtags_many',
+      message: `${hashtags.length} hashtags; on ${input.network} more than ${rules.recommendedHashtags} usually lowers reach`,
+    });
   }
 
   const links = findLinks(text);
   for (const l of links) if (!validUrl(l)) warnings.push({ code: 'link_invalid', message: `${l} is not a valid http(s) link` });
   if (input.link !== undefined && !links.includes(input.link)) links.push(input.link);
   if (links.length > 0 && !rules.linksClickable)
-    warnings.push({ code: 'link_not_clickable', message: `links in ${input.network} captions are not clickable: put the link in the bio or a story` });
+    warnings.push({
+      code: 'link_not_clickable',
+      message: `links in ${input.network} captions are not clickable: put the link in the bio or a story`,
+    });
 
-  const tail = [input.link !== undefined && !text.includes(input.link) ? input.link : '', extra.join(' ')].filter((s) => s.length > 0).join(' ');
+  const tail = [input.link !== undefined && !text.includes(input.link) ? input.link : '', extra.join(' ')]
+    .filter((s) => s.length > 0)
+    .join(' ');
   const join = (body: string) => (tail ? (body ? `${body}\n\n${tail}` : tail) : body);
   let body = text;
   let trimmed = false;

@@ -9,5 +9,9 @@ export const socialErrors = defineErrors({
   },
   NH_SOCIAL_ENTRY_NOT_FOUND: { status: 404, category: 'user', description: 'No calendar entry with that id in this workspace.' },
   NH_SOCIAL_ALREADY_PUBLISHED: { status: 409, category: 'user', description: 'The calendar entry was already published.' },
-  NH_SOCIAL_TIME_INVALID: { status: 400, category: 'user', description: 'A schedule time in the past, or a calendar range whose end is before its start.' },
+  NH_SOCIAL_TIME_INVALID: {
+    status: 400,
+    category: 'user',
+    description: 'A schedule time in the past, or a calendar range whose end is before its start.',
+  },
 });

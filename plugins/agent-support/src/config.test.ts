@@ -11,8 +11,12 @@ describe('config schema', () => {
   });
 
   it('rejects unknown keys and unknown priorities', () => {
-    expect(ConfigSchema.safeParse({ escalationRules: [{ name: 'billing', route: 'finance', when: { categories: ['billing'] } }] }).success).toBe(true);
-    expect(ConfigSchema.safeParse({ escalationRules: [{ name: 'x', route: 'y', when: { priorities: ['critical'] } }] }).success).toBe(false);
+    expect(
+      ConfigSchema.safeParse({ escalationRules: [{ name: 'billing', route: 'finance', when: { categories: ['billing'] } }] }).success,
+    ).toBe(true);
+    expect(ConfigSchema.safeParse({ escalationRules: [{ name: 'x', route: 'y', when: { priorities: ['critical'] } }] }).success).toBe(
+      false,
+    );
     expect(ConfigSchema.safeParse({ escalation: [] }).success).toBe(false);
   });
 });

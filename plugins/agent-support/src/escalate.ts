@@ -10,7 +10,12 @@ export interface EscalationDecision {
 }
 
 /** A rule matches when every condition it names holds (AND); rules are checked in order. */
-export function evaluateRules(rules: readonly EscalationRule[], t: Pick<Triage, 'priority' | 'category'> & { sentiment: { label: Triage['sentiment']['label'] } }, vip: boolean, text: string): EscalationDecision {
+export function evaluateRules(
+  rules: readonly EscalationRule[],
+  t: Pick<Triage, 'priority' | 'category'> & { sentiment: { label: Triage['sentiment']['label'] } },
+  vip: boolean,
+  text: string,
+): EscalationDecision {
   const matched = rules
     .filter(({ when }) => {
       if (when.priorities && !when.priorities.includes(t.priority)) return false;

@@ -31,6 +31,10 @@ export function replyPrompt(opts: { text: string; triage: Triage; customerName?:
     'CTA: Reply to this e-mail if anything is still unclear; we are here to help.',
     `- We read your message: "${short}"`,
     ...opts.notes.map((n) => `- ${n.replace(/\s+/g, ' ').trim()}`),
-    ...(opts.notes.length === 0 ? [`- A ${opts.triage.category === 'other' ? 'support' : opts.triage.category} specialist is looking into it (priority: ${opts.triage.priority}).`] : []),
+    ...(opts.notes.length === 0
+      ? [
+          `- A ${opts.triage.category === 'other' ? 'support' : opts.triage.category} specialist is looking into it (priority: ${opts.triage.priority}).`,
+        ]
+      : []),
   ].join('\n');
 }

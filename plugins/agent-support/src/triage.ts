@@ -5,23 +5,142 @@ const analyzer = new Sentiment();
 
 /** Keyword rules per category, in tie-break order. Phrases match on word boundaries, case-insensitively. */
 export const CATEGORY_KEYWORDS: Record<Exclude<Category, 'other'>, string[]> = {
-  billing: ['invoice', 'invoices', 'charge', 'charged', 'charges', 'billing', 'bill', 'billed', 'refund', 'refunds', 'payment', 'payments', 'paid', 'price', 'pricing', 'subscription', 'credit card', 'receipt', 'cancel', 'cancellation', 'discount', 'coupon', 'chargeback', 'renewal'],
-  technical: ['error', 'errors', 'bug', 'bugs', 'crash', 'crashes', 'crashed', 'down', 'outage', 'broken', 'not working', "doesn't work", 'does not work', 'slow', 'timeout', 'times out', 'api', 'integration', 'sync', '500', '502', '503', '404', 'webhook', 'fails', 'failing', 'failed'],
-  account: ['password', 'login', 'log in', 'sign in', 'signin', 'account', 'username', '2fa', 'two-factor', 'locked out', 'locked', 'reset', 'profile', 'verification', 'verify', 'email address'],
-  feedback: ['suggestion', 'feature request', 'feature', 'love', 'great', 'awesome', 'wish', 'would be nice', 'feedback', 'idea', 'improve', 'improvement', 'thanks', 'thank you'],
+  billing: [
+    'invoice',
+    'invoices',
+    'charge',
+    'charged',
+    'charges',
+    'billing',
+    'bill',
+    'billed',
+    'refund',
+    'refunds',
+    'payment',
+    'payments',
+    'paid',
+    'price',
+    'pricing',
+    'subscription',
+    'credit card',
+    'receipt',
+    'cancel',
+    'cancellation',
+    'discount',
+    'coupon',
+    'chargeback',
+    'renewal',
+  ],
+  technical: [
+    'error',
+    'errors',
+    'bug',
+    'bugs',
+    'crash',
+    'crashes',
+    'crashed',
+    'down',
+    'outage',
+    'broken',
+    'not working',
+    "doesn't work",
+    'does not work',
+    'slow',
+    'timeout',
+    'times out',
+    'api',
+    'integration',
+    'sync',
+    '500',
+    '502',
+    '503',
+    '404',
+    'webhook',
+    'fails',
+    'failing',
+    'failed',
+  ],
+  account: [
+    'password',
+    'login',
+    'log in',
+    'sign in',
+    'signin',
+    'account',
+    'username',
+    '2fa',
+    'two-factor',
+    'locked out',
+    'locked',
+    'reset',
+    'profile',
+    'verification',
+    'verify',
+    'email address',
+  ],
+  feedback: [
+    'suggestion',
+    'feature request',
+    'feature',
+    'love',
+    'great',
+    'awesome',
+    'wish',
+    'would be nice',
+    'feedback',
+    'idea',
+    'improve',
+    'improvement',
+    'thanks',
+    'thank you',
+  ],
 };
 
 /** Words that make a ticket urgent (with negative sentiment) or at least high. */
-export const URGENT_KEYWORDS = ['down', 'outage', 'not working', 'data loss', 'lost data', 'security', 'breach', 'hacked', 'urgent', 'asap', 'immediately', 'emergency', 'lawsuit', 'legal action', 'cannot log in', "can't log in", 'locked out'];
+export const URGENT_KEYWORDS = [
+  'down',
+  'outage',
+  'not working',
+  'data loss',
+  'lost data',
+  'security',
+  'breach',
+  'hacked',
+  'urgent',
+  'asap',
+  'immediately',
+  'emergency',
+  'lawsuit',
+  'legal action',
+  'cannot log in',
+  "can't log in",
+  'locked out',
+];
 /** Words that make a ticket high. */
-export const HIGH_KEYWORDS = ['refund', 'cancel', 'cancellation', 'chargeback', 'charged twice', 'double charged', 'broken', 'error', 'errors', 'crash', 'crashes', 'unacceptable', 'complaint'];
+export const HIGH_KEYWORDS = [
+  'refund',
+  'cancel',
+  'cancellation',
+  'chargeback',
+  'charged twice',
+  'double charged',
+  'broken',
+  'error',
+  'errors',
+  'crash',
+  'crashes',
+  'unacceptable',
+  'complaint',
+];
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Which of `phrases` occur in `text` as whole words, case-insensitively ("cancel" does not match "cancelled"). */
 export function matchPhrases(text: string, phrases: readonly string[]): string[] {
   const normalized = text.replace(/[’‘]/g, "'");
-  return phrases.filter((p) => new RegExp(`(?<![\\p{L}\\p{N}])${escapeRe(p).replace(/\s+/g, '\\s+')}(?![\\p{L}\\p{N}])`, 'iu').test(normalized));
+  return phrases.filter((p) =>
+    new RegExp(`(?<![\\p{L}\\p{N}])${escapeRe(p).replace(/\s+/g, '\\s+')}(?![\\p{L}\\p{N}])`, 'iu').test(normalized),
+  );
 }
 
 export function sentimentLabel(score: number): SentimentLabel {
@@ -68,7 +187,13 @@ export function triage(text: string): Triage {
     reasons.push(`strongly negative sentiment (${s.score})`);
   }
   return {
-    sentiment: { score: s.score, comparative: Math.round(s.comparative * 1000) / 1000, label, negativeWords: s.negative, positiveWords: s.positive },
+    sentiment: {
+      score: s.score,
+      comparative: Math.round(s.comparative * 1000) / 1000,
+      label,
+      negativeWords: s.negative,
+      positiveWords: s.positive,
+    },
     category,
     categoryMatches,
     priority,

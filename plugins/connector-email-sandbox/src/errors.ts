@@ -5,6 +5,7 @@ export const emailSandboxErrors = defineErrors({
   NH_CONNECTOR_IDEMPOTENCY_CONFLICT: {
     status: 409,
     category: 'user',
-    description: 'An idempotency key was reused for a different message: a retry must send the same message, a new message needs a new key.',
+    description:
+      'An idempotency key was reused for a different message: a retry must send the same message, a new message needs a new key.',
   },
 });

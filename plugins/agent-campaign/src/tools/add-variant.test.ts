@@ -9,8 +9,15 @@ describe('add_variant', () => {
     expect(a).toMatchObject({ campaignId: campaign.campaignId, channel: 'email', name: 'A', content: 'Subject: 30% off' });
     expect(a.variantId).toMatch(/^var_/);
     await h.run(addVariant, { campaignId: campaign.campaignId, channel: 'social', name: 'A' });
-    await expect(h.run(addVariant, { campaignId: campaign.campaignId, channel: 'email', name: 'a' })).rejects.toMatchObject({ code: 'NH_CAMPAIGN_VARIANT_EXISTS' });
-    await expect(h.run(addVariant, { campaignId: campaign.campaignId, channel: 'sms', name: 'B' })).rejects.toMatchObject({ code: 'NH_CAMPAIGN_CHANNEL_UNKNOWN' });
-    await expect(h.run(addVariant, { campaignId: 'cmp_nope', channel: 'email', name: 'B' })).rejects.toMatchObject({ code: 'NH_CAMPAIGN_NOT_FOUND', status: 404 });
+    await expect(h.run(addVariant, { campaignId: campaign.campaignId, channel: 'email', name: 'a' })).rejects.toMatchObject({
+      code: 'NH_CAMPAIGN_VARIANT_EXISTS',
+    });
+    await expect(h.run(addVariant, { campaignId: campaign.campaignId, channel: 'sms', name: 'B' })).rejects.toMatchObject({
+      code: 'NH_CAMPAIGN_CHANNEL_UNKNOWN',
+    });
+    await expect(h.run(addVariant, { campaignId: 'cmp_nope', channel: 'email', name: 'B' })).rejects.toMatchObject({
+      code: 'NH_CAMPAIGN_NOT_FOUND',
+      status: 404,
+    });
   });
 });

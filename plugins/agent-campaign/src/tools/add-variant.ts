@@ -14,7 +14,8 @@ const input = z.object({
 
 export const addVariant = defineTool({
   name: 'add_variant',
-  description: 'Adds an A/B test variant (a named version of a subject line, post or creative) to one channel of a campaign; results can then be recorded per variant.',
+  description:
+    'Adds an A/B test variant (a named version of a subject line, post or creative) to one channel of a campaign; results can then be recorded per variant.',
   sideEffect: 'write',
   input,
   output: VariantSchema,
@@ -23,8 +24,18 @@ export const addVariant = defineTool({
     assertChannel(campaign, a.channel);
     const existing = await variantsOf(ctx.store, a.campaignId);
     if (existing.some((v) => v.channel === a.channel && v.name.toLowerCase() === a.name.toLowerCase()))
-      throw campaignErrors.create('NH_CAMPAIGN_VARIANT_EXISTS', `campaign ${a.campaignId} already has a variant "${a.name}" on ${a.channel}`);
-    const variant: Variant = { variantId: `var_${randomUUID()}`, campaignId: a.campaignId, channel: a.channel, name: a.name, content: a.content, createdAt: new Date().toISOString() };
+      throw campaignErrors.create(
+        'NH_CAMPAIGN_VARIANT_EXISTS',
+        `campaign ${a.campaignId} already has a variant "${a.name}" on ${a.channel}`,
+      );
+    const variant: Variant = {
+      variantId: `var_${randomUUID()}`,
+      campaignId: a.campaignId,
+      channel: a.channel,
+      name: a.name,
+      content: a.content,
+      createdAt: new Date().toISOString(),
+    };
     await ctx.store.put(VARIANTS, `${a.campaignId}/${variant.variantId}`, variant);
     return variant;
   },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { splitAmount } from '../thompson.js';
 import { withCampaign } from '../test-helpers.js';
+import { splitAmount } from '../thompson.js';
 import { addVariant } from './add-variant.js';
 import { allocateBudget } from './allocate-budget.js';
 import { recordResult } from './record-result.js';
@@ -71,7 +71,9 @@ describe('allocate_budget', () => {
     const r = await h.run(allocateBudget, { campaignId: id, by: 'variant', channel: 'email', amount: 100 });
     expect(r.arms.map((x) => x.variantName)).toEqual(['A', 'B']);
     expect(r.arms[1]!.share).toBeGreaterThan(0.99);
-    await expect(h.run(allocateBudget, { campaignId: id, by: 'variant', channel: 'social' })).rejects.toMatchObject({ code: 'NH_CAMPAIGN_VARIANT_NOT_FOUND' });
+    await expect(h.run(allocateBudget, { campaignId: id, by: 'variant', channel: 'social' })).rejects.toMatchObject({
+      code: 'NH_CAMPAIGN_VARIANT_NOT_FOUND',
+    });
   });
 
   it('splitAmount keeps cents that add up exactly', () => {

@@ -7,9 +7,17 @@ import { splitAmount, thompsonShares } from '../thompson.js';
 
 const input = z.object({
   campaignId: z.string().min(1).describe('The campaign whose budget to allocate.'),
-  by: z.enum(['channel', 'variant']).default('channel').describe('Allocate across the campaign’s channels (default) or across its A/B variants.'),
+  by: z
+    .enum(['channel', 'variant'])
+    .default('channel')
+    .describe('Allocate across the campaign’s channels (default) or across its A/B variants.'),
   channel: ChannelSchema.optional().describe('With by=variant: only the variants of this channel.'),
-  amount: z.number().nonnegative().max(1e12).optional().describe('The amount to split; default the remaining budget (budget − recorded spend).'),
+  amount: z
+    .number()
+    .nonnegative()
+    .max(1e12)
+    .optional()
+    .describe('The amount to split; default the remaining budget (budget − recorded spend).'),
   samples: z.number().int().min(100).max(200_000).default(10_000).describe('Thompson draws (default 10000): more draws, steadier shares.'),
   seed: z
     .union([z.string().min(1).max(200), z.number().int()])
@@ -59,8 +67,16 @@ export const allocateBudget = defineTool({
     } else {
       const variants = (await variantsOf(ctx.store, a.campaignId)).filter((v) => !a.channel || v.channel === a.channel);
       if (variants.length === 0)
-        throw campaignErrors.create('NH_CAMPAIGN_VARIANT_NOT_FOUND', `campaign ${a.campaignId} has no variants${a.channel ? ` on ${a.channel}` : ''} to allocate across: add_variant first`);
-      arms = variants.map((v) => ({ channel: v.channel, variantId: v.variantId, variantName: v.name, rows: results.filter((r) => r.variantId === v.variantId) }));
+        throw campaignErrors.create(
+          'NH_CAMPAIGN_VARIANT_NOT_FOUND',
+          `campaign ${a.campaignId} has no variants${a.channel ? ` on ${a.channel}` : ''} to allocate across: add_variant first`,
+        );
+      arms = variants.map((v) => ({
+        channel: v.channel,
+        variantId: v.variantId,
+        variantName: v.name,
+        rows: results.filter((r) => r.variantId === v.variantId),
+      }));
     }
     const totals = arms.map((arm) => totalsOf(arm.rows));
     const seed = String(a.seed ?? a.campaignId);

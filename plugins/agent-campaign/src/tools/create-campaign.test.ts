@@ -7,7 +7,13 @@ import { createCampaign } from './create-campaign.js';
 describe('create_campaign', () => {
   it('stores the campaign and returns it with an id and a status from its dates', async () => {
     const { h, campaign } = await withCampaign({ startDate: '2099-01-01', endDate: '2099-02-01', channels: ['email', 'social', 'email'] });
-    expect(campaign).toMatchObject({ name: 'Spring sale', channels: ['email', 'social'], budget: 10_000, currency: 'EUR', status: 'scheduled' });
+    expect(campaign).toMatchObject({
+      name: 'Spring sale',
+      channels: ['email', 'social'],
+      budget: 10_000,
+      currency: 'EUR',
+      status: 'scheduled',
+    });
     expect(campaign.campaignId).toMatch(/^cmp_/);
     expect((await h.context.store.get('campaigns', campaign.campaignId))?.value).toMatchObject({ goal: '500 trail-shoe orders' });
   });

@@ -8,7 +8,8 @@ const input = z.object({ campaignId: z.string().min(1).describe('The campaign id
 
 export const getCampaign = defineTool({
   name: 'get_campaign',
-  description: 'Returns one campaign with its A/B variants and the recorded results totalled per channel, per variant and overall. Read-only.',
+  description:
+    'Returns one campaign with its A/B variants and the recorded results totalled per channel, per variant and overall. Read-only.',
   sideEffect: 'read',
   input,
   output: z.object({

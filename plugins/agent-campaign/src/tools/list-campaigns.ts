@@ -4,13 +4,17 @@ import { CAMPAIGNS, type Campaign, statusOf } from '../model.js';
 import { CampaignViewSchema } from './create-campaign.js';
 
 const input = z.object({
-  status: z.enum(['scheduled', 'active', 'ended']).optional().describe('Only campaigns in this state (by today’s date against start and end).'),
+  status: z
+    .enum(['scheduled', 'active', 'ended'])
+    .optional()
+    .describe('Only campaigns in this state (by today’s date against start and end).'),
   limit: z.number().int().min(1).max(500).default(100).describe('Most campaigns to return (default 100).'),
 });
 
 export const listCampaigns = defineTool({
   name: 'list_campaigns',
-  description: 'Lists the campaigns of this workspace, newest start date first, optionally only scheduled, active or ended ones. Read-only.',
+  description:
+    'Lists the campaigns of this workspace, newest start date first, optionally only scheduled, active or ended ones. Read-only.',
   sideEffect: 'read',
   input,
   output: z.object({ campaigns: z.array(CampaignViewSchema) }),

@@ -30,7 +30,10 @@ export const recordResult = defineTool({
     let channel = a.channel;
     if (a.variantId !== undefined) {
       const v = await ctx.store.get<{ channel: Result['channel'] }>('variants', `${a.campaignId}/${a.variantId}`);
-      if (!v) throw campaignErrors.create('NH_CAMPAIGN_VARIANT_NOT_FOUND', `campaign ${a.campaignId} has no variant ${a.variantId}`, { details: { variantId: a.variantId } });
+      if (!v)
+        throw campaignErrors.create('NH_CAMPAIGN_VARIANT_NOT_FOUND', `campaign ${a.campaignId} has no variant ${a.variantId}`, {
+          details: { variantId: a.variantId },
+        });
       if (channel !== undefined && channel !== v.value.channel)
         throw campaignErrors.create('NH_CAMPAIGN_CHANNEL_UNKNOWN', `variant ${a.variantId} runs on ${v.value.channel}, not ${channel}`);
       channel = v.value.channel;

@@ -8,13 +8,20 @@ import { QualitySchema } from './shared.js';
 
 const input = z
   .object({
-    draftId: z.string().min(1).optional().describe('Check a stored draft (its latest version unless `version` is given). Give draftId, or text with kind.'),
+    draftId: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Check a stored draft (its latest version unless `version` is given). Give draftId, or text with kind.'),
     version: z.number().int().min(1).optional().describe('With draftId: the version to check.'),
     text: z.string().min(1).max(200_000).optional().describe('Check this text instead of a stored draft.'),
     kind: KindSchema.optional().describe('With text: blog, email or social (sets the length bounds).'),
     bannedPhrases: z.array(z.string().min(1).max(200)).max(500).default([]).describe('Extra banned phrases, on top of the config’s.'),
   })
-  .refine((v) => (v.draftId !== undefined) !== (v.text !== undefined), { message: 'give either draftId, or text with kind', path: ['draftId'] })
+  .refine((v) => (v.draftId !== undefined) !== (v.text !== undefined), {
+    message: 'give either draftId, or text with kind',
+    path: ['draftId'],
+  })
   .refine((v) => v.text === undefined || v.kind !== undefined, { message: 'text needs a kind', path: ['kind'] });
 
 export const checkQualityTool = defineTool({

@@ -11,7 +11,8 @@ const input = z.object({
 
 export const diff = defineTool({
   name: 'diff',
-  description: 'Returns a unified line diff between two versions of a draft (by default the latest and the one before it), with the numbers of added and removed lines.',
+  description:
+    'Returns a unified line diff between two versions of a draft (by default the latest and the one before it), with the numbers of added and removed lines.',
   sideEffect: 'read',
   input,
   output: z.object({ draftId: z.string(), from: z.number(), to: z.number(), unified: z.string(), added: z.number(), removed: z.number() }),

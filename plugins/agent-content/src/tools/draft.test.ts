@@ -33,7 +33,9 @@ describe('draft', () => {
   it('the offline e-mail and social templates are labelled too', async () => {
     const h = createHarness(plugin);
     const email = await h.run(draft, { ...brief, kind: 'email' });
-    expect(email.text).toMatch(/^\[offline model\] Draft e-mail[^\n]*\n\nSubject: Our Spring Sale on Trail Running Shoes\n\nHi trail runners,/);
+    expect(email.text).toMatch(
+      /^\[offline model\] Draft e-mail[^\n]*\n\nSubject: Our Spring Sale on Trail Running Shoes\n\nHi trail runners,/,
+    );
     const social = await h.run(draft, { ...brief, kind: 'social' });
     expect(social.text.startsWith('[offline model] Draft social post')).toBe(true);
     expect(social.text).toContain('#spring #sale #trail');

@@ -43,7 +43,14 @@ export const draft = defineTool({
     const config = configOf(ctx);
     const result = await ctx.llm.generate({
       system: systemPrompt(config),
-      prompt: draftPrompt({ kind: a.kind, topic: a.topic, ...(a.audience ? { audience: a.audience } : {}), keywords: a.keywords, length: a.length, context: a.context }),
+      prompt: draftPrompt({
+        kind: a.kind,
+        topic: a.topic,
+        ...(a.audience ? { audience: a.audience } : {}),
+        keywords: a.keywords,
+        length: a.length,
+        context: a.context,
+      }),
       signal: ctx.signal,
     });
     const now = new Date().toISOString();
@@ -63,6 +70,14 @@ export const draft = defineTool({
     await ctx.store.put(VERSIONS, versionKey(record.draftId, 1), version);
     await ctx.store.put(DRAFTS, record.draftId, record);
     ctx.logger.info({ draftId: record.draftId, kind: a.kind, model, offline: result.offline }, 'draft written');
-    return { draftId: record.draftId, version: 1, kind: a.kind, text: result.text, offline: result.offline, model, quality: checkQuality(result.text, a.kind, config.bannedPhrases ?? []) };
+    return {
+      draftId: record.draftId,
+      version: 1,
+      kind: a.kind,
+      text: result.text,
+      offline: result.offline,
+      model,
+      quality: checkQuality(result.text, a.kind, config.bannedPhrases ?? []),
+    };
   },
 });

@@ -10,7 +10,8 @@ const input = z.object({
 
 export const getDraft = defineTool({
   name: 'get_draft',
-  description: 'Returns a draft: its brief, the text of one version (the latest by default) and the list of all its versions with who wrote them. Read-only.',
+  description:
+    'Returns a draft: its brief, the text of one version (the latest by default) and the list of all its versions with who wrote them. Read-only.',
   sideEffect: 'read',
   input,
   output: z.object({

@@ -51,6 +51,8 @@ describe('revise', () => {
     const h = createHarness(plugin);
     await expect(h.run(revise, { draftId: 'drf_x', text: 'y' })).rejects.toMatchObject({ code: 'NH_CONTENT_DRAFT_NOT_FOUND' });
     await expect(h.run(revise, { draftId: 'drf_x' })).rejects.toMatchObject({ code: 'NH_SDK_INPUT_INVALID' });
-    await expect(h.run(revise, { draftId: 'drf_x', text: 'a', instructions: 'b c d' })).rejects.toMatchObject({ code: 'NH_SDK_INPUT_INVALID' });
+    await expect(h.run(revise, { draftId: 'drf_x', text: 'a', instructions: 'b c d' })).rejects.toMatchObject({
+      code: 'NH_SDK_INPUT_INVALID',
+    });
   });
 });

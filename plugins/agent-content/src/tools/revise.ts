@@ -10,17 +10,27 @@ import { QualitySchema } from './shared.js';
 const input = z
   .object({
     draftId: z.string().min(1).describe('The draft to revise.'),
-    text: z.string().min(1).max(200_000).optional().describe('The new text, written by a person or another agent. Give text or instructions.'),
+    text: z
+      .string()
+      .min(1)
+      .max(200_000)
+      .optional()
+      .describe('The new text, written by a person or another agent. Give text or instructions.'),
     instructions: z
       .string()
       .trim()
       .min(3)
       .max(2000)
       .optional()
-      .describe('What to change, for the model to rewrite the latest version, e.g. "shorter, end with a question". Give text or instructions.'),
+      .describe(
+        'What to change, for the model to rewrite the latest version, e.g. "shorter, end with a question". Give text or instructions.',
+      ),
     note: z.string().max(500).optional().describe('A short note kept with the version, e.g. "legal review".'),
   })
-  .refine((v) => (v.text !== undefined) !== (v.instructions !== undefined), { message: 'give either text or instructions', path: ['text'] });
+  .refine((v) => (v.text !== undefined) !== (v.instructions !== undefined), {
+    message: 'give either text or instructions',
+    path: ['text'],
+  });
 
 export const revise = defineTool({
   name: 'revise',
@@ -47,11 +57,20 @@ export const revise = defineTool({
       text = a.text;
       meta = { source: 'edit', offline: false };
     } else {
-      const r = await ctx.llm.generate({ system: systemPrompt(config), prompt: revisePrompt(draft.kind, draft.topic, a.instructions!, previous.text), signal: ctx.signal });
+      const r = await ctx.llm.generate({
+        system: systemPrompt(config),
+        prompt: revisePrompt(draft.kind, draft.topic, a.instructions!, previous.text),
+        signal: ctx.signal,
+      });
       text = r.text;
       meta = { source: 'model', model: `${r.provider}/${r.model}`, offline: r.offline };
     }
-    const saved = await appendVersion(ctx, a.draftId, () => ({ text, ...meta, ...(a.note ? { note: a.note } : {}), createdAt: new Date().toISOString() }));
+    const saved = await appendVersion(ctx, a.draftId, () => ({
+      text,
+      ...meta,
+      ...(a.note ? { note: a.note } : {}),
+      createdAt: new Date().toISOString(),
+    }));
     // Diff against the version this revision started from.
     const diff = unifiedDiff(a.draftId, previous.version, previous.text, saved.version.version, text);
     return {

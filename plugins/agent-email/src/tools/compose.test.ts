@@ -24,7 +24,10 @@ describe('compose', () => {
       body: 'Hi Ada,\nUse ADA20 for 20% off at Acme.\nSent to ada@example.com.',
       missingFields: [],
     });
-    expect(r.previews[1]).toMatchObject({ subject: 'Friend, your 20% code', body: 'Hi there,\nUse BOB20 for 20% off at .\nSent to bob@example.com.' });
+    expect(r.previews[1]).toMatchObject({
+      subject: 'Friend, your 20% code',
+      body: 'Hi there,\nUse BOB20 for 20% off at .\nSent to bob@example.com.',
+    });
     expect(r.missing).toEqual([{ email: 'bob@example.com', fields: ['company'] }]);
     expect(r.ready).toBe(false);
   });

@@ -11,9 +11,15 @@ describe('list_schedules', () => {
     const h = createHarness(plugin, { callTool: async () => ({ messageId: 'm', duplicate: false }) });
     const { templateId } = await h.run(compose, { subject: 'Hi', body: 'Hello' });
     const a = await h.run(schedule, { templateId, sendAt: '2099-01-01T00:00:00Z', recipients: [{ email: 'a@example.com' }] });
-    const b = await h.run(schedule, { templateId, sendAt: '2099-06-01T00:00:00Z', recipients: [{ email: 'b@example.com' }, { email: 'c@example.com' }] });
+    const b = await h.run(schedule, {
+      templateId,
+      sendAt: '2099-06-01T00:00:00Z',
+      recipients: [{ email: 'b@example.com' }, { email: 'c@example.com' }],
+    });
     await h.run(send, { scheduleId: a.scheduleId });
-    expect((await h.run(listSchedules, { status: 'scheduled' })).schedules.map((s) => [s.scheduleId, s.recipients])).toEqual([[b.scheduleId, 2]]);
+    expect((await h.run(listSchedules, { status: 'scheduled' })).schedules.map((s) => [s.scheduleId, s.recipients])).toEqual([
+      [b.scheduleId, 2],
+    ]);
     expect((await h.run(listSchedules, { status: 'sent' })).schedules.map((s) => s.scheduleId)).toEqual([a.scheduleId]);
     expect((await h.run(listSchedules, { dueBefore: '2099-03-01T00:00:00Z' })).schedules.map((s) => s.scheduleId)).toEqual([a.scheduleId]);
   });

@@ -4,7 +4,10 @@ import { SCHEDULES, type Schedule, ScheduleStatusSchema } from '../model.js';
 
 const input = z.object({
   status: ScheduleStatusSchema.optional().describe('Only schedules in this status (scheduled, sending, sent, partial).'),
-  dueBefore: z.iso.datetime({ offset: true }).optional().describe('Only schedules whose send time is at or before this time (e.g. now, for a scheduler).'),
+  dueBefore: z.iso
+    .datetime({ offset: true })
+    .optional()
+    .describe('Only schedules whose send time is at or before this time (e.g. now, for a scheduler).'),
 });
 
 const output = z.object({

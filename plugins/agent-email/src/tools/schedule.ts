@@ -36,7 +36,9 @@ export const schedule = defineTool({
     const template = await loadTemplate(ctx, a.templateId);
     const sendAt = new Date(a.sendAt);
     if (sendAt.getTime() < Date.now() - PAST_TOLERANCE_MS) {
-      throw emailErrors.create('NH_EMAIL_SEND_TIME_INVALID', `sendAt ${a.sendAt} is in the past: pick a future time`, { details: { sendAt: a.sendAt } });
+      throw emailErrors.create('NH_EMAIL_SEND_TIME_INVALID', `sendAt ${a.sendAt} is in the past: pick a future time`, {
+        details: { sendAt: a.sendAt },
+      });
     }
     const record: Schedule = {
       scheduleId: `sch_${randomUUID()}`,
@@ -51,6 +53,13 @@ export const schedule = defineTool({
       .map((r) => renderFor(template, r))
       .filter((r) => r.missingFields.length > 0)
       .map((r) => ({ email: r.email, fields: r.missingFields }));
-    return { scheduleId: record.scheduleId, templateId: template.templateId, sendAt: record.sendAt, recipients: a.recipients.length, status: 'scheduled' as const, missing };
+    return {
+      scheduleId: record.scheduleId,
+      templateId: template.templateId,
+      sendAt: record.sendAt,
+      recipients: a.recipients.length,
+      status: 'scheduled' as const,
+      missing,
+    };
   },
 });

@@ -47,7 +47,11 @@ describe('send', () => {
     const { templateId } = await h.run(compose, { subject: 'For {{first_name}}', body: 'Hi {{first_name}}' });
     const r = await h.run(send, { templateId, recipients }, { idempotencyKey: 'call-1' });
     expect(c.calls).toEqual([
-      { tool: 'connector-email-sandbox:send', input: { to: 'ada@example.com', subject: 'For Ada', text: 'Hi Ada', tags: { template: templateId } }, key: 'call-1/ada@example.com' },
+      {
+        tool: 'connector-email-sandbox:send',
+        input: { to: 'ada@example.com', subject: 'For Ada', text: 'Hi Ada', tags: { template: templateId } },
+        key: 'call-1/ada@example.com',
+      },
     ]);
     expect(r.status).toBe('partial');
     expect(r.results).toEqual([
@@ -85,13 +89,19 @@ describe('send', () => {
     const c = fakeConnector();
     const h = createHarness(plugin, { callTool: c.callTool });
     const { templateId } = await h.run(compose, { subject: 'Hi', body: 'Hello {{first_name | there}}' });
-    const s = await h.run(schedule, { templateId, sendAt: '2099-01-01T00:00:00Z', recipients: [{ email: 'a@example.com' }, { email: 'b@example.com' }] });
+    const s = await h.run(schedule, {
+      templateId,
+      sendAt: '2099-01-01T00:00:00Z',
+      recipients: [{ email: 'a@example.com' }, { email: 'b@example.com' }],
+    });
     const first = await h.run(send, { scheduleId: s.scheduleId }, { idempotencyKey: 'k1' });
     expect(first.status).toBe('sent');
     expect(c.calls.map((x) => x.key)).toEqual([`${s.scheduleId}/a@example.com`, `${s.scheduleId}/b@example.com`]);
     const retry = await h.run(send, { scheduleId: s.scheduleId }, { idempotencyKey: 'k1' });
     expect(retry.counts).toEqual({ duplicate: 2 });
-    await expect(h.run(send, { scheduleId: s.scheduleId }, { idempotencyKey: 'k2' })).rejects.toMatchObject({ code: 'NH_EMAIL_ALREADY_SENT' });
+    await expect(h.run(send, { scheduleId: s.scheduleId }, { idempotencyKey: 'k2' })).rejects.toMatchObject({
+      code: 'NH_EMAIL_ALREADY_SENT',
+    });
     const [listed] = (await h.run(listSchedules, {})).schedules;
     expect(listed).toMatchObject({ status: 'sent' });
     expect(listed?.sentAt).toBeDefined();

@@ -7,7 +7,11 @@ import { loadSchedule, loadTemplate } from '../store.js';
 
 const input = z
   .object({
-    scheduleId: z.string().min(1).optional().describe('Send this schedule (from schedule). Give scheduleId, or templateId with recipients.'),
+    scheduleId: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Send this schedule (from schedule). Give scheduleId, or templateId with recipients.'),
     templateId: z.string().min(1).optional().describe('Send this template now (from compose), to the recipients given.'),
     recipients: z.array(RecipientSchema).min(1).max(1000).optional().describe('Recipients for a direct send with templateId (1–1000).'),
     allowMissing: z
@@ -19,9 +23,20 @@ const input = z
     message: 'give either scheduleId, or templateId with recipients',
     path: ['scheduleId'],
   })
-  .refine((v) => v.templateId === undefined || v.recipients !== undefined, { message: 'templateId needs recipients', path: ['recipients'] });
+  .refine((v) => v.templateId === undefined || v.recipients !== undefined, {
+    message: 'templateId needs recipients',
+    path: ['recipients'],
+  });
 
-const RecipientStatusSchema = z.enum(['sent', 'duplicate', 'pending_approval', 'skipped_missing_fields', 'skipped_no_consent', 'denied', 'failed']);
+const RecipientStatusSchema = z.enum([
+  'sent',
+  'duplicate',
+  'pending_approval',
+  'skipped_missing_fields',
+  'skipped_no_consent',
+  'denied',
+  'failed',
+]);
 
 const output = z.object({
   scheduleId: z.string().optional(),
@@ -47,16 +62,32 @@ const ConnectorOutput = z.union([
   z.object({ pendingApproval: z.object({ approvalId: z.string().optional(), reason: z.string() }) }),
 ]);
 
-async function sendOne(ctx: ToolContext, template: Template, r: Recipient, baseKey: string, allowMissing: boolean, tags: Record<string, string>): Promise<Result> {
+async function sendOne(
+  ctx: ToolContext,
+  template: Template,
+  r: Recipient,
+  baseKey: string,
+  allowMissing: boolean,
+  tags: Record<string, string>,
+): Promise<Result> {
   if (r.consent === false) return { email: r.email, status: 'skipped_no_consent' };
   const m = renderFor(template, r);
-  if (m.missingFields.length > 0 && !allowMissing) return { email: r.email, status: 'skipped_missing_fields', missingFields: m.missingFields };
+  if (m.missingFields.length > 0 && !allowMissing)
+    return { email: r.email, status: 'skipped_missing_fields', missingFields: m.missingFields };
   const body = template.format === 'html' ? { html: m.body } : { text: m.body };
   try {
-    const raw = await ctx.callTool(CONNECTOR_SEND, { to: r.email, subject: m.subject, ...body, tags }, { idempotencyKey: `${baseKey}/${r.email.toLowerCase()}` });
+    const raw = await ctx.callTool(
+      CONNECTOR_SEND,
+      { to: r.email, subject: m.subject, ...body, tags },
+      { idempotencyKey: `${baseKey}/${r.email.toLowerCase()}` },
+    );
     const out = ConnectorOutput.parse(raw);
     if ('pendingApproval' in out)
-      return { email: r.email, status: 'pending_approval', ...(out.pendingApproval.approvalId ? { approvalId: out.pendingApproval.approvalId } : {}) };
+      return {
+        email: r.email,
+        status: 'pending_approval',
+        ...(out.pendingApproval.approvalId ? { approvalId: out.pendingApproval.approvalId } : {}),
+      };
     return { email: r.email, status: out.duplicate ? 'duplicate' : 'sent', messageId: out.messageId };
   } catch (e) {
     const code = isNeonHubError(e) ? e.code : 'NH_TOOL_FAILED';
@@ -70,7 +101,12 @@ async function finishSchedule(ctx: ToolContext, scheduleId: string, status: 'sen
   for (let attempt = 0; attempt < 5; attempt++) {
     const { schedule, version } = await loadSchedule(ctx, scheduleId);
     if (schedule.status === 'sent') return;
-    const next: Schedule = { ...schedule, status, sendKey: ctx.idempotencyKey, ...(status === 'sent' ? { sentAt: new Date().toISOString() } : {}) };
+    const next: Schedule = {
+      ...schedule,
+      status,
+      sendKey: ctx.idempotencyKey,
+      ...(status === 'sent' ? { sentAt: new Date().toISOString() } : {}),
+    };
     if ((await ctx.store.putIf(SCHEDULES, scheduleId, next, version)) !== null) return;
   }
   throw emailErrors.create('NH_EMAIL_CONFLICT', `schedule ${scheduleId} kept changing while this send recorded its outcome: retry`);

@@ -14,6 +14,8 @@ describe('calendar', () => {
     expect(all.entries.map((e) => e.text)).toEqual(['post 1', 'post 2', 'post 0']);
     const xs = await h.run(calendar, { from: '2099-03-01T00:00:00Z', to: '2099-12-31T00:00:00Z', network: 'twitter' });
     expect(xs.entries.map((e) => e.text)).toEqual(['post 2', 'post 0', 'post 3']);
-    await expect(h.run(calendar, { from: '2099-03-05T00:00:00Z', to: '2099-03-01T00:00:00Z' })).rejects.toMatchObject({ code: 'NH_SOCIAL_TIME_INVALID' });
+    await expect(h.run(calendar, { from: '2099-03-05T00:00:00Z', to: '2099-03-01T00:00:00Z' })).rejects.toMatchObject({
+      code: 'NH_SOCIAL_TIME_INVALID',
+    });
   });
 });

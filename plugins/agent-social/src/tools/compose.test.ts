@@ -39,7 +39,11 @@ describe('compose', () => {
   });
 
   it('drops invalid hashtags, skips duplicates of tags already in the text, and flags digit-only tags', async () => {
-    const r = await run({ network: 'linkedin', text: 'We are hiring #Remote and #2024', hashtags: ['remote', 'two words', '#ok_tag', '!!'] });
+    const r = await run({
+      network: 'linkedin',
+      text: 'We are hiring #Remote and #2024',
+      hashtags: ['remote', 'two words', '#ok_tag', '!!'],
+    });
     expect(r.hashtags).toEqual(['#Remote', '#2024', '#ok_tag']);
     expect(r.post).toBe('We are hiring #Remote and #2024\n\n#ok_tag');
     expect(r.warnings.map((w) => w.code)).toEqual(['hashtag_invalid', 'hashtag_invalid', 'hashtag_invalid']);

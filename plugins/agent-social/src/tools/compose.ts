@@ -6,8 +6,15 @@ import { NetworkInputSchema, NetworkSchema, normalizeNetwork } from '../networks
 const input = z.object({
   network: NetworkInputSchema.describe('x (or twitter), linkedin, instagram or facebook.'),
   text: z.string().trim().min(1).max(100_000).describe('The post text; hashtags and links in it are validated and counted.'),
-  hashtags: z.array(z.string().max(140)).max(100).default([]).describe('Hashtags to append (with or without #); invalid ones are dropped with a warning.'),
-  link: z.url({ protocol: /^https?$/ }).optional().describe('A link to append (on x it counts 23 characters whatever its length).'),
+  hashtags: z
+    .array(z.string().max(140))
+    .max(100)
+    .default([])
+    .describe('Hashtags to append (with or without #); invalid ones are dropped with a warning.'),
+  link: z
+    .url({ protocol: /^https?$/ })
+    .optional()
+    .describe('A link to append (on x it counts 23 characters whatever its length).'),
 });
 
 const output = z.object({
@@ -30,5 +37,6 @@ export const compose = defineTool({
   sideEffect: 'none',
   input,
   output,
-  run: (a) => composePost({ network: normalizeNetwork(a.network), text: a.text, hashtags: a.hashtags, ...(a.link ? { link: a.link } : {}) }),
+  run: (a) =>
+    composePost({ network: normalizeNetwork(a.network), text: a.text, hashtags: a.hashtags, ...(a.link ? { link: a.link } : {}) }),
 });

@@ -58,7 +58,14 @@ describe('publish', () => {
     const { agent } = wired(() => true);
     const e = await agent.run(schedule, { network: 'x', text: 'Held', scheduledAt: '2099-01-01T00:00:00Z' });
     const r = await agent.run(publish, { entryId: e.entryId });
-    expect(r).toEqual({ entryId: e.entryId, network: 'x', status: 'pending_approval', approvalId: 'ap-9', reason: 'posting needs approval', duplicate: false });
+    expect(r).toEqual({
+      entryId: e.entryId,
+      network: 'x',
+      status: 'pending_approval',
+      approvalId: 'ap-9',
+      reason: 'posting needs approval',
+      duplicate: false,
+    });
     const [listed] = (await agent.run(calendar, { from: '2099-01-01T00:00:00Z', to: '2099-01-01T00:00:00Z' })).entries;
     expect(listed).toMatchObject({ status: 'pending_approval', approvalId: 'ap-9' });
   });

@@ -10,7 +10,11 @@ const input = z
     entryId: z.string().min(1).optional().describe('Publish this calendar entry (from schedule). Give entryId, or network with text.'),
     network: NetworkInputSchema.optional().describe('For a direct post: x (or twitter), linkedin, instagram or facebook.'),
     text: z.string().trim().min(1).max(63_206).optional().describe('For a direct post: the text, within the network limits.'),
-    mediaUrls: z.array(z.url({ protocol: /^https?$/ })).max(10).default([]).describe('For a direct post: media to attach, http(s) URLs.'),
+    mediaUrls: z
+      .array(z.url({ protocol: /^https?$/ }))
+      .max(10)
+      .default([])
+      .describe('For a direct post: media to attach, http(s) URLs.'),
   })
   .refine((v) => (v.entryId !== undefined) !== (v.network !== undefined && v.text !== undefined), {
     message: 'give either entryId, or network with text',
@@ -38,7 +42,8 @@ const ConnectorOutput = z.union([
 async function loadEntry(ctx: ToolContext, entryId: string) {
   const key = await ctx.store.get<string>(ENTRY_INDEX, entryId);
   const entry = key ? await ctx.store.get<CalendarEntry>(CALENDAR, key.value) : undefined;
-  if (!key || !entry) throw socialErrors.create('NH_SOCIAL_ENTRY_NOT_FOUND', `no calendar entry ${entryId} in this workspace`, { details: { entryId } });
+  if (!key || !entry)
+    throw socialErrors.create('NH_SOCIAL_ENTRY_NOT_FOUND', `no calendar entry ${entryId} in this workspace`, { details: { entryId } });
   return { key: key.value, entry: entry.value };
 }
 
@@ -59,7 +64,8 @@ export const publish = defineTool({
     if (a.entryId !== undefined) {
       stored = await loadEntry(ctx, a.entryId);
       const e = stored.entry;
-      if (e.status === 'published') throw socialErrors.create('NH_SOCIAL_ALREADY_PUBLISHED', `entry ${e.entryId} was published at ${e.publishedAt} (${e.url})`);
+      if (e.status === 'published')
+        throw socialErrors.create('NH_SOCIAL_ALREADY_PUBLISHED', `entry ${e.entryId} was published at ${e.publishedAt} (${e.url})`);
       ({ network, text, mediaUrls } = e);
       if (new Date(e.scheduledAt).getTime() > Date.now() + 60_000) scheduledAt = e.scheduledAt;
       // One entry is one logical post: its key does not depend on which call publishes it.
@@ -67,9 +73,16 @@ export const publish = defineTool({
     } else {
       const checked = composePost({ network: network!, text: text!, hashtags: [] });
       if (checked.trimmed || !checked.valid)
-        throw socialErrors.create('NH_SOCIAL_POST_INVALID', `the post does not fit ${network} (${checked.length}/${checked.maxLength}): compose it first`);
+        throw socialErrors.create(
+          'NH_SOCIAL_POST_INVALID',
+          `the post does not fit ${network} (${checked.length}/${checked.maxLength}): compose it first`,
+        );
     }
-    const raw = await ctx.callTool(CONNECTOR_POST, { network, text, mediaUrls, ...(scheduledAt ? { scheduledAt } : {}) }, { idempotencyKey });
+    const raw = await ctx.callTool(
+      CONNECTOR_POST,
+      { network, text, mediaUrls, ...(scheduledAt ? { scheduledAt } : {}) },
+      { idempotencyKey },
+    );
     const out = ConnectorOutput.parse(raw);
     const base = { ...(a.entryId ? { entryId: a.entryId } : {}), network: network! };
     if ('pendingApproval' in out) {
@@ -88,7 +101,19 @@ export const publish = defineTool({
       };
     }
     if (stored)
-      await ctx.store.put(CALENDAR, stored.key, { ...stored.entry, status: 'published', postId: out.postId, url: out.url, publishedAt: new Date().toISOString() });
-    return { ...base, status: out.status === 'scheduled' ? ('scheduled_on_network' as const) : ('published' as const), postId: out.postId, url: out.url, duplicate: out.duplicate };
+      await ctx.store.put(CALENDAR, stored.key, {
+        ...stored.entry,
+        status: 'published',
+        postId: out.postId,
+        url: out.url,
+        publishedAt: new Date().toISOString(),
+      });
+    return {
+      ...base,
+      status: out.status === 'scheduled' ? ('scheduled_on_network' as const) : ('published' as const),
+      postId: out.postId,
+      url: out.url,
+      duplicate: out.duplicate,
+    };
   },
 });

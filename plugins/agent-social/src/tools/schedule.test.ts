@@ -6,8 +6,19 @@ import { schedule } from './schedule.js';
 describe('schedule', () => {
   it('stores an entry on the calendar with the time in UTC', async () => {
     const h = createHarness(plugin);
-    const e = await h.run(schedule, { network: 'linkedin', text: 'Spring sale Monday', scheduledAt: '2099-03-02T09:00:00+01:00', campaignId: 'c1' });
-    expect(e).toMatchObject({ network: 'linkedin', scheduledAt: '2099-03-02T08:00:00.000Z', status: 'scheduled', campaignId: 'c1', mediaUrls: [] });
+    const e = await h.run(schedule, {
+      network: 'linkedin',
+      text: 'Spring sale Monday',
+      scheduledAt: '2099-03-02T09:00:00+01:00',
+      campaignId: 'c1',
+    });
+    expect(e).toMatchObject({
+      network: 'linkedin',
+      scheduledAt: '2099-03-02T08:00:00.000Z',
+      status: 'scheduled',
+      campaignId: 'c1',
+      mediaUrls: [],
+    });
     expect(e.entryId).toMatch(/^soc_/);
     expect((await h.context.store.get('calendar', `2099-03-02T08:00:00.000Z#${e.entryId}`))?.value).toEqual(e);
   });
@@ -18,6 +29,8 @@ describe('schedule', () => {
       code: 'NH_SOCIAL_POST_INVALID',
       details: { length: 281, maxLength: 280 },
     });
-    await expect(h.run(schedule, { network: 'x', text: 'ok', scheduledAt: '2001-01-01T00:00:00Z' })).rejects.toMatchObject({ code: 'NH_SOCIAL_TIME_INVALID' });
+    await expect(h.run(schedule, { network: 'x', text: 'ok', scheduledAt: '2001-01-01T00:00:00Z' })).rejects.toMatchObject({
+      code: 'NH_SOCIAL_TIME_INVALID',
+    });
   });
 });

@@ -10,7 +10,11 @@ const input = z.object({
   network: NetworkInputSchema.describe('x (or twitter), linkedin, instagram or facebook.'),
   text: z.string().trim().min(1).max(63_206).describe('The post as it will be published (use the post that compose returned).'),
   scheduledAt: z.iso.datetime({ offset: true }).describe('When to publish, ISO 8601 with a time zone offset; not in the past.'),
-  mediaUrls: z.array(z.url({ protocol: /^https?$/ })).max(10).default([]).describe('Images or videos to attach, as http(s) URLs (at most 10).'),
+  mediaUrls: z
+    .array(z.url({ protocol: /^https?$/ }))
+    .max(10)
+    .default([])
+    .describe('Images or videos to attach, as http(s) URLs (at most 10).'),
   campaignId: z.string().max(200).optional().describe('The campaign this post belongs to (from agent-campaign), for reporting.'),
 });
 
@@ -32,7 +36,9 @@ export const schedule = defineTool({
     }
     const at = new Date(a.scheduledAt);
     if (at.getTime() < Date.now() - 60_000) {
-      throw socialErrors.create('NH_SOCIAL_TIME_INVALID', `scheduledAt ${a.scheduledAt} is in the past`, { details: { scheduledAt: a.scheduledAt } });
+      throw socialErrors.create('NH_SOCIAL_TIME_INVALID', `scheduledAt ${a.scheduledAt} is in the past`, {
+        details: { scheduledAt: a.scheduledAt },
+      });
     }
     const entry: CalendarEntry = {
       entryId: `soc_${randomUUID()}`,

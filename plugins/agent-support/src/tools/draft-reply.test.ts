@@ -9,7 +9,11 @@ const ticket = 'I was charged twice this month, please refund me.';
 describe('draft_reply', () => {
   it('the offline model writes a labelled e-mail reply that greets the customer and signs with the brand', async () => {
     const h = createHarness(plugin, { config: { brandName: 'The Acme support team' } });
-    const r = await h.run(draftReply, { text: ticket, customer: { name: 'Ada' }, notes: ['Refund issued today; it takes 3–5 business days'] });
+    const r = await h.run(draftReply, {
+      text: ticket,
+      customer: { name: 'Ada' },
+      notes: ['Refund issued today; it takes 3–5 business days'],
+    });
     expect(r).toMatchObject({ offline: true, category: 'billing', priority: 'high' });
     expect(r.reply.startsWith('[offline model] Draft e-mail')).toBe(true);
     expect(r.reply).toContain('Subject: Their Billing Question');
@@ -26,14 +30,24 @@ describe('draft_reply', () => {
       llm: {
         async generate(input) {
           seen.push(input);
-          return { text: 'Hi Ada, sorry about that.', provider: 'test', model: 'm', offline: false, usage: { inputTokens: 1, outputTokens: 1, totalTokens: 2 } };
+          return {
+            text: 'Hi Ada, sorry about that.',
+            provider: 'test',
+            model: 'm',
+            offline: false,
+            usage: { inputTokens: 1, outputTokens: 1, totalTokens: 2 },
+          };
         },
       },
     });
     const r = await h.run(draftReply, { text: ticket, customer: { name: 'Ada' } });
     expect(r).toMatchObject({ reply: 'Hi Ada, sorry about that.', offline: false, model: 'test/m' });
     expect(seen[0]?.system).toContain('never promise refunds, credits or dates the notes do not give');
-    expect(seen[0]?.prompt.split('\n').slice(0, 3)).toEqual(['Write a support e-mail reply about their billing question.', 'Audience: Ada', 'Tone: apologetic and calm']);
+    expect(seen[0]?.prompt.split('\n').slice(0, 3)).toEqual([
+      'Write a support e-mail reply about their billing question.',
+      'Audience: Ada',
+      'Tone: apologetic and calm',
+    ]);
     expect(seen[0]?.prompt).toContain('- A billing specialist is looking into it (priority: high).');
   });
 });

@@ -7,7 +7,12 @@ describe('escalation', () => {
   it('default rules: urgent -> on-call; negative + VIP -> account-manager; otherwise none', async () => {
     const h = createHarness(plugin);
     const outage = await h.run(escalation, { text: 'Everything is down, this is terrible and unacceptable!' });
-    expect(outage).toMatchObject({ escalate: true, route: 'on-call', matched: [{ rule: 'urgent ticket', route: 'on-call' }], rulesSource: 'default' });
+    expect(outage).toMatchObject({
+      escalate: true,
+      route: 'on-call',
+      matched: [{ rule: 'urgent ticket', route: 'on-call' }],
+      rulesSource: 'default',
+    });
     const unhappyVip = await h.run(escalation, { text: 'I am disappointed with the slow reports.', customer: { vip: true } });
     expect(unhappyVip).toMatchObject({ escalate: true, route: 'account-manager', sentiment: 'negative', priority: 'normal' });
     const unhappyRegular = await h.run(escalation, { text: 'I am disappointed with the slow reports.' });
@@ -33,7 +38,10 @@ describe('escalation', () => {
 
   it('takes a corrected triage instead of triaging again', async () => {
     const h = createHarness(plugin);
-    const r = await h.run(escalation, { text: 'fine', triage: { priority: 'urgent', category: 'technical', sentiment: { label: 'neutral' } } });
+    const r = await h.run(escalation, {
+      text: 'fine',
+      triage: { priority: 'urgent', category: 'technical', sentiment: { label: 'neutral' } },
+    });
     expect(r).toMatchObject({ escalate: true, route: 'on-call', priority: 'urgent' });
   });
 });

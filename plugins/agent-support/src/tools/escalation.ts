@@ -37,6 +37,12 @@ export const escalation = defineTool({
     const configured = configOf(ctx).escalationRules;
     const t = a.triage ?? triage(a.text);
     const decision = evaluateRules(configured ?? DEFAULT_RULES, t, a.customer.vip, a.text);
-    return { ...decision, priority: t.priority, category: t.category, sentiment: t.sentiment.label, rulesSource: configured ? ('config' as const) : ('default' as const) };
+    return {
+      ...decision,
+      priority: t.priority,
+      category: t.category,
+      sentiment: t.sentiment.label,
+      rulesSource: configured ? ('config' as const) : ('default' as const),
+    };
   },
 });

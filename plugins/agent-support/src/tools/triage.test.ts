@@ -26,7 +26,11 @@ describe('triage', () => {
   });
 
   it('a neutral password question is account and normal; the subject counts', async () => {
-    expect(await run('How do I reset my password?')).toMatchObject({ category: 'account', priority: 'normal', sentiment: { label: 'neutral' } });
+    expect(await run('How do I reset my password?')).toMatchObject({
+      category: 'account',
+      priority: 'normal',
+      sentiment: { label: 'neutral' },
+    });
     expect(await run('Please help', 'Cancel my subscription')).toMatchObject({ category: 'billing', priority: 'high' });
   });
 

@@ -7,7 +7,11 @@ import { send } from './send.js';
 async function filled() {
   const h = createHarness(plugin);
   for (let i = 0; i < 5; i++)
-    await h.run(send, { to: i % 2 === 0 ? 'even@example.com' : 'odd@example.com', subject: `m${i}`, text: 'body' }, { idempotencyKey: `k${i}` });
+    await h.run(
+      send,
+      { to: i % 2 === 0 ? 'even@example.com' : 'odd@example.com', subject: `m${i}`, text: 'body' },
+      { idempotencyKey: `k${i}` },
+    );
   return h;
 }
 

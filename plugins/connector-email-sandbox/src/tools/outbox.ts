@@ -4,7 +4,12 @@ import { OUTBOX, type OutboxMessage, OutboxMessageSchema } from '../message.js';
 
 const input = z.object({
   limit: z.number().int().min(1).max(500).default(50).describe('Most messages to return (1–500, default 50).'),
-  after: z.number().int().min(0).optional().describe('Cursor: return messages recorded after this one (the nextCursor of the previous page).'),
+  after: z
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .describe('Cursor: return messages recorded after this one (the nextCursor of the previous page).'),
   to: z.string().optional().describe('Only messages with this recipient address (case-insensitive).'),
 });
 

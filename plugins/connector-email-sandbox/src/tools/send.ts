@@ -69,6 +69,13 @@ export const send = defineTool({
       );
     }
     ctx.logger.info({ messageId: record.messageId, duplicate, recipients: record.to.length }, 'sandbox e-mail recorded');
-    return { messageId: record.messageId, duplicate, status: 'recorded' as const, sandbox: true as const, to: record.to, recordedAt: record.recordedAt };
+    return {
+      messageId: record.messageId,
+      duplicate,
+      status: 'recorded' as const,
+      sandbox: true as const,
+      to: record.to,
+      recordedAt: record.recordedAt,
+    };
   },
 });

@@ -14,7 +14,12 @@ describe('post', () => {
     expect(r.postId).toMatch(/^sandbox-linkedin-/);
     expect(r.url).toBe(`https://sandbox.neonhub.local/linkedin/${r.postId}`);
     const list = await h.run(posts, {});
-    expect(list.posts[0]).toMatchObject({ network: 'linkedin', text: linkedin.text, mediaUrls: ['https://cdn.example.com/a.png'], idempotencyKey: 'p1' });
+    expect(list.posts[0]).toMatchObject({
+      network: 'linkedin',
+      text: linkedin.text,
+      mediaUrls: ['https://cdn.example.com/a.png'],
+      idempotencyKey: 'p1',
+    });
   });
 
   it('records a scheduled post with the time normalized to UTC', async () => {

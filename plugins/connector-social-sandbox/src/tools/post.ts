@@ -7,7 +7,12 @@ import { NetworkSchema, POSTS, type RecordedPost } from '../post.js';
 
 const input = z.object({
   network: NetworkSchema.describe('The network to publish on: x, linkedin, instagram or facebook.'),
-  text: z.string().trim().min(1).max(63_206).describe('The post text, already within the network limits (agent-social:compose checks them).'),
+  text: z
+    .string()
+    .trim()
+    .min(1)
+    .max(63_206)
+    .describe('The post text, already within the network limits (agent-social:compose checks them).'),
   mediaUrls: z
     .array(z.url({ protocol: /^https?$/ }))
     .max(10)
@@ -62,6 +67,13 @@ export const post = defineTool({
       );
     }
     ctx.logger.info({ postId: record.postId, network: record.network, duplicate }, 'sandbox social post recorded');
-    return { postId: record.postId, duplicate, status: record.status, url: record.url, sandbox: true as const, recordedAt: record.recordedAt };
+    return {
+      postId: record.postId,
+      duplicate,
+      status: record.status,
+      url: record.url,
+      sandbox: true as const,
+      recordedAt: record.recordedAt,
+    };
   },
 });
