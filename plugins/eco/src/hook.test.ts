@@ -1,6 +1,6 @@
 import { createMemoryStore, type PluginStore } from '@neonhub/sdk';
 import { describe, expect, it } from 'vitest';
-import { setup, usage } from '../test/helpers.js';
+import { afterCall, setup, usage } from '../test/helpers.js';
 import { CALLS, type CallRecord } from './aggregate.js';
 import { runIdOf } from './hook.js';
 import type { Summary } from './summary.js';
@@ -8,7 +8,7 @@ import type { Summary } from './summary.js';
 describe('afterToolCall eco hook', () => {
   it('records a known call with the hand-computed energy and CO2e', async () => {
     const { harness, store } = setup({ config: { region: 'france' } });
-    await harness.hook('afterToolCall', {
+    await afterCall(harness, {
       tool: 'agent-content:draft_post',
       plugin: 'agent-content',
       durationMs: 1500,
@@ -38,13 +38,13 @@ describe('afterToolCall eco hook', () => {
       clock.now = new Date(iso);
     };
     at('2026-11-24T23:59:00Z');
-    await harness.hook('afterToolCall', { tool: 'agent-seo:analyze_page', durationMs: 100 });
+    await afterCall(harness, { tool: 'agent-seo:analyze_page', durationMs: 100 });
     at('2026-11-25T08:00:00Z');
-    await harness.hook('afterToolCall', { tool: 'agent-email:draft', durationMs: 900, llmUsage: usage(1000, 1000, 'openai/gpt-4o') });
-    await harness.hook('afterToolCall', { tool: 'agent-email:draft', durationMs: 600, llmUsage: usage(500, 250, 'openai/gpt-4o-mini') });
-    await harness.hook('afterToolCall', { tool: 'connector-email-sandbox:send', status: 'denied', durationMs: 1 });
+    await afterCall(harness, { tool: 'agent-email:draft', durationMs: 900, llmUsage: usage(1000, 1000, 'openai/gpt-4o') });
+    await afterCall(harness, { tool: 'agent-email:draft', durationMs: 600, llmUsage: usage(500, 250, 'openai/gpt-4o-mini') });
+    await afterCall(harness, { tool: 'connector-email-sandbox:send', status: 'denied', durationMs: 1 });
     at('2026-11-26T12:00:00Z');
-    await harness.hook('afterToolCall', {
+    await afterCall(harness, {
       tool: 'agent-email:draft',
       status: 'error',
       durationMs: 50,
@@ -85,10 +85,10 @@ describe('afterToolCall eco hook', () => {
 
   it('keeps per-run totals for calls whose idempotency key carries a run id', async () => {
     const { harness } = setup();
-    await harness.hook('afterToolCall', { idempotencyKey: 'run:r-42:plan', llmUsage: usage(100, 100, 'openai/gpt-4o-mini') });
-    await harness.hook('afterToolCall', { idempotencyKey: 'run:r-42:step-2/agent-seo:analyze_page' });
-    await harness.hook('afterToolCall', { idempotencyKey: 'run:r-7:plan' });
-    await harness.hook('afterToolCall', { idempotencyKey: 'manual-1' });
+    await afterCall(harness, { idempotencyKey: 'run:r-42:plan', llmUsage: usage(100, 100, 'openai/gpt-4o-mini') });
+    await afterCall(harness, { idempotencyKey: 'run:r-42:step-2/agent-seo:analyze_page' });
+    await afterCall(harness, { idempotencyKey: 'run:r-7:plan' });
+    await afterCall(harness, { idempotencyKey: 'manual-1' });
     expect(await harness.call('usage_summary', { runId: 'r-42' })).toMatchObject({ runId: 'r-42', totals: { calls: 2, totalTokens: 200 } });
     expect(await harness.call('usage_summary', { runId: 'nope' })).toMatchObject({ runId: 'nope', totals: { calls: 0 }, from: null });
   });
@@ -106,9 +106,7 @@ describe('afterToolCall eco hook', () => {
     const a = setup({ store, workspaceId: 'ws-1' });
     const b = setup({ store, workspaceId: 'ws-1' });
     await Promise.all(
-      Array.from({ length: 50 }, (_, i) =>
-        (i % 2 ? a : b).harness.hook('afterToolCall', { llmUsage: usage(10, 10, 'openai/gpt-4o-mini') }),
-      ),
+      Array.from({ length: 50 }, (_, i) => afterCall((i % 2 ? a : b).harness, { llmUsage: usage(10, 10, 'openai/gpt-4o-mini') })),
     );
     expect(await a.harness.call('usage_summary', { from: '2026-11-25', to: '2026-11-25' })).toMatchObject({
       totals: { calls: 50, totalTokens: 1000 },
@@ -117,7 +115,7 @@ describe('afterToolCall eco hook', () => {
 
   it('a single-day summary (the budget check) is one store read', async () => {
     const { harness, store } = setup();
-    for (let i = 0; i < 5; i++) await harness.hook('afterToolCall', { llmUsage: usage(10, 10, 'openai/gpt-4o-mini') });
+    for (let i = 0; i < 5; i++) await afterCall(harness, { llmUsage: usage(10, 10, 'openai/gpt-4o-mini') });
     const counts = { get: 0, list: 0 };
     const counting: PluginStore = {
       ...store,
@@ -134,6 +132,13 @@ describe('afterToolCall eco hook', () => {
     const r = await s2.harness.call('usage_summary', { from: '2026-11-25', to: '2026-11-25' });
     expect(r).toMatchObject({ totals: { calls: 5 } });
     expect(counts).toEqual({ get: 1, list: 0 });
+  });
+
+  it("does not count eco's own tools (budget checks would double every call count)", async () => {
+    const { harness } = setup();
+    await afterCall(harness, { tool: 'agent-seo:analyze_page', plugin: 'agent-seo' });
+    await afterCall(harness, { tool: 'eco:usage_summary', plugin: 'eco' });
+    expect(await harness.call('usage_summary', {})).toMatchObject({ totals: { calls: 1 } });
   });
 
   it('rejects a range whose from is after its to', async () => {

@@ -13,6 +13,8 @@ export function runIdOf(event: Pick<AfterToolCallEvent, 'idempotencyKey' | 'acto
   return re.exec(event.idempotencyKey)?.[1] ?? (event.actor.type === 'agent' ? re.exec(event.actor.id)?.[1] : undefined);
 }
 
+export const ECO_PLUGIN_ID = 'eco';
+
 export const utcDay = (d: Date) => d.toISOString().slice(0, 10);
 
 /** The eco record of one call: tokens, model, duration, and the energy and CO2e estimate. */
@@ -68,10 +70,15 @@ export function callRecord(
   };
 }
 
-/** afterToolCall (priority 800): records the call and adds it to today's and its run's running totals. */
+/**
+ * afterToolCall (priority 800): records the call and adds it to today's and its run's running totals.
+ * Eco's own tools are not counted: governance reads usage_summary before calls to check budgets, and
+ * counting those reads would double every call count (data-trust still audits them).
+ */
 export function createEcoHook(now: () => Date) {
   const lock = createKeyedLock();
   return async function afterToolCall(event: AfterToolCallEvent, ctx: HookContext): Promise<void> {
+    if (event.plugin === ECO_PLUGIN_ID) return;
     const record = callRecord(event, ctx.config, now(), (err) => ctx.logger.warn({ err }, 'eco config invalid; using the defaults'));
     await ctx.store.append(CALLS, record);
     await lock(ctx.workspace.id, async () => {

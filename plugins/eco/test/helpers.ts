@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PluginManifestSchema } from '@neonhub/schemas';
-import { createMemoryStore, type PluginStore } from '@neonhub/sdk';
-import { createHarness } from '@neonhub/sdk/testing';
+import { type AfterToolCallEvent, createMemoryStore, type PluginStore } from '@neonhub/sdk';
+import { createHarness, type Harness, type HookEventInput } from '@neonhub/sdk/testing';
 import { createEcoPlugin } from '../src/index.js';
 
 export const manifest = PluginManifestSchema.parse(JSON.parse(readFileSync(join(import.meta.dirname, '..', 'plugin.json'), 'utf8')));
@@ -26,3 +26,9 @@ export const usage = (inputTokens: number, outputTokens: number, model: string, 
   models: [model],
   offline: model.startsWith('offline/'),
 });
+
+/** Runs eco's afterToolCall for a call of another plugin's tool (the harness would otherwise name eco itself). */
+export function afterCall(harness: Harness, event: HookEventInput<AfterToolCallEvent> = {}): Promise<void> {
+  const tool = event.tool ?? 'agent-content:draft_post';
+  return harness.hook('afterToolCall', { ...event, tool, plugin: event.plugin ?? tool.split(':')[0]! });
+}

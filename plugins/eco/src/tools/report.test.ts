@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { setup, usage } from '../../test/helpers.js';
+import { afterCall, setup, usage } from '../../test/helpers.js';
 
 describe('report and factors', () => {
   it('writes a markdown report with totals, per-model and per-tool tables and the assumptions', async () => {
     const { harness } = setup({ config: { region: 'germany' } });
-    await harness.hook('afterToolCall', { tool: 'agent-email:draft', durationMs: 1000, llmUsage: usage(1000, 1000, 'openai/gpt-4o') });
-    await harness.hook('afterToolCall', { tool: 'agent-seo:analyze_page', durationMs: 20 });
+    await afterCall(harness, { tool: 'agent-email:draft', durationMs: 1000, llmUsage: usage(1000, 1000, 'openai/gpt-4o') });
+    await afterCall(harness, { tool: 'agent-seo:analyze_page', durationMs: 20 });
     const { text, format } = (await harness.call('report', {})) as { text: string; format: string };
     expect(format).toBe('markdown');
     expect(text).toContain('## Usage and footprint: acme');
