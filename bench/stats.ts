@@ -26,10 +26,28 @@ const us = (ms: number) => `${(ms * 1000).toFixed(1)} µs`;
 export function printTable(title: string, rows: Summary[]): void {
   const base = rows[0]!;
   console.log(`\n${title}`);
-  console.log(['path'.padEnd(44), 'n'.padStart(6), 'p50'.padStart(11), 'p95'.padStart(11), 'p99'.padStart(11), 'mean'.padStart(11), 'mean/base'.padStart(10)].join(' '));
+  console.log(
+    [
+      'path'.padEnd(44),
+      'n'.padStart(6),
+      'p50'.padStart(11),
+      'p95'.padStart(11),
+      'p99'.padStart(11),
+      'mean'.padStart(11),
+      'mean/base'.padStart(10),
+    ].join(' '),
+  );
   for (const r of rows) {
     console.log(
-      [r.name.padEnd(44), String(r.n).padStart(6), us(r.p50).padStart(11), us(r.p95).padStart(11), us(r.p99).padStart(11), us(r.mean).padStart(11), `${(r.mean / base.mean).toFixed(2)}x`.padStart(10)].join(' '),
+      [
+        r.name.padEnd(44),
+        String(r.n).padStart(6),
+        us(r.p50).padStart(11),
+        us(r.p95).padStart(11),
+        us(r.p99).padStart(11),
+        us(r.mean).padStart(11),
+        `${(r.mean / base.mean).toFixed(2)}x`.padStart(10),
+      ].join(' '),
     );
   }
 }

@@ -7,6 +7,7 @@
  * the ratio.
  */
 import { createHash } from 'node:crypto';
+import { availableParallelism, loadavg } from 'node:os';
 import {
   buildChain,
   type Checkpoint,
@@ -102,7 +103,9 @@ measure(`verifyChain + ${checkpoints.length} signed checkpoints`, () => {
 });
 
 const base = results[0]!.best;
-console.log(`audit chain benchmark: ${N.toLocaleString('en')} entries, Node ${process.version}, best of ${ROUNDS}`);
+console.log(
+  `audit chain benchmark: ${N.toLocaleString('en')} entries, Node ${process.version}, best of ${ROUNDS}; ${availableParallelism()} CPUs, load average ${loadavg()[0]!.toFixed(1)}`,
+);
 console.log(`build (createEntry per entry): ${buildMs.toFixed(0)} ms = ${rate(N, buildMs).toLocaleString('en')} entries/s`);
 console.log('');
 console.log('| what | time (ms) | entries/s | vs baseline |');

@@ -60,6 +60,8 @@ for (let round = 0; round < 4; round++) {
 }
 const rows = [summarize('handler called directly', a), summarize('host.callTool (in-process, no hooks)', b)];
 printTable(`pipeline overhead, no-op tool, ${N} sequential calls`, rows);
-console.log(`\nadded per call at p50: ${((rows[1]!.p50 - rows[0]!.p50) * 1000).toFixed(1)} µs, mean: ${((rows[1]!.mean - rows[0]!.mean) * 1000).toFixed(1)} µs`);
+console.log(
+  `\nadded per call at p50: ${((rows[1]!.p50 - rows[0]!.p50) * 1000).toFixed(1)} µs, mean: ${((rows[1]!.mean - rows[0]!.mean) * 1000).toFixed(1)} µs`,
+);
 await host.close();
 rmSync(root, { recursive: true, force: true });

@@ -5,7 +5,11 @@ import type { CallRecord } from './pipeline/call-tool.js';
  * Write-behind buffer for the tool_calls log: the call path only pushes to an array; rows are
  * written in batches so a database round trip never sits on the hot path of a call.
  */
-export function createCallLog(write: (records: CallRecord[]) => Promise<void>, logger: Logger, opts: { maxBatch?: number; intervalMs?: number } = {}) {
+export function createCallLog(
+  write: (records: CallRecord[]) => Promise<void>,
+  logger: Logger,
+  opts: { maxBatch?: number; intervalMs?: number } = {},
+) {
   const maxBatch = opts.maxBatch ?? 200;
   const intervalMs = opts.intervalMs ?? 100;
   let buffer: CallRecord[] = [];

@@ -33,9 +33,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, rootDir = proce
   const parsed = HostEnvSchema.safeParse(blankToUndefined);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => ({ variable: String(i.path[0]), message: i.message }));
-    throw hostErrors.create('NH_CONFIG_ENV_INVALID', `invalid environment: ${issues.map((i) => `${i.variable}: ${i.message}`).join('; ')}`, {
-      details: { issues },
-    });
+    throw hostErrors.create(
+      'NH_CONFIG_ENV_INVALID',
+      `invalid environment: ${issues.map((i) => `${i.variable}: ${i.message}`).join('; ')}`,
+      {
+        details: { issues },
+      },
+    );
   }
   const e = parsed.data;
   return {

@@ -7,60 +7,185 @@ import { defineErrors } from '@neonhub/schemas';
 export const hostErrors = defineErrors({
   // manifests
   NH_MANIFEST_NOT_FOUND: { status: 400, category: 'user', description: 'The plugin folder has no plugin.json.' },
-  NH_MANIFEST_UNREADABLE: { status: 400, category: 'user', description: 'plugin.json could not be read (permissions, a directory, too large).' },
+  NH_MANIFEST_UNREADABLE: {
+    status: 400,
+    category: 'user',
+    description: 'plugin.json could not be read (permissions, a directory, too large).',
+  },
   NH_MANIFEST_INVALID_JSON: { status: 400, category: 'user', description: 'plugin.json is not valid JSON.' },
   NH_MANIFEST_NOT_OBJECT: { status: 400, category: 'user', description: 'plugin.json is valid JSON but not an object.' },
-  NH_MANIFEST_INVALID: { status: 400, category: 'user', description: 'plugin.json does not match the manifest schema; details list each problem with its path.' },
-  NH_MANIFEST_HOST_RANGE: { status: 400, category: 'user', description: "The plugin's `host` range does not include this host's API version, or is not a valid range." },
-  NH_MANIFEST_ENTRY_MISSING: { status: 400, category: 'user', description: "The module named by runtime.entry does not exist in the plugin's folder." },
-  NH_MANIFEST_PACKAGE_MISMATCH: { status: 400, category: 'user', description: "plugin.json's version differs from its package.json version." },
+  NH_MANIFEST_INVALID: {
+    status: 400,
+    category: 'user',
+    description: 'plugin.json does not match the manifest schema; details list each problem with its path.',
+  },
+  NH_MANIFEST_HOST_RANGE: {
+    status: 400,
+    category: 'user',
+    description: "The plugin's `host` range does not include this host's API version, or is not a valid range.",
+  },
+  NH_MANIFEST_ENTRY_MISSING: {
+    status: 400,
+    category: 'user',
+    description: "The module named by runtime.entry does not exist in the plugin's folder.",
+  },
+  NH_MANIFEST_PACKAGE_MISMATCH: {
+    status: 400,
+    category: 'user',
+    description: "plugin.json's version differs from its package.json version.",
+  },
   // manifests: finer codes, chosen from the path of the first schema problem (host/src/plugins/manifest-issues.ts)
-  NH_MANIFEST_FIELD_MISSING: { status: 400, category: 'user', description: 'plugin.json lacks a required top-level field (id, version, kind, description, host, runtime).' },
-  NH_MANIFEST_UNKNOWN_FIELD: { status: 400, category: 'user', description: 'plugin.json has a top-level field the manifest schema does not define (a typo?).' },
-  NH_MANIFEST_FIELD_INVALID: { status: 400, category: 'user', description: 'A plain manifest field (name, description, $schema) has the wrong type or length.' },
-  NH_MANIFEST_ID_INVALID: { status: 400, category: 'user', description: 'The plugin id is not lowercase kebab-case of 2 to 64 characters.' },
+  NH_MANIFEST_FIELD_MISSING: {
+    status: 400,
+    category: 'user',
+    description: 'plugin.json lacks a required top-level field (id, version, kind, description, host, runtime).',
+  },
+  NH_MANIFEST_UNKNOWN_FIELD: {
+    status: 400,
+    category: 'user',
+    description: 'plugin.json has a top-level field the manifest schema does not define (a typo?).',
+  },
+  NH_MANIFEST_FIELD_INVALID: {
+    status: 400,
+    category: 'user',
+    description: 'A plain manifest field (name, description, $schema) has the wrong type or length.',
+  },
+  NH_MANIFEST_ID_INVALID: {
+    status: 400,
+    category: 'user',
+    description: 'The plugin id is not lowercase kebab-case of 2 to 64 characters.',
+  },
   NH_MANIFEST_VERSION_INVALID: { status: 400, category: 'user', description: 'The plugin version is not a semver version such as 1.2.3.' },
   NH_MANIFEST_KIND_INVALID: { status: 400, category: 'user', description: 'kind is not one of agent, connector, capability.' },
-  NH_MANIFEST_RUNTIME_INVALID: { status: 400, category: 'user', description: 'runtime is malformed: unknown type, an entry escaping the plugin folder, a bad URL or command.' },
-  NH_MANIFEST_TOOL_INVALID: { status: 400, category: 'user', description: 'A declared tool is malformed (name, description, schemas, side effect, timeout), or a module plugin declares no tool or hook.' },
+  NH_MANIFEST_RUNTIME_INVALID: {
+    status: 400,
+    category: 'user',
+    description: 'runtime is malformed: unknown type, an entry escaping the plugin folder, a bad URL or command.',
+  },
+  NH_MANIFEST_TOOL_INVALID: {
+    status: 400,
+    category: 'user',
+    description:
+      'A declared tool is malformed (name, description, schemas, side effect, timeout), or a module plugin declares no tool or hook.',
+  },
   NH_MANIFEST_DUPLICATE_TOOL: { status: 400, category: 'user', description: 'Two tools in plugin.json have the same name.' },
-  NH_MANIFEST_SECRET_INVALID: { status: 400, category: 'user', description: 'A declared secret is malformed (names are UPPER_SNAKE_CASE), or runtime.bearerSecret names an undeclared secret.' },
+  NH_MANIFEST_SECRET_INVALID: {
+    status: 400,
+    category: 'user',
+    description: 'A declared secret is malformed (names are UPPER_SNAKE_CASE), or runtime.bearerSecret names an undeclared secret.',
+  },
   NH_MANIFEST_DUPLICATE_SECRET: { status: 400, category: 'user', description: 'Two secrets in plugin.json have the same name.' },
-  NH_MANIFEST_NETWORK_INVALID: { status: 400, category: 'user', description: 'network.hosts holds something other than a host name (a scheme, a path, uppercase).' },
-  NH_MANIFEST_DEPENDENCY_INVALID: { status: 400, category: 'user', description: 'A dependency is malformed: a bad plugin id, a bad semver range, or the plugin itself.' },
-  NH_MANIFEST_HOOK_INVALID: { status: 400, category: 'user', description: 'A hook declaration is malformed (unknown event, bad priority).' },
+  NH_MANIFEST_NETWORK_INVALID: {
+    status: 400,
+    category: 'user',
+    description: 'network.hosts holds something other than a host name (a scheme, a path, uppercase).',
+  },
+  NH_MANIFEST_DEPENDENCY_INVALID: {
+    status: 400,
+    category: 'user',
+    description: 'A dependency is malformed: a bad plugin id, a bad semver range, or the plugin itself.',
+  },
+  NH_MANIFEST_HOOK_INVALID: {
+    status: 400,
+    category: 'user',
+    description: 'A hook declaration is malformed (unknown event, bad priority).',
+  },
   NH_MANIFEST_DUPLICATE_HOOK: { status: 400, category: 'user', description: 'The same hook event is declared twice.' },
-  NH_MANIFEST_PROMPT_INVALID: { status: 400, category: 'user', description: 'A prompt declaration is malformed (name, template, arguments).' },
+  NH_MANIFEST_PROMPT_INVALID: {
+    status: 400,
+    category: 'user',
+    description: 'A prompt declaration is malformed (name, template, arguments).',
+  },
   NH_MANIFEST_CONFIG_INVALID: { status: 400, category: 'user', description: 'config is not a JSON Schema describing an object.' },
   // discovery and dependencies
   NH_PLUGIN_DUPLICATE_ID: { status: 409, category: 'user', description: 'Two plugin folders declare the same id.' },
   NH_PLUGIN_NOT_FOUND: { status: 404, category: 'user', description: 'No installed plugin has this id.' },
   NH_PLUGIN_DEPENDENCY_MISSING: { status: 400, category: 'user', description: 'A plugin depends on a plugin that is not installed.' },
-  NH_PLUGIN_DEPENDENCY_VERSION: { status: 400, category: 'user', description: "An installed dependency's version is outside the range the plugin asks for." },
+  NH_PLUGIN_DEPENDENCY_VERSION: {
+    status: 400,
+    category: 'user',
+    description: "An installed dependency's version is outside the range the plugin asks for.",
+  },
   NH_PLUGIN_DEPENDENCY_CYCLE: { status: 400, category: 'user', description: 'Plugin dependencies form a cycle; details name it.' },
-  NH_PLUGIN_DEPENDENCY_FAILED: { status: 400, category: 'user', description: 'A plugin depends on a plugin that is installed but cannot load; the message names it and why.' },
-  NH_PLUGIN_LOAD_FAILED: { status: 500, category: 'internal', description: "The plugin's code failed to load or its default export is not definePlugin(...)." },
-  NH_PLUGIN_TOOLS_MISMATCH: { status: 400, category: 'user', description: "The tools a plugin defines in code differ from the tools its manifest declares." },
+  NH_PLUGIN_DEPENDENCY_FAILED: {
+    status: 400,
+    category: 'user',
+    description: 'A plugin depends on a plugin that is installed but cannot load; the message names it and why.',
+  },
+  NH_PLUGIN_LOAD_FAILED: {
+    status: 500,
+    category: 'internal',
+    description: "The plugin's code failed to load or its default export is not definePlugin(...).",
+  },
+  NH_PLUGIN_TOOLS_MISMATCH: {
+    status: 400,
+    category: 'user',
+    description: 'The tools a plugin defines in code differ from the tools its manifest declares.',
+  },
   NH_PLUGIN_INSTALL_FAILED: { status: 400, category: 'user', description: 'Installing a plugin from npm or a tarball failed.' },
-  NH_PLUGIN_DEGRADED: { status: 503, category: 'transient', description: 'An isolated plugin crashed 3 times within 5 minutes; it is marked degraded and restarts with backoff.' },
-  NH_PLUGIN_UNAVAILABLE: { status: 503, category: 'transient', description: "The plugin's process is not running (restarting after a crash)." },
-  NH_PLUGIN_HOOKS_NEED_IN_PROCESS: { status: 400, category: 'user', description: 'Hooks run only for plugins loaded in-process; an isolated or MCP plugin cannot register them.' },
+  NH_PLUGIN_DEGRADED: {
+    status: 503,
+    category: 'transient',
+    description: 'An isolated plugin crashed 3 times within 5 minutes; it is marked degraded and restarts with backoff.',
+  },
+  NH_PLUGIN_UNAVAILABLE: {
+    status: 503,
+    category: 'transient',
+    description: "The plugin's process is not running (restarting after a crash).",
+  },
+  NH_PLUGIN_HOOKS_NEED_IN_PROCESS: {
+    status: 400,
+    category: 'user',
+    description: 'Hooks run only for plugins loaded in-process; an isolated or MCP plugin cannot register them.',
+  },
   // lockfile
   NH_LOCK_INVALID: { status: 400, category: 'user', description: 'plugins.lock.json does not match the lockfile schema.' },
-  NH_PLUGIN_NOT_LOCKED: { status: 400, category: 'user', description: 'The plugin is installed but has no entry in plugins.lock.json; run `neonhub plugin lock`.' },
-  NH_PLUGIN_LOCK_MISMATCH: { status: 400, category: 'user', description: "The plugin's packed contents differ from the integrity pinned in plugins.lock.json." },
-  NH_PLUGIN_TOOL_CHANGED: { status: 400, category: 'user', description: "A tool's name, description or schemas differ from the hash pinned in plugins.lock.json." },
-  NH_PLUGIN_VERSION_MISMATCH: { status: 400, category: 'user', description: 'The installed version differs from the version pinned in plugins.lock.json.' },
+  NH_PLUGIN_NOT_LOCKED: {
+    status: 400,
+    category: 'user',
+    description: 'The plugin is installed but has no entry in plugins.lock.json; run `neonhub plugin lock`.',
+  },
+  NH_PLUGIN_LOCK_MISMATCH: {
+    status: 400,
+    category: 'user',
+    description: "The plugin's packed contents differ from the integrity pinned in plugins.lock.json.",
+  },
+  NH_PLUGIN_TOOL_CHANGED: {
+    status: 400,
+    category: 'user',
+    description: "A tool's name, description or schemas differ from the hash pinned in plugins.lock.json.",
+  },
+  NH_PLUGIN_VERSION_MISMATCH: {
+    status: 400,
+    category: 'user',
+    description: 'The installed version differs from the version pinned in plugins.lock.json.',
+  },
   // tool calls
   NH_TOOL_NOT_FOUND: { status: 404, category: 'user', description: 'No tool by this name is loaded.' },
   NH_TOOL_NOT_ENABLED: { status: 403, category: 'user', description: "The tool's plugin is not enabled in this workspace." },
-  NH_TOOL_INPUT_INVALID: { status: 400, category: 'user', description: "The input does not match the tool's input schema; details list each problem." },
-  NH_TOOL_OUTPUT_INVALID: { status: 502, category: 'third_party', description: "The plugin returned output that does not match the tool's output schema." },
+  NH_TOOL_INPUT_INVALID: {
+    status: 400,
+    category: 'user',
+    description: "The input does not match the tool's input schema; details list each problem.",
+  },
+  NH_TOOL_OUTPUT_INVALID: {
+    status: 502,
+    category: 'third_party',
+    description: "The plugin returned output that does not match the tool's output schema.",
+  },
   NH_TOOL_TIMEOUT: { status: 504, category: 'transient', description: 'The tool did not finish within its timeout.' },
   NH_TOOL_FAILED: { status: 502, category: 'third_party', description: 'The tool threw an error; details carry its code and message.' },
   NH_TOOL_DENIED: { status: 403, category: 'user', description: 'A beforeToolCall hook denied the call; the reason says why.' },
-  NH_TOOL_QUARANTINED: { status: 403, category: 'user', description: "An outside MCP server's tool changed since it was locked; it stays hidden until `neonhub plugin lock` approves it." },
-  NH_TOOL_DEPENDENCY_UNDECLARED: { status: 403, category: 'user', description: 'ctx.callTool named a tool of a plugin that the caller does not declare as a dependency.' },
+  NH_TOOL_QUARANTINED: {
+    status: 403,
+    category: 'user',
+    description: "An outside MCP server's tool changed since it was locked; it stays hidden until `neonhub plugin lock` approves it.",
+  },
+  NH_TOOL_DEPENDENCY_UNDECLARED: {
+    status: 403,
+    category: 'user',
+    description: 'ctx.callTool named a tool of a plugin that the caller does not declare as a dependency.',
+  },
   NH_HOOK_FAILED: { status: 500, category: 'internal', description: 'A hook threw; the call is refused (fail closed) and the hook named.' },
   // workspaces, config, secrets
   NH_WORKSPACE_NOT_FOUND: { status: 404, category: 'user', description: 'No workspace has this slug or id.' },
@@ -69,29 +194,111 @@ export const hostErrors = defineErrors({
   NH_CONFIG_INVALID: { status: 400, category: 'user', description: "The plugin config does not match the manifest's config schema." },
   NH_SECRET_UNDECLARED: { status: 400, category: 'user', description: 'The plugin does not declare a secret by this name.' },
   NH_SECRET_KEY_INVALID: { status: 500, category: 'user', description: 'NEONHUB_SECRET_KEY is not 32 bytes in base64 or hex.' },
-  NH_SECRET_DECRYPT_FAILED: { status: 500, category: 'internal', description: 'A stored secret failed to decrypt (wrong key, or bound to another workspace or name).' },
+  NH_SECRET_DECRYPT_FAILED: {
+    status: 500,
+    category: 'internal',
+    description: 'A stored secret failed to decrypt (wrong key, or bound to another workspace or name).',
+  },
   // server, CLI, config
   NH_REQUEST_INVALID: { status: 400, category: 'user', description: 'The request body or parameters are malformed.' },
   NH_ROUTE_NOT_FOUND: { status: 404, category: 'user', description: 'No API route matches.' },
-  NH_CONFIG_ENV_INVALID: { status: 400, category: 'user', description: 'An environment variable (PORT, DATABASE_URL, ...) has an invalid value.' },
-  NH_DATA_DIR_LOCKED: { status: 409, category: 'user', description: 'Another NeonHub process (usually `neonhub start`) has the embedded database open; stop it, or use the HTTP API, or set DATABASE_URL.' },
+  NH_CONFIG_ENV_INVALID: {
+    status: 400,
+    category: 'user',
+    description: 'An environment variable (PORT, DATABASE_URL, ...) has an invalid value.',
+  },
+  NH_DATA_DIR_LOCKED: {
+    status: 409,
+    category: 'user',
+    description:
+      'Another NeonHub process (usually `neonhub start`) has the embedded database open; stop it, or use the HTTP API, or set DATABASE_URL.',
+  },
   // MCP gateway and API tokens (host/src/mcp)
   NH_AUTH_TOKEN_MISSING: { status: 401, category: 'user', description: 'The request carries no `Authorization: Bearer nh_...` API token.' },
   NH_AUTH_TOKEN_INVALID: { status: 401, category: 'user', description: 'The API token is malformed, unknown or revoked.' },
   NH_AUTH_ROLE_INVALID: { status: 400, category: 'user', description: 'The role is not one of owner, admin, member, viewer.' },
   NH_AUTH_TOKEN_NOT_FOUND: { status: 404, category: 'user', description: 'No API token has this id in the workspace.' },
-  NH_MCP_FORBIDDEN: { status: 403, category: 'user', description: "The token's role may not call this tool (a viewer may call only tools whose side effect is none or read)." },
-  NH_MCP_HOST_FORBIDDEN: { status: 403, category: 'user', description: 'The Host or Origin header of an MCP request is not one this host serves (DNS-rebinding protection).' },
-  NH_MCP_SESSION_NOT_FOUND: { status: 404, category: 'user', description: 'The mcp-session-id is unknown, expired, or belongs to another token; start a new session with initialize.' },
-  NH_MCP_APPROVAL_PENDING: { status: 202, category: 'user', description: 'The tool call waits for a person to approve it; the result carries the approval id.' },
+  NH_MCP_FORBIDDEN: {
+    status: 403,
+    category: 'user',
+    description: "The token's role may not call this tool (a viewer may call only tools whose side effect is none or read).",
+  },
+  NH_MCP_HOST_FORBIDDEN: {
+    status: 403,
+    category: 'user',
+    description: 'The Host or Origin header of an MCP request is not one this host serves (DNS-rebinding protection).',
+  },
+  NH_MCP_SESSION_NOT_FOUND: {
+    status: 404,
+    category: 'user',
+    description: 'The mcp-session-id is unknown, expired, or belongs to another token; start a new session with initialize.',
+  },
+  NH_MCP_APPROVAL_PENDING: {
+    status: 202,
+    category: 'user',
+    description: 'The tool call waits for a person to approve it; the result carries the approval id.',
+  },
   NH_MCP_PROMPT_NOT_FOUND: { status: 404, category: 'user', description: 'No prompt by this name is enabled in the workspace.' },
   NH_MCP_PROMPT_ARGUMENT_MISSING: { status: 400, category: 'user', description: 'prompts/get lacks a required prompt argument.' },
   NH_MCP_RESOURCE_NOT_FOUND: { status: 404, category: 'user', description: 'No resource with this URI is available in the workspace.' },
+  // console accounts, sessions and membership (host/src/accounts)
+  NH_AUTH_REQUIRED: {
+    status: 401,
+    category: 'user',
+    description:
+      'The route needs a signed-in session (the `__Host-neonhub_session` cookie or `Authorization: Bearer nhs_...`), or the session expired.',
+  },
+  NH_AUTH_CREDENTIALS_INVALID: {
+    status: 401,
+    category: 'user',
+    description: 'The e-mail or password is wrong (the message does not say which).',
+  },
+  NH_AUTH_EMAIL_TAKEN: { status: 409, category: 'user', description: 'An account with this e-mail already exists; log in instead.' },
+  NH_AUTH_RATE_LIMITED: {
+    status: 429,
+    category: 'transient',
+    description: 'Too many failed log-ins from this address or for this account; details.retryAfterSeconds says when to try again.',
+  },
+  NH_AUTH_FORBIDDEN: {
+    status: 403,
+    category: 'user',
+    description:
+      'Your role in this workspace does not allow this (viewers read only; members run tools; owners and admins manage plugins, members and tokens).',
+  },
+  NH_AUTH_CSRF: {
+    status: 403,
+    category: 'user',
+    description: 'A state-changing request came from another site (Origin or Sec-Fetch-Site header); it was refused.',
+  },
+  NH_AUTH_OAUTH_UNAVAILABLE: {
+    status: 404,
+    category: 'user',
+    description: 'GitHub sign-in is not configured (set GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET), or the OAuth state did not match.',
+  },
+  NH_MEMBER_NOT_FOUND: {
+    status: 404,
+    category: 'user',
+    description: 'No member or pending invite with this id or e-mail in the workspace.',
+  },
+  NH_MEMBER_EXISTS: { status: 409, category: 'user', description: 'The person is already a member of (or invited to) the workspace.' },
+  NH_MEMBER_LAST_OWNER: {
+    status: 409,
+    category: 'user',
+    description: 'The workspace would be left without an owner; make someone else owner first.',
+  },
   NH_INTERNAL: { status: 500, category: 'internal', description: 'An unexpected error; the logs carry its details.' },
   // plugin scaffold (`neonhub plugin new`)
-  NH_SCAFFOLD_ID_INVALID: { status: 400, category: 'user', description: 'The new plugin id is not lowercase kebab-case (2–64 characters, e.g. agent-seo).' },
+  NH_SCAFFOLD_ID_INVALID: {
+    status: 400,
+    category: 'user',
+    description: 'The new plugin id is not lowercase kebab-case (2–64 characters, e.g. agent-seo).',
+  },
   NH_SCAFFOLD_KIND_INVALID: { status: 400, category: 'user', description: 'The new plugin kind is not agent, connector or capability.' },
-  NH_SCAFFOLD_DIR_NOT_EMPTY: { status: 409, category: 'user', description: 'The target folder of a new plugin exists and is not empty (or is a file); nothing was written.' },
+  NH_SCAFFOLD_DIR_NOT_EMPTY: {
+    status: 409,
+    category: 'user',
+    description: 'The target folder of a new plugin exists and is not empty (or is a file); nothing was written.',
+  },
 });
 
 export type HostErrorCode = keyof typeof hostErrors.registry;

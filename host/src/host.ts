@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type NeonHubError, type PluginManifest, isNeonHubError } from '@neonhub/schemas';
+import { isNeonHubError, type NeonHubError, type PluginManifest } from '@neonhub/schemas';
 import type { Logger } from 'pino';
 import { createCallLog } from './call-log.js';
 import type { HostConfig } from './config.js';
@@ -95,7 +95,13 @@ export async function createHost(opts: CreateHostOptions): Promise<Host> {
       problems.push(...loaded.problems);
       for (const p of loaded.problems) logger.warn({ plugin: p.id ?? p.dir, code: p.error.code }, p.error.message);
     }
-    if (opts.seed !== false) await storage.seedDemo(registry.plugins().filter((p) => p.firstParty).map((p) => p.manifest.id));
+    if (opts.seed !== false)
+      await storage.seedDemo(
+        registry
+          .plugins()
+          .filter((p) => p.firstParty)
+          .map((p) => p.manifest.id),
+      );
   } catch (err) {
     await host.close().catch(() => {});
     throw err;

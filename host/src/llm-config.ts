@@ -16,7 +16,10 @@ export function llmConfigFromEnv(env: NodeJS.ProcessEnv): LlmConfigInput {
   };
   const parsed = LlmConfigSchema.safeParse(input);
   if (!parsed.success) {
-    throw hostErrors.create('NH_CONFIG_ENV_INVALID', `invalid NEONHUB_LLM_* settings: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
+    throw hostErrors.create(
+      'NH_CONFIG_ENV_INVALID',
+      `invalid NEONHUB_LLM_* settings: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`,
+    );
   }
   return input as LlmConfigInput;
 }

@@ -6,7 +6,10 @@ export function createLogger(level: string, destination: NodeJS.WritableStream =
     {
       level,
       base: { service: 'neonhub' },
-      redact: { paths: ['*.secret', '*.token', '*.password', '*.apiKey', 'headers.authorization', 'req.headers.authorization'], censor: '[redacted]' },
+      redact: {
+        paths: ['*.secret', '*.token', '*.password', '*.apiKey', 'headers.authorization', 'req.headers.authorization'],
+        censor: '[redacted]',
+      },
     },
     destination as pino.DestinationStream,
   );

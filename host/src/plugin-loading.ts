@@ -28,14 +28,20 @@ export interface LoadPluginsOptions {
   onProgress?(text: string): void;
 }
 
-export const pluginRoots = (config: HostConfig) => [join(config.rootDir, 'plugins'), join(config.rootDir, 'mcp-servers'), join(config.dataDir, 'plugins')];
+export const pluginRoots = (config: HostConfig) => [
+  join(config.rootDir, 'plugins'),
+  join(config.rootDir, 'mcp-servers'),
+  join(config.dataDir, 'plugins'),
+];
 
 /** Tools a module plugin registers in code must equal what its manifest declares. */
 function toolsMismatch(declared: ToolDefinition[], actual: ToolDefinition[]): string[] {
   const want = new Map(declared.map((t) => [t.name, toolHash(t)]));
   const have = new Map(actual.map((t) => [t.name, toolHash(t)]));
   const problems: string[] = [];
-  for (const [name, hash] of want) if (have.get(name) !== hash) problems.push(have.has(name) ? `${name} differs from its manifest entry` : `${name} is declared but not defined`);
+  for (const [name, hash] of want)
+    if (have.get(name) !== hash)
+      problems.push(have.has(name) ? `${name} differs from its manifest entry` : `${name} is declared but not defined`);
   for (const name of have.keys()) if (!want.has(name)) problems.push(`${name} is defined but not declared`);
   return problems;
 }
@@ -66,7 +72,9 @@ export async function loadPlugins(opts: LoadPluginsOptions): Promise<{ manifests
       problems.push({
         id: plugin.id,
         dir: plugin.dir,
-        error: hostErrors.create('NH_PLUGIN_DEPENDENCY_MISSING', `plugin ${plugin.id} needs ${missing.join(', ')}, which did not load`, { details: { missing } }),
+        error: hostErrors.create('NH_PLUGIN_DEPENDENCY_MISSING', `plugin ${plugin.id} needs ${missing.join(', ')}, which did not load`, {
+          details: { missing },
+        }),
       });
       continue;
     }
@@ -75,7 +83,9 @@ export async function loadPlugins(opts: LoadPluginsOptions): Promise<{ manifests
       const entry = lock.plugins[plugin.id]!;
       const isMcp = plugin.manifest.runtime.type !== 'module';
       if (plugin.manifest.hooks.length && (isMcp || entry.isolation === 'isolated')) {
-        throw hostErrors.create('NH_PLUGIN_HOOKS_NEED_IN_PROCESS', `plugin ${plugin.id} declares hooks but is not loaded in-process`, { details: { plugin: plugin.id } });
+        throw hostErrors.create('NH_PLUGIN_HOOKS_NEED_IN_PROCESS', `plugin ${plugin.id} declares hooks but is not loaded in-process`, {
+          details: { plugin: plugin.id },
+        });
       }
       const runtime = createRuntime({
         manifest: plugin.manifest,
@@ -95,14 +105,19 @@ export async function loadPlugins(opts: LoadPluginsOptions): Promise<{ manifests
           ...cmp.changed.map((name) => [name, 'its name, description or schemas differ from the lock'] as const),
           ...cmp.added.map((name) => [name, 'it is new since the lock'] as const),
         ]);
-        if (Object.keys(quarantine).length) logger.warn({ plugin: plugin.id, tools: Object.keys(quarantine) }, 'tools quarantined until `neonhub plugin lock` approves them');
+        if (Object.keys(quarantine).length)
+          logger.warn({ plugin: plugin.id, tools: Object.keys(quarantine) }, 'tools quarantined until `neonhub plugin lock` approves them');
       } else {
         const mismatch = toolsMismatch(plugin.manifest.tools, tools);
         if (mismatch.length) {
           await runtime.stop();
-          throw hostErrors.create('NH_PLUGIN_TOOLS_MISMATCH', `plugin ${plugin.id}: ${mismatch.join('; ')}. Run \`neonhub plugin sync ${plugin.id}\``, {
-            details: { plugin: plugin.id, mismatch },
-          });
+          throw hostErrors.create(
+            'NH_PLUGIN_TOOLS_MISMATCH',
+            `plugin ${plugin.id}: ${mismatch.join('; ')}. Run \`neonhub plugin sync ${plugin.id}\``,
+            {
+              details: { plugin: plugin.id, mismatch },
+            },
+          );
         }
       }
       registry.addPlugin(

@@ -68,16 +68,22 @@ export function createToolRegistry() {
         });
       }
       if (tool.quarantined) {
-        throw hostErrors.create('NH_TOOL_QUARANTINED', `${qualifiedName} changed since it was locked: ${tool.quarantined.reason}. Review it and run \`neonhub plugin lock ${tool.pluginId}\``, {
-          details: { tool: qualifiedName },
-        });
+        throw hostErrors.create(
+          'NH_TOOL_QUARANTINED',
+          `${qualifiedName} changed since it was locked: ${tool.quarantined.reason}. Review it and run \`neonhub plugin lock ${tool.pluginId}\``,
+          {
+            details: { tool: qualifiedName },
+          },
+        );
       }
       return tool;
     },
     /** Callable tools of the given plugins, in name order (quarantined tools are hidden). */
     toolsOf(pluginIds: Iterable<string>): RegisteredTool[] {
       const ids = new Set(pluginIds);
-      return [...tools.values()].filter((t) => ids.has(t.pluginId) && !t.quarantined).sort((a, b) => a.qualifiedName.localeCompare(b.qualifiedName));
+      return [...tools.values()]
+        .filter((t) => ids.has(t.pluginId) && !t.quarantined)
+        .sort((a, b) => a.qualifiedName.localeCompare(b.qualifiedName));
     },
     all(): RegisteredTool[] {
       return [...tools.values()].sort((a, b) => a.qualifiedName.localeCompare(b.qualifiedName));

@@ -1,18 +1,20 @@
-import { createDatabase, createRepositories, migrate, type Repositories } from '@neonhub/db';
+import { createDatabase, createRepositories, type DB, type Kysely, migrate, type Repositories } from '@neonhub/db';
 import { createLlm } from '@neonhub/llm';
 import type { PluginManifest } from '@neonhub/schemas';
 import type { LlmAccess, PluginStore, StoredRecord } from '@neonhub/sdk';
 import type { Logger } from 'pino';
 import type { HostConfig } from './config.js';
 import { llmConfigFromEnv } from './llm-config.js';
-import type { CallRecord, WorkspaceAccess } from './pipeline/call-tool.js';
 import { createTokenService, type TokenService } from './mcp/index.js';
 import { createDbTokenStore } from './mcp/token-store-db.js';
+import type { CallRecord, WorkspaceAccess } from './pipeline/call-tool.js';
 import { createSecretBox, loadSecretKey } from './secrets/index.js';
 import { createWorkspaceService, type WorkspaceService } from './workspaces/index.js';
 
 export interface Storage {
   dialect: 'pglite' | 'postgres';
+  /** The Kysely instance (console accounts keep sessions and invites in their own tables). */
+  db: Kysely<DB>;
   repos: Repositories;
   service: WorkspaceService;
   /** API tokens (bearer auth for /mcp), stored only as SHA-256. */
@@ -26,7 +28,11 @@ export interface Storage {
 }
 
 /** Opens the database (PGlite or PostgreSQL), migrates it, and builds the services over it. */
-export async function openStorage(config: HostConfig, logger: Logger, getManifest: (id: string) => PluginManifest | undefined): Promise<Storage> {
+export async function openStorage(
+  config: HostConfig,
+  logger: Logger,
+  getManifest: (id: string) => PluginManifest | undefined,
+): Promise<Storage> {
   const database = await createDatabase(
     config.databaseUrl
       ? { databaseUrl: config.databaseUrl, onIdleError: (err) => logger.warn({ err }, 'idle database client failed') }
@@ -34,7 +40,11 @@ export async function openStorage(config: HostConfig, logger: Logger, getManifes
   );
   try {
     await migrate(database.db);
-    const key = await loadSecretKey({ ...(config.secretKey ? { value: config.secretKey } : {}), dataDir: config.dataDir, generate: !config.databaseUrl });
+    const key = await loadSecretKey({
+      ...(config.secretKey ? { value: config.secretKey } : {}),
+      dataDir: config.dataDir,
+      generate: !config.databaseUrl,
+    });
     const repos = createRepositories(database.db);
     const service = createWorkspaceService({ db: database.db, secrets: createSecretBox(key), getManifest, logger });
     const llm: LlmAccess = createLlm(llmConfigFromEnv(process.env));
@@ -54,6 +64,7 @@ export async function openStorage(config: HostConfig, logger: Logger, getManifes
 
     return {
       dialect: database.dialect,
+      db: database.db,
       repos,
       service,
       tokens: createTokenService(createDbTokenStore(database.db)),

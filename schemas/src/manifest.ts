@@ -90,7 +90,11 @@ export const PluginManifestSchema = z
      * Tools this plugin may call through `ctx.callTool` besides those of its dependencies:
      * `plugin-id:tool_name`, `plugin-id:*` or `*` (e.g. governance executing an approved call).
      */
-    calls: z.array(z.string().regex(/^(\*|[a-z][a-z0-9-]*:(\*|[a-zA-Z][a-zA-Z0-9_-]*))$/, 'patterns look like plugin-id:tool_name, plugin-id:* or *')).default([]),
+    calls: z
+      .array(
+        z.string().regex(/^(\*|[a-z][a-z0-9-]*:(\*|[a-zA-Z][a-zA-Z0-9_-]*))$/, 'patterns look like plugin-id:tool_name, plugin-id:* or *'),
+      )
+      .default([]),
     prompts: z.array(PromptDeclarationSchema).default([]),
   })
   .superRefine((m, ctx) => {

@@ -12,6 +12,10 @@ export const RunSchema = z.object({
   workspaceId: z.uuid(),
   goal: z.string().min(1).max(4000),
   status: RunStatusSchema,
+  planner: z.string().optional(),
+  notes: z.array(z.string()).default([]),
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
+  finishedAt: z.iso.datetime({ offset: true }).optional(),
   createdAt: z.iso.datetime({ offset: true }),
   updatedAt: z.iso.datetime({ offset: true }),
 });
@@ -27,8 +31,36 @@ export const StepSchema = z.object({
   attempts: z.number().int().min(0).default(0),
   output: z.unknown().optional(),
   error: z.object({ code: z.string(), message: z.string() }).optional(),
+  title: z.string().optional(),
+  needsApproval: z.boolean().default(false),
+  maxAttempts: z.number().int().min(1).optional(),
+  approvalId: z.string().optional(),
+  startedAt: z.iso.datetime({ offset: true }).optional(),
+  finishedAt: z.iso.datetime({ offset: true }).optional(),
 });
 export type Step = z.infer<typeof StepSchema>;
+
+/** A step id: lowercase words joined by `_` or `-` (referenced by dependsOn and `{{steps.<id>.output.<path>}}`). */
+export const StepIdSchema = z.string().regex(/^[a-z][a-z0-9_-]{0,63}$/, 'step ids are lowercase letters, digits, _ or -, starting with a letter');
+
+/** One step of a plan: a tool call whose input may reference earlier outputs with `{{steps.<id>.output.<path>}}`. */
+export const PlanStepSchema = z.strictObject({
+  id: StepIdSchema,
+  tool: QualifiedToolNameSchema,
+  title: z.string().max(200).optional(),
+  input: z.record(z.string(), z.unknown()).default({}),
+  dependsOn: z.array(StepIdSchema).default([]),
+  /** Hold the step for a person's approval before it runs (governance holds external calls on its own). */
+  needsApproval: z.boolean().optional(),
+});
+export type PlanStep = z.infer<typeof PlanStepSchema>;
+
+/** A run's plan: a DAG of tool steps, validated against the workspace's enabled tools before anything runs. */
+export const PlanSchema = z.strictObject({
+  steps: z.array(PlanStepSchema).min(1).max(1000),
+  notes: z.array(z.string()).default([]),
+});
+export type Plan = z.infer<typeof PlanSchema>;
 
 export const RunEventSchema = z.object({
   id: z.number().int().optional(),

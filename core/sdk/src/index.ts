@@ -2,7 +2,6 @@ export { isNeonHubError, NeonHubError } from '@neonhub/schemas';
 export { definePlugin, defineTool } from './define.js';
 export { sdkErrors } from './errors.js';
 export { createGuardedFetch, hostAllowed } from './guarded-fetch.js';
-export { createMemoryStore } from './memory-store.js';
 export {
   loadPluginDefinition,
   manifestToolsFromPlugin,
@@ -11,5 +10,6 @@ export {
   syncManifestFile,
   syncPluginDir,
 } from './manifest-sync.js';
+export { createMemoryStore } from './memory-store.js';
 export { toJsonSchema, toolDefinitionOf } from './tool-schema.js';
 export type * from './types.js';

@@ -9,7 +9,10 @@ export function createMemoryStore(): PluginStore {
   let seq = 0;
   const col = (name: string) => {
     let c = collections.get(name);
-    if (!c) collections.set(name, (c = new Map()));
+    if (!c) {
+      c = new Map();
+      collections.set(name, c);
+    }
     return c;
   };
   const clone = <T>(v: T): T => (v === undefined ? v : structuredClone(v));

@@ -90,7 +90,10 @@ export interface PluginStore {
   putIf(collection: string, key: string, value: unknown, expectedVersion: number): Promise<number | null>;
   delete(collection: string, key: string): Promise<boolean>;
   /** Records ordered by key (or by seq with `order: 'seq'`), paged with `after` (a key or a seq). */
-  list<T = unknown>(collection: string, opts?: { prefix?: string; limit?: number; after?: string | number; order?: 'key' | 'seq' }): Promise<StoredRecord<T>[]>;
+  list<T = unknown>(
+    collection: string,
+    opts?: { prefix?: string; limit?: number; after?: string | number; order?: 'key' | 'seq' },
+  ): Promise<StoredRecord<T>[]>;
   /** Appends a record under a generated key and returns its seq (for append-only logs). */
   append(collection: string, value: unknown): Promise<number>;
   count(collection: string): Promise<number>;

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { loadConfig, type HostConfig } from '../config.js';
+import { type HostConfig, loadConfig } from '../config.js';
 import { lockDataDir } from '../data-dir-lock.js';
 import { createHost, type Host } from '../host.js';
 import { createLogger } from '../logger.js';
@@ -20,7 +20,10 @@ export function cliConfig(): HostConfig {
 }
 
 /** Boots a host for one CLI command, with a progress line, and closes it afterwards. */
-export async function withHost<T>(opts: { plugins?: boolean; seed?: boolean; quiet?: boolean; purpose: string }, fn: (host: Host) => Promise<T>): Promise<T> {
+export async function withHost<T>(
+  opts: { plugins?: boolean; seed?: boolean; quiet?: boolean; purpose: string },
+  fn: (host: Host) => Promise<T>,
+): Promise<T> {
   const config = cliConfig();
   const release = config.databaseUrl ? () => {} : lockDataDir(config.dataDir, opts.purpose);
   const p = opts.quiet ? { update() {}, done() {} } : progress('starting');

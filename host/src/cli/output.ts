@@ -19,7 +19,11 @@ export const out = {
     if (rows.length === 0) return;
     const cells = rows.map((r) => columns.map((c) => String(r[c] ?? '')));
     const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((row) => row[i]!.length)));
-    const fmt = (row: string[]) => row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd();
+    const fmt = (row: string[]) =>
+      row
+        .map((cell, i) => cell.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd();
     process.stdout.write(`${pc.dim(fmt(columns))}\n${cells.map(fmt).join('\n')}\n`);
   },
 };

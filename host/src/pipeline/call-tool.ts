@@ -43,7 +43,8 @@ function meteredLlm(llm: LlmAccess) {
   const access: LlmAccess = {
     async generate(input) {
       const result = await llm.generate(input);
-      const t = (totals ??= { calls: 0, inputTokens: 0, outputTokens: 0, totalTokens: 0, models: [], offline: true });
+      totals ??= { calls: 0, inputTokens: 0, outputTokens: 0, totalTokens: 0, models: [], offline: true };
+      const t = totals;
       t.calls++;
       t.inputTokens += result.usage.inputTokens;
       t.outputTokens += result.usage.outputTokens;
@@ -102,15 +103,23 @@ export function createCallTool(deps: PipelineDeps) {
     const workspace = await workspaces.resolve(req.workspace);
     const tool = registry.get(req.tool);
     if (!(await workspaces.isEnabled(workspace.id, tool.pluginId))) {
-      throw hostErrors.create('NH_TOOL_NOT_ENABLED', `${tool.qualifiedName} cannot be called in workspace ${workspace.slug}: plugin ${tool.pluginId} is not enabled there`, {
-        details: { tool: tool.qualifiedName, workspace: workspace.slug },
-      });
+      throw hostErrors.create(
+        'NH_TOOL_NOT_ENABLED',
+        `${tool.qualifiedName} cannot be called in workspace ${workspace.slug}: plugin ${tool.pluginId} is not enabled there`,
+        {
+          details: { tool: tool.qualifiedName, workspace: workspace.slug },
+        },
+      );
     }
     const valid = tool.validateInput(req.input);
     if (!valid.ok) {
-      throw hostErrors.create('NH_TOOL_INPUT_INVALID', `input for ${tool.qualifiedName} is invalid: ${valid.issues.map((i) => `${i.path} ${i.message}`).join('; ')}`, {
-        details: { tool: tool.qualifiedName, issues: valid.issues },
-      });
+      throw hostErrors.create(
+        'NH_TOOL_INPUT_INVALID',
+        `input for ${tool.qualifiedName} is invalid: ${valid.issues.map((i) => `${i.path} ${i.message}`).join('; ')}`,
+        {
+          details: { tool: tool.qualifiedName, issues: valid.issues },
+        },
+      );
     }
 
     const event: ToolCallEvent = {
@@ -175,7 +184,9 @@ export function createCallTool(deps: PipelineDeps) {
       secrets: {
         get: async (name) => {
           if (!declaredSecrets.has(name)) {
-            throw hostErrors.create('NH_SECRET_UNDECLARED', `plugin ${tool.pluginId} does not declare a secret named ${name}`, { details: { plugin: tool.pluginId, name } });
+            throw hostErrors.create('NH_SECRET_UNDECLARED', `plugin ${tool.pluginId} does not declare a secret named ${name}`, {
+              details: { plugin: tool.pluginId, name },
+            });
           }
           return workspaces.getSecret(workspace.id, tool.pluginId, name);
         },
@@ -200,7 +211,9 @@ export function createCallTool(deps: PipelineDeps) {
     } catch (err) {
       const error: NeonHubError = isNeonHubError(err)
         ? err
-        : hostErrors.create('NH_TOOL_FAILED', `${tool.qualifiedName} failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+        : hostErrors.create('NH_TOOL_FAILED', `${tool.qualifiedName} failed: ${err instanceof Error ? err.message : String(err)}`, {
+            cause: err,
+          });
       await finish('error', { error: { code: error.code, message: error.message } });
       logger.debug({ err: error, tool: tool.qualifiedName, callId }, 'tool call failed');
       throw error;
@@ -220,9 +233,13 @@ export function createCallTool(deps: PipelineDeps) {
     options: { approvalId?: string; idempotencyKey?: string } = {},
   ): Promise<unknown> {
     if (!mayCall(caller, target)) {
-      throw hostErrors.create('NH_TOOL_DEPENDENCY_UNDECLARED', `plugin ${caller.id} called ${target} but declares neither its plugin in dependencies nor a matching pattern in calls`, {
-        details: { plugin: caller.id, target },
-      });
+      throw hostErrors.create(
+        'NH_TOOL_DEPENDENCY_UNDECLARED',
+        `plugin ${caller.id} called ${target} but declares neither its plugin in dependencies nor a matching pattern in calls`,
+        {
+          details: { plugin: caller.id, target },
+        },
+      );
     }
     const result = await callTool({
       workspace: workspaceId,
@@ -246,12 +263,14 @@ export function createCallTool(deps: PipelineDeps) {
       config: await workspaces.getConfig(workspace.id, pluginId),
       secrets: {
         get: async (name) => {
-          if (!declared.has(name)) throw hostErrors.create('NH_SECRET_UNDECLARED', `plugin ${pluginId} does not declare a secret named ${name}`);
+          if (!declared.has(name))
+            throw hostErrors.create('NH_SECRET_UNDECLARED', `plugin ${pluginId} does not declare a secret named ${name}`);
           return workspaces.getSecret(workspace.id, pluginId, name);
         },
       },
       logger: logger.child({ plugin: pluginId }),
-      callTool: (target, input, options) => nestedCall(manifest, workspace.id, { type: 'system', id: `plugin:${pluginId}` }, `hook:${pluginId}`, target, input, options),
+      callTool: (target, input, options) =>
+        nestedCall(manifest, workspace.id, { type: 'system', id: `plugin:${pluginId}` }, `hook:${pluginId}`, target, input, options),
       store: workspaces.store(workspace.id, pluginId),
     };
   }

@@ -23,7 +23,10 @@ export function createHookChain(logger: Logger) {
   const ordered = (event: 'beforeToolCall' | 'afterToolCall') =>
     entries
       .filter((e) => typeof e.hooks[event] === 'function')
-      .sort((a, b) => (a.priority[event] ?? 500) - (b.priority[event] ?? 500) || (a.pluginId < b.pluginId ? -1 : a.pluginId > b.pluginId ? 1 : 0));
+      .sort(
+        (a, b) =>
+          (a.priority[event] ?? 500) - (b.priority[event] ?? 500) || (a.pluginId < b.pluginId ? -1 : a.pluginId > b.pluginId ? 1 : 0),
+      );
   let before: RegisteredHooks[] = [];
   let after: RegisteredHooks[] = [];
   const rebuild = () => {

@@ -20,7 +20,10 @@ addFormats(ajv);
 function toIssues(errors: ErrorObject[] | null | undefined): SchemaIssue[] {
   return (errors ?? []).slice(0, 20).map((e) => ({
     path: e.instancePath || '/',
-    message: e.keyword === 'additionalProperties' ? `unknown property ${String((e.params as { additionalProperty?: string }).additionalProperty)}` : (e.message ?? 'invalid'),
+    message:
+      e.keyword === 'additionalProperties'
+        ? `unknown property ${String((e.params as { additionalProperty?: string }).additionalProperty)}`
+        : (e.message ?? 'invalid'),
   }));
 }
 

@@ -44,7 +44,12 @@ export function createMcpStdioRuntime(opts: RuntimeOptions & { backoff?: Backoff
   const connect = async (): Promise<Session> => {
     const stderr = createStderrSink(logger, manifest.id);
     const transport = new ChildStdioTransport(
-      { command: spec.command, args: spec.args, env: { ...allowlistedEnv(spec.env), ...pluginDataEnv(spec.env, opts.dataDir) }, cwd: opts.dir },
+      {
+        command: spec.command,
+        args: spec.args,
+        env: { ...allowlistedEnv(spec.env), ...pluginDataEnv(spec.env, opts.dataDir) },
+        cwd: opts.dir,
+      },
       stderr.line,
     );
     const client = new Client(clientInfo, { capabilities: {} });

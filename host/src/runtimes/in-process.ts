@@ -1,12 +1,13 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { createLlm } from '@neonhub/llm';
 import type { ToolDefinition } from '@neonhub/schemas';
 import type { PluginDefinition, ToolContext, ToolSpec } from '@neonhub/sdk';
 import { createGuardedFetch, createMemoryStore, toolDefinitionOf } from '@neonhub/sdk';
-import { createLlm } from '@neonhub/llm';
 import { hostErrors } from '../errors.js';
 
 const offlineLlm = createLlm({ provider: 'offline' });
+
 import { toolFailed, toolNotFound, toolTimeout } from './mcp-call.js';
 import type { Invocation, PluginRuntime, RuntimeOptions } from './types.js';
 

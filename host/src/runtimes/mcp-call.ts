@@ -1,7 +1,13 @@
-import { isNeonHubError } from '@neonhub/schemas';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { type CallToolResult, CallToolResultSchema, ErrorCode, McpError, type Tool } from '@modelcontextprotocol/sdk/types.js';
-import { type NeonHubError, type SideEffect, SideEffectSchema, type ToolDefinition, ToolDefinitionSchema } from '@neonhub/schemas';
+import {
+  isNeonHubError,
+  type NeonHubError,
+  type SideEffect,
+  SideEffectSchema,
+  type ToolDefinition,
+  ToolDefinitionSchema,
+} from '@neonhub/schemas';
 import { ERROR_META_KEY, errorPayload, SIDE_EFFECT_META_KEY, TIMEOUT_META_KEY, ToolErrorPayloadSchema } from '@neonhub/sdk/serve';
 import type { Logger } from 'pino';
 import { hostErrors } from '../errors.js';

@@ -21,7 +21,14 @@ export function createStderrSink(logger: Logger, pluginId: string, keep = 20): {
       const raw = parsed && typeof parsed === 'object' ? (parsed as { level?: unknown }).level : undefined;
       const level = typeof raw === 'number' ? numeric[raw] : String(raw);
       if (level && levels.has(level)) {
-        const { level: _l, msg, time: _time, pid: _pid, hostname: _h, ...fields } = parsed as { level: unknown; msg?: string; time?: number; pid?: number; hostname?: string };
+        const {
+          level: _l,
+          msg,
+          time: _time,
+          pid: _pid,
+          hostname: _h,
+          ...fields
+        } = parsed as { level: unknown; msg?: string; time?: number; pid?: number; hostname?: string };
         logger[level as 'info']({ ...fields, plugin: pluginId, source: 'plugin' }, msg ?? '');
         return;
       }

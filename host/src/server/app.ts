@@ -13,16 +13,24 @@ const SecretBodySchema = z.strictObject({ value: z.string().min(1).max(65_536) }
 function parse<T>(schema: z.ZodType<T>, value: unknown): T {
   const r = schema.safeParse(value ?? {});
   if (!r.success) {
-    throw hostErrors.create('NH_REQUEST_INVALID', `invalid request body: ${r.error.issues.map((i) => `${i.path.join('.') || '(body)'} ${i.message}`).join('; ')}`, {
-      details: { issues: r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) },
-    });
+    throw hostErrors.create(
+      'NH_REQUEST_INVALID',
+      `invalid request body: ${r.error.issues.map((i) => `${i.path.join('.') || '(body)'} ${i.message}`).join('; ')}`,
+      {
+        details: { issues: r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) },
+      },
+    );
   }
   return r.data;
 }
 
 /** The host's HTTP API: health, plugins, workspaces and tool calls. Errors use the envelope. */
 export async function buildApp(host: Host, opts: { publicBaseUrl?: string } = {}): Promise<FastifyInstance> {
-  const app = Fastify({ loggerInstance: host.logger.child({ component: 'http' }) as FastifyBaseLogger, bodyLimit: 1_048_576, disableRequestLogging: true });
+  const app = Fastify({
+    loggerInstance: host.logger.child({ component: 'http' }) as FastifyBaseLogger,
+    bodyLimit: 1_048_576,
+    disableRequestLogging: true,
+  });
   installErrorHandling(app);
   const ws = host.storage.service;
   // Until API tokens land (MCP gateway issue), the API is bound to loopback and acts as the local operator.
@@ -79,7 +87,13 @@ export async function buildApp(host: Host, opts: { publicBaseUrl?: string } = {}
 
   app.post<{ Params: { ws: string; tool: string } }>('/api/workspaces/:ws/tools/:tool/call', async (req) => {
     const body = parse(CallBodySchema, req.body);
-    return host.callTool({ workspace: req.params.ws, tool: req.params.tool, input: body.input, actor, ...(body.idempotencyKey ? { idempotencyKey: body.idempotencyKey } : {}) });
+    return host.callTool({
+      workspace: req.params.ws,
+      tool: req.params.tool,
+      input: body.input,
+      actor,
+      ...(body.idempotencyKey ? { idempotencyKey: body.idempotencyKey } : {}),
+    });
   });
 
   app.post<{ Params: { ws: string; id: string } }>('/api/workspaces/:ws/plugins/:id/enable', async (req) => {
@@ -112,10 +126,17 @@ export async function buildApp(host: Host, opts: { publicBaseUrl?: string } = {}
     callTool: host.callTool,
     logger: host.logger,
     tokens: host.storage.tokens,
-    workspaces: { ...host.storage.workspaces, enabledPlugins: async (id: string) => (await ws.listEnabledPlugins(id)).map((p) => p.pluginId) },
+    workspaces: {
+      ...host.storage.workspaces,
+      enabledPlugins: async (id: string) => (await ws.listEnabledPlugins(id)).map((p) => p.pluginId),
+    },
     options: { ...(opts.publicBaseUrl ? { publicBaseUrl: opts.publicBaseUrl } : {}) },
   });
-  registerOAuthRoutes(app, { tokens: host.storage.tokens, workspaces: { list: () => ws.listWorkspaces() }, ...(opts.publicBaseUrl ? { publicBaseUrl: opts.publicBaseUrl } : {}) });
+  registerOAuthRoutes(app, {
+    tokens: host.storage.tokens,
+    workspaces: { list: () => ws.listWorkspaces() },
+    ...(opts.publicBaseUrl ? { publicBaseUrl: opts.publicBaseUrl } : {}),
+  });
   const unsubscribe = ws.onChange((change) => {
     if (change.type !== 'configured') void mcp.notifyToolsChanged(change.workspaceId);
   });

@@ -15,7 +15,9 @@ export function installErrorHandling(app: FastifyInstance) {
       return reply.status(err.statusCode && err.statusCode !== 500 ? err.statusCode : 400).send(e.toEnvelope());
     }
     request.log.error({ err }, 'unhandled error');
-    return reply.status(500).send(hostErrors.create('NH_INTERNAL', 'an unexpected error occurred; the host log has the details').toEnvelope());
+    return reply
+      .status(500)
+      .send(hostErrors.create('NH_INTERNAL', 'an unexpected error occurred; the host log has the details').toEnvelope());
   });
   app.setNotFoundHandler((request, reply) =>
     reply.status(404).send(hostErrors.create('NH_ROUTE_NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`).toEnvelope()),

@@ -40,7 +40,10 @@ export function writePlugin(root: string, dirName: string, files: Record<string,
 export const repoPlugin = (id: string) => join(repo, 'plugins', id);
 
 /** Pins every plugin under the root (as a developer would with `neonhub plugin lock`). */
-export async function lockRoot(root: string, opts: { isolation?: Record<string, 'in-process' | 'isolated'>; extraTools?: Parameters<typeof lockPlugins>[0]['extraTools'] } = {}) {
+export async function lockRoot(
+  root: string,
+  opts: { isolation?: Record<string, 'in-process' | 'isolated'>; extraTools?: Parameters<typeof lockPlugins>[0]['extraTools'] } = {},
+) {
   const config = loadConfig({ NEONHUB_DATA_DIR: '.neonhub' }, root);
   const found = await discoverPlugins(pluginRoots(config), { repoRoot: root });
   if (found.errors.length) throw found.errors[0]!.error;

@@ -50,9 +50,21 @@ const operator = { type: 'user' as const, id: 'tester', role: 'owner' as const }
 
 beforeAll(async () => {
   root = makeRoot('pipeline', [{ from: join(runtimeFixtures, 'rt-basic') }, { from: join(runtimeFixtures, 'rt-other') }]);
-  writePlugin(root, 'hook-alpha', hookPlugin('hook-alpha', 50, "if (text === 'deny') return { action: 'deny', reason: 'alpha says no', code: 'NH_TEST_NO' };"));
+  writePlugin(
+    root,
+    'hook-alpha',
+    hookPlugin('hook-alpha', 50, "if (text === 'deny') return { action: 'deny', reason: 'alpha says no', code: 'NH_TEST_NO' };"),
+  );
   writePlugin(root, 'hook-gamma', hookPlugin('hook-gamma', 50, "if (text === 'explode') throw new Error('gamma blew up');"));
-  writePlugin(root, 'hook-beta', hookPlugin('hook-beta', 10, "if (text === 'approve') return { action: 'approval', reason: 'beta wants a human', approvalId: 'appr-1' };"));
+  writePlugin(
+    root,
+    'hook-beta',
+    hookPlugin(
+      'hook-beta',
+      10,
+      "if (text === 'approve') return { action: 'approval', reason: 'beta wants a human', approvalId: 'appr-1' };",
+    ),
+  );
   writePlugin(root, 'mcp-memory', {
     'plugin.json': JSON.stringify({
       id: 'mcp-memory',
@@ -60,7 +72,12 @@ beforeAll(async () => {
       kind: 'capability',
       description: 'The reference MCP memory server from npm, mounted over stdio',
       host: '^0.1.0',
-      runtime: { type: 'mcp-stdio', command: 'node', args: [resolve(import.meta.dirname, '../../../node_modules/@modelcontextprotocol/server-memory/dist/index.js')], env: ['MEMORY_FILE_PATH'] },
+      runtime: {
+        type: 'mcp-stdio',
+        command: 'node',
+        args: [resolve(import.meta.dirname, '../../../node_modules/@modelcontextprotocol/server-memory/dist/index.js')],
+        env: ['MEMORY_FILE_PATH'],
+      },
     }),
   });
   process.env.MEMORY_FILE_PATH = join(root, 'memory.jsonl');
@@ -113,8 +130,20 @@ describe('the call pipeline', () => {
     const result = await call('rt-basic:echo', { text: 'hi' });
     expect(result.status).toBe('ok');
     if (result.status !== 'ok') return;
-    expect(result.output).toMatchObject({ text: 'hi', workspace: 'acme', actor: 'tester', callId: result.callId, idempotencyKey: result.callId });
-    const again = await host.callTool({ workspace: 'acme', tool: 'rt-basic:echo', input: { text: 'x' }, actor: operator, idempotencyKey: 'retry-1' });
+    expect(result.output).toMatchObject({
+      text: 'hi',
+      workspace: 'acme',
+      actor: 'tester',
+      callId: result.callId,
+      idempotencyKey: result.callId,
+    });
+    const again = await host.callTool({
+      workspace: 'acme',
+      tool: 'rt-basic:echo',
+      input: { text: 'x' },
+      actor: operator,
+      idempotencyKey: 'retry-1',
+    });
     expect(again.status === 'ok' && (again.output as { idempotencyKey: string }).idempotencyKey).toBe('retry-1');
     await new Promise((r) => setTimeout(r, 250)); // the call log is written behind the call path
     const ws = await host.storage.service.resolveWorkspace('acme');
@@ -125,7 +154,9 @@ describe('the call pipeline', () => {
   it('calls an isolated plugin and an outside MCP server (@modelcontextprotocol/server-memory) through the same pipeline', async () => {
     const ping = await call('rt-other:ping', { n: 7 });
     expect(ping).toMatchObject({ status: 'ok', output: { pong: 7 } });
-    const created = await call('mcp-memory:create_entities', { entities: [{ name: 'Spring sale', entityType: 'campaign', observations: ['starts in March'] }] });
+    const created = await call('mcp-memory:create_entities', {
+      entities: [{ name: 'Spring sale', entityType: 'campaign', observations: ['starts in March'] }],
+    });
     expect(created.status).toBe('ok');
     const graph = await call('mcp-memory:read_graph', {});
     expect(JSON.stringify(graph.status === 'ok' && graph.output)).toContain('Spring sale');
@@ -175,7 +206,13 @@ describe('the call pipeline', () => {
     expect(err.code).toBe('NH_TOOL_DENIED');
     expect(err.status).toBe(403);
     expect(err.details).toMatchObject({ plugin: 'hook-alpha', reason: 'alpha says no', code: 'NH_TEST_NO' });
-    expect(hookLog()).toEqual(['before:hook-beta', 'before:hook-alpha', 'after:hook-beta:denied', 'after:hook-alpha:denied', 'after:hook-gamma:denied']);
+    expect(hookLog()).toEqual([
+      'before:hook-beta',
+      'before:hook-alpha',
+      'after:hook-beta:denied',
+      'after:hook-alpha:denied',
+      'after:hook-gamma:denied',
+    ]);
   });
 
   it('returns promptly with the approval id when a hook asks for approval', async () => {
@@ -200,7 +237,9 @@ describe('the call pipeline', () => {
     expect(boom.details).toMatchObject({ plugin: 'rt-basic', code: 'NH_FIXTURE_BOOM' });
     expect(await codeOf(call('rt-basic:fail_plain', {}))).toBe('NH_TOOL_FAILED');
     const started = Date.now();
-    expect(await codeOf(host.callTool({ workspace: 'acme', tool: 'rt-basic:hang', input: {}, actor: operator, timeoutMs: 300 }))).toBe('NH_TOOL_TIMEOUT');
+    expect(await codeOf(host.callTool({ workspace: 'acme', tool: 'rt-basic:hang', input: {}, actor: operator, timeoutMs: 300 }))).toBe(
+      'NH_TOOL_TIMEOUT',
+    );
     expect(Date.now() - started).toBeLessThan(3000);
     // the host keeps serving
     expect((await call('rt-other:ping', { n: 2 })).status).toBe('ok');

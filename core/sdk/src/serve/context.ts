@@ -68,7 +68,10 @@ export function buildToolContext(
     store: unsupportedStore(opts.pluginId),
     llm: {
       generate: async () => {
-        throw sdkErrors.create('NH_SDK_CALL_UNSUPPORTED', `ctx.llm is not available to plugin ${opts.pluginId} running isolated; run it in-process`);
+        throw sdkErrors.create(
+          'NH_SDK_CALL_UNSUPPORTED',
+          `ctx.llm is not available to plugin ${opts.pluginId} running isolated; run it in-process`,
+        );
       },
     },
   };
@@ -77,7 +80,10 @@ export function buildToolContext(
 /** Isolated plugins have no host storage: every store operation fails with a clear code. */
 function unsupportedStore(pluginId: string): PluginStore {
   const fail = async (): Promise<never> => {
-    throw sdkErrors.create('NH_SDK_CALL_UNSUPPORTED', `ctx.store is not available to plugin ${pluginId} running isolated; run it in-process or keep state in its own service`);
+    throw sdkErrors.create(
+      'NH_SDK_CALL_UNSUPPORTED',
+      `ctx.store is not available to plugin ${pluginId} running isolated; run it in-process or keep state in its own service`,
+    );
   };
   return { get: fail, put: fail, putIf: fail, delete: fail, list: fail, append: fail, count: fail };
 }

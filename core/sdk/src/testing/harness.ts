@@ -1,10 +1,21 @@
 import { randomUUID } from 'node:crypto';
+import { createLlm } from '@neonhub/llm';
 import type { Actor, PluginManifest } from '@neonhub/schemas';
 import { sdkErrors } from '../errors.js';
 import { createGuardedFetch } from '../guarded-fetch.js';
 import { createMemoryStore } from '../memory-store.js';
-import { createLlm } from '@neonhub/llm';
-import type { AfterToolCallEvent, CallToolOptions, HookContext, LlmAccess, PluginStore, HookDecision, PluginDefinition, ToolCallEvent, ToolContext, ToolSpec } from '../types.js';
+import type {
+  AfterToolCallEvent,
+  CallToolOptions,
+  HookContext,
+  HookDecision,
+  LlmAccess,
+  PluginDefinition,
+  PluginStore,
+  ToolCallEvent,
+  ToolContext,
+  ToolSpec,
+} from '../types.js';
 import { type CapturedLog, createCaptureLogger } from './capture-logger.js';
 
 export interface HarnessOptions {
@@ -180,7 +191,14 @@ export function createHarness(plugin: PluginDefinition, opts: HarnessOptions = {
       throw sdkErrors.create('NH_SDK_HOOK_UNDEFINED', `plugin ${plugin.id} defines no ${name} hook`, { details: { hook: name } });
     }
     const full = fillEvent(event);
-    const ctx: HookContext = { workspace: full.workspace, config, secrets, logger: createCaptureLogger(logs, full.callId), callTool, store };
+    const ctx: HookContext = {
+      workspace: full.workspace,
+      config,
+      secrets,
+      logger: createCaptureLogger(logs, full.callId),
+      callTool,
+      store,
+    };
     if (name === 'beforeToolCall') {
       const { status: _s, output: _o, error: _e, durationMs: _d, ...before } = full;
       return (await plugin.hooks!.beforeToolCall!(before, ctx)) ?? undefined;

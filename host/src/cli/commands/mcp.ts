@@ -6,7 +6,12 @@ import { withHost } from '../context.js';
 export async function mcp(opts: { workspace: string }) {
   await withHost({ purpose: 'neonhub mcp', seed: true, quiet: true }, async (host) => {
     const handle = await serveWorkspaceStdio(
-      { registry: host.registry, callTool: host.callTool, workspaces: host.storage.workspaces, logger: createLogger(process.env.LOG_LEVEL ?? 'warn') },
+      {
+        registry: host.registry,
+        callTool: host.callTool,
+        workspaces: host.storage.workspaces,
+        logger: createLogger(process.env.LOG_LEVEL ?? 'warn'),
+      },
       opts.workspace,
     );
     await handle.closed;

@@ -6,7 +6,16 @@ import pc from 'picocolors';
 import { hostErrors } from '../../errors.js';
 import { createLogger } from '../../logger.js';
 import { pluginRoots } from '../../plugin-loading.js';
-import { type DiscoveredPlugin, discoverPlugins, formatLockDiff, installPlugin, isEmptyLockDiff, lockPlugins, readLockfile, verifyAgainstLock } from '../../plugins/index.js';
+import {
+  type DiscoveredPlugin,
+  discoverPlugins,
+  formatLockDiff,
+  installPlugin,
+  isEmptyLockDiff,
+  lockPlugins,
+  readLockfile,
+  verifyAgainstLock,
+} from '../../plugins/index.js';
 import { createRuntime } from '../../runtimes/index.js';
 import { scaffoldPlugin } from '../../scaffold/index.js';
 import { cliConfig, withHost } from '../context.js';
@@ -61,11 +70,19 @@ export async function info(id: string, opts: { json?: boolean }) {
   if (opts.json) return out.json({ manifest: p.manifest, source: p.source, lock: (await readLockfile(lockPath)).plugins[id] ?? null });
   const m = p.manifest;
   out.line(`${pc.bold(m.id)} ${m.version}  ${pc.dim(m.kind)}  ${m.description}`);
-  out.line(`  runtime   ${m.runtime.type === 'module' ? `module ${m.runtime.entry}` : m.runtime.type === 'mcp-stdio' ? `mcp-stdio: ${m.runtime.command} ${m.runtime.args.join(' ')}` : `mcp-http: ${m.runtime.url}`}`);
+  out.line(
+    `  runtime   ${m.runtime.type === 'module' ? `module ${m.runtime.entry}` : m.runtime.type === 'mcp-stdio' ? `mcp-stdio: ${m.runtime.command} ${m.runtime.args.join(' ')}` : `mcp-http: ${m.runtime.url}`}`,
+  );
   out.line(`  host      ${m.host}`);
   out.line(`  network   ${m.network.hosts.join(', ') || 'none'}`);
   out.line(`  secrets   ${m.secrets.map((s) => `${s.name}${s.required ? ' (required)' : ''}`).join(', ') || 'none'}`);
-  out.line(`  depends   ${Object.entries(m.dependencies).map(([d, r]) => `${d}@${r}`).join(', ') || 'nothing'}`);
+  out.line(
+    `  depends   ${
+      Object.entries(m.dependencies)
+        .map(([d, r]) => `${d}@${r}`)
+        .join(', ') || 'nothing'
+    }`,
+  );
   out.line(`  hooks     ${m.hooks.map((h) => `${h.event} (priority ${h.priority})`).join(', ') || 'none'}`);
   out.line('  tools');
   for (const t of m.tools) out.line(`    ${m.id}:${t.name}  ${pc.dim(`[${t.sideEffect}]`)}  ${t.description.split('\n')[0]}`);
@@ -128,7 +145,9 @@ export async function verify() {
   for (const id of Object.keys(lockfile.plugins)) if (!plugins.some((p) => p.id === id)) out.warn(`${id} is locked but not installed`);
   if (failed) {
     process.exitCode = 2;
-    out.line(`${failed} plugin(s) do not match ${relative(process.cwd(), lockPath) || lockPath}; the host will refuse them (see docs/plugins-lockfile.md)`);
+    out.line(
+      `${failed} plugin(s) do not match ${relative(process.cwd(), lockPath) || lockPath}; the host will refuse them (see docs/plugins-lockfile.md)`,
+    );
   } else out.line(`${plugins.length} plugins match ${relative(config.rootDir, lockPath)}`);
 }
 
@@ -139,7 +158,13 @@ export async function install(from: string, opts: { inProcess?: boolean }) {
   p.done(`installed ${plugin.id} ${plugin.manifest.version} into ${relative(config.rootDir, plugin.dir)}`);
   const { plugins, lockPath } = await discover();
   const extraTools = await mcpTools([plugin], join(config.dataDir, 'cache'));
-  const { diff } = await lockPlugins({ lockPath, plugins, only: [plugin.id], extraTools, isolation: { [plugin.id]: opts.inProcess ? 'in-process' : 'isolated' } });
+  const { diff } = await lockPlugins({
+    lockPath,
+    plugins,
+    only: [plugin.id],
+    extraTools,
+    isolation: { [plugin.id]: opts.inProcess ? 'in-process' : 'isolated' },
+  });
   out.line(formatLockDiff(diff));
   out.ok(`${plugin.id} is pinned in plugins.lock.json; enable it with \`neonhub plugin enable ${plugin.id} --workspace <slug>\``);
 }
@@ -170,7 +195,8 @@ export async function disable(id: string, opts: { workspace: string }) {
 
 export async function secret(id: string, name: string, opts: { workspace: string }) {
   const value = (await readStdin()).replace(/\r?\n$/, '');
-  if (!value) throw hostErrors.create('NH_REQUEST_INVALID', 'pipe the secret value on stdin, e.g. `printf %s "$KEY" | neonhub plugin secret ...`');
+  if (!value)
+    throw hostErrors.create('NH_REQUEST_INVALID', 'pipe the secret value on stdin, e.g. `printf %s "$KEY" | neonhub plugin secret ...`');
   await withHost({ plugins: false, purpose: 'neonhub plugin secret' }, async (host) => {
     await host.storage.service.setSecret(opts.workspace, id, name, value);
     out.ok(`${id} secret ${name} stored for ${opts.workspace} (encrypted)`);
@@ -187,7 +213,9 @@ async function readStdin(): Promise<string> {
 export async function scaffold(id: string, opts: { kind: string; dir?: string; description?: string }) {
   const config = cliConfig();
   const dir = resolve(opts.dir ?? join(config.rootDir, 'plugins', id));
-  const insideRepo = !relative(config.rootDir, dir).startsWith('..') && (await readFile(join(config.rootDir, 'pnpm-workspace.yaml'), 'utf8').catch(() => '')) !== '';
+  const insideRepo =
+    !relative(config.rootDir, dir).startsWith('..') &&
+    (await readFile(join(config.rootDir, 'pnpm-workspace.yaml'), 'utf8').catch(() => '')) !== '';
   const result = await scaffoldPlugin({
     dir,
     id,
@@ -196,10 +224,16 @@ export async function scaffold(id: string, opts: { kind: string; dir?: string; d
     ...(insideRepo ? { sdkRange: 'workspace:^' } : {}),
   });
   out.ok(`created ${relative(process.cwd(), result.dir) || result.dir} (${result.files.length} files)`);
-  out.line(`next: ${insideRepo ? 'pnpm install, then ' : ''}edit src/tools/, \`neonhub plugin sync ${relative(process.cwd(), result.dir)}\`, \`npx vitest run ${relative(process.cwd(), result.dir)}\`, \`neonhub plugin lock ${id}\``);
+  out.line(
+    `next: ${insideRepo ? 'pnpm install, then ' : ''}edit src/tools/, \`neonhub plugin sync ${relative(process.cwd(), result.dir)}\`, \`npx vitest run ${relative(process.cwd(), result.dir)}\`, \`neonhub plugin lock ${id}\``,
+  );
 }
 
 export async function sync(dir: string) {
   const result = await syncPluginDir(resolve(dir));
-  out.ok(result.changed ? `${relative(process.cwd(), result.path)}: tools regenerated (${result.tools.length})` : `${relative(process.cwd(), result.path)} is already in sync`);
+  out.ok(
+    result.changed
+      ? `${relative(process.cwd(), result.path)}: tools regenerated (${result.tools.length})`
+      : `${relative(process.cwd(), result.path)} is already in sync`,
+  );
 }
