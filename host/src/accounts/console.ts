@@ -1,0 +1,72 @@
+import { existsSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import { hostErrors } from '../errors.js';
+
+export interface MountConsoleOptions {
+  /** The SvelteKit adapter-node output (ui/build), holding handler.js. */
+  buildDir: string;
+  /** Where the console's server reaches the API (default: this server's own address once it listens). */
+  apiUrl?: string;
+}
+
+type NodeHandler = (req: unknown, res: unknown, next: () => void) => void;
+
+const HOST_PATHS = /^\/(api|mcp|oauth|health|\.well-known)(\/|\?|$)/;
+
+const NOT_BUILT = (buildDir: string) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>NeonHub console not built</title>
+<style>body{font:16px system-ui;background:#0b0d17;color:#e6e8ff;display:grid;place-items:center;min-height:100vh;margin:0}main{max-width:36rem;padding:2rem;border:1px solid #2a2f55;border-radius:1rem}code{color:#5ef2d6}</style></head>
+<body><main><h1>The console is not built</h1><p>This host serves the API and MCP, but no console was found at <code>${buildDir.replace(/[<&>]/g, '')}</code>.</p>
+<p>Build it with <code>pnpm --filter @neonhub/ui build</code> and restart <code>neonhub start</code>.</p></main></body></html>`;
+
+/**
+ * Serves the SvelteKit console (adapter-node's handler) on the API's origin: every path the
+ * API, MCP and OAuth routes do not claim. Request bodies reach SvelteKit unread (its own parsers
+ * and CSRF origin check run). When ui/build is missing, `/` explains how to build it.
+ */
+export async function mountConsole(app: FastifyInstance, opts: MountConsoleOptions): Promise<{ mounted: boolean; reason?: string }> {
+  const handlerFile = join(opts.buildDir, 'handler.js');
+  if (!existsSync(handlerFile)) {
+    const reason = `no console build at ${opts.buildDir}: run \`pnpm --filter @neonhub/ui build\``;
+    app.log.warn(reason);
+    app.get('/', async (_request, reply) => reply.status(503).type('text/html; charset=utf-8').send(NOT_BUILT(opts.buildDir)));
+    return { mounted: false, reason };
+  }
+
+  if (opts.apiUrl) process.env.NEONHUB_API_URL ??= opts.apiUrl;
+  else
+    app.addHook('onListen', async () => {
+      const address = app.server.address() as AddressInfo | null;
+      if (address && typeof address === 'object' && !process.env.NEONHUB_API_URL) {
+        const host =
+          address.family === 'IPv6'
+            ? `[${address.address === '::' ? '::1' : address.address}]`
+            : address.address === '0.0.0.0'
+              ? '127.0.0.1'
+              : address.address;
+        process.env.NEONHUB_API_URL = `http://${host}:${address.port}`;
+      }
+    });
+
+  const { handler } = (await import(pathToFileURL(handlerFile).href)) as { handler: NodeHandler };
+  await app.register(async (child) => {
+    child.removeAllContentTypeParsers();
+    child.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
+    child.route({
+      method: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+      url: '/*',
+      handler: async (request, reply) => {
+        if (HOST_PATHS.test(request.url))
+          throw hostErrors.create('NH_ROUTE_NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`);
+        reply.hijack();
+        handler(request.raw, reply.raw, () => {
+          reply.raw.statusCode = 404;
+          reply.raw.end('not found');
+        });
+      },
+    });
+  });
+  return { mounted: true };
+}

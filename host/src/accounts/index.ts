@@ -1,0 +1,48 @@
+import type { FastifyInstance } from 'fastify';
+import { installAccessControl } from './access.js';
+import { registerAuthRoutes } from './auth-routes.js';
+import type { AccountDeps } from './deps.js';
+import { type GitHubOAuthConfig, githubConfigFromEnv, registerGitHubRoutes } from './github.js';
+import { registerMemberRoutes } from './member-routes.js';
+import { createRateLimiter } from './rate-limit.js';
+import { createSessionService, type SessionService, type SessionServiceOptions } from './sessions.js';
+import { registerWorkspaceRoutes } from './workspace-routes.js';
+
+export { type MountConsoleOptions, mountConsole } from './console.js';
+export { type AccountDeps, accountDepsFromHost } from './deps.js';
+export { type Principal, requestActor, resolvePrincipal, SESSION_COOKIE } from './principal.js';
+export { createSessionService, SESSION_PREFIX, type Session, type SessionService } from './sessions.js';
+
+export interface AccountOptions {
+  /** Refuse /api requests without a session or token (default false: loopback callers act as the local operator). */
+  requireAuth?: boolean;
+  sessions?: SessionServiceOptions;
+  /** Failed log-ins allowed per client address and per account in one window (default 10 per 15 minutes). */
+  loginLimit?: { limit: number; windowMs: number; now?: () => number };
+  /** Default: GITHUB_CLIENT_ID / GITHUB_CLIENT_SECRET from the environment. */
+  github?: GitHubOAuthConfig | null;
+  publicBaseUrl?: string;
+}
+
+/**
+ * Console accounts on the host API: sign-up, log-in, log-out (everywhere), me; members and
+ * invites; the console's read models (workspace plugins, the call record, API tokens); and the
+ * principal + role check on every /api/workspaces route. Call it right after installErrorHandling.
+ */
+export function registerAccountRoutes(app: FastifyInstance, deps: AccountDeps, options: AccountOptions = {}): { sessions: SessionService } {
+  const sessions = createSessionService(deps.db, options.sessions);
+  const limit = options.loginLimit ?? { limit: 10, windowMs: 15 * 60_000 };
+  const limits = { ip: createRateLimiter(limit), account: createRateLimiter(limit) };
+  const github = options.github === null ? undefined : (options.github ?? githubConfigFromEnv(process.env));
+  installAccessControl(app, { ...deps, sessions, ...(options.requireAuth ? { requireAuth: true } : {}) });
+  registerAuthRoutes(app, { ...deps, sessions, limits });
+  registerGitHubRoutes(app, {
+    ...deps,
+    sessions,
+    ...(github ? { github } : {}),
+    ...(options.publicBaseUrl ? { publicBaseUrl: options.publicBaseUrl } : {}),
+  });
+  registerMemberRoutes(app, deps);
+  registerWorkspaceRoutes(app, deps);
+  return { sessions };
+}
