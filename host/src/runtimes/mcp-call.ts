@@ -2,13 +2,13 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { type CallToolResult, CallToolResultSchema, ErrorCode, McpError, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import {
   isNeonHubError,
-  type NeonHubError,
+  NeonHubError,
   type SideEffect,
   SideEffectSchema,
   type ToolDefinition,
   ToolDefinitionSchema,
 } from '@neonhub/schemas';
-import { ERROR_META_KEY, errorPayload, SIDE_EFFECT_META_KEY, TIMEOUT_META_KEY, ToolErrorPayloadSchema } from '@neonhub/sdk/serve';
+import { ERROR_META_KEY, errorPayload, SIDE_EFFECT_META_KEY, TIMEOUT_META_KEY, type ToolErrorPayload, ToolErrorPayloadSchema } from '@neonhub/sdk/serve';
 import type { Logger } from 'pino';
 import { hostErrors } from '../errors.js';
 
@@ -63,13 +63,22 @@ export async function listMcpTools(
 
 /** NH_TOOL_FAILED for a tool that threw; a thrown NeonHubError's code, message and details go in details. */
 export function toolFailed(pluginId: string, tool: string, err: unknown): NeonHubError {
-  // An in-process plugin's own user error (bad policy, forbidden, a nested call denied) keeps its
-  // code and 4xx status: the caller must fix something, and a 502 would say the plugin broke.
-  if (isNeonHubError(err) && err.category === 'user' && err.status >= 400 && err.status < 500) return err;
-  const payload = errorPayload(err);
+  return fromPayload(pluginId, tool, errorPayload(err), err);
+}
+
+/**
+ * A plugin's own user error (a bad policy, forbidden, a nested call denied) keeps its code and 4xx
+ * status, in-process and isolated alike: the caller must fix something, and a 502 would say the
+ * plugin broke. Anything else becomes NH_TOOL_FAILED with the plugin's code in details.
+ */
+function fromPayload(pluginId: string, tool: string, payload: ToolErrorPayload, cause?: unknown): NeonHubError {
+  const { status, category, ...rest } = payload;
+  if (payload.code && category === 'user' && status !== undefined && status >= 400 && status < 500) {
+    return new NeonHubError(payload.code, payload.message, { status, category, details: { plugin: pluginId, tool, ...(payload.details === undefined ? {} : { pluginDetails: payload.details }) }, cause });
+  }
   return hostErrors.create('NH_TOOL_FAILED', `${pluginId}:${tool} failed: ${payload.message}`, {
-    details: { plugin: pluginId, tool, ...payload },
-    cause: err,
+    details: { plugin: pluginId, tool, ...rest },
+    ...(cause === undefined ? {} : { cause }),
   });
 }
 
@@ -97,9 +106,7 @@ function errorFromResult(pluginId: string, tool: string, result: CallToolResult)
     } catch {}
   }
   payload ??= { message: text || 'the tool reported an error' };
-  return hostErrors.create('NH_TOOL_FAILED', `${pluginId}:${tool} failed: ${payload.message}`, {
-    details: { plugin: pluginId, tool, ...payload },
-  });
+  return fromPayload(pluginId, tool, payload);
 }
 
 /**

@@ -57,7 +57,6 @@ describe('one plugin definition, in-process and isolated', () => {
     for (const [tool, pluginCode] of [
       ['fail', 'NH_FIXTURE_BOOM'],
       ['fail_plain', undefined],
-      ['fetch_undeclared', 'NH_SDK_HOST_NOT_ALLOWED'],
     ] as const) {
       const a = await failure(inProcess, tool, {});
       const b = await failure(isolated, tool, {});
@@ -65,6 +64,11 @@ describe('one plugin definition, in-process and isolated', () => {
       expect(a.code).toBe('NH_TOOL_FAILED');
       expect(a.pluginCode).toBe(pluginCode);
     }
+    // A user error (4xx) raised in the plugin keeps its own code and status in both runtimes.
+    const a = await failure(inProcess, 'fetch_undeclared', {});
+    const b = await failure(isolated, 'fetch_undeclared', {});
+    expect(a).toEqual(b);
+    expect(a.code).toBe('NH_SDK_HOST_NOT_ALLOWED');
     expect((await failure(isolated, 'fail', {})).message).toBe('boom on purpose');
   });
 

@@ -29,6 +29,9 @@ export const ToolErrorPayloadSchema = z.object({
   code: z.string().optional(),
   message: z.string(),
   details: z.unknown().optional(),
+  /** Set for a NeonHubError: lets the host keep a plugin's own user error (4xx) as it is. */
+  status: z.number().int().optional(),
+  category: z.enum(['user', 'transient', 'third_party', 'internal']).optional(),
 });
 export type ToolErrorPayload = z.infer<typeof ToolErrorPayloadSchema>;
 
