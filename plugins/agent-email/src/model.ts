@@ -42,3 +42,5 @@ export const SCHEDULES = 'schedules';
 
 /** The connector tool `send` calls (a declared dependency of this plugin). */
 export const CONNECTOR_SEND = 'connector-email-sandbox:send';
+/** Its read tool, to find a message an approver sent. */
+export const CONNECTOR_OUTBOX = 'connector-email-sandbox:outbox';

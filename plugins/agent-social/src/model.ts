@@ -29,3 +29,5 @@ export const calendarKey = (e: Pick<CalendarEntry, 'scheduledAt' | 'entryId'>) =
 
 /** The connector tool `publish` calls (a declared dependency of this plugin). */
 export const CONNECTOR_POST = 'connector-social-sandbox:post';
+/** Its read tool, to find a post an approver published. */
+export const CONNECTOR_POSTS = 'connector-social-sandbox:posts';

@@ -17,9 +17,17 @@ interface SentCall {
 function fakeConnector(respond?: (call: SentCall) => unknown) {
   const calls: SentCall[] = [];
   const byKey = new Map<string, string>();
+  const reads: string[] = [];
   return {
     calls,
+    reads,
     callTool: async (tool: string, input: unknown, options?: { idempotencyKey?: string }) => {
+      if (tool === 'connector-email-sandbox:outbox') {
+        const key = (input as { idempotencyKey: string }).idempotencyKey;
+        reads.push(key);
+        const id = byKey.get(key);
+        return { messages: id ? [{ messageId: id }] : [] };
+      }
       const call = { tool, input: input as SentCall['input'], key: options?.idempotencyKey };
       calls.push(call);
       const custom = respond?.(call);
@@ -99,6 +107,9 @@ describe('send', () => {
     expect(c.calls.map((x) => x.key)).toEqual([`${s.scheduleId}/a@example.com`, `${s.scheduleId}/b@example.com`]);
     const retry = await h.run(send, { scheduleId: s.scheduleId }, { idempotencyKey: 'k1' });
     expect(retry.counts).toEqual({ duplicate: 2 });
+    // The retry looked each recipient up in the outbox instead of sending again.
+    expect(c.reads).toEqual([`${s.scheduleId}/a@example.com`, `${s.scheduleId}/b@example.com`]);
+    expect(c.calls).toHaveLength(2);
     await expect(h.run(send, { scheduleId: s.scheduleId }, { idempotencyKey: 'k2' })).rejects.toMatchObject({
       code: 'NH_EMAIL_ALREADY_SENT',
     });
@@ -114,5 +125,36 @@ describe('send', () => {
     await expect(h.run(send, { scheduleId: 's', templateId: 't', recipients: [{ email: 'a@example.com' }] })).rejects.toMatchObject({
       code: 'NH_SDK_INPUT_INVALID',
     });
+  });
+});
+
+describe('resuming a partial schedule', () => {
+  it('finds messages an approver sent meanwhile in the outbox and sends only the rest', async () => {
+    let hold = true;
+    const c = fakeConnector((call) =>
+      hold && call.input.to === 'a@example.com' ? { pendingApproval: { approvalId: 'ap-1', reason: 'approval' } } : undefined,
+    );
+    const h = createHarness(plugin, { callTool: c.callTool });
+    const { templateId } = await h.run(compose, { subject: 'Hi', body: 'Hello' });
+    const s = await h.run(schedule, {
+      templateId,
+      sendAt: '2099-01-01T00:00:00Z',
+      recipients: [{ email: 'a@example.com' }, { email: 'b@example.com' }],
+    });
+    const first = await h.run(send, { scheduleId: s.scheduleId });
+    expect(first.results.map((r) => r.status)).toEqual(['pending_approval', 'sent']);
+    expect(first.status).toBe('partial');
+    // The approver executes the held call with its original key (what governance:approve does).
+    hold = false;
+    await c.callTool(
+      'connector-email-sandbox:send',
+      { to: 'a@example.com', subject: 'Hi', text: 'Hello' },
+      { idempotencyKey: `${s.scheduleId}/a@example.com` },
+    );
+    const sendsBefore = c.calls.length;
+    const resumed = await h.run(send, { scheduleId: s.scheduleId });
+    expect(resumed.results.map((r) => r.status)).toEqual(['duplicate', 'duplicate']);
+    expect(resumed.status).toBe('sent');
+    expect(c.calls.length).toBe(sendsBefore);
   });
 });

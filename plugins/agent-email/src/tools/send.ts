@@ -1,7 +1,7 @@
 import { defineTool, isNeonHubError, type ToolContext } from '@neonhub/sdk';
 import { z } from 'zod';
 import { emailErrors } from '../errors.js';
-import { CONNECTOR_SEND, type Recipient, RecipientSchema, SCHEDULES, type Schedule, type Template } from '../model.js';
+import { CONNECTOR_OUTBOX, CONNECTOR_SEND, type Recipient, RecipientSchema, SCHEDULES, type Schedule, type Template } from '../model.js';
 import { renderFor } from '../render.js';
 import { loadSchedule, loadTemplate } from '../store.js';
 
@@ -62,6 +62,8 @@ const ConnectorOutput = z.union([
   z.object({ pendingApproval: z.object({ approvalId: z.string().optional(), reason: z.string() }) }),
 ]);
 
+const OutboxOutput = z.object({ messages: z.array(z.object({ messageId: z.string() })) });
+
 async function sendOne(
   ctx: ToolContext,
   template: Template,
@@ -69,18 +71,21 @@ async function sendOne(
   baseKey: string,
   allowMissing: boolean,
   tags: Record<string, string>,
+  checkFirst: boolean,
 ): Promise<Result> {
   if (r.consent === false) return { email: r.email, status: 'skipped_no_consent' };
   const m = renderFor(template, r);
   if (m.missingFields.length > 0 && !allowMissing)
     return { email: r.email, status: 'skipped_missing_fields', missingFields: m.missingFields };
   const body = template.format === 'html' ? { html: m.body } : { text: m.body };
+  const idempotencyKey = `${baseKey}/${r.email.toLowerCase()}`;
   try {
-    const raw = await ctx.callTool(
-      CONNECTOR_SEND,
-      { to: r.email, subject: m.subject, ...body, tags },
-      { idempotencyKey: `${baseKey}/${r.email.toLowerCase()}` },
-    );
+    if (checkFirst) {
+      // A resumed schedule: an approver may have executed a held message since (with this same key).
+      const sent = OutboxOutput.parse(await ctx.callTool(CONNECTOR_OUTBOX, { idempotencyKey, limit: 1 })).messages[0];
+      if (sent) return { email: r.email, status: 'duplicate', messageId: sent.messageId };
+    }
+    const raw = await ctx.callTool(CONNECTOR_SEND, { to: r.email, subject: m.subject, ...body, tags }, { idempotencyKey });
     const out = ConnectorOutput.parse(raw);
     if ('pendingApproval' in out)
       return {
@@ -124,6 +129,8 @@ export const send = defineTool({
     let template: Template;
     let recipients: Recipient[];
     let baseKey: string;
+    /** A schedule sent before (partial: some held for approval or failed): check the outbox before each send. */
+    let resumed = false;
     if (a.scheduleId !== undefined) {
       const { schedule } = await loadSchedule(ctx, a.scheduleId);
       if (schedule.status === 'sent' && schedule.sendKey !== ctx.idempotencyKey) {
@@ -135,6 +142,7 @@ export const send = defineTool({
       recipients = schedule.recipients;
       // A schedule is one logical send: its recipients' keys do not depend on which call sends it.
       baseKey = schedule.scheduleId;
+      resumed = schedule.status !== 'scheduled';
     } else {
       template = await loadTemplate(ctx, a.templateId!);
       recipients = a.recipients!;
@@ -146,7 +154,7 @@ export const send = defineTool({
     for (const r of recipients) {
       if (seen.has(r.email.toLowerCase())) continue;
       seen.add(r.email.toLowerCase());
-      results.push(await sendOne(ctx, template, r, baseKey, a.allowMissing, tags));
+      results.push(await sendOne(ctx, template, r, baseKey, a.allowMissing, tags, resumed));
     }
     const counts: Record<string, number> = {};
     for (const r of results) counts[r.status] = (counts[r.status] ?? 0) + 1;

@@ -7,18 +7,20 @@ import { publish } from './publish.js';
 import { schedule } from './schedule.js';
 
 /** agent-social with ctx.callTool wired to a real connector-social-sandbox harness. */
-function wired(hold?: (input: unknown) => boolean) {
+function wired(held?: (input: unknown) => boolean) {
+  let hold = held;
   const connector = createHarness(connectorPlugin);
   const keys: string[] = [];
   const agent = createHarness(plugin, {
     callTool: async (tool, input, options) => {
+      if (tool === 'connector-social-sandbox:posts') return connector.call('posts', input);
       expect(tool).toBe('connector-social-sandbox:post');
       keys.push(options?.idempotencyKey ?? '');
       if (hold?.(input)) return { pendingApproval: { approvalId: 'ap-9', reason: 'posting needs approval' } };
       return connector.call('post', input, options?.idempotencyKey ? { idempotencyKey: options.idempotencyKey } : {});
     },
   });
-  return { agent, connector, keys };
+  return { agent, connector, keys, release: () => (hold = undefined) };
 }
 
 describe('publish', () => {
@@ -75,5 +77,20 @@ describe('publish', () => {
     await expect(agent.run(publish, { network: 'x', text: 'y'.repeat(300) })).rejects.toMatchObject({ code: 'NH_SOCIAL_POST_INVALID' });
     await expect(agent.run(publish, { entryId: 'soc_nope' })).rejects.toMatchObject({ code: 'NH_SOCIAL_ENTRY_NOT_FOUND' });
     await expect(agent.run(publish, { network: 'x' })).rejects.toMatchObject({ code: 'NH_SDK_INPUT_INVALID' });
+  });
+});
+
+describe('publishing an entry an approver already posted', () => {
+  it('finds the post under the entry key and marks the entry published without posting again', async () => {
+    const { agent, connector, release } = wired(() => true);
+    const e = await agent.run(schedule, { network: 'x', text: 'Held', scheduledAt: new Date(Date.now() + 30_000).toISOString() });
+    expect((await agent.run(publish, { entryId: e.entryId })).status).toBe('pending_approval');
+    release();
+    // What governance:approve does: it runs the held connector call with its original key.
+    const posted = (await connector.call('post', { network: 'x', text: 'Held' }, { idempotencyKey: e.entryId })) as { postId: string };
+    const r = await agent.run(publish, { entryId: e.entryId });
+    expect(r).toMatchObject({ status: 'published', postId: posted.postId, duplicate: true });
+    expect(((await connector.call('posts', {})) as { total: number }).total).toBe(1);
+    await expect(agent.run(publish, { entryId: e.entryId })).rejects.toMatchObject({ code: 'NH_SOCIAL_ALREADY_PUBLISHED' });
   });
 });

@@ -2,7 +2,7 @@ import { defineTool, type ToolContext } from '@neonhub/sdk';
 import { z } from 'zod';
 import { composePost } from '../compose-post.js';
 import { socialErrors } from '../errors.js';
-import { CALENDAR, type CalendarEntry, CONNECTOR_POST, ENTRY_INDEX } from '../model.js';
+import { CALENDAR, type CalendarEntry, CONNECTOR_POST, CONNECTOR_POSTS, ENTRY_INDEX } from '../model.js';
 import { NetworkInputSchema, NetworkSchema, normalizeNetwork } from '../networks.js';
 
 const input = z
@@ -39,6 +39,16 @@ const ConnectorOutput = z.union([
   z.object({ pendingApproval: z.object({ approvalId: z.string().optional(), reason: z.string() }) }),
 ]);
 
+const PostsOutput = z.object({
+  posts: z.array(z.object({ postId: z.string(), url: z.string(), status: z.enum(['published', 'scheduled']), recordedAt: z.string() })),
+});
+
+/** The post the connector recorded under `key`, if any (a read: no approval needed). */
+async function findPosted(ctx: ToolContext, key: string) {
+  const r = PostsOutput.parse(await ctx.callTool(CONNECTOR_POSTS, { idempotencyKey: key, limit: 1 }));
+  return r.posts[0];
+}
+
 async function loadEntry(ctx: ToolContext, entryId: string) {
   const key = await ctx.store.get<string>(ENTRY_INDEX, entryId);
   const entry = key ? await ctx.store.get<CalendarEntry>(CALENDAR, key.value) : undefined;
@@ -70,6 +80,27 @@ export const publish = defineTool({
       if (new Date(e.scheduledAt).getTime() > Date.now() + 60_000) scheduledAt = e.scheduledAt;
       // One entry is one logical post: its key does not depend on which call publishes it.
       idempotencyKey = e.entryId;
+      if (e.status === 'pending_approval') {
+        // An approver may have executed the held connector call since (with this same key): if so, record it, do not post again.
+        const found = await findPosted(ctx, e.entryId);
+        if (found) {
+          await ctx.store.put(CALENDAR, stored.key, {
+            ...e,
+            status: 'published',
+            postId: found.postId,
+            url: found.url,
+            publishedAt: found.recordedAt,
+          });
+          return {
+            entryId: e.entryId,
+            network: e.network,
+            status: found.status === 'scheduled' ? ('scheduled_on_network' as const) : ('published' as const),
+            postId: found.postId,
+            url: found.url,
+            duplicate: true,
+          };
+        }
+      }
     } else {
       const checked = composePost({ network: network!, text: text!, hashtags: [] });
       if (checked.trimmed || !checked.valid)

@@ -40,3 +40,13 @@ describe('outbox', () => {
     expect(r).toEqual({ messages: [], nextCursor: null, total: 0 });
   });
 });
+
+describe('outbox by idempotency key', () => {
+  it('returns the one message recorded under a key, or none', async () => {
+    const h = await filled();
+    const r = await h.run(outbox, { idempotencyKey: 'k3' });
+    expect(r.messages.map((m) => m.subject)).toEqual(['m3']);
+    expect(r.total).toBe(5);
+    expect((await h.run(outbox, { idempotencyKey: 'nope' })).messages).toEqual([]);
+  });
+});

@@ -3,6 +3,11 @@ import { z } from 'zod';
 import { OUTBOX, type OutboxMessage, OutboxMessageSchema } from '../message.js';
 
 const input = z.object({
+  idempotencyKey: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Only the message recorded under this idempotency key (e.g. to check whether an approved send went out).'),
   limit: z.number().int().min(1).max(500).default(50).describe('Most messages to return (1–500, default 50).'),
   after: z
     .number()
@@ -29,6 +34,10 @@ export const outbox = defineTool({
   input,
   output,
   async run(a, ctx) {
+    if (a.idempotencyKey !== undefined) {
+      const r = await ctx.store.get<OutboxMessage>(OUTBOX, a.idempotencyKey);
+      return { messages: r ? [{ ...r.value, cursor: r.seq }] : [], nextCursor: null, total: await ctx.store.count(OUTBOX) };
+    }
     const want = a.to?.toLowerCase();
     const messages: Array<OutboxMessage & { cursor: number }> = [];
     let after: number | undefined = a.after;

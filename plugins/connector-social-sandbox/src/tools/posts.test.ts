@@ -17,3 +17,13 @@ describe('posts', () => {
     expect(more.nextCursor).toBeNull();
   });
 });
+
+describe('posts by idempotency key', () => {
+  it('returns the one post recorded under a key, or none', async () => {
+    const h = createHarness(plugin);
+    await h.run(post, { network: 'x', text: 'a' }, { idempotencyKey: 'ka' });
+    await h.run(post, { network: 'x', text: 'b' }, { idempotencyKey: 'kb' });
+    expect((await h.run(posts, { idempotencyKey: 'kb' })).posts.map((p) => p.text)).toEqual(['b']);
+    expect((await h.run(posts, { idempotencyKey: 'kc' })).posts).toEqual([]);
+  });
+});

@@ -3,6 +3,11 @@ import { z } from 'zod';
 import { NetworkSchema, POSTS, type RecordedPost, RecordedPostSchema } from '../post.js';
 
 const input = z.object({
+  idempotencyKey: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Only the post recorded under this idempotency key (e.g. to check whether an approved post went out).'),
   network: NetworkSchema.optional().describe('Only posts for this network.'),
   limit: z.number().int().min(1).max(500).default(50).describe('Most posts to return (1–500, default 50).'),
   after: z.number().int().min(0).optional().describe('Cursor: return posts recorded after this one (the nextCursor of the previous page).'),
@@ -24,6 +29,10 @@ export const posts = defineTool({
   input,
   output,
   async run(a, ctx) {
+    if (a.idempotencyKey !== undefined) {
+      const r = await ctx.store.get<RecordedPost>(POSTS, a.idempotencyKey);
+      return { posts: r ? [{ ...r.value, cursor: r.seq }] : [], nextCursor: null, total: await ctx.store.count(POSTS) };
+    }
     const found: Array<RecordedPost & { cursor: number }> = [];
     let after: number | undefined = a.after;
     for (;;) {
