@@ -41,7 +41,9 @@ export const StepSchema = z.object({
 export type Step = z.infer<typeof StepSchema>;
 
 /** A step id: lowercase words joined by `_` or `-` (referenced by dependsOn and `{{steps.<id>.output.<path>}}`). */
-export const StepIdSchema = z.string().regex(/^[a-z][a-z0-9_-]{0,63}$/, 'step ids are lowercase letters, digits, _ or -, starting with a letter');
+export const StepIdSchema = z
+  .string()
+  .regex(/^[a-z][a-z0-9_-]{0,63}$/, 'step ids are lowercase letters, digits, _ or -, starting with a letter');
 
 /** One step of a plan: a tool call whose input may reference earlier outputs with `{{steps.<id>.output.<path>}}`. */
 export const PlanStepSchema = z.strictObject({

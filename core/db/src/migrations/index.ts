@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import { initial } from './0001-initial.js';
 import { pluginRecords } from './0002-plugin-records.js';
 import { apiTokens } from './0003-api-tokens.js';
+import { runs } from './0004-runs.js';
 import { sessions } from './0005-sessions.js';
 
 /**
@@ -12,5 +13,6 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: Migrat
   ['0001_initial', initial],
   ['0002_plugin_records', pluginRecords],
   ['0003_api_tokens', apiTokens],
+  ['0004_runs', runs],
   ['0005_sessions', sessions],
 ];

@@ -1,0 +1,77 @@
+import type { DB } from '@neonhub/db';
+import type { Run, RunEvent, Step } from '@neonhub/schemas';
+import type { Selectable, Transaction } from 'kysely';
+import type { RunEventsTable, RunsDb, RunsTable, RunTables, StepsTable } from './tables.js';
+
+export type Trx = Transaction<DB & RunTables>;
+export type Db = RunsDb | Trx;
+
+const iso = (d: Date | string | null | undefined) => (d ? new Date(d).toISOString() : undefined);
+
+export const toRun = (r: Selectable<RunsTable>): Run => ({
+  id: r.id,
+  workspaceId: r.workspace_id,
+  goal: r.goal,
+  status: r.status,
+  planner: r.planner,
+  notes: r.notes,
+  ...(r.error ? { error: { code: r.error.code, message: r.error.message } } : {}),
+  ...(r.finished_at ? { finishedAt: iso(r.finished_at)! } : {}),
+  createdAt: iso(r.created_at)!,
+  updatedAt: iso(r.updated_at)!,
+});
+
+export const toStep = (s: Selectable<StepsTable>): Step => ({
+  id: s.id,
+  runId: s.run_id,
+  tool: s.tool,
+  input: s.input,
+  dependsOn: s.depends_on,
+  status: s.status,
+  attempts: s.attempts,
+  needsApproval: s.needs_approval,
+  maxAttempts: s.max_attempts,
+  ...(s.title ? { title: s.title } : {}),
+  ...(s.output !== null && s.output !== undefined ? { output: s.output } : {}),
+  ...(s.error ? { error: { code: s.error.code, message: s.error.message } } : {}),
+  ...(s.approval_id ? { approvalId: s.approval_id } : {}),
+  ...(s.started_at ? { startedAt: iso(s.started_at)! } : {}),
+  ...(s.finished_at ? { finishedAt: iso(s.finished_at)! } : {}),
+});
+
+export const toEvent = (e: Selectable<RunEventsTable>): RunEvent => ({
+  id: Number(e.id),
+  runId: e.run_id,
+  ...(e.step_id ? { stepId: e.step_id } : {}),
+  type: e.type as RunEvent['type'],
+  data: e.data,
+  at: iso(e.at)!,
+});
+
+export async function appendEvent(
+  db: Db,
+  runId: string,
+  stepId: string | null,
+  type: RunEvent['type'],
+  data: Record<string, unknown>,
+): Promise<void> {
+  await db
+    .insertInto('run_events')
+    .values({ run_id: runId, step_id: stepId, type, data: JSON.stringify(data) })
+    .execute();
+}
+
+export async function readEvents(db: Db, runId: string, after: number, limit = 1000): Promise<RunEvent[]> {
+  const rows = await db
+    .selectFrom('run_events')
+    .selectAll()
+    .where('run_id', '=', runId)
+    .where('id', '>', after)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows.map(toEvent);
+}
+
+export const TERMINAL_RUN = ['succeeded', 'failed', 'cancelled'] as const;
+export const TERMINAL_STEP = ['succeeded', 'failed', 'cancelled', 'skipped'] as const;

@@ -1,0 +1,146 @@
+import type { Orchestrator, RunView } from '@neonhub/orchestrator';
+import type { RunEvent, Step } from '@neonhub/schemas';
+import pc from 'picocolors';
+import { withHost } from '../cli/context.js';
+import { out } from '../cli/output.js';
+import { hostErrors } from '../errors.js';
+import { createRuns } from './service.js';
+
+const operator = { type: 'user' as const, id: 'cli', role: 'owner' as const };
+
+/** The plan as a tree: each step under the step it depends on first, with its tool and approval mark. */
+export function renderPlan(steps: Pick<Step, 'id' | 'tool' | 'title' | 'dependsOn' | 'needsApproval'>[]): string {
+  const children = new Map<string, typeof steps>();
+  const roots: typeof steps = [];
+  for (const s of steps) {
+    const parent = s.dependsOn[0];
+    if (parent) children.set(parent, [...(children.get(parent) ?? []), s]);
+    else roots.push(s);
+  }
+  const lines: string[] = [];
+  const walk = (list: typeof steps, prefix: string) =>
+    list.forEach((s, i) => {
+      const last = i === list.length - 1;
+      const more = s.dependsOn.length > 1 ? pc.dim(` (also after ${s.dependsOn.slice(1).join(', ')})`) : '';
+      lines.push(
+        `${prefix}${last ? '└─' : '├─'} ${pc.bold(s.id)} ${pc.dim(s.tool)}${s.needsApproval ? pc.yellow(' [approval]') : ''}${s.title ? ` ${s.title}` : ''}${more}`,
+      );
+      walk(children.get(s.id) ?? [], `${prefix}${last ? '   ' : '│  '}`);
+    });
+  walk(roots, '');
+  return lines.join('\n');
+}
+
+function progressLine(e: RunEvent): string | undefined {
+  const d = e.data as Record<string, unknown>;
+  const t = new Date(e.at).toISOString().slice(11, 19);
+  if (e.type === 'step.status') {
+    const err = d.error as { code: string; message: string } | undefined;
+    const color =
+      d.status === 'succeeded' ? pc.green : d.status === 'failed' ? pc.red : d.status === 'waiting_approval' ? pc.yellow : pc.cyan;
+    const extra = d.retryInMs ? ` (retry in ${d.retryInMs} ms after ${err?.code})` : err ? ` ${err.code}: ${err.message}` : '';
+    return `${pc.dim(t)} ${e.stepId} ${color(String(d.status))}${extra}`;
+  }
+  if (e.type === 'run.status') return `${pc.dim(t)} run ${pc.bold(String(d.status))}`;
+  return undefined;
+}
+
+/** Prints the run's events from `after` until it finishes or waits for approval; returns the final view. */
+async function follow(o: Orchestrator, runId: string, workspace: string, after = 0): Promise<RunView> {
+  const stop = o.subscribe(runId, after, (e) => {
+    const line = progressLine(e);
+    if (line) out.line(line);
+  });
+  try {
+    const view = await o.waitFor(runId, ['succeeded', 'failed', 'cancelled', 'waiting_approval'], 24 * 3_600_000);
+    await new Promise((r) => setTimeout(r, 50)); // let the last events print
+    return view;
+  } finally {
+    stop();
+    void workspace;
+  }
+}
+
+function finish(view: RunView, workspace: string) {
+  const { run, steps } = view;
+  if (run.status === 'succeeded') {
+    out.ok(`run ${run.id} succeeded (${steps.length} steps)`);
+    process.exitCode = 0;
+  } else if (run.status === 'waiting_approval') {
+    for (const s of steps.filter((x) => x.status === 'waiting_approval')) {
+      out.warn(
+        `step ${s.id} (${s.tool}) waits for approval. Approve it with:\n  neonhub approve ${run.id} ${s.id} --workspace ${workspace}`,
+      );
+    }
+    process.exitCode = 3;
+  } else {
+    const code = run.error?.code ?? (run.status === 'cancelled' ? 'NH_RUN_CANCELLED' : 'NH_INTERNAL');
+    process.stderr.write(`${pc.red('error')} ${pc.bold(code)}: run ${run.id} ${run.status}${run.error ? `: ${run.error.message}` : ''}\n`);
+    process.exitCode = 1;
+  }
+}
+
+/** `neonhub run "<goal>" --workspace <slug>`: plan, print the tree, run with live progress. Exit 0 ok, 3 waiting approval, 1 failed. */
+export async function runCommand(goal: string, opts: { workspace: string; to?: string; network?: string[]; dryRun?: boolean }) {
+  await withHost({ purpose: 'neonhub run', seed: true }, async (host) => {
+    const o = await createRuns(host);
+    try {
+      const params = {
+        ...(opts.to
+          ? {
+              recipients: opts.to
+                .split(',')
+                .map((s) => s.trim())
+                .filter(Boolean),
+            }
+          : {}),
+        ...(opts.network?.length ? { networks: opts.network } : {}),
+      };
+      if (opts.dryRun) {
+        const { plan, planner } = await o.plan(opts.workspace, goal, params);
+        out.line(`plan (${planner}):\n${renderPlan(plan.steps.map((s) => ({ ...s, needsApproval: s.needsApproval ?? false })))}`);
+        for (const n of plan.notes) out.warn(n);
+        return;
+      }
+      const view = await o.start({ workspace: opts.workspace, goal, actor: operator, params });
+      out.line(`run ${pc.bold(view.run.id)} — plan (${view.run.planner}):\n${renderPlan(view.steps)}`);
+      for (const n of view.run.notes) out.warn(n);
+      finish(await follow(o, view.run.id, opts.workspace), opts.workspace);
+    } finally {
+      await o.close();
+    }
+  });
+}
+
+/** `neonhub approve <runId> <stepId> --workspace <slug>`: approves the step, then follows the run like `run`. */
+export async function approveCommand(runId: string, stepId: string, opts: { workspace: string; note?: string; reject?: string }) {
+  await withHost({ purpose: 'neonhub approve' }, async (host) => {
+    const o = await createRuns(host);
+    try {
+      const ws = await host.storage.service.resolveWorkspace(opts.workspace);
+      const last = (await o.events(runId, 0, 100_000)).at(-1)?.id ?? 0;
+      const view = opts.reject
+        ? await o.reject(runId, stepId, operator, opts.reject, { workspaceId: ws.id })
+        : await o.approve(runId, stepId, operator, { workspaceId: ws.id, ...(opts.note ? { note: opts.note } : {}) });
+      out.ok(`step ${stepId} ${opts.reject ? 'rejected' : 'approved'}`);
+      finish(view.run.status === 'running' ? await follow(o, runId, opts.workspace, last) : view, opts.workspace);
+    } finally {
+      await o.close();
+    }
+  });
+}
+
+/** `neonhub worker`: handles step jobs from BullMQ until SIGINT/SIGTERM (REDIS_URL required). */
+export async function workerCommand(opts: { concurrency?: string }) {
+  if (!process.env.REDIS_URL)
+    throw hostErrors.create('NH_CONFIG_ENV_INVALID', 'neonhub worker needs REDIS_URL (the in-process queue has no separate workers)');
+  await withHost({ purpose: 'neonhub worker', quiet: true }, async (host) => {
+    const o = await createRuns(host, { concurrency: Number(opts.concurrency ?? 4) || 4 });
+    out.ok(`worker handling run steps (concurrency ${opts.concurrency ?? 4}); Ctrl-C to stop`);
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+    await o.close();
+  });
+}

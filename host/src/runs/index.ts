@@ -1,0 +1,3 @@
+export { approveCommand, renderPlan, runCommand, workerCommand } from './cli.js';
+export { type RunRoutesDeps, registerRunRoutes } from './routes.js';
+export { createRuns, type RunsOptions } from './service.js';

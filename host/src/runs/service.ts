@@ -1,0 +1,55 @@
+import { createOrchestrator, createStepQueue, type Orchestrator, type PlannerLlm, type ToolInfo } from '@neonhub/orchestrator';
+import type { Host } from '../host.js';
+
+export interface RunsOptions {
+  /** BullMQ on this Redis (default: the host config's REDIS_URL); the in-process queue without one. */
+  redisUrl?: string;
+  /** BullMQ key prefix (default `neonhub`). */
+  prefix?: string;
+  /** Handle step jobs in this process (default true; false for an API-only host with separate workers). */
+  worker?: boolean;
+  concurrency?: number;
+  maxAttempts?: number;
+  backoffBaseMs?: number;
+  leaseMs?: number;
+  lockDurationMs?: number;
+  stalledIntervalMs?: number;
+}
+
+/** Builds the orchestrator over the host: its database, its call pipeline, its enabled tools and its model. */
+export async function createRuns(host: Host, opts: RunsOptions = {}): Promise<Orchestrator> {
+  const redisUrl = opts.redisUrl ?? host.config.redisUrl;
+  const queue = createStepQueue({
+    ...(redisUrl ? { redisUrl } : {}),
+    ...(opts.prefix ? { prefix: opts.prefix } : {}),
+    ...(opts.lockDurationMs ? { lockDurationMs: opts.lockDurationMs } : {}),
+    ...(opts.stalledIntervalMs ? { stalledIntervalMs: opts.stalledIntervalMs } : {}),
+  });
+  const service = host.storage.service;
+  const llmProvider = process.env.NEONHUB_LLM_PROVIDER;
+  const orchestrator = createOrchestrator({
+    db: host.storage.db,
+    queue,
+    callTool: (req) => host.callTool(req),
+    resolveWorkspace: (s) => service.resolveWorkspace(s),
+    isEnabled: (ws, plugin) => service.isEnabled(ws, plugin),
+    async tools(workspaceId): Promise<ToolInfo[]> {
+      const enabled = await service.listEnabledPlugins(workspaceId);
+      return host.registry.toolsOf(enabled.map((p) => p.pluginId)).map((t) => ({
+        name: t.qualifiedName,
+        description: t.definition.description,
+        sideEffect: t.definition.sideEffect,
+        inputSchema: t.definition.inputSchema as Record<string, unknown>,
+      }));
+    },
+    // The LLM planner only with a real provider: the offline model writes labelled prose, not plans.
+    ...(llmProvider && llmProvider !== 'offline' ? { planner: (ws: string): PlannerLlm => host.storage.workspaces.llm(ws) } : {}),
+    logger: host.logger.child({ component: 'runs' }),
+    leaseMs: opts.leaseMs ?? Math.max(60_000, host.config.toolTimeoutMs + 15_000),
+    ...(opts.maxAttempts ? { maxAttempts: opts.maxAttempts } : {}),
+    ...(opts.backoffBaseMs ? { backoffBaseMs: opts.backoffBaseMs } : {}),
+    pollMs: redisUrl ? 500 : 2000,
+  });
+  if (opts.worker !== false) await orchestrator.startWorker({ concurrency: opts.concurrency ?? 4 });
+  return orchestrator;
+}

@@ -1,0 +1,228 @@
+import type { Orchestrator, RunView } from '@neonhub/orchestrator';
+import type { RunEvent } from '@neonhub/schemas';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Host } from '../../src/host.js';
+import { registerRunRoutes } from '../../src/runs/index.js';
+import { createRuns } from '../../src/runs/service.js';
+import { installErrorHandling } from '../../src/server/errors.js';
+import { bootHost, lockRoot, makeRoot, repoPlugin } from '../integration/helpers.js';
+
+/** The real first-party plugins, linked from plugins/ and pinned in a lock of this test's own root. */
+const PLUGINS = [
+  'governance',
+  'data-trust',
+  'agent-content',
+  'agent-email',
+  'connector-email-sandbox',
+  'agent-social',
+  'connector-social-sandbox',
+  'agent-seo',
+];
+const operator = { type: 'user' as const, id: 'tester', role: 'owner' as const };
+const GOAL = 'launch our spring sale on email and social';
+
+let host: Host;
+let runs: Orchestrator;
+let app: FastifyInstance;
+
+beforeAll(async () => {
+  const root = makeRoot(
+    'runs-spring',
+    PLUGINS.map((id) => ({ from: repoPlugin(id), link: true })),
+  );
+  await lockRoot(root);
+  host = await bootHost(root);
+  expect(host.problems).toEqual([]);
+  const ws = host.storage.service;
+  await ws.createWorkspace({ slug: 'acme' });
+  for (const id of PLUGINS) await ws.enablePlugin('acme', id);
+  // Governance holds the agents' external calls for a person; the connectors they call are exempt (one approval per send).
+  await host.callTool({
+    workspace: 'acme',
+    tool: 'governance:set_policy',
+    input: {
+      policy: {
+        requireApproval: { sideEffects: ['external'], exceptTools: ['connector-email-sandbox:send', 'connector-social-sandbox:post'] },
+      },
+    },
+    actor: operator,
+  });
+  runs = await createRuns(host, { concurrency: 4 });
+  app = Fastify();
+  installErrorHandling(app);
+  await registerRunRoutes(app, { orchestrator: runs, actor: () => operator });
+  await app.ready();
+}, 120_000);
+
+afterAll(async () => {
+  await app?.close();
+  await runs?.close();
+  await host?.close();
+});
+
+describe('"launch our spring sale on email and social" on the offline model through a real host', () => {
+  let view: RunView;
+
+  it('plans a DAG: drafts for email and social in parallel, compose, approval-held send and publish, SEO and provenance', async () => {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/workspaces/acme/runs',
+      payload: { goal: GOAL, params: { recipients: ['ada@example.com', 'grace@example.com'] } },
+    });
+    expect(res.statusCode).toBe(201);
+    view = res.json();
+    expect(view.run.planner).toBe('offline');
+    const byId = Object.fromEntries(view.steps.map((s) => [s.id, s]));
+    expect(Object.keys(byId).sort()).toEqual(
+      [
+        'compose_email',
+        'compose_social',
+        'draft_email',
+        'draft_social',
+        'provenance_email',
+        'provenance_social',
+        'publish_social',
+        'send_email',
+        'seo_analysis',
+      ].sort(),
+    );
+    expect(byId.draft_email!.dependsOn).toEqual([]);
+    expect(byId.draft_social!.dependsOn).toEqual([]);
+    expect(byId.compose_email!.dependsOn).toEqual(['draft_email']);
+    expect(byId.send_email!).toMatchObject({ tool: 'agent-email:send', dependsOn: ['compose_email'], needsApproval: true });
+    expect(byId.publish_social!).toMatchObject({ tool: 'agent-social:publish', dependsOn: ['compose_social'], needsApproval: true });
+    expect(byId.seo_analysis!.tool).toBe('agent-seo:analyze_page');
+  });
+
+  it('runs independent steps in parallel and pauses at the external sends for approval', async () => {
+    const paused = await runs.waitFor(view.run.id, ['waiting_approval', 'failed', 'succeeded'], 60_000);
+    expect(paused.run.status).toBe('waiting_approval');
+    const s = Object.fromEntries(paused.steps.map((x) => [x.id, x]));
+    for (const id of [
+      'draft_email',
+      'draft_social',
+      'compose_email',
+      'compose_social',
+      'seo_analysis',
+      'provenance_email',
+      'provenance_social',
+    ])
+      expect(s[id]!.status, id).toBe('succeeded');
+    expect(s.send_email!.status).toBe('waiting_approval');
+    expect(s.publish_social!.status).toBe('waiting_approval');
+    expect(s.send_email!.approvalId).toBeTruthy();
+    // The two drafts overlapped in time: each started before the other finished.
+    const a = s.draft_email!;
+    const b = s.draft_social!;
+    expect(Date.parse(a.startedAt!)).toBeLessThan(Date.parse(b.finishedAt!));
+    expect(Date.parse(b.startedAt!)).toBeLessThan(Date.parse(a.finishedAt!));
+    // Nothing was sent before approval.
+    const outbox = await host.callTool({ workspace: 'acme', tool: 'connector-email-sandbox:outbox', input: {}, actor: operator });
+    expect((outbox as { output: { messages: unknown[] } }).output.messages).toHaveLength(0);
+  });
+
+  it('resumes after approval: the held calls run once, and the run succeeds', async () => {
+    for (const stepId of ['send_email', 'publish_social']) {
+      const res = await app.inject({
+        method: 'POST',
+        url: `/api/runs/${view.run.id}/steps/${stepId}/approve`,
+        payload: { note: 'looks good' },
+      });
+      expect(res.statusCode, res.body).toBe(200);
+    }
+    const done = await runs.waitFor(view.run.id, ['succeeded', 'failed'], 60_000);
+    expect(done.run.status, JSON.stringify(done.steps.map((x) => [x.id, x.status, x.error]))).toBe('succeeded');
+    const send = done.steps.find((x) => x.id === 'send_email')!.output as { status: string; counts: Record<string, number> };
+    expect(send.status).toBe('sent');
+    const outbox = (await host.callTool({ workspace: 'acme', tool: 'connector-email-sandbox:outbox', input: {}, actor: operator })) as {
+      output: { messages: { to: unknown }[] };
+    };
+    expect(outbox.output.messages).toHaveLength(2);
+    const posts = (await host.callTool({ workspace: 'acme', tool: 'connector-social-sandbox:posts', input: {}, actor: operator })) as {
+      output: { posts: unknown[] };
+    };
+    expect(posts.output.posts).toHaveLength(1);
+    // A second approve is refused with a code, and sends nothing again.
+    const again = await app.inject({ method: 'POST', url: `/api/runs/${view.run.id}/steps/send_email/approve`, payload: {} });
+    expect(again.statusCode).toBe(409);
+  });
+
+  it('stored the drafts (agent-content) and their provenance (data-trust)', async () => {
+    const done = await runs.get(view.run.id);
+    const draft = done.steps.find((x) => x.id === 'draft_email')!.output as { draftId: string; text: string };
+    const stored = (await host.callTool({
+      workspace: 'acme',
+      tool: 'agent-content:get_draft',
+      input: { draftId: draft.draftId },
+      actor: operator,
+    })) as { output: { text?: string } };
+    expect(JSON.stringify(stored.output)).toContain(draft.text.slice(0, 40));
+    const prov = (await host.callTool({
+      workspace: 'acme',
+      tool: 'data-trust:get_provenance',
+      input: { artifactId: draft.draftId },
+      actor: operator,
+    })) as { output: unknown };
+    expect(JSON.stringify(prov.output)).toContain('agent-content:draft');
+  });
+
+  it('streams the stored events over the WebSocket from a cursor', async () => {
+    const all = await runs.events(view.run.id);
+    const cursor = all[2]!.id!;
+    const got: RunEvent[] = [];
+    let socket: { close(): void } | undefined;
+    await new Promise<void>((resolve, reject) => {
+      void app
+        .injectWS(
+          `/api/runs/${view.run.id}/events?after=${cursor}`,
+          {},
+          {
+            onInit: (ws) => {
+              socket = ws;
+              ws.on('message', (m: Buffer) => {
+                got.push(JSON.parse(String(m)));
+                if (got.length === all.length - 3) resolve();
+              });
+            },
+          },
+        )
+        .catch(reject);
+    });
+    socket!.close();
+    expect(got.map((e) => e.id)).toEqual(all.slice(3).map((e) => e.id));
+    expect(got.at(-1)).toMatchObject({ type: 'run.status', data: { status: 'succeeded' } });
+  });
+
+  it('refuses a plan with an unknown tool or bad input, storing nothing', async () => {
+    const before = (await runs.list('acme')).length;
+    const bad = await app.inject({
+      method: 'POST',
+      url: '/api/workspaces/acme/runs',
+      payload: { goal: 'x', plan: { steps: [{ id: 'a', tool: 'agent-nope:do', input: {} }] } },
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.code).toBe('NH_RUN_PLAN_TOOL_UNKNOWN');
+    const input = await app.inject({
+      method: 'POST',
+      url: '/api/workspaces/acme/runs',
+      payload: { goal: 'x', plan: { steps: [{ id: 'a', tool: 'agent-content:draft', input: { kind: 'fax', topic: 'hi there' } }] } },
+    });
+    expect(input.json().error.code).toBe('NH_RUN_PLAN_INPUT_INVALID');
+    const cycle = await app.inject({
+      method: 'POST',
+      url: '/api/workspaces/acme/runs',
+      payload: {
+        goal: 'x',
+        plan: {
+          steps: [
+            { id: 'a', tool: 'agent-seo:analyze_page', dependsOn: ['b'] },
+            { id: 'b', tool: 'agent-seo:analyze_page', dependsOn: ['a'] },
+          ],
+        },
+      },
+    });
+    expect(cycle.json().error.code).toBe('NH_RUN_PLAN_INVALID');
+    expect((await runs.list('acme')).length).toBe(before);
+  });
+});
