@@ -4,6 +4,8 @@ import { llmErrors } from '../core/llm/src/errors.js';
 import { sdkErrors } from '../core/sdk/src/errors.js';
 import { hostErrors } from '../host/src/errors.js';
 import { memoryErrors } from '../mcp-servers/memory/src/errors.js';
+import { dataTrustErrors } from '../plugins/data-trust/src/errors.js';
+import { ecoErrors } from '../plugins/eco/src/errors.js';
 import { govErrors } from '../plugins/governance/src/errors.js';
 
 /** Every package's error registry, by area, for docs/errors.md. */
@@ -14,4 +16,6 @@ export const registries: Record<string, ErrorRegistry> = {
   'LLM adapter (@neonhub/llm)': llmErrors.registry,
   'Memory server (@neonhub/mcp-memory)': memoryErrors.registry,
   'Governance plugin': govErrors.registry,
+  'Data-trust plugin': dataTrustErrors.registry,
+  'Eco plugin': ecoErrors.registry,
 };

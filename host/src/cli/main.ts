@@ -100,6 +100,19 @@ program
   .option('--idempotency-key <key>', 'reuse to make a retry safe')
   .action(action(async () => (await import('./commands/call.js')).call));
 
+const audit = program.command('audit').description('the tamper-evident audit log (data-trust plugin)');
+audit
+  .command('verify')
+  .description('verify the hash chain and signed checkpoints; names the exact entry that was tampered with')
+  .requiredOption('-w, --workspace <slug>', 'workspace slug')
+  .option('--public-key <file>', 'the workspace public key (PEM) you kept outside NeonHub')
+  .action(action(async () => (await import('./commands/audit.js')).verify));
+audit
+  .command('export')
+  .description('print the chain and checkpoints as JSON Lines, for outside anchoring')
+  .requiredOption('-w, --workspace <slug>', 'workspace slug')
+  .action(action(async () => (await import('./commands/audit.js')).exportChain));
+
 program
   .command('mcp')
   .description('serve a workspace as an MCP server over stdio (for Claude Desktop, Cursor, VS Code)')

@@ -1,5 +1,5 @@
 import { CreateWorkspaceSchema } from '@neonhub/schemas';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { z } from 'zod';
 import { hostErrors } from '../errors.js';
 import type { Host } from '../host.js';
@@ -29,7 +29,8 @@ export async function buildApp(host: Host, opts: { publicBaseUrl?: string } = {}
   const app = Fastify({
     loggerInstance: host.logger.child({ component: 'http' }) as FastifyBaseLogger,
     bodyLimit: 1_048_576,
-    disableRequestLogging: true,
+    // one line per request would drown the log; errors are logged by the error handler
+    logController: new LogController({ disableRequestLogging: true }),
   });
   installErrorHandling(app);
   const ws = host.storage.service;
