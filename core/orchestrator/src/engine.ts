@@ -86,6 +86,15 @@ export function createOrchestrator(deps: OrchestratorDeps) {
   let closing = false;
 
   const tx = <T>(fn: (trx: Trx) => Promise<T>) => db.transaction().execute(fn);
+  /**
+   * Every transition of a run's steps locks the run row first (FOR NO KEY UPDATE, which does not conflict
+   * with the KEY SHARE locks that inserting run_events takes), so transitions of one run never deadlock.
+   */
+  const runTx = <T>(runId: string, fn: (trx: Trx) => Promise<T>) =>
+    tx(async (trx) => {
+      await trx.selectFrom('runs').select('id').where('id', '=', runId).forNoKeyUpdate().execute();
+      return fn(trx);
+    });
   const notify = (runId: string) => bus.emit(runId);
 
   async function listTools(workspaceId: string) {
@@ -146,7 +155,7 @@ export function createOrchestrator(deps: OrchestratorDeps) {
         steps: planned.plan.steps,
       });
     });
-    const jobs = await tx((trx) => dispatchReady(trx, runId, null));
+    const jobs = await runTx(runId, (trx) => dispatchReady(trx, runId, null));
     await enqueue(jobs);
     notify(runId);
     return get(runId);
@@ -211,12 +220,14 @@ export function createOrchestrator(deps: OrchestratorDeps) {
   }
 
   async function enqueue(jobs: StepJob[], delayMs = 0) {
-    for (const j of jobs) await deps.queue.add('step', j, { jobId: jobIdOf(j), ...(delayMs ? { delayMs } : {}) });
+    // Queue-level attempts cover infrastructure failures (a database error mid-transition); a re-delivered job
+    // waits out the lease it left behind, then claims the step again.
+    for (const j of jobs) await deps.queue.add('step', j, { jobId: jobIdOf(j), attempts: 5, ...(delayMs ? { delayMs } : {}) });
   }
 
   /** Recomputes the run's status from its steps and stores it (with an event) when it changed. */
   async function refreshRun(trx: Trx, runId: string): Promise<void> {
-    const run = await trx.selectFrom('runs').select(['status']).where('id', '=', runId).forUpdate().executeTakeFirst();
+    const run = await trx.selectFrom('runs').select(['status']).where('id', '=', runId).forNoKeyUpdate().executeTakeFirst();
     if (!run || (TERMINAL_RUN as readonly string[]).includes(run.status)) return;
     const counts = await trx
       .selectFrom('steps')
@@ -334,7 +345,7 @@ export function createOrchestrator(deps: OrchestratorDeps) {
         .where('lease', '=', lease)
         .where('status', '=', 'running');
 
-    await tx(async (trx) => {
+    await runTx(job.runId, async (trx) => {
       await appendEvent(trx, job.runId, job.stepId, 'step.status', { status: 'running', attempt: step.attempts });
       await refreshRun(trx, job.runId);
     });
@@ -343,7 +354,7 @@ export function createOrchestrator(deps: OrchestratorDeps) {
     // An approval the orchestrator holds itself (no governance in the workspace).
     if (step.needs_approval && !step.approval_id && !(await deps.isEnabled(run.workspace_id, GOVERNANCE))) {
       const approvalId = randomUUID();
-      await tx(async (trx) => {
+      await runTx(job.runId, async (trx) => {
         const held = await owned(trx)
           .set({
             status: 'waiting_approval',
@@ -395,7 +406,7 @@ export function createOrchestrator(deps: OrchestratorDeps) {
     let retry: StepJob | undefined;
     let retryDelay = 0;
     let next: StepJob[] = [];
-    await tx(async (trx) => {
+    await runTx(job.runId, async (trx) => {
       if (outcome.ok) {
         const r = await owned(trx)
           .set({
@@ -535,7 +546,7 @@ export function createOrchestrator(deps: OrchestratorDeps) {
         });
         approval = (out as { output: typeof approval }).output;
       }
-      await tx(async (trx) => {
+      await runTx(runId, async (trx) => {
         await appendEvent(trx, runId, stepId, 'approval.decided', {
           approvalId: row.approval_id,
           decision: 'approved',
@@ -576,7 +587,7 @@ export function createOrchestrator(deps: OrchestratorDeps) {
         await refreshRun(trx, runId);
       });
     } else {
-      await tx(async (trx) => {
+      await runTx(runId, async (trx) => {
         const r = await trx
           .updateTable('steps')
           .set({ status: 'queued', dispatch: sql`dispatch + 1`, approved_by: JSON.stringify(actor), updated_at: sql`now()` })
@@ -629,7 +640,7 @@ export function createOrchestrator(deps: OrchestratorDeps) {
         actor,
       });
     }
-    await tx(async (trx) => {
+    await runTx(runId, async (trx) => {
       const error = { code: 'NH_RUN_STEP_REJECTED', message: `rejected: ${reason}`, category: 'user' };
       const r = await trx
         .updateTable('steps')
@@ -659,7 +670,7 @@ export function createOrchestrator(deps: OrchestratorDeps) {
     const view = await get(runId, opts.workspaceId);
     if ((TERMINAL_RUN as readonly string[]).includes(view.run.status))
       throw runErrors.create('NH_RUN_FINISHED', `run ${runId} already ${view.run.status}`, { details: { runId, status: view.run.status } });
-    await tx(async (trx) => {
+    await runTx(runId, async (trx) => {
       const rows = await trx
         .updateTable('steps')
         .set({ status: 'cancelled', lease: null, lease_until: null, finished_at: sql`now()`, updated_at: sql`now()` })
