@@ -11,6 +11,30 @@ function alive(pid: number): boolean {
   }
 }
 
+export interface LockHolder {
+  pid: number;
+  purpose?: string;
+  /** The HTTP address of a running `neonhub start`, for CLI commands to use instead of the database. */
+  url?: string;
+}
+
+/** The live process holding the data directory, if any. */
+export function lockHolder(dataDir: string): LockHolder | undefined {
+  try {
+    const holder = JSON.parse(readFileSync(join(dataDir, 'neonhub.pid'), 'utf8')) as LockHolder;
+    return holder.pid && holder.pid !== process.pid && alive(holder.pid) ? holder : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Records the address of the running host in the lock file (after `listen`). */
+export function advertiseUrl(dataDir: string, url: string) {
+  const file = join(dataDir, 'neonhub.pid');
+  const holder = JSON.parse(readFileSync(file, 'utf8')) as LockHolder;
+  writeFileSync(file, JSON.stringify({ ...holder, url }));
+}
+
 /**
  * PGlite is one connection in one process: two processes opening the same data directory would
  * corrupt it. The first process takes `<dataDir>/neonhub.pid`; another gets NH_DATA_DIR_LOCKED.

@@ -60,7 +60,15 @@ describe('capabilities as plugins, through the host pipeline', () => {
 
     // neither a second approval nor a replay of the approved call sends again
     await denial(call('governance:approve', { approvalId: pending.approvalId }));
-    const replay = await denial(host.callTool({ workspace: 'acme', tool: 'connector-email-sandbox:send', input: send, actor: owner, approvalId: pending.approvalId! }));
+    const replay = await denial(
+      host.callTool({
+        workspace: 'acme',
+        tool: 'connector-email-sandbox:send',
+        input: send,
+        actor: owner,
+        approvalId: pending.approvalId!,
+      }),
+    );
     expect(replay.code).toBe('NH_TOOL_DENIED');
     expect(await outbox()).toHaveLength(1);
   });
@@ -76,8 +84,14 @@ describe('capabilities as plugins, through the host pipeline', () => {
 
     await ok('governance:record_consent', { contact: 'carol@example.com', channel: 'email', status: 'granted', source: 'signup form' });
     expect((await call('connector-email-sandbox:send', { ...send, to: 'carol@example.com' })).status).toBe('pending_approval');
-    await ok('governance:record_consent', { contact: 'carol@example.com', channel: 'email', status: 'opt_out', source: 'unsubscribe link' }, member);
-    expect(await denial(call('connector-email-sandbox:send', { ...send, to: 'carol@example.com' }))).toMatchObject({ planCode: 'NH_GOV_OPTED_OUT' });
+    await ok(
+      'governance:record_consent',
+      { contact: 'carol@example.com', channel: 'email', status: 'opt_out', source: 'unsubscribe link' },
+      member,
+    );
+    expect(await denial(call('connector-email-sandbox:send', { ...send, to: 'carol@example.com' }))).toMatchObject({
+      planCode: 'NH_GOV_OPTED_OUT',
+    });
   });
 
   it('a budget cap stops calls before they run once the day has reached it', async () => {
@@ -86,7 +100,10 @@ describe('capabilities as plugins, through the host pipeline', () => {
       policy: { budget: { tokensPerDay: 50, exemptTools: ['agent-content:list_drafts', 'data-trust:*', 'eco:*'] } },
       note: 'tight budget',
     });
-    const first = await ok<{ draft: { body?: string; text?: string } }>('agent-content:draft', { kind: 'social', topic: 'our spring sale on trail shoes' });
+    const first = await ok<{ draft: { body?: string; text?: string } }>('agent-content:draft', {
+      kind: 'social',
+      topic: 'our spring sale on trail shoes',
+    });
     expect(JSON.stringify(first)).toContain('[offline model]');
     const stopped = await denial(call('agent-content:draft', { kind: 'social', topic: 'our spring sale on trail shoes' }));
     expect(stopped).toMatchObject({ code: 'NH_TOOL_DENIED', planCode: 'NH_GOV_BUDGET_EXCEEDED' });

@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lockRoot, makeRoot, removeRoot, runtimeFixtures } from './helpers.js';
@@ -50,6 +50,31 @@ describe('the neonhub CLI', () => {
     const notEnabled = neonhub('call', 'rt-other:ping', '--workspace', 'nowhere', '--input', '{"n":1}');
     expect(notEnabled.stderr).toContain('NH_WORKSPACE_NOT_FOUND');
     expect(`${badJson.stderr}${badInput.stderr}${notEnabled.stderr}`).not.toMatch(/\n\s+at /);
+  }, 120_000);
+
+  it('while `neonhub start` holds the embedded database, commands go through its HTTP API', async () => {
+    const env = { ...process.env, NEONHUB_ROOT: root, NEONHUB_DATA_DIR: '.neonhub', PORT: '0', LOG_LEVEL: 'error', NO_COLOR: '1' };
+    const server = spawn(process.execPath, [bin, 'start'], { env, stdio: 'ignore' });
+    try {
+      const pidFile = join(root, '.neonhub/neonhub.pid');
+      const until = Date.now() + 60_000;
+      while (!(existsSync(pidFile) && readFileSync(pidFile, 'utf8').includes('"url"'))) {
+        if (Date.now() > until) throw new Error('neonhub start did not come up');
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      const created = neonhub('workspace', 'create', 'live');
+      expect(created.code).toBe(0);
+      expect(neonhub('plugin', 'enable', 'rt-other', '--workspace', 'live').code).toBe(0);
+      const r = neonhub('call', 'rt-other:ping', '--workspace', 'live', '--input', '{"n":7}');
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.stdout)).toEqual({ pong: 7 });
+      const bad = neonhub('call', 'rt-other:ping', '--workspace', 'live', '--input', '{"n":"x"}');
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toContain('NH_TOOL_INPUT_INVALID');
+    } finally {
+      server.kill('SIGTERM');
+      await new Promise((r) => server.once('exit', r));
+    }
   }, 120_000);
 
   it('verifies plugins against the lock, and fails naming the changed plugin', () => {

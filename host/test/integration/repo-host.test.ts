@@ -39,7 +39,12 @@ describe('a first start on the embedded defaults (what `pnpm start` does)', () =
   it('loads every first-party plugin with no problems and seeds the demo workspace with them enabled', async () => {
     expect(host.problems.map((p) => `${p.id}: ${p.error.code} ${p.error.message}`)).toEqual([]);
     const enabled = (await host.storage.service.listEnabledPlugins('demo')).map((p) => p.pluginId).sort();
-    expect(enabled).toEqual(host.registry.plugins().map((p) => p.manifest.id).sort());
+    expect(enabled).toEqual(
+      host.registry
+        .plugins()
+        .map((p) => p.manifest.id)
+        .sort(),
+    );
     expect(enabled).toEqual(expect.arrayContaining(['agent-seo', 'governance', 'data-trust', 'eco', 'memory']));
   });
 
@@ -56,10 +61,19 @@ describe('a first start on the embedded defaults (what `pnpm start` does)', () =
       });
       expect(call.statusCode).toBe(200);
       expect(call.json().output.keywords[0]).toMatchObject({ keyword: 'spring sale', occurrences: 2 });
-      const badJson = await app.inject({ method: 'POST', url: '/api/workspaces/demo/tools/agent-seo:analyze_page/call', headers: { 'content-type': 'application/json' }, payload: '{oops' });
+      const badJson = await app.inject({
+        method: 'POST',
+        url: '/api/workspaces/demo/tools/agent-seo:analyze_page/call',
+        headers: { 'content-type': 'application/json' },
+        payload: '{oops',
+      });
       expect(badJson.statusCode).toBe(400);
       expect(badJson.json().error.code).toBe('NH_REQUEST_INVALID');
-      const badInput = await app.inject({ method: 'POST', url: '/api/workspaces/demo/tools/agent-seo:analyze_page/call', payload: { input: { nope: true } } });
+      const badInput = await app.inject({
+        method: 'POST',
+        url: '/api/workspaces/demo/tools/agent-seo:analyze_page/call',
+        payload: { input: { nope: true } },
+      });
       expect(badInput.statusCode).toBe(400);
       expect(badInput.json().error.code).toBe('NH_TOOL_INPUT_INVALID');
       const missing = await app.inject({ method: 'GET', url: '/api/nothing-here' });

@@ -25,11 +25,18 @@ export async function verify(opts: { workspace: string; publicKey?: string }) {
   const publicKeyPem = opts.publicKey ? await readFile(opts.publicKey, 'utf8') : undefined;
   await withHost({ purpose: 'neonhub audit verify' }, async (host) => {
     requireDataTrust(host.registry.plugin('data-trust') !== undefined);
-    const result = await host.callTool({ workspace: opts.workspace, tool: 'data-trust:verify', input: publicKeyPem ? { publicKeyPem } : {}, actor: operator });
+    const result = await host.callTool({
+      workspace: opts.workspace,
+      tool: 'data-trust:verify',
+      input: publicKeyPem ? { publicKeyPem } : {},
+      actor: operator,
+    });
     if (result.status !== 'ok') throw hostErrors.create('NH_TOOL_DENIED', `data-trust:verify is waiting for approval: ${result.reason}`);
     const v = result.output as VerifyOutput;
     if (v.ok) {
-      out.ok(`audit chain of ${opts.workspace} is intact: ${v.count} entries, ${v.checkpointsVerified ?? 0} signed checkpoints (key: ${v.keySource})`);
+      out.ok(
+        `audit chain of ${opts.workspace} is intact: ${v.count} entries, ${v.checkpointsVerified ?? 0} signed checkpoints (key: ${v.keySource})`,
+      );
       if (v.headHash) out.line(`  head ${v.headHash}`);
       return;
     }
@@ -42,11 +49,20 @@ export async function verify(opts: { workspace: string; publicKey?: string }) {
 export async function exportChain(opts: { workspace: string }) {
   await withHost({ purpose: 'neonhub audit export', quiet: true }, async (host) => {
     requireDataTrust(host.registry.plugin('data-trust') !== undefined);
-    const result = await host.callTool({ workspace: opts.workspace, tool: 'data-trust:export_chain', input: { encoding: 'jsonl' }, actor: operator });
+    const result = await host.callTool({
+      workspace: opts.workspace,
+      tool: 'data-trust:export_chain',
+      input: { encoding: 'jsonl' },
+      actor: operator,
+    });
     if (result.status === 'ok') process.stdout.write((result.output as { jsonl: string }).jsonl);
   });
 }
 
 function requireDataTrust(loaded: boolean) {
-  if (!loaded) throw hostErrors.create('NH_PLUGIN_NOT_FOUND', 'the data-trust plugin is not loaded; install and lock it, then enable it in the workspace');
+  if (!loaded)
+    throw hostErrors.create(
+      'NH_PLUGIN_NOT_FOUND',
+      'the data-trust plugin is not loaded; install and lock it, then enable it in the workspace',
+    );
 }

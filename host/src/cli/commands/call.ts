@@ -1,6 +1,7 @@
 import { hostErrors } from '../../errors.js';
 import { withHost } from '../context.js';
 import { out } from '../output.js';
+import { api, runningHost } from '../running-host.js';
 
 export async function call(tool: string, opts: { workspace: string; input: string; idempotencyKey?: string }) {
   let input: unknown;
@@ -9,6 +10,8 @@ export async function call(tool: string, opts: { workspace: string; input: strin
   } catch (cause) {
     throw hostErrors.create('NH_REQUEST_INVALID', `--input is not valid JSON: ${(cause as Error).message}`, { cause });
   }
+  const running = runningHost();
+  if (running) return callOverHttp(running, tool, opts.workspace, input, opts.idempotencyKey);
   const pluginId = tool.split(':')[0] ?? '';
   await withHost({ purpose: `neonhub call ${tool}` }, async (host) => {
     if (!host.registry.plugin(pluginId)) {
@@ -29,4 +32,20 @@ export async function call(tool: string, opts: { workspace: string; input: strin
     }
     out.json(result.output);
   });
+}
+
+/** While `neonhub start` holds the embedded database, calls go through its HTTP API (same pipeline). */
+async function callOverHttp(url: string, tool: string, workspace: string, input: unknown, idempotencyKey?: string) {
+  const body = await api<{ status: string; output?: unknown; reason?: string; approvalId?: string }>(
+    url,
+    'POST',
+    `/api/workspaces/${encodeURIComponent(workspace)}/tools/${encodeURIComponent(tool)}/call`,
+    { input, ...(idempotencyKey ? { idempotencyKey } : {}) },
+  );
+  if (body.status === 'pending_approval') {
+    out.warn(`${tool} needs approval (${body.reason})${body.approvalId ? `: approval ${body.approvalId}` : ''}`);
+    process.exitCode = 3;
+    return;
+  }
+  out.json(body.output);
 }

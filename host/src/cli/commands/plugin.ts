@@ -20,6 +20,7 @@ import { createRuntime } from '../../runtimes/index.js';
 import { scaffoldPlugin } from '../../scaffold/index.js';
 import { cliConfig, withHost } from '../context.js';
 import { out, progress } from '../output.js';
+import { api, runningHost } from '../running-host.js';
 
 async function discover() {
   const config = cliConfig();
@@ -180,6 +181,16 @@ export async function enable(id: string, opts: { workspace: string; config?: str
       throw hostErrors.create('NH_REQUEST_INVALID', `--config is not valid JSON: ${(cause as Error).message}`, { cause });
     }
   }
+  const running = runningHost();
+  if (running) {
+    await api(
+      running,
+      'POST',
+      `/api/workspaces/${encodeURIComponent(opts.workspace)}/plugins/${encodeURIComponent(id)}/enable`,
+      config ? { config } : undefined,
+    );
+    return out.ok(`${id} is enabled in ${opts.workspace}`);
+  }
   await withHost({ plugins: false, purpose: 'neonhub plugin enable' }, async (host) => {
     await host.storage.service.enablePlugin(opts.workspace, id, config);
     out.ok(`${id} is enabled in ${opts.workspace}`);
@@ -187,6 +198,11 @@ export async function enable(id: string, opts: { workspace: string; config?: str
 }
 
 export async function disable(id: string, opts: { workspace: string }) {
+  const running = runningHost();
+  if (running) {
+    await api(running, 'POST', `/api/workspaces/${encodeURIComponent(opts.workspace)}/plugins/${encodeURIComponent(id)}/disable`);
+    return out.ok(`${id} is disabled in ${opts.workspace}`);
+  }
   await withHost({ plugins: false, purpose: 'neonhub plugin disable' }, async (host) => {
     const changed = await host.storage.service.disablePlugin(opts.workspace, id);
     out.ok(changed ? `${id} is disabled in ${opts.workspace}` : `${id} was not enabled in ${opts.workspace}`);

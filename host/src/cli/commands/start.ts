@@ -1,5 +1,5 @@
 import pc from 'picocolors';
-import { lockDataDir } from '../../data-dir-lock.js';
+import { advertiseUrl, lockDataDir } from '../../data-dir-lock.js';
 import { createHost } from '../../host.js';
 import { createLogger } from '../../logger.js';
 import { buildApp } from '../../server/app.js';
@@ -15,6 +15,7 @@ export async function start(opts: { port?: string }) {
   const host = await createHost({ config, logger, onProgress: (t) => p.update(t) });
   const app = await buildApp(host);
   const address = await app.listen({ port: config.port, host: config.host });
+  if (!config.databaseUrl) advertiseUrl(config.dataDir, address);
   p.done(`NeonHub is running at ${address}`);
 
   const plugins = host.registry.plugins();

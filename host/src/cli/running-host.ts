@@ -1,0 +1,32 @@
+import { NeonHubError } from '@neonhub/schemas';
+import { lockHolder } from '../data-dir-lock.js';
+import { hostErrors } from '../errors.js';
+import { cliConfig } from './context.js';
+
+/** The running `neonhub start` holding the embedded database, if any: CLI commands then go through its API. */
+export function runningHost(): string | undefined {
+  const config = cliConfig();
+  return config.databaseUrl ? undefined : lockHolder(config.dataDir)?.url;
+}
+
+/** One request to the running host's API; an error envelope becomes the same NeonHubError the API sent. */
+export async function api<T>(url: string, method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${url}${path}`, {
+    method,
+    ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+  }).catch((cause) => {
+    throw hostErrors.create('NH_DATA_DIR_LOCKED', `a NeonHub host holds the data directory but does not answer at ${url}`, { cause });
+  });
+  const text = await res.text();
+  const parsed = text
+    ? (JSON.parse(text) as T & { error?: { code: string; message: string; details?: unknown } })
+    : ({} as T & { error?: undefined });
+  if (parsed.error) {
+    throw new NeonHubError(parsed.error.code, parsed.error.message, {
+      status: res.status,
+      category: res.status < 500 ? 'user' : 'internal',
+      details: parsed.error.details,
+    });
+  }
+  return parsed;
+}
