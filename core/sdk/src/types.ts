@@ -121,6 +121,11 @@ export interface ToolCallEvent {
   idempotencyKey: string;
   /** Set when the call is the execution of an approval that was granted. */
   approvalId?: string;
+  /**
+   * Set when another tool made this call through `ctx.callTool`. `approvalId` is the approval the
+   * parent runs under (its own or inherited), so a policy can treat the nested call as covered.
+   */
+  parent?: { callId: string; tool: string; approvalId?: string };
 }
 
 export type HookDecision =

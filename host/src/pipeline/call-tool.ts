@@ -17,6 +17,8 @@ export interface CallToolRequest {
   idempotencyKey?: string;
   /** Set when executing an approval that was granted. */
   approvalId?: string;
+  /** Set for calls made by another tool (ctx.callTool); the pipeline fills it. */
+  parent?: ToolCallEvent['parent'];
   /** Overrides the tool's timeout (never above it). */
   timeoutMs?: number;
 }
@@ -132,6 +134,7 @@ export function createCallTool(deps: PipelineDeps) {
       input: req.input,
       idempotencyKey,
       ...(req.approvalId ? { approvalId: req.approvalId } : {}),
+      ...(req.parent ? { parent: req.parent } : {}),
     };
     const hookActive = (pluginId: string) => workspaces.isEnabled(workspace.id, pluginId) as boolean;
     let usage: (() => LlmUsageTotals | undefined) | undefined;
@@ -174,6 +177,7 @@ export function createCallTool(deps: PipelineDeps) {
     }
 
     const manifest = registry.plugin(tool.pluginId)!.manifest;
+    const coveringApproval = req.approvalId ?? req.parent?.approvalId;
     const llm = meteredLlm(workspaces.llm(workspace.id));
     usage = llm.totals;
     const declaredSecrets = new Set(manifest.secrets.map((s) => s.name));
@@ -193,7 +197,12 @@ export function createCallTool(deps: PipelineDeps) {
       },
       idempotencyKey,
       callId,
-      callTool: (target, input, options) => nestedCall(manifest, workspace.id, req.actor, idempotencyKey, target, input, options),
+      callTool: (target, input, options) =>
+        nestedCall(manifest, workspace.id, req.actor, idempotencyKey, target, input, options, {
+          callId,
+          tool: tool.qualifiedName,
+          ...(coveringApproval ? { approvalId: coveringApproval } : {}),
+        }),
       store: workspaces.store(workspace.id, tool.pluginId),
       llm: llm.access,
     };
@@ -231,6 +240,7 @@ export function createCallTool(deps: PipelineDeps) {
     target: string,
     input: unknown,
     options: { approvalId?: string; idempotencyKey?: string } = {},
+    parent?: ToolCallEvent['parent'],
   ): Promise<unknown> {
     if (!mayCall(caller, target)) {
       throw hostErrors.create(
@@ -248,6 +258,7 @@ export function createCallTool(deps: PipelineDeps) {
       actor,
       idempotencyKey: options.idempotencyKey ?? `${parentKey}/${target}`,
       ...(options.approvalId ? { approvalId: options.approvalId } : {}),
+      ...(parent ? { parent } : {}),
     });
     if (result.status !== 'ok') return { pendingApproval: { approvalId: result.approvalId, reason: result.reason } };
     return result.output;

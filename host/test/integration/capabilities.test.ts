@@ -11,7 +11,7 @@ let host: Host;
 let root: string;
 const owner = { type: 'user' as const, id: 'owner-1', role: 'owner' as const };
 const member = { type: 'user' as const, id: 'member-1', role: 'member' as const };
-const ids = ['governance', 'data-trust', 'eco', 'connector-email-sandbox', 'agent-content'];
+const ids = ['governance', 'data-trust', 'eco', 'connector-email-sandbox', 'agent-content', 'agent-email'];
 
 beforeAll(async () => {
   root = makeRoot(
@@ -71,6 +71,19 @@ describe('capabilities as plugins, through the host pipeline', () => {
     );
     expect(replay.code).toBe('NH_TOOL_DENIED');
     expect(await outbox()).toHaveLength(1);
+  });
+
+  it("approving an agent's external action covers the connector call it makes: one approval, one send", async () => {
+    const template = await ok<{ templateId: string }>('agent-email:compose', { subject: 'Spring sale', body: 'Hi {{first_name | there}}, our sale starts today. Unsubscribe any time.' });
+    const input = { templateId: template.templateId, recipients: [{ email: 'dan@example.com', fields: { first_name: 'Dan' } }] };
+    const pending = await call('agent-email:send', input);
+    expect(pending.status).toBe('pending_approval');
+    if (pending.status !== 'pending_approval') return;
+    const before = (await outbox()).length;
+    const approved = await ok<{ approval: { status: string; result?: unknown } }>('governance:approve', { approvalId: pending.approvalId });
+    expect(approved.approval.status).toBe('executed');
+    expect(JSON.stringify(approved.approval)).toContain('"status":"sent"');
+    expect((await outbox()).length).toBe(before + 1);
   });
 
   it('an e-mail to a contact without consent is denied with its reason; an opted-out contact likewise', async () => {

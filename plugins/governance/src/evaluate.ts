@@ -100,6 +100,13 @@ export async function evaluate(event: ToolCallEvent, store: PluginStore, current
     return { decision: { action: 'allow' }, rule: 'approval', code: null, reason, approvalId: used.approval.id };
   }
 
+  // A call made by a tool that runs under a granted approval (e.g. agent-email:send calling the
+  // e-mail connector) is covered by it: the person approved the whole action, with its input.
+  if (event.parent?.approvalId) {
+    const reason = `covered by approval ${event.parent.approvalId} of ${event.parent.tool}`;
+    return { decision: { action: 'allow' }, rule: 'approval', code: null, reason, approvalId: event.parent.approvalId };
+  }
+
   const ra = policy.requireApproval;
   const byTool = firstMatch(ra.tools, tool);
   const bySideEffect = ra.sideEffects.includes(event.sideEffect) && firstMatch(ra.exceptTools, tool) < 0;
