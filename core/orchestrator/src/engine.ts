@@ -345,10 +345,8 @@ export function createOrchestrator(deps: OrchestratorDeps) {
         .where('lease', '=', lease)
         .where('status', '=', 'running');
 
-    await runTx(job.runId, async (trx) => {
-      await appendEvent(trx, job.runId, job.stepId, 'step.status', { status: 'running', attempt: step.attempts });
-      await refreshRun(trx, job.runId);
-    });
+    // The run is already running (a step is only dispatched then, or after approve, which refreshed it): one insert, no run lock.
+    await appendEvent(db as Db, job.runId, job.stepId, 'step.status', { status: 'running', attempt: step.attempts });
     notify(job.runId);
 
     // An approval the orchestrator holds itself (no governance in the workspace).
@@ -817,10 +815,11 @@ export function createOrchestrator(deps: OrchestratorDeps) {
     bus.on(runId, poke);
     try {
       for (;;) {
-        const view = await get(runId);
-        if (statuses.includes(view.run.status)) return view;
+        const row = await db.selectFrom('runs').select('status').where('id', '=', runId).executeTakeFirst();
+        if (!row) throw runErrors.create('NH_RUN_NOT_FOUND', `no run ${runId}`, { details: { runId } });
+        if (statuses.includes(row.status)) return get(runId);
         if (Date.now() > deadline)
-          throw new Error(`run ${runId} did not reach ${statuses.join('|')} within ${timeoutMs} ms (it is ${view.run.status})`);
+          throw new Error(`run ${runId} did not reach ${statuses.join('|')} within ${timeoutMs} ms (it is ${row.status})`);
         await new Promise<void>((resolve) => {
           wake = resolve;
           setTimeout(resolve, Math.min(pollMs, 250));

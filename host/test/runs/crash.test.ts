@@ -144,7 +144,8 @@ describe('a worker killed with SIGKILL mid-run (BullMQ, PostgreSQL)', () => {
     expect(pids.size).toBe(2);
     const reexecuted = execs.length - STEPS;
     const duplicates = Number((await sql<{ n: number }>`select count(*)::int as n from fx_duplicates`.execute(database.db)).rows[0]!.n);
-    expect(duplicates).toBe(reexecuted);
+    // An execution logged just before the kill may never have reached the connector: duplicates <= re-executions.
+    expect(duplicates).toBeLessThanOrEqual(reexecuted);
     // Re-executions are the killed worker's in-flight steps (and, on a loaded machine, steps whose lease ran out).
     expect(reexecuted).toBeGreaterThanOrEqual(0);
     console.log(
