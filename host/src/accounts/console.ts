@@ -50,6 +50,10 @@ export async function mountConsole(app: FastifyInstance, opts: MountConsoleOptio
       }
     });
 
+  // adapter-node assumes https unless told: without ORIGIN, it reads the protocol from a header we set
+  // ourselves on every request (clients cannot spoof it). Behind a TLS proxy, set ORIGIN=https://...
+  const protoHeader = 'x-neonhub-console-proto';
+  if (!process.env.ORIGIN) process.env.PROTOCOL_HEADER = protoHeader;
   const { handler } = (await import(pathToFileURL(handlerFile).href)) as { handler: NodeHandler };
   await app.register(async (child) => {
     child.removeAllContentTypeParsers();
@@ -60,6 +64,7 @@ export async function mountConsole(app: FastifyInstance, opts: MountConsoleOptio
       handler: async (request, reply) => {
         if (HOST_PATHS.test(request.url))
           throw hostErrors.create('NH_ROUTE_NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`);
+        request.raw.headers[protoHeader] = request.protocol;
         reply.hijack();
         handler(request.raw, reply.raw, () => {
           reply.raw.statusCode = 404;

@@ -22,9 +22,8 @@ const inject = (user: User | undefined, method: string, url: string, payload?: u
 
 beforeAll(async () => {
   b = await bootAccounts();
-  [owner, admin, member, viewer, outsider] = await Promise.all(
-    ['owner', 'admin', 'member', 'viewer', 'outsider'].map((n) => signup(b.app, n)),
-  );
+  const users = await Promise.all(['owner', 'admin', 'member', 'viewer', 'outsider'].map((n) => signup(b.app, n)));
+  [owner, admin, member, viewer, outsider] = users as [User, User, User, User, User];
   wsA = (await inject(owner, 'POST', '/api/workspaces', { slug: 'space-a' })).json().workspace;
   wsB = (await inject(outsider, 'POST', '/api/workspaces', { slug: 'space-b' })).json().workspace;
   for (const [u, role] of [

@@ -1,0 +1,16 @@
+import { redirect } from '@sveltejs/kit';
+import { api, enc } from '$lib/server/api';
+import { failWith, orError, text } from '$lib/server/guard';
+import { workspacePlugins } from '$lib/server/plugins';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => ({ plugins: orError(await workspacePlugins(api(event), event.params.ws)).plugins });
+
+const toggle = (verb: 'enable' | 'disable') => async (event: Parameters<Actions[string]>[0]) => {
+  const id = text(await event.request.formData(), 'plugin');
+  const r = await api(event).post(`/api/workspaces/${enc(event.params.ws ?? '')}/plugins/${enc(id)}/${verb}`);
+  if (!r.ok) return failWith(r, { plugin: id });
+  redirect(303, `/w/${enc(event.params.ws ?? '')}/plugins#plugin-${id}`);
+};
+
+export const actions: Actions = { enable: toggle('enable'), disable: toggle('disable') };

@@ -1,0 +1,52 @@
+import { error, fail, redirect } from '@sveltejs/kit';
+import { fieldsFromSchema, valuesFromForm } from '$lib/schema-form';
+import { api, enc } from '$lib/server/api';
+import { failWith, orError, text } from '$lib/server/guard';
+import { workspacePlugins } from '$lib/server/plugins';
+import type { Actions, PageServerLoad } from './$types';
+
+async function plugin(event: Parameters<PageServerLoad>[0] | Parameters<Actions[string]>[0]) {
+  const list = orError(await workspacePlugins(api(event), event.params.ws ?? '')).plugins;
+  const found = list.find((p) => p.id === event.params.id);
+  if (!found) error(404, { message: `No plugin ${event.params.id} is installed`, code: 'NH_PLUGIN_NOT_FOUND' });
+  return found;
+}
+
+export const load: PageServerLoad = async (event) => {
+  const p = await plugin(event);
+  return { plugin: p, form: fieldsFromSchema(p.configSchema, p.config) };
+};
+
+export const actions: Actions = {
+  config: async (event) => {
+    const p = await plugin(event);
+    const form = await event.request.formData();
+    const { fields, raw } = fieldsFromSchema(p.configSchema, p.config);
+    let config: Record<string, unknown>;
+    if (raw) {
+      try {
+        config = JSON.parse(text(form, 'raw') || '{}');
+      } catch {
+        return fail(400, { error: 'The config must be valid JSON.' });
+      }
+    } else {
+      const parsed = valuesFromForm(fields, form);
+      if (Object.keys(parsed.errors).length) return fail(400, { error: 'Fix the highlighted fields.', fieldErrors: parsed.errors });
+      config = parsed.value;
+    }
+    const r = await api(event).put(`/api/workspaces/${enc(event.params.ws)}/plugins/${enc(p.id)}/config`, { config });
+    if (!r.ok) return failWith(r);
+    redirect(303, `/w/${enc(event.params.ws)}/plugins/${enc(p.id)}?saved=config`);
+  },
+  /** Credentials are write-only: the value goes to the host, which stores it encrypted; the page shows only "set". */
+  secret: async (event) => {
+    const p = await plugin(event);
+    const form = await event.request.formData();
+    const name = text(form, 'name');
+    const value = String(form.get('value') ?? '');
+    if (!value) return fail(400, { error: 'Enter a value.', secret: name });
+    const r = await api(event).put(`/api/workspaces/${enc(event.params.ws)}/plugins/${enc(p.id)}/secrets/${enc(name)}`, { value });
+    if (!r.ok) return failWith(r, { secret: name });
+    redirect(303, `/w/${enc(event.params.ws)}/plugins/${enc(p.id)}?saved=${enc(name)}`);
+  },
+};

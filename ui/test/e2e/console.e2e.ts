@@ -1,0 +1,254 @@
+/**
+ * The console end to end in a real browser: a real host (createHost + buildApp + account routes +
+ * mountConsole, PGlite in a temp dir, ephemeral port) and Debian's chromium through playwright-core.
+ * sign up → create a workspace → enable agent-seo → call agent-seo:analyze_page from the generated
+ * form → see the call in the audit log. Every main page is screenshotted (ui/test-results/) and
+ * checked with axe-core (no serious or critical violations); the dashboard's LCP is printed.
+ * Run: pnpm --filter @neonhub/ui build && pnpm --filter @neonhub/ui test:e2e
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import pino from 'pino';
+import { chromium, type Page } from 'playwright-core';
+import { accountDepsFromHost, mountConsole, registerAccountRoutes } from '../../../host/src/accounts/index.js';
+import { loadConfig } from '../../../host/src/config.js';
+import { createHost } from '../../../host/src/host.js';
+import { buildApp } from '../../../host/src/server/app.js';
+
+const uiDir = resolve(import.meta.dirname, '../..');
+const repoRoot = resolve(uiDir, '..');
+const shots = join(uiDir, 'test-results');
+mkdirSync(shots, { recursive: true });
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const started = Date.now();
+const log = (msg: string) => console.log(`[e2e +${((Date.now() - started) / 1000).toFixed(1)}s] ${msg}`);
+
+const dataDir = mkdtempSync(join(tmpdir(), 'neonhub-e2e-'));
+const config = loadConfig({ NEONHUB_DATA_DIR: dataDir, LOG_LEVEL: 'silent' }, repoRoot);
+delete process.env.NEONHUB_API_URL;
+const host = await createHost({
+  config,
+  logger: pino({ level: 'silent' }),
+  only: ['agent-seo', 'governance', 'data-trust', 'eco'],
+  seed: false,
+});
+const app = await buildApp(host);
+registerAccountRoutes(app, accountDepsFromHost(host), { github: null });
+const mounted = await mountConsole(app, { buildDir: join(uiDir, 'build') });
+assert.ok(mounted.mounted, `${mounted.reason}`);
+await app.listen({ host: '127.0.0.1', port: 0 });
+const port = (app.server.address() as { port: number }).port;
+// Browsers accept the Secure __Host- cookie on http://localhost (a secure context), not on other plain-http hosts.
+const base = `http://localhost:${port}`;
+log(`host listening at ${base}`);
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+  ],
+});
+const violations: string[] = [];
+
+async function check(page: Page, name: string) {
+  await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+  await page.addScriptTag({ content: axeSource });
+  const result = (await page.evaluate(() =>
+    (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<unknown> } }).axe.run(document, {
+      resultTypes: ['violations'],
+    }),
+  )) as {
+    violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[];
+  };
+  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  for (const v of bad)
+    violations.push(
+      `${name}: ${v.id} (${v.impact}) ${v.help} at ${v.nodes
+        .map((n) => n.target.join(' '))
+        .slice(0, 3)
+        .join(', ')}`,
+    );
+  log(
+    `${name}: screenshot saved, axe ${bad.length ? `${bad.length} serious/critical` : 'clean'} (${result.violations.length} violations of any impact)`,
+  );
+}
+
+let failed = false;
+let current: Page | undefined;
+try {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: 'dark' });
+  const page = await context.newPage();
+  current = page;
+  page.setDefaultTimeout(15_000);
+
+  await page.goto(`${base}/`);
+  assert.match(page.url(), /\/login\?next=/, 'a signed-out visitor is sent to the log-in page');
+  await check(page, '01-login');
+
+  // Sign up
+  await page.goto(`${base}/signup`);
+  await page.getByLabel('Name').fill('Mara Marketer');
+  await page.getByLabel('E-mail').fill('mara@example.com');
+  await page.getByLabel(/^Password/).fill('correct horse battery');
+  await Promise.all([page.waitForURL(`${base}/`), page.getByRole('button', { name: 'Sign up' }).click()]);
+  const cookies = await context.cookies();
+  const session = cookies.find((c) => c.name === '__Host-neonhub_session');
+  assert.ok(
+    session?.httpOnly && session.secure && session.sameSite === 'Lax',
+    'the session cookie is __Host-, HttpOnly, Secure, SameSite=Lax',
+  );
+  assert.equal(await page.evaluate(() => document.cookie.includes('neonhub_session')), false, 'scripts cannot read the session');
+  log('signed up');
+
+  // Create a workspace
+  await page.getByLabel('Name', { exact: true }).fill('Spring launch');
+  await page.getByLabel(/^Slug/).fill('spring');
+  await Promise.all([page.waitForURL(`${base}/w/spring/plugins`), page.getByRole('button', { name: 'Create workspace' }).click()]);
+  log('workspace created');
+
+  // Enable agent-seo
+  await page.getByRole('button', { name: /^Enable SEO agent$/ }).click();
+  await page.getByRole('button', { name: /^Disable SEO agent$/ }).waitFor();
+  // The audit chain (data-trust) and usage (eco) capabilities, whose pages read their tools
+  for (const plugin of ['Data trust', 'Eco']) {
+    await page.getByRole('button', { name: `Enable ${plugin}`, exact: true }).click();
+    await page.getByRole('button', { name: `Disable ${plugin}`, exact: true }).waitFor();
+  }
+  await check(page, '03-plugins');
+  await page.goto(`${base}/w/spring/plugins/agent-seo`);
+  await check(page, '04-plugin-detail');
+  log('agent-seo enabled');
+
+  // Call agent-seo:analyze_page through the generated form
+  await page.goto(`${base}/w/spring/call`);
+  await page.getByLabel('Tool').selectOption('agent-seo:analyze_page');
+  await Promise.all([
+    page.waitForURL(/tool=agent-seo%3Aanalyze_page|tool=agent-seo:analyze_page/),
+    page.getByRole('button', { name: 'Choose' }).click(),
+  ]);
+  await page
+    .getByLabel('Text', { exact: true })
+    .fill('Spring sale on running shoes. Our running shoes are light and fast. Find your next pair of running shoes today.');
+  await page.getByLabel('Keywords').fill('running shoes');
+  await page.getByRole('button', { name: 'Call tool' }).click();
+  const result = page.getByTestId('tool-result');
+  await result.waitFor();
+  const output = JSON.parse((await result.textContent()) ?? '{}') as { counts?: { words: number } };
+  assert.ok((output.counts?.words ?? 0) > 10, 'the tool result shows the word count');
+  await check(page, '05-call-tool');
+  log(`analyze_page returned ${output.counts?.words} words`);
+
+  // The audit log lists the call
+  let seen = false;
+  for (let i = 0; i < 10 && !seen; i++) {
+    await page.goto(`${base}/w/spring/audit`);
+    seen =
+      (await page.getByTestId('audit-table').count()) > 0 &&
+      /agent-seo:analyze_page[\s\S]*ok/.test((await page.getByTestId('audit-table').textContent()) ?? '');
+    if (!seen) await page.waitForTimeout(200);
+  }
+  assert.ok(seen, 'the audit log shows the agent-seo:analyze_page call with status ok');
+  await page.getByRole('button', { name: 'Verify the chain' }).click();
+  await page.getByText(/The chain verifies/).waitFor();
+  log(`data-trust verify: ${await page.getByText(/The chain verifies/).textContent()}`);
+  await check(page, '06-audit');
+  log('the call is in the audit log');
+
+  for (const [path, name] of [
+    ['members', '07-members'],
+    ['tokens', '08-tokens'],
+    ['approvals', '09-approvals'],
+    ['usage', '10-usage'],
+  ] as const) {
+    await page.goto(`${base}/w/spring/${path}`);
+    await check(page, name);
+  }
+  await page.goto(`${base}/w/spring/usage`);
+  const calls = Number(await page.getByTestId('usage-calls').textContent());
+  assert.ok(calls >= 1, `eco's usage_summary counts the call (${calls})`);
+  log(`usage page: ${calls} call(s) counted by eco`);
+
+  // The dashboard, with its Largest Contentful Paint measured in the browser
+  await page.goto(`${base}/`, { waitUntil: 'load' });
+  const lcp = await page.evaluate(
+    () =>
+      new Promise<number>((done) => {
+        new PerformanceObserver((list) => {
+          const entries = list.getEntries();
+          done(entries[entries.length - 1]?.startTime ?? -1);
+        }).observe({ type: 'largest-contentful-paint', buffered: true });
+        setTimeout(() => done(-1), 3000);
+      }),
+  );
+  log(`dashboard LCP ${lcp.toFixed(0)} ms (goal < 2000 ms)`);
+  assert.ok(lcp > 0 && lcp < 2000, `dashboard LCP ${lcp} ms is under 2 s`);
+  await check(page, '02-dashboard');
+
+  // Dark mode toggle (no JavaScript needed: a form post)
+  await page.getByRole('button', { name: /^Colour theme/ }).click();
+  await page.waitForLoadState('load');
+  const theme = await page.evaluate(() => document.documentElement.dataset.theme);
+  assert.ok(theme === 'light' || theme === 'dark', `the theme toggle set data-theme (${theme})`);
+  await check(page, '11-dashboard-toggled-theme');
+
+  // Forms work without JavaScript: log in with scripts off
+  const noJs = await browser.newContext({ javaScriptEnabled: false });
+  const p2 = await noJs.newPage();
+  await p2.goto(`${base}/login`);
+  await p2.getByLabel('E-mail').fill('mara@example.com');
+  await p2.getByLabel('Password').fill('wrong password!');
+  await p2.getByRole('button', { name: 'Log in' }).click();
+  await p2.getByRole('alert').waitFor();
+  assert.match((await p2.getByRole('alert').textContent()) ?? '', /NH_AUTH_CREDENTIALS_INVALID/);
+  await p2.getByLabel('Password').fill('correct horse battery');
+  await Promise.all([p2.waitForURL(`${base}/`), p2.getByRole('button', { name: 'Log in' }).click()]);
+  assert.ok((await p2.getByRole('heading', { name: 'Dashboard' }).count()) === 1, 'logged in without JavaScript');
+  log('log-in works without JavaScript');
+
+  // A cross-site form post is refused by SvelteKit's origin check
+  const forged = await fetch(`${base}/?/createWorkspace`, {
+    method: 'POST',
+    headers: {
+      origin: 'https://evil.example',
+      'content-type': 'application/x-www-form-urlencoded',
+      cookie: `__Host-neonhub_session=${session?.value}`,
+    },
+    body: 'slug=evil',
+  });
+  assert.equal(forged.status, 403, 'cross-site form posts are refused');
+  log('cross-site form post refused (403)');
+
+  assert.deepEqual(violations, [], `axe found serious/critical violations:\n${violations.join('\n')}`);
+  log(`PASS: the whole flow works; screenshots in ${shots}`);
+} catch (err) {
+  failed = true;
+  console.error(err);
+  if (current) {
+    await current.screenshot({ path: join(shots, 'failure.png'), fullPage: true }).catch(() => {});
+    console.error(
+      `failed on ${current.url()}:`,
+      (
+        (await current
+          .locator('main')
+          .textContent()
+          .catch(() => '')) ?? ''
+      ).slice(0, 600),
+    );
+  }
+  if (violations.length) console.error(violations.join('\n'));
+} finally {
+  await browser.close();
+  await app.close();
+  await host.close();
+  rmSync(dataDir, { recursive: true, force: true });
+}
+process.exit(failed ? 1 : 0);
