@@ -1,6 +1,8 @@
 import type { ErrorRegistry } from '@neonhub/schemas';
 import { dbErrors } from '../core/db/src/errors.js';
 import { llmErrors } from '../core/llm/src/errors.js';
+import { runErrors } from '../core/orchestrator/src/errors.js';
+import { queueErrors } from '../core/queue/src/errors.js';
 import { sdkErrors } from '../core/sdk/src/errors.js';
 import { hostErrors } from '../host/src/errors.js';
 import { memoryErrors } from '../mcp-servers/memory/src/errors.js';
@@ -14,6 +16,8 @@ export const registries: Record<string, ErrorRegistry> = {
   'Plugin SDK': sdkErrors.registry,
   'Data layer (@neonhub/db)': dbErrors.registry,
   'LLM adapter (@neonhub/llm)': llmErrors.registry,
+  'Queue (@neonhub/queue)': queueErrors.registry,
+  'Runs and orchestrator (@neonhub/orchestrator)': runErrors.registry,
   'Memory server (@neonhub/mcp-memory)': memoryErrors.registry,
   'Governance plugin': govErrors.registry,
   'Data-trust plugin': dataTrustErrors.registry,

@@ -100,6 +100,27 @@ program
   .option('--idempotency-key <key>', 'reuse to make a retry safe')
   .action(action(async () => (await import('./commands/call.js')).call));
 
+program
+  .command('run <goal>')
+  .description('plan a goal into steps and run them, showing live progress; stops at approvals with the command to approve')
+  .requiredOption('-w, --workspace <slug>', 'workspace slug')
+  .option('--to <emails>', 'comma-separated e-mail recipients for e-mail steps')
+  .option('--network <networks...>', 'social networks for social steps')
+  .option('--dry-run', 'show the plan without running it')
+  .action(action(async () => (await import('../runs/index.js')).runCommand));
+program
+  .command('approve <runId> <stepId>')
+  .description('approve (or --reject) a run step that waits for approval; the run resumes')
+  .requiredOption('-w, --workspace <slug>', 'workspace slug')
+  .option('--note <text>', 'a note kept with the decision')
+  .option('--reject <reason>', 'reject instead, with this reason')
+  .action(action(async () => (await import('../runs/index.js')).approveCommand));
+program
+  .command('worker')
+  .description('run a BullMQ worker process for run steps (needs REDIS_URL and DATABASE_URL)')
+  .option('-c, --concurrency <n>', 'steps at a time', '4')
+  .action(action(async () => (await import('../runs/index.js')).workerCommand));
+
 const audit = program.command('audit').description('the tamper-evident audit log (data-trust plugin)');
 audit
   .command('verify')

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { hostErrors } from '../errors.js';
 import type { Host } from '../host.js';
 import { registerMcpRoutes, registerOAuthRoutes } from '../mcp/index.js';
+import { createRuns, registerRunRoutes } from '../runs/index.js';
 import { installErrorHandling } from './errors.js';
 
 const CallBodySchema = z.strictObject({ input: z.unknown().default({}), idempotencyKey: z.string().min(1).max(200).optional() });
@@ -141,9 +142,13 @@ export async function buildApp(host: Host, opts: { publicBaseUrl?: string } = {}
   const unsubscribe = ws.onChange((change) => {
     if (change.type !== 'configured') void mcp.notifyToolsChanged(change.workspaceId);
   });
+  // Runs: goal -> plan -> steps on the queue (in-process, or BullMQ with REDIS_URL), events over WebSocket.
+  const runs = await createRuns(host);
+  await registerRunRoutes(app, { orchestrator: runs, actor: () => actor });
   app.addHook('onClose', async () => {
     unsubscribe();
     await mcp.close();
+    await runs.close();
   });
   return app;
 }
