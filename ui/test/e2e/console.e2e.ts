@@ -163,10 +163,27 @@ try {
   await check(page, '06-audit');
   log('the call is in the audit log');
 
+  // Governance: a policy that holds analyze_page for approval, then approve it in the inbox
+  await page.goto(`${base}/w/spring/plugins`);
+  await page.getByRole('button', { name: 'Enable Governance', exact: true }).click();
+  await page.getByRole('button', { name: 'Disable Governance', exact: true }).waitFor();
+  await page.goto(`${base}/w/spring/call?tool=${encodeURIComponent('governance:set_policy')}`);
+  await page.locator('#in-policy').fill('{"requireApproval":{"tools":["agent-seo:analyze_page"]}}');
+  await page.getByRole('button', { name: 'Call tool' }).click();
+  await page.getByTestId('tool-result').waitFor();
+  await page.goto(`${base}/w/spring/call?tool=${encodeURIComponent('agent-seo:analyze_page')}`);
+  await page.getByLabel('Text', { exact: true }).fill('A page that needs a second pair of eyes before it runs.');
+  await page.getByRole('button', { name: 'Call tool' }).click();
+  await page.getByText(/Waiting for approval/).waitFor();
+  await page.goto(`${base}/w/spring/approvals`);
+  await check(page, '09-approvals');
+  await Promise.all([page.waitForURL(/done=approve/), page.getByRole('button', { name: 'Approve' }).first().click()]);
+  await page.getByText('No call waits for approval.').waitFor();
+  log('governance: the held call was approved from the inbox');
+
   for (const [path, name] of [
     ['members', '07-members'],
     ['tokens', '08-tokens'],
-    ['approvals', '09-approvals'],
     ['usage', '10-usage'],
   ] as const) {
     await page.goto(`${base}/w/spring/${path}`);
