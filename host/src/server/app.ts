@@ -1,6 +1,8 @@
+import { join } from 'node:path';
 import { CreateWorkspaceSchema } from '@neonhub/schemas';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest, LogController } from 'fastify';
 import { z } from 'zod';
+import { accountDepsFromHost, mountConsole, registerAccountRoutes, requestActor } from '../accounts/index.js';
 import { hostErrors } from '../errors.js';
 import type { Host } from '../host.js';
 import { registerMcpRoutes, registerOAuthRoutes } from '../mcp/index.js';
@@ -34,9 +36,9 @@ export async function buildApp(host: Host, opts: { publicBaseUrl?: string } = {}
     logController: new LogController({ disableRequestLogging: true }),
   });
   installErrorHandling(app);
+  // Sessions, API tokens and roles on every /api/workspaces route (no credentials: the loopback operator).
+  registerAccountRoutes(app, accountDepsFromHost(host), { ...(opts.publicBaseUrl ? { publicBaseUrl: opts.publicBaseUrl } : {}) });
   const ws = host.storage.service;
-  // Until API tokens land (MCP gateway issue), the API is bound to loopback and acts as the local operator.
-  const actor = { type: 'user' as const, id: 'local-operator', role: 'owner' as const };
 
   app.get('/health', async () => {
     const plugins = host.registry.plugins().map((p) => ({ id: p.manifest.id, status: p.runtime.status }));
@@ -93,7 +95,7 @@ export async function buildApp(host: Host, opts: { publicBaseUrl?: string } = {}
       workspace: req.params.ws,
       tool: req.params.tool,
       input: body.input,
-      actor,
+      actor: requestActor(req),
       ...(body.idempotencyKey ? { idempotencyKey: body.idempotencyKey } : {}),
     });
   });
@@ -144,11 +146,13 @@ export async function buildApp(host: Host, opts: { publicBaseUrl?: string } = {}
   });
   // Runs: goal -> plan -> steps on the queue (in-process, or BullMQ with REDIS_URL), events over WebSocket.
   const runs = await createRuns(host);
-  await registerRunRoutes(app, { orchestrator: runs, actor: () => actor });
+  await registerRunRoutes(app, { orchestrator: runs, actor: (req) => requestActor(req as FastifyRequest) });
   app.addHook('onClose', async () => {
     unsubscribe();
     await mcp.close();
     await runs.close();
   });
+  // The SvelteKit console on the same origin (ui/build; a clear page when it is not built).
+  await mountConsole(app, { buildDir: join(host.config.rootDir, 'ui/build') });
   return app;
 }

@@ -1,0 +1,32 @@
+#!/usr/bin/env node
+// Builds the console (ui/build) when it is missing or older than its sources, so `pnpm start`
+// serves it on a fresh clone without rebuilding on every start.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const ui = new URL('../ui/', import.meta.url).pathname;
+const built = join(ui, 'build/handler.js');
+
+function newest(dir) {
+  let latest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    latest = Math.max(latest, entry.isDirectory() ? newest(path) : statSync(path).mtimeMs);
+  }
+  return latest;
+}
+
+if (existsSync(ui)) {
+  const sources = Math.max(newest(join(ui, 'src')), statSync(join(ui, 'package.json')).mtimeMs);
+  if (!existsSync(built) || statSync(built).mtimeMs < sources) {
+    process.stderr.write('… building the console (ui/build), once\n');
+    // the same as `pnpm --filter @neonhub/ui build`, without needing pnpm on PATH
+    const run = (bin, args) =>
+      spawnSync(process.execPath, [join(ui, 'node_modules', bin), ...args], { cwd: ui, stdio: ['ignore', 'ignore', 'inherit'] });
+    const r = run('@sveltejs/kit/svelte-kit.js', ['sync']).status === 0 ? run('vite/bin/vite.js', ['build']) : { status: 1 };
+    if (r.status !== 0) {
+      process.stderr.write('! the console did not build; the API and MCP endpoint still work (see the output above)\n');
+    }
+  }
+}
