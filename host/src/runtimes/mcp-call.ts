@@ -8,7 +8,14 @@ import {
   type ToolDefinition,
   ToolDefinitionSchema,
 } from '@neonhub/schemas';
-import { ERROR_META_KEY, errorPayload, SIDE_EFFECT_META_KEY, TIMEOUT_META_KEY, type ToolErrorPayload, ToolErrorPayloadSchema } from '@neonhub/sdk/serve';
+import {
+  ERROR_META_KEY,
+  errorPayload,
+  SIDE_EFFECT_META_KEY,
+  TIMEOUT_META_KEY,
+  type ToolErrorPayload,
+  ToolErrorPayloadSchema,
+} from '@neonhub/sdk/serve';
 import type { Logger } from 'pino';
 import { hostErrors } from '../errors.js';
 
@@ -74,7 +81,12 @@ export function toolFailed(pluginId: string, tool: string, err: unknown): NeonHu
 function fromPayload(pluginId: string, tool: string, payload: ToolErrorPayload, cause?: unknown): NeonHubError {
   const { status, category, ...rest } = payload;
   if (payload.code && category === 'user' && status !== undefined && status >= 400 && status < 500) {
-    return new NeonHubError(payload.code, payload.message, { status, category, details: { plugin: pluginId, tool, ...(payload.details === undefined ? {} : { pluginDetails: payload.details }) }, cause });
+    return new NeonHubError(payload.code, payload.message, {
+      status,
+      category,
+      details: { plugin: pluginId, tool, ...(payload.details === undefined ? {} : { pluginDetails: payload.details }) },
+      cause,
+    });
   }
   return hostErrors.create('NH_TOOL_FAILED', `${pluginId}:${tool} failed: ${payload.message}`, {
     details: { plugin: pluginId, tool, ...rest },
