@@ -10,6 +10,7 @@ import { type PlanParams, planOffline } from './planner-offline.js';
 import { appendEvent, type Db, readEvents, TERMINAL_RUN, type Trx, toRun, toStep } from './store.js';
 import { type ErrorJson, withRunTables } from './tables.js';
 import { resolveTemplates } from './template.js';
+import { claimStep, completeStep, dispatchAfter, RunGraphs, requeueStep, settleRun, skipSteps } from './transitions.js';
 import { type ToolInfo, validatePlan } from './validate-plan.js';
 
 export type OrchestratorCallResult =
@@ -86,16 +87,20 @@ export function createOrchestrator(deps: OrchestratorDeps) {
   let closing = false;
 
   const tx = <T>(fn: (trx: Trx) => Promise<T>) => db.transaction().execute(fn);
-  /**
-   * Every transition of a run's steps locks the run row first (FOR NO KEY UPDATE, which does not conflict
-   * with the KEY SHARE locks that inserting run_events takes), so transitions of one run never deadlock.
-   */
+  /** Locks the run row first (FOR NO KEY UPDATE): cancel uses it, so it serializes with `settleRun`. */
   const runTx = <T>(runId: string, fn: (trx: Trx) => Promise<T>) =>
     tx(async (trx) => {
       await trx.selectFrom('runs').select('id').where('id', '=', runId).forNoKeyUpdate().execute();
       return fn(trx);
     });
+  const graphs = new RunGraphs();
+  /** A change of the run's events (subscribers re-read the log). */
   const notify = (runId: string) => bus.emit(runId);
+  /** A change of the run's status (waitFor re-reads it). */
+  const notifyStatus = (runId: string) => {
+    bus.emit(`${runId}:status`);
+    bus.emit(runId);
+  };
 
   async function listTools(workspaceId: string) {
     return deps.tools(workspaceId);
@@ -111,13 +116,14 @@ export function createOrchestrator(deps: OrchestratorDeps) {
     return { plan: validatePlan(planOffline(goal, tools, params), tools), planner: 'offline' };
   }
 
-  /** Plans, validates and stores a run, then dispatches the steps that depend on nothing. */
+  /** Plans, validates and stores a run, and dispatches the steps that depend on nothing, in one transaction. */
   async function start(input: StartRunInput): Promise<RunView> {
     const goal = input.goal.trim();
     if (!goal || goal.length > 4000) throw runErrors.create('NH_RUN_PLAN_INVALID', 'the goal must be 1 to 4000 characters');
     const ws = await deps.resolveWorkspace(input.workspace);
     const planned = await plan(ws.id, goal, input.params, input.plan);
     const runId = randomUUID();
+    const roots = planned.plan.steps.filter((s) => s.dependsOn.length === 0).map((s) => s.id);
     await tx(async (trx) => {
       await trx
         .insertInto('runs')
@@ -134,29 +140,39 @@ export function createOrchestrator(deps: OrchestratorDeps) {
       await trx
         .insertInto('steps')
         .values(
-          planned.plan.steps.map((s, seq) => ({
-            run_id: runId,
-            id: s.id,
-            seq,
-            tool: s.tool,
-            title: s.title ?? null,
-            input: JSON.stringify(s.input),
-            depends_on: JSON.stringify(s.dependsOn),
-            needs_approval: s.needsApproval ?? false,
-            status: 'pending' as const,
-            max_attempts: maxAttempts,
-          })),
+          planned.plan.steps.map((s, seq) => {
+            const root = s.dependsOn.length === 0;
+            return {
+              run_id: runId,
+              id: s.id,
+              seq,
+              tool: s.tool,
+              title: s.title ?? null,
+              input: JSON.stringify(s.input),
+              depends_on: JSON.stringify(s.dependsOn),
+              needs_approval: s.needsApproval ?? false,
+              status: root ? ('queued' as const) : ('pending' as const),
+              dispatch: root ? 1 : 0,
+              max_attempts: maxAttempts,
+            };
+          }),
         )
         .execute();
-      await appendEvent(trx, runId, null, 'run.created', { goal, workspaceId: ws.id, actor: input.actor });
-      await appendEvent(trx, runId, null, 'run.planned', {
-        planner: planned.planner,
-        notes: planned.plan.notes,
-        steps: planned.plan.steps,
-      });
+      await trx
+        .insertInto('run_events')
+        .values([
+          { run_id: runId, step_id: null, type: 'run.created', data: JSON.stringify({ goal, workspaceId: ws.id, actor: input.actor }) },
+          {
+            run_id: runId,
+            step_id: null,
+            type: 'run.planned',
+            data: JSON.stringify({ planner: planned.planner, notes: planned.plan.notes, steps: planned.plan.steps }),
+          },
+          ...roots.map((id) => ({ run_id: runId, step_id: id, type: 'step.status', data: JSON.stringify({ status: 'queued' }) })),
+        ])
+        .execute();
     });
-    const jobs = await runTx(runId, (trx) => dispatchReady(trx, runId, null));
-    await enqueue(jobs);
+    await enqueue(roots.map((stepId) => ({ runId, stepId, dispatch: 1 })));
     notify(runId);
     return get(runId);
   }
@@ -181,112 +197,38 @@ export function createOrchestrator(deps: OrchestratorDeps) {
     return rows.map(toRun);
   }
 
-  /**
-   * Moves pending steps whose dependencies all succeeded to queued (conditionally: of two completions racing,
-   * one wins each step) and returns the jobs to add once the transaction commits. With `after`, only the
-   * dependents of that step are looked at.
-   */
-  async function dispatchReady(trx: Trx, runId: string, after: string | null): Promise<StepJob[]> {
-    let q = trx.selectFrom('steps').select(['id', 'depends_on']).where('run_id', '=', runId).where('status', '=', 'pending');
-    q = after ? q.where(sql<boolean>`depends_on @> ${JSON.stringify([after])}::jsonb`) : q.where(sql<boolean>`depends_on = '[]'::jsonb`);
-    const candidates = await q.execute();
-    if (!candidates.length) return [];
-    const deps = [...new Set(candidates.flatMap((c) => c.depends_on))];
-    const done = new Set(
-      deps.length
-        ? (
-            await trx
-              .selectFrom('steps')
-              .select('id')
-              .where('run_id', '=', runId)
-              .where('id', 'in', deps)
-              .where('status', '=', 'succeeded')
-              .execute()
-          ).map((r) => r.id)
-        : [],
-    );
-    const ready = candidates.filter((c) => c.depends_on.every((d) => done.has(d))).map((c) => c.id);
-    if (!ready.length) return [];
-    const rows = await trx
-      .updateTable('steps')
-      .set({ status: 'queued', dispatch: sql`dispatch + 1`, updated_at: sql`now()` })
-      .where('run_id', '=', runId)
-      .where('id', 'in', ready)
-      .where('status', '=', 'pending')
-      .returning(['id', 'dispatch'])
-      .execute();
-    for (const r of rows) await appendEvent(trx, runId, r.id, 'step.status', { status: 'queued' });
-    return rows.map((r) => ({ runId, stepId: r.id, dispatch: r.dispatch }));
-  }
-
   async function enqueue(jobs: StepJob[], delayMs = 0) {
     // Queue-level attempts cover infrastructure failures (a database error mid-transition); a re-delivered job
-    // waits out the lease it left behind, then claims the step again.
-    for (const j of jobs) await deps.queue.add('step', j, { jobId: jobIdOf(j), attempts: 5, ...(delayMs ? { delayMs } : {}) });
+    // waits out the lease it left behind, then claims the step again. Adds run concurrently (ioredis pipelines them).
+    for (let i = 0; i < jobs.length; i += 500)
+      await Promise.all(
+        jobs.slice(i, i + 500).map((j) => deps.queue.add('step', j, { jobId: jobIdOf(j), attempts: 5, ...(delayMs ? { delayMs } : {}) })),
+      );
   }
 
-  /** Recomputes the run's status from its steps and stores it (with an event) when it changed. */
-  async function refreshRun(trx: Trx, runId: string): Promise<void> {
-    const run = await trx.selectFrom('runs').select(['status']).where('id', '=', runId).forNoKeyUpdate().executeTakeFirst();
-    if (!run || (TERMINAL_RUN as readonly string[]).includes(run.status)) return;
-    const counts = await trx
-      .selectFrom('steps')
-      .select(['status', sql<number>`count(*)::int`.as('n')])
-      .where('run_id', '=', runId)
-      .groupBy('status')
-      .execute();
-    const n = (s: string) => counts.find((c) => c.status === s)?.n ?? 0;
-    let status: Run['status'];
-    let error: ErrorJson | null = null;
-    if (n('running') + n('queued') > 0) status = 'running';
-    else if (n('waiting_approval') > 0) status = 'waiting_approval';
-    else if (n('pending') > 0) status = 'running';
-    else if (n('failed') > 0) {
-      status = 'failed';
-      const first = await trx
-        .selectFrom('steps')
-        .select(['id', 'error'])
-        .where('run_id', '=', runId)
-        .where('status', '=', 'failed')
-        .orderBy('finished_at')
-        .executeTakeFirst();
-      error = first?.error ? { code: first.error.code, message: `step ${first.id} failed: ${first.error.message}` } : null;
-    } else if (n('cancelled') > 0) status = 'cancelled';
-    else status = 'succeeded';
-    if (status === run.status) return;
-    const terminal = (TERMINAL_RUN as readonly string[]).includes(status);
-    await trx
-      .updateTable('runs')
-      .set({
-        status,
-        updated_at: sql`now()`,
-        ...(terminal ? { finished_at: sql`now()` } : {}),
-        ...(error ? { error: JSON.stringify(error) } : {}),
-      })
-      .where('id', '=', runId)
-      .execute();
-    await appendEvent(trx, runId, null, 'run.status', { status, ...(error ? { error } : {}) });
+  /** Recomputes the run's status under its row lock (see transitions.ts); wakes waiters when it changed. */
+  async function settle(runId: string): Promise<void> {
+    const status = await tx((trx) => settleRun(trx, runId));
+    if (!status) return;
+    if ((TERMINAL_RUN as readonly string[]).includes(status)) graphs.forget(runId);
+    notifyStatus(runId);
+  }
+
+  /**
+   * After a committed transition of `stepId` (or of the run, without one): dispatches the dependents it
+   * unblocked and, when nothing of the run is queued or running any more, settles the run's status.
+   */
+  async function afterTransition(runId: string, stepId: string | null): Promise<void> {
+    const candidates = stepId ? await graphs.dependents(db as Db, runId, stepId) : [];
+    const { jobs, active } = await dispatchAfter(db as Db, runId, candidates);
+    await enqueue(jobs);
+    if (!active) await settle(runId);
+    notify(runId);
   }
 
   /** Marks every not-yet-started step downstream of `stepId` skipped. */
   async function skipDescendants(trx: Trx, runId: string, stepId: string): Promise<void> {
-    const steps = await trx.selectFrom('steps').select(['id', 'depends_on', 'status']).where('run_id', '=', runId).execute();
-    const down = new Set([stepId]);
-    for (let grew = true; grew; ) {
-      grew = false;
-      for (const s of steps) if (!down.has(s.id) && s.depends_on.some((d) => down.has(d))) grew = down.add(s.id).size > 0;
-    }
-    down.delete(stepId);
-    const skip = steps.filter((s) => down.has(s.id) && s.status === 'pending').map((s) => s.id);
-    if (!skip.length) return;
-    await trx
-      .updateTable('steps')
-      .set({ status: 'skipped', finished_at: sql`now()`, updated_at: sql`now()` })
-      .where('run_id', '=', runId)
-      .where('id', 'in', skip)
-      .where('status', '=', 'pending')
-      .execute();
-    for (const id of skip) await appendEvent(trx, runId, id, 'step.status', { status: 'skipped', because: stepId });
+    await skipSteps(trx, runId, await graphs.descendants(db as Db, runId, stepId), stepId);
   }
 
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -294,24 +236,7 @@ export function createOrchestrator(deps: OrchestratorDeps) {
   /** Claims the step for this dispatch: queued, or running under an expired lease (its worker died). */
   async function claim(job: StepJob, lease: string) {
     for (let waited = 0; ; ) {
-      const claimed = await db
-        .updateTable('steps')
-        .set({
-          status: 'running',
-          lease,
-          lease_until: sql`now() + ${leaseMs} * interval '1 millisecond'`,
-          attempts: sql`attempts + 1`,
-          started_at: sql`coalesce(started_at, now())`,
-          updated_at: sql`now()`,
-        })
-        .where('run_id', '=', job.runId)
-        .where('id', '=', job.stepId)
-        .where('dispatch', '=', job.dispatch)
-        .where((eb) =>
-          eb.or([eb('status', '=', 'queued'), eb.and([eb('status', '=', 'running'), eb('lease_until', '<', sql<Date>`now()`)])]),
-        )
-        .returningAll()
-        .executeTakeFirst();
+      const claimed = await claimStep(db as Db, job, lease, leaseMs);
       if (claimed) return claimed;
       // Re-delivered while another worker's lease still holds (it may be alive): wait for the lease, once.
       const cur = await db
@@ -332,11 +257,7 @@ export function createOrchestrator(deps: OrchestratorDeps) {
     const lease = randomUUID();
     const step = await claim(job, lease);
     if (!step) return; // finished, cancelled, or superseded by a newer dispatch: nothing to do
-    const run = await db
-      .selectFrom('runs')
-      .select(['workspace_id', 'actor', 'status'])
-      .where('id', '=', job.runId)
-      .executeTakeFirstOrThrow();
+    notify(job.runId);
     const owned = (trx: Trx) =>
       trx
         .updateTable('steps')
@@ -345,15 +266,11 @@ export function createOrchestrator(deps: OrchestratorDeps) {
         .where('lease', '=', lease)
         .where('status', '=', 'running');
 
-    // The run is already running (a step is only dispatched then, or after approve, which refreshed it): one insert, no run lock.
-    await appendEvent(db as Db, job.runId, job.stepId, 'step.status', { status: 'running', attempt: step.attempts });
-    notify(job.runId);
-
     // An approval the orchestrator holds itself (no governance in the workspace).
-    if (step.needs_approval && !step.approval_id && !(await deps.isEnabled(run.workspace_id, GOVERNANCE))) {
+    if (step.needs_approval && !step.approval_id && !(await deps.isEnabled(step.workspace_id, GOVERNANCE))) {
       const approvalId = randomUUID();
-      await runTx(job.runId, async (trx) => {
-        const held = await owned(trx)
+      const held = await tx(async (trx) => {
+        const r = await owned(trx)
           .set({
             status: 'waiting_approval',
             approval_id: approvalId,
@@ -364,7 +281,7 @@ export function createOrchestrator(deps: OrchestratorDeps) {
             updated_at: sql`now()`,
           })
           .executeTakeFirst();
-        if (held.numUpdatedRows === 0n) return;
+        if (r.numUpdatedRows === 0n) return false;
         await appendEvent(trx, job.runId, job.stepId, 'approval.requested', {
           approvalId,
           source: 'orchestrator',
@@ -372,9 +289,9 @@ export function createOrchestrator(deps: OrchestratorDeps) {
           tool: step.tool,
         });
         await appendEvent(trx, job.runId, job.stepId, 'step.status', { status: 'waiting_approval', approvalId });
-        await refreshRun(trx, job.runId);
+        return true;
       });
-      notify(job.runId);
+      if (held) await afterTransition(job.runId, null);
       return;
     }
 
@@ -383,13 +300,12 @@ export function createOrchestrator(deps: OrchestratorDeps) {
       | { ok: false; pending: { approvalId?: string; reason: string } }
       | { ok: false; error: unknown };
     try {
-      const outputs = await dependencyOutputs(job.runId, step.depends_on);
-      const input = resolveTemplates(step.input, outputs);
+      const input = resolveTemplates(step.input, step.dep_outputs ?? {});
       const result = await deps.callTool({
-        workspace: run.workspace_id,
+        workspace: step.workspace_id,
         tool: step.tool,
         input,
-        actor: run.actor as Actor,
+        actor: step.run_actor as Actor,
         idempotencyKey: idempotencyKeyOf(job.runId, job.stepId),
         ...(step.approval_id && step.approved_by ? { approvalId: step.approval_id } : {}),
       });
@@ -401,99 +317,70 @@ export function createOrchestrator(deps: OrchestratorDeps) {
       outcome = { ok: false, error: err };
     }
 
-    let retry: StepJob | undefined;
-    let retryDelay = 0;
-    let next: StepJob[] = [];
-    await runTx(job.runId, async (trx) => {
-      if (outcome.ok) {
-        const r = await owned(trx)
-          .set({
-            status: 'succeeded',
-            output: JSON.stringify(outcome.output ?? null),
-            error: null,
-            lease: null,
-            lease_until: null,
-            finished_at: sql`now()`,
-            updated_at: sql`now()`,
-          })
-          .executeTakeFirst();
-        if (r.numUpdatedRows === 0n) return; // cancelled meanwhile, or the lease was taken over: ignore the result
-        await appendEvent(trx, job.runId, job.stepId, 'step.output', { output: outcome.output ?? null });
-        await appendEvent(trx, job.runId, job.stepId, 'step.status', { status: 'succeeded' });
-        next = await dispatchReady(trx, job.runId, job.stepId);
-      } else if ('pending' in outcome) {
+    if (outcome.ok) {
+      // Cancelled meanwhile, or the lease was taken over: the result is ignored.
+      if (await completeStep(db as Db, job.runId, job.stepId, lease, outcome.output)) await afterTransition(job.runId, job.stepId);
+      return;
+    }
+    if ('pending' in outcome) {
+      const pending = outcome.pending;
+      const held = await tx(async (trx) => {
         const r = await owned(trx)
           .set({
             status: 'waiting_approval',
-            approval_id: outcome.pending.approvalId ?? null,
+            approval_id: pending.approvalId ?? null,
             approval_source: 'governance',
             lease: null,
             lease_until: null,
             updated_at: sql`now()`,
           })
           .executeTakeFirst();
-        if (r.numUpdatedRows === 0n) return;
+        if (r.numUpdatedRows === 0n) return false;
         await appendEvent(trx, job.runId, job.stepId, 'approval.requested', {
-          approvalId: outcome.pending.approvalId ?? null,
+          approvalId: pending.approvalId ?? null,
           source: 'governance',
-          reason: outcome.pending.reason,
+          reason: pending.reason,
           tool: step.tool,
         });
         await appendEvent(trx, job.runId, job.stepId, 'step.status', {
           status: 'waiting_approval',
-          approvalId: outcome.pending.approvalId ?? null,
+          approvalId: pending.approvalId ?? null,
         });
-      } else {
-        const error = errorJson(outcome.error);
-        const retryable = RETRYABLE.has(error.category ?? '') && step.attempts < step.max_attempts;
-        if (retryable) {
-          const r = await owned(trx)
-            .set({
-              status: 'queued',
-              dispatch: sql`dispatch + 1`,
-              error: JSON.stringify(error),
-              lease: null,
-              lease_until: null,
-              updated_at: sql`now()`,
-            })
-            .returning(['dispatch'])
-            .executeTakeFirst();
-          if (!r) return;
-          retryDelay = Math.min(30_000, backoffBase * 2 ** (step.attempts - 1));
-          retry = { runId: job.runId, stepId: job.stepId, dispatch: r.dispatch };
-          await appendEvent(trx, job.runId, job.stepId, 'step.status', {
-            status: 'queued',
-            retryInMs: retryDelay,
-            attempt: step.attempts,
-            error,
-          });
-        } else {
-          const r = await owned(trx)
-            .set({
-              status: 'failed',
-              error: JSON.stringify(error),
-              lease: null,
-              lease_until: null,
-              finished_at: sql`now()`,
-              updated_at: sql`now()`,
-            })
-            .executeTakeFirst();
-          if (r.numUpdatedRows === 0n) return;
-          await appendEvent(trx, job.runId, job.stepId, 'step.status', { status: 'failed', error });
-          await skipDescendants(trx, job.runId, job.stepId);
-        }
-      }
-      await refreshRun(trx, job.runId);
+        return true;
+      });
+      if (held) await afterTransition(job.runId, null);
+      return;
+    }
+    const error = errorJson(outcome.error);
+    if (RETRYABLE.has(error.category ?? '') && step.attempts < step.max_attempts) {
+      const retryDelay = Math.min(30_000, backoffBase * 2 ** (step.attempts - 1));
+      const retry = await requeueStep(db as Db, job.runId, job.stepId, lease, error, {
+        status: 'queued',
+        retryInMs: retryDelay,
+        attempt: step.attempts,
+        error,
+      });
+      if (retry) await enqueue([retry], retryDelay);
+      notify(job.runId);
+      return;
+    }
+    const failed = await tx(async (trx) => {
+      const r = await owned(trx)
+        .set({
+          status: 'failed',
+          error: JSON.stringify(error),
+          lease: null,
+          lease_until: null,
+          finished_at: sql`now()`,
+          updated_at: sql`now()`,
+        })
+        .executeTakeFirst();
+      if (r.numUpdatedRows === 0n) return false;
+      await appendEvent(trx, job.runId, job.stepId, 'step.status', { status: 'failed', error });
+      await skipDescendants(trx, job.runId, job.stepId);
+      return true;
     });
-    if (retry) await enqueue([retry], retryDelay);
-    await enqueue(next);
-    notify(job.runId);
-  }
-
-  async function dependencyOutputs(runId: string, ids: string[]): Promise<Record<string, unknown>> {
-    if (!ids.length) return {};
-    const rows = await db.selectFrom('steps').select(['id', 'output']).where('run_id', '=', runId).where('id', 'in', ids).execute();
-    return Object.fromEntries(rows.map((r) => [r.id, r.output]));
+    if (failed) await afterTransition(job.runId, null);
   }
 
   async function waitingStep(runId: string, stepId: string, workspaceId?: string) {
@@ -544,13 +431,7 @@ export function createOrchestrator(deps: OrchestratorDeps) {
         });
         approval = (out as { output: typeof approval }).output;
       }
-      await runTx(runId, async (trx) => {
-        await appendEvent(trx, runId, stepId, 'approval.decided', {
-          approvalId: row.approval_id,
-          decision: 'approved',
-          by: actor,
-          source: 'governance',
-        });
+      const changed = await tx(async (trx) => {
         const waiting = () =>
           trx.updateTable('steps').where('run_id', '=', runId).where('id', '=', stepId).where('status', '=', 'waiting_approval');
         if (approval.status === 'executed') {
@@ -563,10 +444,15 @@ export function createOrchestrator(deps: OrchestratorDeps) {
               updated_at: sql`now()`,
             })
             .executeTakeFirst();
-          if (r.numUpdatedRows === 0n) return;
+          if (r.numUpdatedRows === 0n) return false;
+          await appendEvent(trx, runId, stepId, 'approval.decided', {
+            approvalId: row.approval_id,
+            decision: 'approved',
+            by: actor,
+            source: 'governance',
+          });
           await appendEvent(trx, runId, stepId, 'step.output', { output: approval.result ?? null });
           await appendEvent(trx, runId, stepId, 'step.status', { status: 'succeeded' });
-          await enqueueAfter(trx, runId, stepId);
         } else {
           const error = approval.error ?? { code: 'NH_RUN_STEP_REJECTED', message: `the approval is ${approval.status}` };
           const r = await waiting()
@@ -578,14 +464,21 @@ export function createOrchestrator(deps: OrchestratorDeps) {
               updated_at: sql`now()`,
             })
             .executeTakeFirst();
-          if (r.numUpdatedRows === 0n) return;
+          if (r.numUpdatedRows === 0n) return false;
+          await appendEvent(trx, runId, stepId, 'approval.decided', {
+            approvalId: row.approval_id,
+            decision: 'approved',
+            by: actor,
+            source: 'governance',
+          });
           await appendEvent(trx, runId, stepId, 'step.status', { status: 'failed', error });
           await skipDescendants(trx, runId, stepId);
         }
-        await refreshRun(trx, runId);
+        return true;
       });
+      if (changed) await afterTransition(runId, approval.status === 'executed' ? stepId : null);
     } else {
-      await runTx(runId, async (trx) => {
+      const job = await tx(async (trx) => {
         const r = await trx
           .updateTable('steps')
           .set({ status: 'queued', dispatch: sql`dispatch + 1`, approved_by: JSON.stringify(actor), updated_at: sql`now()` })
@@ -594,7 +487,7 @@ export function createOrchestrator(deps: OrchestratorDeps) {
           .where('status', '=', 'waiting_approval')
           .returning(['dispatch'])
           .executeTakeFirst();
-        if (!r) return;
+        if (!r) return undefined;
         await appendEvent(trx, runId, stepId, 'approval.decided', {
           approvalId: row.approval_id,
           decision: 'approved',
@@ -603,22 +496,16 @@ export function createOrchestrator(deps: OrchestratorDeps) {
           ...(opts.note ? { note: opts.note } : {}),
         });
         await appendEvent(trx, runId, stepId, 'step.status', { status: 'queued' });
-        pendingJobs.push({ runId, stepId, dispatch: r.dispatch });
-        await refreshRun(trx, runId);
+        return { runId, stepId, dispatch: r.dispatch };
       });
+      if (job) {
+        // The run is running again before its job can finish (settle sees the queued step).
+        await settle(runId);
+        await enqueue([job]);
+      }
     }
-    await flushPending();
     notify(runId);
     return get(runId);
-  }
-
-  const pendingJobs: StepJob[] = [];
-  async function enqueueAfter(trx: Trx, runId: string, stepId: string) {
-    pendingJobs.push(...(await dispatchReady(trx, runId, stepId)));
-  }
-  async function flushPending() {
-    const jobs = pendingJobs.splice(0);
-    await enqueue(jobs);
   }
 
   /** Rejects a step waiting for approval (through governance:reject when governance holds it): the step fails, dependents are skipped. */
@@ -638,7 +525,7 @@ export function createOrchestrator(deps: OrchestratorDeps) {
         actor,
       });
     }
-    await runTx(runId, async (trx) => {
+    const changed = await tx(async (trx) => {
       const error = { code: 'NH_RUN_STEP_REJECTED', message: `rejected: ${reason}`, category: 'user' };
       const r = await trx
         .updateTable('steps')
@@ -653,12 +540,13 @@ export function createOrchestrator(deps: OrchestratorDeps) {
         .where('id', '=', stepId)
         .where('status', '=', 'waiting_approval')
         .executeTakeFirst();
-      if (r.numUpdatedRows === 0n) return;
+      if (r.numUpdatedRows === 0n) return false;
       await appendEvent(trx, runId, stepId, 'approval.decided', { approvalId: row.approval_id, decision: 'rejected', by: actor, reason });
       await appendEvent(trx, runId, stepId, 'step.status', { status: 'failed', error });
       await skipDescendants(trx, runId, stepId);
-      await refreshRun(trx, runId);
+      return true;
     });
+    if (changed) await afterTransition(runId, null);
     notify(runId);
     return get(runId);
   }
@@ -684,14 +572,16 @@ export function createOrchestrator(deps: OrchestratorDeps) {
         .execute();
       await appendEvent(trx, runId, null, 'run.status', { status: 'cancelled', by: actor });
     });
-    notify(runId);
+    graphs.forget(runId);
+    notifyStatus(runId);
     return get(runId);
   }
 
   /**
    * Re-dispatches what a crash left behind: queued or running steps with no live job (a running one is
    * handed to a new dispatch, so the dead worker's lease can no longer write), and pending steps whose
-   * dependencies all succeeded. Call on start, before processing.
+   * dependencies all succeeded; then settles the status of every open run (a worker may have died between
+   * a step's last transition and the run's). Call on start, before processing.
    */
   async function recover(): Promise<{ redispatched: number }> {
     const open = await db
@@ -715,21 +605,14 @@ export function createOrchestrator(deps: OrchestratorDeps) {
         .executeTakeFirst();
       if (r) jobs.push({ runId: s.run_id, stepId: s.id, dispatch: r.dispatch });
     }
-    const runs = await db.selectFrom('runs').select('id').where('status', 'in', ['queued', 'running']).execute();
+    const runs = await db.selectFrom('runs').select('id').where('status', 'in', ['queued', 'running', 'waiting_approval']).execute();
     for (const run of runs) {
       const all = await db.selectFrom('steps').select(['id', 'status', 'depends_on']).where('run_id', '=', run.id).execute();
       const ok = new Set(all.filter((s) => s.status === 'succeeded').map((s) => s.id));
       const ready = all.filter((s) => s.status === 'pending' && s.depends_on.every((d) => ok.has(d))).map((s) => s.id);
-      if (!ready.length) continue;
-      const rows = await db
-        .updateTable('steps')
-        .set({ status: 'queued', dispatch: sql`dispatch + 1`, updated_at: sql`now()` })
-        .where('run_id', '=', run.id)
-        .where('id', 'in', ready)
-        .where('status', '=', 'pending')
-        .returning(['id', 'dispatch'])
-        .execute();
-      jobs.push(...rows.map((r) => ({ runId: run.id, stepId: r.id, dispatch: r.dispatch })));
+      const { jobs: more, active } = await dispatchAfter(db as Db, run.id, ready);
+      jobs.push(...more);
+      if (!active) await settle(run.id);
     }
     await enqueue(jobs);
     return { redispatched: jobs.length };
@@ -812,7 +695,7 @@ export function createOrchestrator(deps: OrchestratorDeps) {
     const deadline = Date.now() + timeoutMs;
     let wake: (() => void) | undefined;
     const poke = () => wake?.();
-    bus.on(runId, poke);
+    bus.on(`${runId}:status`, poke);
     try {
       for (;;) {
         const row = await db.selectFrom('runs').select('status').where('id', '=', runId).executeTakeFirst();
@@ -826,7 +709,7 @@ export function createOrchestrator(deps: OrchestratorDeps) {
         });
       }
     } finally {
-      bus.off(runId, poke);
+      bus.off(`${runId}:status`, poke);
     }
   }
 
