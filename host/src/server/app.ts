@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { CreateWorkspaceSchema } from '@neonhub/schemas';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest, LogController } from 'fastify';
 import { z } from 'zod';
-import { accountDepsFromHost, mountConsole, registerAccountRoutes, requestActor } from '../accounts/index.js';
+import { type AccountOptions, accountDepsFromHost, mountConsole, registerAccountRoutes, requestActor } from '../accounts/index.js';
 import { hostErrors } from '../errors.js';
 import type { Host } from '../host.js';
 import { registerMcpRoutes, registerOAuthRoutes } from '../mcp/index.js';
@@ -28,7 +28,7 @@ function parse<T>(schema: z.ZodType<T>, value: unknown): T {
 }
 
 /** The host's HTTP API: health, plugins, workspaces and tool calls. Errors use the envelope. */
-export async function buildApp(host: Host, opts: { publicBaseUrl?: string } = {}): Promise<FastifyInstance> {
+export async function buildApp(host: Host, opts: { publicBaseUrl?: string; accounts?: AccountOptions } = {}): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: host.logger.child({ component: 'http' }) as FastifyBaseLogger,
     bodyLimit: 1_048_576,
@@ -37,7 +37,7 @@ export async function buildApp(host: Host, opts: { publicBaseUrl?: string } = {}
   });
   installErrorHandling(app);
   // Sessions, API tokens and roles on every /api/workspaces route (no credentials: the loopback operator).
-  registerAccountRoutes(app, accountDepsFromHost(host), { ...(opts.publicBaseUrl ? { publicBaseUrl: opts.publicBaseUrl } : {}) });
+  registerAccountRoutes(app, accountDepsFromHost(host), { ...(opts.publicBaseUrl ? { publicBaseUrl: opts.publicBaseUrl } : {}), ...opts.accounts });
   const ws = host.storage.service;
 
   app.get('/health', async () => {

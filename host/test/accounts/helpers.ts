@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
-import { type AccountOptions, accountDepsFromHost, registerAccountRoutes } from '../../src/accounts/index.js';
+import type { AccountOptions } from '../../src/accounts/index.js';
 import { loadConfig } from '../../src/config.js';
 import { createHost, type Host } from '../../src/host.js';
 import { buildApp } from '../../src/server/app.js';
@@ -15,13 +15,11 @@ export async function bootAccounts(options: AccountOptions = {}, only = ['agent-
   const dataDir = mkdtempSync(join(tmpdir(), 'neonhub-accounts-'));
   const config = loadConfig({ NEONHUB_DATA_DIR: dataDir, LOG_LEVEL: 'silent' }, repoRoot);
   const host: Host = await createHost({ config, logger: pino({ level: 'silent' }), only, seed: false });
-  const app: FastifyInstance = await buildApp(host);
-  const accounts = registerAccountRoutes(app, accountDepsFromHost(host), { github: null, ...options });
+  const app: FastifyInstance = await buildApp(host, { accounts: { github: null, ...options } });
   await app.ready();
   return {
     host,
     app,
-    accounts,
     async close() {
       await app.close();
       await host.close();

@@ -1,4 +1,4 @@
-import type { NeonHubError } from '@neonhub/schemas';
+import type { Actor, NeonHubError } from '@neonhub/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Host } from '../../src/host.js';
 import { bootHost, lockRoot, makeRoot, removeRoot, repoPlugin } from './helpers.js';
@@ -9,8 +9,8 @@ import { bootHost, lockRoot, makeRoot, removeRoot, repoPlugin } from './helpers.
  */
 let host: Host;
 let root: string;
-const owner = { type: 'user' as const, id: 'owner-1', role: 'owner' as const };
-const member = { type: 'user' as const, id: 'member-1', role: 'member' as const };
+const owner: Actor = { type: 'user', id: 'owner-1', role: 'owner' };
+const member: Actor = { type: 'user', id: 'member-1', role: 'member' };
 const ids = ['governance', 'data-trust', 'eco', 'connector-email-sandbox', 'agent-content', 'agent-email'];
 
 beforeAll(async () => {
@@ -74,7 +74,10 @@ describe('capabilities as plugins, through the host pipeline', () => {
   });
 
   it("approving an agent's external action covers the connector call it makes: one approval, one send", async () => {
-    const template = await ok<{ templateId: string }>('agent-email:compose', { subject: 'Spring sale', body: 'Hi {{first_name | there}}, our sale starts today. Unsubscribe any time.' });
+    const template = await ok<{ templateId: string }>('agent-email:compose', {
+      subject: 'Spring sale',
+      body: 'Hi {{first_name | there}}, our sale starts today. Unsubscribe any time.',
+    });
     const input = { templateId: template.templateId, recipients: [{ email: 'dan@example.com', fields: { first_name: 'Dan' } }] };
     const pending = await call('agent-email:send', input);
     expect(pending.status).toBe('pending_approval');

@@ -50,9 +50,10 @@ describe('isolated runtime: what the child may not do', () => {
   });
 
   it('sees only the secrets its manifest declares', async () => {
+    // a user error raised in the plugin keeps its code (and 4xx status) through the runtime
     await expect(rt.invoke(invocation('secret', { name: 'OTHER' }, { secrets: { OTHER: 'x' } }))).rejects.toMatchObject({
-      code: 'NH_TOOL_FAILED',
-      details: { code: 'NH_SDK_SECRET_UNDECLARED' },
+      code: 'NH_SDK_SECRET_UNDECLARED',
+      status: 400,
     });
   });
 

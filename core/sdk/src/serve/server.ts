@@ -41,7 +41,13 @@ function listingOf(tool: ToolSpec): Tool {
 /** `{ code, message, details }` of anything thrown: a NeonHubError's code, or a Node error's (`ERR_ACCESS_DENIED`, `ENOENT`). */
 export function errorPayload(err: unknown): ToolErrorPayload {
   if (isNeonHubError(err)) {
-    return { code: err.code, message: err.message, status: err.status, category: err.category, ...(err.details === undefined ? {} : { details: err.details }) };
+    return {
+      code: err.code,
+      message: err.message,
+      status: err.status,
+      category: err.category,
+      ...(err.details === undefined ? {} : { details: err.details }),
+    };
   }
   const code = (err as { code?: unknown } | null)?.code;
   return { ...(typeof code === 'string' ? { code } : {}), message: err instanceof Error ? err.message : String(err) };
