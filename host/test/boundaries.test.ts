@@ -15,7 +15,8 @@ function sources(dir: string): string[] {
   return out;
 }
 
-const importsOf = (file: string) => [...readFileSync(file, 'utf8').matchAll(/(?:from\s+|import\s*\(\s*|require\s*\(\s*)['"]([^'"]+)['"]/g)].map((m) => m[1]!);
+const importsOf = (file: string) =>
+  [...readFileSync(file, 'utf8').matchAll(/(?:from\s+|import\s*\(\s*|require\s*\(\s*)['"]([^'"]+)['"]/g)].map((m) => m[1]!);
 
 /** The dependency direction of the design: schemas <- core <- host; plugins and MCP servers never import the host. */
 describe('package boundaries', () => {
