@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+import pgvector from 'pgvector';
 import type { MemoryDatabase } from './db/types.js';
 import type { SearchHit } from './schemas.js';
 
@@ -40,9 +41,9 @@ function toHit(row: HitRow): SearchHit {
   };
 }
 
-/** pgvector's text form of a vector. */
+/** pgvector's text form of a vector (via the pgvector package; non-finite components become 0). */
 export function vectorLiteral(v: readonly number[]): string {
-  return `[${v.map((x) => (Number.isFinite(x) ? x : 0)).join(',')}]`;
+  return pgvector.toSql(v.map((x) => (Number.isFinite(x) ? x : 0))) as string;
 }
 
 const collectionFilter = (collection: string | undefined) => (collection === undefined ? sql`` : sql`AND c.collection = ${collection}`);
