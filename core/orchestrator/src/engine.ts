@@ -3,6 +3,7 @@ import { EventEmitter } from 'node:events';
 import type { DB, Kysely } from '@neonhub/db';
 import { type Actor, isNeonHubError, type NeonHubError, type Plan, type Run, type RunEvent, type Step } from '@neonhub/schemas';
 import { sql } from 'kysely';
+import { Batcher } from './batch.js';
 import { runErrors } from './errors.js';
 import { jobIdOf, type StepJob, type StepQueue } from './jobs.js';
 import { type PlannerLlm, planWithLlm } from './planner-llm.js';
@@ -10,7 +11,18 @@ import { type PlanParams, planOffline } from './planner-offline.js';
 import { appendEvent, type Db, readEvents, TERMINAL_RUN, type Trx, toRun, toStep } from './store.js';
 import { type ErrorJson, withRunTables } from './tables.js';
 import { resolveTemplates } from './template.js';
-import { claimStep, completeStep, dispatchAfter, RunGraphs, requeueStep, settleRun, skipSteps } from './transitions.js';
+import {
+  type AfterRequest,
+  type ClaimRequest,
+  type CompleteRequest,
+  claimSteps,
+  completeSteps,
+  dispatchAfterMany,
+  RunGraphs,
+  requeueStep,
+  settleRun,
+  skipSteps,
+} from './transitions.js';
 import { type ToolInfo, validatePlan } from './validate-plan.js';
 
 export type OrchestratorCallResult =
@@ -94,6 +106,10 @@ export function createOrchestrator(deps: OrchestratorDeps) {
       return fn(trx);
     });
   const graphs = new RunGraphs();
+  // Group commit of the per-step statements across the steps this process runs at once (see batch.ts).
+  const claims = new Batcher((reqs: ClaimRequest[]) => claimSteps(db as Db, reqs, leaseMs));
+  const completions = new Batcher((reqs: CompleteRequest[]) => completeSteps(db as Db, reqs));
+  const afters = new Batcher((reqs: AfterRequest[]) => dispatchAfterMany(db as Db, reqs));
   /** A change of the run's events (subscribers re-read the log). */
   const notify = (runId: string) => bus.emit(runId);
   /** A change of the run's status (waitFor re-reads it). */
@@ -220,7 +236,7 @@ export function createOrchestrator(deps: OrchestratorDeps) {
    */
   async function afterTransition(runId: string, stepId: string | null): Promise<void> {
     const candidates = stepId ? await graphs.dependents(db as Db, runId, stepId) : [];
-    const { jobs, active } = await dispatchAfter(db as Db, runId, candidates);
+    const { jobs, active } = await afters.push({ runId, candidates });
     await enqueue(jobs);
     if (!active) await settle(runId);
     notify(runId);
@@ -236,7 +252,7 @@ export function createOrchestrator(deps: OrchestratorDeps) {
   /** Claims the step for this dispatch: queued, or running under an expired lease (its worker died). */
   async function claim(job: StepJob, lease: string) {
     for (let waited = 0; ; ) {
-      const claimed = await claimStep(db as Db, job, lease, leaseMs);
+      const claimed = await claims.push({ job, lease });
       if (claimed) return claimed;
       // Re-delivered while another worker's lease still holds (it may be alive): wait for the lease, once.
       const cur = await db
@@ -245,6 +261,11 @@ export function createOrchestrator(deps: OrchestratorDeps) {
         .where('run_id', '=', job.runId)
         .where('id', '=', job.stepId)
         .executeTakeFirst();
+      if (cur?.status === 'succeeded' && cur.dispatch === job.dispatch) {
+        // Re-delivered after its worker stored the result but died before dispatching what it unblocked: do that now (idempotent).
+        await afterTransition(job.runId, job.stepId);
+        return undefined;
+      }
       if (!cur || cur.status !== 'running' || cur.dispatch !== job.dispatch || waited > leaseMs * 2) return undefined;
       const wait = Math.max(50, Math.ceil(Number(cur.left)) + 50);
       waited += wait;
@@ -256,6 +277,7 @@ export function createOrchestrator(deps: OrchestratorDeps) {
   async function execute(job: StepJob): Promise<void> {
     const lease = randomUUID();
     const step = await claim(job, lease);
+
     if (!step) return; // finished, cancelled, or superseded by a newer dispatch: nothing to do
     notify(job.runId);
     const owned = (trx: Trx) =>
@@ -319,7 +341,8 @@ export function createOrchestrator(deps: OrchestratorDeps) {
 
     if (outcome.ok) {
       // Cancelled meanwhile, or the lease was taken over: the result is ignored.
-      if (await completeStep(db as Db, job.runId, job.stepId, lease, outcome.output)) await afterTransition(job.runId, job.stepId);
+      if (await completions.push({ runId: job.runId, stepId: job.stepId, lease, output: outcome.output }))
+        await afterTransition(job.runId, job.stepId);
       return;
     }
     if ('pending' in outcome) {
@@ -610,7 +633,9 @@ export function createOrchestrator(deps: OrchestratorDeps) {
       const all = await db.selectFrom('steps').select(['id', 'status', 'depends_on']).where('run_id', '=', run.id).execute();
       const ok = new Set(all.filter((s) => s.status === 'succeeded').map((s) => s.id));
       const ready = all.filter((s) => s.status === 'pending' && s.depends_on.every((d) => ok.has(d))).map((s) => s.id);
-      const { jobs: more, active } = await dispatchAfter(db as Db, run.id, ready);
+      const [{ jobs: more, active }] = (await dispatchAfterMany(db as Db, [{ runId: run.id, candidates: ready }])) as [
+        { jobs: StepJob[]; active: boolean },
+      ];
       jobs.push(...more);
       if (!active) await settle(run.id);
     }

@@ -37,47 +37,73 @@ export interface ClaimedStep {
 
 const OPEN_RUN = sql.raw(`('queued', 'running', 'waiting_approval')`);
 
+export interface ClaimRequest {
+  job: StepJob;
+  lease: string;
+}
+
 /**
- * Claims a step for this dispatch (queued, or running under an expired lease), stores the `running` event,
- * and returns the step with its run's workspace and actor and its dependencies' outputs: one round trip.
+ * Claims steps for their dispatch (queued, or running under an expired lease), stores their `running`
+ * events, and returns each claimed step with its run's workspace and actor and its dependencies' outputs:
+ * one round trip for the whole batch. Undefined for a request that did not claim.
  */
-export async function claimStep(db: Db, job: StepJob, lease: string, leaseMs: number): Promise<ClaimedStep | undefined> {
-  const r = await sql<ClaimedStep>`
-    with c as (
-      update steps set status = 'running', lease = ${lease}, lease_until = now() + ${leaseMs} * interval '1 millisecond',
-        attempts = attempts + 1, started_at = coalesce(started_at, now()), updated_at = now()
-      where run_id = ${job.runId} and id = ${job.stepId} and dispatch = ${job.dispatch}
-        and (status = 'queued' or (status = 'running' and lease_until < now()))
-      returning run_id, id, tool, input, depends_on, needs_approval, attempts, max_attempts, dispatch, approval_id, approved_by
+export async function claimSteps(db: Db, reqs: ClaimRequest[], leaseMs: number): Promise<(ClaimedStep | undefined)[]> {
+  const v = JSON.stringify(reqs.map((r) => ({ run_id: r.job.runId, id: r.job.stepId, dispatch: r.job.dispatch, lease: r.lease })));
+  const r = await sql<ClaimedStep & { lease: string }>`
+    with v as (
+      select * from jsonb_to_recordset(${v}::jsonb) as v(run_id uuid, id text, dispatch int, lease text)
+    ), c as (
+      update steps s set status = 'running', lease = v.lease, lease_until = now() + ${leaseMs} * interval '1 millisecond',
+        attempts = s.attempts + 1, started_at = coalesce(s.started_at, now()), updated_at = now()
+      from v
+      where s.run_id = v.run_id and s.id = v.id and s.dispatch = v.dispatch
+        and (s.status = 'queued' or (s.status = 'running' and s.lease_until < now()))
+      returning s.run_id, s.id, s.seq, s.tool, s.input, s.depends_on, s.needs_approval, s.attempts, s.max_attempts, s.dispatch,
+        s.approval_id, s.approved_by, s.lease
     ), e as (
       insert into run_events (run_id, step_id, type, data)
-      select run_id, id, 'step.status', jsonb_build_object('status', 'running', 'attempt', attempts) from c
+      select run_id, id, 'step.status', jsonb_build_object('status', 'running', 'attempt', attempts) from c order by run_id, seq
     )
     select c.*, r.workspace_id, r.actor as run_actor,
       (select coalesce(jsonb_object_agg(d.id, d.output), '{}'::jsonb) from steps d
         where d.run_id = c.run_id and d.id in (select jsonb_array_elements_text(c.depends_on))) as dep_outputs
     from c join runs r on r.id = c.run_id`.execute(db);
-  return r.rows[0];
+  const byLease = new Map(r.rows.map((row) => [row.lease, row]));
+  return reqs.map((q) => byLease.get(q.lease));
 }
 
-/** Stores a step's success (only while this lease holds) with its output and status events. False: the result is ignored. */
-export async function completeStep(db: Db, runId: string, stepId: string, lease: string, output: unknown): Promise<boolean> {
-  const out = JSON.stringify(output ?? null);
-  const r = await sql<{ n: number }>`
-    with u as (
-      update steps set status = 'succeeded', output = ${out}::jsonb, error = null, lease = null, lease_until = null,
-        finished_at = now(), updated_at = now()
-      where run_id = ${runId} and id = ${stepId} and lease = ${lease} and status = 'running'
-      returning id
+export interface CompleteRequest {
+  runId: string;
+  stepId: string;
+  lease: string;
+  output: unknown;
+}
+
+/**
+ * Stores steps' successes (each only while its lease holds) with their output and status events, in one
+ * round trip. False for a step whose result is ignored (cancelled meanwhile, or its lease was taken over).
+ */
+export async function completeSteps(db: Db, reqs: CompleteRequest[]): Promise<boolean[]> {
+  const v = JSON.stringify(reqs.map((r) => ({ run_id: r.runId, id: r.stepId, lease: r.lease, output: r.output ?? null })));
+  const r = await sql<{ lease: string }>`
+    with v as (
+      select * from jsonb_to_recordset(${v}::jsonb) as v(run_id uuid, id text, lease text, output jsonb)
+    ), u as (
+      update steps s set status = 'succeeded', output = coalesce(v.output, 'null'::jsonb), error = null, lease = null,
+        lease_until = null, finished_at = now(), updated_at = now()
+      from v
+      where s.run_id = v.run_id and s.id = v.id and s.lease = v.lease and s.status = 'running'
+      returning s.run_id, s.id, s.seq, s.output, v.lease
     ), e as (
       insert into run_events (run_id, step_id, type, data)
-      select ${runId}, u.id, v.type, v.data from u
-      cross join (values (1, 'step.output', jsonb_build_object('output', ${out}::jsonb)),
-                         (2, 'step.status', '{"status":"succeeded"}'::jsonb)) as v(ord, type, data)
-      order by v.ord
+      select u.run_id, u.id, t.type, t.data from u
+      cross join lateral (values (1, 'step.output', jsonb_build_object('output', u.output)),
+                                 (2, 'step.status', '{"status":"succeeded"}'::jsonb)) as t(ord, type, data)
+      order by u.run_id, u.seq, t.ord
     )
-    select count(*)::int as n from u`.execute(db);
-  return Number(r.rows[0]?.n ?? 0) > 0;
+    select lease from u`.execute(db);
+  const done = new Set(r.rows.map((row) => row.lease));
+  return reqs.map((q) => done.has(q.lease));
 }
 
 /** Puts a failed attempt back in the queue under a new dispatch (only while this lease holds), with its event. */
@@ -118,36 +144,60 @@ export async function skipSteps(trx: Trx, runId: string, ids: string[], because:
   );
 }
 
+export interface AfterRequest {
+  runId: string;
+  /** Dependents of the step that changed (none when no step succeeded). */
+  candidates: string[];
+}
+
 /**
- * After a committed transition: moves the given dependents whose dependencies have all succeeded from
- * pending to queued (one UPDATE ... RETURNING, with their events), and tells whether anything of the run
- * is still queued or running. Its snapshot is taken after the caller's commit (see the module comment).
+ * After committed transitions: moves the given dependents whose dependencies have all succeeded from pending
+ * to queued (locked in a fixed order, so concurrent batches cannot deadlock; with their events), and tells
+ * for each run whether anything of it is still queued or running. One round trip for the batch; its
+ * snapshot is taken after the callers' commits (see the module comment).
  */
-export async function dispatchAfter(db: Db, runId: string, candidates: string[]): Promise<{ jobs: StepJob[]; active: boolean }> {
-  if (!candidates.length) {
-    const r = await sql<{ active: boolean }>`
-      select exists(select 1 from steps where run_id = ${runId} and status in ('queued', 'running')) as active`.execute(db);
-    return { jobs: [], active: Boolean(r.rows[0]?.active) };
-  }
-  const r = await sql<{ jobs: { id: string; dispatch: number }[]; active: boolean }>`
-    with d as (
-      update steps s set status = 'queued', dispatch = s.dispatch + 1, updated_at = now()
-      where s.run_id = ${runId} and s.id in (${sql.join(candidates)}) and s.status = 'pending'
+export async function dispatchAfterMany(db: Db, reqs: AfterRequest[]): Promise<{ jobs: StepJob[]; active: boolean }[]> {
+  const pairs = JSON.stringify(reqs.flatMap((q) => q.candidates.map((id) => ({ run_id: q.runId, id }))));
+  const runIds = JSON.stringify([...new Set(reqs.map((q) => q.runId))]);
+  const r = await sql<{ run_id: string; id: string | null; dispatch: number }>`
+    with v as (
+      select distinct * from jsonb_to_recordset(${pairs}::jsonb) as v(run_id uuid, id text)
+    ), l as (
+      select s.run_id, s.id from steps s join v on s.run_id = v.run_id and s.id = v.id
+      where s.status = 'pending'
         and not exists (
           select 1 from jsonb_array_elements_text(s.depends_on) as x(dep)
           join steps p on p.run_id = s.run_id and p.id = x.dep
           where p.status <> 'succeeded')
-        and exists (select 1 from runs where id = ${runId} and status in ${OPEN_RUN})
-      returning s.id, s.dispatch, s.seq
+        and exists (select 1 from runs where id = s.run_id and status in ${OPEN_RUN})
+      order by s.run_id, s.id
+      for no key update of s
+    ), d as (
+      update steps s set status = 'queued', dispatch = s.dispatch + 1, updated_at = now()
+      from l where s.run_id = l.run_id and s.id = l.id and s.status = 'pending'
+      returning s.run_id, s.id, s.dispatch, s.seq
     ), e as (
       insert into run_events (run_id, step_id, type, data)
-      select ${runId}, id, 'step.status', '{"status":"queued"}'::jsonb from d order by seq
+      select run_id, id, 'step.status', '{"status":"queued"}'::jsonb from d order by run_id, seq
     )
-    select coalesce((select jsonb_agg(jsonb_build_object('id', id, 'dispatch', dispatch) order by seq) from d), '[]'::jsonb) as jobs,
-      exists(select 1 from steps where run_id = ${runId} and status in ('queued', 'running')) as active`.execute(db);
-  const row = r.rows[0];
-  const jobs = (row?.jobs ?? []).map((j) => ({ runId, stepId: j.id, dispatch: Number(j.dispatch) }));
-  return { jobs, active: jobs.length > 0 || Boolean(row?.active) };
+    select run_id, id, dispatch from d
+    union all
+    select x.run_id::uuid, null, 0 from jsonb_array_elements_text(${runIds}::jsonb) as x(run_id)
+    where exists (select 1 from steps where run_id = x.run_id::uuid and status in ('queued', 'running'))`.execute(db);
+  const jobs = new Map<string, StepJob[]>();
+  const active = new Set<string>();
+  for (const row of r.rows) {
+    active.add(row.run_id);
+    if (row.id !== null)
+      jobs.set(row.run_id, [...(jobs.get(row.run_id) ?? []), { runId: row.run_id, stepId: row.id, dispatch: Number(row.dispatch) }]);
+  }
+  // Each dispatched job goes to the first request of its run (the others get none): nothing is enqueued twice.
+  const given = new Set<string>();
+  return reqs.map((q) => {
+    const mine = given.has(q.runId) ? [] : (jobs.get(q.runId) ?? []);
+    given.add(q.runId);
+    return { jobs: mine, active: active.has(q.runId) };
+  });
 }
 
 /**
