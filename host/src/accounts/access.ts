@@ -1,8 +1,10 @@
+import type { Kysely } from '@neonhub/db';
+import { runErrors } from '@neonhub/orchestrator';
 import type { Role } from '@neonhub/schemas';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hostErrors } from '../errors.js';
 import type { AccountDeps } from './deps.js';
-import { atLeast, resolvePrincipal } from './principal.js';
+import { atLeast, type Principal, resolvePrincipal } from './principal.js';
 import type { SessionService } from './sessions.js';
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -33,6 +35,8 @@ export function checkSameOrigin(request: FastifyRequest) {
 /** The least role a request needs on a workspace-scoped route ('tool' = depends on the tool's side effect). */
 function requiredRole(request: FastifyRequest, url: string): Role | 'tool' | 'self' {
   if (request.method === 'GET' || request.method === 'HEAD') return 'viewer';
+  // Starting a run calls tools a member may call; its external steps still wait for approval.
+  if (url === '/api/workspaces/:ws/runs') return 'member';
   if (url.endsWith('/tools/:tool/call')) return 'tool';
   if (url === '/api/workspaces/:ws/members/:userId' && request.method === 'DELETE') return 'self';
   return 'admin';
@@ -62,7 +66,9 @@ export function installAccessControl(app: FastifyInstance, deps: AccountDeps & {
   app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
     const principal = request.principal;
     const url = request.routeOptions.url;
-    if (!principal || principal.type === 'operator' || !url?.startsWith('/api/workspaces')) return;
+    if (!principal || principal.type === 'operator') return;
+    if (url?.startsWith('/api/runs/:id')) return checkRunAccess(request, principal, deps);
+    if (!url?.startsWith('/api/workspaces')) return;
 
     if (url === '/api/workspaces') {
       if (principal.type === 'token') {
@@ -113,4 +119,45 @@ export function installAccessControl(app: FastifyInstance, deps: AccountDeps & {
     }
     if (!atLeast(role, need)) throw forbidden(need, role);
   });
+}
+
+const RUN_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * /api/runs/:id/* for sessions and tokens: the run's workspace must be theirs (else the same 404 as a
+ * run that does not exist), viewers read and follow events, members cancel, admins approve or reject.
+ * The WebSocket upgrade (a GET) must come from this origin: a page of a sibling site cannot open it.
+ */
+async function checkRunAccess(request: FastifyRequest, principal: Exclude<Principal, { type: 'operator' }>, deps: AccountDeps) {
+  const id = (request.params as { id?: string }).id ?? '';
+  const origin = request.headers.origin;
+  if (request.headers.upgrade?.toLowerCase() === 'websocket' && origin !== undefined) {
+    let host: string | undefined;
+    try {
+      host = new URL(origin).host;
+    } catch {
+      host = undefined;
+    }
+    if (host !== request.headers.host)
+      throw hostErrors.create('NH_AUTH_CSRF', 'this WebSocket was opened from another site and was refused', { details: { origin } });
+  }
+  const missing = () => runErrors.create('NH_RUN_NOT_FOUND', `no run ${id}`, { details: { runId: id } });
+  if (!RUN_ID.test(id)) return; // the route answers its own 400
+  const row = await (deps.db as unknown as Kysely<{ runs: { id: string; workspace_id: string } }>)
+    .selectFrom('runs')
+    .select('workspace_id')
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (!row) return; // the route answers NH_RUN_NOT_FOUND
+  const role =
+    principal.type === 'token'
+      ? principal.token.workspaceId === row.workspace_id
+        ? principal.token.role
+        : undefined
+      : await deps.repos.members.roleOf(row.workspace_id, principal.user.id);
+  if (!role) throw missing();
+  request.workspaceAccess = { workspaceId: row.workspace_id, role };
+  const url = request.routeOptions.url ?? '';
+  const need: Role = request.method === 'GET' || request.method === 'HEAD' ? 'viewer' : url.endsWith('/cancel') ? 'member' : 'admin';
+  if (!atLeast(role, need)) throw forbidden(need, role);
 }

@@ -1,19 +1,18 @@
 /**
  * The console end to end in a real browser: a real host (createHost + buildApp + account routes +
- * mountConsole, PGlite in a temp dir, ephemeral port) and Debian's chromium through playwright-core.
+ * the console buildApp mounts, PGlite in a temp dir, ephemeral port) and Debian's chromium through playwright-core.
  * sign up → create a workspace → enable agent-seo → call agent-seo:analyze_page from the generated
  * form → see the call in the audit log. Every main page is screenshotted (ui/test-results/) and
  * checked with axe-core (no serious or critical violations); the dashboard's LCP is printed.
  * Run: pnpm --filter @neonhub/ui build && pnpm --filter @neonhub/ui test:e2e
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pino from 'pino';
 import { chromium, type Page } from 'playwright-core';
-import { accountDepsFromHost, mountConsole, registerAccountRoutes } from '../../../host/src/accounts/index.js';
 import { loadConfig } from '../../../host/src/config.js';
 import { createHost } from '../../../host/src/host.js';
 import { buildApp } from '../../../host/src/server/app.js';
@@ -32,13 +31,23 @@ delete process.env.NEONHUB_API_URL;
 const host = await createHost({
   config,
   logger: pino({ level: 'silent' }),
-  only: ['agent-seo', 'governance', 'data-trust', 'eco'],
+  only: [
+    'agent-seo',
+    'governance',
+    'data-trust',
+    'eco',
+    'agent-content',
+    'agent-email',
+    'agent-social',
+    'agent-campaign',
+    'connector-email-sandbox',
+    'connector-social-sandbox',
+  ],
   seed: false,
 });
-const app = await buildApp(host);
-registerAccountRoutes(app, accountDepsFromHost(host), { github: null });
-const mounted = await mountConsole(app, { buildDir: join(uiDir, 'build') });
-assert.ok(mounted.mounted, `${mounted.reason}`);
+const app = await buildApp(host, { accounts: { github: null } });
+// buildApp mounts the console from <root>/ui/build (the build this test needs).
+assert.ok(existsSync(join(uiDir, 'build', 'handler.js')), 'run pnpm --filter @neonhub/ui build first');
 await app.listen({ host: '127.0.0.1', port: 0 });
 const port = (app.server.address() as { port: number }).port;
 // Browsers accept the Secure __Host- cookie on http://localhost (a secure context), not on other plain-http hosts.
@@ -181,6 +190,109 @@ try {
   await page.getByText('No call waits for approval.').waitFor();
   log('governance: the held call was approved from the inbox');
 
+  // Runs: the plugins a spring-sale run needs, the goal from the runs page, the live DAG, approvals on the run page
+  await page.goto(`${base}/w/spring/campaigns`);
+  await page.getByTestId('plugin-missing').waitFor();
+  await check(page, '12-campaigns-not-enabled');
+  await page.goto(`${base}/w/spring/plugins`);
+  for (const plugin of [
+    'Content agent',
+    'E-mail agent',
+    'Social agent',
+    'Campaign agent',
+    'E-mail connector (sandbox)',
+    'Social connector (sandbox)',
+  ]) {
+    await page.getByRole('button', { name: `Enable ${plugin}`, exact: true }).click();
+    await page.getByRole('button', { name: `Disable ${plugin}`, exact: true }).waitFor();
+  }
+  // Governance holds external calls (the default); the connectors the agents call under an approval are exempt.
+  await page.goto(`${base}/w/spring/call?tool=${encodeURIComponent('governance:set_policy')}`);
+  await page
+    .locator('#in-policy')
+    .fill(
+      '{"requireApproval":{"sideEffects":["external"],"exceptTools":["connector-email-sandbox:send","connector-social-sandbox:post"]}}',
+    );
+  await page.getByRole('button', { name: 'Call tool' }).click();
+  await page.getByTestId('tool-result').waitFor();
+  log('spring-sale plugins enabled, policy set');
+
+  await page.goto(`${base}/w/spring/runs`);
+  await page.getByLabel(/^Goal/).fill('launch our spring sale on email and social');
+  await page.getByLabel(/^E-mail recipients/).fill('ada@example.com, grace@example.com');
+  await page.getByRole('checkbox', { name: 'linkedin' }).check();
+  await Promise.all([page.waitForURL(/\/w\/spring\/runs\/[0-9a-f-]{36}$/), page.getByRole('button', { name: 'Run', exact: true }).click()]);
+  const runUrl = page.url();
+  const dag = page.getByTestId('dag');
+  await dag.waitFor();
+  const nodes = await dag.locator('[data-step]').count();
+  assert.ok(nodes >= 7, `the DAG shows the plan's steps (${nodes})`);
+  // The page follows the run live (WebSocket, else polling) until steps wait for approval
+  await page
+    .getByRole('button', { name: /^Approve / })
+    .first()
+    .waitFor({ timeout: 60_000 });
+  const liveMode = (await page.getByTestId('live').textContent())?.trim();
+  log(`run page updated live (${liveMode}); ${await dag.locator('[data-status="waiting_approval"]').count()} step(s) wait for approval`);
+  await check(page, '13-run-waiting');
+  for (let i = 0; i < 6; i++) {
+    const approve = page.getByRole('button', { name: /^Approve / });
+    if ((await approve.count()) === 0) break;
+    const label = await approve.first().getAttribute('aria-label');
+    await approve.first().click();
+    await page.waitForFunction((l) => !document.querySelector(`button[aria-label="${l}"]`), label, { timeout: 30_000 });
+    log(`${label}: done`);
+  }
+  await page.locator('[data-testid="run-status"]', { hasText: 'succeeded' }).waitFor({ timeout: 60_000 });
+  assert.equal(await dag.locator('[data-status="succeeded"]').count(), nodes, 'every step succeeded');
+  await check(page, '14-run-succeeded');
+  await page.goto(`${base}/w/spring/runs`);
+  assert.match((await page.getByTestId('runs-table').textContent()) ?? '', /spring sale[\s\S]*succeeded/);
+  await check(page, '15-runs');
+  log('the spring-sale run succeeded after approvals on the run page');
+
+  // Content: the run's drafts, labelled as the offline model's; a revision and its diff
+  await page.goto(`${base}/w/spring/content`);
+  await page.getByTestId('drafts').waitFor();
+  await check(page, '16-content');
+  await page.getByTestId('drafts').getByRole('link').first().click();
+  await page.getByTestId('offline-label').waitFor();
+  assert.match((await page.getByTestId('draft-text').textContent()) ?? '', /^\[offline model\]/);
+  await page.getByLabel('Replace the text myself').check();
+  await page
+    .getByLabel(/^Instructions or new text/)
+    .fill('Spring sale: 20% off running shoes this week only.\nReply to this e-mail with questions.');
+  await page.getByLabel(/^Note/).fill('tightened by Mara');
+  await page.getByRole('button', { name: 'Save a new version' }).click();
+  await page.getByText(/Saved version 2/).waitFor();
+  const diffView = page.getByTestId('diff');
+  assert.ok(
+    (await diffView.locator('.l.add').count()) > 0 && (await diffView.locator('.l.remove').count()) > 0,
+    'the diff marks added and removed lines',
+  );
+  await check(page, '17-draft');
+  log('content: offline-labelled draft revised, diff shown');
+
+  // Campaigns: create one and see its budget allocation
+  await page.goto(`${base}/w/spring/campaigns`);
+  await page.getByLabel('Name', { exact: true }).fill('Spring sale 2026');
+  await page.getByLabel(/^Budget/).fill('5000');
+  await page.getByLabel(/^Goal/).fill('500 running-shoe orders');
+  await page.getByLabel(/^Audience/).fill('runners who bought in the last year');
+  await Promise.all([page.waitForURL(/\/campaigns\/cmp_/), page.getByRole('button', { name: 'Create campaign' }).click()]);
+  const arms = await page.getByTestId('allocation').locator('tbody tr').count();
+  assert.equal(arms, 2, 'the budget is allocated across the two channels');
+  await check(page, '18-campaign');
+  await page.goto(`${base}/w/spring/campaigns`);
+  await check(page, '19-campaigns');
+
+  // Social calendar: the published LinkedIn post in this month
+  await page.goto(`${base}/w/spring/calendar`);
+  await page.getByTestId('calendar').waitFor();
+  const posts = await page.locator('.post').count();
+  log(`calendar shows ${posts} post(s) this month`);
+  await check(page, '20-calendar');
+
   for (const [path, name] of [
     ['members', '07-members'],
     ['tokens', '08-tokens'],
@@ -230,6 +342,10 @@ try {
   await Promise.all([p2.waitForURL(`${base}/`), p2.getByRole('button', { name: 'Log in' }).click()]);
   assert.ok((await p2.getByRole('heading', { name: 'Dashboard' }).count()) === 1, 'logged in without JavaScript');
   log('log-in works without JavaScript');
+  await p2.goto(runUrl);
+  assert.match((await p2.getByTestId('run-status').textContent()) ?? '', /succeeded/);
+  assert.equal(await p2.getByRole('link', { name: 'Refresh' }).count(), 1, 'the run page offers a refresh link without JavaScript');
+  log('the run page renders without JavaScript');
 
   // A cross-site form post is refused by SvelteKit's origin check
   const forged = await fetch(`${base}/?/createWorkspace`, {

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { monthGrid, monthRange, neighbours, parseMonth } from './calendar';
+import { parseUnifiedDiff } from './diff';
+import { layoutDag, NODE } from './runs';
+
+describe('layoutDag', () => {
+  const spring = [
+    { id: 'draft_email', dependsOn: [] },
+    { id: 'draft_social', dependsOn: [] },
+    { id: 'compose_email', dependsOn: ['draft_email'] },
+    { id: 'send_email', dependsOn: ['compose_email'] },
+    { id: 'seo_analysis', dependsOn: ['draft_email'] },
+    { id: 'report', dependsOn: ['send_email', 'draft_social'] },
+  ];
+
+  it('puts each step one layer after its deepest dependency, keeping plan order within a layer', () => {
+    const { layers } = layoutDag(spring);
+    expect(layers).toEqual([['draft_email', 'draft_social'], ['compose_email', 'seo_analysis'], ['send_email'], ['report']]);
+  });
+
+  it('draws one edge per dependency, left to right, and sizes the drawing to the widest layer', () => {
+    const g = layoutDag(spring);
+    expect(g.edges.map((e) => `${e.from}>${e.to}`).sort()).toEqual(
+      [
+        'compose_email>send_email',
+        'draft_email>compose_email',
+        'draft_email>seo_analysis',
+        'draft_social>report',
+        'send_email>report',
+      ].sort(),
+    );
+    const x = Object.fromEntries(g.nodes.map((n) => [n.id, n.x]));
+    expect(x.report).toBeGreaterThan(x.send_email ?? Infinity);
+    expect(g.width).toBe(4 * NODE.width + 3 * NODE.gapX);
+    expect(g.height).toBe(2 * NODE.height + NODE.gapY);
+  });
+
+  it('ignores unknown dependencies and does not loop on a cycle', () => {
+    const g = layoutDag([
+      { id: 'a', dependsOn: ['b', 'ghost'] },
+      { id: 'b', dependsOn: ['a'] },
+    ]);
+    expect(g.nodes).toHaveLength(2);
+  });
+});
+
+describe('parseUnifiedDiff', () => {
+  it('tags headers, hunks, added, removed and context lines', () => {
+    const lines = parseUnifiedDiff('--- d v1\n+++ d v2\n@@ -1,2 +1,2 @@\n same\n-old line\n+new line\n');
+    expect(lines.map((l) => l.kind)).toEqual(['header', 'header', 'hunk', 'context', 'remove', 'add']);
+    expect(lines[5]?.text).toBe('+new line');
+  });
+});
+
+describe('month calendar', () => {
+  it('lays out a month in Monday-first weeks with blanks outside it', () => {
+    const g = monthGrid('2026-03'); // 1 March 2026 is a Sunday
+    expect(g.weeks[0]).toEqual([null, null, null, null, null, null, '2026-03-01']);
+    expect(g.weeks.flat().filter(Boolean)).toHaveLength(31);
+    expect(g.weeks.every((w) => w.length === 7)).toBe(true);
+  });
+
+  it('parses YYYY-MM, falls back to the current month, and gives neighbours and the inclusive range', () => {
+    expect(parseMonth('2026-12')).toEqual({ year: 2026, month: 12 });
+    expect(parseMonth('garbage', new Date('2025-07-09T00:00:00Z'))).toEqual({ year: 2025, month: 7 });
+    expect(neighbours(2026, 12)).toEqual({ prev: '2026-11', next: '2027-01' });
+    expect(neighbours(2026, 1).prev).toBe('2025-12');
+    expect(monthRange(2026, 2)).toEqual({ from: '2026-02-01T00:00:00.000Z', to: '2026-02-28T23:59:59.999Z' });
+  });
+});

@@ -1,0 +1,36 @@
+import { fail, redirect } from '@sveltejs/kit';
+import { NETWORKS, type RunView } from '$lib/runs';
+import { api, enc } from '$lib/server/api';
+import { failWith, orError, text } from '$lib/server/guard';
+import { type RunWithSteps, splitList } from '$lib/server/runs';
+import type { Actions, PageServerLoad } from './$types';
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+export const load: PageServerLoad = async (event) => {
+  const runs = orError(await api(event).get<{ runs: RunView[] }>(`/api/workspaces/${enc(event.params.ws)}/runs`)).runs;
+  return { runs: runs.slice(0, 100), networks: NETWORKS };
+};
+
+export const actions: Actions = {
+  start: async (event) => {
+    const form = await event.request.formData();
+    const goal = text(form, 'goal');
+    const recipientsText = text(form, 'recipients');
+    const networks = form.getAll('networks').filter((n): n is string => typeof n === 'string');
+    const values = { goal, recipients: recipientsText, networks };
+    if (!goal) return fail(400, { error: 'Say what the run should achieve.', field: 'goal', values });
+    const recipients = splitList(recipientsText);
+    const bad = recipients.filter((r) => !EMAIL.test(r));
+    if (bad.length) return fail(400, { error: `Not an e-mail address: ${bad.join(', ')}`, field: 'recipients', values });
+    if (networks.some((n) => !(NETWORKS as readonly string[]).includes(n)))
+      return fail(400, { error: 'Pick networks from the list.', field: 'networks', values });
+    const params = { ...(recipients.length ? { recipients } : {}), ...(networks.length ? { networks } : {}) };
+    const r = await api(event).post<RunWithSteps>(`/api/workspaces/${enc(event.params.ws)}/runs`, {
+      goal,
+      ...(Object.keys(params).length ? { params } : {}),
+    });
+    if (!r.ok) return failWith(r, { values });
+    redirect(303, `/w/${enc(event.params.ws)}/runs/${enc(r.data.run.id)}`);
+  },
+};
