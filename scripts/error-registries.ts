@@ -4,6 +4,7 @@ import { llmErrors } from '../core/llm/src/errors.js';
 import { runErrors } from '../core/orchestrator/src/errors.js';
 import { queueErrors } from '../core/queue/src/errors.js';
 import { sdkErrors } from '../core/sdk/src/errors.js';
+import { telemetryErrors } from '../core/telemetry/src/errors.js';
 import { hostErrors } from '../host/src/errors.js';
 import { memoryErrors } from '../mcp-servers/memory/src/errors.js';
 import { dataTrustErrors } from '../plugins/data-trust/src/errors.js';
@@ -18,6 +19,7 @@ export const registries: Record<string, ErrorRegistry> = {
   'LLM adapter (@neonhub/llm)': llmErrors.registry,
   'Queue (@neonhub/queue)': queueErrors.registry,
   'Runs and orchestrator (@neonhub/orchestrator)': runErrors.registry,
+  'Telemetry (@neonhub/telemetry)': telemetryErrors.registry,
   'Memory server (@neonhub/mcp-memory)': memoryErrors.registry,
   'Governance plugin': govErrors.registry,
   'Data-trust plugin': dataTrustErrors.registry,

@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { type Actor, isNeonHubError, type NeonHubError, type PluginManifest } from '@neonhub/schemas';
 import type { AfterToolCallEvent, HookContext, LlmAccess, LlmUsageTotals, PluginStore, ToolCallEvent, ToolContext } from '@neonhub/sdk';
+import { bindActiveContext, isTracing, traceToolCall } from '@neonhub/telemetry';
+import type { Span } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import { hostErrors } from '../errors.js';
 import type { ToolRegistry } from '../registry.js';
+import { describeCallSpan, observeToolCall, rejectCall } from '../telemetry/index.js';
 import type { HookChain } from './hooks.js';
 
 export interface CallToolRequest {
@@ -98,29 +101,44 @@ export function createCallTool(deps: PipelineDeps) {
   const { registry, hooks, workspaces, logger } = deps;
   const defaultTimeoutMs = deps.defaultTimeoutMs ?? 30_000;
 
-  async function callTool(req: CallToolRequest): Promise<CallToolResult> {
+  /** With tracing off (the default) this is runCall itself: no span, no context, no allocation. */
+  function callTool(req: CallToolRequest): Promise<CallToolResult> {
+    return isTracing() ? traceToolCall(req.tool, (span) => runCall(req, span)) : runCall(req);
+  }
+
+  async function runCall(req: CallToolRequest, span?: Span): Promise<CallToolResult> {
     const started = performance.now();
     const callId = randomUUID();
     const idempotencyKey = req.idempotencyKey ?? callId;
     const workspace = await workspaces.resolve(req.workspace);
     const tool = registry.get(req.tool);
     if (!(await workspaces.isEnabled(workspace.id, tool.pluginId))) {
-      throw hostErrors.create(
-        'NH_TOOL_NOT_ENABLED',
-        `${tool.qualifiedName} cannot be called in workspace ${workspace.slug}: plugin ${tool.pluginId} is not enabled there`,
-        {
-          details: { tool: tool.qualifiedName, workspace: workspace.slug },
-        },
+      throw rejectCall(
+        span,
+        tool,
+        started,
+        hostErrors.create(
+          'NH_TOOL_NOT_ENABLED',
+          `${tool.qualifiedName} cannot be called in workspace ${workspace.slug}: plugin ${tool.pluginId} is not enabled there`,
+          {
+            details: { tool: tool.qualifiedName, workspace: workspace.slug },
+          },
+        ),
       );
     }
     const valid = tool.validateInput(req.input);
     if (!valid.ok) {
-      throw hostErrors.create(
-        'NH_TOOL_INPUT_INVALID',
-        `input for ${tool.qualifiedName} is invalid: ${valid.issues.map((i) => `${i.path} ${i.message}`).join('; ')}`,
-        {
-          details: { tool: tool.qualifiedName, issues: valid.issues },
-        },
+      throw rejectCall(
+        span,
+        tool,
+        started,
+        hostErrors.create(
+          'NH_TOOL_INPUT_INVALID',
+          `input for ${tool.qualifiedName} is invalid: ${valid.issues.map((i) => `${i.path} ${i.message}`).join('; ')}`,
+          {
+            details: { tool: tool.qualifiedName, issues: valid.issues },
+          },
+        ),
       );
     }
 
@@ -136,10 +154,12 @@ export function createCallTool(deps: PipelineDeps) {
       ...(req.approvalId ? { approvalId: req.approvalId } : {}),
       ...(req.parent ? { parent: req.parent } : {}),
     };
+    if (span) describeCallSpan(span, event);
     const hookActive = (pluginId: string) => workspaces.isEnabled(workspace.id, pluginId) as boolean;
     let usage: (() => LlmUsageTotals | undefined) | undefined;
     const finish = async (status: AfterToolCallEvent['status'], extra: Partial<AfterToolCallEvent>) => {
       const durationMs = performance.now() - started;
+      observeToolCall(span, tool.qualifiedName, tool.pluginId, status, durationMs, extra.error?.code);
       const llmUsage = usage?.();
       const after: AfterToolCallEvent = { ...event, status, durationMs, ...extra, ...(llmUsage ? { llmUsage } : {}) };
       await hooks.runAfter(after, hookActive);
@@ -197,12 +217,14 @@ export function createCallTool(deps: PipelineDeps) {
       },
       idempotencyKey,
       callId,
-      callTool: (target, input, options) =>
+      // Bound to this call's span: nested calls are its children even when they come back over IPC.
+      callTool: bindActiveContext((target: string, input: unknown, options?: { approvalId?: string; idempotencyKey?: string }) =>
         nestedCall(manifest, workspace.id, req.actor, idempotencyKey, target, input, options, {
           callId,
           tool: tool.qualifiedName,
           ...(coveringApproval ? { approvalId: coveringApproval } : {}),
         }),
+      ),
       store: workspaces.store(workspace.id, tool.pluginId),
       llm: llm.access,
     };

@@ -7,6 +7,7 @@ import { hostErrors } from '../errors.js';
 import type { Host } from '../host.js';
 import { registerMcpRoutes, registerOAuthRoutes } from '../mcp/index.js';
 import { createRuns, registerRunRoutes } from '../runs/index.js';
+import { registerMetricsRoute } from '../telemetry/index.js';
 import { installErrorHandling } from './errors.js';
 
 const CallBodySchema = z.strictObject({ input: z.unknown().default({}), idempotencyKey: z.string().min(1).max(200).optional() });
@@ -37,7 +38,10 @@ export async function buildApp(host: Host, opts: { publicBaseUrl?: string; accou
   });
   installErrorHandling(app);
   // Sessions, API tokens and roles on every /api/workspaces route (no credentials: the loopback operator).
-  registerAccountRoutes(app, accountDepsFromHost(host), { ...(opts.publicBaseUrl ? { publicBaseUrl: opts.publicBaseUrl } : {}), ...opts.accounts });
+  registerAccountRoutes(app, accountDepsFromHost(host), {
+    ...(opts.publicBaseUrl ? { publicBaseUrl: opts.publicBaseUrl } : {}),
+    ...opts.accounts,
+  });
   const ws = host.storage.service;
 
   app.get('/health', async () => {
@@ -50,6 +54,9 @@ export async function buildApp(host: Host, opts: { publicBaseUrl?: string; accou
       problems: host.problems.map((p) => ({ plugin: p.id ?? p.dir, code: p.error.code, message: p.error.message })),
     };
   });
+
+  // Prometheus text format; always on, no workspace ids (see docs/observability.md).
+  registerMetricsRoute(app);
 
   app.get('/api/plugins', async () => ({
     plugins: host.registry.plugins().map((p) => ({

@@ -3,6 +3,7 @@ import { advertiseUrl, lockDataDir } from '../../data-dir-lock.js';
 import { createHost } from '../../host.js';
 import { createLogger } from '../../logger.js';
 import { buildApp } from '../../server/app.js';
+import { startHostTelemetry } from '../../telemetry/index.js';
 import { cliConfig } from '../context.js';
 import { out, progress } from '../output.js';
 
@@ -11,6 +12,8 @@ export async function start(opts: { port?: string }) {
   if (opts.port !== undefined) config.port = Number(opts.port);
   const release = config.databaseUrl ? () => {} : lockDataDir(config.dataDir, 'neonhub start');
   const logger = createLogger(config.logLevel);
+  // Before the host boots, so every call is traced; a no-op unless OTEL_EXPORTER_OTLP_ENDPOINT or NEONHUB_TELEMETRY is set.
+  const telemetry = startHostTelemetry(logger);
   const p = progress('starting NeonHub');
   const host = await createHost({ config, logger, onProgress: (t) => p.update(t) });
   const app = await buildApp(host);
@@ -32,6 +35,7 @@ export async function start(opts: { port?: string }) {
     logger.info({ signal }, 'shutting down');
     await app.close();
     await host.close();
+    await telemetry.shutdown().catch((err) => logger.warn({ err }, 'telemetry did not flush'));
     release();
     process.exit(0);
   };
