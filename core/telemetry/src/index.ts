@@ -11,4 +11,4 @@ export {
 } from './metrics.js';
 export { type StartTelemetryOptions, startTelemetry, type Telemetry } from './start.js';
 export { DURATION_BUCKETS_MS } from './tool-call-aggregate.js';
-export { ATTR, bindActiveContext, isTracing, neonhubTracer, TRACER_NAME, traceRunStep, traceToolCall, withSpan } from './tracing.js';
+export { ATTR, isTracing, neonhubTracer, TRACER_NAME, traceRunStep, traceToolCall, withSpan } from './tracing.js';

@@ -1,4 +1,4 @@
-import { type Attributes, context, INVALID_SPAN_CONTEXT, type Span, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
+import { type Attributes, INVALID_SPAN_CONTEXT, type Span, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
 
 /** Span attribute names NeonHub sets (one place, so the docs and the tests agree). */
 export const ATTR = {
@@ -75,13 +75,4 @@ export function traceRunStep<T>(step: { runId: string; stepId: string; tool?: st
     { [ATTR.runId]: step.runId, [ATTR.stepId]: step.stepId, ...(step.tool ? { [ATTR.tool]: step.tool } : {}) },
     fn,
   );
-}
-
-/**
- * Binds `fn` to the active context, so a callback that arrives later from elsewhere (an isolated plugin's
- * ctx.callTool comes back over IPC, outside the call's async context) still parents its spans correctly.
- * Returns `fn` itself when tracing is off.
- */
-export function bindActiveContext<F extends (...args: never[]) => unknown>(fn: F): F {
-  return tracing ? context.bind(context.active(), fn) : fn;
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Actor, isNeonHubError, type NeonHubError, type PluginManifest } from '@neonhub/schemas';
 import type { AfterToolCallEvent, HookContext, LlmAccess, LlmUsageTotals, PluginStore, ToolCallEvent, ToolContext } from '@neonhub/sdk';
-import { bindActiveContext, isTracing, traceToolCall } from '@neonhub/telemetry';
+import { isTracing, traceToolCall } from '@neonhub/telemetry';
 import type { Span } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import { hostErrors } from '../errors.js';
@@ -217,14 +217,12 @@ export function createCallTool(deps: PipelineDeps) {
       },
       idempotencyKey,
       callId,
-      // Bound to this call's span: nested calls are its children even when they come back over IPC.
-      callTool: bindActiveContext((target: string, input: unknown, options?: { approvalId?: string; idempotencyKey?: string }) =>
+      callTool: (target, input, options) =>
         nestedCall(manifest, workspace.id, req.actor, idempotencyKey, target, input, options, {
           callId,
           tool: tool.qualifiedName,
           ...(coveringApproval ? { approvalId: coveringApproval } : {}),
         }),
-      ),
       store: workspaces.store(workspace.id, tool.pluginId),
       llm: llm.access,
     };
