@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { DB, Kysely } from '@neonhub/db';
 import { type Actor, isNeonHubError, type NeonHubError, type Plan, type Run, type RunEvent, type Step } from '@neonhub/schemas';
+import { neonhubMetrics, traceRunStep } from '@neonhub/telemetry';
 import { sql } from 'kysely';
 import { Batcher } from './batch.js';
 import { runErrors } from './errors.js';
@@ -244,7 +245,7 @@ export function createOrchestrator(deps: OrchestratorDeps) {
 
   /** Marks every not-yet-started step downstream of `stepId` skipped. */
   async function skipDescendants(trx: Trx, runId: string, stepId: string): Promise<void> {
-    await skipSteps(trx, runId, await graphs.descendants(db as Db, runId, stepId), stepId);
+    await skipSteps(trx, runId, await graphs.descendants(trx, runId, stepId), stepId);
   }
 
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -323,14 +324,17 @@ export function createOrchestrator(deps: OrchestratorDeps) {
       | { ok: false; error: unknown };
     try {
       const input = resolveTemplates(step.input, step.dep_outputs ?? {});
-      const result = await deps.callTool({
-        workspace: step.workspace_id,
-        tool: step.tool,
-        input,
-        actor: step.run_actor as Actor,
-        idempotencyKey: idempotencyKeyOf(job.runId, job.stepId),
-        ...(step.approval_id && step.approved_by ? { approvalId: step.approval_id } : {}),
-      });
+      // A `run.step` span (its tool call a child) when tracing is on; a plain call otherwise.
+      const result = await traceRunStep({ runId: job.runId, stepId: job.stepId, tool: step.tool }, () =>
+        deps.callTool({
+          workspace: step.workspace_id,
+          tool: step.tool,
+          input,
+          actor: step.run_actor as Actor,
+          idempotencyKey: idempotencyKeyOf(job.runId, job.stepId),
+          ...(step.approval_id && step.approved_by ? { approvalId: step.approval_id } : {}),
+        }),
+      );
       outcome =
         result.status === 'ok'
           ? { ok: true, output: result.output }
@@ -338,6 +342,7 @@ export function createOrchestrator(deps: OrchestratorDeps) {
     } catch (err) {
       outcome = { ok: false, error: err };
     }
+    neonhubMetrics().recordRunStep(outcome.ok ? 'ok' : 'pending' in outcome ? 'pending_approval' : 'error');
 
     if (outcome.ok) {
       // Cancelled meanwhile, or the lease was taken over: the result is ignored.
