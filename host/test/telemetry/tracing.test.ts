@@ -1,9 +1,10 @@
 import { join } from 'node:path';
 import type { NeonHubError } from '@neonhub/schemas';
-import { ATTR, startTelemetry, type Telemetry } from '@neonhub/telemetry';
+import { ATTR, neonhubMetrics, startTelemetry, type Telemetry } from '@neonhub/telemetry';
 import { SpanStatusCode } from '@opentelemetry/api';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Host } from '../../src/host.js';
+import { createRuns } from '../../src/runs/service.js';
 import { bootHost, lockRoot, makeRoot, removeRoot, runtimeFixtures, writePlugin } from '../integration/helpers.js';
 import { relayPlugin } from './fixtures.js';
 
@@ -117,5 +118,46 @@ describe('tool call spans', () => {
     expect(span.name).toBe('tool.call rt-basic:nope');
     expect(span.status.code).toBe(SpanStatusCode.ERROR);
     expect(span.attributes[ATTR.errorCode]).toBe(err.code);
+  });
+});
+
+describe('run step spans', () => {
+  it('wraps each orchestrator step in a `run.step` span whose tool call is its child, and counts steps', async () => {
+    const runSteps = async (status: string) =>
+      Number(
+        (await neonhubMetrics().prometheus()).match(new RegExp(`neonhub_run_steps_total\\{status="${status}"[^}]*\\} (\\d+)`))?.[1] ?? 0,
+      );
+    const okBefore = await runSteps('ok');
+    const runs = await createRuns(host, { concurrency: 2 });
+    try {
+      const view = await runs.start({
+        workspace: 'acme',
+        goal: 'telemetry',
+        actor,
+        plan: {
+          steps: [
+            { id: 'first', tool: 'rt-basic:add', input: { a: 1 } },
+            { id: 'second', tool: 'tel-relay:relay', input: { a: 2 }, dependsOn: ['first'] },
+          ],
+        },
+      });
+      const done = await runs.waitFor(view.run.id);
+      expect(done.run.status).toBe('succeeded');
+      await flushed();
+      const step = spans().find((s) => s.name === 'run.step rt-basic:add')!;
+      expect(step.attributes).toMatchObject({ [ATTR.runId]: view.run.id, [ATTR.stepId]: 'first', [ATTR.tool]: 'rt-basic:add' });
+      const call = spans().find((s) => s.name === 'tool.call rt-basic:add' && s.parentSpanContext?.spanId === step.spanContext().spanId);
+      expect(call?.attributes[ATTR.status]).toBe('ok');
+      // the second step: run.step -> tool.call tel-relay:relay -> tool.call rt-basic:add (nested)
+      const second = spans().find((s) => s.name === 'run.step tel-relay:relay')!;
+      const relay = spans().find((s) => s.name === 'tool.call tel-relay:relay')!;
+      expect(relay.parentSpanContext?.spanId).toBe(second.spanContext().spanId);
+      expect(spans().some((s) => s.name === 'tool.call rt-basic:add' && s.parentSpanContext?.spanId === relay.spanContext().spanId)).toBe(
+        true,
+      );
+      expect((await runSteps('ok')) - okBefore).toBe(2);
+    } finally {
+      await runs.close();
+    }
   });
 });
