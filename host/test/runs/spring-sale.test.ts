@@ -37,15 +37,12 @@ beforeAll(async () => {
   const ws = host.storage.service;
   await ws.createWorkspace({ slug: 'acme' });
   for (const id of PLUGINS) await ws.enablePlugin('acme', id);
-  // Governance holds the agents' external calls for a person; the connectors they call are exempt (one approval per send).
+  // Governance holds every external call for a person. The connector sends the agents make while executing an
+  // approved call are covered by that approval (one approval, one send): no tool needs exempting.
   await host.callTool({
     workspace: 'acme',
     tool: 'governance:set_policy',
-    input: {
-      policy: {
-        requireApproval: { sideEffects: ['external'], exceptTools: ['connector-email-sandbox:send', 'connector-social-sandbox:post'] },
-      },
-    },
+    input: { policy: { requireApproval: { sideEffects: ['external'] } } },
     actor: operator,
   });
   runs = await createRuns(host, { concurrency: 4 });
@@ -143,6 +140,9 @@ describe('"launch our spring sale on email and social" on the offline model thro
       output: { posts: unknown[] };
     };
     expect(posts.output.posts).toHaveLength(1);
+    // One approval per send: the connector calls made under the granted approvals were not held again.
+    const requested = (await runs.events(view.run.id)).filter((e) => e.type === 'approval.requested');
+    expect(requested.map((e) => e.stepId).sort()).toEqual(['publish_social', 'send_email']);
     // A second approve is refused with a code, and sends nothing again.
     const again = await app.inject({ method: 'POST', url: `/api/runs/${view.run.id}/steps/send_email/approve`, payload: {} });
     expect(again.statusCode).toBe(409);
