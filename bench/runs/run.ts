@@ -1,6 +1,7 @@
 /**
  * Runs benchmark: (1) step throughput through the orchestrator on BullMQ + PostgreSQL vs raw BullMQ add -> process,
- * side by side in one run, same concurrency, no-op work; (2) per-job overhead of the in-process queue.
+ * side by side in one run, same concurrency, no-op work (N independent steps, then N/20 parallel chains of 20);
+ * (2) per-job overhead of the in-process queue.
  * Needs Redis (REDIS_URL, default redis://127.0.0.1:6379) and PostgreSQL (PG_URL, default postgres://postgres@127.0.0.1:5432/postgres).
  * Usage: tsx bench/runs/run.ts [steps=1000] [concurrency=8]
  */
@@ -36,8 +37,9 @@ async function rawBull(): Promise<number> {
   return (N / ms) * 1000;
 }
 
-async function orchestrated(): Promise<{ perSec: number; dbName: string }> {
-  const dbName = `nh_bench_runs_${process.pid}`;
+/** `flat`: N independent steps; `chains`: N/20 parallel chains of 20 (each step dispatched by its predecessor). */
+async function orchestrated(shape: 'flat' | 'chains'): Promise<{ perSec: number; dbName: string }> {
+  const dbName = `nh_bench_runs_${process.pid}_${shape}`;
   const admin = await createDatabase({ databaseUrl: adminUrl, maxConnections: 1 });
   await sql.raw(`drop database if exists ${dbName} with (force)`).execute(admin.db);
   await sql.raw(`create database ${dbName}`).execute(admin.db);
@@ -56,7 +58,13 @@ async function orchestrated(): Promise<{ perSec: number; dbName: string }> {
     pollMs: 50,
   });
   await o.startWorker({ concurrency: C });
-  const steps = Array.from({ length: N }, (_, i) => ({ id: `s${i}`, tool: 'fx:noop', input: {} }));
+  const width = Math.max(1, Math.floor(N / 20));
+  const steps = Array.from({ length: N }, (_, i) => ({
+    id: `s${i}`,
+    tool: 'fx:noop',
+    input: {},
+    dependsOn: shape === 'chains' && i >= width ? [`s${i - width}`] : [],
+  }));
   const t0 = performance.now();
   const view = await o.start({ workspace: ws, goal: 'bench', actor: { type: 'system', id: 'bench' }, plan: { steps } });
   const done = await o.waitFor(view.run.id, ['succeeded', 'failed'], 600_000);
@@ -91,13 +99,17 @@ async function memoryOverhead(jobs = 200_000): Promise<number> {
 
 try {
   const raw = await rawBull();
-  const orch = await orchestrated();
+  const orch = await orchestrated('flat');
+  const chains = await orchestrated('chains');
   const mem = await memoryOverhead();
   const ratio = orch.perSec / raw;
   console.log(`steps=${N} concurrency=${C}`);
   console.log(`raw BullMQ add -> process:            ${raw.toFixed(0)} jobs/s`);
   console.log(
     `orchestrator (BullMQ + PostgreSQL):   ${orch.perSec.toFixed(0)} steps/s  (${ratio.toFixed(2)}x raw; goal >= 0.8x: ${ratio >= 0.8 ? 'met' : 'NOT met'})`,
+  );
+  console.log(
+    `orchestrator, ${Math.max(1, Math.floor(N / 20))} chains of 20:      ${chains.perSec.toFixed(0)} steps/s  (${(chains.perSec / raw).toFixed(2)}x raw)`,
   );
   console.log(`in-process queue per-job overhead:     ${mem.toFixed(2)} us  (goal <= 100 us: ${mem <= 100 ? 'met' : 'NOT met'})`);
 } finally {

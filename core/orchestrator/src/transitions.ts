@@ -66,7 +66,7 @@ export async function claimSteps(db: Db, reqs: ClaimRequest[], leaseMs: number):
     )
     select c.*, r.workspace_id, r.actor as run_actor,
       (select coalesce(jsonb_object_agg(d.id, d.output), '{}'::jsonb) from steps d
-        where d.run_id = c.run_id and d.id in (select jsonb_array_elements_text(c.depends_on))) as dep_outputs
+        where d.run_id = c.run_id and d.id = any (array(select jsonb_array_elements_text(c.depends_on)))) as dep_outputs
     from c join runs r on r.id = c.run_id`.execute(db);
   const byLease = new Map(r.rows.map((row) => [row.lease, row]));
   return reqs.map((q) => byLease.get(q.lease));
@@ -162,14 +162,19 @@ export async function dispatchAfterMany(db: Db, reqs: AfterRequest[]): Promise<{
   const r = await sql<{ run_id: string; id: string | null; dispatch: number }>`
     with v as (
       select distinct * from jsonb_to_recordset(${pairs}::jsonb) as v(run_id uuid, id text)
+    ), c as materialized (
+      -- The candidates first, by primary key (so the readiness check below runs once per candidate, whatever
+      -- the planner thinks of a table it has no statistics for yet).
+      select s.run_id, s.id, s.depends_on from v join steps s on s.run_id = v.run_id and s.id = v.id where s.status = 'pending'
+    ), ready as materialized (
+      select c.run_id, c.id from c
+      where not exists (
+          select 1 from steps p
+          where p.run_id = c.run_id and p.id = any (array(select jsonb_array_elements_text(c.depends_on))) and p.status <> 'succeeded')
+        and exists (select 1 from runs where id = c.run_id and status in ${OPEN_RUN})
     ), l as (
-      select s.run_id, s.id from steps s join v on s.run_id = v.run_id and s.id = v.id
+      select s.run_id, s.id from ready join steps s on s.run_id = ready.run_id and s.id = ready.id
       where s.status = 'pending'
-        and not exists (
-          select 1 from jsonb_array_elements_text(s.depends_on) as x(dep)
-          join steps p on p.run_id = s.run_id and p.id = x.dep
-          where p.status <> 'succeeded')
-        and exists (select 1 from runs where id = s.run_id and status in ${OPEN_RUN})
       order by s.run_id, s.id
       for no key update of s
     ), d as (
