@@ -26,7 +26,9 @@ export class Batcher<I, O> {
     this.inflight++;
     this.run(batch.map((b) => b.item))
       .then(
-        (out) => batch.forEach((b, i) => b.resolve(out[i] as O)),
+        (out) => {
+          for (const [i, b] of batch.entries()) b.resolve(out[i] as O);
+        },
         (err) => {
           for (const b of batch) b.reject(err);
         },

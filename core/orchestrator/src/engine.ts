@@ -267,7 +267,7 @@ export function createOrchestrator(deps: OrchestratorDeps) {
         await afterTransition(job.runId, job.stepId);
         return undefined;
       }
-      if (!cur || cur.status !== 'running' || cur.dispatch !== job.dispatch || waited > leaseMs * 2) return undefined;
+      if (cur?.status !== 'running' || cur.dispatch !== job.dispatch || waited > leaseMs * 2) return undefined;
       const wait = Math.max(50, Math.ceil(Number(cur.left)) + 50);
       waited += wait;
       await sleep(wait);
