@@ -11,5 +11,6 @@ export {
   syncPluginDir,
 } from './manifest-sync.js';
 export { createMemoryStore } from './memory-store.js';
+export { createKeyedLock, fingerprint, type RecordOnceResult, recordOnce, stableJson } from './store-helpers.js';
 export { toJsonSchema, toolDefinitionOf } from './tool-schema.js';
 export type * from './types.js';

@@ -3,13 +3,13 @@ import { isNeonHubError } from '@neonhub/schemas';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { hostErrors } from '../errors.js';
+import { parseBody } from '../server/parse-body.js';
 import type { AccountDeps } from './deps.js';
 import { acceptInvites } from './invites.js';
 import { dummyHash, hashPassword, verifyPassword } from './passwords.js';
 import { clearedSessionCookie, sessionCookie } from './principal.js';
 import type { RateLimiter } from './rate-limit.js';
 import type { SessionService } from './sessions.js';
-import { parseBody } from './validate.js';
 
 const EmailSchema = z.email().max(254);
 const SignupSchema = z.strictObject({

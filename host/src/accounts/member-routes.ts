@@ -3,10 +3,10 @@ import { isNeonHubError, type Role, RoleSchema } from '@neonhub/schemas';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { hostErrors } from '../errors.js';
+import { parseBody } from '../server/parse-body.js';
 import type { AccountDeps } from './deps.js';
 import { deleteInvite, listInvites, putInvite } from './invites.js';
 import { atLeast } from './principal.js';
-import { parseBody } from './validate.js';
 
 const InviteSchema = z.strictObject({ email: z.email().max(254), role: RoleSchema.default('member') });
 const RoleBodySchema = z.strictObject({ role: RoleSchema });

@@ -2,10 +2,10 @@ import { RoleSchema } from '@neonhub/schemas';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { hostErrors } from '../errors.js';
+import { parseBody } from '../server/parse-body.js';
 import type { AccountDeps } from './deps.js';
 import { accessOf } from './member-routes.js';
 import { atLeast } from './principal.js';
-import { parseBody } from './validate.js';
 
 const TokenBodySchema = z.strictObject({ name: z.string().trim().min(1).max(100), role: RoleSchema.default('member') });
 

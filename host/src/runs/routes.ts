@@ -3,6 +3,7 @@ import type { Actor } from '@neonhub/schemas';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { hostErrors } from '../errors.js';
+import { parseBody } from '../server/parse-body.js';
 
 const StartBodySchema = z.strictObject({
   goal: z.string().trim().min(1).max(4000),
@@ -21,20 +22,6 @@ const StartBodySchema = z.strictObject({
 const ApproveBodySchema = z.strictObject({ note: z.string().max(1000).optional() });
 const RejectBodySchema = z.strictObject({ reason: z.string().trim().min(1).max(1000) });
 
-function parse<T>(schema: z.ZodType<T>, value: unknown): T {
-  const r = schema.safeParse(value ?? {});
-  if (!r.success) {
-    throw hostErrors.create(
-      'NH_REQUEST_INVALID',
-      `invalid request body: ${r.error.issues.map((i) => `${i.path.join('.') || '(body)'} ${i.message}`).join('; ')}`,
-      {
-        details: { issues: r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) },
-      },
-    );
-  }
-  return r.data;
-}
-
 export interface RunRoutesDeps {
   orchestrator: Orchestrator;
   /** Who the request acts as (until API auth lands, the local operator). */
@@ -51,7 +38,7 @@ export async function registerRunRoutes(app: FastifyInstance, deps: RunRoutesDep
   if (!app.hasDecorator('websocketServer')) await app.register((await import('@fastify/websocket')).default);
 
   app.post<{ Params: { ws: string } }>('/api/workspaces/:ws/runs', async (req, reply) => {
-    const body = parse(StartBodySchema, req.body);
+    const body = parseBody(StartBodySchema, req.body);
     const view = await o.start({
       workspace: req.params.ws,
       goal: body.goal,
@@ -66,11 +53,11 @@ export async function registerRunRoutes(app: FastifyInstance, deps: RunRoutesDep
   app.get<{ Params: { id: string } }>('/api/runs/:id', async (req) => o.get(checkId(req.params.id)));
   app.post<{ Params: { id: string } }>('/api/runs/:id/cancel', async (req) => o.cancel(checkId(req.params.id), deps.actor(req)));
   app.post<{ Params: { id: string; stepId: string } }>('/api/runs/:id/steps/:stepId/approve', async (req) => {
-    const body = parse(ApproveBodySchema, req.body);
+    const body = parseBody(ApproveBodySchema, req.body);
     return o.approve(checkId(req.params.id), req.params.stepId, deps.actor(req), body.note ? { note: body.note } : {});
   });
   app.post<{ Params: { id: string; stepId: string } }>('/api/runs/:id/steps/:stepId/reject', async (req) => {
-    const body = parse(RejectBodySchema, req.body);
+    const body = parseBody(RejectBodySchema, req.body);
     return o.reject(checkId(req.params.id), req.params.stepId, deps.actor(req), body.reason);
   });
 

@@ -9,24 +9,11 @@ import { registerMcpRoutes, registerOAuthRoutes } from '../mcp/index.js';
 import { createRuns, registerRunRoutes } from '../runs/index.js';
 import { registerMetricsRoute } from '../telemetry/index.js';
 import { installErrorHandling } from './errors.js';
+import { parseBody } from './parse-body.js';
 
 const CallBodySchema = z.strictObject({ input: z.unknown().default({}), idempotencyKey: z.string().min(1).max(200).optional() });
 const ConfigBodySchema = z.strictObject({ config: z.record(z.string(), z.unknown()) });
 const SecretBodySchema = z.strictObject({ value: z.string().min(1).max(65_536) });
-
-function parse<T>(schema: z.ZodType<T>, value: unknown): T {
-  const r = schema.safeParse(value ?? {});
-  if (!r.success) {
-    throw hostErrors.create(
-      'NH_REQUEST_INVALID',
-      `invalid request body: ${r.error.issues.map((i) => `${i.path.join('.') || '(body)'} ${i.message}`).join('; ')}`,
-      {
-        details: { issues: r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) },
-      },
-    );
-  }
-  return r.data;
-}
 
 /** The host's HTTP API: health, plugins, workspaces and tool calls. Errors use the envelope. */
 export async function buildApp(host: Host, opts: { publicBaseUrl?: string; accounts?: AccountOptions } = {}): Promise<FastifyInstance> {
@@ -78,7 +65,7 @@ export async function buildApp(host: Host, opts: { publicBaseUrl?: string; accou
 
   app.get('/api/workspaces', async () => ({ workspaces: await ws.listWorkspaces() }));
   app.post('/api/workspaces', async (req, reply) => {
-    const body = parse(CreateWorkspaceSchema, req.body);
+    const body = parseBody(CreateWorkspaceSchema, req.body);
     reply.status(201);
     return { workspace: await ws.createWorkspace(body) };
   });
@@ -97,7 +84,7 @@ export async function buildApp(host: Host, opts: { publicBaseUrl?: string; accou
   });
 
   app.post<{ Params: { ws: string; tool: string } }>('/api/workspaces/:ws/tools/:tool/call', async (req) => {
-    const body = parse(CallBodySchema, req.body);
+    const body = parseBody(CallBodySchema, req.body);
     return host.callTool({
       workspace: req.params.ws,
       tool: req.params.tool,
@@ -110,7 +97,7 @@ export async function buildApp(host: Host, opts: { publicBaseUrl?: string; accou
   app.post<{ Params: { ws: string; id: string } }>('/api/workspaces/:ws/plugins/:id/enable', async (req) => {
     const workspace = await ws.resolveWorkspace(req.params.ws);
     // Without a config the stored one (or the schema's defaults) is kept.
-    const body = req.body === undefined || req.body === null ? {} : parse(ConfigBodySchema.partial(), req.body);
+    const body = req.body === undefined || req.body === null ? {} : parseBody(ConfigBodySchema.partial(), req.body);
     await ws.enablePlugin(workspace.id, req.params.id, body.config);
     return { enabled: true };
   });
@@ -121,12 +108,12 @@ export async function buildApp(host: Host, opts: { publicBaseUrl?: string; accou
   });
   app.put<{ Params: { ws: string; id: string } }>('/api/workspaces/:ws/plugins/:id/config', async (req) => {
     const workspace = await ws.resolveWorkspace(req.params.ws);
-    const body = parse(ConfigBodySchema, req.body);
+    const body = parseBody(ConfigBodySchema, req.body);
     return { config: await ws.setConfig(workspace.id, req.params.id, body.config) };
   });
   app.put<{ Params: { ws: string; id: string; name: string } }>('/api/workspaces/:ws/plugins/:id/secrets/:name', async (req, reply) => {
     const workspace = await ws.resolveWorkspace(req.params.ws);
-    const body = parse(SecretBodySchema, req.body);
+    const body = parseBody(SecretBodySchema, req.body);
     await ws.setSecret(workspace.id, req.params.id, req.params.name, body.value);
     reply.status(204);
   });

@@ -1,10 +1,10 @@
 import type { PluginStore } from '@neonhub/sdk';
+import { createKeyedLock } from '@neonhub/sdk';
 import { type AuditEntry, createEntry, GENESIS_HASH } from './core/entry.js';
 import { type CompactRange, MerkleAccumulator } from './core/merkle.js';
 import { CHECKPOINT_TYPE, type Checkpoint, signCheckpoint } from './core/signing.js';
 import { dataTrustErrors } from './errors.js';
 import { getSigningKey, META } from './keys.js';
-import { createKeyedLock } from './lock.js';
 
 export const ENTRIES = 'audit-entries';
 export const CHECKPOINTS = 'audit-checkpoints';

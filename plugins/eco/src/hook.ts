@@ -1,8 +1,8 @@
 import type { AfterToolCallEvent, HookContext } from '@neonhub/sdk';
+import { createKeyedLock } from '@neonhub/sdk';
 import { addToAggregate, CALLS, type CallRecord, DAILY, RUNS } from './aggregate.js';
 import { EcoConfigSchema, readConfig, resolveSettings } from './config.js';
 import { estimateCall } from './factors.js';
-import { createKeyedLock } from './lock.js';
 
 /**
  * The run a call belongs to, when its idempotency key (or an agent actor id) carries one:

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { defineTool } from '@neonhub/sdk';
+import { defineTool, fingerprint, recordOnce } from '@neonhub/sdk';
 import { z } from 'zod';
 import { emailSandboxErrors } from '../errors.js';
-import { fingerprint, recordOnce } from '../idempotent.js';
 import { DEFAULT_FROM, OUTBOX, type OutboxMessage } from '../message.js';
 
 const Address = z.email().max(320);

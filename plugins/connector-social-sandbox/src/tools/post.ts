@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { defineTool } from '@neonhub/sdk';
+import { defineTool, fingerprint, recordOnce } from '@neonhub/sdk';
 import { z } from 'zod';
 import { socialSandboxErrors } from '../errors.js';
-import { fingerprint, recordOnce } from '../idempotent.js';
 import { NetworkSchema, POSTS, type RecordedPost } from '../post.js';
 
 const input = z.object({

@@ -1,10 +1,9 @@
 import { isDeepStrictEqual } from 'node:util';
-import { defineTool } from '@neonhub/sdk';
+import { createKeyedLock, defineTool } from '@neonhub/sdk';
 import { z } from 'zod';
 import { readConfig } from '../config.js';
 import { assertStorable, type DataTrustDeps } from '../deps.js';
 import { dataTrustErrors } from '../errors.js';
-import { createKeyedLock } from '../lock.js';
 import {
   ARTIFACTS,
   type ArtifactRecord,
