@@ -6,7 +6,9 @@ describe('store helpers', () => {
   it('recordOnce keeps exactly one record per key, even when writers race', async () => {
     const store = createMemoryStore();
     let created = 0;
-    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => recordOnce(store, 'outbox', 'key-1', () => ({ n: i, id: ++created }))));
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => recordOnce(store, 'outbox', 'key-1', () => ({ n: i, id: ++created }))),
+    );
     expect(results.filter((r) => !r.duplicate)).toHaveLength(1);
     const winner = results.find((r) => !r.duplicate)!.record;
     expect(results.every((r) => r.record.id === winner.id)).toBe(true);
