@@ -155,7 +155,7 @@ export function createCallTool(deps: PipelineDeps) {
       ...(req.parent ? { parent: req.parent } : {}),
     };
     if (span) describeCallSpan(span, event);
-    const hookActive = (pluginId: string) => workspaces.isEnabled(workspace.id, pluginId) as boolean;
+    const hookActive = (pluginId: string) => workspaces.isEnabled(workspace.id, pluginId);
     let usage: (() => LlmUsageTotals | undefined) | undefined;
     const finish = async (status: AfterToolCallEvent['status'], extra: Partial<AfterToolCallEvent>) => {
       const durationMs = performance.now() - started;

@@ -47,9 +47,9 @@ export function createHookChain(logger: Logger) {
     order(event: 'beforeToolCall' | 'afterToolCall'): string[] {
       return (event === 'beforeToolCall' ? before : after).map((e) => e.pluginId);
     },
-    async runBefore(event: ToolCallEvent, active: (pluginId: string) => boolean): Promise<BeforeOutcome> {
+    async runBefore(event: ToolCallEvent, active: (pluginId: string) => boolean | Promise<boolean>): Promise<BeforeOutcome> {
       for (const entry of before) {
-        if (!active(entry.pluginId)) continue;
+        if (!(await active(entry.pluginId))) continue;
         let decision: HookDecision | undefined | void;
         try {
           decision = await entry.hooks.beforeToolCall!(event, await entry.context(event.workspace));
@@ -63,9 +63,9 @@ export function createHookChain(logger: Logger) {
       }
       return { action: 'allow' };
     },
-    async runAfter(event: AfterToolCallEvent, active: (pluginId: string) => boolean): Promise<void> {
+    async runAfter(event: AfterToolCallEvent, active: (pluginId: string) => boolean | Promise<boolean>): Promise<void> {
       for (const entry of after) {
-        if (!active(entry.pluginId)) continue;
+        if (!(await active(entry.pluginId))) continue;
         try {
           await entry.hooks.afterToolCall!(event, await entry.context(event.workspace));
         } catch (err) {
