@@ -305,6 +305,36 @@ try {
   const calls = Number(await page.getByTestId('usage-calls').textContent());
   assert.ok(calls >= 1, `eco's usage_summary counts the call (${calls})`);
   log(`usage page: ${calls} call(s) counted by eco`);
+  // The charts: Chart.js is loaded in the browser only (onMount), draws on a sized canvas, and the
+  // server-rendered tables keep the same figures for screen readers and for pages without scripts.
+  for (const id of ['chart-calls-tokens', 'chart-energy', 'chart-by-tool']) {
+    await page.locator(`[data-testid="${id}"][data-chart-ready="true"]`).waitFor();
+    const drawn = await page.locator(`[data-testid="${id}"] canvas`).evaluate((c: HTMLCanvasElement) => {
+      const ctx = c.getContext('2d');
+      const img = ctx ? ctx.getImageData(0, 0, c.width, c.height).data : new Uint8ClampedArray();
+      let inked = 0;
+      for (let i = 3; i < img.length; i += 4) if ((img[i] ?? 0) > 0) inked++;
+      return {
+        w: c.width,
+        h: c.height,
+        role: c.getAttribute('role'),
+        label: c.getAttribute('aria-label') ?? '',
+        chartjs: '$chartjs' in c,
+        inked,
+      };
+    });
+    assert.ok(drawn.w > 0 && drawn.h > 0, `${id}: the canvas has a size (${drawn.w}x${drawn.h})`);
+    assert.ok(drawn.chartjs, `${id}: Chart.js owns the canvas`);
+    assert.ok(drawn.inked > 500, `${id}: the canvas is drawn on (${drawn.inked} pixels)`);
+    assert.equal(drawn.role, 'img');
+    assert.ok(drawn.label.startsWith('Chart:'), `${id}: the canvas is labelled`);
+  }
+  const dayRows = await page.locator('#per-day-table tbody tr').count();
+  assert.ok(dayRows >= 1, 'the per-day table lists the days');
+  assert.ok((await page.locator('#by-tool-table tbody tr').count()) >= 1, 'the by-tool table lists tools');
+  await page.waitForTimeout(500); // let the charts' entry animation finish before the screenshot
+  await check(page, '10b-usage-charts');
+  log(`usage charts: calls/tokens, energy/CO2e (${dayRows} day(s)) and by tool drawn by Chart.js`);
 
   // The dashboard, with its Largest Contentful Paint measured in the browser
   await page.goto(`${base}/`, { waitUntil: 'load' });
@@ -345,6 +375,9 @@ try {
   await p2.goto(runUrl);
   assert.match((await p2.getByTestId('run-status').textContent()) ?? '', /succeeded/);
   assert.equal(await p2.getByRole('link', { name: 'Refresh' }).count(), 1, 'the run page offers a refresh link without JavaScript');
+  await p2.goto(`${base}/w/spring/usage`);
+  assert.ok((await p2.locator('#per-day-table tbody tr').count()) >= 1, 'without JavaScript the usage page still has its per-day table');
+  assert.equal(await p2.locator('canvas').count(), 0, 'without JavaScript no empty chart canvas is rendered');
   log('the run page renders without JavaScript');
 
   // A cross-site form post is refused by SvelteKit's origin check
