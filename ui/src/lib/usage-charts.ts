@@ -56,7 +56,8 @@ export type UsageChartConfig = ChartConfiguration<'bar' | 'line', number[], stri
 function axes(t: ChartTheme, left: string, right: string) {
   const tick = { color: t.muted };
   return {
-    x: { ticks: tick, grid: { color: t.grid } },
+    // offset: a single day's point sits in the middle, not on the axis
+    x: { offset: true, ticks: tick, grid: { color: t.grid } },
     y: {
       position: 'left' as const,
       beginAtZero: true,
