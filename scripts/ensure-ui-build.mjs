@@ -22,10 +22,12 @@ if (existsSync(ui)) {
   if (!existsSync(built) || statSync(built).mtimeMs < sources) {
     process.stderr.write('… building the console (ui/build), once\n');
     // the same as `pnpm --filter @neonhub/ui build`, without needing pnpm on PATH
-    const run = (bin, args) =>
-      spawnSync(process.execPath, [join(ui, 'node_modules', bin), ...args], { cwd: ui, stdio: ['ignore', 'ignore', 'inherit'] });
-    const r = run('@sveltejs/kit/svelte-kit.js', ['sync']).status === 0 ? run('vite/bin/vite.js', ['build']) : { status: 1 };
+    // (its output is shown only when it fails: vite's timing notes are not for a newcomer)
+    const run = (bin, args) => spawnSync(process.execPath, [join(ui, 'node_modules', bin), ...args], { cwd: ui, encoding: 'utf8' });
+    const sync = run('@sveltejs/kit/svelte-kit.js', ['sync']);
+    const r = sync.status === 0 ? run('vite/bin/vite.js', ['build']) : sync;
     if (r.status !== 0) {
+      process.stderr.write(`${r.stdout ?? ''}${r.stderr ?? ''}`);
       process.stderr.write('! the console did not build; the API and MCP endpoint still work (see the output above)\n');
     }
   }
