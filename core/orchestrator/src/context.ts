@@ -1,0 +1,135 @@
+import { EventEmitter } from 'node:events';
+import { Batcher } from './batch.js';
+import { runErrors } from './errors.js';
+import { jobIdOf, type StepJob } from './jobs.js';
+import { type Db, TERMINAL_RUN, type Trx, toRun, toStep } from './store.js';
+import { type RunsDb, withRunTables } from './tables.js';
+import {
+  type AfterRequest,
+  type ClaimedStep,
+  type ClaimRequest,
+  type CompleteRequest,
+  claimSteps,
+  completeSteps,
+  dispatchAfterMany,
+  RunGraphs,
+  settleRun,
+  skipSteps,
+} from './transitions.js';
+import type { OrchestratorDeps, RunView } from './types.js';
+
+/** What the orchestrator's parts share: the deps, settings, the local event bus, the batchers, and the common transitions. */
+export interface EngineContext {
+  deps: OrchestratorDeps;
+  db: RunsDb;
+  maxAttempts: number;
+  backoffBase: number;
+  leaseMs: number;
+  pollMs: number;
+  /** Local change notifications: `<runId>` for events, `<runId>:status` for status changes. */
+  bus: EventEmitter;
+  graphs: RunGraphs;
+  claims: Batcher<ClaimRequest, ClaimedStep | undefined>;
+  completions: Batcher<CompleteRequest, boolean>;
+  tx<T>(fn: (trx: Trx) => Promise<T>): Promise<T>;
+  /** Locks the run row first (FOR NO KEY UPDATE): cancel uses it, so it serializes with `settleRun`. */
+  runTx<T>(runId: string, fn: (trx: Trx) => Promise<T>): Promise<T>;
+  /** A change of the run's events (subscribers re-read the log). */
+  notify(runId: string): void;
+  /** A change of the run's status (waitFor re-reads it). */
+  notifyStatus(runId: string): void;
+  get(runId: string, workspaceId?: string): Promise<RunView>;
+  enqueue(jobs: StepJob[], delayMs?: number): Promise<void>;
+  /** Recomputes the run's status under its row lock (see transitions.ts); wakes waiters when it changed. */
+  settle(runId: string): Promise<void>;
+  /**
+   * After a committed transition of `stepId` (or of the run, without one): dispatches the dependents it
+   * unblocked and, when nothing of the run is queued or running any more, settles the run's status.
+   */
+  afterTransition(runId: string, stepId: string | null): Promise<void>;
+  /** Marks every not-yet-started step downstream of `stepId` skipped. */
+  skipDescendants(trx: Trx, runId: string, stepId: string): Promise<void>;
+}
+
+export function createEngineContext(deps: OrchestratorDeps): EngineContext {
+  const db = withRunTables(deps.db);
+  const leaseMs = deps.leaseMs ?? 60_000;
+  const bus = new EventEmitter().setMaxListeners(0);
+
+  const tx = <T>(fn: (trx: Trx) => Promise<T>) => db.transaction().execute(fn);
+  const runTx = <T>(runId: string, fn: (trx: Trx) => Promise<T>) =>
+    tx(async (trx) => {
+      await trx.selectFrom('runs').select('id').where('id', '=', runId).forNoKeyUpdate().execute();
+      return fn(trx);
+    });
+  const graphs = new RunGraphs();
+  // Group commit of the per-step statements across the steps this process runs at once (see batch.ts).
+  const claims = new Batcher((reqs: ClaimRequest[]) => claimSteps(db as Db, reqs, leaseMs));
+  const completions = new Batcher((reqs: CompleteRequest[]) => completeSteps(db as Db, reqs));
+  const afters = new Batcher((reqs: AfterRequest[]) => dispatchAfterMany(db as Db, reqs));
+  const notify = (runId: string) => {
+    bus.emit(runId);
+  };
+  const notifyStatus = (runId: string) => {
+    bus.emit(`${runId}:status`);
+    bus.emit(runId);
+  };
+
+  async function get(runId: string, workspaceId?: string): Promise<RunView> {
+    const run = await db.selectFrom('runs').selectAll().where('id', '=', runId).executeTakeFirst();
+    if (!run || (workspaceId && run.workspace_id !== workspaceId))
+      throw runErrors.create('NH_RUN_NOT_FOUND', `no run ${runId}`, { details: { runId } });
+    const steps = await db.selectFrom('steps').selectAll().where('run_id', '=', runId).orderBy('seq').execute();
+    return { run: toRun(run), steps: steps.map(toStep) };
+  }
+
+  async function enqueue(jobs: StepJob[], delayMs = 0) {
+    // Queue-level attempts cover infrastructure failures (a database error mid-transition); a re-delivered job
+    // waits out the lease it left behind, then claims the step again. Adds run concurrently (ioredis pipelines them).
+    for (let i = 0; i < jobs.length; i += 500)
+      await Promise.all(
+        jobs.slice(i, i + 500).map((j) => deps.queue.add('step', j, { jobId: jobIdOf(j), attempts: 5, ...(delayMs ? { delayMs } : {}) })),
+      );
+  }
+
+  async function settle(runId: string): Promise<void> {
+    const status = await tx((trx) => settleRun(trx, runId));
+    if (!status) return;
+    if ((TERMINAL_RUN as readonly string[]).includes(status)) graphs.forget(runId);
+    notifyStatus(runId);
+  }
+
+  async function afterTransition(runId: string, stepId: string | null): Promise<void> {
+    const candidates = stepId ? await graphs.dependents(db as Db, runId, stepId) : [];
+    const { jobs, active } = await afters.push({ runId, candidates });
+    await enqueue(jobs);
+    if (!active) await settle(runId);
+    notify(runId);
+  }
+
+  async function skipDescendants(trx: Trx, runId: string, stepId: string): Promise<void> {
+    await skipSteps(trx, runId, await graphs.descendants(trx, runId, stepId), stepId);
+  }
+
+  return {
+    deps,
+    db,
+    maxAttempts: deps.maxAttempts ?? 3,
+    backoffBase: deps.backoffBaseMs ?? 500,
+    leaseMs,
+    pollMs: deps.pollMs ?? 1000,
+    bus,
+    graphs,
+    claims,
+    completions,
+    tx,
+    runTx,
+    notify,
+    notifyStatus,
+    get,
+    enqueue,
+    settle,
+    afterTransition,
+    skipDescendants,
+  };
+}

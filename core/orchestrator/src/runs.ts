@@ -1,0 +1,130 @@
+import { randomUUID } from 'node:crypto';
+import type { Actor, Plan, Run } from '@neonhub/schemas';
+import { sql } from 'kysely';
+import type { EngineContext } from './context.js';
+import { runErrors } from './errors.js';
+import { planWithLlm } from './planner-llm.js';
+import { type PlanParams, planOffline } from './planner-offline.js';
+import { appendEvent, TERMINAL_RUN, toRun } from './store.js';
+import type { RunView, StartRunInput } from './types.js';
+import { validatePlan } from './validate-plan.js';
+
+/** A run's lifecycle: plan, start, list, cancel. */
+export function createRunLifecycle(ctx: EngineContext) {
+  const { deps, db, maxAttempts, tx, runTx, graphs, notify, notifyStatus, get, enqueue } = ctx;
+
+  async function listTools(workspaceId: string) {
+    return deps.tools(workspaceId);
+  }
+
+  /** Plans a goal (or checks a given plan) against the workspace's enabled tools; stores nothing. */
+  async function plan(workspace: string, goal: string, params: PlanParams = {}, given?: unknown): Promise<{ plan: Plan; planner: string }> {
+    const ws = await deps.resolveWorkspace(workspace);
+    const tools = await listTools(ws.id);
+    if (given !== undefined) return { plan: validatePlan(given, tools), planner: 'given' };
+    const llm = deps.planner?.(ws.id);
+    if (llm) return { plan: validatePlan(await planWithLlm(llm, goal, tools, params), tools), planner: 'llm' };
+    return { plan: validatePlan(planOffline(goal, tools, params), tools), planner: 'offline' };
+  }
+
+  /** Plans, validates and stores a run, and dispatches the steps that depend on nothing, in one transaction. */
+  async function start(input: StartRunInput): Promise<RunView> {
+    const goal = input.goal.trim();
+    if (!goal || goal.length > 4000) throw runErrors.create('NH_RUN_PLAN_INVALID', 'the goal must be 1 to 4000 characters');
+    const ws = await deps.resolveWorkspace(input.workspace);
+    const planned = await plan(ws.id, goal, input.params, input.plan);
+    const runId = randomUUID();
+    const roots = planned.plan.steps.filter((s) => s.dependsOn.length === 0).map((s) => s.id);
+    await tx(async (trx) => {
+      await trx
+        .insertInto('runs')
+        .values({
+          id: runId,
+          workspace_id: ws.id,
+          goal,
+          status: 'running',
+          planner: planned.planner,
+          notes: JSON.stringify(planned.plan.notes),
+          actor: JSON.stringify(input.actor),
+        })
+        .execute();
+      await trx
+        .insertInto('steps')
+        .values(
+          planned.plan.steps.map((s, seq) => {
+            const root = s.dependsOn.length === 0;
+            return {
+              run_id: runId,
+              id: s.id,
+              seq,
+              tool: s.tool,
+              title: s.title ?? null,
+              input: JSON.stringify(s.input),
+              depends_on: JSON.stringify(s.dependsOn),
+              needs_approval: s.needsApproval ?? false,
+              status: root ? ('queued' as const) : ('pending' as const),
+              dispatch: root ? 1 : 0,
+              max_attempts: maxAttempts,
+            };
+          }),
+        )
+        .execute();
+      await trx
+        .insertInto('run_events')
+        .values([
+          { run_id: runId, step_id: null, type: 'run.created', data: JSON.stringify({ goal, workspaceId: ws.id, actor: input.actor }) },
+          {
+            run_id: runId,
+            step_id: null,
+            type: 'run.planned',
+            data: JSON.stringify({ planner: planned.planner, notes: planned.plan.notes, steps: planned.plan.steps }),
+          },
+          ...roots.map((id) => ({ run_id: runId, step_id: id, type: 'step.status', data: JSON.stringify({ status: 'queued' }) })),
+        ])
+        .execute();
+    });
+    await enqueue(roots.map((stepId) => ({ runId, stepId, dispatch: 1 })));
+    notify(runId);
+    return get(runId);
+  }
+
+  async function list(workspace: string, limit = 50): Promise<Run[]> {
+    const ws = await deps.resolveWorkspace(workspace);
+    const rows = await db
+      .selectFrom('runs')
+      .selectAll()
+      .where('workspace_id', '=', ws.id)
+      .orderBy('created_at', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map(toRun);
+  }
+
+  /** Cancels a run: steps not finished are cancelled; a step running now finishes but its result is ignored. */
+  async function cancel(runId: string, actor: Actor, opts: { workspaceId?: string } = {}): Promise<RunView> {
+    const view = await get(runId, opts.workspaceId);
+    if ((TERMINAL_RUN as readonly string[]).includes(view.run.status))
+      throw runErrors.create('NH_RUN_FINISHED', `run ${runId} already ${view.run.status}`, { details: { runId, status: view.run.status } });
+    await runTx(runId, async (trx) => {
+      const rows = await trx
+        .updateTable('steps')
+        .set({ status: 'cancelled', lease: null, lease_until: null, finished_at: sql`now()`, updated_at: sql`now()` })
+        .where('run_id', '=', runId)
+        .where('status', 'in', ['pending', 'queued', 'running', 'waiting_approval'])
+        .returning(['id'])
+        .execute();
+      for (const r of rows) await appendEvent(trx, runId, r.id, 'step.status', { status: 'cancelled' });
+      await trx
+        .updateTable('runs')
+        .set({ status: 'cancelled', finished_at: sql`now()`, updated_at: sql`now()` })
+        .where('id', '=', runId)
+        .execute();
+      await appendEvent(trx, runId, null, 'run.status', { status: 'cancelled', by: actor });
+    });
+    graphs.forget(runId);
+    notifyStatus(runId);
+    return get(runId);
+  }
+
+  return { plan, start, list, cancel };
+}

@@ -1,0 +1,189 @@
+import { randomUUID } from 'node:crypto';
+import { type Actor, isNeonHubError } from '@neonhub/schemas';
+import { neonhubMetrics, traceRunStep } from '@neonhub/telemetry';
+import { sql } from 'kysely';
+import type { EngineContext } from './context.js';
+import type { StepJob } from './jobs.js';
+import { appendEvent, type Db, type Trx } from './store.js';
+import type { ErrorJson } from './tables.js';
+import { resolveTemplates } from './template.js';
+import { requeueStep } from './transitions.js';
+import { idempotencyKeyOf } from './types.js';
+
+const RETRYABLE = new Set(['transient', 'third_party']);
+const GOVERNANCE = 'governance';
+
+function errorJson(err: unknown): ErrorJson {
+  if (isNeonHubError(err)) return { code: err.code, message: err.message, category: err.category };
+  return { code: 'NH_INTERNAL', message: err instanceof Error ? err.message : String(err), category: 'internal' };
+}
+
+/** Running step jobs: claim the step, hold it for approval, call the tool, record the outcome. */
+export function createStepExecutor(ctx: EngineContext) {
+  const { deps, db, tx, leaseMs, backoffBase, claims, completions, notify, enqueue, afterTransition, skipDescendants } = ctx;
+
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  /** Claims the step for this dispatch: queued, or running under an expired lease (its worker died). */
+  async function claim(job: StepJob, lease: string) {
+    for (let waited = 0; ; ) {
+      const claimed = await claims.push({ job, lease });
+      if (claimed) return claimed;
+      // Re-delivered while another worker's lease still holds (it may be alive): wait for the lease, once.
+      const cur = await db
+        .selectFrom('steps')
+        .select(['status', 'dispatch', sql<number>`extract(epoch from (lease_until - now())) * 1000`.as('left')])
+        .where('run_id', '=', job.runId)
+        .where('id', '=', job.stepId)
+        .executeTakeFirst();
+      if (cur?.status === 'succeeded' && cur.dispatch === job.dispatch) {
+        // Re-delivered after its worker stored the result but died before dispatching what it unblocked: do that now (idempotent).
+        await afterTransition(job.runId, job.stepId);
+        return undefined;
+      }
+      if (cur?.status !== 'running' || cur.dispatch !== job.dispatch || waited > leaseMs * 2) return undefined;
+      const wait = Math.max(50, Math.ceil(Number(cur.left)) + 50);
+      waited += wait;
+      await sleep(wait);
+    }
+  }
+
+  /** Handles one step job: claim, hold for approval, resolve inputs, call the tool, record the outcome. */
+  async function execute(job: StepJob): Promise<void> {
+    const lease = randomUUID();
+    const step = await claim(job, lease);
+
+    if (!step) return; // finished, cancelled, or superseded by a newer dispatch: nothing to do
+    notify(job.runId);
+    const owned = (trx: Trx) =>
+      trx
+        .updateTable('steps')
+        .where('run_id', '=', job.runId)
+        .where('id', '=', job.stepId)
+        .where('lease', '=', lease)
+        .where('status', '=', 'running');
+
+    // An approval the orchestrator holds itself (no governance in the workspace).
+    if (step.needs_approval && !step.approval_id && !(await deps.isEnabled(step.workspace_id, GOVERNANCE))) {
+      const approvalId = randomUUID();
+      const held = await tx(async (trx) => {
+        const r = await owned(trx)
+          .set({
+            status: 'waiting_approval',
+            approval_id: approvalId,
+            approval_source: 'orchestrator',
+            lease: null,
+            lease_until: null,
+            attempts: sql`attempts - 1`,
+            updated_at: sql`now()`,
+          })
+          .executeTakeFirst();
+        if (r.numUpdatedRows === 0n) return false;
+        await appendEvent(trx, job.runId, job.stepId, 'approval.requested', {
+          approvalId,
+          source: 'orchestrator',
+          reason: 'the plan marks this step for approval',
+          tool: step.tool,
+        });
+        await appendEvent(trx, job.runId, job.stepId, 'step.status', { status: 'waiting_approval', approvalId });
+        return true;
+      });
+      if (held) await afterTransition(job.runId, null);
+      return;
+    }
+
+    let outcome:
+      | { ok: true; output: unknown }
+      | { ok: false; pending: { approvalId?: string; reason: string } }
+      | { ok: false; error: unknown };
+    try {
+      const input = resolveTemplates(step.input, step.dep_outputs ?? {});
+      // A `run.step` span (its tool call a child) when tracing is on; a plain call otherwise.
+      const result = await traceRunStep({ runId: job.runId, stepId: job.stepId, tool: step.tool }, () =>
+        deps.callTool({
+          workspace: step.workspace_id,
+          tool: step.tool,
+          input,
+          actor: step.run_actor as Actor,
+          idempotencyKey: idempotencyKeyOf(job.runId, job.stepId),
+          ...(step.approval_id && step.approved_by ? { approvalId: step.approval_id } : {}),
+        }),
+      );
+      outcome =
+        result.status === 'ok'
+          ? { ok: true, output: result.output }
+          : { ok: false, pending: { reason: result.reason, ...(result.approvalId ? { approvalId: result.approvalId } : {}) } };
+    } catch (err) {
+      outcome = { ok: false, error: err };
+    }
+    neonhubMetrics().recordRunStep(outcome.ok ? 'ok' : 'pending' in outcome ? 'pending_approval' : 'error');
+
+    if (outcome.ok) {
+      // Cancelled meanwhile, or the lease was taken over: the result is ignored.
+      if (await completions.push({ runId: job.runId, stepId: job.stepId, lease, output: outcome.output }))
+        await afterTransition(job.runId, job.stepId);
+      return;
+    }
+    if ('pending' in outcome) {
+      const pending = outcome.pending;
+      const held = await tx(async (trx) => {
+        const r = await owned(trx)
+          .set({
+            status: 'waiting_approval',
+            approval_id: pending.approvalId ?? null,
+            approval_source: 'governance',
+            lease: null,
+            lease_until: null,
+            updated_at: sql`now()`,
+          })
+          .executeTakeFirst();
+        if (r.numUpdatedRows === 0n) return false;
+        await appendEvent(trx, job.runId, job.stepId, 'approval.requested', {
+          approvalId: pending.approvalId ?? null,
+          source: 'governance',
+          reason: pending.reason,
+          tool: step.tool,
+        });
+        await appendEvent(trx, job.runId, job.stepId, 'step.status', {
+          status: 'waiting_approval',
+          approvalId: pending.approvalId ?? null,
+        });
+        return true;
+      });
+      if (held) await afterTransition(job.runId, null);
+      return;
+    }
+    const error = errorJson(outcome.error);
+    if (RETRYABLE.has(error.category ?? '') && step.attempts < step.max_attempts) {
+      const retryDelay = Math.min(30_000, backoffBase * 2 ** (step.attempts - 1));
+      const retry = await requeueStep(db as Db, job.runId, job.stepId, lease, error, {
+        status: 'queued',
+        retryInMs: retryDelay,
+        attempt: step.attempts,
+        error,
+      });
+      if (retry) await enqueue([retry], retryDelay);
+      notify(job.runId);
+      return;
+    }
+    const failed = await tx(async (trx) => {
+      const r = await owned(trx)
+        .set({
+          status: 'failed',
+          error: JSON.stringify(error),
+          lease: null,
+          lease_until: null,
+          finished_at: sql`now()`,
+          updated_at: sql`now()`,
+        })
+        .executeTakeFirst();
+      if (r.numUpdatedRows === 0n) return false;
+      await appendEvent(trx, job.runId, job.stepId, 'step.status', { status: 'failed', error });
+      await skipDescendants(trx, job.runId, job.stepId);
+      return true;
+    });
+    if (failed) await afterTransition(job.runId, null);
+  }
+
+  return { execute };
+}

@@ -1,0 +1,57 @@
+import type { DB, Kysely } from '@neonhub/db';
+import type { Actor, Run, Step } from '@neonhub/schemas';
+import type { StepQueue } from './jobs.js';
+import type { PlannerLlm } from './planner-llm.js';
+import type { PlanParams } from './planner-offline.js';
+import type { ToolInfo } from './validate-plan.js';
+
+export type OrchestratorCallResult =
+  | { status: 'ok'; output: unknown }
+  | { status: 'pending_approval'; approvalId?: string; reason: string };
+
+export interface OrchestratorCallRequest {
+  workspace: string;
+  tool: string;
+  input: unknown;
+  actor: Actor;
+  idempotencyKey?: string;
+  approvalId?: string;
+}
+
+export interface OrchestratorDeps {
+  db: Kysely<DB>;
+  queue: StepQueue;
+  /** The host pipeline's callTool (every step goes through governance, audit and the rest). */
+  callTool(req: OrchestratorCallRequest): Promise<OrchestratorCallResult>;
+  /** The tools enabled in a workspace, with input JSON Schemas (plans are validated against them). */
+  tools(workspaceId: string): Promise<ToolInfo[]>;
+  resolveWorkspace(slugOrId: string): Promise<{ id: string; slug: string }>;
+  isEnabled(workspaceId: string, pluginId: string): boolean | Promise<boolean>;
+  /** A model for the LLM planner; without one (or when it is the offline model) the rule planner plans. */
+  planner?(workspaceId: string): PlannerLlm | undefined;
+  logger?: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
+  /** Tries per step for transient and third-party failures (default 3). */
+  maxAttempts?: number;
+  /** First retry delay; doubles per attempt, capped at 30 s (default 500 ms). */
+  backoffBaseMs?: number;
+  /** How long a claimed step is owned before another worker may take it over (default 60 s; keep above the tool timeout). */
+  leaseMs?: number;
+  /** How often subscribers re-read the event log for events written by other processes (default 1000 ms). */
+  pollMs?: number;
+}
+
+export interface StartRunInput {
+  workspace: string;
+  goal: string;
+  actor: Actor;
+  params?: PlanParams;
+  /** A plan given by the caller instead of planning the goal (validated the same way). */
+  plan?: unknown;
+}
+
+export interface RunView {
+  run: Run;
+  steps: Step[];
+}
+
+export const idempotencyKeyOf = (runId: string, stepId: string) => `run:${runId}:step:${stepId}`;
