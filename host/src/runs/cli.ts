@@ -3,6 +3,7 @@ import type { RunEvent, Step } from '@neonhub/schemas';
 import pc from 'picocolors';
 import { withHost } from '../cli/context.js';
 import { out } from '../cli/output.js';
+import { api, runningHost } from '../cli/running-host.js';
 import { hostErrors } from '../errors.js';
 import { createRuns } from './service.js';
 
@@ -61,6 +62,41 @@ async function follow(o: Orchestrator, runId: string, workspace: string, after =
   }
 }
 
+const stepColor = (status: string) =>
+  status === 'succeeded' ? pc.green : status === 'failed' ? pc.red : status === 'waiting_approval' ? pc.yellow : pc.cyan;
+
+/**
+ * The same progress against a running `neonhub start` (which holds the embedded database): polls
+ * `GET /api/runs/:id` and prints each step's status changes until the run finishes or waits.
+ */
+async function followOverHttp(url: string, runId: string, seen = new Map<string, string>()): Promise<RunView> {
+  for (;;) {
+    const view = await api<RunView>(url, 'GET', `/api/runs/${encodeURIComponent(runId)}`);
+    const t = new Date().toISOString().slice(11, 19);
+    for (const step of view.steps) {
+      if (seen.get(step.id) === step.status) continue;
+      seen.set(step.id, step.status);
+      out.line(`${pc.dim(t)} ${step.id} ${stepColor(step.status)(step.status)}`);
+    }
+    if (['succeeded', 'failed', 'cancelled', 'waiting_approval'].includes(view.run.status)) return view;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+function runParams(opts: { to?: string; network?: string[] }) {
+  return {
+    ...(opts.to
+      ? {
+          recipients: opts.to
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
+        }
+      : {}),
+    ...(opts.network?.length ? { networks: opts.network } : {}),
+  };
+}
+
 function finish(view: RunView, workspace: string) {
   const { run, steps } = view;
   if (run.status === 'succeeded') {
@@ -82,20 +118,20 @@ function finish(view: RunView, workspace: string) {
 
 /** `neonhub run "<goal>" --workspace <slug>`: plan, print the tree, run with live progress. Exit 0 ok, 3 waiting approval, 1 failed. */
 export async function runCommand(goal: string, opts: { workspace: string; to?: string; network?: string[]; dryRun?: boolean }) {
+  const running = opts.dryRun ? undefined : runningHost();
+  if (running) {
+    const view = await api<RunView>(running, 'POST', `/api/workspaces/${encodeURIComponent(opts.workspace)}/runs`, {
+      goal,
+      params: runParams(opts),
+    });
+    out.line(`run ${pc.bold(view.run.id)} — plan (${view.run.planner}):\n${renderPlan(view.steps)}`);
+    for (const n of view.run.notes) out.warn(n);
+    return finish(await followOverHttp(running, view.run.id), opts.workspace);
+  }
   await withHost({ purpose: 'neonhub run', seed: true }, async (host) => {
     const o = await createRuns(host);
     try {
-      const params = {
-        ...(opts.to
-          ? {
-              recipients: opts.to
-                .split(',')
-                .map((s) => s.trim())
-                .filter(Boolean),
-            }
-          : {}),
-        ...(opts.network?.length ? { networks: opts.network } : {}),
-      };
+      const params = runParams(opts);
       if (opts.dryRun) {
         const { plan, planner } = await o.plan(opts.workspace, goal, params);
         out.line(`plan (${planner}):\n${renderPlan(plan.steps.map((s) => ({ ...s, needsApproval: s.needsApproval ?? false })))}`);
@@ -114,6 +150,14 @@ export async function runCommand(goal: string, opts: { workspace: string; to?: s
 
 /** `neonhub approve <runId> <stepId> --workspace <slug>`: approves the step, then follows the run like `run`. */
 export async function approveCommand(runId: string, stepId: string, opts: { workspace: string; note?: string; reject?: string }) {
+  const running = runningHost();
+  if (running) {
+    const path = `/api/runs/${encodeURIComponent(runId)}/steps/${encodeURIComponent(stepId)}/${opts.reject ? 'reject' : 'approve'}`;
+    const view = await api<RunView>(running, 'POST', path, opts.reject ? { reason: opts.reject } : opts.note ? { note: opts.note } : {});
+    out.ok(`step ${stepId} ${opts.reject ? 'rejected' : 'approved'}`);
+    const seen = new Map(view.steps.map((s) => [s.id, s.status] as const));
+    return finish(view.run.status === 'running' ? await followOverHttp(running, runId, seen) : view, opts.workspace);
+  }
   await withHost({ purpose: 'neonhub approve' }, async (host) => {
     const o = await createRuns(host);
     try {
