@@ -33,6 +33,8 @@ export interface CreateHostOptions {
   plugins?: boolean;
   /** Restrict loading to these plugin ids (tests). */
   only?: string[];
+  /** Load only the plugins a call to this plugin can touch (the CLI's `call`). */
+  forCall?: string;
   /** Seed the `demo` workspace on first start (default true). */
   seed?: boolean;
   onProgress?(text: string): void;
@@ -89,6 +91,7 @@ export async function createHost(opts: CreateHostOptions): Promise<Host> {
         hooks,
         hookContext: (pluginId, workspace) => callTool.hookContext(pluginId, workspace),
         ...(opts.only ? { only: opts.only } : {}),
+        ...(opts.forCall ? { forCall: opts.forCall } : {}),
         ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
       });
       for (const m of loaded.manifests) manifests.set(m.id, m);

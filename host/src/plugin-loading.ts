@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { HostConfig } from './config.js';
 import { hostErrors } from './errors.js';
 import type { HookChain } from './pipeline/hooks.js';
-import { discoverPlugins } from './plugins/discover.js';
+import { type DiscoveredPlugin, discoverPlugins } from './plugins/discover.js';
 import { readLockfile, toolHash } from './plugins/lock.js';
 import { resolveLoadOrder } from './plugins/resolve.js';
 import { compareTools, verifyAgainstLock } from './plugins/verify.js';
@@ -25,6 +25,8 @@ export interface LoadPluginsOptions {
   hooks: HookChain;
   hookContext(pluginId: string, workspace: { id: string; slug: string }): Promise<HookContext>;
   only?: string[];
+  /** Load only what a call to this plugin's tools can touch (see pluginsForCall); the CLI's `call`. */
+  forCall?: string;
   onProgress?(text: string): void;
 }
 
@@ -33,6 +35,31 @@ export const pluginRoots = (config: HostConfig) => [
   join(config.rootDir, 'mcp-servers'),
   join(config.dataDir, 'plugins'),
 ];
+
+/**
+ * The plugins one call to `pluginId` can touch: that plugin, its dependencies and whatever its
+ * `calls` patterns reach (transitively), plus every plugin with hooks and their dependencies (the
+ * policy and audit of the call). A hook that calls another plugin's tool would find it unloaded;
+ * no first-party hook does.
+ */
+export function pluginsForCall(plugins: DiscoveredPlugin[], pluginId: string): string[] {
+  const byId = new Map(plugins.map((p) => [p.id, p.manifest]));
+  const needed = new Set<string>();
+  const add = (id: string, followCalls: boolean) => {
+    const manifest = byId.get(id);
+    if (!manifest || needed.has(id)) return;
+    needed.add(id);
+    for (const dep of Object.keys(manifest.dependencies)) add(dep, followCalls);
+    if (!followCalls) return;
+    for (const pattern of manifest.calls) {
+      if (pattern === '*') for (const other of byId.keys()) add(other, true);
+      else add(pattern.split(':')[0]!, true);
+    }
+  };
+  add(pluginId, true);
+  for (const [id, manifest] of byId) if (manifest.hooks.length > 0) add(id, false);
+  return [...needed];
+}
 
 /** Tools a module plugin registers in code must equal what its manifest declares. */
 function toolsMismatch(declared: ToolDefinition[], actual: ToolDefinition[]): string[] {
@@ -56,7 +83,8 @@ export async function loadPlugins(opts: LoadPluginsOptions): Promise<{ manifests
   const problems: PluginProblem[] = [];
   const discovered = await discoverPlugins(pluginRoots(config), { repoRoot: config.rootDir });
   problems.push(...discovered.errors.map((e) => ({ dir: e.dir, error: e.error })));
-  const candidates = opts.only ? discovered.plugins.filter((p) => opts.only!.includes(p.id)) : discovered.plugins;
+  const wanted = opts.only ?? (opts.forCall ? pluginsForCall(discovered.plugins, opts.forCall) : undefined);
+  const candidates = wanted ? discovered.plugins.filter((p) => wanted.includes(p.id)) : discovered.plugins;
   const { order, errors } = resolveLoadOrder(candidates);
   for (const e of errors) problems.push({ id: e.id, dir: candidates.find((p) => p.id === e.id)?.dir ?? '', error: e.error });
   const lock = await readLockfile(join(config.rootDir, 'plugins.lock.json'));

@@ -21,7 +21,7 @@ export function cliConfig(): HostConfig {
 
 /** Boots a host for one CLI command, with a progress line, and closes it afterwards. */
 export async function withHost<T>(
-  opts: { plugins?: boolean; seed?: boolean; quiet?: boolean; purpose: string },
+  opts: { plugins?: boolean; forCall?: string; seed?: boolean; quiet?: boolean; purpose: string },
   fn: (host: Host) => Promise<T>,
 ): Promise<T> {
   const config = cliConfig();
@@ -33,6 +33,7 @@ export async function withHost<T>(
       config,
       logger: createLogger(process.env.LOG_LEVEL ?? 'warn'),
       ...(opts.plugins === undefined ? {} : { plugins: opts.plugins }),
+      ...(opts.forCall ? { forCall: opts.forCall } : {}),
       seed: opts.seed ?? false,
       onProgress: (text) => p.update(text),
     });

@@ -13,7 +13,7 @@ export async function call(tool: string, opts: { workspace: string; input: strin
   const running = runningHost();
   if (running) return callOverHttp(running, tool, opts.workspace, input, opts.idempotencyKey);
   const pluginId = tool.split(':')[0] ?? '';
-  await withHost({ purpose: `neonhub call ${tool}` }, async (host) => {
+  await withHost({ purpose: `neonhub call ${tool}`, forCall: pluginId }, async (host) => {
     if (!host.registry.plugin(pluginId)) {
       const problem = host.problems.find((p) => p.id === pluginId);
       if (problem) throw problem.error;
