@@ -37,6 +37,16 @@ export interface PluginStateChange {
 
 /** Which plugins are enabled in a workspace, and their config. Every function takes the workspace id first. */
 export function workspacePluginsRepository(db: Kysely<DB>) {
+  /** The row's current `enabled`, locked until the transaction ends (undefined when there is no row). */
+  const lockRow = (trx: Kysely<DB>, workspaceId: string, pluginId: string) =>
+    trx
+      .selectFrom('workspace_plugins')
+      .select('enabled')
+      .where('workspace_id', '=', workspaceId)
+      .where('plugin_id', '=', pluginId)
+      .forUpdate()
+      .executeTakeFirst();
+
   /** Upserts one row under a row lock, returning it and whether it was enabled before. */
   function write(
     workspaceId: string,
@@ -47,13 +57,7 @@ export function workspacePluginsRepository(db: Kysely<DB>) {
     return mapped(
       () =>
         inTransaction(db, async (trx) => {
-          const before = await trx
-            .selectFrom('workspace_plugins')
-            .select('enabled')
-            .where('workspace_id', '=', workspaceId)
-            .where('plugin_id', '=', pluginId)
-            .forUpdate()
-            .executeTakeFirst();
+          const before = await lockRow(trx, workspaceId, pluginId);
           const row = await trx
             .insertInto('workspace_plugins')
             .values({
@@ -88,13 +92,7 @@ export function workspacePluginsRepository(db: Kysely<DB>) {
       if (!isUuid(workspaceId)) return undefined;
       return mapped(() =>
         inTransaction(db, async (trx) => {
-          const before = await trx
-            .selectFrom('workspace_plugins')
-            .select('enabled')
-            .where('workspace_id', '=', workspaceId)
-            .where('plugin_id', '=', pluginId)
-            .forUpdate()
-            .executeTakeFirst();
+          const before = await lockRow(trx, workspaceId, pluginId);
           if (!before) return undefined;
           const row = await trx
             .updateTable('workspace_plugins')
