@@ -6,15 +6,18 @@ import { type Db, TERMINAL_RUN, type Trx, toRun, toStep } from './store.js';
 import { type RunsDb, withRunTables } from './tables.js';
 import {
   type AfterRequest,
+  type AfterResult,
   type ClaimedStep,
   type ClaimRequest,
+  type ClaimResult,
   type CompleteRequest,
-  claimSteps,
-  completeSteps,
+  type CompleteResult,
   dispatchAfterMany,
   RunGraphs,
+  type StepTransition,
   settleRun,
   skipSteps,
+  stepTransitions,
 } from './transitions.js';
 import type { OrchestratorDeps, RunView } from './types.js';
 
@@ -29,8 +32,13 @@ export interface EngineContext {
   /** Local change notifications: `<runId>` for events, `<runId>:status` for status changes. */
   bus: EventEmitter;
   graphs: RunGraphs;
-  claims: Batcher<ClaimRequest, ClaimedStep | undefined>;
-  completions: Batcher<CompleteRequest, boolean>;
+  /** Claims a step for a dispatch (see transitions.ts); undefined when it did not claim. */
+  claim(req: ClaimRequest): Promise<ClaimedStep | undefined>;
+  /**
+   * Stores a step's success and dispatches the dependents it unblocked (settling the run when nothing of it is
+   * left queued or running). False when the result is ignored (cancelled meanwhile, or the lease was taken over).
+   */
+  complete(req: Omit<CompleteRequest, 'candidates'>): Promise<boolean>;
   tx<T>(fn: (trx: Trx) => Promise<T>): Promise<T>;
   /** Locks the run row first (FOR NO KEY UPDATE): cancel uses it, so it serializes with `settleRun`. */
   runTx<T>(runId: string, fn: (trx: Trx) => Promise<T>): Promise<T>;
@@ -63,9 +71,8 @@ export function createEngineContext(deps: OrchestratorDeps): EngineContext {
       return fn(trx);
     });
   const graphs = new RunGraphs();
-  // Group commit of the per-step statements across the steps this process runs at once (see batch.ts).
-  const claims = new Batcher((reqs: ClaimRequest[]) => claimSteps(db as Db, reqs, leaseMs));
-  const completions = new Batcher((reqs: CompleteRequest[]) => completeSteps(db as Db, reqs));
+  // Group commit of the claims and successes of the steps this process runs at once (see batch.ts).
+  const transitions = new Batcher((reqs: StepTransition[]) => stepTransitions(db as Db, reqs, leaseMs));
   const afters = new Batcher((reqs: AfterRequest[]) => dispatchAfterMany(db as Db, reqs));
   const notify = (runId: string) => {
     bus.emit(runId);
@@ -99,12 +106,24 @@ export function createEngineContext(deps: OrchestratorDeps): EngineContext {
     notifyStatus(runId);
   }
 
-  async function afterTransition(runId: string, stepId: string | null): Promise<void> {
-    const candidates = stepId ? await graphs.dependents(db as Db, runId, stepId) : [];
-    const { jobs, active } = await afters.push({ runId, candidates });
+  async function dispatched(runId: string, { jobs, active }: AfterResult): Promise<void> {
     await enqueue(jobs);
     if (!active) await settle(runId);
     notify(runId);
+  }
+
+  async function afterTransition(runId: string, stepId: string | null): Promise<void> {
+    const candidates = stepId ? await graphs.dependents(db as Db, runId, stepId) : [];
+    await dispatched(runId, await afters.push({ runId, candidates }));
+  }
+
+  const claim = async (req: ClaimRequest) => (await transitions.push({ claim: req })) as ClaimResult;
+
+  async function complete(req: Omit<CompleteRequest, 'candidates'>): Promise<boolean> {
+    const candidates = await graphs.dependents(db as Db, req.runId, req.stepId);
+    const result = (await transitions.push({ complete: { ...req, candidates } })) as CompleteResult;
+    if (result.stored) await dispatched(req.runId, result);
+    return result.stored;
   }
 
   async function skipDescendants(trx: Trx, runId: string, stepId: string): Promise<void> {
@@ -120,8 +139,8 @@ export function createEngineContext(deps: OrchestratorDeps): EngineContext {
     pollMs: deps.pollMs ?? 1000,
     bus,
     graphs,
-    claims,
-    completions,
+    claim,
+    complete,
     tx,
     runTx,
     notify,

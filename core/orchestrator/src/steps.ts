@@ -20,14 +20,14 @@ function errorJson(err: unknown): ErrorJson {
 
 /** Running step jobs: claim the step, hold it for approval, call the tool, record the outcome. */
 export function createStepExecutor(ctx: EngineContext) {
-  const { deps, db, tx, leaseMs, backoffBase, claims, completions, notify, enqueue, afterTransition, skipDescendants } = ctx;
+  const { deps, db, tx, leaseMs, backoffBase, claim: claimStep, complete, notify, enqueue, afterTransition, skipDescendants } = ctx;
 
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
   /** Claims the step for this dispatch: queued, or running under an expired lease (its worker died). */
   async function claim(job: StepJob, lease: string) {
     for (let waited = 0; ; ) {
-      const claimed = await claims.push({ job, lease });
+      const claimed = await claimStep({ job, lease });
       if (claimed) return claimed;
       // Re-delivered while another worker's lease still holds (it may be alive): wait for the lease, once.
       const cur = await db
@@ -120,8 +120,7 @@ export function createStepExecutor(ctx: EngineContext) {
 
     if (outcome.ok) {
       // Cancelled meanwhile, or the lease was taken over: the result is ignored.
-      if (await completions.push({ runId: job.runId, stepId: job.stepId, lease, output: outcome.output }))
-        await afterTransition(job.runId, job.stepId);
+      await complete({ runId: job.runId, stepId: job.stepId, lease, output: outcome.output });
       return;
     }
     if ('pending' in outcome) {

@@ -5,16 +5,16 @@ import { appendEvent, type Db, TERMINAL_RUN, type Trx } from './store.js';
 import type { ErrorJson } from './tables.js';
 
 /**
- * The hot-path SQL of step transitions, each one round trip (data-modifying CTEs write the step and its
- * events in one statement, so a state change and its event are always stored together).
+ * The hot-path transitions of steps, each one round trip: PL/pgSQL functions of migration
+ * `0006_run_transitions` (plans kept per session; each writes a step change and its events together).
  *
- * Concurrency model (no run-row lock on the hot path): a transition commits first; what it may unblock
- * (dependents to dispatch, the run's status) is decided afterwards by `afterTransition` in a new statement,
- * whose snapshot is taken after its own commit. Of two transitions racing, the later to commit then sees
- * both, so no dependent and no run completion is missed; a dependent both see is moved pending -> queued
- * by one conditional UPDATE only (the loser re-checks the row after the winner's lock and skips it). Only
- * `settleRun` (when nothing of the run is queued or running any more) takes the run-row lock, so status
- * changes of one run are serialized and each is computed from a snapshot taken under the lock.
+ * Concurrency model: a claim touches only its step rows. Whatever decides what a transition unblocked
+ * (dependents to dispatch, whether the run still has work queued or running) runs under the run-row lock,
+ * taken before any step row (as cancel and `settleRun` do, so they cannot deadlock), and reads with a
+ * snapshot taken after acquiring it. Of two transitions racing, the later to lock therefore sees both, so no
+ * dependent and no run completion is missed, and a dependent is moved pending -> queued once. A success is
+ * stored and its dependents dispatched in the same transaction; other transitions commit first and then
+ * dispatch (`dispatchAfterMany`).
  */
 
 export interface ClaimedStep {
@@ -35,75 +35,85 @@ export interface ClaimedStep {
   dep_outputs: Record<string, unknown>;
 }
 
-const OPEN_RUN = sql.raw(`('queued', 'running', 'waiting_approval')`);
-
 export interface ClaimRequest {
   job: StepJob;
   lease: string;
 }
 
-/**
- * Claims steps for their dispatch (queued, or running under an expired lease), stores their `running`
- * events, and returns each claimed step with its run's workspace and actor and its dependencies' outputs:
- * one round trip for the whole batch. Undefined for a request that did not claim.
- */
-export async function claimSteps(db: Db, reqs: ClaimRequest[], leaseMs: number): Promise<(ClaimedStep | undefined)[]> {
-  const v = JSON.stringify(reqs.map((r) => ({ run_id: r.job.runId, id: r.job.stepId, dispatch: r.job.dispatch, lease: r.lease })));
-  const r = await sql<ClaimedStep & { lease: string }>`
-    with v as (
-      select * from jsonb_to_recordset(${v}::jsonb) as v(run_id uuid, id text, dispatch int, lease text)
-    ), c as (
-      update steps s set status = 'running', lease = v.lease, lease_until = now() + ${leaseMs} * interval '1 millisecond',
-        attempts = s.attempts + 1, started_at = coalesce(s.started_at, now()), updated_at = now()
-      from v
-      where s.run_id = v.run_id and s.id = v.id and s.dispatch = v.dispatch
-        and (s.status = 'queued' or (s.status = 'running' and s.lease_until < now()))
-      returning s.run_id, s.id, s.seq, s.tool, s.input, s.depends_on, s.needs_approval, s.attempts, s.max_attempts, s.dispatch,
-        s.approval_id, s.approved_by, s.lease
-    ), e as (
-      insert into run_events (run_id, step_id, type, data)
-      select run_id, id, 'step.status', jsonb_build_object('status', 'running', 'attempt', attempts) from c order by run_id, seq
-    )
-    select c.*, r.workspace_id, r.actor as run_actor,
-      (select coalesce(jsonb_object_agg(d.id, d.output), '{}'::jsonb) from steps d
-        where d.run_id = c.run_id and d.id = any (array(select jsonb_array_elements_text(c.depends_on)))) as dep_outputs
-    from c join runs r on r.id = c.run_id`.execute(db);
-  const byLease = new Map(r.rows.map((row) => [row.lease, row]));
-  return reqs.map((q) => byLease.get(q.lease));
+export interface AfterRequest {
+  runId: string;
+  /** Dependents of the step that changed (none when no step succeeded). */
+  candidates: string[];
 }
 
-export interface CompleteRequest {
-  runId: string;
+export interface AfterResult {
+  /** Dependents this request dispatched, to enqueue. */
+  jobs: StepJob[];
+  /** Whether the run still has a step queued or running (when not, its status is to be settled). */
+  active: boolean;
+}
+
+type DispatchRow = { kind: 'job' | 'active' | 'done'; run_id: string; id: string | null; dispatch: number; lease?: string | null };
+
+/** Each dispatched job goes to the first request of its run (the others get none): nothing is enqueued twice. */
+function afterResults(reqs: { runId: string }[], rows: DispatchRow[]): AfterResult[] {
+  const jobs = new Map<string, StepJob[]>();
+  const active = new Set<string>();
+  for (const row of rows) {
+    if (row.kind === 'active') active.add(row.run_id);
+    else if (row.kind === 'job' && row.id !== null) {
+      active.add(row.run_id);
+      jobs.set(row.run_id, [...(jobs.get(row.run_id) ?? []), { runId: row.run_id, stepId: row.id, dispatch: Number(row.dispatch) }]);
+    }
+  }
+  const given = new Set<string>();
+  return reqs.map((q) => {
+    const mine = given.has(q.runId) ? [] : (jobs.get(q.runId) ?? []);
+    given.add(q.runId);
+    return { jobs: mine, active: active.has(q.runId) };
+  });
+}
+
+export interface CompleteRequest extends AfterRequest {
   stepId: string;
   lease: string;
   output: unknown;
 }
 
+/** A claim of a step for its dispatch, or the success of a claimed step. */
+export type StepTransition = { claim: ClaimRequest } | { complete: CompleteRequest };
+/** A claim's result: the claimed step, or undefined when it did not claim. */
+export type ClaimResult = ClaimedStep | undefined;
+/** A success's result: `stored` is false when it was ignored (cancelled meanwhile, or its lease was taken over). */
+export type CompleteResult = AfterResult & { stored: boolean };
+
+type TransitionRow = DispatchRow | { kind: 'claimed'; run_id: string; id: string; dispatch: number; lease: string; step: ClaimedStep };
+
 /**
- * Stores steps' successes (each only while its lease holds) with their output and status events, in one
- * round trip. False for a step whose result is ignored (cancelled meanwhile, or its lease was taken over).
+ * Claims and successes in one round trip (`neonhub_step_transitions`). A claim takes a step that is queued
+ * for its dispatch, or running under an expired lease, stores its `running` event and returns it with its
+ * run's workspace and actor and its dependencies' outputs. A success is stored only while its lease holds,
+ * with its `step.output` and `step.status` events, and dispatches the dependents it unblocked.
  */
-export async function completeSteps(db: Db, reqs: CompleteRequest[]): Promise<boolean[]> {
-  const v = JSON.stringify(reqs.map((r) => ({ run_id: r.runId, id: r.stepId, lease: r.lease, output: r.output ?? null })));
-  const r = await sql<{ lease: string }>`
-    with v as (
-      select * from jsonb_to_recordset(${v}::jsonb) as v(run_id uuid, id text, lease text, output jsonb)
-    ), u as (
-      update steps s set status = 'succeeded', output = coalesce(v.output, 'null'::jsonb), error = null, lease = null,
-        lease_until = null, finished_at = now(), updated_at = now()
-      from v
-      where s.run_id = v.run_id and s.id = v.id and s.lease = v.lease and s.status = 'running'
-      returning s.run_id, s.id, s.seq, s.output, v.lease
-    ), e as (
-      insert into run_events (run_id, step_id, type, data)
-      select u.run_id, u.id, t.type, t.data from u
-      cross join lateral (values (1, 'step.output', jsonb_build_object('output', u.output)),
-                                 (2, 'step.status', '{"status":"succeeded"}'::jsonb)) as t(ord, type, data)
-      order by u.run_id, u.seq, t.ord
-    )
-    select lease from u`.execute(db);
-  const done = new Set(r.rows.map((row) => row.lease));
-  return reqs.map((q) => done.has(q.lease));
+export async function stepTransitions(db: Db, reqs: StepTransition[], leaseMs: number): Promise<(ClaimResult | CompleteResult)[]> {
+  const completes = reqs.flatMap((q) => ('complete' in q ? [q.complete] : []));
+  const claims = reqs.flatMap((q) => ('claim' in q ? [q.claim] : []));
+  const c = JSON.stringify(
+    completes.map((q) => ({ run_id: q.runId, id: q.stepId, lease: q.lease, output: q.output ?? null, candidates: q.candidates })),
+  );
+  const k = JSON.stringify(claims.map((q) => ({ run_id: q.job.runId, id: q.job.stepId, dispatch: q.job.dispatch, lease: q.lease })));
+  const r = await sql<TransitionRow>`select * from neonhub_step_transitions(${c}::jsonb, ${k}::jsonb, ${leaseMs}::int)`.execute(db);
+  const claimed = new Map<string, ClaimedStep>();
+  const stored = new Set<string | null | undefined>();
+  const dispatch: DispatchRow[] = [];
+  for (const row of r.rows) {
+    if (row.kind === 'claimed') claimed.set(row.lease, row.step);
+    else if (row.kind === 'done') stored.add(row.lease);
+    else dispatch.push(row);
+  }
+  const after = afterResults(completes, dispatch);
+  let i = 0;
+  return reqs.map((q) => ('claim' in q ? claimed.get(q.claim.lease) : { ...after[i++]!, stored: stored.has(q.complete.lease) }));
 }
 
 /** Puts a failed attempt back in the queue under a new dispatch (only while this lease holds), with its event. */
@@ -151,58 +161,16 @@ export interface AfterRequest {
 }
 
 /**
- * After committed transitions: moves the given dependents whose dependencies have all succeeded from pending
- * to queued (locked in a fixed order, so concurrent batches cannot deadlock; with their events), and tells
- * for each run whether anything of it is still queued or running. One round trip for the batch; its
- * snapshot is taken after the callers' commits (see the module comment).
+ * After committed transitions: under each run's lock, moves the given dependents whose dependencies have all
+ * succeeded from pending to queued (with their events), and tells for each run whether anything of it is
+ * still queued or running. One round trip for the batch.
  */
-export async function dispatchAfterMany(db: Db, reqs: AfterRequest[]): Promise<{ jobs: StepJob[]; active: boolean }[]> {
-  const pairs = JSON.stringify(reqs.flatMap((q) => q.candidates.map((id) => ({ run_id: q.runId, id }))));
-  const runIds = JSON.stringify([...new Set(reqs.map((q) => q.runId))]);
-  const r = await sql<{ run_id: string; id: string | null; dispatch: number }>`
-    with v as (
-      select distinct * from jsonb_to_recordset(${pairs}::jsonb) as v(run_id uuid, id text)
-    ), c as materialized (
-      -- The candidates first, by primary key (so the readiness check below runs once per candidate, whatever
-      -- the planner thinks of a table it has no statistics for yet).
-      select s.run_id, s.id, s.depends_on from v join steps s on s.run_id = v.run_id and s.id = v.id where s.status = 'pending'
-    ), ready as materialized (
-      select c.run_id, c.id from c
-      where not exists (
-          select 1 from steps p
-          where p.run_id = c.run_id and p.id = any (array(select jsonb_array_elements_text(c.depends_on))) and p.status <> 'succeeded')
-        and exists (select 1 from runs where id = c.run_id and status in ${OPEN_RUN})
-    ), l as (
-      select s.run_id, s.id from ready join steps s on s.run_id = ready.run_id and s.id = ready.id
-      where s.status = 'pending'
-      order by s.run_id, s.id
-      for no key update of s
-    ), d as (
-      update steps s set status = 'queued', dispatch = s.dispatch + 1, updated_at = now()
-      from l where s.run_id = l.run_id and s.id = l.id and s.status = 'pending'
-      returning s.run_id, s.id, s.dispatch, s.seq
-    ), e as (
-      insert into run_events (run_id, step_id, type, data)
-      select run_id, id, 'step.status', '{"status":"queued"}'::jsonb from d order by run_id, seq
-    )
-    select run_id, id, dispatch from d
-    union all
-    select x.run_id::uuid, null, 0 from jsonb_array_elements_text(${runIds}::jsonb) as x(run_id)
-    where exists (select 1 from steps where run_id = x.run_id::uuid and status in ('queued', 'running'))`.execute(db);
-  const jobs = new Map<string, StepJob[]>();
-  const active = new Set<string>();
-  for (const row of r.rows) {
-    active.add(row.run_id);
-    if (row.id !== null)
-      jobs.set(row.run_id, [...(jobs.get(row.run_id) ?? []), { runId: row.run_id, stepId: row.id, dispatch: Number(row.dispatch) }]);
-  }
-  // Each dispatched job goes to the first request of its run (the others get none): nothing is enqueued twice.
-  const given = new Set<string>();
-  return reqs.map((q) => {
-    const mine = given.has(q.runId) ? [] : (jobs.get(q.runId) ?? []);
-    given.add(q.runId);
-    return { jobs: mine, active: active.has(q.runId) };
-  });
+export async function dispatchAfterMany(db: Db, reqs: AfterRequest[]): Promise<AfterResult[]> {
+  const r =
+    await sql<DispatchRow>`select * from neonhub_dispatch_after(${JSON.stringify(reqs.map((q) => ({ run_id: q.runId, candidates: q.candidates })))}::jsonb)`.execute(
+      db,
+    );
+  return afterResults(reqs, r.rows);
 }
 
 /**

@@ -4,6 +4,7 @@ import { pluginRecords } from './0002-plugin-records.js';
 import { apiTokens } from './0003-api-tokens.js';
 import { runs } from './0004-runs.js';
 import { sessions } from './0005-sessions.js';
+import { runTransitions } from './0006-run-transitions.js';
 
 /**
  * Every schema migration, in the order it runs. Append only: never rename, reorder or edit one
@@ -15,4 +16,5 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: Migrat
   ['0003_api_tokens', apiTokens],
   ['0004_runs', runs],
   ['0005_sessions', sessions],
+  ['0006_run_transitions', runTransitions],
 ];
