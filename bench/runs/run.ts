@@ -1,9 +1,13 @@
 /**
  * Runs benchmark: (1) step throughput through the orchestrator on BullMQ + PostgreSQL vs raw BullMQ add -> process,
- * side by side in one run, same concurrency, no-op work (N independent steps, then N/20 parallel chains of 20);
+ * side by side, same concurrency, no-op work (N independent steps, then N/20 parallel chains of 20);
  * (2) per-job overhead of the in-process queue.
+ *
+ * Each side gets one warm-up round (JIT, connection pools, PostgreSQL's plan caches), then `rounds` measured
+ * rounds, interleaved (raw, flat, chains, raw, ...) so that load on the machine falls on all of them alike; the
+ * median round is reported, with every round listed.
  * Needs Redis (REDIS_URL, default redis://127.0.0.1:6379) and PostgreSQL (PG_URL, default postgres://postgres@127.0.0.1:5432/postgres).
- * Usage: tsx bench/runs/run.ts [steps=1000] [concurrency=8]
+ * Usage: tsx bench/runs/run.ts [steps=1000] [concurrency=8] [rounds=3]
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
@@ -13,33 +17,43 @@ import { createBullQueue, createMemoryQueue, deleteBullPrefix } from '../../core
 
 const N = Number(process.argv[2] ?? 1000);
 const C = Number(process.argv[3] ?? 8);
+const ROUNDS = Number(process.argv[4] ?? 3);
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const adminUrl = process.env.PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const prefix = `nhbench-${process.pid}`;
+const dbName = `nh_bench_runs_${process.pid}`;
 const Payload = z.object({ i: z.number().int() });
 
-async function rawBull(): Promise<number> {
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** Raw BullMQ: one worker with concurrency C; a round adds N jobs one by one and waits until all are processed. */
+async function rawBull() {
   const q = createBullQueue({ name: `raw-${randomUUID().slice(0, 6)}`, schema: Payload, redisUrl, prefix });
   let done = 0;
-  let finish!: () => void;
-  const all = new Promise<void>((r) => (finish = r));
+  let target = 0;
+  let finish = () => {};
   await q.process(
     async () => {
-      if (++done === N) finish();
+      if (++done === target) finish();
     },
     { concurrency: C },
   );
-  const t0 = performance.now();
-  for (let i = 0; i < N; i++) await q.add('job', { i }, { jobId: `j${i}` });
-  await all;
-  const ms = performance.now() - t0;
-  await q.close();
-  return (N / ms) * 1000;
+  let next = 0;
+  return {
+    async round(): Promise<number> {
+      const all = new Promise<void>((r) => (finish = r));
+      target += N;
+      const t0 = performance.now();
+      for (let i = 0; i < N; i++) await q.add('job', { i }, { jobId: `j${next++}` });
+      await all;
+      return (N / (performance.now() - t0)) * 1000;
+    },
+    close: () => q.close(),
+  };
 }
 
-/** `flat`: N independent steps; `chains`: N/20 parallel chains of 20 (each step dispatched by its predecessor). */
-async function orchestrated(shape: 'flat' | 'chains'): Promise<{ perSec: number; dbName: string }> {
-  const dbName = `nh_bench_runs_${process.pid}_${shape}`;
+/** The orchestrator with a worker of concurrency C on its own database; a round starts one run and waits for it. */
+async function orchestrator() {
   const admin = await createDatabase({ databaseUrl: adminUrl, maxConnections: 1 });
   await sql.raw(`drop database if exists ${dbName} with (force)`).execute(admin.db);
   await sql.raw(`create database ${dbName}`).execute(admin.db);
@@ -59,23 +73,30 @@ async function orchestrated(shape: 'flat' | 'chains'): Promise<{ perSec: number;
   });
   await o.startWorker({ concurrency: C });
   const width = Math.max(1, Math.floor(N / 20));
-  const steps = Array.from({ length: N }, (_, i) => ({
-    id: `s${i}`,
-    tool: 'fx:noop',
-    input: {},
-    dependsOn: shape === 'chains' && i >= width ? [`s${i - width}`] : [],
-  }));
-  const t0 = performance.now();
-  const view = await o.start({ workspace: ws, goal: 'bench', actor: { type: 'system', id: 'bench' }, plan: { steps } });
-  const done = await o.waitFor(view.run.id, ['succeeded', 'failed'], 600_000);
-  const ms = performance.now() - t0;
-  if (done.run.status !== 'succeeded') throw new Error(`bench run ${done.run.status}`);
-  await o.close();
-  await database.close();
-  const admin2 = await createDatabase({ databaseUrl: adminUrl, maxConnections: 1 });
-  await sql.raw(`drop database if exists ${dbName} with (force)`).execute(admin2.db);
-  await admin2.close();
-  return { perSec: (N / ms) * 1000, dbName };
+  return {
+    /** `flat`: N independent steps; `chains`: N/20 parallel chains of 20 (each step dispatched by its predecessor). */
+    async round(shape: 'flat' | 'chains'): Promise<number> {
+      const steps = Array.from({ length: N }, (_, i) => ({
+        id: `s${i}`,
+        tool: 'fx:noop',
+        input: {},
+        dependsOn: shape === 'chains' && i >= width ? [`s${i - width}`] : [],
+      }));
+      const t0 = performance.now();
+      const view = await o.start({ workspace: ws, goal: 'bench', actor: { type: 'system', id: 'bench' }, plan: { steps } });
+      const done = await o.waitFor(view.run.id, ['succeeded', 'failed'], 600_000);
+      const ms = performance.now() - t0;
+      if (done.run.status !== 'succeeded') throw new Error(`bench run ${done.run.status}`);
+      return (N / ms) * 1000;
+    },
+    async close() {
+      await o.close();
+      await database.close();
+      const admin2 = await createDatabase({ databaseUrl: adminUrl, maxConnections: 1 });
+      await sql.raw(`drop database if exists ${dbName} with (force)`).execute(admin2.db);
+      await admin2.close();
+    },
+  };
 }
 
 async function memoryOverhead(jobs = 200_000): Promise<number> {
@@ -99,19 +120,34 @@ async function memoryOverhead(jobs = 200_000): Promise<number> {
 
 try {
   const raw = await rawBull();
-  const orch = await orchestrated('flat');
-  const chains = await orchestrated('chains');
-  const mem = await memoryOverhead();
-  const ratio = orch.perSec / raw;
-  console.log(`steps=${N} concurrency=${C}`);
-  console.log(`raw BullMQ add -> process:            ${raw.toFixed(0)} jobs/s`);
-  console.log(
-    `orchestrator (BullMQ + PostgreSQL):   ${orch.perSec.toFixed(0)} steps/s  (${ratio.toFixed(2)}x raw; goal >= 0.8x: ${ratio >= 0.8 ? 'met' : 'NOT met'})`,
-  );
-  console.log(
-    `orchestrator, ${Math.max(1, Math.floor(N / 20))} chains of 20:      ${chains.perSec.toFixed(0)} steps/s  (${(chains.perSec / raw).toFixed(2)}x raw)`,
-  );
-  console.log(`in-process queue per-job overhead:     ${mem.toFixed(2)} us  (goal <= 100 us: ${mem <= 100 ? 'met' : 'NOT met'})`);
+  const orch = await orchestrator();
+  try {
+    await raw.round();
+    await orch.round('flat');
+    await orch.round('chains');
+    const r: Record<'raw' | 'flat' | 'chains', number[]> = { raw: [], flat: [], chains: [] };
+    for (let i = 0; i < ROUNDS; i++) {
+      r.raw.push(await raw.round());
+      r.flat.push(await orch.round('flat'));
+      r.chains.push(await orch.round('chains'));
+    }
+    const mem = await memoryOverhead();
+    const [rawM, flatM, chainsM] = [median(r.raw), median(r.flat), median(r.chains)];
+    const list = (xs: number[]) => xs.map((x) => x.toFixed(0)).join(', ');
+    const ratio = flatM / rawM;
+    console.log(`steps=${N} concurrency=${C} rounds=${ROUNDS} (after one warm-up round each; median, then every round)`);
+    console.log(`raw BullMQ add -> process:            ${rawM.toFixed(0)} jobs/s   [${list(r.raw)}]`);
+    console.log(
+      `orchestrator (BullMQ + PostgreSQL):   ${flatM.toFixed(0)} steps/s  (${ratio.toFixed(2)}x raw; goal >= 0.8x: ${ratio >= 0.8 ? 'met' : 'NOT met'})   [${list(r.flat)}]`,
+    );
+    console.log(
+      `orchestrator, ${Math.max(1, Math.floor(N / 20))} chains of 20:      ${chainsM.toFixed(0)} steps/s  (${(chainsM / rawM).toFixed(2)}x raw)   [${list(r.chains)}]`,
+    );
+    console.log(`in-process queue per-job overhead:     ${mem.toFixed(2)} us  (goal <= 100 us: ${mem <= 100 ? 'met' : 'NOT met'})`);
+  } finally {
+    await orch.close();
+    await raw.close();
+  }
 } finally {
   await deleteBullPrefix(redisUrl, prefix);
 }

@@ -28,6 +28,7 @@ export interface EngineContext {
   maxAttempts: number;
   backoffBase: number;
   leaseMs: number;
+  recoverEveryMs: number;
   pollMs: number;
   /** Local change notifications: `<runId>` for events, `<runId>:status` for status changes. */
   bus: EventEmitter;
@@ -136,6 +137,7 @@ export function createEngineContext(deps: OrchestratorDeps): EngineContext {
     maxAttempts: deps.maxAttempts ?? 3,
     backoffBase: deps.backoffBaseMs ?? 500,
     leaseMs,
+    recoverEveryMs: deps.recoverEveryMs ?? leaseMs,
     pollMs: deps.pollMs ?? 1000,
     bus,
     graphs,

@@ -29,34 +29,55 @@ export function createOrchestrator(deps: OrchestratorDeps) {
   const { execute } = createStepExecutor(ctx);
   const { recover } = createRecovery(ctx);
   const { subscribe, events, waitFor } = createSubscriptions(ctx);
-  const active = new Set<Promise<unknown>>();
+  /** Results of acknowledged jobs still being stored. */
+  const writes = new Set<Promise<void>>();
+  let sweeper: NodeJS.Timeout | undefined;
   let closing = false;
 
-  /** Starts handling step jobs in this process (the host, or a `neonhub worker`). */
+  /**
+   * Starts handling step jobs in this process (the host, or a `neonhub worker`): up to `concurrency` steps
+   * run at once. A job is acknowledged as soon as its tool has run: its result goes to the group commit with
+   * the claims of the next steps (one round trip for both), while the queue hands over the next job. Up to
+   * `concurrency` results may be waiting to be stored; the next claim waits while there are more. Every
+   * `recoverEveryMs` a recovery sweep dispatches again what a dead worker left behind.
+   */
   async function startWorker(opts: { concurrency?: number; recover?: boolean } = {}): Promise<void> {
     if (opts.recover !== false) await recover();
+    const concurrency = opts.concurrency ?? 4;
     await deps.queue.process(
       async (job) => {
+        while (writes.size >= concurrency) await Promise.race(writes);
         if (closing) throw runErrors.create('NH_RUN_STEP_INTERRUPTED', 'the worker is shutting down');
-        const p = execute(job.payload);
-        active.add(p);
+        let written: Promise<void>;
         try {
-          await p;
+          ({ written } = await execute(job.payload));
         } catch (err) {
           deps.logger?.error({ err, job: job.payload }, 'step job failed; the step will be recovered');
           throw err;
-        } finally {
-          active.delete(p);
         }
+        const write = written
+          .catch((err) =>
+            deps.logger?.error(
+              { err, job: job.payload },
+              'storing a step result failed; the step is dispatched again once its lease expires',
+            ),
+          )
+          .finally(() => writes.delete(write));
+        writes.add(write);
       },
-      { concurrency: opts.concurrency ?? 4 },
+      { concurrency },
     );
+    sweeper = setInterval(() => {
+      recover({ sweep: true }).catch((err) => deps.logger?.warn({ err }, 'recovery sweep failed'));
+    }, ctx.recoverEveryMs);
+    sweeper.unref();
   }
 
   async function close(): Promise<void> {
     closing = true;
+    clearInterval(sweeper);
     await deps.queue.close();
-    await Promise.allSettled([...active]);
+    await Promise.allSettled([...writes]);
     ctx.bus.removeAllListeners();
   }
 

@@ -6,21 +6,36 @@ import { dispatchAfterMany } from './transitions.js';
 
 /** Crash recovery: re-dispatches orphaned steps and settles open runs. */
 export function createRecovery(ctx: EngineContext) {
-  const { deps, db, settle, enqueue } = ctx;
+  const { deps, db, settle, enqueue, leaseMs } = ctx;
 
   /**
    * Re-dispatches what a crash left behind: queued or running steps with no live job (a running one is
    * handed to a new dispatch, so the dead worker's lease can no longer write), and pending steps whose
    * dependencies all succeeded; then settles the status of every open run (a worker may have died between
    * a step's last transition and the run's). Call on start, before processing.
+   *
+   * `sweep` (the periodic run while workers are up): only running steps whose lease has expired, and queued
+   * steps untouched for as long, are taken; a step another live worker holds, or has just dispatched, is left
+   * alone.
    */
-  async function recover(): Promise<{ redispatched: number }> {
+  async function recover(opts: { sweep?: boolean } = {}): Promise<{ redispatched: number }> {
     const open = await db
       .selectFrom('steps')
       .innerJoin('runs', 'runs.id', 'steps.run_id')
       .select(['steps.run_id', 'steps.id', 'steps.status', 'steps.dispatch'])
       .where('runs.status', 'in', ['queued', 'running', 'waiting_approval'])
       .where('steps.status', 'in', ['queued', 'running'])
+      .$if(opts.sweep === true, (q) =>
+        q.where((eb) =>
+          eb.or([
+            eb.and([eb('steps.status', '=', 'running'), eb('steps.lease_until', '<', sql<Date>`now()`)]),
+            eb.and([
+              eb('steps.status', '=', 'queued'),
+              eb('steps.updated_at', '<', sql<Date>`now() - ${leaseMs} * interval '1 millisecond'`),
+            ]),
+          ]),
+        ),
+      )
       .execute();
     const jobs: StepJob[] = [];
     for (const s of open) {

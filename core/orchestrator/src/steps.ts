@@ -12,6 +12,8 @@ import { idempotencyKeyOf } from './types.js';
 
 const RETRYABLE = new Set(['transient', 'third_party']);
 const GOVERNANCE = 'governance';
+const STORE_ATTEMPTS = 3;
+const STORED = { written: Promise.resolve() };
 
 function errorJson(err: unknown): ErrorJson {
   if (isNeonHubError(err)) return { code: err.code, message: err.message, category: err.category };
@@ -48,12 +50,34 @@ export function createStepExecutor(ctx: EngineContext) {
     }
   }
 
-  /** Handles one step job: claim, hold for approval, resolve inputs, call the tool, record the outcome. */
-  async function execute(job: StepJob): Promise<void> {
+  /**
+   * Stores a success through the group commit, trying again on a database error (the write is conditional
+   * on the lease, so a retry after a lost reply stores nothing twice). Should every try fail, the step stays
+   * running under its lease and the recovery sweep dispatches it again once the lease has expired.
+   */
+  async function store(req: { runId: string; stepId: string; lease: string; output: unknown }): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await complete(req);
+        return;
+      } catch (err) {
+        if (attempt >= STORE_ATTEMPTS) throw err;
+        await sleep(100 * 4 ** (attempt - 1));
+      }
+    }
+  }
+
+  /**
+   * Handles one step job: claim, hold for approval, resolve inputs, call the tool, record the outcome.
+   * Resolves once the job may be acknowledged; `written` settles when a success is stored and its dependents
+   * dispatched (the worker overlaps that write with fetching its next job). Every other outcome is stored
+   * before it resolves.
+   */
+  async function execute(job: StepJob): Promise<{ written: Promise<void> }> {
     const lease = randomUUID();
     const step = await claim(job, lease);
 
-    if (!step) return; // finished, cancelled, or superseded by a newer dispatch: nothing to do
+    if (!step) return STORED; // finished, cancelled, or superseded by a newer dispatch: nothing to do
     notify(job.runId);
     const owned = (trx: Trx) =>
       trx
@@ -89,7 +113,7 @@ export function createStepExecutor(ctx: EngineContext) {
         return true;
       });
       if (held) await afterTransition(job.runId, null);
-      return;
+      return STORED;
     }
 
     let outcome:
@@ -118,11 +142,8 @@ export function createStepExecutor(ctx: EngineContext) {
     }
     neonhubMetrics().recordRunStep(outcome.ok ? 'ok' : 'pending' in outcome ? 'pending_approval' : 'error');
 
-    if (outcome.ok) {
-      // Cancelled meanwhile, or the lease was taken over: the result is ignored.
-      await complete({ runId: job.runId, stepId: job.stepId, lease, output: outcome.output });
-      return;
-    }
+    // Cancelled meanwhile, or the lease was taken over: the result is ignored.
+    if (outcome.ok) return { written: store({ runId: job.runId, stepId: job.stepId, lease, output: outcome.output }) };
     if ('pending' in outcome) {
       const pending = outcome.pending;
       const held = await tx(async (trx) => {
@@ -150,7 +171,7 @@ export function createStepExecutor(ctx: EngineContext) {
         return true;
       });
       if (held) await afterTransition(job.runId, null);
-      return;
+      return STORED;
     }
     const error = errorJson(outcome.error);
     if (RETRYABLE.has(error.category ?? '') && step.attempts < step.max_attempts) {
@@ -163,7 +184,7 @@ export function createStepExecutor(ctx: EngineContext) {
       });
       if (retry) await enqueue([retry], retryDelay);
       notify(job.runId);
-      return;
+      return STORED;
     }
     const failed = await tx(async (trx) => {
       const r = await owned(trx)
@@ -182,6 +203,7 @@ export function createStepExecutor(ctx: EngineContext) {
       return true;
     });
     if (failed) await afterTransition(job.runId, null);
+    return STORED;
   }
 
   return { execute };

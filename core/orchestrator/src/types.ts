@@ -36,6 +36,11 @@ export interface OrchestratorDeps {
   backoffBaseMs?: number;
   /** How long a claimed step is owned before another worker may take it over (default 60 s; keep above the tool timeout). */
   leaseMs?: number;
+  /**
+   * How often a worker sweeps for work a dead worker left behind: running steps whose lease expired and queued
+   * steps, neither with a live job (default: leaseMs).
+   */
+  recoverEveryMs?: number;
   /** How often subscribers re-read the event log for events written by other processes (default 1000 ms). */
   pollMs?: number;
 }

@@ -75,6 +75,7 @@ export const runTransitions: Migration = {
       declare
         q record;
         n int;
+        deps text[];
       begin
         perform 1 from runs r
         where r.id in (select (x ->> 'run_id')::uuid from jsonb_array_elements(reqs) x)
@@ -86,12 +87,14 @@ export const runTransitions: Migration = {
           cross join lateral jsonb_array_elements_text(x.candidates) as c(id)
           order by x.run_id, c.id
         loop
+          -- Its dependencies as an array, then one primary-key probe for them: a NOT EXISTS over the steps table
+          -- may be planned as an anti join over every step of the run.
+          select array(select jsonb_array_elements_text(s.depends_on)) into deps
+          from steps s where s.run_id = q.run_id and s.id = q.id and s.status = 'pending';
+          continue when not found;
+          continue when exists (select 1 from steps p where p.run_id = q.run_id and p.id = any (deps) and p.status <> 'succeeded');
           update steps s set status = 'queued', dispatch = s.dispatch + 1, updated_at = now()
           where s.run_id = q.run_id and s.id = q.id and s.status = 'pending'
-            and not exists (
-              select 1 from steps p
-              where p.run_id = s.run_id and p.id = any (array(select jsonb_array_elements_text(s.depends_on)))
-                and p.status <> 'succeeded')
             and exists (select 1 from runs where runs.id = s.run_id and runs.status in ('queued', 'running', 'waiting_approval'))
           returning s.dispatch into n;
           continue when not found;
