@@ -79,8 +79,7 @@ export function createApprovals(ctx: EngineContext) {
         };
         if (approval.status === 'executed') {
           if (!(await decide({ status: 'succeeded', output: JSON.stringify(approval.result ?? null) }))) return false;
-          await appendEvent(trx, runId, stepId, 'step.output', { output: approval.result ?? null });
-          await appendEvent(trx, runId, stepId, 'step.status', { status: 'succeeded' });
+          await appendEvent(trx, runId, stepId, 'step.status', { status: 'succeeded', output: approval.result ?? null });
         } else {
           const error = approval.error ?? { code: 'NH_RUN_STEP_REJECTED', message: `the approval is ${approval.status}` };
           if (!(await decide({ status: 'failed', error: JSON.stringify(error) }))) return false;

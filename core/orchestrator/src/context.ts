@@ -93,10 +93,14 @@ export function createEngineContext(deps: OrchestratorDeps): EngineContext {
 
   async function enqueue(jobs: StepJob[], delayMs = 0) {
     // Queue-level attempts cover infrastructure failures (a database error mid-transition); a re-delivered job
-    // waits out the lease it left behind, then claims the step again. Adds run concurrently (ioredis pipelines them).
+    // waits out the lease it left behind, then claims the step again.
     for (let i = 0; i < jobs.length; i += 500)
-      await Promise.all(
-        jobs.slice(i, i + 500).map((j) => deps.queue.add('step', j, { jobId: jobIdOf(j), attempts: 5, ...(delayMs ? { delayMs } : {}) })),
+      await deps.queue.addMany(
+        jobs.slice(i, i + 500).map((j) => ({
+          name: 'step',
+          payload: j,
+          opts: { jobId: jobIdOf(j), attempts: 5, ...(delayMs ? { delayMs } : {}) },
+        })),
       );
   }
 

@@ -93,7 +93,7 @@ type TransitionRow = DispatchRow | { kind: 'claimed'; run_id: string; id: string
  * Claims and successes in one round trip (`neonhub_step_transitions`). A claim takes a step that is queued
  * for its dispatch, or running under an expired lease, stores its `running` event and returns it with its
  * run's workspace and actor and its dependencies' outputs. A success is stored only while its lease holds,
- * with its `step.output` and `step.status` events, and dispatches the dependents it unblocked.
+ * with its `step.status` event (carrying the output), and dispatches the dependents it unblocked.
  */
 export async function stepTransitions(db: Db, reqs: StepTransition[], leaseMs: number): Promise<(ClaimResult | CompleteResult)[]> {
   const completes = reqs.flatMap((q) => ('complete' in q ? [q.complete] : []));

@@ -22,26 +22,36 @@ export function createBullQueue<S extends z.ZodType>(opts: QueueOptions<S> & { r
   let workerConn: Redis | undefined;
   let closed = false;
 
+  async function addMany(jobs: { name: string; payload: P; opts: AddOptions }[]) {
+    if (!jobs.length) return;
+    if (closed) throw queueErrors.create('NH_QUEUE_CLOSED', `queue ${opts.name} is closed; job ${jobs[0]!.opts.jobId} was not added`);
+    const bulk = jobs.map(({ name, payload, opts: o }) => ({
+      name,
+      data: parsePayload(opts.schema, opts.name, 'enqueue', payload),
+      opts: {
+        jobId: o.jobId,
+        ...(o.delayMs ? { delay: o.delayMs } : {}),
+        attempts: Math.max(1, o.attempts ?? 1),
+        backoff: { type: 'exponential' as const, delay: 100 },
+        removeOnComplete: true,
+        removeOnFail: true,
+      },
+    }));
+    try {
+      if (bulk.length === 1) await queue.add(bulk[0]!.name, bulk[0]!.data, bulk[0]!.opts);
+      else await queue.addBulk(bulk);
+    } catch (cause) {
+      const ids = jobs.length === 1 ? `job ${jobs[0]!.opts.jobId}` : `${jobs.length} jobs`;
+      throw queueErrors.create('NH_QUEUE_UNAVAILABLE', `could not add ${ids} to ${opts.name}: ${(cause as Error).message}`, { cause });
+    }
+  }
+
   return {
     backend: 'bullmq',
     async add(name: string, payload: P, o: AddOptions) {
-      if (closed) throw queueErrors.create('NH_QUEUE_CLOSED', `queue ${opts.name} is closed; job ${o.jobId} was not added`);
-      const parsed = parsePayload(opts.schema, opts.name, 'enqueue', payload);
-      try {
-        await queue.add(name, parsed, {
-          jobId: o.jobId,
-          ...(o.delayMs ? { delay: o.delayMs } : {}),
-          attempts: Math.max(1, o.attempts ?? 1),
-          backoff: { type: 'exponential', delay: 100 },
-          removeOnComplete: true,
-          removeOnFail: true,
-        });
-      } catch (cause) {
-        throw queueErrors.create('NH_QUEUE_UNAVAILABLE', `could not add job ${o.jobId} to ${opts.name}: ${(cause as Error).message}`, {
-          cause,
-        });
-      }
+      await addMany([{ name, payload, opts: o }]);
     },
+    addMany,
     async process(handler: JobHandler<P>, p: ProcessOptions = {}) {
       workerConn = connect(opts.redisUrl);
       workerConn.on('error', () => {});

@@ -75,15 +75,23 @@ export function createMemoryQueue<S extends z.ZodType>(opts: QueueOptions<S>): Q
     }
   }
 
+  async function addMany(jobs: { name: string; payload: P; opts: AddOptions }[]) {
+    if (!jobs.length) return;
+    if (closed) throw queueErrors.create('NH_QUEUE_CLOSED', `queue ${opts.name} is closed; job ${jobs[0]!.opts.jobId} was not added`);
+    const parsed = jobs.map((j) => parsePayload(opts.schema, opts.name, 'enqueue', j.payload));
+    for (const [i, { name, opts: o }] of jobs.entries()) {
+      if (known.has(o.jobId)) continue;
+      known.add(o.jobId);
+      enqueue({ id: o.jobId, name, payload: parsed[i]!, attempts: Math.max(1, o.attempts ?? 1), attempt: 1 }, o.delayMs ?? 0);
+    }
+  }
+
   return {
     backend: 'memory',
     async add(name: string, payload: P, o: AddOptions) {
-      if (closed) throw queueErrors.create('NH_QUEUE_CLOSED', `queue ${opts.name} is closed; job ${o.jobId} was not added`);
-      const parsed = parsePayload(opts.schema, opts.name, 'enqueue', payload);
-      if (known.has(o.jobId)) return;
-      known.add(o.jobId);
-      enqueue({ id: o.jobId, name, payload: parsed, attempts: Math.max(1, o.attempts ?? 1), attempt: 1 }, o.delayMs ?? 0);
+      await addMany([{ name, payload, opts: o }]);
     },
+    addMany,
     async process(h: JobHandler<P>, p: ProcessOptions = {}) {
       handler = h;
       concurrency = Math.max(1, p.concurrency ?? 1);

@@ -28,6 +28,8 @@ export interface ProcessOptions {
 export interface Queue<P> {
   readonly backend: 'memory' | 'bullmq';
   add(name: string, payload: P, opts: AddOptions): Promise<void>;
+  /** Adds several jobs in one round trip (each as `add` would; all are parsed before any is added). */
+  addMany(jobs: { name: string; payload: P; opts: AddOptions }[]): Promise<void>;
   /** Starts handling jobs in this process. Call once. */
   process(handler: JobHandler<P>, opts?: ProcessOptions): Promise<void>;
   /** Whether a job with this id is waiting, delayed or active. */

@@ -61,6 +61,29 @@ describe.each(backends)('queue on $name', ({ redisUrl: url }) => {
     expect(await q.has('bad')).toBe(false);
   });
 
+  it('adds many jobs at once: each delivered once, a repeated id ignored, nothing added when one payload is invalid', async () => {
+    const q = make();
+    const bad = await q
+      .addMany([
+        { name: 'work', payload: { n: 1 } as P, opts: { jobId: 'm-ok' } },
+        { name: 'work', payload: { n: 'two' } as unknown as P, opts: { jobId: 'm-bad' } },
+      ])
+      .catch((e) => e);
+    expect(isNeonHubError(bad) && bad.code).toBe('NH_QUEUE_PAYLOAD_INVALID');
+    expect(await q.has('m-ok')).toBe(false);
+
+    await q.addMany([
+      ...Array.from({ length: 20 }, (_, n) => ({ name: 'work', payload: { n } as P, opts: { jobId: `m${n}` } })),
+      { name: 'work', payload: { n: 99 } as P, opts: { jobId: 'm3' } },
+    ]);
+    expect(await q.has('m19')).toBe(true);
+    const seen: number[] = [];
+    await q.process(async (job) => void seen.push(job.payload.n), { concurrency: 4 });
+    await until(() => seen.length >= 20);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(seen.sort((a, b) => a - b)).toEqual([...Array(20).keys()]);
+  });
+
   it('ignores a second add with the id of a waiting job', async () => {
     const q = make();
     await q.add('work', { n: 1, tag: 'first' }, { jobId: 'same' });

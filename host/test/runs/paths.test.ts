@@ -182,7 +182,7 @@ describe('cancel while steps are running', () => {
     expect(after.steps.every((s) => s.output === undefined)).toBe(true);
     expect(calls.map((c) => c.tool)).toEqual(['fx:slow', 'fx:slow']); // c never ran
     const events = await o.events(view.run.id);
-    expect(events.some((e) => e.type === 'step.output' || (e.type === 'step.status' && e.data.status === 'succeeded'))).toBe(false);
+    expect(events.some((e) => e.type === 'step.status' && e.data.status === 'succeeded')).toBe(false);
     expect(events.filter((e) => e.type === 'run.status').map((e) => e.data)).toEqual([{ status: 'cancelled', by: actor }]);
     await expect(o.cancel(view.run.id, actor)).rejects.toMatchObject({ code: 'NH_RUN_FINISHED' });
   });

@@ -12,7 +12,7 @@ import { type Kysely, type Migration, sql } from 'kysely';
  *   candidates whose dependencies all succeeded from pending to queued (with events), then tells which runs
  *   still have a step queued or running. Rows: ('job', run, step, dispatch) and ('active', run).
  * - `neonhub_complete_steps(reqs)`: under the same run locks, stores successes (only while their lease holds)
- *   with their `step.output` and `step.status` events, then dispatches as above in the same transaction.
+ *   with their `step.status` event (which carries the output), then dispatches as above in the same transaction.
  *   Rows: ('done', run, step, lease) for each stored success, then the rows of the dispatch.
  * - `neonhub_step_transitions(completions, claims, lease_ms)`: both of the above in one round trip (what the
  *   steps one process runs at once send together): the completions first (run locks before step rows), then
@@ -128,8 +128,7 @@ export const runTransitions: Migration = {
           returning * into s;
           continue when not found;
           insert into run_events (run_id, step_id, type, data)
-          values (s.run_id, s.id, 'step.output', jsonb_build_object('output', s.output)),
-                 (s.run_id, s.id, 'step.status', '{"status":"succeeded"}');
+          values (s.run_id, s.id, 'step.status', jsonb_build_object('status', 'succeeded', 'output', s.output));
           kind := 'done'; run_id := q.run_id; id := q.id; dispatch := 0; lease := q.lease;
           return next;
         end loop;
