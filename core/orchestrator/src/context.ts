@@ -9,15 +9,13 @@ import {
   type AfterResult,
   type ClaimedStep,
   type ClaimRequest,
-  type ClaimResult,
   type CompleteRequest,
-  type CompleteResult,
+  claimSteps,
+  completeSteps,
   dispatchAfterMany,
   RunGraphs,
-  type StepTransition,
   settleRun,
   skipSteps,
-  stepTransitions,
 } from './transitions.js';
 import type { OrchestratorDeps, RunView } from './types.js';
 
@@ -72,8 +70,11 @@ export function createEngineContext(deps: OrchestratorDeps): EngineContext {
       return fn(trx);
     });
   const graphs = new RunGraphs();
-  // Group commit of the claims and successes of the steps this process runs at once (see batch.ts).
-  const transitions = new Batcher((reqs: StepTransition[]) => stepTransitions(db as Db, reqs, leaseMs));
+  // Group commit of the claims, and of the successes, of the steps this process runs at once (see batch.ts).
+  // Two streams: a claim (on each step's critical path) never waits behind a batch of successes, which
+  // take run locks.
+  const claims = new Batcher((reqs: ClaimRequest[]) => claimSteps(db as Db, reqs, leaseMs));
+  const completions = new Batcher((reqs: CompleteRequest[]) => completeSteps(db as Db, reqs));
   const afters = new Batcher((reqs: AfterRequest[]) => dispatchAfterMany(db as Db, reqs));
   const notify = (runId: string) => {
     bus.emit(runId);
@@ -122,11 +123,11 @@ export function createEngineContext(deps: OrchestratorDeps): EngineContext {
     await dispatched(runId, await afters.push({ runId, candidates }));
   }
 
-  const claim = async (req: ClaimRequest) => (await transitions.push({ claim: req })) as ClaimResult;
+  const claim = (req: ClaimRequest) => claims.push(req);
 
   async function complete(req: Omit<CompleteRequest, 'candidates'>): Promise<boolean> {
     const candidates = await graphs.dependents(db as Db, req.runId, req.stepId);
-    const result = (await transitions.push({ complete: { ...req, candidates } })) as CompleteResult;
+    const result = await completions.push({ ...req, candidates });
     if (result.stored) await dispatched(req.runId, result);
     return result.stored;
   }

@@ -36,8 +36,8 @@ export function createOrchestrator(deps: OrchestratorDeps) {
 
   /**
    * Starts handling step jobs in this process (the host, or a `neonhub worker`): up to `concurrency` steps
-   * run at once. A job is acknowledged as soon as its tool has run: its result goes to the group commit with
-   * the claims of the next steps (one round trip for both), while the queue hands over the next job. Up to
+   * run at once. A job is acknowledged as soon as its tool has run; its result is stored by the group commit
+   * of successes while the queue hands over the next job, whose claim goes out on its own stream. Up to
    * `concurrency` results may be waiting to be stored; the next claim waits while there are more. Every
    * `recoverEveryMs` a recovery sweep dispatches again what a dead worker left behind.
    */
@@ -76,6 +76,8 @@ export function createOrchestrator(deps: OrchestratorDeps) {
   async function close(): Promise<void> {
     closing = true;
     clearInterval(sweeper);
+    // Results being stored may still enqueue the steps they unblock: let them finish while the queue is open.
+    await Promise.allSettled([...writes]);
     await deps.queue.close();
     await Promise.allSettled([...writes]);
     ctx.bus.removeAllListeners();

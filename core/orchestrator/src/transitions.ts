@@ -80,40 +80,36 @@ export interface CompleteRequest extends AfterRequest {
   output: unknown;
 }
 
-/** A claim of a step for its dispatch, or the success of a claimed step. */
-export type StepTransition = { claim: ClaimRequest } | { complete: CompleteRequest };
-/** A claim's result: the claimed step, or undefined when it did not claim. */
-export type ClaimResult = ClaimedStep | undefined;
 /** A success's result: `stored` is false when it was ignored (cancelled meanwhile, or its lease was taken over). */
 export type CompleteResult = AfterResult & { stored: boolean };
 
-type TransitionRow = DispatchRow | { kind: 'claimed'; run_id: string; id: string; dispatch: number; lease: string; step: ClaimedStep };
+/**
+ * Claims steps for their dispatch (queued, or running under an expired lease), stores their `running`
+ * events, and returns each claimed step with its run's workspace and actor and its dependencies' outputs:
+ * one round trip for the whole batch. Undefined for a request that did not claim.
+ */
+export async function claimSteps(db: Db, reqs: ClaimRequest[], leaseMs: number): Promise<(ClaimedStep | undefined)[]> {
+  const v = JSON.stringify(reqs.map((r) => ({ run_id: r.job.runId, id: r.job.stepId, dispatch: r.job.dispatch, lease: r.lease })));
+  const r = await sql<ClaimedStep & { lease: string }>`select * from neonhub_claim_steps(${v}::jsonb, ${leaseMs}::int)`.execute(db);
+  const byLease = new Map(r.rows.map((row) => [row.lease, row]));
+  return reqs.map((q) => byLease.get(q.lease));
+}
 
 /**
- * Claims and successes in one round trip (`neonhub_step_transitions`). A claim takes a step that is queued
- * for its dispatch, or running under an expired lease, stores its `running` event and returns it with its
- * run's workspace and actor and its dependencies' outputs. A success is stored only while its lease holds,
- * with its `step.status` event (carrying the output), and dispatches the dependents it unblocked.
+ * Stores steps' successes (each only while its lease holds) with their `step.status` events (carrying the
+ * output), and dispatches the dependents they unblocked, in one round trip.
  */
-export async function stepTransitions(db: Db, reqs: StepTransition[], leaseMs: number): Promise<(ClaimResult | CompleteResult)[]> {
-  const completes = reqs.flatMap((q) => ('complete' in q ? [q.complete] : []));
-  const claims = reqs.flatMap((q) => ('claim' in q ? [q.claim] : []));
-  const c = JSON.stringify(
-    completes.map((q) => ({ run_id: q.runId, id: q.stepId, lease: q.lease, output: q.output ?? null, candidates: q.candidates })),
+export async function completeSteps(db: Db, reqs: CompleteRequest[]): Promise<CompleteResult[]> {
+  const v = JSON.stringify(
+    reqs.map((q) => ({ run_id: q.runId, id: q.stepId, lease: q.lease, output: q.output ?? null, candidates: q.candidates })),
   );
-  const k = JSON.stringify(claims.map((q) => ({ run_id: q.job.runId, id: q.job.stepId, dispatch: q.job.dispatch, lease: q.lease })));
-  const r = await sql<TransitionRow>`select * from neonhub_step_transitions(${c}::jsonb, ${k}::jsonb, ${leaseMs}::int)`.execute(db);
-  const claimed = new Map<string, ClaimedStep>();
-  const stored = new Set<string | null | undefined>();
-  const dispatch: DispatchRow[] = [];
-  for (const row of r.rows) {
-    if (row.kind === 'claimed') claimed.set(row.lease, row.step);
-    else if (row.kind === 'done') stored.add(row.lease);
-    else dispatch.push(row);
-  }
-  const after = afterResults(completes, dispatch);
-  let i = 0;
-  return reqs.map((q) => ('claim' in q ? claimed.get(q.claim.lease) : { ...after[i++]!, stored: stored.has(q.complete.lease) }));
+  const r = await sql<DispatchRow>`select * from neonhub_complete_steps(${v}::jsonb)`.execute(db);
+  const stored = new Set(r.rows.filter((row) => row.kind === 'done').map((row) => row.lease));
+  const after = afterResults(
+    reqs,
+    r.rows.filter((row) => row.kind !== 'done'),
+  );
+  return reqs.map((q, i) => ({ ...after[i]!, stored: stored.has(q.lease) }));
 }
 
 /** Puts a failed attempt back in the queue under a new dispatch (only while this lease holds), with its event. */

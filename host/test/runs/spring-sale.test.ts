@@ -6,7 +6,7 @@ import type { Host } from '../../src/host.js';
 import { registerRunRoutes } from '../../src/runs/index.js';
 import { createRuns } from '../../src/runs/service.js';
 import { installErrorHandling } from '../../src/server/errors.js';
-import { bootHost, lockRoot, makeRoot, repoPlugin } from '../integration/helpers.js';
+import { bootHost, lockRoot, makeRoot, removeRoot, repoPlugin } from '../integration/helpers.js';
 
 /** The real first-party plugins, linked from plugins/ and pinned in a lock of this test's own root. */
 const PLUGINS = [
@@ -25,9 +25,10 @@ const GOAL = 'launch our spring sale on email and social';
 let host: Host;
 let runs: Orchestrator;
 let app: FastifyInstance;
+let root: string | undefined;
 
 beforeAll(async () => {
-  const root = makeRoot(
+  root = makeRoot(
     'runs-spring',
     PLUGINS.map((id) => ({ from: repoPlugin(id), link: true })),
   );
@@ -56,6 +57,7 @@ afterAll(async () => {
   await app?.close();
   await runs?.close();
   await host?.close();
+  removeRoot(root);
 });
 
 describe('"launch our spring sale on email and social" on the offline model through a real host', () => {

@@ -14,10 +14,6 @@ import { type Kysely, type Migration, sql } from 'kysely';
  * - `neonhub_complete_steps(reqs)`: under the same run locks, stores successes (only while their lease holds)
  *   with their `step.status` event (which carries the output), then dispatches as above in the same transaction.
  *   Rows: ('done', run, step, lease) for each stored success, then the rows of the dispatch.
- * - `neonhub_step_transitions(completions, claims, lease_ms)`: both of the above in one round trip (what the
- *   steps one process runs at once send together): the completions first (run locks before step rows), then
- *   the claims. Rows: those of `neonhub_complete_steps`, then ('claimed', run, step, lease, the claimed step as
- *   JSON with its run's workspace and actor and its dependencies' outputs).
  *
  * Every check of what a transition unblocked runs under the run lock with a snapshot taken after acquiring
  * it, so of two transitions racing, the later to lock sees both: no dependent and no run completion is
@@ -134,28 +130,9 @@ export const runTransitions: Migration = {
         end loop;
         return query select a.kind, a.run_id, a.id, a.dispatch, null::text from neonhub_dispatch_after(reqs) a;
       end $$`.execute(db);
-
-    await sql`
-      create function neonhub_step_transitions(completions jsonb, claims jsonb, lease_ms int)
-      returns table (kind text, run_id uuid, id text, dispatch int, lease text, step jsonb)
-      language plpgsql as $$
-      #variable_conflict use_column
-      begin
-        if jsonb_array_length(completions) > 0 then
-          return query select c.kind, c.run_id, c.id, c.dispatch, c.lease, null::jsonb from neonhub_complete_steps(completions) c;
-        end if;
-        if jsonb_array_length(claims) > 0 then
-          return query select 'claimed'::text, c.run_id, c.id, c.dispatch, c.lease, to_jsonb(c) from neonhub_claim_steps(claims, lease_ms) c;
-        end if;
-      end $$`.execute(db);
   },
   async down(db: Kysely<unknown>) {
-    for (const fn of [
-      'neonhub_step_transitions(jsonb, jsonb, int)',
-      'neonhub_complete_steps(jsonb)',
-      'neonhub_dispatch_after(jsonb)',
-      'neonhub_claim_steps(jsonb, int)',
-    ])
+    for (const fn of ['neonhub_complete_steps(jsonb)', 'neonhub_dispatch_after(jsonb)', 'neonhub_claim_steps(jsonb, int)'])
       await sql.raw(`drop function if exists ${fn}`).execute(db);
     await db.schema.dropIndex('steps_open_idx').execute();
     await db.schema

@@ -1,0 +1,89 @@
+import { createDatabase, type Database, migrate, sql } from '@neonhub/db';
+import { createOrchestrator, createStepQueue, type Orchestrator, type OrchestratorDeps } from '@neonhub/orchestrator';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+/**
+ * The recovery sweep a running worker repeats: a step whose worker stopped before storing its result (here: a
+ * second worker whose tool never returns, so its step stays running under its lease with no job left in this
+ * worker's queue) is dispatched again once its lease has expired, and not before. PGlite, in-process queues.
+ */
+const actor = { type: 'user' as const, id: 'tester', role: 'owner' as const };
+const TOOLS = [{ name: 'fx:work', description: 'fixture', sideEffect: 'none' as const, inputSchema: { type: 'object' } }];
+const LEASE_MS = 600;
+
+let database: Database;
+let ws: string;
+const open: Orchestrator[] = [];
+let releaseHung: () => void = () => {};
+
+function orchestrator(callTool: OrchestratorDeps['callTool']): Orchestrator {
+  const o = createOrchestrator({
+    db: database.db,
+    queue: createStepQueue(),
+    resolveWorkspace: async (id) => ({ id, slug: id }),
+    isEnabled: () => false,
+    tools: async () => TOOLS,
+    callTool,
+    leaseMs: LEASE_MS,
+    recoverEveryMs: 100,
+    pollMs: 50,
+  });
+  open.push(o);
+  return o;
+}
+
+beforeEach(async () => {
+  database = await createDatabase({ memory: true });
+  await migrate(database.db);
+  ws = (await sql<{ id: string }>`insert into workspaces (slug, name) values ('sweep', 'Sweep') returning id`.execute(database.db)).rows[0]!
+    .id;
+});
+
+afterEach(async () => {
+  releaseHung();
+  await Promise.all(open.splice(0).map((o) => o.close()));
+  await database.close();
+});
+
+describe('the recovery sweep of a running worker', () => {
+  it('leaves a step running under a live lease alone, then dispatches it again once the lease expired; the late result is ignored', async () => {
+    let hungCalled!: () => void;
+    const hung = new Promise<void>((r) => (hungCalled = r));
+    const stuck = orchestrator(async () => {
+      hungCalled();
+      await new Promise<void>((r) => (releaseHung = r));
+      return { status: 'ok', output: { by: 'stuck worker' } };
+    });
+    await stuck.startWorker({ concurrency: 1, recover: false });
+    const view = await stuck.start({ workspace: ws, goal: 'sweep', actor, plan: { steps: [{ id: 'a', tool: 'fx:work', input: {} }] } });
+    await hung;
+
+    const healthyCalls: number[] = [];
+    const healthy = orchestrator(async () => {
+      healthyCalls.push(Date.now());
+      return { status: 'ok', output: { by: 'healthy worker' } };
+    });
+    const startedAt = Date.now();
+    await healthy.startWorker({ concurrency: 1, recover: false });
+
+    // Several sweeps run while the lease holds: the step is left to the worker that holds it.
+    await new Promise((r) => setTimeout(r, LEASE_MS / 2));
+    const during = await healthy.get(view.run.id);
+    expect(during.steps[0]).toMatchObject({ status: 'running', attempts: 1 });
+    expect(healthyCalls).toEqual([]);
+
+    const done = await healthy.waitFor(view.run.id, ['succeeded', 'failed'], 10_000);
+    expect(done.run.status).toBe('succeeded');
+    expect(done.steps[0]).toMatchObject({ status: 'succeeded', attempts: 2, output: { by: 'healthy worker' } });
+    expect(healthyCalls).toHaveLength(1);
+    expect(healthyCalls[0]! - startedAt).toBeGreaterThanOrEqual(LEASE_MS / 2);
+
+    // The stuck worker's result arrives after it lost the lease: it is not stored.
+    releaseHung();
+    await new Promise((r) => setTimeout(r, 200));
+    const after = await healthy.get(view.run.id);
+    expect(after.steps[0]!.output).toEqual({ by: 'healthy worker' });
+    const running = (await healthy.events(view.run.id)).filter((e) => e.stepId === 'a' && e.data.status === 'running');
+    expect(running).toHaveLength(2);
+  });
+});
