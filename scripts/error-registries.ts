@@ -3,10 +3,15 @@ import { dbErrors } from '../core/db/src/errors.js';
 import { llmErrors } from '../core/llm/src/errors.js';
 import { runErrors } from '../core/orchestrator/src/errors.js';
 import { queueErrors } from '../core/queue/src/errors.js';
-import { sdkErrors } from '../core/sdk/src/errors.js';
+import { connectorErrors, sdkErrors } from '../core/sdk/src/errors.js';
 import { telemetryErrors } from '../core/telemetry/src/errors.js';
 import { hostErrors } from '../host/src/errors.js';
 import { memoryErrors } from '../mcp-servers/memory/src/errors.js';
+import { campaignErrors } from '../plugins/agent-campaign/src/errors.js';
+import { contentErrors } from '../plugins/agent-content/src/errors.js';
+import { emailErrors } from '../plugins/agent-email/src/errors.js';
+import { insightErrors } from '../plugins/agent-insight/src/errors.js';
+import { socialErrors } from '../plugins/agent-social/src/errors.js';
 import { dataTrustErrors } from '../plugins/data-trust/src/errors.js';
 import { ecoErrors } from '../plugins/eco/src/errors.js';
 import { govErrors } from '../plugins/governance/src/errors.js';
@@ -24,4 +29,10 @@ export const registries: Record<string, ErrorRegistry> = {
   'Governance plugin': govErrors.registry,
   'Data-trust plugin': dataTrustErrors.registry,
   'Eco plugin': ecoErrors.registry,
+  'Campaign agent': campaignErrors.registry,
+  'Content agent': contentErrors.registry,
+  'E-mail agent': emailErrors.registry,
+  'Social agent': socialErrors.registry,
+  'Insight agent': insightErrors.registry,
+  'Connectors (the contract every connector shares, @neonhub/sdk)': connectorErrors.registry,
 };

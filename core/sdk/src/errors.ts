@@ -39,3 +39,16 @@ export const sdkErrors = defineErrors({
     description: 'ctx.callTool is not available where the plugin runs (harness without a callTool stub).',
   },
 });
+
+/**
+ * The connector contract's errors, shared by every connector (sandbox or real provider), so a caller handles
+ * them the same way whichever connector it called.
+ */
+export const connectorErrors = defineErrors({
+  NH_CONNECTOR_IDEMPOTENCY_CONFLICT: {
+    status: 409,
+    category: 'user',
+    description:
+      'An idempotency key was reused for a different message or post: a retry must send the same one, a new one needs a new key.',
+  },
+});

@@ -1,6 +1,20 @@
+export {
+  CONTROL_VARIANT,
+  createPromptRegistry,
+  definePrompt,
+  type PromptDefinition,
+  type PromptDefinitionInput,
+  type PromptOutcome,
+  type PromptOutcomeStore,
+  type PromptRegistry,
+  type PromptVariables,
+  type RenderedPrompt,
+  summarizeOutcomes,
+  type VariantStats,
+} from '@neonhub/llm';
 export { isNeonHubError, NeonHubError } from '@neonhub/schemas';
 export { definePlugin, defineTool } from './define.js';
-export { sdkErrors } from './errors.js';
+export { connectorErrors, sdkErrors } from './errors.js';
 export { createGuardedFetch, hostAllowed } from './guarded-fetch.js';
 export {
   loadPluginDefinition,
@@ -11,6 +25,7 @@ export {
   syncPluginDir,
 } from './manifest-sync.js';
 export { createMemoryStore } from './memory-store.js';
+export { storePromptOutcomes } from './prompt-outcomes.js';
 export { createKeyedLock, fingerprint, type RecordOnceResult, recordOnce, stableJson } from './store-helpers.js';
 export { toJsonSchema, toolDefinitionOf } from './tool-schema.js';
 export type * from './types.js';

@@ -6,6 +6,7 @@ export const contentAgent = {
     'Draft with agent-content:draft; pass what memory retrieved about the brand, product and audience in `context` (the plugin reads the brand voice from its config).',
     'Run agent-content:check_quality on every draft and revise with agent-content:revise until it passes; show the diff (agent-content:diff) when a person asks what changed.',
     'A draft that starts with "[offline model]" was written from templates, not by a real model: say so and never present it as finished copy.',
+    'When a person accepts, rejects or publishes a draft, or its results come in, record it with agent-content:record_outcome; agent-content:prompt_stats compares the prompt variants.',
   ].join('\n'),
   allowedTools: [
     'agent-content:draft',
@@ -14,5 +15,7 @@ export const contentAgent = {
     'agent-content:get_draft',
     'agent-content:list_drafts',
     'agent-content:check_quality',
+    'agent-content:record_outcome',
+    'agent-content:prompt_stats',
   ],
 } as const;

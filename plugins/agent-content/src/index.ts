@@ -4,6 +4,8 @@ import { diff } from './tools/diff.js';
 import { draft } from './tools/draft.js';
 import { getDraft } from './tools/get-draft.js';
 import { listDrafts } from './tools/list-drafts.js';
+import { promptStats } from './tools/prompt-stats.js';
+import { recordOutcome } from './tools/record-outcome.js';
 import { revise } from './tools/revise.js';
 
 export { contentAgent } from './agent.js';
@@ -12,5 +14,5 @@ export { checkQuality } from './quality.js';
 
 export default definePlugin({
   id: 'agent-content',
-  tools: [draft, revise, diff, getDraft, listDrafts, checkQualityTool],
+  tools: [draft, revise, diff, getDraft, listDrafts, checkQualityTool, recordOutcome, promptStats],
 });

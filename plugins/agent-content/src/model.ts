@@ -27,6 +27,8 @@ export const DraftSchema = z.object({
   keywords: z.array(z.string()),
   length: LengthSchema,
   latestVersion: z.number(),
+  /** The prompt (and A/B variant) that wrote version 1; absent on drafts from before prompts were tracked. */
+  prompt: z.object({ id: z.string(), version: z.string(), variantId: z.string() }).optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

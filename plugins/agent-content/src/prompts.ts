@@ -1,5 +1,13 @@
+import {
+  createPromptRegistry,
+  definePrompt,
+  type PluginStore,
+  type PromptRegistry,
+  type PromptVariables,
+  storePromptOutcomes,
+} from '@neonhub/sdk';
 import type { Config } from './config.js';
-import { type Kind, type Length, TARGET_WORDS } from './model.js';
+import { type Draft, type Kind, type Length, TARGET_WORDS } from './model.js';
 
 export interface DraftRequest {
   kind: Kind;
@@ -37,17 +45,65 @@ export function systemPrompt(config: Config): string {
   ].join('\n');
 }
 
-export function draftPrompt(r: DraftRequest): string {
+/**
+ * The draft task, versioned, with an A/B variant. The first line names the kind and the topic in every variant
+ * (the offline model keys its template on it); `details` holds the optional lines (audience, length, keywords,
+ * key points).
+ */
+export const DRAFT_PROMPT = definePrompt({
+  id: 'agent-content.draft',
+  version: '1.0.0',
+  description: "The task of a content draft. Variant benefit-first asks the model to open with the reader's main benefit.",
+  template: '{{ask}} about {{topic}}.\n{{details}}',
+  variables: ['ask', 'topic', 'details'],
+  variants: [
+    {
+      id: 'benefit-first',
+      template: '{{ask}} about {{topic}}.\nOpen with the one benefit that matters most to the reader, in the first sentence.\n{{details}}',
+    },
+  ],
+});
+
+/** The content agent's prompts, with A/B outcomes kept in the plugin's store. */
+export function contentPrompts(store: PluginStore): PromptRegistry {
+  const registry = createPromptRegistry({ store: storePromptOutcomes(store) });
+  registry.register(DRAFT_PROMPT);
+  return registry;
+}
+
+/**
+ * Records what became of a draft under the prompt variant that wrote it (`drafted` when written, `edited` or
+ * `revised` on a new version, and whatever record_outcome is told). False for a draft from before prompts
+ * were tracked.
+ */
+export async function recordDraftOutcome(prompts: PromptRegistry, draft: Draft, outcome: string, value?: number): Promise<boolean> {
+  if (!draft.prompt) return false;
+  await prompts.recordOutcome({
+    promptId: draft.prompt.id,
+    version: draft.prompt.version,
+    variantId: draft.prompt.variantId,
+    subjectKey: draft.draftId,
+    outcome,
+    ...(value === undefined ? {} : { value }),
+  });
+  return true;
+}
+
+/** The draft prompt's variables for a request. */
+export function draftVariables(r: DraftRequest): PromptVariables {
   const words = TARGET_WORDS[r.kind][r.length];
-  return [
-    `${ASK[r.kind]} about ${r.topic.replace(/[\n.]+$/g, '').replace(/\n/g, ' ')}.`,
-    ...(r.audience ? [`Audience: ${r.audience}`] : []),
-    `About ${words} words. ${ROLE[r.kind]}`,
-    ...(r.keywords.length > 0 ? [`Use these keywords naturally: ${r.keywords.join(', ')}.`] : []),
-    // Bullets: key points for a real model, and the key points the offline templates list.
-    ...r.context.map((c) => `- ${c.replace(/\s+/g, ' ').trim()}`),
-    ...r.keywords.map((k) => `- ${k}`),
-  ].join('\n');
+  return {
+    ask: ASK[r.kind],
+    topic: r.topic.replace(/[\n.]+$/g, '').replace(/\n/g, ' '),
+    details: [
+      ...(r.audience ? [`Audience: ${r.audience}`] : []),
+      `About ${words} words. ${ROLE[r.kind]}`,
+      ...(r.keywords.length > 0 ? [`Use these keywords naturally: ${r.keywords.join(', ')}.`] : []),
+      // Bullets: key points for a real model, and the key points the offline templates list.
+      ...r.context.map((c) => `- ${c.replace(/\s+/g, ' ').trim()}`),
+      ...r.keywords.map((k) => `- ${k}`),
+    ].join('\n'),
+  };
 }
 
 export function revisePrompt(kind: Kind, topic: string, instructions: string, previous: string): string {

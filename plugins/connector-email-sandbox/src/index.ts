@@ -2,7 +2,6 @@ import { definePlugin } from '@neonhub/sdk';
 import { outbox } from './tools/outbox.js';
 import { send } from './tools/send.js';
 
-export { emailSandboxErrors } from './errors.js';
 export { type OutboxMessage, OutboxMessageSchema } from './message.js';
 
 export default definePlugin({

@@ -2,7 +2,6 @@ import { definePlugin } from '@neonhub/sdk';
 import { post } from './tools/post.js';
 import { posts } from './tools/posts.js';
 
-export { socialSandboxErrors } from './errors.js';
 export { type Network, NetworkSchema, type RecordedPost, RecordedPostSchema } from './post.js';
 
 export default definePlugin({

@@ -47,8 +47,13 @@ describe('draft', () => {
     const r = await h.run(draft, { ...brief, length: 'short' });
     expect(seen[0]?.system).toContain('Tone: warm');
     expect(seen[0]?.system).toContain('Never use these phrases: "game-changer".');
+    // The A/B variant is picked per draft id; benefit-first adds its one line after the task.
+    expect(['control', 'benefit-first']).toContain(r.prompt.variantId);
     expect(seen[0]?.prompt.split('\n')).toEqual([
       'Write a blog post about our spring sale on trail running shoes.',
+      ...(r.prompt.variantId === 'benefit-first'
+        ? ['Open with the one benefit that matters most to the reader, in the first sentence.']
+        : []),
       'Audience: trail runners',
       'About 500 words. Structure it with a title, short sections with headings, and a closing call to action.',
       'Use these keywords naturally: free returns.',

@@ -3,7 +3,7 @@ import { defineTool } from '@neonhub/sdk';
 import { z } from 'zod';
 import { configOf } from '../config.js';
 import { DRAFTS, type Draft, KindSchema, LengthSchema, VERSIONS, type Version, versionKey } from '../model.js';
-import { draftPrompt, systemPrompt } from '../prompts.js';
+import { contentPrompts, DRAFT_PROMPT, draftVariables, recordDraftOutcome, systemPrompt } from '../prompts.js';
 import { checkQuality } from '../quality.js';
 import { QualitySchema } from './shared.js';
 
@@ -29,6 +29,8 @@ export const DraftResultSchema = z.object({
   offline: z.boolean(),
   model: z.string(),
   quality: QualitySchema,
+  /** The prompt version and A/B variant that wrote it (record what became of it with record_outcome). */
+  prompt: z.object({ id: z.string(), version: z.string(), variantId: z.string() }),
 });
 
 export const draft = defineTool({
@@ -41,9 +43,12 @@ export const draft = defineTool({
   output: DraftResultSchema,
   async run(a, ctx) {
     const config = configOf(ctx);
-    const result = await ctx.llm.generate({
-      system: systemPrompt(config),
-      prompt: draftPrompt({
+    const draftId = `drf_${randomUUID()}`;
+    const prompts = contentPrompts(ctx.store);
+    // The A/B variant is picked per draft (deterministic in its id).
+    const rendered = prompts.render(
+      DRAFT_PROMPT.id,
+      draftVariables({
         kind: a.kind,
         topic: a.topic,
         ...(a.audience ? { audience: a.audience } : {}),
@@ -51,17 +56,20 @@ export const draft = defineTool({
         length: a.length,
         context: a.context,
       }),
-      signal: ctx.signal,
-    });
+      { subjectKey: draftId },
+    );
+    const result = await ctx.llm.generate({ system: systemPrompt(config), prompt: rendered.text, signal: ctx.signal });
+    const prompt = { id: rendered.promptId, version: rendered.version, variantId: rendered.variantId };
     const now = new Date().toISOString();
     const record: Draft = {
-      draftId: `drf_${randomUUID()}`,
+      draftId,
       kind: a.kind,
       topic: a.topic,
       ...(a.audience ? { audience: a.audience } : {}),
       keywords: a.keywords,
       length: a.length,
       latestVersion: 1,
+      prompt,
       createdAt: now,
       updatedAt: now,
     };
@@ -69,6 +77,7 @@ export const draft = defineTool({
     const version: Version = { version: 1, text: result.text, source: 'model', model, offline: result.offline, createdAt: now };
     await ctx.store.put(VERSIONS, versionKey(record.draftId, 1), version);
     await ctx.store.put(DRAFTS, record.draftId, record);
+    await recordDraftOutcome(prompts, record, 'drafted');
     ctx.logger.info({ draftId: record.draftId, kind: a.kind, model, offline: result.offline }, 'draft written');
     return {
       draftId: record.draftId,
@@ -78,6 +87,7 @@ export const draft = defineTool({
       offline: result.offline,
       model,
       quality: checkQuality(result.text, a.kind, config.bannedPhrases ?? []),
+      prompt,
     };
   },
 });

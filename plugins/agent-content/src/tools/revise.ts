@@ -2,7 +2,7 @@ import { defineTool } from '@neonhub/sdk';
 import { z } from 'zod';
 import { configOf } from '../config.js';
 import { unifiedDiff } from '../diff.js';
-import { revisePrompt, systemPrompt } from '../prompts.js';
+import { contentPrompts, recordDraftOutcome, revisePrompt, systemPrompt } from '../prompts.js';
 import { checkQuality } from '../quality.js';
 import { appendVersion, loadDraft, loadVersion } from '../store.js';
 import { QualitySchema } from './shared.js';
@@ -71,6 +71,8 @@ export const revise = defineTool({
       ...(a.note ? { note: a.note } : {}),
       createdAt: new Date().toISOString(),
     }));
+    // A person's text counts as an edit of the model's draft, a model rewrite as a revision (A/B outcomes).
+    await recordDraftOutcome(contentPrompts(ctx.store), draft, a.text !== undefined ? 'edited' : 'revised');
     // Diff against the version this revision started from.
     const diff = unifiedDiff(a.draftId, previous.version, previous.text, saved.version.version, text);
     return {

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { defineTool, fingerprint, recordOnce } from '@neonhub/sdk';
+import { connectorErrors, defineTool, fingerprint, recordOnce } from '@neonhub/sdk';
 import { z } from 'zod';
-import { emailSandboxErrors } from '../errors.js';
 import { DEFAULT_FROM, OUTBOX, type OutboxMessage } from '../message.js';
 
 const Address = z.email().max(320);
@@ -61,7 +60,7 @@ export const send = defineTool({
       sandbox: true,
     }));
     if (duplicate && record.fingerprint !== fp) {
-      throw emailSandboxErrors.create(
+      throw connectorErrors.create(
         'NH_CONNECTOR_IDEMPOTENCY_CONFLICT',
         `idempotency key ${ctx.idempotencyKey} already sent a different message (${record.messageId}): use a new key for a new message`,
         { details: { idempotencyKey: ctx.idempotencyKey, messageId: record.messageId } },

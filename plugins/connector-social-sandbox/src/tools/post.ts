@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { defineTool, fingerprint, recordOnce } from '@neonhub/sdk';
+import { connectorErrors, defineTool, fingerprint, recordOnce } from '@neonhub/sdk';
 import { z } from 'zod';
-import { socialSandboxErrors } from '../errors.js';
 import { NetworkSchema, POSTS, type RecordedPost } from '../post.js';
 
 const input = z.object({
@@ -59,7 +58,7 @@ export const post = defineTool({
       };
     });
     if (duplicate && record.fingerprint !== fp) {
-      throw socialSandboxErrors.create(
+      throw connectorErrors.create(
         'NH_CONNECTOR_IDEMPOTENCY_CONFLICT',
         `idempotency key ${ctx.idempotencyKey} already recorded a different post (${record.postId}): use a new key for a new post`,
         { details: { idempotencyKey: ctx.idempotencyKey, postId: record.postId } },
