@@ -1,7 +1,6 @@
 import { createDatabase, createRepositories, type DB, type Kysely, migrate, type Repositories } from '@neonhub/db';
-import { createLlm } from '@neonhub/llm';
 import type { PluginManifest } from '@neonhub/schemas';
-import type { LlmAccess, PluginStore, StoredRecord } from '@neonhub/sdk';
+import type { PluginStore, StoredRecord } from '@neonhub/sdk';
 import type { Logger } from 'pino';
 import type { HostConfig } from './config.js';
 import { llmConfigFromEnv } from './llm-config.js';
@@ -9,7 +8,7 @@ import { createTokenService, type TokenService } from './mcp/index.js';
 import { createDbTokenStore } from './mcp/token-store-db.js';
 import type { CallRecord, WorkspaceAccess } from './pipeline/call-tool.js';
 import { createSecretBox, loadSecretKey } from './secrets/index.js';
-import { createWorkspaceService, type WorkspaceService } from './workspaces/index.js';
+import { createWorkspaceLlm, createWorkspaceService, type WorkspaceLlm, type WorkspaceService } from './workspaces/index.js';
 
 export interface Storage {
   dialect: 'pglite' | 'postgres';
@@ -21,6 +20,8 @@ export interface Storage {
   tokens: TokenService;
   /** What the call pipeline needs of workspaces. */
   workspaces: WorkspaceAccess;
+  /** Each workspace's language model (its own settings, or the host's NEONHUB_LLM_* default). */
+  llm: WorkspaceLlm;
   recordCalls(records: CallRecord[]): Promise<void>;
   /** Creates the `demo` workspace with these plugins enabled, when no workspace exists yet. */
   seedDemo(pluginIds: string[]): Promise<boolean>;
@@ -46,8 +47,15 @@ export async function openStorage(
       generate: !config.databaseUrl,
     });
     const repos = createRepositories(database.db);
-    const service = createWorkspaceService({ db: database.db, secrets: createSecretBox(key), getManifest, logger });
-    const llm: LlmAccess = createLlm(llmConfigFromEnv(process.env));
+    const secrets = createSecretBox(key);
+    const service = createWorkspaceService({ db: database.db, secrets, getManifest, logger });
+    const llm = createWorkspaceLlm({
+      db: database.db,
+      secrets,
+      secretsRepo: repos.secrets,
+      idOf: async (ws) => (await service.resolveWorkspace(ws)).id,
+      hostDefault: llmConfigFromEnv(process.env),
+    });
 
     const store = (workspaceId: string, pluginId: string): PluginStore => {
       const r = repos.pluginRecords;
@@ -74,8 +82,9 @@ export async function openStorage(
         getConfig: (ws, pluginId) => service.getConfig(ws, pluginId),
         getSecret: (ws, pluginId, name) => service.getSecret(ws, pluginId, name),
         store,
-        llm: () => llm,
+        llm: (workspaceId) => llm.access(workspaceId),
       },
+      llm,
       async recordCalls(records) {
         await repos.toolCalls.recordBatch(
           records.map((r) => ({

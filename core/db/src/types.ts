@@ -11,6 +11,8 @@ export interface WorkspacesTable {
   id: Generated<string>;
   slug: string;
   name: string;
+  /** The workspace's language model settings (no key); null = the host's default. Migration 0007. */
+  llm: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
   created_at: Timestamp;
 }
 

@@ -33,7 +33,7 @@ export {
   type VariantStats,
 } from './prompts.js';
 export { parseRetryAfter, toLlmError } from './provider-errors.js';
-export { createLanguageModel, type ProviderOptions } from './providers.js';
+export { createLanguageModel, type ProviderOptions, resolveModelId } from './providers.js';
 export { validateToolInput } from './sdk-tools.js';
 export { createToolNameMap, fromProviderToolName, PROVIDER_TOOL_NAME, toProviderToolName } from './tool-names.js';
 export {

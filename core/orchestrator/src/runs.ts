@@ -22,7 +22,7 @@ export function createRunLifecycle(ctx: EngineContext) {
     const ws = await deps.resolveWorkspace(workspace);
     const tools = await listTools(ws.id);
     if (given !== undefined) return { plan: validatePlan(given, tools), planner: 'given' };
-    const llm = deps.planner?.(ws.id);
+    const llm = await deps.planner?.(ws.id);
     if (llm) return { plan: validatePlan(await planWithLlm(llm, goal, tools, params), tools), planner: 'llm' };
     return { plan: validatePlan(planOffline(goal, tools, params), tools), planner: 'offline' };
   }

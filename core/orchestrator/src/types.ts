@@ -28,7 +28,7 @@ export interface OrchestratorDeps {
   resolveWorkspace(slugOrId: string): Promise<{ id: string; slug: string }>;
   isEnabled(workspaceId: string, pluginId: string): boolean | Promise<boolean>;
   /** A model for the LLM planner; without one (or when it is the offline model) the rule planner plans. */
-  planner?(workspaceId: string): PlannerLlm | undefined;
+  planner?(workspaceId: string): PlannerLlm | undefined | Promise<PlannerLlm | undefined>;
   logger?: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
   /** Tries per step for transient and third-party failures (default 3). */
   maxAttempts?: number;

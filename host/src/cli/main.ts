@@ -91,6 +91,17 @@ workspace
   .description('list workspaces')
   .option('--json', 'machine-readable output')
   .action(action(async () => (await import('./commands/workspace.js')).list));
+workspace
+  .command('llm <slug>')
+  .description("show or set the workspace's language model (default: the host's NEONHUB_LLM_* settings)")
+  .option('--provider <name>', 'offline | openai | anthropic | ollama | openai-compatible')
+  .option('--model <id>', "the provider's model id")
+  .option('--base-url <url>', 'the endpoint (OpenAI and compatible: ending in /v1; Ollama: /api)')
+  .option('--api <kind>', 'openai only: chat (default) or responses')
+  .option('--api-key-env <var>', 'read the API key from this environment variable (stored encrypted)')
+  .option('--clear', "go back to the host's default and delete the stored key")
+  .option('--json', 'machine-readable output')
+  .action(action(async () => (await import('./commands/workspace.js')).llm));
 
 program
   .command('call <tool>')

@@ -10,7 +10,7 @@ export function runningHost(): string | undefined {
 }
 
 /** One request to the running host's API; an error envelope becomes the same NeonHubError the API sent. */
-export async function api<T>(url: string, method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<T> {
+export async function api<T>(url: string, method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T> {
   const res = await fetch(`${url}${path}`, {
     method,
     ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),

@@ -26,7 +26,6 @@ export async function createRuns(host: Host, opts: RunsOptions = {}): Promise<Or
     ...(opts.stalledIntervalMs ? { stalledIntervalMs: opts.stalledIntervalMs } : {}),
   });
   const service = host.storage.service;
-  const llmProvider = process.env.NEONHUB_LLM_PROVIDER;
   const orchestrator = createOrchestrator({
     db: host.storage.db,
     queue,
@@ -42,8 +41,10 @@ export async function createRuns(host: Host, opts: RunsOptions = {}): Promise<Or
         inputSchema: t.definition.inputSchema as Record<string, unknown>,
       }));
     },
-    // The LLM planner only with a real provider: the offline model writes labelled prose, not plans.
-    ...(llmProvider && llmProvider !== 'offline' ? { planner: (ws: string): PlannerLlm => host.storage.workspaces.llm(ws) } : {}),
+    // The LLM planner only with a real provider (the workspace's, or the host's default): the offline model
+    // writes labelled prose, not plans.
+    planner: async (ws: string): Promise<PlannerLlm | undefined> =>
+      (await host.storage.llm.provider(ws)) === 'offline' ? undefined : host.storage.workspaces.llm(ws),
     logger: host.logger.child({ component: 'runs' }),
     leaseMs: opts.leaseMs ?? Math.max(60_000, host.config.toolTimeoutMs + 15_000),
     ...(opts.maxAttempts ? { maxAttempts: opts.maxAttempts } : {}),

@@ -118,6 +118,13 @@ export async function buildApp(host: Host, opts: { publicBaseUrl?: string; accou
     reply.status(204);
   });
 
+  // The workspace's language model (admins set it; the key is write-only).
+  app.get<{ Params: { ws: string } }>('/api/workspaces/:ws/llm', async (req) => ({ llm: await host.storage.llm.get(req.params.ws) }));
+  app.put<{ Params: { ws: string } }>('/api/workspaces/:ws/llm', async (req) => ({
+    llm: await host.storage.llm.set(req.params.ws, req.body ?? {}),
+  }));
+  app.delete<{ Params: { ws: string } }>('/api/workspaces/:ws/llm', async (req) => ({ llm: await host.storage.llm.clear(req.params.ws) }));
+
   // Every workspace is an MCP server at /mcp (Streamable HTTP, bearer API tokens, OAuth 2.1).
   const mcp = registerMcpRoutes(app, {
     registry: host.registry,

@@ -1,2 +1,3 @@
 export { type ConfigIssue, type ConfigValidator, createConfigValidator } from './config-validator.js';
+export { createWorkspaceLlm, type WorkspaceLlm, type WorkspaceLlmView } from './llm-settings.js';
 export { createWorkspaceService, type WorkspaceChange, type WorkspaceService, type WorkspaceServiceOptions } from './service.js';

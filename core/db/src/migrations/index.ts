@@ -5,6 +5,7 @@ import { apiTokens } from './0003-api-tokens.js';
 import { runs } from './0004-runs.js';
 import { sessions } from './0005-sessions.js';
 import { runTransitions } from './0006-run-transitions.js';
+import { workspaceLlm } from './0007-workspace-llm.js';
 
 /**
  * Every schema migration, in the order it runs. Append only: never rename, reorder or edit one
@@ -17,4 +18,5 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: Migrat
   ['0004_runs', runs],
   ['0005_sessions', sessions],
   ['0006_run_transitions', runTransitions],
+  ['0007_workspace_llm', workspaceLlm],
 ];

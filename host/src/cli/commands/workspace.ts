@@ -1,4 +1,6 @@
 import type { Workspace } from '@neonhub/schemas';
+import { hostErrors } from '../../errors.js';
+import type { WorkspaceLlmView } from '../../workspaces/index.js';
 import { withHost } from '../context.js';
 import { out } from '../output.js';
 import { api, runningHost } from '../running-host.js';
@@ -28,5 +30,44 @@ export async function list(opts: { json?: boolean }) {
   out.table(
     workspaces.map((w) => ({ slug: w.slug, name: w.name, created: w.createdAt })),
     ['slug', 'name', 'created'],
+  );
+}
+
+export interface LlmOptions {
+  provider?: string;
+  model?: string;
+  baseUrl?: string;
+  api?: string;
+  apiKeyEnv?: string;
+  clear?: boolean;
+  json?: boolean;
+}
+
+/** Shows, sets or clears the workspace's language model. The key is read from an environment variable, never an argument. */
+export async function llm(slug: string, opts: LlmOptions) {
+  const key = opts.apiKeyEnv ? process.env[opts.apiKeyEnv] : undefined;
+  if (opts.apiKeyEnv && !key)
+    throw hostErrors.create('NH_REQUEST_INVALID', `the environment variable ${opts.apiKeyEnv} is empty or not set`);
+  const settings = opts.provider
+    ? {
+        provider: opts.provider,
+        ...(opts.model ? { model: opts.model } : {}),
+        ...(opts.baseUrl ? { baseURL: opts.baseUrl } : {}),
+        ...(opts.api ? { api: opts.api } : {}),
+        ...(key ? { apiKey: key } : {}),
+      }
+    : undefined;
+  if (settings === undefined && (opts.model || opts.baseUrl || opts.api || opts.apiKeyEnv))
+    throw hostErrors.create('NH_REQUEST_INVALID', 'give --provider with the other model settings (or --clear)');
+  const running = runningHost();
+  const path = `/api/workspaces/${encodeURIComponent(slug)}/llm`;
+  const view = running
+    ? (await api<{ llm: WorkspaceLlmView }>(running, opts.clear ? 'DELETE' : settings ? 'PUT' : 'GET', path, settings)).llm
+    : await withHost({ plugins: false, purpose: 'neonhub workspace llm' }, (host) =>
+        opts.clear ? host.storage.llm.clear(slug) : settings ? host.storage.llm.set(slug, settings) : host.storage.llm.get(slug),
+      );
+  if (opts.json) return out.json(view);
+  out.line(
+    `${slug}: ${view.provider} ${view.model}${view.baseURL ? ` at ${view.baseURL}` : ''} (${view.source === 'host' ? "the host's default" : 'set for this workspace'}; API key ${view.hasApiKey ? 'stored' : 'none'})`,
   );
 }
