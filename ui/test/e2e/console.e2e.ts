@@ -293,6 +293,20 @@ try {
   log(`calendar shows ${posts} post(s) this month`);
   await check(page, '20-calendar');
 
+  // The workspace's model: the host's default (offline), then Ollama set for this workspace, then back.
+  await page.goto(`${base}/w/spring/model`);
+  assert.match((await page.locator('#current-title + dl').textContent()) ?? '', /offline[\s\S]*the host's default/);
+  await page.getByLabel('Provider').selectOption('ollama');
+  await page.getByLabel('Model').fill('llama3.2');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByText('Saved: the next calls use it.').waitFor();
+  await page.reload();
+  assert.match((await page.locator('#current-title + dl').textContent()) ?? '', /ollama[\s\S]*llama3\.2[\s\S]*this workspace/);
+  await check(page, '21-model');
+  await page.getByRole('button', { name: "Use the host's default" }).click();
+  await page.getByText("Back to the host's default").waitFor();
+  log('model page: set Ollama for the workspace, then back to the host default');
+
   for (const [path, name] of [
     ['members', '07-members'],
     ['tokens', '08-tokens'],
