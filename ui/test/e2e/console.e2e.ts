@@ -296,8 +296,8 @@ try {
   // The workspace's model: the host's default (offline), then Ollama set for this workspace, then back.
   await page.goto(`${base}/w/spring/model`);
   assert.match((await page.locator('#current-title + dl').textContent()) ?? '', /offline[\s\S]*the host's default/);
-  await page.getByLabel('Provider').selectOption('ollama');
-  await page.getByLabel('Model').fill('llama3.2');
+  await page.locator('#llm-provider').selectOption('ollama');
+  await page.locator('#llm-model').fill('llama3.2');
   await page.getByRole('button', { name: 'Save' }).click();
   await page.getByText('Saved: the next calls use it.').waitFor();
   await page.reload();
