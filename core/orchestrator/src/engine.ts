@@ -67,8 +67,13 @@ export function createOrchestrator(deps: OrchestratorDeps) {
       },
       { concurrency },
     );
+    let sweeping = false;
     sweeper = setInterval(() => {
-      recover({ sweep: true }).catch((err) => deps.logger?.warn({ err }, 'recovery sweep failed'));
+      if (sweeping || closing) return; // one sweep at a time, however long one takes
+      sweeping = true;
+      recover({ sweep: true })
+        .catch((err) => deps.logger?.warn({ err }, 'recovery sweep failed'))
+        .finally(() => (sweeping = false));
     }, ctx.recoverEveryMs);
     sweeper.unref();
   }
