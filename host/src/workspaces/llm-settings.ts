@@ -98,6 +98,10 @@ export function createWorkspaceLlm(deps: {
      */
     async set(ws: string, input: unknown): Promise<WorkspaceLlmView> {
       const workspaceId = await deps.idOf(ws);
+      // The provider is required here (the schema's default, offline, is for configs, not for a request).
+      const given = input as { provider?: unknown; maxRetries?: number } | null;
+      if (typeof given !== 'object' || given === null || Array.isArray(given) || given.provider === undefined)
+        throw invalid('give the model settings as an object with a provider (offline, openai, anthropic, ollama or openai-compatible)');
       const parsed = LlmConfigSchema.safeParse(input);
       if (!parsed.success)
         throw invalid(
@@ -107,7 +111,6 @@ export function createWorkspaceLlm(deps: {
           },
         );
       const { apiKey: newKey, maxRetries: _defaulted, ...rest } = parsed.data;
-      const given = input as { maxRetries?: number };
       const settings: Stored = { ...rest, ...(given.maxRetries !== undefined ? { maxRetries: parsed.data.maxRetries } : {}) };
       // A stored key belongs to the provider it was given for: kept only while the provider stays the same.
       const previous = await stored(workspaceId);

@@ -93,6 +93,9 @@ describe("a workspace's language model", () => {
 
   it('refuses bad settings with NH_WORKSPACE_LLM_INVALID and changes nothing', async () => {
     const bad = [
+      {},
+      [],
+      { model: 'gpt-4.1-mini' },
       { provider: 'gpt' },
       { provider: 'anthropic' }, // no key of the workspace's own: the host's key is never lent
       { provider: 'openai-compatible', model: 'llama3' }, // no baseURL
@@ -104,6 +107,15 @@ describe("a workspace's language model", () => {
       expect(res.statusCode, JSON.stringify(payload)).toBe(400);
       expect(res.json().error.code).toBe('NH_WORKSPACE_LLM_INVALID');
     }
+    // Not JSON at all: refused by the body parser with its own code, never a 500.
+    const text = await app.inject({
+      method: 'PUT',
+      url: '/api/workspaces/ws-b/llm',
+      payload: 'openai',
+      headers: { 'content-type': 'text/plain' },
+    });
+    expect(text.statusCode).toBe(400);
+    expect(text.json().error.code).toMatch(/^NH_/);
     expect(codeOf(await host.storage.llm.set('ws-a', { provider: 'openai', api: 'chat', foo: 1 }).catch((e) => e))).toBe(
       'NH_WORKSPACE_LLM_INVALID',
     );
