@@ -1,3 +1,4 @@
+import { createPromptRegistry, definePrompt, type RenderedPrompt } from '@neonhub/sdk';
 import type { Category, Triage } from './model.js';
 
 const ABOUT: Record<Category, string> = {
@@ -18,23 +19,37 @@ export function replySystem(brandName: string | undefined): string {
 }
 
 /**
- * The task: its first line names an e-mail reply and what it is about (the offline model keys its
- * e-mail template and topic on it); Audience: greets the customer; bullets are the key points.
+ * The task, versioned in the prompt registry: its first line names an e-mail reply and what it is about (the
+ * offline model keys its e-mail template and topic on it); Audience: greets the customer; bullets are the key
+ * points (`details`).
  */
-export function replyPrompt(opts: { text: string; triage: Triage; customerName?: string; notes: string[] }): string {
+export const REPLY_PROMPT = definePrompt({
+  id: 'agent-support.reply',
+  version: '1.0.0',
+  description: 'A support e-mail reply for a person to review, from the triage and the notes given as facts.',
+  template: 'Write a support e-mail reply about {{about}}.\n{{details}}',
+  variables: ['about', 'details'],
+});
+
+const registry = createPromptRegistry();
+registry.register(REPLY_PROMPT);
+
+export function replyPrompt(opts: { text: string; triage: Triage; customerName?: string; notes: string[] }): RenderedPrompt {
   const quoted = opts.text.replace(/\s+/g, ' ').trim();
   const short = quoted.length > 300 ? `${quoted.slice(0, 297)}...` : quoted;
-  return [
-    `Write a support e-mail reply about ${ABOUT[opts.triage.category]}.`,
-    ...(opts.customerName ? [`Audience: ${opts.customerName}`] : []),
-    `Tone: ${opts.triage.sentiment.label === 'negative' ? 'apologetic and calm' : 'friendly'}`,
-    'CTA: Reply to this e-mail if anything is still unclear; we are here to help.',
-    `- We read your message: "${short}"`,
-    ...opts.notes.map((n) => `- ${n.replace(/\s+/g, ' ').trim()}`),
-    ...(opts.notes.length === 0
-      ? [
-          `- A ${opts.triage.category === 'other' ? 'support' : opts.triage.category} specialist is looking into it (priority: ${opts.triage.priority}).`,
-        ]
-      : []),
-  ].join('\n');
+  return registry.render(REPLY_PROMPT.id, {
+    about: ABOUT[opts.triage.category],
+    details: [
+      ...(opts.customerName ? [`Audience: ${opts.customerName}`] : []),
+      `Tone: ${opts.triage.sentiment.label === 'negative' ? 'apologetic and calm' : 'friendly'}`,
+      'CTA: Reply to this e-mail if anything is still unclear; we are here to help.',
+      `- We read your message: "${short}"`,
+      ...opts.notes.map((n) => `- ${n.replace(/\s+/g, ' ').trim()}`),
+      ...(opts.notes.length === 0
+        ? [
+            `- A ${opts.triage.category === 'other' ? 'support' : opts.triage.category} specialist is looking into it (priority: ${opts.triage.priority}).`,
+          ]
+        : []),
+    ].join('\n'),
+  });
 }

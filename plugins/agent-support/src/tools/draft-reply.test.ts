@@ -14,7 +14,12 @@ describe('draft_reply', () => {
       customer: { name: 'Ada' },
       notes: ['Refund issued today; it takes 3–5 business days'],
     });
-    expect(r).toMatchObject({ offline: true, category: 'billing', priority: 'high' });
+    expect(r).toMatchObject({
+      offline: true,
+      category: 'billing',
+      priority: 'high',
+      prompt: { id: 'agent-support.reply', version: '1.0.0' },
+    });
     expect(r.reply.startsWith('[offline model] Draft e-mail')).toBe(true);
     expect(r.reply).toContain('Subject: Their Billing Question');
     expect(r.reply).toContain('Hi Ada,');

@@ -29,14 +29,20 @@ export const draftReply = defineTool({
     model: z.string(),
     category: z.enum(['billing', 'technical', 'account', 'feedback', 'other']),
     priority: z.enum(['low', 'normal', 'high', 'urgent']),
+    /** The prompt version that wrote it. */
+    prompt: z.object({ id: z.string(), version: z.string() }),
   }),
   async run(a, ctx) {
     const t = triage(a.text);
-    const r = await ctx.llm.generate({
-      system: replySystem(configOf(ctx).brandName),
-      prompt: replyPrompt({ text: a.text, triage: t, ...(a.customer.name ? { customerName: a.customer.name } : {}), notes: a.notes }),
-      signal: ctx.signal,
-    });
-    return { reply: r.text, offline: r.offline, model: `${r.provider}/${r.model}`, category: t.category, priority: t.priority };
+    const task = replyPrompt({ text: a.text, triage: t, ...(a.customer.name ? { customerName: a.customer.name } : {}), notes: a.notes });
+    const r = await ctx.llm.generate({ system: replySystem(configOf(ctx).brandName), prompt: task.text, signal: ctx.signal });
+    return {
+      reply: r.text,
+      offline: r.offline,
+      model: `${r.provider}/${r.model}`,
+      category: t.category,
+      priority: t.priority,
+      prompt: { id: task.promptId, version: task.version },
+    };
   },
 });
