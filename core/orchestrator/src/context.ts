@@ -34,10 +34,10 @@ export interface EngineContext {
   /** Claims a step for a dispatch (see transitions.ts); undefined when it did not claim. */
   claim(req: ClaimRequest): Promise<ClaimedStep | undefined>;
   /**
-   * Stores a step's success and dispatches the dependents it unblocked (settling the run when nothing of it is
-   * left queued or running). False when the result is ignored (cancelled meanwhile, or the lease was taken over).
+   * Stores a step's success (ignored when it was cancelled meanwhile or its lease was taken over) and
+   * dispatches the dependents it unblocked, settling the run when nothing of it is left queued or running.
    */
-  complete(req: Omit<CompleteRequest, 'candidates'>): Promise<boolean>;
+  complete(req: Omit<CompleteRequest, 'candidates'>): Promise<void>;
   tx<T>(fn: (trx: Trx) => Promise<T>): Promise<T>;
   /** Locks the run row first (FOR NO KEY UPDATE): cancel uses it, so it serializes with `settleRun`. */
   runTx<T>(runId: string, fn: (trx: Trx) => Promise<T>): Promise<T>;
@@ -125,11 +125,10 @@ export function createEngineContext(deps: OrchestratorDeps): EngineContext {
 
   const claim = (req: ClaimRequest) => claims.push(req);
 
-  async function complete(req: Omit<CompleteRequest, 'candidates'>): Promise<boolean> {
+  async function complete(req: Omit<CompleteRequest, 'candidates'>): Promise<void> {
     const candidates = await graphs.dependents(db as Db, req.runId, req.stepId);
-    const result = await completions.push({ ...req, candidates });
-    if (result.stored) await dispatched(req.runId, result);
-    return result.stored;
+    // Even when this result was ignored: the jobs a batch dispatched for a run go to its first request.
+    await dispatched(req.runId, await completions.push({ ...req, candidates }));
   }
 
   async function skipDescendants(trx: Trx, runId: string, stepId: string): Promise<void> {

@@ -39,7 +39,9 @@ export function createStepExecutor(ctx: EngineContext) {
         .where('id', '=', job.stepId)
         .executeTakeFirst();
       if (cur?.status === 'succeeded' && cur.dispatch === job.dispatch) {
-        // Re-delivered after its worker stored the result but died before dispatching what it unblocked: do that now (idempotent).
+        // Re-delivered after its worker stored the result (its dependents were dispatched in the same transaction)
+        // and died: settle the run if that was its last step. A dependent whose job was never added is left to the
+        // recovery sweep.
         await afterTransition(job.runId, job.stepId);
         return undefined;
       }

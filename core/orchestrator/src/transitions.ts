@@ -53,7 +53,7 @@ export interface AfterResult {
   active: boolean;
 }
 
-type DispatchRow = { kind: 'job' | 'active' | 'done'; run_id: string; id: string | null; dispatch: number; lease?: string | null };
+type DispatchRow = { kind: 'job' | 'active'; run_id: string; id: string | null; dispatch: number };
 
 /** Each dispatched job goes to the first request of its run (the others get none): nothing is enqueued twice. */
 function afterResults(reqs: { runId: string }[], rows: DispatchRow[]): AfterResult[] {
@@ -80,9 +80,6 @@ export interface CompleteRequest extends AfterRequest {
   output: unknown;
 }
 
-/** A success's result: `stored` is false when it was ignored (cancelled meanwhile, or its lease was taken over). */
-export type CompleteResult = AfterResult & { stored: boolean };
-
 /**
  * Claims steps for their dispatch (queued, or running under an expired lease), stores their `running`
  * events, and returns each claimed step with its run's workspace and actor and its dependencies' outputs:
@@ -96,20 +93,16 @@ export async function claimSteps(db: Db, reqs: ClaimRequest[], leaseMs: number):
 }
 
 /**
- * Stores steps' successes (each only while its lease holds) with their `step.status` events (carrying the
- * output), and dispatches the dependents they unblocked, in one round trip.
+ * Stores steps' successes (each only while its lease holds: a cancelled step or a lost lease stores nothing)
+ * with their `step.status` events (carrying the output), and dispatches the dependents they unblocked, in
+ * one round trip.
  */
-export async function completeSteps(db: Db, reqs: CompleteRequest[]): Promise<CompleteResult[]> {
+export async function completeSteps(db: Db, reqs: CompleteRequest[]): Promise<AfterResult[]> {
   const v = JSON.stringify(
     reqs.map((q) => ({ run_id: q.runId, id: q.stepId, lease: q.lease, output: q.output ?? null, candidates: q.candidates })),
   );
   const r = await sql<DispatchRow>`select * from neonhub_complete_steps(${v}::jsonb)`.execute(db);
-  const stored = new Set(r.rows.filter((row) => row.kind === 'done').map((row) => row.lease));
-  const after = afterResults(
-    reqs,
-    r.rows.filter((row) => row.kind !== 'done'),
-  );
-  return reqs.map((q, i) => ({ ...after[i]!, stored: stored.has(q.lease) }));
+  return afterResults(reqs, r.rows);
 }
 
 /** Puts a failed attempt back in the queue under a new dispatch (only while this lease holds), with its event. */

@@ -73,11 +73,11 @@ export function contentPrompts(store: PluginStore): PromptRegistry {
 
 /**
  * Records what became of a draft under the prompt variant that wrote it (`drafted` when written, `edited` or
- * `revised` on a new version, and whatever record_outcome is told). False for a draft from before prompts
+ * `revised` on a new version, and whatever record_outcome is told). Nothing for a draft from before prompts
  * were tracked.
  */
-export async function recordDraftOutcome(prompts: PromptRegistry, draft: Draft, outcome: string, value?: number): Promise<boolean> {
-  if (!draft.prompt) return false;
+export async function recordDraftOutcome(prompts: PromptRegistry, draft: Draft, outcome: string, value?: number): Promise<void> {
+  if (!draft.prompt) return;
   await prompts.recordOutcome({
     promptId: draft.prompt.id,
     version: draft.prompt.version,
@@ -86,7 +86,6 @@ export async function recordDraftOutcome(prompts: PromptRegistry, draft: Draft, 
     outcome,
     ...(value === undefined ? {} : { value }),
   });
-  return true;
 }
 
 /** The draft prompt's variables for a request. */

@@ -13,7 +13,7 @@ import { type Kysely, type Migration, sql } from 'kysely';
  *   still have a step queued or running. Rows: ('job', run, step, dispatch) and ('active', run).
  * - `neonhub_complete_steps(reqs)`: under the same run locks, stores successes (only while their lease holds)
  *   with their `step.status` event (which carries the output), then dispatches as above in the same transaction.
- *   Rows: ('done', run, step, lease) for each stored success, then the rows of the dispatch.
+ *   Rows: those of the dispatch.
  *
  * Every check of what a transition unblocked runs under the run lock with a snapshot taken after acquiring
  * it, so of two transitions racing, the later to lock sees both: no dependent and no run completion is
@@ -107,7 +107,7 @@ export const runTransitions: Migration = {
 
     await sql`
       create function neonhub_complete_steps(reqs jsonb)
-      returns table (kind text, run_id uuid, id text, dispatch int, lease text)
+      returns table (kind text, run_id uuid, id text, dispatch int)
       language plpgsql as $$
       #variable_conflict use_column
       declare
@@ -125,10 +125,8 @@ export const runTransitions: Migration = {
           continue when not found;
           insert into run_events (run_id, step_id, type, data)
           values (s.run_id, s.id, 'step.status', jsonb_build_object('status', 'succeeded', 'output', s.output));
-          kind := 'done'; run_id := q.run_id; id := q.id; dispatch := 0; lease := q.lease;
-          return next;
         end loop;
-        return query select a.kind, a.run_id, a.id, a.dispatch, null::text from neonhub_dispatch_after(reqs) a;
+        return query select * from neonhub_dispatch_after(reqs);
       end $$`.execute(db);
   },
   async down(db: Kysely<unknown>) {

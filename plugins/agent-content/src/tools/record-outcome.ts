@@ -28,10 +28,11 @@ export const recordOutcome = defineTool({
   }),
   async run(a, ctx) {
     const { draft } = await loadDraft(ctx, a.draftId);
-    if (!(await recordDraftOutcome(contentPrompts(ctx.store), draft, a.outcome, a.value)) || !draft.prompt)
+    if (!draft.prompt)
       throw contentErrors.create('NH_CONTENT_NOT_TRACKED', `draft ${a.draftId} has no prompt variant to record an outcome for`, {
         details: { draftId: a.draftId },
       });
+    await recordDraftOutcome(contentPrompts(ctx.store), draft, a.outcome, a.value);
     return { draftId: a.draftId, prompt: draft.prompt, outcome: a.outcome, ...(a.value === undefined ? {} : { value: a.value }) };
   },
 });
