@@ -50,8 +50,10 @@ export function createWorkspaceLlm(deps: {
     return (row?.llm as Stored | null | undefined) ?? null;
   }
 
+  const sealedKey = (workspaceId: string) => deps.secretsRepo.get(workspaceId, KEY.pluginId, KEY.name);
+
   async function apiKey(workspaceId: string): Promise<string | undefined> {
-    const sealed = await deps.secretsRepo.get(workspaceId, KEY.pluginId, KEY.name);
+    const sealed = await sealedKey(workspaceId);
     return sealed && deps.secrets.open({ workspaceId, ...KEY }, sealed);
   }
 
@@ -88,7 +90,7 @@ export function createWorkspaceLlm(deps: {
     async get(ws: string): Promise<WorkspaceLlmView> {
       const workspaceId = await deps.idOf(ws);
       const settings = await stored(workspaceId);
-      return view(settings, Boolean(settings && (await deps.secretsRepo.get(workspaceId, KEY.pluginId, KEY.name))));
+      return view(settings, Boolean(settings && (await sealedKey(workspaceId))));
     },
 
     /**
@@ -99,7 +101,7 @@ export function createWorkspaceLlm(deps: {
     async set(ws: string, input: unknown): Promise<WorkspaceLlmView> {
       const workspaceId = await deps.idOf(ws);
       // The provider is required here (the schema's default, offline, is for configs, not for a request).
-      const given = input as { provider?: unknown; maxRetries?: number } | null;
+      const given = input as { provider?: unknown } | null;
       if (typeof given !== 'object' || given === null || Array.isArray(given) || given.provider === undefined)
         throw invalid('give the model settings as an object with a provider (offline, openai, anthropic, ollama or openai-compatible)');
       const parsed = LlmConfigSchema.safeParse(input);
@@ -110,13 +112,12 @@ export function createWorkspaceLlm(deps: {
             issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
           },
         );
-      const { apiKey: newKey, maxRetries: _defaulted, ...rest } = parsed.data;
-      const settings: Stored = { ...rest, ...(given.maxRetries !== undefined ? { maxRetries: parsed.data.maxRetries } : {}) };
+      const { apiKey: newKey, ...settings } = parsed.data;
       // A stored key belongs to the provider it was given for: kept only while the provider stays the same.
       const previous = await stored(workspaceId);
       const keepKey = !newKey && previous?.provider === settings.provider;
-      const hasKey = Boolean(newKey) || (keepKey && Boolean(await deps.secretsRepo.get(workspaceId, KEY.pluginId, KEY.name)));
-      if (KEYED.has(settings.provider ?? 'offline') && !hasKey)
+      const hasKey = Boolean(newKey) || (keepKey && Boolean(await sealedKey(workspaceId)));
+      if (KEYED.has(settings.provider) && !hasKey)
         throw invalid(`the ${settings.provider} provider needs an apiKey for this workspace (the host's own key is never lent)`, {
           provider: settings.provider,
         });
