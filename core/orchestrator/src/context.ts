@@ -27,6 +27,7 @@ export interface EngineContext {
   backoffBase: number;
   leaseMs: number;
   recoverEveryMs: number;
+  markRunningAfterMs: number;
   pollMs: number;
   /** Local change notifications: `<runId>` for events, `<runId>:status` for status changes. */
   bus: EventEmitter;
@@ -142,6 +143,7 @@ export function createEngineContext(deps: OrchestratorDeps): EngineContext {
     backoffBase: deps.backoffBaseMs ?? 500,
     leaseMs,
     recoverEveryMs: deps.recoverEveryMs ?? leaseMs,
+    markRunningAfterMs: deps.markRunningAfterMs ?? 250,
     pollMs: deps.pollMs ?? 1000,
     bus,
     graphs,

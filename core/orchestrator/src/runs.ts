@@ -5,26 +5,29 @@ import type { EngineContext } from './context.js';
 import { runErrors } from './errors.js';
 import { planWithLlm } from './planner-llm.js';
 import { type PlanParams, planOffline } from './planner-offline.js';
+import { stepJob } from './jobs.js';
 import { appendEvent, TERMINAL_RUN, toRun } from './store.js';
-import type { RunView, StartRunInput } from './types.js';
+import { carriable, type RunView, type StartRunInput } from './types.js';
 import { validatePlan } from './validate-plan.js';
 
 /** A run's lifecycle: plan, start, list, cancel. */
 export function createRunLifecycle(ctx: EngineContext) {
   const { deps, db, maxAttempts, tx, runTx, graphs, notify, notifyStatus, get, enqueue } = ctx;
 
-  async function listTools(workspaceId: string) {
-    return deps.tools(workspaceId);
-  }
-
   /** Plans a goal (or checks a given plan) against the workspace's enabled tools; stores nothing. */
   async function plan(workspace: string, goal: string, params: PlanParams = {}, given?: unknown): Promise<{ plan: Plan; planner: string }> {
-    const ws = await deps.resolveWorkspace(workspace);
-    const tools = await listTools(ws.id);
-    if (given !== undefined) return { plan: validatePlan(given, tools), planner: 'given' };
-    const llm = await deps.planner?.(ws.id);
-    if (llm) return { plan: validatePlan(await planWithLlm(llm, goal, tools, params), tools), planner: 'llm' };
-    return { plan: validatePlan(planOffline(goal, tools, params), tools), planner: 'offline' };
+    const { plan, planner } = await planFor((await deps.resolveWorkspace(workspace)).id, goal, params, given);
+    return { plan, planner };
+  }
+
+  async function planFor(workspaceId: string, goal: string, params: PlanParams = {}, given?: unknown) {
+    const tools = await deps.tools(workspaceId);
+    const sideEffects = new Map(tools.map((t) => [t.name, t.sideEffect]));
+    const checked = (p: unknown, planner: string) => ({ plan: validatePlan(p, tools), planner, sideEffects });
+    if (given !== undefined) return checked(given, 'given');
+    const llm = await deps.planner?.(workspaceId);
+    if (llm) return checked(await planWithLlm(llm, goal, tools, params), 'llm');
+    return checked(planOffline(goal, tools, params), 'offline');
   }
 
   /** Plans, validates and stores a run, and dispatches the steps that depend on nothing, in one transaction. */
@@ -32,9 +35,9 @@ export function createRunLifecycle(ctx: EngineContext) {
     const goal = input.goal.trim();
     if (!goal || goal.length > 4000) throw runErrors.create('NH_RUN_PLAN_INVALID', 'the goal must be 1 to 4000 characters');
     const ws = await deps.resolveWorkspace(input.workspace);
-    const planned = await plan(ws.id, goal, input.params, input.plan);
+    const planned = await planFor(ws.id, goal, input.params, input.plan);
     const runId = randomUUID();
-    const roots = planned.plan.steps.filter((s) => s.dependsOn.length === 0).map((s) => s.id);
+    const roots = planned.plan.steps.filter((s) => s.dependsOn.length === 0);
     await tx(async (trx) => {
       await trx
         .insertInto('runs')
@@ -62,6 +65,7 @@ export function createRunLifecycle(ctx: EngineContext) {
               input: JSON.stringify(s.input),
               depends_on: JSON.stringify(s.dependsOn),
               needs_approval: s.needsApproval ?? false,
+              side_effect: planned.sideEffects.get(s.tool) ?? null,
               status: root ? ('queued' as const) : ('pending' as const),
               dispatch: root ? 1 : 0,
               max_attempts: maxAttempts,
@@ -79,11 +83,20 @@ export function createRunLifecycle(ctx: EngineContext) {
             type: 'run.planned',
             data: JSON.stringify({ planner: planned.planner, notes: planned.plan.notes, steps: planned.plan.steps }),
           },
-          ...roots.map((id) => ({ run_id: runId, step_id: id, type: 'step.status', data: JSON.stringify({ status: 'queued' }) })),
+          ...roots.map((s) => ({ run_id: runId, step_id: s.id, type: 'step.status', data: JSON.stringify({ status: 'queued' }) })),
         ])
         .execute();
     });
-    await enqueue(roots.map((stepId) => ({ runId, stepId, dispatch: 1 })));
+    await enqueue(
+      roots.map((s) =>
+        stepJob(
+          { runId, stepId: s.id, dispatch: 1 },
+          carriable(planned.sideEffects.get(s.tool), s.needsApproval)
+            ? { tool: s.tool, input: s.input, deps: {}, workspaceId: ws.id, actor: input.actor }
+            : null,
+        ),
+      ),
+    );
     notify(runId);
     return get(runId);
   }

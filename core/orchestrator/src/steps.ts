@@ -3,11 +3,11 @@ import { type Actor, isNeonHubError } from '@neonhub/schemas';
 import { neonhubMetrics, traceRunStep } from '@neonhub/telemetry';
 import { sql } from 'kysely';
 import type { EngineContext } from './context.js';
-import type { StepJob } from './jobs.js';
+import type { StepExec, StepJob } from './jobs.js';
 import { appendEvent, type Db, type Trx } from './store.js';
 import type { ErrorJson } from './tables.js';
 import { resolveTemplates } from './template.js';
-import { requeueStep } from './transitions.js';
+import { type ClaimedStep, type CompleteRequest, requeueStep } from './transitions.js';
 import { idempotencyKeyOf } from './types.js';
 
 const RETRYABLE = new Set(['transient', 'third_party']);
@@ -20,9 +20,22 @@ function errorJson(err: unknown): ErrorJson {
   return { code: 'NH_INTERNAL', message: err instanceof Error ? err.message : String(err), category: 'internal' };
 }
 
-/** Running step jobs: claim the step, hold it for approval, call the tool, record the outcome. */
+/** Running step jobs: carried (run, then store) or claimed (claim, hold for approval, call, record). */
 export function createStepExecutor(ctx: EngineContext) {
-  const { deps, db, tx, leaseMs, backoffBase, claim: claimStep, complete, notify, enqueue, afterTransition, skipDescendants } = ctx;
+  const {
+    deps,
+    db,
+    tx,
+    leaseMs,
+    backoffBase,
+    markRunningAfterMs,
+    claim: claimStep,
+    complete,
+    notify,
+    enqueue,
+    afterTransition,
+    skipDescendants,
+  } = ctx;
 
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -57,7 +70,7 @@ export function createStepExecutor(ctx: EngineContext) {
    * on the lease, so a retry after a lost reply stores nothing twice). Should every try fail, the step stays
    * running under its lease and the recovery sweep dispatches it again once the lease has expired.
    */
-  async function store(req: { runId: string; stepId: string; lease: string; output: unknown }): Promise<void> {
+  async function store(req: Omit<CompleteRequest, 'candidates'>): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
         await complete(req);
@@ -69,31 +82,87 @@ export function createStepExecutor(ctx: EngineContext) {
     }
   }
 
+  type Outcome =
+    | { ok: true; output: unknown }
+    | { ok: false; pending: { approvalId?: string; reason: string } }
+    | { ok: false; error: unknown };
+
+  /** Calls the step's tool through the host pipeline (a `run.step` span when tracing is on); never throws. */
+  async function callStep(
+    job: StepJob,
+    call: { workspace: string; tool: string; actor: Actor; approvalId?: string },
+    input: () => unknown,
+  ): Promise<Outcome> {
+    let outcome: Outcome;
+    try {
+      const resolved = input();
+      const result = await traceRunStep({ runId: job.runId, stepId: job.stepId, tool: call.tool }, () =>
+        deps.callTool({ ...call, input: resolved, idempotencyKey: idempotencyKeyOf(job.runId, job.stepId) }),
+      );
+      outcome =
+        result.status === 'ok'
+          ? { ok: true, output: result.output }
+          : { ok: false, pending: { reason: result.reason, ...(result.approvalId ? { approvalId: result.approvalId } : {}) } };
+    } catch (err) {
+      outcome = { ok: false, error: err };
+    }
+    neonhubMetrics().recordRunStep(outcome.ok ? 'ok' : 'pending' in outcome ? 'pending_approval' : 'error');
+    return outcome;
+  }
+
   /**
-   * Handles one step job: claim, hold for approval, resolve inputs, call the tool, record the outcome.
-   * Resolves once the job may be acknowledged; `written` settles when a success is stored and its dependents
-   * dispatched (the worker overlaps that write with fetching its next job). Every other outcome is stored
-   * before it resolves.
+   * Handles one step job. Resolves once the job may be acknowledged; `written` settles when a success is
+   * stored and its dependents dispatched (the worker overlaps that write with fetching its next job). Every
+   * other outcome is stored before it resolves.
    */
   async function execute(job: StepJob): Promise<{ written: Promise<void> }> {
+    return job.exec ? executeCarried(job, job.exec) : executeClaimed(job);
+  }
+
+  /**
+   * A step without side effects whose job carries its tool and input: the tool runs at once, and the success is
+   * stored from `queued` in one write, only while the step is still queued under this dispatch (a cancelled or
+   * superseded step's result is ignored, as a claimed one's would be). Running it twice, should its job be
+   * delivered twice, changes nothing outside. A step still running after `markRunningAfterMs` is claimed
+   * meanwhile (status running, with a lease) so that it shows; a failure or a hold for approval claims it and
+   * is then recorded as for any claimed step.
+   */
+  async function executeCarried(job: StepJob, exec: StepExec): Promise<{ written: Promise<void> }> {
+    const lease = randomUUID();
+    const startedAt = new Date().toISOString();
+    let marked: Promise<ClaimedStep | undefined> | undefined;
+    const timer = setTimeout(() => {
+      marked = claimStep({ job, lease });
+      marked.then((s) => s && notify(job.runId)).catch(() => {});
+    }, markRunningAfterMs);
+    const outcome = await callStep(job, { workspace: exec.workspaceId, tool: exec.tool, actor: exec.actor }, () => exec.input);
+    clearTimeout(timer);
+    if (outcome.ok) {
+      const write = async () => {
+        // Marked running but the mark did not claim it (cancelled, superseded, or stored by another delivery): ignored.
+        if (marked && !(await marked)) return;
+        await store({ runId: job.runId, stepId: job.stepId, lease, dispatch: job.dispatch, carried: !marked, startedAt, output: outcome.output });
+      };
+      return { written: write() };
+    }
+    const step = await (marked ?? claimStep({ job, lease }));
+    if (!step) return STORED;
+    return record(job, step, lease, outcome);
+  }
+
+  /** Any other step: claim it, hold it for approval when the plan says so, call the tool, record the outcome. */
+  async function executeClaimed(job: StepJob): Promise<{ written: Promise<void> }> {
     const lease = randomUUID();
     const step = await claim(job, lease);
 
     if (!step) return STORED; // finished, cancelled, or superseded by a newer dispatch: nothing to do
     notify(job.runId);
-    const owned = (trx: Trx) =>
-      trx
-        .updateTable('steps')
-        .where('run_id', '=', job.runId)
-        .where('id', '=', job.stepId)
-        .where('lease', '=', lease)
-        .where('status', '=', 'running');
 
     // An approval the orchestrator holds itself (no governance in the workspace).
     if (step.needs_approval && !step.approval_id && !(await deps.isEnabled(step.workspace_id, GOVERNANCE))) {
       const approvalId = randomUUID();
       const held = await tx(async (trx) => {
-        const r = await owned(trx)
+        const r = await owned(trx, job, lease)
           .set({
             status: 'waiting_approval',
             approval_id: approvalId,
@@ -118,38 +187,45 @@ export function createStepExecutor(ctx: EngineContext) {
       return STORED;
     }
 
-    let outcome:
-      | { ok: true; output: unknown }
-      | { ok: false; pending: { approvalId?: string; reason: string } }
-      | { ok: false; error: unknown };
-    try {
-      const input = resolveTemplates(step.input, step.dep_outputs ?? {});
-      // A `run.step` span (its tool call a child) when tracing is on; a plain call otherwise.
-      const result = await traceRunStep({ runId: job.runId, stepId: job.stepId, tool: step.tool }, () =>
-        deps.callTool({
-          workspace: step.workspace_id,
-          tool: step.tool,
-          input,
-          actor: step.run_actor as Actor,
-          idempotencyKey: idempotencyKeyOf(job.runId, job.stepId),
-          ...(step.approval_id && step.approved_by ? { approvalId: step.approval_id } : {}),
-        }),
-      );
-      outcome =
-        result.status === 'ok'
-          ? { ok: true, output: result.output }
-          : { ok: false, pending: { reason: result.reason, ...(result.approvalId ? { approvalId: result.approvalId } : {}) } };
-    } catch (err) {
-      outcome = { ok: false, error: err };
-    }
-    neonhubMetrics().recordRunStep(outcome.ok ? 'ok' : 'pending' in outcome ? 'pending_approval' : 'error');
-
+    const startedAt = new Date().toISOString();
+    const outcome = await callStep(
+      job,
+      {
+        workspace: step.workspace_id,
+        tool: step.tool,
+        actor: step.run_actor as Actor,
+        ...(step.approval_id && step.approved_by ? { approvalId: step.approval_id } : {}),
+      },
+      () => resolveTemplates(step.input, step.dep_outputs ?? {}),
+    );
     // Cancelled meanwhile, or the lease was taken over: the result is ignored.
-    if (outcome.ok) return { written: store({ runId: job.runId, stepId: job.stepId, lease, output: outcome.output }) };
+    if (outcome.ok)
+      return {
+        written: store({ runId: job.runId, stepId: job.stepId, lease, dispatch: job.dispatch, carried: false, startedAt, output: outcome.output }),
+      };
+    return record(job, step, lease, outcome);
+  }
+
+  /** The step row while this lease owns it (cancelled meanwhile, or taken over: no row). */
+  const owned = (trx: Trx, job: StepJob, lease: string) =>
+    trx
+      .updateTable('steps')
+      .where('run_id', '=', job.runId)
+      .where('id', '=', job.stepId)
+      .where('lease', '=', lease)
+      .where('status', '=', 'running');
+
+  /** Records a claimed step's hold for approval (asked by governance) or failure (retried when transient). */
+  async function record(
+    job: StepJob,
+    step: ClaimedStep,
+    lease: string,
+    outcome: Exclude<Outcome, { ok: true }>,
+  ): Promise<{ written: Promise<void> }> {
     if ('pending' in outcome) {
       const pending = outcome.pending;
       const held = await tx(async (trx) => {
-        const r = await owned(trx)
+        const r = await owned(trx, job, lease)
           .set({
             status: 'waiting_approval',
             approval_id: pending.approvalId ?? null,
@@ -189,7 +265,7 @@ export function createStepExecutor(ctx: EngineContext) {
       return STORED;
     }
     const failed = await tx(async (trx) => {
-      const r = await owned(trx)
+      const r = await owned(trx, job, lease)
         .set({
           status: 'failed',
           error: JSON.stringify(error),

@@ -1,5 +1,5 @@
 import type { DB } from '@neonhub/db';
-import type { RunStatus, StepStatus } from '@neonhub/schemas';
+import type { RunStatus, SideEffect, StepStatus } from '@neonhub/schemas';
 import type { ColumnType, Generated, Kysely } from 'kysely';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -36,6 +36,8 @@ export interface StepsTable {
   input: Json<Record<string, unknown>>;
   depends_on: Json<string[]>;
   needs_approval: boolean;
+  /** What its tool declared when the run was planned; null for steps planned before it was recorded. */
+  side_effect: SideEffect | null;
   status: StepStatus;
   attempts: Generated<number>;
   max_attempts: number;

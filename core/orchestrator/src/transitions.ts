@@ -1,6 +1,6 @@
 import type { RunStatus } from '@neonhub/schemas';
 import { sql } from 'kysely';
-import type { StepJob } from './jobs.js';
+import { type CarriableStep, type StepJob, stepJob } from './jobs.js';
 import { appendEvent, type Db, TERMINAL_RUN, type Trx } from './store.js';
 import type { ErrorJson } from './tables.js';
 
@@ -53,7 +53,14 @@ export interface AfterResult {
   active: boolean;
 }
 
-type DispatchRow = { kind: 'job' | 'active'; run_id: string; id: string | null; dispatch: number };
+type DispatchRow = {
+  kind: 'job' | 'active';
+  run_id: string;
+  id: string | null;
+  dispatch: number;
+  /** For a step without side effects that needs no approval: what its job carries. */
+  exec: CarriableStep | null;
+};
 
 /** Each dispatched job goes to the first request of its run (the others get none): nothing is enqueued twice. */
 function afterResults(reqs: { runId: string }[], rows: DispatchRow[]): AfterResult[] {
@@ -63,7 +70,8 @@ function afterResults(reqs: { runId: string }[], rows: DispatchRow[]): AfterResu
     if (row.kind === 'active') active.add(row.run_id);
     else if (row.kind === 'job' && row.id !== null) {
       active.add(row.run_id);
-      jobs.set(row.run_id, [...(jobs.get(row.run_id) ?? []), { runId: row.run_id, stepId: row.id, dispatch: Number(row.dispatch) }]);
+      const job = stepJob({ runId: row.run_id, stepId: row.id, dispatch: Number(row.dispatch) }, row.exec);
+      jobs.set(row.run_id, [...(jobs.get(row.run_id) ?? []), job]);
     }
   }
   const given = new Set<string>();
@@ -76,7 +84,14 @@ function afterResults(reqs: { runId: string }[], rows: DispatchRow[]): AfterResu
 
 export interface CompleteRequest extends AfterRequest {
   stepId: string;
+  /** The lease of a claimed step; a carried step that was never marked running holds none in the database. */
   lease: string;
+  /** The dispatch the job was for. */
+  dispatch: number;
+  /** A carried step's result: stored from `queued` too, while the dispatch is still this one. */
+  carried: boolean;
+  /** When the worker started the tool (kept when the step was not marked running before). */
+  startedAt: string;
   output: unknown;
 }
 
@@ -93,13 +108,22 @@ export async function claimSteps(db: Db, reqs: ClaimRequest[], leaseMs: number):
 }
 
 /**
- * Stores steps' successes (each only while its lease holds: a cancelled step or a lost lease stores nothing)
- * with their `step.status` events (carrying the output), and dispatches the dependents they unblocked, in
- * one round trip.
+ * Stores steps' successes (each only while its lease holds, or for a carried step while it is still queued under
+ * its dispatch: a cancelled or superseded step stores nothing) with their `step.status` events (carrying the
+ * output), and dispatches the dependents they unblocked, in one round trip.
  */
 export async function completeSteps(db: Db, reqs: CompleteRequest[]): Promise<AfterResult[]> {
   const v = JSON.stringify(
-    reqs.map((q) => ({ run_id: q.runId, id: q.stepId, lease: q.lease, output: q.output ?? null, candidates: q.candidates })),
+    reqs.map((q) => ({
+      run_id: q.runId,
+      id: q.stepId,
+      lease: q.lease,
+      dispatch: q.dispatch,
+      carried: q.carried,
+      started_at: q.startedAt,
+      output: q.output ?? null,
+      candidates: q.candidates,
+    })),
   );
   const r = await sql<DispatchRow>`select * from neonhub_complete_steps(${v}::jsonb)`.execute(db);
   return afterResults(reqs, r.rows);

@@ -1,5 +1,5 @@
 import type { DB, Kysely } from '@neonhub/db';
-import type { Actor, Run, Step } from '@neonhub/schemas';
+import type { Actor, Run, SideEffect, Step } from '@neonhub/schemas';
 import type { StepQueue } from './jobs.js';
 import type { PlannerLlm } from './planner-llm.js';
 import type { PlanParams } from './planner-offline.js';
@@ -41,6 +41,11 @@ export interface OrchestratorDeps {
    * steps, neither with a live job (default: leaseMs).
    */
   recoverEveryMs?: number;
+  /**
+   * A step without side effects runs before it is claimed and goes from queued to succeeded in one write; one
+   * still running after this long is marked running (with a lease) so that it shows (default 250 ms).
+   */
+  markRunningAfterMs?: number;
   /** How often subscribers re-read the event log for events written by other processes (default 1000 ms). */
   pollMs?: number;
 }
@@ -60,3 +65,10 @@ export interface RunView {
 }
 
 export const idempotencyKeyOf = (runId: string, stepId: string) => `run:${runId}:step:${stepId}`;
+
+/**
+ * Whether a step's job carries what it runs (it runs before it is claimed; see steps.ts): its tool has no side
+ * effect and the plan does not hold it for approval. The same rule as `neonhub_dispatch_after` (migration 0008).
+ */
+export const carriable = (sideEffect: SideEffect | null | undefined, needsApproval: boolean | undefined) =>
+  (sideEffect === 'none' || sideEffect === 'read') && !needsApproval;

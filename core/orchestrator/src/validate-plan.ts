@@ -1,4 +1,4 @@
-import { type Plan, PlanSchema } from '@neonhub/schemas';
+import { type Plan, PlanSchema, type SideEffect } from '@neonhub/schemas';
 import { Ajv, type ValidateFunction } from 'ajv';
 import * as addFormatsModule from 'ajv-formats';
 import { runErrors } from './errors.js';
@@ -8,7 +8,7 @@ import { findRefs, isTemplate } from './template.js';
 export interface ToolInfo {
   name: string;
   description: string;
-  sideEffect: 'none' | 'read' | 'write' | 'external';
+  sideEffect: SideEffect;
   inputSchema: Record<string, unknown>;
 }
 

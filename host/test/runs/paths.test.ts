@@ -9,12 +9,23 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
  * Real embedded PostgreSQL (PGlite) and the in-process queue; the tools are fixtures behind `callTool`.
  */
 const actor = { type: 'user' as const, id: 'tester', role: 'owner' as const };
-const TOOLS = ['fx:work', 'fx:flaky', 'fx:slow', 'fx:send'].map((name) => ({
+/** `fx:work`, `fx:flaky` and `fx:peek` have no side effect (their jobs carry them); `fx:slow` writes, `fx:send` sends. */
+const TOOLS = (
+  [
+    ['fx:work', 'none'],
+    ['fx:flaky', 'none'],
+    ['fx:peek', 'read'],
+    ['fx:slow', 'write'],
+    ['fx:send', 'external'],
+  ] as const
+).map(([name, sideEffect]) => ({
   name,
   description: 'fixture',
-  sideEffect: 'none' as const,
-  inputSchema: { type: 'object', properties: { n: { type: 'integer' } } },
+  sideEffect,
+  inputSchema: { type: 'object', properties: { n: { type: 'integer' }, text: { type: 'string' } } },
 }));
+/** A fixture tool returning this asks for approval, as governance does. */
+const PENDING = Symbol('pending');
 
 let database: Database;
 let o: Orchestrator;
@@ -39,10 +50,13 @@ beforeEach(async () => {
     async callTool(req) {
       calls.push({ ...req, at: Date.now() });
       const fn = behave[req.tool];
-      return { status: 'ok', output: fn ? await fn(req) : { tool: req.tool, input: req.input } };
+      const output = fn ? await fn(req) : { tool: req.tool, input: req.input };
+      if (output === PENDING) return { status: 'pending_approval', approvalId: 'gov-1', reason: 'policy: review first' };
+      return { status: 'ok', output };
     },
     maxAttempts: 3,
     backoffBaseMs: 60,
+    markRunningAfterMs: 100,
     pollMs: 50,
   });
   await o.startWorker({ concurrency: 4 });
@@ -255,5 +269,124 @@ describe('transient failures', () => {
     expect(done.steps.find((s) => s.id === 'u')).toMatchObject({ attempts: 1, error: { code: 'NH_FX_BAD' } });
     expect(calls.filter((c) => c.tool === 'fx:flaky')).toHaveLength(3);
     expect(calls.filter((c) => c.tool === 'fx:work')).toHaveLength(1);
+  });
+});
+
+describe('steps without side effects (their jobs carry them)', () => {
+  const statusTrail = (events: RunEvent[], stepId: string) =>
+    stepEvents(events, stepId)
+      .filter((e) => e.type === 'step.status')
+      .map((e) => e.data.status);
+  const until = async (what: () => Promise<boolean> | boolean) => {
+    for (let i = 0; i < 300 && !(await what()); i++) await new Promise((r) => setTimeout(r, 10));
+  };
+
+  it('runs them from the job, queued -> succeeded in one write, with their dependencies outputs filled in', async () => {
+    const view = await o.start({
+      workspace: ws,
+      goal: 'carried',
+      actor,
+      plan: {
+        steps: [
+          { id: 'a', tool: 'fx:work', input: { n: 1 } },
+          { id: 'b', tool: 'fx:peek', input: { text: 'after {{steps.a.output.tool}}' }, dependsOn: ['a'] },
+          { id: 'c', tool: 'fx:slow', input: { n: 3 }, dependsOn: ['b'] },
+        ],
+      },
+    });
+    const done = await o.waitFor(view.run.id, ['succeeded', 'failed']);
+    expect(done.run.status).toBe('succeeded');
+    expect(calls.find((c) => c.tool === 'fx:peek')?.input).toEqual({ text: 'after fx:work' });
+    const events = await o.events(view.run.id);
+    expect(statusTrail(events, 'a')).toEqual(['queued', 'succeeded']);
+    expect(statusTrail(events, 'b')).toEqual(['queued', 'succeeded']);
+    expect(statusTrail(events, 'c')).toEqual(['queued', 'running', 'succeeded']); // a tool that writes is claimed first
+    for (const s of done.steps) {
+      expect(s).toMatchObject({ status: 'succeeded', attempts: 1 });
+      expect(Date.parse(s.startedAt!)).toBeLessThanOrEqual(Date.parse(s.finishedAt!));
+    }
+    expect(done.steps.find((s) => s.id === 'b')!.output).toEqual({ tool: 'fx:peek', input: { text: 'after fx:work' } });
+  });
+
+  it('marks one still running after markRunningAfterMs as running, then stores its result under that lease', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    behave['fx:peek'] = async () => {
+      await gate;
+      return { peeked: true };
+    };
+    const view = await o.start({ workspace: ws, goal: 'slow read', actor, plan: { steps: [{ id: 'p', tool: 'fx:peek', input: {} }] } });
+    await until(async () => statuses(await o.get(view.run.id)).p === 'running');
+    const running = (await o.get(view.run.id)).steps[0]!;
+    expect(running).toMatchObject({ status: 'running', attempts: 1 });
+    release();
+    const done = await o.waitFor(view.run.id, ['succeeded', 'failed']);
+    expect(done.steps[0]).toMatchObject({ status: 'succeeded', attempts: 1, output: { peeked: true } });
+    expect(statusTrail(await o.events(view.run.id), 'p')).toEqual(['queued', 'running', 'succeeded']);
+    expect(calls).toHaveLength(1);
+  });
+
+  it('ignores the result of one whose run was cancelled while it ran, marked running or not', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let returned = 0;
+    behave['fx:peek'] = async () => {
+      await gate;
+      returned++;
+      return { late: true };
+    };
+    const quick = await o.start({ workspace: ws, goal: 'cancel early', actor, plan: { steps: [{ id: 'p', tool: 'fx:peek', input: {} }] } });
+    await until(() => calls.length === 1);
+    expect(statuses(await o.get(quick.run.id))).toEqual({ p: 'queued' }); // not marked yet
+    await o.cancel(quick.run.id, actor);
+    const late = await o.start({ workspace: ws, goal: 'cancel late', actor, plan: { steps: [{ id: 'p', tool: 'fx:peek', input: {} }] } });
+    await until(async () => statuses(await o.get(late.run.id)).p === 'running');
+    await o.cancel(late.run.id, actor);
+    release();
+    await until(() => returned === 2);
+    await o.close(); // lets the results being stored finish
+    for (const run of [quick, late]) {
+      const after = await o.get(run.run.id);
+      expect(after.run.status).toBe('cancelled');
+      expect(after.steps[0]).toMatchObject({ status: 'cancelled' });
+      expect(after.steps[0]!.output).toBeUndefined();
+      expect(statusTrail(await o.events(run.run.id), 'p')).not.toContain('succeeded');
+    }
+  });
+
+  it('holds one for approval when governance asks (it is claimed, then waits)', async () => {
+    behave['fx:peek'] = async () => PENDING;
+    const view = await o.start({ workspace: ws, goal: 'held read', actor, plan: { steps: [{ id: 'p', tool: 'fx:peek', input: {} }] } });
+    const held = await o.waitFor(view.run.id);
+    expect(held.run.status).toBe('waiting_approval');
+    expect(held.steps[0]).toMatchObject({ status: 'waiting_approval', approvalId: 'gov-1', attempts: 1 });
+    const events = await o.events(view.run.id);
+    expect(events.find((e) => e.type === 'approval.requested')?.data).toMatchObject({ source: 'governance', reason: 'policy: review first' });
+    expect(statusTrail(events, 'p')).toEqual(['queued', 'running', 'waiting_approval']);
+  });
+
+  it('stores once when its job is delivered twice, though the tool runs twice', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    behave['fx:peek'] = async (req) => {
+      await gate;
+      return { n: (req.input as { n: number }).n };
+    };
+    const view = await o.start({ workspace: ws, goal: 'twice', actor, plan: { steps: [{ id: 'p', tool: 'fx:peek', input: { n: 5 } }] } });
+    await until(() => calls.length === 1);
+    // The same job again, as BullMQ would deliver it after a stalled check.
+    const again = o.execute({
+      runId: view.run.id,
+      stepId: 'p',
+      dispatch: 1,
+      exec: { tool: 'fx:peek', input: { n: 5 }, workspaceId: ws, actor },
+    });
+    await until(() => calls.length === 2);
+    release();
+    await (await again).written;
+    const done = await o.waitFor(view.run.id, ['succeeded', 'failed']);
+    expect(done.steps[0]).toMatchObject({ status: 'succeeded', output: { n: 5 }, attempts: 1 });
+    expect(statusTrail(await o.events(view.run.id), 'p').filter((s) => s === 'succeeded')).toHaveLength(1);
+    expect(calls.filter((c) => c.tool === 'fx:peek')).toHaveLength(2);
   });
 });

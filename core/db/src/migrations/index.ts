@@ -6,6 +6,7 @@ import { runs } from './0004-runs.js';
 import { sessions } from './0005-sessions.js';
 import { runTransitions } from './0006-run-transitions.js';
 import { workspaceLlm } from './0007-workspace-llm.js';
+import { carriedSteps } from './0008-carried-steps.js';
 
 /**
  * Every schema migration, in the order it runs. Append only: never rename, reorder or edit one
@@ -19,4 +20,5 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: Migrat
   ['0005_sessions', sessions],
   ['0006_run_transitions', runTransitions],
   ['0007_workspace_llm', workspaceLlm],
+  ['0008_carried_steps', carriedSteps],
 ];
