@@ -141,7 +141,15 @@ export function createStepExecutor(ctx: EngineContext) {
       const write = async () => {
         // Marked running but the mark did not claim it (cancelled, superseded, or stored by another delivery): ignored.
         if (marked && !(await marked)) return;
-        await store({ runId: job.runId, stepId: job.stepId, lease, dispatch: job.dispatch, carried: !marked, startedAt, output: outcome.output });
+        await store({
+          runId: job.runId,
+          stepId: job.stepId,
+          lease,
+          dispatch: job.dispatch,
+          carried: !marked,
+          startedAt,
+          output: outcome.output,
+        });
       };
       return { written: write() };
     }
@@ -201,7 +209,15 @@ export function createStepExecutor(ctx: EngineContext) {
     // Cancelled meanwhile, or the lease was taken over: the result is ignored.
     if (outcome.ok)
       return {
-        written: store({ runId: job.runId, stepId: job.stepId, lease, dispatch: job.dispatch, carried: false, startedAt, output: outcome.output }),
+        written: store({
+          runId: job.runId,
+          stepId: job.stepId,
+          lease,
+          dispatch: job.dispatch,
+          carried: false,
+          startedAt,
+          output: outcome.output,
+        }),
       };
     return record(job, step, lease, outcome);
   }

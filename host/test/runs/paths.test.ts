@@ -361,7 +361,10 @@ describe('steps without side effects (their jobs carry them)', () => {
     expect(held.run.status).toBe('waiting_approval');
     expect(held.steps[0]).toMatchObject({ status: 'waiting_approval', approvalId: 'gov-1', attempts: 1 });
     const events = await o.events(view.run.id);
-    expect(events.find((e) => e.type === 'approval.requested')?.data).toMatchObject({ source: 'governance', reason: 'policy: review first' });
+    expect(events.find((e) => e.type === 'approval.requested')?.data).toMatchObject({
+      source: 'governance',
+      reason: 'policy: review first',
+    });
     expect(statusTrail(events, 'p')).toEqual(['queued', 'running', 'waiting_approval']);
   });
 
