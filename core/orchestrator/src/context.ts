@@ -75,7 +75,7 @@ export function createEngineContext(deps: OrchestratorDeps): EngineContext {
   // Two streams: a claim (on each step's critical path) never waits behind a batch of successes, which
   // take run locks.
   const claims = new Batcher((reqs: ClaimRequest[]) => claimSteps(db as Db, reqs, leaseMs));
-  const completions = new Batcher((reqs: CompleteRequest[]) => completeSteps(db as Db, reqs));
+  const completions = new Batcher((reqs: CompleteRequest[]) => completeSteps(db as Db, reqs), { max: 256 });
   const afters = new Batcher((reqs: AfterRequest[]) => dispatchAfterMany(db as Db, reqs));
   const notify = (runId: string) => {
     bus.emit(runId);

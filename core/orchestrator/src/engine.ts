@@ -20,7 +20,9 @@ export {
 /**
  * The orchestrator. The database is the source of truth (runs, steps, run_events); the queue only
  * dispatches. A step is claimed with a conditional UPDATE (queued -> running, new lease), and its result is
- * written only while that lease still holds, so a re-delivered or stale job never applies twice.
+ * written only while that lease still holds, so a re-delivered or stale job never applies twice. A step
+ * without side effects is not claimed first: its job carries its input, and its result is written only while
+ * it is still queued under that job's dispatch (see steps.ts).
  */
 export function createOrchestrator(deps: OrchestratorDeps) {
   const ctx = createEngineContext(deps);
@@ -37,16 +39,18 @@ export function createOrchestrator(deps: OrchestratorDeps) {
   /**
    * Starts handling step jobs in this process (the host, or a `neonhub worker`): up to `concurrency` steps
    * run at once. A job is acknowledged as soon as its tool has run; its result is stored by the group commit
-   * of successes while the queue hands over the next job, whose claim goes out on its own stream. Up to
-   * `concurrency` results may be waiting to be stored; the next claim waits while there are more. Every
-   * `recoverEveryMs` a recovery sweep dispatches again what a dead worker left behind.
+   * of successes while the queue hands over the next job (whose claim, when it needs one, goes out on its own
+   * stream). Up to `maxUnstored` results (default 128, at least `concurrency`) may be waiting to be stored; the
+   * next job waits while there are more. Every `recoverEveryMs` a recovery sweep dispatches again what a dead
+   * worker left behind.
    */
-  async function startWorker(opts: { concurrency?: number; recover?: boolean } = {}): Promise<void> {
+  async function startWorker(opts: { concurrency?: number; maxUnstored?: number; recover?: boolean } = {}): Promise<void> {
     if (opts.recover !== false) await recover();
     const concurrency = opts.concurrency ?? 4;
+    const maxUnstored = opts.maxUnstored ?? Math.max(128, concurrency);
     await deps.queue.process(
       async (job) => {
-        while (writes.size >= concurrency) await Promise.race(writes);
+        while (writes.size >= maxUnstored) await Promise.race(writes);
         if (closing) throw runErrors.create('NH_RUN_STEP_INTERRUPTED', 'the worker is shutting down');
         let written: Promise<void>;
         try {

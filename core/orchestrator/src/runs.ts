@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Actor, Plan, Run } from '@neonhub/schemas';
+import type { Actor, Plan, Run, Step } from '@neonhub/schemas';
 import { sql } from 'kysely';
 import type { EngineContext } from './context.js';
 import { runErrors } from './errors.js';
@@ -38,8 +38,8 @@ export function createRunLifecycle(ctx: EngineContext) {
     const planned = await planFor(ws.id, goal, input.params, input.plan);
     const runId = randomUUID();
     const roots = planned.plan.steps.filter((s) => s.dependsOn.length === 0);
-    await tx(async (trx) => {
-      await trx
+    const run = await tx(async (trx) => {
+      const row = await trx
         .insertInto('runs')
         .values({
           id: runId,
@@ -50,29 +50,8 @@ export function createRunLifecycle(ctx: EngineContext) {
           notes: JSON.stringify(planned.plan.notes),
           actor: JSON.stringify(input.actor),
         })
-        .execute();
-      await trx
-        .insertInto('steps')
-        .values(
-          planned.plan.steps.map((s, seq) => {
-            const root = s.dependsOn.length === 0;
-            return {
-              run_id: runId,
-              id: s.id,
-              seq,
-              tool: s.tool,
-              title: s.title ?? null,
-              input: JSON.stringify(s.input),
-              depends_on: JSON.stringify(s.dependsOn),
-              needs_approval: s.needsApproval ?? false,
-              side_effect: planned.sideEffects.get(s.tool) ?? null,
-              status: root ? ('queued' as const) : ('pending' as const),
-              dispatch: root ? 1 : 0,
-              max_attempts: maxAttempts,
-            };
-          }),
-        )
-        .execute();
+        .returningAll()
+        .executeTakeFirstOrThrow();
       await trx
         .insertInto('run_events')
         .values([
@@ -83,9 +62,35 @@ export function createRunLifecycle(ctx: EngineContext) {
             type: 'run.planned',
             data: JSON.stringify({ planner: planned.planner, notes: planned.plan.notes, steps: planned.plan.steps }),
           },
-          ...roots.map((s) => ({ run_id: runId, step_id: s.id, type: 'step.status', data: JSON.stringify({ status: 'queued' }) })),
         ])
         .execute();
+      // The steps as one JSON parameter (a multi-row VALUES would bind 12 parameters per step), and the `queued`
+      // events of the roots from what was inserted.
+      const rows = planned.plan.steps.map((s, seq) => ({
+        id: s.id,
+        seq,
+        tool: s.tool,
+        title: s.title ?? null,
+        input: s.input,
+        depends_on: s.dependsOn,
+        needs_approval: s.needsApproval ?? false,
+        side_effect: planned.sideEffects.get(s.tool) ?? null,
+      }));
+      await sql`
+        with s as (
+          insert into steps (run_id, id, seq, tool, title, input, depends_on, needs_approval, side_effect, status, dispatch, max_attempts)
+          select ${runId}::uuid, x.id, x.seq, x.tool, x.title, x.input, x.depends_on, x.needs_approval, x.side_effect,
+            case when jsonb_array_length(x.depends_on) = 0 then 'queued' else 'pending' end,
+            case when jsonb_array_length(x.depends_on) = 0 then 1 else 0 end, ${maxAttempts}::int
+          from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+            as x(id text, seq int, tool text, title text, input jsonb, depends_on jsonb, needs_approval boolean, side_effect text)
+          returning id, seq, status
+        )
+        insert into run_events (run_id, step_id, type, data)
+        select ${runId}::uuid, s.id, 'step.status', '{"status":"queued"}'::jsonb from s where s.status = 'queued' order by s.seq`.execute(
+        trx,
+      );
+      return toRun(row);
     });
     await enqueue(
       roots.map((s) =>
@@ -98,7 +103,22 @@ export function createRunLifecycle(ctx: EngineContext) {
       ),
     );
     notify(runId);
-    return get(runId);
+    // The run as created (reading it back would cost as much as writing it; its steps may have moved on already).
+    const steps = planned.plan.steps.map(
+      (s): Step => ({
+        id: s.id,
+        runId,
+        tool: s.tool,
+        input: s.input,
+        dependsOn: s.dependsOn,
+        status: s.dependsOn.length ? 'pending' : 'queued',
+        attempts: 0,
+        needsApproval: s.needsApproval ?? false,
+        maxAttempts,
+        ...(s.title ? { title: s.title } : {}),
+      }),
+    );
+    return { run, steps };
   }
 
   async function list(workspace: string, limit = 50): Promise<Run[]> {

@@ -67,8 +67,9 @@ export function createStepExecutor(ctx: EngineContext) {
 
   /**
    * Stores a success through the group commit, trying again on a database error (the write is conditional
-   * on the lease, so a retry after a lost reply stores nothing twice). Should every try fail, the step stays
-   * running under its lease and the recovery sweep dispatches it again once the lease has expired.
+   * on the lease, or on the step still being queued under this dispatch, so a retry after a lost reply stores
+   * nothing twice). Should every try fail, the step stays running under its lease (or queued) and the recovery
+   * sweep dispatches it again once the lease has expired (or it has been untouched as long).
    */
   async function store(req: Omit<CompleteRequest, 'candidates'>): Promise<void> {
     for (let attempt = 1; ; attempt++) {
