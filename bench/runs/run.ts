@@ -1,7 +1,8 @@
 /**
  * Runs benchmark: (1) step throughput through the orchestrator on BullMQ + PostgreSQL vs raw BullMQ add -> process,
- * side by side, same concurrency, no-op work (N independent steps, then N/20 parallel chains of 20);
- * (2) per-job overhead of the in-process queue.
+ * side by side, same concurrency, no-op work: N independent steps of a tool without side effects (their jobs carry
+ * them: no claim), N/20 parallel chains of 20 of the same, and N independent steps of a tool that writes (each
+ * claimed before it runs); (2) per-job overhead of the in-process queue.
  *
  * Each side gets one warm-up round (JIT, connection pools, PostgreSQL's plan caches), then `rounds` measured
  * rounds, interleaved (raw, flat, chains, raw, ...) so that load on the machine falls on all of them alike; the
@@ -67,18 +68,24 @@ async function orchestrator() {
     queue: createStepQueue({ redisUrl, prefix }),
     resolveWorkspace: async (id) => ({ id, slug: id }),
     isEnabled: () => false,
-    tools: async () => [{ name: 'fx:noop', description: 'no-op', sideEffect: 'none', inputSchema: { type: 'object' } }],
+    tools: async () => [
+      { name: 'fx:noop', description: 'no-op', sideEffect: 'none', inputSchema: { type: 'object' } },
+      { name: 'fx:write', description: 'no-op declared as writing', sideEffect: 'write', inputSchema: { type: 'object' } },
+    ],
     callTool: async () => ({ status: 'ok', output: {} }),
     pollMs: 50,
   });
   await o.startWorker({ concurrency: C });
   const width = Math.max(1, Math.floor(N / 20));
   return {
-    /** `flat`: N independent steps; `chains`: N/20 parallel chains of 20 (each step dispatched by its predecessor). */
-    async round(shape: 'flat' | 'chains'): Promise<number> {
+    /**
+     * `flat`: N independent steps; `chains`: N/20 parallel chains of 20 (each step dispatched by its predecessor);
+     * `claimed`: N independent steps of the tool that writes.
+     */
+    async round(shape: 'flat' | 'chains' | 'claimed'): Promise<number> {
       const steps = Array.from({ length: N }, (_, i) => ({
         id: `s${i}`,
-        tool: 'fx:noop',
+        tool: shape === 'claimed' ? 'fx:write' : 'fx:noop',
         input: {},
         dependsOn: shape === 'chains' && i >= width ? [`s${i - width}`] : [],
       }));
@@ -125,14 +132,16 @@ try {
     await raw.round();
     await orch.round('flat');
     await orch.round('chains');
-    const r: Record<'raw' | 'flat' | 'chains', number[]> = { raw: [], flat: [], chains: [] };
+    await orch.round('claimed');
+    const r: Record<'raw' | 'flat' | 'chains' | 'claimed', number[]> = { raw: [], flat: [], chains: [], claimed: [] };
     for (let i = 0; i < ROUNDS; i++) {
       r.raw.push(await raw.round());
       r.flat.push(await orch.round('flat'));
       r.chains.push(await orch.round('chains'));
+      r.claimed.push(await orch.round('claimed'));
     }
     const mem = await memoryOverhead();
-    const [rawM, flatM, chainsM] = [median(r.raw), median(r.flat), median(r.chains)];
+    const [rawM, flatM, chainsM, claimedM] = [median(r.raw), median(r.flat), median(r.chains), median(r.claimed)];
     const list = (xs: number[]) => xs.map((x) => x.toFixed(0)).join(', ');
     const ratio = flatM / rawM;
     console.log(`steps=${N} concurrency=${C} rounds=${ROUNDS} (after one warm-up round each; median, then every round)`);
@@ -142,6 +151,9 @@ try {
     );
     console.log(
       `orchestrator, ${Math.max(1, Math.floor(N / 20))} chains of 20:      ${chainsM.toFixed(0)} steps/s  (${(chainsM / rawM).toFixed(2)}x raw)   [${list(r.chains)}]`,
+    );
+    console.log(
+      `orchestrator, steps that write:       ${claimedM.toFixed(0)} steps/s  (${(claimedM / rawM).toFixed(2)}x raw; claimed before they run)   [${list(r.claimed)}]`,
     );
     console.log(`in-process queue per-job overhead:     ${mem.toFixed(2)} us  (goal <= 100 us: ${mem <= 100 ? 'met' : 'NOT met'})`);
   } finally {

@@ -92,6 +92,7 @@ export function createRunLifecycle(ctx: EngineContext) {
       );
       return toRun(row);
     });
+    graphs.remember(runId, planned.plan.steps);
     await enqueue(
       roots.map((s) =>
         stepJob(

@@ -256,19 +256,27 @@ export class RunGraphs {
     this.graphs.delete(runId);
   }
 
-  private async load(db: Db, runId: string) {
-    const hit = this.graphs.get(runId);
-    if (hit) return hit;
-    const rows = await db.selectFrom('steps').select(['id', 'depends_on']).where('run_id', '=', runId).orderBy('seq').execute();
+  /** Caches a run's graph from its plan (the process that starts a run need not read it back). */
+  remember(runId: string, steps: readonly { id: string; dependsOn: readonly string[] }[]) {
     const g = new Map<string, string[]>();
-    for (const r of rows)
-      for (const d of r.depends_on) {
+    for (const s of steps)
+      for (const d of s.dependsOn) {
         const list = g.get(d);
-        if (list) list.push(r.id);
-        else g.set(d, [r.id]);
+        if (list) list.push(s.id);
+        else g.set(d, [s.id]);
       }
     if (this.graphs.size >= this.max) this.graphs.delete(this.graphs.keys().next().value as string);
     this.graphs.set(runId, g);
     return g;
+  }
+
+  private async load(db: Db, runId: string) {
+    const hit = this.graphs.get(runId);
+    if (hit) return hit;
+    const rows = await db.selectFrom('steps').select(['id', 'depends_on']).where('run_id', '=', runId).orderBy('seq').execute();
+    return this.remember(
+      runId,
+      rows.map((r) => ({ id: r.id, dependsOn: r.depends_on })),
+    );
   }
 }
