@@ -80,14 +80,13 @@ describe.runIf(servicesConfigured)(
         queue: createStepQueue({ redisUrl, prefix }),
         resolveWorkspace: async (id) => ({ id, slug: id }),
         isEnabled: () => false,
-        tools: async () => [
-          {
-            name: 'fx:effect',
+        tools: async () =>
+          (['external', 'none'] as const).map((sideEffect) => ({
+            name: sideEffect === 'external' ? 'fx:effect' : 'fx:look',
             description: 'fixture',
-            sideEffect: 'external',
+            sideEffect,
             inputSchema: { type: 'object', properties: { n: { type: 'integer' } }, required: ['n'] },
-          },
-        ],
+          })),
         callTool: async () => {
           throw new Error('the API process runs no step');
         },
@@ -107,10 +106,11 @@ describe.runIf(servicesConfigured)(
       const ws = (
         await sql<{ id: string }>`insert into workspaces (slug, name) values ('crash', 'Crash') returning id`.execute(database.db)
       ).rows[0]!.id;
-      // 20 chains of 10: step i depends on step i-20, so 20 steps run in parallel at any time.
+      // 20 chains of 10: step i depends on step i-20, so 20 steps run in parallel at any time. Along each chain,
+      // steps that send (claimed before they run) alternate with steps without side effects (their jobs carry them).
       const steps = Array.from({ length: STEPS }, (_, i) => ({
         id: `s${i}`,
-        tool: 'fx:effect',
+        tool: Math.floor(i / CHAINS) % 2 === 0 ? 'fx:effect' : 'fx:look',
         input: { n: i },
         dependsOn: i >= CHAINS ? [`s${i - CHAINS}`] : [],
       }));
@@ -141,9 +141,12 @@ describe.runIf(servicesConfigured)(
       expect([...completions.values()].every((n) => n === 1)).toBe(true);
 
       // Every effect delivered once, under the step's idempotency key.
+      const sends = steps.filter((s) => s.tool === 'fx:effect');
       const outbox = (await sql<{ key: string }>`select key from fx_outbox`.execute(database.db)).rows.map((r) => r.key);
-      expect(outbox).toHaveLength(STEPS);
-      expect(new Set(outbox)).toEqual(new Set(steps.map((s) => `run:${runId}:step:${s.id}`)));
+      expect(outbox).toHaveLength(sends.length);
+      expect(new Set(outbox)).toEqual(new Set(sends.map((s) => `run:${runId}:step:${s.id}`)));
+      // Each step without side effects stored the output of its own input.
+      for (const s of done.steps.filter((x) => x.tool === 'fx:look')) expect(s.output).toEqual({ looked: Number(s.id.slice(1)) });
 
       // Both workers executed steps; any re-execution (a step in flight at the kill) was suppressed by the key.
       const execs = readFileSync(execLog, 'utf8').trim().split('\n');

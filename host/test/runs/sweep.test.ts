@@ -16,7 +16,7 @@ let ws: string;
 const open: Orchestrator[] = [];
 let releaseHung: () => void = () => {};
 
-function orchestrator(callTool: OrchestratorDeps['callTool']): Orchestrator {
+function orchestrator(callTool: OrchestratorDeps['callTool'], markRunningAfterMs = 20): Orchestrator {
   const o = createOrchestrator({
     db: database.db,
     queue: createStepQueue(),
@@ -26,6 +26,7 @@ function orchestrator(callTool: OrchestratorDeps['callTool']): Orchestrator {
     callTool,
     leaseMs: LEASE_MS,
     recoverEveryMs: 100,
+    markRunningAfterMs,
     pollMs: 50,
   });
   open.push(o);
@@ -85,5 +86,46 @@ describe('the recovery sweep of a running worker', () => {
     expect(after.steps[0]!.output).toEqual({ by: 'healthy worker' });
     const running = (await healthy.events(view.run.id)).filter((e) => e.stepId === 'a' && e.data.status === 'running');
     expect(running).toHaveLength(2);
+  });
+
+  it('dispatches again a step without side effects whose worker stopped before marking it running, once untouched for the lease', async () => {
+    let hungCalled!: () => void;
+    const hung = new Promise<void>((r) => (hungCalled = r));
+    // Never marked running: the step stays queued, its job held by the stuck worker's own queue.
+    const stuck = orchestrator(async () => {
+      hungCalled();
+      await new Promise<void>((r) => (releaseHung = r));
+      return { status: 'ok', output: { by: 'stuck worker' } };
+    }, 60_000);
+    await stuck.startWorker({ concurrency: 1, recover: false });
+    const view = await stuck.start({
+      workspace: ws,
+      goal: 'sweep queued',
+      actor,
+      plan: { steps: [{ id: 'a', tool: 'fx:work', input: {} }] },
+    });
+    await hung;
+
+    const healthyCalls: number[] = [];
+    const healthy = orchestrator(async () => {
+      healthyCalls.push(Date.now());
+      return { status: 'ok', output: { by: 'healthy worker' } };
+    });
+    const startedAt = Date.now();
+    await healthy.startWorker({ concurrency: 1, recover: false });
+    await new Promise((r) => setTimeout(r, LEASE_MS / 2));
+    expect((await healthy.get(view.run.id)).steps[0]).toMatchObject({ status: 'queued', attempts: 0 });
+    expect(healthyCalls).toEqual([]);
+
+    const done = await healthy.waitFor(view.run.id, ['succeeded', 'failed'], 10_000);
+    expect(done.steps[0]).toMatchObject({ status: 'succeeded', attempts: 1, output: { by: 'healthy worker' } });
+    expect(healthyCalls[0]! - startedAt).toBeGreaterThanOrEqual(LEASE_MS / 2);
+
+    // The stuck worker's result is for the first dispatch: not stored.
+    releaseHung();
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await healthy.get(view.run.id)).steps[0]!.output).toEqual({ by: 'healthy worker' });
+    const succeeded = (await healthy.events(view.run.id)).filter((e) => e.stepId === 'a' && e.data.status === 'succeeded');
+    expect(succeeded).toHaveLength(1);
   });
 });
