@@ -1,12 +1,6 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { type CallToolResult, CallToolResultSchema, ErrorCode, McpError, type Tool } from '@modelcontextprotocol/sdk/types.js';
-import {
-  NeonHubError,
-  type SideEffect,
-  SideEffectSchema,
-  type ToolDefinition,
-  ToolDefinitionSchema,
-} from '@neonhub/schemas';
+import { NeonHubError, type SideEffect, SideEffectSchema, type ToolDefinition, ToolDefinitionSchema } from '@neonhub/schemas';
 import {
   ERROR_META_KEY,
   errorPayload,
