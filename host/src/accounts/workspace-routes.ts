@@ -57,10 +57,11 @@ export function registerWorkspaceRoutes(app: FastifyInstance, deps: AccountDeps)
     };
   });
 
-  app.get<{ Params: { ws: string } }>('/api/workspaces/:ws/tokens', async (request) => {
+  app.get<{ Params: { ws: string }; Querystring: { all?: string } }>('/api/workspaces/:ws/tokens', async (request) => {
     const { workspaceId, role } = await accessOf(deps, request);
     if (!atLeast(role, 'admin')) return { tokens: [] };
-    return { tokens: (await tokens.list(workspaceId)).filter((t) => !t.revokedAt) };
+    const all = request.query.all === 'true'; // revoked ones too
+    return { tokens: (await tokens.list(workspaceId)).filter((t) => all || !t.revokedAt) };
   });
 
   /** Creates an API token (shown once) with a role no higher than the creator's. */

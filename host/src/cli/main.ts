@@ -159,5 +159,17 @@ token
   .option('-r, --role <role>', 'owner | admin | member | viewer', 'member')
   .option('-n, --name <name>', 'what it is for', 'cli')
   .action(action(async () => (await import('./commands/mcp.js')).tokenCreate));
+token
+  .command('list')
+  .description("the workspace's active tokens: name, role, created, last used (never the secret)")
+  .requiredOption('-w, --workspace <slug>', 'workspace slug')
+  .option('--all', 'revoked tokens too')
+  .option('--json', 'machine-readable output')
+  .action(action(async () => (await import('./commands/mcp.js')).tokenList));
+token
+  .command('revoke <id>')
+  .description('revoke a token at once (its id is in `neonhub token list`)')
+  .requiredOption('-w, --workspace <slug>', 'workspace slug')
+  .action(action(async () => (await import('./commands/mcp.js')).tokenRevoke));
 
 await program.parseAsync(process.argv);

@@ -18,16 +18,19 @@ export async function createTokenCommand(
   const write = deps.write ?? ((text: string) => void process.stdout.write(text));
   const workspace = await deps.workspaces.resolve(opts.workspace);
   const created = await deps.tokens.create({ workspaceId: workspace.id, role: opts.role, name: opts.name });
-  write(
-    [
-      `API token "${created.info.name}" for workspace ${workspace.slug}, role ${created.info.role} (id ${created.info.id}):`,
-      '',
-      `  ${created.token}`,
-      '',
-      'It is shown only now: store it in your MCP client or a secret manager. Use it as',
-      `  Authorization: Bearer ${created.token.slice(0, 7)}...`,
-      '',
-    ].join('\n'),
-  );
+  write(createdTokenText(workspace.slug, created));
   return created;
+}
+
+/** What `neonhub token create` prints: the token, once, with the lines to use it. */
+export function createdTokenText(workspaceSlug: string, created: { token: string; info: ApiTokenInfo }): string {
+  return [
+    `API token "${created.info.name}" for workspace ${workspaceSlug}, role ${created.info.role} (id ${created.info.id}):`,
+    '',
+    `  ${created.token}`,
+    '',
+    'It is shown only now: store it in your MCP client or a secret manager. Use it as',
+    `  Authorization: Bearer ${created.token.slice(0, 7)}...`,
+    '',
+  ].join('\n');
 }

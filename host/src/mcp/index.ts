@@ -1,4 +1,4 @@
-export { type CreateTokenCommandDeps, createTokenCommand } from './cli.js';
+export { type CreateTokenCommandDeps, createdTokenText, createTokenCommand } from './cli.js';
 export { annotationsFor, createDescriptorCache, type DescriptorCache } from './descriptors.js';
 export { createMcpGateway, type GatewayWorkspaces, type McpGateway, type McpGatewayDeps } from './gateway.js';
 export { type McpHttpOptions, type McpRouteDeps, type McpRoutes, registerMcpRoutes } from './http.js';

@@ -23,6 +23,34 @@ beforeAll(async () => {
 
 afterAll(() => removeRoot(root));
 
+/**
+ * `token create`, `list`, `revoke` in a workspace: the secret is printed once and never listed; a revoked token
+ * is listed only with --all; revoking it again exits 2 with its code. `use` is called with the secret while it
+ * is active, then once revoked.
+ */
+async function tokenLifecycle(ws: string, use: (secret: string, state: 'active' | 'revoked') => Promise<void> = async () => {}) {
+  const created = neonhub('token', 'create', '-w', ws, '--role', 'viewer', '--name', 'cursor');
+  expect(created.code, created.stderr).toBe(0);
+  const id = /\(id ([0-9a-f-]{36})\)/.exec(created.stdout)![1]!;
+  const secret = /(nh_[A-Za-z0-9_-]{43})/.exec(created.stdout)![1]!;
+  const listed = neonhub('token', 'list', '-w', ws, '--json');
+  expect(listed.code).toBe(0);
+  expect(JSON.parse(listed.stdout)).toEqual([expect.objectContaining({ id, name: 'cursor', role: 'viewer', revokedAt: null })]);
+  expect(listed.stdout).not.toContain(secret);
+  expect(listed.stdout).not.toContain('tokenHash');
+  expect(neonhub('token', 'list', '-w', ws).stdout).toMatch(new RegExp(`${id}\\s+cursor\\s+viewer\\s.*\\sactive`));
+  await use(secret, 'active');
+
+  const revoked = neonhub('token', 'revoke', id, '-w', ws);
+  expect(revoked.code, revoked.stderr).toBe(0);
+  expect(neonhub('token', 'list', '-w', ws).stdout).toMatch(/no API tokens/);
+  expect(neonhub('token', 'list', '-w', ws, '--all').stdout).toMatch(new RegExp(`${id}\\s+cursor\\s+viewer\\s.*\\srevoked \\d{4}-`));
+  await use(secret, 'revoked');
+  const again = neonhub('token', 'revoke', id, '-w', ws);
+  expect(again.code).toBe(2);
+  expect(again.stderr).toContain('NH_AUTH_TOKEN_NOT_FOUND');
+}
+
 describe('the neonhub CLI', () => {
   it('creates and lists workspaces; a duplicate exits 2 with its code', () => {
     expect(neonhub('workspace', 'create', 'acme', '--name', 'Acme Inc').code).toBe(0);
@@ -38,6 +66,13 @@ describe('the neonhub CLI', () => {
     const r = neonhub('call', 'rt-other:ping', '--workspace', 'acme', '--input', '{"n":41}');
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual({ pong: 41 });
+  }, 120_000);
+
+  it('creates, lists and revokes API tokens; the secret is printed once and never listed', async () => {
+    await tokenLifecycle('acme');
+    const nowhere = neonhub('token', 'list', '-w', 'nowhere');
+    expect(nowhere.code).toBe(2);
+    expect(nowhere.stderr).toMatch(/NH_WORKSPACE_NOT_FOUND/);
   }, 120_000);
 
   it('rejects bad input with a coded error and a non-zero exit, never a stack trace', () => {
@@ -71,6 +106,13 @@ describe('the neonhub CLI', () => {
       const bad = neonhub('call', 'rt-other:ping', '--workspace', 'live', '--input', '{"n":"x"}');
       expect(bad.code).toBe(2);
       expect(bad.stderr).toContain('NH_TOOL_INPUT_INVALID');
+      // Tokens too: created, listed and revoked through the host, which refuses a revoked token at once.
+      const url = (JSON.parse(readFileSync(pidFile, 'utf8')) as { url: string }).url;
+      await tokenLifecycle('live', async (secret, state) => {
+        const res = await fetch(`${url}/api/workspaces/live/tokens`, { headers: { authorization: `Bearer ${secret}` } });
+        expect(res.status).toBe(state === 'active' ? 200 : 401);
+        if (state === 'revoked') expect(((await res.json()) as { error: { code: string } }).error.code).toBe('NH_AUTH_TOKEN_INVALID');
+      });
     } finally {
       server.kill('SIGTERM');
       await new Promise((r) => server.once('exit', r));

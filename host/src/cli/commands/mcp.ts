@@ -1,6 +1,9 @@
 import { createLogger } from '../../logger.js';
-import { createTokenCommand, serveWorkspaceStdio } from '../../mcp/index.js';
+import { createdTokenText, createTokenCommand, serveWorkspaceStdio } from '../../mcp/index.js';
+import type { ApiTokenInfo } from '../../mcp/tokens.js';
 import { withHost } from '../context.js';
+import { out } from '../output.js';
+import { api, runningHost } from '../running-host.js';
 
 /** `neonhub mcp --workspace <slug>`: the workspace as an MCP server on stdio (stdout is the protocol; logs go to stderr). */
 export async function mcp(opts: { workspace: string }) {
@@ -19,7 +22,57 @@ export async function mcp(opts: { workspace: string }) {
 }
 
 export async function tokenCreate(opts: { workspace: string; role: string; name: string }) {
+  const running = runningHost();
+  if (running) {
+    // Through the running host's API (it holds the embedded database); printed as the direct path prints it.
+    const created = await api<{ token: string; info: ApiTokenInfo }>(running, 'POST', `/api/workspaces/${enc(opts.workspace)}/tokens`, {
+      role: opts.role,
+      name: opts.name,
+    });
+    process.stdout.write(createdTokenText(opts.workspace, created));
+    return;
+  }
   await withHost({ plugins: false, purpose: 'neonhub token create' }, async (host) => {
     await createTokenCommand({ tokens: host.storage.tokens, workspaces: host.storage.workspaces }, opts);
   });
+}
+
+const enc = encodeURIComponent;
+const when = (d: Date | string | null) => (d ? new Date(d).toISOString().replace('T', ' ').slice(0, 19) : '-');
+
+/** `neonhub token list -w <slug> [--all] [--json]`: the workspace's active tokens (`--all`: revoked too), newest first; never a secret. */
+export async function tokenList(opts: { workspace: string; all?: boolean; json?: boolean }) {
+  const running = runningHost();
+  const tokens = running
+    ? (await api<{ tokens: ApiTokenInfo[] }>(running, 'GET', `/api/workspaces/${enc(opts.workspace)}/tokens${opts.all ? '?all=true' : ''}`))
+        .tokens
+    : await withHost({ plugins: false, purpose: 'neonhub token list' }, async (host) => {
+        const ws = await host.storage.workspaces.resolve(opts.workspace);
+        return (await host.storage.tokens.list(ws.id)).filter((t) => opts.all || !t.revokedAt);
+      });
+  tokens.sort((a, b) => new Date(b.createdAt).getTime() - new Date(a.createdAt).getTime());
+  if (opts.json) return out.json(tokens);
+  if (!tokens.length) return out.line(`no API tokens in ${opts.workspace} (create one with \`neonhub token create -w ${opts.workspace}\`)`);
+  out.table(
+    tokens.map((t) => ({
+      id: t.id,
+      name: t.name,
+      role: t.role,
+      created: when(t.createdAt),
+      'last used': when(t.lastUsedAt),
+      status: t.revokedAt ? `revoked ${when(t.revokedAt)}` : 'active',
+    })),
+    ['id', 'name', 'role', 'created', 'last used', 'status'],
+  );
+}
+
+/** `neonhub token revoke <id> -w <slug>`: refused from now on (NH_AUTH_TOKEN_NOT_FOUND if no active token has that id). */
+export async function tokenRevoke(id: string, opts: { workspace: string }) {
+  const running = runningHost();
+  if (running) await api(running, 'DELETE', `/api/workspaces/${enc(opts.workspace)}/tokens/${enc(id)}`);
+  else
+    await withHost({ plugins: false, purpose: 'neonhub token revoke' }, async (host) => {
+      await host.storage.tokens.revoke((await host.storage.workspaces.resolve(opts.workspace)).id, id);
+    });
+  out.ok(`revoked API token ${id} of ${opts.workspace}: requests with it are refused from now on`);
 }
