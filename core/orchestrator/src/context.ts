@@ -61,7 +61,7 @@ export interface EngineContext {
 
 export function createEngineContext(deps: OrchestratorDeps): EngineContext {
   const db = withRunTables(deps.db);
-  const leaseMs = deps.leaseMs ?? 60_000;
+  const leaseMs = deps.leaseMs ?? 30_000;
   const bus = new EventEmitter().setMaxListeners(0);
 
   const tx = <T>(fn: (trx: Trx) => Promise<T>) => db.transaction().execute(fn);

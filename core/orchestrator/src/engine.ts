@@ -28,12 +28,13 @@ export function createOrchestrator(deps: OrchestratorDeps) {
   const ctx = createEngineContext(deps);
   const { plan, start, list, cancel } = createRunLifecycle(ctx);
   const { approve, reject } = createApprovals(ctx);
-  const { execute } = createStepExecutor(ctx);
+  const { execute, renewLeases } = createStepExecutor(ctx);
   const { recover } = createRecovery(ctx);
   const { subscribe, events, waitFor } = createSubscriptions(ctx);
   /** Results of acknowledged jobs still being stored. */
   const writes = new Set<Promise<void>>();
   let sweeper: NodeJS.Timeout | undefined;
+  let heartbeat: NodeJS.Timeout | undefined;
   let closing = false;
 
   /**
@@ -80,6 +81,19 @@ export function createOrchestrator(deps: OrchestratorDeps) {
         .finally(() => (sweeping = false));
     }, ctx.recoverEveryMs);
     sweeper.unref();
+    // Leases of the steps running here are renewed while they run: a long tool keeps its step.
+    let renewing = false;
+    heartbeat = setInterval(
+      () => {
+        if (renewing) return;
+        renewing = true;
+        renewLeases()
+          .catch((err) => deps.logger?.warn({ err }, 'renewing step leases failed'))
+          .finally(() => (renewing = false));
+      },
+      Math.max(50, Math.floor(ctx.leaseMs / 3)),
+    );
+    heartbeat.unref();
   }
 
   async function close(): Promise<void> {
@@ -89,6 +103,7 @@ export function createOrchestrator(deps: OrchestratorDeps) {
     await Promise.allSettled([...writes]);
     await deps.queue.close();
     await Promise.allSettled([...writes]);
+    clearInterval(heartbeat); // only now: the steps still running kept their leases
     ctx.bus.removeAllListeners();
   }
 

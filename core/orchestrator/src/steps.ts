@@ -7,7 +7,7 @@ import type { StepExec, StepJob } from './jobs.js';
 import { appendEvent, type Db, type Trx } from './store.js';
 import type { ErrorJson } from './tables.js';
 import { resolveTemplates } from './template.js';
-import { type ClaimedStep, type CompleteRequest, requeueStep } from './transitions.js';
+import { type ClaimedStep, type CompleteRequest, renewStepLeases, requeueStep } from './transitions.js';
 import { idempotencyKeyOf } from './types.js';
 
 const RETRYABLE = new Set(['transient', 'third_party']);
@@ -39,10 +39,20 @@ export function createStepExecutor(ctx: EngineContext) {
 
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-  /** Claims the step for this dispatch: queued, or running under an expired lease (its worker died). */
+  /** Leases this process holds on running steps (renewed by the worker's heartbeat), by lease. */
+  const leases = new Map<string, { runId: string; stepId: string }>();
+
+  /** Claims the step for this dispatch (queued, or running under an expired lease); the lease is then held. */
+  async function claimOnce(job: StepJob, lease: string): Promise<ClaimedStep | undefined> {
+    const claimed = await claimStep({ job, lease });
+    if (claimed) leases.set(lease, { runId: job.runId, stepId: job.stepId });
+    return claimed;
+  }
+
+  /** Claims the step for this dispatch, waiting once for a live lease another worker holds. */
   async function claim(job: StepJob, lease: string) {
     for (let waited = 0; ; ) {
-      const claimed = await claimStep({ job, lease });
+      const claimed = await claimOnce(job, lease);
       if (claimed) return claimed;
       // Re-delivered while another worker's lease still holds (it may be alive): wait for the lease, once.
       const cur = await db
@@ -117,7 +127,29 @@ export function createStepExecutor(ctx: EngineContext) {
    * other outcome is stored before it resolves.
    */
   async function execute(job: StepJob): Promise<{ written: Promise<void> }> {
-    return job.exec ? executeCarried(job, job.exec) : executeClaimed(job);
+    const lease = randomUUID();
+    const release = () => leases.delete(lease);
+    try {
+      const handled = await (job.exec ? executeCarried(job, job.exec, lease) : executeClaimed(job, lease));
+      handled.written.then(release, release);
+      return handled;
+    } catch (err) {
+      release();
+      throw err;
+    }
+  }
+
+  /**
+   * Extends every lease this process holds (one statement), so that a step whose tool runs long keeps its lease
+   * and `leaseMs` only bounds how long a dead worker's steps wait. The worker calls it every `leaseMs / 3`.
+   */
+  async function renewLeases(): Promise<void> {
+    if (leases.size)
+      await renewStepLeases(
+        db as Db,
+        [...leases].map(([lease, s]) => ({ ...s, lease })),
+        leaseMs,
+      );
   }
 
   /**
@@ -128,12 +160,11 @@ export function createStepExecutor(ctx: EngineContext) {
    * meanwhile (status running, with a lease) so that it shows; a failure or a hold for approval claims it and
    * is then recorded as for any claimed step.
    */
-  async function executeCarried(job: StepJob, exec: StepExec): Promise<{ written: Promise<void> }> {
-    const lease = randomUUID();
+  async function executeCarried(job: StepJob, exec: StepExec, lease: string): Promise<{ written: Promise<void> }> {
     const startedAt = new Date().toISOString();
     let marked: Promise<ClaimedStep | undefined> | undefined;
     const timer = setTimeout(() => {
-      marked = claimStep({ job, lease });
+      marked = claimOnce(job, lease);
       marked.then((s) => s && notify(job.runId)).catch(() => {});
     }, markRunningAfterMs);
     const outcome = await callStep(job, { workspace: exec.workspaceId, tool: exec.tool, actor: exec.actor }, () => exec.input);
@@ -154,14 +185,13 @@ export function createStepExecutor(ctx: EngineContext) {
       };
       return { written: write() };
     }
-    const step = await (marked ?? claimStep({ job, lease }));
+    const step = await (marked ?? claimOnce(job, lease));
     if (!step) return STORED;
     return record(job, step, lease, outcome);
   }
 
   /** Any other step: claim it, hold it for approval when the plan says so, call the tool, record the outcome. */
-  async function executeClaimed(job: StepJob): Promise<{ written: Promise<void> }> {
-    const lease = randomUUID();
+  async function executeClaimed(job: StepJob, lease: string): Promise<{ written: Promise<void> }> {
     const step = await claim(job, lease);
 
     if (!step) return STORED; // finished, cancelled, or superseded by a newer dispatch: nothing to do
@@ -301,5 +331,5 @@ export function createStepExecutor(ctx: EngineContext) {
     return STORED;
   }
 
-  return { execute };
+  return { execute, renewLeases };
 }

@@ -152,6 +152,15 @@ export async function requeueStep(
   return row ? { runId, stepId, dispatch: Number(row.dispatch) } : undefined;
 }
 
+/** Extends the leases of running steps that still hold them (by primary key; a lost lease is left alone). */
+export async function renewStepLeases(db: Db, held: { runId: string; stepId: string; lease: string }[], leaseMs: number) {
+  const v = JSON.stringify(held.map((h) => ({ run_id: h.runId, id: h.stepId, lease: h.lease })));
+  await sql`
+    update steps s set lease_until = now() + ${leaseMs} * interval '1 millisecond'
+    from jsonb_to_recordset(${v}::jsonb) as x(run_id uuid, id text, lease text)
+    where s.run_id = x.run_id and s.id = x.id and s.lease = x.lease and s.status = 'running'`.execute(db);
+}
+
 /** Marks the given steps skipped when still pending, with an event each. */
 export async function skipSteps(trx: Trx, runId: string, ids: string[], because: string): Promise<void> {
   if (!ids.length) return;

@@ -34,7 +34,11 @@ export interface OrchestratorDeps {
   maxAttempts?: number;
   /** First retry delay; doubles per attempt, capped at 30 s (default 500 ms). */
   backoffBaseMs?: number;
-  /** How long a claimed step is owned before another worker may take it over (default 60 s; keep above the tool timeout). */
+  /**
+   * How long a claimed step is owned before another worker may take it over (default 30 s). A worker renews the
+   * leases of the steps it runs every `leaseMs / 3`, so a long tool keeps its step; the lease bounds how long a
+   * dead worker's steps wait.
+   */
   leaseMs?: number;
   /**
    * How often a worker sweeps for work a dead worker left behind: running steps whose lease expired and queued

@@ -46,7 +46,7 @@ export async function createRuns(host: Host, opts: RunsOptions = {}): Promise<Or
     planner: async (ws: string): Promise<PlannerLlm | undefined> =>
       (await host.storage.llm.provider(ws)) === 'offline' ? undefined : host.storage.workspaces.llm(ws),
     logger: host.logger.child({ component: 'runs' }),
-    leaseMs: opts.leaseMs ?? Math.max(60_000, host.config.toolTimeoutMs + 15_000),
+    ...(opts.leaseMs ? { leaseMs: opts.leaseMs } : {}),
     ...(opts.maxAttempts ? { maxAttempts: opts.maxAttempts } : {}),
     ...(opts.backoffBaseMs ? { backoffBaseMs: opts.backoffBaseMs } : {}),
     pollMs: redisUrl ? 500 : 2000,
