@@ -58,6 +58,18 @@ function orchestrator(
   return o;
 }
 
+/** A worker that sweeps every 100 ms and records when its tool is called. */
+async function healthyWorker() {
+  const healthyCalls: number[] = [];
+  const healthy = orchestrator(async () => {
+    healthyCalls.push(Date.now());
+    return { status: 'ok', output: { by: 'healthy worker' } };
+  });
+  const startedAt = Date.now();
+  await healthy.startWorker({ concurrency: 1, recover: false });
+  return { healthy, healthyCalls, startedAt };
+}
+
 beforeEach(async () => {
   database = await createDatabase({ memory: true });
   await migrate(database.db);
@@ -89,13 +101,7 @@ describe('the recovery sweep of a running worker', () => {
     await hung;
     cut.on = true; // from now on its lease is not renewed
 
-    const healthyCalls: number[] = [];
-    const healthy = orchestrator(async () => {
-      healthyCalls.push(Date.now());
-      return { status: 'ok', output: { by: 'healthy worker' } };
-    });
-    const startedAt = Date.now();
-    await healthy.startWorker({ concurrency: 1, recover: false });
+    const { healthy, healthyCalls, startedAt } = await healthyWorker();
 
     // Several sweeps run while the lease holds: the step is left to the worker that holds it.
     await new Promise((r) => setTimeout(r, LEASE_MS / 2));
@@ -139,13 +145,7 @@ describe('the recovery sweep of a running worker', () => {
     });
     await hung;
 
-    const healthyCalls: number[] = [];
-    const healthy = orchestrator(async () => {
-      healthyCalls.push(Date.now());
-      return { status: 'ok', output: { by: 'healthy worker' } };
-    });
-    const startedAt = Date.now();
-    await healthy.startWorker({ concurrency: 1, recover: false });
+    const { healthy, healthyCalls, startedAt } = await healthyWorker();
     await new Promise((r) => setTimeout(r, LEASE_MS / 2));
     expect((await healthy.get(view.run.id)).steps[0]).toMatchObject({ status: 'queued', attempts: 0 });
     expect(healthyCalls).toEqual([]);
