@@ -9,7 +9,9 @@ import type { TokenService } from './tokens.js';
  * endpoint with PKCE S256 and a server-rendered consent page where the local operator picks the
  * workspace and role, and a token endpoint that issues an API token of that workspace and role.
  * Clients, pending consents and codes are kept in memory (a restart forgets them: clients
- * register again). Codes are single-use, live 60 s and are stored only as SHA-256.
+ * register again). Registration needs no credentials, so at most `maxClients` clients are kept (the
+ * oldest registration is forgotten first: a flood of registrations cannot grow the host's memory).
+ * Codes are single-use, live 60 s and are stored only as SHA-256.
  */
 export interface OAuthDeps {
   tokens: TokenService;
@@ -18,6 +20,8 @@ export interface OAuthDeps {
   publicBaseUrl?: string;
   /** Who may see and submit the consent page (default: loopback connections only). */
   consentAllowed?(request: FastifyRequest): boolean;
+  /** Registered clients kept at most (default 1000; the oldest is forgotten first). */
+  maxClients?: number;
   now?(): number;
 }
 
@@ -74,7 +78,8 @@ const CONSENT_TTL_MS = 10 * 60_000;
 
 export function registerOAuthRoutes(app: FastifyInstance, deps: OAuthDeps) {
   const now = deps.now ?? Date.now;
-  const clients = new Map<string, Client>();
+  const clients = new Map<string, Client>(); // in registration order
+  const maxClients = deps.maxClients ?? 1000;
   const pending = new Map<string, Pending>();
   const codes = new Map<string, Code>();
   const allowed = deps.consentAllowed ?? ((r: FastifyRequest) => isLoopback(r.ip));
@@ -146,6 +151,10 @@ export function registerOAuthRoutes(app: FastifyInstance, deps: OAuthDeps) {
       issuedAt: Math.floor(now() / 1000),
     };
     clients.set(client.clientId, client);
+    for (const oldest of clients.keys()) {
+      if (clients.size <= maxClients) break;
+      clients.delete(oldest);
+    }
     return reply
       .status(201)
       .header('cache-control', 'no-store')

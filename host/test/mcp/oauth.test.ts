@@ -7,11 +7,13 @@ import { startTestHost, type TestHost } from './fixtures/harness.js';
 let host: TestHost;
 let base: string;
 const redirectUri = 'http://127.0.0.1:33418/callback';
+const MAX_CLIENTS = 5;
 
 beforeAll(async () => {
   host = await startTestHost({
     http: { oauth: true },
-    beforeListen: (app, { tokens, workspaces }) => void registerOAuthRoutes(app, { tokens, workspaces: { list: workspaces.list } }),
+    beforeListen: (app, { tokens, workspaces }) =>
+      void registerOAuthRoutes(app, { tokens, workspaces: { list: workspaces.list }, maxClients: MAX_CLIENTS }),
   });
   host.workspaces.enable('alpha', 'demo');
   base = `http://127.0.0.1:${host.port}`;
@@ -153,5 +155,25 @@ describe('OAuth 2.1 for the gateway', () => {
       body: JSON.stringify({ redirect_uris: ['http://evil.example.com/cb'] }),
     });
     expect(badReg.status).toBe(400);
+  });
+
+  it('keeps at most maxClients registrations: a flood forgets the oldest, never grows without bound', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i <= MAX_CLIENTS; i++) ids.push(await register());
+    const authorize = (clientId: string) =>
+      fetch(
+        `${base}/oauth/authorize?${new URLSearchParams({
+          client_id: clientId,
+          redirect_uri: redirectUri,
+          response_type: 'code',
+          code_challenge: pkce().challenge,
+          code_challenge_method: 'S256',
+        })}`,
+        { redirect: 'manual' },
+      );
+    const oldest = await authorize(ids[0]!);
+    expect(oldest.status).toBe(400);
+    expect(await oldest.text()).toContain('Unknown client');
+    expect((await authorize(ids.at(-1)!)).status).toBe(200); // the consent page
   });
 });
