@@ -38,6 +38,12 @@ export const sdkErrors = defineErrors({
     category: 'user',
     description: 'ctx.callTool is not available where the plugin runs (harness without a callTool stub).',
   },
+  NH_SDK_STORE_READ_ONLY: {
+    status: 500,
+    category: 'internal',
+    description:
+      "A tool that declares the side effect none or read wrote to its store (a run may call such a tool twice): declare it 'write'.",
+  },
 });
 
 /**

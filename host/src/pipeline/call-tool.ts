@@ -1,6 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { type Actor, isNeonHubError, type NeonHubError, type PluginManifest } from '@neonhub/schemas';
-import type { AfterToolCallEvent, HookContext, LlmAccess, LlmUsageTotals, PluginStore, ToolCallEvent, ToolContext } from '@neonhub/sdk';
+import {
+  type AfterToolCallEvent,
+  type HookContext,
+  type LlmAccess,
+  type LlmUsageTotals,
+  type PluginStore,
+  storeFor,
+  type ToolCallEvent,
+  type ToolContext,
+} from '@neonhub/sdk';
 import { isTracing, traceToolCall } from '@neonhub/telemetry';
 import type { Span } from '@opentelemetry/api';
 import type { Logger } from 'pino';
@@ -223,7 +232,8 @@ export function createCallTool(deps: PipelineDeps) {
           tool: tool.qualifiedName,
           ...(coveringApproval ? { approvalId: coveringApproval } : {}),
         }),
-      store: workspaces.store(workspace.id, tool.pluginId),
+      // Read-only for a tool declaring no side effect: a run may call it twice (docs/runs.md, carried steps).
+      store: storeFor(workspaces.store(workspace.id, tool.pluginId), tool.qualifiedName, tool.definition.sideEffect),
       llm: llm.access,
     };
     const timeoutMs = Math.min(req.timeoutMs ?? Number.POSITIVE_INFINITY, tool.definition.timeoutMs ?? defaultTimeoutMs);

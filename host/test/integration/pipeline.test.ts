@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
 import type { NeonHubError } from '@neonhub/schemas';
+import { syncPluginDir } from '@neonhub/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Host } from '../../src/host.js';
 import { bootHost, lockRoot, makeRoot, removeRoot, runtimeFixtures, writePlugin } from './helpers.js';
@@ -80,6 +81,46 @@ beforeAll(async () => {
       },
     }),
   });
+  writePlugin(root, 'store-probe', {
+    'plugin.json': JSON.stringify({
+      id: 'store-probe',
+      version: '0.1.0',
+      kind: 'capability',
+      description: 'A tool that declares read but may try to write, and one that writes',
+      host: '^0.1.0',
+      runtime: { type: 'module', entry: 'src/index.ts' },
+    }),
+    'package.json': JSON.stringify({ name: '@test/store-probe', version: '0.1.0', type: 'module' }),
+    'src/index.ts': `
+import { definePlugin, defineTool } from '@neonhub/sdk';
+import { z } from 'zod';
+export default definePlugin({
+  id: 'store-probe',
+  tools: [
+    defineTool({
+      name: 'peek',
+      description: 'Reads the kept value; writes too when asked, which it declares it does not.',
+      input: z.object({ write: z.boolean() }),
+      output: z.object({ value: z.unknown() }),
+      sideEffect: 'read',
+      run: async ({ write }, ctx) => {
+        if (write) await ctx.store.put('c', 'k', 'peeked');
+        return { value: (await ctx.store.get('c', 'k'))?.value ?? null };
+      },
+    }),
+    defineTool({
+      name: 'keep',
+      description: 'Keeps a value.',
+      input: z.object({ value: z.string() }),
+      output: z.object({ version: z.number() }),
+      sideEffect: 'write',
+      run: async ({ value }, ctx) => ({ version: await ctx.store.put('c', 'k', value) }),
+    }),
+  ],
+});
+`,
+  });
+  await syncPluginDir(join(root, 'plugins/store-probe')); // plugin.json's tools from the code
   process.env.MEMORY_FILE_PATH = join(root, 'memory.jsonl');
   // rt-other runs isolated (child process under Node's permission model); the rest in-process.
   await lockRoot(root, { isolation: { 'rt-other': 'isolated' } });
@@ -94,7 +135,8 @@ beforeAll(async () => {
   await ws.createWorkspace({ slug: 'acme' });
   await ws.createWorkspace({ slug: 'beta-co' });
   await ws.createWorkspace({ slug: 'plain' });
-  for (const id of ['rt-basic', 'rt-other', 'hook-alpha', 'hook-beta', 'hook-gamma', 'mcp-memory']) await ws.enablePlugin('acme', id);
+  for (const id of ['rt-basic', 'rt-other', 'hook-alpha', 'hook-beta', 'hook-gamma', 'mcp-memory', 'store-probe'])
+    await ws.enablePlugin('acme', id);
   await ws.enablePlugin('plain', 'rt-basic');
 }, 120_000);
 
@@ -123,6 +165,7 @@ describe('the call pipeline', () => {
       'mcp-memory:mcp',
       'rt-basic:in-process',
       'rt-other:isolated',
+      'store-probe:in-process',
     ]);
   });
 
@@ -160,6 +203,18 @@ describe('the call pipeline', () => {
     expect(created.status).toBe('ok');
     const graph = await call('mcp-memory:read_graph', {});
     expect(JSON.stringify(graph.status === 'ok' && graph.output)).toContain('Spring sale');
+  });
+
+  it('gives a tool that declares no side effect a read-only store: a write is refused with a code, nothing written', async () => {
+    expect(await call('store-probe:keep', { value: 'kept' })).toMatchObject({ status: 'ok', output: { version: 1 } });
+    expect(await call('store-probe:peek', { write: false })).toMatchObject({ status: 'ok', output: { value: 'kept' } });
+    const refused = await call('store-probe:peek', { write: true }).then(
+      () => undefined,
+      (err: NeonHubError) => err,
+    );
+    expect(refused?.code).toBe('NH_TOOL_FAILED');
+    expect(refused?.details).toMatchObject({ code: 'NH_SDK_STORE_READ_ONLY' });
+    expect(await call('store-probe:peek', { write: false })).toMatchObject({ status: 'ok', output: { value: 'kept' } });
   });
 
   it('refuses a tool whose plugin is not enabled in the workspace', async () => {

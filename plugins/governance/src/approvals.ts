@@ -60,6 +60,12 @@ async function getApproval(store: PluginStore, id: string) {
   return store.get<Approval>(APPROVALS, id);
 }
 
+/** An approval as it stands now (a pending one past its time reads as expired), without writing. */
+export async function viewApproval(store: PluginStore, id: string, now: Date): Promise<Approval | undefined> {
+  const rec = await getApproval(store, id);
+  return rec ? effective(rec.value, now) : undefined;
+}
+
 /** Reads an approval, writing `expired` when a pending one is past its time. */
 export async function readApproval(store: PluginStore, id: string, now: Date): Promise<Approval | undefined> {
   const rec = await getApproval(store, id);

@@ -147,7 +147,7 @@ describe('approvals', () => {
     await expect(owner.call('approve', { approvalId: 'missing' })).rejects.toMatchObject({ code: 'NH_GOV_APPROVAL_NOT_FOUND' });
   });
 
-  it('a pending approval expires after 72 h: read as expired, approve refused, expire_approvals writes it', async () => {
+  it('a pending approval expires after 72 h: read as expired (get_approval writes nothing), approve refused, expire_approvals writes it', async () => {
     const { owner, clock, callTool } = withHost();
     const a = (await owner.hook('beforeToolCall', callEvent(SEND, input, { idempotencyKey: 'k3' }))) as { approvalId: string };
     const b = (await owner.hook('beforeToolCall', callEvent(SEND, { ...input, to: 'bo@example.com' }))) as { approvalId: string };
@@ -160,7 +160,8 @@ describe('approvals', () => {
     expect(await owner.call('get_approval', { approvalId: a.approvalId })).toMatchObject({ status: 'expired' });
     await expect(owner.call('approve', { approvalId: b.approvalId })).rejects.toMatchObject({ code: 'NH_GOV_APPROVAL_EXPIRED' });
     expect(callTool).not.toHaveBeenCalled();
-    expect(await owner.call('expire_approvals', {})).toEqual({ expired: [] });
+    // the refused approve wrote b as expired; get_approval, a read, left a to expire_approvals
+    expect(await owner.call('expire_approvals', {})).toEqual({ expired: [a.approvalId] });
     // a retry of the expired call opens a new request
     const again = (await owner.hook('beforeToolCall', callEvent(SEND, input, { idempotencyKey: 'k3' }))) as { approvalId: string };
     expect(again.approvalId).not.toBe(a.approvalId);

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { createLlm } from '@neonhub/llm';
-import type { Actor, PluginManifest } from '@neonhub/schemas';
+import type { Actor, PluginManifest, SideEffect } from '@neonhub/schemas';
 import { sdkErrors } from '../errors.js';
 import { createGuardedFetch } from '../guarded-fetch.js';
 import { createMemoryStore } from '../memory-store.js';
+import { storeFor } from '../read-only-store.js';
 import type {
   AfterToolCallEvent,
   CallToolOptions,
@@ -101,7 +102,13 @@ export function createHarness(plugin: PluginDefinition, opts: HarnessOptions = {
           }),
         );
 
-  function contextFor(callId: string, idempotencyKey: string, signal: AbortSignal): ToolContext {
+  /** A tool's context; `tool` given, its store is read-only unless the tool declares a side effect that writes. */
+  function contextFor(
+    callId: string,
+    idempotencyKey: string,
+    signal: AbortSignal,
+    tool?: { name: string; sideEffect: SideEffect },
+  ): ToolContext {
     return {
       workspace,
       actor,
@@ -113,7 +120,7 @@ export function createHarness(plugin: PluginDefinition, opts: HarnessOptions = {
       callId,
       signal,
       callTool,
-      store,
+      store: tool ? storeFor(store, `${plugin.id}:${tool.name}`, tool.sideEffect) : store,
       llm,
     };
   }
@@ -150,7 +157,10 @@ export function createHarness(plugin: PluginDefinition, opts: HarnessOptions = {
     });
     let raw: unknown;
     try {
-      raw = await Promise.race([Promise.resolve(tool.run(parsed.data, contextFor(callId, idempotencyKey, controller.signal))), timeout]);
+      raw = await Promise.race([
+        Promise.resolve(tool.run(parsed.data, contextFor(callId, idempotencyKey, controller.signal, tool))),
+        timeout,
+      ]);
     } finally {
       clearTimeout(timer);
       callOpts.signal?.removeEventListener('abort', onOuterAbort);

@@ -6,8 +6,8 @@ import {
   decideApproval,
   expireApprovals,
   listApprovals,
-  readApproval,
   recordExecution,
+  viewApproval,
 } from '../approvals.js';
 import { govErrors } from '../errors.js';
 import { requireAdmin } from '../roles.js';
@@ -49,7 +49,7 @@ export const getApprovalTool = (deps: GovDeps) =>
     input: z.object({ approvalId: ApprovalIdSchema }),
     output: ApprovalSchema,
     run: async (input, ctx) => {
-      const a = await readApproval(ctx.store, input.approvalId, deps.now());
+      const a = await viewApproval(ctx.store, input.approvalId, deps.now()); // a read tool writes nothing
       if (!a)
         throw govErrors.create('NH_GOV_APPROVAL_NOT_FOUND', `approval ${input.approvalId} does not exist in this workspace`, {
           details: { approvalId: input.approvalId },
