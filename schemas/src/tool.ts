@@ -5,6 +5,12 @@ import { JsonSchemaObjectSchema, ToolNameSchema } from './common.js';
 export const SideEffectSchema = z.enum(['none', 'read', 'write', 'external']);
 export type SideEffect = z.infer<typeof SideEffectSchema>;
 
+/**
+ * Whether a tool declaring this side effect changes nothing (`none`, `read`): a viewer may call it, a run calls it
+ * without claiming its step first (so possibly twice), and its plugin store is read-only.
+ */
+export const changesNothing = (sideEffect: SideEffect | null | undefined): boolean => sideEffect === 'none' || sideEffect === 'read';
+
 /** A tool as declared in a manifest and served over MCP. */
 export const ToolDefinitionSchema = z.strictObject({
   name: ToolNameSchema,

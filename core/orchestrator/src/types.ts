@@ -1,5 +1,5 @@
 import type { DB, Kysely } from '@neonhub/db';
-import type { Actor, Run, SideEffect, Step } from '@neonhub/schemas';
+import { type Actor, changesNothing, type Run, type SideEffect, type Step } from '@neonhub/schemas';
 import type { StepQueue } from './jobs.js';
 import type { PlannerLlm } from './planner-llm.js';
 import type { PlanParams } from './planner-offline.js';
@@ -75,4 +75,4 @@ export const idempotencyKeyOf = (runId: string, stepId: string) => `run:${runId}
  * effect and the plan does not hold it for approval. The same rule as `neonhub_dispatch_after` (migration 0008).
  */
 export const carriable = (sideEffect: SideEffect | null | undefined, needsApproval: boolean | undefined) =>
-  (sideEffect === 'none' || sideEffect === 'read') && !needsApproval;
+  changesNothing(sideEffect) && !needsApproval;

@@ -26,7 +26,7 @@ export {
 } from './manifest-sync.js';
 export { createMemoryStore } from './memory-store.js';
 export { storePromptOutcomes } from './prompt-outcomes.js';
-export { readOnlyStore, storeFor, writesAllowed } from './read-only-store.js';
+export { readOnlyStore, storeFor } from './read-only-store.js';
 export { createKeyedLock, fingerprint, type RecordOnceResult, recordOnce, stableJson } from './store-helpers.js';
 export { toJsonSchema, toolDefinitionOf } from './tool-schema.js';
 export type * from './types.js';

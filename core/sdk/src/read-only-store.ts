@@ -1,9 +1,6 @@
-import type { SideEffect } from '@neonhub/schemas';
+import { changesNothing, type SideEffect } from '@neonhub/schemas';
 import { sdkErrors } from './errors.js';
 import type { PluginStore } from './types.js';
-
-/** Whether a tool's declared side effect allows writing to its store. */
-export const writesAllowed = (sideEffect: SideEffect) => sideEffect === 'write' || sideEffect === 'external';
 
 /**
  * The store a tool that declares `none` or `read` gets, in the host and in the harness: reads pass through,
@@ -35,4 +32,4 @@ export function readOnlyStore(store: PluginStore, tool: string): PluginStore {
 
 /** The store a tool gets: its plugin's store, read-only unless the tool declares a side effect that writes. */
 export const storeFor = (store: PluginStore, tool: string, sideEffect: SideEffect): PluginStore =>
-  writesAllowed(sideEffect) ? store : readOnlyStore(store, tool);
+  changesNothing(sideEffect) ? readOnlyStore(store, tool) : store;

@@ -1,6 +1,6 @@
 import type { Kysely } from '@neonhub/db';
 import { runErrors } from '@neonhub/orchestrator';
-import type { Role } from '@neonhub/schemas';
+import { changesNothing, type Role, type SideEffect } from '@neonhub/schemas';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hostErrors } from '../errors.js';
 import type { AccountDeps } from './deps.js';
@@ -107,13 +107,13 @@ export function installAccessControl(app: FastifyInstance, deps: AccountDeps & {
     }
     if (need === 'tool') {
       const toolName = (request.params as { tool?: string }).tool ?? '';
-      let sideEffect: string | undefined;
+      let sideEffect: SideEffect | undefined;
       try {
         sideEffect = deps.registry.get(toolName).definition.sideEffect;
       } catch {
         sideEffect = undefined;
       }
-      const min: Role = sideEffect === 'none' || sideEffect === 'read' ? 'viewer' : 'member';
+      const min: Role = changesNothing(sideEffect) ? 'viewer' : 'member';
       if (!atLeast(role, min)) throw forbidden(min, role);
       return;
     }

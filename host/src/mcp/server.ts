@@ -15,7 +15,7 @@ import {
   SubscribeRequestSchema,
   UnsubscribeRequestSchema,
 } from '@modelcontextprotocol/sdk/types.js';
-import { isNeonHubError, type NeonHubError } from '@neonhub/schemas';
+import { changesNothing, isNeonHubError, type NeonHubError } from '@neonhub/schemas';
 import type { Logger } from 'pino';
 import { hostErrors } from '../errors.js';
 import type { CallTool } from '../pipeline/call-tool.js';
@@ -32,7 +32,6 @@ import { errorResult, okResult, pendingApprovalResult } from './results.js';
 export const REQUEST_META_IDEMPOTENCY = 'neonhub/idempotencyKey';
 
 /** Side effects a viewer may call. */
-const VIEWER_SIDE_EFFECTS = new Set(['none', 'read']);
 
 /** Pipeline errors meaning "no such tool here": answered as the MCP error for invalid params. */
 const UNKNOWN_TOOL_CODES = new Set(['NH_TOOL_NOT_FOUND', 'NH_TOOL_NOT_ENABLED', 'NH_TOOL_QUARANTINED']);
@@ -126,7 +125,7 @@ export function createWorkspaceMcpServer(deps: WorkspaceMcpServerDeps): Workspac
   server.setRequestHandler(CallToolRequestSchema, async (req): Promise<CallToolResult> => {
     const tool = await resolveTool(req.params.name);
     const hasOutputSchema = tool.definition.outputSchema !== undefined;
-    if (principal.role === 'viewer' && !VIEWER_SIDE_EFFECTS.has(tool.definition.sideEffect)) {
+    if (principal.role === 'viewer' && !changesNothing(tool.definition.sideEffect)) {
       return errorResult(
         hostErrors.create(
           'NH_MCP_FORBIDDEN',
