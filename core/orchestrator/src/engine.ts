@@ -72,28 +72,22 @@ export function createOrchestrator(deps: OrchestratorDeps) {
       },
       { concurrency },
     );
-    let sweeping = false;
-    sweeper = setInterval(() => {
-      if (sweeping || closing) return; // one sweep at a time, however long one takes
-      sweeping = true;
-      recover({ sweep: true })
-        .catch((err) => deps.logger?.warn({ err }, 'recovery sweep failed'))
-        .finally(() => (sweeping = false));
-    }, ctx.recoverEveryMs);
-    sweeper.unref();
-    // Leases of the steps running here are renewed while they run: a long tool keeps its step.
-    let renewing = false;
-    heartbeat = setInterval(
-      () => {
-        if (renewing) return;
-        renewing = true;
-        renewLeases()
-          .catch((err) => deps.logger?.warn({ err }, 'renewing step leases failed'))
-          .finally(() => (renewing = false));
-      },
-      Math.max(50, Math.floor(ctx.leaseMs / 3)),
-    );
-    heartbeat.unref();
+    sweeper = every(ctx.recoverEveryMs, 'recovery sweep failed', () => (closing ? Promise.resolve() : recover({ sweep: true })));
+    // Leases of the steps running here are renewed while they run (until close): a long tool keeps its step.
+    heartbeat = every(Math.max(50, Math.floor(ctx.leaseMs / 3)), 'renewing step leases failed', renewLeases);
+  }
+
+  /** Runs `task` every `ms`, one run at a time however long one takes; a failure is logged. */
+  function every(ms: number, failure: string, task: () => Promise<unknown>): NodeJS.Timeout {
+    let running = false;
+    const timer = setInterval(() => {
+      if (running) return;
+      running = true;
+      task()
+        .catch((err) => deps.logger?.warn({ err }, failure))
+        .finally(() => (running = false));
+    }, ms);
+    return timer.unref();
   }
 
   async function close(): Promise<void> {

@@ -178,8 +178,7 @@ export function createStepExecutor(ctx: EngineContext) {
           stepId: job.stepId,
           lease,
           dispatch: job.dispatch,
-          carried: !marked,
-          startedAt,
+          ...(marked ? {} : { carriedSince: startedAt }),
           output: outcome.output,
         });
       };
@@ -226,7 +225,6 @@ export function createStepExecutor(ctx: EngineContext) {
       return STORED;
     }
 
-    const startedAt = new Date().toISOString();
     const outcome = await callStep(
       job,
       {
@@ -240,15 +238,7 @@ export function createStepExecutor(ctx: EngineContext) {
     // Cancelled meanwhile, or the lease was taken over: the result is ignored.
     if (outcome.ok)
       return {
-        written: store({
-          runId: job.runId,
-          stepId: job.stepId,
-          lease,
-          dispatch: job.dispatch,
-          carried: false,
-          startedAt,
-          output: outcome.output,
-        }),
+        written: store({ runId: job.runId, stepId: job.stepId, lease, dispatch: job.dispatch, output: outcome.output }),
       };
     return record(job, step, lease, outcome);
   }

@@ -88,10 +88,11 @@ export interface CompleteRequest extends AfterRequest {
   lease: string;
   /** The dispatch the job was for. */
   dispatch: number;
-  /** A carried step's result: stored from `queued` too, while the dispatch is still this one. */
-  carried: boolean;
-  /** When the worker started the tool (kept when the step was not marked running before). */
-  startedAt: string;
+  /**
+   * Set for a carried step that was not marked running: when the worker started its tool. Its result is stored
+   * from `queued` too, while the dispatch is still this one, with this start time.
+   */
+  carriedSince?: string;
   output: unknown;
 }
 
@@ -119,8 +120,7 @@ export async function completeSteps(db: Db, reqs: CompleteRequest[]): Promise<Af
       id: q.stepId,
       lease: q.lease,
       dispatch: q.dispatch,
-      carried: q.carried,
-      started_at: q.startedAt,
+      carried_since: q.carriedSince ?? null,
       output: q.output ?? null,
       candidates: q.candidates,
     })),
@@ -152,13 +152,16 @@ export async function requeueStep(
   return row ? { runId, stepId, dispatch: Number(row.dispatch) } : undefined;
 }
 
-/** Extends the leases of running steps that still hold them (by primary key; a lost lease is left alone). */
+/**
+ * Extends the leases of running steps that still hold them (a lost lease is left alone). Arrays compared with
+ * `= any` keep it a primary-key index scan whatever the table's statistics (a join over `jsonb_to_recordset` may be
+ * planned as a scan of every step); a lease is unique, so it alone picks the step among the rows the keys find.
+ */
 export async function renewStepLeases(db: Db, held: { runId: string; stepId: string; lease: string }[], leaseMs: number) {
-  const v = JSON.stringify(held.map((h) => ({ run_id: h.runId, id: h.stepId, lease: h.lease })));
   await sql`
-    update steps s set lease_until = now() + ${leaseMs} * interval '1 millisecond'
-    from jsonb_to_recordset(${v}::jsonb) as x(run_id uuid, id text, lease text)
-    where s.run_id = x.run_id and s.id = x.id and s.lease = x.lease and s.status = 'running'`.execute(db);
+    update steps set lease_until = now() + ${leaseMs} * interval '1 millisecond'
+    where run_id = any (${held.map((h) => h.runId)}::uuid[]) and id = any (${held.map((h) => h.stepId)}::text[])
+      and lease = any (${held.map((h) => h.lease)}::text[]) and status = 'running'`.execute(db);
 }
 
 /** Marks the given steps skipped when still pending, with an event each. */
@@ -174,12 +177,6 @@ export async function skipSteps(trx: Trx, runId: string, ids: string[], because:
     select ${runId}, id, 'step.status', jsonb_build_object('status', 'skipped', 'because', ${because}::text) from u order by seq`.execute(
     trx,
   );
-}
-
-export interface AfterRequest {
-  runId: string;
-  /** Dependents of the step that changed (none when no step succeeded). */
-  candidates: string[];
 }
 
 /**

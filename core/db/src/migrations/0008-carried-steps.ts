@@ -8,7 +8,7 @@ import { type Kysely, type Migration, sql } from 'kysely';
  * - `neonhub_dispatch_after(reqs)` now also returns, for each dispatched step without side effects that needs no
  *   approval, `exec`: its tool, input, dependencies' outputs, and its run's workspace and actor, so the worker
  *   runs it without a claim first. Other rows have `exec` null.
- * - `neonhub_complete_steps(reqs)` also stores such a success straight from `queued` (request `carried` true),
+ * - `neonhub_complete_steps(reqs)` also stores such a success straight from `queued` (request `carried_since` set),
  *   only while the step is still queued under the dispatch the job carried: a cancelled or superseded step stores
  *   nothing. It counts the attempt and keeps the start time the worker reports.
  */
@@ -80,14 +80,15 @@ export const carriedSteps: Migration = {
         where r.id in (select (x ->> 'run_id')::uuid from jsonb_array_elements(reqs) x)
         order by r.id for no key update;
         for q in select * from jsonb_to_recordset(reqs)
-          as v(run_id uuid, id text, lease text, dispatch int, carried boolean, started_at timestamptz, output jsonb)
+          as v(run_id uuid, id text, lease text, dispatch int, carried_since timestamptz, output jsonb)
         loop
           -- In SET, status and attempts are the row's values before this update.
           update steps set status = 'succeeded', output = coalesce(q.output, 'null'::jsonb), error = null, lease = null,
             lease_until = null, attempts = case when status = 'queued' then attempts + 1 else attempts end,
-            started_at = coalesce(started_at, q.started_at, now()), finished_at = now(), updated_at = now()
+            started_at = coalesce(started_at, q.carried_since, now()), finished_at = now(), updated_at = now()
           where run_id = q.run_id and id = q.id
-            and ((status = 'running' and lease = q.lease) or (q.carried and status = 'queued' and dispatch = q.dispatch))
+            and ((status = 'running' and lease = q.lease)
+              or (q.carried_since is not null and status = 'queued' and dispatch = q.dispatch))
           returning * into s;
           continue when not found;
           insert into run_events (run_id, step_id, type, data)
