@@ -60,8 +60,7 @@ export function registerWorkspaceRoutes(app: FastifyInstance, deps: AccountDeps)
   app.get<{ Params: { ws: string }; Querystring: { all?: string } }>('/api/workspaces/:ws/tokens', async (request) => {
     const { workspaceId, role } = await accessOf(deps, request);
     if (!atLeast(role, 'admin')) return { tokens: [] };
-    const all = request.query.all === 'true'; // revoked ones too
-    return { tokens: (await tokens.list(workspaceId)).filter((t) => all || !t.revokedAt) };
+    return { tokens: await tokens.list(workspaceId, { revoked: request.query.all === 'true' }) };
   });
 
   /** Creates an API token (shown once) with a role no higher than the creator's. */

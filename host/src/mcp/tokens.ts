@@ -133,8 +133,12 @@ export function createTokenService(store: TokenStore, opts: TokenServiceOptions 
       return info(record);
     },
 
-    async list(workspaceId: string): Promise<ApiTokenInfo[]> {
-      return (await store.listByWorkspace(workspaceId)).map(info);
+    /** The workspace's active tokens, newest first (`revoked: true`: the revoked ones too). */
+    async list(workspaceId: string, opts: { revoked?: boolean } = {}): Promise<ApiTokenInfo[]> {
+      return (await store.listByWorkspace(workspaceId))
+        .filter((t) => opts.revoked || !t.revokedAt)
+        .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())
+        .map(info);
     },
 
     async revoke(workspaceId: string, id: string): Promise<void> {

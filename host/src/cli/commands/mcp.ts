@@ -48,9 +48,8 @@ export async function tokenList(opts: { workspace: string; all?: boolean; json?:
         .tokens
     : await withHost({ plugins: false, purpose: 'neonhub token list' }, async (host) => {
         const ws = await host.storage.workspaces.resolve(opts.workspace);
-        return (await host.storage.tokens.list(ws.id)).filter((t) => opts.all || !t.revokedAt);
+        return host.storage.tokens.list(ws.id, { revoked: opts.all === true });
       });
-  tokens.sort((a, b) => new Date(b.createdAt).getTime() - new Date(a.createdAt).getTime());
   if (opts.json) return out.json(tokens);
   if (!tokens.length) return out.line(`no API tokens in ${opts.workspace} (create one with \`neonhub token create -w ${opts.workspace}\`)`);
   out.table(
