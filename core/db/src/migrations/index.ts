@@ -7,6 +7,7 @@ import { sessions } from './0005-sessions.js';
 import { runTransitions } from './0006-run-transitions.js';
 import { workspaceLlm } from './0007-workspace-llm.js';
 import { carriedSteps } from './0008-carried-steps.js';
+import { accountTokens } from './0009-account-tokens.js';
 
 /**
  * Every schema migration, in the order it runs. Append only: never rename, reorder or edit one
@@ -21,4 +22,5 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: Migrat
   ['0006_run_transitions', runTransitions],
   ['0007_workspace_llm', workspaceLlm],
   ['0008_carried_steps', carriedSteps],
+  ['0009_account_tokens', accountTokens],
 ];
