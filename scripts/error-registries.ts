@@ -3,7 +3,7 @@ import { dbErrors } from '../core/db/src/errors.js';
 import { llmErrors } from '../core/llm/src/errors.js';
 import { runErrors } from '../core/orchestrator/src/errors.js';
 import { queueErrors } from '../core/queue/src/errors.js';
-import { connectorErrors, sdkErrors } from '../core/sdk/src/errors.js';
+import { connectorErrors, outboundErrors, sdkErrors } from '../core/sdk/src/errors.js';
 import { telemetryErrors } from '../core/telemetry/src/errors.js';
 import { hostErrors } from '../host/src/errors.js';
 import { memoryErrors } from '../mcp-servers/memory/src/errors.js';
@@ -35,4 +35,5 @@ export const registries: Record<string, ErrorRegistry> = {
   'Social agent': socialErrors.registry,
   'Insight agent': insightErrors.registry,
   'Connectors (the contract every connector shares, @neonhub/sdk)': connectorErrors.registry,
+  'Outbound requests (the guard every request made for a workspace passes, @neonhub/sdk/outbound)': outboundErrors.registry,
 };

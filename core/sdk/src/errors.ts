@@ -58,3 +58,32 @@ export const connectorErrors = defineErrors({
       'An idempotency key was reused for a different message or post: a retry must send the same one, a new one needs a new key.',
   },
 });
+
+/**
+ * The outbound guard's errors (core/sdk/src/outbound): every request the host makes for a workspace (its model,
+ * ctx.fetch, outside MCP servers) is refused the same way, whichever caller made it.
+ */
+export const outboundErrors = defineErrors({
+  NH_OUTBOUND_BLOCKED: {
+    status: 400,
+    category: 'user',
+    description:
+      'An outbound request targets a loopback, private, link-local, metadata or other non-public address (or a name resolving to one) that no allow-list entry permits: use a public address, or have an admin allow-list it (NEONHUB_OUTBOUND_ALLOW, the workspace outbound allow-list).',
+  },
+  NH_OUTBOUND_FAILED: {
+    status: 502,
+    category: 'third_party',
+    description:
+      'An allowed outbound target could not be reached (no answer, refused, name not found, TLS failure); the low-level reason is not shown.',
+  },
+  NH_OUTBOUND_ALLOW_INVALID: {
+    status: 400,
+    category: 'user',
+    description: 'An outbound allow-list entry is not an IP address, a CIDR range or a host name (each with an optional :port).',
+  },
+  NH_OUTBOUND_URL_INVALID: {
+    status: 400,
+    category: 'user',
+    description: 'An outbound URL is not an absolute http(s) URL.',
+  },
+});
