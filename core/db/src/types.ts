@@ -13,6 +13,8 @@ export interface WorkspacesTable {
   name: string;
   /** The workspace's language model settings (no key); null = the host's default. Migration 0007. */
   llm: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
+  /** Addresses and names its outbound requests may reach although not public (JSON string array); null = none. Migration 0010. */
+  outbound_allow: ColumnType<string[] | null, string | null | undefined, string | null>;
   created_at: Timestamp;
 }
 

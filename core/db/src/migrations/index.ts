@@ -8,6 +8,7 @@ import { runTransitions } from './0006-run-transitions.js';
 import { workspaceLlm } from './0007-workspace-llm.js';
 import { carriedSteps } from './0008-carried-steps.js';
 import { accountTokens } from './0009-account-tokens.js';
+import { workspaceOutbound } from './0010-workspace-outbound.js';
 
 /**
  * Every schema migration, in the order it runs. Append only: never rename, reorder or edit one
@@ -23,4 +24,5 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: Migrat
   ['0007_workspace_llm', workspaceLlm],
   ['0008_carried_steps', carriedSteps],
   ['0009_account_tokens', accountTokens],
+  ['0010_workspace_outbound', workspaceOutbound],
 ];
