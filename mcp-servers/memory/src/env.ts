@@ -2,7 +2,8 @@ import { createEmbedderFromEnv } from './embedders/index.js';
 import { createMemoryStore, type MemoryStore, type MemoryStoreOptions } from './store.js';
 
 export interface MemorySettings {
-  workspace: string;
+  /** The one workspace this process serves (standalone use); unset when a host names the workspace of each call. */
+  workspace?: string;
   databaseUrl?: string;
   dataDir: string;
 }
@@ -18,8 +19,9 @@ export function memorySettingsFrom(argv: readonly string[], env: NodeJS.ProcessE
     return undefined;
   };
   const databaseUrl = env.DATABASE_URL?.trim() || undefined;
+  const workspace = flag('workspace') || env.NEONHUB_WORKSPACE?.trim() || undefined;
   return {
-    workspace: flag('workspace') || env.NEONHUB_WORKSPACE?.trim() || 'default',
+    ...(workspace ? { workspace } : {}),
     dataDir: flag('data-dir') || env.NEONHUB_MEMORY_DATA_DIR?.trim() || env.NEONHUB_PLUGIN_DATA_DIR?.trim() || './.neonhub/memory',
     ...(databaseUrl ? { databaseUrl } : {}),
   };

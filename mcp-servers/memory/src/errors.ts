@@ -42,6 +42,17 @@ export const memoryErrors = defineErrors({
     category: 'internal',
     description: "An unexpected failure inside the memory server; the server's stderr log has the details.",
   },
+  NH_MEMORY_WORKSPACE_REQUIRED: {
+    status: 400,
+    category: 'user',
+    description:
+      'The call names no workspace (`_meta["io.neonhub/workspace"]`) and the server is not pinned to one (`--workspace`); memory is never stored in a shared default.',
+  },
+  NH_MEMORY_WORKSPACE_MISMATCH: {
+    status: 403,
+    category: 'user',
+    description: 'The server was started for one workspace (`--workspace`) and the call names another.',
+  },
   NH_MEMORY_CONTENT_EMPTY: {
     status: 400,
     category: 'user',

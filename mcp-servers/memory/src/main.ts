@@ -17,12 +17,12 @@ async function main(): Promise<void> {
       location: store.location,
       embedder: store.embedder.id,
       pgvector: store.schema.vectorVersion,
-      workspace: settings.workspace,
+      workspace: settings.workspace ?? '(named by each call)',
     },
     'memory store ready',
   );
   const server = createMemoryServer(store, {
-    workspace: settings.workspace,
+    ...(settings.workspace ? { workspace: settings.workspace } : {}),
     onError: (err, tool) => logger.error({ err, tool }, 'tool failed'),
   });
 

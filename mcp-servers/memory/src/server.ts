@@ -1,27 +1,48 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { isNeonHubError } from '@neonhub/schemas';
+import { isNeonHubError, WORKSPACE_META_KEY, workspaceFromMeta } from '@neonhub/schemas';
 import { z } from 'zod';
+import { memoryErrors } from './errors.js';
 import type { MemoryStore } from './store.js';
 import { deleteDocumentTool, getDocumentTool, ingestTool, listCollectionsTool, type MemoryToolSpec, searchTool } from './tools.js';
 
 export const SERVER_NAME = 'neonhub-memory';
-export const SERVER_VERSION = '0.1.0';
+export const SERVER_VERSION = '0.1.1';
 
-/** The part of the host's per-call context (`_meta['neonhub/context']`) this server reads. */
+/** The older per-call context of the host's isolated runtime (`_meta['neonhub/context']`), still accepted. */
 const NeonHubContextSchema = z.object({ workspace: z.object({ id: z.string().min(1).max(128) }) });
 
 export interface MemoryServerOptions {
-  /** Workspace used when a request carries no `_meta['neonhub/context']` (standalone use); `default` when absent. */
+  /**
+   * Pins the server to one workspace (standalone use, e.g. Claude Desktop with `--workspace acme`):
+   * calls without a workspace use it, calls naming another are refused. Unpinned (as the host
+   * mounts it), every call must name its workspace.
+   */
   workspace?: string;
   /** Called with unexpected (non-NeonHub) errors before they are returned as tool errors. */
   onError?: (err: unknown, tool: string) => void;
 }
 
-/** The workspace of a request: the host's context when present, else the fallback. */
-export function workspaceOf(meta: Record<string, unknown> | undefined, fallback: string): string {
-  const parsed = NeonHubContextSchema.safeParse(meta?.['neonhub/context']);
-  return parsed.success ? parsed.data.workspace.id : fallback;
+/**
+ * The workspace a request is made in: `_meta['io.neonhub/workspace'].id` (or the isolated
+ * runtime's `_meta['neonhub/context'].workspace.id`), else the pinned workspace. Never a default:
+ * NH_MEMORY_WORKSPACE_REQUIRED without either, NH_MEMORY_WORKSPACE_MISMATCH when the request
+ * names another workspace than the pinned one.
+ */
+export function workspaceOf(meta: Record<string, unknown> | undefined, pinned?: string): string {
+  const legacy = NeonHubContextSchema.safeParse(meta?.['neonhub/context']);
+  const named = workspaceFromMeta(meta)?.id ?? (legacy.success ? legacy.data.workspace.id : undefined);
+  if (named !== undefined && pinned !== undefined && named !== pinned)
+    throw memoryErrors.create('NH_MEMORY_WORKSPACE_MISMATCH', `this memory server serves workspace ${pinned} only, not ${named}`, {
+      details: { pinned, requested: named },
+    });
+  const workspace = named ?? pinned;
+  if (workspace === undefined)
+    throw memoryErrors.create(
+      'NH_MEMORY_WORKSPACE_REQUIRED',
+      `the call names no workspace: send _meta["${WORKSPACE_META_KEY}"] = { id, slug }, or start the server with --workspace <id>`,
+    );
+  return workspace;
 }
 
 function ok(structured: Record<string, unknown>): CallToolResult {
@@ -46,7 +67,7 @@ function fail(err: unknown, tool: string, onError: MemoryServerOptions['onError'
  * `StreamableHTTPServerTransport`.
  */
 export function createMemoryServer(store: MemoryStore, options: MemoryServerOptions = {}): McpServer {
-  const fallback = options.workspace ?? 'default';
+  const pinned = options.workspace;
   const server = new McpServer(
     { name: SERVER_NAME, version: SERVER_VERSION, title: 'NeonHub memory' },
     {
@@ -72,7 +93,7 @@ export function createMemoryServer(store: MemoryStore, options: MemoryServerOpti
       },
       (async (input: z.output<I>, extra: { _meta?: Record<string, unknown> }) => {
         try {
-          return ok((await run(input, workspaceOf(extra._meta, fallback))) as Record<string, unknown>);
+          return ok((await run(input, workspaceOf(extra._meta, pinned))) as Record<string, unknown>);
         } catch (err) {
           return fail(err, spec.name, options.onError);
         }

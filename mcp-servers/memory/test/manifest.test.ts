@@ -22,9 +22,10 @@ describe('plugin.json', () => {
         'OPENAI_API_KEY',
         'OPENAI_BASE_URL',
         'OLLAMA_HOST',
-        'NEONHUB_WORKSPACE',
       ]),
     });
+    // the host names the workspace of every call: a mounted server is never pinned to one
+    expect(manifest.runtime.type === 'mcp-stdio' && manifest.runtime.env).not.toContain('NEONHUB_WORKSPACE');
     const pkg = JSON.parse(readFileSync(fileURLToPath(new URL('../package.json', import.meta.url)), 'utf8')) as { version: string };
     expect(manifest.version).toBe(pkg.version);
   });

@@ -14,7 +14,7 @@ const manifest = PluginManifestSchema.parse(JSON.parse(readFileSync(join(serverD
 const runtime = manifest.runtime.type === 'mcp-stdio' ? manifest.runtime : undefined;
 
 /** `_meta` as the NeonHub host sends it with every call. */
-const asWorkspace = (id: string) => ({ 'neonhub/context': { workspace: { id, slug: id } } });
+const asWorkspace = (id: string) => ({ 'io.neonhub/workspace': { id, slug: id } });
 
 describe('memory server over stdio, started with the plugin.json command', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'nh-memory-stdio-'));
@@ -34,7 +34,6 @@ describe('memory server over stdio, started with the plugin.json command', () =>
         PATH: process.env.PATH ?? '',
         HOME: process.env.HOME ?? '',
         NEONHUB_MEMORY_DATA_DIR: dataDir,
-        NEONHUB_WORKSPACE: 'standalone',
       },
       stderr: 'pipe',
     });
@@ -91,15 +90,22 @@ describe('memory server over stdio, started with the plugin.json command', () =>
     expect(got._meta?.['neonhub/error']).toMatchObject({ code: 'NH_MEMORY_DOCUMENT_NOT_FOUND' });
   });
 
-  it('uses NEONHUB_WORKSPACE when a call carries no host context', async () => {
-    await call('memory_ingest', { title: 'Voice', content: brandVoice, collection: 'voice', collectionKind: 'brand_voice' });
-    const listed = await call('memory_list_collections', {});
-    expect((listed.structuredContent as { collections: { name: string; kind: string }[] }).collections).toEqual([
-      expect.objectContaining({ name: 'voice', kind: 'brand_voice', documentCount: 1, chunkCount: 3 }),
-    ]);
-    const inHostWorkspace = await call('memory_list_collections', {}, asWorkspace('standalone'));
-    expect((inHostWorkspace.structuredContent as { collections: unknown[] }).collections).toHaveLength(1);
+  it('refuses a call that names no workspace (no shared default), with a coded error', async () => {
+    for (const [name, args] of [
+      ['memory_ingest', { title: 'Voice', content: brandVoice, collection: 'voice' }],
+      ['memory_search', { query: 'refund' }],
+      ['memory_list_collections', {}],
+    ] as const) {
+      const res = await call(name, args);
+      expect(res.isError).toBe(true);
+      expect(res._meta?.['neonhub/error']).toMatchObject({ code: 'NH_MEMORY_WORKSPACE_REQUIRED' });
+    }
     const inA = await call('memory_list_collections', {}, asWorkspace('ws-a'));
+    expect((inA.structuredContent as { collections: { name: string }[] }).collections.map((c) => c.name)).toEqual(['kb']);
+  });
+
+  it('still reads the workspace of the older _meta["neonhub/context"]', async () => {
+    const inA = await call('memory_list_collections', {}, { 'neonhub/context': { workspace: { id: 'ws-a', slug: 'ws-a' } } });
     expect((inA.structuredContent as { collections: { name: string }[] }).collections.map((c) => c.name)).toEqual(['kb']);
   });
 

@@ -193,7 +193,7 @@ describe('memory store on PGlite', () => {
   });
 
   it('serves the same tools over Streamable HTTP from createMemoryServer(store)', async () => {
-    const server = createMemoryServer(store, { workspace: B });
+    const server = createMemoryServer(store);
     let transport: StreamableHTTPServerTransport | undefined;
     const http = createServer((req, res) => void transport?.handleRequest(req, res));
     await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
@@ -212,13 +212,16 @@ describe('memory store on PGlite', () => {
         client.callTool({
           name: 'memory_search',
           arguments: args,
-          ...(workspace ? { _meta: { 'neonhub/context': { workspace: { id: workspace, slug: workspace } } } } : {}),
+          ...(workspace ? { _meta: { 'io.neonhub/workspace': { id: workspace, slug: workspace } } } : {}),
         }) as Promise<CallToolResult>;
       const inA = await search({ query: 'delivery business days', mode: 'text' }, A);
       expect((inA.structuredContent as { hits: { documentId: string }[] }).hits[0]?.documentId).toBe(ids.faq);
-      // without host context the server's own workspace (B here) applies
-      const fallback = await search({ query: 'delivery business days', mode: 'text' });
-      expect((fallback.structuredContent as { hits: { documentId: string }[] }).hits.map((h) => h.documentId)).toEqual([ids.other]);
+      const inB = await search({ query: 'delivery business days', mode: 'text' }, B);
+      expect((inB.structuredContent as { hits: { documentId: string }[] }).hits.map((h) => h.documentId)).toEqual([ids.other]);
+      // an unpinned server never falls back to a shared workspace
+      const none = await search({ query: 'delivery business days', mode: 'text' });
+      expect(none.isError).toBe(true);
+      expect(none._meta?.['neonhub/error']).toMatchObject({ code: 'NH_MEMORY_WORKSPACE_REQUIRED' });
     } finally {
       await client.close();
       await server.close();

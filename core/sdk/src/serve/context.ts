@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { type WorkspaceMeta, workspaceFromMeta } from '@neonhub/schemas';
 import { sdkErrors } from '../errors.js';
 import { createGuardedFetch } from '../guarded-fetch.js';
 import type { Logger, PluginStore, ToolContext } from '../types.js';
-import { type CallContextMeta, CallContextMetaSchema } from './meta.js';
+import { type CallContextMeta, CallContextMetaSchema, CONTEXT_META_KEY } from './meta.js';
 
 type Write = (line: string) => void;
 
@@ -17,11 +18,15 @@ export function createJsonLogger(bindings: Record<string, unknown>, write: Write
   return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
 }
 
-/** Context used when a plain MCP client (no NeonHub host) calls the server. */
-export function standaloneMeta(hosts: readonly string[]): CallContextMeta {
+/**
+ * Context used when a call carries no NeonHub context: a plain MCP client (workspace
+ * `standalone`), or a host mounting the plugin as an outside server (`mcp-stdio`/`mcp-http`),
+ * which sends only the workspace under `_meta["io.neonhub/workspace"]`.
+ */
+export function standaloneMeta(hosts: readonly string[], workspace?: WorkspaceMeta): CallContextMeta {
   const callId = randomUUID();
   return {
-    workspace: { id: 'standalone', slug: 'standalone' },
+    workspace: workspace ?? { id: 'standalone', slug: 'standalone' },
     actor: { type: 'system', id: 'mcp-client' },
     config: {},
     secrets: {},
@@ -31,9 +36,19 @@ export function standaloneMeta(hosts: readonly string[]): CallContextMeta {
   };
 }
 
-/** Parses the `_meta` context a host sent; throws a ZodError when it is malformed. */
-export function parseCallMeta(raw: unknown, fallbackHosts: readonly string[]): CallContextMeta {
-  return raw === undefined ? standaloneMeta(fallbackHosts) : CallContextMetaSchema.parse(raw);
+/**
+ * Parses the context of a `tools/call` from its whole `_meta`: `neonhub/context` (the host's
+ * isolated runtime) or, without it, the workspace of `io.neonhub/workspace`. Throws when the
+ * context is malformed or names another workspace than `io.neonhub/workspace`.
+ */
+export function parseCallMeta(requestMeta: Record<string, unknown> | undefined, fallbackHosts: readonly string[]): CallContextMeta {
+  const workspace = workspaceFromMeta(requestMeta);
+  const raw = requestMeta?.[CONTEXT_META_KEY];
+  if (raw === undefined) return standaloneMeta(fallbackHosts, workspace);
+  const parsed = CallContextMetaSchema.parse(raw);
+  if (workspace && workspace.id !== parsed.workspace.id)
+    throw new Error(`${CONTEXT_META_KEY} names workspace ${parsed.workspace.id}, io.neonhub/workspace names ${workspace.id}`);
+  return parsed;
 }
 
 /** Builds the ToolContext a tool sees inside an isolated process from the call's `_meta`. */

@@ -1,3 +1,4 @@
+export { WORKSPACE_META_KEY, type WorkspaceMeta, WorkspaceMetaSchema, workspaceFromMeta, workspaceMeta } from '@neonhub/schemas';
 export { buildToolContext, createJsonLogger, parseCallMeta } from './context.js';
 export {
   annotationsOf,

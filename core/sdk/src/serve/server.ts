@@ -77,9 +77,11 @@ export async function servePlugin(def: PluginDefinition, opts: ServePluginOption
     if (!tool) return errorResult(sdkErrors.create('NH_SDK_TOOL_UNKNOWN', `plugin ${def.id} has no tool ${req.params.name}`));
     let meta: ReturnType<typeof parseCallMeta>;
     try {
-      meta = parseCallMeta(req.params._meta?.[CONTEXT_META_KEY], hosts);
+      meta = parseCallMeta(req.params._meta, hosts);
     } catch (err) {
-      return errorResult(sdkErrors.create('NH_SDK_INPUT_INVALID', `malformed ${CONTEXT_META_KEY} in _meta`, { cause: err }));
+      return errorResult(
+        sdkErrors.create('NH_SDK_INPUT_INVALID', `malformed ${CONTEXT_META_KEY} in _meta: ${(err as Error).message}`, { cause: err }),
+      );
     }
     const input = tool.input.safeParse(req.params.arguments ?? {});
     if (!input.success)
