@@ -123,6 +123,18 @@ export const hostErrors = defineErrors({
     description: 'The tools a plugin defines in code differ from the tools its manifest declares.',
   },
   NH_PLUGIN_INSTALL_FAILED: { status: 400, category: 'user', description: 'Installing a plugin from npm or a tarball failed.' },
+  NH_PLUGIN_ID_TAKEN: {
+    status: 409,
+    category: 'user',
+    description:
+      'An install would replace a plugin with the same id: a first-party plugin, an outside server, or an installed plugin of another package (--replace only replaces the same package).',
+  },
+  NH_PLUGIN_PATH_ESCAPES: {
+    status: 400,
+    category: 'user',
+    description:
+      'A file of a plugin is a link that resolves outside its folder (or is not a regular file); the plugin is refused and listed as a problem.',
+  },
   NH_PLUGIN_DEGRADED: {
     status: 503,
     category: 'transient',

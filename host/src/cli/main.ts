@@ -39,13 +39,19 @@ plugin
   .action(action(async () => (await import('./commands/plugin.js')).info));
 plugin
   .command('install <from>')
-  .description('install a plugin from npm (name@version) or a .tgz file, then pin it in plugins.lock.json')
-  .option('--in-process', 'run it in the host process instead of isolated (only for code you trust)')
+  .description(
+    'place a plugin from npm (name@version) or a .tgz file in the data directory; runs nothing and pins nothing (then: plugin lock <id>)',
+  )
+  .option('--replace', 'replace an installed plugin of the same id (only from the same package)')
   .action(action(async () => (await import('./commands/plugin.js')).install));
 plugin
   .command('lock [ids...]')
-  .description('pin plugins (all, or the ids given) in plugins.lock.json and print what changed')
+  .description('pin plugins (all, or the ids given) in plugins.lock.json and print what changed; starts MCP servers to list their tools')
   .option('--isolated', 'run the given plugins isolated')
+  .option(
+    '--in-process',
+    'run the given module plugins in the host process (only for code you trust; installed plugins are isolated by default)',
+  )
   .option('--check', 'print the diff and exit non-zero when the lock would change, without writing')
   .action(action(async () => (await import('./commands/plugin.js')).lock));
 plugin

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -7,7 +7,7 @@ import { isNeonHubError, type PluginSource } from '@neonhub/schemas';
 import * as tar from 'tar';
 import { hostErrors } from '../errors.js';
 import type { DiscoveredPlugin } from './discover.js';
-import { sourceMarkerPath } from './discover.js';
+import { discoverPlugins, sourceMarkerPath } from './discover.js';
 import { MANIFEST_FILE, readManifest } from './manifest.js';
 
 const run = promisify(execFile);
@@ -17,6 +17,13 @@ export interface InstallOptions {
   from: string;
   /** The data directory; the plugin lands in `<dataDir>/plugins/<id>`. */
   dataDir: string;
+  /**
+   * Every folder plugins are discovered in (first-party `plugins/`, `mcp-servers/`, `<dataDir>/plugins`): an id
+   * used in any of them is taken. `<dataDir>/plugins` is always checked.
+   */
+  roots?: string[];
+  /** Replace an installed plugin of the same id, only when it comes from the same package (package.json name). */
+  replace?: boolean;
 }
 
 function installFailed(from: string, why: string, cause?: unknown): never {
@@ -110,11 +117,65 @@ async function findPluginRoot(dir: string, from: string): Promise<string> {
   installFailed(from, 'the package has no plugin.json at its root (is it a NeonHub plugin?)');
 }
 
+async function packageName(dir: string): Promise<string | undefined> {
+  try {
+    const name = (JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')) as { name?: unknown }).name;
+    return typeof name === 'string' && name ? name : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function idTaken(id: string, from: string, why: string, details: Record<string, unknown>): never {
+  throw hostErrors.create('NH_PLUGIN_ID_TAKEN', `installing ${from} refused: plugin id ${id} ${why}`, {
+    details: { id, from, ...details },
+  });
+}
+
+/**
+ * Plugin ids are unique across first-party plugins, outside servers and installed plugins: an install never
+ * takes over an id that another folder holds (that is how a tarball named `governance` replaced the policy
+ * plugin's lock entry). Replacing an installed plugin needs `replace` and the same package name.
+ */
+async function checkIdFree(o: { id: string; root: string; target: string; from: string; replace: boolean; roots: string[] }) {
+  const { id, from, target } = o;
+  const found = await discoverPlugins([...new Set(o.roots.map((r) => resolve(r)))]);
+  const other = found.plugins.find((p) => p.id === id && resolve(p.dir) !== resolve(target));
+  if (other)
+    idTaken(
+      id,
+      from,
+      `is already used by ${other.dir} (${other.source.type === 'workspace' ? 'first-party' : other.source.type}); an install cannot replace it`,
+      { dir: other.dir },
+    );
+  const installed = await stat(target).then(
+    () => true,
+    () => false,
+  );
+  if (!installed) return;
+  if (!o.replace)
+    idTaken(id, from, `is already installed in ${target}; pass --replace to upgrade it from the same package`, { dir: target });
+  const [was, now] = [await packageName(target), await packageName(o.root)];
+  if (!was || was !== now)
+    idTaken(
+      id,
+      from,
+      `is installed from package ${was ?? '(no package.json)'}, not ${now ?? '(no package.json)'}; --replace only replaces the same package`,
+      {
+        dir: target,
+        installedPackage: was ?? null,
+        package: now ?? null,
+      },
+    );
+}
+
 /**
  * Installs a plugin into `<dataDir>/plugins/<id>` from an npm spec (via `npm pack --ignore-scripts`)
- * or a local tarball, replacing an installed plugin of the same id. Validates the manifest
- * (no plugin code runs). Does not touch plugins.lock.json: run lock deliberately afterwards.
- * Errors: NH_PLUGIN_INSTALL_FAILED, with the manifest error (if any) as cause and in details.
+ * or a local tarball. Places files only: validates the manifest, runs no plugin code and no server
+ * command, and does not touch plugins.lock.json (the host refuses the plugin until an admin runs
+ * `neonhub plugin lock <id>`). Errors: NH_PLUGIN_INSTALL_FAILED (with the manifest error, if any, as
+ * cause and in details); NH_PLUGIN_ID_TAKEN when the id is used by another folder, or is installed
+ * already and `replace` is not given or the package differs.
  */
 export async function installPlugin(opts: InstallOptions): Promise<DiscoveredPlugin> {
   const { from } = opts;
@@ -148,6 +209,7 @@ export async function installPlugin(opts: InstallOptions): Promise<DiscoveredPlu
       installFailed(from, isNeonHubError(e) ? `${e.code}: ${e.message}` : String(e), e);
     }
     const target = join(pluginsDir, manifest.id);
+    await checkIdFree({ id: manifest.id, root, target, from, replace: opts.replace === true, roots: [...(opts.roots ?? []), pluginsDir] });
     const old = `${target}.old-${process.pid}`;
     const hadOld = await stat(target).then(
       () => true,

@@ -113,6 +113,11 @@ export interface LockEntryOptions {
   previous?: LockEntry;
 }
 
+/** First-party (workspace) module plugins run in-process; installed ones and every MCP server run isolated unless the admin says otherwise. */
+function defaultIsolation(plugin: DiscoveredPlugin): Isolation {
+  return !isMcp(plugin) && plugin.source.type === 'workspace' ? 'in-process' : 'isolated';
+}
+
 /**
  * Computes a plugin's lock entry. Module plugins pin the tools their manifest declares;
  * MCP-server plugins pin `opts.tools` (listed at connect time), else the previous entry's
@@ -130,7 +135,7 @@ export async function computeLockEntry(plugin: DiscoveredPlugin, opts: LockEntry
     version: plugin.manifest.version,
     source: plugin.source,
     integrity: digest.integrity,
-    isolation: opts.isolation ?? opts.previous?.isolation ?? (isMcp(plugin) ? 'isolated' : 'in-process'),
+    isolation: opts.isolation ?? opts.previous?.isolation ?? defaultIsolation(plugin),
     ...tools,
     files: digest.files,
   };
@@ -144,7 +149,7 @@ export interface LockPluginsOptions {
   only?: string[];
   /** Tools of MCP-server plugins, listed after connecting to them. */
   extraTools?: Record<string, ToolDefinition[]>;
-  /** Isolation per plugin id; otherwise the previous entry's, else in-process (module) / isolated (MCP). */
+  /** Isolation per plugin id; otherwise the previous entry's, else in-process for a first-party module plugin and isolated for the rest. */
   isolation?: Record<string, Isolation>;
   /** Compute and diff only; leave the file as it is. */
   dryRun?: boolean;

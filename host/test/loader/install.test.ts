@@ -47,10 +47,41 @@ describe('installPlugin', () => {
     expect(plugins[0]?.source).toEqual(installed.source);
     const { lock } = await lockPlugins({ lockPath: join(dataDir, 'plugins.lock.json'), plugins });
     await verifyAgainstLock(plugins[0]!, lock);
-    // installing again replaces the folder
+    expect(lock.plugins['fixture-greeter']?.isolation).toBe('isolated'); // an installed module plugin is pinned isolated by default
+    // installing again is refused unless asked to replace (same package): then the folder is replaced
     await writeFile(join(target, 'stray.txt'), 'x');
-    await installPlugin({ from: tgz, dataDir });
+    expect((await rejection(installPlugin({ from: tgz, dataDir }))).code).toBe('NH_PLUGIN_ID_TAKEN');
+    await installPlugin({ from: tgz, dataDir, replace: true });
     expect(existsSync(join(target, 'stray.txt'))).toBe(false);
+  });
+
+  it('refuses an id held by a plugin in another root (first-party or outside server), even with replace', async () => {
+    const dataDir = await tempDir();
+    const firstParty = await tempDir();
+    await copyModuleFixture(firstParty);
+    const tgz = await packFixture(join(await tempDir(), 'greeter-1.0.0.tgz'));
+    for (const replace of [false, true]) {
+      const e = await rejection(installPlugin({ from: tgz, dataDir, roots: [firstParty], replace }));
+      expect(e.code).toBe('NH_PLUGIN_ID_TAKEN');
+      expect(e.message).toContain(`already used by ${join(firstParty, 'fixture-greeter')}`);
+    }
+    expect(existsSync(join(dataDir, 'plugins', 'fixture-greeter'))).toBe(false);
+  });
+
+  it('replaces an installed plugin only from the same package name', async () => {
+    const dataDir = await tempDir();
+    await installPlugin({ from: await packFixture(join(await tempDir(), 'a.tgz')), dataDir });
+    const staging = await tempDir('nh-stage-');
+    const dir = await copyModuleFixture(staging, 'package');
+    const pkg = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8'));
+    await writeFile(join(dir, 'package.json'), JSON.stringify({ ...pkg, name: '@someone-else/greeter' }));
+    await writeFile(join(dir, 'src', 'messages.txt'), 'not yours\n');
+    const other = join(await tempDir(), 'other.tgz');
+    await tar.c({ gzip: true, file: other, cwd: staging, portable: true }, ['package']);
+    const e = await rejection(installPlugin({ from: other, dataDir, replace: true }));
+    expect(e.code).toBe('NH_PLUGIN_ID_TAKEN');
+    expect(e.details).toMatchObject({ installedPackage: '@neonhub-fixtures/plugin-greeter', package: '@someone-else/greeter' });
+    expect(await readFile(join(dataDir, 'plugins', 'fixture-greeter', 'src', 'messages.txt'), 'utf8')).toBe('hello\n');
   });
 
   it('installs through `npm pack` for an npm spec (here a local folder, so the test stays offline)', async () => {

@@ -26,7 +26,7 @@ async function discover() {
   const config = cliConfig();
   const found = await discoverPlugins(pluginRoots(config), { repoRoot: config.rootDir });
   for (const e of found.errors) out.warn(`${relative(config.rootDir, e.dir) || e.dir}: ${e.error.code} ${e.error.message}`);
-  return { config, plugins: found.plugins, lockPath: join(config.rootDir, 'plugins.lock.json') };
+  return { config, plugins: found.plugins, problems: found.errors, lockPath: join(config.rootDir, 'plugins.lock.json') };
 }
 
 function find(plugins: DiscoveredPlugin[], id: string): DiscoveredPlugin {
@@ -89,11 +89,19 @@ export async function info(id: string, opts: { json?: boolean }) {
   for (const t of m.tools) out.line(`    ${m.id}:${t.name}  ${pc.dim(`[${t.sideEffect}]`)}  ${t.description.split('\n')[0]}`);
 }
 
-/** Tools of MCP-server plugins are only known once connected: start each briefly and list them. */
+/**
+ * Tools of MCP-server plugins are only known once connected: start each briefly and list them. This runs the
+ * server's command (or connects to its URL), so only `plugin lock`, which the admin runs deliberately, does it;
+ * what it runs is printed first.
+ */
 async function mcpTools(plugins: DiscoveredPlugin[], cacheDir: string): Promise<Record<string, ToolDefinition[]>> {
   const logger = createLogger(process.env.LOG_LEVEL ?? 'warn');
   const result: Record<string, ToolDefinition[]> = {};
   for (const p of plugins.filter((x) => x.manifest.runtime.type !== 'module')) {
+    const rt = p.manifest.runtime;
+    out.line(
+      `${p.id}: ${rt.type === 'mcp-stdio' ? `running \`${[rt.command, ...rt.args].join(' ')}\` to list its tools` : rt.type === 'mcp-http' ? `connecting to ${rt.url} to list its tools` : ''}`,
+    );
     const p2 = progress(`connecting to ${p.id} to list its tools`);
     const runtime = createRuntime({ manifest: p.manifest, dir: p.dir, cacheDir, logger, isolation: 'isolated' });
     try {
@@ -108,9 +116,16 @@ async function mcpTools(plugins: DiscoveredPlugin[], cacheDir: string): Promise<
   return result;
 }
 
-export async function lock(ids: string[], opts: { check?: boolean; isolated?: boolean }) {
-  const { config, plugins, lockPath } = await discover();
+export async function lock(ids: string[], opts: { check?: boolean; isolated?: boolean; inProcess?: boolean }) {
+  const { config, plugins, lockPath, problems } = await discover();
   for (const id of ids) find(plugins, id);
+  // Two folders claim an id the admin asked to pin: which one is meant is not clear, so neither is pinned.
+  const ambiguous = problems.filter(
+    (e) => e.error.code === 'NH_PLUGIN_DUPLICATE_ID' && ids.includes(String((e.error.details as { id?: string } | undefined)?.id)),
+  );
+  if (ambiguous[0]) throw ambiguous[0].error;
+  if (opts.isolated && opts.inProcess) throw hostErrors.create('NH_REQUEST_INVALID', 'give --isolated or --in-process, not both');
+  const isolation = opts.isolated ? ('isolated' as const) : opts.inProcess ? ('in-process' as const) : undefined;
   const targets = ids.length ? plugins.filter((p) => ids.includes(p.id)) : plugins;
   const extraTools = await mcpTools(targets, join(config.dataDir, 'cache'));
   const { diff } = await lockPlugins({
@@ -118,7 +133,7 @@ export async function lock(ids: string[], opts: { check?: boolean; isolated?: bo
     plugins,
     ...(ids.length ? { only: ids } : {}),
     extraTools,
-    ...(opts.isolated ? { isolation: Object.fromEntries(ids.map((id) => [id, 'isolated' as const])) } : {}),
+    ...(isolation ? { isolation: Object.fromEntries(ids.map((id) => [id, isolation])) } : {}),
     ...(opts.check ? { dryRun: true } : {}),
   });
   if (isEmptyLockDiff(diff)) return out.ok('plugins.lock.json is up to date');
@@ -152,22 +167,27 @@ export async function verify() {
   } else out.line(`${plugins.length} plugins match ${relative(config.rootDir, lockPath)}`);
 }
 
-export async function install(from: string, opts: { inProcess?: boolean }) {
+/**
+ * Places the plugin's files in `<dataDir>/plugins/<id>` and nothing else: no plugin code or server command runs
+ * and plugins.lock.json is not written, so the host refuses the plugin until the admin pins it with `plugin lock`.
+ */
+export async function install(from: string, opts: { replace?: boolean }) {
   const config = cliConfig();
   const p = progress(`installing ${from}`);
-  const plugin = await installPlugin({ from: resolveIfPath(from), dataDir: config.dataDir });
-  p.done(`installed ${plugin.id} ${plugin.manifest.version} into ${relative(config.rootDir, plugin.dir)}`);
-  const { plugins, lockPath } = await discover();
-  const extraTools = await mcpTools([plugin], join(config.dataDir, 'cache'));
-  const { diff } = await lockPlugins({
-    lockPath,
-    plugins,
-    only: [plugin.id],
-    extraTools,
-    isolation: { [plugin.id]: opts.inProcess ? 'in-process' : 'isolated' },
+  const plugin = await installPlugin({
+    from: resolveIfPath(from),
+    dataDir: config.dataDir,
+    roots: pluginRoots(config),
+    ...(opts.replace ? { replace: true } : {}),
   });
-  out.line(formatLockDiff(diff));
-  out.ok(`${plugin.id} is pinned in plugins.lock.json; enable it with \`neonhub plugin enable ${plugin.id} --workspace <slug>\``);
+  p.done(`installed ${plugin.id} ${plugin.manifest.version} into ${relative(config.rootDir, plugin.dir) || plugin.dir}`);
+  const rt = plugin.manifest.runtime;
+  out.line(
+    `nothing of it has run, and it is not pinned in plugins.lock.json: the host refuses it until you review it and lock it.\n` +
+      `  review: neonhub plugin info ${plugin.id}${rt.type === 'mcp-stdio' ? ` (it will run: ${[rt.command, ...rt.args].join(' ')})` : ''}\n` +
+      `  pin:    neonhub plugin lock ${plugin.id}${rt.type === 'module' ? ' (isolated; add --in-process only for code you trust)' : ' (starts the server once to list and pin its tools)'}\n` +
+      `  then:   neonhub plugin enable ${plugin.id} --workspace <slug>`,
+  );
 }
 
 const resolveIfPath = (from: string) => (from.endsWith('.tgz') || from.startsWith('.') || from.startsWith('/') ? resolve(from) : from);
