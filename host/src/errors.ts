@@ -199,6 +199,18 @@ export const hostErrors = defineErrors({
     description: 'ctx.callTool named a tool of a plugin that the caller does not declare as a dependency.',
   },
   NH_HOOK_FAILED: { status: 500, category: 'internal', description: 'A hook threw; the call is refused (fail closed) and the hook named.' },
+  NH_TOOL_RESULT_TOO_LARGE: {
+    status: 502,
+    category: 'third_party',
+    description:
+      'The plugin sent back more than its result size limit (NEONHUB_RESULT_MAX_BYTES, default 4 MiB); the result is dropped and a cut-off stdio server restarted.',
+  },
+  NH_POLICY_PLUGIN_MISSING: {
+    status: 503,
+    category: 'transient',
+    description:
+      'A plugin with hooks is enabled in the workspace but not loaded (failed, refused or still starting): calls that change something are refused until it is back (fail closed); details name it.',
+  },
   // workspaces, config, secrets
   NH_WORKSPACE_NOT_FOUND: { status: 404, category: 'user', description: 'No workspace has this slug or id.' },
   NH_WORKSPACE_EXISTS: { status: 409, category: 'user', description: 'A workspace with this slug already exists.' },

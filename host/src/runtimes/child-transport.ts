@@ -1,7 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { ReadBuffer, serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
+import { deserializeMessage, serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { LineReader } from './line-reader.js';
+import { DEFAULT_RESULT_MAX_BYTES, tooLargeResponse } from './result-limit.js';
 
 export interface ChildSpec {
   command: string;
@@ -9,6 +11,15 @@ export interface ChildSpec {
   /** The child's whole environment: nothing of the host's is added. */
   env: Record<string, string>;
   cwd?: string;
+  /** Largest message (one line) the child may send; past it the stream is cut off (default 4 MiB). */
+  maxMessageBytes?: number;
+}
+
+/** The child sent a message over the limit: what was received, and the requests that were answered with an error. */
+export interface StreamOverflow {
+  limitBytes: number;
+  receivedBytes: number;
+  requestIds: (string | number)[];
 }
 
 export interface ChildExit {
@@ -40,7 +51,10 @@ export class ChildStdioTransport implements Transport {
   onmessage?: (message: JSONRPCMessage) => void;
 
   private child: ChildProcess | undefined;
-  private readonly buffer = new ReadBuffer();
+  private readonly reader: LineReader;
+  /** Requests sent and not yet answered: answered by the host when the stream is cut off. */
+  private readonly inFlight = new Set<string | number>();
+  private broken: StreamOverflow | undefined;
   private stderrRest = '';
   private resolveExit!: (exit: ChildExit) => void;
   private readonly exitListeners: ((exit: ChildExit) => void)[] = [];
@@ -52,7 +66,14 @@ export class ChildStdioTransport implements Transport {
   constructor(
     private readonly spec: ChildSpec,
     private readonly onStderrLine: (line: string) => void = () => {},
-  ) {}
+  ) {
+    this.reader = new LineReader(spec.maxMessageBytes ?? DEFAULT_RESULT_MAX_BYTES);
+  }
+
+  /** Set once the child sent a message over the limit (and was killed). */
+  get overflow(): StreamOverflow | undefined {
+    return this.broken;
+  }
 
   /** Called synchronously when the child is gone, before the MCP client fails its pending requests. */
   onExit(listener: (exit: ChildExit) => void): void {
@@ -89,10 +110,7 @@ export class ChildStdioTransport implements Transport {
         this.onclose?.();
       });
       child.stdin?.on('error', (err) => this.onerror?.(err));
-      child.stdout?.on('data', (chunk: Buffer) => {
-        this.buffer.append(chunk);
-        this.drain();
-      });
+      child.stdout?.on('data', (chunk: Buffer) => this.receive(chunk));
       child.stderr?.setEncoding('utf8');
       child.stderr?.on('data', (text: string) => {
         const lines = (this.stderrRest + text).split('\n');
@@ -102,23 +120,47 @@ export class ChildStdioTransport implements Transport {
     });
   }
 
-  private drain(): void {
-    for (;;) {
-      let message: JSONRPCMessage | null;
+  private receive(chunk: Buffer): void {
+    if (this.broken) return;
+    const { lines, overflow } = this.reader.push(chunk);
+    for (const line of lines) {
+      if (!line.trim()) continue;
+      let message: JSONRPCMessage;
       try {
-        message = this.buffer.readMessage();
+        message = deserializeMessage(line);
       } catch (err) {
         this.onerror?.(err as Error);
         continue;
       }
-      if (message === null) return;
+      if ('id' in message && !('method' in message) && message.id !== undefined) this.inFlight.delete(message.id);
       this.onmessage?.(message);
     }
+    if (overflow !== undefined) this.cutOff(overflow);
+  }
+
+  /**
+   * A message over the limit: the stream cannot be resynchronised, so every request in flight is
+   * answered with a too-large error (the host cannot tell whose message it was) and the child is
+   * killed; a supervisor restarts it.
+   */
+  private cutOff(receivedBytes: number): void {
+    const limitBytes = this.reader.maxBytes;
+    this.broken = { limitBytes, receivedBytes, requestIds: [...this.inFlight] };
+    this.child?.stdout?.destroy();
+    this.kill('SIGKILL');
+    this.onerror?.(new Error(`the child sent a message over ${limitBytes} bytes; it was cut off and killed`));
+    for (const id of this.inFlight) this.onmessage?.(tooLargeResponse(id, limitBytes, receivedBytes));
+    this.inFlight.clear();
   }
 
   send(message: JSONRPCMessage): Promise<void> {
     const stdin = this.child?.stdin;
-    if (!stdin || stdin.destroyed) return Promise.reject(new Error('child process is not running'));
+    if (!stdin || stdin.destroyed || this.broken) return Promise.reject(new Error('child process is not running'));
+    if ('method' in message && 'id' in message) this.inFlight.add(message.id);
+    else if ('method' in message && message.method === 'notifications/cancelled') {
+      const id = (message.params as { requestId?: string | number } | undefined)?.requestId;
+      if (id !== undefined) this.inFlight.delete(id);
+    }
     return new Promise((resolve) => {
       if (stdin.write(serializeMessage(message))) resolve();
       else stdin.once('drain', resolve);

@@ -4,6 +4,7 @@ import type { ToolDefinition } from '@neonhub/schemas';
 import { hostErrors } from '../errors.js';
 import { ChildStdioTransport } from './child-transport.js';
 import { callMcpTool, listMcpTools, toolNotFound } from './mcp-call.js';
+import { cappedFetch, DEFAULT_RESULT_MAX_BYTES } from './result-limit.js';
 import { createStderrSink } from './stderr-log.js';
 import { type BackoffOptions, defaultBackoff, type Session, Supervisor } from './supervisor.js';
 import type { Invocation, PluginRuntime, RuntimeOptions, RuntimeStatus } from './types.js';
@@ -49,6 +50,7 @@ export function createMcpStdioRuntime(opts: RuntimeOptions & { backoff?: Backoff
         args: spec.args,
         env: { ...allowlistedEnv(spec.env), ...pluginDataEnv(spec.env, opts.dataDir) },
         cwd: opts.dir,
+        ...(opts.resultMaxBytes ? { maxMessageBytes: opts.resultMaxBytes } : {}),
       },
       stderr.line,
     );
@@ -109,7 +111,7 @@ export function createMcpStdioRuntime(opts: RuntimeOptions & { backoff?: Backoff
  * installation secret. A call that fails because the server is unreachable rejects with
  * NH_PLUGIN_UNAVAILABLE and the next call reconnects (no process to supervise).
  */
-export function createMcpHttpRuntime(opts: RuntimeOptions): PluginRuntime {
+export function createMcpHttpRuntime(opts: RuntimeOptions & { backoff?: BackoffOptions }): PluginRuntime {
   const { manifest } = opts;
   const spec = manifest.runtime;
   if (spec.type !== 'mcp-http') throw new Error(`plugin ${manifest.id} is not an mcp-http plugin`);
@@ -135,9 +137,12 @@ export function createMcpHttpRuntime(opts: RuntimeOptions): PluginRuntime {
       headers.authorization = `Bearer ${token}`;
     }
     const c = new Client(clientInfo, { capabilities: {} });
-    const transport = new StreamableHTTPClientTransport(new URL(spec.url), { requestInit: { headers } });
+    const transport = new StreamableHTTPClientTransport(new URL(spec.url), {
+      requestInit: { headers },
+      fetch: cappedFetch(opts.resultMaxBytes ?? DEFAULT_RESULT_MAX_BYTES),
+    });
     try {
-      await c.connect(transport, { timeout: defaultBackoff.startTimeoutMs });
+      await c.connect(transport, { timeout: opts.backoff?.startTimeoutMs ?? defaultBackoff.startTimeoutMs });
     } catch (err) {
       await c.close().catch(() => {});
       throw hostErrors.create(

@@ -9,6 +9,7 @@ import { hostErrors } from '../errors.js';
 const offlineLlm = createLlm({ provider: 'offline' });
 
 import { toolFailed, toolNotFound, toolTimeout } from './mcp-call.js';
+import { checkSerializedSize, DEFAULT_RESULT_MAX_BYTES } from './result-limit.js';
 import type { Invocation, PluginRuntime, RuntimeOptions } from './types.js';
 
 function isPluginDefinition(value: unknown): value is PluginDefinition {
@@ -125,7 +126,9 @@ export function createInProcessRuntime(opts: RuntimeOptions): PluginRuntime {
         store: call.context.store ?? createMemoryStore(),
         llm: call.context.llm ?? offlineLlm,
       };
-      return runWithTimeout(manifest.id, tool, input.data, ctx, call.timeoutMs);
+      const output = await runWithTimeout(manifest.id, tool, input.data, ctx, call.timeoutMs);
+      checkSerializedSize(manifest.id, call.tool, output, opts.resultMaxBytes ?? DEFAULT_RESULT_MAX_BYTES);
+      return output;
     },
     async stop() {
       status = 'stopped';

@@ -55,7 +55,13 @@ export function createIsolatedRuntime(opts: IsolatedRuntimeOptions): PluginRunti
   const connect = async (bundle: string): Promise<Session> => {
     const stderr = createStderrSink(logger, manifest.id);
     const transport = new ChildStdioTransport(
-      { command: process.execPath, args: isolatedNodeArgs(opts.dir, bundle), env: childEnv(opts.env), cwd: opts.dir },
+      {
+        command: process.execPath,
+        args: isolatedNodeArgs(opts.dir, bundle),
+        env: childEnv(opts.env),
+        cwd: opts.dir,
+        ...(opts.resultMaxBytes ? { maxMessageBytes: opts.resultMaxBytes } : {}),
+      },
       stderr.line,
     );
     const client = new Client({ name: 'neonhub-host', version: '0.1.0' }, { capabilities: {} });

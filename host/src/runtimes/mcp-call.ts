@@ -11,6 +11,7 @@ import {
 } from '@neonhub/sdk/serve';
 import type { Logger } from 'pino';
 import { hostErrors } from '../errors.js';
+import { resultTooLarge, tooLargeData } from './result-limit.js';
 
 /**
  * The side effect of an outside MCP tool, from its annotations: readOnlyHint -> read,
@@ -140,6 +141,8 @@ export async function callMcpTool(
     )) as CallToolResult;
   } catch (err) {
     if (err instanceof McpError && err.code === ErrorCode.RequestTimeout) throw toolTimeout(call.pluginId, call.tool, call.timeoutMs);
+    const tooLarge = err instanceof McpError ? tooLargeData(err.data) : undefined;
+    if (tooLarge) throw resultTooLarge(call.pluginId, call.tool, tooLarge.limitBytes, tooLarge.receivedBytes);
     if (err instanceof McpError && err.code !== ErrorCode.ConnectionClosed)
       throw hostErrors.create('NH_TOOL_FAILED', `${call.pluginId}:${call.tool} failed: ${err.message}`, {
         details: { plugin: call.pluginId, tool: call.tool, mcpCode: err.code, message: err.message },

@@ -70,4 +70,6 @@ export interface RuntimeOptions {
    * runtime (`runtime.bearerSecret`). Per-call secrets come from `Invocation.context.secrets`.
    */
   resolveSecret?(name: string): Promise<string | undefined>;
+  /** Largest result (one message) the plugin may send back; past it NH_TOOL_RESULT_TOO_LARGE. Default 4 MiB. */
+  resultMaxBytes?: number;
 }
