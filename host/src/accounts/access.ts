@@ -7,31 +7,6 @@ import type { AccountDeps } from './deps.js';
 import { atLeast, type Principal, resolvePrincipal } from './principal.js';
 import type { SessionService } from './sessions.js';
 
-const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
-
-/**
- * CSRF for JSON routes: a state-changing /api request that is not bearer-authenticated must not
- * come from another site. Browsers send Sec-Fetch-Site (and Origin on POST); other clients send neither.
- */
-export function checkSameOrigin(request: FastifyRequest) {
-  if (!UNSAFE.has(request.method) || !request.url.startsWith('/api/')) return;
-  if (request.headers.authorization?.toLowerCase().startsWith('bearer ')) return;
-  const site = request.headers['sec-fetch-site'];
-  const origin = request.headers.origin;
-  let crossSite = site === 'cross-site' || site === 'same-site';
-  if (!crossSite && origin !== undefined) {
-    try {
-      crossSite = new URL(origin).host !== request.headers.host;
-    } catch {
-      crossSite = true; // "null" or garbage
-    }
-  }
-  if (crossSite)
-    throw hostErrors.create('NH_AUTH_CSRF', 'this request came from another site and was refused; use the console or an API token', {
-      details: { origin: origin ?? null, secFetchSite: site ?? null },
-    });
-}
-
 /** The least role a request needs on a workspace-scoped route ('tool' = depends on the tool's side effect). */
 function requiredRole(request: FastifyRequest, url: string): Role | 'tool' | 'self' {
   if (request.method === 'GET' || request.method === 'HEAD') return 'viewer';
@@ -49,24 +24,39 @@ const forbidden = (need: Role, have: Role) =>
     details: { need, have },
   });
 
+/** Routes an anonymous request may reach: declared `config: { access: 'public' }`, or the log-in routes (which check for themselves). */
+function anonymousAllowed(request: FastifyRequest): boolean {
+  if ((request.routeOptions.config as { access?: string } | undefined)?.access === 'public') return true;
+  return request.routeOptions.url?.startsWith('/api/auth/') === true;
+}
+
+/** Paths whose requests carry principals the host resolves (the OAuth consent needs a console session; the console and /mcp read credentials their own way). */
+const PRINCIPAL_PATHS = /^\/(api(\/|\?|$)|oauth\/authorize(\?|$))/;
+
 /**
  * Adds the principal (onRequest) and the workspace access check (preHandler) to every route.
- * Without credentials a request stays the local operator (loopback API), unless requireAuth.
+ * No request is privileged without a credential: an anonymous /api request gets 401, whatever its
+ * address (a page rebound to 127.0.0.1, a plugin's socket to the host's port).
  * With a session or token, a workspace the principal cannot see answers 404, never 403.
  */
-export function installAccessControl(app: FastifyInstance, deps: AccountDeps & { sessions: SessionService; requireAuth?: boolean }) {
+export function installAccessControl(
+  app: FastifyInstance,
+  deps: AccountDeps & { sessions: SessionService; operator: (presented: string) => boolean },
+) {
   app.addHook('onRequest', async (request) => {
-    if (!request.url.startsWith('/api/')) return;
-    checkSameOrigin(request);
+    if (!PRINCIPAL_PATHS.test(request.url)) return;
     request.principal = await resolvePrincipal(request, deps);
-    if (deps.requireAuth && request.principal.type === 'operator' && !request.url.startsWith('/api/auth/'))
-      throw hostErrors.create('NH_AUTH_REQUIRED', 'log in first (or send an API token)');
+    if (request.principal.type === 'anonymous' && request.url.startsWith('/api/') && !anonymousAllowed(request))
+      throw hostErrors.create(
+        'NH_AUTH_REQUIRED',
+        'this route needs a credential: log in to the console, send an API token, or use the CLI on the host machine (it reads the operator credential)',
+      );
   });
 
   app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
     const principal = request.principal;
     const url = request.routeOptions.url;
-    if (!principal || principal.type === 'operator') return;
+    if (!principal || principal.type === 'operator' || principal.type === 'anonymous') return;
     if (url?.startsWith('/api/runs/:id')) return checkRunAccess(request, principal, deps);
     if (!url?.startsWith('/api/workspaces')) return;
 
@@ -126,21 +116,9 @@ const RUN_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 /**
  * /api/runs/:id/* for sessions and tokens: the run's workspace must be theirs (else the same 404 as a
  * run that does not exist), viewers read and follow events, members cancel, admins approve or reject.
- * The WebSocket upgrade (a GET) must come from this origin: a page of a sibling site cannot open it.
  */
-async function checkRunAccess(request: FastifyRequest, principal: Exclude<Principal, { type: 'operator' }>, deps: AccountDeps) {
+async function checkRunAccess(request: FastifyRequest, principal: Extract<Principal, { type: 'session' | 'token' }>, deps: AccountDeps) {
   const id = (request.params as { id?: string }).id ?? '';
-  const origin = request.headers.origin;
-  if (request.headers.upgrade?.toLowerCase() === 'websocket' && origin !== undefined) {
-    let host: string | undefined;
-    try {
-      host = new URL(origin).host;
-    } catch {
-      host = undefined;
-    }
-    if (host !== request.headers.host)
-      throw hostErrors.create('NH_AUTH_CSRF', 'this WebSocket was opened from another site and was refused', { details: { origin } });
-  }
   const missing = () => runErrors.create('NH_RUN_NOT_FOUND', `no run ${id}`, { details: { runId: id } });
   if (!RUN_ID.test(id)) return; // the route answers its own 400
   const row = await (deps.db as unknown as Kysely<{ runs: { id: string; workspace_id: string } }>)

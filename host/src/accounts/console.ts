@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -35,6 +36,9 @@ export async function mountConsole(app: FastifyInstance, opts: MountConsoleOptio
     return { mounted: false, reason };
   }
 
+  // The console's server forwards its visitor's address (for the log-in limits) with this per-process
+  // secret; the API trusts the forwarded address only with it (host/src/accounts/client-ip.ts). It grants nothing else.
+  process.env.NEONHUB_CONSOLE_SECRET ||= randomBytes(32).toString('base64url');
   if (opts.apiUrl) process.env.NEONHUB_API_URL ??= opts.apiUrl;
   else
     app.addHook('onListen', async () => {

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { NeonHubError } from '@neonhub/schemas';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hostErrors } from '../errors.js';
+import { createAllowedHosts } from '../server/allowed-hosts.js';
 import { createMcpGateway, type McpGateway, type McpGatewayDeps } from './gateway.js';
 import type { McpPrincipal } from './providers.js';
 import type { WorkspaceMcpServer } from './server.js';
@@ -72,25 +72,12 @@ export function registerMcpRoutes(app: FastifyInstance, deps: McpRouteDeps): Mcp
   const sessions = new Map<string, Session>();
   const log = deps.logger.child({ component: 'mcp' });
 
-  /** host:port names this server answers to: loopback names of the bound port, plus configured ones. */
-  let allowedCache: { port: number | undefined; hosts: Set<string>; origins: Set<string> } | undefined;
-  const allowed = () => {
-    const addr = app.server.address() as AddressInfo | null;
-    if (allowedCache && allowedCache.port === addr?.port) return allowedCache;
-    allowedCache = { port: addr?.port, ...computeAllowed(addr) };
-    return allowedCache;
-  };
-  const computeAllowed = (addr: AddressInfo | null) => {
-    const port = addr?.port;
-    const hosts = new Set((opts.allowedHosts ?? []).map((h) => h.toLowerCase()));
-    if (port !== undefined) {
-      for (const h of ['localhost', '127.0.0.1', '[::1]']) hosts.add(`${h}:${port}`);
-      if (addr && !['0.0.0.0', '::'].includes(addr.address))
-        hosts.add(`${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${port}`);
-    }
-    const origins = new Set([...[...hosts].map((h) => `http://${h}`), ...(opts.allowedOrigins ?? [])]);
-    return { hosts, origins };
-  };
+  /** host:port names this server answers to: the same allow-list as every other route (server/allowed-hosts.ts). */
+  const allowed = createAllowedHosts(() => app.server.address(), {
+    ...(opts.allowedHosts ? { allowedHosts: opts.allowedHosts } : {}),
+    ...(opts.allowedOrigins ? { allowedOrigins: opts.allowedOrigins } : {}),
+    ...(opts.publicBaseUrl ? { publicBaseUrl: opts.publicBaseUrl } : {}),
+  });
 
   const baseUrl = (request: FastifyRequest) => opts.publicBaseUrl?.replace(/\/$/, '') ?? `http://${request.headers.host}`;
 
@@ -123,13 +110,11 @@ export function registerMcpRoutes(app: FastifyInstance, deps: McpRouteDeps): Mcp
   timer.unref();
 
   const handle = async (request: FastifyRequest, reply: FastifyReply) => {
-    const { hosts, origins } = allowed();
-    const host = (request.headers.host ?? '').toLowerCase();
     const origin = request.headers.origin;
-    if (!hosts.has(host) || (origin !== undefined && !origins.has(origin))) {
+    if (!allowed.host(request.headers.host) || (origin !== undefined && !allowed.origin(origin))) {
       const err = hostErrors.create(
         'NH_MCP_HOST_FORBIDDEN',
-        `requests to ${path} must come to ${[...hosts].join(', ')}${origin ? ` from one of ${[...origins].join(', ')}` : ''}`,
+        `requests to ${path} must come to ${allowed.hosts().join(', ')}${origin ? ` from one of ${allowed.origins().join(', ')}` : ''}`,
       );
       return reply.status(403).send(err.toEnvelope());
     }
@@ -179,8 +164,8 @@ export function registerMcpRoutes(app: FastifyInstance, deps: McpRouteDeps): Mcp
       transport = new StreamableHTTPServerTransport({
         sessionIdGenerator: randomUUID,
         enableDnsRebindingProtection: true,
-        allowedHosts: [...hosts],
-        allowedOrigins: [...origins],
+        allowedHosts: allowed.hosts(),
+        allowedOrigins: allowed.origins(),
         onsessioninitialized: (id) => {
           sessions.set(id, { transport, mcp, principalId: principal.id, workspaceId: workspace.id, lastSeen: Date.now() });
         },

@@ -6,20 +6,29 @@ import type { TokenService } from './tokens.js';
 /**
  * OAuth 2.1 for the MCP gateway (MCP authorization spec): authorization server metadata
  * (RFC 8414), dynamic client registration (RFC 7591, public clients only), an authorization
- * endpoint with PKCE S256 and a server-rendered consent page where the local operator picks the
- * workspace and role, and a token endpoint that issues an API token of that workspace and role.
+ * endpoint with PKCE S256 and a server-rendered consent page where a signed-in console user picks
+ * one of their workspaces and a role no higher than their own there (a visitor without a session is
+ * sent to the console's log-in first), and a token endpoint that issues an API token of that
+ * workspace and role.
  * Clients, pending consents and codes are kept in memory (a restart forgets them: clients
  * register again). Registration needs no credentials, so at most `maxClients` clients are kept (the
  * oldest registration is forgotten first: a flood of registrations cannot grow the host's memory).
  * Codes are single-use, live 60 s and are stored only as SHA-256.
  */
+/** The signed-in person giving consent, and what they may grant: their workspaces and their role in each. */
+export interface ConsentingUser {
+  id: string;
+  workspaces: { id: string; slug: string; name?: string; role: Role }[];
+}
+
 export interface OAuthDeps {
   tokens: TokenService;
-  workspaces: { list(): Promise<{ id: string; slug: string; name?: string }[]> };
+  /** Who is giving consent (a console session), or undefined: the visitor is sent to log in first. */
+  consenter(request: FastifyRequest): Promise<ConsentingUser | undefined>;
+  /** Where a visitor without a session logs in (`?next=` brings them back); default `/login`. */
+  loginPath?: string;
   /** Public base URL (issuer); default from the request's Host. */
   publicBaseUrl?: string;
-  /** Who may see and submit the consent page (default: loopback connections only). */
-  consentAllowed?(request: FastifyRequest): boolean;
   /** Registered clients kept at most (default 1000; the oldest is forgotten first). */
   maxClients?: number;
   now?(): number;
@@ -37,6 +46,7 @@ interface Pending {
   challenge: string;
   state?: string;
   csrf: string;
+  userId: string;
   expires: number;
 }
 interface Code {
@@ -57,7 +67,9 @@ const sameString = (a: string, b: string) => {
   return timingSafeEqual(x, y);
 };
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-const isLoopback = (ip: string) => ip === '127.0.0.1' || ip === '::1' || ip === '::ffff:127.0.0.1';
+const ROLE_ORDER: Role[] = ['viewer', 'member', 'admin', 'owner'];
+/** The roles a user with `role` may grant: their own and below. */
+const grantable = (role: Role) => ROLE_ORDER.slice(0, ROLE_ORDER.indexOf(role) + 1);
 
 /** Redirect URIs must be https, or http on a loopback host; no fragment. Matched exactly later. */
 function validRedirectUri(uri: unknown): uri is string {
@@ -82,7 +94,6 @@ export function registerOAuthRoutes(app: FastifyInstance, deps: OAuthDeps) {
   const maxClients = deps.maxClients ?? 1000;
   const pending = new Map<string, Pending>();
   const codes = new Map<string, Code>();
-  const allowed = deps.consentAllowed ?? ((r: FastifyRequest) => isLoopback(r.ip));
   const base = (r: FastifyRequest) => deps.publicBaseUrl?.replace(/\/$/, '') ?? `http://${r.headers.host}`;
 
   const sweep = () => {
@@ -192,8 +203,13 @@ export function registerOAuthRoutes(app: FastifyInstance, deps: OAuthDeps) {
         state: q.state,
       });
     }
-    if (!allowed(request))
-      return page(reply, 403, 'Not allowed', '<h1>Not allowed</h1><p>Consent can be given only on the machine running NeonHub.</p>');
+    const user = await deps.consenter(request);
+    if (!user) {
+      const back = request.url.startsWith('/oauth/authorize?') ? request.url : '/';
+      return reply.status(303).header('location', `${deps.loginPath ?? '/login'}?next=${encodeURIComponent(back)}`).send();
+    }
+    if (user.workspaces.length === 0)
+      return page(reply, 403, 'No workspace', '<h1>No workspace to connect</h1><p>You are not a member of any workspace yet.</p>');
     const requestId = b64url(randomBytes(24));
     const csrf = b64url(randomBytes(32));
     pending.set(requestId, {
@@ -202,13 +218,16 @@ export function registerOAuthRoutes(app: FastifyInstance, deps: OAuthDeps) {
       challenge: q.code_challenge,
       ...(q.state ? { state: q.state } : {}),
       csrf,
+      userId: user.id,
       expires: now() + CONSENT_TTL_MS,
     });
-    const workspaces = await deps.workspaces.list();
-    const options = workspaces
-      .map((w) => `<option value="${esc(w.id)}">${esc(w.slug)}${w.name ? ` — ${esc(w.name)}` : ''}</option>`)
+    const options = user.workspaces
+      .map((w) => `<option value="${esc(w.id)}">${esc(w.slug)}${w.name ? ` — ${esc(w.name)}` : ''} (you: ${w.role})</option>`)
       .join('');
-    const roles = RoleSchema.options.map((r) => `<option value="${r}"${r === 'member' ? ' selected' : ''}>${r}</option>`).join('');
+    const highest = user.workspaces.reduce<Role>((max, w) => (ROLE_ORDER.indexOf(w.role) > ROLE_ORDER.indexOf(max) ? w.role : max), 'viewer');
+    const roles = grantable(highest)
+      .map((r) => `<option value="${r}"${r === 'viewer' ? ' selected' : ''}>${r}</option>`)
+      .join('');
     reply.header('set-cookie', `nh_oauth_csrf=${csrf}; Path=/oauth; HttpOnly; SameSite=Strict; Max-Age=600`);
     return page(
       reply,
@@ -217,7 +236,7 @@ export function registerOAuthRoutes(app: FastifyInstance, deps: OAuthDeps) {
       `<h1>Connect “${esc(client.name)}” to NeonHub</h1><p>It will get an API token for the workspace and role you choose, and be redirected to <code>${esc(new URL(q.redirect_uri).origin)}</code>.</p>
 <form method="post" action="/oauth/authorize"><input type="hidden" name="request_id" value="${requestId}"><input type="hidden" name="csrf" value="${csrf}">
 <label for="ws">Workspace</label><select id="ws" name="workspace_id" required>${options}</select>
-<label for="role">Role</label><select id="role" name="role">${roles}</select>
+<label for="role">Role (at most yours in that workspace)</label><select id="role" name="role">${roles}</select>
 <div><button name="decision" value="allow" type="submit">Allow</button><button name="decision" value="deny" type="submit">Deny</button></div></form>`,
     );
   });
@@ -232,7 +251,8 @@ export function registerOAuthRoutes(app: FastifyInstance, deps: OAuthDeps) {
       const form = (request.body ?? {}) as Record<string, string | undefined>;
       const p = form.request_id ? pending.get(form.request_id) : undefined;
       const cookie = /(?:^|;\s*)nh_oauth_csrf=([A-Za-z0-9_-]+)/.exec(request.headers.cookie ?? '')?.[1];
-      if (!allowed(request) || !p || !form.csrf || !cookie || !sameString(form.csrf, p.csrf) || !sameString(cookie, p.csrf)) {
+      const user = await deps.consenter(request);
+      if (!user || !p || p.userId !== user.id || !form.csrf || !cookie || !sameString(form.csrf, p.csrf) || !sameString(cookie, p.csrf)) {
         return page(
           reply,
           403,
@@ -243,9 +263,10 @@ export function registerOAuthRoutes(app: FastifyInstance, deps: OAuthDeps) {
       pending.delete(form.request_id!);
       if (form.decision !== 'allow') return redirectWith(reply, p.redirectUri, { error: 'access_denied', state: p.state });
       const role = RoleSchema.safeParse(form.role);
-      const workspaces = await deps.workspaces.list();
-      const workspace = workspaces.find((w) => w.id === form.workspace_id);
+      const workspace = user.workspaces.find((w) => w.id === form.workspace_id);
       if (!role.success || !workspace) return page(reply, 400, 'Invalid choice', '<h1>Choose a workspace and a role</h1>');
+      if (!grantable(workspace.role).includes(role.data))
+        return page(reply, 403, 'Role too high', `<h1>You cannot grant ${esc(role.data)}</h1><p>Your role in ${esc(workspace.slug)} is ${esc(workspace.role)}.</p>`);
       const code = b64url(randomBytes(32));
       codes.set(b64url(sha256(code)), {
         clientId: p.client.clientId,

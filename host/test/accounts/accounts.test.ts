@@ -62,7 +62,7 @@ describe('sign-up, log-in, me', () => {
       headers: { cookie, origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' },
       ...json({ slug: 'evil' }),
     });
-    expect([csrf.statusCode, csrf.json().error.code]).toEqual([403, 'NH_AUTH_CSRF']);
+    expect([csrf.statusCode, csrf.json().error.code]).toEqual([403, 'NH_HTTP_ORIGIN_FORBIDDEN']);
     const sameOrigin = await b.app.inject({
       method: 'POST',
       url: '/api/workspaces',

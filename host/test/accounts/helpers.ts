@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
-import type { AccountOptions } from '../../src/accounts/index.js';
+import { type AccountOptions, readOperatorCredential } from '../../src/accounts/index.js';
 import { loadConfig } from '../../src/config.js';
 import { createHost, type Host } from '../../src/host.js';
 import { buildApp } from '../../src/server/app.js';
@@ -17,9 +17,14 @@ export async function bootAccounts(options: AccountOptions = {}, only = ['agent-
   const host: Host = await createHost({ config, logger: pino({ level: 'silent' }), only, seed: false });
   const app: FastifyInstance = await buildApp(host, { accounts: { github: null, ...options } });
   await app.ready();
+  const operatorToken = readOperatorCredential(dataDir);
+  if (!operatorToken) throw new Error('the host wrote no operator credential');
   return {
     host,
     app,
+    dataDir,
+    /** Headers of the operator (the CLI): the credential the host wrote into the data directory. */
+    operator: { authorization: `Bearer ${operatorToken}` },
     async close() {
       await app.close();
       await host.close();

@@ -1,6 +1,8 @@
 import { cpSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { FastifyInstance, InjectOptions } from 'fastify';
 import pino from 'pino';
+import { readOperatorCredential } from '../../src/accounts/index.js';
 import { loadConfig } from '../../src/config.js';
 import { createHost, type Host } from '../../src/host.js';
 import { pluginRoots } from '../../src/plugin-loading.js';
@@ -55,9 +57,23 @@ export function silentLogger() {
   return { logger: pino({ level: 'debug' }, { write: (line: string) => void records.push(JSON.parse(line)) }), records };
 }
 
-export async function bootHost(root: string, opts: { seed?: boolean } = {}): Promise<Host & { records: Record<string, unknown>[] }> {
+export async function bootHost(
+  root: string,
+  opts: { seed?: boolean; env?: NodeJS.ProcessEnv } = {},
+): Promise<Host & { records: Record<string, unknown>[] }> {
   const { logger, records } = silentLogger();
-  const config = loadConfig({ NEONHUB_DATA_DIR: '.neonhub', LOG_LEVEL: 'debug' }, root);
+  const config = loadConfig({ NEONHUB_DATA_DIR: '.neonhub', LOG_LEVEL: 'debug', ...opts.env }, root);
   const host = await createHost({ config, logger, seed: opts.seed ?? false });
   return Object.assign(host, { records });
+}
+
+/**
+ * `app.inject` as the operator (the CLI): with the credential the host wrote into its data directory.
+ * Call it after buildApp (which writes the credential at first start).
+ */
+export function operatorInject(app: FastifyInstance, host: Host): FastifyInstance['inject'] {
+  const token = readOperatorCredential(host.config.dataDir);
+  if (!token) throw new Error(`no operator credential in ${host.config.dataDir}: build the app first`);
+  return ((opts: InjectOptions) =>
+    app.inject({ ...opts, headers: { authorization: `Bearer ${token}`, ...opts.headers } })) as FastifyInstance['inject'];
 }

@@ -7,7 +7,7 @@ import { createHost, type Host } from '../../src/host.js';
 import { pluginRoots } from '../../src/plugin-loading.js';
 import { discoverPlugins, readLockfile, verifyAgainstLock } from '../../src/plugins/index.js';
 import { buildApp } from '../../src/server/app.js';
-import { silentLogger } from './helpers.js';
+import { operatorInject, silentLogger } from './helpers.js';
 
 const repo = resolve(import.meta.dirname, '../../..');
 
@@ -54,14 +54,15 @@ describe('a first start on the embedded defaults (what `pnpm start` does)', () =
       const health = await app.inject({ method: 'GET', url: '/health' });
       expect(health.statusCode).toBe(200);
       expect(health.json()).toMatchObject({ status: 'ok', database: 'pglite', problems: [] });
-      const call = await app.inject({
-        method: 'POST',
-        url: '/api/workspaces/demo/tools/agent-seo:analyze_page/call',
-        payload: { input: { html: '<h1>Spring sale</h1><p>Our spring sale starts today.</p>', keywords: ['spring sale'] } },
-      });
+      // no credential: nothing, whatever the address (a rebound page, a plugin's socket to this port)
+      const input = { html: '<h1>Spring sale</h1><p>Our spring sale starts today.</p>', keywords: ['spring sale'] };
+      const anonymous = await app.inject({ method: 'POST', url: '/api/workspaces/demo/tools/agent-seo:analyze_page/call', payload: { input } });
+      expect([anonymous.statusCode, anonymous.json().error.code]).toEqual([401, 'NH_AUTH_REQUIRED']);
+      const op = operatorInject(app, host);
+      const call = await op({ method: 'POST', url: '/api/workspaces/demo/tools/agent-seo:analyze_page/call', payload: { input } });
       expect(call.statusCode).toBe(200);
       expect(call.json().output.keywords[0]).toMatchObject({ keyword: 'spring sale', occurrences: 2 });
-      const badJson = await app.inject({
+      const badJson = await op({
         method: 'POST',
         url: '/api/workspaces/demo/tools/agent-seo:analyze_page/call',
         headers: { 'content-type': 'application/json' },
@@ -69,14 +70,14 @@ describe('a first start on the embedded defaults (what `pnpm start` does)', () =
       });
       expect(badJson.statusCode).toBe(400);
       expect(badJson.json().error.code).toBe('NH_REQUEST_INVALID');
-      const badInput = await app.inject({
+      const badInput = await op({
         method: 'POST',
         url: '/api/workspaces/demo/tools/agent-seo:analyze_page/call',
         payload: { input: { nope: true } },
       });
       expect(badInput.statusCode).toBe(400);
       expect(badInput.json().error.code).toBe('NH_TOOL_INPUT_INVALID');
-      const missing = await app.inject({ method: 'GET', url: '/api/nothing-here' });
+      const missing = await op({ method: 'GET', url: '/api/nothing-here' });
       expect(missing.statusCode).toBe(404);
       expect(missing.json().error.code).toBe('NH_ROUTE_NOT_FOUND');
     } finally {

@@ -13,7 +13,20 @@ beforeAll(async () => {
   host = await startTestHost({
     http: { oauth: true },
     beforeListen: (app, { tokens, workspaces }) =>
-      void registerOAuthRoutes(app, { tokens, workspaces: { list: workspaces.list }, maxClients: MAX_CLIENTS }),
+      void registerOAuthRoutes(app, {
+        tokens,
+        // the person consenting (the host resolves a console session; here a test header names them):
+        // alice owns every workspace, victor only views alpha
+        consenter: async (request) => {
+          const who = request.headers['x-test-user'];
+          const all = await workspaces.list();
+          if (who === 'alice') return { id: 'alice', workspaces: all.map((w) => ({ ...w, role: 'owner' as const })) };
+          if (who === 'victor')
+            return { id: 'victor', workspaces: all.filter((w) => w.slug === 'alpha').map((w) => ({ ...w, role: 'viewer' as const })) };
+          return undefined;
+        },
+        maxClients: MAX_CLIENTS,
+      }),
   });
   host.workspaces.enable('alpha', 'demo');
   base = `http://127.0.0.1:${host.port}`;
@@ -42,7 +55,7 @@ async function consent(
   clientId: string,
   challenge: string,
   choice: { workspace: string; role: string; decision?: string },
-  tamper?: { csrf?: string; cookie?: string },
+  tamper?: { csrf?: string; cookie?: string; user?: string; submitter?: string },
 ) {
   const q = new URLSearchParams({
     response_type: 'code',
@@ -52,7 +65,7 @@ async function consent(
     code_challenge_method: 'S256',
     state: 'xyz',
   });
-  const pageRes = await fetch(`${base}/oauth/authorize?${q}`);
+  const pageRes = await fetch(`${base}/oauth/authorize?${q}`, { headers: { 'x-test-user': tamper?.user ?? 'alice' } });
   expect(pageRes.status).toBe(200);
   expect(pageRes.headers.get('x-frame-options')).toBe('DENY');
   const html = await pageRes.text();
@@ -69,7 +82,11 @@ async function consent(
   });
   const res = await fetch(`${base}/oauth/authorize`, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: tamper?.cookie ?? cookie },
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      cookie: tamper?.cookie ?? cookie,
+      'x-test-user': tamper?.submitter ?? tamper?.user ?? 'alice',
+    },
     body: form,
     redirect: 'manual',
   });
@@ -157,6 +174,40 @@ describe('OAuth 2.1 for the gateway', () => {
     expect(badReg.status).toBe(400);
   });
 
+  it('sends a visitor without a session to log in, and lets a user grant no more than their own role', async () => {
+    const clientId = await register();
+    const q = new URLSearchParams({
+      response_type: 'code',
+      client_id: clientId,
+      redirect_uri: redirectUri,
+      code_challenge: pkce().challenge,
+      code_challenge_method: 'S256',
+    });
+    const anonymous = await fetch(`${base}/oauth/authorize?${q}`, { redirect: 'manual' });
+    expect(anonymous.status).toBe(303);
+    const login = new URL(anonymous.headers.get('location')!, base);
+    expect(login.pathname).toBe('/login');
+    expect(login.searchParams.get('next')).toBe(`/oauth/authorize?${q}`);
+    expect(await anonymous.text()).not.toContain('request_id');
+
+    // victor views alpha: the page offers only alpha and only viewer; asking for owner is refused, nothing issued
+    const page = await fetch(`${base}/oauth/authorize?${q}`, { headers: { 'x-test-user': 'victor' } });
+    const html = await page.text();
+    expect(html).toContain('alpha');
+    expect(html).not.toContain('>demo');
+    expect(html).toContain('>alpha');
+    expect(html).not.toContain('value="owner"');
+    const escalate = await consent(clientId, pkce().challenge, { workspace: 'alpha', role: 'owner' }, { user: 'victor' });
+    expect(escalate.status).toBe(403);
+    expect(escalate.headers.get('location')).toBeNull();
+    // a consent page opened by alice cannot be submitted by someone else
+    const hijack = await consent(clientId, pkce().challenge, { workspace: 'alpha', role: 'viewer' }, { submitter: 'victor' });
+    expect(hijack.status).toBe(403);
+    const granted = await consent(clientId, pkce().challenge, { workspace: 'alpha', role: 'viewer' }, { user: 'victor' });
+    expect(granted.status).toBe(303);
+    expect(new URL(granted.headers.get('location')!).searchParams.get('code')).toBeTruthy();
+  });
+
   it('keeps at most maxClients registrations: a flood forgets the oldest, never grows without bound', async () => {
     const ids: string[] = [];
     for (let i = 0; i <= MAX_CLIENTS; i++) ids.push(await register());
@@ -169,7 +220,7 @@ describe('OAuth 2.1 for the gateway', () => {
           code_challenge: pkce().challenge,
           code_challenge_method: 'S256',
         })}`,
-        { redirect: 'manual' },
+        { redirect: 'manual', headers: { 'x-test-user': 'alice' } },
       );
     const oldest = await authorize(ids[0]!);
     expect(oldest.status).toBe(400);

@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Host } from '../../src/host.js';
 import { buildApp } from '../../src/server/app.js';
-import { bootHost, lockRoot, makeRoot, removeRoot, repoPlugin } from '../integration/helpers.js';
+import { bootHost, lockRoot, makeRoot, operatorInject, removeRoot, repoPlugin } from '../integration/helpers.js';
 
 /**
  * Each workspace its own language model: a workspace set to OpenAI (a local server speaking its wire format,
@@ -17,18 +17,21 @@ const actor = { type: 'user' as const, id: 'admin', role: 'owner' as const };
 let root: string;
 let host: Host;
 let app: FastifyInstance;
+let op: FastifyInstance['inject'];
 let fake: FakeProvider;
 
 beforeAll(async () => {
   fake = await startFakeOpenAI();
   root = makeRoot('workspace-llm', [{ from: repoPlugin('agent-content'), link: true }]);
   await lockRoot(root);
-  host = await bootHost(root);
+  // The fake provider listens on 127.0.0.1, which the outbound guard refuses unless allow-listed (and so is Ollama's default).
+  host = await bootHost(root, { env: { NEONHUB_OUTBOUND_ALLOW: `${new URL(fake.baseURL).host} 127.0.0.1:11434` } });
   for (const slug of ['ws-a', 'ws-b']) {
     await host.storage.service.createWorkspace({ slug });
     await host.storage.service.enablePlugin(slug, 'agent-content');
   }
   app = await buildApp(host);
+  op = operatorInject(app, host);
 }, 60_000);
 
 afterAll(async () => {
@@ -50,7 +53,7 @@ describe("a workspace's language model", () => {
   });
 
   it('drafts with the provider, model and key set for it; the other workspace keeps the offline model', async () => {
-    const res = await app.inject({
+    const res = await op({
       method: 'PUT',
       url: '/api/workspaces/ws-a/llm',
       payload: { provider: 'openai', model: 'gpt-4o-mini', baseURL: fake.baseURL, apiKey: 'sk-workspace-a' },
@@ -86,7 +89,7 @@ describe("a workspace's language model", () => {
     ).rows;
     expect(secret).toHaveLength(1);
     expect(Buffer.from(secret[0]!.ciphertext).toString('utf8')).not.toContain('sk-workspace-a');
-    const shown = await app.inject({ method: 'GET', url: '/api/workspaces/ws-a/llm' });
+    const shown = await op({ method: 'GET', url: '/api/workspaces/ws-a/llm' });
     expect(shown.json().llm).toMatchObject({ provider: 'openai', hasApiKey: true });
     expect(shown.body).not.toContain('sk-workspace-a');
   });
@@ -103,12 +106,12 @@ describe("a workspace's language model", () => {
       { provider: 'ollama', temperature: 7 },
     ];
     for (const payload of bad) {
-      const res = await app.inject({ method: 'PUT', url: '/api/workspaces/ws-b/llm', payload });
+      const res = await op({ method: 'PUT', url: '/api/workspaces/ws-b/llm', payload });
       expect(res.statusCode, JSON.stringify(payload)).toBe(400);
       expect(res.json().error.code).toBe('NH_WORKSPACE_LLM_INVALID');
     }
     // Not JSON at all: refused by the body parser with its own code, never a 500.
-    const text = await app.inject({
+    const text = await op({
       method: 'PUT',
       url: '/api/workspaces/ws-b/llm',
       payload: 'openai',
@@ -121,26 +124,26 @@ describe("a workspace's language model", () => {
     );
     expect(await host.storage.llm.get('ws-b')).toMatchObject({ source: 'host', provider: 'offline' });
     expect(await host.storage.llm.get('ws-a')).toMatchObject({ source: 'workspace', provider: 'openai', hasApiKey: true });
-    expect((await app.inject({ method: 'GET', url: '/api/workspaces/nope/llm' })).json().error.code).toBe('NH_WORKSPACE_NOT_FOUND');
+    expect((await op({ method: 'GET', url: '/api/workspaces/nope/llm' })).json().error.code).toBe('NH_WORKSPACE_NOT_FOUND');
   });
 
   it('keeps the key while the provider stays the same, and drops it when the provider changes', async () => {
-    const kept = await app.inject({
+    const kept = await op({
       method: 'PUT',
       url: '/api/workspaces/ws-a/llm',
       payload: { provider: 'openai', model: 'gpt-4.1-mini', baseURL: fake.baseURL },
     });
     expect(kept.json().llm).toMatchObject({ model: 'gpt-4.1-mini', hasApiKey: true });
     // An OpenAI key is not an Anthropic key: switching without a new one is refused, and nothing changes.
-    const switched = await app.inject({ method: 'PUT', url: '/api/workspaces/ws-a/llm', payload: { provider: 'anthropic' } });
+    const switched = await op({ method: 'PUT', url: '/api/workspaces/ws-a/llm', payload: { provider: 'anthropic' } });
     expect(switched.json().error.code).toBe('NH_WORKSPACE_LLM_INVALID');
     expect(await host.storage.llm.get('ws-a')).toMatchObject({ provider: 'openai', hasApiKey: true });
-    const ollama = await app.inject({ method: 'PUT', url: '/api/workspaces/ws-a/llm', payload: { provider: 'ollama' } });
+    const ollama = await op({ method: 'PUT', url: '/api/workspaces/ws-a/llm', payload: { provider: 'ollama' } });
     expect(ollama.json().llm).toMatchObject({ provider: 'ollama', hasApiKey: false });
   });
 
   it('goes back to the host default on DELETE, and the stored key is deleted', async () => {
-    const res = await app.inject({ method: 'DELETE', url: '/api/workspaces/ws-a/llm' });
+    const res = await op({ method: 'DELETE', url: '/api/workspaces/ws-a/llm' });
     expect(res.json().llm).toMatchObject({ source: 'host', provider: 'offline', hasApiKey: false });
     const keys = await sql<{ n: number }>`select count(*)::int as n from secrets where plugin_id = '@llm'`.execute(host.storage.db);
     expect(Number(keys.rows[0]!.n)).toBe(0);

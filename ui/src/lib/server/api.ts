@@ -25,7 +25,12 @@ export function api(event: Event, token: string | null = event.locals.sessionTok
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (token) headers.authorization = `Bearer ${token}`;
     try {
-      headers['x-neonhub-client-ip'] = event.getClientAddress();
+      // trusted by the host only with the console's per-process secret (set by the host that mounts this console)
+      const secret = process.env.NEONHUB_CONSOLE_SECRET;
+      if (secret) {
+        headers['x-neonhub-client-ip'] = event.getClientAddress();
+        headers['x-neonhub-console-secret'] = secret;
+      }
     } catch {
       // no client address (prerendering): the host uses the socket's
     }
