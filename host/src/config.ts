@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { parseAllowList } from '@neonhub/sdk/outbound';
 import { z } from 'zod';
 import { hostErrors } from './errors.js';
 
@@ -12,6 +13,17 @@ export const HostEnvSchema = z.object({
   NEONHUB_SECRET_KEY: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NEONHUB_TOOL_TIMEOUT_MS: z.coerce.number().int().min(1).default(30_000),
+  /** Non-public targets every workspace's outbound requests may reach (docs/security.md, "Outbound requests"). */
+  NEONHUB_OUTBOUND_ALLOW: z
+    .string()
+    .optional()
+    .superRefine((value, ctx) => {
+      try {
+        parseAllowList(value);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      }
+    }),
 });
 
 export interface HostConfig {
@@ -25,6 +37,8 @@ export interface HostConfig {
   secretKey?: string;
   logLevel: z.infer<typeof HostEnvSchema>['LOG_LEVEL'];
   toolTimeoutMs: number;
+  /** NEONHUB_OUTBOUND_ALLOW, one entry each: non-public targets every workspace may reach (the operator's choice). */
+  outboundAllow: string[];
 }
 
 /** Reads and validates the environment; a bad value is a coded error naming the variable. */
@@ -52,5 +66,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, rootDir = proce
     ...(e.NEONHUB_SECRET_KEY ? { secretKey: e.NEONHUB_SECRET_KEY } : {}),
     logLevel: e.LOG_LEVEL,
     toolTimeoutMs: e.NEONHUB_TOOL_TIMEOUT_MS,
+    outboundAllow: (e.NEONHUB_OUTBOUND_ALLOW ?? '').split(/[\s,]+/).filter(Boolean),
   };
 }

@@ -287,7 +287,23 @@ export const hostErrors = defineErrors({
   NH_AUTH_RATE_LIMITED: {
     status: 429,
     category: 'transient',
-    description: 'Too many failed log-ins from this address or for this account; details.retryAfterSeconds says when to try again.',
+    description:
+      'Too many failed log-ins (or reset requests): details.scope says what is throttled (account-address: this account from this address; address: this address for every account; account: this account from addresses that never signed in to it) and details.retryAfterSeconds when to try again.',
+  },
+  NH_AUTH_LINK_INVALID: {
+    status: 400,
+    category: 'user',
+    description: 'The password-reset or e-mail verification link is malformed or unknown; ask for a new one.',
+  },
+  NH_AUTH_LINK_USED: {
+    status: 410,
+    category: 'user',
+    description: 'The password-reset or e-mail verification link was already used (each works once); ask for a new one.',
+  },
+  NH_AUTH_LINK_EXPIRED: {
+    status: 410,
+    category: 'user',
+    description: 'The password-reset (1 hour) or e-mail verification (48 hours) link expired; ask for a new one.',
   },
   NH_AUTH_FORBIDDEN: {
     status: 403,

@@ -8,7 +8,14 @@ import { createTokenService, type TokenService } from './mcp/index.js';
 import { createDbTokenStore } from './mcp/token-store-db.js';
 import type { CallRecord, WorkspaceAccess } from './pipeline/call-tool.js';
 import { createSecretBox, loadSecretKey } from './secrets/index.js';
-import { createWorkspaceLlm, createWorkspaceService, type WorkspaceLlm, type WorkspaceService } from './workspaces/index.js';
+import {
+  createWorkspaceLlm,
+  createWorkspaceOutbound,
+  createWorkspaceService,
+  type WorkspaceLlm,
+  type WorkspaceOutbound,
+  type WorkspaceService,
+} from './workspaces/index.js';
 
 export interface Storage {
   dialect: 'pglite' | 'postgres';
@@ -22,6 +29,8 @@ export interface Storage {
   workspaces: WorkspaceAccess;
   /** Each workspace's language model (its own settings, or the host's NEONHUB_LLM_* default). */
   llm: WorkspaceLlm;
+  /** Each workspace's outbound allow-list and the guard its outbound requests pass (docs/security.md). */
+  outbound: WorkspaceOutbound;
   recordCalls(records: CallRecord[]): Promise<void>;
   /** Creates the `demo` workspace with these plugins enabled, when no workspace exists yet. */
   seedDemo(pluginIds: string[]): Promise<boolean>;
@@ -49,12 +58,15 @@ export async function openStorage(
     const repos = createRepositories(database.db);
     const secrets = createSecretBox(key);
     const service = createWorkspaceService({ db: database.db, secrets, getManifest, logger });
+    const idOf = async (ws: string) => (await service.resolveWorkspace(ws)).id;
+    const outbound = createWorkspaceOutbound({ db: database.db, idOf, hostAllow: config.outboundAllow });
     const llm = createWorkspaceLlm({
       db: database.db,
       secrets,
       secretsRepo: repos.secrets,
-      idOf: async (ws) => (await service.resolveWorkspace(ws)).id,
+      idOf,
       hostDefault: llmConfigFromEnv(process.env),
+      outbound,
     });
 
     const store = (workspaceId: string, pluginId: string): PluginStore => {
@@ -83,8 +95,10 @@ export async function openStorage(
         getSecret: (ws, pluginId, name) => service.getSecret(ws, pluginId, name),
         store,
         llm: (workspaceId) => llm.access(workspaceId),
+        outboundAllow: (workspaceId) => outbound.allowList(workspaceId),
       },
       llm,
+      outbound,
       async recordCalls(records) {
         await repos.toolCalls.recordBatch(
           records.map((r) => ({
@@ -115,7 +129,10 @@ export async function openStorage(
         logger.info({ plugins: pluginIds }, 'seeded the demo workspace');
         return true;
       },
-      close: () => database.close(),
+      close: async () => {
+        await outbound.close();
+        await database.close();
+      },
     };
   } catch (err) {
     await database.close().catch(() => {});

@@ -1,10 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { installAccessControl } from './access.js';
-import { registerAuthRoutes } from './auth-routes.js';
 import type { AccountDeps } from './deps.js';
 import { type GitHubOAuthConfig, githubConfigFromEnv, registerGitHubRoutes } from './github.js';
+import { type LoginOptions, registerLoginRoutes } from './login-routes.js';
 import { registerMemberRoutes } from './member-routes.js';
-import { createRateLimiter } from './rate-limit.js';
 import { createSessionService, type SessionService, type SessionServiceOptions } from './sessions.js';
 import { registerWorkspaceRoutes } from './workspace-routes.js';
 
@@ -12,13 +11,12 @@ export { type MountConsoleOptions, mountConsole } from './console.js';
 export { type AccountDeps, accountDepsFromHost } from './deps.js';
 export { type Principal, requestActor, resolvePrincipal, SESSION_COOKIE } from './principal.js';
 export { createSessionService, SESSION_PREFIX, type Session, type SessionService } from './sessions.js';
+export { type ClientIp, createClientIp, parseTrustedProxies } from './client-ip.js';
 
-export interface AccountOptions {
+export interface AccountOptions extends LoginOptions {
   /** Refuse /api requests without a session or token (default false: loopback callers act as the local operator). */
   requireAuth?: boolean;
   sessions?: SessionServiceOptions;
-  /** Failed log-ins allowed per client address and per account in one window (default 10 per 15 minutes). */
-  loginLimit?: { limit: number; windowMs: number; now?: () => number };
   /** Default: GITHUB_CLIENT_ID / GITHUB_CLIENT_SECRET from the environment. */
   github?: GitHubOAuthConfig | null;
   publicBaseUrl?: string;
@@ -29,13 +27,11 @@ export interface AccountOptions {
  * invites; the console's read models (workspace plugins, the call record, API tokens); and the
  * principal + role check on every /api/workspaces route. Call it right after installErrorHandling.
  */
-export function registerAccountRoutes(app: FastifyInstance, deps: AccountDeps, options: AccountOptions = {}): { sessions: SessionService } {
+export function registerAccountRoutes(app: FastifyInstance, deps: AccountDeps, options: AccountOptions = {}) {
   const sessions = createSessionService(deps.db, options.sessions);
-  const limit = options.loginLimit ?? { limit: 10, windowMs: 15 * 60_000 };
-  const limits = { ip: createRateLimiter(limit), account: createRateLimiter(limit) };
   const github = options.github === null ? undefined : (options.github ?? githubConfigFromEnv(process.env));
   installAccessControl(app, { ...deps, sessions, ...(options.requireAuth ? { requireAuth: true } : {}) });
-  registerAuthRoutes(app, { ...deps, sessions, limits });
+  const login = registerLoginRoutes(app, { ...deps, sessions }, options);
   registerGitHubRoutes(app, {
     ...deps,
     sessions,
@@ -44,5 +40,5 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountDeps, o
   });
   registerMemberRoutes(app, deps);
   registerWorkspaceRoutes(app, deps);
-  return { sessions };
+  return { sessions, clientIp: login.clientIp, accountLinks: login.flows };
 }

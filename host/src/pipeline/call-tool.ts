@@ -49,6 +49,8 @@ export interface WorkspaceAccess {
   store(workspaceId: string, pluginId: string): PluginStore;
   /** The workspace's language model. */
   llm(workspaceId: string): LlmAccess;
+  /** The allow-list of the workspace's outbound guard (NEONHUB_OUTBOUND_ALLOW + its own); none = refuse every non-public target. */
+  outboundAllow?(workspaceId: string): Promise<readonly string[]>;
 }
 
 /** Wraps the workspace model so the pipeline knows what one call spent (reported in afterToolCall). */
@@ -238,9 +240,10 @@ export function createCallTool(deps: PipelineDeps) {
     };
     const timeoutMs = Math.min(req.timeoutMs ?? Number.POSITIVE_INFINITY, tool.definition.timeoutMs ?? defaultTimeoutMs);
 
+    const outboundAllow = (await workspaces.outboundAllow?.(workspace.id)) ?? [];
     let output: unknown;
     try {
-      output = await tool.runtime.invoke({ tool: tool.name, input: req.input, context, timeoutMs });
+      output = await tool.runtime.invoke({ tool: tool.name, input: req.input, context, timeoutMs, outboundAllow });
       const checked = tool.validateOutput(output);
       if (!checked.ok) {
         throw hostErrors.create('NH_TOOL_OUTPUT_INVALID', `${tool.qualifiedName} returned output that does not match its output schema`, {

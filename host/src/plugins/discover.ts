@@ -2,6 +2,7 @@ import { lstat, readdir, readFile } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import { isNeonHubError, type NeonHubError, type PluginManifest, type PluginSource, PluginSourceSchema } from '@neonhub/schemas';
 import { hostErrors } from '../errors.js';
+import { checkContained } from './contained.js';
 import { MANIFEST_FILE, readManifest } from './manifest.js';
 
 /** A plugin folder whose manifest is valid. Nothing of its code has been imported. */
@@ -71,7 +72,8 @@ function toNeonHubError(e: unknown, dir: string): NeonHubError {
 /**
  * Finds plugins in the immediate subfolders of each root that hold a plugin.json (e.g.
  * `<repo>/plugins`, `<repo>/mcp-servers`, `<dataDir>/plugins`). Reads manifests only; a bad
- * folder is reported in `errors` and skipped, never thrown. Roots are scanned in the order
+ * folder is reported in `errors` and skipped, never thrown: among them a folder holding a link that resolves
+ * outside it (NH_PLUGIN_PATH_ESCAPES, see contained.ts). Roots are scanned in the order
  * given, folders by name; a second folder with an id already seen gets NH_PLUGIN_DUPLICATE_ID.
  */
 export async function discoverPlugins(roots: string[], opts: DiscoverOptions = {}): Promise<DiscoveryResult> {
@@ -85,6 +87,8 @@ export async function discoverPlugins(roots: string[], opts: DiscoverOptions = {
       const dir = join(root, folder);
       let manifest: PluginManifest;
       try {
+        // Before reading anything: a plugin.json linked to a device or outside the folder is never opened.
+        await checkContained(dir);
         manifest = await readManifest(dir);
       } catch (e) {
         errors.push({ dir, error: toNeonHubError(e, dir) });

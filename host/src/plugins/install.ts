@@ -60,6 +60,7 @@ async function npmPack(spec: string, dest: string): Promise<string> {
 /** Entries that would land outside the folder, or links (never needed by a plugin), refuse the whole tarball. */
 function unsafeEntry(path: string, type: string): string | undefined {
   if (type === 'SymbolicLink' || type === 'Link') return `${path} is a link`;
+  if (type === 'FIFO' || type === 'CharacterDevice' || type === 'BlockDevice') return `${path} is not a regular file`;
   const norm = path.replace(/\\/g, '/');
   if (norm.startsWith('/') || /^[A-Za-z]:/.test(norm)) return `${path} is an absolute path`;
   if (norm.split('/').includes('..')) return `${path} escapes the plugin folder`;

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, realpath } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { isNeonHubError } from '@neonhub/schemas';
 import packlist, { type PacklistTree } from 'npm-packlist';
 import { hostErrors } from '../errors.js';
+import { resolveInside } from './contained.js';
 import { MANIFEST_FILE } from './manifest.js';
 
 /** The digest of a plugin folder: one SRI integrity for the lock, one hash per file for diagnostics. */
@@ -59,14 +61,17 @@ function sriOf(algorithm: 'sha256' | 'sha512', data: Buffer): string {
  */
 export async function computePackDigest(dir: string): Promise<PackDigest> {
   const abs = resolve(dir);
+  const root = await realpath(abs);
   const paths = await listPackedFiles(abs);
   const hash = createHash('sha512').update(`${FRAMING}\n`);
   const files: Record<string, string> = {};
   for (const rel of paths) {
     let bytes: Buffer;
     try {
-      bytes = await readFile(join(abs, rel));
+      // every packed file is read where it really is, and only if that is inside the folder (NH_PLUGIN_PATH_ESCAPES)
+      bytes = await readFile(await resolveInside(root, rel));
     } catch (e) {
+      if (isNeonHubError(e)) throw e;
       throw hostErrors.create('NH_MANIFEST_UNREADABLE', `cannot read ${rel} in ${abs} to compute its integrity`, {
         details: { dir: abs, file: rel },
         cause: e,

@@ -1,14 +1,46 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, realpath, rename, writeFile } from 'node:fs/promises';
+import { existsSync, realpathSync } from 'node:fs';
+import { mkdir, readFile, realpath, rename, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { build } from 'esbuild';
+import { hostErrors } from '../errors.js';
+import { isInside } from '../plugins/contained.js';
 
 /** Bump when the generated runner or build options change, so old bundles are not reused. */
 const BUNDLE_FORMAT = 1;
 
 const RUNNER_NAME = 'neonhub-isolated-runner.ts';
-const serveModule = createRequire(import.meta.url).resolve('@neonhub/sdk/serve');
+const hostRequire = createRequire(import.meta.url);
+const serveModule = hostRequire.resolve('@neonhub/sdk/serve');
+
+/** The folder of the package.json nearest above `file`, as a realpath. */
+function packageRoot(file: string): string {
+  let dir = dirname(realpathSync(file));
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}
+
+/**
+ * The host's own packages the runner is built with: the folder holding the SDK package (with its sibling packages
+ * such as @neonhub/llm; in this repository `core/`, installed from npm `node_modules/@neonhub/`) and schemas.
+ */
+const sdkRoots = [dirname(packageRoot(serveModule)), packageRoot(hostRequire.resolve('@neonhub/schemas'))];
+
+/**
+ * What a bundle may take in: the plugin's own folder, installed packages (under a `node_modules` folder) and the
+ * SDK. Anything else (an import of `/etc/passwd.json`, of `../../.neonhub/…`, a tsconfig `paths` alias or a
+ * `node_modules` link pointing out) would copy a file of the host's into the plugin's code; the build is refused.
+ */
+async function foreignInputs(dir: string, inputs: string[]): Promise<string[]> {
+  const foreign: string[] = [];
+  for (const path of inputs) {
+    const real = await realpath(path).catch(() => path);
+    if (isInside(dir, real) || real.split(sep).includes('node_modules') || sdkRoots.some((r) => isInside(r, real))) continue;
+    foreign.push(real);
+  }
+  return foreign;
+}
 
 export interface BundleOptions {
   pluginId: string;
@@ -90,12 +122,20 @@ export async function bundlePlugin(opts: BundleOptions): Promise<BundleResult> {
     legalComments: 'none',
     banner: { js: "import { createRequire as __nhCreateRequire } from 'node:module'; const require = __nhCreateRequire(import.meta.url);" },
   });
-  const inputs: Record<string, string> = {};
-  for (const input of Object.keys(result.metafile.inputs)) {
-    if (input.startsWith('<') || input === RUNNER_NAME) continue;
-    const path = isAbsolute(input) ? input : resolve(dir, input);
-    inputs[path] = sha256(await readFile(path));
+  const paths = Object.keys(result.metafile.inputs)
+    .filter((input) => !input.startsWith('<') && input !== RUNNER_NAME)
+    .map((input) => (isAbsolute(input) ? input : resolve(dir, input)));
+  const foreign = await foreignInputs(dir, paths);
+  if (foreign.length) {
+    await rm(tmp, { force: true });
+    throw hostErrors.create(
+      'NH_PLUGIN_PATH_ESCAPES',
+      `plugin ${opts.pluginId} imports files outside its folder and its packages: ${foreign.slice(0, 5).join(', ')}`,
+      { details: { plugin: opts.pluginId, dir, files: foreign.slice(0, 50) } },
+    );
   }
+  const inputs: Record<string, string> = {};
+  for (const path of paths) inputs[path] = sha256(await readFile(path));
   await rename(tmp, file);
   const inputsTmp = `${inputsFile}.${process.pid}.tmp`;
   await writeFile(inputsTmp, JSON.stringify(inputs));

@@ -4,9 +4,12 @@ import { createLlm } from '@neonhub/llm';
 import type { ToolDefinition } from '@neonhub/schemas';
 import type { PluginDefinition, ToolContext, ToolSpec } from '@neonhub/sdk';
 import { createGuardedFetch, createMemoryStore, toolDefinitionOf } from '@neonhub/sdk';
+import { createOutboundGuards } from '@neonhub/sdk/outbound';
 import { hostErrors } from '../errors.js';
 
 const offlineLlm = createLlm({ provider: 'offline' });
+/** The outbound guards of ctx.fetch, one per workspace allow-list, shared by every in-process plugin. */
+const outboundGuards = createOutboundGuards();
 
 import { toolFailed, toolNotFound, toolTimeout } from './mcp-call.js';
 import { checkSerializedSize, DEFAULT_RESULT_MAX_BYTES } from './result-limit.js';
@@ -59,7 +62,6 @@ export function createInProcessRuntime(opts: RuntimeOptions): PluginRuntime {
   const { manifest } = opts;
   if (manifest.runtime.type !== 'module') throw new Error(`plugin ${manifest.id} is not a module plugin`);
   const entry = resolve(opts.dir, manifest.runtime.entry);
-  const fetch = createGuardedFetch(manifest.network.hosts);
   const logger = opts.logger.child({ plugin: manifest.id, runtime: 'in-process' });
   let def: PluginDefinition | undefined;
   let tools = new Map<string, ToolSpec>();
@@ -120,7 +122,8 @@ export function createInProcessRuntime(opts: RuntimeOptions): PluginRuntime {
         });
       const ctx = {
         ...call.context,
-        fetch,
+        // The manifest's network.hosts, then the workspace's outbound guard (no loopback/private/metadata unless allow-listed).
+        fetch: createGuardedFetch(manifest.network.hosts, outboundGuards.for(call.outboundAllow).fetch),
         logger: call.context.logger ?? logger.child({ tool: call.tool, callId: call.context.callId }),
         // The pipeline always passes the workspace's store; a bare runtime (tests, bench) gets a private one.
         store: call.context.store ?? createMemoryStore(),

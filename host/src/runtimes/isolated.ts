@@ -3,6 +3,7 @@ import type { ToolDefinition } from '@neonhub/schemas';
 import type { CallContextMetaInput } from '@neonhub/sdk/serve';
 import { CONTEXT_META_KEY } from '@neonhub/sdk/serve';
 import { hostErrors } from '../errors.js';
+import { checkContained, readablePaths } from '../plugins/contained.js';
 import { bundlePlugin } from './bundle.js';
 import { ChildStdioTransport } from './child-transport.js';
 import { callMcpTool, listMcpTools, toolNotFound } from './mcp-call.js';
@@ -51,13 +52,15 @@ export function createIsolatedRuntime(opts: IsolatedRuntimeOptions): PluginRunti
   let tools: ToolDefinition[] = [];
   let toolNames = new Set<string>();
   let supervisor: Supervisor | undefined;
+  /** What the child may read: the plugin folder's entries (checked, no node_modules) and, separately, its bundle. */
+  let readable: string[] = [];
 
   const connect = async (bundle: string): Promise<Session> => {
     const stderr = createStderrSink(logger, manifest.id);
     const transport = new ChildStdioTransport(
       {
         command: process.execPath,
-        args: isolatedNodeArgs(opts.dir, bundle),
+        args: isolatedNodeArgs(readable, bundle),
         env: childEnv(opts.env),
         cwd: opts.dir,
         ...(opts.resultMaxBytes ? { maxMessageBytes: opts.resultMaxBytes } : {}),
@@ -97,8 +100,11 @@ export function createIsolatedRuntime(opts: IsolatedRuntimeOptions): PluginRunti
     async start() {
       let bundle: string;
       try {
+        // Checked again at start (the folder may have changed since discovery): no link may lead outside it.
+        readable = await readablePaths(await checkContained(opts.dir));
         bundle = (await bundlePlugin({ pluginId: manifest.id, dir: opts.dir, entry, cacheDir: opts.cacheDir })).file;
       } catch (err) {
+        if ((err as { code?: string }).code === 'NH_PLUGIN_PATH_ESCAPES') throw err; // keep its code: the folder is at fault
         throw hostErrors.create('NH_PLUGIN_LOAD_FAILED', `plugin ${manifest.id} could not be bundled: ${(err as Error).message}`, {
           details: { plugin: manifest.id },
           cause: err,

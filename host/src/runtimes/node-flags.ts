@@ -5,7 +5,17 @@ export function permissionFlag(version: string = process.versions.node): string 
   return stable ? '--permission' : '--experimental-permission';
 }
 
-/** Node arguments that run `bundle` with read access to `dir` and the bundle only: no writes, no child processes, no workers. */
-export function isolatedNodeArgs(dir: string, bundle: string, version: string = process.versions.node): string[] {
-  return [permissionFlag(version), '--disable-warning=ExperimentalWarning', `--allow-fs-read=${dir}`, `--allow-fs-read=${bundle}`, bundle];
+/**
+ * Node arguments that run `bundle` with read access to the given paths (the plugin folder's checked entries, see
+ * plugins/contained.ts) and the bundle only: no writes, no child processes, no workers.
+ */
+export function isolatedNodeArgs(read: string | string[], bundle: string, version: string = process.versions.node): string[] {
+  const paths = typeof read === 'string' ? [read] : read;
+  return [
+    permissionFlag(version),
+    '--disable-warning=ExperimentalWarning',
+    ...paths.map((p) => `--allow-fs-read=${p}`),
+    `--allow-fs-read=${bundle}`,
+    bundle,
+  ];
 }

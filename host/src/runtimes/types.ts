@@ -15,6 +15,11 @@ export interface Invocation {
     llm?: ToolContext['llm'];
   };
   timeoutMs: number;
+  /**
+   * The allow-list of the workspace's outbound guard (ctx.fetch): non-public targets it may reach. Absent = none
+   * (loopback, private, link-local and metadata addresses refused).
+   */
+  outboundAllow?: readonly string[];
 }
 
 /**

@@ -3,11 +3,14 @@ import { createLlm, type LlmConfigInput, LlmConfigSchema, type LlmProvider, reso
 import type { LlmAccess } from '@neonhub/sdk';
 import { hostErrors } from '../errors.js';
 import type { SecretBox } from '../secrets/index.js';
+import type { WorkspaceOutbound } from './outbound.js';
 
 /** Where a workspace's API key is kept: the secrets table under a plugin id no plugin can have. */
 const KEY = { pluginId: '@llm', name: 'API_KEY' } as const;
 /** Providers billed to a key: a workspace must bring its own, never the host's environment key. */
 const KEYED: ReadonlySet<LlmProvider> = new Set(['openai', 'anthropic']);
+/** Where a provider goes without a baseURL, when that is not a public API (checked like a given baseURL). */
+const LOCAL_DEFAULT_URL: Partial<Record<LlmProvider, string>> = { ollama: 'http://127.0.0.1:11434/api' };
 
 /** What the API and the CLI show: the settings in effect, never the key. */
 export interface WorkspaceLlmView {
@@ -31,7 +34,8 @@ const invalid = (message: string, details?: unknown) =>
  * The language model of each workspace: its own provider, model and key when an admin set them, the host's
  * default otherwise. `access(workspaceId)` is what tools get as `ctx.llm`; it resolves the settings on each
  * call (cached for `cacheMs`, dropped at once when they change here), so a change takes effect without a
- * restart, in workers within `cacheMs`.
+ * restart, in workers within `cacheMs`. A workspace's own model is reached only through the outbound guard; the
+ * host's default (NEONHUB_LLM_*, the operator's own setting) is not.
  */
 export function createWorkspaceLlm(deps: {
   db: Kysely<DB>;
@@ -39,6 +43,8 @@ export function createWorkspaceLlm(deps: {
   secretsRepo: Repositories['secrets'];
   idOf(slugOrId: string): Promise<string>;
   hostDefault: LlmConfigInput;
+  /** The outbound guard: a workspace's model is reached only through it (checked when saved, and on every call). */
+  outbound: Pick<WorkspaceOutbound, 'check' | 'fetchFor'>;
   cacheMs?: number;
 }) {
   const hostLlm = createLlm(deps.hostDefault);
@@ -65,7 +71,7 @@ export function createWorkspaceLlm(deps: {
       if (!settings) return { llm: hostLlm, provider: LlmConfigSchema.parse(deps.hostDefault).provider };
       const key = await apiKey(workspaceId);
       const config = LlmConfigSchema.parse({ ...settings, ...(key ? { apiKey: key } : {}) });
-      return { llm: createLlm(config), provider: config.provider };
+      return { llm: createLlm(config, { fetch: deps.outbound.fetchFor(workspaceId) }), provider: config.provider };
     })();
     cache.set(workspaceId, { at: Date.now(), llm });
     llm.catch(() => cache.delete(workspaceId));
@@ -113,6 +119,9 @@ export function createWorkspaceLlm(deps: {
           },
         );
       const { apiKey: newKey, ...settings } = parsed.data;
+      // A model at a loopback, private or metadata address is refused now (NH_OUTBOUND_BLOCKED, 400), and again on each call.
+      const target = settings.baseURL ?? LOCAL_DEFAULT_URL[settings.provider];
+      if (target) await deps.outbound.check(workspaceId, target);
       // A stored key belongs to the provider it was given for: kept only while the provider stays the same.
       const previous = await stored(workspaceId);
       const keepKey = !newKey && previous?.provider === settings.provider;

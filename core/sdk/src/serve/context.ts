@@ -2,10 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { type WorkspaceMeta, workspaceFromMeta } from '@neonhub/schemas';
 import { sdkErrors } from '../errors.js';
 import { createGuardedFetch } from '../guarded-fetch.js';
+import { createOutboundGuards } from '../outbound/guards.js';
 import type { Logger, PluginStore, ToolContext } from '../types.js';
 import { type CallContextMeta, CallContextMetaSchema, CONTEXT_META_KEY } from './meta.js';
 
 type Write = (line: string) => void;
+
+/** ctx.fetch's outbound guards in this process, one per allow-list the host sent. */
+const outboundGuards = createOutboundGuards();
 
 /** A logger writing one JSON object per line (pino-like levels) to `write` (stderr by default). */
 export function createJsonLogger(bindings: Record<string, unknown>, write: Write = (l) => process.stderr.write(l)): Logger {
@@ -33,6 +37,7 @@ export function standaloneMeta(hosts: readonly string[], workspace?: WorkspaceMe
     idempotencyKey: callId,
     callId,
     hosts: [...hosts],
+    outboundAllow: [],
   };
 }
 
@@ -71,7 +76,7 @@ export function buildToolContext(
       },
     },
     logger: createJsonLogger({ plugin: opts.pluginId, tool: opts.tool, callId: meta.callId }, opts.write),
-    fetch: createGuardedFetch(meta.hosts),
+    fetch: createGuardedFetch(meta.hosts, outboundGuards.for(meta.outboundAllow).fetch),
     idempotencyKey: meta.idempotencyKey,
     callId: meta.callId,
     signal: opts.signal,

@@ -20,6 +20,8 @@ export const CallContextMetaSchema = z.object({
   callId: z.string().min(1),
   /** The manifest's network.hosts: the only hosts `ctx.fetch` may reach. */
   hosts: z.array(z.string()).default([]),
+  /** The workspace's outbound allow-list: non-public targets `ctx.fetch` may reach (none = every one refused). */
+  outboundAllow: z.array(z.string()).default([]),
 });
 export type CallContextMeta = z.infer<typeof CallContextMetaSchema>;
 export type CallContextMetaInput = z.input<typeof CallContextMetaSchema>;
