@@ -13,6 +13,8 @@ export const HostEnvSchema = z.object({
   NEONHUB_SECRET_KEY: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NEONHUB_TOOL_TIMEOUT_MS: z.coerce.number().int().min(1).default(30_000),
+  /** How often outside MCP servers' tools are listed again and compared with the lock (ms; 0 = only on list_changed). */
+  NEONHUB_PLUGIN_RELIST_MS: z.coerce.number().int().min(0).default(300_000),
   /** Non-public targets every workspace's outbound requests may reach (docs/security.md, "Outbound requests"). */
   NEONHUB_OUTBOUND_ALLOW: z
     .string()
@@ -37,6 +39,8 @@ export interface HostConfig {
   secretKey?: string;
   logLevel: z.infer<typeof HostEnvSchema>['LOG_LEVEL'];
   toolTimeoutMs: number;
+  /** Period of the outside servers' re-list (NEONHUB_PLUGIN_RELIST_MS; 0 = off). */
+  pluginRelistMs?: number;
   /** NEONHUB_OUTBOUND_ALLOW, one entry each: non-public targets every workspace may reach (the operator's choice). */
   outboundAllow: string[];
 }
@@ -66,6 +70,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, rootDir = proce
     ...(e.NEONHUB_SECRET_KEY ? { secretKey: e.NEONHUB_SECRET_KEY } : {}),
     logLevel: e.LOG_LEVEL,
     toolTimeoutMs: e.NEONHUB_TOOL_TIMEOUT_MS,
+    pluginRelistMs: e.NEONHUB_PLUGIN_RELIST_MS,
     outboundAllow: (e.NEONHUB_OUTBOUND_ALLOW ?? '').split(/[\s,]+/).filter(Boolean),
   };
 }

@@ -5,10 +5,13 @@ import type { Logger } from 'pino';
 import { createCallLog } from './call-log.js';
 import type { HostConfig } from './config.js';
 import { hostErrors } from './errors.js';
+import { createHostAudit } from './host-audit.js';
 import { createLogger } from './logger.js';
+import { createNotices, type Notices } from './notices.js';
 import { type CallTool, createCallTool } from './pipeline/call-tool.js';
 import { createHookChain, type HookChain } from './pipeline/hooks.js';
 import { loadPlugins, type PluginProblem, pluginRoots } from './plugin-loading.js';
+import { createDriftMonitor, type DriftMonitor } from './plugins/drift.js';
 import { discoverPlugins } from './plugins/index.js';
 import { createToolRegistry, type ToolRegistry } from './registry.js';
 import { openStorage, type Storage } from './storage.js';
@@ -22,6 +25,12 @@ export interface Host {
   callTool: CallTool;
   /** Plugins that were refused or failed to start, with the reason. */
   problems: PluginProblem[];
+  /** Conditions an admin must act on (quarantined tools, ...): `/health` is degraded while any stands. */
+  notices: Notices;
+  /** Outside servers' tools compared with the lock at run time. */
+  drift: DriftMonitor;
+  /** Called when a plugin's tools changed at run time (quarantined, lifted, re-listed): tell its workspaces' MCP clients. */
+  onPluginToolsChanged(listener: (pluginId: string) => void): () => void;
   manifest(pluginId: string): PluginManifest | undefined;
   close(): Promise<void>;
 }
@@ -51,6 +60,19 @@ export async function createHost(opts: CreateHostOptions): Promise<Host> {
   const storage = await openStorage(config, logger, (id) => manifests.get(id));
   const hooks = createHookChain(logger);
   const problems: PluginProblem[] = [];
+  const notices = createNotices();
+  const toolsChanged = new Set<(pluginId: string) => void>();
+  const drift = createDriftMonitor({
+    lockPath: join(config.rootDir, 'plugins.lock.json'),
+    dataDir: config.dataDir,
+    registry,
+    notices,
+    audit: createHostAudit(join(config.dataDir, 'audit', 'host.jsonl')),
+    logger,
+    onToolsChanged: (pluginId) => {
+      for (const l of toolsChanged) l(pluginId);
+    },
+  });
 
   const callLog = createCallLog((records) => storage.recordCalls(records), logger);
   const callTool = createCallTool({
@@ -70,8 +92,15 @@ export async function createHost(opts: CreateHostOptions): Promise<Host> {
     storage,
     callTool,
     problems,
+    notices,
+    drift,
+    onPluginToolsChanged(listener) {
+      toolsChanged.add(listener);
+      return () => void toolsChanged.delete(listener);
+    },
     manifest: (id) => manifests.get(id),
     async close() {
+      await drift.close();
       await callLog.flush();
       await Promise.allSettled(registry.plugins().map((p) => p.runtime.stop()));
       await storage.close();
@@ -93,7 +122,10 @@ export async function createHost(opts: CreateHostOptions): Promise<Host> {
         ...(opts.only ? { only: opts.only } : {}),
         ...(opts.forCall ? { forCall: opts.forCall } : {}),
         ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+        drift,
+        ...(config.pluginRelistMs === undefined ? {} : { relistIntervalMs: config.pluginRelistMs }),
       });
+      drift.watchLock();
       for (const m of loaded.manifests) manifests.set(m.id, m);
       problems.push(...loaded.problems);
       for (const p of loaded.problems) logger.warn({ plugin: p.id ?? p.dir, code: p.error.code }, p.error.message);

@@ -6,6 +6,8 @@ import type { HostConfig } from './config.js';
 import { hostErrors } from './errors.js';
 import type { HookChain } from './pipeline/hooks.js';
 import { type DiscoveredPlugin, discoverPlugins } from './plugins/discover.js';
+import type { DriftMonitor } from './plugins/drift.js';
+import { installationSecrets } from './plugins/installation-secrets.js';
 import { readLockfile, toolHash } from './plugins/lock.js';
 import { resolveLoadOrder } from './plugins/resolve.js';
 import { compareTools, verifyAgainstLock } from './plugins/verify.js';
@@ -28,6 +30,10 @@ export interface LoadPluginsOptions {
   /** Load only what a call to this plugin's tools can touch (see pluginsForCall); the CLI's `call`. */
   forCall?: string;
   onProgress?(text: string): void;
+  /** Judges outside servers' tools against the lock at start and whenever they change (see createDriftMonitor). */
+  drift?: DriftMonitor;
+  /** Outside servers' periodic re-list (ms; 0 = off). */
+  relistIntervalMs?: number;
 }
 
 export const pluginRoots = (config: HostConfig) => [
@@ -123,11 +129,18 @@ export async function loadPlugins(opts: LoadPluginsOptions): Promise<{ manifests
         logger,
         isolation: entry.isolation,
         onStatus: (status, info) => logger.info({ plugin: plugin.id, status, ...info }, `plugin ${plugin.id} is ${status}`),
+        resolveSecret: installationSecrets(plugin.id),
+        ...(isMcp && opts.drift ? { checkTools: opts.drift.checkFor(plugin.id) } : {}),
+        ...(opts.relistIntervalMs === undefined ? {} : { relistIntervalMs: opts.relistIntervalMs }),
       });
       await runtime.start();
       const tools = await runtime.listTools();
       let quarantine: Record<string, string> = {};
-      if (isMcp) {
+      if (isMcp && runtime.quarantinedTools && opts.drift) {
+        quarantine = Object.fromEntries(runtime.quarantinedTools());
+        const recheck = runtime.recheckTools?.bind(runtime);
+        if (recheck) opts.drift.track(plugin.id, recheck);
+      } else if (isMcp) {
         const cmp = compareTools(plugin.id, tools, entry);
         quarantine = Object.fromEntries([
           ...cmp.changed.map((name) => [name, 'its name, description or schemas differ from the lock'] as const),

@@ -49,6 +49,16 @@ export function createToolRegistry() {
         });
       }
     },
+    /**
+     * Replaces a loaded plugin's tools (an outside server listed them again): new definitions,
+     * the given quarantine; tools it no longer lists are gone.
+     */
+    setPluginTools(pluginId: string, definitions: ToolDefinition[], quarantine: Record<string, string> = {}) {
+      const plugin = plugins.get(pluginId);
+      if (!plugin) return;
+      for (const [name, tool] of tools) if (tool.pluginId === pluginId) tools.delete(name);
+      this.addPlugin(plugin, definitions, quarantine);
+    },
     removePlugin(pluginId: string) {
       plugins.delete(pluginId);
       for (const [name, tool] of tools) if (tool.pluginId === pluginId) tools.delete(name);

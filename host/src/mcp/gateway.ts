@@ -40,6 +40,16 @@ export function createMcpGateway(deps: McpGatewayDeps) {
     return ids.filter((_, i) => flags[i]);
   };
 
+  /** Tells every connected session of the workspace that its tools (and prompts, resources) changed. */
+  const notifyToolsChanged = async (workspaceId: string): Promise<void> => {
+    const targets = [...live].filter((m) => m.workspace.id === workspaceId);
+    await Promise.all(
+      targets.map((m) =>
+        m.notifyToolsChanged().catch((err) => deps.logger.debug({ err, workspace: m.workspace.slug }, 'list_changed not delivered')),
+      ),
+    );
+  };
+
   return {
     registerResourceProvider: (p: ResourceProvider) => providers.registerResourceProvider(p),
     registerPromptProvider: (p: PromptProvider) => providers.registerPromptProvider(p),
@@ -63,13 +73,13 @@ export function createMcpGateway(deps: McpGatewayDeps) {
     },
 
     /** Tells every connected session of the workspace that its tools (and prompts, resources) changed. */
-    async notifyToolsChanged(workspaceId: string): Promise<void> {
-      const targets = [...live].filter((m) => m.workspace.id === workspaceId);
-      await Promise.all(
-        targets.map((m) =>
-          m.notifyToolsChanged().catch((err) => deps.logger.debug({ err, workspace: m.workspace.slug }, 'list_changed not delivered')),
-        ),
-      );
+    notifyToolsChanged,
+
+    /** Tells every connected session of a workspace where the plugin is enabled that its tools (prompts, resources) changed. */
+    async notifyPluginToolsChanged(pluginId: string): Promise<void> {
+      const workspaces = [...new Set([...live].map((m) => m.workspace.id))];
+      const flags = await Promise.all(workspaces.map(async (id) => (await enabledPlugins(id)).includes(pluginId)));
+      await Promise.all(workspaces.filter((_, i) => flags[i]).map(notifyToolsChanged));
     },
 
     async notifyResourceUpdated(workspaceId: string, uri: string): Promise<void> {

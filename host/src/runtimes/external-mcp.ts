@@ -1,15 +1,49 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { ToolDefinition } from '@neonhub/schemas';
+import { type ServerCapabilities, ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+import { workspaceMeta } from '@neonhub/schemas';
+import type { Logger } from 'pino';
 import { hostErrors } from '../errors.js';
 import { ChildStdioTransport } from './child-transport.js';
-import { callMcpTool, listMcpTools, toolNotFound } from './mcp-call.js';
+import { callMcpTool, listMcpTools } from './mcp-call.js';
+import { createMcpPassthrough } from './mcp-passthrough.js';
 import { cappedFetch, DEFAULT_RESULT_MAX_BYTES } from './result-limit.js';
 import { createStderrSink } from './stderr-log.js';
 import { type BackoffOptions, defaultBackoff, type Session, Supervisor } from './supervisor.js';
+import { createToolGate, type ToolGate, type ToolsCheckReason } from './tool-gate.js';
 import type { Invocation, PluginRuntime, RuntimeOptions, RuntimeStatus } from './types.js';
 
 const clientInfo = { name: 'neonhub-host', version: '0.1.0' };
+
+/** Default period of the re-list that catches a server changing its tools without saying so. */
+export const DEFAULT_RELIST_INTERVAL_MS = 5 * 60_000;
+
+/**
+ * Watches an outside server's tools: on `notifications/tools/list_changed` of `client` and every
+ * `relistIntervalMs`, lists them again through `gate` (calls wait meanwhile). Returns a stop function.
+ */
+function watchTools(
+  opts: RuntimeOptions,
+  gate: ToolGate,
+  list: () => Promise<Client>,
+  logger: Logger,
+): { onClient(client: Client): void; stop(): void } {
+  const pluginId = opts.manifest.id;
+  const relist = (reason: ToolsCheckReason) =>
+    gate.refresh(reason, async () => listMcpTools(await list(), { pluginId, trustNeonHubMeta: false, logger }));
+  const every = opts.relistIntervalMs ?? DEFAULT_RELIST_INTERVAL_MS;
+  const timer = every > 0 ? setInterval(() => void relist('interval'), every) : undefined;
+  timer?.unref();
+  return {
+    onClient(client) {
+      client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
+        logger.info({ plugin: pluginId }, 'the server says its tools changed: listing them again');
+        void relist('list_changed');
+      });
+    },
+    stop: () => clearInterval(timer),
+  };
+}
 
 /**
  * `NEONHUB_PLUGIN_DATA_DIR`, when the manifest lists it: the plugin's own folder inside the host's
@@ -40,7 +74,14 @@ export function createMcpStdioRuntime(opts: RuntimeOptions & { backoff?: Backoff
   const logger = opts.logger.child({ plugin: manifest.id, runtime: 'mcp-stdio' });
   const startTimeoutMs = opts.backoff?.startTimeoutMs ?? defaultBackoff.startTimeoutMs;
   let supervisor: Supervisor | undefined;
-  let tools: ToolDefinition[] = [];
+  let capabilities: ServerCapabilities | undefined;
+  let started = false;
+  const gate = createToolGate({ pluginId: manifest.id, ...(opts.checkTools ? { check: opts.checkTools } : {}), logger });
+  const current = async () => {
+    if (!supervisor) throw hostErrors.create('NH_PLUGIN_UNAVAILABLE', `plugin ${manifest.id} is not started`);
+    return supervisor.acquire().client;
+  };
+  const watch = watchTools(opts, gate, current, logger);
 
   const connect = async (): Promise<Session> => {
     const stderr = createStderrSink(logger, manifest.id);
@@ -68,6 +109,10 @@ export function createMcpStdioRuntime(opts: RuntimeOptions & { backoff?: Backoff
         },
       );
     }
+    capabilities = client.getServerCapabilities();
+    watch.onClient(client);
+    // A restarted server may serve other tools than the one that was judged: hold calls until its listing is.
+    if (started) void gate.refresh('restart', () => listMcpTools(client, { pluginId: manifest.id, trustNeonHubMeta: false, logger }));
     return { client, onEnded: (listener) => transport.onExit(listener), close: () => transport.close(), pid: transport.pid };
   };
 
@@ -80,7 +125,7 @@ export function createMcpStdioRuntime(opts: RuntimeOptions & { backoff?: Backoff
       supervisor = new Supervisor({ pluginId: manifest.id, connect, logger, backoff: opts.backoff, onStatus: opts.onStatus });
       const session = await supervisor.start();
       try {
-        tools = await listMcpTools(session.client, { pluginId: manifest.id, trustNeonHubMeta: false, logger });
+        await gate.initial(() => listMcpTools(session.client, { pluginId: manifest.id, trustNeonHubMeta: false, logger }));
       } catch (err) {
         await supervisor.stop();
         throw hostErrors.create('NH_PLUGIN_LOAD_FAILED', `plugin ${manifest.id} did not list its tools: ${(err as Error).message}`, {
@@ -88,19 +133,30 @@ export function createMcpStdioRuntime(opts: RuntimeOptions & { backoff?: Backoff
           cause: err,
         });
       }
+      started = true;
     },
     async listTools() {
-      return tools;
+      return gate.tools();
     },
     async invoke(call: Invocation) {
       if (!supervisor) throw hostErrors.create('NH_PLUGIN_UNAVAILABLE', `plugin ${manifest.id} is not started`);
-      if (!tools.some((t) => t.name === call.tool)) throw toolNotFound(manifest.id, call.tool);
+      await gate.admit(call.tool);
       const { client } = supervisor.acquire();
-      return callMcpTool(client, { pluginId: manifest.id, tool: call.tool, input: call.input, timeoutMs: call.timeoutMs });
+      return callMcpTool(client, {
+        pluginId: manifest.id,
+        tool: call.tool,
+        input: call.input,
+        timeoutMs: call.timeoutMs,
+        meta: workspaceMeta(call.context.workspace),
+      });
     },
+    recheckTools: () => gate.refresh('recheck', async () => listMcpTools(await current(), { pluginId: manifest.id, trustNeonHubMeta: false, logger })),
+    quarantinedTools: () => gate.quarantined(),
+    passthrough: createMcpPassthrough(manifest.id, current, () => capabilities),
     stats: () =>
       supervisor?.stats() ?? { status: 'stopped', crashes: 0, restarts: 0, consecutiveFailures: 0, restartDelaysMs: [], pid: undefined },
     async stop() {
+      watch.stop();
       await supervisor?.stop();
     },
   };
@@ -119,7 +175,9 @@ export function createMcpHttpRuntime(opts: RuntimeOptions & { backoff?: BackoffO
   let client: Client | undefined;
   let connecting: Promise<Client> | undefined;
   let status: RuntimeStatus = 'stopped';
-  let tools: ToolDefinition[] = [];
+  let capabilities: ServerCapabilities | undefined;
+  const gate = createToolGate({ pluginId: manifest.id, ...(opts.checkTools ? { check: opts.checkTools } : {}), logger });
+  const list = async () => listMcpTools(await ensure(), { pluginId: manifest.id, trustNeonHubMeta: false, logger });
 
   const setStatus = (s: RuntimeStatus) => {
     if (s !== status) opts.onStatus?.(s, { crashes: 0 });
@@ -154,6 +212,8 @@ export function createMcpHttpRuntime(opts: RuntimeOptions & { backoff?: BackoffO
         },
       );
     }
+    capabilities = c.getServerCapabilities();
+    watch.onClient(c);
     return c;
   };
 
@@ -166,6 +226,7 @@ export function createMcpHttpRuntime(opts: RuntimeOptions & { backoff?: BackoffO
     setStatus('ready');
     return client;
   };
+  const watch = watchTools(opts, gate, ensure, logger);
 
   return {
     kind: 'mcp-http',
@@ -175,21 +236,26 @@ export function createMcpHttpRuntime(opts: RuntimeOptions & { backoff?: BackoffO
     async start() {
       setStatus('starting');
       try {
-        const c = await ensure();
-        tools = await listMcpTools(c, { pluginId: manifest.id, trustNeonHubMeta: false, logger });
+        await gate.initial(list);
       } catch (err) {
         setStatus('stopped');
         throw err;
       }
     },
     async listTools() {
-      return tools;
+      return gate.tools();
     },
     async invoke(call: Invocation) {
-      if (!tools.some((t) => t.name === call.tool)) throw toolNotFound(manifest.id, call.tool);
+      await gate.admit(call.tool);
       const c = await ensure();
       try {
-        return await callMcpTool(c, { pluginId: manifest.id, tool: call.tool, input: call.input, timeoutMs: call.timeoutMs });
+        return await callMcpTool(c, {
+          pluginId: manifest.id,
+          tool: call.tool,
+          input: call.input,
+          timeoutMs: call.timeoutMs,
+          meta: workspaceMeta(call.context.workspace),
+        });
       } catch (err) {
         // A transport failure (server gone, session lost): drop the client so the next call reconnects.
         if ((err as { code?: string }).code === 'NH_PLUGIN_UNAVAILABLE' || (err as { cause?: unknown }).cause instanceof TypeError) {
@@ -200,7 +266,11 @@ export function createMcpHttpRuntime(opts: RuntimeOptions & { backoff?: BackoffO
         throw err;
       }
     },
+    recheckTools: () => gate.refresh('recheck', list),
+    quarantinedTools: () => gate.quarantined(),
+    passthrough: createMcpPassthrough(manifest.id, ensure, () => capabilities),
     async stop() {
+      watch.stop();
       const c = client;
       client = undefined;
       setStatus('stopped');

@@ -1,5 +1,5 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import type { ToolDefinition } from '@neonhub/schemas';
+import { type ToolDefinition, workspaceMeta } from '@neonhub/schemas';
 import type { CallContextMetaInput } from '@neonhub/sdk/serve';
 import { CONTEXT_META_KEY } from '@neonhub/sdk/serve';
 import { hostErrors } from '../errors.js';
@@ -36,6 +36,7 @@ async function callMeta(opts: RuntimeOptions, call: Invocation): Promise<CallCon
     idempotencyKey: c.idempotencyKey,
     callId: c.callId,
     hosts: opts.manifest.network.hosts,
+    outboundAllow: [...(call.outboundAllow ?? [])],
   };
 }
 
@@ -142,7 +143,7 @@ export function createIsolatedRuntime(opts: IsolatedRuntimeOptions): PluginRunti
         tool: call.tool,
         input: call.input,
         timeoutMs: call.timeoutMs,
-        meta: { [CONTEXT_META_KEY]: meta },
+        meta: { [CONTEXT_META_KEY]: meta, ...workspaceMeta(call.context.workspace) },
       });
     },
     stats(): RuntimeStats {

@@ -1,5 +1,7 @@
 import type { PluginManifest, ToolDefinition } from '@neonhub/schemas';
+import type { GetPromptResult, Prompt, ReadResourceResult, Resource, ResourceTemplate } from '@modelcontextprotocol/sdk/types.js';
 import type { HookContext, PluginHooks, ToolContext } from '@neonhub/sdk';
+import type { ToolsCheck } from './tool-gate.js';
 
 export type RuntimeStatus = 'starting' | 'ready' | 'restarting' | 'degraded' | 'stopped';
 
@@ -44,7 +46,28 @@ export interface PluginRuntime {
   hookContext?(base: HookContext): HookContext;
   /** Supervision figures (isolated and mcp-stdio runtimes): crashes, restarts, restart delays, pid. */
   stats?(): RuntimeStats;
+  /**
+   * Outside MCP servers: lists the tools again and judges them with `RuntimeOptions.checkTools`
+   * (also done on `notifications/tools/list_changed`, on every restart and every
+   * `relistIntervalMs`). Calls wait until the new listing has been judged.
+   */
+  recheckTools?(): Promise<void>;
+  /** Outside MCP servers: tools refused until the lock approves them, with the reason. */
+  quarantinedTools?(): ReadonlyMap<string, string>;
+  /** Outside MCP servers that offer resources and/or prompts (undefined when the server declares neither). */
+  readonly passthrough?: McpPassthrough;
   stop(): Promise<void>;
+}
+
+/** An outside server's resources and prompts, as it serves them (names and URIs unchanged). */
+export interface McpPassthrough {
+  hasResources(): boolean;
+  hasPrompts(): boolean;
+  listResources(): Promise<Resource[]>;
+  listResourceTemplates(): Promise<ResourceTemplate[]>;
+  readResource(uri: string): Promise<ReadResourceResult['contents']>;
+  listPrompts(): Promise<Prompt[]>;
+  getPrompt(name: string, args: Record<string, string>): Promise<GetPromptResult>;
 }
 
 export interface RuntimeStats {
@@ -77,4 +100,8 @@ export interface RuntimeOptions {
   resolveSecret?(name: string): Promise<string | undefined>;
   /** Largest result (one message) the plugin may send back; past it NH_TOOL_RESULT_TOO_LARGE. Default 4 MiB. */
   resultMaxBytes?: number;
+  /** Outside MCP servers: judges every listing of their tools (the host compares it with the lock). */
+  checkTools?: ToolsCheck;
+  /** Outside MCP servers: list the tools again this often (ms; 0 = only on list_changed and restarts). Default 5 minutes. */
+  relistIntervalMs?: number;
 }

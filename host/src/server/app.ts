@@ -34,11 +34,13 @@ export async function buildApp(host: Host, opts: { publicBaseUrl?: string; accou
   app.get('/health', async () => {
     const plugins = host.registry.plugins().map((p) => ({ id: p.manifest.id, status: p.runtime.status }));
     return {
-      status: plugins.some((p) => p.status === 'degraded') ? 'degraded' : 'ok',
+      // host.notices: conditions an admin must act on (quarantined tools, ...), each with its reason.
+      status: plugins.some((p) => p.status === 'degraded') || host.notices.list().length > 0 ? 'degraded' : 'ok',
       version: (await import('../version.js')).HOST_API_VERSION,
       database: host.storage.dialect,
       plugins,
       problems: host.problems.map((p) => ({ plugin: p.id ?? p.dir, code: p.error.code, message: p.error.message })),
+      notices: host.notices.list().map(({ code, plugin, message, since }) => ({ code, plugin, message, since })),
     };
   });
 
@@ -142,6 +144,8 @@ export async function buildApp(host: Host, opts: { publicBaseUrl?: string; accou
     workspaces: { list: () => ws.listWorkspaces() },
     ...(opts.publicBaseUrl ? { publicBaseUrl: opts.publicBaseUrl } : {}),
   });
+  // An outside server's tools changed at run time (quarantined, lifted): the MCP clients of its workspaces re-list.
+  const offToolsChanged = host.onPluginToolsChanged((pluginId) => void mcp.gateway.notifyPluginToolsChanged(pluginId));
   const unsubscribe = ws.onChange((change) => {
     if (change.type !== 'configured') void mcp.notifyToolsChanged(change.workspaceId);
   });
@@ -150,6 +154,7 @@ export async function buildApp(host: Host, opts: { publicBaseUrl?: string; accou
   await registerRunRoutes(app, { orchestrator: runs, actor: (req) => requestActor(req as FastifyRequest) });
   app.addHook('onClose', async () => {
     unsubscribe();
+    offToolsChanged();
     await mcp.close();
     await runs.close();
   });

@@ -69,7 +69,7 @@ describe('outside MCP servers are pinned by tool hash', () => {
     const before = calls();
     try {
       const quarantined = host.registry.all().find((t) => t.qualifiedName === 'mcp-echo:echo')?.quarantined;
-      expect(quarantined?.reason).toContain('differ from the lock');
+      expect(quarantined?.reason).toBe('its description differs from the lock');
       expect(host.registry.toolsOf(['mcp-echo', 'mcp-echo-two']).map((t) => t.qualifiedName)).toEqual([]);
       for (let i = 0; i < 5; i++) {
         const err = (await host

@@ -17,7 +17,10 @@ export async function mcp(opts: { workspace: string }) {
       },
       opts.workspace,
     );
+    // A quarantined (or lifted) outside tool: the client re-lists.
+    const off = host.onPluginToolsChanged(() => void handle.notifyToolsChanged().catch(() => {}));
     await handle.closed;
+    off();
   });
 }
 

@@ -6,6 +6,8 @@ import pc from 'picocolors';
 import { hostErrors } from '../../errors.js';
 import { createLogger } from '../../logger.js';
 import { pluginRoots } from '../../plugin-loading.js';
+import { readQuarantine, standingQuarantine } from '../../plugins/drift.js';
+import { installationSecrets } from '../../plugins/installation-secrets.js';
 import {
   type DiscoveredPlugin,
   discoverPlugins,
@@ -103,7 +105,15 @@ async function mcpTools(plugins: DiscoveredPlugin[], cacheDir: string): Promise<
       `${p.id}: ${rt.type === 'mcp-stdio' ? `running \`${[rt.command, ...rt.args].join(' ')}\` to list its tools` : rt.type === 'mcp-http' ? `connecting to ${rt.url} to list its tools` : ''}`,
     );
     const p2 = progress(`connecting to ${p.id} to list its tools`);
-    const runtime = createRuntime({ manifest: p.manifest, dir: p.dir, cacheDir, logger, isolation: 'isolated' });
+    const runtime = createRuntime({
+      manifest: p.manifest,
+      dir: p.dir,
+      cacheDir,
+      logger,
+      isolation: 'isolated',
+      resolveSecret: installationSecrets(p.id),
+      relistIntervalMs: 0,
+    });
     try {
       await runtime.start();
       result[p.id] = await runtime.listTools();
@@ -159,6 +169,13 @@ export async function verify() {
     }
   }
   for (const id of Object.keys(lockfile.plugins)) if (!plugins.some((p) => p.id === id)) out.warn(`${id} is locked but not installed`);
+  // Tools a running host quarantined (an outside server changed them at run time) until the lock approves them.
+  for (const q of standingQuarantine(await readQuarantine(config.dataDir), lockfile)) {
+    failed++;
+    process.stdout.write(
+      `${pc.red('✗')} ${q.plugin}:${q.tool}: NH_TOOL_QUARANTINED since ${q.since}: ${q.reason}; review it and run \`neonhub plugin lock ${q.plugin}\`\n`,
+    );
+  }
   if (failed) {
     process.exitCode = 2;
     out.line(
