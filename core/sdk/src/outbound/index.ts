@@ -1,3 +1,4 @@
+export { outboundErrors } from '../errors.js';
 export { addressRange, isPublicAddress, normalizeHostname, refusedAddress, refusedName } from './addresses.js';
 export { type AllowRule, allowsAddress, allowsName, parseAllowEntry, parseAllowList } from './allow-list.js';
 export {
