@@ -1,30 +1,18 @@
 import { normalizeEmail } from '@neonhub/db';
 import { isNeonHubError } from '@neonhub/schemas';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { z } from 'zod';
 import { hostErrors } from '../errors.js';
 import { parseBody } from '../server/parse-body.js';
+import type { AccountLinkFlows } from './account-link-routes.js';
+import { LoginBodySchema, SignupBodySchema } from './auth-schemas.js';
+import type { ClientIp } from './client-ip.js';
 import type { AccountDeps } from './deps.js';
 import { acceptInvites } from './invites.js';
+import type { LoginThrottle, ThrottleScope } from './login-throttle.js';
 import { dummyHash, hashPassword, verifyPassword } from './passwords.js';
 import { clearedSessionCookie, sessionCookie } from './principal.js';
-import type { RateLimiter } from './rate-limit.js';
 import type { SessionService } from './sessions.js';
-
-const EmailSchema = z.email().max(254);
-const SignupSchema = z.strictObject({
-  email: EmailSchema,
-  password: z.string().min(10).max(256),
-  name: z.string().trim().max(100).optional(),
-});
-const LoginSchema = z.strictObject({ email: z.string().min(1).max(254), password: z.string().min(1).max(256) });
-
-/** The address a login attempt comes from: the console forwards its client's (trusted only from loopback). */
-export function clientIp(request: FastifyRequest): string {
-  const forwarded = request.headers['x-neonhub-client-ip'];
-  const loopback = request.ip === '127.0.0.1' || request.ip === '::1' || request.ip === '::ffff:127.0.0.1';
-  return loopback && typeof forwarded === 'string' && forwarded.length < 100 ? forwarded : request.ip;
-}
+import { accountsDb } from './tables.js';
 
 export function requireSession(request: FastifyRequest) {
   const p = request.principal;
@@ -32,11 +20,28 @@ export function requireSession(request: FastifyRequest) {
   return p;
 }
 
-export interface AuthRouteDeps extends AccountDeps {
-  sessions: SessionService;
-  limits: { ip: RateLimiter; account: RateLimiter };
+export function rateLimited(reply: FastifyReply, scope: ThrottleScope, retryAfterMs: number, what = 'failed log-ins') {
+  const retryAfterSeconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+  reply.header('retry-after', String(retryAfterSeconds));
+  const why =
+    scope === 'address'
+      ? `too many ${what} from your address`
+      : scope === 'account'
+        ? `too many ${what} for this account from new addresses (an address that signed in to it before still may; or reset the password)`
+        : `too many ${what} for this account from your address`;
+  return hostErrors.create('NH_AUTH_RATE_LIMITED', `${why}; try again in ${Math.ceil(retryAfterSeconds / 60)} minute(s)`, {
+    details: { scope, retryAfterSeconds },
+  });
 }
 
+export interface AuthRouteDeps extends AccountDeps {
+  sessions: SessionService;
+  throttle: LoginThrottle;
+  clientIp: ClientIp;
+  flows: AccountLinkFlows;
+}
+
+/** Sign-up (with an e-mail verification link), log-in (throttled by account and address), log-out, me. */
 export function registerAuthRoutes(app: FastifyInstance, deps: AuthRouteDeps) {
   const { repos, sessions } = deps;
 
@@ -47,7 +52,7 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AuthRouteDeps) {
   }
 
   app.post('/api/auth/signup', async (request, reply) => {
-    const body = parseBody(SignupSchema, request.body);
+    const body = parseBody(SignupBodySchema, request.body);
     const passwordHash = await hashPassword(body.password);
     let user: Awaited<ReturnType<typeof repos.users.create>>;
     try {
@@ -58,35 +63,21 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AuthRouteDeps) {
       throw err;
     }
     const joined = await acceptInvites(deps, user);
+    deps.flows.sendVerification(user);
     reply.status(201);
     return { user, joined, session: await startSession(reply, user.id) };
   });
 
   app.post('/api/auth/login', async (request, reply) => {
-    const body = parseBody(LoginSchema, request.body);
-    const ipKey = `ip:${clientIp(request)}`;
-    const accountKey = `account:${normalizeEmail(body.email)}`;
-    const wait = Math.max(deps.limits.ip.blockedFor(ipKey), deps.limits.account.blockedFor(accountKey));
-    if (wait > 0) {
-      const retryAfterSeconds = Math.ceil(wait / 1000);
-      reply.header('retry-after', String(retryAfterSeconds));
-      throw hostErrors.create(
-        'NH_AUTH_RATE_LIMITED',
-        `too many failed log-ins; try again in ${Math.ceil(retryAfterSeconds / 60)} minute(s)`,
-        {
-          details: { retryAfterSeconds },
-        },
-      );
-    }
+    const body = parseBody(LoginBodySchema, request.body);
+    // Counted before the (slow) password check, in the same synchronous step as the limit check.
+    const attempt = deps.throttle.reserve(normalizeEmail(body.email), deps.clientIp(request));
+    if (!attempt.ok) throw rateLimited(reply, attempt.scope, attempt.retryAfterMs);
     const user = await repos.users.getByEmail(body.email);
     const stored = user ? await repos.users.getPasswordHash(user.id) : undefined;
     const ok = await verifyPassword(stored ?? (await dummyHash()), body.password);
-    if (!user || !stored || !ok) {
-      deps.limits.ip.fail(ipKey);
-      deps.limits.account.fail(accountKey);
-      throw hostErrors.create('NH_AUTH_CREDENTIALS_INVALID', 'the e-mail or password is wrong');
-    }
-    deps.limits.account.reset(accountKey);
+    if (!user || !stored || !ok) throw hostErrors.create('NH_AUTH_CREDENTIALS_INVALID', 'the e-mail or password is wrong');
+    attempt.succeeded();
     return { user, session: await startSession(reply, user.id) };
   });
 
@@ -110,6 +101,16 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AuthRouteDeps) {
     const withRoles = await Promise.all(
       workspaces.map(async (w) => ({ ...w, role: (await repos.members.roleOf(w.id, p.user.id)) ?? 'viewer' })),
     );
-    return { user: p.user, session: { expiresAt: p.session.expiresAt.toISOString() }, workspaces: withRoles };
+    const verified = await accountsDb(deps.db)
+      .selectFrom('users')
+      .select('email_verified_at')
+      .where('id', '=', p.user.id)
+      .executeTakeFirst();
+    return {
+      user: p.user,
+      emailVerified: Boolean(verified?.email_verified_at),
+      session: { expiresAt: p.session.expiresAt.toISOString() },
+      workspaces: withRoles,
+    };
   });
 }

@@ -2,6 +2,7 @@ import type { DB, Kysely, Repositories } from '@neonhub/db';
 import type { Logger } from 'pino';
 import type { Host } from '../host.js';
 import type { TokenService } from '../mcp/index.js';
+import type { CallTool } from '../pipeline/call-tool.js';
 import type { ToolRegistry } from '../registry.js';
 import type { WorkspaceService } from '../workspaces/index.js';
 
@@ -13,6 +14,8 @@ export interface AccountDeps {
   tokens: TokenService;
   registry: ToolRegistry;
   logger?: Logger;
+  /** The tool pipeline: account mail (password reset, e-mail verification) goes through a workspace's e-mail connector. */
+  callTool?: CallTool;
 }
 
 export const accountDepsFromHost = (host: Host): AccountDeps => ({
@@ -22,4 +25,5 @@ export const accountDepsFromHost = (host: Host): AccountDeps => ({
   tokens: host.storage.tokens,
   registry: host.registry,
   logger: host.logger,
+  callTool: host.callTool,
 });

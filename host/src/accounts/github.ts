@@ -6,6 +6,7 @@ import type { AccountDeps } from './deps.js';
 import { acceptInvites } from './invites.js';
 import { readCookie, sessionCookie } from './principal.js';
 import type { SessionService } from './sessions.js';
+import { accountsDb } from './tables.js';
 
 const STATE_COOKIE = '__Host-neonhub_oauth_state';
 
@@ -60,6 +61,13 @@ export function registerGitHubRoutes(
       user = await deps.repos.users.create({ email: normalizeEmail(primary.email), passwordHash: null });
       await acceptInvites(deps, user);
     }
+    // GitHub verified this address: it counts as verified here too.
+    await accountsDb(deps.db)
+      .updateTable('users')
+      .set({ email_verified_at: new Date() })
+      .where('id', '=', user.id)
+      .where('email_verified_at', 'is', null)
+      .execute();
     const { token, session } = await deps.sessions.create(user.id);
     reply.header('set-cookie', [
       sessionCookie(token, session.expiresAt),

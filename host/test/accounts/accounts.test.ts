@@ -73,48 +73,7 @@ describe('sign-up, log-in, me', () => {
   });
 });
 
-describe('rate limit', () => {
-  it('answers 429 NH_AUTH_RATE_LIMITED after 3 failed log-ins for an account, even with the right password', async () => {
-    const dave = await signup(b.app, 'dave');
-    for (let i = 0; i < 3; i++) {
-      const r = await b.app.inject({
-        method: 'POST',
-        url: '/api/auth/login',
-        headers: { 'x-neonhub-client-ip': `10.0.0.${i}` },
-        ...json({ email: dave.email, password: 'wrong password' }),
-      });
-      expect(r.statusCode).toBe(401);
-    }
-    const blocked = await b.app.inject({
-      method: 'POST',
-      url: '/api/auth/login',
-      headers: { 'x-neonhub-client-ip': '10.0.0.99' },
-      ...json({ email: dave.email, password: 'correct horse battery' }),
-    });
-    expect([blocked.statusCode, blocked.json().error.code]).toEqual([429, 'NH_AUTH_RATE_LIMITED']);
-    expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
-  });
-
-  it('limits one client address across accounts', async () => {
-    const ip = { 'x-neonhub-client-ip': '203.0.113.7' };
-    for (let i = 0; i < 3; i++) {
-      await b.app.inject({
-        method: 'POST',
-        url: '/api/auth/login',
-        headers: ip,
-        ...json({ email: `nobody${i}@example.com`, password: 'whatever' }),
-      });
-    }
-    const erin = await signup(b.app, 'erin');
-    const blocked = await b.app.inject({
-      method: 'POST',
-      url: '/api/auth/login',
-      headers: ip,
-      ...json({ email: erin.email, password: 'correct horse battery' }),
-    });
-    expect(blocked.json().error.code).toBe('NH_AUTH_RATE_LIMITED');
-  });
-});
+// Log-in throttling (atomic, by account and address) and the client address: login-security.test.ts.
 
 describe('logout everywhere', () => {
   it('ends every session of the user, and only theirs', async () => {
