@@ -5,5 +5,22 @@ export default {
   kit: {
     // SvelteKit refuses cross-site form POSTs by default (the Origin must be this origin): no trustedOrigins.
     adapter: adapter({ out: 'build', precompress: false }),
+    // Content-Security-Policy of every page: SvelteKit adds a nonce or hash for its own inline scripts.
+    // The host adds the other security headers (helmet) and refuses foreign Host names (DNS rebinding).
+    csp: {
+      mode: 'auto',
+      directives: {
+        'default-src': ['self'],
+        'script-src': ['self'],
+        'style-src': ['self', 'unsafe-inline'],
+        'img-src': ['self', 'data:'],
+        'connect-src': ['self'],
+        'font-src': ['self'],
+        'object-src': ['none'],
+        'base-uri': ['self'],
+        'form-action': ['self'],
+        'frame-ancestors': ['none'],
+      },
+    },
   },
 };

@@ -65,6 +65,8 @@ export async function mountConsole(app: FastifyInstance, opts: MountConsoleOptio
     child.route({
       method: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
       url: '/*',
+      // the console sets its own Content-Security-Policy (kit.csp in ui/svelte.config.js: nonces for its scripts)
+      helmet: { contentSecurityPolicy: false },
       handler: async (request, reply) => {
         if (HOST_PATHS.test(request.url))
           throw hostErrors.create('NH_ROUTE_NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`);

@@ -3,19 +3,19 @@ import { installAccessControl } from './access.js';
 import type { AccountDeps } from './deps.js';
 import { type GitHubOAuthConfig, githubConfigFromEnv, registerGitHubRoutes } from './github.js';
 import { type LoginOptions, registerLoginRoutes } from './login-routes.js';
-import { registerMemberRoutes } from './member-routes.js';
+import { registerSetupRoutes } from './setup.js';
 import { createSessionService, type SessionService, type SessionServiceOptions } from './sessions.js';
-import { registerWorkspaceRoutes } from './workspace-routes.js';
 
 export { type MountConsoleOptions, mountConsole } from './console.js';
 export { type AccountDeps, accountDepsFromHost } from './deps.js';
+export { createOperatorVerifier, ensureOperatorCredential, OPERATOR_PREFIX, readOperatorCredential } from './operator-credential.js';
 export { type Principal, requestActor, resolvePrincipal, SESSION_COOKIE } from './principal.js';
 export { createSessionService, SESSION_PREFIX, type Session, type SessionService } from './sessions.js';
 export { type ClientIp, createClientIp, parseTrustedProxies } from './client-ip.js';
 
 export interface AccountOptions extends LoginOptions {
-  /** Refuse /api requests without a session or token (default false: loopback callers act as the local operator). */
-  requireAuth?: boolean;
+  /** Checks a presented operator credential (`Bearer nho_...`); without it no request is the operator. */
+  operator?: (presented: string) => boolean;
   sessions?: SessionServiceOptions;
   /** Default: GITHUB_CLIENT_ID / GITHUB_CLIENT_SECRET from the environment. */
   github?: GitHubOAuthConfig | null;
@@ -30,7 +30,7 @@ export interface AccountOptions extends LoginOptions {
 export function registerAccountRoutes(app: FastifyInstance, deps: AccountDeps, options: AccountOptions = {}) {
   const sessions = createSessionService(deps.db, options.sessions);
   const github = options.github === null ? undefined : (options.github ?? githubConfigFromEnv(process.env));
-  installAccessControl(app, { ...deps, sessions, ...(options.requireAuth ? { requireAuth: true } : {}) });
+  installAccessControl(app, { ...deps, sessions, operator: options.operator ?? (() => false) });
   const login = registerLoginRoutes(app, { ...deps, sessions }, options);
   registerGitHubRoutes(app, {
     ...deps,
@@ -38,7 +38,6 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountDeps, o
     ...(github ? { github } : {}),
     ...(options.publicBaseUrl ? { publicBaseUrl: options.publicBaseUrl } : {}),
   });
-  registerMemberRoutes(app, deps);
-  registerWorkspaceRoutes(app, deps);
+  registerSetupRoutes(app, { ...deps, sessions });
   return { sessions, clientIp: login.clientIp, accountLinks: login.flows };
 }

@@ -1,9 +1,15 @@
 #!/usr/bin/env node
+import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { reportError } from './output.js';
 
+const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
 /** `neonhub`: each command module is imported lazily so `--help` and small commands start fast. */
-const program = new Command('neonhub').description('NeonHub: an AI-native marketing platform built on MCP plugins').showHelpAfterError();
+const program = new Command('neonhub')
+  .description('NeonHub: an AI-native marketing platform built on MCP plugins')
+  .version(`neonhub ${version} (Node ${process.versions.node})`, '-V, --version', 'print the version')
+  .showHelpAfterError();
 
 const action =
   <A extends unknown[]>(load: () => Promise<(...args: A) => Promise<void>>) =>
@@ -124,19 +130,19 @@ program
   .option('--to <emails>', 'comma-separated e-mail recipients for e-mail steps')
   .option('--network <networks...>', 'social networks for social steps')
   .option('--dry-run', 'show the plan without running it')
-  .action(action(async () => (await import('../runs/index.js')).runCommand));
+  .action(action(async () => (await import('../runs/cli.js')).runCommand));
 program
   .command('approve <runId> <stepId>')
   .description('approve (or --reject) a run step that waits for approval; the run resumes')
   .requiredOption('-w, --workspace <slug>', 'workspace slug')
   .option('--note <text>', 'a note kept with the decision')
   .option('--reject <reason>', 'reject instead, with this reason')
-  .action(action(async () => (await import('../runs/index.js')).approveCommand));
+  .action(action(async () => (await import('../runs/cli.js')).approveCommand));
 program
   .command('worker')
   .description('run a BullMQ worker process for run steps (needs REDIS_URL and DATABASE_URL)')
   .option('-c, --concurrency <n>', 'steps at a time', '4')
-  .action(action(async () => (await import('../runs/index.js')).workerCommand));
+  .action(action(async () => (await import('../runs/cli.js')).workerCommand));
 
 const audit = program.command('audit').description('the tamper-evident audit log (data-trust plugin)');
 audit
@@ -156,6 +162,15 @@ program
   .description('serve a workspace as an MCP server over stdio (for Claude Desktop, Cursor, VS Code)')
   .requiredOption('-w, --workspace <slug>', 'workspace slug')
   .action(action(async () => (await import('./commands/mcp.js')).mcp));
+
+const user = program.command('user').description('console accounts');
+user
+  .command('create <email>')
+  .description('create a console account (the operator); --owner makes it owner of every workspace')
+  .option('-n, --name <name>', 'display name')
+  .option('--owner', 'owner of every workspace (the first owner of a fresh install)')
+  .option('--password-stdin', 'read the password from stdin (otherwise one is generated and printed once)')
+  .action(action(async () => (await import('./commands/user.js')).userCreate));
 
 const token = program.command('token').description('API tokens for the HTTP API and /mcp');
 token
@@ -177,5 +192,19 @@ token
   .description('revoke a token at once (its id is in `neonhub token list`)')
   .requiredOption('-w, --workspace <slug>', 'workspace slug')
   .action(action(async () => (await import('./commands/mcp.js')).tokenRevoke));
+
+program
+  .command('doctor')
+  .description('check Node, the data directory, the database, Redis, Chromium, each plugin and the MCP endpoint; says what to fix')
+  .option('--json', 'machine-readable output')
+  .action(action(async () => (await import('./commands/doctor.js')).doctor));
+program
+  .command('completion <shell>')
+  .description('print a shell completion script: bash, zsh or fish (e.g. eval "$(neonhub completion bash)")')
+  .action(
+    action(async () => async (shell: string) => {
+      process.stdout.write((await import('./completion.js')).completionScript(program, shell));
+    }),
+  );
 
 await program.parseAsync(process.argv);

@@ -35,6 +35,7 @@ export async function installTrustBoundary(app: FastifyInstance, opts: AllowedHo
     crossOriginOpenerPolicy: { policy: 'same-origin' },
     crossOriginResourcePolicy: { policy: 'same-origin' },
     referrerPolicy: { policy: 'same-origin' },
+    frameguard: { action: 'deny' },
   });
   app.addHook('onRequest', async (request, reply) => {
     checkHost(request, allowed);
