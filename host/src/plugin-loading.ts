@@ -130,6 +130,7 @@ export async function loadPlugins(opts: LoadPluginsOptions): Promise<{ manifests
         isolation: entry.isolation,
         onStatus: (status, info) => logger.info({ plugin: plugin.id, status, ...info }, `plugin ${plugin.id} is ${status}`),
         resolveSecret: installationSecrets(plugin.id),
+        outboundAllow: config.outboundAllow,
         ...(isMcp && opts.drift ? { checkTools: opts.drift.checkFor(plugin.id) } : {}),
         ...(opts.relistIntervalMs === undefined ? {} : { relistIntervalMs: opts.relistIntervalMs }),
       });

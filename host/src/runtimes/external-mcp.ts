@@ -2,6 +2,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { type ServerCapabilities, ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { workspaceMeta } from '@neonhub/schemas';
+import { createOutboundGuards } from '@neonhub/sdk/outbound';
 import type { Logger } from 'pino';
 import { hostErrors } from '../errors.js';
 import { ChildStdioTransport } from './child-transport.js';
@@ -14,6 +15,8 @@ import { createToolGate, type ToolGate, type ToolsCheckReason } from './tool-gat
 import type { Invocation, PluginRuntime, RuntimeOptions, RuntimeStatus } from './types.js';
 
 const clientInfo = { name: 'neonhub-host', version: '0.1.0' };
+/** The outbound guards of `mcp-http` servers, one per allow-list. */
+const outboundGuards = createOutboundGuards();
 
 /** Default period of the re-list that catches a server changing its tools without saying so. */
 export const DEFAULT_RELIST_INTERVAL_MS = 5 * 60_000;
@@ -150,7 +153,8 @@ export function createMcpStdioRuntime(opts: RuntimeOptions & { backoff?: Backoff
         meta: workspaceMeta(call.context.workspace),
       });
     },
-    recheckTools: () => gate.refresh('recheck', async () => listMcpTools(await current(), { pluginId: manifest.id, trustNeonHubMeta: false, logger })),
+    recheckTools: () =>
+      gate.refresh('recheck', async () => listMcpTools(await current(), { pluginId: manifest.id, trustNeonHubMeta: false, logger })),
     quarantinedTools: () => gate.quarantined(),
     passthrough: createMcpPassthrough(manifest.id, current, () => capabilities),
     stats: () =>
@@ -197,7 +201,8 @@ export function createMcpHttpRuntime(opts: RuntimeOptions & { backoff?: BackoffO
     const c = new Client(clientInfo, { capabilities: {} });
     const transport = new StreamableHTTPClientTransport(new URL(spec.url), {
       requestInit: { headers },
-      fetch: cappedFetch(opts.resultMaxBytes ?? DEFAULT_RESULT_MAX_BYTES),
+      // Through the outbound guard (no loopback, private or metadata address unless NEONHUB_OUTBOUND_ALLOW names it).
+      fetch: cappedFetch(opts.resultMaxBytes ?? DEFAULT_RESULT_MAX_BYTES, outboundGuards.for(opts.outboundAllow).fetch),
     });
     try {
       await c.connect(transport, { timeout: opts.backoff?.startTimeoutMs ?? defaultBackoff.startTimeoutMs });

@@ -98,6 +98,11 @@ export interface RuntimeOptions {
    * runtime (`runtime.bearerSecret`). Per-call secrets come from `Invocation.context.secrets`.
    */
   resolveSecret?(name: string): Promise<string | undefined>;
+  /**
+   * `mcp-http`: non-public targets the host may reach (NEONHUB_OUTBOUND_ALLOW); the server's URL passes the
+   * outbound guard like every other outbound request. Absent = none (loopback, private and metadata refused).
+   */
+  outboundAllow?: readonly string[];
   /** Largest result (one message) the plugin may send back; past it NH_TOOL_RESULT_TOO_LARGE. Default 4 MiB. */
   resultMaxBytes?: number;
   /** Outside MCP servers: judges every listing of their tools (the host compares it with the lock). */

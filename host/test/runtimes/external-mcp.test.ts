@@ -107,6 +107,7 @@ describe('mcp-http: a Streamable HTTP server on an ephemeral port, with a bearer
       logger,
       isolation: 'isolated',
       resolveSecret: async (name) => (name === 'REMOTE_TOKEN' ? token : undefined),
+      outboundAllow: ['127.0.0.1'], // a local server passes the outbound guard only when allow-listed
     });
     await rt.start();
   });
@@ -133,7 +134,33 @@ describe('mcp-http: a Streamable HTTP server on an ephemeral port, with a bearer
 
   it('reports an unreachable server as NH_PLUGIN_UNAVAILABLE', async () => {
     const gone = PluginManifestSchema.parse({ ...manifest, runtime: { type: 'mcp-http', url: 'http://127.0.0.1:9/mcp' } });
-    const unreachable = createRuntime({ manifest: gone, dir: tempDir(), cacheDir: tempDir(), logger, isolation: 'isolated' });
+    const unreachable = createRuntime({
+      manifest: gone,
+      dir: tempDir(),
+      cacheDir: tempDir(),
+      logger,
+      isolation: 'isolated',
+      outboundAllow: ['127.0.0.1'],
+    });
     await expect(unreachable.start()).rejects.toMatchObject({ code: 'NH_PLUGIN_UNAVAILABLE' });
+  });
+
+  it('refuses a server on a loopback address that NEONHUB_OUTBOUND_ALLOW does not name, before connecting', async () => {
+    const before = seenAuth.length;
+    const blocked = createRuntime({
+      manifest,
+      dir: tempDir(),
+      cacheDir: tempDir(),
+      logger,
+      isolation: 'isolated',
+      resolveSecret: async () => token,
+    });
+    const err = await blocked.start().then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    expect(err).toMatchObject({ code: 'NH_PLUGIN_UNAVAILABLE' });
+    expect(err?.message).toContain('refused: it is a loopback address');
+    expect(seenAuth.length).toBe(before); // the token never reached it
   });
 });

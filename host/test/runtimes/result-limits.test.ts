@@ -165,7 +165,14 @@ describe('mcp-http: the response body is capped', () => {
         host: '^0.1.0',
         runtime: { type: 'mcp-http', url: `${url}/${mode}` },
       });
-      const rt = createRuntime({ manifest, dir: tempDir(), cacheDir: tempDir(), logger, isolation: 'isolated' });
+      const rt = createRuntime({
+        manifest,
+        dir: tempDir(),
+        cacheDir: tempDir(),
+        logger,
+        isolation: 'isolated',
+        outboundAllow: ['127.0.0.1'],
+      });
       await rt.start();
       try {
         expect(await failure(rt.invoke(invocation('big', { bytes: 20 * MiB }, { timeoutMs: 30_000 })))).toMatchObject({

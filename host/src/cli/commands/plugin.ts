@@ -7,7 +7,6 @@ import { hostErrors } from '../../errors.js';
 import { createLogger } from '../../logger.js';
 import { pluginRoots } from '../../plugin-loading.js';
 import { readQuarantine, standingQuarantine } from '../../plugins/drift.js';
-import { installationSecrets } from '../../plugins/installation-secrets.js';
 import {
   type DiscoveredPlugin,
   discoverPlugins,
@@ -18,6 +17,7 @@ import {
   readLockfile,
   verifyAgainstLock,
 } from '../../plugins/index.js';
+import { installationSecrets } from '../../plugins/installation-secrets.js';
 import { createRuntime } from '../../runtimes/index.js';
 import { scaffoldPlugin } from '../../scaffold/index.js';
 import { cliConfig, withHost } from '../context.js';
@@ -113,6 +113,8 @@ async function mcpTools(plugins: DiscoveredPlugin[], cacheDir: string): Promise<
       isolation: 'isolated',
       resolveSecret: installationSecrets(p.id),
       relistIntervalMs: 0,
+      // An mcp-http URL passes the outbound guard, as when the host loads it.
+      outboundAllow: (process.env.NEONHUB_OUTBOUND_ALLOW ?? '').split(/[\s,]+/).filter(Boolean),
     });
     try {
       await runtime.start();
