@@ -243,6 +243,18 @@ export const hostErrors = defineErrors({
     description:
       'Another NeonHub process (usually `neonhub start`) has the embedded database open; stop it, or use the HTTP API, or set DATABASE_URL.',
   },
+  NH_PORT_IN_USE: {
+    status: 409,
+    category: 'user',
+    description:
+      '`neonhub start` cannot listen: another process has the port. Stop it, or pick another port (`--port`, PORT); start exits at once and releases the data directory.',
+  },
+  NH_PORT_UNAVAILABLE: {
+    status: 400,
+    category: 'user',
+    description:
+      '`neonhub start` cannot listen on this address and port (a port below 1024 without privileges, or HOST is not an address of this machine).',
+  },
   // MCP gateway and API tokens (host/src/mcp)
   NH_AUTH_TOKEN_MISSING: { status: 401, category: 'user', description: 'The request carries no `Authorization: Bearer nh_...` API token.' },
   NH_AUTH_TOKEN_INVALID: { status: 401, category: 'user', description: 'The API token is malformed, unknown or revoked.' },

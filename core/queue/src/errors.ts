@@ -17,6 +17,12 @@ export const queueErrors = defineErrors({
     category: 'transient',
     description: 'Redis could not be reached for the BullMQ queue (check REDIS_URL).',
   },
+  NH_REDIS_UNREACHABLE: {
+    status: 503,
+    category: 'transient',
+    description:
+      'REDIS_URL is set but Redis does not answer within seconds; `start` and `worker` exit at once. Start Redis, fix REDIS_URL, or unset it for the in-process queue.',
+  },
 });
 
 export type QueueErrorCode = keyof typeof queueErrors.registry;

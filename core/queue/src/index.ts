@@ -6,6 +6,7 @@ import type { Queue, QueueOptions } from './types.js';
 export { createBullQueue, deleteBullPrefix } from './bullmq.js';
 export { type QueueErrorCode, queueErrors } from './errors.js';
 export { createMemoryQueue } from './memory.js';
+export { checkRedis, redisTarget } from './redis-check.js';
 export type { AddOptions, Job, JobHandler, ProcessOptions, Queue, QueueOptions } from './types.js';
 
 /** BullMQ on Redis when `redisUrl` is set, the in-process queue otherwise. */

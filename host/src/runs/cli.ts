@@ -1,7 +1,7 @@
 import type { Orchestrator, RunView } from '@neonhub/orchestrator';
 import type { RunEvent, Step } from '@neonhub/schemas';
 import pc from 'picocolors';
-import { withHost } from '../cli/context.js';
+import { cliConfig, withHost } from '../cli/context.js';
 import { out } from '../cli/output.js';
 import { api, runningHost } from '../cli/running-host.js';
 import { hostErrors } from '../errors.js';
@@ -178,6 +178,7 @@ export async function approveCommand(runId: string, stepId: string, opts: { work
 export async function workerCommand(opts: { concurrency?: string }) {
   if (!process.env.REDIS_URL)
     throw hostErrors.create('NH_CONFIG_ENV_INVALID', 'neonhub worker needs REDIS_URL (the in-process queue has no separate workers)');
+  await (await import('../cli/preflight.js')).preflight({ redisUrl: cliConfig().redisUrl });
   await withHost({ purpose: 'neonhub worker', quiet: true }, async (host) => {
     const o = await createRuns(host, { concurrency: Number(opts.concurrency ?? 4) || 4 });
     out.ok(`worker handling run steps (concurrency ${opts.concurrency ?? 4}); Ctrl-C to stop`);

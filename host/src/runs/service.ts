@@ -1,4 +1,5 @@
 import { createOrchestrator, createStepQueue, type Orchestrator, type PlannerLlm, type ToolInfo } from '@neonhub/orchestrator';
+import { checkRedis } from '@neonhub/queue';
 import type { Host } from '../host.js';
 
 export interface RunsOptions {
@@ -19,6 +20,8 @@ export interface RunsOptions {
 /** Builds the orchestrator over the host: its database, its call pipeline, its enabled tools and its model. */
 export async function createRuns(host: Host, opts: RunsOptions = {}): Promise<Orchestrator> {
   const redisUrl = opts.redisUrl ?? host.config.redisUrl;
+  // One attempt with a short timeout: an unreachable REDIS_URL is NH_REDIS_UNREACHABLE now, not a reconnect loop.
+  if (redisUrl) await checkRedis(redisUrl);
   const queue = createStepQueue({
     ...(redisUrl ? { redisUrl } : {}),
     ...(opts.prefix ? { prefix: opts.prefix } : {}),

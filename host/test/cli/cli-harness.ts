@@ -1,0 +1,80 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+/** The CLI as a user runs it (host/bin/neonhub.js: tsx's loader, no build step). */
+export const bin = resolve(import.meta.dirname, '../../bin/neonhub.js');
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+
+/** The environment of a CLI run in `root`: its own data directory, no colours, quiet logs. */
+export function cliEnv(root: string, extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NEONHUB_ROOT: root,
+    NEONHUB_DATA_DIR: '.neonhub',
+    LOG_LEVEL: 'error',
+    FORCE_COLOR: '0',
+    NO_COLOR: '1',
+    NEONHUB_DEBUG: undefined,
+    REDIS_URL: undefined,
+    DATABASE_URL: undefined,
+    ...extra,
+  };
+  for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
+  return env;
+}
+
+/** Runs `neonhub ...args` to completion. */
+export function neonhubIn(
+  root: string,
+  args: string[],
+  opts: { env?: Record<string, string | undefined>; input?: string } = {},
+): CliResult {
+  const started = Date.now();
+  const r = spawnSync(process.execPath, [bin, ...args], {
+    encoding: 'utf8',
+    env: cliEnv(root, opts.env),
+    timeout: 90_000,
+    ...(opts.input === undefined ? {} : { input: opts.input }),
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr, ms: Date.now() - started };
+}
+
+/** Starts `neonhub start` on a free port and waits until it advertises its address; `stop()` ends it. */
+export async function startHost(
+  root: string,
+  env: Record<string, string | undefined> = {},
+): Promise<{ url: string; child: ChildProcess; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, [bin, 'start'], { env: cliEnv(root, { PORT: '0', ...env }), stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (d) => {
+    stderr += d;
+  });
+  const pidFile = join(root, '.neonhub/neonhub.pid');
+  const until = Date.now() + 90_000;
+  while (!(existsSync(pidFile) && readFileSync(pidFile, 'utf8').includes('"url"'))) {
+    if (child.exitCode !== null) throw new Error(`neonhub start exited ${child.exitCode}: ${stderr}`);
+    if (Date.now() > until) throw new Error(`neonhub start did not come up: ${stderr}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const url = (JSON.parse(readFileSync(pidFile, 'utf8')) as { url: string }).url;
+  return {
+    url,
+    child,
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** The error lines a failed command printed (`error NH_...: ...`). */
+export const errorLines = (stderr: string) => stderr.split('\n').filter((l) => l.startsWith('error '));
