@@ -79,3 +79,18 @@ export function defineErrors<const R extends ErrorRegistry>(registry: R) {
     },
   };
 }
+
+/**
+ * Validation issues (zod's or a JSON-Schema validator's) as one readable reason for an error message,
+ * e.g. `text: give exactly one of text or html; keywords.0: expected string`. The reason belongs in the
+ * message, so the CLI, the API, MCP clients and the console all show it, not only `details`.
+ */
+export function describeIssues(issues: readonly { path?: readonly PropertyKey[] | string; message: string }[], max = 5): string {
+  const one = (i: (typeof issues)[number]) => {
+    const path = typeof i.path === 'string' ? i.path.replace(/^\//, '').replace(/\//g, '.') : (i.path ?? []).map(String).join('.');
+    return path ? `${path}: ${i.message}` : i.message;
+  };
+  const shown = issues.slice(0, max).map(one);
+  if (issues.length > max) shown.push(`and ${issues.length - max} more`);
+  return shown.join('; ');
+}

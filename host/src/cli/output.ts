@@ -47,14 +47,22 @@ export function progress(label: string) {
   };
 }
 
-/** Prints an error with its code and sets a non-zero exit code (2 for user errors, 1 otherwise). */
+/**
+ * Prints an error as one line, `error CODE: message` (the message carries the reason and what to do), and sets a
+ * non-zero exit code (2 for user errors, 1 otherwise). NEONHUB_DEBUG=1 adds the details and the stack trace.
+ */
 export function reportError(err: unknown): void {
+  const debug = Boolean(process.env.NEONHUB_DEBUG);
   if (isNeonHubError(err)) {
     process.stderr.write(`${pc.red('error')} ${pc.bold(err.code)}: ${err.message}\n`);
-    if (err.details !== undefined && process.env.NEONHUB_DEBUG) process.stderr.write(`${JSON.stringify(err.details, null, 2)}\n`);
+    if (debug && err.details !== undefined) process.stderr.write(`${JSON.stringify(err.details, null, 2)}\n`);
+    if (debug && err.cause instanceof Error && err.cause.stack) process.stderr.write(`cause: ${err.cause.stack}\n`);
     process.exitCode = err.category === 'user' ? 2 : 1;
   } else {
-    process.stderr.write(`${pc.red('error')} NH_INTERNAL: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    const message = err instanceof Error ? err.message : String(err);
+    process.stderr.write(
+      `${pc.red('error')} NH_INTERNAL: ${debug && err instanceof Error ? (err.stack ?? message) : `${message} (a bug: NEONHUB_DEBUG=1 prints the stack trace for a report)`}\n`,
+    );
     process.exitCode = 1;
   }
 }

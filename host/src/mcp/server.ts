@@ -3,19 +3,17 @@ import {
   CallToolRequestSchema,
   type CallToolResult,
   CompleteRequestSchema,
-  ErrorCode,
   GetPromptRequestSchema,
   ListPromptsRequestSchema,
   ListResourcesRequestSchema,
   ListResourceTemplatesRequestSchema,
   ListToolsRequestSchema,
-  McpError,
   ReadResourceRequestSchema,
   SetLevelRequestSchema,
   SubscribeRequestSchema,
   UnsubscribeRequestSchema,
 } from '@modelcontextprotocol/sdk/types.js';
-import { changesNothing, isNeonHubError, type NeonHubError } from '@neonhub/schemas';
+import { changesNothing, isNeonHubError } from '@neonhub/schemas';
 import type { Logger } from 'pino';
 import { hostErrors } from '../errors.js';
 import type { CallTool } from '../pipeline/call-tool.js';
@@ -27,11 +25,10 @@ import { getPrompt, manifestPromptEntries, namePrompts, type PromptEntry, provid
 import { createProviderRegistry, type McpPrincipal, type ProviderContext, type ProviderRegistry } from './providers.js';
 import { aboutResourceProvider } from './resources.js';
 import { errorResult, okResult, pendingApprovalResult } from './results.js';
+import { invalidParams, RpcError, unknownToolError } from './rpc-error.js';
 
 /** `_meta` key of a tools/call request carrying an idempotency key (reuse it when retrying). */
 export const REQUEST_META_IDEMPOTENCY = 'neonhub/idempotencyKey';
-
-/** Side effects a viewer may call. */
 
 /** Pipeline errors meaning "no such tool here": answered as the MCP error for invalid params. */
 const UNKNOWN_TOOL_CODES = new Set(['NH_TOOL_NOT_FOUND', 'NH_TOOL_NOT_ENABLED', 'NH_TOOL_QUARANTINED']);
@@ -62,8 +59,6 @@ export interface WorkspaceMcpServer {
 }
 
 const defaultDescriptors = createDescriptorCache();
-
-const unknown = (what: string, err?: NeonHubError) => new McpError(ErrorCode.InvalidParams, err ? `${err.code}: ${err.message}` : what);
 
 /**
  * One workspace as an MCP server (the low-level SDK `Server`: tool schemas are JSON Schema
@@ -103,16 +98,16 @@ export function createWorkspaceMcpServer(deps: WorkspaceMcpServerDeps): Workspac
   async function resolveTool(mcpName: string): Promise<RegisteredTool> {
     if (naming === 'qualified') {
       const qualified = qualifiedFromMcpName(mcpName);
-      if (!qualified) throw unknown(`unknown tool ${mcpName}: tools are named <plugin-id>__<tool_name>`);
+      if (!qualified) throw unknownToolError(mcpName, workspace.slug);
       try {
         return registry.get(qualified); // enablement is checked by the pipeline (NH_TOOL_NOT_ENABLED)
       } catch (err) {
-        if (isNeonHubError(err) && UNKNOWN_TOOL_CODES.has(err.code)) throw unknown(mcpName, err);
+        if (isNeonHubError(err) && UNKNOWN_TOOL_CODES.has(err.code)) throw unknownToolError(mcpName, workspace.slug, err);
         throw err;
       }
     }
     const tool = toolsByName(await enabled()).get(mcpName);
-    if (!tool) throw unknown(`unknown tool ${mcpName}: it is not enabled in workspace ${workspace.slug}`);
+    if (!tool) throw unknownToolError(mcpName, workspace.slug);
     return tool;
   }
 
@@ -125,15 +120,7 @@ export function createWorkspaceMcpServer(deps: WorkspaceMcpServerDeps): Workspac
   server.setRequestHandler(CallToolRequestSchema, async (req): Promise<CallToolResult> => {
     const tool = await resolveTool(req.params.name);
     const hasOutputSchema = tool.definition.outputSchema !== undefined;
-    if (principal.role === 'viewer' && !changesNothing(tool.definition.sideEffect)) {
-      return errorResult(
-        hostErrors.create(
-          'NH_MCP_FORBIDDEN',
-          `${req.params.name} has side effect "${tool.definition.sideEffect}"; a viewer token may call only tools that read`,
-        ),
-        hasOutputSchema,
-      );
-    }
+    // The pipeline authorizes the call (the principal's role and the tool's side effect): the same rule as REST.
     const key = req.params._meta?.[REQUEST_META_IDEMPOTENCY];
     try {
       const result = await deps.callTool({
@@ -147,7 +134,7 @@ export function createWorkspaceMcpServer(deps: WorkspaceMcpServerDeps): Workspac
       return okResult(result.output, hasOutputSchema, result.callId);
     } catch (err) {
       if (isNeonHubError(err)) {
-        if (UNKNOWN_TOOL_CODES.has(err.code)) throw unknown(req.params.name, err);
+        if (UNKNOWN_TOOL_CODES.has(err.code)) throw unknownToolError(req.params.name, workspace.slug, err);
         return errorResult(err, hasOutputSchema);
       }
       deps.logger?.error({ err, tool: tool.qualifiedName, workspace: workspace.slug }, 'MCP tool call failed unexpectedly');
@@ -172,11 +159,14 @@ export function createWorkspaceMcpServer(deps: WorkspaceMcpServerDeps): Workspac
   server.setRequestHandler(GetPromptRequestSchema, async (req) => {
     const entry = (await promptEntries()).get(req.params.name);
     if (!entry)
-      throw new McpError(ErrorCode.InvalidParams, `NH_MCP_PROMPT_NOT_FOUND: no prompt ${req.params.name} in workspace ${workspace.slug}`);
+      throw invalidParams(
+        'NH_MCP_PROMPT_NOT_FOUND',
+        `no prompt ${req.params.name} in workspace ${workspace.slug} (prompts/list shows them)`,
+      );
     try {
       return await getPrompt(req.params.name, entry, req.params.arguments ?? {});
     } catch (err) {
-      if (isNeonHubError(err)) throw new McpError(ErrorCode.InvalidParams, `${err.code}: ${err.message}`, err.details);
+      if (isNeonHubError(err)) throw invalidParams(err.code, err.message, err.details);
       throw err;
     }
   });
@@ -202,7 +192,8 @@ export function createWorkspaceMcpServer(deps: WorkspaceMcpServerDeps): Workspac
       if (contents) return { contents };
     }
     // -32002 is the spec's "resource not found".
-    throw new McpError(-32002, `NH_MCP_RESOURCE_NOT_FOUND: no resource ${req.params.uri} in workspace ${workspace.slug}`, {
+    throw new RpcError(-32002, `NH_MCP_RESOURCE_NOT_FOUND: no resource ${req.params.uri} in workspace ${workspace.slug}`, {
+      code: 'NH_MCP_RESOURCE_NOT_FOUND',
       uri: req.params.uri,
     });
   });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type Actor, isNeonHubError, type NeonHubError, type PluginManifest } from '@neonhub/schemas';
+import { type Actor, describeIssues, isNeonHubError, type NeonHubError, type PluginManifest } from '@neonhub/schemas';
 import {
   type AfterToolCallEvent,
   type HookContext,
@@ -143,13 +143,9 @@ export function createCallTool(deps: PipelineDeps) {
         span,
         tool,
         started,
-        hostErrors.create(
-          'NH_TOOL_INPUT_INVALID',
-          `input for ${tool.qualifiedName} is invalid: ${valid.issues.map((i) => `${i.path} ${i.message}`).join('; ')}`,
-          {
-            details: { tool: tool.qualifiedName, issues: valid.issues },
-          },
-        ),
+        hostErrors.create('NH_TOOL_INPUT_INVALID', `input for ${tool.qualifiedName} is invalid: ${describeIssues(valid.issues)}`, {
+          details: { tool: tool.qualifiedName, issues: valid.issues },
+        }),
       );
     }
 
@@ -246,9 +242,13 @@ export function createCallTool(deps: PipelineDeps) {
       output = await tool.runtime.invoke({ tool: tool.name, input: req.input, context, timeoutMs, outboundAllow });
       const checked = tool.validateOutput(output);
       if (!checked.ok) {
-        throw hostErrors.create('NH_TOOL_OUTPUT_INVALID', `${tool.qualifiedName} returned output that does not match its output schema`, {
-          details: { tool: tool.qualifiedName, issues: checked.issues },
-        });
+        throw hostErrors.create(
+          'NH_TOOL_OUTPUT_INVALID',
+          `${tool.qualifiedName} returned output that does not match its output schema: ${describeIssues(checked.issues)}`,
+          {
+            details: { tool: tool.qualifiedName, issues: checked.issues },
+          },
+        );
       }
     } catch (err) {
       const error: NeonHubError = isNeonHubError(err)

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createLlm } from '@neonhub/llm';
-import type { ToolDefinition } from '@neonhub/schemas';
+import { describeIssues, type ToolDefinition } from '@neonhub/schemas';
 import type { PluginDefinition, ToolContext, ToolSpec } from '@neonhub/sdk';
 import { createGuardedFetch, createMemoryStore, toolDefinitionOf } from '@neonhub/sdk';
 import { createOutboundGuards } from '@neonhub/sdk/outbound';
@@ -117,9 +117,13 @@ export function createInProcessRuntime(opts: RuntimeOptions): PluginRuntime {
       if (!tool) throw toolNotFound(manifest.id, call.tool);
       const input = tool.input.safeParse(call.input);
       if (!input.success)
-        throw hostErrors.create('NH_TOOL_INPUT_INVALID', `input of ${manifest.id}:${call.tool} is invalid`, {
-          details: input.error.issues,
-        });
+        throw hostErrors.create(
+          'NH_TOOL_INPUT_INVALID',
+          `input of ${manifest.id}:${call.tool} is invalid: ${describeIssues(input.error.issues)}`,
+          {
+            details: input.error.issues,
+          },
+        );
       const ctx = {
         ...call.context,
         // The manifest's network.hosts, then the workspace's outbound guard (no loopback/private/metadata unless allow-listed).

@@ -1,7 +1,7 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { CallToolRequestSchema, type CallToolResult, ListToolsRequestSchema, type Tool } from '@modelcontextprotocol/sdk/types.js';
-import { isNeonHubError } from '@neonhub/schemas';
+import { describeIssues, isNeonHubError } from '@neonhub/schemas';
 import { sdkErrors } from '../errors.js';
 import { toJsonSchema } from '../tool-schema.js';
 import type { PluginDefinition, ToolSpec } from '../types.js';
@@ -86,7 +86,9 @@ export async function servePlugin(def: PluginDefinition, opts: ServePluginOption
     const input = tool.input.safeParse(req.params.arguments ?? {});
     if (!input.success)
       return errorResult(
-        sdkErrors.create('NH_SDK_INPUT_INVALID', `input of ${def.id}:${tool.name} is invalid`, { details: input.error.issues }),
+        sdkErrors.create('NH_SDK_INPUT_INVALID', `input of ${def.id}:${tool.name} is invalid: ${describeIssues(input.error.issues)}`, {
+          details: input.error.issues,
+        }),
       );
     const ctx = buildToolContext(meta, { pluginId: def.id, tool: tool.name, signal: extra.signal, write: opts.writeLog });
     let out: unknown;
@@ -98,9 +100,13 @@ export async function servePlugin(def: PluginDefinition, opts: ServePluginOption
     const output = tool.output.safeParse(out);
     if (!output.success)
       return errorResult(
-        sdkErrors.create('NH_SDK_OUTPUT_INVALID', `output of ${def.id}:${tool.name} does not match its schema`, {
-          details: output.error.issues,
-        }),
+        sdkErrors.create(
+          'NH_SDK_OUTPUT_INVALID',
+          `output of ${def.id}:${tool.name} does not match its schema: ${describeIssues(output.error.issues)}`,
+          {
+            details: output.error.issues,
+          },
+        ),
       );
     const data = output.data as Record<string, unknown>;
     return { content: [{ type: 'text', text: JSON.stringify(data) }], structuredContent: data };

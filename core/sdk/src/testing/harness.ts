@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createLlm } from '@neonhub/llm';
-import type { Actor, PluginManifest, SideEffect } from '@neonhub/schemas';
+import { type Actor, describeIssues, type PluginManifest, type SideEffect } from '@neonhub/schemas';
 import { sdkErrors } from '../errors.js';
 import { createGuardedFetch } from '../guarded-fetch.js';
 import { createMemoryStore } from '../memory-store.js';
@@ -134,9 +134,13 @@ export function createHarness(plugin: PluginDefinition, opts: HarnessOptions = {
     }
     const parsed = tool.input.safeParse(input);
     if (!parsed.success) {
-      throw sdkErrors.create('NH_SDK_INPUT_INVALID', `input of ${plugin.id}:${toolName} is invalid: ${parsed.error.issues[0]?.message}`, {
-        details: { tool: toolName, issues: parsed.error.issues },
-      });
+      throw sdkErrors.create(
+        'NH_SDK_INPUT_INVALID',
+        `input of ${plugin.id}:${toolName} is invalid: ${describeIssues(parsed.error.issues)}`,
+        {
+          details: { tool: toolName, issues: parsed.error.issues },
+        },
+      );
     }
     const callId = callOpts.callId ?? randomUUID();
     const idempotencyKey = callOpts.idempotencyKey ?? randomUUID();
@@ -167,9 +171,13 @@ export function createHarness(plugin: PluginDefinition, opts: HarnessOptions = {
     }
     const out = tool.output.safeParse(raw);
     if (!out.success) {
-      throw sdkErrors.create('NH_SDK_OUTPUT_INVALID', `output of ${plugin.id}:${toolName} is invalid: ${out.error.issues[0]?.message}`, {
-        details: { tool: toolName, issues: out.error.issues },
-      });
+      throw sdkErrors.create(
+        'NH_SDK_OUTPUT_INVALID',
+        `output of ${plugin.id}:${toolName} is invalid: ${describeIssues(out.error.issues)}`,
+        {
+          details: { tool: toolName, issues: out.error.issues },
+        },
+      );
     }
     return out.data;
   }
