@@ -61,6 +61,10 @@ plugin
   .option('--check', 'print the diff and exit non-zero when the lock would change, without writing')
   .action(action(async () => (await import('./commands/plugin.js')).lock));
 plugin
+  .command('uninstall <id>')
+  .description('unpin a plugin and delete its installed files; a running host stops it at once')
+  .action(action(async () => (await import('./commands/plugin.js')).uninstall));
+plugin
   .command('verify')
   .description('check every installed plugin against plugins.lock.json without running any plugin code')
   .action(action(async () => (await import('./commands/plugin.js')).verify));
@@ -114,6 +118,14 @@ workspace
   .option('--clear', "go back to the host's default and delete the stored key")
   .option('--json', 'machine-readable output')
   .action(action(async () => (await import('./commands/workspace.js')).llm));
+workspace
+  .command('outbound <slug> [entries...]')
+  .description(
+    "show or replace the workspace's outbound allow-list: non-public targets (127.0.0.1:11434, 10.0.0.0/8, ollama.internal:11434) its model and plugins may reach (operator only)",
+  )
+  .option('--clear', 'remove every entry of the workspace (NEONHUB_OUTBOUND_ALLOW still applies)')
+  .option('--json', 'machine-readable output')
+  .action(action(async () => (await import('./commands/workspace.js')).outbound));
 
 program
   .command('call <tool>')

@@ -71,7 +71,7 @@ function blocked(url: URL, range: string, resolved: boolean): NeonHubError {
   const port = Number(url.port) || defaultPort(url.protocol);
   return outboundErrors.create(
     'NH_OUTBOUND_BLOCKED',
-    `outbound request to ${url.hostname} refused: ${resolved ? 'the name resolves to' : 'it is'} ${what}. An admin can allow it with NEONHUB_OUTBOUND_ALLOW or the workspace's outbound allow-list`,
+    `outbound request to ${url.hostname} refused: ${resolved ? 'the name resolves to' : 'it is'} ${what}. The host's operator can allow-list it (NEONHUB_OUTBOUND_ALLOW, or the workspace's outbound allow-list)`,
     { details: { host: url.hostname, port, range } },
   );
 }

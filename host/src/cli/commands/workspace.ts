@@ -1,6 +1,6 @@
 import type { Workspace } from '@neonhub/schemas';
 import { hostErrors } from '../../errors.js';
-import type { WorkspaceLlmView } from '../../workspaces/index.js';
+import type { WorkspaceLlmView, WorkspaceOutboundView } from '../../workspaces/index.js';
 import { withHost } from '../context.js';
 import { out } from '../output.js';
 import { api, runningHost } from '../running-host.js';
@@ -70,4 +70,23 @@ export async function llm(slug: string, opts: LlmOptions) {
   out.line(
     `${slug}: ${view.provider} ${view.model}${view.baseURL ? ` at ${view.baseURL}` : ''} (${view.source === 'host' ? "the host's default" : 'set for this workspace'}; API key ${view.hasApiKey ? 'stored' : 'none'})`,
   );
+}
+
+/**
+ * Shows or replaces the workspace's outbound allow-list (docs/security.md, "Outbound requests"). Through a running
+ * host this needs the operator credential, which the CLI on the host machine sends.
+ */
+export async function outbound(slug: string, entries: string[], opts: { clear?: boolean; json?: boolean }) {
+  if (opts.clear && entries.length > 0) throw hostErrors.create('NH_REQUEST_INVALID', 'give entries or --clear, not both');
+  const change = opts.clear ? { allow: [] } : entries.length > 0 ? { allow: entries } : undefined;
+  const running = runningHost();
+  const path = `/api/workspaces/${encodeURIComponent(slug)}/outbound`;
+  const view = running
+    ? (await api<{ outbound: WorkspaceOutboundView }>(running, change ? 'PUT' : 'GET', path, change)).outbound
+    : await withHost({ plugins: false, purpose: 'neonhub workspace outbound' }, (host) =>
+        change ? host.storage.outbound.set(slug, change) : host.storage.outbound.get(slug),
+      );
+  if (opts.json) return out.json(view);
+  const list = (l: string[]) => (l.length > 0 ? l.join(', ') : 'none');
+  out.line(`${slug}: outbound allow-list ${list(view.workspace)} (host-wide NEONHUB_OUTBOUND_ALLOW: ${list(view.host)})`);
 }
