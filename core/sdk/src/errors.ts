@@ -68,7 +68,7 @@ export const outboundErrors = defineErrors({
     status: 400,
     category: 'user',
     description:
-      'An outbound request targets a loopback, private, link-local, metadata or other non-public address (or a name resolving to one) that no allow-list entry permits: use a public address, or have the host's operator allow-list it (NEONHUB_OUTBOUND_ALLOW, or the workspace's outbound allow-list: neonhub workspace outbound).',
+      'An outbound request targets a loopback, private, link-local, metadata or other non-public address (or a name resolving to one) that no allow-list entry permits: use a public address, or have the operator allow-list it (NEONHUB_OUTBOUND_ALLOW, or the workspace outbound allow-list: neonhub workspace outbound).',
   },
   NH_OUTBOUND_FAILED: {
     status: 502,
