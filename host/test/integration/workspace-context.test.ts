@@ -1,0 +1,170 @@
+import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { type NeonHubError, PluginManifestSchema } from '@neonhub/schemas';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Host } from '../../src/host.js';
+import { installationSecretVariable } from '../../src/plugins/installation-secrets.js';
+import { createRuntime } from '../../src/runtimes/index.js';
+// @ts-expect-error: a plain-JS fixture (a third-party server written with the official SDK only)
+import { createWorkspaceEchoServer } from '../fixtures/mcp-workspace-echo/server.mjs';
+import { bootHost, lockRoot, makeRoot, removeRoot, silentLogger } from './helpers.js';
+
+const repo = resolve(import.meta.dirname, '../../..');
+const echoFixture = resolve(import.meta.dirname, '../fixtures/mcp-workspace-echo');
+const token = `tok-${randomUUID()}`;
+const tokenVariable = installationSecretVariable('ws-echo-http', 'ECHO_TOKEN');
+const actor = { type: 'system' as const, id: 'test' };
+
+let root: string;
+let host: Host;
+let http: Server;
+const seenAuth: (string | undefined)[] = [];
+
+/** The fixture over Streamable HTTP behind a bearer token, as a remote MCP server would be. */
+async function startHttpFixture(): Promise<number> {
+  const notes = new Map();
+  const transports = new Map<string, StreamableHTTPServerTransport>();
+  http = createServer(async (req, res) => {
+    seenAuth.push(req.headers.authorization);
+    if (req.headers.authorization !== `Bearer ${token}`) {
+      res.writeHead(401).end();
+      return;
+    }
+    const sid = req.headers['mcp-session-id'];
+    let transport = typeof sid === 'string' ? transports.get(sid) : undefined;
+    if (!transport) {
+      const created = new StreamableHTTPServerTransport({
+        sessionIdGenerator: () => randomUUID(),
+        onsessioninitialized: (id) => void transports.set(id, created),
+      });
+      await createWorkspaceEchoServer(notes).connect(created);
+      transport = created;
+    }
+    await transport.handleRequest(req, res);
+  });
+  await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
+  return (http.address() as AddressInfo).port;
+}
+
+beforeAll(async () => {
+  const port = await startHttpFixture();
+  root = makeRoot('workspace-context', [
+    { from: join(repo, 'mcp-servers/memory'), link: true },
+    { from: echoFixture, as: 'ws-echo' },
+  ]);
+  const httpDir = join(root, 'plugins/ws-echo-http');
+  const { mkdirSync } = await import('node:fs');
+  mkdirSync(httpDir);
+  const httpManifest = {
+    id: 'ws-echo-http',
+    version: '1.0.0',
+    kind: 'connector',
+    description: 'The workspace echo server over Streamable HTTP, behind a bearer token',
+    host: '^0.1.0',
+    secrets: [{ name: 'ECHO_TOKEN', description: 'Bearer token of the remote server' }],
+    runtime: { type: 'mcp-http', url: `http://127.0.0.1:${port}/mcp`, bearerSecret: 'ECHO_TOKEN' },
+  };
+  writeFileSync(join(httpDir, 'plugin.json'), JSON.stringify(httpManifest, null, 2));
+  process.env[tokenVariable] = token;
+
+  // `neonhub plugin lock`: the outside servers' tools as they list them now.
+  const list = async (manifest: unknown, dir: string) => {
+    const rt = createRuntime({
+      manifest: PluginManifestSchema.parse(manifest),
+      dir,
+      cacheDir: join(root, '.cache'),
+      logger: silentLogger().logger,
+      isolation: 'isolated',
+      resolveSecret: async () => token,
+      outboundAllow: ['127.0.0.1'],
+    });
+    await rt.start();
+    const tools = await rt.listTools();
+    await rt.stop();
+    return tools;
+  };
+  const { readFileSync } = await import('node:fs');
+  const echoDir = join(root, 'plugins/ws-echo');
+  await lockRoot(root, {
+    extraTools: {
+      'ws-echo': await list(JSON.parse(readFileSync(join(echoDir, 'plugin.json'), 'utf8')), echoDir),
+      'ws-echo-http': await list(httpManifest, httpDir),
+    },
+  });
+  // On a loaded machine the memory server can miss its start timeout; starts that recover are issue 12 item 7.
+  for (let attempt = 1; ; attempt++) {
+    host = await bootHost(root, { env: { NEONHUB_OUTBOUND_ALLOW: '127.0.0.1' } }); // the mcp-http server is local
+    if (attempt === 3 || host.problems.every((p) => p.error.code !== 'NH_PLUGIN_LOAD_FAILED')) break;
+    await host.close();
+  }
+  for (const slug of ['alpha', 'beta']) {
+    await host.storage.service.createWorkspace({ slug });
+    for (const id of ['memory', 'ws-echo', 'ws-echo-http']) await host.storage.service.enablePlugin(slug, id);
+  }
+}, 180_000);
+
+afterAll(async () => {
+  await host?.close();
+  delete process.env[tokenVariable];
+  http?.closeAllConnections();
+  await new Promise((r) => http?.close(r));
+  removeRoot(root);
+});
+
+const call = async (workspace: string, tool: string, input: unknown) => {
+  const r = await host.callTool({ workspace, tool, input, actor });
+  if (r.status !== 'ok') throw new Error(`${tool} is pending approval`);
+  return r.output as Record<string, unknown>;
+};
+
+describe('the workspace of every call reaches outside MCP servers', () => {
+  it('loads the memory server, an mcp-stdio server and an mcp-http server with a bearer secret, none quarantined', () => {
+    expect(host.problems.map((p) => `${p.id}: ${p.error.code} ${p.error.message}`)).toEqual([]);
+    expect(host.registry.all().filter((t) => t.quarantined)).toEqual([]);
+    expect(host.registry.plugin('ws-echo-http')?.runtime.status).toBe('ready');
+  });
+
+  it('memory: a document stored from alpha is found from alpha and never from beta', async () => {
+    const stored = await call('alpha', 'memory:memory_ingest', {
+      title: 'Alpha pricing',
+      content: 'Alpha sells trail running shoes for 120 euros with free returns within 30 days.',
+      collection: 'pricing',
+    });
+    const documentId = stored.documentId as string;
+    const inAlpha = await call('alpha', 'memory:memory_search', { query: 'trail running shoes returns', mode: 'hybrid' });
+    expect((inAlpha.hits as { documentId: string }[]).map((h) => h.documentId)).toContain(documentId);
+    for (const mode of ['vector', 'text', 'hybrid']) {
+      const inBeta = await call('beta', 'memory:memory_search', { query: 'trail running shoes returns', mode });
+      expect(inBeta.hits).toEqual([]);
+    }
+    expect((await call('beta', 'memory:memory_list_collections', {})).collections).toEqual([]);
+    const got = (await host
+      .callTool({ workspace: 'beta', tool: 'memory:memory_get_document', input: { documentId }, actor })
+      .catch((e) => e)) as NeonHubError;
+    expect(got.code).toBe('NH_TOOL_FAILED');
+    expect(JSON.stringify(got.details)).toContain('NH_MEMORY_DOCUMENT_NOT_FOUND');
+    expect(((await call('alpha', 'memory:memory_get_document', { documentId })) as { title: string }).title).toBe('Alpha pricing');
+  });
+
+  for (const plugin of ['ws-echo', 'ws-echo-http']) {
+    it(`${plugin}: the server receives the calling workspace and keeps each workspace's notes apart`, async () => {
+      const alpha = await host.storage.workspaces.resolve('alpha');
+      const beta = await host.storage.workspaces.resolve('beta');
+      expect((await call('alpha', `${plugin}:whoami`, {})).workspace).toEqual({ id: alpha.id, slug: 'alpha' });
+      expect((await call('beta', `${plugin}:whoami`, {})).workspace).toEqual({ id: beta.id, slug: 'beta' });
+      await call('alpha', `${plugin}:note_add`, { text: `alpha's secret plan via ${plugin}` });
+      expect((await call('alpha', `${plugin}:note_list`, {})).notes).toEqual([`alpha's secret plan via ${plugin}`]);
+      expect((await call('beta', `${plugin}:note_list`, {})).notes).toEqual([]);
+    });
+  }
+
+  it('mcp-http: every request to the server carried the bearer token from NEONHUB_PLUGIN_WS_ECHO_HTTP__ECHO_TOKEN', () => {
+    expect(tokenVariable).toBe('NEONHUB_PLUGIN_WS_ECHO_HTTP__ECHO_TOKEN');
+    expect(seenAuth.length).toBeGreaterThan(3);
+    expect(seenAuth.every((a) => a === `Bearer ${token}`)).toBe(true);
+  });
+});
