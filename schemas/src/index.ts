@@ -6,3 +6,4 @@ export * from './mcp-meta.js';
 export * from './run.js';
 export * from './tool.js';
 export * from './workspace.js';
+export * from './api/index.js';

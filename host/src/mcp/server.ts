@@ -13,7 +13,7 @@ import {
   SubscribeRequestSchema,
   UnsubscribeRequestSchema,
 } from '@modelcontextprotocol/sdk/types.js';
-import { changesNothing, isNeonHubError } from '@neonhub/schemas';
+import { isNeonHubError } from '@neonhub/schemas';
 import type { Logger } from 'pino';
 import { hostErrors } from '../errors.js';
 import type { CallTool } from '../pipeline/call-tool.js';

@@ -14,6 +14,7 @@ import { isTracing, traceToolCall } from '@neonhub/telemetry';
 import type { Span } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import { hostErrors } from '../errors.js';
+import { authorizeCall } from './authorize-call.js';
 import type { ToolRegistry } from '../registry.js';
 import { describeCallSpan, observeToolCall, rejectCall } from '../telemetry/index.js';
 import type { HookChain } from './hooks.js';
@@ -105,7 +106,7 @@ export interface PipelineDeps {
 
 /**
  * The one call pipeline every caller uses (CLI, API, MCP, orchestrator):
- * resolve -> enabled? -> validate input -> beforeToolCall hooks -> run with timeout ->
+ * resolve -> authorize (the actor's role and the tool's side effect) -> enabled? -> validate input -> beforeToolCall hooks -> run with timeout ->
  * validate output -> afterToolCall hooks -> result.
  */
 export function createCallTool(deps: PipelineDeps) {
@@ -123,6 +124,8 @@ export function createCallTool(deps: PipelineDeps) {
     const idempotencyKey = req.idempotencyKey ?? callId;
     const workspace = await workspaces.resolve(req.workspace);
     const tool = registry.get(req.tool);
+    const refused = authorizeCall(req.actor, tool.qualifiedName, tool.definition.sideEffect);
+    if (refused) throw rejectCall(span, tool, started, refused);
     if (!(await workspaces.isEnabled(workspace.id, tool.pluginId))) {
       throw rejectCall(
         span,

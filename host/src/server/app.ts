@@ -1,22 +1,33 @@
 import { join } from 'node:path';
-import { CreateWorkspaceSchema } from '@neonhub/schemas';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest, LogController } from 'fastify';
-import { z } from 'zod';
-import { type AccountOptions, accountDepsFromHost, mountConsole, registerAccountRoutes, requestActor } from '../accounts/index.js';
-import { hostErrors } from '../errors.js';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import {
+  type AccountOptions,
+  accountDepsFromHost,
+  createOperatorVerifier,
+  ensureOperatorCredential,
+  mountConsole,
+  registerAccountRoutes,
+} from '../accounts/index.js';
 import type { Host } from '../host.js';
 import { registerMcpRoutes, registerOAuthRoutes } from '../mcp/index.js';
-import { createRuns, registerRunRoutes } from '../runs/index.js';
+import { createRuns } from '../runs/index.js';
 import { registerMetricsRoute } from '../telemetry/index.js';
+import { parseHostList } from './allowed-hosts.js';
+import { registerApi } from './api.js';
+import { installAuthorization } from './authorize.js';
 import { installErrorHandling } from './errors.js';
-import { parseBody } from './parse-body.js';
-
-const CallBodySchema = z.strictObject({ input: z.unknown().default({}), idempotencyKey: z.string().min(1).max(200).optional() });
-const ConfigBodySchema = z.strictObject({ config: z.record(z.string(), z.unknown()) });
-const SecretBodySchema = z.strictObject({ value: z.string().min(1).max(65_536) });
+import { registerOpenApi } from './openapi.js';
+import { installTrustBoundary } from './trust.js';
 
 /** The host's HTTP API: health, plugins, workspaces and tool calls. Errors use the envelope. */
-export async function buildApp(host: Host, opts: { publicBaseUrl?: string; accounts?: AccountOptions } = {}): Promise<FastifyInstance> {
+export interface BuildAppOptions {
+  publicBaseUrl?: string;
+  /** Extra Host names served (default NEONHUB_ALLOWED_HOSTS). */
+  allowedHosts?: string[];
+  accounts?: AccountOptions;
+}
+
+export async function buildApp(host: Host, opts: BuildAppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: host.logger.child({ component: 'http' }) as FastifyBaseLogger,
     bodyLimit: 1_048_576,
@@ -24,108 +35,26 @@ export async function buildApp(host: Host, opts: { publicBaseUrl?: string; accou
     logController: new LogController({ disableRequestLogging: true }),
   });
   installErrorHandling(app);
-  // Sessions, API tokens and roles on every /api/workspaces route (no credentials: the loopback operator).
+  // Every /api route declares who may call it (config.access); authorization runs before the body is read.
+  installAuthorization(app);
+  const openApi = await registerOpenApi(app);
+  const publicBaseUrl = opts.publicBaseUrl ?? (process.env.NEONHUB_PUBLIC_URL || undefined);
+  // Host allow-list (DNS rebinding), foreign origins refused, security headers: before any credential is read.
+  await installTrustBoundary(app, {
+    allowedHosts: opts.allowedHosts ?? parseHostList(process.env.NEONHUB_ALLOWED_HOSTS),
+    ...(publicBaseUrl ? { publicBaseUrl } : {}),
+  });
+  // Sessions, API tokens, the operator credential and roles: no request is privileged without a credential.
+  const operator = createOperatorVerifier(ensureOperatorCredential(host.config.dataDir));
   registerAccountRoutes(app, accountDepsFromHost(host), {
-    ...(opts.publicBaseUrl ? { publicBaseUrl: opts.publicBaseUrl } : {}),
+    ...(publicBaseUrl ? { publicBaseUrl } : {}),
+    operator,
     ...opts.accounts,
   });
   const ws = host.storage.service;
 
-  app.get('/health', async () => {
-    const plugins = host.registry.plugins().map((p) => ({ id: p.manifest.id, status: p.runtime.status }));
-    return {
-      // host.notices: conditions an admin must act on (quarantined tools, ...), each with its reason.
-      status: plugins.some((p) => p.status === 'degraded') || host.notices.list().length > 0 ? 'degraded' : 'ok',
-      version: (await import('../version.js')).HOST_API_VERSION,
-      database: host.storage.dialect,
-      plugins,
-      problems: host.problems.map((p) => ({ plugin: p.id ?? p.dir, code: p.error.code, message: p.error.message })),
-      notices: host.notices.list().map(({ code, plugin, message, since }) => ({ code, plugin, message, since })),
-    };
-  });
-
   // Prometheus text format; always on, no workspace ids (see docs/observability.md).
   registerMetricsRoute(app);
-
-  app.get('/api/plugins', async () => ({
-    plugins: host.registry.plugins().map((p) => ({
-      id: p.manifest.id,
-      version: p.manifest.version,
-      kind: p.manifest.kind,
-      description: p.manifest.description,
-      runtime: p.isolation,
-      status: p.runtime.status,
-      tools: host.registry.toolsOf([p.manifest.id]).map((t) => ({ name: t.qualifiedName, sideEffect: t.definition.sideEffect })),
-    })),
-  }));
-
-  app.get<{ Params: { id: string } }>('/api/plugins/:id', async (req) => {
-    const plugin = host.registry.plugin(req.params.id);
-    if (!plugin) throw hostErrors.create('NH_PLUGIN_NOT_FOUND', `no plugin ${req.params.id} is loaded`);
-    return { manifest: plugin.manifest, runtime: plugin.isolation, status: plugin.runtime.status };
-  });
-
-  app.get('/api/workspaces', async () => ({ workspaces: await ws.listWorkspaces() }));
-  app.post('/api/workspaces', async (req, reply) => {
-    const body = parseBody(CreateWorkspaceSchema, req.body);
-    reply.status(201);
-    return { workspace: await ws.createWorkspace(body) };
-  });
-
-  app.get<{ Params: { ws: string } }>('/api/workspaces/:ws/tools', async (req) => {
-    const workspace = await ws.resolveWorkspace(req.params.ws);
-    const enabled = await ws.listEnabledPlugins(workspace.id);
-    return {
-      tools: host.registry.toolsOf(enabled.map((p) => p.pluginId)).map((t) => ({
-        name: t.qualifiedName,
-        description: t.definition.description,
-        sideEffect: t.definition.sideEffect,
-        inputSchema: t.definition.inputSchema,
-      })),
-    };
-  });
-
-  app.post<{ Params: { ws: string; tool: string } }>('/api/workspaces/:ws/tools/:tool/call', async (req) => {
-    const body = parseBody(CallBodySchema, req.body);
-    return host.callTool({
-      workspace: req.params.ws,
-      tool: req.params.tool,
-      input: body.input,
-      actor: requestActor(req),
-      ...(body.idempotencyKey ? { idempotencyKey: body.idempotencyKey } : {}),
-    });
-  });
-
-  app.post<{ Params: { ws: string; id: string } }>('/api/workspaces/:ws/plugins/:id/enable', async (req) => {
-    const workspace = await ws.resolveWorkspace(req.params.ws);
-    // Without a config the stored one (or the schema's defaults) is kept.
-    const body = req.body === undefined || req.body === null ? {} : parseBody(ConfigBodySchema.partial(), req.body);
-    await ws.enablePlugin(workspace.id, req.params.id, body.config);
-    return { enabled: true };
-  });
-  app.post<{ Params: { ws: string; id: string } }>('/api/workspaces/:ws/plugins/:id/disable', async (req) => {
-    const workspace = await ws.resolveWorkspace(req.params.ws);
-    await ws.disablePlugin(workspace.id, req.params.id);
-    return { enabled: false };
-  });
-  app.put<{ Params: { ws: string; id: string } }>('/api/workspaces/:ws/plugins/:id/config', async (req) => {
-    const workspace = await ws.resolveWorkspace(req.params.ws);
-    const body = parseBody(ConfigBodySchema, req.body);
-    return { config: await ws.setConfig(workspace.id, req.params.id, body.config) };
-  });
-  app.put<{ Params: { ws: string; id: string; name: string } }>('/api/workspaces/:ws/plugins/:id/secrets/:name', async (req, reply) => {
-    const workspace = await ws.resolveWorkspace(req.params.ws);
-    const body = parseBody(SecretBodySchema, req.body);
-    await ws.setSecret(workspace.id, req.params.id, req.params.name, body.value);
-    reply.status(204);
-  });
-
-  // The workspace's language model (admins set it; the key is write-only).
-  app.get<{ Params: { ws: string } }>('/api/workspaces/:ws/llm', async (req) => ({ llm: await host.storage.llm.get(req.params.ws) }));
-  app.put<{ Params: { ws: string } }>('/api/workspaces/:ws/llm', async (req) => ({
-    llm: await host.storage.llm.set(req.params.ws, req.body ?? {}),
-  }));
-  app.delete<{ Params: { ws: string } }>('/api/workspaces/:ws/llm', async (req) => ({ llm: await host.storage.llm.clear(req.params.ws) }));
 
   // Every workspace is an MCP server at /mcp (Streamable HTTP, bearer API tokens, OAuth 2.1).
   const mcp = registerMcpRoutes(app, {
@@ -133,16 +62,27 @@ export async function buildApp(host: Host, opts: { publicBaseUrl?: string; accou
     callTool: host.callTool,
     logger: host.logger,
     tokens: host.storage.tokens,
+    operator,
     workspaces: {
       ...host.storage.workspaces,
       enabledPlugins: async (id: string) => (await ws.listEnabledPlugins(id)).map((p) => p.pluginId),
     },
-    options: { ...(opts.publicBaseUrl ? { publicBaseUrl: opts.publicBaseUrl } : {}) },
+    options: { ...(publicBaseUrl ? { publicBaseUrl } : {}), allowedHosts: opts.allowedHosts ?? parseHostList(process.env.NEONHUB_ALLOWED_HOSTS) },
   });
   registerOAuthRoutes(app, {
     tokens: host.storage.tokens,
-    workspaces: { list: () => ws.listWorkspaces() },
-    ...(opts.publicBaseUrl ? { publicBaseUrl: opts.publicBaseUrl } : {}),
+    // consent is given by a signed-in console user, for their workspaces, up to their role
+    consenter: async (request) => {
+      const p = request.principal;
+      if (p?.type !== 'session') return undefined;
+      const repos = host.storage.repos;
+      const mine = await repos.workspaces.listForUser(p.user.id);
+      const workspaces = await Promise.all(
+        mine.map(async (w) => ({ id: w.id, slug: w.slug, name: w.name, role: (await repos.members.roleOf(w.id, p.user.id)) ?? 'viewer' })),
+      );
+      return { id: p.user.id, workspaces };
+    },
+    ...(publicBaseUrl ? { publicBaseUrl } : {}),
   });
   // An outside server's tools changed at run time (quarantined, lifted): the MCP clients of its workspaces re-list.
   const offToolsChanged = host.onPluginToolsChanged((pluginId) => void mcp.gateway.notifyPluginToolsChanged(pluginId));
@@ -151,7 +91,9 @@ export async function buildApp(host: Host, opts: { publicBaseUrl?: string; accou
   });
   // Runs: goal -> plan -> steps on the queue (in-process, or BullMQ with REDIS_URL), events over WebSocket.
   const runs = await createRuns(host);
-  await registerRunRoutes(app, { orchestrator: runs, actor: (req) => requestActor(req as FastifyRequest) });
+  // The API's resources (each route declares its schemas and access) and its OpenAPI document.
+  await registerApi(app, host, runs);
+  openApi.serve(app);
   app.addHook('onClose', async () => {
     unsubscribe();
     offToolsChanged();

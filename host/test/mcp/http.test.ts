@@ -85,7 +85,7 @@ describe('MCP gateway over Streamable HTTP', () => {
     expect(read.isError).toBeFalsy();
     const write = await client.callTool({ name: 'demo__save_draft', arguments: { title: 't' } });
     expect(write.isError).toBe(true);
-    expect((write.content as { text: string }[])[0]!.text).toMatch(/^NH_MCP_FORBIDDEN: /);
+    expect((write.content as { text: string }[])[0]!.text).toMatch(/^NH_AUTH_FORBIDDEN: /);
     await client.close();
   });
 

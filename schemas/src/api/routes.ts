@@ -20,7 +20,6 @@ import {
   RoleBodySchema,
   RoleChangedSchema,
 } from './members.js';
-import { OutboundBodySchema, OutboundSchema } from './outbound.js';
 import {
   ConfigBodySchema,
   ConfigSchema,
@@ -271,25 +270,6 @@ export const apiRoutes = {
     summary: "Back to the host's default model",
     params: WsParamsSchema,
     response: { 200: LlmSchema },
-  }),
-  getOutbound: defineRoute({
-    method: 'GET',
-    path: `${ws}/outbound`,
-    access: 'admin',
-    tag: 'outbound',
-    summary: "The workspace's outbound allow-list: the host-wide entries and its own",
-    params: WsParamsSchema,
-    response: { 200: OutboundSchema },
-  }),
-  setOutbound: defineRoute({
-    method: 'PUT',
-    path: `${ws}/outbound`,
-    access: 'operator',
-    tag: 'outbound',
-    summary: "Replace the workspace's own outbound allow-list (the operator only)",
-    params: WsParamsSchema,
-    body: OutboundBodySchema,
-    response: { 200: OutboundSchema },
   }),
 
   listMembers: defineRoute({

@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { PluginIdSchema, SemverSchema } from '../common.js';
+import { PluginManifestSchema } from '../manifest.js';
+import { SideEffectSchema } from '../tool.js';
+
+export const PluginRuntimeKindSchema = z.enum(['in-process', 'isolated', 'mcp']);
+export const RuntimeStatusViewSchema = z.string();
+
+export const PluginSummarySchema = z.object({
+  id: PluginIdSchema,
+  version: SemverSchema,
+  kind: z.string(),
+  description: z.string(),
+  runtime: PluginRuntimeKindSchema,
+  status: RuntimeStatusViewSchema,
+  tools: z.array(z.object({ name: z.string(), sideEffect: SideEffectSchema })),
+});
+export const PluginListSchema = z.object({ plugins: z.array(PluginSummarySchema) });
+export const PluginDetailSchema = z.object({
+  manifest: PluginManifestSchema,
+  runtime: PluginRuntimeKindSchema,
+  status: RuntimeStatusViewSchema,
+});
+export const PluginParamsSchema = z.strictObject({ id: PluginIdSchema });
+
+/** A plugin as a workspace sees it: manifest facts and this workspace's state; secret values never leave. */
+export const WorkspacePluginViewSchema = z
+  .object({
+    id: PluginIdSchema,
+    name: z.string(),
+    version: SemverSchema,
+    kind: z.string(),
+    description: z.string(),
+    runtime: PluginRuntimeKindSchema,
+    status: RuntimeStatusViewSchema,
+    enabled: z.boolean(),
+    config: z.record(z.string(), z.unknown()),
+    configSchema: z.record(z.string(), z.unknown()).nullable(),
+    networkHosts: z.array(z.string()),
+    secrets: z.array(z.object({ name: z.string(), description: z.string(), required: z.boolean(), set: z.boolean() })),
+    tools: z.array(z.object({ name: z.string(), description: z.string(), sideEffect: SideEffectSchema })),
+  })
+  .meta({ id: 'WorkspacePlugin' });
+export const WorkspacePluginListSchema = z.object({ plugins: z.array(WorkspacePluginViewSchema) });
+
+export const EnableBodySchema = z.strictObject({ config: z.record(z.string(), z.unknown()).optional() }).nullish();
+export const EnabledSchema = z.object({ enabled: z.boolean() });
+export const ConfigBodySchema = z.strictObject({ config: z.record(z.string(), z.unknown()) });
+export const ConfigSchema = z.object({ config: z.record(z.string(), z.unknown()) });
+export const SecretBodySchema = z.strictObject({ value: z.string().min(1).max(65_536) });
