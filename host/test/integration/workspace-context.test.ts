@@ -95,9 +95,20 @@ beforeAll(async () => {
       'ws-echo-http': await list(httpManifest, httpDir),
     },
   });
+  // The memory server's tools as the repository's lock pins them (listed from the live server).
+  const lockPath = join(root, 'plugins.lock.json');
+  const lock = JSON.parse(readFileSync(lockPath, 'utf8'));
+  const repoLock = JSON.parse(readFileSync(join(repo, 'plugins.lock.json'), 'utf8'));
+  lock.plugins.memory = { ...lock.plugins.memory, tools: repoLock.plugins.memory.tools, toolFields: repoLock.plugins.memory.toolFields };
+  writeFileSync(lockPath, JSON.stringify(lock, null, 2));
   // On a loaded machine the memory server can miss its start timeout; starts that recover are issue 12 item 7.
   for (let attempt = 1; ; attempt++) {
-    host = await bootHost(root, { env: { NEONHUB_OUTBOUND_ALLOW: '127.0.0.1' } }); // the mcp-http server is local
+    host = await bootHost(root, {
+      env: {
+        NEONHUB_OUTBOUND_ALLOW: '127.0.0.1', // the mcp-http server is local
+        NEONHUB_PLUGIN_LIMITS: JSON.stringify({ memory: { startTimeoutMs: 120_000 } }),
+      },
+    });
     if (attempt === 3 || host.problems.every((p) => p.error.code !== 'NH_PLUGIN_LOAD_FAILED')) break;
     await host.close();
   }
