@@ -31,7 +31,11 @@ describe('the first owner', () => {
     const done = await post('/api/auth/setup', { ...body, token });
     expect(done.statusCode).toBe(201);
     expect(done.json()).toMatchObject({ user: { email: body.email }, owns: ['demo'] });
-    const me = await b.app.inject({ method: 'GET', url: '/api/auth/me', headers: { authorization: `Bearer ${done.json().session.token}` } });
+    const me = await b.app.inject({
+      method: 'GET',
+      url: '/api/auth/me',
+      headers: { authorization: `Bearer ${done.json().session.token}` },
+    });
     expect(me.json().workspaces).toEqual([expect.objectContaining({ slug: 'demo', role: 'owner' })]);
 
     const replay = await post('/api/auth/setup', { ...body, email: 'second@example.com', token });

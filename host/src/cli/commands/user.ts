@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { CreateUserBodySchema, type CreatedUserSchema } from '@neonhub/schemas';
+import { type CreatedUserSchema, CreateUserBodySchema } from '@neonhub/schemas';
 import type { z } from 'zod';
 import { accountDepsFromHost } from '../../accounts/deps.js';
 import { createAccount } from '../../accounts/setup.js';
@@ -11,7 +11,9 @@ import { api, runningHost } from '../running-host.js';
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
 /**
