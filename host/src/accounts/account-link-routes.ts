@@ -1,10 +1,10 @@
 import { normalizeEmail } from '@neonhub/db';
+import { apiRoutes } from '@neonhub/schemas';
 import type { FastifyInstance } from 'fastify';
-import { parseBody } from '../server/parse-body.js';
+import { addRoute } from '../server/route.js';
 import type { AccountMailer } from './account-mail.js';
 import type { AccountLinks } from './account-tokens.js';
 import { rateLimited, requireSession } from './auth-routes.js';
-import { PasswordResetBodySchema, PasswordResetConfirmBodySchema, VerifyEmailConfirmBodySchema } from './auth-schemas.js';
 import type { ClientIp } from './client-ip.js';
 import type { AccountDeps } from './deps.js';
 import type { LoginThrottle } from './login-throttle.js';
@@ -104,19 +104,19 @@ export function registerAccountLinkRoutes(
 ) {
   const perAddress = createRateLimiter(deps.requestLimit ?? { limit: 20, windowMs: 15 * 60_000 });
 
-  app.post('/api/auth/password-reset', async (request, reply) => {
-    const body = parseBody(PasswordResetBodySchema, request.body);
+  addRoute(app, apiRoutes.passwordReset, async (request, reply) => {
+    const body = request.body;
     const ip = deps.clientIp(request);
     const wait = perAddress.blockedFor(ip);
     if (wait > 0) throw rateLimited(reply, 'address', wait, 'password-reset requests');
     perAddress.hit(ip);
     deps.flows.requestReset(body.email);
     reply.status(202);
-    return { accepted: true };
+    return { accepted: true as const };
   });
 
-  app.post('/api/auth/password-reset/confirm', async (request) => {
-    const body = parseBody(PasswordResetConfirmBodySchema, request.body);
+  addRoute(app, apiRoutes.passwordResetConfirm, async (request) => {
+    const body = request.body;
     await deps.links.check(body.token, 'password_reset'); // a bad link fails before the slow hash
     const passwordHash = await hashPassword(body.password);
     const { email, result: sessionsEnded } = await deps.links.consume(body.token, 'password_reset', async (trx, link) => {
@@ -130,18 +130,18 @@ export function registerAccountLinkRoutes(
       return Number(ended.numDeletedRows);
     });
     deps.throttle.forgetAccount(normalizeEmail(email), deps.clientIp(request));
-    return { reset: true, sessionsEnded };
+    return { reset: true as const, sessionsEnded };
   });
 
-  app.post('/api/auth/verify-email', async (request, reply) => {
+  addRoute(app, apiRoutes.verifyEmail, async (request, reply) => {
     const p = requireSession(request);
     deps.flows.sendVerification(p.user);
     reply.status(202);
-    return { accepted: true };
+    return { accepted: true as const };
   });
 
-  app.post('/api/auth/verify-email/confirm', async (request) => {
-    const body = parseBody(VerifyEmailConfirmBodySchema, request.body);
+  addRoute(app, apiRoutes.verifyEmailConfirm, async (request) => {
+    const body = request.body;
     const { email } = await deps.links.consume(body.token, 'email_verify', async (trx, link) => {
       await trx
         .updateTable('users')
@@ -150,6 +150,6 @@ export function registerAccountLinkRoutes(
         .where('email', '=', link.email)
         .execute();
     });
-    return { verified: true, email };
+    return { verified: true as const, email };
   });
 }

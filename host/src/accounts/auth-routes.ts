@@ -1,10 +1,9 @@
 import { normalizeEmail } from '@neonhub/db';
-import { isNeonHubError } from '@neonhub/schemas';
+import { apiRoutes, isNeonHubError } from '@neonhub/schemas';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hostErrors } from '../errors.js';
-import { parseBody } from '../server/parse-body.js';
+import { addRoute } from '../server/route.js';
 import type { AccountLinkFlows } from './account-link-routes.js';
-import { LoginBodySchema, SignupBodySchema } from './auth-schemas.js';
 import type { ClientIp } from './client-ip.js';
 import type { AccountDeps } from './deps.js';
 import { acceptInvites } from './invites.js';
@@ -51,8 +50,8 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AuthRouteDeps) {
     return { token, expiresAt: session.expiresAt.toISOString() };
   }
 
-  app.post('/api/auth/signup', async (request, reply) => {
-    const body = parseBody(SignupBodySchema, request.body);
+  addRoute(app, apiRoutes.signup, async (request, reply) => {
+    const body = request.body;
     const passwordHash = await hashPassword(body.password);
     let user: Awaited<ReturnType<typeof repos.users.create>>;
     try {
@@ -68,8 +67,8 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AuthRouteDeps) {
     return { user, joined, session: await startSession(reply, user.id) };
   });
 
-  app.post('/api/auth/login', async (request, reply) => {
-    const body = parseBody(LoginBodySchema, request.body);
+  addRoute(app, apiRoutes.login, async (request, reply) => {
+    const body = request.body;
     // Counted before the (slow) password check, in the same synchronous step as the limit check.
     const attempt = deps.throttle.reserve(normalizeEmail(body.email), deps.clientIp(request));
     if (!attempt.ok) throw rateLimited(reply, attempt.scope, attempt.retryAfterMs);
@@ -81,21 +80,21 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AuthRouteDeps) {
     return { user, session: await startSession(reply, user.id) };
   });
 
-  app.post('/api/auth/logout', async (request, reply) => {
+  addRoute(app, apiRoutes.logout, async (request, reply) => {
     const p = request.principal;
     if (p?.type === 'session') await sessions.invalidate(p.session.id);
     reply.header('set-cookie', clearedSessionCookie());
-    return { loggedOut: true };
+    return { loggedOut: true as const };
   });
 
-  app.post('/api/auth/logout-all', async (request, reply) => {
+  addRoute(app, apiRoutes.logoutAll, async (request, reply) => {
     const p = requireSession(request);
     const ended = await sessions.invalidateAll(p.user.id);
     reply.header('set-cookie', clearedSessionCookie());
-    return { loggedOut: true, sessionsEnded: ended };
+    return { loggedOut: true as const, sessionsEnded: ended };
   });
 
-  app.get('/api/auth/me', async (request) => {
+  addRoute(app, apiRoutes.me, async (request) => {
     const p = requireSession(request);
     const workspaces = await repos.workspaces.listForUser(p.user.id);
     const withRoles = await Promise.all(

@@ -1,7 +1,9 @@
 import { normalizeEmail } from '@neonhub/db';
+import { apiRoutes } from '@neonhub/schemas';
 import { GitHub, generateState } from 'arctic';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { hostErrors } from '../errors.js';
+import { addRoute } from '../server/route.js';
 import type { AccountDeps } from './deps.js';
 import { acceptInvites } from './invites.js';
 import { readCookie, sessionCookie } from './principal.js';
@@ -35,16 +37,17 @@ export function registerGitHubRoutes(
     return new GitHub(deps.github.clientId, deps.github.clientSecret, `${origin(request, deps.publicBaseUrl)}/api/auth/github/callback`);
   };
 
-  app.get('/api/auth/providers', async () => ({ github: Boolean(deps.github) }));
+  addRoute(app, apiRoutes.providers, async () => ({ github: Boolean(deps.github) }));
 
-  app.get('/api/auth/github', async (request, reply) => {
+  addRoute(app, apiRoutes.github, async (request, reply) => {
     const state = generateState();
     const url = client(request).createAuthorizationURL(state, ['user:email']);
     reply.header('set-cookie', `${STATE_COOKIE}=${state}; Path=/; HttpOnly; Secure; SameSite=Lax; Max-Age=600`);
-    return reply.redirect(url.toString(), 302);
+    reply.redirect(url.toString(), 302);
+    return undefined;
   });
 
-  app.get<{ Querystring: { code?: string; state?: string } }>('/api/auth/github/callback', async (request, reply) => {
+  addRoute(app, apiRoutes.githubCallback, async (request, reply) => {
     const github = client(request);
     const expected = readCookie(request.headers.cookie, STATE_COOKIE);
     if (!request.query.code || !request.query.state || request.query.state !== expected)
@@ -73,6 +76,7 @@ export function registerGitHubRoutes(
       sessionCookie(token, session.expiresAt),
       `${STATE_COOKIE}=; Path=/; HttpOnly; Secure; SameSite=Lax; Max-Age=0`,
     ]);
-    return reply.redirect('/', 303);
+    reply.redirect('/', 303);
+    return undefined;
   });
 }

@@ -1,19 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signup } from './helpers.js';
-import { bootLogin } from './login-helpers.js';
+import { bootAccounts, signup } from './helpers.js';
 
 /**
  * Log-in that cannot be raced or turned against the user (issue 11, item 6): the limit is counted before the
  * password check, the client address comes from the socket (or a trusted proxy, or the console with its
  * secret), and throttling is keyed by account and address.
  */
-type Booted = Awaited<ReturnType<typeof bootLogin>>;
+type Booted = Awaited<ReturnType<typeof bootAccounts>>;
 let b: Booted;
 const SECRET = 'console-secret-for-this-test';
 beforeAll(async () => {
   process.env.NEONHUB_CONSOLE_SECRET = SECRET;
   // defaults: 10 per (account, address), 30 per address; a low account ceiling keeps the test short
-  b = await bootLogin({ loginLimit: { accountLimit: 20 }, trustedProxies: '10.9.0.0/16' });
+  b = await bootAccounts({ loginLimit: { accountLimit: 20 }, trustedProxies: '10.9.0.0/16' });
 });
 afterAll(async () => {
   delete process.env.NEONHUB_CONSOLE_SECRET;

@@ -1,3 +1,4 @@
+export * from './account-links.js';
 export * from './auth.js';
 export * from './client.js';
 export * from './common.js';

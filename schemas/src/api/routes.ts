@@ -9,6 +9,7 @@ import {
   WsPluginParamsSchema,
   WsToolParamsSchema,
 } from './common.js';
+import { accountLinkRoutes } from './account-links.js';
 import { HealthSchema } from './health.js';
 import { LlmBodySchema, LlmSchema } from './llm.js';
 import {
@@ -126,6 +127,7 @@ export const apiRoutes = {
     query: z.object({ code: z.string().max(1000).optional(), state: z.string().max(200).optional() }),
     response: { 303: NO_CONTENT },
   }),
+  ...accountLinkRoutes,
 
   listPlugins: defineRoute({
     method: 'GET',

@@ -9,7 +9,11 @@ const safeNext = (next: string | null) => (next?.startsWith('/') && !next.starts
 export const load: PageServerLoad = async (event) => {
   if (event.locals.user) redirect(303, safeNext(event.url.searchParams.get('next')));
   const providers = await api(event, null).get<{ github: boolean }>('/api/auth/providers');
-  return { github: providers.ok && providers.data.github, ended: event.url.searchParams.get('ended') === 'all' };
+  return {
+    github: providers.ok && providers.data.github,
+    ended: event.url.searchParams.get('ended') === 'all',
+    reset: event.url.searchParams.get('reset') === 'done',
+  };
 };
 
 export const actions: Actions = {
