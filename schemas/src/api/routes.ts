@@ -12,6 +12,7 @@ import {
 import { accountLinkRoutes } from './account-links.js';
 import { HealthSchema } from './health.js';
 import { LlmBodySchema, LlmSchema } from './llm.js';
+import { OutboundBodySchema, OutboundSchema } from './outbound.js';
 import {
   InviteBodySchema,
   InvitedSchema,
@@ -272,6 +273,25 @@ export const apiRoutes = {
     summary: "Back to the host's default model",
     params: WsParamsSchema,
     response: { 200: LlmSchema },
+  }),
+  getOutbound: defineRoute({
+    method: 'GET',
+    path: `${ws}/outbound`,
+    access: 'admin',
+    tag: 'outbound',
+    summary: "The workspace's outbound allow-list: the host-wide entries and its own",
+    params: WsParamsSchema,
+    response: { 200: OutboundSchema },
+  }),
+  setOutbound: defineRoute({
+    method: 'PUT',
+    path: `${ws}/outbound`,
+    access: 'operator',
+    tag: 'outbound',
+    summary: "Replace the workspace's own outbound allow-list (the operator only)",
+    params: WsParamsSchema,
+    body: OutboundBodySchema,
+    response: { 200: OutboundSchema },
   }),
 
   listMembers: defineRoute({
