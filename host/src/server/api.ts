@@ -8,7 +8,6 @@ import {
   hostRoutes,
   llmRoutes,
   memberRoutes,
-  outboundRoutes,
   tokenRoutes,
   toolRoutes,
   workspacePluginRoutes,
@@ -36,7 +35,7 @@ export async function registerApi(app: FastifyInstance, host: Host, runs: Awaite
   });
   await app.register(
     workspaceScope(scopeDeps, async (ws) => {
-      for (const resource of [toolRoutes, workspacePluginRoutes, llmRoutes, outboundRoutes, memberRoutes, tokenRoutes])
+      for (const resource of [toolRoutes, workspacePluginRoutes, llmRoutes, memberRoutes, tokenRoutes])
         await ws.register(async (scope) => resource(scope, deps));
       await ws.register(async (scope) => workspaceRunRoutes(scope, runDeps));
     }),

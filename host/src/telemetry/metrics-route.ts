@@ -1,13 +1,26 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { type NeonhubMetrics, neonhubMetrics, PROMETHEUS_CONTENT_TYPE } from '@neonhub/telemetry';
 import type { FastifyInstance } from 'fastify';
+import { hostErrors } from '../errors.js';
 
 /**
  * `GET /metrics`: the Prometheus text exposition of the process's NeonHub metrics (tool calls, durations, run
- * steps, process CPU/memory/event-loop). Always on and independent of OTLP; unauthenticated like /health
- * and free of workspace ids. Keep it off the public internet (scrape it on the private network).
+ * steps, process CPU/memory/event-loop). Always on and independent of OTLP; free of workspace ids. Open like
+ * /health unless `NEONHUB_METRICS_TOKEN` is set: then a scraper sends `Authorization: Bearer <that token>`
+ * (Prometheus `authorization: { credentials: ... }`), others get 401.
  */
-export function registerMetricsRoute(app: FastifyInstance, metrics: NeonhubMetrics = neonhubMetrics()): void {
-  app.get('/metrics', async (_req, reply) => {
+export function registerMetricsRoute(
+  app: FastifyInstance,
+  metrics: NeonhubMetrics = neonhubMetrics(),
+  token: string | undefined = process.env.NEONHUB_METRICS_TOKEN || undefined,
+): void {
+  const expected = token ? createHash('sha256').update(token).digest() : undefined;
+  app.get('/metrics', async (req, reply) => {
+    if (expected) {
+      const presented = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? '';
+      if (!timingSafeEqual(createHash('sha256').update(presented).digest(), expected))
+        throw hostErrors.create('NH_AUTH_REQUIRED', '/metrics needs `Authorization: Bearer <NEONHUB_METRICS_TOKEN>`');
+    }
     reply.header('content-type', PROMETHEUS_CONTENT_TYPE).header('cache-control', 'no-store');
     return metrics.prometheus();
   });
