@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { parseAllowList } from '@neonhub/sdk/outbound';
+import { type PluginLimits, PluginLimitsSchema } from '@neonhub/schemas';
 import { z } from 'zod';
 import { hostErrors } from './errors.js';
 
@@ -13,6 +14,22 @@ export const HostEnvSchema = z.object({
   NEONHUB_SECRET_KEY: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NEONHUB_TOOL_TIMEOUT_MS: z.coerce.number().int().min(1).default(30_000),
+  /** Largest result a plugin may send back from one call (bytes; default 4 MiB). */
+  NEONHUB_RESULT_MAX_BYTES: z.coerce.number().int().min(1024).default(4 * 1024 * 1024),
+  /** How long one plugin start may take (ms; default 15 s); each retry doubles it, up to 8 times. */
+  NEONHUB_PLUGIN_START_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
+  /** Per-plugin overrides as JSON: {"<plugin-id>": {"startTimeoutMs": 60000, "resultMaxBytes": 16777216}}. */
+  NEONHUB_PLUGIN_LIMITS: z
+    .string()
+    .transform((text, ctx) => {
+      try {
+        return z.record(z.string(), PluginLimitsSchema).parse(JSON.parse(text));
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: `must be JSON like {"memory":{"startTimeoutMs":60000}}: ${(err as Error).message}` });
+        return z.NEVER;
+      }
+    })
+    .optional(),
   /** How often outside MCP servers' tools are listed again and compared with the lock (ms; 0 = only on list_changed). */
   NEONHUB_PLUGIN_RELIST_MS: z.coerce.number().int().min(0).default(300_000),
   /** Non-public targets every workspace's outbound requests may reach (docs/security.md, "Outbound requests"). */
@@ -39,6 +56,12 @@ export interface HostConfig {
   secretKey?: string;
   logLevel: z.infer<typeof HostEnvSchema>['LOG_LEVEL'];
   toolTimeoutMs: number;
+  /** NEONHUB_RESULT_MAX_BYTES: the default result size limit of every plugin. */
+  resultMaxBytes: number;
+  /** NEONHUB_PLUGIN_START_TIMEOUT_MS: the default start timeout of every plugin. */
+  pluginStartTimeoutMs: number;
+  /** NEONHUB_PLUGIN_LIMITS: the admin's per-plugin overrides (over the manifest's `limits`). */
+  pluginLimits: Record<string, PluginLimits>;
   /** Period of the outside servers' re-list (NEONHUB_PLUGIN_RELIST_MS; 0 = off). */
   pluginRelistMs?: number;
   /** NEONHUB_OUTBOUND_ALLOW, one entry each: non-public targets every workspace may reach (the operator's choice). */
@@ -70,6 +93,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, rootDir = proce
     ...(e.NEONHUB_SECRET_KEY ? { secretKey: e.NEONHUB_SECRET_KEY } : {}),
     logLevel: e.LOG_LEVEL,
     toolTimeoutMs: e.NEONHUB_TOOL_TIMEOUT_MS,
+    resultMaxBytes: e.NEONHUB_RESULT_MAX_BYTES,
+    pluginStartTimeoutMs: e.NEONHUB_PLUGIN_START_TIMEOUT_MS,
+    pluginLimits: e.NEONHUB_PLUGIN_LIMITS ?? {},
     pluginRelistMs: e.NEONHUB_PLUGIN_RELIST_MS,
     outboundAllow: (e.NEONHUB_OUTBOUND_ALLOW ?? '').split(/[\s,]+/).filter(Boolean),
   };

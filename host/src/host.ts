@@ -10,7 +10,8 @@ import { createLogger } from './logger.js';
 import { createNotices, type Notices } from './notices.js';
 import { type CallTool, createCallTool } from './pipeline/call-tool.js';
 import { createHookChain, type HookChain } from './pipeline/hooks.js';
-import { loadPlugins, type PluginProblem, pluginRoots } from './plugin-loading.js';
+import { type PluginProblem, pluginRoots } from './plugin-loading.js';
+import { noPlugins, type PluginStartup, startPlugins } from './plugin-startup.js';
 import { createDriftMonitor, type DriftMonitor } from './plugins/drift.js';
 import { discoverPlugins } from './plugins/index.js';
 import { createToolRegistry, type ToolRegistry } from './registry.js';
@@ -23,8 +24,10 @@ export interface Host {
   hooks: HookChain;
   storage: Storage;
   callTool: CallTool;
-  /** Plugins that were refused or failed to start, with the reason. */
+  /** Plugins that were refused or failed to start, with the reason (a plugin that loads on a retry leaves it). */
   problems: PluginProblem[];
+  /** Where each plugin is in its start (waiting, starting, retrying, ready, failed); `onChange` announces plugins that join late. */
+  plugins: PluginStartup;
   /** Conditions an admin must act on (quarantined tools, ...): `/health` is degraded while any stands. */
   notices: Notices;
   /** Outside servers' tools compared with the lock at run time. */
@@ -46,6 +49,11 @@ export interface CreateHostOptions {
   forCall?: string;
   /** Seed the `demo` workspace on first start (default true). */
   seed?: boolean;
+  /**
+   * Wait for every plugin's first start attempt before resolving (default true). `neonhub start` and
+   * `neonhub mcp` pass false: they answer at once and plugins join as they become ready.
+   */
+  waitForPlugins?: boolean;
   onProgress?(text: string): void;
 }
 
@@ -82,7 +90,9 @@ export async function createHost(opts: CreateHostOptions): Promise<Host> {
     logger,
     record: callLog.record,
     defaultTimeoutMs: config.toolTimeoutMs,
+    missingPolicyPlugins: () => startup.missingPolicyPlugins(),
   });
+  let startup: PluginStartup = noPlugins;
 
   const host: Host = {
     config,
@@ -92,6 +102,9 @@ export async function createHost(opts: CreateHostOptions): Promise<Host> {
     storage,
     callTool,
     problems,
+    get plugins() {
+      return startup;
+    },
     notices,
     drift,
     onPluginToolsChanged(listener) {
@@ -100,6 +113,7 @@ export async function createHost(opts: CreateHostOptions): Promise<Host> {
     },
     manifest: (id) => manifests.get(id),
     async close() {
+      startup.stop();
       await drift.close();
       await callLog.flush();
       await Promise.allSettled(registry.plugins().map((p) => p.runtime.stop()));
@@ -113,7 +127,9 @@ export async function createHost(opts: CreateHostOptions): Promise<Host> {
       const found = await discoverPlugins(pluginRoots(config), { repoRoot: config.rootDir });
       for (const p of found.plugins) manifests.set(p.id, p.manifest);
     } else {
-      const loaded = await loadPlugins({
+      startup = await startPlugins({
+        problems,
+        onLoaded: (m) => manifests.set(m.id, m),
         config,
         logger,
         registry,
@@ -126,17 +142,22 @@ export async function createHost(opts: CreateHostOptions): Promise<Host> {
         ...(config.pluginRelistMs === undefined ? {} : { relistIntervalMs: config.pluginRelistMs }),
       });
       drift.watchLock();
-      for (const m of loaded.manifests) manifests.set(m.id, m);
-      problems.push(...loaded.problems);
-      for (const p of loaded.problems) logger.warn({ plugin: p.id ?? p.dir, code: p.error.code }, p.error.message);
     }
-    if (opts.seed !== false)
-      await storage.seedDemo(
-        registry
-          .plugins()
-          .filter((p) => p.firstParty)
-          .map((p) => p.manifest.id),
-      );
+    const seed = async () => {
+      if (opts.seed !== false)
+        await storage.seedDemo(
+          registry
+            .plugins()
+            .filter((p) => p.firstParty)
+            .map((p) => p.manifest.id),
+        );
+    };
+    if (opts.waitForPlugins === false)
+      void startup.firstPass.then(seed).catch((err) => logger.error({ err }, 'plugins did not start; see /health'));
+    else {
+      await startup.firstPass;
+      await seed();
+    }
   } catch (err) {
     await host.close().catch(() => {});
     throw err;

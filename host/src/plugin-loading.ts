@@ -12,7 +12,7 @@ import { readLockfile, toolHash } from './plugins/lock.js';
 import { resolveLoadOrder } from './plugins/resolve.js';
 import { compareTools, verifyAgainstLock } from './plugins/verify.js';
 import type { ToolRegistry } from './registry.js';
-import { createRuntime } from './runtimes/index.js';
+import { type CreateRuntimeOptions, createRuntime } from './runtimes/index.js';
 
 export interface PluginProblem {
   id?: string;
@@ -30,6 +30,13 @@ export interface LoadPluginsOptions {
   /** Load only what a call to this plugin's tools can touch (see pluginsForCall); the CLI's `call`. */
   forCall?: string;
   onProgress?(text: string): void;
+  /**
+   * Skip discovery and ordering: load exactly these plugins, in this order, their dependencies among
+   * `loaded` (plugin-startup.ts loads one plugin at a time this way, and retries failed starts).
+   */
+  plan?: { plugins: DiscoveredPlugin[]; loaded: Iterable<string> };
+  /** Extra runtime options per plugin: its start timeout (backoff.startTimeoutMs) and result size limit. */
+  runtimeOptions?(manifest: PluginManifest): Partial<Pick<CreateRuntimeOptions, 'backoff' | 'resultMaxBytes'>>;
   /** Judges outside servers' tools against the lock at start and whenever they change (see createDriftMonitor). */
   drift?: DriftMonitor;
   /** Outside servers' periodic re-list (ms; 0 = off). */
@@ -87,14 +94,16 @@ function toolsMismatch(declared: ToolDefinition[], actual: ToolDefinition[]): st
 export async function loadPlugins(opts: LoadPluginsOptions): Promise<{ manifests: PluginManifest[]; problems: PluginProblem[] }> {
   const { config, logger, registry, hooks } = opts;
   const problems: PluginProblem[] = [];
-  const discovered = await discoverPlugins(pluginRoots(config), { repoRoot: config.rootDir });
+  const discovered = opts.plan
+    ? { plugins: opts.plan.plugins, errors: [] }
+    : await discoverPlugins(pluginRoots(config), { repoRoot: config.rootDir });
   problems.push(...discovered.errors.map((e) => ({ dir: e.dir, error: e.error })));
   const wanted = opts.only ?? (opts.forCall ? pluginsForCall(discovered.plugins, opts.forCall) : undefined);
   const candidates = wanted ? discovered.plugins.filter((p) => wanted.includes(p.id)) : discovered.plugins;
-  const { order, errors } = resolveLoadOrder(candidates);
+  const { order, errors } = opts.plan ? { order: opts.plan.plugins, errors: [] } : resolveLoadOrder(candidates);
   for (const e of errors) problems.push({ id: e.id, dir: candidates.find((p) => p.id === e.id)?.dir ?? '', error: e.error });
   const lock = await readLockfile(join(config.rootDir, 'plugins.lock.json'));
-  const loaded = new Set<string>();
+  const loaded = new Set<string>(opts.plan?.loaded);
   const manifests: PluginManifest[] = [];
 
   let n = 0;
@@ -128,13 +137,17 @@ export async function loadPlugins(opts: LoadPluginsOptions): Promise<{ manifests
         dataDir: join(config.dataDir, 'plugin-data', plugin.id),
         logger,
         isolation: entry.isolation,
+        ...opts.runtimeOptions?.(plugin.manifest),
         onStatus: (status, info) => logger.info({ plugin: plugin.id, status, ...info }, `plugin ${plugin.id} is ${status}`),
         resolveSecret: installationSecrets(plugin.id),
         outboundAllow: config.outboundAllow,
         ...(isMcp && opts.drift ? { checkTools: opts.drift.checkFor(plugin.id) } : {}),
         ...(opts.relistIntervalMs === undefined ? {} : { relistIntervalMs: opts.relistIntervalMs }),
       });
-      await runtime.start();
+      await runtime.start().catch(async (err) => {
+        await runtime.stop().catch(() => {}); // a failed start leaves nothing running (it may be retried)
+        throw err;
+      });
       const tools = await runtime.listTools();
       let quarantine: Record<string, string> = {};
       if (isMcp && runtime.quarantinedTools && opts.drift) {

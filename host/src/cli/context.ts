@@ -21,7 +21,7 @@ export function cliConfig(): HostConfig {
 
 /** Boots a host for one CLI command, with a progress line, and closes it afterwards. */
 export async function withHost<T>(
-  opts: { plugins?: boolean; forCall?: string; seed?: boolean; quiet?: boolean; purpose: string },
+  opts: { plugins?: boolean; forCall?: string; seed?: boolean; quiet?: boolean; purpose: string; waitForPlugins?: boolean },
   fn: (host: Host) => Promise<T>,
 ): Promise<T> {
   const config = cliConfig();
@@ -35,6 +35,7 @@ export async function withHost<T>(
       ...(opts.plugins === undefined ? {} : { plugins: opts.plugins }),
       ...(opts.forCall ? { forCall: opts.forCall } : {}),
       seed: opts.seed ?? false,
+      ...(opts.waitForPlugins === undefined ? {} : { waitForPlugins: opts.waitForPlugins }),
       onProgress: (text) => p.update(text),
     });
     p.done();

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type Actor, describeIssues, isNeonHubError, type NeonHubError, type PluginManifest } from '@neonhub/schemas';
+import { type Actor, changesNothing, describeIssues, isNeonHubError, type NeonHubError, type PluginManifest } from '@neonhub/schemas';
 import {
   type AfterToolCallEvent,
   type HookContext,
@@ -17,6 +17,7 @@ import { hostErrors } from '../errors.js';
 import { authorizeCall } from './authorize-call.js';
 import type { ToolRegistry } from '../registry.js';
 import { describeCallSpan, observeToolCall, rejectCall } from '../telemetry/index.js';
+import { missingPolicyPlugins, policyPluginMissing } from './fail-closed.js';
 import type { HookChain } from './hooks.js';
 
 export interface CallToolRequest {
@@ -102,6 +103,8 @@ export interface PipelineDeps {
   /** Receives every finished call (batched into tool_calls by the host). */
   record?(record: CallRecord): void;
   defaultTimeoutMs?: number;
+  /** Plugins with hooks that are not loaded now (any workspace): a call that changes something fails closed where one is enabled. */
+  missingPolicyPlugins?(): readonly string[];
 }
 
 /**
@@ -150,6 +153,12 @@ export function createCallTool(deps: PipelineDeps) {
           details: { tool: tool.qualifiedName, issues: valid.issues },
         }),
       );
+    }
+
+    if (!changesNothing(tool.definition.sideEffect) && deps.missingPolicyPlugins) {
+      const missing = await missingPolicyPlugins(deps.missingPolicyPlugins(), (id) => workspaces.isEnabled(workspace.id, id));
+      if (missing.length)
+        throw rejectCall(span, tool, started, policyPluginMissing(tool.qualifiedName, tool.definition.sideEffect, workspace.slug, missing));
     }
 
     const event: ToolCallEvent = {

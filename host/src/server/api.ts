@@ -8,6 +8,7 @@ import {
   hostRoutes,
   llmRoutes,
   memberRoutes,
+  outboundRoutes,
   tokenRoutes,
   toolRoutes,
   workspacePluginRoutes,
@@ -35,7 +36,7 @@ export async function registerApi(app: FastifyInstance, host: Host, runs: Awaite
   });
   await app.register(
     workspaceScope(scopeDeps, async (ws) => {
-      for (const resource of [toolRoutes, workspacePluginRoutes, llmRoutes, memberRoutes, tokenRoutes])
+      for (const resource of [toolRoutes, workspacePluginRoutes, llmRoutes, outboundRoutes, memberRoutes, tokenRoutes])
         await ws.register(async (scope) => resource(scope, deps));
       await ws.register(async (scope) => workspaceRunRoutes(scope, runDeps));
     }),

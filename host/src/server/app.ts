@@ -86,6 +86,10 @@ export async function buildApp(host: Host, opts: BuildAppOptions = {}): Promise<
   });
   // An outside server's tools changed at run time (quarantined, lifted): the MCP clients of its workspaces re-list.
   const offToolsChanged = host.onPluginToolsChanged((pluginId) => void mcp.gateway.notifyPluginToolsChanged(pluginId));
+  // A plugin that started late (slow, or on a retry) joined: the MCP clients of its workspaces re-list.
+  const offJoined = host.plugins.onChange((s) => {
+    if (s.status === 'ready') void mcp.gateway.notifyPluginToolsChanged(s.id);
+  });
   const unsubscribe = ws.onChange((change) => {
     if (change.type !== 'configured') void mcp.notifyToolsChanged(change.workspaceId);
   });
@@ -97,6 +101,7 @@ export async function buildApp(host: Host, opts: BuildAppOptions = {}): Promise<
   app.addHook('onClose', async () => {
     unsubscribe();
     offToolsChanged();
+    offJoined();
     await mcp.close();
     await runs.close();
   });

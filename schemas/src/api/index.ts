@@ -5,6 +5,7 @@ export * from './common.js';
 export * from './health.js';
 export * from './llm.js';
 export * from './members.js';
+export * from './outbound.js';
 export * from './plugins.js';
 export * from './route.js';
 export * from './routes.js';

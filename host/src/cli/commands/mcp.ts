@@ -7,7 +7,8 @@ import { api, runningHost } from '../running-host.js';
 
 /** `neonhub mcp --workspace <slug>`: the workspace as an MCP server on stdio (stdout is the protocol; logs go to stderr). */
 export async function mcp(opts: { workspace: string }) {
-  await withHost({ purpose: 'neonhub mcp', seed: true, quiet: true }, async (host) => {
+  // Plugins start in the background: the client is answered at once and re-lists as each joins.
+  await withHost({ purpose: 'neonhub mcp', seed: true, quiet: true, waitForPlugins: false }, async (host) => {
     const handle = await serveWorkspaceStdio(
       {
         registry: host.registry,
@@ -19,7 +20,11 @@ export async function mcp(opts: { workspace: string }) {
     );
     // A quarantined (or lifted) outside tool: the client re-lists.
     const off = host.onPluginToolsChanged(() => void handle.notifyToolsChanged().catch(() => {}));
+    const offJoined = host.plugins.onChange((s) => {
+      if (s.status === 'ready') void handle.notifyToolsChanged().catch(() => {});
+    });
     await handle.closed;
+    offJoined();
     off();
   });
 }
