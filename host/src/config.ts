@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
-import { parseAllowList } from '@neonhub/sdk/outbound';
 import { type PluginLimits, PluginLimitsSchema } from '@neonhub/schemas';
+import { parseAllowList } from '@neonhub/sdk/outbound';
 import { z } from 'zod';
 import { hostErrors } from './errors.js';
 
@@ -15,7 +15,11 @@ export const HostEnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NEONHUB_TOOL_TIMEOUT_MS: z.coerce.number().int().min(1).default(30_000),
   /** Largest result a plugin may send back from one call (bytes; default 4 MiB). */
-  NEONHUB_RESULT_MAX_BYTES: z.coerce.number().int().min(1024).default(4 * 1024 * 1024),
+  NEONHUB_RESULT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(4 * 1024 * 1024),
   /** How long one plugin start may take (ms; default 15 s); each retry doubles it, up to 8 times. */
   NEONHUB_PLUGIN_START_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
   /** Per-plugin overrides as JSON: {"<plugin-id>": {"startTimeoutMs": 60000, "resultMaxBytes": 16777216}}. */

@@ -59,6 +59,20 @@ export const PromptDeclarationSchema = z.strictObject({
   template: z.string().min(1),
 });
 
+/** Per-plugin limits declared in plugin.json; unset fields take the host's defaults. */
+export const PluginLimitsSchema = z.strictObject({
+  /** How long one start (spawn + MCP handshake + tool listing) may take; retries double it (default 15 s). */
+  startTimeoutMs: z.number().int().min(100).max(600_000).optional(),
+  /** Largest result one call may send back, in bytes (default 4 MiB). */
+  resultMaxBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .max(1024 * 1024 * 1024)
+    .optional(),
+});
+export type PluginLimits = z.infer<typeof PluginLimitsSchema>;
+
 const HostnameSchema = z
   .string()
   .regex(
@@ -96,6 +110,8 @@ export const PluginManifestSchema = z
       )
       .default([]),
     prompts: z.array(PromptDeclarationSchema).default([]),
+    /** What the host allows this plugin (an admin can override either with NEONHUB_PLUGIN_LIMITS; docs/runtimes.md). */
+    limits: PluginLimitsSchema.optional(),
   })
   .superRefine((m, ctx) => {
     const seen = new Set<string>();

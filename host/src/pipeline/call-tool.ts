@@ -14,9 +14,9 @@ import { isTracing, traceToolCall } from '@neonhub/telemetry';
 import type { Span } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import { hostErrors } from '../errors.js';
-import { authorizeCall } from './authorize-call.js';
 import type { ToolRegistry } from '../registry.js';
 import { describeCallSpan, observeToolCall, rejectCall } from '../telemetry/index.js';
+import { authorizeCall } from './authorize-call.js';
 import { missingPolicyPlugins, policyPluginMissing } from './fail-closed.js';
 import type { HookChain } from './hooks.js';
 
