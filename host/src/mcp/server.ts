@@ -21,6 +21,7 @@ import type { RegisteredTool, ToolRegistry } from '../registry.js';
 import { HOST_API_VERSION } from '../version.js';
 import { createDescriptorCache, type DescriptorCache } from './descriptors.js';
 import { assignNames, type McpNaming, qualifiedFromMcpName } from './names.js';
+import { passthroughPromptProviders, passthroughResourceProviders } from './passthrough.js';
 import { getPrompt, manifestPromptEntries, namePrompts, type PromptEntry, providerPromptEntries } from './prompts.js';
 import { createProviderRegistry, type McpPrincipal, type ProviderContext, type ProviderRegistry } from './providers.js';
 import { aboutResourceProvider } from './resources.js';
@@ -148,7 +149,10 @@ export function createWorkspaceMcpServer(deps: WorkspaceMcpServerDeps): Workspac
       const manifest = registry.plugin(id)?.manifest;
       return manifest ? manifestPromptEntries(manifest) : [];
     });
-    const fromProviders = await providerPromptEntries(providers.promptProviders(ctx.enabledPlugins), ctx);
+    const fromProviders = await providerPromptEntries(
+      [...providers.promptProviders(ctx.enabledPlugins), ...passthroughPromptProviders(registry, ctx.enabledPlugins, deps.logger)],
+      ctx,
+    );
     return namePrompts([...fromManifests, ...fromProviders], naming);
   };
 
@@ -171,7 +175,12 @@ export function createWorkspaceMcpServer(deps: WorkspaceMcpServerDeps): Workspac
     }
   });
 
-  const resourceProviders = (ids: readonly string[]) => [about, ...providers.resourceProviders(ids)];
+  // outside MCP servers' own resources (under neonhub-plugin://<id>/) and prompts, for enabled plugins only
+  const resourceProviders = (ids: readonly string[]) => [
+    about,
+    ...providers.resourceProviders(ids),
+    ...passthroughResourceProviders(registry, ids, deps.logger),
+  ];
 
   server.setRequestHandler(ListResourcesRequestSchema, async () => {
     const ctx = await context();

@@ -5,12 +5,15 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { type NeonHubError, PluginManifestSchema } from '@neonhub/schemas';
+import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Host } from '../../src/host.js';
 import { installationSecretVariable } from '../../src/plugins/installation-secrets.js';
 import { createRuntime } from '../../src/runtimes/index.js';
+import { buildApp } from '../../src/server/app.js';
 // @ts-expect-error: a plain-JS fixture (a third-party server written with the official SDK only)
 import { createWorkspaceEchoServer } from '../fixtures/mcp-workspace-echo/server.mjs';
+import { connectHttp } from '../mcp/client.js';
 import { bootHost, lockRoot, makeRoot, removeRoot, silentLogger } from './helpers.js';
 
 const repo = resolve(import.meta.dirname, '../../..');
@@ -177,5 +180,60 @@ describe('the workspace of every call reaches outside MCP servers', () => {
     expect(tokenVariable).toBe('NEONHUB_PLUGIN_WS_ECHO_HTTP__ECHO_TOKEN');
     expect(seenAuth.length).toBeGreaterThan(3);
     expect(seenAuth.every((a) => a === `Bearer ${token}`)).toBe(true);
+  });
+});
+
+describe("outside servers' resources and prompts on the workspace's MCP endpoint", () => {
+  let app: FastifyInstance;
+  let url: URL;
+  const tokenFor = async (slug: string) => {
+    const ws = await host.storage.workspaces.resolve(slug);
+    return (await host.storage.tokens.create({ workspaceId: ws.id, role: 'member', name: `${slug} passthrough` })).token;
+  };
+
+  beforeAll(async () => {
+    await host.storage.service.createWorkspace({ slug: 'gamma' }); // nothing enabled
+    app = await buildApp(host);
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    url = new URL(`http://127.0.0.1:${(app.server.address() as AddressInfo).port}/mcp`);
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('lists and reads resources under neonhub-plugin://<plugin-id>/ and prompts as <plugin-id>__<name>', async () => {
+    const { client } = await connectHttp(url, await tokenFor('alpha'));
+    const uris = (await client.listResources()).resources.map((r) => r.uri);
+    expect(uris).toEqual(
+      expect.arrayContaining(['neonhub-plugin://ws-echo/echo://docs/readme', 'neonhub-plugin://ws-echo-http/echo://docs/readme']),
+    );
+    const read = await client.readResource({ uri: 'neonhub-plugin://ws-echo/echo://docs/readme' });
+    expect(read.contents).toEqual([
+      { uri: 'neonhub-plugin://ws-echo/echo://docs/readme', mimeType: 'text/plain', text: 'ws-echo keeps notes per workspace.' },
+    ]);
+    const templates = (await client.listResourceTemplates()).resourceTemplates.map((t) => t.uriTemplate);
+    expect(templates).toContain('neonhub-plugin://ws-echo/echo://notes/{n}');
+    const missing = await client.readResource({ uri: 'neonhub-plugin://ws-echo/echo://nope' }).catch((e: Error) => e);
+    expect(String((missing as Error).message)).toContain('no resource echo://nope');
+
+    const prompts = (await client.listPrompts()).prompts.map((p) => p.name);
+    expect(prompts).toEqual(expect.arrayContaining(['ws-echo__greet', 'ws-echo-http__greet']));
+    const greet = await client.getPrompt({ name: 'ws-echo-http__greet', arguments: { name: 'Ada' } });
+    expect(greet.messages).toEqual([{ role: 'user', content: { type: 'text', text: 'Say hello to Ada.' } }]);
+    const noArg = await client.getPrompt({ name: 'ws-echo__greet', arguments: {} }).catch((e: Error) => e);
+    expect(String((noArg as Error).message)).toContain('NH_MCP_PROMPT_ARGUMENT_MISSING');
+    await client.close();
+  });
+
+  it('offers none of them in a workspace where the plugins are not enabled', async () => {
+    const { client } = await connectHttp(url, await tokenFor('gamma'));
+    expect((await client.listResources()).resources.map((r) => r.uri)).toEqual(['neonhub://workspace/gamma/about']);
+    expect((await client.listResourceTemplates()).resourceTemplates).toEqual([]);
+    expect((await client.listPrompts()).prompts).toEqual([]);
+    const read = await client.readResource({ uri: 'neonhub-plugin://ws-echo/echo://docs/readme' }).catch((e: Error) => e);
+    expect(String((read as Error).message)).toContain('NH_MCP_RESOURCE_NOT_FOUND');
+    const prompt = await client.getPrompt({ name: 'ws-echo__greet', arguments: { name: 'Ada' } }).catch((e: Error) => e);
+    expect(String((prompt as Error).message)).toContain('NH_MCP_PROMPT_NOT_FOUND');
+    await client.close();
   });
 });
