@@ -112,6 +112,12 @@ export const hostErrors = defineErrors({
     category: 'user',
     description: 'A plugin depends on a plugin that is installed but cannot load; the message names it and why.',
   },
+  NH_PLUGIN_RESTART_REQUIRED: {
+    status: 409,
+    category: 'user',
+    description:
+      'An in-process plugin changed while the host runs: a process cannot load new code for a module it already ran. The old version keeps running; restart the host (isolated plugins and MCP servers reload without one).',
+  },
   NH_PLUGIN_LOAD_FAILED: {
     status: 500,
     category: 'internal',

@@ -11,6 +11,7 @@ import { createNotices, type Notices } from './notices.js';
 import { type CallTool, createCallTool } from './pipeline/call-tool.js';
 import { createHookChain, type HookChain } from './pipeline/hooks.js';
 import { type PluginProblem, pluginRoots } from './plugin-loading.js';
+import { createPluginReloader, type PluginReloadResult } from './plugin-reload.js';
 import { noPlugins, type PluginStartup, startPlugins } from './plugin-startup.js';
 import { createDriftMonitor, type DriftMonitor } from './plugins/drift.js';
 import { discoverPlugins } from './plugins/index.js';
@@ -35,6 +36,8 @@ export interface Host {
   /** Called when a plugin's tools changed at run time (quarantined, lifted, re-listed): tell its workspaces' MCP clients. */
   onPluginToolsChanged(listener: (pluginId: string) => void): () => void;
   manifest(pluginId: string): PluginManifest | undefined;
+  /** Picks up plugins locked, changed or removed since the start, without a restart (POST /api/plugins/reload). */
+  reloadPlugins(): Promise<PluginReloadResult>;
   close(): Promise<void>;
 }
 
@@ -93,6 +96,20 @@ export async function createHost(opts: CreateHostOptions): Promise<Host> {
     missingPolicyPlugins: () => startup.missingPolicyPlugins(),
   });
   let startup: PluginStartup = noPlugins;
+  const reloader = createPluginReloader({
+    problems,
+    manifests,
+    config,
+    logger,
+    registry,
+    hooks,
+    hookContext: (pluginId, workspace) => callTool.hookContext(pluginId, workspace),
+    drift,
+    ...(config.pluginRelistMs === undefined ? {} : { relistIntervalMs: config.pluginRelistMs }),
+    onToolsChanged: (pluginId) => {
+      for (const l of toolsChanged) l(pluginId);
+    },
+  });
 
   const host: Host = {
     config,
@@ -112,6 +129,14 @@ export async function createHost(opts: CreateHostOptions): Promise<Host> {
       return () => void toolsChanged.delete(listener);
     },
     manifest: (id) => manifests.get(id),
+    async reloadPlugins() {
+      if (opts.plugins !== false) return reloader.reload();
+      // a host without plugin code (CLI commands) only reads manifests again
+      const found = await discoverPlugins(pluginRoots(config), { repoRoot: config.rootDir });
+      manifests.clear();
+      for (const p of found.plugins) manifests.set(p.id, p.manifest);
+      return { added: [], removed: [], reloaded: [], failed: [] };
+    },
     async close() {
       startup.stop();
       await drift.close();
@@ -127,20 +152,23 @@ export async function createHost(opts: CreateHostOptions): Promise<Host> {
       const found = await discoverPlugins(pluginRoots(config), { repoRoot: config.rootDir });
       for (const p of found.plugins) manifests.set(p.id, p.manifest);
     } else {
-      startup = await startPlugins({
-        problems,
-        onLoaded: (m) => manifests.set(m.id, m),
-        config,
-        logger,
-        registry,
-        hooks,
-        hookContext: (pluginId, workspace) => callTool.hookContext(pluginId, workspace),
-        ...(opts.only ? { only: opts.only } : {}),
-        ...(opts.forCall ? { forCall: opts.forCall } : {}),
-        ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
-        drift,
-        ...(config.pluginRelistMs === undefined ? {} : { relistIntervalMs: config.pluginRelistMs }),
-      });
+      await reloader.baseline();
+      startup = reloader.withStartup(
+        await startPlugins({
+          problems,
+          onLoaded: (m) => manifests.set(m.id, m),
+          config,
+          logger,
+          registry,
+          hooks,
+          hookContext: (pluginId, workspace) => callTool.hookContext(pluginId, workspace),
+          ...(opts.only ? { only: opts.only } : {}),
+          ...(opts.forCall ? { forCall: opts.forCall } : {}),
+          ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+          drift,
+          ...(config.pluginRelistMs === undefined ? {} : { relistIntervalMs: config.pluginRelistMs }),
+        }),
+      );
       drift.watchLock();
     }
     const seed = async () => {

@@ -43,6 +43,7 @@ import {
   StartRunBodySchema,
   StepParamsSchema,
 } from './runs.js';
+import { pluginReloadRoutes } from './plugin-reload.js';
 import { setupRoutes } from './setup.js';
 import { TokenBodySchema, TokenCreatedSchema, TokenListSchema, TokenParamsSchema, TokensQuerySchema } from './tokens.js';
 import { CallBodySchema, CallListSchema, CallResultSchema, CallsQuerySchema, ToolListSchema } from './tools.js';
@@ -431,6 +432,7 @@ export const apiRoutes = {
     response: { 200: RunWithStepsSchema },
   }),
   ...setupRoutes,
+  ...pluginReloadRoutes,
 } as const;
 
 /**
