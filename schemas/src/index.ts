@@ -1,4 +1,5 @@
 export * from './common.js';
+export * from './crash-point.js';
 export * from './errors.js';
 export * from './lockfile.js';
 export * from './manifest.js';

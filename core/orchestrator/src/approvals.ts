@@ -1,5 +1,4 @@
-import type { Actor } from '@neonhub/schemas';
-import { isNeonHubError } from '@neonhub/schemas';
+import { type Actor, crashPoint } from '@neonhub/schemas';
 import { sql } from 'kysely';
 import type { EngineContext } from './context.js';
 import { runErrors } from './errors.js';
@@ -24,10 +23,30 @@ export function createApprovals(ctx: EngineContext) {
     return { view, row };
   }
 
+  /** The last decision recorded on a step's approval (its `approval.decided` event), if any. */
+  async function lastDecision(runId: string, stepId: string): Promise<string | undefined> {
+    const e = await db
+      .selectFrom('run_events')
+      .select('data')
+      .where('run_id', '=', runId)
+      .where('step_id', '=', stepId)
+      .where('type', '=', 'approval.decided')
+      .orderBy('id', 'desc')
+      .executeTakeFirst();
+    return (e?.data as { decision?: string } | undefined)?.decision;
+  }
+
   /**
-   * Approves a step waiting for approval. A governance approval is decided through governance:approve,
-   * which executes the held call exactly once (same idempotency key); its result completes the step. An
-   * approval the orchestrator held (no governance) is recorded and the step dispatched again with it.
+   * Approves a step waiting for approval. The decision and the step's way forward are one transaction of record:
+   * the step leaves `waiting_approval` for `queued` (with who approved it, and the `approval.decided` event) before
+   * anything is called, and its job then makes the call. When governance holds the approval, the job calls
+   * governance:approve as the approver, which executes the held call with the step's idempotency key (see
+   * steps.ts); otherwise the job calls the tool with the approval. Should the process die anywhere after that
+   * write (before the call, after the send, before the result is stored), recovery dispatches the step again and
+   * the call is made again with the same key, which the connector deduplicates: the step never shows
+   * `waiting_approval` once its side effect may have happened, and nothing is sent twice.
+   *
+   * Approving a step that was already approved is a no-op that returns the run as it is.
    */
   async function approve(
     runId: string,
@@ -35,86 +54,36 @@ export function createApprovals(ctx: EngineContext) {
     actor: Actor,
     opts: { note?: string; workspaceId?: string } = {},
   ): Promise<RunView> {
-    const { view, row } = await waitingStep(runId, stepId, opts.workspaceId);
-    if (row.approval_source === 'governance' && row.approval_id) {
-      let approval: { status: string; result?: unknown; error?: { code: string; message: string } | null };
-      try {
-        const out = await deps.callTool({
-          workspace: view.run.workspaceId,
-          tool: 'governance:approve',
-          input: { approvalId: row.approval_id, ...(opts.note ? { note: opts.note } : {}) },
-          actor,
-        });
-        if (out.status !== 'ok') throw runErrors.create('NH_RUN_STEP_NOT_WAITING', 'governance:approve itself needs approval');
-        approval = (out.output as { approval: typeof approval }).approval;
-      } catch (err) {
-        // Approved before (a retry after a crash): read what the approval produced.
-        if (!(isNeonHubError(err) && err.code === 'NH_GOV_APPROVAL_NOT_PENDING')) throw err;
-        const out = await deps.callTool({
-          workspace: view.run.workspaceId,
-          tool: 'governance:get_approval',
-          input: { approvalId: row.approval_id },
-          actor,
-        });
-        approval = (out as { output: typeof approval }).output;
-      }
-      const changed = await tx(async (trx) => {
-        /** Moves the step out of waiting_approval as governance's approval left it; false when it no longer waits. */
-        const decide = async (outcome: { status: 'succeeded'; output: string } | { status: 'failed'; error: string }) => {
-          const r = await trx
-            .updateTable('steps')
-            .where('run_id', '=', runId)
-            .where('id', '=', stepId)
-            .where('status', '=', 'waiting_approval')
-            .set({ ...outcome, approved_by: JSON.stringify(actor), finished_at: sql`now()`, updated_at: sql`now()` })
-            .executeTakeFirst();
-          if (r.numUpdatedRows === 0n) return false;
-          await appendEvent(trx, runId, stepId, 'approval.decided', {
-            approvalId: row.approval_id,
-            decision: 'approved',
-            by: actor,
-            source: 'governance',
-          });
-          return true;
-        };
-        if (approval.status === 'executed') {
-          if (!(await decide({ status: 'succeeded', output: JSON.stringify(approval.result ?? null) }))) return false;
-          await appendEvent(trx, runId, stepId, 'step.status', { status: 'succeeded', output: approval.result ?? null });
-        } else {
-          const error = approval.error ?? { code: 'NH_RUN_STEP_REJECTED', message: `the approval is ${approval.status}` };
-          if (!(await decide({ status: 'failed', error: JSON.stringify(error) }))) return false;
-          await appendEvent(trx, runId, stepId, 'step.status', { status: 'failed', error });
-          await skipDescendants(trx, runId, stepId);
-        }
-        return true;
+    const current = await get(runId, opts.workspaceId);
+    const step = current.steps.find((s) => s.id === stepId);
+    if (step && step.status !== 'waiting_approval' && step.approvalId && (await lastDecision(runId, stepId)) === 'approved') return current;
+    const { row } = await waitingStep(runId, stepId, opts.workspaceId);
+    const source = row.approval_source === 'governance' && row.approval_id ? 'governance' : 'orchestrator';
+    const job = await tx(async (trx) => {
+      const r = await trx
+        .updateTable('steps')
+        .set({ status: 'queued', dispatch: sql`dispatch + 1`, approved_by: JSON.stringify(actor), updated_at: sql`now()` })
+        .where('run_id', '=', runId)
+        .where('id', '=', stepId)
+        .where('status', '=', 'waiting_approval')
+        .returning(['dispatch'])
+        .executeTakeFirst();
+      if (!r) return undefined;
+      await appendEvent(trx, runId, stepId, 'approval.decided', {
+        approvalId: row.approval_id,
+        decision: 'approved',
+        by: actor,
+        source,
+        ...(opts.note ? { note: opts.note } : {}),
       });
-      if (changed) await afterTransition(runId, approval.status === 'executed' ? stepId : null);
-    } else {
-      const job = await tx(async (trx) => {
-        const r = await trx
-          .updateTable('steps')
-          .set({ status: 'queued', dispatch: sql`dispatch + 1`, approved_by: JSON.stringify(actor), updated_at: sql`now()` })
-          .where('run_id', '=', runId)
-          .where('id', '=', stepId)
-          .where('status', '=', 'waiting_approval')
-          .returning(['dispatch'])
-          .executeTakeFirst();
-        if (!r) return undefined;
-        await appendEvent(trx, runId, stepId, 'approval.decided', {
-          approvalId: row.approval_id,
-          decision: 'approved',
-          by: actor,
-          source: 'orchestrator',
-          ...(opts.note ? { note: opts.note } : {}),
-        });
-        await appendEvent(trx, runId, stepId, 'step.status', { status: 'queued' });
-        return { runId, stepId, dispatch: r.dispatch };
-      });
-      if (job) {
-        // The run is running again before its job can finish (settle sees the queued step).
-        await settle(runId);
-        await enqueue([job]);
-      }
+      await appendEvent(trx, runId, stepId, 'step.status', { status: 'queued' });
+      return { runId, stepId, dispatch: r.dispatch };
+    });
+    crashPoint('orchestrator.approve.recorded');
+    if (job) {
+      // The run is running again before its job can finish (settle sees the queued step).
+      await settle(runId);
+      await enqueue([job]);
     }
     notify(runId);
     return get(runId);

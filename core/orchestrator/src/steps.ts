@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type Actor, isNeonHubError } from '@neonhub/schemas';
+import { type Actor, crashPoint, isNeonHubError } from '@neonhub/schemas';
 import { neonhubMetrics, traceRunStep } from '@neonhub/telemetry';
 import { sql } from 'kysely';
 import type { EngineContext } from './context.js';
@@ -17,6 +17,10 @@ const STORED = { written: Promise.resolve() };
 
 function errorJson(err: unknown): ErrorJson {
   if (isNeonHubError(err)) return { code: err.code, message: err.message, category: err.category };
+  // an error as a plugin stored it ({ code, message }, e.g. an approval's failed call): the person decides, not a retry
+  const e = err as { code?: unknown; message?: unknown } | null;
+  if (e && typeof e === 'object' && !(e instanceof Error) && typeof e.code === 'string' && typeof e.message === 'string')
+    return { code: e.code, message: e.message, category: 'user' };
   return { code: 'NH_INTERNAL', message: err instanceof Error ? err.message : String(err), category: 'internal' };
 }
 
@@ -196,6 +200,21 @@ export function createStepExecutor(ctx: EngineContext) {
     if (!step) return STORED; // finished, cancelled, or superseded by a newer dispatch: nothing to do
     notify(job.runId);
 
+    // Approved while governance held it: governance:approve, as the approver, executes the held call (once, with
+    // the step's idempotency key) or reports what it already did. Run again after a crash, it resumes.
+    if (step.approval_id && step.approved_by) {
+      const held = await heldApproval(job);
+      if (held.source === 'governance') {
+        const outcome = await approveThroughGovernance(step, held.note);
+        crashPoint('orchestrator.step.called');
+        if (outcome.ok)
+          return { written: store({ runId: job.runId, stepId: job.stepId, lease, dispatch: job.dispatch, output: outcome.output }) };
+        if ('error' in outcome && isNeonHubError(outcome.error) && outcome.error.code === 'NH_GOV_FORBIDDEN')
+          return backToWaiting(job, step, lease, outcome.error);
+        return record(job, step, lease, outcome);
+      }
+    }
+
     // An approval the orchestrator holds itself (no governance in the workspace).
     if (step.needs_approval && !step.approval_id && !(await deps.isEnabled(step.workspace_id, GOVERNANCE))) {
       const approvalId = randomUUID();
@@ -235,12 +254,91 @@ export function createStepExecutor(ctx: EngineContext) {
       },
       () => resolveTemplates(step.input, step.dep_outputs ?? {}),
     );
+    crashPoint('orchestrator.step.called');
     // Cancelled meanwhile, or the lease was taken over: the result is ignored.
     if (outcome.ok)
       return {
         written: store({ runId: job.runId, stepId: job.stepId, lease, dispatch: job.dispatch, output: outcome.output }),
       };
     return record(job, step, lease, outcome);
+  }
+
+  /** Who holds a decided step's approval, and the approver's note (from its `approval.decided` event). */
+  async function heldApproval(job: StepJob): Promise<{ source: string | null; note?: string }> {
+    const row = await db
+      .selectFrom('steps')
+      .select('approval_source')
+      .where('run_id', '=', job.runId)
+      .where('id', '=', job.stepId)
+      .executeTakeFirst();
+    const decided = await db
+      .selectFrom('run_events')
+      .select('data')
+      .where('run_id', '=', job.runId)
+      .where('step_id', '=', job.stepId)
+      .where('type', '=', 'approval.decided')
+      .orderBy('id', 'desc')
+      .executeTakeFirst();
+    const note = (decided?.data as { note?: unknown } | undefined)?.note;
+    return { source: row?.approval_source ?? null, ...(typeof note === 'string' ? { note } : {}) };
+  }
+
+  /**
+   * governance:approve for a step approved while governance held it, as the person who approved it. When the
+   * approval was decided before (a crash between the decision and storing the step), governance either resumes
+   * the call (same idempotency key) or, once executed, reports it; an approval rejected or expired meanwhile is
+   * read with governance:get_approval. An executed approval is the step's success with the call's result.
+   */
+  async function approveThroughGovernance(step: ClaimedStep, note: string | undefined): Promise<Outcome> {
+    const actor = step.approved_by as Actor;
+    const approvalId = step.approval_id as string;
+    type Held = { status: string; result?: unknown; error?: { code: string; message: string } | null };
+    let approval: Held;
+    try {
+      const out = await deps.callTool({
+        workspace: step.workspace_id,
+        tool: `${GOVERNANCE}:approve`,
+        input: { approvalId, ...(note ? { note } : {}) },
+        actor,
+      });
+      if (out.status !== 'ok')
+        return { ok: false, error: { code: 'NH_RUN_STEP_REJECTED', message: 'governance:approve itself needs approval' } };
+      approval = (out.output as { approval: Held }).approval;
+    } catch (err) {
+      if (!(isNeonHubError(err) && (err.code === 'NH_GOV_APPROVAL_NOT_PENDING' || err.code === 'NH_GOV_APPROVAL_EXPIRED')))
+        return { ok: false, error: err };
+      try {
+        const out = await deps.callTool({ workspace: step.workspace_id, tool: `${GOVERNANCE}:get_approval`, input: { approvalId }, actor });
+        approval = (out as { output: Held }).output;
+      } catch (readErr) {
+        return { ok: false, error: readErr };
+      }
+    }
+    if (approval.status === 'executed') return { ok: true, output: approval.result ?? null };
+    return { ok: false, error: approval.error ?? { code: 'NH_RUN_STEP_REJECTED', message: `the approval is ${approval.status}` } };
+  }
+
+  /** The approver may not approve (governance says so): the step waits for approval again, undecided. */
+  async function backToWaiting(job: StepJob, step: ClaimedStep, lease: string, err: unknown): Promise<{ written: Promise<void> }> {
+    const error = errorJson(err);
+    const back = await tx(async (trx) => {
+      const r = await owned(trx, job, lease)
+        .set({
+          status: 'waiting_approval',
+          approved_by: null,
+          lease: null,
+          lease_until: null,
+          attempts: sql`attempts - 1`,
+          updated_at: sql`now()`,
+        })
+        .executeTakeFirst();
+      if (r.numUpdatedRows === 0n) return false;
+      await appendEvent(trx, job.runId, job.stepId, 'approval.decided', { approvalId: step.approval_id, decision: 'refused', error });
+      await appendEvent(trx, job.runId, job.stepId, 'step.status', { status: 'waiting_approval', approvalId: step.approval_id });
+      return true;
+    });
+    if (back) await afterTransition(job.runId, null);
+    return STORED;
   }
 
   /** The step row while this lease owns it (cancelled meanwhile, or taken over: no row). */

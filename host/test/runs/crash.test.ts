@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -164,3 +165,113 @@ describe.runIf(servicesConfigured)(
     }, 150_000);
   },
 );
+
+/**
+ * kill -9 around an approval, at each point between approve, the call it allows and storing the result: for a
+ * run's step held by governance, for one the orchestrator holds itself (no governance), and for a direct call held
+ * by governance (no run). After each crash the step is not `waiting_approval`; a restarted host recovers and
+ * approving again is a no-op that reports (or completes) the real state; the sandbox recorded every send once.
+ * Each host is its own process over one PostgreSQL database (NEONHUB_CRASH_AT picks the point, see crashPoint).
+ */
+const CRASHES: { name: string; kind: 'run' | 'direct'; workspace: 'gov' | 'plain'; at: string }[] = [
+  { name: 'gov-recorded', kind: 'run', workspace: 'gov', at: 'orchestrator.approve.recorded' },
+  { name: 'gov-decided', kind: 'run', workspace: 'gov', at: 'governance.approve.decided' },
+  { name: 'gov-sent', kind: 'run', workspace: 'gov', at: 'governance.approve.called' },
+  { name: 'gov-stored', kind: 'run', workspace: 'gov', at: 'orchestrator.step.called' },
+  { name: 'plain-recorded', kind: 'run', workspace: 'plain', at: 'orchestrator.approve.recorded' },
+  { name: 'plain-sent', kind: 'run', workspace: 'plain', at: 'orchestrator.step.called' },
+  { name: 'direct-decided', kind: 'direct', workspace: 'gov', at: 'governance.approve.decided' },
+  { name: 'direct-sent', kind: 'direct', workspace: 'gov', at: 'governance.approve.called' },
+];
+const approvalDbName = `nh_approval_crash_${process.pid}_${Date.now()}`;
+const approvalDbUrl = adminUrl.replace(/\/[^/]*$/, `/${approvalDbName}`);
+/** Every host over the shared database needs the same key. */
+const secretKey = randomBytes(32).toString('hex');
+
+describe.runIf(servicesConfigured)('kill -9 at each approval point (governance, orchestrator, direct; PostgreSQL)', () => {
+  let root: string;
+  let approvalDb: Database;
+
+  function host(
+    action: string,
+    extra: Record<string, string>,
+  ): Promise<{ code: number | null; signal: string | null; out: unknown; err: string }> {
+    const { REDIS_URL: _r, DATABASE_URL: _d, NEONHUB_CRASH_AT: _c, ...rest } = process.env;
+    const child = spawn(process.execPath, ['--import', 'tsx', resolve(import.meta.dirname, 'fixtures/approval-host.ts')], {
+      cwd: resolve(import.meta.dirname, '../..'),
+      env: { ...rest, FX_ACTION: action, FX_ROOT: root, FX_DATABASE_URL: approvalDbUrl, FX_SECRET_KEY: secretKey, ...extra },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    children.push(child);
+    let out = '';
+    let err = '';
+    child.stdout!.on('data', (d) => (out += d));
+    child.stderr!.on('data', (d) => (err += d));
+    return new Promise((ok) =>
+      child.once('exit', (code, signal) => {
+        const last = out.trim().split('\n').at(-1);
+        ok({ code, signal, err, out: last?.startsWith('{') ? JSON.parse(last) : undefined });
+      }),
+    );
+  }
+
+  beforeAll(async () => {
+    const { lockRoot, makeRoot, repoPlugin } = await import('../integration/helpers.js');
+    await admin(`create database ${approvalDbName}`);
+    approvalDb = await createDatabase({ databaseUrl: approvalDbUrl, maxConnections: 2 });
+    root = makeRoot('approval-crash', [
+      { from: repoPlugin('governance'), link: true },
+      { from: repoPlugin('connector-email-sandbox'), link: true },
+    ]);
+    await lockRoot(root);
+  }, 60_000);
+
+  afterAll(async () => {
+    const { removeRoot } = await import('../integration/helpers.js');
+    for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+    await approvalDb?.close();
+    await admin(`drop database if exists ${approvalDbName} with (force)`).catch(() => {});
+    removeRoot(root);
+  });
+
+  it('0 duplicate sends and 0 steps stuck in waiting_approval, whatever the crash point', async () => {
+    const setup = await host('setup', { FX_SCENARIOS: JSON.stringify(CRASHES) });
+    expect(setup.code, setup.err).toBe(0);
+    const ids = (setup.out as { scenarios: Record<string, { runId?: string; approvalId?: string }> }).scenarios;
+    const targets = CRASHES.map((c) => ({ ...c, ...ids[c.name] }));
+
+    for (const t of targets) {
+      const crashed = await host('approve', { FX_TARGET: JSON.stringify(t), NEONHUB_CRASH_AT: t.at });
+      expect(crashed.signal, `${t.name}: expected a kill at ${t.at}\n${crashed.err}`).toBe('SIGKILL');
+      if (t.kind === 'run') {
+        // The approval is on record before anything is called: the step left waiting_approval for good.
+        const step = (
+          await sql<{ status: string }>`select status from steps where run_id = ${t.runId!} and id = 'send'`.execute(approvalDb.db)
+        ).rows[0]!;
+        expect([t.name, step.status]).not.toEqual([t.name, 'waiting_approval']);
+      }
+    }
+
+    const final = await host('final', { FX_SCENARIOS: JSON.stringify(targets) });
+    expect(final.code, final.err).toBe(0);
+    const { scenarios, outbox } = final.out as {
+      scenarios: Record<string, { run?: string; step?: string; reapproved?: string; status?: string; output?: unknown }>;
+      outbox: Record<string, { to: string[]; idempotencyKey: string }[]>;
+    };
+    for (const t of targets) {
+      const s = scenarios[t.name]!;
+      if (t.kind === 'run') {
+        expect([t.name, s.run, s.step]).toEqual([t.name, 'succeeded', 'succeeded']);
+        expect(s.reapproved, t.name).not.toBe('waiting_approval');
+        expect(s.output, t.name).toMatchObject({ status: 'recorded', to: [`${t.name}@example.com`] });
+      } else expect([t.name, s.status]).toEqual([t.name, 'executed']);
+      // Counted at the sandbox: exactly one message for the scenario.
+      const sent = outbox[t.workspace]!.filter((m) => m.to.includes(`${t.name}@example.com`));
+      expect([t.name, sent.length]).toEqual([t.name, 1]);
+    }
+    expect(outbox.gov!.length + outbox.plain!.length).toBe(CRASHES.length);
+    // Nothing is left waiting for approval anywhere.
+    const stuck = await sql<{ n: number }>`select count(*)::int as n from steps where status = 'waiting_approval'`.execute(approvalDb.db);
+    expect(stuck.rows[0]!.n).toBe(0);
+  }, 300_000);
+});

@@ -106,8 +106,12 @@ describe('the approval the orchestrator holds (governance not enabled)', () => {
       ['approval.decided', 'orchestrator'],
     ]);
     expect(approval[1]!.data).toMatchObject({ decision: 'approved', note: 'ok', by: actor });
-    // A second decision is refused with a code.
-    await expect(o.approve(view.run.id, 'send', actor)).rejects.toMatchObject({ code: 'NH_RUN_FINISHED' });
+    // Approving again is a no-op that reports the real state: nothing is called again.
+    const again = await o.approve(view.run.id, 'send', actor);
+    expect(again.run.status).toBe('succeeded');
+    expect(statuses(again).send).toBe('succeeded');
+    expect(calls.filter((c) => c.tool === 'fx:send')).toHaveLength(1);
+    expect((await o.events(view.run.id)).filter((e) => e.type === 'approval.decided')).toHaveLength(1);
   });
 });
 

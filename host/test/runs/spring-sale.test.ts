@@ -145,9 +145,14 @@ describe('"launch our spring sale on email and social" on the offline model thro
     // One approval per send: the connector calls made under the granted approvals were not held again.
     const requested = (await runs.events(view.run.id)).filter((e) => e.type === 'approval.requested');
     expect(requested.map((e) => e.stepId).sort()).toEqual(['publish_social', 'send_email']);
-    // A second approve is refused with a code, and sends nothing again.
+    // A second approve is a no-op that reports the real state, and sends nothing again.
     const again = await app.inject({ method: 'POST', url: `/api/runs/${view.run.id}/steps/send_email/approve`, payload: {} });
-    expect(again.statusCode).toBe(409);
+    expect(again.statusCode, again.body).toBe(200);
+    expect(again.json().run.status).toBe('succeeded');
+    const after = (await host.callTool({ workspace: 'acme', tool: 'connector-email-sandbox:outbox', input: {}, actor: operator })) as {
+      output: { messages: unknown[] };
+    };
+    expect(after.output.messages).toHaveLength(2);
   });
 
   it('stored the drafts (agent-content) and their provenance (data-trust)', async () => {

@@ -208,6 +208,27 @@ export async function decideApproval(
   return next;
 }
 
+/**
+ * Resumes an approval that was decided `approved` but whose call never recorded an outcome (the process died
+ * between the decision, the call and storing its result): releases its one use with compare-and-set so that the
+ * call can pass beforeToolCall again. The call is made again with the approval's own idempotency key, so a
+ * connector that already sent it (the SDK's `recordOnce`) returns the first result and sends nothing twice.
+ */
+export async function reopenApproved(store: PluginStore, id: string): Promise<Approval> {
+  const rec = await getApproval(store, id);
+  if (rec?.value.status !== 'approved')
+    throw govErrors.create('NH_GOV_APPROVAL_NOT_PENDING', `approval ${id} is ${rec?.value.status ?? 'gone'}, not awaiting its call`, {
+      details: { approvalId: id, status: rec?.value.status ?? null },
+    });
+  if (!rec.value.consumedAt) return rec.value;
+  const reopened: Approval = { ...rec.value, consumedAt: null, consumedByCallId: null };
+  if ((await store.putIf(APPROVALS, id, reopened, rec.version)) === null)
+    throw govErrors.create('NH_GOV_STORE_CONFLICT', `approval ${id} changed while resuming its call; retry`, {
+      details: { approvalId: id },
+    });
+  return reopened;
+}
+
 /** Stores what executing an approved call produced: `executed` with the result, or `failed` with the error. */
 export async function recordExecution(
   store: PluginStore,

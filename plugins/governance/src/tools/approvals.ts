@@ -1,3 +1,4 @@
+import { crashPoint } from '@neonhub/schemas';
 import { defineTool, isNeonHubError } from '@neonhub/sdk';
 import { z } from 'zod';
 import {
@@ -7,6 +8,7 @@ import {
   expireApprovals,
   listApprovals,
   recordExecution,
+  reopenApproved,
   viewApproval,
 } from '../approvals.js';
 import { govErrors } from '../errors.js';
@@ -62,7 +64,7 @@ export const approveTool = (deps: GovDeps) =>
   defineTool({
     name: 'approve',
     description:
-      'Approves a pending request (owners and admins only) and executes the approved call exactly once, through the host pipeline, with the original idempotency key; returns the approval with the result or the error of that call.',
+      'Approves a pending request (owners and admins only) and executes the approved call exactly once, through the host pipeline, with the original idempotency key; returns the approval with the result or the error of that call. Approving again returns the approval as it stands (executed or failed), or, when the call never recorded its outcome (a crash), makes it again with the same idempotency key.',
     sideEffect: 'write',
     input: z.object({
       approvalId: ApprovalIdSchema,
@@ -71,12 +73,20 @@ export const approveTool = (deps: GovDeps) =>
     output: z.object({ approval: ApprovalSchema }),
     run: async (input, ctx) => {
       requireAdmin(ctx.actor, 'approve');
-      const approved = await decideApproval(ctx.store, input.approvalId, {
-        status: 'approved',
-        by: ctx.actor,
-        note: input.note ?? null,
-        now: deps.now(),
-      });
+      // Approving again is a no-op that reports the real state: an executed (or failed) approval is returned as it
+      // is; one approved whose call never recorded its outcome (a crash) has that call made again, same key.
+      const current = await viewApproval(ctx.store, input.approvalId, deps.now());
+      if (current && (current.status === 'executed' || current.status === 'failed')) return { approval: current };
+      const approved =
+        current?.status === 'approved'
+          ? await reopenApproved(ctx.store, input.approvalId)
+          : await decideApproval(ctx.store, input.approvalId, {
+              status: 'approved',
+              by: ctx.actor,
+              note: input.note ?? null,
+              now: deps.now(),
+            });
+      crashPoint('governance.approve.decided');
       let outcome: { result: unknown } | { error: { code: string; message: string } };
       try {
         const result = await ctx.callTool(approved.tool, approved.input, {
@@ -96,6 +106,7 @@ export const approveTool = (deps: GovDeps) =>
             : { code: 'NH_INTERNAL', message: err instanceof Error ? err.message : String(err) },
         };
       }
+      crashPoint('governance.approve.called');
       return { approval: await recordExecution(ctx.store, approved.id, outcome, deps.now()) };
     },
   });
