@@ -17,7 +17,8 @@ function newest(dir) {
   return latest;
 }
 
-if (existsSync(ui)) {
+// NEONHUB_CONSOLE_BUILD=skip: start without building the console (tests that need only the API and /mcp)
+if (existsSync(ui) && process.env.NEONHUB_CONSOLE_BUILD !== 'skip') {
   const sources = Math.max(newest(join(ui, 'src')), statSync(join(ui, 'package.json')).mtimeMs);
   if (!existsSync(built) || statSync(built).mtimeMs < sources) {
     process.stderr.write('… building the console (ui/build), once\n');

@@ -2,16 +2,23 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { type HostConfig, loadConfig } from '../config.js';
 import { lockDataDir } from '../data-dir-lock.js';
-import { createHost, type Host } from '../host.js';
-import { createLogger } from '../logger.js';
+import type { Host } from '../host.js';
 import { progress } from './output.js';
 
-/** The NeonHub root (where plugins.lock.json lives): $NEONHUB_ROOT, else the nearest folder up from here that has one. */
+/** The NeonHub folder this CLI belongs to (host/src/cli -> the folder holding host/). */
+export const checkoutRoot = resolve(import.meta.dirname, '../../..');
+/** The CLI's executable: what MCP clients' stdio configs start (`node <cliBin> mcp --workspace <slug>`). */
+export const cliBin = join(checkoutRoot, 'host/bin/neonhub.js');
+
+/**
+ * The NeonHub root (where plugins.lock.json lives): $NEONHUB_ROOT, else the nearest folder up from the
+ * working directory that has one, else this CLI's own folder (an MCP client starts it from anywhere).
+ */
 export function findRoot(from = process.cwd()): string {
   if (process.env.NEONHUB_ROOT) return resolve(process.env.NEONHUB_ROOT);
   for (let dir = resolve(from); ; dir = dirname(dir)) {
     if (existsSync(join(dir, 'plugins.lock.json'))) return dir;
-    if (dirname(dir) === dir) return resolve(from);
+    if (dirname(dir) === dir) return existsSync(join(checkoutRoot, 'plugins.lock.json')) ? checkoutRoot : resolve(from);
   }
 }
 
@@ -29,6 +36,8 @@ export async function withHost<T>(
   const p = opts.quiet ? { update() {}, done() {} } : progress('starting');
   let host: Host | undefined;
   try {
+    // Imported here, not at the top: a command that only forwards to a running host never loads the host (docs/benchmarks.md).
+    const [{ createHost }, { createLogger }] = await Promise.all([import('../host.js'), import('../logger.js')]);
     host = await createHost({
       config,
       logger: createLogger(process.env.LOG_LEVEL ?? 'warn'),

@@ -3,10 +3,12 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { NeonHubError } from '@neonhub/schemas';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { OPERATOR_PREFIX } from '../accounts/operator-credential.js';
 import { hostErrors } from '../errors.js';
 import { createAllowedHosts } from '../server/allowed-hosts.js';
 import { createMcpGateway, type McpGateway, type McpGatewayDeps } from './gateway.js';
 import type { McpPrincipal } from './providers.js';
+import { LOCAL_OPERATOR } from './stdio.js';
 import type { WorkspaceMcpServer } from './server.js';
 import type { TokenService } from './tokens.js';
 
@@ -29,6 +31,11 @@ export interface McpHttpOptions {
 
 export interface McpRouteDeps extends McpGatewayDeps {
   tokens: TokenService;
+  /**
+   * Checks the operator credential (`<data dir>/operator.token`). The operator may open a session in
+   * any workspace, named by `?workspace=<slug>` (`neonhub mcp` proxies to a running host this way).
+   */
+  operator?(presented: string): boolean;
   options?: McpHttpOptions;
   /** Reuse a gateway (e.g. shared with stdio); one is created otherwise. */
   gateway?: McpGateway;
@@ -109,6 +116,16 @@ export function registerMcpRoutes(app: FastifyInstance, deps: McpRouteDeps): Mcp
   const timer = setInterval(() => void sweep(), sweepIntervalMs);
   timer.unref();
 
+  /** The operator names the workspace of a new session in the query (`/mcp?workspace=demo`); a running session knows it. */
+  const operatorWorkspace = async (request: FastifyRequest): Promise<{ id: string; slug: string }> => {
+    const sessionId = request.headers['mcp-session-id'];
+    if (typeof sessionId === 'string') return { id: sessions.get(sessionId)?.workspaceId ?? '', slug: '' };
+    const slug = (request.query as Record<string, unknown> | undefined)?.workspace;
+    if (typeof slug !== 'string' || slug === '')
+      throw hostErrors.create('NH_REQUEST_INVALID', `the operator names the workspace: ${path}?workspace=<slug>`);
+    return deps.workspaces.resolve(slug);
+  };
+
   const handle = async (request: FastifyRequest, reply: FastifyReply) => {
     const origin = request.headers.origin;
     if (!allowed.host(request.headers.host) || (origin !== undefined && !allowed.origin(origin))) {
@@ -125,13 +142,20 @@ export function registerMcpRoutes(app: FastifyInstance, deps: McpRouteDeps): Mcp
     let workspace: { id: string; slug: string };
     try {
       if (header && !bearer) throw hostErrors.create('NH_AUTH_TOKEN_INVALID', 'the Authorization header must be `Bearer nh_...`');
-      const token = await deps.tokens.verify(bearer);
-      principal = { id: token.id, type: 'token', role: token.role, name: token.name };
-      // A running session already knows its workspace; only a new session resolves it.
-      workspace =
-        typeof request.headers['mcp-session-id'] === 'string'
-          ? { id: token.workspaceId, slug: '' }
-          : await deps.workspaces.resolve(token.workspaceId);
+      if (bearer?.startsWith(OPERATOR_PREFIX) && deps.operator?.(bearer)) {
+        principal = LOCAL_OPERATOR;
+        const named = await operatorWorkspace(request).catch((e: NeonHubError) => e);
+        if (!('id' in named)) return jsonRpcError(reply, named.status, named);
+        workspace = named;
+      } else {
+        const token = await deps.tokens.verify(bearer);
+        principal = { id: token.id, type: 'token', role: token.role, name: token.name };
+        // A running session already knows its workspace; only a new session resolves it.
+        workspace =
+          typeof request.headers['mcp-session-id'] === 'string'
+            ? { id: token.workspaceId, slug: '' }
+            : await deps.workspaces.resolve(token.workspaceId);
+      }
     } catch (err) {
       const e = err as NeonHubError;
       if (e.code === 'NH_AUTH_TOKEN_MISSING' || e.code === 'NH_AUTH_TOKEN_INVALID') return unauthorized(request, reply, e);

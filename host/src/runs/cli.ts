@@ -5,7 +5,9 @@ import { cliConfig, withHost } from '../cli/context.js';
 import { out } from '../cli/output.js';
 import { api, runningHost } from '../cli/running-host.js';
 import { hostErrors } from '../errors.js';
-import { createRuns } from './service.js';
+
+/** The orchestrator is imported only when this process runs the steps itself (not when it forwards to a running host). */
+const createRuns: typeof import('./service.js').createRuns = async (...args) => (await import('./service.js')).createRuns(...args);
 
 const operator = { type: 'user' as const, id: 'cli', role: 'owner' as const };
 

@@ -1,5 +1,4 @@
-import { createLogger } from '../../logger.js';
-import { createdTokenText, createTokenCommand, serveWorkspaceStdio } from '../../mcp/index.js';
+import { createdTokenText, createTokenCommand } from '../../mcp/cli.js';
 import type { ApiTokenInfo } from '../../mcp/tokens.js';
 import { withHost } from '../context.js';
 import { out } from '../output.js';
@@ -7,6 +6,10 @@ import { api, runningHost } from '../running-host.js';
 
 /** `neonhub mcp --workspace <slug>`: the workspace as an MCP server on stdio (stdout is the protocol; logs go to stderr). */
 export async function mcp(opts: { workspace: string }) {
+  // While `neonhub start` runs, relay to its /mcp as the operator: no second host boots (docs/mcp.md).
+  const running = runningHost();
+  if (running) return (await import('../mcp-proxy.js')).proxyStdioToHost({ url: running, workspace: opts.workspace });
+  const [{ serveWorkspaceStdio }, { createLogger }] = await Promise.all([import('../../mcp/stdio.js'), import('../../logger.js')]);
   // Plugins start in the background: the client is answered at once and re-lists as each joins.
   await withHost({ purpose: 'neonhub mcp', seed: true, quiet: true, waitForPlugins: false }, async (host) => {
     const handle = await serveWorkspaceStdio(

@@ -6,12 +6,14 @@ import { createHost, type Host } from '../../host.js';
 import { createLogger } from '../../logger.js';
 import { buildApp } from '../../server/app.js';
 import { startHostTelemetry } from '../../telemetry/index.js';
-import { cliConfig } from '../context.js';
+import { cliBin, cliConfig } from '../context.js';
 import { out, progress, reportError } from '../output.js';
 import { listenError, preflight } from '../preflight.js';
 
 export async function start(opts: { port?: string }) {
   const config = cliConfig();
+  // the console (in this process) shows MCP stdio configs that start this checkout's CLI
+  process.env.NEONHUB_BIN ??= cliBin;
   if (opts.port !== undefined) config.port = parsePort(opts.port);
   const release = config.databaseUrl ? () => {} : lockDataDir(config.dataDir, 'neonhub start');
   const logger = createLogger(config.logLevel);
@@ -57,7 +59,9 @@ export async function start(opts: { port?: string }) {
   const setupLink = await app.firstOwnerSetup.link(address);
   if (setupLink) out.line(`  set up     ${pc.cyan(setupLink)}  (one-time: the first account owns demo)`);
   out.line(`  operator   ${operatorCredentialPath(config.dataDir)} (the CLI's credential: keep it private)`);
-  out.line(`  try        ${pc.cyan(`pnpm neonhub call agent-seo:analyze_page --workspace demo --input '{"text":"Hello world."}'`)}`);
+  out.line(
+    `  try        ${pc.cyan(`npx -y pnpm@10.34.9 --silent neonhub call agent-seo:analyze_page --workspace demo --input '{"text":"Hello world."}'`)}`,
+  );
   const starting = host.plugins.states().filter((s) => s.status !== 'ready' && s.status !== 'failed');
   if (starting.length) out.line(`  starting   ${starting.map((s) => s.id).join(', ')} (they join when ready; see /health)`);
   for (const problem of host.problems) out.warn(`${problem.id ?? problem.dir}: ${problem.error.code} ${problem.error.message}`);
