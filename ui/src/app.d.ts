@@ -6,10 +6,10 @@ declare global {
     }
     interface Locals {
       /** The signed-in user, resolved from the session cookie in hooks.server.ts. */
-      user: { id: string; email: string; name: string } | null;
+      user: import('@neonhub/schemas').Me['user'] | null;
       /** The session token; only server code (lib/server/api.ts) reads it. */
       sessionToken: string | null;
-      workspaces: { id: string; slug: string; name: string; role: 'owner' | 'admin' | 'member' | 'viewer' }[];
+      workspaces: import('@neonhub/schemas').Me['workspaces'];
       theme: 'dark' | 'light' | 'system';
     }
   }

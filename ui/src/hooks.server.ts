@@ -2,8 +2,6 @@ import type { Handle } from '@sveltejs/kit';
 import { api } from '$lib/server/api';
 import { clearSessionCookie, SESSION_COOKIE, THEME_COOKIE } from '$lib/server/session';
 
-type Me = { user: App.Locals['user']; workspaces: App.Locals['workspaces'] };
-
 /** Resolves the session (through the host API) once per request; pages read `locals`. */
 export const handle: Handle = async ({ event, resolve }) => {
   const theme = event.cookies.get(THEME_COOKIE);
@@ -14,7 +12,7 @@ export const handle: Handle = async ({ event, resolve }) => {
 
   const token = event.cookies.get(SESSION_COOKIE);
   if (token) {
-    const me = await api(event, token).get<Me>('/api/auth/me');
+    const me = await api(event, token).request('me');
     if (me.ok) {
       event.locals.user = me.data.user;
       event.locals.sessionToken = token;

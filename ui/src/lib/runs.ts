@@ -1,35 +1,9 @@
-/** Run and step views as the host's runs API answers them (schemas/src/run.ts, serialized). */
-export type RunStatus = 'planning' | 'queued' | 'running' | 'waiting_approval' | 'succeeded' | 'failed' | 'cancelled';
-export type StepStatus = 'pending' | 'queued' | 'running' | 'waiting_approval' | 'succeeded' | 'failed' | 'cancelled' | 'skipped';
+import type { Run, RunStatus, Step, StepStatus } from '@neonhub/schemas';
 
-export interface RunView {
-  id: string;
-  workspaceId: string;
-  goal: string;
-  status: RunStatus;
-  planner?: string;
-  notes: string[];
-  error?: { code: string; message: string };
-  finishedAt?: string;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface StepView {
-  id: string;
-  tool: string;
-  title?: string;
-  input: Record<string, unknown>;
-  dependsOn: string[];
-  status: StepStatus;
-  attempts: number;
-  output?: unknown;
-  error?: { code: string; message: string };
-  needsApproval: boolean;
-  approvalId?: string;
-  startedAt?: string;
-  finishedAt?: string;
-}
+/** Run and step views as the host's runs API answers them (the schemas of @neonhub/schemas). */
+export type { RunStatus, StepStatus };
+export type RunView = Run;
+export type StepView = Step;
 
 /** A run that can still change (the page follows it live). */
 export const isActive = (status: RunStatus) => status === 'planning' || status === 'queued' || status === 'running';

@@ -1,23 +1,9 @@
-import { type Api, enc } from './api';
+import type { Api, ApiOutput } from './api';
 
-export interface WorkspacePluginView {
-  id: string;
-  name: string;
-  version: string;
-  kind: string;
-  description: string;
-  runtime: string;
-  status: string;
-  enabled: boolean;
-  config: Record<string, unknown>;
-  configSchema: Record<string, unknown> | null;
-  networkHosts: string[];
-  secrets: { name: string; description: string; required: boolean; set: boolean }[];
-  tools: { name: string; description: string; sideEffect: string }[];
-}
+export type WorkspacePluginView = ApiOutput<'listWorkspacePlugins'>['plugins'][number];
 
 export async function workspacePlugins(client: Api, ws: string) {
-  return client.get<{ plugins: WorkspacePluginView[] }>(`/api/workspaces/${enc(ws)}/plugins`);
+  return client.request('listWorkspacePlugins', { params: { ws } });
 }
 
 /** Whether a capability plugin (governance, data-trust, eco) is enabled in the workspace. */
@@ -33,10 +19,9 @@ export async function callCapability<T>(
   tool: string,
   input: unknown = {},
 ): Promise<{ output?: T; error?: string; code?: string }> {
-  const r = await client.post<{ status: string; output?: T; reason?: string }>(`/api/workspaces/${enc(ws)}/tools/${enc(tool)}/call`, {
-    input,
-  });
+  const r = await client.request('callTool', { params: { ws, tool }, body: { input } });
   if (!r.ok) return { error: r.error.message, code: r.error.code };
-  if (r.data.status !== 'ok') return { error: `waiting for approval: ${r.data.reason ?? ''}` };
+  if (r.data.status !== 'ok') return { error: `waiting for approval: ${r.data.reason}` };
+  // a plugin tool's output: its shape is the tool's output schema (the plugin's own types)
   return { output: r.data.output as T };
 }

@@ -1,12 +1,12 @@
+import type { RunWithSteps } from '@neonhub/schemas';
 import { error } from '@sveltejs/kit';
-import type { RunView, StepView } from '$lib/runs';
-import { type Api, enc } from './api';
+import type { Api } from './api';
 
-export type RunWithSteps = { run: RunView; steps: StepView[] };
+export type { RunWithSteps };
 
 /** A run of this workspace, or the 404 page (a run of another workspace looks exactly like a missing one). */
 export async function runOf(client: Api, workspaceId: string, runId: string): Promise<RunWithSteps> {
-  const r = await client.get<RunWithSteps>(`/api/runs/${enc(runId)}`);
+  const r = await client.request('getRun', { params: { id: runId } });
   if (!r.ok) {
     const status = r.status === 400 || r.status === 403 ? 404 : r.status;
     error(status, { message: status === 404 ? 'No such run' : r.error.message, code: r.error.code });

@@ -8,7 +8,7 @@ export const actions: Actions = {
     const form = await event.request.formData();
     const email = text(form, 'email');
     if (!email) return fail(400, { email, error: 'Enter the e-mail of your account.' });
-    const r = await api(event, null).post<{ accepted: true }>('/api/auth/password-reset', { email });
+    const r = await api(event, null).request('passwordReset', { body: { email } });
     if (!r.ok) return fail(r.status >= 500 ? 502 : r.status, { email, error: r.error.message, code: r.error.code });
     // The same answer whether or not the account exists.
     return { sent: true, email };

@@ -8,7 +8,7 @@ const safeNext = (next: string | null) => (next?.startsWith('/') && !next.starts
 
 export const load: PageServerLoad = async (event) => {
   if (event.locals.user) redirect(303, safeNext(event.url.searchParams.get('next')));
-  const providers = await api(event, null).get<{ github: boolean }>('/api/auth/providers');
+  const providers = await api(event, null).request('providers');
   return {
     github: providers.ok && providers.data.github,
     ended: event.url.searchParams.get('ended') === 'all',
@@ -22,7 +22,7 @@ export const actions: Actions = {
     const email = text(form, 'email');
     const password = String(form.get('password') ?? '');
     if (!email || !password) return fail(400, { email, error: 'Enter your e-mail and password.' });
-    const r = await api(event, null).post<{ session: { token: string; expiresAt: string } }>('/api/auth/login', { email, password });
+    const r = await api(event, null).request('login', { body: { email, password } });
     if (!r.ok) return fail(r.status, { email, error: r.error.message, code: r.error.code });
     setSessionCookie(event.cookies, r.data.session.token, r.data.session.expiresAt);
     redirect(303, safeNext(event.url.searchParams.get('next')));

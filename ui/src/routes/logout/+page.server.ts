@@ -7,13 +7,13 @@ export const load: PageServerLoad = () => redirect(303, '/');
 
 export const actions: Actions = {
   default: async (event) => {
-    await api(event).post('/api/auth/logout');
+    await api(event).request('logout');
     clearSessionCookie(event.cookies);
     redirect(303, '/login');
   },
   /** Log out everywhere: every session of this user ends. */
   all: async (event) => {
-    await api(event).post('/api/auth/logout-all');
+    await api(event).request('logoutAll');
     clearSessionCookie(event.cookies);
     redirect(303, '/login?ended=all');
   },

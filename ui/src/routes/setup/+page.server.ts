@@ -19,12 +19,7 @@ export const actions: Actions = {
     const password = String(form.get('password') ?? '');
     if (!token) return fail(400, { email, name, error: 'Open the setup link that `neonhub start` printed.' });
     if (password.length < 10) return fail(400, { email, name, error: 'Choose a password of at least 10 characters.' });
-    const r = await api(event, null).post<{ owns: string[]; session: { token: string; expiresAt: string } }>('/api/auth/setup', {
-      token,
-      email,
-      password,
-      ...(name ? { name } : {}),
-    });
+    const r = await api(event, null).request('setupFirstOwner', { body: { token, email, password, ...(name ? { name } : {}) } });
     if (!r.ok) return fail(r.status, { email, name, error: r.error.message, code: r.error.code });
     setSessionCookie(event.cookies, r.data.session.token, r.data.session.expiresAt);
     redirect(303, r.data.owns[0] ? `/w/${encodeURIComponent(r.data.owns[0])}` : '/');

@@ -15,7 +15,7 @@ export const actions: Actions = {
     const name = text(form, 'name');
     const password = String(form.get('password') ?? '');
     if (password.length < 10) return fail(400, { email, name, error: 'Choose a password of at least 10 characters.' });
-    const r = await api(event, null).post<{ session: { token: string; expiresAt: string } }>('/api/auth/signup', { email, password, name });
+    const r = await api(event, null).request('signup', { body: { email, password, name } });
     if (!r.ok) return fail(r.status, { email, name, error: r.error.message, code: r.error.code });
     setSessionCookie(event.cookies, r.data.session.token, r.data.session.expiresAt);
     redirect(303, '/');

@@ -1,13 +1,11 @@
 import { fail } from '@sveltejs/kit';
 import { echo, fieldsFromSchema, valuesFromForm } from '$lib/schema-form';
-import { api, type CallResult, enc } from '$lib/server/api';
+import { api } from '$lib/server/api';
 import { failWith, orError, text } from '$lib/server/guard';
 import type { Actions, PageServerLoad } from './$types';
 
-type Tool = { name: string; description: string; sideEffect: string; inputSchema: Record<string, unknown> };
-
 async function tools(event: Parameters<PageServerLoad>[0] | Parameters<Actions[string]>[0]) {
-  return orError(await api(event).get<{ tools: Tool[] }>(`/api/workspaces/${enc(event.params.ws ?? '')}/tools`)).tools;
+  return orError(await api(event).request('listTools', { params: { ws: event.params.ws ?? '' } })).tools;
 }
 
 export const load: PageServerLoad = async (event) => {
@@ -44,7 +42,7 @@ export const actions: Actions = {
         return fail(400, { error: 'Fix the highlighted fields.', fieldErrors: parsed.errors, values: echo(fields, form) });
       input = parsed.value;
     }
-    const r = await api(event).post<CallResult>(`/api/workspaces/${enc(event.params.ws)}/tools/${enc(name)}/call`, { input });
+    const r = await api(event).request('callTool', { params: { ws: event.params.ws, tool: name }, body: { input } });
     if (!r.ok) return failWith(r, { values: echo(fields, form), details: r.error.details ?? null });
     return { result: r.data, values: echo(fields, form) };
   },

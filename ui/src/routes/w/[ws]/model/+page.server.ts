@@ -1,21 +1,9 @@
-import { api, enc } from '$lib/server/api';
+import { api } from '$lib/server/api';
 import { failWith, orError, text } from '$lib/server/guard';
 import type { Actions, PageServerLoad } from './$types';
 
-/** What the host shows of a workspace's model (never the key). */
-type LlmView = {
-  source: 'workspace' | 'host';
-  provider: string;
-  model: string;
-  baseURL?: string;
-  api?: 'chat' | 'responses';
-  hasApiKey: boolean;
-};
-
-const path = (ws: string) => `/api/workspaces/${enc(ws)}/llm`;
-
 export const load: PageServerLoad = async (event) => ({
-  llm: orError(await api(event).get<{ llm: LlmView }>(path(event.params.ws))).llm,
+  llm: orError(await api(event).request('getLlm', { params: { ws: event.params.ws } })).llm,
 });
 
 export const actions: Actions = {
@@ -30,12 +18,12 @@ export const actions: Actions = {
       ...(provider === 'openai' && text(form, 'api') ? { api: text(form, 'api') } : {}),
       ...(text(form, 'apiKey') ? { apiKey: text(form, 'apiKey') } : {}),
     };
-    const r = await api(event).put<{ llm: LlmView }>(path(event.params.ws), body);
+    const r = await api(event).request('setLlm', { params: { ws: event.params.ws }, body });
     if (!r.ok) return failWith(r);
     return { saved: true };
   },
   clear: async (event) => {
-    const r = await api(event).del<{ llm: LlmView }>(path(event.params.ws));
+    const r = await api(event).request('clearLlm', { params: { ws: event.params.ws } });
     if (!r.ok) return failWith(r);
     return { cleared: true };
   },

@@ -8,7 +8,8 @@ export const load: PageServerLoad = async (event) => ({ plugins: orError(await w
 
 const toggle = (verb: 'enable' | 'disable') => async (event: Parameters<Actions[string]>[0]) => {
   const id = text(await event.request.formData(), 'plugin');
-  const r = await api(event).post(`/api/workspaces/${enc(event.params.ws ?? '')}/plugins/${enc(id)}/${verb}`);
+  const params = { ws: event.params.ws ?? '', id };
+  const r = await api(event).request(verb === 'enable' ? 'enablePlugin' : 'disablePlugin', { params });
   if (!r.ok) return failWith(r, { plugin: id });
   redirect(303, `/w/${enc(event.params.ws ?? '')}/plugins#plugin-${id}`);
 };

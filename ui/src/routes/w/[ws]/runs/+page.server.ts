@@ -1,14 +1,14 @@
 import { fail, redirect } from '@sveltejs/kit';
-import { NETWORKS, type RunView } from '$lib/runs';
+import { NETWORKS } from '$lib/runs';
 import { api, enc } from '$lib/server/api';
 import { failWith, orError, text } from '$lib/server/guard';
-import { type RunWithSteps, splitList } from '$lib/server/runs';
+import { splitList } from '$lib/server/runs';
 import type { Actions, PageServerLoad } from './$types';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export const load: PageServerLoad = async (event) => {
-  const runs = orError(await api(event).get<{ runs: RunView[] }>(`/api/workspaces/${enc(event.params.ws)}/runs`)).runs;
+  const runs = orError(await api(event).request('listRuns', { params: { ws: event.params.ws } })).runs;
   return { runs: runs.slice(0, 100), networks: NETWORKS };
 };
 
@@ -25,10 +25,11 @@ export const actions: Actions = {
     if (bad.length) return fail(400, { error: `Not an e-mail address: ${bad.join(', ')}`, field: 'recipients', values });
     if (networks.some((n) => !(NETWORKS as readonly string[]).includes(n)))
       return fail(400, { error: 'Pick networks from the list.', field: 'networks', values });
-    const params = { ...(recipients.length ? { recipients } : {}), ...(networks.length ? { networks } : {}) };
-    const r = await api(event).post<RunWithSteps>(`/api/workspaces/${enc(event.params.ws)}/runs`, {
-      goal,
-      ...(Object.keys(params).length ? { params } : {}),
+    const picked = networks.filter((n): n is (typeof NETWORKS)[number] => (NETWORKS as readonly string[]).includes(n));
+    const params = { ...(recipients.length ? { recipients } : {}), ...(picked.length ? { networks: picked } : {}) };
+    const r = await api(event).request('startRun', {
+      params: { ws: event.params.ws },
+      body: { goal, ...(Object.keys(params).length ? { params } : {}) },
     });
     if (!r.ok) return failWith(r, { values });
     redirect(303, `/w/${enc(event.params.ws)}/runs/${enc(r.data.run.id)}`);

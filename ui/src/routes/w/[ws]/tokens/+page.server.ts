@@ -1,11 +1,14 @@
-import { api, enc } from '$lib/server/api';
-import { failWith, orError, text } from '$lib/server/guard';
+import { RoleSchema } from '@neonhub/schemas';
+import { fail } from '@sveltejs/kit';
+import { api } from '$lib/server/api';
+import { failWith, orError, requireWorkspace, text } from '$lib/server/guard';
 import type { Actions, PageServerLoad } from './$types';
 
-type TokenInfo = { id: string; name: string; role: string; createdAt: string; lastUsedAt: string | null };
-
 export const load: PageServerLoad = async (event) => ({
-  tokens: orError(await api(event).get<{ tokens: TokenInfo[] }>(`/api/workspaces/${enc(event.params.ws)}/tokens`)).tokens,
+  // listing tokens needs admin: others see none (and may still read the MCP configs)
+  tokens: ['admin', 'owner'].includes(requireWorkspace(event.locals, event.params.ws).role)
+    ? orError(await api(event).request('listTokens', { params: { ws: event.params.ws } })).tokens
+    : [],
   mcpUrl: `${event.url.origin}/mcp`,
 });
 
@@ -13,16 +16,15 @@ export const actions: Actions = {
   /** The token is returned once, in this response only; the host keeps its SHA-256. */
   create: async (event) => {
     const form = await event.request.formData();
-    const r = await api(event).post<{ token: string; info: TokenInfo }>(`/api/workspaces/${enc(event.params.ws)}/tokens`, {
-      name: text(form, 'name'),
-      role: text(form, 'role') || 'member',
-    });
+    const role = RoleSchema.safeParse(text(form, 'role') || 'member').data;
+    if (!role) return fail(400, { error: 'Pick a role from the list.' });
+    const r = await api(event).request('createToken', { params: { ws: event.params.ws }, body: { name: text(form, 'name'), role } });
     if (!r.ok) return failWith(r);
     return { created: { token: r.data.token, name: r.data.info.name, role: r.data.info.role } };
   },
   revoke: async (event) => {
     const form = await event.request.formData();
-    const r = await api(event).del(`/api/workspaces/${enc(event.params.ws)}/tokens/${enc(text(form, 'id'))}`);
+    const r = await api(event).request('revokeToken', { params: { ws: event.params.ws, id: text(form, 'id') } });
     if (!r.ok) return failWith(r);
     return { revoked: true };
   },

@@ -34,7 +34,7 @@ export const actions: Actions = {
       if (Object.keys(parsed.errors).length) return fail(400, { error: 'Fix the highlighted fields.', fieldErrors: parsed.errors });
       config = parsed.value;
     }
-    const r = await api(event).put(`/api/workspaces/${enc(event.params.ws)}/plugins/${enc(p.id)}/config`, { config });
+    const r = await api(event).request('setPluginConfig', { params: { ws: event.params.ws, id: p.id }, body: { config } });
     if (!r.ok) return failWith(r);
     redirect(303, `/w/${enc(event.params.ws)}/plugins/${enc(p.id)}?saved=config`);
   },
@@ -45,7 +45,7 @@ export const actions: Actions = {
     const name = text(form, 'name');
     const value = String(form.get('value') ?? '');
     if (!value) return fail(400, { error: 'Enter a value.', secret: name });
-    const r = await api(event).put(`/api/workspaces/${enc(event.params.ws)}/plugins/${enc(p.id)}/secrets/${enc(name)}`, { value });
+    const r = await api(event).request('setPluginSecret', { params: { ws: event.params.ws, id: p.id, name }, body: { value } });
     if (!r.ok) return failWith(r, { secret: name });
     redirect(303, `/w/${enc(event.params.ws)}/plugins/${enc(p.id)}?saved=${enc(name)}`);
   },
