@@ -1,7 +1,6 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
-import type { NeonHubError, ToolDefinition } from '@neonhub/schemas';
-import { syncPluginDir } from '@neonhub/sdk';
+import type { NeonHubError, PluginReload, ToolDefinition } from '@neonhub/schemas';
 import pc from 'picocolors';
 import { hostErrors } from '../../errors.js';
 import { createLogger } from '../../logger.js';
@@ -11,15 +10,13 @@ import {
   type DiscoveredPlugin,
   discoverPlugins,
   formatLockDiff,
-  installPlugin,
   isEmptyLockDiff,
   lockPlugins,
   readLockfile,
   verifyAgainstLock,
+  writeLockfile,
 } from '../../plugins/index.js';
 import { installationSecrets } from '../../plugins/installation-secrets.js';
-import { createRuntime } from '../../runtimes/index.js';
-import { scaffoldPlugin } from '../../scaffold/index.js';
 import { cliConfig, withHost } from '../context.js';
 import { out, progress } from '../output.js';
 import { api, runningHost } from '../running-host.js';
@@ -105,6 +102,7 @@ async function mcpTools(plugins: DiscoveredPlugin[], cacheDir: string): Promise<
       `${p.id}: ${rt.type === 'mcp-stdio' ? `running \`${[rt.command, ...rt.args].join(' ')}\` to list its tools` : rt.type === 'mcp-http' ? `connecting to ${rt.url} to list its tools` : ''}`,
     );
     const p2 = progress(`connecting to ${p.id} to list its tools`);
+    const { createRuntime } = await import('../../runtimes/index.js');
     const runtime = createRuntime({
       manifest: p.manifest,
       dir: p.dir,
@@ -153,7 +151,50 @@ export async function lock(ids: string[], opts: { check?: boolean; isolated?: bo
   if (opts.check) {
     out.warn('plugins.lock.json would change: review the diff above and run `neonhub plugin lock` to approve it');
     process.exitCode = 1;
-  } else out.ok('plugins.lock.json updated');
+  } else {
+    out.ok('plugins.lock.json updated');
+    await reloadRunningHost();
+  }
+}
+
+/**
+ * A running `neonhub start` picks up what the lock now allows without a restart: it loads plugins locked
+ * since, restarts those whose entry changed and stops those no longer locked or installed.
+ */
+async function reloadRunningHost() {
+  const running = runningHost();
+  if (!running) return;
+  const r = await api<PluginReload>(running, 'POST', '/api/plugins/reload');
+  const at = `the running host (${running})`;
+  for (const id of r.added) out.ok(`${at} loaded ${id}: enable it with \`neonhub plugin enable ${id} --workspace <slug>\``);
+  for (const id of r.reloaded) out.ok(`${at} restarted ${id} with its new lock entry`);
+  for (const id of r.removed) out.ok(`${at} stopped ${id}`);
+  for (const f of r.failed) out.warn(`${at} could not load ${f.id}: ${f.code} ${f.message}`);
+}
+
+/**
+ * `neonhub plugin uninstall <id>`: unpins it from plugins.lock.json (the host refuses an unpinned plugin), deletes
+ * an installed plugin's files (<data dir>/plugins/<id>; a plugin in this repository keeps its source folder), and
+ * has a running host stop it: its tools leave every workspace at once (MCP clients get list_changed).
+ */
+export async function uninstall(id: string) {
+  const { config, plugins, lockPath } = await discover();
+  const plugin = plugins.find((p) => p.id === id);
+  const lockfile = await readLockfile(lockPath);
+  if (!plugin && !lockfile.plugins[id])
+    throw hostErrors.create('NH_PLUGIN_NOT_FOUND', `no installed or locked plugin has the id ${id} (see \`neonhub plugin list\`)`);
+  if (lockfile.plugins[id]) {
+    delete lockfile.plugins[id];
+    await writeLockfile(lockPath, lockfile);
+    out.ok(`${id} is no longer pinned in ${relative(process.cwd(), lockPath) || lockPath}`);
+  }
+  const installedDir = join(config.dataDir, 'plugins');
+  if (plugin && !relative(installedDir, plugin.dir).startsWith('..')) {
+    await rm(plugin.dir, { recursive: true, force: true });
+    out.ok(`removed ${plugin.dir}`);
+  } else if (plugin)
+    out.line(`its source stays in ${relative(process.cwd(), plugin.dir) || plugin.dir}: the host refuses it while it is not locked`);
+  await reloadRunningHost();
 }
 
 export async function verify() {
@@ -193,6 +234,7 @@ export async function verify() {
 export async function install(from: string, opts: { replace?: boolean }) {
   const config = cliConfig();
   const p = progress(`installing ${from}`);
+  const { installPlugin } = await import('../../plugins/install.js');
   const plugin = await installPlugin({
     from: resolveIfPath(from),
     dataDir: config.dataDir,
@@ -271,6 +313,7 @@ export async function scaffold(id: string, opts: { kind: string; dir?: string; d
   const insideRepo =
     !relative(config.rootDir, dir).startsWith('..') &&
     (await readFile(join(config.rootDir, 'pnpm-workspace.yaml'), 'utf8').catch(() => '')) !== '';
+  const { scaffoldPlugin } = await import('../../scaffold/index.js');
   const result = await scaffoldPlugin({
     dir,
     id,
@@ -280,11 +323,12 @@ export async function scaffold(id: string, opts: { kind: string; dir?: string; d
   });
   out.ok(`created ${relative(process.cwd(), result.dir) || result.dir} (${result.files.length} files)`);
   out.line(
-    `next: ${insideRepo ? 'pnpm install, then ' : ''}edit src/tools/, \`neonhub plugin sync ${relative(process.cwd(), result.dir)}\`, \`npx vitest run ${relative(process.cwd(), result.dir)}\`, \`neonhub plugin lock ${id}\``,
+    `next: ${insideRepo ? '`npx -y pnpm@10.34.9 install` (links it into the workspace), then ' : ''}edit src/tools/, \`neonhub plugin sync ${relative(process.cwd(), result.dir)}\`, \`npx vitest run ${relative(process.cwd(), result.dir)}\`, \`neonhub plugin lock ${id}\``,
   );
 }
 
 export async function sync(dir: string) {
+  const { syncPluginDir } = await import('@neonhub/sdk');
   const result = await syncPluginDir(resolve(dir));
   out.ok(
     result.changed
