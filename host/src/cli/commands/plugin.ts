@@ -111,6 +111,8 @@ async function mcpTools(plugins: DiscoveredPlugin[], cacheDir: string): Promise<
       isolation: 'isolated',
       resolveSecret: installationSecrets(p.id),
       relistIntervalMs: 0,
+      // a slow server's own start timeout (manifest limits), as when the host loads it
+      ...(p.manifest.limits?.startTimeoutMs ? { backoff: { startTimeoutMs: p.manifest.limits.startTimeoutMs } } : {}),
       // An mcp-http URL passes the outbound guard, as when the host loads it.
       outboundAllow: (process.env.NEONHUB_OUTBOUND_ALLOW ?? '').split(/[\s,]+/).filter(Boolean),
     });
