@@ -1,5 +1,10 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { isNeonHubError } from '@neonhub/schemas';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createOutboundGuard, type OutboundGuard, type Resolver } from './index.js';
@@ -183,6 +188,48 @@ describe('the outbound guard', () => {
     const allowed = await failure(guard({ allow: [`127.0.0.1:${closed}`] }).fetch(`http://127.0.0.1:${closed}/`));
     expect(allowed.code).toBe('NH_OUTBOUND_FAILED');
     expect(JSON.stringify(allowed)).not.toMatch(/ECONN|errno|connect/i);
+  });
+
+  it('pins https too: the socket goes to the checked address while the certificate is checked for the name', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nh-outbound-tls-'));
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=secure.test',
+        '-addext',
+        'subjectAltName=DNS:secure.test',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
+    const cert = readFileSync(join(dir, 'cert.pem'));
+    const tls = createHttpsServer({ key: readFileSync(join(dir, 'key.pem')), cert }, (req, res) => res.end(`tls ${req.headers.host}`));
+    await new Promise<void>((r) => tls.listen(0, '127.0.0.1', r));
+    const port = (tls.address() as AddressInfo).port;
+    try {
+      const resolve: Resolver = async () => [{ address: '127.0.0.1', family: 4 }];
+      const g = guard({ resolve, ca: cert, allow: [`127.0.0.1:${port}`] });
+      const res = await g.fetch(`https://secure.test:${port}/`);
+      expect(await res.text()).toBe(`tls secure.test:${port}`);
+      // Another name pinned to the same address fails the certificate check: a generic error, nothing low-level.
+      const other = await failure(g.fetch(`https://other.test:${port}/`));
+      expect(other).toMatchObject({ code: 'NH_OUTBOUND_FAILED', message: 'could not reach other.test' });
+      expect((await failure(guard({ resolve, ca: cert }).fetch(`https://secure.test:${port}/`))).code).toBe('NH_OUTBOUND_BLOCKED');
+    } finally {
+      await new Promise<void>((r) => tls.close(() => r()));
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('keeps an abort an abort, and refuses other schemes', async () => {

@@ -21,6 +21,8 @@ export interface OutboundGuardOptions {
   resolve?: Resolver;
   /** Connect timeout in ms (default 10 s). */
   connectTimeoutMs?: number;
+  /** Certificate authorities to trust for https instead of Node's bundled ones (a private CA, tests). */
+  ca?: string | Buffer | Array<string | Buffer>;
 }
 
 export interface OutboundTarget {
@@ -160,7 +162,7 @@ export function createOutboundGuard(opts: OutboundGuardOptions = {}): OutboundGu
   const connectorFor = (port: number) => {
     let c = connectors.get(port);
     if (!c) {
-      c = buildConnector({ lookup: lookupFor(port), timeout: opts.connectTimeoutMs ?? 10_000 });
+      c = buildConnector({ lookup: lookupFor(port), timeout: opts.connectTimeoutMs ?? 10_000, ...(opts.ca ? { ca: opts.ca } : {}) });
       connectors.set(port, c);
     }
     return c;
