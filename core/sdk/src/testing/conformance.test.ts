@@ -5,8 +5,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { definePlugin, defineTool } from '../define.js';
 import { manifestToolsFromPlugin } from '../manifest-sync.js';
+import { servePlugin } from '../serve/server.js';
 import type { PluginDefinition } from '../types.js';
 import { type ConformanceCheckId, checkConformance, formatIssues, importSpecifiers } from './conformance.js';
+import { type Serve, workspaceReachesTools } from './workspace-check.js';
 
 const greet = defineTool({
   name: 'greet',
@@ -205,5 +207,26 @@ describe('checkConformance', () => {
 
   it('reports a runtime.entry that does not exist', async () => {
     only(await failing(await fixture({ manifest: (m) => ({ ...m, runtime: { type: 'module', entry: 'src/main.ts' } }) })), 'entry');
+  });
+});
+
+describe('the workspace-context check', () => {
+  it('passes when every tool sees the calling workspace over MCP, in both wire forms', async () => {
+    expect(await workspaceReachesTools(good)).toEqual([]);
+  });
+
+  it('fails when the served plugin does not get the workspace of the call (a wire that drops _meta)', async () => {
+    const dropsMeta: Serve = async (def, opts) => {
+      const served = await servePlugin(def, opts);
+      const handlers = (
+        served.server as unknown as { _requestHandlers: Map<string, (req: { params: { _meta?: unknown } }, extra: unknown) => unknown> }
+      )._requestHandlers;
+      const call = handlers.get('tools/call')!;
+      handlers.set('tools/call', (req, extra) => call({ ...req, params: { ...req.params, _meta: undefined } }, extra));
+      return served;
+    };
+    const problems = await workspaceReachesTools(good, dropsMeta);
+    expect(problems).toHaveLength(4); // one tool x two wire forms x two workspaces
+    expect(problems[0]).toMatch(/tool greet \(mcp-stdio\/mcp-http\) was called from workspace alpha but ctx.workspace is .*standalone/);
   });
 });

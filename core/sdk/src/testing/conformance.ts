@@ -5,6 +5,7 @@ import { isNeonHubError, type PluginManifest, PluginManifestSchema, type ToolDef
 import { manifestToolsFromPlugin } from '../manifest-sync.js';
 import type { PluginDefinition } from '../types.js';
 import { createHarness } from './harness.js';
+import { workspaceReachesTools } from './workspace-check.js';
 
 export type ConformanceCheckId =
   | 'manifest-schema'
@@ -18,7 +19,8 @@ export type ConformanceCheckId =
   | 'input-validation'
   | 'imports'
   | 'secrets-network'
-  | 'hooks';
+  | 'hooks'
+  | 'workspace-context';
 
 /** One thing a plugin must fix, with a message that says how. */
 export interface ConformanceIssue {
@@ -345,6 +347,11 @@ export const conformanceChecks: readonly ConformanceCheck[] = [
         if (!inCode.has(h)) out.push(issue('hooks', `hook ${h} is declared in plugin.json but not defined in code`));
       return out;
     },
+  },
+  {
+    id: 'workspace-context',
+    title: 'each tool receives the calling workspace as ctx.workspace when served over MCP (isolated, mcp-stdio, mcp-http)',
+    run: async ({ plugin }) => (await workspaceReachesTools(plugin)).map((m) => issue('workspace-context', m)),
   },
 ];
 
