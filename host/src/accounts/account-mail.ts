@@ -2,16 +2,33 @@ import type { Logger } from 'pino';
 import type { CallTool } from '../pipeline/call-tool.js';
 
 export interface AccountMailConfig {
-  /** The workspace whose e-mail connector sends account mail (NEONHUB_ACCOUNT_MAIL_WORKSPACE, default `demo`). */
+  /** The workspace whose e-mail connector sends account mail (NEONHUB_ACCOUNT_MAIL_WORKSPACE, default `neonhub-accounts`). */
   workspace: string;
   /** The connector's send tool (NEONHUB_ACCOUNT_MAIL_TOOL, default `connector-email-sandbox:send`). */
   tool: string;
+  /**
+   * The host creates the workspace (no members) and enables the connector's plugin there on first use:
+   * true for the default workspace, whose outbox only the operator can read.
+   */
+  provision?: boolean;
 }
 
+/** The default account-mail workspace: created by the host, no members, so only the operator reads its outbox. */
+export const ACCOUNT_MAIL_WORKSPACE = 'neonhub-accounts';
+
 export const accountMailFromEnv = (env: NodeJS.ProcessEnv): AccountMailConfig => ({
-  workspace: env.NEONHUB_ACCOUNT_MAIL_WORKSPACE || 'demo',
+  workspace: env.NEONHUB_ACCOUNT_MAIL_WORKSPACE || ACCOUNT_MAIL_WORKSPACE,
   tool: env.NEONHUB_ACCOUNT_MAIL_TOOL || 'connector-email-sandbox:send',
+  provision: !env.NEONHUB_ACCOUNT_MAIL_WORKSPACE,
 });
+
+/** What provisioning the default workspace needs of the workspace service. */
+export interface MailWorkspaces {
+  resolveWorkspace(slug: string): Promise<{ id: string }>;
+  createWorkspace(input: { slug: string; name: string }): Promise<{ id: string }>;
+  isEnabled(workspaceId: string, pluginId: string): boolean | Promise<boolean>;
+  enablePlugin(workspaceId: string, pluginId: string): Promise<unknown>;
+}
 
 export interface AccountMessage {
   to: string;
@@ -34,10 +51,41 @@ const ACTOR = { type: 'system', id: 'neonhub-accounts' } as const;
  * also written to the host log (the operator's way in on a machine that sends no mail); with a real connector
  * the link is never logged.
  */
-export function createAccountMailer(deps: { callTool?: CallTool | undefined; logger?: Logger | undefined; config: AccountMailConfig }) {
+export function createAccountMailer(deps: {
+  callTool?: CallTool | undefined;
+  logger?: Logger | undefined;
+  config: AccountMailConfig;
+  workspaces?: MailWorkspaces | undefined;
+}) {
   const { config, logger } = deps;
-  const sandbox = config.tool.split(':')[0]?.includes('sandbox') ?? false;
+  const pluginId = config.tool.split(':')[0] ?? '';
+  const sandbox = pluginId.includes('sandbox');
   const inFlight = new Set<Promise<void>>();
+  let provisioned: Promise<void> | undefined;
+
+  /** The default workspace and its connector, created once (a failure is retried on the next message). */
+  function provision(): Promise<void> {
+    const ws = deps.workspaces;
+    if (!config.provision || !ws) return Promise.resolve();
+    provisioned ??= (async () => {
+      let workspace: { id: string };
+      try {
+        workspace = await ws.resolveWorkspace(config.workspace);
+      } catch (err) {
+        if ((err as { code?: string }).code !== 'NH_WORKSPACE_NOT_FOUND') throw err;
+        workspace = await ws.createWorkspace({ slug: config.workspace, name: 'Account mail (host)' });
+        logger?.info(
+          { workspace: config.workspace },
+          'created the account-mail workspace (no members: only the operator reads its outbox)',
+        );
+      }
+      if (!(await ws.isEnabled(workspace.id, pluginId))) await ws.enablePlugin(workspace.id, pluginId);
+    })().catch((err) => {
+      provisioned = undefined;
+      throw err;
+    });
+    return provisioned;
+  }
 
   async function deliver(message: AccountMessage): Promise<void> {
     const about = { to: message.to, purpose: message.purpose, workspace: config.workspace, tool: config.tool };
@@ -47,6 +95,7 @@ export function createAccountMailer(deps: { callTool?: CallTool | undefined; log
       return;
     }
     try {
+      await provision();
       const result = await deps.callTool({
         workspace: config.workspace,
         tool: config.tool,

@@ -21,7 +21,7 @@ export interface LoginOptions {
   loginLimit?: Partial<LoginThrottleOptions>;
   /** NEONHUB_TRUSTED_PROXIES: addresses / CIDR ranges of reverse proxies whose X-Forwarded-For is believed (default: the env). */
   trustedProxies?: string;
-  /** Where account mail goes (default: NEONHUB_ACCOUNT_MAIL_WORKSPACE / NEONHUB_ACCOUNT_MAIL_TOOL, else demo + the sandbox connector). */
+  /** Where account mail goes (default: NEONHUB_ACCOUNT_MAIL_WORKSPACE / NEONHUB_ACCOUNT_MAIL_TOOL, else the host's own `neonhub-accounts` workspace + the sandbox connector). */
   mail?: AccountMailConfig;
   /** Lifetimes of reset / verification links (tests). */
   links?: AccountLinkServiceOptions;
@@ -54,6 +54,7 @@ export function registerLoginRoutes(app: FastifyInstance, deps: AccountDeps & { 
     callTool: deps.callTool,
     logger: deps.logger,
     config: options.mail ?? accountMailFromEnv(process.env),
+    workspaces: deps.service,
   });
   const linkBase = () => (options.publicBaseUrl ?? process.env.NEONHUB_PUBLIC_URL ?? ownOrigin(app)).replace(/\/$/, '');
   const flows = createAccountLinkFlows({ ...deps, links, mail, linkBase });

@@ -10,9 +10,8 @@ import { bootAccounts, signup } from './helpers.js';
 type Booted = Awaited<ReturnType<typeof bootAccounts>>;
 let b: Booted;
 beforeAll(async () => {
-  b = await bootAccounts({ mail: { workspace: 'mail', tool: 'connector-email-sandbox:send' }, publicBaseUrl: 'https://console.example' });
-  const ws = await b.host.storage.service.createWorkspace({ slug: 'mail', name: 'Account mail' });
-  await b.host.storage.service.enablePlugin(ws.id, 'connector-email-sandbox');
+  // the default account-mail workspace: the host creates `neonhub-accounts` (no members) with the sandbox connector
+  b = await bootAccounts({ publicBaseUrl: 'https://console.example' });
 });
 afterAll(() => b?.close());
 
@@ -23,7 +22,7 @@ const post = (url: string, payload: unknown, headers: Record<string, string> = {
 async function outbox(to: string) {
   await b.app.accountLinks.settled();
   const r = await b.host.callTool({
-    workspace: 'mail',
+    workspace: 'neonhub-accounts',
     tool: 'connector-email-sandbox:outbox',
     input: { to },
     actor: { type: 'system', id: 'test' },
@@ -109,6 +108,19 @@ describe('password reset', () => {
     for (let i = 0; i < 5; i++) expect((await post('/api/auth/password-reset', { email: user.email })).statusCode).toBe(202);
     // the sign-up's verification mail took one of the three
     expect((await outbox(user.email)).filter((m) => m.subject.includes('Reset'))).toHaveLength(2);
+  });
+});
+
+describe('where the links are', () => {
+  it('only the operator can read the account-mail outbox: the host made its workspace, with no members', async () => {
+    const user = await signup(b.app, 'curious');
+    await outbox(user.email); // the workspace exists once a link was mailed
+    const url = '/api/workspaces/neonhub-accounts/tools/connector-email-sandbox:outbox/call';
+    const asUser = await b.app.inject({ method: 'POST', url, headers: user.auth, payload: { input: {} } });
+    expect([asUser.statusCode, asUser.json().error.code]).toEqual([404, 'NH_WORKSPACE_NOT_FOUND']);
+    const asOperator = await b.app.inject({ method: 'POST', url, headers: b.operator, payload: { input: { to: user.email } } });
+    expect(asOperator.statusCode).toBe(200);
+    expect(asOperator.json().output.messages).toHaveLength(1);
   });
 });
 
