@@ -8,7 +8,7 @@ import { resolveLoadOrder } from './plugins/resolve.js';
 import { type BackoffOptions, backoffDelay, defaultBackoff } from './runtimes/supervisor.js';
 
 /**
- * Where a plugin is in its start: `waiting` for a dependency that is not loaded yet, `starting`
+ * Where a plugin is in its start: `waiting` (queued, or for a dependency that is not loaded yet), `starting`
  * (an attempt is running), `retrying` (an attempt failed; the next one is scheduled with the
  * crash backoff), `ready` (loaded and registered) or `failed` (refused for good: lock, manifest,
  * hooks out of process, a dependency that failed).
@@ -73,11 +73,14 @@ export async function startPlugins(opts: StartPluginsOptions): Promise<PluginSta
   let stopped = false;
   let queue: Promise<void> = Promise.resolve();
 
+  /** Kept current on every change: the pipeline reads it on every call that changes something. */
+  let missing: string[] = [];
   const set = (id: string, patch: Partial<PluginStartState>) => {
     const prev = states.get(id)!;
     const { error: _e, retryAt: _r, waitingFor: _w, ...kept } = prev;
     const next = { ...kept, ...patch };
     states.set(id, next);
+    missing = [...states.values()].filter((s) => s.hooks && s.status !== 'ready').map((s) => s.id);
     for (const l of listeners) l(next);
   };
   const setProblem = (plugin: DiscoveredPlugin, error?: NeonHubError) => {
@@ -167,6 +170,7 @@ export async function startPlugins(opts: StartPluginsOptions): Promise<PluginSta
       plugins.set(p.id, p);
       states.set(p.id, { id: p.id, status: 'waiting', attempts: 0, hooks: p.manifest.hooks.length > 0 });
     }
+    missing = [...states.values()].filter((s) => s.hooks).map((s) => s.id);
     const { order, errors } = resolveLoadOrder(candidates);
     for (const e of errors) {
       const plugin = plugins.get(e.id);
@@ -186,7 +190,7 @@ export async function startPlugins(opts: StartPluginsOptions): Promise<PluginSta
   return {
     firstPass,
     states: () => [...states.values()].sort((a, b) => a.id.localeCompare(b.id)),
-    missingPolicyPlugins: () => [...states.values()].filter((s) => s.hooks && s.status !== 'ready').map((s) => s.id),
+    missingPolicyPlugins: () => missing,
     onChange(listener) {
       listeners.add(listener);
       return () => void listeners.delete(listener);

@@ -35,11 +35,13 @@ function find(plugins: DiscoveredPlugin[], id: string): DiscoveredPlugin {
 }
 
 export async function list(opts: { json?: boolean }) {
-  const { plugins, lockPath } = await discover();
+  const { config, plugins, lockPath } = await discover();
   const lock = await readLockfile(lockPath);
+  // a running host quarantined some of their tools (changed at run time): not verified until re-locked
+  const quarantined = new Set(standingQuarantine(await readQuarantine(config.dataDir), lock).map((q) => q.plugin));
   const rows = await Promise.all(
     plugins.map(async (p) => {
-      let status = 'ok';
+      let status = quarantined.has(p.id) ? 'NH_TOOL_QUARANTINED' : 'ok';
       try {
         await verifyAgainstLock(p, lock);
       } catch (err) {
