@@ -3,6 +3,7 @@ import { type Actor, crashPoint, isNeonHubError } from '@neonhub/schemas';
 import { neonhubMetrics, traceRunStep } from '@neonhub/telemetry';
 import { sql } from 'kysely';
 import type { EngineContext } from './context.js';
+import { approveThroughGovernance, heldApproval, type Outcome } from './held-approvals.js';
 import type { StepExec, StepJob } from './jobs.js';
 import { appendEvent, type Db, type Trx } from './store.js';
 import type { ErrorJson } from './tables.js';
@@ -96,11 +97,6 @@ export function createStepExecutor(ctx: EngineContext) {
       }
     }
   }
-
-  type Outcome =
-    | { ok: true; output: unknown }
-    | { ok: false; pending: { approvalId?: string; reason: string } }
-    | { ok: false; error: unknown };
 
   /** Calls the step's tool through the host pipeline (a `run.step` span when tracing is on); never throws. */
   async function callStep(
@@ -203,9 +199,9 @@ export function createStepExecutor(ctx: EngineContext) {
     // Approved while governance held it: governance:approve, as the approver, executes the held call (once, with
     // the step's idempotency key) or reports what it already did. Run again after a crash, it resumes.
     if (step.approval_id && step.approved_by) {
-      const held = await heldApproval(job);
+      const held = await heldApproval(db as Db, job);
       if (held.source === 'governance') {
-        const outcome = await approveThroughGovernance(step, held.note);
+        const outcome = await approveThroughGovernance(deps, step, held.note);
         crashPoint('orchestrator.step.called');
         if (outcome.ok)
           return { written: store({ runId: job.runId, stepId: job.stepId, lease, dispatch: job.dispatch, output: outcome.output }) };
@@ -261,61 +257,6 @@ export function createStepExecutor(ctx: EngineContext) {
         written: store({ runId: job.runId, stepId: job.stepId, lease, dispatch: job.dispatch, output: outcome.output }),
       };
     return record(job, step, lease, outcome);
-  }
-
-  /** Who holds a decided step's approval, and the approver's note (from its `approval.decided` event). */
-  async function heldApproval(job: StepJob): Promise<{ source: string | null; note?: string }> {
-    const row = await db
-      .selectFrom('steps')
-      .select('approval_source')
-      .where('run_id', '=', job.runId)
-      .where('id', '=', job.stepId)
-      .executeTakeFirst();
-    const decided = await db
-      .selectFrom('run_events')
-      .select('data')
-      .where('run_id', '=', job.runId)
-      .where('step_id', '=', job.stepId)
-      .where('type', '=', 'approval.decided')
-      .orderBy('id', 'desc')
-      .executeTakeFirst();
-    const note = (decided?.data as { note?: unknown } | undefined)?.note;
-    return { source: row?.approval_source ?? null, ...(typeof note === 'string' ? { note } : {}) };
-  }
-
-  /**
-   * governance:approve for a step approved while governance held it, as the person who approved it. When the
-   * approval was decided before (a crash between the decision and storing the step), governance either resumes
-   * the call (same idempotency key) or, once executed, reports it; an approval rejected or expired meanwhile is
-   * read with governance:get_approval. An executed approval is the step's success with the call's result.
-   */
-  async function approveThroughGovernance(step: ClaimedStep, note: string | undefined): Promise<Outcome> {
-    const actor = step.approved_by as Actor;
-    const approvalId = step.approval_id as string;
-    type Held = { status: string; result?: unknown; error?: { code: string; message: string } | null };
-    let approval: Held;
-    try {
-      const out = await deps.callTool({
-        workspace: step.workspace_id,
-        tool: `${GOVERNANCE}:approve`,
-        input: { approvalId, ...(note ? { note } : {}) },
-        actor,
-      });
-      if (out.status !== 'ok')
-        return { ok: false, error: { code: 'NH_RUN_STEP_REJECTED', message: 'governance:approve itself needs approval' } };
-      approval = (out.output as { approval: Held }).approval;
-    } catch (err) {
-      if (!(isNeonHubError(err) && (err.code === 'NH_GOV_APPROVAL_NOT_PENDING' || err.code === 'NH_GOV_APPROVAL_EXPIRED')))
-        return { ok: false, error: err };
-      try {
-        const out = await deps.callTool({ workspace: step.workspace_id, tool: `${GOVERNANCE}:get_approval`, input: { approvalId }, actor });
-        approval = (out as { output: Held }).output;
-      } catch (readErr) {
-        return { ok: false, error: readErr };
-      }
-    }
-    if (approval.status === 'executed') return { ok: true, output: approval.result ?? null };
-    return { ok: false, error: approval.error ?? { code: 'NH_RUN_STEP_REJECTED', message: `the approval is ${approval.status}` } };
   }
 
   /** The approver may not approve (governance says so): the step waits for approval again, undecided. */

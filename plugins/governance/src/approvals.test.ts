@@ -1,6 +1,6 @@
 import { createMemoryStore, type ToolCallEvent } from '@neonhub/sdk';
 import { describe, expect, it } from 'vitest';
-import { consumeApproval, decideApproval, inputHash, requestApproval } from './approvals.js';
+import { consumeApproval, decideApproval, inputHash, recordExecution, reopenApproved, requestApproval } from './approvals.js';
 
 const now = new Date('2026-03-02T09:00:00.000Z');
 const event = (extra: Partial<ToolCallEvent> = {}): ToolCallEvent => ({
@@ -51,6 +51,27 @@ describe('approval records', () => {
     expect(await consumeApproval(store, req.approval.id, event({ approvalId: req.approval.id }), later)).toMatchObject({
       ok: false,
       code: 'NH_GOV_APPROVAL_EXPIRED',
+    });
+  });
+
+  it('an approved call whose outcome was never recorded (a crash) is reopened for one more use; an executed one is not', async () => {
+    const store = createMemoryStore();
+    const req = await requestApproval(store, event(), opts);
+    await decideApproval(store, req.approval.id, { status: 'approved', by: { type: 'system', id: 'cli' }, note: null, now });
+    expect(await consumeApproval(store, req.approval.id, event({ callId: 'a', approvalId: req.approval.id }), now)).toMatchObject({
+      ok: true,
+    });
+    // the process died here: the call may have gone out, its outcome is not recorded
+    const reopened = await reopenApproved(store, req.approval.id);
+    expect(reopened).toMatchObject({ status: 'approved', consumedAt: null, idempotencyKey: 'key-1' });
+    expect(await consumeApproval(store, req.approval.id, event({ callId: 'b', approvalId: req.approval.id }), now)).toMatchObject({
+      ok: true,
+    });
+    await recordExecution(store, req.approval.id, { result: { sent: true } }, now);
+    await expect(reopenApproved(store, req.approval.id)).rejects.toMatchObject({ code: 'NH_GOV_APPROVAL_NOT_PENDING' });
+    expect(await consumeApproval(store, req.approval.id, event({ callId: 'c', approvalId: req.approval.id }), now)).toMatchObject({
+      ok: false,
+      code: 'NH_GOV_APPROVAL_USED',
     });
   });
 });

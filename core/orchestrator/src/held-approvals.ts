@@ -1,0 +1,73 @@
+/**
+ * Steps approved while governance held them: the job that runs such a step asks governance (as the approver) to
+ * execute the held call, or to report what it already did (see steps.ts and docs/runs.md).
+ */
+import { type Actor, isNeonHubError } from '@neonhub/schemas';
+import type { StepJob } from './jobs.js';
+import type { Db } from './store.js';
+import type { ClaimedStep } from './transitions.js';
+import type { OrchestratorDeps } from './types.js';
+
+/** The plugin that holds approvals when it is enabled (governance:approve, governance:get_approval). */
+const GOVERNANCE = 'governance';
+
+/** What calling a step's tool came to: its output, a hold for approval, or an error (never thrown). */
+export type Outcome =
+  | { ok: true; output: unknown }
+  | { ok: false; pending: { approvalId?: string; reason: string } }
+  | { ok: false; error: unknown };
+
+/** Who holds a decided step's approval, and the approver's note (from its `approval.decided` event). */
+export async function heldApproval(db: Db, job: StepJob): Promise<{ source: string | null; note?: string }> {
+  const row = await db
+    .selectFrom('steps')
+    .select('approval_source')
+    .where('run_id', '=', job.runId)
+    .where('id', '=', job.stepId)
+    .executeTakeFirst();
+  const decided = await db
+    .selectFrom('run_events')
+    .select('data')
+    .where('run_id', '=', job.runId)
+    .where('step_id', '=', job.stepId)
+    .where('type', '=', 'approval.decided')
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
+  const note = (decided?.data as { note?: unknown } | undefined)?.note;
+  return { source: row?.approval_source ?? null, ...(typeof note === 'string' ? { note } : {}) };
+}
+
+/**
+ * governance:approve for a step approved while governance held it, as the person who approved it. When the
+ * approval was decided before (a crash between the decision and storing the step), governance either resumes
+ * the call (same idempotency key) or, once executed, reports it; an approval rejected or expired meanwhile is
+ * read with governance:get_approval. An executed approval is the step's success with the call's result.
+ */
+export async function approveThroughGovernance(deps: OrchestratorDeps, step: ClaimedStep, note: string | undefined): Promise<Outcome> {
+  const actor = step.approved_by as Actor;
+  const approvalId = step.approval_id as string;
+  type Held = { status: string; result?: unknown; error?: { code: string; message: string } | null };
+  let approval: Held;
+  try {
+    const out = await deps.callTool({
+      workspace: step.workspace_id,
+      tool: `${GOVERNANCE}:approve`,
+      input: { approvalId, ...(note ? { note } : {}) },
+      actor,
+    });
+    if (out.status !== 'ok')
+      return { ok: false, error: { code: 'NH_RUN_STEP_REJECTED', message: 'governance:approve itself needs approval' } };
+    approval = (out.output as { approval: Held }).approval;
+  } catch (err) {
+    if (!(isNeonHubError(err) && (err.code === 'NH_GOV_APPROVAL_NOT_PENDING' || err.code === 'NH_GOV_APPROVAL_EXPIRED')))
+      return { ok: false, error: err };
+    try {
+      const out = await deps.callTool({ workspace: step.workspace_id, tool: `${GOVERNANCE}:get_approval`, input: { approvalId }, actor });
+      approval = (out as { output: Held }).output;
+    } catch (readErr) {
+      return { ok: false, error: readErr };
+    }
+  }
+  if (approval.status === 'executed') return { ok: true, output: approval.result ?? null };
+  return { ok: false, error: approval.error ?? { code: 'NH_RUN_STEP_REJECTED', message: `the approval is ${approval.status}` } };
+}
