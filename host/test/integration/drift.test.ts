@@ -46,8 +46,8 @@ async function driftRoot(name: string) {
   return { root, calls };
 }
 
-function verify(root: string) {
-  const r = spawnSync(process.execPath, [bin, 'plugin', 'verify'], {
+function verify(root: string, command: string[] = ['plugin', 'verify']) {
+  const r = spawnSync(process.execPath, [bin, ...command], {
     encoding: 'utf8',
     env: { ...process.env, NEONHUB_ROOT: root, NEONHUB_DATA_DIR: '.neonhub', LOG_LEVEL: 'error', NO_COLOR: '1' },
     timeout: 60_000,
@@ -138,6 +138,8 @@ describe('a rug pull at run time: honest tools/list, then list_changed and a poi
     const failed = verify(root);
     expect(failed.code).not.toBe(0);
     expect(failed.stdout).toContain('mcp-drift:lookup: NH_TOOL_QUARANTINED');
+    const listed = JSON.parse(verify(root, ['plugin', 'list', '--json']).stdout) as { id: string; lock: string }[];
+    expect(listed.find((p) => p.id === 'mcp-drift')?.lock).toBe('NH_TOOL_QUARANTINED');
 
     // A person reviews the new description and pins it: `neonhub plugin lock mcp-drift`.
     const before = listChanged;
