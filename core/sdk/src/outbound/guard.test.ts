@@ -162,6 +162,7 @@ describe('the outbound guard', () => {
       const g = guard({ allow: [`127.0.0.1:${redirector.port}`] });
       const f = await failure(g.fetch(`http://127.0.0.1:${redirector.port}/`, { redirect: 'follow' }));
       expect(f.code).toBe('NH_OUTBOUND_BLOCKED');
+      expect(f.details).toMatchObject({ port: target.port }); // the refused hop, not the allowed first one
       expect(redirector.seen).toHaveLength(1);
       expect(target.seen).toHaveLength(0);
     } finally {
@@ -244,6 +245,9 @@ describe('the outbound guard', () => {
       await slow.close();
     }
     await expect(guard().check('file:///etc/passwd')).rejects.toMatchObject({ code: 'NH_OUTBOUND_URL_INVALID' });
+    // A malformed request is the caller's mistake, not an unreachable target.
+    const g = guard({ allow: [`127.0.0.1:${server.port}`] });
+    await expect(g.fetch(`http://127.0.0.1:${server.port}/`, { method: 'GET', body: 'x' })).rejects.toBeInstanceOf(TypeError);
     await expect(guard().fetch('ftp://example.com/')).rejects.toMatchObject({ code: 'NH_OUTBOUND_URL_INVALID' });
   });
 

@@ -68,13 +68,13 @@ const REASONS: Record<string, string> = {
   invalid: 'not a valid address',
 };
 
-function blocked(url: URL, range: string, resolved: boolean): NeonHubError {
+function blocked(target: { hostname: string; port: number }, range: string, resolved: boolean): NeonHubError {
   const what = REASONS[range] ?? `a reserved address (${range})`;
-  const port = Number(url.port) || defaultPort(url.protocol);
+  const { hostname, port } = target;
   return outboundErrors.create(
     'NH_OUTBOUND_BLOCKED',
-    `outbound request to ${url.hostname} refused: ${resolved ? 'the name resolves to' : 'it is'} ${what}. The host's operator can allow-list it (NEONHUB_OUTBOUND_ALLOW, or the workspace's outbound allow-list)`,
-    { details: { host: url.hostname, port, range } },
+    `outbound request to ${hostname} refused: ${resolved ? 'the name resolves to' : 'it is'} ${what}. The host's operator can allow-list it (NEONHUB_OUTBOUND_ALLOW, or the workspace's outbound allow-list)`,
+    { details: { host: hostname, port, range } },
   );
 }
 
@@ -131,6 +131,7 @@ export function createOutboundGuard(opts: OutboundGuardOptions = {}): OutboundGu
   /** Thrown inside a connection; carried out of undici's `fetch failed` as the cause. */
   class Refused extends Error {
     constructor(
+      readonly target: { hostname: string; port: number },
       readonly range: string,
       readonly resolved: boolean,
     ) {
@@ -147,7 +148,9 @@ export function createOutboundGuard(opts: OutboundGuardOptions = {}): OutboundGu
           const family = options.family === 4 || options.family === 6 ? options.family : undefined;
           const usable = family ? ok.filter((a) => a.family === family) : ok;
           if (usable.length === 0) {
-            const err = refused ? new Refused(refused, true) : Object.assign(new Error('no usable address'), { code: 'ENOTFOUND' });
+            const err = refused
+              ? new Refused({ hostname, port }, refused, true)
+              : Object.assign(new Error('no usable address'), { code: 'ENOTFOUND' });
             (callback as (e: Error) => void)(err);
             return;
           }
@@ -174,7 +177,7 @@ export function createOutboundGuard(opts: OutboundGuardOptions = {}): OutboundGu
       const host = unbracket(options.hostname);
       const refused = judgeHost(host, port);
       if (refused) {
-        callback(new Refused(refused.range, false), null);
+        callback(new Refused({ hostname: host, port }, refused.range, false), null);
         return;
       }
       connectorFor(port)(options, callback);
@@ -186,7 +189,7 @@ export function createOutboundGuard(opts: OutboundGuardOptions = {}): OutboundGu
     const host = unbracket(url.hostname);
     const port = Number(url.port) || defaultPort(url.protocol);
     const early = judgeHost(host, port);
-    if (early) throw blocked(url, early.range, false);
+    if (early) throw blocked({ hostname: url.hostname, port }, early.range, false);
     if (isIP(host)) return { url, port, addresses: [{ address: host, family: isIP(host) === 6 ? 6 : 4 }] };
     let addresses: ResolvedAddress[];
     try {
@@ -195,15 +198,16 @@ export function createOutboundGuard(opts: OutboundGuardOptions = {}): OutboundGu
       return { url, port, addresses: [] };
     }
     const { ok, refused } = permitted(host, port, addresses);
-    if (ok.length === 0 && refused) throw blocked(url, refused, true);
+    if (ok.length === 0 && refused) throw blocked({ hostname: url.hostname, port }, refused, true);
     return { url, port, addresses: ok };
   }
 
   const guardedFetch = async (input: Parameters<typeof fetch>[0], init?: RequestInit): Promise<Response> => {
     const request = input instanceof URL || typeof input === 'string' ? undefined : input;
     const url = parseUrl(request ? request.url : input.toString());
-    const early = judgeHost(unbracket(url.hostname), Number(url.port) || defaultPort(url.protocol));
-    if (early) throw blocked(url, early.range, false);
+    const port = Number(url.port) || defaultPort(url.protocol);
+    const early = judgeHost(unbracket(url.hostname), port);
+    if (early) throw blocked({ hostname: url.hostname, port }, early.range, false);
     const fromRequest: RequestInit = request
       ? {
           method: request.method,
@@ -223,8 +227,11 @@ export function createOutboundGuard(opts: OutboundGuardOptions = {}): OutboundGu
       const e = err as Error & { cause?: unknown };
       if (e.name === 'AbortError' || e.name === 'TimeoutError' || init?.signal?.aborted || request?.signal.aborted) throw err;
       const cause = e.cause instanceof Refused ? e.cause : e instanceof Refused ? e : undefined;
-      if (cause) throw blocked(url, cause.range, cause.resolved);
-      throw unreachable(url);
+      // A refused hop (a redirect included) names the host that was refused.
+      if (cause) throw blocked(cause.target, cause.range, cause.resolved);
+      // undici's network failure; anything else (a malformed request) is the caller's and stays as it is.
+      if (e.message === 'fetch failed') throw unreachable(url);
+      throw err;
     }
   };
 
