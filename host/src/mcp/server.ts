@@ -61,6 +61,21 @@ export interface WorkspaceMcpServer {
 
 const defaultDescriptors = createDescriptorCache();
 
+/** What a workspace's MCP server says of itself in `initialize` (also answered early by `neonhub mcp`, cli/mcp-early.ts). */
+export function workspaceServerIdentity(slug: string) {
+  return {
+    serverInfo: { name: `neonhub-${slug}`, title: `NeonHub workspace ${slug}`, version: HOST_API_VERSION },
+    capabilities: {
+      tools: { listChanged: true },
+      prompts: { listChanged: true },
+      resources: { subscribe: true, listChanged: true },
+      logging: {},
+      completions: {},
+    },
+    instructions: `NeonHub workspace "${slug}". Tools are named <plugin-id>__<tool_name>; a result may say a call awaits approval. Read ${`neonhub://workspace/${slug}/about`} for the enabled plugins.`,
+  };
+}
+
 /**
  * One workspace as an MCP server (the low-level SDK `Server`: tool schemas are JSON Schema
  * already). Lists exactly the workspace's enabled, non-quarantined tools; every tools/call goes
@@ -75,19 +90,8 @@ export function createWorkspaceMcpServer(deps: WorkspaceMcpServerDeps): Workspac
   const actor = { type: principal.type, id: principal.id, role: principal.role };
   const subscriptions = new Set<string>();
 
-  const server = new Server(
-    { name: `neonhub-${workspace.slug}`, title: `NeonHub workspace ${workspace.slug}`, version: HOST_API_VERSION },
-    {
-      capabilities: {
-        tools: { listChanged: true },
-        prompts: { listChanged: true },
-        resources: { subscribe: true, listChanged: true },
-        logging: {},
-        completions: {},
-      },
-      instructions: `NeonHub workspace "${workspace.slug}". Tools are named <plugin-id>__<tool_name>; a result may say a call awaits approval. Read ${`neonhub://workspace/${workspace.slug}/about`} for the enabled plugins.`,
-    },
-  );
+  const identity = workspaceServerIdentity(workspace.slug);
+  const server = new Server(identity.serverInfo, { capabilities: identity.capabilities, instructions: identity.instructions });
 
   const enabled = async () => [...(await deps.enabledPlugins())];
   const toolsByName = (ids: string[]) => assignNames(registry.toolsOf(ids), naming);

@@ -9,27 +9,61 @@ export async function mcp(opts: { workspace: string }) {
   // While `neonhub start` runs, relay to its /mcp as the operator: no second host boots (docs/mcp.md).
   const running = runningHost();
   if (running) return (await import('../mcp-proxy.js')).proxyStdioToHost({ url: running, workspace: opts.workspace });
-  const [{ serveWorkspaceStdio }, { createLogger }] = await Promise.all([import('../../mcp/stdio.js'), import('../../logger.js')]);
-  // Plugins start in the background: the client is answered at once and re-lists as each joins.
-  await withHost({ purpose: 'neonhub mcp', seed: true, quiet: true, waitForPlugins: false }, async (host) => {
-    const handle = await serveWorkspaceStdio(
-      {
+  // No host: initialize is answered at once; the database opens and plugins start behind it, and join as they are ready.
+  const early = await (await import('../mcp-early.js')).answerInitializeEarly(opts.workspace);
+  const [{ createMcpGateway }, { LOCAL_OPERATOR }, { createLogger }] = await Promise.all([
+    import('../../mcp/gateway.js'),
+    import('../../mcp/stdio.js'),
+    import('../../logger.js'),
+  ]);
+  try {
+    await withHost({ purpose: 'neonhub mcp', seed: true, quiet: true, waitForPlugins: false }, async (host) => {
+      const workspace = await resolveWorkspace(host, opts.workspace);
+      const gateway = createMcpGateway({
         registry: host.registry,
         callTool: host.callTool,
         workspaces: host.storage.workspaces,
         logger: createLogger(process.env.LOG_LEVEL ?? 'warn'),
-      },
-      opts.workspace,
-    );
-    // A quarantined (or lifted) outside tool: the client re-lists.
-    const off = host.onPluginToolsChanged(() => void handle.notifyToolsChanged().catch(() => {}));
-    const offJoined = host.plugins.onChange((s) => {
-      if (s.status === 'ready') void handle.notifyToolsChanged().catch(() => {});
+      });
+      const session = gateway.open(workspace, LOCAL_OPERATOR);
+      await early.handOff(session.server);
+      // a plugin joined, or an outside tool was quarantined (or lifted): the client re-lists
+      const notify = () => void session.notifyToolsChanged().catch(() => {});
+      const off = host.onPluginToolsChanged(notify);
+      const offJoined = host.plugins.onChange((s) => {
+        if (s.status === 'ready') notify();
+      });
+      await early.closed;
+      offJoined();
+      off();
+      session.release();
     });
-    await handle.closed;
-    offJoined();
-    off();
-  });
+  } catch (err) {
+    const e = err as { code?: string; message?: string };
+    await early.fail(e.code ? `${e.code}: ${e.message}` : `NH_INTERNAL: ${String(e.message ?? err)}`);
+    throw err;
+  }
+}
+
+/**
+ * The workspace of `neonhub mcp`. On a new data directory `demo` is created once the plugins' first start is
+ * over (it enables the first-party ones): a slug not found before that is looked up again after it.
+ */
+async function resolveWorkspace(host: import('../../host.js').Host, slug: string) {
+  try {
+    return await host.storage.workspaces.resolve(slug);
+  } catch (err) {
+    if ((err as { code?: string }).code !== 'NH_WORKSPACE_NOT_FOUND') throw err;
+    await host.plugins.firstPass;
+    for (let i = 0; ; i++) {
+      try {
+        return await host.storage.workspaces.resolve(slug);
+      } catch (again) {
+        if (i >= 20) throw again;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+  }
 }
 
 export async function tokenCreate(opts: { workspace: string; role: string; name: string }) {
