@@ -1,5 +1,7 @@
 import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -100,6 +102,40 @@ describe('a plugin slower to start than its start timeout', () => {
       await client?.close().catch(() => {});
       await app.close();
       await host.close();
+    }
+  }, 90_000);
+
+  it('`neonhub mcp` answers the client before the plugin is ready and sends list_changed when it joins', async () => {
+    const client = new Client({ name: 'slow-start-stdio', version: '1.0.0' });
+    let listChanged = 0;
+    client.setNotificationHandler(ToolListChangedNotificationSchema, async () => {
+      listChanged++;
+    });
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: [resolve(import.meta.dirname, '../../bin/neonhub.js'), 'mcp', '--workspace', 'acme'],
+      env: {
+        ...(process.env as Record<string, string>),
+        NEONHUB_ROOT: root,
+        NEONHUB_DATA_DIR: '.neonhub',
+        LOG_LEVEL: 'error',
+        RT_START_DELAY_MS: '3000',
+        NEONHUB_PLUGIN_LIMITS: JSON.stringify({ 'rt-unruly': { startTimeoutMs: 1000 } }),
+      },
+      stderr: 'ignore',
+    });
+    try {
+      await client.connect(transport);
+      const first = (await client.listTools()).tools.map((t) => t.name);
+      expect(first).not.toContain('rt-unruly__echo');
+      const until = Date.now() + 45_000;
+      while (listChanged === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+      expect(listChanged).toBeGreaterThan(0);
+      expect((await client.listTools()).tools.map((t) => t.name)).toContain('rt-unruly__echo');
+      const echoed = await client.callTool({ name: 'rt-unruly__echo', arguments: { text: 'over stdio' } });
+      expect(JSON.stringify(echoed)).toContain('over stdio');
+    } finally {
+      await client.close().catch(() => {});
     }
   }, 90_000);
 
