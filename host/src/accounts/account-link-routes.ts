@@ -5,7 +5,7 @@ import { addRoute } from '../server/route.js';
 import type { AccountMailer } from './account-mail.js';
 import type { AccountLinks } from './account-tokens.js';
 import { rateLimited, requireSession } from './auth-routes.js';
-import type { ClientIp } from './client-ip.js';
+import { addressKey, type ClientIp } from './client-ip.js';
 import type { AccountDeps } from './deps.js';
 import type { LoginThrottle } from './login-throttle.js';
 import { hashPassword } from './passwords.js';
@@ -106,7 +106,7 @@ export function registerAccountLinkRoutes(
 
   addRoute(app, apiRoutes.passwordReset, async (request, reply) => {
     const body = request.body;
-    const ip = deps.clientIp(request);
+    const ip = addressKey(deps.clientIp(request));
     const wait = perAddress.blockedFor(ip);
     if (wait > 0) throw rateLimited(reply, 'address', wait, 'password-reset requests');
     perAddress.hit(ip);
@@ -129,7 +129,7 @@ export function registerAccountLinkRoutes(
       const ended = await trx.deleteFrom('sessions').where('user_id', '=', link.userId).executeTakeFirst();
       return Number(ended.numDeletedRows);
     });
-    deps.throttle.forgetAccount(normalizeEmail(email), deps.clientIp(request));
+    deps.throttle.forgetAccount(normalizeEmail(email), addressKey(deps.clientIp(request)));
     return { reset: true as const, sessionsEnded };
   });
 

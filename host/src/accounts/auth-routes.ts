@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hostErrors } from '../errors.js';
 import { addRoute } from '../server/route.js';
 import type { AccountLinkFlows } from './account-link-routes.js';
-import type { ClientIp } from './client-ip.js';
+import { addressKey, type ClientIp } from './client-ip.js';
 import type { AccountDeps } from './deps.js';
 import { acceptInvites } from './invites.js';
 import type { LoginThrottle, ThrottleScope } from './login-throttle.js';
@@ -70,7 +70,7 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AuthRouteDeps) {
   addRoute(app, apiRoutes.login, async (request, reply) => {
     const body = request.body;
     // Counted before the (slow) password check, in the same synchronous step as the limit check.
-    const attempt = deps.throttle.reserve(normalizeEmail(body.email), deps.clientIp(request));
+    const attempt = deps.throttle.reserve(normalizeEmail(body.email), addressKey(deps.clientIp(request)));
     if (!attempt.ok) throw rateLimited(reply, attempt.scope, attempt.retryAfterMs);
     const user = await repos.users.getByEmail(body.email);
     const stored = user ? await repos.users.getPasswordHash(user.id) : undefined;

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { describe, expect, it } from 'vitest';
-import { createClientIp, parseTrustedProxies } from './client-ip.js';
+import { addressKey, createClientIp, parseTrustedProxies } from './client-ip.js';
 
 const req = (peer: string, headers: Record<string, string> = {}) =>
   ({ raw: { socket: { remoteAddress: peer } }, headers, ip: peer }) as unknown as FastifyRequest;
@@ -44,5 +44,14 @@ describe('clientIp', () => {
     expect(parseTrustedProxies(' , ')).toBeUndefined();
     for (const bad of ['proxy.example', '10.0.0.0/33', '10.0.0.0/8/1', '10.0.0.0/x'])
       expect(() => parseTrustedProxies(bad)).toThrow(expect.objectContaining({ code: 'NH_CONFIG_ENV_INVALID' }));
+  });
+
+  it('counts an IPv6 client by its /64 and an IPv4 client by its address', () => {
+    expect(addressKey('203.0.113.5')).toBe('203.0.113.5');
+    expect(addressKey('2001:db8:1:2:aaaa::1')).toBe('2001:db8:1:2::/64');
+    expect(addressKey('2001:0db8:0001:0002:ffff:0:0:9')).toBe('2001:db8:1:2::/64');
+    expect(addressKey('::1')).toBe('0:0:0:0::/64');
+    expect(addressKey('fe80::1%eth0')).toBe('fe80:0:0:0::/64');
+    expect(addressKey('64:ff9b::192.0.2.33')).toBe('64:ff9b:0:0::/64');
   });
 });

@@ -61,6 +61,39 @@ const isTrusted = (list: BlockList, address: string) => {
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
+/** The eight 16-bit groups of an IPv6 address (`::` expanded, an embedded IPv4 tail converted), or undefined. */
+function ipv6Groups(address: string): number[] | undefined {
+  let a = address.split('%')[0] ?? '';
+  const v4 = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(a);
+  if (v4) {
+    const [b0, b1, b2, b3] = v4.slice(1).map(Number) as [number, number, number, number];
+    a = `${a.slice(0, v4.index)}${((b0 << 8) | b1).toString(16)}:${((b2 << 8) | b3).toString(16)}`;
+  }
+  const [head = '', tail, extra] = a.split('::');
+  if (extra !== undefined) return undefined;
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const missing = 8 - left.length - right.length;
+  if (tail === undefined ? missing !== 0 : missing < 1) return undefined;
+  const groups = [...left, ...Array(tail === undefined ? 0 : missing).fill('0'), ...right].map((g) => Number.parseInt(g, 16));
+  return groups.length === 8 && groups.every((g) => Number.isInteger(g) && g >= 0 && g <= 0xffff) ? groups : undefined;
+}
+
+/**
+ * The key a client address is counted under: an IPv4 address itself, an IPv6 address by its /64 (one
+ * subscriber usually holds a whole /64, so counting single IPv6 addresses would let it rotate past every limit).
+ */
+export function addressKey(ip: string): string {
+  if (isIP(ip) !== 6) return ip;
+  const groups = ipv6Groups(ip);
+  return groups
+    ? `${groups
+        .slice(0, 4)
+        .map((g) => g.toString(16))
+        .join(':')}::/64`
+    : ip;
+}
+
 export interface ClientIpOptions {
   /** Parsed NEONHUB_TRUSTED_PROXIES (undefined: no proxy is trusted). */
   trustedProxies?: BlockList | undefined;

@@ -66,6 +66,16 @@ describe('the client address', () => {
     expect(forged.json().error.details.scope).toBe('address');
   });
 
+  it('an IPv6 client is counted by its /64: rotating addresses inside it does not get past the address block', async () => {
+    const statuses: number[] = [];
+    for (let i = 1; i <= 32; i++)
+      statuses.push(
+        (await login(`v6-${i}@example.com`, 'guess guess', { headers: viaConsole(`2001:db8:7:7::${i.toString(16)}`) })).statusCode,
+      );
+    expect(statuses.filter((s) => s === 429)).toHaveLength(2);
+    expect((await login('v6-x@example.com', 'guess guess', { headers: viaConsole('2001:db8:7:8::1') })).statusCode).toBe(401);
+  });
+
   it('behind a trusted proxy, each client behind it has its own count (X-Forwarded-For, right-most untrusted hop)', async () => {
     const user = await signup(b.app, 'proxied');
     for (let i = 0; i < 10; i++)
