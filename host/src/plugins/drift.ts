@@ -31,7 +31,10 @@ export async function readQuarantine(dataDir: string): Promise<QuarantineFile> {
  * Quarantined tools that the lock has not approved since: a tool stays on this list until the lock
  * pins the very definition the server served (`neonhub plugin lock <id>` after a review).
  */
-export function standingQuarantine(file: QuarantineFile, lock: Lockfile): { plugin: string; tool: string; reason: string; since: string }[] {
+export function standingQuarantine(
+  file: QuarantineFile,
+  lock: Lockfile,
+): { plugin: string; tool: string; reason: string; since: string }[] {
   const out: { plugin: string; tool: string; reason: string; since: string }[] = [];
   for (const [plugin, tools] of Object.entries(file.plugins))
     for (const [tool, q] of Object.entries(tools))
@@ -131,7 +134,13 @@ export function createDriftMonitor(deps: DriftMonitorDeps) {
     for (const name of added) {
       logger.warn({ plugin: pluginId, tool: name, reason: now.get(name)!.reason, on: reason }, 'tool quarantined');
       await deps.audit
-        .append('plugin.tool_quarantined', { plugin: pluginId, tool: name, reason: now.get(name)!.reason, hash: now.get(name)!.hash, on: reason })
+        .append('plugin.tool_quarantined', {
+          plugin: pluginId,
+          tool: name,
+          reason: now.get(name)!.reason,
+          hash: now.get(name)!.hash,
+          on: reason,
+        })
         .catch((err) => logger.error({ err }, 'could not write the host audit log'));
     }
     for (const name of lifted) {
@@ -158,6 +167,10 @@ export function createDriftMonitor(deps: DriftMonitorDeps) {
     checkFor(pluginId: string): ToolsCheck {
       return (tools, reason) => judge(pluginId, tools, reason);
     },
+    /** The `onListChanged` of an outside server's runtime: its resources or prompts changed; tell the MCP clients. */
+    changedFor(pluginId: string): () => void {
+      return () => deps.onToolsChanged(pluginId);
+    },
     /** Registers how to list a plugin's tools again (its runtime's recheckTools), for lock changes. */
     track(pluginId: string, recheck: () => Promise<void>): void {
       rechecks.set(pluginId, recheck);
@@ -165,7 +178,9 @@ export function createDriftMonitor(deps: DriftMonitorDeps) {
     /** Lists every tracked server's tools again and judges them against the lock as it is now. */
     async recheckAll(): Promise<void> {
       await Promise.all(
-        [...rechecks].map(([id, recheck]) => recheck().catch((err) => logger.warn({ err, plugin: id }, 'recheck after a lock change failed'))),
+        [...rechecks].map(([id, recheck]) =>
+          recheck().catch((err) => logger.warn({ err, plugin: id }, 'recheck after a lock change failed')),
+        ),
       );
     },
     /** Watches plugins.lock.json: a re-lock lifts (or extends) quarantines without a restart. */

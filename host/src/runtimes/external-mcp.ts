@@ -1,6 +1,11 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { type ServerCapabilities, ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+import {
+  PromptListChangedNotificationSchema,
+  ResourceListChangedNotificationSchema,
+  type ServerCapabilities,
+  ToolListChangedNotificationSchema,
+} from '@modelcontextprotocol/sdk/types.js';
 import { workspaceMeta } from '@neonhub/schemas';
 import { createOutboundGuards } from '@neonhub/sdk/outbound';
 import type { Logger } from 'pino';
@@ -43,6 +48,10 @@ function watchTools(
         logger.info({ plugin: pluginId }, 'the server says its tools changed: listing them again');
         void relist('list_changed');
       });
+      // resources and prompts pass through unpinned: only tell the workspaces' MCP clients to list them again
+      const passOn = () => opts.onListChanged?.();
+      client.setNotificationHandler(ResourceListChangedNotificationSchema, passOn);
+      client.setNotificationHandler(PromptListChangedNotificationSchema, passOn);
     },
     stop: () => clearInterval(timer),
   };

@@ -1,5 +1,5 @@
-import type { PluginManifest, ToolDefinition } from '@neonhub/schemas';
 import type { GetPromptResult, Prompt, ReadResourceResult, Resource, ResourceTemplate } from '@modelcontextprotocol/sdk/types.js';
+import type { PluginManifest, ToolDefinition } from '@neonhub/schemas';
 import type { HookContext, PluginHooks, ToolContext } from '@neonhub/sdk';
 import type { ToolsCheck } from './tool-gate.js';
 
@@ -107,6 +107,8 @@ export interface RuntimeOptions {
   resultMaxBytes?: number;
   /** Outside MCP servers: judges every listing of their tools (the host compares it with the lock). */
   checkTools?: ToolsCheck;
+  /** Outside MCP servers: called when the server says its resources or prompts changed (passed through to MCP clients). */
+  onListChanged?(): void;
   /** Outside MCP servers: list the tools again this often (ms; 0 = only on list_changed and restarts). Default 5 minutes. */
   relistIntervalMs?: number;
 }

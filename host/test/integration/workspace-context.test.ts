@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { ResourceListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { type NeonHubError, PluginManifestSchema } from '@neonhub/schemas';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -222,6 +223,19 @@ describe("outside servers' resources and prompts on the workspace's MCP endpoint
     expect(greet.messages).toEqual([{ role: 'user', content: { type: 'text', text: 'Say hello to Ada.' } }]);
     const noArg = await client.getPrompt({ name: 'ws-echo__greet', arguments: {} }).catch((e: Error) => e);
     expect(String((noArg as Error).message)).toContain('NH_MCP_PROMPT_ARGUMENT_MISSING');
+    await client.close();
+  });
+
+  it("passes the server's resources/list_changed on to the clients of workspaces where it is enabled", async () => {
+    const { client } = await connectHttp(url, await tokenFor('beta'));
+    let changed = 0;
+    client.setNotificationHandler(ResourceListChangedNotificationSchema, () => {
+      changed++;
+    });
+    await call('alpha', 'ws-echo:note_add', { text: 'a note that changes the resource list' });
+    const until = Date.now() + 10_000;
+    while (changed === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 25));
+    expect(changed).toBeGreaterThan(0);
     await client.close();
   });
 
