@@ -11,7 +11,13 @@ export function addressRange(address: string): string {
   // A zone index (fe80::1%eth0) only exists on link-local addresses.
   if (text.includes('%')) return 'linkLocal';
   if (!ipaddr.isValid(text)) return 'invalid';
-  return ipaddr.process(text).range();
+  const parsed = ipaddr.process(text);
+  // The deprecated IPv4-compatible form (::127.0.0.1 = ::7f00:1), which ipaddr.js counts as unicast.
+  if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).parts.slice(0, 6).every((p) => p === 0)) {
+    const range = parsed.range();
+    return range === 'unicast' ? 'ipv4Compatible' : range;
+  }
+  return parsed.range();
 }
 
 /** True for an address on the public internet; every special-purpose range (and anything unparsable) is false. */
