@@ -1,4 +1,4 @@
-import { NeonHubError } from '@neonhub/schemas';
+import { type ApiInput, type ApiOutput, type ApiRouteName, createApiClient, NeonHubError } from '@neonhub/schemas';
 import { readOperatorCredential } from '../accounts/operator-credential.js';
 import { lockHolder } from '../data-dir-lock.js';
 import { hostErrors } from '../errors.js';
@@ -24,26 +24,22 @@ export function operatorHeaders(): Record<string, string> {
   return { authorization: `Bearer ${token}` };
 }
 
-/** One request to the running host's API, as the operator; an error envelope becomes the same NeonHubError the API sent. */
-export async function api<T>(url: string, method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = { ...operatorHeaders(), ...(body === undefined ? {} : { 'content-type': 'application/json' }) };
-  const res = await fetch(`${url}${path}`, {
-    method,
-    headers,
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  }).catch((cause) => {
-    throw hostErrors.create('NH_DATA_DIR_LOCKED', `a NeonHub host holds the data directory but does not answer at ${url}`, { cause });
+/**
+ * One request to the running host's API as the operator, through the typed client of @neonhub/schemas:
+ * the operation's params, body and answer are typed from the API's schemas; an error envelope becomes
+ * the same NeonHubError the API sent.
+ */
+export async function hostApi<N extends ApiRouteName>(url: string, name: N, ...input: OptionalInput<N>): Promise<ApiOutput<N>> {
+  const client = createApiClient({ baseUrl: url, headers: operatorHeaders });
+  const r = await client.request(name, ...input);
+  if (r.ok) return r.data;
+  if (r.error.code === 'NH_API_UNREACHABLE')
+    throw hostErrors.create('NH_DATA_DIR_LOCKED', `a NeonHub host holds the data directory but does not answer at ${url}`);
+  throw new NeonHubError(r.error.code, r.error.message, {
+    status: r.status,
+    category: r.status < 500 ? 'user' : 'internal',
+    details: r.error.details,
   });
-  const text = await res.text();
-  const parsed = text
-    ? (JSON.parse(text) as T & { error?: { code: string; message: string; details?: unknown } })
-    : ({} as T & { error?: undefined });
-  if (parsed.error) {
-    throw new NeonHubError(parsed.error.code, parsed.error.message, {
-      status: res.status,
-      category: res.status < 500 ? 'user' : 'internal',
-      details: parsed.error.details,
-    });
-  }
-  return parsed;
 }
+
+type OptionalInput<N extends ApiRouteName> = Record<never, never> extends ApiInput<N> ? [ApiInput<N>?] : [ApiInput<N>];

@@ -23,7 +23,10 @@ export async function createTokenCommand(
 }
 
 /** What `neonhub token create` prints: the token, once, with the lines to use it. */
-export function createdTokenText(workspaceSlug: string, created: { token: string; info: ApiTokenInfo }): string {
+export function createdTokenText(
+  workspaceSlug: string,
+  created: { token: string; info: Pick<ApiTokenInfo, 'id' | 'name' | 'role'> },
+): string {
   return [
     `API token "${created.info.name}" for workspace ${workspaceSlug}, role ${created.info.role} (id ${created.info.id}):`,
     '',

@@ -1,10 +1,11 @@
 import type { Orchestrator, RunView } from '@neonhub/orchestrator';
-import type { RunEvent, Step } from '@neonhub/schemas';
+import { type RunEvent, StartRunBodySchema, type Step } from '@neonhub/schemas';
 import pc from 'picocolors';
 import { cliConfig, withHost } from '../cli/context.js';
 import { out } from '../cli/output.js';
-import { api, runningHost } from '../cli/running-host.js';
+import { hostApi, runningHost } from '../cli/running-host.js';
 import { hostErrors } from '../errors.js';
+import { parseBody } from '../server/parse-body.js';
 
 /** The orchestrator is imported only when this process runs the steps itself (not when it forwards to a running host). */
 const createRuns: typeof import('./service.js').createRuns = async (...args) => (await import('./service.js')).createRuns(...args);
@@ -73,7 +74,7 @@ const stepColor = (status: string) =>
  */
 async function followOverHttp(url: string, runId: string, seen = new Map<string, string>()): Promise<RunView> {
   for (;;) {
-    const view = await api<RunView>(url, 'GET', `/api/runs/${encodeURIComponent(runId)}`);
+    const view = await hostApi(url, 'getRun', { params: { id: runId } });
     const t = new Date().toISOString().slice(11, 19);
     for (const step of view.steps) {
       if (seen.get(step.id) === step.status) continue;
@@ -122,10 +123,8 @@ function finish(view: RunView, workspace: string) {
 export async function runCommand(goal: string, opts: { workspace: string; to?: string; network?: string[]; dryRun?: boolean }) {
   const running = opts.dryRun ? undefined : runningHost();
   if (running) {
-    const view = await api<RunView>(running, 'POST', `/api/workspaces/${encodeURIComponent(opts.workspace)}/runs`, {
-      goal,
-      params: runParams(opts),
-    });
+    const body = parseBody(StartRunBodySchema, { goal, params: runParams(opts) });
+    const view = await hostApi(running, 'startRun', { params: { ws: opts.workspace }, body });
     out.line(`run ${pc.bold(view.run.id)} — plan (${view.run.planner}):\n${renderPlan(view.steps)}`);
     for (const n of view.run.notes) out.warn(n);
     return finish(await followOverHttp(running, view.run.id), opts.workspace);
@@ -154,8 +153,10 @@ export async function runCommand(goal: string, opts: { workspace: string; to?: s
 export async function approveCommand(runId: string, stepId: string, opts: { workspace: string; note?: string; reject?: string }) {
   const running = runningHost();
   if (running) {
-    const path = `/api/runs/${encodeURIComponent(runId)}/steps/${encodeURIComponent(stepId)}/${opts.reject ? 'reject' : 'approve'}`;
-    const view = await api<RunView>(running, 'POST', path, opts.reject ? { reason: opts.reject } : opts.note ? { note: opts.note } : {});
+    const params = { id: runId, stepId };
+    const view = opts.reject
+      ? await hostApi(running, 'rejectStep', { params, body: { reason: opts.reject } })
+      : await hostApi(running, 'approveStep', { params, body: opts.note ? { note: opts.note } : {} });
     out.ok(`step ${stepId} ${opts.reject ? 'rejected' : 'approved'}`);
     const seen = new Map(view.steps.map((s) => [s.id, s.status] as const));
     return finish(view.run.status === 'running' ? await followOverHttp(running, runId, seen) : view, opts.workspace);

@@ -1,7 +1,7 @@
 import { hostErrors } from '../../errors.js';
 import { withHost } from '../context.js';
 import { out } from '../output.js';
-import { api, runningHost } from '../running-host.js';
+import { hostApi, runningHost } from '../running-host.js';
 
 export async function call(tool: string, opts: { workspace: string; input: string; idempotencyKey?: string }) {
   let input: unknown;
@@ -36,12 +36,10 @@ export async function call(tool: string, opts: { workspace: string; input: strin
 
 /** While `neonhub start` holds the embedded database, calls go through its HTTP API (same pipeline). */
 async function callOverHttp(url: string, tool: string, workspace: string, input: unknown, idempotencyKey?: string) {
-  const body = await api<{ status: string; output?: unknown; reason?: string; approvalId?: string }>(
-    url,
-    'POST',
-    `/api/workspaces/${encodeURIComponent(workspace)}/tools/${encodeURIComponent(tool)}/call`,
-    { input, ...(idempotencyKey ? { idempotencyKey } : {}) },
-  );
+  const body = await hostApi(url, 'callTool', {
+    params: { ws: workspace, tool },
+    body: { input, ...(idempotencyKey ? { idempotencyKey } : {}) },
+  });
   if (body.status === 'pending_approval') {
     out.warn(`${tool} needs approval (${body.reason})${body.approvalId ? `: approval ${body.approvalId}` : ''}`);
     process.exitCode = 3;

@@ -1,8 +1,10 @@
+import { TokenBodySchema, UuidSchema } from '@neonhub/schemas';
+import { hostErrors } from '../../errors.js';
 import { createdTokenText, createTokenCommand } from '../../mcp/cli.js';
-import type { ApiTokenInfo } from '../../mcp/tokens.js';
+import { parseBody } from '../../server/parse-body.js';
 import { withHost } from '../context.js';
 import { out } from '../output.js';
-import { api, runningHost } from '../running-host.js';
+import { hostApi, runningHost } from '../running-host.js';
 
 /** `neonhub mcp --workspace <slug>`: the workspace as an MCP server on stdio (stdout is the protocol; logs go to stderr). */
 export async function mcp(opts: { workspace: string }) {
@@ -70,10 +72,8 @@ export async function tokenCreate(opts: { workspace: string; role: string; name:
   const running = runningHost();
   if (running) {
     // Through the running host's API (it holds the embedded database); printed as the direct path prints it.
-    const created = await api<{ token: string; info: ApiTokenInfo }>(running, 'POST', `/api/workspaces/${enc(opts.workspace)}/tokens`, {
-      role: opts.role,
-      name: opts.name,
-    });
+    const body = parseBody(TokenBodySchema, { role: opts.role, name: opts.name });
+    const created = await hostApi(running, 'createToken', { params: { ws: opts.workspace }, body });
     process.stdout.write(createdTokenText(opts.workspace, created));
     return;
   }
@@ -82,14 +82,13 @@ export async function tokenCreate(opts: { workspace: string; role: string; name:
   });
 }
 
-const enc = encodeURIComponent;
 const when = (d: Date | string | null) => (d ? new Date(d).toISOString().replace('T', ' ').slice(0, 19) : '-');
 
 /** `neonhub token list -w <slug> [--all] [--json]`: the workspace's active tokens (`--all`: revoked too), newest first; never a secret. */
 export async function tokenList(opts: { workspace: string; all?: boolean; json?: boolean }) {
   const running = runningHost();
   const tokens = running
-    ? (await api<{ tokens: ApiTokenInfo[] }>(running, 'GET', `/api/workspaces/${enc(opts.workspace)}/tokens${opts.all ? '?all=true' : ''}`))
+    ? (await hostApi(running, 'listTokens', { params: { ws: opts.workspace }, ...(opts.all ? { query: { all: 'true' as const } } : {}) }))
         .tokens
     : await withHost({ plugins: false, purpose: 'neonhub token list' }, async (host) => {
         const ws = await host.storage.workspaces.resolve(opts.workspace);
@@ -113,8 +112,18 @@ export async function tokenList(opts: { workspace: string; all?: boolean; json?:
 /** `neonhub token revoke <id> -w <slug>`: refused from now on (NH_AUTH_TOKEN_NOT_FOUND if no active token has that id). */
 export async function tokenRevoke(id: string, opts: { workspace: string }) {
   const running = runningHost();
-  if (running) await api(running, 'DELETE', `/api/workspaces/${enc(opts.workspace)}/tokens/${enc(id)}`);
-  else
+  if (running) {
+    // The API refuses an id that is not a uuid (400); the CLI answers as without a running host: no such token.
+    if (!UuidSchema.safeParse(id).success)
+      throw hostErrors.create(
+        'NH_AUTH_TOKEN_NOT_FOUND',
+        `no active API token has the id ${id} in this workspace (\`neonhub token list\` shows the ids)`,
+        {
+          details: { id },
+        },
+      );
+    await hostApi(running, 'revokeToken', { params: { ws: opts.workspace, id } });
+  } else
     await withHost({ plugins: false, purpose: 'neonhub token revoke' }, async (host) => {
       await host.storage.tokens.revoke((await host.storage.workspaces.resolve(opts.workspace)).id, id);
     });

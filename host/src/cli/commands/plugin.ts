@@ -1,6 +1,6 @@
 import { readFile, rm } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
-import type { NeonHubError, PluginReload, ToolDefinition } from '@neonhub/schemas';
+import type { NeonHubError, ToolDefinition } from '@neonhub/schemas';
 import pc from 'picocolors';
 import { hostErrors } from '../../errors.js';
 import { createLogger } from '../../logger.js';
@@ -19,7 +19,7 @@ import {
 import { installationSecrets } from '../../plugins/installation-secrets.js';
 import { cliConfig, withHost } from '../context.js';
 import { out, progress } from '../output.js';
-import { api, runningHost } from '../running-host.js';
+import { hostApi, runningHost } from '../running-host.js';
 
 async function discover() {
   const config = cliConfig();
@@ -168,7 +168,7 @@ export async function lock(ids: string[], opts: { check?: boolean; isolated?: bo
 async function reloadRunningHost() {
   const running = runningHost();
   if (!running) return;
-  const r = await api<PluginReload>(running, 'POST', '/api/plugins/reload');
+  const r = await hostApi(running, 'reloadPlugins');
   const at = `the running host (${running})`;
   for (const id of r.added) out.ok(`${at} loaded ${id}: enable it with \`neonhub plugin enable ${id} --workspace <slug>\``);
   for (const id of r.reloaded) out.ok(`${at} restarted ${id} with its new lock entry`);
@@ -268,12 +268,7 @@ export async function enable(id: string, opts: { workspace: string; config?: str
   }
   const running = runningHost();
   if (running) {
-    await api(
-      running,
-      'POST',
-      `/api/workspaces/${encodeURIComponent(opts.workspace)}/plugins/${encodeURIComponent(id)}/enable`,
-      config ? { config } : undefined,
-    );
+    await hostApi(running, 'enablePlugin', { params: { ws: opts.workspace, id }, ...(config ? { body: { config } } : {}) });
     return out.ok(`${id} is enabled in ${opts.workspace}`);
   }
   await withHost({ plugins: false, purpose: 'neonhub plugin enable' }, async (host) => {
@@ -285,7 +280,7 @@ export async function enable(id: string, opts: { workspace: string; config?: str
 export async function disable(id: string, opts: { workspace: string }) {
   const running = runningHost();
   if (running) {
-    await api(running, 'POST', `/api/workspaces/${encodeURIComponent(opts.workspace)}/plugins/${encodeURIComponent(id)}/disable`);
+    await hostApi(running, 'disablePlugin', { params: { ws: opts.workspace, id } });
     return out.ok(`${id} is disabled in ${opts.workspace}`);
   }
   await withHost({ plugins: false, purpose: 'neonhub plugin disable' }, async (host) => {

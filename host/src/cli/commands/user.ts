@@ -6,7 +6,7 @@ import { createAccount } from '../../accounts/setup.js';
 import { parseBody } from '../../server/parse-body.js';
 import { withHost } from '../context.js';
 import { out } from '../output.js';
-import { api, runningHost } from '../running-host.js';
+import { hostApi, runningHost } from '../running-host.js';
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -27,7 +27,7 @@ export async function userCreate(email: string, opts: { name?: string; owner?: b
   const body = parseBody(CreateUserBodySchema, { email, password, owner: opts.owner === true, ...(opts.name ? { name: opts.name } : {}) });
   const running = runningHost();
   const created: z.infer<typeof CreatedUserSchema> = running
-    ? await api(running, 'POST', '/api/users', body)
+    ? await hostApi(running, 'createUser', { body })
     : await withHost({ plugins: false, purpose: 'neonhub user create' }, (host) =>
         createAccount(accountDepsFromHost(host), body, body.owner ? 'all' : 'none'),
       );

@@ -1,17 +1,12 @@
-import type { Workspace } from '@neonhub/schemas';
 import { hostErrors } from '../../errors.js';
-import type { WorkspaceLlmView, WorkspaceOutboundView } from '../../workspaces/index.js';
 import { withHost } from '../context.js';
 import { out } from '../output.js';
-import { api, runningHost } from '../running-host.js';
+import { hostApi, runningHost } from '../running-host.js';
 
 export async function create(slug: string, opts: { name?: string }) {
   const running = runningHost();
   if (running) {
-    const { workspace } = await api<{ workspace: Workspace }>(running, 'POST', '/api/workspaces', {
-      slug,
-      ...(opts.name ? { name: opts.name } : {}),
-    });
+    const { workspace } = await hostApi(running, 'createWorkspace', { body: { slug, ...(opts.name ? { name: opts.name } : {}) } });
     return out.ok(`workspace ${workspace.slug} created (${workspace.id})`);
   }
   await withHost({ plugins: false, purpose: 'neonhub workspace create' }, async (host) => {
@@ -23,7 +18,7 @@ export async function create(slug: string, opts: { name?: string }) {
 export async function list(opts: { json?: boolean }) {
   const running = runningHost();
   const workspaces = running
-    ? (await api<{ workspaces: Workspace[] }>(running, 'GET', '/api/workspaces')).workspaces
+    ? (await hostApi(running, 'listWorkspaces')).workspaces
     : await withHost({ plugins: false, purpose: 'neonhub workspace list' }, (host) => host.storage.service.listWorkspaces());
   if (opts.json) return out.json(workspaces);
   if (workspaces.length === 0) return out.line('no workspaces yet: `neonhub workspace create <slug>`');
@@ -60,9 +55,14 @@ export async function llm(slug: string, opts: LlmOptions) {
   if (settings === undefined && (opts.model || opts.baseUrl || opts.api || opts.apiKeyEnv))
     throw hostErrors.create('NH_REQUEST_INVALID', 'give --provider with the other model settings (or --clear)');
   const running = runningHost();
-  const path = `/api/workspaces/${encodeURIComponent(slug)}/llm`;
+  const params = { ws: slug };
   const view = running
-    ? (await api<{ llm: WorkspaceLlmView }>(running, opts.clear ? 'DELETE' : settings ? 'PUT' : 'GET', path, settings)).llm
+    ? (opts.clear
+        ? await hostApi(running, 'clearLlm', { params })
+        : settings
+          ? await hostApi(running, 'setLlm', { params, body: settings })
+          : await hostApi(running, 'getLlm', { params })
+      ).llm
     : await withHost({ plugins: false, purpose: 'neonhub workspace llm' }, (host) =>
         opts.clear ? host.storage.llm.clear(slug) : settings ? host.storage.llm.set(slug, settings) : host.storage.llm.get(slug),
       );
@@ -80,9 +80,10 @@ export async function outbound(slug: string, entries: string[], opts: { clear?: 
   if (opts.clear && entries.length > 0) throw hostErrors.create('NH_REQUEST_INVALID', 'give entries or --clear, not both');
   const change = opts.clear ? { allow: [] } : entries.length > 0 ? { allow: entries } : undefined;
   const running = runningHost();
-  const path = `/api/workspaces/${encodeURIComponent(slug)}/outbound`;
+  const params = { ws: slug };
   const view = running
-    ? (await api<{ outbound: WorkspaceOutboundView }>(running, change ? 'PUT' : 'GET', path, change)).outbound
+    ? (change ? await hostApi(running, 'setOutbound', { params, body: change }) : await hostApi(running, 'getOutbound', { params }))
+        .outbound
     : await withHost({ plugins: false, purpose: 'neonhub workspace outbound' }, (host) =>
         change ? host.storage.outbound.set(slug, change) : host.storage.outbound.get(slug),
       );
