@@ -112,12 +112,37 @@ describe('mcp-http: the response body is capped', () => {
   const { logger } = memoryLogger();
   let http: HttpServer;
   let url: string;
+  let streamed = 0;
+  let streamEnded = false;
   const servers: Server[] = [];
 
   beforeAll(async () => {
     const transports = new Map<string, StreamableHTTPServerTransport>();
     http = createServer(async (req, res) => {
       const json = req.url?.startsWith('/json') ?? false;
+      let body: unknown;
+      if (req.method === 'POST') {
+        const chunks: Buffer[] = [];
+        for await (const c of req) chunks.push(c as Buffer);
+        body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      }
+      // a call to `huge`: a JSON body streamed 1 MiB at a time up to `bytes`, with backpressure, as a broken server would
+      const call = body as { id?: number; method?: string; params?: { name?: string; arguments?: { bytes?: number } } } | undefined;
+      if (call?.method === 'tools/call' && call.params?.name === 'huge') {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        const write = (b: string | Buffer) => (res.write(b) ? Promise.resolve() : new Promise((r) => res.once('drain', r)));
+        const chunk = Buffer.alloc(MiB, 'h');
+        streamed = 0;
+        streamEnded = false;
+        await write(`{"jsonrpc":"2.0","id":${call.id},"result":{"content":[{"type":"text","text":"`);
+        while (streamed < (call.params.arguments?.bytes ?? 0) && !res.destroyed) {
+          await Promise.race([write(chunk), new Promise((r) => res.once('close', r))]);
+          streamed += MiB;
+        }
+        if (!res.destroyed) res.end('"}]}}');
+        streamEnded = true;
+        return;
+      }
       const sid = req.headers['mcp-session-id'];
       let transport = typeof sid === 'string' ? transports.get(sid) : undefined;
       if (!transport) {
@@ -135,6 +160,12 @@ describe('mcp-http: the response body is capped', () => {
               inputSchema: { type: 'object', properties: { bytes: { type: 'integer' } } },
               annotations: { readOnlyHint: true },
             },
+            {
+              name: 'huge',
+              description: 'Streams a JSON body of the given size.',
+              inputSchema: { type: 'object', properties: { bytes: { type: 'integer' } } },
+              annotations: { readOnlyHint: true },
+            },
           ],
         }));
         server.setRequestHandler(CallToolRequestSchema, async (r) => ({
@@ -144,7 +175,7 @@ describe('mcp-http: the response body is capped', () => {
         servers.push(server);
         transport = created;
       }
-      await transport.handleRequest(req, res);
+      await transport.handleRequest(req, res, body);
     });
     await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
@@ -156,7 +187,7 @@ describe('mcp-http: the response body is capped', () => {
   });
 
   for (const mode of ['json', 'sse'] as const) {
-    it(`${mode} responses: 20 MB is NH_TOOL_RESULT_TOO_LARGE, the next call works`, async () => {
+    it(`${mode} responses: 20 MB${mode === 'json' ? ' and a 1 GB stream are' : ' is'} NH_TOOL_RESULT_TOO_LARGE, the next call works`, async () => {
       const manifest = PluginManifestSchema.parse({
         id: `big-${mode}`,
         version: '1.0.0',
@@ -181,6 +212,18 @@ describe('mcp-http: the response body is capped', () => {
         });
         const ok = (await rt.invoke(invocation('big', { bytes: 1000 }))) as { content: { text: string }[] };
         expect(ok.content[0]!.text).toHaveLength(1000);
+        if (mode === 'json') {
+          // a 1 GB body is cut off as it arrives: the host reads a little past the limit, not 1 GB
+          const rss = process.memoryUsage().rss;
+          expect(await failure(rt.invoke(invocation('huge', { bytes: 1024 * MiB }, { timeoutMs: 60_000 })))).toMatchObject({
+            code: 'NH_TOOL_RESULT_TOO_LARGE',
+            details: { tool: 'huge' },
+          });
+          await waitFor(() => streamEnded, 10_000, 'the server to stop streaming');
+          expect(streamed).toBeLessThan(200 * MiB);
+          expect(process.memoryUsage().rss - rss).toBeLessThan(200 * MiB);
+          console.info(`mcp-http 1 GB body: the server got to write ${streamed / MiB} MiB before the host hung up`);
+        }
       } finally {
         await rt.stop();
       }
