@@ -16,7 +16,7 @@ export interface BackoffOptions {
   windowMs?: number;
   /** Time up without a crash after which backoff resets and a degraded plugin is ready again. Default 60 s. */
   calmMs?: number;
-  /** How long one start (spawn + MCP initialize + checks) may take. Default 15 s. */
+  /** How long one start (spawn + MCP initialize + checks) may take. Default 15 s (the host passes each plugin's own, see plugin-limits.ts). */
   startTimeoutMs?: number;
 }
 
@@ -93,7 +93,10 @@ export class Supervisor {
       this.opts.onStatus?.(status, { crashes: this.crashes, ...(nextDelayMs === undefined ? {} : { nextDelayMs }) });
   }
 
-  /** First start; a failure here is a load failure (not supervised). */
+  /**
+   * First start; a failure here is a load failure, not supervised here: the host's plugin startup
+   * (plugin-startup.ts) retries it with the same backoff and a doubled start timeout.
+   */
   async start(): Promise<Session> {
     this.stopped = false;
     this.setStatus('starting');
