@@ -58,6 +58,11 @@ export async function mountConsole(app: FastifyInstance, opts: MountConsoleOptio
   // ourselves on every request (clients cannot spoof it). Behind a TLS proxy, set ORIGIN=https://...
   const protoHeader = 'x-neonhub-console-proto';
   if (!process.env.ORIGIN) process.env.PROTOCOL_HEADER = protoHeader;
+  // The visitor's address as the host sees it (the socket, or X-Forwarded-For from a NEONHUB_TRUSTED_PROXIES
+  // peer: client-ip.ts), in a header set here on every request: the console's getClientAddress() reads it and
+  // forwards it for the log-in limits. Without it, behind a proxy every visitor would be the proxy.
+  const addressHeader = 'x-neonhub-console-client-address';
+  if (!process.env.ADDRESS_HEADER) process.env.ADDRESS_HEADER = addressHeader;
   const { handler } = (await import(pathToFileURL(handlerFile).href)) as { handler: NodeHandler };
   await app.register(async (child) => {
     child.removeAllContentTypeParsers();
@@ -71,6 +76,7 @@ export async function mountConsole(app: FastifyInstance, opts: MountConsoleOptio
         if (HOST_PATHS.test(request.url))
           throw hostErrors.create('NH_ROUTE_NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`);
         request.raw.headers[protoHeader] = request.protocol;
+        request.raw.headers[addressHeader] = app.hasDecorator('clientIp') ? app.clientIp(request) : request.ip;
         reply.hijack();
         handler(request.raw, reply.raw, () => {
           reply.raw.statusCode = 404;

@@ -4,7 +4,7 @@ import { createAccountLinkFlows, registerAccountLinkRoutes } from './account-lin
 import { type AccountMailConfig, accountMailFromEnv, createAccountMailer } from './account-mail.js';
 import { type AccountLinkServiceOptions, createAccountLinks } from './account-tokens.js';
 import { registerAuthRoutes } from './auth-routes.js';
-import { createClientIp, parseTrustedProxies } from './client-ip.js';
+import { type ClientIp, createClientIp, parseTrustedProxies } from './client-ip.js';
 import type { AccountDeps } from './deps.js';
 import { createLoginThrottle, type LoginThrottleOptions } from './login-throttle.js';
 import type { SessionService } from './sessions.js';
@@ -13,6 +13,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Password-reset and verification links being issued and mailed in the background (await settled() in tests). */
     accountLinks: { settled(): Promise<void> };
+    /** The address a request comes from (client-ip.ts): the console forwards it to its own server. */
+    clientIp: ClientIp;
   }
 }
 
@@ -61,6 +63,7 @@ export function registerLoginRoutes(app: FastifyInstance, deps: AccountDeps & { 
   registerAuthRoutes(app, { ...deps, throttle, clientIp, flows });
   registerAccountLinkRoutes(app, { ...deps, links, flows, throttle, clientIp });
   app.decorate('accountLinks', { settled: () => flows.settled() });
+  app.decorate('clientIp', clientIp);
   app.addHook('onClose', () => flows.settled());
   return { clientIp, flows };
 }
