@@ -1,5 +1,6 @@
 import { RoleSchema } from '@neonhub/schemas';
 import { fail } from '@sveltejs/kit';
+import { DOC_EXAMPLE } from '$lib/mcp-configs';
 import { api } from '$lib/server/api';
 import { failWith, orError, requireWorkspace, text } from '$lib/server/guard';
 import type { Actions, PageServerLoad } from './$types';
@@ -10,6 +11,9 @@ export const load: PageServerLoad = async (event) => ({
     ? orError(await api(event).request('listTokens', { params: { ws: event.params.ws } })).tokens
     : [],
   mcpUrl: `${event.url.origin}/mcp`,
+  // the console runs inside the host process: the stdio configs start this Node with this checkout's CLI
+  node: process.execPath,
+  bin: process.env.NEONHUB_BIN ?? DOC_EXAMPLE.bin,
 });
 
 export const actions: Actions = {
