@@ -67,6 +67,7 @@ plugin
 plugin
   .command('verify')
   .description('check every installed plugin against plugins.lock.json without running any plugin code')
+  .option('--json', 'machine-readable output')
   .action(action(async () => (await import('./commands/plugin.js')).verify));
 plugin
   .command('enable <id>')

@@ -201,29 +201,40 @@ export async function uninstall(id: string) {
   await reloadRunningHost();
 }
 
-export async function verify() {
+export async function verify(opts: { json?: boolean } = {}) {
   const { config, plugins, lockPath } = await discover();
   const lockfile = await readLockfile(lockPath);
-  let failed = 0;
+  const results: { id: string; version?: string; tool?: string; ok: boolean; code?: string; message?: string }[] = [];
   for (const p of plugins) {
     try {
       await verifyAgainstLock(p, lockfile);
-      out.ok(`${p.id} ${p.manifest.version}`);
+      results.push({ id: p.id, version: p.manifest.version, ok: true });
     } catch (err) {
-      failed++;
       const e = err as NeonHubError;
-      process.stdout.write(`${pc.red('✗')} ${p.id}: ${e.code} ${e.message}\n`);
+      results.push({ id: p.id, version: p.manifest.version, ok: false, code: e.code, message: e.message });
     }
   }
-  for (const id of Object.keys(lockfile.plugins)) if (!plugins.some((p) => p.id === id)) out.warn(`${id} is locked but not installed`);
+  const lockedNotInstalled = Object.keys(lockfile.plugins).filter((id) => !plugins.some((p) => p.id === id));
   // Tools a running host quarantined (an outside server changed them at run time) until the lock approves them.
-  for (const q of standingQuarantine(await readQuarantine(config.dataDir), lockfile)) {
-    failed++;
-    process.stdout.write(
-      `${pc.red('✗')} ${q.plugin}:${q.tool}: NH_TOOL_QUARANTINED since ${q.since}: ${q.reason}; review it and run \`neonhub plugin lock ${q.plugin}\`\n`,
-    );
+  for (const q of standingQuarantine(await readQuarantine(config.dataDir), lockfile))
+    results.push({
+      id: q.plugin,
+      tool: q.tool,
+      ok: false,
+      code: 'NH_TOOL_QUARANTINED',
+      message: `since ${q.since}: ${q.reason}; review it and run \`neonhub plugin lock ${q.plugin}\``,
+    });
+  const failed = results.filter((r) => !r.ok).length;
+  if (opts.json) {
+    if (failed) process.exitCode = 2;
+    return out.json({ ok: failed === 0, plugins: results, lockedNotInstalled });
+  }
+  for (const r of results) {
+    if (r.ok) out.ok(`${r.id} ${r.version}`);
+    else process.stdout.write(`${pc.red('✗')} ${r.tool ? `${r.id}:${r.tool}` : r.id}: ${r.code} ${r.message}\n`);
   }
   if (failed) {
+  for (const id of lockedNotInstalled) out.warn(`${id} is locked but not installed`);
     process.exitCode = 2;
     out.line(
       `${failed} plugin(s) do not match ${relative(process.cwd(), lockPath) || lockPath}; the host will refuse them (see docs/plugins-lockfile.md)`,
