@@ -233,8 +233,8 @@ export async function verify(opts: { json?: boolean } = {}) {
     if (r.ok) out.ok(`${r.id} ${r.version}`);
     else process.stdout.write(`${pc.red('✗')} ${r.tool ? `${r.id}:${r.tool}` : r.id}: ${r.code} ${r.message}\n`);
   }
-  if (failed) {
   for (const id of lockedNotInstalled) out.warn(`${id} is locked but not installed`);
+  if (failed) {
     process.exitCode = 2;
     out.line(
       `${failed} plugin(s) do not match ${relative(process.cwd(), lockPath) || lockPath}; the host will refuse them (see docs/plugins-lockfile.md)`,
