@@ -42,12 +42,15 @@ describe('the tool gate of an outside server', () => {
     expect(await codeOf(gate.admit('b'))).toBe('admitted');
   });
 
-  it('fails closed when listing again fails, and opens when a listing succeeds', async () => {
+  it('fails closed when listing again after list_changed fails, and opens when a listing succeeds', async () => {
     const gate = createToolGate({ pluginId: 'p', logger: pino({ level: 'silent' }) });
     await gate.initial(async () => [tool('a')]);
-    await gate.refresh('interval', async () => {
+    const gone = async (): Promise<ToolDefinition[]> => {
       throw new Error('server gone');
-    });
+    };
+    await gate.refresh('interval', gone); // a periodic re-list of a server that is down changes nothing
+    expect(await codeOf(gate.admit('a'))).toBe('admitted');
+    await gate.refresh('list_changed', gone);
     expect(await codeOf(gate.admit('a'))).toBe('NH_TOOL_QUARANTINED');
     await gate.refresh('interval', async () => [tool('a')]);
     expect(await codeOf(gate.admit('a'))).toBe('admitted');

@@ -22,7 +22,8 @@ export interface ToolGateOptions {
  * The tools of an outside MCP server as last listed, and which of them are quarantined. A
  * re-listing (list_changed, the periodic re-list, a restart) holds every call until the listing
  * has been judged, so no call reaches a tool that changed after the host heard of the change.
- * A re-listing that fails quarantines every tool (fail closed) until one succeeds.
+ * A re-listing after list_changed or a restart that fails quarantines every tool (fail closed)
+ * until one succeeds.
  */
 export function createToolGate(opts: ToolGateOptions) {
   let tools: ToolDefinition[] = [];
@@ -43,11 +44,14 @@ export function createToolGate(opts: ToolGateOptions) {
     try {
       listed = await list();
     } catch (err) {
+      // The server said (or may have) changed its tools and cannot show them: fail closed. A failed
+      // periodic re-list is a server that is down: its calls fail anyway, the last verdict stands.
+      const changed = reason === 'list_changed' || reason === 'restart';
       opts.logger.warn(
         { plugin: opts.pluginId, err, reason },
-        'listing the tools again failed: every tool is quarantined until it succeeds',
+        changed ? 'listing the tools again failed: every tool is quarantined until it succeeds' : 'listing the tools again failed',
       );
-      quarantine = new Map([...names].map((n) => [n, `its tools could not be listed again after ${reason}`]));
+      if (changed) quarantine = new Map([...names].map((n) => [n, `its tools could not be listed again after ${reason}`]));
       return;
     }
     await judge(listed, reason);
