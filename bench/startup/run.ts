@@ -3,8 +3,9 @@
  * for this checkout and, side by side, for another checkout (a git worktree of an earlier commit):
  *   - `neonhub start` until `/health` answers: the first start on a new data directory (excluding the console build,
  *     which neither side does here) and a second start on the same directory;
- *   - CLI commands that go through the running host: `call`, `token create`, `run --dry-run`-less `run` (it waits for
- *     approval), `approve` of a step that does not wait (a coded error, still one round trip), `plugin enable`;
+ *   - CLI commands that go through the running host: `call`, `token create`, `run` (until it waits for approval),
+ *     `approve` of an unknown run (a coded error, still one round trip), `plugin enable`: wall time and, with GNU
+ *     time, CPU time (user + system: what the command costs, which a loaded machine does not inflate);
  *   - `neonhub mcp -w demo` with the official SDK client (StdioClientTransport): time to the `initialize` answer and
  *     to the `tools/list` answer, while the host runs and with no host running.
  * Each figure is the median of `rounds` tries, the two checkouts interleaved so that load on the machine falls on both.
@@ -14,7 +15,7 @@
  *   node_modules and copy each package's node_modules (symlinks only) from this checkout.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -54,14 +55,22 @@ const envFor = (dataDir: string) => {
   return { ...env, NEONHUB_DATA_DIR: dataDir, LOG_LEVEL: 'warn', NO_COLOR: '1' };
 };
 
-function cli(root: string, dataDir: string, argv: string[]): Promise<{ ms: number; code: number | null; out: string }> {
+/** GNU time, when the machine has it: the CPU a command used (user + system), which a loaded machine does not inflate as it does wall time. */
+const gnuTime = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+
+function cli(root: string, dataDir: string, argv: string[]): Promise<{ ms: number; cpuMs: number; code: number | null; out: string }> {
   const t0 = performance.now();
+  const command = [process.execPath, join(root, 'host/bin/neonhub.js'), ...argv];
+  const [file, ...args] = gnuTime ? [gnuTime, '-f', 'NHCPU %U %S', ...command] : command;
   return new Promise((res) => {
-    const child = spawn(process.execPath, [join(root, 'host/bin/neonhub.js'), ...argv], { cwd: root, env: envFor(dataDir) });
+    const child = spawn(file!, args, { cwd: root, env: envFor(dataDir) });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
-    child.on('close', (code) => res({ ms: performance.now() - t0, code, out }));
+    child.on('close', (code) => {
+      const m = /NHCPU ([\d.]+) ([\d.]+)/.exec(out);
+      res({ ms: performance.now() - t0, cpuMs: m ? (Number(m[1]) + Number(m[2])) * 1000 : Number.NaN, code, out });
+    });
   });
 }
 
@@ -166,6 +175,7 @@ for (let round = 0; round < ROUNDS; round++) {
         if (r.code !== 0 && !label.startsWith('run') && !label.startsWith('approve'))
           console.error(`${c.name}: ${label} exited ${r.code}: ${r.out.slice(0, 400)}`);
         record(c.name, `${label} (host running)`, r.ms);
+        if (!Number.isNaN(r.cpuMs)) record(c.name, `${label} (host running), CPU time`, r.cpuMs);
       }
       const withHost = await mcpTimes(c.root, dataDir);
       record(c.name, 'mcp -w demo: initialize (host running)', withHost.initialize);

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { type PluginLimits, PluginLimitsSchema } from '@neonhub/schemas';
-import { parseAllowList } from '@neonhub/sdk/outbound';
+// the allow-list parser alone: @neonhub/sdk/outbound loads undici, which a CLI command that forwards to a host never needs
+import { parseAllowList } from '@neonhub/sdk/outbound/allow-list';
 import { z } from 'zod';
 import { hostErrors } from './errors.js';
 
