@@ -49,6 +49,10 @@ plugin
     'place a plugin from npm (name@version) or a .tgz file in the data directory; runs nothing and pins nothing (then: plugin lock <id>)',
   )
   .option('--replace', 'replace an installed plugin of the same id (only from the same package)')
+  .option('--mcp', 'an npm MCP server without plugin.json: mount it as an mcp-stdio plugin (npx -y <package>@<version>)')
+  .option('--arg <value...>', "with --mcp: the server's arguments (e.g. the folder server-filesystem may read)")
+  .option('--id <id>', 'with --mcp: the plugin id (default: from the package name)')
+  .option('--env <names...>', 'with --mcp: host environment variables to pass to the server besides HOME')
   .action(action(async () => (await import('./commands/plugin.js')).install));
 plugin
   .command('lock [ids...]')

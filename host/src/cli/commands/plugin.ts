@@ -20,6 +20,7 @@ import { installationSecrets } from '../../plugins/installation-secrets.js';
 import { cliConfig, withHost } from '../context.js';
 import { out, progress } from '../output.js';
 import { hostApi, runningHost } from '../running-host.js';
+import type { MountFlags } from './plugin-mount.js';
 
 async function discover() {
   const config = cliConfig();
@@ -246,8 +247,10 @@ export async function verify(opts: { json?: boolean } = {}) {
  * Places the plugin's files in `<dataDir>/plugins/<id>` and nothing else: no plugin code or server command runs
  * and plugins.lock.json is not written, so the host refuses the plugin until the admin pins it with `plugin lock`.
  */
-export async function install(from: string, opts: { replace?: boolean }) {
+export async function install(from: string, opts: { replace?: boolean } & MountFlags) {
   const config = cliConfig();
+  // An npm MCP server (no plugin.json) is mounted as an mcp-stdio plugin: with --mcp, or when asked (plugin-mount.ts).
+  if (opts.mcp) return (await import('./plugin-mount.js')).mount(from, opts);
   const p = progress(`installing ${from}`);
   const { installPlugin } = await import('../../plugins/install.js');
   const plugin = await installPlugin({
@@ -255,7 +258,12 @@ export async function install(from: string, opts: { replace?: boolean }) {
     dataDir: config.dataDir,
     roots: pluginRoots(config),
     ...(opts.replace ? { replace: true } : {}),
+  }).catch(async (err: unknown) => {
+    p.done();
+    if (await (await import('./plugin-mount.js')).offerMount(from, opts, err)) return undefined;
+    throw err;
   });
+  if (!plugin) return;
   p.done(`installed ${plugin.id} ${plugin.manifest.version} into ${relative(config.rootDir, plugin.dir) || plugin.dir}`);
   const rt = plugin.manifest.runtime;
   out.line(
