@@ -38,7 +38,7 @@ describe('plugin limits', () => {
       { NEONHUB_RESULT_MAX_BYTES: '12' },
       { NEONHUB_PLUGIN_START_TIMEOUT_MS: 'fast' },
     ]) {
-      const variable = Object.keys(env)[0];
+      const variable = Object.keys(env)[0]!;
       expect(() => loadConfig(env)).toThrow(
         expect.objectContaining({ code: 'NH_CONFIG_ENV_INVALID', message: expect.stringContaining(variable) }),
       );
