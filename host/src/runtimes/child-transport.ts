@@ -27,6 +27,11 @@ export interface ChildExit {
   signal: NodeJS.Signals | null;
 }
 
+/** The longest stderr line the host keeps (characters); a longer one is cut. */
+export const STDERR_LINE_MAX = 16 * 1024;
+const cutLine = (line: string) =>
+  line.length > STDERR_LINE_MAX ? `${line.slice(0, STDERR_LINE_MAX)}… (cut at ${STDERR_LINE_MAX} characters)` : line;
+
 /** Children still running, killed if the host process exits without stopping them. */
 const live = new Set<ChildProcess>();
 let exitHookInstalled = false;
@@ -56,6 +61,7 @@ export class ChildStdioTransport implements Transport {
   private readonly inFlight = new Set<string | number>();
   private broken: StreamOverflow | undefined;
   private stderrRest = '';
+  private stderrSkipping = false;
   private resolveExit!: (exit: ChildExit) => void;
   private readonly exitListeners: ((exit: ChildExit) => void)[] = [];
   /** Settles when the child has exited and its stdio closed (never rejects). */
@@ -112,12 +118,27 @@ export class ChildStdioTransport implements Transport {
       child.stdin?.on('error', (err) => this.onerror?.(err));
       child.stdout?.on('data', (chunk: Buffer) => this.receive(chunk));
       child.stderr?.setEncoding('utf8');
-      child.stderr?.on('data', (text: string) => {
-        const lines = (this.stderrRest + text).split('\n');
-        this.stderrRest = lines.pop() ?? '';
-        for (const line of lines) if (line.trim()) this.onStderrLine(line);
-      });
+      child.stderr?.on('data', (text: string) => this.receiveStderr(text));
     });
+  }
+
+  /** stderr split into lines for the log; a line past STDERR_LINE_MAX is cut there and the rest of it dropped (never buffered). */
+  private receiveStderr(text: string): void {
+    let chunk = text;
+    if (this.stderrSkipping) {
+      const nl = chunk.indexOf('\n');
+      if (nl === -1) return;
+      this.stderrSkipping = false;
+      chunk = chunk.slice(nl + 1);
+    }
+    const lines = (this.stderrRest + chunk).split('\n');
+    this.stderrRest = lines.pop() ?? '';
+    for (const line of lines) if (line.trim()) this.onStderrLine(cutLine(line));
+    if (this.stderrRest.length > STDERR_LINE_MAX) {
+      this.onStderrLine(cutLine(this.stderrRest));
+      this.stderrRest = '';
+      this.stderrSkipping = true;
+    }
   }
 
   private receive(chunk: Buffer): void {

@@ -27,7 +27,7 @@ describe('LineReader', () => {
 });
 
 describe('mcp-stdio: a server sending back more than the limit (default 4 MiB)', () => {
-  const { logger } = memoryLogger();
+  const { logger, records } = memoryLogger();
   let rt: PluginRuntime;
   beforeAll(async () => {
     rt = createRuntime({ ...fixture('rt-unruly'), cacheDir: tempDir(), logger, isolation: 'isolated', backoff: { baseMs: 10 } });
@@ -69,6 +69,16 @@ describe('mcp-stdio: a server sending back more than the limit (default 4 MiB)',
     const err = await failure(rt.invoke(invocation('no_newline', { bytes: 20 * MiB }, { timeoutMs: 30_000 })));
     expect(err).toMatchObject({ code: 'NH_TOOL_RESULT_TOO_LARGE', details: { tool: 'no_newline' } });
     await restartedAndAnswering(3);
+  }, 60_000);
+
+  it('a server writing 64 MB to stderr without a newline is logged cut, not buffered', async () => {
+    const rss = process.memoryUsage().rss;
+    expect(await rt.invoke(invocation('stderr_flood', { bytes: 64 * MiB }, { timeoutMs: 60_000 }))).toEqual({
+      content: [{ type: 'text', text: `wrote ${64 * MiB} bytes to stderr` }],
+    });
+    expect(process.memoryUsage().rss - rss).toBeLessThan(100 * MiB);
+    const cut = records.find((r) => typeof r.stderr === 'string' && r.stderr.includes('(cut at 16384 characters)'));
+    expect((cut?.stderr as string | undefined)?.length).toBeLessThan(17_000);
   }, 60_000);
 
   it('a per-plugin limit applies (resultMaxBytes)', async () => {
