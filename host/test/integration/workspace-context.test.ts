@@ -3,9 +3,12 @@ import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { ResourceListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { type NeonHubError, PluginManifestSchema } from '@neonhub/schemas';
+import { checkMcpWorkspaceIsolation } from '@neonhub/sdk/testing';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Host } from '../../src/host.js';
@@ -249,5 +252,21 @@ describe("outside servers' resources and prompts on the workspace's MCP endpoint
     const prompt = await client.getPrompt({ name: 'ws-echo__greet', arguments: { name: 'Ada' } }).catch((e: Error) => e);
     expect(String((prompt as Error).message)).toContain('NH_MCP_PROMPT_NOT_FOUND');
     await client.close();
+  });
+});
+
+describe("the SDK's workspace test for MCP server authors (checkMcpWorkspaceIsolation)", () => {
+  it('passes the third-party fixture, spoken to directly over stdio as the host would', async () => {
+    const client = new Client({ name: 'isolation-check', version: '1.0.0' });
+    await client.connect(new StdioClientTransport({ command: process.execPath, args: ['stdio.mjs'], cwd: echoFixture, stderr: 'pipe' }));
+    try {
+      const problems = await checkMcpWorkspaceIsolation(client, {
+        write: (marker) => ({ name: 'note_add', arguments: { text: marker } }),
+        read: () => ({ name: 'note_list', arguments: {} }),
+      });
+      expect(problems).toEqual([]);
+    } finally {
+      await client.close();
+    }
   });
 });

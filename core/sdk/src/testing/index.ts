@@ -11,4 +11,6 @@ export {
   loadConformanceSubject,
 } from './conformance.js';
 export { type CallOptions, createHarness, type Harness, type HarnessOptions, type HookEventInput } from './harness.js';
+export { checkMcpWorkspaceIsolation, type McpIsolationProbe } from './mcp-isolation.js';
 export { runConformance } from './run-conformance.js';
+export { type Serve, workspaceReachesTools } from './workspace-check.js';
