@@ -26,6 +26,7 @@ export interface TokenStore {
 
 export const TOKEN_PREFIX = 'nh_';
 const TOKEN_PATTERN = /^nh_[A-Za-z0-9_-]{43}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
@@ -142,8 +143,13 @@ export function createTokenService(store: TokenStore, opts: TokenServiceOptions 
     },
 
     async revoke(workspaceId: string, id: string): Promise<void> {
-      if (!(await store.revoke(id, workspaceId, now()))) {
-        throw hostErrors.create('NH_AUTH_TOKEN_NOT_FOUND', `no active token ${id} in this workspace`, { details: { id } });
+      // Token ids are UUIDs: anything else matches no token (and is never handed to the database, whose uuid cast would fail).
+      if (!UUID.test(id) || !(await store.revoke(id, workspaceId, now()))) {
+        throw hostErrors.create(
+          'NH_AUTH_TOKEN_NOT_FOUND',
+          `no active API token has the id ${id} in this workspace (\`neonhub token list\` shows the ids)`,
+          { details: { id } },
+        );
       }
       for (const [hash, entry] of verified) if (entry.record.id === id) verified.delete(hash);
     },

@@ -35,9 +35,24 @@ export function renderPlan(steps: Pick<Step, 'id' | 'tool' | 'title' | 'dependsO
   return lines.join('\n');
 }
 
-function progressLine(e: RunEvent): string | undefined {
+/**
+ * Progress lines in the order things happened: each batch sorted by time, and the clock shown never goes back
+ * (events of steps that ran in parallel are stored in batches, so they can arrive a little out of order).
+ */
+export function createProgressPrinter(write: (line: string) => void = (line) => out.line(line)) {
+  let last = 0;
+  return (items: { at: number; seq?: number; line: (clock: string) => string | undefined }[]) => {
+    const sorted = [...items].sort((a, b) => a.at - b.at || (a.seq ?? 0) - (b.seq ?? 0));
+    for (const item of sorted) {
+      last = Math.max(last, item.at);
+      const line = item.line(new Date(last).toISOString().slice(11, 19));
+      if (line) write(line);
+    }
+  };
+}
+
+function progressLine(e: RunEvent, t: string): string | undefined {
   const d = e.data as Record<string, unknown>;
-  const t = new Date(e.at).toISOString().slice(11, 19);
   if (e.type === 'step.status') {
     const err = d.error as { code: string; message: string } | undefined;
     const color =
@@ -51,16 +66,24 @@ function progressLine(e: RunEvent): string | undefined {
 
 /** Prints the run's events from `after` until it finishes or waits for approval; returns the final view. */
 async function follow(o: Orchestrator, runId: string, workspace: string, after = 0): Promise<RunView> {
+  const print = createProgressPrinter();
+  let pending: RunEvent[] = [];
+  const flush = () => {
+    print(pending.map((e) => ({ at: Date.parse(e.at), seq: e.id, line: (t: string) => progressLine(e, t) })));
+    pending = [];
+  };
+  const timer = setInterval(flush, 100);
   const stop = o.subscribe(runId, after, (e) => {
-    const line = progressLine(e);
-    if (line) out.line(line);
+    pending.push(e);
   });
   try {
     const view = await o.waitFor(runId, ['succeeded', 'failed', 'cancelled', 'waiting_approval'], 24 * 3_600_000);
-    await new Promise((r) => setTimeout(r, 50)); // let the last events print
+    await new Promise((r) => setTimeout(r, 150)); // let the last events arrive
     return view;
   } finally {
     stop();
+    clearInterval(timer);
+    flush();
     void workspace;
   }
 }
@@ -73,14 +96,20 @@ const stepColor = (status: string) =>
  * `GET /api/runs/:id` and prints each step's status changes until the run finishes or waits.
  */
 async function followOverHttp(url: string, runId: string, seen = new Map<string, string>()): Promise<RunView> {
+  const print = createProgressPrinter();
   for (;;) {
     const view = await hostApi(url, 'getRun', { params: { id: runId } });
-    const t = new Date().toISOString().slice(11, 19);
-    for (const step of view.steps) {
+    const now = Date.now();
+    const changes = [];
+    for (const [i, step] of view.steps.entries()) {
       if (seen.get(step.id) === step.status) continue;
       seen.set(step.id, step.status);
-      out.line(`${pc.dim(t)} ${step.id} ${stepColor(step.status)(step.status)}`);
+      // When it happened: a finished step's finishedAt, a running one's startedAt; else when this poll saw it.
+      const when = step.status === 'running' ? step.startedAt : step.finishedAt;
+      const at = Math.min(when ? Date.parse(when) : now, now);
+      changes.push({ at, seq: i, line: (t: string) => `${pc.dim(t)} ${step.id} ${stepColor(step.status)(step.status)}` });
     }
+    print(changes);
     if (['succeeded', 'failed', 'cancelled', 'waiting_approval'].includes(view.run.status)) return view;
     await new Promise((r) => setTimeout(r, 250));
   }

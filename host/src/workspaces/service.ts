@@ -57,7 +57,9 @@ export function createWorkspaceService(opts: WorkspaceServiceOptions) {
   function manifestOf(pluginId: string): PluginManifest {
     const manifest = opts.getManifest(pluginId);
     if (!manifest)
-      throw hostErrors.create('NH_PLUGIN_NOT_FOUND', `no installed plugin has the id ${pluginId}`, { details: { plugin: pluginId } });
+      throw hostErrors.create('NH_PLUGIN_NOT_FOUND', `no installed plugin has the id ${pluginId} (\`neonhub plugin list\` shows them)`, {
+        details: { plugin: pluginId },
+      });
     return manifest;
   }
 
@@ -149,11 +151,17 @@ export function createWorkspaceService(opts: WorkspaceServiceOptions) {
       return plugin;
     },
 
-    /** Disables a plugin, keeping its config and secrets. True when it was enabled. Works for uninstalled plugins too. */
+    /**
+     * Disables a plugin, keeping its config and secrets. True when it was enabled. Works for uninstalled plugins
+     * the workspace still knows; an id neither installed nor known there is NH_PLUGIN_NOT_FOUND (a typo).
+     */
     async disablePlugin(ws: string, pluginId: string): Promise<boolean> {
       const workspaceId = await idOf(ws);
       const change = await repos.workspacePlugins.disable(workspaceId, pluginId);
-      if (!change) return false;
+      if (!change) {
+        manifestOf(pluginId);
+        return false;
+      }
       plugins.put(change.plugin);
       if (change.wasEnabled) emit({ type: 'disabled', workspaceId, pluginId });
       return change.wasEnabled;

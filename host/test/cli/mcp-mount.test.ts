@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { splitArgs } from '../../src/cli/commands/plugin-mount.js';
 import { mountId, mountManifest } from '../../src/plugins/mcp-mount.js';
 import { makeRoot, removeRoot } from '../integration/helpers.js';
 import { neonhubIn } from './cli-harness.js';
@@ -27,6 +28,11 @@ describe('the generated manifest', () => {
     expect(mountId('mcp-server-git')).toBe('git');
     expect(mountId('@acme/weather-mcp')).toBe('weather');
     expect(mountId('9lives')).toBe('mcp-9lives');
+  });
+
+  it('the arguments typed at the prompt split like a shell line', () => {
+    expect(splitArgs('/srv/docs "/home/ada/My Files" \'x y\'  z')).toEqual(['/srv/docs', '/home/ada/My Files', 'x y', 'z']);
+    expect(splitArgs('   ')).toEqual([]);
   });
 
   it('pins the version npx runs, passes HOME, declares no tools (they are listed at plugin lock)', () => {
