@@ -95,6 +95,16 @@ export async function startPlugins(opts: StartPluginsOptions): Promise<PluginSta
     queue = queue.then(task, task);
     return queue;
   };
+  /** Queues an attempt unless one for the plugin is queued already (two dependencies may become ready at once). */
+  const queued = new Set<string>();
+  const retry = (plugin: DiscoveredPlugin) => {
+    if (queued.has(plugin.id)) return;
+    queued.add(plugin.id);
+    void enqueue(() => {
+      queued.delete(plugin.id);
+      return attempt(plugin);
+    });
+  };
 
   async function attempt(plugin: DiscoveredPlugin): Promise<void> {
     if (stopped || states.get(plugin.id)?.status === 'ready') return;
@@ -129,7 +139,7 @@ export async function startPlugins(opts: StartPluginsOptions): Promise<PluginSta
       set(plugin.id, { status: 'ready' });
       opts.onLoaded?.(manifest);
       if (n > 1) opts.logger.info({ plugin: plugin.id, attempts: n }, `plugin ${plugin.id} started on attempt ${n}`);
-      for (const other of plugins.values()) if (states.get(other.id)?.waitingFor?.includes(plugin.id)) void enqueue(() => attempt(other));
+      for (const other of plugins.values()) if (states.get(other.id)?.waitingFor?.includes(plugin.id)) retry(other);
       return;
     }
     const error = result.problems.find((p) => p.id === plugin.id)?.error;
@@ -138,7 +148,7 @@ export async function startPlugins(opts: StartPluginsOptions): Promise<PluginSta
     if (stopped || !retriable(error, outOfProcess(plugin))) {
       set(plugin.id, { status: 'failed', error: { code: error.code, message: error.message } });
       opts.logger.warn({ plugin: plugin.id, code: error.code }, error.message);
-      for (const other of plugins.values()) if (states.get(other.id)?.waitingFor?.includes(plugin.id)) void enqueue(() => attempt(other));
+      for (const other of plugins.values()) if (states.get(other.id)?.waitingFor?.includes(plugin.id)) retry(other);
       return;
     }
     const delay = backoffDelay(n, backoff);
@@ -150,7 +160,7 @@ export async function startPlugins(opts: StartPluginsOptions): Promise<PluginSta
     opts.logger.warn({ plugin: plugin.id, code: error.code, attempt: n, retryInMs: delay }, `${error.message}; retrying in ${delay} ms`);
     const timer = setTimeout(() => {
       timers.delete(timer);
-      void enqueue(() => attempt(plugin));
+      retry(plugin);
     }, delay);
     timer.unref();
     timers.add(timer);
