@@ -159,7 +159,8 @@ describe('workspace service', () => {
       await service.enablePlugin(ws.id, 'connector-email'); // already enabled: no event
       expect(await service.disablePlugin(ws.id, 'connector-email')).toBe(true);
       expect(await service.disablePlugin(ws.id, 'connector-email')).toBe(false);
-      expect(await service.disablePlugin(ws.id, 'never-installed')).toBe(false);
+      // an id neither installed nor known in the workspace is a typo, not a no-op
+      await expect(service.disablePlugin(ws.id, 'never-installed')).rejects.toMatchObject({ code: 'NH_PLUGIN_NOT_FOUND' });
       expect(await service.isEnabled(ws.id, 'connector-email')).toBe(false);
       expect(await service.getConfig(ws.id, 'connector-email')).toMatchObject({ dailyLimit: 5 });
       expect(await service.getSecret(ws.id, 'connector-email', 'API_KEY')).toBe('k');
