@@ -3,6 +3,7 @@
  * execute the held call, or to report what it already did (see steps.ts and docs/runs.md).
  */
 import { type Actor, isNeonHubError } from '@neonhub/schemas';
+import { runErrors } from './errors.js';
 import type { StepJob } from './jobs.js';
 import type { Db } from './store.js';
 import type { ClaimedStep } from './transitions.js';
@@ -69,5 +70,11 @@ export async function approveThroughGovernance(deps: OrchestratorDeps, step: Cla
     }
   }
   if (approval.status === 'executed') return { ok: true, output: approval.result ?? null };
+  // Approved and being executed by another approve right now: try again shortly (transient), it will have an outcome.
+  if (approval.status === 'approved')
+    return {
+      ok: false,
+      error: runErrors.create('NH_RUN_STEP_INTERRUPTED', `approval ${approvalId} is being executed elsewhere; retrying`),
+    };
   return { ok: false, error: approval.error ?? { code: 'NH_RUN_STEP_REJECTED', message: `the approval is ${approval.status}` } };
 }

@@ -68,6 +68,9 @@ describe('approval records', () => {
       ok: true,
     });
     await recordExecution(store, req.approval.id, { result: { sent: true } }, now);
+    // a late resume that lost the race cannot turn the executed approval into a failed one
+    const late = await recordExecution(store, req.approval.id, { error: { code: 'NH_TOOL_DENIED', message: 'used' } }, now);
+    expect(late).toMatchObject({ status: 'executed', result: { sent: true }, error: null });
     await expect(reopenApproved(store, req.approval.id)).rejects.toMatchObject({ code: 'NH_GOV_APPROVAL_NOT_PENDING' });
     expect(await consumeApproval(store, req.approval.id, event({ callId: 'c', approvalId: req.approval.id }), now)).toMatchObject({
       ok: false,

@@ -229,15 +229,16 @@ export async function reopenApproved(store: PluginStore, id: string): Promise<Ap
   return reopened;
 }
 
-/** Stores what executing an approved call produced: `executed` with the result, or `failed` with the error. */
+/** Stores what executing an approved call produced: `executed` with the result, or `failed` with the error; an outcome already recorded is kept. */
 export async function recordExecution(
   store: PluginStore,
   id: string,
   outcome: { result: unknown } | { error: { code: string; message: string } },
   now: Date,
 ): Promise<Approval> {
+  // The first outcome recorded stands: a concurrent resume never turns an executed approval into a failed one.
   const next = await updateRecord<Approval>(store, APPROVALS, id, (a) =>
-    a
+    a && a.status !== 'executed' && a.status !== 'failed'
       ? {
           ...a,
           executedAt: now.toISOString(),
@@ -248,6 +249,7 @@ export async function recordExecution(
       : undefined,
   );
   if (!next) throw govErrors.create('NH_GOV_APPROVAL_NOT_FOUND', `approval ${id} disappeared while executing`);
+  // updateRecord returns the stored value when the change is declined (an outcome was already recorded)
   return next;
 }
 

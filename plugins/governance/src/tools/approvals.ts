@@ -100,6 +100,14 @@ export const approveTool = (deps: GovDeps) =>
             }
           : { result };
       } catch (err) {
+        // Another approve of the same approval (a double click, or a resume racing the original) consumed it and
+        // makes the call: that one records the outcome; this one reports the approval as it stands.
+        if (
+          isNeonHubError(err) &&
+          err.code === 'NH_TOOL_DENIED' &&
+          (err.details as { code?: string } | undefined)?.code === 'NH_GOV_APPROVAL_USED'
+        )
+          return { approval: (await viewApproval(ctx.store, approved.id, deps.now())) ?? approved };
         outcome = {
           error: isNeonHubError(err)
             ? { code: err.code, message: err.message }
