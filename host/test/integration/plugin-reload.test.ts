@@ -3,14 +3,16 @@
  * `neonhub plugin lock` and `plugin uninstall` call): loaded, restarted or stopped without a restart, their
  * workspaces' MCP clients told (onPluginToolsChanged), and only the operator may ask.
  */
+import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Host } from '../../src/host.js';
 import { buildApp } from '../../src/server/app.js';
 import { bootHost, lockRoot, makeRoot, operatorInject, removeRoot, runtimeFixtures } from './helpers.js';
 
+const bin = resolve(import.meta.dirname, '../../bin/neonhub.js');
 let root: string;
 let host: Host;
 let app: FastifyInstance;
@@ -113,4 +115,38 @@ describe('plugin reload while the host runs', () => {
     expect(r.failed).toEqual([expect.objectContaining({ id: 'rt-other', code: 'NH_PLUGIN_LOCK_MISMATCH' })]);
     expect(host.problems.map((p) => p.error.code)).toContain('NH_PLUGIN_LOCK_MISMATCH');
   });
+
+  it('the CLI: `plugin lock` has the running host load it, `plugin uninstall` has it stop it', async () => {
+    // what `neonhub start` does: listen, and name its address in the data directory's lock file
+    const url = await app.listen({ port: 0, host: '127.0.0.1' });
+    writeFileSync(join(host.config.dataDir, 'neonhub.pid'), JSON.stringify({ pid: process.pid, purpose: 'test', url }));
+    // asynchronously: the host answering it runs in this process
+    const cli = (...args: string[]) =>
+      new Promise<{ status: number | null; stdout: string; stderr: string }>((done) => {
+        const child = spawn(process.execPath, [bin, ...args], {
+          env: { ...process.env, NEONHUB_ROOT: root, NEONHUB_DATA_DIR: '.neonhub', LOG_LEVEL: 'error', NO_COLOR: '1' },
+        });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (d) => {
+          stdout += d;
+        });
+        child.stderr.on('data', (d) => {
+          stderr += d;
+        });
+        child.on('close', (status) => done({ status, stdout, stderr }));
+      });
+    const locked = await cli('plugin', 'lock', 'rt-other', '--isolated');
+    expect(locked.status, locked.stderr).toBe(0);
+    expect(locked.stdout).toContain(`the running host (${url}) loaded rt-other`);
+    expect(host.registry.plugin('rt-other')?.isolation).toBe('isolated');
+    const gone = await cli('plugin', 'uninstall', 'rt-other');
+    expect(gone.status, gone.stderr).toBe(0);
+    expect(gone.stdout).toContain('rt-other is no longer pinned');
+    expect(gone.stdout).toContain(`the running host (${url}) stopped rt-other`);
+    expect(host.registry.plugin('rt-other')).toBeUndefined();
+    const again = await cli('plugin', 'uninstall', 'nosuch');
+    expect(again.status).toBe(2);
+    expect(again.stderr).toContain('NH_PLUGIN_NOT_FOUND');
+  }, 240_000);
 });
