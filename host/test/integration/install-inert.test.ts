@@ -88,7 +88,7 @@ describe('plugin install is inert', () => {
     }
   }, 120_000);
 
-  it('installs an mcp-stdio server without running its command and without writing the lock', () => {
+  it('installs an mcp-stdio server without running its command and without writing the lock; plugin lock runs it, saying so', () => {
     const marker = join(root, '.work', 'server-ran');
     const command = `require('node:fs').writeFileSync(${JSON.stringify(marker)}, 'ran')`;
     const manifest = {
@@ -126,6 +126,14 @@ describe('plugin install is inert', () => {
     expect(swap.stderr).toContain('NH_PLUGIN_ID_TAKEN');
     expect(neonhub('plugin', 'install', file, '--replace').code).toBe(0);
     expect(existsSync(marker)).toBe(false);
+    expect(lockText()).toBe(lockBefore);
+
+    // `plugin lock` is where an outside server's command runs, said before it runs (this one exits at once, so
+    // nothing can be listed and nothing is pinned)
+    const lock = neonhub('plugin', 'lock', 'outside-marker');
+    expect(lock.stdout).toContain(`outside-marker: running \`${process.execPath} -e`);
+    expect(existsSync(marker)).toBe(true);
+    expect(lock.code).not.toBe(0);
     expect(lockText()).toBe(lockBefore);
   }, 120_000);
 });
