@@ -9,7 +9,7 @@ import { loadConfig } from '../../src/config.js';
 import { createHost } from '../../src/host.js';
 import type { PluginStartStatus } from '../../src/plugin-startup.js';
 import { buildApp } from '../../src/server/app.js';
-import { bootHost, lockRoot, makeRoot, removeRoot, runtimeFixtures, silentLogger } from './helpers.js';
+import { bootHost, lockRoot, makeRoot, removeRoot, runtimeFixtures, silentLogger, writePlugin } from './helpers.js';
 
 /**
  * Starts that recover: an outside server that takes longer to start than its start timeout (here 3 s
@@ -22,6 +22,23 @@ const actor = { type: 'system' as const, id: 'test' };
 
 beforeAll(async () => {
   root = makeRoot('slow-start', [{ from: `${runtimeFixtures}/rt-unruly` }]);
+  // a policy plugin (hooks) that depends on the slow server: it waits for it, and is missing until then
+  writePlugin(root, 'policy-late', {
+    'plugin.json': JSON.stringify({
+      id: 'policy-late',
+      version: '0.1.0',
+      kind: 'capability',
+      description: 'a policy plugin that needs rt-unruly',
+      host: '^0.1.0',
+      runtime: { type: 'module', entry: 'src/index.ts' },
+      dependencies: { 'rt-unruly': '^1.0.0' },
+      hooks: [{ event: 'beforeToolCall' }],
+    }),
+    'package.json': JSON.stringify({ name: '@test/policy-late', version: '0.1.0', type: 'module' }),
+    'src/index.ts': `import { definePlugin } from '@neonhub/sdk';
+export default definePlugin({ id: 'policy-late', tools: [], hooks: { beforeToolCall: () => ({ action: 'allow' }) } });
+`,
+  });
   await lockRoot(root);
   // pin the server's tools as `neonhub plugin lock` would (listed from a fast start)
   const host = await bootHost(root);
@@ -56,7 +73,13 @@ describe('a plugin slower to start than its start timeout', () => {
       // answered before the plugin is ready, the plugin listed as starting
       const early = (await app.inject({ method: 'GET', url: '/health' })).json();
       expect(early.plugins).toContainEqual({ id: 'rt-unruly', status: expect.stringMatching(/^(waiting|starting|retrying)$/) });
-      expect(early.starting).toEqual(['rt-unruly']);
+      expect(early.starting).toEqual(['policy-late', 'rt-unruly']);
+      // its dependent waits for it, and as a plugin with hooks it counts as missing (fail closed) meanwhile
+      const late = () => host.plugins.states().find((s) => s.id === 'policy-late');
+      const queuedBy = Date.now() + 5000;
+      while (!late()?.waitingFor && Date.now() < queuedBy) await new Promise((r) => setTimeout(r, 20));
+      expect(late()).toMatchObject({ status: 'waiting', waitingFor: ['rt-unruly'] });
+      expect(host.plugins.missingPolicyPlugins()).toEqual(['policy-late']);
 
       // an MCP client connected before the plugin is ready sees no tool of it yet
       await app.listen({ port: 0, host: '127.0.0.1' });
@@ -92,12 +115,16 @@ describe('a plugin slower to start than its start timeout', () => {
       while (listChanged === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
       expect(listChanged).toBeGreaterThan(0);
       expect((await client.listTools()).tools.map((t) => t.name)).toContain('rt-unruly__echo');
+      const dependentBy = Date.now() + 10_000;
+      while (host.plugins.missingPolicyPlugins().length && Date.now() < dependentBy) await new Promise((r) => setTimeout(r, 20));
+      expect(late()).toMatchObject({ status: 'ready', attempts: 1 });
+      expect(host.plugins.missingPolicyPlugins()).toEqual([]);
       const echoed = await host.callTool({ workspace: 'acme', tool: 'rt-unruly:echo', input: { text: 'joined' }, actor });
       expect(JSON.stringify(echoed)).toContain('joined');
 
-      const late = (await app.inject({ method: 'GET', url: '/health', headers: { host: `127.0.0.1:${port}` } })).json();
-      expect(late).toMatchObject({ status: 'ok', starting: [], problems: [], reasons: [] });
-      expect(late.plugins).toContainEqual({ id: 'rt-unruly', status: 'ready' });
+      const lateHealth = (await app.inject({ method: 'GET', url: '/health', headers: { host: `127.0.0.1:${port}` } })).json();
+      expect(lateHealth).toMatchObject({ status: 'ok', starting: [], problems: [], reasons: [] });
+      expect(lateHealth.plugins).toContainEqual({ id: 'rt-unruly', status: 'ready' });
     } finally {
       await client?.close().catch(() => {});
       await app.close();
