@@ -64,6 +64,13 @@ export async function startHost(
     await new Promise((r) => setTimeout(r, 200));
   }
   const url = (JSON.parse(readFileSync(pidFile, 'utf8')) as { url: string }).url;
+  // Plugins start in the background: wait until /health lists none as still starting.
+  for (;;) {
+    const health = (await (await fetch(`${url}/health`)).json()) as { starting?: string[] };
+    if (!health.starting?.length) break;
+    if (Date.now() > until) throw new Error(`plugins still starting: ${health.starting.join(', ')}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
   return {
     url,
     child,
