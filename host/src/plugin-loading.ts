@@ -141,7 +141,13 @@ export async function loadPlugins(opts: LoadPluginsOptions): Promise<{ manifests
         onStatus: (status, info) => logger.info({ plugin: plugin.id, status, ...info }, `plugin ${plugin.id} is ${status}`),
         resolveSecret: installationSecrets(plugin.id),
         outboundAllow: config.outboundAllow,
-        ...(isMcp && opts.drift ? { checkTools: opts.drift.checkFor(plugin.id), onListChanged: opts.drift.changedFor(plugin.id) } : {}),
+        ...(isMcp && opts.drift
+          ? {
+              checkTools: opts.drift.checkFor(plugin.id),
+              onListChanged: opts.drift.changedFor(plugin.id),
+              onToolsUnlisted: opts.drift.unlistedFor(plugin.id),
+            }
+          : {}),
         ...(opts.relistIntervalMs === undefined ? {} : { relistIntervalMs: opts.relistIntervalMs }),
       });
       await runtime.start().catch(async (err) => {

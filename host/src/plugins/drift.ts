@@ -167,6 +167,14 @@ export function createDriftMonitor(deps: DriftMonitorDeps) {
     checkFor(pluginId: string): ToolsCheck {
       return (tools, reason) => judge(pluginId, tools, reason);
     },
+    /** The `onToolsUnlisted` of an outside server's runtime: every tool refused until a listing succeeds. */
+    unlistedFor(pluginId: string): (tools: ToolDefinition[], why: string) => void {
+      return (tools, why) => {
+        void apply(pluginId, tools, Object.fromEntries(tools.map((t) => [t.name, why])), 'list_changed').catch((err) =>
+          logger.error({ err, plugin: pluginId }, 'recording a failed re-listing failed'),
+        );
+      };
+    },
     /** The `onListChanged` of an outside server's runtime: its resources or prompts changed; tell the MCP clients. */
     changedFor(pluginId: string): () => void {
       return () => deps.onToolsChanged(pluginId);

@@ -88,7 +88,12 @@ export function createMcpStdioRuntime(opts: RuntimeOptions & { backoff?: Backoff
   let supervisor: Supervisor | undefined;
   let capabilities: ServerCapabilities | undefined;
   let started = false;
-  const gate = createToolGate({ pluginId: manifest.id, ...(opts.checkTools ? { check: opts.checkTools } : {}), logger });
+  const gate = createToolGate({
+    pluginId: manifest.id,
+    ...(opts.checkTools ? { check: opts.checkTools } : {}),
+    ...(opts.onToolsUnlisted ? { onFailClosed: opts.onToolsUnlisted } : {}),
+    logger,
+  });
   const current = async () => {
     if (!supervisor) throw hostErrors.create('NH_PLUGIN_UNAVAILABLE', `plugin ${manifest.id} is not started`);
     return supervisor.acquire().client;
@@ -189,7 +194,12 @@ export function createMcpHttpRuntime(opts: RuntimeOptions & { backoff?: BackoffO
   let connecting: Promise<Client> | undefined;
   let status: RuntimeStatus = 'stopped';
   let capabilities: ServerCapabilities | undefined;
-  const gate = createToolGate({ pluginId: manifest.id, ...(opts.checkTools ? { check: opts.checkTools } : {}), logger });
+  const gate = createToolGate({
+    pluginId: manifest.id,
+    ...(opts.checkTools ? { check: opts.checkTools } : {}),
+    ...(opts.onToolsUnlisted ? { onFailClosed: opts.onToolsUnlisted } : {}),
+    logger,
+  });
   const list = async () => listMcpTools(await ensure(), { pluginId: manifest.id, trustNeonHubMeta: false, logger });
 
   const setStatus = (s: RuntimeStatus) => {

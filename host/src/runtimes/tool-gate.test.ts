@@ -43,7 +43,12 @@ describe('the tool gate of an outside server', () => {
   });
 
   it('fails closed when listing again after list_changed fails, and opens when a listing succeeds', async () => {
-    const gate = createToolGate({ pluginId: 'p', logger: pino({ level: 'silent' }) });
+    const told: string[] = [];
+    const gate = createToolGate({
+      pluginId: 'p',
+      logger: pino({ level: 'silent' }),
+      onFailClosed: (tools, why) => told.push(`${tools.map((t) => t.name).join()}: ${why}`),
+    });
     await gate.initial(async () => [tool('a')]);
     const gone = async (): Promise<ToolDefinition[]> => {
       throw new Error('server gone');
@@ -52,6 +57,7 @@ describe('the tool gate of an outside server', () => {
     expect(await codeOf(gate.admit('a'))).toBe('admitted');
     await gate.refresh('list_changed', gone);
     expect(await codeOf(gate.admit('a'))).toBe('NH_TOOL_QUARANTINED');
+    expect(told).toEqual(['a: its tools could not be listed again after list_changed']); // the host raises a notice
     await gate.refresh('interval', async () => [tool('a')]);
     expect(await codeOf(gate.admit('a'))).toBe('admitted');
   });

@@ -15,6 +15,8 @@ export type ToolsCheck = (tools: ToolDefinition[], reason: ToolsCheckReason) => 
 export interface ToolGateOptions {
   pluginId: string;
   check?: ToolsCheck;
+  /** Told when a failed re-listing quarantines every tool (the host raises a notice). */
+  onFailClosed?(tools: ToolDefinition[], reason: string): void;
   logger: Logger;
 }
 
@@ -51,7 +53,11 @@ export function createToolGate(opts: ToolGateOptions) {
         { plugin: opts.pluginId, err, reason },
         changed ? 'listing the tools again failed: every tool is quarantined until it succeeds' : 'listing the tools again failed',
       );
-      if (changed) quarantine = new Map([...names].map((n) => [n, `its tools could not be listed again after ${reason}`]));
+      if (changed) {
+        const why = `its tools could not be listed again after ${reason}`;
+        quarantine = new Map([...names].map((n) => [n, why]));
+        opts.onFailClosed?.(tools, why);
+      }
       return;
     }
     await judge(listed, reason);

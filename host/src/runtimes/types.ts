@@ -107,6 +107,8 @@ export interface RuntimeOptions {
   resultMaxBytes?: number;
   /** Outside MCP servers: judges every listing of their tools (the host compares it with the lock). */
   checkTools?: ToolsCheck;
+  /** Outside MCP servers: every tool was quarantined because listing them again failed (after list_changed or a restart). */
+  onToolsUnlisted?(tools: ToolDefinition[], reason: string): void;
   /** Outside MCP servers: called when the server says its resources or prompts changed (passed through to MCP clients). */
   onListChanged?(): void;
   /** Outside MCP servers: list the tools again this often (ms; 0 = only on list_changed and restarts). Default 5 minutes. */
