@@ -4,27 +4,25 @@ import type { NeonHubError, ToolDefinition } from '@neonhub/schemas';
 import pc from 'picocolors';
 import { hostErrors } from '../../errors.js';
 import { createLogger } from '../../logger.js';
-import { pluginRoots } from '../../plugin-loading.js';
+// the plugin modules one by one (not plugins/index.js, which loads the installer), and the runtimes only where
+// a command runs a plugin: `plugin enable` going through a running host loads neither
+import { type DiscoveredPlugin, discoverPlugins } from '../../plugins/discover.js';
 import { readQuarantine, standingQuarantine } from '../../plugins/drift.js';
-import {
-  type DiscoveredPlugin,
-  discoverPlugins,
-  formatLockDiff,
-  isEmptyLockDiff,
-  lockPlugins,
-  readLockfile,
-  verifyAgainstLock,
-  writeLockfile,
-} from '../../plugins/index.js';
 import { installationSecrets } from '../../plugins/installation-secrets.js';
+import { lockPlugins, readLockfile, writeLockfile } from '../../plugins/lock.js';
+import { formatLockDiff, isEmptyLockDiff } from '../../plugins/lock-diff.js';
+import { verifyAgainstLock } from '../../plugins/verify.js';
 import { cliConfig, withHost } from '../context.js';
 import { out, progress } from '../output.js';
 import { hostApi, runningHost } from '../running-host.js';
 import type { MountFlags } from './plugin-mount.js';
 
+/** Where plugins are found (plugin-loading.ts imports the runtimes: only commands that need them load them). */
+const pluginRoots = async (config: ReturnType<typeof cliConfig>) => (await import('../../plugin-loading.js')).pluginRoots(config);
+
 async function discover() {
   const config = cliConfig();
-  const found = await discoverPlugins(pluginRoots(config), { repoRoot: config.rootDir });
+  const found = await discoverPlugins(await pluginRoots(config), { repoRoot: config.rootDir });
   for (const e of found.errors) out.warn(`${relative(config.rootDir, e.dir) || e.dir}: ${e.error.code} ${e.error.message}`);
   return { config, plugins: found.plugins, problems: found.errors, lockPath: join(config.rootDir, 'plugins.lock.json') };
 }
@@ -256,7 +254,7 @@ export async function install(from: string, opts: { replace?: boolean } & MountF
   const plugin = await installPlugin({
     from: resolveIfPath(from),
     dataDir: config.dataDir,
-    roots: pluginRoots(config),
+    roots: await pluginRoots(config),
     ...(opts.replace ? { replace: true } : {}),
   }).catch(async (err: unknown) => {
     p.done();
