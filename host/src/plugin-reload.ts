@@ -78,6 +78,7 @@ export function createPluginReloader(opts: PluginReloaderOptions) {
     const plugin = registry.plugin(id);
     hooks.unregister(id);
     registry.removePlugin(id);
+    await opts.drift?.forget(id); // its quarantine notices go with it
     manifests.delete(id);
     loadedUnder.delete(id);
     await plugin?.runtime.stop().catch((err) => opts.logger.warn({ err, plugin: id }, `plugin ${id} did not stop cleanly`));

@@ -183,6 +183,16 @@ export function createDriftMonitor(deps: DriftMonitorDeps) {
     track(pluginId: string, recheck: () => Promise<void>): void {
       rechecks.set(pluginId, recheck);
     },
+    /** A plugin stopped or unloaded: its quarantine, notices and re-list are forgotten (a new start judges it again). */
+    async forget(pluginId: string): Promise<void> {
+      rechecks.delete(pluginId);
+      notices.clear(`quarantine:${pluginId}:`);
+      if (state.has(pluginId)) {
+        state.set(pluginId, new Map());
+        await persist();
+        state.delete(pluginId);
+      }
+    },
     /** Lists every tracked server's tools again and judges them against the lock as it is now. */
     async recheckAll(): Promise<void> {
       await Promise.all(
