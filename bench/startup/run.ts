@@ -1,8 +1,9 @@
 /**
  * Startup benchmark: how long a person waits, measured as wall time of real processes (`node host/bin/neonhub.js ...`),
  * for this checkout and, side by side, for another checkout (a git worktree of an earlier commit):
- *   - `neonhub start` until `/health` answers: the first start on a new data directory (excluding the console build,
- *     which neither side does here) and a second start on the same directory;
+ *   - `neonhub start` until `/health` answers, and until every plugin has started (/health lists none as starting):
+ *     the first start on a new data directory (excluding the console build, which neither side does here) and a
+ *     second start on the same directory; CLI commands run once every plugin has started;
  *   - CLI commands that go through the running host: `call`, `token create`, `run` (until it waits for approval),
  *     `approve` of an unknown run (a coded error, still one round trip), `plugin enable`: wall time and, with GNU
  *     time, CPU time (user + system: what the command costs, which a loaded machine does not inflate);
@@ -74,7 +75,7 @@ function cli(root: string, dataDir: string, argv: string[]): Promise<{ ms: numbe
   });
 }
 
-async function startHost(root: string, dataDir: string): Promise<{ ms: number; child: ChildProcess; url: string }> {
+async function startHost(root: string, dataDir: string): Promise<{ ms: number; readyMs: number; child: ChildProcess; url: string }> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const t0 = performance.now();
@@ -91,9 +92,22 @@ async function startHost(root: string, dataDir: string): Promise<{ ms: number; c
       (r) => r.ok,
       () => false,
     );
-    if (ok) return { ms: performance.now() - t0, child, url };
+    if (ok) {
+      const ms = performance.now() - t0;
+      return { ms, readyMs: await pluginsReady(url, t0), child, url };
+    }
     if (performance.now() - t0 > 180_000) throw new Error(`no /health after 180 s: ${err}`);
     await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** Until /health lists no plugin as still starting (the previous host answered only once all had started). */
+async function pluginsReady(url: string, t0: number): Promise<number> {
+  for (;;) {
+    const health = (await (await fetch(`${url}/health`)).json()) as { starting?: string[]; plugins?: { id: string }[] };
+    if (!health.starting?.length && health.plugins?.some((p) => p.id === 'agent-seo')) return performance.now() - t0;
+    if (performance.now() - t0 > 240_000) throw new Error('plugins still starting after 240 s');
+    await new Promise((r) => setTimeout(r, 50));
   }
 }
 
@@ -166,10 +180,12 @@ for (let round = 0; round < ROUNDS; round++) {
       const first = await startHost(c.root, dataDir);
       started.push(first.child);
       record(c.name, 'start -> /health, first start (new data dir)', first.ms);
+      record(c.name, 'start -> every plugin started, first start', first.readyMs);
       await stopHost(first.child);
       const second = await startHost(c.root, dataDir);
       started.push(second.child);
       record(c.name, 'start -> /health, second start', second.ms);
+      record(c.name, 'start -> every plugin started, second start', second.readyMs);
       for (const [label, argv] of runCmds) {
         const r = await cli(c.root, dataDir, argv);
         if (r.code !== 0 && !label.startsWith('run') && !label.startsWith('approve'))
