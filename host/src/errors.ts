@@ -149,7 +149,8 @@ export const hostErrors = defineErrors({
   NH_PLUGIN_UNAVAILABLE: {
     status: 503,
     category: 'transient',
-    description: "The plugin's process is not running (restarting after a crash).",
+    description:
+      "The plugin's process is not running (restarting after a crash), or the plugin has not loaded (still starting, retrying or failed); the message says which.",
   },
   NH_PLUGIN_HOOKS_NEED_IN_PROCESS: {
     status: 400,

@@ -94,6 +94,7 @@ export async function createHost(opts: CreateHostOptions): Promise<Host> {
     record: callLog.record,
     defaultTimeoutMs: config.toolTimeoutMs,
     missingPolicyPlugins: () => startup.missingPolicyPlugins(),
+    pluginState: (id) => startup.states().find((s) => s.id === id),
   });
   let startup: PluginStartup = noPlugins;
   const reloader = createPluginReloader({

@@ -105,6 +105,31 @@ export interface PipelineDeps {
   defaultTimeoutMs?: number;
   /** Plugins with hooks that are not loaded now (any workspace): a call that changes something fails closed where one is enabled. */
   missingPolicyPlugins?(): readonly string[];
+  /** A plugin's start state (waiting, starting, retrying, failed): a call to a tool not loaded yet says why. */
+  pluginState?(pluginId: string): { status: string; error?: { code: string; message: string }; retryAt?: string } | undefined;
+}
+
+/**
+ * `registry.get`, except that a tool missing because its plugin has not loaded yet (or failed) is answered with
+ * the reason (NH_PLUGIN_UNAVAILABLE) instead of a bare NH_TOOL_NOT_FOUND.
+ */
+function getTool(deps: PipelineDeps, name: string) {
+  try {
+    return deps.registry.get(name);
+  } catch (err) {
+    const pluginId = name.split(':')[0] ?? '';
+    const state = isNeonHubError(err) && err.code === 'NH_TOOL_NOT_FOUND' ? deps.pluginState?.(pluginId) : undefined;
+    if (!state || state.status === 'ready') throw err;
+    const why =
+      state.status === 'failed'
+        ? `did not load: ${state.error?.code} ${state.error?.message}`
+        : state.status === 'retrying'
+          ? `failed to start (${state.error?.code} ${state.error?.message}) and retries${state.retryAt ? ` at ${state.retryAt}` : ''}`
+          : `is still starting (${state.status}); try again in a moment (GET /health lists the plugins still starting)`;
+    throw hostErrors.create('NH_PLUGIN_UNAVAILABLE', `${name} cannot be called yet: plugin ${pluginId} ${why}`, {
+      details: { plugin: pluginId, status: state.status },
+    });
+  }
 }
 
 /**
@@ -126,7 +151,7 @@ export function createCallTool(deps: PipelineDeps) {
     const callId = randomUUID();
     const idempotencyKey = req.idempotencyKey ?? callId;
     const workspace = await workspaces.resolve(req.workspace);
-    const tool = registry.get(req.tool);
+    const tool = getTool(deps, req.tool);
     const refused = authorizeCall(req.actor, tool.qualifiedName, tool.definition.sideEffect);
     if (refused) throw rejectCall(span, tool, started, refused);
     if (!(await workspaces.isEnabled(workspace.id, tool.pluginId))) {
