@@ -48,7 +48,9 @@ describe('errors over MCP carry their reason and the fix', () => {
   it('a schema violation names the field', async () => {
     const r = await client.callTool({ name: 'agent-seo__analyze_page', arguments: { text: 42 } });
     expect(r.isError).toBe(true);
-    expect((r.content as { text: string }[])[0]!.text).toMatch(/^NH_TOOL_INPUT_INVALID: input for agent-seo:analyze_page is invalid: text: must be string/);
+    expect((r.content as { text: string }[])[0]!.text).toMatch(
+      /^NH_TOOL_INPUT_INVALID: input for agent-seo:analyze_page is invalid: text: must be string/,
+    );
   });
 
   it('a tool named the CLI way gets one MCP prefix and the MCP name to use', async () => {
@@ -67,7 +69,9 @@ describe('errors over MCP carry their reason and the fix', () => {
     );
     await host.storage.service.disablePlugin('acme', 'agent-seo');
     try {
-      const off = (await client.callTool({ name: 'agent-seo__analyze_page', arguments: { text: 'x' } }).catch((e: unknown) => e)) as McpError;
+      const off = (await client
+        .callTool({ name: 'agent-seo__analyze_page', arguments: { text: 'x' } })
+        .catch((e: unknown) => e)) as McpError;
       expect(off.message).toBe(
         'MCP error -32602: NH_TOOL_NOT_ENABLED: agent-seo__analyze_page is not enabled in workspace acme: an admin enables it with `neonhub plugin enable agent-seo --workspace acme`',
       );
