@@ -3,15 +3,15 @@ import { installAccessControl } from './access.js';
 import type { AccountDeps } from './deps.js';
 import { type GitHubOAuthConfig, githubConfigFromEnv, registerGitHubRoutes } from './github.js';
 import { type LoginOptions, registerLoginRoutes } from './login-routes.js';
-import { registerSetupRoutes } from './setup.js';
 import { createSessionService, type SessionService, type SessionServiceOptions } from './sessions.js';
+import { registerSetupRoutes } from './setup.js';
 
+export { type ClientIp, createClientIp, parseTrustedProxies } from './client-ip.js';
 export { type MountConsoleOptions, mountConsole } from './console.js';
 export { type AccountDeps, accountDepsFromHost } from './deps.js';
 export { createOperatorVerifier, ensureOperatorCredential, OPERATOR_PREFIX, readOperatorCredential } from './operator-credential.js';
 export { type Principal, requestActor, resolvePrincipal, SESSION_COOKIE } from './principal.js';
 export { createSessionService, SESSION_PREFIX, type Session, type SessionService } from './sessions.js';
-export { type ClientIp, createClientIp, parseTrustedProxies } from './client-ip.js';
 
 export interface AccountOptions extends LoginOptions {
   /** Checks a presented operator credential (`Bearer nho_...`); without it no request is the operator. */

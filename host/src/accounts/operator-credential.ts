@@ -39,9 +39,13 @@ export function readOperatorCredential(dataDir: string): string | undefined {
     text = readFileSync(file, 'utf8').trim();
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw hostErrors.create('NH_AUTH_OPERATOR_UNREADABLE', `cannot read the operator credential ${file}: run the CLI as the user that runs NeonHub`, {
-      cause: err,
-    });
+    throw hostErrors.create(
+      'NH_AUTH_OPERATOR_UNREADABLE',
+      `cannot read the operator credential ${file}: run the CLI as the user that runs NeonHub`,
+      {
+        cause: err,
+      },
+    );
   }
   if (!text.startsWith(OPERATOR_PREFIX) || text.length < OPERATOR_PREFIX.length + 40)
     throw hostErrors.create('NH_AUTH_OPERATOR_UNREADABLE', `${file} does not hold an operator credential: delete it and restart the host`);

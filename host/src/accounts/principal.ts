@@ -63,7 +63,10 @@ export async function resolvePrincipal(
   const bearer = auth?.toLowerCase().startsWith('bearer ') ? auth.slice(7).trim() : undefined;
   if (bearer?.startsWith(OPERATOR_PREFIX)) {
     if (!deps.operator?.(bearer))
-      throw hostErrors.create('NH_AUTH_TOKEN_INVALID', 'the operator credential is wrong (it is re-read from the data directory at each start)');
+      throw hostErrors.create(
+        'NH_AUTH_TOKEN_INVALID',
+        'the operator credential is wrong (it is re-read from the data directory at each start)',
+      );
     return { type: 'operator' };
   }
   if (bearer?.startsWith(SESSION_PREFIX)) {
