@@ -8,8 +8,8 @@ import { hostErrors } from '../errors.js';
 import { createAllowedHosts } from '../server/allowed-hosts.js';
 import { createMcpGateway, type McpGateway, type McpGatewayDeps } from './gateway.js';
 import type { McpPrincipal } from './providers.js';
-import { LOCAL_OPERATOR } from './stdio.js';
 import type { WorkspaceMcpServer } from './server.js';
+import { LOCAL_OPERATOR } from './stdio.js';
 import type { TokenService } from './tokens.js';
 
 export interface McpHttpOptions {
