@@ -14,7 +14,7 @@ import { type PluginProblem, pluginRoots } from './plugin-loading.js';
 import { createPluginReloader, type PluginReloadResult } from './plugin-reload.js';
 import { noPlugins, type PluginStartup, startPlugins } from './plugin-startup.js';
 import { createDriftMonitor, type DriftMonitor } from './plugins/drift.js';
-import { discoverPlugins } from './plugins/index.js';
+import { discoverPlugins, readLockfile } from './plugins/index.js';
 import { createToolRegistry, type ToolRegistry } from './registry.js';
 import { openStorage, type Storage } from './storage.js';
 
@@ -172,6 +172,20 @@ export async function createHost(opts: CreateHostOptions): Promise<Host> {
       );
       drift.watchLock();
     }
+    /**
+     * A host that answers before its plugins have started seeds `demo` at once (a newcomer's first command may
+     * come before a slow plugin): with the first-party plugins the lock pins, validated by their manifests as
+     * found. A call to one still starting says so (NH_PLUGIN_UNAVAILABLE); a write there waits for the policy
+     * plugins to load (fail closed).
+     */
+    const seedBeforePlugins = async () => {
+      if ((await storage.service.listWorkspaces()).length > 0) return;
+      const found = await discoverPlugins(pluginRoots(config), { repoRoot: config.rootDir });
+      const lock = await readLockfile(join(config.rootDir, 'plugins.lock.json'));
+      const firstParty = found.plugins.filter((p) => p.source.type === 'workspace' && lock.plugins[p.id]);
+      for (const p of firstParty) if (!manifests.has(p.id)) manifests.set(p.id, p.manifest);
+      await storage.seedDemo(firstParty.map((p) => p.id));
+    };
     const seed = async () => {
       if (opts.seed !== false)
         await storage.seedDemo(
@@ -181,9 +195,10 @@ export async function createHost(opts: CreateHostOptions): Promise<Host> {
             .map((p) => p.manifest.id),
         );
     };
-    if (opts.waitForPlugins === false)
-      void startup.firstPass.then(seed).catch((err) => logger.error({ err }, 'plugins did not start; see /health'));
-    else {
+    if (opts.waitForPlugins === false) {
+      if (opts.seed !== false) await seedBeforePlugins();
+      void startup.firstPass.catch((err) => logger.error({ err }, 'plugins did not start; see /health'));
+    } else {
       await startup.firstPass;
       await seed();
     }

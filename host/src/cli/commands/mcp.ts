@@ -20,7 +20,7 @@ export async function mcp(opts: { workspace: string }) {
   ]);
   try {
     await withHost({ purpose: 'neonhub mcp', seed: true, quiet: true, waitForPlugins: false }, async (host) => {
-      const workspace = await resolveWorkspace(host, opts.workspace);
+      const workspace = await host.storage.workspaces.resolve(opts.workspace);
       const gateway = createMcpGateway({
         registry: host.registry,
         callTool: host.callTool,
@@ -44,27 +44,6 @@ export async function mcp(opts: { workspace: string }) {
     const e = err as { code?: string; message?: string };
     await early.fail(e.code ? `${e.code}: ${e.message}` : `NH_INTERNAL: ${String(e.message ?? err)}`);
     throw err;
-  }
-}
-
-/**
- * The workspace of `neonhub mcp`. On a new data directory `demo` is created once the plugins' first start is
- * over (it enables the first-party ones): a slug not found before that is looked up again after it.
- */
-async function resolveWorkspace(host: import('../../host.js').Host, slug: string) {
-  try {
-    return await host.storage.workspaces.resolve(slug);
-  } catch (err) {
-    if ((err as { code?: string }).code !== 'NH_WORKSPACE_NOT_FOUND') throw err;
-    await host.plugins.firstPass;
-    for (let i = 0; ; i++) {
-      try {
-        return await host.storage.workspaces.resolve(slug);
-      } catch (again) {
-        if (i >= 20) throw again;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    }
   }
 }
 
