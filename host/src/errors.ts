@@ -267,11 +267,6 @@ export const hostErrors = defineErrors({
   NH_AUTH_TOKEN_INVALID: { status: 401, category: 'user', description: 'The API token is malformed, unknown or revoked.' },
   NH_AUTH_ROLE_INVALID: { status: 400, category: 'user', description: 'The role is not one of owner, admin, member, viewer.' },
   NH_AUTH_TOKEN_NOT_FOUND: { status: 404, category: 'user', description: 'No API token has this id in the workspace.' },
-  NH_MCP_FORBIDDEN: {
-    status: 403,
-    category: 'user',
-    description: "The token's role may not call this tool (a viewer may call only tools whose side effect is none or read).",
-  },
   NH_MCP_HOST_FORBIDDEN: {
     status: 403,
     category: 'user',
@@ -295,7 +290,7 @@ export const hostErrors = defineErrors({
     status: 401,
     category: 'user',
     description:
-      'The route needs a signed-in session (the `__Host-neonhub_session` cookie or `Authorization: Bearer nhs_...`), or the session expired.',
+      'The request carries no credential, or its session expired: send a console session (the `__Host-neonhub_session` cookie or `Authorization: Bearer nhs_...`), an API token (`Bearer nh_...`) or the operator credential (`Bearer nho_...` from `<data dir>/operator.token`).',
   },
   NH_AUTH_CREDENTIALS_INVALID: {
     status: 401,
@@ -330,10 +325,27 @@ export const hostErrors = defineErrors({
     description:
       'Your role in this workspace does not allow this (viewers read only; members run tools; owners and admins manage plugins, members and tokens).',
   },
-  NH_AUTH_CSRF: {
+  NH_AUTH_OPERATOR_UNREADABLE: {
+    status: 500,
+    category: 'user',
+    description:
+      "The operator credential file (`<data dir>/operator.token`) cannot be read or holds no credential: run the CLI as the user that runs NeonHub, or delete the file and restart the host to write a new one.",
+  },
+  NH_AUTH_SETUP_INVALID: {
     status: 403,
     category: 'user',
-    description: 'A state-changing request came from another site (Origin or Sec-Fetch-Site header); it was refused.',
+    description: 'The one-time setup link is wrong, was used already, or an account exists: log in, or ask the operator for `neonhub user create --owner`.',
+  },
+  NH_HTTP_HOST_FORBIDDEN: {
+    status: 421,
+    category: 'user',
+    description:
+      'The Host header names a host this server does not serve (DNS-rebinding protection): reach it by its bound address or a localhost name, or add the name to NEONHUB_ALLOWED_HOSTS / NEONHUB_PUBLIC_URL.',
+  },
+  NH_HTTP_ORIGIN_FORBIDDEN: {
+    status: 403,
+    category: 'user',
+    description: 'A browser request (or WebSocket) came from an origin this server does not serve; it was refused for every principal.',
   },
   NH_AUTH_OAUTH_UNAVAILABLE: {
     status: 404,

@@ -1,6 +1,6 @@
 import type { DB, Kysely } from '@neonhub/db';
 import { runErrors } from '@neonhub/orchestrator';
-import type { Role } from '@neonhub/schemas';
+import { type Role, WorkspaceRefSchema } from '@neonhub/schemas';
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { hostErrors } from '../errors.js';
 import { authenticated, checkRole, roleIn } from './authorize.js';
@@ -52,6 +52,8 @@ export const workspaceScope = (deps: ScopeDeps, register: (app: FastifyInstance)
     async (request) => {
       const principal = authenticated(request);
       const ws = String((request.params as { ws?: unknown }).ws ?? '');
+      // a reference that is no slug or id names no workspace: the same 404, without a lookup
+      if (!WorkspaceRefSchema.safeParse(ws).success) throw hidden(ws.slice(0, 100));
       let workspace: { id: string };
       try {
         workspace = await deps.resolveWorkspace(ws);

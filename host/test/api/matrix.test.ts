@@ -1,6 +1,6 @@
-import { apiRoutes, ApiAccessSchema, runEventsRoute } from '@neonhub/schemas';
+import { ApiAccessSchema, apiRoutes, runEventsRoute } from '@neonhub/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Caller, bootMatrix } from './fixture.js';
+import { bootMatrix, type Caller } from './fixture.js';
 
 /**
  * The generated authorization matrix: every operation of the OpenAPI document (and the run events
@@ -43,7 +43,8 @@ export function expected(access: string, c: Caller): Verdict {
 function judge(v: Verdict, status: number, code: string | undefined): string | undefined {
   if (status >= 500) return `answered ${status} ${code}`;
   if (v.allowed) {
-    if (status === 401 || status === 403 || (status === 404 && code && HIDDEN.has(code))) return `refused (${status} ${code}) though allowed`;
+    if (status === 401 || status === 403 || (status === 404 && code && HIDDEN.has(code)))
+      return `refused (${status} ${code}) though allowed`;
     return undefined;
   }
   if (status < 400) return `UNEXPECTED SUCCESS ${status}`;
@@ -79,9 +80,7 @@ describe('the authorization matrix', () => {
     let refusals = 0;
     for (const { path, method, op } of ops) {
       const access = String(op['x-neonhub-access']);
-      const url = path.replace(/:(\w+)/g, (_, name: string) =>
-        encodeURIComponent(name === 'id' ? m.idFor(path) : (m.params[name] ?? 'x')),
-      );
+      const url = path.replace(/:(\w+)/g, (_, name: string) => encodeURIComponent(name === 'id' ? m.idFor(path) : (m.params[name] ?? 'x')));
       for (const c of m.callers) {
         const headers = SESSION_ENDING.has(path) ? await m.freshSession(c) : c.headers;
         const body = method === 'get' || method === 'delete' ? undefined : {};
