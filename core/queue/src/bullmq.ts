@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import type { z } from 'zod';
 import { queueErrors } from './errors.js';
 import { parsePayload } from './payload.js';
+import { redisTarget } from './redis-check.js';
 import type { AddOptions, JobHandler, ProcessOptions, Queue, QueueOptions } from './types.js';
 
 const connect = (url: string) => new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true, lazyConnect: false });
@@ -16,8 +17,13 @@ export function createBullQueue<S extends z.ZodType>(opts: QueueOptions<S> & { r
   type P = z.infer<S>;
   const prefix = opts.prefix ?? 'neonhub';
   const producerConn = connect(opts.redisUrl);
-  producerConn.on('error', () => {}); // ioredis reconnects; a failed command reports the error
+  // ioredis reconnects on its own and a failed command reports its error; an outage is told once, not per attempt
+  // (BullMQ prints every connection error of a queue without an 'error' listener).
+  const outage = connectionReporter(opts.redisUrl, opts.onConnection);
+  producerConn.on('error', outage.lost);
+  producerConn.on('ready', outage.back);
   const queue = new BullQueue(opts.name, { connection: producerConn, prefix });
+  queue.on('error', outage.lost);
   let worker: Worker | undefined;
   let workerConn: Redis | undefined;
   let closed = false;
@@ -54,7 +60,7 @@ export function createBullQueue<S extends z.ZodType>(opts: QueueOptions<S> & { r
     addMany,
     async process(handler: JobHandler<P>, p: ProcessOptions = {}) {
       workerConn = connect(opts.redisUrl);
-      workerConn.on('error', () => {});
+      workerConn.on('error', outage.lost);
       worker = new Worker(
         opts.name,
         async (job) => {
@@ -74,7 +80,7 @@ export function createBullQueue<S extends z.ZodType>(opts: QueueOptions<S> & { r
       worker.on('failed', (job, err) => {
         if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) opts.onFailed?.({ id: job.id ?? '', name: job.name }, err);
       });
-      worker.on('error', () => {});
+      worker.on('error', outage.lost);
       await worker.waitUntilReady();
     },
     async has(jobId: string) {
@@ -83,12 +89,50 @@ export function createBullQueue<S extends z.ZodType>(opts: QueueOptions<S> & { r
     },
     async close() {
       closed = true;
+      if (outage.isDown()) {
+        // Redis is gone: a graceful close would wait for it forever (SIGTERM hung). Drop the connections, then close.
+        workerConn?.disconnect();
+        producerConn.disconnect();
+        await bounded(worker?.close(true), 2000);
+        await bounded(queue.close(), 2000);
+        return;
+      }
       await worker?.close();
       await queue.close();
       workerConn?.disconnect();
       producerConn.disconnect();
     },
   };
+}
+
+/** One report when Redis is lost, one when it is back; nothing in between. */
+function connectionReporter(url: string, report: QueueOptions<z.ZodType>['onConnection']) {
+  const tell =
+    report ??
+    ((e: { state: 'lost' | 'back'; message: string }) =>
+      process.stderr.write(`${e.state === 'lost' ? 'NH_QUEUE_UNAVAILABLE: ' : ''}${e.message}\n`));
+  let down = false;
+  return {
+    lost(err: Error) {
+      if (down) return;
+      down = true;
+      const reason = (err as NodeJS.ErrnoException).code ?? err.message;
+      tell({ state: 'lost', message: `Redis at ${redisTarget(url)} (REDIS_URL) is unreachable (${reason}); run steps wait, reconnecting` });
+    },
+    back() {
+      if (!down) return;
+      down = false;
+      tell({ state: 'back', message: `Redis at ${redisTarget(url)} is reachable again` });
+    },
+    isDown: () => down,
+  };
+}
+
+/** Waits for `p` at most `ms` (its failure ignored). */
+async function bounded(p: Promise<unknown> | undefined, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([p?.catch(() => {}), new Promise((r) => (timer = setTimeout(r, ms)))]);
+  clearTimeout(timer);
 }
 
 /** Deletes every key under a prefix (tests clean up their unique prefix with it). */

@@ -52,4 +52,9 @@ export interface QueueOptions<S extends z.ZodType> {
   stalledIntervalMs?: number;
   /** Called when a handler throws for the last time (the queue never throws it anywhere else). */
   onFailed?(job: { id: string; name: string }, err: unknown): void;
+  /**
+   * BullMQ: told once when Redis becomes unreachable and once when it is back (ioredis reconnects meanwhile).
+   * Default: one line on stderr each time, never a stack trace per reconnect attempt.
+   */
+  onConnection?(event: { state: 'lost' | 'back'; message: string }): void;
 }
