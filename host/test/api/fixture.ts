@@ -95,5 +95,10 @@ export async function bootMatrix() {
     return { authorization: `Bearer ${r.session.token}` };
   };
 
-  return { ...b, wsA, wsB, run, callers, params, idFor, freshSession, inject, viewerToken, adminToken };
+  /** New sessions for the session callers (log-out-everywhere in the matrix ends their old ones). */
+  const refreshSessions = async () => {
+    for (const c of callers) if (c.user) c.headers = await freshSession(c);
+  };
+
+  return { ...b, wsA, wsB, run, callers, params, idFor, freshSession, refreshSessions, inject, viewerToken, adminToken };
 }

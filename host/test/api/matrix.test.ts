@@ -93,6 +93,7 @@ describe('the authorization matrix', () => {
         if (problem) problems.push(`${method.toUpperCase()} ${path} [${access}] as ${c.name}: ${problem}`);
       }
     }
+    await m.refreshSessions();
     expect(problems).toEqual([]);
     expect(cells).toBe(ops.length * m.callers.length);
     expect(refusals).toBeGreaterThan(100);
@@ -118,4 +119,100 @@ describe('the authorization matrix', () => {
     }
     expect(problems).toEqual([]);
   });
+});
+
+describe('declaring access is not optional', () => {
+  it('registering an /api route without config.access fails: the host cannot start with it', async () => {
+    const Fastify = (await import('fastify')).default;
+    const { installAuthorization } = await import('../../src/server/authorize.js');
+    const app = Fastify();
+    installAuthorization(app);
+    expect(() => app.get('/api/forgotten', async () => ({ ok: true }))).toThrow(/route GET \/api\/forgotten declares no access/);
+    await app.close();
+    const declared = Fastify();
+    installAuthorization(declared);
+    declared.get('/api/declared', { config: { access: 'public' } }, async () => ({ ok: true }));
+    await expect(declared.ready()).resolves.toBeDefined();
+    await declared.close();
+  });
+});
+
+describe('every MCP method on /mcp x every caller', () => {
+  it('answers by the caller: no credential or a session is 401; a viewer token calls only tools that change nothing; another workspace sees none of this one', async () => {
+    const { connectHttp, initializeBody, rawPost } = await import('../mcp/client.js');
+    const { changesNothing } = await import('@neonhub/schemas');
+    // the matrix above may have disabled them (an admin may): enable both again, then list A's tools
+    for (const p of ['agent-seo', 'connector-email-sandbox'])
+      expect((await m.inject(m.operator, 'POST', `/api/workspaces/space-a/plugins/${p}/enable`)).statusCode).toBe(200);
+    const otherToken = (
+      await m.inject(m.callers.find((c) => c.kind === 'foreign')!.headers, 'POST', '/api/workspaces/space-b/tokens', {
+        name: 'b',
+        role: 'admin',
+      })
+    ).json().token as string;
+    const tools = (await m.inject(m.operator, 'GET', '/api/workspaces/space-a/tools')).json().tools as {
+      name: string;
+      sideEffect: string;
+    }[];
+    expect(tools.some((t) => changesNothing(t.sideEffect as never))).toBe(true);
+    expect(tools.some((t) => !changesNothing(t.sideEffect as never))).toBe(true);
+    await m.app.listen({ port: 0, host: '127.0.0.1' });
+    const base = `http://127.0.0.1:${(m.app.server.address() as { port: number }).port}/mcp`;
+    const about = `neonhub://workspace/${m.wsA.slug}/about`;
+    const callers: { name: string; url: string; token?: string; role?: 'viewer' | 'admin' | 'owner'; foreign?: boolean }[] = [
+      { name: 'none', url: base },
+      { name: 'owner session', url: base, token: m.callers.find((c) => c.name === 'owner session')!.headers.authorization!.slice(7) },
+      { name: 'viewer token', url: base, token: m.viewerToken, role: 'viewer' },
+      { name: 'admin token', url: base, token: m.adminToken, role: 'admin' },
+      { name: 'token of another workspace', url: base, token: otherToken, foreign: true },
+      { name: 'operator', url: `${base}?workspace=${m.wsA.slug}`, token: m.operator.authorization!.slice(7), role: 'owner' },
+    ];
+    const problems: string[] = [];
+    for (const c of callers) {
+      let client: Awaited<ReturnType<typeof connectHttp>>['client'];
+      try {
+        client = (await connectHttp(new URL(c.url), c.token)).client;
+      } catch (err) {
+        if (c.role || c.foreign) problems.push(`${c.name}: could not connect (${(err as Error).message})`);
+        else {
+          const raw = await rawPost(new URL(c.url), initializeBody, c.token ? { authorization: `Bearer ${c.token}` } : {});
+          if (raw.status !== 401) problems.push(`${c.name}: refused with ${raw.status}, not 401 (${(err as Error).message})`);
+        }
+        continue;
+      }
+      if (!c.role && !c.foreign) {
+        problems.push(`${c.name}: UNEXPECTED SUCCESS (connected)`);
+        await client.close();
+        continue;
+      }
+      for (const method of ['tools/list', 'prompts/list', 'resources/list', 'resources/templates/list'] as const) {
+        try {
+          if (method === 'tools/list') await client.listTools();
+          if (method === 'prompts/list') await client.listPrompts();
+          if (method === 'resources/list') await client.listResources();
+          if (method === 'resources/templates/list') await client.listResourceTemplates();
+        } catch (err) {
+          problems.push(`${c.name} ${method}: ${(err as Error).message}`);
+        }
+      }
+      const read = await client.readResource({ uri: about }).then(
+        () => 'ok',
+        (err: Error) => err.message,
+      );
+      if (c.foreign ? read === 'ok' : read !== 'ok') problems.push(`${c.name} resources/read ${about}: ${read}`);
+      for (const t of tools) {
+        const mcpName = t.name.replace(':', '__');
+        const r = await client
+          .callTool({ name: mcpName, arguments: {} })
+          .catch((err: Error) => ({ isError: true, content: [{ text: err.message }] }));
+        const text = (r.content as { text?: string }[])[0]?.text ?? '';
+        const refused = r.isError === true && text.startsWith('NH_AUTH_FORBIDDEN');
+        const mayCall = c.foreign || c.role !== 'viewer' || changesNothing(t.sideEffect as never);
+        if (mayCall && refused) problems.push(`${c.name} tools/call ${mcpName}: refused though allowed`);
+        if (!mayCall && !refused) problems.push(`${c.name} tools/call ${mcpName} (${t.sideEffect}): UNEXPECTED (${text.slice(0, 80)})`);
+      }
+      await client.close();
+    }
+    expect(problems).toEqual([]);
+  }, 120_000);
 });
