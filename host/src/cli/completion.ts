@@ -85,13 +85,20 @@ function fish(name: string, nodes: CompletionNode[]): string {
       else lines.push(`complete -c ${name} -f -n "${cond}" -s ${o.slice(1)}`);
     }
   }
+  // The words typed so far that name a command (options and their values skipped) must equal this command's path.
+  const known = nodes
+    .filter((n) => n.path.length)
+    .map((n) => `'${key(n.path)}'`)
+    .join(' ');
   const fn = `function __${name.replace(/-/g, '_')}_path_is
+  set -l known ${known}
   set -l typed (commandline -opc)
   set -e typed[1]
-  set -l cmdpath
+  set -l cmdpath ''
   for w in $typed
     string match -q -- '-*' $w; and continue
-    set cmdpath $cmdpath $w
+    set -l next (string trim -- "$cmdpath $w")
+    contains -- $next $known; and set cmdpath $next
   end
   test "$cmdpath" = "$argv[1]"
 end`;

@@ -144,6 +144,53 @@ describe('neonhub completion', () => {
   }, 60_000);
 });
 
+const has = (shell: string) => spawnSync(shell, ['--version']).status === 0;
+
+describe('neonhub completion in the shells themselves (when zsh / fish are installed)', () => {
+  const script = (shell: string) => {
+    const file = join(root, `completion.${shell}`);
+    writeFileSync(file, neonhub(['completion', shell]).stdout);
+    return file;
+  };
+
+  it.skipIf(!has('fish'))(
+    'fish completes subcommands and the options of a nested command',
+    () => {
+      const file = script('fish');
+      const complete = (line: string) =>
+        spawnSync('fish', ['-c', `source ${file}; complete -C "${line}"`], { encoding: 'utf8' })
+          .stdout.trim()
+          .split('\n')
+          .map((l) => l.split('\t')[0]);
+      expect(complete('neonhub plugin ')).toEqual(expect.arrayContaining(['enable', 'disable', 'install', 'list', 'lock', 'verify']));
+      expect(complete('neonhub plugin enable x -w acme --')).toEqual(['--config', '--help', '--workspace']);
+      expect(complete('neonhub tok')).toEqual(['token']);
+    },
+    60_000,
+  );
+
+  it.skipIf(!has('zsh'))(
+    'zsh offers the words of the command typed so far',
+    () => {
+      const file = script('zsh');
+      const offer = (...words: string[]) =>
+        spawnSync(
+          'zsh',
+          [
+            '-c',
+            // compdef and compadd exist only under compinit in a completion widget: stand-ins print what is offered
+            `compdef() {}; compadd() { [[ $1 == -- ]] && shift; print -r -- "$@"; }; source ${file}; words=(${words.map((w) => `'${w}'`).join(' ')}); CURRENT=${words.length}; _neonhub`,
+          ],
+          { encoding: 'utf8' },
+        ).stdout.trim();
+      expect(offer('neonhub', '').split(' ')).toEqual(expect.arrayContaining(['plugin', 'doctor', 'completion', '--version']));
+      expect(offer('neonhub', 'plugin', 'enable', 'x', '-w', 'acme', '')).toBe('-w --workspace -c --config --help');
+      expect(offer('neonhub', 'token', '')).toBe('create list revoke --help');
+    },
+    60_000,
+  );
+});
+
 describe('--json on every listing command', () => {
   it('plugin list, plugin info, plugin verify, workspace list, token list and doctor print JSON', () => {
     for (const args of [
