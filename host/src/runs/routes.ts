@@ -2,12 +2,23 @@ import type { Orchestrator } from '@neonhub/orchestrator';
 import { type Actor, apiRoutes, runEventsRoute } from '@neonhub/schemas';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { addRoute, routeOptions } from '../server/route.js';
-import { scoped } from '../server/scopes.js';
+import { runScope, type ScopeDeps, scoped, workspaceScope } from '../server/scopes.js';
 
 export interface RunRoutesDeps {
   orchestrator: Orchestrator;
   /** Who the request acts as (the principal, with its role in the run's workspace). */
   actor(request: FastifyRequest): Actor;
+}
+
+/**
+ * The runs API on an app: the workspace's runs inside a workspace scope, one run's routes inside the run
+ * scope (each resolves the workspace and the caller's role), and @fastify/websocket when missing.
+ * The app must resolve `request.principal` and run installAuthorization.
+ */
+export async function registerRunRoutes(app: FastifyInstance, deps: RunRoutesDeps & { scope: ScopeDeps }) {
+  if (!app.hasDecorator('websocketServer')) await app.register((await import('@fastify/websocket')).default);
+  await app.register(workspaceScope(deps.scope, (scope) => workspaceRunRoutes(scope, deps)));
+  await app.register(runScope(deps.scope, (scope) => runRoutes(scope, deps)));
 }
 
 /** Starting and listing a workspace's runs (registered inside the workspace scope). */

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { accountDepsFromHost, requestActor } from '../accounts/index.js';
 import type { Host } from '../host.js';
-import { runRoutes, workspaceRunRoutes } from '../runs/routes.js';
+import { registerRunRoutes } from '../runs/routes.js';
 import type { createRuns } from '../runs/service.js';
 import {
   type ApiDeps,
@@ -14,7 +14,7 @@ import {
   workspacePluginRoutes,
   workspaceRoutes,
 } from './routes/index.js';
-import { runScope, workspaceScope } from './scopes.js';
+import { scopeDepsFromHost, workspaceScope } from './scopes.js';
 
 /**
  * The host API's resources, each an encapsulated plugin whose routes declare their schemas and access:
@@ -23,13 +23,8 @@ import { runScope, workspaceScope } from './scopes.js';
  */
 export async function registerApi(app: FastifyInstance, host: Host, runs: Awaited<ReturnType<typeof createRuns>>) {
   const deps: ApiDeps = { ...accountDepsFromHost(host), host };
-  const scopeDeps = {
-    db: host.storage.db,
-    resolveWorkspace: (ws: string) => host.storage.service.resolveWorkspace(ws),
-    roleOf: (workspaceId: string, userId: string) => host.storage.repos.members.roleOf(workspaceId, userId),
-  };
+  const scopeDeps = scopeDepsFromHost(host);
   const runDeps = { orchestrator: runs, actor: (req: FastifyRequest) => requestActor(req) };
-  if (!app.hasDecorator('websocketServer')) await app.register((await import('@fastify/websocket')).default);
   await app.register(async (api) => {
     await hostRoutes(api, deps);
     await workspaceRoutes(api, deps);
@@ -38,8 +33,7 @@ export async function registerApi(app: FastifyInstance, host: Host, runs: Awaite
     workspaceScope(scopeDeps, async (ws) => {
       for (const resource of [toolRoutes, workspacePluginRoutes, llmRoutes, outboundRoutes, memberRoutes, tokenRoutes])
         await ws.register(async (scope) => resource(scope, deps));
-      await ws.register(async (scope) => workspaceRunRoutes(scope, runDeps));
     }),
   );
-  await app.register(runScope(scopeDeps, (scope) => runRoutes(scope, runDeps)));
+  await registerRunRoutes(app, { ...runDeps, scope: scopeDeps });
 }

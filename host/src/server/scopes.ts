@@ -18,6 +18,19 @@ export interface ScopeDeps {
   roleOf(workspaceId: string, userId: string): Promise<Role | undefined>;
 }
 
+/** The scopes' view of a host: its database, workspaces and memberships. */
+export const scopeDepsFromHost = (host: {
+  storage: {
+    db: Kysely<DB>;
+    service: { resolveWorkspace(ws: string): Promise<{ id: string; slug: string }> };
+    repos: { members: { roleOf(workspaceId: string, userId: string): Promise<Role | undefined> } };
+  };
+}): ScopeDeps => ({
+  db: host.storage.db,
+  resolveWorkspace: (ws) => host.storage.service.resolveWorkspace(ws),
+  roleOf: (workspaceId, userId) => host.storage.repos.members.roleOf(workspaceId, userId),
+});
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const hidden = (ws: string) =>
   hostErrors.create('NH_WORKSPACE_NOT_FOUND', `no workspace has the slug or id ${ws}`, { details: { workspace: ws } });

@@ -5,7 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Host } from '../../src/host.js';
 import { registerRunRoutes } from '../../src/runs/index.js';
 import { createRuns } from '../../src/runs/service.js';
+import { installAuthorization } from '../../src/server/authorize.js';
 import { installErrorHandling } from '../../src/server/errors.js';
+import { scopeDepsFromHost } from '../../src/server/scopes.js';
 import { bootHost, lockRoot, makeRoot, removeRoot, repoPlugin } from '../integration/helpers.js';
 
 /** The real first-party plugins, linked from plugins/ and pinned in a lock of this test's own root. */
@@ -49,7 +51,12 @@ beforeAll(async () => {
   runs = await createRuns(host, { concurrency: 4 });
   app = Fastify();
   installErrorHandling(app);
-  await registerRunRoutes(app, { orchestrator: runs, actor: () => operator });
+  installAuthorization(app);
+  // the operator (the scopes resolve its role: owner of every workspace)
+  app.addHook('onRequest', async (request) => {
+    request.principal = { type: 'operator' };
+  });
+  await registerRunRoutes(app, { orchestrator: runs, actor: () => operator, scope: scopeDepsFromHost(host) });
   await app.ready();
 }, 120_000);
 

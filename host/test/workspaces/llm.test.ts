@@ -95,9 +95,11 @@ describe("a workspace's language model", () => {
   });
 
   it('refuses bad settings with NH_WORKSPACE_LLM_INVALID and changes nothing', async () => {
+    // not an object at all: the route's schema refuses it (NH_REQUEST_INVALID) before the settings are read
+    const notObject = await op({ method: 'PUT', url: '/api/workspaces/ws-b/llm', payload: [] });
+    expect([notObject.statusCode, notObject.json().error.code]).toEqual([400, 'NH_REQUEST_INVALID']);
     const bad = [
       {},
-      [],
       { model: 'gpt-4.1-mini' },
       { provider: 'gpt' },
       { provider: 'anthropic' }, // no key of the workspace's own: the host's key is never lent
