@@ -1,3 +1,4 @@
+export * from './api/index.js';
 export * from './common.js';
 export * from './crash-point.js';
 export * from './errors.js';
@@ -7,4 +8,3 @@ export * from './mcp-meta.js';
 export * from './run.js';
 export * from './tool.js';
 export * from './workspace.js';
-export * from './api/index.js';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { accountLinkRoutes } from './account-links.js';
 import { LoggedInSchema, LoggedOutSchema, LoginBodySchema, MeSchema, ProvidersSchema, SignedUpSchema, SignupBodySchema } from './auth.js';
 import {
   NO_CONTENT,
@@ -9,10 +10,8 @@ import {
   WsPluginParamsSchema,
   WsToolParamsSchema,
 } from './common.js';
-import { accountLinkRoutes } from './account-links.js';
 import { HealthSchema } from './health.js';
 import { LlmBodySchema, LlmSchema } from './llm.js';
-import { OutboundBodySchema, OutboundSchema } from './outbound.js';
 import {
   InviteBodySchema,
   InvitedSchema,
@@ -22,6 +21,8 @@ import {
   RoleBodySchema,
   RoleChangedSchema,
 } from './members.js';
+import { OutboundBodySchema, OutboundSchema } from './outbound.js';
+import { pluginReloadRoutes } from './plugin-reload.js';
 import {
   ConfigBodySchema,
   ConfigSchema,
@@ -43,7 +44,6 @@ import {
   StartRunBodySchema,
   StepParamsSchema,
 } from './runs.js';
-import { pluginReloadRoutes } from './plugin-reload.js';
 import { setupRoutes } from './setup.js';
 import { TokenBodySchema, TokenCreatedSchema, TokenListSchema, TokenParamsSchema, TokensQuerySchema } from './tokens.js';
 import { CallBodySchema, CallListSchema, CallResultSchema, CallsQuerySchema, ToolListSchema } from './tools.js';
