@@ -11,7 +11,12 @@ export function installErrorHandling(app: FastifyInstance) {
     }
     // Fastify's own client errors: bad JSON, wrong content type, body too large, schema validation.
     if (err.validation || (err.statusCode && err.statusCode >= 400 && err.statusCode < 500)) {
-      const e = hostErrors.create('NH_REQUEST_INVALID', err.message, { details: { fastifyCode: err.code } });
+      // schema validation (route params, query, body): each problem with where it is, for forms to show beside the field
+      const issues = err.validation?.map((v) => ({
+        path: `${err.validationContext ?? ''}${v.instancePath}`,
+        message: v.message ?? 'invalid',
+      }));
+      const e = hostErrors.create('NH_REQUEST_INVALID', err.message, { details: { fastifyCode: err.code, ...(issues ? { issues } : {}) } });
       return reply.status(err.statusCode && err.statusCode !== 500 ? err.statusCode : 400).send(e.toEnvelope());
     }
     request.log.error({ err }, 'unhandled error');

@@ -124,3 +124,13 @@ describe('fuzzing every route', () => {
     expect(health.statusCode).toBe(200);
   }, 600_000);
 });
+
+describe('validation errors', () => {
+  it('name each problem with where it is (details.issues)', async () => {
+    const res = await m.inject(m.operator, 'POST', '/api/workspaces/space-a/members', { email: 'not an e-mail', role: 'king' });
+    expect(res.statusCode).toBe(400);
+    const body = res.json() as { error: { code: string; details: { issues: { path: string; message: string }[] } } };
+    expect(body.error.code).toBe('NH_REQUEST_INVALID');
+    expect(body.error.details.issues.map((i) => i.path).sort()).toEqual(['body/email', 'body/role']);
+  });
+});
