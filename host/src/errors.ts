@@ -329,12 +329,13 @@ export const hostErrors = defineErrors({
     status: 500,
     category: 'user',
     description:
-      "The operator credential file (`<data dir>/operator.token`) cannot be read or holds no credential: run the CLI as the user that runs NeonHub, or delete the file and restart the host to write a new one.",
+      'The operator credential file (`<data dir>/operator.token`) cannot be read or holds no credential: run the CLI as the user that runs NeonHub, or delete the file and restart the host to write a new one.',
   },
   NH_AUTH_SETUP_INVALID: {
     status: 403,
     category: 'user',
-    description: 'The one-time setup link is wrong, was used already, or an account exists: log in, or ask the operator for `neonhub user create --owner`.',
+    description:
+      'The one-time setup link is wrong, was used already, or an account exists: log in, or ask the operator for `neonhub user create --owner`.',
   },
   NH_HTTP_HOST_FORBIDDEN: {
     status: 421,

@@ -3,7 +3,7 @@ import { installAccessControl } from './access.js';
 import type { AccountDeps } from './deps.js';
 import { type GitHubOAuthConfig, githubConfigFromEnv, registerGitHubRoutes } from './github.js';
 import { type LoginOptions, registerLoginRoutes } from './login-routes.js';
-import { createSessionService, type SessionService, type SessionServiceOptions } from './sessions.js';
+import { createSessionService, type SessionServiceOptions } from './sessions.js';
 import { registerSetupRoutes } from './setup.js';
 
 export { type ClientIp, createClientIp, parseTrustedProxies } from './client-ip.js';

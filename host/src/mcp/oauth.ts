@@ -206,7 +206,10 @@ export function registerOAuthRoutes(app: FastifyInstance, deps: OAuthDeps) {
     const user = await deps.consenter(request);
     if (!user) {
       const back = request.url.startsWith('/oauth/authorize?') ? request.url : '/';
-      return reply.status(303).header('location', `${deps.loginPath ?? '/login'}?next=${encodeURIComponent(back)}`).send();
+      return reply
+        .status(303)
+        .header('location', `${deps.loginPath ?? '/login'}?next=${encodeURIComponent(back)}`)
+        .send();
     }
     if (user.workspaces.length === 0)
       return page(reply, 403, 'No workspace', '<h1>No workspace to connect</h1><p>You are not a member of any workspace yet.</p>');
@@ -224,7 +227,10 @@ export function registerOAuthRoutes(app: FastifyInstance, deps: OAuthDeps) {
     const options = user.workspaces
       .map((w) => `<option value="${esc(w.id)}">${esc(w.slug)}${w.name ? ` — ${esc(w.name)}` : ''} (you: ${w.role})</option>`)
       .join('');
-    const highest = user.workspaces.reduce<Role>((max, w) => (ROLE_ORDER.indexOf(w.role) > ROLE_ORDER.indexOf(max) ? w.role : max), 'viewer');
+    const highest = user.workspaces.reduce<Role>(
+      (max, w) => (ROLE_ORDER.indexOf(w.role) > ROLE_ORDER.indexOf(max) ? w.role : max),
+      'viewer',
+    );
     const roles = grantable(highest)
       .map((r) => `<option value="${r}"${r === 'viewer' ? ' selected' : ''}>${r}</option>`)
       .join('');
@@ -266,7 +272,12 @@ export function registerOAuthRoutes(app: FastifyInstance, deps: OAuthDeps) {
       const workspace = user.workspaces.find((w) => w.id === form.workspace_id);
       if (!role.success || !workspace) return page(reply, 400, 'Invalid choice', '<h1>Choose a workspace and a role</h1>');
       if (!grantable(workspace.role).includes(role.data))
-        return page(reply, 403, 'Role too high', `<h1>You cannot grant ${esc(role.data)}</h1><p>Your role in ${esc(workspace.slug)} is ${esc(workspace.role)}.</p>`);
+        return page(
+          reply,
+          403,
+          'Role too high',
+          `<h1>You cannot grant ${esc(role.data)}</h1><p>Your role in ${esc(workspace.slug)} is ${esc(workspace.role)}.</p>`,
+        );
       const code = b64url(randomBytes(32));
       codes.set(b64url(sha256(code)), {
         clientId: p.client.clientId,

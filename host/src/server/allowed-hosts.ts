@@ -45,7 +45,8 @@ export function createAllowedHosts(address: () => AddressInfo | string | null, o
     const hosts = new Set<string>();
     if (port !== undefined) {
       for (const h of LOOPBACK_NAMES) hosts.add(`${h}:${port}`);
-      if (!['0.0.0.0', '::'].includes(addr!.address)) hosts.add(`${addr!.family === 'IPv6' ? `[${addr!.address}]` : addr!.address}:${port}`);
+      if (!['0.0.0.0', '::'].includes(addr!.address))
+        hosts.add(`${addr!.family === 'IPv6' ? `[${addr!.address}]` : addr!.address}:${port}`);
     }
     for (const name of opts.allowedHosts ?? []) for (const h of expand(name, port)) hosts.add(h);
     let publicOrigin: string | undefined;

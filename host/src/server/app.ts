@@ -67,7 +67,10 @@ export async function buildApp(host: Host, opts: BuildAppOptions = {}): Promise<
       ...host.storage.workspaces,
       enabledPlugins: async (id: string) => (await ws.listEnabledPlugins(id)).map((p) => p.pluginId),
     },
-    options: { ...(publicBaseUrl ? { publicBaseUrl } : {}), allowedHosts: opts.allowedHosts ?? parseHostList(process.env.NEONHUB_ALLOWED_HOSTS) },
+    options: {
+      ...(publicBaseUrl ? { publicBaseUrl } : {}),
+      allowedHosts: opts.allowedHosts ?? parseHostList(process.env.NEONHUB_ALLOWED_HOSTS),
+    },
   });
   registerOAuthRoutes(app, {
     tokens: host.storage.tokens,

@@ -64,8 +64,7 @@ function checkOrigin(request: FastifyRequest, allowed: AllowedHosts) {
   if (!upgrade && !UNSAFE.has(request.method)) return;
   const origin = request.headers.origin;
   const site = request.headers['sec-fetch-site'];
-  const foreign =
-    (origin !== undefined && !allowed.origin(origin)) || (!upgrade && (site === 'cross-site' || site === 'same-site'));
+  const foreign = (origin !== undefined && !allowed.origin(origin)) || (!upgrade && (site === 'cross-site' || site === 'same-site'));
   if (!foreign) return;
   throw hostErrors.create(
     'NH_HTTP_ORIGIN_FORBIDDEN',

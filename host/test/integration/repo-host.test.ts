@@ -56,7 +56,11 @@ describe('a first start on the embedded defaults (what `pnpm start` does)', () =
       expect(health.json()).toMatchObject({ status: 'ok', database: 'pglite', problems: [] });
       // no credential: nothing, whatever the address (a rebound page, a plugin's socket to this port)
       const input = { html: '<h1>Spring sale</h1><p>Our spring sale starts today.</p>', keywords: ['spring sale'] };
-      const anonymous = await app.inject({ method: 'POST', url: '/api/workspaces/demo/tools/agent-seo:analyze_page/call', payload: { input } });
+      const anonymous = await app.inject({
+        method: 'POST',
+        url: '/api/workspaces/demo/tools/agent-seo:analyze_page/call',
+        payload: { input },
+      });
       expect([anonymous.statusCode, anonymous.json().error.code]).toEqual([401, 'NH_AUTH_REQUIRED']);
       const op = operatorInject(app, host);
       const call = await op({ method: 'POST', url: '/api/workspaces/demo/tools/agent-seo:analyze_page/call', payload: { input } });

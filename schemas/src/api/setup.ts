@@ -3,7 +3,13 @@ import { SessionInfoSchema, SignupBodySchema, UserViewSchema } from './auth.js';
 import { defineRoute } from './route.js';
 
 /** The one-time first-owner setup: the link `neonhub start` prints on a fresh data directory. */
-export const SetupBodySchema = SignupBodySchema.extend({ token: z.string().min(20).max(200).regex(/^[A-Za-z0-9_-]+$/) });
+export const SetupBodySchema = SignupBodySchema.extend({
+  token: z
+    .string()
+    .min(20)
+    .max(200)
+    .regex(/^[A-Za-z0-9_-]+$/),
+});
 export const SetupDoneSchema = z.object({ user: UserViewSchema, owns: z.array(z.string()), session: SessionInfoSchema });
 
 /** `neonhub user create`: an account made by the operator; `owner` makes it owner of every workspace. */
