@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { hostErrors } from '../errors.js';
+import { ownUrl } from '../server/allowed-hosts.js';
 
 export interface MountConsoleOptions {
   /** The SvelteKit adapter-node output (ui/build), holding handler.js. */
@@ -42,16 +42,8 @@ export async function mountConsole(app: FastifyInstance, opts: MountConsoleOptio
   if (opts.apiUrl) process.env.NEONHUB_API_URL ??= opts.apiUrl;
   else
     app.addHook('onListen', async () => {
-      const address = app.server.address() as AddressInfo | null;
-      if (address && typeof address === 'object' && !process.env.NEONHUB_API_URL) {
-        const host =
-          address.family === 'IPv6'
-            ? `[${address.address === '::' ? '::1' : address.address}]`
-            : address.address === '0.0.0.0'
-              ? '127.0.0.1'
-              : address.address;
-        process.env.NEONHUB_API_URL = `http://${host}:${address.port}`;
-      }
+      const url = ownUrl(app.server.address());
+      if (url && !process.env.NEONHUB_API_URL) process.env.NEONHUB_API_URL = url;
     });
 
   // adapter-node assumes https unless told: without ORIGIN, it reads the protocol from a header we set

@@ -1,5 +1,5 @@
-import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
+import { ownUrl } from '../server/allowed-hosts.js';
 import { createAccountLinkFlows, registerAccountLinkRoutes } from './account-link-routes.js';
 import { type AccountMailConfig, accountMailFromEnv, createAccountMailer } from './account-mail.js';
 import { type AccountLinkServiceOptions, createAccountLinks } from './account-tokens.js';
@@ -32,17 +32,7 @@ export interface LoginOptions {
 }
 
 /** The server's own origin, for links when no public URL is configured (never the request's Host header). */
-function ownOrigin(app: FastifyInstance): string {
-  const address = app.server.address() as AddressInfo | string | null;
-  if (!address || typeof address === 'string') return 'http://localhost';
-  const host =
-    address.family === 'IPv6'
-      ? `[${address.address === '::' ? '::1' : address.address}]`
-      : address.address === '0.0.0.0'
-        ? '127.0.0.1'
-        : address.address;
-  return `http://${host}:${address.port}`;
-}
+const ownOrigin = (app: FastifyInstance) => ownUrl(app.server.address()) ?? 'http://localhost';
 
 /**
  * Sign-up, log-in and log-out with throttling by account and address, password reset and e-mail

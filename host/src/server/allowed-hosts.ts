@@ -95,3 +95,15 @@ export function createAllowedHosts(address: () => AddressInfo | string | null, o
 
 /** NEONHUB_ALLOWED_HOSTS: a comma- or space-separated list of names. */
 export const parseHostList = (value: string | undefined) => (value ?? '').split(/[\s,]+/).filter(Boolean);
+
+/** The URL this server reaches itself at: its bound address, with a wildcard bind answered on loopback. */
+export function ownUrl(address: AddressInfo | string | null): string | undefined {
+  if (!address || typeof address === 'string') return undefined;
+  const host =
+    address.family === 'IPv6'
+      ? `[${address.address === '::' ? '::1' : address.address}]`
+      : address.address === '0.0.0.0'
+        ? '127.0.0.1'
+        : address.address;
+  return `http://${host}:${address.port}`;
+}

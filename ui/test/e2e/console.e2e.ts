@@ -12,10 +12,11 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pino from 'pino';
-import { chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { loadConfig } from '../../../host/src/config.js';
 import { createHost } from '../../../host/src/host.js';
 import { buildApp } from '../../../host/src/server/app.js';
+import { launchChromium } from './browser.js';
 
 const uiDir = resolve(import.meta.dirname, '../..');
 const repoRoot = resolve(uiDir, '..');
@@ -54,18 +55,7 @@ const port = (app.server.address() as { port: number }).port;
 const base = `http://localhost:${port}`;
 log(`host listening at ${base}`);
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-  ],
-});
+const browser = await launchChromium();
 const violations: string[] = [];
 
 async function check(page: Page, name: string) {

@@ -12,10 +12,10 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pino from 'pino';
-import { chromium } from 'playwright-core';
 import { loadConfig } from '../../../host/src/config.js';
 import { createHost } from '../../../host/src/host.js';
 import { buildApp } from '../../../host/src/server/app.js';
+import { launchChromium } from './browser.js';
 
 const uiDir = resolve(import.meta.dirname, '../..');
 const repoRoot = resolve(uiDir, '..');
@@ -83,23 +83,13 @@ const ATTACK = `(async () => {
   return [...results, ws];
 })()`;
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-    // the attacker's DNS answer after the rebind
-    '--host-resolver-rules=MAP rebind.test 127.0.0.1',
-    // Chromium's own local-network protections would stop the page first; other browsers (and older
-    // ones) have none: turn them off so what is tested is the host's defence, not the browser's.
-    '--disable-features=LocalNetworkAccessChecks,PrivateNetworkAccessRespectPreflightResults,BlockInsecurePrivateNetworkRequests,PrivateNetworkAccessSendPreflights',
-  ],
-});
+const browser = await launchChromium([
+  // the attacker's DNS answer after the rebind
+  '--host-resolver-rules=MAP rebind.test 127.0.0.1',
+  // Chromium's own local-network protections would stop the page first; other browsers (and older
+  // ones) have none: turn them off so what is tested is the host's defence, not the browser's.
+  '--disable-features=LocalNetworkAccessChecks,PrivateNetworkAccessRespectPreflightResults,BlockInsecurePrivateNetworkRequests,PrivateNetworkAccessSendPreflights',
+]);
 let failed = false;
 try {
   const context = await browser.newContext();

@@ -11,10 +11,10 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pino from 'pino';
-import { chromium } from 'playwright-core';
 import { loadConfig } from '../../../host/src/config.js';
 import { createHost } from '../../../host/src/host.js';
 import { buildApp } from '../../../host/src/server/app.js';
+import { launchChromium } from './browser.js';
 
 const uiDir = resolve(import.meta.dirname, '../..');
 const repoRoot = resolve(uiDir, '..');
@@ -50,18 +50,7 @@ async function linkFor(to: string, kind: 'reset' | 'verify') {
   return link.replace(`http://127.0.0.1:${port}`, base);
 }
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-  ],
-});
+const browser = await launchChromium();
 let failed = false;
 try {
   const email = 'rhea@example.com';
