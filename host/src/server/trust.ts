@@ -38,6 +38,9 @@ export async function installTrustBoundary(app: FastifyInstance, opts: AllowedHo
     frameguard: { action: 'deny' },
   });
   app.addHook('onRequest', async (request, reply) => {
+    // A refused WebSocket upgrade answers over the raw socket; end it after the answer, or it would stay
+    // open past the answer (and `app.close()` would wait for it forever).
+    if (request.headers.upgrade) reply.raw.once('finish', () => request.raw.socket?.destroy());
     checkHost(request, allowed);
     checkOrigin(request, allowed);
     if (request.protocol === 'https') reply.raw.setHeader('strict-transport-security', 'max-age=31536000; includeSubDomains');

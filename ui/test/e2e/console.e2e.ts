@@ -27,7 +27,8 @@ const started = Date.now();
 const log = (msg: string) => console.log(`[e2e +${((Date.now() - started) / 1000).toFixed(1)}s] ${msg}`);
 
 const dataDir = mkdtempSync(join(tmpdir(), 'neonhub-e2e-'));
-const config = loadConfig({ NEONHUB_DATA_DIR: dataDir, LOG_LEVEL: 'silent' }, repoRoot);
+// the operator allows a local Ollama (the model page sets one for a workspace below)
+const config = loadConfig({ NEONHUB_DATA_DIR: dataDir, LOG_LEVEL: 'silent', NEONHUB_OUTBOUND_ALLOW: '127.0.0.1:11434' }, repoRoot);
 delete process.env.NEONHUB_API_URL;
 const host = await createHost({
   config,

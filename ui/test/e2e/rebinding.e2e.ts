@@ -134,6 +134,7 @@ try {
   console.error(err);
 } finally {
   await browser.close();
+  // a refused WebSocket upgrade must not keep the server from closing
   await app.close();
   await host.close();
   rmSync(dataDir, { recursive: true, force: true });
