@@ -109,7 +109,8 @@ describe('the neonhub CLI', () => {
       // Tokens too: created, listed and revoked through the host, which refuses a revoked token at once.
       const url = (JSON.parse(readFileSync(pidFile, 'utf8')) as { url: string }).url;
       await tokenLifecycle('live', async (secret, state) => {
-        const res = await fetch(`${url}/api/workspaces/live/tokens`, { headers: { authorization: `Bearer ${secret}` } });
+        // the token is a viewer's: a route a viewer may read (listing tokens needs admin)
+        const res = await fetch(`${url}/api/workspaces/live/tools`, { headers: { authorization: `Bearer ${secret}` } });
         expect(res.status).toBe(state === 'active' ? 200 : 401);
         if (state === 'revoked') expect(((await res.json()) as { error: { code: string } }).error.code).toBe('NH_AUTH_TOKEN_INVALID');
       });
