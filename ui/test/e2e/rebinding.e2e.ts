@@ -8,7 +8,7 @@
  * nothing may be written. Run: pnpm --filter @neonhub/ui test:e2e
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pino from 'pino';
@@ -20,6 +20,7 @@ import { launchChromium } from './browser.js';
 const uiDir = resolve(import.meta.dirname, '../..');
 const repoRoot = resolve(uiDir, '..');
 const log = (msg: string) => console.log(`[rebinding] ${msg}`);
+mkdirSync(join(uiDir, 'test-results'), { recursive: true });
 
 const dataDir = mkdtempSync(join(tmpdir(), 'neonhub-rebind-'));
 const config = loadConfig({ NEONHUB_DATA_DIR: dataDir, LOG_LEVEL: 'silent' }, repoRoot);
@@ -100,6 +101,7 @@ try {
   const setup = await app.firstOwnerSetup.link(victim);
   assert.ok(setup, 'a fresh install offers the setup link');
   await page.goto(setup);
+  await page.screenshot({ path: join(uiDir, 'test-results', 'setup.png'), fullPage: true });
   await page.getByLabel('E-mail').fill('owner@example.com');
   await page.getByLabel(/^Password/).fill('correct horse battery');
   await Promise.all([
