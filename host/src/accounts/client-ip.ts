@@ -1,7 +1,7 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { BlockList, isIP } from 'node:net';
 import type { FastifyRequest } from 'fastify';
 import { hostErrors } from '../errors.js';
+import { sameSecret } from '../secrets/same-secret.js';
 
 /** The header the in-process console sends with its per-process secret (process.env.NEONHUB_CONSOLE_SECRET). */
 export const CONSOLE_SECRET_HEADER = 'x-neonhub-console-secret';
@@ -59,8 +59,6 @@ const isTrusted = (list: BlockList, address: string) => {
   return family !== 0 && list.check(address, family === 4 ? 'ipv4' : 'ipv6');
 };
 
-const digest = (s: string) => createHash('sha256').update(s).digest();
-
 /** The eight 16-bit groups of an IPv6 address (`::` expanded, an embedded IPv4 tail converted), or undefined. */
 function ipv6Groups(address: string): number[] | undefined {
   let a = address.split('%')[0] ?? '';
@@ -115,7 +113,7 @@ export function createClientIp(opts: ClientIpOptions = {}) {
     const peer = normalizeAddress(request.raw.socket?.remoteAddress ?? request.ip ?? '');
     const secret = consoleSecret();
     const sent = request.headers[CONSOLE_SECRET_HEADER];
-    if (secret && typeof sent === 'string' && timingSafeEqual(digest(sent), digest(secret))) {
+    if (secret && typeof sent === 'string' && sameSecret(sent, secret)) {
       const forwarded = request.headers[CONSOLE_CLIENT_IP_HEADER];
       const ip = typeof forwarded === 'string' ? normalizeAddress(forwarded) : '';
       if (isIP(ip)) return ip;

@@ -9,7 +9,7 @@ import { registerSetupRoutes } from './setup.js';
 export { type ClientIp, createClientIp, parseTrustedProxies } from './client-ip.js';
 export { type MountConsoleOptions, mountConsole } from './console.js';
 export { type AccountDeps, accountDepsFromHost } from './deps.js';
-export { createOperatorVerifier, ensureOperatorCredential, OPERATOR_PREFIX, readOperatorCredential } from './operator-credential.js';
+export { ensureOperatorCredential, OPERATOR_PREFIX, readOperatorCredential } from './operator-credential.js';
 export { type Principal, requestActor, resolvePrincipal, SESSION_COOKIE } from './principal.js';
 export { createSessionService, SESSION_PREFIX, type Session, type SessionService } from './sessions.js';
 

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hostErrors } from '../errors.js';
@@ -52,12 +52,4 @@ export function readOperatorCredential(dataDir: string): string | undefined {
   // Someone loosened the file's mode: tighten it back (the token stays valid; rotate it by deleting the file).
   if (process.platform !== 'win32' && (statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
   return text;
-}
-
-const digest = (value: string) => createHash('sha256').update(value).digest();
-
-/** A constant-time check of a presented bearer against the operator credential. */
-export function createOperatorVerifier(token: string): (presented: string) => boolean {
-  const expected = digest(token);
-  return (presented) => timingSafeEqual(digest(presented), expected);
 }

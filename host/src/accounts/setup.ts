@@ -1,7 +1,8 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { isNeonHubError, setupRoutes, type UserView } from '@neonhub/schemas';
 import type { FastifyInstance } from 'fastify';
 import { hostErrors } from '../errors.js';
+import { sameSecret } from '../secrets/same-secret.js';
 import { addRoute } from '../server/route.js';
 import type { AccountDeps } from './deps.js';
 import { hashPassword } from './passwords.js';
@@ -19,8 +20,6 @@ export interface FirstOwnerSetup {
   /** The setup link for this base URL while no account exists (printed by `neonhub start`), else undefined. */
   link(baseUrl: string): Promise<string | undefined>;
 }
-
-const digest = (s: string) => createHash('sha256').update(s).digest();
 
 async function countUsers(deps: AccountDeps): Promise<number> {
   const row = await deps.db
@@ -81,7 +80,7 @@ export function registerSetupRoutes(app: FastifyInstance, deps: AccountDeps & { 
 
   addRoute(app, setupRoutes.setupFirstOwner, async (request, reply) => {
     const body = request.body;
-    const valid = token !== undefined && timingSafeEqual(digest(body.token), digest(token));
+    const valid = token !== undefined && sameSecret(body.token, token);
     // a wrong guess does not spend the token (192 random bits: guessing is hopeless, burning it would let a stranger lock setup)
     if (!valid || (await countUsers(deps)) > 0) {
       throw hostErrors.create(

@@ -1,6 +1,7 @@
-import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { type Role, RoleSchema } from '@neonhub/schemas';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { sameSecret } from '../secrets/same-secret.js';
 import type { TokenService } from './tokens.js';
 
 /**
@@ -61,11 +62,6 @@ interface Code {
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest();
 const b64url = (b: Buffer) => b.toString('base64url');
-const sameString = (a: string, b: string) => {
-  const x = sha256(a);
-  const y = sha256(b);
-  return timingSafeEqual(x, y);
-};
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const ROLE_ORDER: Role[] = ['viewer', 'member', 'admin', 'owner'];
 /** The roles a user with `role` may grant: their own and below. */
@@ -258,7 +254,7 @@ export function registerOAuthRoutes(app: FastifyInstance, deps: OAuthDeps) {
       const p = form.request_id ? pending.get(form.request_id) : undefined;
       const cookie = /(?:^|;\s*)nh_oauth_csrf=([A-Za-z0-9_-]+)/.exec(request.headers.cookie ?? '')?.[1];
       const user = await deps.consenter(request);
-      if (!user || !p || p.userId !== user.id || !form.csrf || !cookie || !sameString(form.csrf, p.csrf) || !sameString(cookie, p.csrf)) {
+      if (!user || !p || p.userId !== user.id || !form.csrf || !cookie || !sameSecret(form.csrf, p.csrf) || !sameSecret(cookie, p.csrf)) {
         return page(
           reply,
           403,
@@ -309,7 +305,7 @@ export function registerOAuthRoutes(app: FastifyInstance, deps: OAuthDeps) {
       if (!client || form.client_id !== code.clientId || form.redirect_uri !== code.redirectUri) {
         return oauthError(reply, 400, 'invalid_grant', 'the code was issued to another client or redirect URI');
       }
-      if (!sameString(b64url(sha256(form.code_verifier)), code.challenge))
+      if (!sameSecret(b64url(sha256(form.code_verifier)), code.challenge))
         return oauthError(reply, 400, 'invalid_grant', 'code_verifier does not match the code challenge');
       const { token } = await deps.tokens.create({ workspaceId: code.workspaceId, role: code.role, name: `oauth: ${client.name}` });
       return reply.header('cache-control', 'no-store').send({ access_token: token, token_type: 'Bearer' });

@@ -3,7 +3,6 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import {
   type AccountOptions,
   accountDepsFromHost,
-  createOperatorVerifier,
   ensureOperatorCredential,
   mountConsole,
   registerAccountRoutes,
@@ -11,6 +10,7 @@ import {
 import type { Host } from '../host.js';
 import { registerMcpRoutes, registerOAuthRoutes } from '../mcp/index.js';
 import { createRuns } from '../runs/index.js';
+import { secretMatcher } from '../secrets/index.js';
 import { registerMetricsRoute } from '../telemetry/index.js';
 import { parseHostList } from './allowed-hosts.js';
 import { registerApi } from './api.js';
@@ -45,7 +45,7 @@ export async function buildApp(host: Host, opts: BuildAppOptions = {}): Promise<
     ...(publicBaseUrl ? { publicBaseUrl } : {}),
   });
   // Sessions, API tokens, the operator credential and roles: no request is privileged without a credential.
-  const operator = createOperatorVerifier(ensureOperatorCredential(host.config.dataDir));
+  const operator = secretMatcher(ensureOperatorCredential(host.config.dataDir));
   registerAccountRoutes(app, accountDepsFromHost(host), {
     ...(publicBaseUrl ? { publicBaseUrl } : {}),
     operator,

@@ -1,7 +1,7 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { type NeonhubMetrics, neonhubMetrics, PROMETHEUS_CONTENT_TYPE } from '@neonhub/telemetry';
 import type { FastifyInstance } from 'fastify';
 import { hostErrors } from '../errors.js';
+import { secretMatcher } from '../secrets/same-secret.js';
 
 /**
  * `GET /metrics`: the Prometheus text exposition of the process's NeonHub metrics (tool calls, durations, run
@@ -14,11 +14,11 @@ export function registerMetricsRoute(
   metrics: NeonhubMetrics = neonhubMetrics(),
   token: string | undefined = process.env.NEONHUB_METRICS_TOKEN || undefined,
 ): void {
-  const expected = token ? createHash('sha256').update(token).digest() : undefined;
+  const matches = token ? secretMatcher(token) : undefined;
   app.get('/metrics', async (req, reply) => {
-    if (expected) {
+    if (matches) {
       const presented = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? '';
-      if (!timingSafeEqual(createHash('sha256').update(presented).digest(), expected))
+      if (!matches(presented))
         throw hostErrors.create('NH_AUTH_REQUIRED', '/metrics needs `Authorization: Bearer <NEONHUB_METRICS_TOKEN>`');
     }
     reply.header('content-type', PROMETHEUS_CONTENT_TYPE).header('cache-control', 'no-store');
