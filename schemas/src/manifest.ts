@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PluginIdSchema, SemverSchema } from './common.js';
+import { ConnectorDeclarationSchema } from './connector.js';
 import { ToolDefinitionSchema } from './tool.js';
 
 export const PluginKindSchema = z.enum(['agent', 'connector', 'capability']);
@@ -112,6 +113,8 @@ export const PluginManifestSchema = z
     prompts: z.array(PromptDeclarationSchema).default([]),
     /** What the host allows this plugin (an admin can override either with NEONHUB_PLUGIN_LIMITS; docs/runtimes.md). */
     limits: PluginLimitsSchema.optional(),
+    /** What a connector serves and how accounts connect to it (kind `connector` only; docs/connectors.md). */
+    connector: ConnectorDeclarationSchema.optional(),
   })
   .superRefine((m, ctx) => {
     const seen = new Set<string>();
@@ -129,6 +132,8 @@ export const PluginManifestSchema = z
       if (hooks.has(h.event)) ctx.addIssue({ code: 'custom', path: ['hooks', i, 'event'], message: `hook ${h.event} declared twice` });
       hooks.add(h.event);
     });
+    if (m.connector && m.kind !== 'connector')
+      ctx.addIssue({ code: 'custom', path: ['connector'], message: 'only a plugin of kind connector declares `connector`' });
     if (m.dependencies[m.id]) ctx.addIssue({ code: 'custom', path: ['dependencies', m.id], message: 'a plugin cannot depend on itself' });
     if (m.runtime.type === 'module' && m.tools.length === 0 && m.hooks.length === 0)
       ctx.addIssue({ code: 'custom', path: ['tools'], message: 'a module plugin must declare at least one tool or hook' });

@@ -57,6 +57,41 @@ export const connectorErrors = defineErrors({
     description:
       'An idempotency key was reused for a different message or post: a retry must send the same one, a new one needs a new key.',
   },
+  NH_CONNECTOR_NOT_CONNECTED: {
+    status: 409,
+    category: 'user',
+    description:
+      'The connector has no connected account in this workspace (or the named connection does not exist or was revoked): an admin connects one on the Connections page or with `neonhub connection add`.',
+  },
+  NH_CONNECTOR_AUTH_FAILED: {
+    status: 401,
+    category: 'third_party',
+    description:
+      "The provider refused the connection's credentials (revoked, expired and not refreshable, wrong key): the connection is marked failing; an admin reconnects it.",
+  },
+  NH_CONNECTOR_RATE_LIMITED: {
+    status: 429,
+    category: 'transient',
+    description:
+      'The provider answered 429 (or its own rate-limit error): the outbox retries after details.retryAfterMs (from Retry-After or the provider reset header).',
+  },
+  NH_CONNECTOR_UNAVAILABLE: {
+    status: 502,
+    category: 'transient',
+    description: 'The provider failed or could not be reached (5xx, timeout, connection reset): the outbox retries with backoff.',
+  },
+  NH_CONNECTOR_REJECTED: {
+    status: 422,
+    category: 'third_party',
+    description:
+      "The provider refused this message or post for good (invalid recipient, duplicate content, policy): not retried; details.providerCode and the provider's message say why.",
+  },
+  NH_CONNECTOR_LIMIT_EXCEEDED: {
+    status: 400,
+    category: 'user',
+    description:
+      "The message or post breaks the network's limits (text length, media count or size, recipients), checked before anything is sent.",
+  },
 });
 
 /**

@@ -1,4 +1,4 @@
-import type { Actor, Role, SideEffect } from '@neonhub/schemas';
+import type { Actor, ConnectorEvent, Role, SideEffect } from '@neonhub/schemas';
 import type { z } from 'zod';
 
 export interface Logger {
@@ -36,6 +36,41 @@ export interface ToolContext {
    * provider); usage is reported to eco by the host. Not available isolated (NH_SDK_CALL_UNSUPPORTED).
    */
   llm: LlmAccess;
+  /**
+   * Connectors only: the workspace's connected account this call uses (the input's `connection`, else the
+   * workspace's default connection for this plugin). Absent when the plugin declares `connector.auth` none,
+   * or when nothing is connected (then a tool that needs one throws NH_CONNECTOR_NOT_CONNECTED).
+   */
+  connection?: ConnectionContext;
+}
+
+/** A connected account as a connector sees it: the host decrypted the credentials and refreshed an OAuth token first. */
+export interface ConnectionContext {
+  id: string;
+  /** The admin's name for it ("Brand X account"). */
+  label: string;
+  /**
+   * apiKey auth: the declared fields by name. oauth2: `accessToken` (fresh: refreshed before expiry), `tokenType`,
+   * `scope`, plus the declared non-secret fields. Never logged, never returned.
+   */
+  credentials: Readonly<Record<string, string>>;
+  /** The provider-side account id and name learned at connect time (e.g. the X user id), when known. */
+  account?: { id?: string; name?: string };
+}
+
+/** A provider's webhook request, already verified by the host (signature, timestamp tolerance). */
+export interface WebhookRequest {
+  method: string;
+  /** Lower-cased header names. */
+  headers: Readonly<Record<string, string>>;
+  /** The raw body as received (verification used these exact bytes). */
+  body: string;
+  query: Readonly<Record<string, string>>;
+}
+
+/** Connectors that receive webhooks: turn one verified request into normalized events (the host stores and deduplicates them). */
+export interface WebhookHandler {
+  parse(request: WebhookRequest, ctx: { connection: ConnectionContext; logger: Logger }): ConnectorEvent[] | Promise<ConnectorEvent[]>;
 }
 
 export interface LlmGenerateInput {
@@ -173,6 +208,8 @@ export interface PluginDefinition {
   id: string;
   tools: ToolSpec[];
   hooks?: PluginHooks;
+  /** Connectors with `connector.webhook` in their manifest: parses /hooks/<plugin>/<connection> requests. */
+  webhook?: WebhookHandler;
 }
 
 export type { Role };
