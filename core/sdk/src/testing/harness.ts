@@ -8,6 +8,7 @@ import { storeFor } from '../read-only-store.js';
 import type {
   AfterToolCallEvent,
   CallToolOptions,
+  ConnectionContext,
   HookContext,
   HookDecision,
   LlmAccess,
@@ -37,6 +38,8 @@ export interface HarnessOptions {
   llm?: LlmAccess;
   /** Timeout for tools that declare no `timeoutMs` (default 30 s). */
   defaultTimeoutMs?: number;
+  /** The connected account a connector's tools see as `ctx.connection` (what the host resolves from the workspace). */
+  connection?: ConnectionContext;
 }
 
 export interface CallOptions {
@@ -122,6 +125,7 @@ export function createHarness(plugin: PluginDefinition, opts: HarnessOptions = {
       callTool,
       store: tool ? storeFor(store, `${plugin.id}:${tool.name}`, tool.sideEffect) : store,
       llm,
+      ...(opts.connection ? { connection: opts.connection } : {}),
     };
   }
 
