@@ -1,4 +1,4 @@
-import type { Actor, ConnectorEvent, Role, SideEffect } from '@neonhub/schemas';
+import type { Actor, Channel, ConnectorEvent, Role, SideEffect } from '@neonhub/schemas';
 import type { z } from 'zod';
 
 export interface Logger {
@@ -42,6 +42,29 @@ export interface ToolContext {
    * or when nothing is connected (then a tool that needs one throws NH_CONNECTOR_NOT_CONNECTED).
    */
   connection?: ConnectionContext;
+  /**
+   * Which connector serves a channel in this workspace (agents use it to pick where a send goes): the enabled,
+   * connected real connector for the channel (and network), else the enabled sandbox one, else undefined.
+   * Absent where the host offers no routing (the harness without `channels`): fall back to the sandbox connectors.
+   */
+  channels?: ChannelRouter;
+}
+
+export interface ChannelRouter {
+  resolve(channel: Channel, opts?: { network?: string; connection?: string }): Promise<ChannelRoute | undefined>;
+}
+
+/**
+ * Where a channel's messages go. Tool names by channel: email `send` (the sandbox e-mail input), sms `send`
+ * ({ to, body }), chat `post`, social `post` ({ text, mediaUrls?, link? }), crm `upsert_contacts`.
+ * Pass `connection.id` as the tool input's `connection`.
+ */
+export interface ChannelRoute {
+  plugin: string;
+  /** Qualified tool to call, e.g. `connector-resend:send`. */
+  tool: string;
+  sandbox: boolean;
+  connection?: { id: string; label: string };
 }
 
 /** A connected account as a connector sees it: the host decrypted the credentials and refreshed an OAuth token first. */

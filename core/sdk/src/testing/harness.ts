@@ -8,6 +8,7 @@ import { storeFor } from '../read-only-store.js';
 import type {
   AfterToolCallEvent,
   CallToolOptions,
+  ChannelRouter,
   ConnectionContext,
   HookContext,
   HookDecision,
@@ -40,6 +41,8 @@ export interface HarnessOptions {
   defaultTimeoutMs?: number;
   /** The connected account a connector's tools see as `ctx.connection` (what the host resolves from the workspace). */
   connection?: ConnectionContext;
+  /** Channel routing as the host would answer it (`ctx.channels`); absent = agents fall back to the sandbox connectors. */
+  channels?: ChannelRouter;
 }
 
 export interface CallOptions {
@@ -126,6 +129,7 @@ export function createHarness(plugin: PluginDefinition, opts: HarnessOptions = {
       store: tool ? storeFor(store, `${plugin.id}:${tool.name}`, tool.sideEffect) : store,
       llm,
       ...(opts.connection ? { connection: opts.connection } : {}),
+      ...(opts.channels ? { channels: opts.channels } : {}),
     };
   }
 
