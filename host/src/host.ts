@@ -1,14 +1,14 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isNeonHubError, type NeonHubError, type PluginManifest } from '@neonhub/schemas';
+import type { PluginManifest } from '@neonhub/schemas';
 import type { Logger } from 'pino';
 import { createCallLog } from './call-log.js';
 import type { HostConfig } from './config.js';
-import { hostErrors } from './errors.js';
 import { createHostAudit } from './host-audit.js';
 import { createLogger } from './logger.js';
 import { createNotices, type Notices } from './notices.js';
 import { type CallTool, createCallTool } from './pipeline/call-tool.js';
+import { watchAfterHooks } from './pipeline/hook-watch.js';
 import { createHookChain, type HookChain } from './pipeline/hooks.js';
 import { type PluginProblem, pluginRoots } from './plugin-loading.js';
 import { createPluginReloader, type PluginReloadResult } from './plugin-reload.js';
@@ -69,9 +69,9 @@ export async function createHost(opts: CreateHostOptions): Promise<Host> {
   const registry = createToolRegistry();
   const manifests = new Map<string, PluginManifest>();
   const storage = await openStorage(config, logger, (id) => manifests.get(id));
-  const hooks = createHookChain(logger);
   const problems: PluginProblem[] = [];
   const notices = createNotices();
+  const hooks = createHookChain(logger, watchAfterHooks(notices));
   const toolsChanged = new Set<(pluginId: string) => void>();
   const drift = createDriftMonitor({
     lockPath: join(config.rootDir, 'plugins.lock.json'),
@@ -208,15 +208,3 @@ export async function createHost(opts: CreateHostOptions): Promise<Host> {
   }
   return host;
 }
-
-/** Maps anything thrown to a NeonHubError (unknown errors become NH_INTERNAL, keeping the cause). */
-export function asNeonHubError(err: unknown): NeonHubError {
-  if (isNeonHubError(err)) return err;
-  return hostErrors.create('NH_INTERNAL', 'an unexpected error occurred; the host log has the details', { cause: err });
-}
-
-export const dataPaths = (config: HostConfig) => ({
-  installedPlugins: join(config.dataDir, 'plugins'),
-  cache: join(config.dataDir, 'cache'),
-  lockfile: join(config.rootDir, 'plugins.lock.json'),
-});

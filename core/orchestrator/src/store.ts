@@ -74,4 +74,3 @@ export async function readEvents(db: Db, runId: string, after: number, limit = 1
 }
 
 export const TERMINAL_RUN = ['succeeded', 'failed', 'cancelled'] as const;
-export const TERMINAL_STEP = ['succeeded', 'failed', 'cancelled', 'skipped'] as const;

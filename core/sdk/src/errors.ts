@@ -46,6 +46,13 @@ export const sdkErrors = defineErrors({
   },
 });
 
+/** The one error for a secret a plugin's manifest does not declare, wherever the plugin runs (in-process, isolated, harness). */
+export function undeclaredSecret(pluginId: string, name: string, declared?: readonly string[]) {
+  return sdkErrors.create('NH_SDK_SECRET_UNDECLARED', `secret ${name} is not declared in plugin ${pluginId}'s manifest (secrets[].name)`, {
+    details: { plugin: pluginId, name, ...(declared ? { declared: [...declared] } : {}) },
+  });
+}
+
 /**
  * The connector contract's errors, shared by every connector (sandbox or real provider), so a caller handles
  * them the same way whichever connector it called.

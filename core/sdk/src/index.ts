@@ -14,7 +14,7 @@ export {
 } from '@neonhub/llm';
 export { isNeonHubError, NeonHubError } from '@neonhub/schemas';
 export { definePlugin, defineTool } from './define.js';
-export { connectorErrors, outboundErrors, sdkErrors } from './errors.js';
+export { connectorErrors, outboundErrors, sdkErrors, undeclaredSecret } from './errors.js';
 export { createGuardedFetch, hostAllowed } from './guarded-fetch.js';
 export {
   loadPluginDefinition,

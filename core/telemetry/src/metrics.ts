@@ -22,6 +22,8 @@ export interface NeonhubMetrics {
   recordToolCall(call: ToolCallMetric): void;
   /** `neonhub.run.steps` (counter), labelled status. */
   recordRunStep(status: string): void;
+  /** `neonhub.hook.failures` (counter), labelled plugin and event: a hook that threw (an audit write that failed...). */
+  recordHookFailure(plugin: string, event: 'beforeToolCall' | 'afterToolCall'): void;
   /** Every metric in the Prometheus text exposition format (version 0.0.4). */
   prometheus(): Promise<string>;
   /** The same metrics for another reader (the OTLP exporter pulls them through this). */
@@ -48,6 +50,9 @@ export function createNeonhubMetrics(opts: MetricsOptions = {}): NeonhubMetrics 
   const provider = new MeterProvider({ resource, readers: [reader] });
   const meter = provider.getMeter('neonhub');
   const steps = meter.createCounter('neonhub.run.steps', { description: 'Run steps executed by the orchestrator, by outcome' });
+  const hookFailures = meter.createCounter('neonhub.hook.failures', {
+    description: 'Plugin hooks that threw, by plugin and event (a failed afterToolCall is a call missing from the audit log)',
+  });
   if (opts.processMetrics !== false) registerProcessMetrics(meter);
 
   const serializer = new PrometheusSerializer();
@@ -58,6 +63,9 @@ export function createNeonhubMetrics(opts: MetricsOptions = {}): NeonhubMetrics 
     },
     recordRunStep(status) {
       steps.add(1, { status });
+    },
+    recordHookFailure(plugin, event) {
+      hookFailures.add(1, { plugin, event });
     },
     async prometheus() {
       const { resourceMetrics } = await reader.collect();

@@ -9,6 +9,7 @@ import {
   storeFor,
   type ToolCallEvent,
   type ToolContext,
+  undeclaredSecret,
 } from '@neonhub/sdk';
 import { isTracing, traceToolCall } from '@neonhub/telemetry';
 import type { Span } from '@opentelemetry/api';
@@ -251,11 +252,7 @@ export function createCallTool(deps: PipelineDeps) {
       config: await workspaces.getConfig(workspace.id, tool.pluginId),
       secrets: {
         get: async (name) => {
-          if (!declaredSecrets.has(name)) {
-            throw hostErrors.create('NH_SECRET_UNDECLARED', `plugin ${tool.pluginId} does not declare a secret named ${name}`, {
-              details: { plugin: tool.pluginId, name },
-            });
-          }
+          if (!declaredSecrets.has(name)) throw undeclaredSecret(tool.pluginId, name);
           return workspaces.getSecret(workspace.id, tool.pluginId, name);
         },
       },
@@ -344,8 +341,7 @@ export function createCallTool(deps: PipelineDeps) {
       config: await workspaces.getConfig(workspace.id, pluginId),
       secrets: {
         get: async (name) => {
-          if (!declared.has(name))
-            throw hostErrors.create('NH_SECRET_UNDECLARED', `plugin ${pluginId} does not declare a secret named ${name}`);
+          if (!declared.has(name)) throw undeclaredSecret(pluginId, name);
           return workspaces.getSecret(workspace.id, pluginId, name);
         },
       },

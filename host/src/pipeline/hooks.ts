@@ -11,6 +11,12 @@ export interface RegisteredHooks {
   context(workspace: { id: string; slug: string }): Promise<HookContext>;
 }
 
+/** Told when a plugin's afterToolCall hook fails, and when it succeeds again after failing. */
+export interface AfterHookWatcher {
+  failed(pluginId: string, tool: string, err: unknown): void;
+  recovered(pluginId: string): void;
+}
+
 export type BeforeOutcome = { action: 'allow' } | ({ pluginId: string } & Exclude<HookDecision, { action: 'allow' }>);
 
 /**
@@ -18,7 +24,9 @@ export type BeforeOutcome = { action: 'allow' } | ({ pluginId: string } & Exclud
  * the first deny or approval stops the chain. A throwing before-hook fails the call closed.
  * `afterToolCall` hooks all run in the same order; a throwing after-hook is logged, never hides the result.
  */
-export function createHookChain(logger: Logger) {
+export function createHookChain(logger: Logger, watcher?: AfterHookWatcher) {
+  /** Plugins whose last afterToolCall failed (so a success is reported once as a recovery). */
+  const failing = new Set<string>();
   let entries: RegisteredHooks[] = [];
   const ordered = (event: 'beforeToolCall' | 'afterToolCall') =>
     entries
@@ -68,8 +76,11 @@ export function createHookChain(logger: Logger) {
         if (!(await active(entry.pluginId))) continue;
         try {
           await entry.hooks.afterToolCall!(event, await entry.context(event.workspace));
+          if (failing.delete(entry.pluginId)) watcher?.recovered(entry.pluginId);
         } catch (err) {
           logger.error({ err, plugin: entry.pluginId, tool: event.tool }, 'afterToolCall hook failed');
+          failing.add(entry.pluginId);
+          watcher?.failed(entry.pluginId, event.tool, err);
         }
       }
     },

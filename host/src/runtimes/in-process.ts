@@ -76,7 +76,6 @@ export function createInProcessRuntime(opts: RuntimeOptions): PluginRuntime {
     get hooks() {
       return def?.hooks;
     },
-    hookContext: (base) => base,
     async start() {
       status = 'starting';
       let mod: { default?: unknown };

@@ -230,6 +230,12 @@ describe('the call pipeline', () => {
     const b = await call('rt-basic:secret', { name: 'API_TOKEN' }, 'plain');
     expect(a.status === 'ok' && a.output).toMatchObject({ value: 'tok-acme' });
     expect(b.status === 'ok' && b.output).not.toMatchObject({ value: 'tok-acme' });
+    // an undeclared name is the same error in-process as isolated (core/sdk undeclaredSecret)
+    await expect(call('rt-basic:secret', { name: 'NOT_DECLARED' })).rejects.toMatchObject({
+      code: 'NH_SDK_SECRET_UNDECLARED',
+      status: 400,
+      message: expect.stringContaining('secret NOT_DECLARED is not declared in plugin rt-basic'),
+    });
   });
 
   it('validates input before any hook or tool runs', async () => {

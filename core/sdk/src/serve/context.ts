@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type WorkspaceMeta, workspaceFromMeta } from '@neonhub/schemas';
-import { sdkErrors } from '../errors.js';
+import { sdkErrors, undeclaredSecret } from '../errors.js';
 import { createGuardedFetch } from '../guarded-fetch.js';
 import { createOutboundGuards } from '../outbound/guards.js';
 import type { Logger, PluginStore, ToolContext } from '../types.js';
@@ -68,10 +68,7 @@ export function buildToolContext(
     config: meta.config,
     secrets: {
       get: async (name) => {
-        if (!Object.hasOwn(secrets, name))
-          throw sdkErrors.create('NH_SDK_SECRET_UNDECLARED', `secret ${name} is not declared in plugin ${opts.pluginId}'s manifest`, {
-            details: { name },
-          });
+        if (!Object.hasOwn(secrets, name)) throw undeclaredSecret(opts.pluginId, name);
         return secrets[name] ?? undefined;
       },
     },

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createLlm } from '@neonhub/llm';
 import { type Actor, describeIssues, type PluginManifest, type SideEffect } from '@neonhub/schemas';
-import { sdkErrors } from '../errors.js';
+import { sdkErrors, undeclaredSecret } from '../errors.js';
 import { createGuardedFetch } from '../guarded-fetch.js';
 import { createMemoryStore } from '../memory-store.js';
 import { storeFor } from '../read-only-store.js';
@@ -88,11 +88,7 @@ export function createHarness(plugin: PluginDefinition, opts: HarnessOptions = {
   const secrets: ToolContext['secrets'] = {
     get(name) {
       if (!declared.has(name)) {
-        return Promise.reject(
-          sdkErrors.create('NH_SDK_SECRET_UNDECLARED', `secret ${name} is not declared in this plugin's manifest (secrets[].name)`, {
-            details: { name, declared: [...declared] },
-          }),
-        );
+        return Promise.reject(undeclaredSecret(plugin.id, name, [...declared]));
       }
       return Promise.resolve(secretValues[name]);
     },
