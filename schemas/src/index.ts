@@ -7,5 +7,6 @@ export * from './lockfile.js';
 export * from './manifest.js';
 export * from './mcp-meta.js';
 export * from './run.js';
+export * from './social-post.js';
 export * from './tool.js';
 export * from './workspace.js';

@@ -30,3 +30,4 @@ export { readOnlyStore, storeFor } from './read-only-store.js';
 export { createKeyedLock, fingerprint, type RecordOnceResult, recordOnce, stableJson } from './store-helpers.js';
 export { toJsonSchema, toolDefinitionOf } from './tool-schema.js';
 export type * from './types.js';
+export * from './social/index.js';

@@ -1,0 +1,4 @@
+export { credential, requireConnection } from './connection.js';
+export { connectorErrorFrom, type ProviderFailure, retryAfterMs } from './http-errors.js';
+export { checkMediaCount, checkTextLength, loadMedia, type MediaFile, type MediaLimits } from './media.js';
+export { type Published, publishOnce } from './publish-once.js';

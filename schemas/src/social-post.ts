@@ -1,0 +1,51 @@
+import { z } from 'zod';
+
+/**
+ * The social channel's `post` tool contract, shared by every real social connector (connector-x,
+ * connector-linkedin, connector-bluesky, connector-mastodon, connector-meta): an agent that resolved the
+ * `social` channel (ctx.channels) calls `<plugin>:post` with this input whichever network it lands on.
+ * Each connector checks its network's limits (text length, media count and size) before sending anything.
+ */
+export const SocialPostInputSchema = z.object({
+  text: z
+    .string()
+    .trim()
+    .min(1)
+    .max(100_000)
+    .describe("The post text; the connector refuses it (NH_CONNECTOR_LIMIT_EXCEEDED) when it breaks the network's length limit."),
+  mediaUrls: z
+    .array(
+      z
+        .string()
+        .max(20_000_000)
+        .refine(
+          (u) => /^https?:\/\//i.test(u) || /^data:image\/[a-z0-9.+-]+;base64,/i.test(u),
+          'an http(s) URL or a data:image/...;base64, URI',
+        ),
+    )
+    .max(20)
+    .default([])
+    .describe('Images to attach: http(s) URLs (fetched through the plugin fetch) or data:image/...;base64 URIs.'),
+  link: z
+    .url({ protocol: /^https?$/ })
+    .optional()
+    .describe('A link to share with the post (appended to the text, or as the network link card where it has one).'),
+  connection: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe("The connected account to post as (its id or label); default: the workspace's default connection."),
+});
+export type SocialPostInput = z.output<typeof SocialPostInputSchema>;
+
+export const SocialPostOutputSchema = z.object({
+  /** The network's id of the post (tweet id, at:// URI, status id, urn:li:share, page post id, IG media id). */
+  postId: z.string(),
+  /** Where the post can be seen. */
+  url: z.string(),
+  /** True when this idempotency key had already published the post: nothing new was published. */
+  duplicate: z.boolean(),
+  status: z.literal('published'),
+});
+export type SocialPostOutput = z.infer<typeof SocialPostOutputSchema>;
