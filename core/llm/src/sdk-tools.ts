@@ -1,29 +1,15 @@
+import { compileSchema, type Validator } from '@neonhub/json-schema';
 import { jsonSchema, type Tool, type ToolSet, tool } from 'ai';
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
 import { llmErrors } from './errors.js';
 import { createToolNameMap } from './tool-names.js';
 import type { LlmTool } from './types.js';
 
-// ajv-formats is CommonJS; under NodeNext its default export arrives wrapped.
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv2020) => Ajv2020;
-
-const ajv = addFormats(new Ajv2020({ allErrors: true, strict: false, useDefaults: true }));
-const compiled = new WeakMap<object, ValidateFunction>();
-
-function validatorFor(schema: Record<string, unknown>): ValidateFunction {
-  let v = compiled.get(schema);
-  if (!v) {
-    // `$schema` may name draft-07 or 2020-12; the 2020 vocabulary covers what tool schemas use.
-    const { $schema: _ignored, ...rest } = schema;
-    try {
-      v = ajv.compile(rest);
-    } catch (cause) {
-      throw llmErrors.create('NH_LLM_BAD_REQUEST', `a tool input schema does not compile: ${(cause as Error).message}`, { cause });
-    }
-    compiled.set(schema, v);
+function validatorFor(schema: Record<string, unknown>): Validator {
+  try {
+    return compileSchema(schema, { useDefaults: true });
+  } catch (cause) {
+    throw llmErrors.create('NH_LLM_BAD_REQUEST', `a tool input schema does not compile: ${(cause as Error).message}`, { cause });
   }
-  return v;
 }
 
 /** Validates a tool's input the way the model sees the error: one readable line per problem. */
@@ -31,10 +17,9 @@ export function validateToolInput(
   schema: Record<string, unknown>,
   value: unknown,
 ): { ok: true; value: unknown } | { ok: false; message: string } {
-  const validate = validatorFor(schema);
-  const copy = value === undefined ? {} : structuredClone(value);
-  if (validate(copy)) return { ok: true, value: copy };
-  const message = (validate.errors ?? []).map((e) => `${e.instancePath || '(input)'} ${e.message ?? 'is invalid'}`).join('; ');
+  const result = validatorFor(schema)(value === undefined ? {} : value);
+  if (result.ok) return result;
+  const message = result.issues.map((i) => `${i.path === '/' ? '(input)' : i.path} ${i.message}`).join('; ');
   return { ok: false, message: `invalid tool input: ${message}` };
 }
 

@@ -1,6 +1,5 @@
+import { compileSchema } from '@neonhub/json-schema';
 import { type Plan, PlanSchema, type SideEffect } from '@neonhub/schemas';
-import { Ajv, type ValidateFunction } from 'ajv';
-import * as addFormatsModule from 'ajv-formats';
 import { runErrors } from './errors.js';
 import { findRefs, isTemplate } from './template.js';
 
@@ -11,21 +10,6 @@ export interface ToolInfo {
   sideEffect: SideEffect;
   inputSchema: Record<string, unknown>;
 }
-
-// ajv-formats is CommonJS: under NodeNext its function arrives as the default export's default.
-type AddFormats = (ajv: Ajv) => Ajv;
-const addFormats = ((addFormatsModule as unknown as { default: { default?: AddFormats } & AddFormats }).default.default ??
-  (addFormatsModule as unknown as { default: AddFormats }).default) as AddFormats;
-const ajv = addFormats(new Ajv({ allErrors: true, strict: false, useDefaults: false }));
-const compiled = new WeakMap<object, ValidateFunction>();
-const compile = (schema: Record<string, unknown>) => {
-  let v = compiled.get(schema);
-  if (!v) {
-    v = ajv.compile(schema);
-    compiled.set(schema, v);
-  }
-  return v;
-};
 
 function atPointer(value: unknown, pointer: string): unknown {
   let cur = value;
@@ -107,11 +91,9 @@ export function validatePlan(raw: unknown, tools: ToolInfo[]): Plan {
         details: { step: s.id, tool: s.tool },
       });
     }
-    const validate = compile(tool.inputSchema);
-    if (!validate(s.input)) {
-      const issues = (validate.errors ?? [])
-        .filter((e) => !underTemplate(s.input, e.instancePath) && !(e.keyword === 'required' && underTemplate(s.input, e.instancePath)))
-        .map((e) => ({ path: e.instancePath || '/', message: e.message ?? 'is invalid' }));
+    const result = compileSchema(tool.inputSchema)(s.input);
+    if (!result.ok) {
+      const issues = result.issues.filter((i) => !underTemplate(s.input, i.path === '/' ? '' : i.path));
       if (issues.length) {
         throw runErrors.create(
           'NH_RUN_PLAN_INPUT_INVALID',

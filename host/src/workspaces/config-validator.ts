@@ -1,29 +1,8 @@
+import { compileSchema, describeSchemaIssues, type SchemaIssue, type Validator } from '@neonhub/json-schema';
 import type { PluginManifest } from '@neonhub/schemas';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import * as addFormatsModule from 'ajv-formats';
 import { hostErrors } from '../errors.js';
 
-// ajv-formats is CommonJS: under NodeNext its function arrives as the default export's default.
-type AddFormats = (ajv: Ajv) => Ajv;
-const addFormats = ((addFormatsModule as unknown as { default: { default?: AddFormats } & AddFormats }).default.default ??
-  (addFormatsModule as unknown as { default: AddFormats }).default) as AddFormats;
-
-export interface ConfigIssue {
-  path: string;
-  message: string;
-}
-
-function issuesOf(errors: ErrorObject[] | null | undefined): ConfigIssue[] {
-  return (errors ?? []).slice(0, 20).map((e) => ({
-    path: e.instancePath || '/',
-    message:
-      e.keyword === 'additionalProperties'
-        ? `unknown property ${String((e.params as { additionalProperty?: string }).additionalProperty)}`
-        : e.keyword === 'required'
-          ? `missing property ${String((e.params as { missingProperty?: string }).missingProperty)}`
-          : (e.message ?? 'invalid'),
-  }));
-}
+export type ConfigIssue = SchemaIssue;
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -35,16 +14,13 @@ export type ConfigValidator = (manifest: PluginManifest, config: unknown) => Rec
  * A plugin without a config schema takes only `{}`.
  */
 export function createConfigValidator(): ConfigValidator {
-  const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true, validateFormats: true });
-  addFormats(ajv);
-  const compiled = new WeakMap<PluginManifest, ValidateFunction>();
+  const compiled = new WeakMap<PluginManifest, Validator>();
 
-  function compile(manifest: PluginManifest, schema: Record<string, unknown>): ValidateFunction {
+  function compile(manifest: PluginManifest, schema: Record<string, unknown>): Validator {
     let fn = compiled.get(manifest);
     if (!fn) {
-      const { $schema: _ignored, ...rest } = schema;
       try {
-        fn = ajv.compile(rest);
+        fn = compileSchema(schema, { useDefaults: true });
       } catch (err) {
         throw hostErrors.create(
           'NH_MANIFEST_INVALID',
@@ -72,18 +48,12 @@ export function createConfigValidator(): ConfigValidator {
         details: { plugin: manifest.id, issues: Object.keys(config).map((k) => ({ path: `/${k}`, message: `unknown property ${k}` })) },
       });
     }
-    const validate = compile(manifest, manifest.config);
-    const copy = structuredClone(config);
-    if (!validate(copy)) {
-      const issues = issuesOf(validate.errors);
-      throw hostErrors.create(
-        'NH_CONFIG_INVALID',
-        `config for ${manifest.id} is invalid: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}`,
-        {
-          details: { plugin: manifest.id, issues },
-        },
-      );
+    const result = compile(manifest, manifest.config)(config);
+    if (!result.ok) {
+      throw hostErrors.create('NH_CONFIG_INVALID', `config for ${manifest.id} is invalid: ${describeSchemaIssues(result.issues)}`, {
+        details: { plugin: manifest.id, issues: result.issues },
+      });
     }
-    return copy;
+    return result.value as Record<string, unknown>;
   };
 }
