@@ -1,8 +1,12 @@
+import { startBlueskyFake } from './bluesky.js';
+import { startMastodonFake } from './mastodon.js';
 import { startXFake } from './x.js';
 
 /** Every provider fake by name: what NEONHUB_CONNECTORS=local-fakes and the tests start. */
 const starters = {
   x: startXFake,
+  bluesky: startBlueskyFake,
+  mastodon: startMastodonFake,
 } as const;
 
 export type FakeName = keyof typeof starters;
