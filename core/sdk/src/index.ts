@@ -27,7 +27,7 @@ export {
 export { createMemoryStore } from './memory-store.js';
 export { storePromptOutcomes } from './prompt-outcomes.js';
 export { readOnlyStore, storeFor } from './read-only-store.js';
+export * from './social/index.js';
 export { createKeyedLock, fingerprint, type RecordOnceResult, recordOnce, stableJson } from './store-helpers.js';
 export { toJsonSchema, toolDefinitionOf } from './tool-schema.js';
 export type * from './types.js';
-export * from './social/index.js';
