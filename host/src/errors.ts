@@ -179,6 +179,31 @@ export const hostErrors = defineErrors({
     category: 'user',
     description: 'The installed version differs from the version pinned in plugins.lock.json.',
   },
+  // outbox
+  NH_OUTBOX_NOT_FOUND: { status: 404, category: 'user', description: 'No outbox message by this id in this workspace.' },
+  NH_OUTBOX_NOT_RETRYABLE: {
+    status: 409,
+    category: 'user',
+    description:
+      'Only a dead or cancelled outbox message can be retried (a queued, retrying or sending one is on its way; a delivered one was sent).',
+  },
+  NH_OUTBOX_NOT_CANCELLABLE: {
+    status: 409,
+    category: 'user',
+    description: 'Only a queued, retrying or dead outbox message can be cancelled (one being sent right now, or delivered, cannot).',
+  },
+  NH_OUTBOX_PENDING: {
+    status: 503,
+    category: 'transient',
+    description:
+      "A run step's send is still in the outbox (its first attempt failed and is retried): the step is retried with the same key until the message is delivered or dead.",
+  },
+  NH_OUTBOX_CANCELLED: {
+    status: 409,
+    category: 'user',
+    description:
+      'An admin cancelled the outbox message this idempotency key names: it is not sent; retry it from the Outbox page, or send with a new key.',
+  },
   // tool calls
   NH_TOOL_NOT_FOUND: { status: 404, category: 'user', description: 'No tool by this name is loaded.' },
   NH_TOOL_NOT_ENABLED: { status: 403, category: 'user', description: "The tool's plugin is not enabled in this workspace." },

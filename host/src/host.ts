@@ -7,6 +7,7 @@ import type { HostConfig } from './config.js';
 import { createHostAudit } from './host-audit.js';
 import { createLogger } from './logger.js';
 import { createNotices, type Notices } from './notices.js';
+import { createOutbox, type Outbox, type OutboxOptions } from './outbox/index.js';
 import { type CallTool, createCallTool } from './pipeline/call-tool.js';
 import { watchAfterHooks } from './pipeline/hook-watch.js';
 import { createHookChain, type HookChain } from './pipeline/hooks.js';
@@ -25,6 +26,8 @@ export interface Host {
   hooks: HookChain;
   storage: Storage;
   callTool: CallTool;
+  /** External sends of connectors, written before they are delivered, and their dispatcher (docs/outbox.md). */
+  outbox: Outbox;
   /** Plugins that were refused or failed to start, with the reason (a plugin that loads on a retry leaves it). */
   problems: PluginProblem[];
   /** Where each plugin is in its start (waiting, starting, retrying, ready, failed); `onChange` announces plugins that join late. */
@@ -58,6 +61,8 @@ export interface CreateHostOptions {
    */
   waitForPlugins?: boolean;
   onProgress?(text: string): void;
+  /** Outbox settings (tests and benches: short leases, fast backoff, no worker). */
+  outbox?: Partial<Omit<OutboxOptions, 'db' | 'logger' | 'pipeline' | 'manifest'>>;
 }
 
 /** Boots the host: storage and migrations, then plugins verified against the lock, then the pipeline. */
@@ -86,6 +91,8 @@ export async function createHost(opts: CreateHostOptions): Promise<Host> {
   });
 
   const callLog = createCallLog((records) => storage.recordCalls(records), logger);
+  // Built after the pipeline (it delivers through it); the pipeline reaches it only when a call comes.
+  let outbox: Outbox | undefined;
   const callTool = createCallTool({
     registry,
     hooks,
@@ -95,6 +102,17 @@ export async function createHost(opts: CreateHostOptions): Promise<Host> {
     defaultTimeoutMs: config.toolTimeoutMs,
     missingPolicyPlugins: () => startup.missingPolicyPlugins(),
     pluginState: (id) => startup.states().find((s) => s.id === id),
+    outbox: { submit: (submission) => outbox!.submit(submission) },
+  });
+  // A host without plugin code (CLI commands) only reads and changes outbox rows; the running host delivers them.
+  const delivering = opts.plugins !== false;
+  outbox = createOutbox({
+    db: storage.db,
+    logger: logger.child({ component: 'outbox' }),
+    pipeline: callTool,
+    manifest: (id) => manifests.get(id) ?? registry.plugin(id)?.manifest,
+    ...(delivering && config.redisUrl ? { redisUrl: config.redisUrl } : {}),
+    ...opts.outbox,
   });
   let startup: PluginStartup = noPlugins;
   const reloader = createPluginReloader({
@@ -119,6 +137,7 @@ export async function createHost(opts: CreateHostOptions): Promise<Host> {
     hooks,
     storage,
     callTool,
+    outbox,
     problems,
     get plugins() {
       return startup;
@@ -140,6 +159,7 @@ export async function createHost(opts: CreateHostOptions): Promise<Host> {
     },
     async close() {
       startup.stop();
+      await outbox?.close();
       await drift.close();
       await callLog.flush();
       await Promise.allSettled(registry.plugins().map((p) => p.runtime.stop()));
@@ -171,6 +191,7 @@ export async function createHost(opts: CreateHostOptions): Promise<Host> {
         }),
       );
       drift.watchLock();
+      if (opts.outbox?.worker !== false) await outbox.start();
     }
     /**
      * A host that answers before its plugins have started seeds `demo` at once (a newcomer's first command may

@@ -86,6 +86,66 @@ export interface PluginRecordsTable {
   updated_at: Timestamp;
 }
 
+export type OutboxStatusValue = 'queued' | 'sending' | 'retrying' | 'delivered' | 'dead' | 'cancelled';
+export type OutboxRecipientStatusValue = 'queued' | 'sent' | 'delivered' | 'bounced' | 'complained' | 'failed' | 'cancelled';
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+type NullableJson<T> = ColumnType<T | null, string | null | undefined, string | null>;
+
+/** The error an outbox attempt ended with (a NeonHubError's code, message, category, status and details). */
+export interface OutboxErrorJson {
+  code: string;
+  message: string;
+  category?: string;
+  status?: number;
+  details?: unknown;
+  /** When the attempt ended (ISO 8601). */
+  at?: string;
+}
+
+/** One external send of a connector, once per (workspace, tool, idempotency key). Migration 0011. */
+export interface OutboxMessagesTable {
+  id: string;
+  workspace_id: string;
+  plugin_id: string;
+  /** `plugin-id:tool`. */
+  tool: string;
+  idempotency_key: string;
+  input: Json<unknown>;
+  /** SHA-256 of the input's canonical JSON: the same key with another input is NH_CONNECTOR_IDEMPOTENCY_CONFLICT. */
+  input_hash: string;
+  actor: Json<unknown>;
+  /** The call that wrote it (audit and afterToolCall use this call id for the delivery). */
+  call_id: string;
+  approval_id: string | null;
+  channel: string | null;
+  /** The input's `connection` (id or label), if it named one. */
+  connection: string | null;
+  status: OutboxStatusValue;
+  attempts: Generated<number>;
+  failures: Generated<number>;
+  max_attempts: number;
+  dispatch: Generated<number>;
+  next_attempt_at: Timestamp;
+  lease: string | null;
+  lease_until: NullableTimestamp;
+  last_error: NullableJson<OutboxErrorJson>;
+  /** The tool's output once delivered. */
+  result: NullableJson<unknown>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  delivered_at: NullableTimestamp;
+}
+
+/** The delivery status of one recipient of an outbox message. Migration 0011. */
+export interface OutboxRecipientsTable {
+  message_id: string;
+  recipient: string;
+  status: OutboxRecipientStatusValue;
+  provider_message_id: string | null;
+  detail: string | null;
+  updated_at: Timestamp;
+}
+
 /** The database as Kysely sees it. Row types describe storage; repositories map rows to DTOs. */
 export interface DB {
   workspaces: WorkspacesTable;
@@ -95,4 +155,6 @@ export interface DB {
   secrets: SecretsTable;
   tool_calls: ToolCallsTable;
   plugin_records: PluginRecordsTable;
+  outbox_messages: OutboxMessagesTable;
+  outbox_recipients: OutboxRecipientsTable;
 }

@@ -24,6 +24,12 @@ export interface NeonhubMetrics {
   recordRunStep(status: string): void;
   /** `neonhub.hook.failures` (counter), labelled plugin and event: a hook that threw (an audit write that failed...). */
   recordHookFailure(plugin: string, event: 'beforeToolCall' | 'afterToolCall'): void;
+  /**
+   * `neonhub.outbox.messages` (counter), labelled plugin and event: `queued` (written), `delivered`, `retried` (an
+   * attempt failed and another is scheduled), `dead`; and `neonhub.outbox.attempts` (counter), labelled plugin, outcome.
+   */
+  recordOutbox(plugin: string, event: 'queued' | 'delivered' | 'retried' | 'dead' | 'cancelled' | 'requeued'): void;
+  recordOutboxAttempt(plugin: string, outcome: string): void;
   /** Every metric in the Prometheus text exposition format (version 0.0.4). */
   prometheus(): Promise<string>;
   /** The same metrics for another reader (the OTLP exporter pulls them through this). */
@@ -53,6 +59,10 @@ export function createNeonhubMetrics(opts: MetricsOptions = {}): NeonhubMetrics 
   const hookFailures = meter.createCounter('neonhub.hook.failures', {
     description: 'Plugin hooks that threw, by plugin and event (a failed afterToolCall is a call missing from the audit log)',
   });
+  const outbox = meter.createCounter('neonhub.outbox.messages', {
+    description: 'Outbox messages by event (queued, delivered, retried, dead)',
+  });
+  const attempts = meter.createCounter('neonhub.outbox.attempts', { description: 'Outbox delivery attempts by outcome' });
   if (opts.processMetrics !== false) registerProcessMetrics(meter);
 
   const serializer = new PrometheusSerializer();
@@ -66,6 +76,12 @@ export function createNeonhubMetrics(opts: MetricsOptions = {}): NeonhubMetrics 
     },
     recordHookFailure(plugin, event) {
       hookFailures.add(1, { plugin, event });
+    },
+    recordOutbox(plugin, event) {
+      outbox.add(1, { plugin, event });
+    },
+    recordOutboxAttempt(plugin, outcome) {
+      attempts.add(1, { plugin, outcome });
     },
     async prometheus() {
       const { resourceMetrics } = await reader.collect();

@@ -75,3 +75,29 @@ export function pendingApprovalResult(p: PendingApproval, hasOutputSchema: boole
     _meta: { [RESULT_META_APPROVAL]: approval, [RESULT_META_CALL]: p.callId },
   };
 }
+
+export const RESULT_META_OUTBOX = 'neonhub/outbox';
+
+/**
+ * An external send written to the outbox whose first attempt did not settle it in time: answered at once (the
+ * dispatcher keeps trying). Like a pending approval: `structuredContent.status = "queued"` for tools without an
+ * output schema, an `isError` result with code NH_MCP_QUEUED for tools with one; both carry `_meta["neonhub/outbox"]`.
+ */
+export function queuedResult(
+  q: { callId: string; messageId: string; outboxStatus: string; attempts: number; reason: string },
+  hasOutputSchema: boolean,
+): CallToolResult {
+  const outbox = {
+    status: 'queued' as const,
+    callId: q.callId,
+    messageId: q.messageId,
+    outboxStatus: q.outboxStatus,
+    attempts: q.attempts,
+  };
+  const text = `NH_MCP_QUEUED: the send is in the outbox as message ${q.messageId} (${q.reason}). Calling again with the same idempotency key reports it as it stands.`;
+  return {
+    ...(hasOutputSchema ? { isError: true } : { structuredContent: outbox }),
+    content: [{ type: 'text', text }],
+    _meta: { [RESULT_META_OUTBOX]: outbox, [RESULT_META_CALL]: q.callId },
+  };
+}

@@ -25,7 +25,7 @@ import { passthroughPromptProviders, passthroughResourceProviders } from './pass
 import { getPrompt, manifestPromptEntries, namePrompts, type PromptEntry, providerPromptEntries } from './prompts.js';
 import { createProviderRegistry, type McpPrincipal, type ProviderContext, type ProviderRegistry } from './providers.js';
 import { aboutResourceProvider } from './resources.js';
-import { errorResult, okResult, pendingApprovalResult } from './results.js';
+import { errorResult, okResult, pendingApprovalResult, queuedResult } from './results.js';
 import { invalidParams, RpcError, unknownToolError } from './rpc-error.js';
 
 /** `_meta` key of a tools/call request carrying an idempotency key (reuse it when retrying). */
@@ -136,6 +136,7 @@ export function createWorkspaceMcpServer(deps: WorkspaceMcpServerDeps): Workspac
         ...(typeof key === 'string' && key.length > 0 ? { idempotencyKey: key } : {}),
       });
       if (result.status === 'pending_approval') return pendingApprovalResult(result, hasOutputSchema);
+      if (result.status === 'queued') return queuedResult(result, hasOutputSchema);
       return okResult(result.output, hasOutputSchema, result.callId);
     } catch (err) {
       if (isNeonHubError(err)) {

@@ -40,7 +40,63 @@ export interface CallToolRequest {
 
 export type CallToolResult =
   | { status: 'ok'; callId: string; output: unknown; durationMs: number }
-  | { status: 'pending_approval'; callId: string; approvalId?: string; reason: string; plugin: string };
+  | { status: 'pending_approval'; callId: string; approvalId?: string; reason: string; plugin: string }
+  | QueuedResult;
+
+/**
+ * An external send written to the outbox whose first attempt did not settle it within the caller's wait: the
+ * dispatcher keeps trying (docs/outbox.md). The same call again (same idempotency key) reports it as it stands.
+ */
+export interface QueuedResult {
+  status: 'queued';
+  callId: string;
+  messageId: string;
+  /** The message's outbox status: queued, sending or retrying. */
+  outboxStatus: string;
+  attempts: number;
+  nextAttemptAt: string | null;
+  lastError: { code: string; message: string } | null;
+  reason: string;
+}
+
+/** A connector's external call as the outbox receives it, after governance allowed it. */
+export interface OutboxSubmission {
+  workspace: { id: string; slug: string };
+  pluginId: string;
+  tool: string;
+  manifest: PluginManifest;
+  input: unknown;
+  idempotencyKey: string;
+  actor: Actor;
+  callId: string;
+  approvalId?: string;
+  /** The tool's timeout: the caller waits about this long for the first attempt. */
+  timeoutMs: number;
+}
+
+/** What became of a submission within the caller's wait. */
+export type OutboxOutcome =
+  | { kind: 'delivered'; output: unknown; durationMs: number }
+  | { kind: 'failed'; error: NeonHubError }
+  | { kind: 'queued'; result: Omit<QueuedResult, 'callId' | 'status'> };
+
+/** The outbox as the pipeline sees it (host/src/outbox). */
+export interface OutboxPort {
+  submit(s: OutboxSubmission): Promise<OutboxOutcome>;
+}
+
+/** One delivery attempt of an outbox message: the call as it was allowed, made again by the dispatcher. */
+export interface DeliveryRequest {
+  workspaceId: string;
+  tool: string;
+  input: unknown;
+  actor: Actor;
+  idempotencyKey: string;
+  callId: string;
+  approvalId: string | null;
+}
+
+export type DeliveryOutcome = { ok: true; output: unknown; durationMs: number } | { ok: false; error: NeonHubError; durationMs: number };
 
 /** What the pipeline needs of workspaces (the workspace service provides it). */
 export interface WorkspaceAccess {
@@ -108,7 +164,13 @@ export interface PipelineDeps {
   missingPolicyPlugins?(): readonly string[];
   /** A plugin's start state (waiting, starting, retrying, failed): a call to a tool not loaded yet says why. */
   pluginState?(pluginId: string): { status: string; error?: { code: string; message: string }; retryAt?: string } | undefined;
+  /** External calls of connectors go through it (written, then delivered by its dispatcher); without it they run at once. */
+  outbox?: OutboxPort;
 }
+
+/** Calls that go through the outbox: a connector's tools that reach outside (send, post). */
+export const isOutboxed = (manifest: PluginManifest | undefined, sideEffect: string) =>
+  sideEffect === 'external' && manifest?.kind === 'connector';
 
 /**
  * `registry.get`, except that a tool missing because its plugin has not loaded yet (or failed) is answered with
@@ -243,12 +305,61 @@ export function createCallTool(deps: PipelineDeps) {
 
     const manifest = registry.plugin(tool.pluginId)!.manifest;
     const coveringApproval = req.approvalId ?? req.parent?.approvalId;
+    const timeoutMs = Math.min(req.timeoutMs ?? Number.POSITIVE_INFINITY, tool.definition.timeoutMs ?? defaultTimeoutMs);
+
+    if (deps.outbox && isOutboxed(manifest, tool.definition.sideEffect)) {
+      // Written to the outbox now that governance allowed it; the dispatcher delivers it (and runs afterToolCall).
+      const outcome = await deps.outbox.submit({
+        workspace,
+        pluginId: tool.pluginId,
+        tool: tool.qualifiedName,
+        manifest,
+        input: req.input,
+        idempotencyKey,
+        actor: req.actor,
+        callId,
+        ...(coveringApproval ? { approvalId: coveringApproval } : {}),
+        timeoutMs,
+      });
+      if (outcome.kind === 'failed') throw outcome.error;
+      if (outcome.kind === 'queued') return { status: 'queued', callId, ...outcome.result };
+      return { status: 'ok', callId, output: outcome.output, durationMs: outcome.durationMs };
+    }
+
     const llm = meteredLlm(workspaces.llm(workspace.id));
     usage = llm.totals;
+    let output: unknown;
+    try {
+      output = await execute(tool, workspace, event, timeoutMs, llm.access);
+    } catch (err) {
+      const error = asToolError(tool.qualifiedName, err);
+      await finish('error', { error: { code: error.code, message: error.message } });
+      logger.debug({ err: error, tool: tool.qualifiedName, callId }, 'tool call failed');
+      throw error;
+    }
+    const durationMs = await finish('ok', { output });
+    return { status: 'ok', callId, output, durationMs };
+  }
+
+  const asToolError = (qualifiedName: string, err: unknown): NeonHubError =>
+    isNeonHubError(err)
+      ? err
+      : hostErrors.create('NH_TOOL_FAILED', `${qualifiedName} failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+
+  /** Builds the tool's context, runs it with its timeout and checks its output (throws what went wrong). */
+  async function execute(
+    tool: ReturnType<typeof getTool>,
+    workspace: { id: string; slug: string },
+    event: ToolCallEvent,
+    timeoutMs: number,
+    llm: LlmAccess,
+  ): Promise<unknown> {
+    const manifest = registry.plugin(tool.pluginId)!.manifest;
+    const coveringApproval = event.approvalId ?? event.parent?.approvalId;
     const declaredSecrets = new Set(manifest.secrets.map((s) => s.name));
     const context: Omit<ToolContext, 'fetch' | 'signal' | 'logger'> = {
       workspace,
-      actor: req.actor,
+      actor: event.actor,
       config: await workspaces.getConfig(workspace.id, tool.pluginId),
       secrets: {
         get: async (name) => {
@@ -256,46 +367,105 @@ export function createCallTool(deps: PipelineDeps) {
           return workspaces.getSecret(workspace.id, tool.pluginId, name);
         },
       },
-      idempotencyKey,
-      callId,
+      idempotencyKey: event.idempotencyKey,
+      callId: event.callId,
       callTool: (target, input, options) =>
-        nestedCall(manifest, workspace.id, req.actor, idempotencyKey, target, input, options, {
-          callId,
+        nestedCall(manifest, workspace.id, event.actor, event.idempotencyKey, target, input, options, {
+          callId: event.callId,
           tool: tool.qualifiedName,
           ...(coveringApproval ? { approvalId: coveringApproval } : {}),
         }),
       // Read-only for a tool declaring no side effect: a run may call it twice (docs/runs.md, carried steps).
       store: storeFor(workspaces.store(workspace.id, tool.pluginId), tool.qualifiedName, tool.definition.sideEffect),
-      llm: llm.access,
+      llm,
     };
-    const timeoutMs = Math.min(req.timeoutMs ?? Number.POSITIVE_INFINITY, tool.definition.timeoutMs ?? defaultTimeoutMs);
-
     const outboundAllow = (await workspaces.outboundAllow?.(workspace.id)) ?? [];
-    let output: unknown;
+    const output = await tool.runtime.invoke({ tool: tool.name, input: event.input, context, timeoutMs, outboundAllow });
+    const checked = tool.validateOutput(output);
+    if (!checked.ok) {
+      throw hostErrors.create(
+        'NH_TOOL_OUTPUT_INVALID',
+        `${tool.qualifiedName} returned output that does not match its output schema: ${describeIssues(checked.issues)}`,
+        { details: { tool: tool.qualifiedName, issues: checked.issues } },
+      );
+    }
+    return output;
+  }
+
+  /** The event of an outbox message's call, as governance allowed it. */
+  async function deliveryEvent(req: DeliveryRequest) {
+    const workspace = await workspaces.resolve(req.workspaceId);
+    const tool = getTool(deps, req.tool);
+    const event: ToolCallEvent = {
+      callId: req.callId,
+      workspace,
+      actor: req.actor,
+      plugin: tool.pluginId,
+      tool: tool.qualifiedName,
+      sideEffect: tool.definition.sideEffect,
+      input: req.input,
+      idempotencyKey: req.idempotencyKey,
+      ...(req.approvalId ? { approvalId: req.approvalId } : {}),
+    };
+    return { workspace, tool, event };
+  }
+
+  /**
+   * One delivery attempt of an outbox message (the dispatcher's): the tool runs as the call governance allowed —
+   * same call id, actor, input and idempotency key — without asking beforeToolCall again (its approval was used
+   * once, when the message was written). The plugin must still be enabled in the workspace.
+   */
+  async function deliver(req: DeliveryRequest): Promise<DeliveryOutcome> {
+    const started = performance.now();
     try {
-      output = await tool.runtime.invoke({ tool: tool.name, input: req.input, context, timeoutMs, outboundAllow });
-      const checked = tool.validateOutput(output);
-      if (!checked.ok) {
+      const { workspace, tool, event } = await deliveryEvent(req);
+      if (!(await workspaces.isEnabled(workspace.id, tool.pluginId)))
         throw hostErrors.create(
-          'NH_TOOL_OUTPUT_INVALID',
-          `${tool.qualifiedName} returned output that does not match its output schema: ${describeIssues(checked.issues)}`,
+          'NH_TOOL_NOT_ENABLED',
+          `${tool.qualifiedName} cannot be delivered: plugin ${tool.pluginId} is no longer enabled in ${workspace.slug}`,
           {
-            details: { tool: tool.qualifiedName, issues: checked.issues },
+            details: { tool: tool.qualifiedName, workspace: workspace.slug },
           },
         );
-      }
+      const timeoutMs = tool.definition.timeoutMs ?? defaultTimeoutMs;
+      const output = await execute(tool, workspace, event, timeoutMs, workspaces.llm(workspace.id));
+      return { ok: true, output, durationMs: performance.now() - started };
     } catch (err) {
-      const error: NeonHubError = isNeonHubError(err)
-        ? err
-        : hostErrors.create('NH_TOOL_FAILED', `${tool.qualifiedName} failed: ${err instanceof Error ? err.message : String(err)}`, {
-            cause: err,
-          });
-      await finish('error', { error: { code: error.code, message: error.message } });
-      logger.debug({ err: error, tool: tool.qualifiedName, callId }, 'tool call failed');
-      throw error;
+      return { ok: false, error: asToolError(req.tool, err), durationMs: performance.now() - started };
     }
-    const durationMs = await finish('ok', { output });
-    return { status: 'ok', callId, output, durationMs };
+  }
+
+  /** The end of an outbox message (delivered, or dead): afterToolCall hooks, the call record and metrics, once. */
+  async function settleDelivery(req: DeliveryRequest, outcome: DeliveryOutcome): Promise<void> {
+    let ctx: Awaited<ReturnType<typeof deliveryEvent>>;
+    try {
+      ctx = await deliveryEvent(req);
+    } catch (err) {
+      logger.warn({ err, tool: req.tool, callId: req.callId }, 'outbox: could not settle a delivery (tool gone)');
+      return;
+    }
+    const { workspace, tool, event } = ctx;
+    const status = outcome.ok ? 'ok' : 'error';
+    const error = outcome.ok ? undefined : { code: outcome.error.code, message: outcome.error.message };
+    observeToolCall(undefined, tool.qualifiedName, tool.pluginId, status, outcome.durationMs, error?.code);
+    const after: AfterToolCallEvent = {
+      ...event,
+      status,
+      durationMs: outcome.durationMs,
+      ...(outcome.ok ? { output: outcome.output } : { error: error! }),
+    };
+    await hooks.runAfter(after, (pluginId) => workspaces.isEnabled(workspace.id, pluginId));
+    deps.record?.({
+      callId: req.callId,
+      workspaceId: workspace.id,
+      plugin: tool.pluginId,
+      tool: tool.qualifiedName,
+      actor: req.actor,
+      status,
+      ...(error ? { errorCode: error.code } : {}),
+      durationMs: outcome.durationMs,
+      idempotencyKey: req.idempotencyKey,
+    });
   }
 
   /** ctx.callTool of a tool or hook: through the same pipeline, only to tools the caller's manifest allows. */
@@ -327,6 +497,8 @@ export function createCallTool(deps: PipelineDeps) {
       ...(options.approvalId ? { approvalId: options.approvalId } : {}),
       ...(parent ? { parent } : {}),
     });
+    if (result.status === 'queued')
+      return { queued: { messageId: result.messageId, status: result.outboxStatus, reason: result.reason, lastError: result.lastError } };
     if (result.status !== 'ok') return { pendingApproval: { approvalId: result.approvalId, reason: result.reason } };
     return result.output;
   }
@@ -352,7 +524,7 @@ export function createCallTool(deps: PipelineDeps) {
     };
   }
 
-  return Object.assign(callTool, { hookContext });
+  return Object.assign(callTool, { hookContext, deliver, settleDelivery });
 }
 
 export type CallTool = ReturnType<typeof createCallTool>;

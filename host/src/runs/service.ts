@@ -1,5 +1,6 @@
 import { createOrchestrator, createStepQueue, type Orchestrator, type PlannerLlm, type ToolInfo } from '@neonhub/orchestrator';
 import { checkRedis } from '@neonhub/queue';
+import { hostErrors } from '../errors.js';
 import type { Host } from '../host.js';
 
 export interface RunsOptions {
@@ -32,7 +33,15 @@ export async function createRuns(host: Host, opts: RunsOptions = {}): Promise<Or
   const orchestrator = createOrchestrator({
     db: host.storage.db,
     queue,
-    callTool: (req) => host.callTool(req),
+    // A send still queued in the outbox is a transient failure of the step: it is retried with the same key, which
+    // finds the same message, until the message is delivered (the step's output) or dead (its error).
+    callTool: async (req) => {
+      const r = await host.callTool(req);
+      if (r.status !== 'queued') return r;
+      throw hostErrors.create('NH_OUTBOX_PENDING', `${req.tool}: ${r.reason} (outbox message ${r.messageId})`, {
+        details: { messageId: r.messageId, outboxStatus: r.outboxStatus, lastError: r.lastError },
+      });
+    },
     resolveWorkspace: (s) => service.resolveWorkspace(s),
     isEnabled: (ws, plugin) => service.isEnabled(ws, plugin),
     async tools(workspaceId): Promise<ToolInfo[]> {

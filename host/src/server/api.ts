@@ -9,6 +9,7 @@ import {
   llmRoutes,
   memberRoutes,
   outboundRoutes,
+  outboxRoutes,
   tokenRoutes,
   toolRoutes,
   workspacePluginRoutes,
@@ -31,7 +32,7 @@ export async function registerApi(app: FastifyInstance, host: Host, runs: Awaite
   });
   await app.register(
     workspaceScope(scopeDeps, async (ws) => {
-      for (const resource of [toolRoutes, workspacePluginRoutes, llmRoutes, outboundRoutes, memberRoutes, tokenRoutes])
+      for (const resource of [toolRoutes, workspacePluginRoutes, llmRoutes, outboundRoutes, outboxRoutes, memberRoutes, tokenRoutes])
         await ws.register(async (scope) => resource(scope, deps));
     }),
   );

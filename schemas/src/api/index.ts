@@ -6,6 +6,7 @@ export * from './health.js';
 export * from './llm.js';
 export * from './members.js';
 export * from './outbound.js';
+export * from './outbox.js';
 export * from './plugin-reload.js';
 export * from './plugins.js';
 export * from './route.js';

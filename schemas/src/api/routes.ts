@@ -22,6 +22,7 @@ import {
   RoleChangedSchema,
 } from './members.js';
 import { OutboundBodySchema, OutboundSchema } from './outbound.js';
+import { OutboxChangedSchema, OutboxDetailResultSchema, OutboxListQuerySchema, OutboxListSchema, OutboxParamsSchema } from './outbox.js';
 import { pluginReloadRoutes } from './plugin-reload.js';
 import {
   ConfigBodySchema,
@@ -293,6 +294,44 @@ export const apiRoutes = {
     params: WsParamsSchema,
     body: OutboundBodySchema,
     response: { 200: OutboundSchema },
+  }),
+
+  listOutbox: defineRoute({
+    method: 'GET',
+    path: `${ws}/outbox`,
+    access: 'viewer',
+    tag: 'outbox',
+    summary: "The workspace's outbox: external sends with their status, attempts and last error, newest first",
+    params: WsParamsSchema,
+    query: OutboxListQuerySchema,
+    response: { 200: OutboxListSchema },
+  }),
+  getOutboxMessage: defineRoute({
+    method: 'GET',
+    path: `${ws}/outbox/:id`,
+    access: 'admin',
+    tag: 'outbox',
+    summary: 'One outbox message with its input, result and per-recipient status',
+    params: OutboxParamsSchema,
+    response: { 200: OutboxDetailResultSchema },
+  }),
+  retryOutboxMessage: defineRoute({
+    method: 'POST',
+    path: `${ws}/outbox/:id/retry`,
+    access: 'admin',
+    tag: 'outbox',
+    summary: 'Send a dead (or cancelled) message again, with its idempotency key and a fresh attempt budget',
+    params: OutboxParamsSchema,
+    response: { 200: OutboxChangedSchema },
+  }),
+  cancelOutboxMessage: defineRoute({
+    method: 'POST',
+    path: `${ws}/outbox/:id/cancel`,
+    access: 'admin',
+    tag: 'outbox',
+    summary: 'Cancel a message that is queued, retrying or dead (one being sent right now cannot be)',
+    params: OutboxParamsSchema,
+    response: { 200: OutboxChangedSchema },
   }),
 
   listMembers: defineRoute({

@@ -25,6 +25,17 @@ export const CallResultSchema = z.discriminatedUnion('status', [
     reason: z.string(),
     plugin: z.string(),
   }),
+  /** An external send written to the outbox whose first attempt did not settle it in time: it is retried (docs/outbox.md). */
+  z.object({
+    status: z.literal('queued'),
+    callId: z.uuid(),
+    messageId: z.uuid(),
+    outboxStatus: z.string(),
+    attempts: z.number().int(),
+    nextAttemptAt: z.string().nullable(),
+    lastError: z.object({ code: z.string(), message: z.string() }).nullable(),
+    reason: z.string(),
+  }),
 ]);
 export type CallResult = z.infer<typeof CallResultSchema>;
 

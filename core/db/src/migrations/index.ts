@@ -9,6 +9,7 @@ import { workspaceLlm } from './0007-workspace-llm.js';
 import { carriedSteps } from './0008-carried-steps.js';
 import { accountTokens } from './0009-account-tokens.js';
 import { workspaceOutbound } from './0010-workspace-outbound.js';
+import { outbox } from './0011-outbox.js';
 
 /**
  * Every schema migration, in the order it runs. Append only: never rename, reorder or edit one
@@ -25,4 +26,5 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: Migrat
   ['0008_carried_steps', carriedSteps],
   ['0009_account_tokens', accountTokens],
   ['0010_workspace_outbound', workspaceOutbound],
+  ['0011_outbox', outbox],
 ];

@@ -30,6 +30,12 @@ export async function call(tool: string, opts: { workspace: string; input: strin
       process.exitCode = 3;
       return;
     }
+    if (result.status === 'queued') {
+      out.warn(`${tool} is queued in the outbox (${result.reason}): neonhub outbox show ${result.messageId}`);
+      out.json(result);
+      process.exitCode = 3;
+      return;
+    }
     out.json(result.output);
   });
 }
@@ -42,6 +48,12 @@ async function callOverHttp(url: string, tool: string, workspace: string, input:
   });
   if (body.status === 'pending_approval') {
     out.warn(`${tool} needs approval (${body.reason})${body.approvalId ? `: approval ${body.approvalId}` : ''}`);
+    process.exitCode = 3;
+    return;
+  }
+  if (body.status === 'queued') {
+    out.warn(`${tool} is queued in the outbox (${body.reason}): neonhub outbox show ${body.messageId}`);
+    out.json(body);
     process.exitCode = 3;
     return;
   }

@@ -3,6 +3,7 @@ export { hostRoutes } from './host.js';
 export { llmRoutes } from './llm.js';
 export { memberRoutes } from './members.js';
 export { outboundRoutes } from './outbound.js';
+export { outboxRoutes } from './outbox.js';
 export { tokenRoutes } from './tokens.js';
 export { toolRoutes } from './tools.js';
 export { workspacePluginRoutes } from './workspace-plugins.js';
