@@ -3,6 +3,7 @@ import { calendar } from './tools/calendar.js';
 import { compose } from './tools/compose.js';
 import { publish } from './tools/publish.js';
 import { schedule } from './tools/schedule.js';
+import { updateEntry } from './tools/update-entry.js';
 
 export { socialAgent } from './agent.js';
 export { composePost, weightedLength } from './compose-post.js';
@@ -10,5 +11,5 @@ export { socialErrors } from './errors.js';
 
 export default definePlugin({
   id: 'agent-social',
-  tools: [compose, schedule, calendar, publish],
+  tools: [compose, schedule, calendar, publish, updateEntry],
 });

@@ -37,3 +37,104 @@ export function monthRange(year: number, month: number) {
     to: new Date(Date.UTC(year, month, 1) - 1).toISOString(),
   };
 }
+
+const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+const iso = (d: Date) => d.toISOString().slice(0, 10);
+
+/** The Monday (UTC) of the week holding `day` (`YYYY-MM-DD`, else today). */
+export function mondayOf(day: string | null | undefined, now = new Date()): string {
+  const m = DAY.exec(day ?? '');
+  const d = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+  if (Number.isNaN(d.getTime())) return mondayOf(null, now);
+  d.setUTCDate(d.getUTCDate() - ((d.getUTCDay() + 6) % 7));
+  return iso(d);
+}
+
+/** `day` plus `n` days, `YYYY-MM-DD`. */
+export function addDays(day: string, n: number): string {
+  const d = new Date(`${day}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + n);
+  return iso(d);
+}
+
+/** The seven days of the week starting `monday`, its neighbours and its range (inclusive) as ISO datetimes. */
+export function weekOf(monday: string) {
+  const days = Array.from({ length: 7 }, (_, i) => addDays(monday, i));
+  return {
+    days,
+    prev: addDays(monday, -7),
+    next: addDays(monday, 7),
+    range: { from: `${monday}T00:00:00.000Z`, to: new Date(new Date(`${addDays(monday, 7)}T00:00:00Z`).getTime() - 1).toISOString() },
+  };
+}
+
+/** What the calendar shows: a social post or an e-mail send, in one shape whatever plugin keeps it. */
+export type CalStatus = 'scheduled' | 'published' | 'sent' | 'pending_approval' | 'failed';
+export interface CalItem {
+  id: string;
+  kind: 'social' | 'email';
+  /** linkedin, x, … or email */
+  channel: string;
+  at: string;
+  status: CalStatus;
+  text: string;
+  url?: string;
+  error?: string;
+  /** Whether it can still be moved or edited (a scheduled or failed social post). */
+  movable: boolean;
+}
+
+export const STATUS_LABEL: Record<CalStatus, string> = {
+  scheduled: 'Scheduled',
+  published: 'Published',
+  sent: 'Sent',
+  pending_approval: 'Waiting for approval',
+  failed: 'Failed',
+};
+
+/** A social calendar entry (agent-social's calendar output) as a calendar item. */
+export function socialItem(e: {
+  entryId: string;
+  network: string;
+  text: string;
+  scheduledAt: string;
+  status: 'scheduled' | 'published' | 'pending_approval' | 'failed';
+  url?: string;
+  error?: { code: string; message: string };
+}): CalItem {
+  return {
+    id: e.entryId,
+    kind: 'social',
+    channel: e.network,
+    at: e.scheduledAt,
+    status: e.status,
+    text: e.text,
+    ...(e.url ? { url: e.url } : {}),
+    ...(e.error ? { error: `${e.error.message} (${e.error.code})` } : {}),
+    movable: e.status === 'scheduled' || e.status === 'failed',
+  };
+}
+
+/** An e-mail schedule (agent-email's list_schedules output) as a calendar item. */
+export function emailItem(s: { scheduleId: string; templateId: string; sendAt: string; status: string; recipients: number; sentAt?: string }): CalItem {
+  const status: CalStatus = s.status === 'sent' ? 'sent' : s.status === 'partial' ? 'failed' : 'scheduled';
+  return {
+    id: s.scheduleId,
+    kind: 'email',
+    channel: 'email',
+    at: s.sendAt,
+    status,
+    text: `E-mail to ${s.recipients} recipient${s.recipients === 1 ? '' : 's'}${s.status === 'partial' ? ' (some sends failed)' : ''}`,
+    movable: false,
+  };
+}
+
+/** Items by UTC day (`YYYY-MM-DD`), each day in time order. */
+export function byDay(items: CalItem[]): Record<string, CalItem[]> {
+  const out: Record<string, CalItem[]> = {};
+  for (const it of [...items].sort((a, b) => a.at.localeCompare(b.at))) {
+    const day = it.at.slice(0, 10);
+    out[day] = [...(out[day] ?? []), it];
+  }
+  return out;
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { monthGrid, monthRange, neighbours, parseMonth } from './calendar';
-import { parseUnifiedDiff } from './diff';
+import { sideBySide } from './diff';
 import { layoutDag, NODE } from './runs';
 
 describe('layoutDag', () => {
@@ -44,11 +44,19 @@ describe('layoutDag', () => {
   });
 });
 
-describe('parseUnifiedDiff', () => {
-  it('tags headers, hunks, added, removed and context lines', () => {
-    const lines = parseUnifiedDiff('--- d v1\n+++ d v2\n@@ -1,2 +1,2 @@\n same\n-old line\n+new line\n');
-    expect(lines.map((l) => l.kind)).toEqual(['header', 'header', 'hunk', 'context', 'remove', 'add']);
-    expect(lines[5]?.text).toBe('+new line');
+describe('sideBySide', () => {
+  it('pairs removed and added lines row by row, marks the changed words, numbers both sides', () => {
+    const rows = sideBySide('--- d v1\n+++ d v2\n@@ -1,2 +1,3 @@\n same\n-old line\n+new line\n+an extra line\n');
+    expect(rows.map((r) => r.kind)).toEqual(['same', 'change', 'add']);
+    expect(rows[1]?.left?.pieces.filter((p) => p.changed).map((p) => p.text)).toEqual(['old']);
+    expect(rows[1]?.right?.pieces.filter((p) => p.changed).map((p) => p.text)).toEqual(['new']);
+    expect([rows[2]?.left, rows[2]?.right?.n]).toEqual([undefined, 3]);
+  });
+
+  it('separates hunks with a gap row and keeps the line numbers of each side', () => {
+    const rows = sideBySide('--- a\n+++ b\n@@ -10,1 +10,1 @@\n-x\n+y\n@@ -20,1 +20,0 @@\n-z\n');
+    expect(rows.map((r) => r.kind)).toEqual(['gap', 'change', 'gap', 'remove']);
+    expect(rows[3]?.left?.n).toBe(20);
   });
 });
 

@@ -250,17 +250,16 @@ try {
   await page.getByTestId('drafts').getByRole('link').first().click();
   await page.getByTestId('offline-label').waitFor();
   assert.match((await page.getByTestId('draft-text').textContent()) ?? '', /^\[offline model\]/);
-  await page.getByLabel('Replace the text myself').check();
   await page
-    .getByLabel(/^Instructions or new text/)
+    .getByLabel(/^Text/)
     .fill('Spring sale: 20% off running shoes this week only.\nReply to this e-mail with questions.');
-  await page.getByLabel(/^Note/).fill('tightened by Mara');
-  await page.getByRole('button', { name: 'Save a new version' }).click();
+  await page.getByLabel(/^Note/).first().fill('tightened by Mara');
+  await page.getByRole('button', { name: 'Save as a new version' }).click();
   await page.getByText(/Saved version 2/).waitFor();
   const diffView = page.getByTestId('diff');
   assert.ok(
-    (await diffView.locator('.l.add').count()) > 0 && (await diffView.locator('.l.remove').count()) > 0,
-    'the diff marks added and removed lines',
+    (await diffView.locator('tr.change, tr.add').count()) > 0 && (await diffView.locator('tr.change, tr.remove').count()) > 0,
+    'the side-by-side diff marks added and removed lines',
   );
   await check(page, '17-draft');
   log('content: offline-labelled draft revised, diff shown');
@@ -281,8 +280,10 @@ try {
   // Social calendar: the published LinkedIn post in this month
   await page.goto(`${base}/w/spring/calendar`);
   await page.getByTestId('calendar').waitFor();
-  const posts = await page.locator('.post').count();
-  log(`calendar shows ${posts} post(s) this month`);
+  const posts = await page.getByTestId('cal-item').count();
+  const published = await page.locator('[data-testid="cal-item"][data-status="published"][data-channel="linkedin"]').count();
+  assert.ok(published >= 1, `the run's published LinkedIn post is on the calendar at its publish time (${posts} item(s))`);
+  log(`calendar shows ${posts} post(s) this month, ${published} published on LinkedIn by the run`);
   await check(page, '20-calendar');
 
   // The workspace's model: the host's default (offline), then Ollama set for this workspace, then back.

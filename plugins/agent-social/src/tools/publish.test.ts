@@ -34,6 +34,17 @@ describe('publish', () => {
     expect(((await connector.call('posts', {})) as { total: number }).total).toBe(1);
   });
 
+  it('puts a direct post on the calendar at the time it was published, once however often it is retried', async () => {
+    const { agent } = wired();
+    const before = new Date().toISOString();
+    const a = await agent.run(publish, { network: 'linkedin', text: 'We are live' }, { idempotencyKey: 'run-7:publish' });
+    await agent.run(publish, { network: 'linkedin', text: 'We are live' }, { idempotencyKey: 'run-7:publish' });
+    const { entries } = await agent.run(calendar, { from: before, to: new Date(Date.now() + 1000).toISOString() });
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({ network: 'linkedin', text: 'We are live', status: 'published', postId: a.postId, url: a.url });
+    expect(entries[0]?.scheduledAt).toBe(entries[0]?.publishedAt);
+  });
+
   it('publishes a due calendar entry, marks it published and refuses to publish it again', async () => {
     const { agent, connector } = wired();
     const soon = new Date(Date.now() + 30_000).toISOString();

@@ -1,8 +1,9 @@
+import { createHash, randomUUID } from 'node:crypto';
 import { defineTool, type ToolContext } from '@neonhub/sdk';
 import { z } from 'zod';
 import { composePost } from '../compose-post.js';
 import { socialErrors } from '../errors.js';
-import { CALENDAR, type CalendarEntry, CONNECTOR_POST, CONNECTOR_POSTS, ENTRY_INDEX } from '../model.js';
+import { CALENDAR, type CalendarEntry, CONNECTOR_POST, CONNECTOR_POSTS, calendarKey, ENTRY_INDEX } from '../model.js';
 import { NetworkInputSchema, NetworkSchema, normalizeNetwork } from '../networks.js';
 
 const input = z
@@ -55,6 +56,36 @@ async function loadEntry(ctx: ToolContext, entryId: string) {
   if (!key || !entry)
     throw socialErrors.create('NH_SOCIAL_ENTRY_NOT_FOUND', `no calendar entry ${entryId} in this workspace`, { details: { entryId } });
   return { key: key.value, entry: entry.value };
+}
+
+/**
+ * A direct post (not scheduled first) goes on the calendar at the time it was published, so the calendar shows
+ * what went out. Its entry id comes from the call's idempotency key: a retry rewrites the same entry.
+ */
+async function recordDirectPost(
+  ctx: ToolContext,
+  p: { network: CalendarEntry['network']; text: string; mediaUrls: string[]; postId: string; url: string },
+) {
+  const entryId = ctx.idempotencyKey
+    ? `soc_${createHash('sha256').update(ctx.idempotencyKey).digest('hex').slice(0, 32)}`
+    : `soc_${randomUUID()}`;
+  const previous = await ctx.store.get<string>(ENTRY_INDEX, entryId);
+  const now = new Date().toISOString();
+  const entry: CalendarEntry = {
+    entryId,
+    network: p.network,
+    text: p.text,
+    mediaUrls: p.mediaUrls,
+    scheduledAt: now,
+    status: 'published',
+    postId: p.postId,
+    url: p.url,
+    createdAt: now,
+    publishedAt: now,
+  };
+  if (previous) return; // a retry of a post already on the calendar
+  await ctx.store.put(CALENDAR, calendarKey(entry), entry);
+  await ctx.store.put(ENTRY_INDEX, entryId, calendarKey(entry));
 }
 
 export const publish = defineTool({
@@ -139,6 +170,7 @@ export const publish = defineTool({
         url: out.url,
         publishedAt: new Date().toISOString(),
       });
+    else await recordDirectPost(ctx, { network: network!, text: text!, mediaUrls, postId: out.postId, url: out.url });
     return {
       ...base,
       status: out.status === 'scheduled' ? ('scheduled_on_network' as const) : ('published' as const),

@@ -1,5 +1,6 @@
 import { error, fail, redirect } from '@sveltejs/kit';
-import type { Draft, DraftDiff, Version, VersionMeta } from '$lib/content';
+import { TOOLS } from '$lib/capabilities';
+import type { Draft, DraftDiff, Quality, Version, VersionMeta } from '$lib/content';
 import { api, enc } from '$lib/server/api';
 import { text } from '$lib/server/guard';
 import { callCapability, isEnabled } from '$lib/server/plugins';
@@ -13,43 +14,67 @@ const num = (v: string | null) => {
 export const load: PageServerLoad = async (event) => {
   const client = api(event);
   const ws = event.params.ws;
-  if (!(await isEnabled(client, ws, 'agent-content'))) redirect(303, `/w/${enc(ws)}/content`);
+  if (!(await isEnabled(client, ws, TOOLS.content.plugin))) redirect(303, `/w/${enc(ws)}/content`);
   const q = event.url.searchParams;
   const version = num(q.get('version'));
-  const got = await callCapability<{ draft: Draft; current: Version; versions: VersionMeta[] }>(client, ws, 'agent-content:get_draft', {
+  const got = await callCapability<{ draft: Draft; current: Version; versions: VersionMeta[] }>(client, ws, TOOLS.content.get, {
     draftId: event.params.draftId,
     ...(version ? { version } : {}),
   });
   if (!got.output)
-    error(got.code === 'NH_CONTENT_DRAFT_NOT_FOUND' || got.code?.endsWith('NOT_FOUND') ? 404 : 502, {
+    error(got.code?.endsWith('NOT_FOUND') ? 404 : 502, {
       message: got.error ?? 'error',
       ...(got.code ? { code: got.code } : {}),
     });
-  const { draft } = got.output;
+  const { draft, current } = got.output;
   const to = num(q.get('to')) ?? draft.latestVersion;
   const from = num(q.get('from')) ?? Math.max(1, to - 1);
-  const diff =
+  const [diff, quality] = await Promise.all([
     draft.latestVersion > 1
-      ? await callCapability<DraftDiff>(client, ws, 'agent-content:diff', { draftId: draft.draftId, from, to })
-      : { output: undefined, error: undefined };
-  return { ...got.output, from, to, diff: diff.output ?? null, diffError: diff.error ?? null };
+      ? callCapability<DraftDiff>(client, ws, TOOLS.content.diff, { draftId: draft.draftId, from, to })
+      : Promise.resolve({ output: undefined, error: undefined }),
+    callCapability<Quality>(client, ws, TOOLS.content.check, { draftId: draft.draftId, version: current.version }),
+  ]);
+  return {
+    ...got.output,
+    from,
+    to,
+    diff: diff.output ?? null,
+    diffError: diff.error ?? null,
+    quality: quality.output ?? null,
+    qualityError: quality.error ?? null,
+  };
 };
 
+async function saveVersion(event: Parameters<Actions[string]>[0], input: { text: string } | { instructions: string }, note: string) {
+  const r = await callCapability<{ version: number }>(api(event), event.params.ws ?? '', TOOLS.content.revise, {
+    draftId: event.params.draftId,
+    ...input,
+    ...(note ? { note } : {}),
+  });
+  return r;
+}
+
 export const actions: Actions = {
+  /** The editor: the marketer's own text becomes the next version. */
+  edit: async (event) => {
+    const form = await event.request.formData();
+    const body = text(form, 'text');
+    const note = text(form, 'note');
+    if (!body) return fail(400, { error: 'The text is empty: write something before saving.', action: 'edit', values: { text: body, note } });
+    const r = await saveVersion(event, { text: body }, note);
+    if (!r.output) return fail(400, { error: r.error ?? 'saving failed', code: r.code, action: 'edit', values: { text: body, note } });
+    redirect(303, `/w/${enc(event.params.ws ?? '')}/content/${enc(event.params.draftId ?? '')}?revised=${r.output.version}`);
+  },
+  /** Ask the model to revise with instructions. */
   revise: async (event) => {
     const form = await event.request.formData();
-    const mode = text(form, 'mode') === 'text' ? 'text' : 'instructions';
-    const body = text(form, 'body');
+    const instructions = text(form, 'instructions');
     const note = text(form, 'note');
-    const values = { mode, body, note };
-    if (mode === 'instructions' && body.length < 3) return fail(400, { error: 'Say what to change (at least 3 characters).', values });
-    if (mode === 'text' && !body) return fail(400, { error: 'Give the new text.', values });
-    const r = await callCapability<{ version: number }>(api(event), event.params.ws ?? '', 'agent-content:revise', {
-      draftId: event.params.draftId,
-      ...(mode === 'text' ? { text: body } : { instructions: body }),
-      ...(note ? { note } : {}),
-    });
-    if (!r.output) return fail(400, { error: r.error ?? 'the revision failed', code: r.code, values });
+    if (instructions.length < 3)
+      return fail(400, { error: 'Say what to change (at least 3 characters).', action: 'revise', values: { instructions, note } });
+    const r = await saveVersion(event, { instructions }, note);
+    if (!r.output) return fail(400, { error: r.error ?? 'the revision failed', code: r.code, action: 'revise', values: { instructions, note } });
     redirect(303, `/w/${enc(event.params.ws ?? '')}/content/${enc(event.params.draftId ?? '')}?revised=${r.output.version}`);
   },
 };
