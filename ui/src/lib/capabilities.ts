@@ -32,6 +32,7 @@ export const TOOLS = {
     plugin: 'memory',
     ingest: 'memory:memory_ingest',
     search: 'memory:memory_search',
+    get: 'memory:memory_get_document',
     remove: 'memory:memory_delete_document',
   },
 } as const;

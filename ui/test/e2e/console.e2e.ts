@@ -251,7 +251,7 @@ try {
   await page.getByTestId('offline-label').waitFor();
   assert.match((await page.getByTestId('draft-text').textContent()) ?? '', /^\[offline model\]/);
   await page
-    .getByLabel(/^Text/)
+    .getByTestId('editor')
     .fill('Spring sale: 20% off running shoes this week only.\nReply to this e-mail with questions.');
   await page.getByLabel(/^Note/).first().fill('tightened by Mara');
   await page.getByRole('button', { name: 'Save as a new version' }).click();

@@ -1,7 +1,11 @@
+import { fail, redirect } from '@sveltejs/kit';
+import { TOOLS } from '$lib/capabilities';
 import type { Draft } from '$lib/content';
-import { api } from '$lib/server/api';
+import { api, enc } from '$lib/server/api';
+import { FACTS_COLLECTION } from '$lib/server/brand';
+import { text } from '$lib/server/guard';
 import { callCapability, isEnabled } from '$lib/server/plugins';
-import type { PageServerLoad } from './$types';
+import type { Actions, PageServerLoad } from './$types';
 
 const KINDS = ['blog', 'email', 'social'] as const;
 
@@ -9,10 +13,42 @@ export const load: PageServerLoad = async (event) => {
   const client = api(event);
   const kindParam = event.url.searchParams.get('kind');
   const kind = (KINDS as readonly string[]).includes(kindParam ?? '') ? kindParam : null;
-  if (!(await isEnabled(client, event.params.ws, 'agent-content'))) return { enabled: false, drafts: [] as Draft[], kind, error: null };
-  const r = await callCapability<{ drafts: Draft[] }>(client, event.params.ws, 'agent-content:list_drafts', {
+  if (!(await isEnabled(client, event.params.ws, TOOLS.content.plugin))) return { enabled: false, drafts: [] as Draft[], kind, error: null };
+  const r = await callCapability<{ drafts: Draft[] }>(client, event.params.ws, TOOLS.content.list, {
     limit: 200,
     ...(kind ? { kind } : {}),
   });
   return { enabled: true, drafts: r.output?.drafts ?? [], kind, error: r.error ?? null };
+};
+
+export const actions: Actions = {
+  /** A new draft in the brand voice, given the product facts (memory) that match its topic. */
+  draft: async (event) => {
+    const form = await event.request.formData();
+    const ws = event.params.ws ?? '';
+    const kind = text(form, 'kind');
+    const topic = text(form, 'topic');
+    const audience = text(form, 'audience');
+    const values = { kind, topic, audience };
+    if (!(KINDS as readonly string[]).includes(kind)) return fail(400, { error: 'Choose what to write.', values });
+    if (topic.length < 3) return fail(400, { error: 'Say what it is about (at least 3 characters).', values });
+    const client = api(event);
+    let context: string[] = [];
+    if (await isEnabled(client, ws, TOOLS.memory.plugin)) {
+      const facts = await callCapability<{ hits: { text: string }[] }>(client, ws, TOOLS.memory.search, {
+        query: topic,
+        collection: FACTS_COLLECTION,
+        limit: 5,
+      });
+      context = (facts.output?.hits ?? []).flatMap((h) => h.text.split('\n')).map((l) => l.replace(/^[-*]\s*/, '').trim()).filter(Boolean).slice(0, 20).map((l) => l.slice(0, 1000));
+    }
+    const r = await callCapability<{ draftId: string }>(client, ws, TOOLS.content.draft, {
+      kind,
+      topic,
+      ...(audience ? { audience } : {}),
+      context,
+    });
+    if (!r.output) return fail(400, { error: r.error ?? 'drafting failed', code: r.code, values });
+    redirect(303, `/w/${enc(ws)}/content/${enc(r.output.draftId)}`);
+  },
 };

@@ -1,0 +1,77 @@
+import { channelTools, findTool, TOOLS } from '$lib/capabilities';
+import type { PolicyDoc } from '$lib/policy';
+import type { Api } from './api';
+import { callCapability, type WorkspacePluginView, workspacePlugins } from './plugins';
+
+/** The collection product facts live in (memory), one document kept current. */
+export const FACTS_COLLECTION = 'product_facts';
+
+export interface PolicyState {
+  tool: { get: string; set: string };
+  version: number;
+  policy: PolicyDoc;
+}
+
+/** The workspace's enabled plugins, the policy (when a plugin offers get/set_policy) and the delivery tools per channel. */
+export async function loadGovernance(client: Api, ws: string) {
+  const r = await workspacePlugins(client, ws);
+  const enabled: WorkspacePluginView[] = r.ok ? r.data.plugins.filter((p) => p.enabled) : [];
+  const get = findTool(enabled, TOOLS.policy.get);
+  const set = findTool(enabled, TOOLS.policy.set);
+  let policy: PolicyState | null = null;
+  let error: string | null = r.ok ? null : r.error.message;
+  if (get && set) {
+    const got = await callCapability<{ version: number; policy: PolicyDoc }>(client, ws, get, {});
+    if (got.output) policy = { tool: { get, set }, version: got.output.version, policy: got.output.policy };
+    else error = got.error ?? 'the policy could not be read';
+  }
+  const byChannel = channelTools(enabled);
+  const sideEffect = (qualified: string) => {
+    const [plugin, name] = [qualified.slice(0, qualified.indexOf(':')), qualified.slice(qualified.indexOf(':') + 1)];
+    return enabled.find((p) => p.id === plugin)?.tools.find((t) => t.name === name)?.sideEffect ?? 'external';
+  };
+  const channels = Object.entries(byChannel).map(([channel, tools]) => ({
+    channel,
+    tools: tools.map((name) => ({ name, sideEffect: sideEffect(name) })),
+  }));
+  return { enabled, policy, channels, error };
+}
+
+/** Saves a new policy version (refused if someone saved since `expectedVersion`). */
+export async function savePolicy(client: Api, ws: string, state: PolicyState, policy: PolicyDoc, note: string) {
+  return callCapability<{ version: number }>(client, ws, state.tool.set, { policy, expectedVersion: state.version, note });
+}
+
+/** The product facts document (memory), if memory is enabled and one was saved (the collection holds only it). */
+export async function loadFacts(client: Api, ws: string): Promise<{ documentId: string; content: string } | null> {
+  // vector search always answers the nearest chunks: with one document in the collection, that one
+  const hit = await callCapability<{ hits: { documentId: string }[] }>(client, ws, TOOLS.memory.search, {
+    query: 'product facts',
+    collection: FACTS_COLLECTION,
+    mode: 'vector',
+    limit: 1,
+  });
+  const id = hit.output?.hits[0]?.documentId;
+  return id ? readFacts(client, ws, id) : null;
+}
+
+async function readFacts(client: Api, ws: string, documentId: string) {
+  const doc = await callCapability<{ id: string; content: string }>(client, ws, TOOLS.memory.get, { documentId });
+  return doc.output ? { documentId: doc.output.id, content: doc.output.content } : null;
+}
+
+/** Replaces the product facts document: the new one is stored first, then the old one removed. */
+export async function saveFacts(client: Api, ws: string, content: string, previous: string | null) {
+  if (content) {
+    const r = await callCapability<{ documentId: string }>(client, ws, TOOLS.memory.ingest, {
+      title: 'Product facts',
+      content,
+      collection: FACTS_COLLECTION,
+    });
+    if (!r.output) return r;
+    if (previous && previous !== r.output.documentId) await callCapability(client, ws, TOOLS.memory.remove, { documentId: previous });
+    return r;
+  }
+  if (previous) return callCapability(client, ws, TOOLS.memory.remove, { documentId: previous });
+  return { output: {} };
+}

@@ -1,0 +1,46 @@
+import { TOOLS } from '$lib/capabilities';
+import type { Api } from './api';
+import { workspacePlugins } from './plugins';
+
+export interface OnboardingStep {
+  id: 'brand' | 'channel' | 'goal';
+  title: string;
+  detail: string;
+  href: string;
+  done: boolean;
+}
+
+/**
+ * The first-run checklist of a workspace: a brand kit (a brand voice saved), a channel (a connector enabled)
+ * and a first goal (a run). Read from what the workspace already holds; nothing is stored for it.
+ */
+export async function onboarding(client: Api, ws: string): Promise<{ steps: OnboardingStep[]; complete: boolean }> {
+  const [plugins, runs] = await Promise.all([workspacePlugins(client, ws), client.request('listRuns', { params: { ws } })]);
+  const enabled = plugins.ok ? plugins.data.plugins.filter((p) => p.enabled) : [];
+  const content = enabled.find((p) => p.id === TOOLS.content.plugin);
+  const base = `/w/${encodeURIComponent(ws)}`;
+  const steps: OnboardingStep[] = [
+    {
+      id: 'brand',
+      title: 'Set up your brand kit',
+      detail: 'Your brand voice, banned phrases and product facts: every draft uses them.',
+      href: `${base}/brand`,
+      done: typeof content?.config.brandVoice === 'string' && content.config.brandVoice.trim() !== '',
+    },
+    {
+      id: 'channel',
+      title: 'Connect a channel',
+      detail: 'An e-mail or social account to send and publish through (the sandbox records without sending).',
+      href: `${base}/plugins`,
+      done: enabled.some((p) => p.kind === 'connector'),
+    },
+    {
+      id: 'goal',
+      title: 'Give your first goal',
+      detail: 'e.g. “launch our spring sale on e-mail and LinkedIn”: the agents plan it, you approve what goes out.',
+      href: `${base}/runs`,
+      done: runs.ok && runs.data.runs.length > 0,
+    },
+  ];
+  return { steps, complete: steps.every((s) => s.done) };
+}

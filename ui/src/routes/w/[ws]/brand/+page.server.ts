@@ -1,0 +1,83 @@
+import { fail, redirect } from '@sveltejs/kit';
+import { CHANNEL_LABEL, TOOLS } from '$lib/capabilities';
+import { lines, type PolicyDoc } from '$lib/policy';
+import { api, enc } from '$lib/server/api';
+import { loadFacts, loadGovernance, saveFacts, savePolicy } from '$lib/server/brand';
+import { text } from '$lib/server/guard';
+import type { Actions, PageServerLoad } from './$types';
+
+type Disclosure = NonNullable<NonNullable<PolicyDoc['content']>['disclosures']>[number];
+const sameSet = (a: string[], b: string[]) => a.length === b.length && a.every((x) => b.includes(x));
+
+export const load: PageServerLoad = async (event) => {
+  const client = api(event);
+  const ws = event.params.ws;
+  const gov = await loadGovernance(client, ws);
+  const content = gov.enabled.find((p) => p.id === TOOLS.content.plugin) ?? null;
+  const memory = gov.enabled.some((p) => p.id === TOOLS.memory.plugin);
+  const config = (content?.config ?? {}) as { brandVoice?: string; bannedPhrases?: string[] };
+  const facts = memory ? await loadFacts(client, ws) : null;
+  // disclosures a marketer manages: those that cover exactly one channel's delivery tools
+  const disclosures = (gov.policy?.policy.content?.disclosures ?? []).map((d) => ({
+    text: d.text,
+    channel: gov.channels.find((c) => sameSet(c.tools.map((t) => t.name), d.tools))?.channel ?? null,
+  }));
+  return {
+    contentEnabled: content !== null,
+    policyEnabled: gov.policy !== null,
+    memory,
+    brandVoice: config.brandVoice ?? '',
+    bannedPhrases: [...new Set([...(config.bannedPhrases ?? []), ...(gov.policy?.policy.content?.bannedPhrases ?? [])])],
+    disclosures: disclosures.filter((d) => d.channel),
+    otherDisclosures: disclosures.filter((d) => !d.channel).length,
+    channels: gov.channels.map((c) => ({ channel: c.channel, label: CHANNEL_LABEL[c.channel] ?? c.channel })),
+    facts: facts?.content ?? '',
+    factsId: facts?.documentId ?? null,
+    policyVersion: gov.policy?.version ?? null,
+    error: gov.error,
+  };
+};
+
+export const actions: Actions = {
+  save: async (event) => {
+    const form = await event.request.formData();
+    const ws = event.params.ws ?? '';
+    const client = api(event);
+    const brandVoice = text(form, 'brandVoice');
+    const banned = lines(text(form, 'bannedPhrases'));
+    const facts = text(form, 'facts');
+    const values = { brandVoice, bannedPhrases: banned.join('\n'), facts };
+    if (brandVoice.length > 2000) return fail(400, { error: 'Keep the brand voice under 2,000 characters.', values });
+    if (banned.some((b) => b.length > 200)) return fail(400, { error: 'A banned phrase is longer than 200 characters.', values });
+    const gov = await loadGovernance(client, ws);
+    const content = gov.enabled.find((p) => p.id === TOOLS.content.plugin);
+    if (content) {
+      const config = { ...content.config, brandVoice, bannedPhrases: banned };
+      if (!brandVoice) delete (config as { brandVoice?: string }).brandVoice;
+      const r = await client.request('setPluginConfig', { params: { ws, id: content.id }, body: { config } });
+      if (!r.ok) return fail(r.status >= 500 ? 502 : r.status, { error: r.error.message, code: r.error.code, values });
+    }
+    if (gov.policy) {
+      const rows: Disclosure[] = [];
+      for (let i = 0; form.has(`disclosure-${i}`); i++) {
+        const t = text(form, `disclosure-${i}`);
+        const channel = gov.channels.find((c) => c.channel === text(form, `disclosure-${i}-channel`));
+        if (t && channel) rows.push({ text: t, tools: channel.tools.map((x) => x.name) });
+      }
+      const current = gov.policy.policy;
+      const kept = (current.content?.disclosures ?? []).filter((d) => !gov.channels.some((c) => sameSet(c.tools.map((t) => t.name), d.tools)));
+      const policy: PolicyDoc = { ...current, content: { ...(current.content ?? {}), bannedPhrases: banned, disclosures: [...kept, ...rows] } };
+      const r = await savePolicy(client, ws, gov.policy, policy, 'brand kit');
+      if (!r.output) return fail(400, { error: r.error ?? 'the policy could not be saved', code: r.code, values });
+    }
+    if (gov.enabled.some((p) => p.id === TOOLS.memory.plugin)) {
+      const previous = text(form, 'factsId') || null;
+      const before = text(form, 'factsBefore');
+      if (facts !== before) {
+        const r = await saveFacts(client, ws, facts, previous);
+        if (r && 'error' in r && r.error) return fail(400, { error: `Product facts: ${r.error}`, code: r.code, values });
+      }
+    }
+    redirect(303, `/w/${enc(ws)}/brand?saved=1`);
+  },
+};
