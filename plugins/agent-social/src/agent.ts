@@ -7,5 +7,11 @@ export const socialAgent = {
     'Put posts on the content calendar with agent-social:schedule at the requested times, and check the calendar with agent-social:calendar to avoid clashes.',
     'Call agent-social:publish only for posts that are due or that the user asked to publish now; governance may hold a post for approval.',
   ].join('\n'),
-  allowedTools: ['agent-social:compose', 'agent-social:schedule', 'agent-social:calendar', 'agent-social:publish', 'agent-social:update_entry'],
+  allowedTools: [
+    'agent-social:compose',
+    'agent-social:schedule',
+    'agent-social:calendar',
+    'agent-social:publish',
+    'agent-social:update_entry',
+  ],
 } as const;

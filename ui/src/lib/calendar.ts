@@ -44,7 +44,9 @@ const iso = (d: Date) => d.toISOString().slice(0, 10);
 /** The Monday (UTC) of the week holding `day` (`YYYY-MM-DD`, else today). */
 export function mondayOf(day: string | null | undefined, now = new Date()): string {
   const m = DAY.exec(day ?? '');
-  const d = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+  const d = m
+    ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])))
+    : new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
   if (Number.isNaN(d.getTime())) return mondayOf(null, now);
   d.setUTCDate(d.getUTCDate() - ((d.getUTCDay() + 6) % 7));
   return iso(d);
@@ -116,7 +118,14 @@ export function socialItem(e: {
 }
 
 /** An e-mail schedule (agent-email's list_schedules output) as a calendar item. */
-export function emailItem(s: { scheduleId: string; templateId: string; sendAt: string; status: string; recipients: number; sentAt?: string }): CalItem {
+export function emailItem(s: {
+  scheduleId: string;
+  templateId: string;
+  sendAt: string;
+  status: string;
+  recipients: number;
+  sentAt?: string;
+}): CalItem {
   const status: CalStatus = s.status === 'sent' ? 'sent' : s.status === 'partial' ? 'failed' : 'scheduled';
   return {
     id: s.scheduleId,

@@ -52,6 +52,9 @@ export const CHANNEL_LABEL: Record<string, string> = {
   crm: 'CRM updates',
 };
 
+/** A tool's own name: the workspace plugin list qualifies them (`plugin:tool`), manifests do not. */
+const own = (name: string) => name.slice(name.indexOf(':') + 1);
+
 interface PluginLike {
   id: string;
   kind: string;
@@ -67,7 +70,7 @@ interface PluginLike {
 export function connectorChannels(p: PluginLike): string[] {
   if (p.kind !== 'connector') return [];
   if (p.connector?.channels?.length) return p.connector.channels;
-  return Object.keys(CHANNEL_TOOL).filter((c) => p.id.includes(`-${c}`) && p.tools.some((t) => t.name === CHANNEL_TOOL[c]));
+  return Object.keys(CHANNEL_TOOL).filter((c) => p.id.includes(`-${c}`) && p.tools.some((t) => own(t.name) === CHANNEL_TOOL[c]));
 }
 
 /** Qualified delivery tools per channel across the given (enabled) connector plugins. */
@@ -75,14 +78,14 @@ export function channelTools(plugins: PluginLike[]): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const p of plugins)
     for (const c of connectorChannels(p)) {
-      const tool = p.tools.find((t) => t.name === CHANNEL_TOOL[c]);
-      if (tool) out[c] = [...(out[c] ?? []), `${p.id}:${tool.name}`];
+      const tool = p.tools.find((t) => own(t.name) === CHANNEL_TOOL[c]);
+      if (tool) out[c] = [...(out[c] ?? []), `${p.id}:${own(tool.name)}`];
     }
   return out;
 }
 
 /** The enabled plugin offering a tool named `name` (e.g. the policy plugin's `set_policy`), qualified, or null. */
 export function findTool(plugins: PluginLike[], name: string): string | null {
-  const p = plugins.find((x) => x.enabled !== false && x.tools.some((t) => t.name === name));
+  const p = plugins.find((x) => x.enabled !== false && x.tools.some((t) => own(t.name) === name));
   return p ? `${p.id}:${name}` : null;
 }

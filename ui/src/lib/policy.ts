@@ -11,13 +11,21 @@ export interface PolicyDoc {
     pii?: Record<string, string>;
     [k: string]: unknown;
   };
-  consent?: { sends?: unknown[]; frequencyCaps?: { email?: { max: number; windowHours?: number }; sms?: { max: number; windowHours?: number } } };
+  consent?: {
+    sends?: unknown[];
+    frequencyCaps?: { email?: { max: number; windowHours?: number }; sms?: { max: number; windowHours?: number } };
+  };
   [k: string]: unknown;
 }
 
 /** Governance's tool patterns: `*` matches any run of characters. */
 export function matchesTool(pattern: string, tool: string): boolean {
-  const re = new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  const re = new RegExp(
+    `^${pattern
+      .split('*')
+      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
   return re.test(tool);
 }
 
@@ -38,7 +46,12 @@ const without = (list: string[] | undefined, x: string) => (list ?? []).filter((
  * (and joins `exceptTools` if the side-effect rule would hold it).
  */
 export function setHeld(p: PolicyDoc, tools: { name: string; sideEffect: string }[], held: boolean): PolicyDoc {
-  const ra = { sideEffects: sideEffectsOf(p), tools: [...(p.requireApproval?.tools ?? [])], exceptTools: [...(p.requireApproval?.exceptTools ?? [])], ...(p.requireApproval?.ttlHours !== undefined ? { ttlHours: p.requireApproval.ttlHours } : {}) };
+  const ra = {
+    sideEffects: sideEffectsOf(p),
+    tools: [...(p.requireApproval?.tools ?? [])],
+    exceptTools: [...(p.requireApproval?.exceptTools ?? [])],
+    ...(p.requireApproval?.ttlHours !== undefined ? { ttlHours: p.requireApproval.ttlHours } : {}),
+  };
   let next: PolicyDoc = { ...p, requireApproval: ra };
   for (const t of tools) {
     const r = next.requireApproval!;
@@ -61,4 +74,11 @@ export function setSideEffectHeld(p: PolicyDoc, sideEffect: string, held: boolea
 }
 
 /** One phrase per line, trimmed, empty lines and repeats dropped. */
-export const lines = (s: string) => [...new Set(s.split(/\r?\n/).map((l) => l.trim()).filter(Boolean))];
+export const lines = (s: string) => [
+  ...new Set(
+    s
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter(Boolean),
+  ),
+];

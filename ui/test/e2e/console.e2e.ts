@@ -250,9 +250,7 @@ try {
   await page.getByTestId('drafts').getByRole('link').first().click();
   await page.getByTestId('offline-label').waitFor();
   assert.match((await page.getByTestId('draft-text').textContent()) ?? '', /^\[offline model\]/);
-  await page
-    .getByTestId('editor')
-    .fill('Spring sale: 20% off running shoes this week only.\nReply to this e-mail with questions.');
+  await page.getByTestId('editor').fill('Spring sale: 20% off running shoes this week only.\nReply to this e-mail with questions.');
   await page.getByLabel(/^Note/).first().fill('tightened by Mara');
   await page.getByRole('button', { name: 'Save as a new version' }).click();
   await page.getByText(/Saved version 2/).waitFor();
@@ -280,8 +278,8 @@ try {
   // Social calendar: the published LinkedIn post in this month
   await page.goto(`${base}/w/spring/calendar`);
   await page.getByTestId('calendar').waitFor();
-  const posts = await page.getByTestId('cal-item').count();
-  const published = await page.locator('[data-testid="cal-item"][data-status="published"][data-channel="linkedin"]').count();
+  const posts = await page.locator('table [data-testid="cal-item"]').count();
+  const published = await page.locator('table [data-testid="cal-item"][data-status="published"][data-channel="linkedin"]').count();
   assert.ok(published >= 1, `the run's published LinkedIn post is on the calendar at its publish time (${posts} item(s))`);
   log(`calendar shows ${posts} post(s) this month, ${published} published on LinkedIn by the run`);
   await check(page, '20-calendar');

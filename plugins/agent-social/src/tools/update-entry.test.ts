@@ -10,7 +10,12 @@ describe('update_entry', () => {
     const h = createHarness(plugin);
     const e = await h.run(schedule, { network: 'linkedin', text: 'Spring sale Monday', scheduledAt: '2099-03-02T09:00:00Z' });
     const moved = await h.run(updateEntry, { entryId: e.entryId, scheduledAt: '2099-03-05T10:30:00+01:00', text: 'Spring sale Thursday' });
-    expect(moved).toMatchObject({ entryId: e.entryId, scheduledAt: '2099-03-05T09:30:00.000Z', text: 'Spring sale Thursday', status: 'scheduled' });
+    expect(moved).toMatchObject({
+      entryId: e.entryId,
+      scheduledAt: '2099-03-05T09:30:00.000Z',
+      text: 'Spring sale Thursday',
+      status: 'scheduled',
+    });
     const all = await h.run(calendar, { from: '2099-03-01T00:00:00Z', to: '2099-03-31T23:59:59Z' });
     expect(all.entries.map((x) => [x.entryId, x.scheduledAt])).toEqual([[e.entryId, '2099-03-05T09:30:00.000Z']]);
   });
@@ -22,7 +27,9 @@ describe('update_entry', () => {
     await expect(h.run(updateEntry, { entryId: e.entryId, scheduledAt: '2001-01-01T00:00:00Z' })).rejects.toMatchObject({
       code: 'NH_SOCIAL_TIME_INVALID',
     });
-    await expect(h.run(updateEntry, { entryId: e.entryId, text: 'x'.repeat(281) })).rejects.toMatchObject({ code: 'NH_SOCIAL_POST_INVALID' });
+    await expect(h.run(updateEntry, { entryId: e.entryId, text: 'x'.repeat(281) })).rejects.toMatchObject({
+      code: 'NH_SOCIAL_POST_INVALID',
+    });
     const key = `2099-01-01T00:00:00.000Z#${e.entryId}`;
     await h.context.store.put('calendar', key, { ...e, status: 'published' });
     await expect(h.run(updateEntry, { entryId: e.entryId, text: 'new' })).rejects.toMatchObject({ code: 'NH_SOCIAL_ENTRY_LOCKED' });

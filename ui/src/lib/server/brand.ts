@@ -26,10 +26,9 @@ export async function loadGovernance(client: Api, ws: string) {
     else error = got.error ?? 'the policy could not be read';
   }
   const byChannel = channelTools(enabled);
-  const sideEffect = (qualified: string) => {
-    const [plugin, name] = [qualified.slice(0, qualified.indexOf(':')), qualified.slice(qualified.indexOf(':') + 1)];
-    return enabled.find((p) => p.id === plugin)?.tools.find((t) => t.name === name)?.sideEffect ?? 'external';
-  };
+  const sideEffect = (qualified: string) =>
+    enabled.flatMap((p) => p.tools).find((t) => t.name === qualified || `${qualified.split(':')[0]}:${t.name}` === qualified)?.sideEffect ??
+    'external';
   const channels = Object.entries(byChannel).map(([channel, tools]) => ({
     channel,
     tools: tools.map((name) => ({ name, sideEffect: sideEffect(name) })),

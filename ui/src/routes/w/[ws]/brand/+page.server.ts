@@ -20,7 +20,13 @@ export const load: PageServerLoad = async (event) => {
   // disclosures a marketer manages: those that cover exactly one channel's delivery tools
   const disclosures = (gov.policy?.policy.content?.disclosures ?? []).map((d) => ({
     text: d.text,
-    channel: gov.channels.find((c) => sameSet(c.tools.map((t) => t.name), d.tools))?.channel ?? null,
+    channel:
+      gov.channels.find((c) =>
+        sameSet(
+          c.tools.map((t) => t.name),
+          d.tools,
+        ),
+      )?.channel ?? null,
   }));
   return {
     contentEnabled: content !== null,
@@ -65,8 +71,19 @@ export const actions: Actions = {
         if (t && channel) rows.push({ text: t, tools: channel.tools.map((x) => x.name) });
       }
       const current = gov.policy.policy;
-      const kept = (current.content?.disclosures ?? []).filter((d) => !gov.channels.some((c) => sameSet(c.tools.map((t) => t.name), d.tools)));
-      const policy: PolicyDoc = { ...current, content: { ...(current.content ?? {}), bannedPhrases: banned, disclosures: [...kept, ...rows] } };
+      const kept = (current.content?.disclosures ?? []).filter(
+        (d) =>
+          !gov.channels.some((c) =>
+            sameSet(
+              c.tools.map((t) => t.name),
+              d.tools,
+            ),
+          ),
+      );
+      const policy: PolicyDoc = {
+        ...current,
+        content: { ...(current.content ?? {}), bannedPhrases: banned, disclosures: [...kept, ...rows] },
+      };
       const r = await savePolicy(client, ws, gov.policy, policy, 'brand kit');
       if (!r.output) return fail(400, { error: r.error ?? 'the policy could not be saved', code: r.code, values });
     }

@@ -13,7 +13,8 @@ export const load: PageServerLoad = async (event) => {
   const client = api(event);
   const kindParam = event.url.searchParams.get('kind');
   const kind = (KINDS as readonly string[]).includes(kindParam ?? '') ? kindParam : null;
-  if (!(await isEnabled(client, event.params.ws, TOOLS.content.plugin))) return { enabled: false, drafts: [] as Draft[], kind, error: null };
+  if (!(await isEnabled(client, event.params.ws, TOOLS.content.plugin)))
+    return { enabled: false, drafts: [] as Draft[], kind, error: null };
   const r = await callCapability<{ drafts: Draft[] }>(client, event.params.ws, TOOLS.content.list, {
     limit: 200,
     ...(kind ? { kind } : {}),
@@ -40,7 +41,12 @@ export const actions: Actions = {
         collection: FACTS_COLLECTION,
         limit: 5,
       });
-      context = (facts.output?.hits ?? []).flatMap((h) => h.text.split('\n')).map((l) => l.replace(/^[-*]\s*/, '').trim()).filter(Boolean).slice(0, 20).map((l) => l.slice(0, 1000));
+      context = (facts.output?.hits ?? [])
+        .flatMap((h) => h.text.split('\n'))
+        .map((l) => l.replace(/^[-*]\s*/, '').trim())
+        .filter(Boolean)
+        .slice(0, 20)
+        .map((l) => l.slice(0, 1000));
     }
     const r = await callCapability<{ draftId: string }>(client, ws, TOOLS.content.draft, {
       kind,

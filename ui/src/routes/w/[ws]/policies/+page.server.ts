@@ -51,7 +51,8 @@ export const actions: Actions = {
     for (const ch of ['email', 'sms'] as const) {
       const max = num(form, `cap-${ch}-max`, 1, 1_000_000);
       const hours = num(form, `cap-${ch}-hours`, 1, 744);
-      if (max === 'bad') return fail(400, { error: `The ${ch === 'sms' ? 'SMS' : 'e-mail'} cap is a whole number of messages, at least 1.` });
+      if (max === 'bad')
+        return fail(400, { error: `The ${ch === 'sms' ? 'SMS' : 'e-mail'} cap is a whole number of messages, at least 1.` });
       if (hours === 'bad') return fail(400, { error: 'A frequency window is 1 to 744 hours (31 days).' });
       if (max !== null) caps[ch] = { max: Math.round(max), windowHours: hours ?? 24 };
     }

@@ -61,7 +61,8 @@ export const actions: Actions = {
     const form = await event.request.formData();
     const body = text(form, 'text');
     const note = text(form, 'note');
-    if (!body) return fail(400, { error: 'The text is empty: write something before saving.', action: 'edit', values: { text: body, note } });
+    if (!body)
+      return fail(400, { error: 'The text is empty: write something before saving.', action: 'edit', values: { text: body, note } });
     const r = await saveVersion(event, { text: body }, note);
     if (!r.output) return fail(400, { error: r.error ?? 'saving failed', code: r.code, action: 'edit', values: { text: body, note } });
     redirect(303, `/w/${enc(event.params.ws ?? '')}/content/${enc(event.params.draftId ?? '')}?revised=${r.output.version}`);
@@ -74,7 +75,8 @@ export const actions: Actions = {
     if (instructions.length < 3)
       return fail(400, { error: 'Say what to change (at least 3 characters).', action: 'revise', values: { instructions, note } });
     const r = await saveVersion(event, { instructions }, note);
-    if (!r.output) return fail(400, { error: r.error ?? 'the revision failed', code: r.code, action: 'revise', values: { instructions, note } });
+    if (!r.output)
+      return fail(400, { error: r.error ?? 'the revision failed', code: r.code, action: 'revise', values: { instructions, note } });
     redirect(303, `/w/${enc(event.params.ws ?? '')}/content/${enc(event.params.draftId ?? '')}?revised=${r.output.version}`);
   },
 };
