@@ -5,6 +5,7 @@ import { runErrors } from '../core/orchestrator/src/errors.js';
 import { queueErrors } from '../core/queue/src/errors.js';
 import { connectorErrors, outboundErrors, sdkErrors } from '../core/sdk/src/errors.js';
 import { telemetryErrors } from '../core/telemetry/src/errors.js';
+import { audienceErrors } from '../host/src/audiences/errors.js';
 import { hostErrors } from '../host/src/errors.js';
 import { memoryErrors } from '../mcp-servers/memory/src/errors.js';
 import { campaignErrors } from '../plugins/agent-campaign/src/errors.js';
@@ -19,6 +20,7 @@ import { govErrors } from '../plugins/governance/src/errors.js';
 /** Every package's error registry, by area, for docs/errors.md. */
 export const registries: Record<string, ErrorRegistry> = {
   'Host (loader, lockfile, pipeline, workspaces, API, MCP gateway)': hostErrors.registry,
+  'Audiences and results (host)': audienceErrors.registry,
   'Plugin SDK': sdkErrors.registry,
   'Data layer (@neonhub/db)': dbErrors.registry,
   'LLM adapter (@neonhub/llm)': llmErrors.registry,

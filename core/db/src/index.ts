@@ -1,4 +1,4 @@
-export type { Kysely, Selectable, Transaction } from 'kysely';
+export type { Expression, ExpressionBuilder, Kysely, Selectable, SqlBool, Transaction } from 'kysely';
 export { sql } from 'kysely';
 export { type CreateDatabaseOptions, createDatabase, type Database, ping, redactUrl } from './create-database.js';
 export { type DbErrorCode, dbErrors } from './errors.js';

@@ -1,4 +1,15 @@
 import type { ColumnType, Generated } from 'kysely';
+import type {
+  ContactListMembersTable,
+  ContactListsTable,
+  ContactsTable,
+  ResultEventsTable,
+  SegmentsTable,
+  SuppressionsTable,
+  TrackedLinksTable,
+} from './types-audiences.js';
+
+export type * from './types-audiences.js';
 
 /** A timestamptz column: read as a Date, written as a Date or ISO string, defaulted by the database. */
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -157,4 +168,11 @@ export interface DB {
   plugin_records: PluginRecordsTable;
   outbox_messages: OutboxMessagesTable;
   outbox_recipients: OutboxRecipientsTable;
+  contacts: ContactsTable;
+  contact_lists: ContactListsTable;
+  contact_list_members: ContactListMembersTable;
+  segments: SegmentsTable;
+  suppressions: SuppressionsTable;
+  tracked_links: TrackedLinksTable;
+  result_events: ResultEventsTable;
 }

@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { accountDepsFromHost, requestActor } from '../accounts/index.js';
+import { audienceRoutes } from '../audiences/routes.js';
 import type { Host } from '../host.js';
+import { publicResultRoutes, resultRoutes } from '../results/routes.js';
 import { registerRunRoutes } from '../runs/routes.js';
 import type { createRuns } from '../runs/service.js';
 import {
@@ -29,10 +31,21 @@ export async function registerApi(app: FastifyInstance, host: Host, runs: Awaite
   await app.register(async (api) => {
     await hostRoutes(api, deps);
     await workspaceRoutes(api, deps);
+    await publicResultRoutes(api, deps);
   });
   await app.register(
     workspaceScope(scopeDeps, async (ws) => {
-      for (const resource of [toolRoutes, workspacePluginRoutes, llmRoutes, outboundRoutes, outboxRoutes, memberRoutes, tokenRoutes])
+      for (const resource of [
+        toolRoutes,
+        workspacePluginRoutes,
+        llmRoutes,
+        outboundRoutes,
+        outboxRoutes,
+        memberRoutes,
+        tokenRoutes,
+        audienceRoutes,
+        resultRoutes,
+      ])
         await ws.register(async (scope) => resource(scope, deps));
     }),
   );

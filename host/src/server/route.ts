@@ -56,11 +56,13 @@ const serializer =
 
 /** The Fastify options of an API route: its zod schemas, its declared access, and the OpenAPI facts. */
 export function routeOptions(route: ApiRoute): RouteShorthandOptions & { method: string; url: string } {
+  if (route.crossOrigin && route.access !== 'public')
+    throw new Error(`${route.path}: a cross-origin route must be public (it reads no credential)`);
   const response = Object.fromEntries(Object.entries(route.response).filter((e): e is [string, z.ZodType] => e[1] !== null));
   return {
     method: route.method,
     url: route.path,
-    config: { access: route.access, ...(route.self ? { self: route.self } : {}) },
+    config: { access: route.access, ...(route.self ? { self: route.self } : {}), ...(route.crossOrigin ? { crossOrigin: true } : {}) },
     schema: {
       summary: route.summary,
       tags: [route.tag],

@@ -65,6 +65,8 @@ function checkHost(request: FastifyRequest, allowed: AllowedHosts) {
 function checkOrigin(request: FastifyRequest, allowed: AllowedHosts) {
   const upgrade = request.headers.upgrade?.toLowerCase() === 'websocket';
   if (!upgrade && !UNSAFE.has(request.method)) return;
+  // A public route declared crossOrigin (the conversion beacon) reads no credential: any site may post to it.
+  if (!upgrade && (request.routeOptions.config as { crossOrigin?: boolean } | undefined)?.crossOrigin === true) return;
   const origin = request.headers.origin;
   const site = request.headers['sec-fetch-site'];
   const foreign = (origin !== undefined && !allowed.origin(origin)) || (!upgrade && (site === 'cross-site' || site === 'same-site'));

@@ -1,4 +1,5 @@
 export * from './account-links.js';
+export * from './audiences.js';
 export * from './auth.js';
 export * from './client.js';
 export * from './common.js';
@@ -9,6 +10,7 @@ export * from './outbound.js';
 export * from './outbox.js';
 export * from './plugin-reload.js';
 export * from './plugins.js';
+export * from './results.js';
 export * from './route.js';
 export * from './routes.js';
 export * from './runs.js';

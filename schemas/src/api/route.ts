@@ -22,6 +22,11 @@ export interface ApiRoute {
   body?: z.ZodType;
   /** Success status -> body schema (`null`: no body, e.g. 204). */
   response: Record<number, z.ZodType | null>;
+  /**
+   * A public route a browser may call from any site (the conversion beacon): exempt from the Origin check,
+   * so it must read no credential (`access: 'public'`, checked at registration).
+   */
+  crossOrigin?: boolean;
   /** A hot route: validated by a compiled JSON Schema, not zod, per request. */
   hot?: boolean;
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { accountLinkRoutes } from './account-links.js';
+import { audienceRoutes } from './audiences.js';
 import { LoggedInSchema, LoggedOutSchema, LoginBodySchema, MeSchema, ProvidersSchema, SignedUpSchema, SignupBodySchema } from './auth.js';
 import {
   NO_CONTENT,
@@ -35,6 +36,7 @@ import {
   SecretBodySchema,
   WorkspacePluginListSchema,
 } from './plugins.js';
+import { resultRoutes } from './results.js';
 import { defineRoute } from './route.js';
 import {
   ApproveBodySchema,
@@ -472,6 +474,8 @@ export const apiRoutes = {
   }),
   ...setupRoutes,
   ...pluginReloadRoutes,
+  ...audienceRoutes,
+  ...resultRoutes,
 } as const;
 
 /**

@@ -1,0 +1,99 @@
+import { randomBytes } from 'node:crypto';
+import type { DB, Kysely } from '@neonhub/db';
+import { audienceErrors } from '../audiences/errors.js';
+import { insertEvents } from './events.js';
+
+type Db = Kysely<DB>;
+const code = () => randomBytes(9).toString('base64url');
+/** The token the redirect appends (nh_click): a conversion naming it is tied to the click. */
+export const clickToken = () => randomBytes(18).toString('base64url');
+
+export interface NewLinks {
+  url: string;
+  campaign: string;
+  variant: string;
+  channel: string;
+  contactIds?: string[] | undefined;
+}
+
+/** Creates one link, or one per contact (contacts of another workspace are not found). */
+export async function createLinks(db: Db, workspaceId: string, input: NewLinks) {
+  const contactIds = input.contactIds ?? [];
+  if (contactIds.length > 0) {
+    const found = await db
+      .selectFrom('contacts')
+      .select('id')
+      .where('workspace_id', '=', workspaceId)
+      .where('id', 'in', contactIds)
+      .execute();
+    if (found.length !== new Set(contactIds).size)
+      throw audienceErrors.create('NH_AUDIENCE_CONTACT_NOT_FOUND', 'a contact named in the request does not exist in this workspace');
+  }
+  const targets = contactIds.length > 0 ? contactIds : [null];
+  const rows = await db
+    .insertInto('tracked_links')
+    .values(
+      targets.map((contactId) => ({
+        workspace_id: workspaceId,
+        code: code(),
+        url: input.url,
+        campaign: input.campaign,
+        variant: input.variant,
+        channel: input.channel,
+        contact_id: contactId,
+      })),
+    )
+    .returningAll()
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    code: r.code,
+    path: `/r/${r.code}`,
+    url: r.url,
+    campaign: r.campaign,
+    variant: r.variant,
+    channel: r.channel,
+    contactId: r.contact_id,
+  }));
+}
+
+/** The destination with UTM parameters (kept when the marketer set them already) and the click token. */
+export function destination(link: { url: string; campaign: string; variant: string; channel: string }, token: string): string {
+  const u = new URL(link.url);
+  const set = (k: string, v: string) => {
+    if (v && !u.searchParams.has(k)) u.searchParams.set(k, v);
+  };
+  set('utm_source', 'neonhub');
+  set('utm_medium', link.channel || 'link');
+  set('utm_campaign', link.campaign);
+  set('utm_content', link.variant);
+  u.searchParams.set('nh_click', token);
+  return u.toString();
+}
+
+/**
+ * Follows a link: records the click (campaign, variant, channel, contact, day) and returns where to redirect.
+ * Only a code the workspace created redirects, and only to the URL stored with it: nothing in the request
+ * chooses the destination, so /r/ is no open redirect.
+ */
+export async function followLink(db: Db, linkCode: string, now = new Date()) {
+  const link = await db.selectFrom('tracked_links').selectAll().where('code', '=', linkCode).executeTakeFirst();
+  if (!link) throw audienceErrors.create('NH_RESULTS_LINK_NOT_FOUND', `no tracked link ${linkCode}`);
+  const token = clickToken();
+  await insertEvents(db, [
+    {
+      workspace_id: link.workspace_id,
+      campaign: link.campaign,
+      variant: link.variant,
+      channel: link.channel,
+      contact_id: link.contact_id,
+      kind: 'clicked',
+      occurred_at: now,
+      link_id: link.id,
+      source: 'link',
+      dedupe_key: `click:${token}`,
+      data: { url: link.url },
+    },
+  ]);
+  return destination(link, token);
+}
