@@ -1,5 +1,12 @@
 export { type BlueskyFake, type BlueskyFakePost, startBlueskyFake } from './bluesky.js';
 export * from './http.js';
+export {
+  type HubSpotFake,
+  type HubSpotFakeContact,
+  type HubSpotFakeNote,
+  type HubSpotFakeSubscription,
+  startHubSpotFake,
+} from './hubspot.js';
 export { type MastodonFake, type MastodonFakeStatus, startMastodonFake } from './mastodon.js';
 export { type FakeName, fakeNames, startFake } from './registry.js';
 export { startXFake, type XFake, type XFakePost } from './x.js';

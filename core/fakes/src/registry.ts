@@ -1,4 +1,5 @@
 import { startBlueskyFake } from './bluesky.js';
+import { startHubSpotFake } from './hubspot.js';
 import { startMastodonFake } from './mastodon.js';
 import { startXFake } from './x.js';
 
@@ -7,6 +8,7 @@ const starters = {
   x: startXFake,
   bluesky: startBlueskyFake,
   mastodon: startMastodonFake,
+  hubspot: startHubSpotFake,
 } as const;
 
 export type FakeName = keyof typeof starters;
