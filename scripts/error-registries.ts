@@ -6,6 +6,7 @@ import { queueErrors } from '../core/queue/src/errors.js';
 import { connectorErrors, outboundErrors, sdkErrors } from '../core/sdk/src/errors.js';
 import { telemetryErrors } from '../core/telemetry/src/errors.js';
 import { audienceErrors } from '../host/src/audiences/errors.js';
+import { connectionErrors } from '../host/src/connections/errors.js';
 import { hostErrors } from '../host/src/errors.js';
 import { memoryErrors } from '../mcp-servers/memory/src/errors.js';
 import { campaignErrors } from '../plugins/agent-campaign/src/errors.js';
@@ -37,5 +38,6 @@ export const registries: Record<string, ErrorRegistry> = {
   'Social agent': socialErrors.registry,
   'Insight agent': insightErrors.registry,
   'Connectors (the contract every connector shares, @neonhub/sdk)': connectorErrors.registry,
+  'Connected accounts and webhooks (host)': connectionErrors.registry,
   'Outbound requests (the guard every request made for a workspace passes, @neonhub/sdk/outbound)': outboundErrors.registry,
 };

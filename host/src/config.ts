@@ -37,6 +37,8 @@ export const HostEnvSchema = z.object({
     .optional(),
   /** How often outside MCP servers' tools are listed again and compared with the lock (ms; 0 = only on list_changed). */
   NEONHUB_PLUGIN_RELIST_MS: z.coerce.number().int().min(0).default(300_000),
+  /** `local-fakes`: the demo workspace's real connectors talk to the provider fakes of @neonhub/fakes on loopback ports. */
+  NEONHUB_CONNECTORS: z.enum(['local-fakes']).optional(),
   /** Non-public targets every workspace's outbound requests may reach (docs/security.md, "Outbound requests"). */
   NEONHUB_OUTBOUND_ALLOW: z
     .string()
@@ -71,6 +73,24 @@ export interface HostConfig {
   pluginRelistMs?: number;
   /** NEONHUB_OUTBOUND_ALLOW, one entry each: non-public targets every workspace may reach (the operator's choice). */
   outboundAllow: string[];
+  /** NEONHUB_OAUTH_<PLUGIN>_CLIENT_ID / _CLIENT_SECRET: each connector's OAuth app, by oauthAppKey(plugin id). */
+  oauthApps: Record<string, { clientId: string; clientSecret?: string }>;
+  /** NEONHUB_CONNECTORS=local-fakes: the demo mode of docs/connectors.md. */
+  connectors?: 'local-fakes';
+}
+
+/** The upper-snake key of a plugin id in NEONHUB_OAUTH_<KEY>_CLIENT_ID (connector-linkedin -> CONNECTOR_LINKEDIN). */
+export const oauthAppKey = (pluginId: string) => pluginId.toUpperCase().replace(/[^A-Z0-9]+/g, '_');
+
+function oauthAppsFrom(env: NodeJS.ProcessEnv): HostConfig['oauthApps'] {
+  const apps: HostConfig['oauthApps'] = {};
+  for (const [name, value] of Object.entries(env)) {
+    const m = /^NEONHUB_OAUTH_([A-Z0-9_]+)_CLIENT_ID$/.exec(name);
+    if (!m?.[1] || !value) continue;
+    const secret = env[`NEONHUB_OAUTH_${m[1]}_CLIENT_SECRET`];
+    apps[m[1]] = { clientId: value, ...(secret ? { clientSecret: secret } : {}) };
+  }
+  return apps;
 }
 
 /** Reads and validates the environment; a bad value is a coded error naming the variable. */
@@ -103,5 +123,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, rootDir = proce
     pluginLimits: e.NEONHUB_PLUGIN_LIMITS ?? {},
     pluginRelistMs: e.NEONHUB_PLUGIN_RELIST_MS,
     outboundAllow: (e.NEONHUB_OUTBOUND_ALLOW ?? '').split(/[\s,]+/).filter(Boolean),
+    oauthApps: oauthAppsFrom(env),
+    ...(e.NEONHUB_CONNECTORS ? { connectors: e.NEONHUB_CONNECTORS } : {}),
   };
 }

@@ -2,7 +2,14 @@ import { createDatabase, createRepositories, type DB, type Kysely, migrate, type
 import type { PluginManifest } from '@neonhub/schemas';
 import type { PluginStore, StoredRecord } from '@neonhub/sdk';
 import type { Logger } from 'pino';
-import type { HostConfig } from './config.js';
+import { type HostConfig, oauthAppKey } from './config.js';
+import {
+  type ConnectionService,
+  type ConnectorEventStore,
+  createChannelRouter,
+  createConnectionService,
+  createConnectorEventStore,
+} from './connections/index.js';
 import { llmConfigFromEnv } from './llm-config.js';
 import { createTokenService, type TokenService } from './mcp/index.js';
 import { createDbTokenStore } from './mcp/token-store-db.js';
@@ -31,6 +38,10 @@ export interface Storage {
   llm: WorkspaceLlm;
   /** Each workspace's outbound allow-list and the guard its outbound requests pass (docs/security.md). */
   outbound: WorkspaceOutbound;
+  /** Connected accounts of connector plugins (docs/connectors.md, "Connected accounts"). */
+  connections: ConnectionService;
+  /** Webhook events (delivered, bounced, unsubscribed...): `list` and `onStored` for the modules that read results. */
+  connectorEvents: ConnectorEventStore;
   recordCalls(records: CallRecord[]): Promise<void>;
   /** Creates the `demo` workspace with these plugins enabled, when no workspace exists yet. */
   seedDemo(pluginIds: string[]): Promise<boolean>;
@@ -69,6 +80,20 @@ export async function openStorage(
       outbound,
     });
 
+    const connections = createConnectionService({
+      db: database.db,
+      box: secrets,
+      getManifest,
+      oauthApp: (pluginId) => config.oauthApps[oauthAppKey(pluginId)],
+      fetchFor: (workspaceId) => outbound.fetchFor(workspaceId),
+      logger,
+    });
+    const channelDeps = {
+      connections,
+      getManifest,
+      enabledPlugins: async (workspaceId: string) => (await service.listEnabledPlugins(workspaceId)).map((p) => p.pluginId),
+    };
+
     const store = (workspaceId: string, pluginId: string): PluginStore => {
       const r = repos.pluginRecords;
       return {
@@ -96,9 +121,13 @@ export async function openStorage(
         store,
         llm: (workspaceId) => llm.access(workspaceId),
         outboundAllow: (workspaceId) => outbound.allowList(workspaceId),
+        connections,
+        channels: (workspaceId) => createChannelRouter(channelDeps, workspaceId),
       },
       llm,
       outbound,
+      connections,
+      connectorEvents: createConnectorEventStore(database.db),
       async recordCalls(records) {
         await repos.toolCalls.recordBatch(
           records.map((r) => ({

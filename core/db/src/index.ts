@@ -1,5 +1,6 @@
 export type { Expression, ExpressionBuilder, Kysely, Selectable, SqlBool, Transaction } from 'kysely';
 export { sql } from 'kysely';
+export * from './connection-tables.js';
 export { type CreateDatabaseOptions, createDatabase, type Database, ping, redactUrl } from './create-database.js';
 export { type DbErrorCode, dbErrors } from './errors.js';
 export { MIGRATION_LOCK_TABLE, MIGRATION_TABLE, type MigrateResult, type MigrationState, migrate, migrationStatus } from './migrate.js';

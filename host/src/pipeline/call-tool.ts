@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { type Actor, changesNothing, describeIssues, isNeonHubError, type NeonHubError, type PluginManifest } from '@neonhub/schemas';
 import {
   type AfterToolCallEvent,
+  type ChannelRouter,
+  type ConnectionContext,
   type HookContext,
   type LlmAccess,
   type LlmUsageTotals,
@@ -110,6 +112,38 @@ export interface WorkspaceAccess {
   llm(workspaceId: string): LlmAccess;
   /** The allow-list of the workspace's outbound guard (NEONHUB_OUTBOUND_ALLOW + its own); none = refuse every non-public target. */
   outboundAllow?(workspaceId: string): Promise<readonly string[]>;
+  /** Connected accounts (host/src/connections): the account a connector's call uses (`ctx.connection`). */
+  connections?: ConnectionAccess;
+  /** `ctx.channels`: which connector serves a channel in the workspace. */
+  channels?(workspaceId: string): ChannelRouter;
+}
+
+/** What the pipeline needs of connected accounts. */
+export interface ConnectionAccess {
+  /** The connection named by the input's `connection` (id or label), else the plugin's default; undefined when none. */
+  forCall(
+    workspaceId: string,
+    pluginId: string,
+    ref: string | undefined,
+  ): Promise<{ context: ConnectionContext; status: string } | undefined>;
+  /** The provider refused the credentials: a fresh context to retry once with (OAuth refreshed), or undefined (marked failing). */
+  authFailed(workspaceId: string, connectionId: string, message: string, retry: boolean): Promise<ConnectionContext | undefined>;
+  /** A call through a failing connection succeeded. */
+  succeeded(connectionId: string): Promise<void>;
+}
+
+/** The optional `connection` field of a connector tool's input (an id or label). */
+function connectionRef(input: unknown): string | undefined {
+  const ref = (input as { connection?: unknown } | null)?.connection;
+  return typeof ref === 'string' && ref.length > 0 ? ref : undefined;
+}
+
+/** The provider refused the credentials, in-process (the error itself) or wrapped by a runtime (NH_TOOL_FAILED, its code in details). */
+function isAuthFailure(err: unknown): err is NeonHubError {
+  if (!isNeonHubError(err)) return false;
+  if (err.code === 'NH_CONNECTOR_AUTH_FAILED') return true;
+  const d = err.details as { code?: unknown; pluginDetails?: { code?: unknown } } | undefined;
+  return err.code === 'NH_TOOL_FAILED' && d?.code === 'NH_CONNECTOR_AUTH_FAILED';
 }
 
 /** Wraps the workspace model so the pipeline knows what one call spent (reported in afterToolCall). */
@@ -378,9 +412,31 @@ export function createCallTool(deps: PipelineDeps) {
       // Read-only for a tool declaring no side effect: a run may call it twice (docs/runs.md, carried steps).
       store: storeFor(workspaces.store(workspace.id, tool.pluginId), tool.qualifiedName, tool.definition.sideEffect),
       llm,
+      ...(workspaces.channels ? { channels: workspaces.channels(workspace.id) } : {}),
     };
     const outboundAllow = (await workspaces.outboundAllow?.(workspace.id)) ?? [];
-    const output = await tool.runtime.invoke({ tool: tool.name, input: event.input, context, timeoutMs, outboundAllow });
+    // a connector's call uses the connection its input names (or the default), resolved now: at delivery for the outbox
+    const connections = manifest.connector ? workspaces.connections : undefined;
+    const connection = await connections?.forCall(workspace.id, tool.pluginId, connectionRef(event.input));
+    if (connection) context.connection = connection.context;
+    const invoke = () => tool.runtime.invoke({ tool: tool.name, input: event.input, context, timeoutMs, outboundAllow });
+    let output: unknown;
+    try {
+      output = await invoke();
+    } catch (err) {
+      if (!connections || !connection || !isAuthFailure(err)) throw err;
+      // the provider refused the credentials: an OAuth token is refreshed once and the call tried again
+      const fresh = await connections.authFailed(workspace.id, connection.context.id, err.message, true);
+      if (!fresh) throw err;
+      context.connection = fresh;
+      try {
+        output = await invoke();
+      } catch (again) {
+        if (isAuthFailure(again)) await connections.authFailed(workspace.id, fresh.id, again.message, false);
+        throw again;
+      }
+    }
+    if (connections && connection?.status === 'failing') await connections.succeeded(connection.context.id);
     const checked = tool.validateOutput(output);
     if (!checked.ok) {
       throw hostErrors.create(

@@ -76,6 +76,9 @@ export function createInProcessRuntime(opts: RuntimeOptions): PluginRuntime {
     get hooks() {
       return def?.hooks;
     },
+    get webhook() {
+      return def?.webhook;
+    },
     async start() {
       status = 'starting';
       let mod: { default?: unknown };

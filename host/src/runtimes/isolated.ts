@@ -37,6 +37,16 @@ async function callMeta(opts: RuntimeOptions, call: Invocation): Promise<CallCon
     callId: c.callId,
     hosts: opts.manifest.network.hosts,
     outboundAllow: [...(call.outboundAllow ?? [])],
+    ...(c.connection
+      ? {
+          connection: {
+            id: c.connection.id,
+            label: c.connection.label,
+            credentials: { ...c.connection.credentials },
+            ...(c.connection.account ? { account: { ...c.connection.account } } : {}),
+          },
+        }
+      : {}),
   };
 }
 

@@ -1,6 +1,6 @@
 import type { GetPromptResult, Prompt, ReadResourceResult, Resource, ResourceTemplate } from '@modelcontextprotocol/sdk/types.js';
 import type { PluginManifest, ToolDefinition } from '@neonhub/schemas';
-import type { PluginHooks, ToolContext } from '@neonhub/sdk';
+import type { PluginHooks, ToolContext, WebhookHandler } from '@neonhub/sdk';
 import type { ToolsCheck } from './tool-gate.js';
 
 export type RuntimeStatus = 'starting' | 'ready' | 'restarting' | 'degraded' | 'stopped';
@@ -43,6 +43,8 @@ export interface PluginRuntime {
   invoke(call: Invocation): Promise<unknown>;
   /** Hooks, only for in-process plugins. */
   readonly hooks?: PluginHooks;
+  /** A connector's webhook parser (`definePlugin({ webhook })`), only for in-process plugins. */
+  readonly webhook?: WebhookHandler;
   /** Supervision figures (isolated and mcp-stdio runtimes): crashes, restarts, restart delays, pid. */
   stats?(): RuntimeStats;
   /**

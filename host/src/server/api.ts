@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { accountDepsFromHost, requestActor } from '../accounts/index.js';
 import { audienceRoutes } from '../audiences/routes.js';
+import { connectionCallbackRoute, connectionRoutes } from '../connections/routes.js';
 import type { Host } from '../host.js';
 import { publicResultRoutes, resultRoutes } from '../results/routes.js';
 import { registerRunRoutes } from '../runs/routes.js';
@@ -32,6 +33,7 @@ export async function registerApi(app: FastifyInstance, host: Host, runs: Awaite
     await hostRoutes(api, deps);
     await workspaceRoutes(api, deps);
     await publicResultRoutes(api, deps);
+    await connectionCallbackRoute(api, deps);
   });
   await app.register(
     workspaceScope(scopeDeps, async (ws) => {
@@ -47,6 +49,7 @@ export async function registerApi(app: FastifyInstance, host: Host, runs: Awaite
         resultRoutes,
       ])
         await ws.register(async (scope) => resource(scope, deps));
+      await ws.register(async (scope) => connectionRoutes(scope, { host, publicBaseUrl: process.env.NEONHUB_PUBLIC_URL || undefined }));
     }),
   );
   await registerRunRoutes(app, { ...runDeps, scope: scopeDeps });

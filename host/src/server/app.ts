@@ -7,6 +7,7 @@ import {
   mountConsole,
   registerAccountRoutes,
 } from '../accounts/index.js';
+import { consentFromEvents, registerWebhookRoutes } from '../connections/webhooks.js';
 import type { Host } from '../host.js';
 import { registerMcpRoutes, registerOAuthRoutes } from '../mcp/index.js';
 import { createRuns } from '../runs/index.js';
@@ -100,9 +101,13 @@ export async function buildApp(host: Host, opts: BuildAppOptions = {}): Promise<
   const runs = await createRuns(host);
   // The API's resources (each route declares its schemas and access) and its OpenAPI document.
   await registerApi(app, host, runs);
+  // Inbound provider webhooks (/hooks/<connector>/<connection>): verified, parsed, stored once; unsubscribes reach governance.
+  await registerWebhookRoutes(app, host, { publicBaseUrl });
+  const offConsent = host.storage.connectorEvents.onStored(consentFromEvents(host));
   openApi.serve(app);
   app.addHook('onClose', async () => {
     unsubscribe();
+    offConsent();
     offToolsChanged();
     offJoined();
     await mcp.close();

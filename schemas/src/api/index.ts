@@ -3,6 +3,7 @@ export * from './audiences.js';
 export * from './auth.js';
 export * from './client.js';
 export * from './common.js';
+export * from './connections.js';
 export * from './health.js';
 export * from './llm.js';
 export * from './members.js';

@@ -11,6 +11,7 @@ import {
   WsPluginParamsSchema,
   WsToolParamsSchema,
 } from './common.js';
+import { connectionRoutes } from './connections.js';
 import { HealthSchema } from './health.js';
 import { LlmBodySchema, LlmSchema } from './llm.js';
 import {
@@ -476,6 +477,7 @@ export const apiRoutes = {
   ...pluginReloadRoutes,
   ...audienceRoutes,
   ...resultRoutes,
+  ...connectionRoutes,
 } as const;
 
 /**

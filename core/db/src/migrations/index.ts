@@ -10,6 +10,8 @@ import { carriedSteps } from './0008-carried-steps.js';
 import { accountTokens } from './0009-account-tokens.js';
 import { workspaceOutbound } from './0010-workspace-outbound.js';
 import { outbox } from './0011-outbox.js';
+import { connections } from './0012-connections.js';
+import { connectorEvents } from './0013-connector-events.js';
 import { audiences } from './0015-audiences.js';
 import { results } from './0016-results.js';
 
@@ -29,6 +31,8 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: Migrat
   ['0009_account_tokens', accountTokens],
   ['0010_workspace_outbound', workspaceOutbound],
   ['0011_outbox', outbox],
+  ['0012_connections', connections],
+  ['0013_connector_events', connectorEvents],
   ['0015_audiences', audiences],
   ['0016_results', results],
 ];

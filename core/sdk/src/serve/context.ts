@@ -83,6 +83,7 @@ export function buildToolContext(
       });
     },
     store: unsupportedStore(opts.pluginId),
+    ...(meta.connection ? { connection: connectionOf(meta.connection) } : {}),
     llm: {
       generate: async () => {
         throw sdkErrors.create(
@@ -92,6 +93,11 @@ export function buildToolContext(
       },
     },
   };
+}
+
+function connectionOf(c: NonNullable<CallContextMeta['connection']>): NonNullable<ToolContext['connection']> {
+  const account = c.account && { ...(c.account.id ? { id: c.account.id } : {}), ...(c.account.name ? { name: c.account.name } : {}) };
+  return { id: c.id, label: c.label, credentials: Object.freeze({ ...c.credentials }), ...(account ? { account } : {}) };
 }
 
 /** Isolated plugins have no host storage: every store operation fails with a clear code. */

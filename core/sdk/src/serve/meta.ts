@@ -22,6 +22,15 @@ export const CallContextMetaSchema = z.object({
   hosts: z.array(z.string()).default([]),
   /** The workspace's outbound allow-list: non-public targets `ctx.fetch` may reach (none = every one refused). */
   outboundAllow: z.array(z.string()).default([]),
+  /** Connectors: the connected account the call uses (ctx.connection), its credentials decrypted by the host. */
+  connection: z
+    .object({
+      id: z.string(),
+      label: z.string(),
+      credentials: z.record(z.string(), z.string()),
+      account: z.object({ id: z.string().optional(), name: z.string().optional() }).optional(),
+    })
+    .optional(),
 });
 export type CallContextMeta = z.infer<typeof CallContextMetaSchema>;
 export type CallContextMetaInput = z.input<typeof CallContextMetaSchema>;
