@@ -1,5 +1,6 @@
 import { startBlueskyFake } from './bluesky.js';
 import { startHubSpotFake } from './hubspot.js';
+import { startLinkedInFake } from './linkedin.js';
 import { startMastodonFake } from './mastodon.js';
 import { startXFake } from './x.js';
 
@@ -9,6 +10,7 @@ const starters = {
   bluesky: startBlueskyFake,
   mastodon: startMastodonFake,
   hubspot: startHubSpotFake,
+  linkedin: startLinkedInFake,
 } as const;
 
 export type FakeName = keyof typeof starters;
