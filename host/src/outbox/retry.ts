@@ -1,5 +1,6 @@
 import type { OutboxErrorJson } from '@neonhub/db';
 import { isNeonHubError } from '@neonhub/schemas';
+import { connectorErrors } from '@neonhub/sdk';
 
 /** How the dispatcher spaces attempts: exponential from `baseMs`, capped at `maxMs`, with jitter. */
 export interface BackoffOptions {
@@ -20,9 +21,27 @@ export type Verdict =
   /** Try again after `delayMs`; `failure` counts against max_attempts (a provider's 429 does not). */
   { action: 'retry'; delayMs: number; failure: boolean } | { action: 'dead'; failure: boolean };
 
-/** The error of an attempt as stored: code, message, category, HTTP status and details. */
+/**
+ * The error of an attempt as stored: code, message, category, HTTP status and details. A connector's own error
+ * (NH_CONNECTOR_*), which the runtime wraps as NH_TOOL_FAILED with the plugin's code in details, is stored as
+ * itself: that is what the caller and the admin need to read, and what the retry rules look at.
+ */
 export function errorJson(err: unknown): OutboxErrorJson {
   const at = new Date().toISOString();
+  if (isNeonHubError(err) && err.code === 'NH_TOOL_FAILED') {
+    const inner = err.details as { code?: unknown; message?: unknown; details?: unknown } | undefined;
+    const spec =
+      typeof inner?.code === 'string' ? connectorErrors.registry[inner.code as keyof typeof connectorErrors.registry] : undefined;
+    if (spec && typeof inner?.code === 'string')
+      return {
+        code: inner.code,
+        message: typeof inner.message === 'string' ? inner.message : err.message,
+        category: spec.category,
+        status: spec.status,
+        ...(inner.details !== undefined ? { details: inner.details } : {}),
+        at,
+      };
+  }
   if (isNeonHubError(err))
     return {
       code: err.code,
