@@ -9,5 +9,6 @@ export {
 } from './hubspot.js';
 export { type LinkedInFake, type LinkedInFakePost, startLinkedInFake } from './linkedin.js';
 export { type MastodonFake, type MastodonFakeStatus, startMastodonFake } from './mastodon.js';
+export { type MetaFake, type MetaFakePost, startMetaFake } from './meta.js';
 export { type FakeName, fakeNames, startFake } from './registry.js';
 export { startXFake, type XFake, type XFakePost } from './x.js';

@@ -2,6 +2,7 @@ import { startBlueskyFake } from './bluesky.js';
 import { startHubSpotFake } from './hubspot.js';
 import { startLinkedInFake } from './linkedin.js';
 import { startMastodonFake } from './mastodon.js';
+import { startMetaFake } from './meta.js';
 import { startXFake } from './x.js';
 
 /** Every provider fake by name: what NEONHUB_CONNECTORS=local-fakes and the tests start. */
@@ -11,6 +12,7 @@ const starters = {
   mastodon: startMastodonFake,
   hubspot: startHubSpotFake,
   linkedin: startLinkedInFake,
+  meta: startMetaFake,
 } as const;
 
 export type FakeName = keyof typeof starters;
