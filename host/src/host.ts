@@ -66,6 +66,14 @@ export interface CreateHostOptions {
 }
 
 /** Boots the host: storage and migrations, then plugins verified against the lock, then the pipeline. */
+/**
+ * The demo workspace gets every first-party plugin except the real provider connectors (a `connector` block that
+ * is not a sandbox): those are installed and locked, and a workspace enables one when it connects an account.
+ */
+export function seededInDemo(manifest: PluginManifest): boolean {
+  return !manifest.connector || manifest.connector.sandbox;
+}
+
 export async function createHost(opts: CreateHostOptions): Promise<Host> {
   const { config } = opts;
   const logger = opts.logger ?? createLogger(config.logLevel);
@@ -205,14 +213,14 @@ export async function createHost(opts: CreateHostOptions): Promise<Host> {
       const lock = await readLockfile(join(config.rootDir, 'plugins.lock.json'));
       const firstParty = found.plugins.filter((p) => p.source.type === 'workspace' && lock.plugins[p.id]);
       for (const p of firstParty) if (!manifests.has(p.id)) manifests.set(p.id, p.manifest);
-      await storage.seedDemo(firstParty.map((p) => p.id));
+      await storage.seedDemo(firstParty.filter((p) => seededInDemo(p.manifest)).map((p) => p.id));
     };
     const seed = async () => {
       if (opts.seed !== false)
         await storage.seedDemo(
           registry
             .plugins()
-            .filter((p) => p.firstParty)
+            .filter((p) => p.firstParty && seededInDemo(p.manifest))
             .map((p) => p.manifest.id),
         );
     };

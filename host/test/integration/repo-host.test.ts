@@ -36,16 +36,29 @@ describe('a first start on the embedded defaults (what `pnpm start` does)', () =
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('loads every first-party plugin with no problems and seeds the demo workspace with them enabled', async () => {
+  it('loads every first-party plugin with no problems and seeds the demo workspace with them enabled, the real provider connectors aside', async () => {
     expect(host.problems.map((p) => `${p.id}: ${p.error.code} ${p.error.message}`)).toEqual([]);
     const enabled = (await host.storage.service.listEnabledPlugins('demo')).map((p) => p.pluginId).sort();
+    const loaded = host.registry.plugins().map((p) => p.manifest);
     expect(enabled).toEqual(
-      host.registry
-        .plugins()
-        .map((p) => p.manifest.id)
+      loaded
+        .filter((m) => !m.connector || m.connector.sandbox)
+        .map((m) => m.id)
         .sort(),
     );
     expect(enabled).toEqual(expect.arrayContaining(['agent-seo', 'governance', 'data-trust', 'eco', 'memory']));
+    const real = loaded.filter((m) => m.connector && !m.connector.sandbox).map((m) => m.id);
+    expect(real).toEqual(
+      expect.arrayContaining([
+        'connector-x',
+        'connector-linkedin',
+        'connector-bluesky',
+        'connector-mastodon',
+        'connector-meta',
+        'connector-hubspot',
+      ]),
+    );
+    expect(enabled.filter((id) => real.includes(id))).toEqual([]);
   });
 
   it('serves /health and a tool call over HTTP, with coded errors for bad requests', async () => {
