@@ -103,6 +103,7 @@ export async function openStorage(
         delete: (c, k) => r.delete(workspaceId, pluginId, c, k),
         list: (c, opts) => r.list(workspaceId, pluginId, c, opts) as Promise<StoredRecord<never>[]>,
         append: (c, v) => r.append(workspaceId, pluginId, c, v),
+        insertAll: (c, records) => r.insertAll(workspaceId, pluginId, c, records),
         count: (c) => r.count(workspaceId, pluginId, c),
       };
     };

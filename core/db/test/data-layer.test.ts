@@ -259,6 +259,23 @@ for (const dialect of availableDialects()) {
       });
     });
 
+    it('plugin records: insertAll writes every record or none (a group commit), seq in the given order', async () => {
+      const ws = await repos.workspaces.create({ slug: slug('records'), name: 'Records' });
+      const r = repos.pluginRecords;
+      const batch = (from: number, to: number) =>
+        Array.from({ length: to - from + 1 }, (_, i) => ({ key: String(from + i).padStart(4, '0'), value: { n: from + i } }));
+      expect(await r.insertAll(ws.id, 'p', 'log', batch(1, 3))).toBe(true);
+      // 3 is taken: nothing of 3..5 is written, not even 4 and 5
+      expect(await r.insertAll(ws.id, 'p', 'log', batch(3, 5))).toBe(false);
+      expect(await r.get(ws.id, 'p', 'log', '0004')).toBeUndefined();
+      expect(await r.insertAll(ws.id, 'p', 'log', batch(4, 5))).toBe(true);
+      const rows = await r.list(ws.id, 'p', 'log', { order: 'seq' });
+      expect(rows.map((x) => x.value)).toEqual([1, 2, 3, 4, 5].map((n) => ({ n })));
+      expect(await r.insertAll(ws.id, 'p', 'log', [])).toBe(true);
+      // another plugin's or workspace's same keys are not a conflict
+      expect(await r.insertAll(ws.id, 'q', 'log', batch(1, 2))).toBe(true);
+    });
+
     it('no repository function returns workspace A rows for workspace B', async () => {
       const [a, b] = await Promise.all([
         repos.workspaces.create({ slug: slug('iso-a'), name: 'A' }),

@@ -46,6 +46,16 @@ export function createMemoryStore(): PluginStore {
       if (opts.after !== undefined) rows = rows.filter((r) => (bySeq ? r.seq > Number(opts.after) : r.key > String(opts.after)));
       return rows.slice(0, opts.limit ?? 1000).map((r) => ({ ...r, value: clone(r.value) })) as StoredRecord<T>[];
     },
+    async insertAll(collection, records) {
+      const c = col(collection);
+      const keys = new Set<string>();
+      for (const r of records) {
+        if (c.has(r.key) || keys.has(r.key)) return false;
+        keys.add(r.key);
+      }
+      for (const r of records) write(collection, r.key, r.value);
+      return true;
+    },
     async append(collection, value) {
       const next = seq + 1;
       write(collection, String(next).padStart(16, '0'), value);

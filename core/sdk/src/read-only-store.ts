@@ -27,6 +27,7 @@ export function readOnlyStore(store: PluginStore, tool: string): PluginStore {
       expectedVersion === 0 ? store.putIf(collection, key, value, 0) : refuse('putIf (over an existing record)')(),
     delete: refuse('delete'),
     append: refuse('append'),
+    insertAll: refuse('insertAll'),
   };
 }
 

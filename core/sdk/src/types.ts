@@ -152,6 +152,11 @@ export interface PluginStore {
     collection: string,
     opts?: { prefix?: string; limit?: number; after?: string | number; order?: 'key' | 'seq' },
   ): Promise<StoredRecord<T>[]>;
+  /**
+   * Inserts every record or none (one round trip): `false`, with nothing written, when any of the keys already
+   * exists. For group commits: an audit log writing a batch of entries, counters flushed together.
+   */
+  insertAll(collection: string, records: ReadonlyArray<{ key: string; value: unknown }>): Promise<boolean>;
   /** Appends a record under a generated key and returns its seq (for append-only logs). */
   append(collection: string, value: unknown): Promise<number>;
   count(collection: string): Promise<number>;

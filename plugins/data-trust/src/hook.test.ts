@@ -79,6 +79,40 @@ describe('afterToolCall audit hook', () => {
     expect(await harness.call('verify', {})).toMatchObject({ ok: true, count: 60 });
   });
 
+  it('commits concurrent calls in groups (few inserts, each acknowledged once durable), checkpoints included', async () => {
+    const base = createMemoryStore();
+    let inserts = 0;
+    const store = {
+      ...base,
+      insertAll: (c: string, r: ReadonlyArray<{ key: string; value: unknown }>) => (inserts++, base.insertAll(c, r)),
+    };
+    const { harness } = setup({ store, config: { checkpointEvery: 10 } });
+    await Promise.all(Array.from({ length: 100 }, (_, i) => harness.hook('afterToolCall', { input: { i } })));
+    expect(inserts).toBeGreaterThan(0);
+    expect(inserts).toBeLessThan(20);
+    expect(((await readCheckpoints(store)) as Array<{ treeSize: number }>).map((c) => c.treeSize)).toEqual([
+      10, 20, 30, 40, 50, 60, 70, 80, 90, 100,
+    ]);
+    expect(await harness.call('verify', {})).toMatchObject({ ok: true, count: 100, checkpointsVerified: 10 });
+  });
+
+  it('a failed group write rejects its appends (the call sees it) and the next append starts from the stored chain', async () => {
+    const base = createMemoryStore();
+    let fail = false;
+    const store = {
+      ...base,
+      insertAll: (c: string, r: ReadonlyArray<{ key: string; value: unknown }>) =>
+        fail ? Promise.reject(new Error('database unavailable')) : base.insertAll(c, r),
+    };
+    const { harness } = setup({ store });
+    await harness.hook('afterToolCall', {});
+    fail = true;
+    await expect(harness.hook('afterToolCall', {})).rejects.toThrow('database unavailable');
+    fail = false;
+    await harness.hook('afterToolCall', {});
+    expect(await harness.call('verify', {})).toMatchObject({ ok: true, count: 2 });
+  });
+
   it('two plugin instances (two processes) writing one workspace store interleave into one valid chain', async () => {
     const store = createMemoryStore();
     const a = setup({ store, workspaceId: 'ws-shared' });

@@ -118,6 +118,37 @@ export function pluginRecordsRepository(db: Kysely<DB>) {
       return rows.map(toRecord);
     },
 
+    /**
+     * Inserts every record or none, in one statement (one round trip): false, with nothing written, when any key
+     * already exists. Rows get their seq in the order given. How an audit log commits a group of entries.
+     */
+    async insertAll(
+      workspaceId: string,
+      pluginId: string,
+      collection: string,
+      records: ReadonlyArray<{ key: string; value: unknown }>,
+    ): Promise<boolean> {
+      if (records.length === 0) return true;
+      try {
+        await db
+          .insertInto('plugin_records')
+          .values(
+            records.map((r) => ({
+              workspace_id: workspaceId,
+              plugin_id: pluginId,
+              collection,
+              key: r.key,
+              value: JSON.stringify(r.value),
+            })),
+          )
+          .execute();
+        return true;
+      } catch (err) {
+        if ((err as { code?: string }).code === '23505') return false;
+        throw err;
+      }
+    },
+
     /** Appends under a generated, seq-ordered key and returns the seq. */
     async append(workspaceId: string, pluginId: string, collection: string, value: unknown): Promise<number> {
       const { rows } = await sql<{ seq: string }>`

@@ -1,0 +1,172 @@
+/**
+ * The trust layer's cost per call: the same no-op tool through `host.callTool` in a workspace where only its
+ * plugin is enabled, and in one where governance + data-trust + eco are enabled too (the `demo` shape), side by
+ * side in one run, on PGlite and (when NEONHUB_TEST_POSTGRES_URL or --postgres <url> is given) on PostgreSQL.
+ * Sequential latency (p50/p99 added) and throughput with 16 calls in flight.
+ *
+ *   npx tsx bench/trust/run.ts [N]                 # PGlite, and PostgreSQL when NEONHUB_TEST_POSTGRES_URL is set
+ */
+import { randomBytes } from 'node:crypto';
+import { cpSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import pino from 'pino';
+import { createDatabase, sql } from '../../core/db/src/index.js';
+import { loadConfig } from '../../host/src/config.js';
+import { createHost } from '../../host/src/host.js';
+import { pluginRoots } from '../../host/src/plugin-loading.js';
+import { discoverPlugins, lockPlugins } from '../../host/src/plugins/index.js';
+import { percentile, printTable, summarize, timeEach } from '../stats.js';
+
+const N = Number(process.argv.find((a) => /^\d+$/.test(a)) ?? 2000);
+const INFLIGHT = 16;
+const repo = resolve(import.meta.dirname, '../..');
+const CAPABILITIES = ['governance', 'data-trust', 'eco'];
+
+async function freshDatabase(base: string): Promise<string> {
+  const name = `neonhub_bench_trust_${process.pid}`;
+  const admin = await createDatabase({ databaseUrl: base, maxConnections: 1 });
+  await sql.raw(`drop database if exists ${name} with (force)`).execute(admin.db);
+  await sql.raw(`create database ${name}`).execute(admin.db);
+  await admin.close();
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function measure(dialect: 'PGlite' | 'PostgreSQL', databaseUrl?: string) {
+  // Inside the repo so plugins resolve their dependencies; the real capability plugins are linked, not copied.
+  const root = join(repo, 'host/test/.tmp', `bench-trust-${process.pid}-${dialect}`);
+  rmSync(root, { recursive: true, force: true });
+  mkdirSync(join(root, 'plugins'), { recursive: true });
+  cpSync(join(repo, 'host/test/fixtures/runtime-plugins/rt-basic'), join(root, 'plugins/rt-basic'), { recursive: true });
+  for (const id of CAPABILITIES) symlinkSync(join(repo, 'plugins', id), join(root, 'plugins', id), 'dir');
+  const config = loadConfig(
+    {
+      NEONHUB_DATA_DIR: '.neonhub',
+      LOG_LEVEL: 'warn',
+      ...(databaseUrl ? { DATABASE_URL: databaseUrl, NEONHUB_SECRET_KEY: randomBytes(32).toString('base64') } : {}),
+    },
+    root,
+  );
+  const found = await discoverPlugins(pluginRoots(config), { repoRoot: root });
+  await lockPlugins({ lockPath: join(root, 'plugins.lock.json'), plugins: found.plugins });
+  const host = await createHost({ config, logger: pino({ level: 'warn' }), seed: false });
+  await host.plugins.firstPass;
+  const svc = host.storage.service;
+  await svc.createWorkspace({ slug: 'echo-only' });
+  await svc.enablePlugin('echo-only', 'rt-basic');
+  await svc.createWorkspace({ slug: 'trusted' });
+  await svc.enablePlugin('trusted', 'rt-basic');
+  for (const id of CAPABILITIES) await svc.enablePlugin('trusted', id);
+
+  // --trace-store: count each plugin's store operations (by method) per call in the trusted workspace
+  const ops = new Map<string, number>();
+  if (process.argv.includes('--trace-store')) {
+    const access = host.storage.workspaces;
+    const original = access.store.bind(access);
+    access.store = (workspaceId, pluginId) => {
+      const store = original(workspaceId, pluginId);
+      return new Proxy(store, {
+        get(target, prop, receiver) {
+          const value = Reflect.get(target, prop, receiver);
+          if (typeof value !== 'function') return value;
+          return (...args: unknown[]) => {
+            const key = `${pluginId}.${String(prop)}(${String(args[0])})`;
+            ops.set(key, (ops.get(key) ?? 0) + 1);
+            return value.apply(target, args);
+          };
+        },
+      });
+    };
+  }
+  const actor = { type: 'user' as const, id: 'bench', role: 'owner' as const };
+  const call = (workspace: string) => async () => {
+    const r = await host.callTool({ workspace, tool: 'rt-basic:noop', input: {}, actor });
+    if (r.status !== 'ok') throw new Error(`bench call ended ${r.status}`);
+  };
+  const bare = call('echo-only');
+  const trusted = call('trusted');
+  await timeEach(300, bare);
+  await timeEach(300, trusted);
+  const a: number[] = [];
+  const b: number[] = [];
+  for (let round = 0; round < 4; round++) {
+    a.push(...(await timeEach(N / 4, bare)));
+    b.push(...(await timeEach(N / 4, trusted)));
+  }
+  const rows = [summarize(`${dialect}: only the tool's plugin`, a), summarize(`${dialect}: + governance, data-trust, eco`, b)];
+  printTable(`${dialect}: no-op tool, ${N} sequential calls through host.callTool`, rows);
+  if (ops.size) {
+    const calls = N + 300;
+    console.log(`store operations per trusted call (${dialect}):`);
+    for (const [k, v] of [...ops].sort((x, y) => y[1] - x[1])) console.log(`  ${(v / calls).toFixed(2).padStart(6)}  ${k}`);
+    ops.clear();
+  }
+
+  const throughput = async (fn: () => Promise<void>) => {
+    const total = N;
+    let next = 0;
+    const t0 = performance.now();
+    await Promise.all(
+      Array.from({ length: INFLIGHT }, async () => {
+        while (next++ < total) await fn();
+      }),
+    );
+    return total / ((performance.now() - t0) / 1000);
+  };
+  const tputs = { bare: [] as number[], trusted: [] as number[] };
+  for (let round = 0; round < 3; round++) {
+    tputs.bare.push(await throughput(bare));
+    tputs.trusted.push(await throughput(trusted));
+  }
+  const med = (xs: number[]) =>
+    percentile(
+      [...xs].sort((x, y) => x - y),
+      50,
+    );
+  const sa = summarize('', a);
+  const sb = summarize('', b);
+  await host.close();
+  rmSync(root, { recursive: true, force: true });
+  return {
+    dialect,
+    addedP50: sb.p50 - sa.p50,
+    addedP99: sb.p99 - sa.p99,
+    ratioP50: sb.p50 / sa.p50,
+    bareTput: med(tputs.bare),
+    trustedTput: med(tputs.trusted),
+  };
+}
+
+const results = [await measure('PGlite')];
+const flag = process.argv.indexOf('--postgres');
+const pgBase = flag > 0 ? process.argv[flag + 1] : process.env.NEONHUB_TEST_POSTGRES_URL;
+if (pgBase) results.push(await measure('PostgreSQL', await freshDatabase(pgBase)));
+
+console.log('\nthe trust layer (governance + data-trust + eco) per call, side by side with the tool alone');
+console.log(
+  [
+    'database'.padEnd(12),
+    'p50 added'.padStart(11),
+    'p50 ratio'.padStart(10),
+    'p99 added'.padStart(11),
+    `calls/s @${INFLIGHT} tool alone`.padStart(24),
+    'with trust'.padStart(11),
+    'ratio'.padStart(7),
+    'goal: +0.5 ms, >= 0.8x'.padStart(24),
+  ].join(' '),
+);
+for (const r of results)
+  console.log(
+    [
+      r.dialect.padEnd(12),
+      `+${r.addedP50.toFixed(3)} ms`.padStart(11),
+      `${r.ratioP50.toFixed(2)}x`.padStart(10),
+      `+${r.addedP99.toFixed(3)} ms`.padStart(11),
+      r.bareTput.toFixed(0).padStart(24),
+      r.trustedTput.toFixed(0).padStart(11),
+      `${(r.trustedTput / r.bareTput).toFixed(2)}x`.padStart(7),
+      (r.addedP50 <= 0.5 && r.trustedTput / r.bareTput >= 0.8 ? 'met' : 'not met').padStart(24),
+    ].join(' '),
+  );
+process.exit(0);
