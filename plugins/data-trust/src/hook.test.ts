@@ -84,7 +84,10 @@ describe('afterToolCall audit hook', () => {
     let inserts = 0;
     const store = {
       ...base,
-      insertAll: (c: string, r: ReadonlyArray<{ key: string; value: unknown }>) => (inserts++, base.insertAll(c, r)),
+      insertAll: (c: string, r: ReadonlyArray<{ key: string; value: unknown }>) => {
+        inserts++;
+        return base.insertAll(c, r);
+      },
     };
     const { harness } = setup({ store, config: { checkpointEvery: 10 } });
     await Promise.all(Array.from({ length: 100 }, (_, i) => harness.hook('afterToolCall', { input: { i } })));
