@@ -11,4 +11,6 @@ export { type LinkedInFake, type LinkedInFakePost, startLinkedInFake } from './l
 export { type MastodonFake, type MastodonFakeStatus, startMastodonFake } from './mastodon.js';
 export { type MetaFake, type MetaFakePost, startMetaFake } from './meta.js';
 export { type FakeName, fakeNames, startFake } from './registry.js';
+export { type ResendEmail, type ResendEventType, type ResendFake, type ResendFakeOptions, startResendFake } from './resend.js';
+export { type FakeConnection, postWebhook } from './webhook.js';
 export { startXFake, type XFake, type XFakePost } from './x.js';

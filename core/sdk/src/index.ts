@@ -14,6 +14,14 @@ export {
 } from '@neonhub/llm';
 export { isNeonHubError, NeonHubError } from '@neonhub/schemas';
 export { definePlugin, defineTool } from './define.js';
+export {
+  type DeliverOnceOptions,
+  type DeliverOnceResult,
+  type DeliveryRecord,
+  type DeliveryState,
+  deliverOnce,
+  readDelivery,
+} from './deliver-once.js';
 export { connectorErrors, outboundErrors, sdkErrors, undeclaredSecret } from './errors.js';
 export { createGuardedFetch, hostAllowed } from './guarded-fetch.js';
 export {

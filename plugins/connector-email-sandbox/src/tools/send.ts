@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { connectorErrors, defineTool, fingerprint, recordOnce } from '@neonhub/sdk';
+import { defineTool, deliverOnce, fingerprint } from '@neonhub/sdk';
 import { z } from 'zod';
 import { DEFAULT_FROM, OUTBOX, type OutboxMessage } from '../message.js';
 
@@ -50,22 +50,25 @@ export const send = defineTool({
       ...(a.replyTo !== undefined ? { replyTo: a.replyTo } : {}),
       tags: a.tags,
     };
-    const fp = fingerprint(request);
-    const { record, duplicate } = await recordOnce<OutboxMessage>(ctx.store, OUTBOX, ctx.idempotencyKey, () => ({
-      messageId: `sandbox-email-${randomUUID()}`,
-      idempotencyKey: ctx.idempotencyKey,
-      ...request,
-      fingerprint: fp,
-      recordedAt: new Date().toISOString(),
-      sandbox: true,
-    }));
-    if (duplicate && record.fingerprint !== fp) {
-      throw connectorErrors.create(
-        'NH_CONNECTOR_IDEMPOTENCY_CONFLICT',
-        `idempotency key ${ctx.idempotencyKey} already sent a different message (${record.messageId}): use a new key for a new message`,
-        { details: { idempotencyKey: ctx.idempotencyKey, messageId: record.messageId } },
-      );
-    }
+    // The "provider" here is the outbox collection; deliverOnce keeps one delivery per idempotency key.
+    const { result: record, duplicate } = await deliverOnce<OutboxMessage>({
+      store: ctx.store,
+      key: ctx.idempotencyKey,
+      request,
+      send: async () => {
+        const message: OutboxMessage = {
+          messageId: `sandbox-email-${randomUUID()}`,
+          idempotencyKey: ctx.idempotencyKey,
+          ...request,
+          fingerprint: fingerprint(request),
+          recordedAt: new Date().toISOString(),
+          sandbox: true,
+        };
+        if ((await ctx.store.putIf(OUTBOX, ctx.idempotencyKey, message, 0)) !== null) return message;
+        // Recorded before deliveries were tracked: that message is the delivery.
+        return (await ctx.store.get<OutboxMessage>(OUTBOX, ctx.idempotencyKey))!.value;
+      },
+    });
     ctx.logger.info({ messageId: record.messageId, duplicate, recipients: record.to.length }, 'sandbox e-mail recorded');
     return {
       messageId: record.messageId,

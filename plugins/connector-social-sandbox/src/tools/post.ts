@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { connectorErrors, defineTool, fingerprint, recordOnce } from '@neonhub/sdk';
+import { defineTool, deliverOnce, fingerprint } from '@neonhub/sdk';
 import { z } from 'zod';
 import { NetworkSchema, POSTS, type RecordedPost } from '../post.js';
 
@@ -43,27 +43,29 @@ export const post = defineTool({
       mediaUrls: a.mediaUrls,
       ...(a.scheduledAt !== undefined ? { scheduledAt: new Date(a.scheduledAt).toISOString() } : {}),
     };
-    const fp = fingerprint(request);
-    const { record, duplicate } = await recordOnce<RecordedPost>(ctx.store, POSTS, ctx.idempotencyKey, () => {
-      const postId = `sandbox-${a.network}-${randomUUID()}`;
-      return {
-        postId,
-        idempotencyKey: ctx.idempotencyKey,
-        ...request,
-        status: request.scheduledAt !== undefined ? 'scheduled' : 'published',
-        url: `https://sandbox.neonhub.local/${a.network}/${postId}`,
-        fingerprint: fp,
-        recordedAt: new Date().toISOString(),
-        sandbox: true,
-      };
+    // The "network" here is the posts collection; deliverOnce keeps one post per idempotency key.
+    const { result: record, duplicate } = await deliverOnce<RecordedPost>({
+      store: ctx.store,
+      key: ctx.idempotencyKey,
+      request,
+      noun: 'post',
+      send: async () => {
+        const postId = `sandbox-${a.network}-${randomUUID()}`;
+        const recorded: RecordedPost = {
+          postId,
+          idempotencyKey: ctx.idempotencyKey,
+          ...request,
+          status: request.scheduledAt !== undefined ? 'scheduled' : 'published',
+          url: `https://sandbox.neonhub.local/${a.network}/${postId}`,
+          fingerprint: fingerprint(request),
+          recordedAt: new Date().toISOString(),
+          sandbox: true,
+        };
+        if ((await ctx.store.putIf(POSTS, ctx.idempotencyKey, recorded, 0)) !== null) return recorded;
+        // Recorded before deliveries were tracked: that post is the delivery.
+        return (await ctx.store.get<RecordedPost>(POSTS, ctx.idempotencyKey))!.value;
+      },
     });
-    if (duplicate && record.fingerprint !== fp) {
-      throw connectorErrors.create(
-        'NH_CONNECTOR_IDEMPOTENCY_CONFLICT',
-        `idempotency key ${ctx.idempotencyKey} already recorded a different post (${record.postId}): use a new key for a new post`,
-        { details: { idempotencyKey: ctx.idempotencyKey, postId: record.postId } },
-      );
-    }
     ctx.logger.info({ postId: record.postId, network: record.network, duplicate }, 'sandbox social post recorded');
     return {
       postId: record.postId,
