@@ -1,8 +1,8 @@
 import { startBlueskyFake } from './bluesky.js';
 import { startHubSpotFake } from './hubspot.js';
 import { startLinkedInFake } from './linkedin.js';
-import { messagingFakes } from './messaging.js';
 import { startMastodonFake } from './mastodon.js';
+import { messagingFakes } from './messaging.js';
 import { startMetaFake } from './meta.js';
 import { startXFake } from './x.js';
 
