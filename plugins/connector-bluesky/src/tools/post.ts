@@ -5,6 +5,14 @@ import { blueskyAgent, PLUGIN_ID } from '../client.js';
 import { toConnectorError } from '../errors.js';
 import { BLUESKY_MEDIA, checkBlueskyText } from '../limits.js';
 
+/** Runs a provider step with its errors as the shared connector errors, so publishOnce can tell a refusal from an unknown outcome. */
+const mapped =
+  <T>(fn: () => Promise<T>) =>
+  (): Promise<T> =>
+    fn().catch((err: unknown) => {
+      throw toConnectorError(err);
+    });
+
 const COLLECTION = 'app.bsky.feed.post';
 
 function urlOf(agent: AtpAgent, uri: string): string {
@@ -41,8 +49,8 @@ export const post = defineTool({
         ctx,
         { text, mediaUrls: a.mediaUrls, connection: connection.id },
         {
-          lookup: (since) => findPosted(agent, text, since),
-          async publish() {
+          lookup: (since) => mapped(() => findPosted(agent, text, since))(),
+          publish: mapped(async () => {
             await rt.detectFacets(agent); // links, tags, and mentions resolved to DIDs (unknown handles stay plain text)
             const blobs = [];
             for (const img of images) blobs.push((await agent.uploadBlob(img.bytes, { encoding: img.mimeType })).data.blob);
@@ -56,7 +64,7 @@ export const post = defineTool({
             const res = await agent.com.atproto.repo.createRecord({ repo: agent.session!.did, collection: COLLECTION, record });
             ctx.logger.info({ postId: res.data.uri, images: blobs.length }, 'published on bluesky');
             return { postId: res.data.uri, url: urlOf(agent, res.data.uri) };
-          },
+          }),
         },
       );
       return { ...out, status: 'published' as const };

@@ -3,6 +3,14 @@ import { z } from 'zod';
 import { hubspotClient, PLUGIN_ID } from '../client.js';
 import { toConnectorError } from '../errors.js';
 
+/** Runs a provider step with its errors as the shared connector errors, so publishOnce can tell a refusal from an unknown outcome. */
+const mapped =
+  <T>(fn: () => Promise<T>) =>
+  (): Promise<T> =>
+    fn().catch((err: unknown) => {
+      throw toConnectorError(err);
+    });
+
 /** HubSpot's default association type note → contact. */
 const NOTE_TO_CONTACT = 202;
 
@@ -35,7 +43,7 @@ export const logEngagement = defineTool({
         ctx,
         { email: a.email, event: a.event, summary: a.summary, occurredAt: a.occurredAt },
         {
-          async publish() {
+          publish: mapped(async () => {
             const note = await client.crm.objects.notes.basicApi.create({
               properties: {
                 hs_timestamp: a.occurredAt ? new Date(a.occurredAt).toISOString() : new Date().toISOString(),
@@ -49,7 +57,7 @@ export const logEngagement = defineTool({
               ],
             });
             return { postId: note.id, url: `https://app.hubspot.com/contacts/_/record/0-1/${contact.id}` };
-          },
+          }),
         },
       );
       return { noteId: out.postId, contactId: contact.id, duplicate: out.duplicate };

@@ -5,6 +5,14 @@ import { accessToken, LINKEDIN_VERSION, linkedinClient, PLUGIN_ID } from '../cli
 import { toConnectorError } from '../errors.js';
 import { checkLinkedInText, LINKEDIN_MEDIA, littleText } from '../limits.js';
 
+/** Runs a provider step with its errors as the shared connector errors, so publishOnce can tell a refusal from an unknown outcome. */
+const mapped =
+  <T>(fn: () => Promise<T>) =>
+  (): Promise<T> =>
+    fn().catch((err: unknown) => {
+      throw toConnectorError(err);
+    });
+
 /** Who posts: the connection's organization URN when set, else the member (its OpenID sub, asked once when unknown). */
 async function authorOf(client: RestliClient, connection: ConnectionContext): Promise<string> {
   const org = connection.credentials.organizationUrn;
@@ -65,7 +73,7 @@ export const post = defineTool({
         ctx,
         { text, mediaUrls: a.mediaUrls, author },
         {
-          async lookup() {
+          lookup: mapped(async () => {
             const res = await client.finder({
               resourcePath: '/posts',
               finderName: 'author',
@@ -77,8 +85,8 @@ export const post = defineTool({
               (p) => p.commentary === commentary,
             );
             return hit ? { postId: hit.id, url: `https://www.linkedin.com/feed/update/${hit.id}/` } : undefined;
-          },
-          async publish() {
+          }),
+          publish: mapped(async () => {
             const ids: string[] = [];
             for (const img of images) ids.push(await uploadImage(ctx, client, token, author, img.bytes, img.mimeType));
             const content =
@@ -104,7 +112,7 @@ export const post = defineTool({
             const urn = res.createdEntityId as string;
             ctx.logger.info({ postId: urn, images: ids.length }, 'published on linkedin');
             return { postId: urn, url: `https://www.linkedin.com/feed/update/${urn}/` };
-          },
+          }),
         },
       );
       return { ...out, status: 'published' as const };

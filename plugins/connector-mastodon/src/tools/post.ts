@@ -4,6 +4,14 @@ import { createRestAPIClient } from 'masto';
 import { toConnectorError } from '../errors.js';
 import { instanceLimits, instanceUrl, mastodonLength, PLUGIN_ID } from '../instance.js';
 
+/** Runs a provider step with its errors as the shared connector errors, so publishOnce can tell a refusal from an unknown outcome. */
+const mapped =
+  <T>(fn: () => Promise<T>) =>
+  (): Promise<T> =>
+    fn().catch((err: unknown) => {
+      throw toConnectorError(err);
+    });
+
 export const post = defineTool({
   name: 'post',
   description:
@@ -30,7 +38,7 @@ export const post = defineTool({
         ctx,
         { text, mediaUrls: a.mediaUrls, connection: connection.id },
         {
-          async publish() {
+          publish: mapped(async () => {
             const mediaIds: string[] = [];
             for (const img of images) {
               const file = new Blob([new Uint8Array(img.bytes)], { type: img.mimeType });
@@ -42,7 +50,7 @@ export const post = defineTool({
             );
             ctx.logger.info({ postId: status.id, images: mediaIds.length }, 'published on mastodon');
             return { postId: status.id, url: status.url ?? status.uri };
-          },
+          }),
         },
       );
       return { ...out, status: 'published' as const };

@@ -81,6 +81,8 @@ describe('connector-x post (twitter-api-v2 against the X fake)', () => {
     const ok = await h.run(post, { text: 'Flash sale' }, { idempotencyKey: 'storm' });
     expect(ok.duplicate).toBe(false);
     expect(x.posts).toHaveLength(1);
+    // A 429 is a refusal (nothing was posted): the retries needed no timeline lookup.
+    expect(x.requests.filter((r) => r.method === 'GET')).toHaveLength(0);
   });
 
   it('an expired token is NH_CONNECTOR_AUTH_FAILED; refreshed with the refresh token (the library at the token endpoint), the post goes out', async () => {

@@ -5,6 +5,14 @@ import { createXClient, PLUGIN_ID } from '../client.js';
 import { toConnectorError } from '../errors.js';
 import { checkXText, X_MEDIA } from '../limits.js';
 
+/** Runs a provider step with its errors as the shared connector errors, so publishOnce can tell a refusal from an unknown outcome. */
+const mapped =
+  <T>(fn: () => Promise<T>) =>
+  (): Promise<T> =>
+    fn().catch((err: unknown) => {
+      throw toConnectorError(err);
+    });
+
 /** X shortens links to t.co in what it returns: compare texts without their URLs. */
 const withoutUrls = (text: string) =>
   text
@@ -41,15 +49,15 @@ export const post = defineTool({
         ctx,
         { text, mediaUrls: a.mediaUrls, connection: connection.id },
         {
-          lookup: (since) => findPosted(client, connection.account?.id, text, since),
-          async publish() {
+          lookup: (since) => mapped(() => findPosted(client, connection.account?.id, text, since))(),
+          publish: mapped(async () => {
             const mediaIds: string[] = [];
             for (const img of images)
               mediaIds.push(await client.v2.uploadMedia(Buffer.from(img.bytes), { media_type: img.mimeType as 'image/png' }));
             const { data } = await client.v2.tweet({ text, ...(mediaIds.length ? { media: { media_ids: mediaIds as [string] } } : {}) });
             ctx.logger.info({ postId: data.id, images: mediaIds.length }, 'published on x');
             return { postId: data.id, url: `https://x.com/i/web/status/${data.id}` };
-          },
+          }),
         },
       );
       return { ...out, status: 'published' as const };
