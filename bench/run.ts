@@ -17,6 +17,8 @@ const benches: Record<string, { file: string; args?: string[]; slow?: boolean }>
   // real processes (host, CLI, `neonhub mcp`); side by side with an earlier checkout: npx tsx bench/startup/run.ts --base <dir>
   startup: { file: 'startup/run.ts', slow: true },
   memory: { file: 'memory/run.ts', slow: true },
+  // 1M events on PostgreSQL, 200k on PGlite: several minutes
+  analytics: { file: 'analytics/run.ts', slow: true },
 };
 
 const asked = process.argv.slice(2);

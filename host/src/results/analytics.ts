@@ -30,12 +30,12 @@ export async function funnel(db: Db, workspaceId: string, campaign: string) {
   }
   const out = [...rows.values()]
     .sort((a, b) => a.variant.localeCompare(b.variant) || a.channel.localeCompare(b.channel))
-    .map((r, i) => {
+    .map((r) => {
       const sent = Math.max(r.counts.sent ?? 0, r.counts.delivered ?? 0, r.counts.clicked ?? 0);
       return {
         ...r,
-        clickRate: rate(r.counts.clicked ?? 0, sent, 11 + i),
-        conversionRate: rate(r.counts.converted ?? 0, sent, 101 + i),
+        clickRate: rate(r.counts.clicked ?? 0, sent),
+        conversionRate: rate(r.counts.converted ?? 0, sent),
       };
     });
   const byVariant = new Map<string, { successes: number; trials: number }>();

@@ -1,7 +1,9 @@
+import betaQuantile from '@stdlib/stats-base-dists-beta-quantile';
+
 /**
  * Beta posteriors for rates (clicks per send, conversions per send) with a uniform prior: Beta(1 + s, 1 + n - s).
- * Credible intervals and probability-of-best are Monte Carlo over seeded draws (Marsaglia–Tsang gamma sampling),
- * so one request always answers the same.
+ * Credible intervals are exact Beta quantiles (stdlib's inverse incomplete beta); probability-of-best is Monte
+ * Carlo over seeded draws (Marsaglia–Tsang gamma sampling), so one request always answers the same.
  */
 
 /** mulberry32: a small seeded PRNG (uniform in [0, 1)). */
@@ -54,20 +56,12 @@ export interface Rate {
 
 const DRAWS = 4000;
 
-/** The posterior mean and 95% equal-tailed credible interval of a rate. */
-export function rate(successes: number, trials: number, seed = 1): Rate {
+/** The posterior mean and 95% equal-tailed credible interval of a rate (exact quantiles). */
+export function rate(successes: number, trials: number): Rate {
   const s = Math.max(0, Math.min(successes, trials));
   const a = 1 + s;
   const b = 1 + trials - s;
-  const rand = seededRandom(seed);
-  const draws = Array.from({ length: DRAWS }, () => betaSample(a, b, rand)).sort((x, y) => x - y);
-  return {
-    successes,
-    trials,
-    mean: a / (a + b),
-    low: draws[Math.floor(DRAWS * 0.025)] as number,
-    high: draws[Math.floor(DRAWS * 0.975)] as number,
-  };
+  return { successes, trials, mean: a / (a + b), low: betaQuantile(0.025, a, b), high: betaQuantile(0.975, a, b) };
 }
 
 /** P(arm has the highest rate) for each arm, from joint posterior draws. */
