@@ -58,7 +58,11 @@ async function time(f: () => Promise<unknown>, n: number): Promise<number[]> {
 
 async function run(label: string, db: Kysely<DB>, n: number, vacuum: boolean): Promise<Summary[]> {
   await migrate(db);
-  const ws = await db.insertInto('workspaces').values({ slug: `bench-${Date.now()}`, name: 'bench' }).returning('id').executeTakeFirstOrThrow();
+  const ws = await db
+    .insertInto('workspaces')
+    .values({ slug: `bench-${Date.now()}`, name: 'bench' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   const contactIds: string[] = [];
   for (let i = 0; i < CONTACTS; i += BATCH) {
     const rows = await db
@@ -93,7 +97,9 @@ async function run(label: string, db: Kysely<DB>, n: number, vacuum: boolean): P
   const ingestS = (performance.now() - t0) / 1000;
   if (vacuum) await sql`vacuum analyze result_events`.execute(db);
   else await sql`analyze result_events`.execute(db);
-  console.log(`${label}: ingested ${n.toLocaleString()} events in ${ingestS.toFixed(1)} s (${Math.round(n / ingestS).toLocaleString()} events/s, batches of ${BATCH})`);
+  console.log(
+    `${label}: ingested ${n.toLocaleString()} events in ${ingestS.toFixed(1)} s (${Math.round(n / ingestS).toLocaleString()} events/s, batches of ${BATCH})`,
+  );
 
   const campaign = 'campaign-7';
   const rows: Summary[] = [];
@@ -112,8 +118,17 @@ async function run(label: string, db: Kysely<DB>, n: number, vacuum: boolean): P
   );
   rows.push(summarize(`${label} funnel query (one campaign)`, await time(() => funnelCounts(db, ws.id, campaign), iters)));
   rows.push(summarize(`${label} funnel + Beta intervals (API answer)`, await time(() => funnel(db, ws.id, campaign), iters)));
-  rows.push(summarize(`${label} attribution, 30 days (whole workspace)`, await time(() => attribution(db, ws.id, 30), Math.max(3, Math.floor(iters / 40)))));
-  const plan = await sql<{ 'QUERY PLAN': string }>`explain select variant, channel, kind, count(*) from result_events where workspace_id = ${ws.id} and campaign = ${campaign} group by variant, channel, kind`.execute(db);
+  rows.push(
+    summarize(
+      `${label} attribution, 30 days (whole workspace)`,
+      await time(() => attribution(db, ws.id, 30), Math.max(3, Math.floor(iters / 40))),
+    ),
+  );
+  const plan = await sql<{
+    'QUERY PLAN': string;
+  }>`explain select variant, channel, kind, count(*) from result_events where workspace_id = ${ws.id} and campaign = ${campaign} group by variant, channel, kind`.execute(
+    db,
+  );
   console.log(`${label} funnel plan:\n  ${plan.rows.map((r) => r['QUERY PLAN']).join('\n  ')}`);
   return rows;
 }
@@ -157,4 +172,7 @@ const all: Summary[] = [];
 }
 report('analytics: funnel vs a plain COUNT ... GROUP BY (ms; ratio to the first row)', all);
 const pgFunnel = all.find((r) => r.name.startsWith('postgres') && r.name.includes('funnel query'));
-if (pgFunnel) console.log(`\ngoal: funnel p95 <= 50 ms at 1M events on PostgreSQL -> p95 ${ms(pgFunnel.p95)} at N=${N_PG.toLocaleString()}: ${pgFunnel.p95 <= 50 ? 'met' : 'NOT met'}`);
+if (pgFunnel)
+  console.log(
+    `\ngoal: funnel p95 <= 50 ms at 1M events on PostgreSQL -> p95 ${ms(pgFunnel.p95)} at N=${N_PG.toLocaleString()}: ${pgFunnel.p95 <= 50 ? 'met' : 'NOT met'}`,
+  );

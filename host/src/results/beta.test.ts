@@ -42,7 +42,15 @@ describe('Beta posteriors', () => {
         if (rand() < ra) ca++;
         if (rand() < rb) cb++;
       }
-      const said = probabilityBest([{ key: 'A', successes: ca, trials }, { key: 'B', successes: cb, trials }], s + 1, 1000).B ?? 0;
+      const said =
+        probabilityBest(
+          [
+            { key: 'A', successes: ca, trials },
+            { key: 'B', successes: cb, trials },
+          ],
+          s + 1,
+          1000,
+        ).B ?? 0;
       const bucket = buckets[Math.min(4, Math.floor(said * 5))] as (typeof buckets)[number];
       bucket.said += said;
       bucket.truth += rb > ra ? 1 : 0;

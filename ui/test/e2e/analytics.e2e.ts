@@ -56,7 +56,12 @@ async function check(page: Page, name: string) {
     (window as unknown as { axe: { run(ctx: Document, o: object): Promise<unknown> } }).axe.run(document, { resultTypes: ['violations'] }),
   )) as { violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] };
   for (const v of result.violations.filter((x) => x.impact === 'serious' || x.impact === 'critical'))
-    problems.push(`${name}@${width}: axe ${v.id} (${v.impact}) ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+    problems.push(
+      `${name}@${width}: axe ${v.id} (${v.impact}) ${v.help} at ${v.nodes
+        .map((n) => n.target.join(' '))
+        .slice(0, 3)
+        .join(', ')}`,
+    );
   const o = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
   if (o.scroll > o.client) problems.push(`${name}: overflows horizontally at ${width} px (${o.scroll} > ${o.client})`);
   log(`${name} @${width}: width ${o.scroll}/${o.client}`);
@@ -114,8 +119,13 @@ try {
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ email: 'mara@example.com', password: 'correct horse battery' }),
   });
-  const auth = { authorization: `Bearer ${((await login.json()) as { session: { token: string } }).session.token}`, 'content-type': 'application/json' };
-  const { segments } = (await (await fetch(`${base}/api/workspaces/shop/segments`, { headers: auth })).json()) as { segments: { id: string }[] };
+  const auth = {
+    authorization: `Bearer ${((await login.json()) as { session: { token: string } }).session.token}`,
+    'content-type': 'application/json',
+  };
+  const { segments } = (await (await fetch(`${base}/api/workspaces/shop/segments`, { headers: auth })).json()) as {
+    segments: { id: string }[];
+  };
   const sent = await fetch(`${base}/api/workspaces/shop/segments/${segments[0]?.id}/send`, {
     method: 'POST',
     headers: auth,
@@ -152,7 +162,10 @@ try {
   // The console's funnel and attribution
   await page.goto(`${base}/w/shop/analytics`);
   const stage = async (s: string) => ((await page.getByTestId(`stage-${s}`).textContent()) ?? '').trim();
-  assert.deepEqual([await stage('sent'), await stage('delivered'), await stage('opened'), await stage('clicked'), await stage('converted')], ['2', '2', '0', '1', '1']);
+  assert.deepEqual(
+    [await stage('sent'), await stage('delivered'), await stage('opened'), await stage('clicked'), await stage('converted')],
+    ['2', '2', '0', '1', '1'],
+  );
   const row = (await page.getByTestId('variants').locator('tbody tr').first().textContent()) ?? '';
   assert.match(row, /^\s*B\s*email/);
   assert.match((await page.getByTestId('attribution').textContent()) ?? '', /spring-sale\s*email\s*1\s*1\s*1\.00\s*42\.00/);
@@ -161,7 +174,12 @@ try {
   assert.match(await csv.text(), /spring-sale,B,email,2,2,0,1,1,/);
   log('funnel 2 → 2 → 0 → 1 → 1 for spring-sale / B / email; attribution credits it; the CSV export has the same row');
 
-  const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, storageState: await desk.storageState() });
+  const phone = await browser.newContext({
+    viewport: { width: 390, height: 844 },
+    isMobile: true,
+    hasTouch: true,
+    storageState: await desk.storageState(),
+  });
   const p = await phone.newPage();
   current = p;
   for (const [path, name] of [

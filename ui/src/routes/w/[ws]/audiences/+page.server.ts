@@ -29,7 +29,10 @@ export const actions: Actions = {
     });
     if (!r.ok) {
       const details = r.error.details as { errors?: unknown[] } | undefined;
-      return failWith(r, { csv, importErrors: (details?.errors ?? []) as { row: number; code: string; field?: string; message: string }[] });
+      return failWith(r, {
+        csv,
+        importErrors: (details?.errors ?? []) as { row: number; code: string; field?: string; message: string }[],
+      });
     }
     return { csv, result: r.data };
   },

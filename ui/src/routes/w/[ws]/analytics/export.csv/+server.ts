@@ -33,7 +33,8 @@ export const GET: RequestHandler = async (event) => {
   }
   const a = orError(await client.request('attribution', { params: { ws }, query: {} }));
   lines.push(['attribution_campaign', 'channel', 'first_touch', 'last_touch', 'linear', 'value_first', 'value_last', 'value_linear']);
-  for (const r of a.rows) lines.push([r.campaign, r.channel, r.firstTouch, r.lastTouch, r.linear, r.value.firstTouch, r.value.lastTouch, r.value.linear]);
+  for (const r of a.rows)
+    lines.push([r.campaign, r.channel, r.firstTouch, r.lastTouch, r.linear, r.value.firstTouch, r.value.lastTouch, r.value.linear]);
   const body = `${lines.map((l) => l.map(cell).join(',')).join('\n')}\n`;
   return new Response(body, {
     headers: {
