@@ -77,7 +77,10 @@ async function run(label: string, db: Kysely<DB>, n: number, vacuum: boolean): P
   const pick = () => {
     const x = rand();
     let acc = 0;
-    for (const [k, p] of KINDS) if (x < (acc += p)) return k;
+    for (const [k, p] of KINDS) {
+      acc += p;
+      if (x < acc) return k;
+    }
     return 'sent';
   };
   const t0 = performance.now();
