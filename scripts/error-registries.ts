@@ -3,7 +3,7 @@ import { dbErrors } from '../core/db/src/errors.js';
 import { llmErrors } from '../core/llm/src/errors.js';
 import { runErrors } from '../core/orchestrator/src/errors.js';
 import { queueErrors } from '../core/queue/src/errors.js';
-import { connectorErrors, outboundErrors, sdkErrors } from '../core/sdk/src/errors.js';
+import { connectorErrors, outboundErrors, scheduleErrors, sdkErrors } from '../core/sdk/src/errors.js';
 import { telemetryErrors } from '../core/telemetry/src/errors.js';
 import { audienceErrors } from '../host/src/audiences/errors.js';
 import { connectionErrors } from '../host/src/connections/errors.js';
@@ -40,4 +40,5 @@ export const registries: Record<string, ErrorRegistry> = {
   'Connectors (the contract every connector shares, @neonhub/sdk)': connectorErrors.registry,
   'Connected accounts and webhooks (host)': connectionErrors.registry,
   'Outbound requests (the guard every request made for a workspace passes, @neonhub/sdk/outbound)': outboundErrors.registry,
+  'Schedules (ctx.scheduler, the calendar API, @neonhub/sdk)': scheduleErrors.registry,
 };

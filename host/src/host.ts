@@ -8,7 +8,7 @@ import { createHostAudit } from './host-audit.js';
 import { createLogger } from './logger.js';
 import { createNotices, type Notices } from './notices.js';
 import { createOutbox, type Outbox, type OutboxOptions } from './outbox/index.js';
-import { type CallTool, createCallTool } from './pipeline/call-tool.js';
+import { type CallTool, createCallTool, mayCall } from './pipeline/call-tool.js';
 import { watchAfterHooks } from './pipeline/hook-watch.js';
 import { createHookChain, type HookChain } from './pipeline/hooks.js';
 import { type PluginProblem, pluginRoots } from './plugin-loading.js';
@@ -17,6 +17,7 @@ import { noPlugins, type PluginStartup, startPlugins } from './plugin-startup.js
 import { createDriftMonitor, type DriftMonitor } from './plugins/drift.js';
 import { discoverPlugins, readLockfile } from './plugins/index.js';
 import { createToolRegistry, type ToolRegistry } from './registry.js';
+import { type Clock, createScheduleService, type ScheduleService } from './schedules/index.js';
 import { openStorage, type Storage } from './storage.js';
 
 export interface Host {
@@ -28,6 +29,8 @@ export interface Host {
   callTool: CallTool;
   /** External sends of connectors, written before they are delivered, and their dispatcher (docs/outbox.md). */
   outbox: Outbox;
+  /** Scheduled tool calls (ctx.scheduler, the calendar API); `startScheduleRunner` fires them (docs/schedules.md). */
+  schedules: ScheduleService;
   /** Plugins that were refused or failed to start, with the reason (a plugin that loads on a retry leaves it). */
   problems: PluginProblem[];
   /** Where each plugin is in its start (waiting, starting, retrying, ready, failed); `onChange` announces plugins that join late. */
@@ -63,6 +66,8 @@ export interface CreateHostOptions {
   onProgress?(text: string): void;
   /** Outbox settings (tests and benches: short leases, fast backoff, no worker). */
   outbox?: Partial<Omit<OutboxOptions, 'db' | 'logger' | 'pipeline' | 'manifest'>>;
+  /** The scheduler's clock (tests run one ahead of real time; default the system clock). */
+  clock?: Clock;
 }
 
 /** Boots the host: storage and migrations, then plugins verified against the lock, then the pipeline. */
@@ -98,6 +103,14 @@ export async function createHost(opts: CreateHostOptions): Promise<Host> {
     },
   });
 
+  const schedules = createScheduleService({
+    db: storage.db,
+    mayCall: (pluginId, tool) => {
+      const manifest = registry.plugin(pluginId)?.manifest;
+      return manifest !== undefined && mayCall(manifest, tool);
+    },
+    ...(opts.clock ? { clock: opts.clock } : {}),
+  });
   const callLog = createCallLog((records) => storage.recordCalls(records), logger);
   // Built after the pipeline (it delivers through it); the pipeline reaches it only when a call comes.
   let outbox: Outbox | undefined;
@@ -110,6 +123,7 @@ export async function createHost(opts: CreateHostOptions): Promise<Host> {
     defaultTimeoutMs: config.toolTimeoutMs,
     missingPolicyPlugins: () => startup.missingPolicyPlugins(),
     pluginState: (id) => startup.states().find((s) => s.id === id),
+    scheduler: (workspace, pluginId, actor) => schedules.forPlugin(workspace, pluginId, actor),
     outbox: { submit: (submission) => outbox!.submit(submission) },
   });
   // A host without plugin code (CLI commands) only reads and changes outbox rows; the running host delivers them.
@@ -146,6 +160,7 @@ export async function createHost(opts: CreateHostOptions): Promise<Host> {
     storage,
     callTool,
     outbox,
+    schedules,
     problems,
     get plugins() {
       return startup;

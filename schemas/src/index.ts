@@ -7,6 +7,7 @@ export * from './lockfile.js';
 export * from './manifest.js';
 export * from './mcp-meta.js';
 export * from './run.js';
+export * from './schedule.js';
 export * from './social-post.js';
 export * from './tool.js';
 export * from './workspace.js';

@@ -26,6 +26,8 @@ export interface WorkspacesTable {
   llm: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
   /** Addresses and names its outbound requests may reach although not public (JSON string array); null = none. Migration 0010. */
   outbound_allow: ColumnType<string[] | null, string | null | undefined, string | null>;
+  /** IANA time zone local schedule times are read in (default UTC). Migration 0014. */
+  time_zone: ColumnType<string, string | undefined, string>;
   created_at: Timestamp;
 }
 
@@ -157,6 +159,44 @@ export interface OutboxRecipientsTable {
   updated_at: Timestamp;
 }
 
+export type ScheduleStatusValue =
+  | 'scheduled'
+  | 'running'
+  | 'queued'
+  | 'sent'
+  | 'published'
+  | 'done'
+  | 'partial'
+  | 'pending_approval'
+  | 'failed'
+  | 'cancelled';
+
+/** A tool call the host makes at run_at (host/src/schedules). Migration 0014. */
+export interface SchedulesTable {
+  id: string;
+  workspace_id: string;
+  plugin_id: string;
+  key: string;
+  tool: string;
+  input: Json<unknown>;
+  actor: Json<{ type: ActorTypeValue; id: string; role?: RoleValue }>;
+  channel: string;
+  network: string | null;
+  title: string;
+  run_at: Timestamp;
+  time_zone: string;
+  status: ScheduleStatusValue;
+  version: Generated<number>;
+  attempts: Generated<number>;
+  lease_until: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  error: ColumnType<{ code: string; message: string } | null, string | null | undefined, string | null>;
+  result: ColumnType<unknown, string | null | undefined, string | null>;
+  fired_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  finished_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 /** The database as Kysely sees it. Row types describe storage; repositories map rows to DTOs. */
 export interface DB {
   workspaces: WorkspacesTable;
@@ -175,4 +215,5 @@ export interface DB {
   suppressions: SuppressionsTable;
   tracked_links: TrackedLinksTable;
   result_events: ResultEventsTable;
+  schedules: SchedulesTable;
 }

@@ -129,3 +129,41 @@ export const outboundErrors = defineErrors({
     description: 'An outbound URL is not an absolute http(s) URL.',
   },
 });
+
+/** The scheduler's errors (ctx.scheduler, the calendar API, `neonhub schedule`; docs/schedules.md). */
+export const scheduleErrors = defineErrors({
+  NH_SCHEDULE_NOT_FOUND: { status: 404, category: 'user', description: 'No schedule with that id (or key) in this workspace.' },
+  NH_SCHEDULE_TIME_PAST: {
+    status: 400,
+    category: 'user',
+    description: 'The time lies more than a minute in the past: pick a future time.',
+  },
+  NH_SCHEDULE_TIME_INVALID: {
+    status: 400,
+    category: 'user',
+    description:
+      'The time is not ISO 8601 (with an offset, or a local date-time such as 2027-03-29T09:00), or the time zone is not an IANA zone.',
+  },
+  NH_SCHEDULE_INVALID: {
+    status: 400,
+    category: 'user',
+    description: 'A schedule request is malformed (key, tool name or calendar fields): see details.issues.',
+  },
+  NH_SCHEDULE_NOT_PENDING: {
+    status: 409,
+    category: 'user',
+    description:
+      'The schedule is running or has run (sent, published, done, partial, pending approval): it can no longer be moved or cancelled.',
+  },
+  NH_SCHEDULE_TOOL_NOT_ALLOWED: {
+    status: 403,
+    category: 'user',
+    description: "A plugin may schedule only its own tools or those its manifest may call (dependencies, 'calls').",
+  },
+  NH_SCHEDULE_HELD: {
+    status: 409,
+    category: 'user',
+    description: 'A policy holds the call that creates the calendar item for approval: it appears on the calendar once approved.',
+  },
+  NH_SCHEDULE_CONFLICT: { status: 409, category: 'transient', description: 'The schedule changed at the same time (fired, moved): retry.' },
+});

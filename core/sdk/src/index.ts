@@ -22,7 +22,7 @@ export {
   deliverOnce,
   readDelivery,
 } from './deliver-once.js';
-export { connectorErrors, outboundErrors, sdkErrors, undeclaredSecret } from './errors.js';
+export { connectorErrors, outboundErrors, scheduleErrors, sdkErrors, undeclaredSecret } from './errors.js';
 export { createGuardedFetch, hostAllowed } from './guarded-fetch.js';
 export {
   loadPluginDefinition,

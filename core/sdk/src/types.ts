@@ -1,4 +1,4 @@
-import type { Actor, Channel, ConnectorEvent, Role, SideEffect } from '@neonhub/schemas';
+import type { Actor, Channel, ConnectorEvent, Role, ScheduledCall, ScheduleRequest, SideEffect } from '@neonhub/schemas';
 import type { z } from 'zod';
 
 export interface Logger {
@@ -48,6 +48,30 @@ export interface ToolContext {
    * Absent where the host offers no routing (the harness without `channels`): fall back to the sandbox connectors.
    */
   channels?: ChannelRouter;
+  /**
+   * The workspace's scheduler (docs/schedules.md): the host calls a tool at a time, durably (it survives restarts,
+   * fires once, can be moved or cancelled, shows on the calendar). Schedules are this plugin's, by its own keys.
+   * Absent where the host offers none (isolated plugins, the harness without `scheduler`).
+   */
+  scheduler?: Scheduler;
+}
+
+/**
+ * A plugin's view of the host's schedules in one workspace: only its own, by the keys it chose. A time is ISO 8601
+ * with an offset, or a local date-time (`2027-03-29T09:00`) read in `timeZone` (default: the workspace's zone).
+ */
+export interface Scheduler {
+  /**
+   * Registers `tool(input)` to be called at `runAt` as the current caller, with idempotency key `schedule:<id>`.
+   * The same key again replaces a schedule that has not run yet. A time more than a minute in the past is refused
+   * (NH_SCHEDULE_TIME_PAST); the answer carries the UTC time.
+   */
+  schedule(request: ScheduleRequest): Promise<ScheduledCall>;
+  /** Moves a schedule that has not run (or failed, or was cancelled: it is scheduled again) to another time. */
+  move(key: string, runAt: string, opts?: { timeZone?: string }): Promise<ScheduledCall>;
+  /** Cancels a schedule that has not run: it never fires. Cancelling a cancelled one answers it as it is. */
+  cancel(key: string): Promise<ScheduledCall>;
+  get(key: string): Promise<ScheduledCall | undefined>;
 }
 
 export interface ChannelRouter {

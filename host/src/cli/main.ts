@@ -161,6 +161,37 @@ program
   .option('-c, --concurrency <n>', 'steps at a time', '4')
   .action(action(async () => (await import('../runs/cli.js')).workerCommand));
 
+const schedule = program.command('schedule').description('scheduled e-mails, posts and tool calls (the calendar)');
+schedule
+  .command('list')
+  .description('what is scheduled (and what ran: sent, published, failed with the reason) in a time range')
+  .requiredOption('-w, --workspace <slug>', 'workspace slug')
+  .option('--from <time>', 'ISO 8601 start (default: a day ago)')
+  .option('--to <time>', 'ISO 8601 end (default: in 90 days)')
+  .option('--channel <channel>', 'only this channel (email, social, ...)')
+  .option('--status <status>', 'only this status (scheduled, sent, published, failed, cancelled, ...)')
+  .option('--json', 'machine-readable output')
+  .action(action(async () => (await import('../schedules/cli.js')).listCommand));
+schedule
+  .command('move <id> <time>')
+  .description("reschedule: ISO 8601 with an offset, or a local time (2027-03-29T09:00) in --time-zone or the item's zone")
+  .requiredOption('-w, --workspace <slug>', 'workspace slug')
+  .option('--time-zone <zone>', 'IANA time zone of a local time (e.g. Europe/Paris)')
+  .option('--json', 'machine-readable output')
+  .action(action(async () => (await import('../schedules/cli.js')).moveCommand));
+schedule
+  .command('cancel <id>')
+  .description('cancel a schedule that has not run: it never runs')
+  .requiredOption('-w, --workspace <slug>', 'workspace slug')
+  .option('--json', 'machine-readable output')
+  .action(action(async () => (await import('../schedules/cli.js')).cancelCommand));
+schedule
+  .command('timezone [zone]')
+  .description("show or set the workspace's IANA time zone, in which local schedule times are read")
+  .requiredOption('-w, --workspace <slug>', 'workspace slug')
+  .option('--json', 'machine-readable output')
+  .action(action(async () => (await import('../schedules/cli.js')).timeZoneCommand));
+
 const audit = program.command('audit').description('the tamper-evident audit log (data-trust plugin)');
 audit
   .command('verify')

@@ -8,6 +8,7 @@ import {
   type LlmAccess,
   type LlmUsageTotals,
   type PluginStore,
+  type Scheduler,
   storeFor,
   type ToolCallEvent,
   type ToolContext,
@@ -200,6 +201,8 @@ export interface PipelineDeps {
   pluginState?(pluginId: string): { status: string; error?: { code: string; message: string }; retryAt?: string } | undefined;
   /** External calls of connectors go through it (written, then delivered by its dispatcher); without it they run at once. */
   outbox?: OutboxPort;
+  /** `ctx.scheduler` of a call: the workspace's schedules of the plugin, created as the caller (docs/schedules.md). */
+  scheduler?(workspace: { id: string; slug: string }, pluginId: string, actor: Actor): Scheduler;
 }
 
 /** Calls that go through the outbox: a connector's tools that reach outside (send, post). */
@@ -413,6 +416,7 @@ export function createCallTool(deps: PipelineDeps) {
       store: storeFor(workspaces.store(workspace.id, tool.pluginId), tool.qualifiedName, tool.definition.sideEffect),
       llm,
       ...(workspaces.channels ? { channels: workspaces.channels(workspace.id) } : {}),
+      ...(deps.scheduler ? { scheduler: deps.scheduler(workspace, tool.pluginId, event.actor) } : {}),
     };
     const outboundAllow = (await workspaces.outboundAllow?.(workspace.id)) ?? [];
     // a connector's call uses the connection its input names (or the default), resolved now: at delivery for the outbox

@@ -6,6 +6,7 @@ import type { Host } from '../host.js';
 import { publicResultRoutes, resultRoutes } from '../results/routes.js';
 import { registerRunRoutes } from '../runs/routes.js';
 import type { createRuns } from '../runs/service.js';
+import { scheduleRoutes } from '../schedules/routes.js';
 import {
   type ApiDeps,
   hostRoutes,
@@ -47,6 +48,7 @@ export async function registerApi(app: FastifyInstance, host: Host, runs: Awaite
         tokenRoutes,
         audienceRoutes,
         resultRoutes,
+        scheduleRoutes,
       ])
         await ws.register(async (scope) => resource(scope, deps));
       await ws.register(async (scope) => connectionRoutes(scope, { host, publicBaseUrl: process.env.NEONHUB_PUBLIC_URL || undefined }));

@@ -11,6 +11,7 @@ import { consentFromEvents, registerWebhookRoutes } from '../connections/webhook
 import type { Host } from '../host.js';
 import { registerMcpRoutes, registerOAuthRoutes } from '../mcp/index.js';
 import { createRuns } from '../runs/index.js';
+import { startScheduleRunner } from '../schedules/index.js';
 import { secretMatcher } from '../secrets/index.js';
 import { registerMetricsRoute } from '../telemetry/index.js';
 import { parseHostList } from './allowed-hosts.js';
@@ -99,6 +100,13 @@ export async function buildApp(host: Host, opts: BuildAppOptions = {}): Promise<
   });
   // Runs: goal -> plan -> steps on the queue (in-process, or BullMQ with REDIS_URL), events over WebSocket.
   const runs = await createRuns(host);
+  // Schedules fire here: BullMQ delayed jobs with REDIS_URL, the database-polled timer otherwise (docs/schedules.md).
+  const scheduleRunner = await startScheduleRunner({
+    service: host.schedules,
+    callTool: (req) => host.callTool(req),
+    logger: host.logger.child({ component: 'schedules' }),
+    ...(host.config.redisUrl ? { redisUrl: host.config.redisUrl } : {}),
+  });
   // The API's resources (each route declares its schemas and access) and its OpenAPI document.
   await registerApi(app, host, runs);
   // Inbound provider webhooks (/hooks/<connector>/<connection>): verified, parsed, stored once; unsubscribes reach governance.
@@ -111,6 +119,7 @@ export async function buildApp(host: Host, opts: BuildAppOptions = {}): Promise<
     offToolsChanged();
     offJoined();
     await mcp.close();
+    await scheduleRunner.close();
     await runs.close();
   });
   // The SvelteKit console on the same origin (ui/build; a clear page when it is not built).

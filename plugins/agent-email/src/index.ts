@@ -1,6 +1,8 @@
 import { definePlugin } from '@neonhub/sdk';
+import { cancel } from './tools/cancel.js';
 import { compose } from './tools/compose.js';
 import { listSchedules } from './tools/list-schedules.js';
+import { reschedule } from './tools/reschedule.js';
 import { schedule } from './tools/schedule.js';
 import { send } from './tools/send.js';
 
@@ -9,5 +11,5 @@ export { emailErrors } from './errors.js';
 
 export default definePlugin({
   id: 'agent-email',
-  tools: [compose, schedule, listSchedules, send],
+  tools: [compose, schedule, listSchedules, send, reschedule, cancel],
 });

@@ -22,7 +22,11 @@ export const TemplateSchema = z.object({
 });
 export type Template = z.infer<typeof TemplateSchema>;
 
-export const ScheduleStatusSchema = z.enum(['scheduled', 'sending', 'sent', 'partial']);
+/**
+ * cancelled: taken off (never sent); failed: the host scheduler's send call failed (see error); queued: every recipient
+ * was sent or handed to the host's outbox, which keeps delivering.
+ */
+export const ScheduleStatusSchema = z.enum(['scheduled', 'sending', 'sent', 'queued', 'partial', 'cancelled', 'failed']);
 
 export const ScheduleSchema = z.object({
   scheduleId: z.string(),
@@ -34,11 +38,18 @@ export const ScheduleSchema = z.object({
   sendKey: z.string().optional(),
   createdAt: z.string(),
   sentAt: z.string().optional(),
+  /** The time zone a local sendAt was given in (the workspace's unless one was named). */
+  timeZone: z.string().optional(),
+  /** Why the host scheduler's send failed (status failed). */
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
 });
 export type Schedule = z.infer<typeof ScheduleSchema>;
 
 export const TEMPLATES = 'templates';
 export const SCHEDULES = 'schedules';
+
+/** The tool the host's scheduler calls when a schedule is due (with `{ scheduleId }`). */
+export const SEND_TOOL = 'agent-email:send';
 
 /** The connector tool `send` calls (a declared dependency of this plugin). */
 export const CONNECTOR_SEND = 'connector-email-sandbox:send';

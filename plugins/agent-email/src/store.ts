@@ -19,3 +19,19 @@ export async function loadSchedule(ctx: ToolContext, scheduleId: string): Promis
     });
   return { schedule: r.value, version: r.version };
 }
+
+/**
+ * The schedule as people see it: the host's scheduler holds its time and whether it was cancelled or failed (it may
+ * have been moved or cancelled from the console's calendar since it was stored).
+ */
+export async function withScheduler(ctx: ToolContext, schedule: Schedule): Promise<Schedule> {
+  const s = await ctx.scheduler?.get(schedule.scheduleId);
+  if (!s) return schedule;
+  const own = ['sent', 'queued', 'partial', 'sending'].includes(schedule.status);
+  const status = own ? schedule.status : s.status === 'cancelled' ? 'cancelled' : s.status === 'failed' ? 'failed' : 'scheduled';
+  const { error: _e, ...rest } = schedule;
+  return { ...rest, sendAt: s.runAt, status, ...(status === 'failed' && s.error ? { error: s.error } : {}) };
+}
+
+/** True when `at` carries a UTC offset (a local time needs the workspace's time zone, i.e. the host's scheduler). */
+export const hasOffset = (at: string) => /(?:Z|[+-]\d\d:\d\d)$/i.test(at);

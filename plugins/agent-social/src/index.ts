@@ -1,5 +1,6 @@
 import { definePlugin } from '@neonhub/sdk';
 import { calendar } from './tools/calendar.js';
+import { cancel } from './tools/cancel.js';
 import { compose } from './tools/compose.js';
 import { publish } from './tools/publish.js';
 import { schedule } from './tools/schedule.js';
@@ -11,5 +12,5 @@ export { socialErrors } from './errors.js';
 
 export default definePlugin({
   id: 'agent-social',
-  tools: [compose, schedule, calendar, publish, updateEntry],
+  tools: [compose, schedule, calendar, publish, updateEntry, cancel],
 });

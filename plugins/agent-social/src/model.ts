@@ -1,7 +1,11 @@
 import { z } from 'zod';
 import { NetworkSchema } from './networks.js';
 
-export const EntryStatusSchema = z.enum(['scheduled', 'published', 'pending_approval', 'failed']);
+/**
+ * cancelled: taken off the calendar (never published); failed: the scheduler's call failed (see error); queued: the host's
+ * outbox holds the post and keeps delivering it (its first attempt did not settle in time).
+ */
+export const EntryStatusSchema = z.enum(['scheduled', 'published', 'queued', 'pending_approval', 'failed', 'cancelled']);
 
 export const CalendarEntrySchema = z.object({
   entryId: z.string(),
@@ -17,6 +21,10 @@ export const CalendarEntrySchema = z.object({
   error: z.object({ code: z.string(), message: z.string() }).optional(),
   createdAt: z.string(),
   publishedAt: z.string().optional(),
+  /** The idempotency key of the call that published it: the same call retried gets the same answer. */
+  publishKey: z.string().optional(),
+  /** The time zone a local scheduledAt was given in (the workspace's unless one was named). */
+  timeZone: z.string().optional(),
 });
 export type CalendarEntry = z.infer<typeof CalendarEntrySchema>;
 
@@ -26,6 +34,9 @@ export const CALENDAR = 'calendar';
 export const ENTRY_INDEX = 'entries';
 
 export const calendarKey = (e: Pick<CalendarEntry, 'scheduledAt' | 'entryId'>) => `${e.scheduledAt}#${e.entryId}`;
+
+/** The tool the host's scheduler calls when an entry is due (with `{ entryId }`). */
+export const PUBLISH_TOOL = 'agent-social:publish';
 
 /** The connector tool `publish` calls (a declared dependency of this plugin). */
 export const CONNECTOR_POST = 'connector-social-sandbox:post';

@@ -15,6 +15,7 @@ export * from './results.js';
 export * from './route.js';
 export * from './routes.js';
 export * from './runs.js';
+export * from './schedules.js';
 export * from './setup.js';
 export * from './tokens.js';
 export * from './tools.js';

@@ -48,6 +48,7 @@ import {
   StartRunBodySchema,
   StepParamsSchema,
 } from './runs.js';
+import { scheduleRoutes } from './schedules.js';
 import { setupRoutes } from './setup.js';
 import { TokenBodySchema, TokenCreatedSchema, TokenListSchema, TokenParamsSchema, TokensQuerySchema } from './tokens.js';
 import { CallBodySchema, CallListSchema, CallResultSchema, CallsQuerySchema, ToolListSchema } from './tools.js';
@@ -478,6 +479,7 @@ export const apiRoutes = {
   ...audienceRoutes,
   ...resultRoutes,
   ...connectionRoutes,
+  ...scheduleRoutes,
 } as const;
 
 /**

@@ -12,6 +12,7 @@ import { workspaceOutbound } from './0010-workspace-outbound.js';
 import { outbox } from './0011-outbox.js';
 import { connections } from './0012-connections.js';
 import { connectorEvents } from './0013-connector-events.js';
+import { schedules } from './0014-schedules.js';
 import { audiences } from './0015-audiences.js';
 import { results } from './0016-results.js';
 
@@ -33,6 +34,7 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: Migrat
   ['0011_outbox', outbox],
   ['0012_connections', connections],
   ['0013_connector_events', connectorEvents],
+  ['0014_schedules', schedules],
   ['0015_audiences', audiences],
   ['0016_results', results],
 ];

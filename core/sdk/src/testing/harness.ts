@@ -15,6 +15,7 @@ import type {
   LlmAccess,
   PluginDefinition,
   PluginStore,
+  Scheduler,
   ToolCallEvent,
   ToolContext,
   ToolSpec,
@@ -43,6 +44,8 @@ export interface HarnessOptions {
   connection?: ConnectionContext;
   /** Channel routing as the host would answer it (`ctx.channels`); absent = agents fall back to the sandbox connectors. */
   channels?: ChannelRouter;
+  /** The host's scheduler as `ctx.scheduler` (e.g. `createMemoryScheduler()`); absent = agents keep schedules only in their store. */
+  scheduler?: Scheduler;
 }
 
 export interface CallOptions {
@@ -126,6 +129,7 @@ export function createHarness(plugin: PluginDefinition, opts: HarnessOptions = {
       llm,
       ...(opts.connection ? { connection: opts.connection } : {}),
       ...(opts.channels ? { channels: opts.channels } : {}),
+      ...(opts.scheduler ? { scheduler: opts.scheduler } : {}),
     };
   }
 

@@ -1,9 +1,12 @@
 import { defineTool } from '@neonhub/sdk';
 import { z } from 'zod';
 import { SCHEDULES, type Schedule, ScheduleStatusSchema } from '../model.js';
+import { withScheduler } from '../store.js';
 
 const input = z.object({
-  status: ScheduleStatusSchema.optional().describe('Only schedules in this status (scheduled, sending, sent, partial).'),
+  status: ScheduleStatusSchema.optional().describe(
+    'Only schedules in this status (scheduled, sending, sent, queued, partial, cancelled, failed).',
+  ),
   dueBefore: z.iso
     .datetime({ offset: true })
     .optional()
@@ -19,13 +22,16 @@ const output = z.object({
       status: ScheduleStatusSchema,
       recipients: z.number(),
       sentAt: z.string().optional(),
+      timeZone: z.string().optional(),
+      error: z.object({ code: z.string(), message: z.string() }).optional(),
     }),
   ),
 });
 
 export const listSchedules = defineTool({
   name: 'list_schedules',
-  description: 'Lists the e-mail schedules of this workspace ordered by send time, optionally only those in a status or due before a time.',
+  description:
+    'Lists the e-mail schedules of this workspace ordered by send time (times and statuses as the host scheduler holds them), optionally only those in a status or due before a time.',
   sideEffect: 'read',
   input,
   output,
@@ -35,7 +41,7 @@ export const listSchedules = defineTool({
     let after: string | undefined;
     for (;;) {
       const page = await ctx.store.list<Schedule>(SCHEDULES, { limit: 500, ...(after ? { after } : {}) });
-      rows.push(...page.map((r) => r.value));
+      for (const r of page) rows.push(await withScheduler(ctx, r.value));
       if (page.length < 500) break;
       after = page.at(-1)!.key;
     }
@@ -50,6 +56,8 @@ export const listSchedules = defineTool({
           status: s.status,
           recipients: s.recipients.length,
           ...(s.sentAt ? { sentAt: s.sentAt } : {}),
+          ...(s.timeZone ? { timeZone: s.timeZone } : {}),
+          ...(s.error ? { error: s.error } : {}),
         })),
     };
   },

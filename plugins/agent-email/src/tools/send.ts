@@ -1,4 +1,4 @@
-import { defineTool, isNeonHubError, type ToolContext } from '@neonhub/sdk';
+import { type ChannelRoute, defineTool, isNeonHubError, type ToolContext } from '@neonhub/sdk';
 import { z } from 'zod';
 import { emailErrors } from '../errors.js';
 import { CONNECTOR_OUTBOX, CONNECTOR_SEND, type Recipient, RecipientSchema, SCHEDULES, type Schedule, type Template } from '../model.js';
@@ -30,6 +30,7 @@ const input = z
 
 const RecipientStatusSchema = z.enum([
   'sent',
+  'queued',
   'duplicate',
   'pending_approval',
   'skipped_missing_fields',
@@ -41,8 +42,8 @@ const RecipientStatusSchema = z.enum([
 const output = z.object({
   scheduleId: z.string().optional(),
   templateId: z.string(),
-  /** sent: every recipient was sent (now or by an earlier try); partial: some were not. */
-  status: z.enum(['sent', 'partial']),
+  /** sent: every recipient was sent (now or by an earlier try); queued: the rest are in the host's outbox; partial: some were not. */
+  status: z.enum(['sent', 'queued', 'partial']),
   results: z.array(
     z.object({
       email: z.string(),
@@ -57,9 +58,14 @@ const output = z.object({
 });
 type Result = z.infer<typeof output>['results'][number];
 
-const ConnectorOutput = z.union([
-  z.object({ messageId: z.string(), duplicate: z.boolean() }),
-  z.object({ pendingApproval: z.object({ approvalId: z.string().optional(), reason: z.string() }) }),
+const Held = z.object({ pendingApproval: z.object({ approvalId: z.string().optional(), reason: z.string() }) });
+/** The host's outbox took the message but its first attempt did not settle in time: it keeps delivering (same key). */
+const Queued = z.object({ queued: z.object({ messageId: z.string(), status: z.string(), reason: z.string() }) });
+const ConnectorOutput = z.union([z.object({ messageId: z.string(), duplicate: z.boolean() }), Held, Queued]);
+/** A connected provider's `send` (the channel contract names its input, not its answer): read what is there. */
+const RoutedOutput = z.union([
+  Held,
+  z.looseObject({ messageId: z.string().optional(), id: z.string().optional(), duplicate: z.boolean().optional() }),
 ]);
 
 const OutboxOutput = z.object({ messages: z.array(z.object({ messageId: z.string() })) });
@@ -72,6 +78,7 @@ async function sendOne(
   allowMissing: boolean,
   tags: Record<string, string>,
   checkFirst: boolean,
+  route: ChannelRoute | undefined,
 ): Promise<Result> {
   if (r.consent === false) return { email: r.email, status: 'skipped_no_consent' };
   const m = renderFor(template, r);
@@ -80,12 +87,35 @@ async function sendOne(
   const body = template.format === 'html' ? { html: m.body } : { text: m.body };
   const idempotencyKey = `${baseKey}/${r.email.toLowerCase()}`;
   try {
+    const message = { to: r.email, subject: m.subject, ...body, tags };
+    if (route && !route.sandbox) {
+      // The workspace's connected provider; its outbox deduplicates the key (a resumed schedule re-sends nothing).
+      const routed = RoutedOutput.parse(
+        await ctx.callTool(
+          route.tool,
+          { ...message, ...(route.connection ? { connection: route.connection.id } : {}) },
+          { idempotencyKey },
+        ),
+      );
+      const queued = Queued.safeParse(routed);
+      if (queued.success) return { email: r.email, status: 'queued', messageId: queued.data.queued.messageId };
+      const held = Held.safeParse(routed);
+      if (held.success)
+        return {
+          email: r.email,
+          status: 'pending_approval',
+          ...(held.data.pendingApproval.approvalId ? { approvalId: held.data.pendingApproval.approvalId } : {}),
+        };
+      const sent = routed as { messageId?: string; id?: string; duplicate?: boolean };
+      const messageId = sent.messageId ?? sent.id;
+      return { email: r.email, status: sent.duplicate ? 'duplicate' : 'sent', ...(messageId ? { messageId } : {}) };
+    }
     if (checkFirst) {
       // A resumed schedule: an approver may have executed a held message since (with this same key).
       const sent = OutboxOutput.parse(await ctx.callTool(CONNECTOR_OUTBOX, { idempotencyKey, limit: 1 })).messages[0];
       if (sent) return { email: r.email, status: 'duplicate', messageId: sent.messageId };
     }
-    const raw = await ctx.callTool(CONNECTOR_SEND, { to: r.email, subject: m.subject, ...body, tags }, { idempotencyKey });
+    const raw = await ctx.callTool(route?.tool ?? CONNECTOR_SEND, message, { idempotencyKey });
     const out = ConnectorOutput.parse(raw);
     if ('pendingApproval' in out)
       return {
@@ -93,6 +123,7 @@ async function sendOne(
         status: 'pending_approval',
         ...(out.pendingApproval.approvalId ? { approvalId: out.pendingApproval.approvalId } : {}),
       };
+    if ('queued' in out) return { email: r.email, status: 'queued', messageId: out.queued.messageId };
     return { email: r.email, status: out.duplicate ? 'duplicate' : 'sent', messageId: out.messageId };
   } catch (e) {
     const code = isNeonHubError(e) ? e.code : 'NH_TOOL_FAILED';
@@ -102,7 +133,7 @@ async function sendOne(
 }
 
 /** Records the outcome on the schedule (compare-and-set, retried when another call wrote in between). */
-async function finishSchedule(ctx: ToolContext, scheduleId: string, status: 'sent' | 'partial'): Promise<void> {
+async function finishSchedule(ctx: ToolContext, scheduleId: string, status: 'sent' | 'queued' | 'partial'): Promise<void> {
   for (let attempt = 0; attempt < 5; attempt++) {
     const { schedule, version } = await loadSchedule(ctx, scheduleId);
     if (schedule.status === 'sent') return;
@@ -120,7 +151,7 @@ async function finishSchedule(ctx: ToolContext, scheduleId: string, status: 'sen
 export const send = defineTool({
   name: 'send',
   description:
-    'Sends a scheduled or composed e-mail to each recipient through connector-email-sandbox:send (so consent and approval policies apply per message), personalized per recipient, exactly once per recipient however often it is retried.',
+    "Sends a scheduled or composed e-mail to each recipient through the workspace's connected e-mail connector (connector-email-sandbox:send when none is connected), so consent and approval policies apply per message, personalized per recipient, exactly once per recipient however often it is retried. The host's scheduler calls this when a schedule is due.",
   sideEffect: 'external',
   timeoutMs: 120_000,
   input,
@@ -149,17 +180,25 @@ export const send = defineTool({
       baseKey = ctx.idempotencyKey;
     }
     const tags = { template: template.templateId.slice(0, 256), ...(a.scheduleId ? { schedule: a.scheduleId.slice(0, 256) } : {}) };
+    const route = await ctx.channels?.resolve('email');
     const results: Result[] = [];
     const seen = new Set<string>();
     for (const r of recipients) {
       if (seen.has(r.email.toLowerCase())) continue;
       seen.add(r.email.toLowerCase());
-      results.push(await sendOne(ctx, template, r, baseKey, a.allowMissing, tags, resumed));
+      results.push(await sendOne(ctx, template, r, baseKey, a.allowMissing, tags, resumed, route));
     }
     const counts: Record<string, number> = {};
     for (const r of results) counts[r.status] = (counts[r.status] ?? 0) + 1;
-    const status: 'sent' | 'partial' = results.every((r) => r.status === 'sent' || r.status === 'duplicate') ? 'sent' : 'partial';
-    if (a.scheduleId !== undefined) await finishSchedule(ctx, a.scheduleId, status);
+    const accepted = results.every((r) => r.status === 'sent' || r.status === 'duplicate' || r.status === 'queued');
+    const status: 'sent' | 'queued' | 'partial' = !accepted ? 'partial' : results.some((r) => r.status === 'queued') ? 'queued' : 'sent';
+    if (a.scheduleId !== undefined) {
+      await finishSchedule(ctx, a.scheduleId, status);
+      // Sent by hand before its time: the host's scheduler must not send it again.
+      const planned = await ctx.scheduler?.get(a.scheduleId);
+      if (planned?.status === 'scheduled' && planned.idempotencyKey !== ctx.idempotencyKey)
+        await ctx.scheduler!.cancel(a.scheduleId).catch((err) => ctx.logger.warn({ err }, 'could not cancel the schedule'));
+    }
     ctx.logger.info({ templateId: template.templateId, scheduleId: a.scheduleId, counts }, 'e-mail send finished');
     return { ...(a.scheduleId ? { scheduleId: a.scheduleId } : {}), templateId: template.templateId, status, results, counts };
   },

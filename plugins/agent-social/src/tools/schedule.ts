@@ -2,14 +2,25 @@ import { randomUUID } from 'node:crypto';
 import { defineTool } from '@neonhub/sdk';
 import { z } from 'zod';
 import { composePost, weightedLength } from '../compose-post.js';
+import { hasOffset, saveEntry } from '../entries.js';
 import { socialErrors } from '../errors.js';
-import { CALENDAR, type CalendarEntry, CalendarEntrySchema, calendarKey, ENTRY_INDEX } from '../model.js';
+import { type CalendarEntry, CalendarEntrySchema, PUBLISH_TOOL } from '../model.js';
 import { NetworkInputSchema, normalizeNetwork, RULES } from '../networks.js';
 
 const input = z.object({
   network: NetworkInputSchema.describe('x (or twitter), linkedin, instagram or facebook.'),
   text: z.string().trim().min(1).max(63_206).describe('The post as it will be published (use the post that compose returned).'),
-  scheduledAt: z.iso.datetime({ offset: true }).describe('When to publish, ISO 8601 with a time zone offset; not in the past.'),
+  scheduledAt: z.iso
+    .datetime({ offset: true, local: true })
+    .describe(
+      "When to publish: ISO 8601 with an offset, or a local time such as 2027-03-29T09:00 read in the workspace's time zone (or timeZone); not in the past.",
+    ),
+  timeZone: z
+    .string()
+    .min(1)
+    .max(64)
+    .optional()
+    .describe('IANA time zone of a local scheduledAt, e.g. Europe/Paris (default: the workspace’s).'),
   mediaUrls: z
     .array(z.url({ protocol: /^https?$/ }))
     .max(10)
@@ -21,7 +32,7 @@ const input = z.object({
 export const schedule = defineTool({
   name: 'schedule',
   description:
-    'Puts a social post on the workspace content calendar at a time, after checking it against the network limits (a post that breaks one is refused: compose it first). Publishing happens with publish.',
+    'Puts a social post on the workspace content calendar at a time, after checking it against the network limits (a post that breaks one is refused: compose it first). The host publishes it when it is due (it survives restarts; move or edit it with update_entry, cancel it with cancel).',
   sideEffect: 'write',
   input,
   output: CalendarEntrySchema,
@@ -34,24 +45,47 @@ export const schedule = defineTool({
         details: { network, length: weightedLength(a.text, RULES[network].urlLength), maxLength: checked.maxLength, warnings: hard },
       });
     }
-    const at = new Date(a.scheduledAt);
-    if (at.getTime() < Date.now() - 60_000) {
-      throw socialErrors.create('NH_SOCIAL_TIME_INVALID', `scheduledAt ${a.scheduledAt} is in the past`, {
-        details: { scheduledAt: a.scheduledAt },
+    const entryId = `soc_${randomUUID()}`;
+    let scheduledAt: string;
+    let timeZone: string | undefined;
+    if (ctx.scheduler) {
+      // The host fires publish({ entryId }) at the time; it resolves a local time in the workspace's zone.
+      const s = await ctx.scheduler.schedule({
+        key: entryId,
+        tool: PUBLISH_TOOL,
+        input: { entryId },
+        runAt: a.scheduledAt,
+        ...(a.timeZone ? { timeZone: a.timeZone } : {}),
+        calendar: { channel: 'social', network, title: a.text.slice(0, 120) },
       });
+      scheduledAt = s.runAt;
+      timeZone = s.timeZone;
+    } else {
+      if (!hasOffset(a.scheduledAt))
+        throw socialErrors.create(
+          'NH_SOCIAL_TIME_INVALID',
+          `${a.scheduledAt} has no UTC offset and this host has no scheduler to read it in a time zone`,
+        );
+      const at = new Date(a.scheduledAt);
+      if (at.getTime() < Date.now() - 60_000) {
+        throw socialErrors.create('NH_SOCIAL_TIME_INVALID', `scheduledAt ${a.scheduledAt} is in the past`, {
+          details: { scheduledAt: a.scheduledAt },
+        });
+      }
+      scheduledAt = at.toISOString();
     }
     const entry: CalendarEntry = {
-      entryId: `soc_${randomUUID()}`,
+      entryId,
       network,
       text: a.text,
       mediaUrls: a.mediaUrls,
-      scheduledAt: at.toISOString(),
+      scheduledAt,
+      ...(timeZone ? { timeZone } : {}),
       ...(a.campaignId ? { campaignId: a.campaignId } : {}),
       status: 'scheduled',
       createdAt: new Date().toISOString(),
     };
-    await ctx.store.put(CALENDAR, calendarKey(entry), entry);
-    await ctx.store.put(ENTRY_INDEX, entry.entryId, calendarKey(entry));
+    await saveEntry(ctx, entry);
     return entry;
   },
 });

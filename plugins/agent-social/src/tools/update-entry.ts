@@ -1,13 +1,20 @@
 import { defineTool } from '@neonhub/sdk';
 import { z } from 'zod';
 import { composePost } from '../compose-post.js';
+import { hasOffset, loadEntry, saveEntry, withSchedule } from '../entries.js';
 import { socialErrors } from '../errors.js';
-import { CALENDAR, type CalendarEntry, CalendarEntrySchema, calendarKey, ENTRY_INDEX } from '../model.js';
+import { type CalendarEntry, CalendarEntrySchema, PUBLISH_TOOL } from '../model.js';
 
 const input = z
   .object({
     entryId: z.string().min(1).describe('The calendar entry to change (from schedule or calendar).'),
-    scheduledAt: z.iso.datetime({ offset: true }).optional().describe('Move it to this time, ISO 8601 with an offset; not in the past.'),
+    scheduledAt: z.iso
+      .datetime({ offset: true, local: true })
+      .optional()
+      .describe(
+        "Move it to this time: ISO 8601 with an offset, or a local time such as 2027-03-29T09:00 read in the workspace's time zone (or timeZone); not in the past.",
+      ),
+    timeZone: z.string().min(1).max(64).optional().describe('IANA time zone of a local scheduledAt, e.g. Europe/Paris.'),
     text: z.string().trim().min(1).max(63_206).optional().describe('Replace its text (checked against the network limits).'),
   })
   .refine((v) => v.scheduledAt !== undefined || v.text !== undefined, {
@@ -18,19 +25,14 @@ const input = z
 export const updateEntry = defineTool({
   name: 'update_entry',
   description:
-    'Moves a calendar entry to another time and/or replaces its text, while it is still scheduled (or failed); a published post or one waiting for approval cannot change. The text is checked against the network limits as in schedule.',
+    'Moves a calendar entry to another time and/or replaces its text, while it is still scheduled (or failed, or cancelled: moving it schedules it again); a published post or one waiting for approval cannot change. The text is checked against the network limits as in schedule; the host publishes it at the new time only.',
   sideEffect: 'write',
   input,
   output: CalendarEntrySchema,
   async run(a, ctx) {
-    const index = await ctx.store.get<string>(ENTRY_INDEX, a.entryId);
-    const stored = index ? await ctx.store.get<CalendarEntry>(CALENDAR, index.value) : undefined;
-    if (!index || !stored)
-      throw socialErrors.create('NH_SOCIAL_ENTRY_NOT_FOUND', `no calendar entry ${a.entryId} in this workspace`, {
-        details: { entryId: a.entryId },
-      });
-    const e = stored.value;
-    if (e.status === 'published' || e.status === 'pending_approval')
+    const { key, entry: stored } = await loadEntry(ctx, a.entryId);
+    const e = await withSchedule(ctx, stored);
+    if (e.status === 'published' || e.status === 'pending_approval' || e.status === 'queued')
       throw socialErrors.create('NH_SOCIAL_ENTRY_LOCKED', `entry ${e.entryId} is ${e.status.replace('_', ' ')}: it can no longer change`, {
         details: { entryId: e.entryId, status: e.status },
       });
@@ -43,25 +45,32 @@ export const updateEntry = defineTool({
         });
       next.text = a.text;
     }
-    if (a.scheduledAt !== undefined) {
-      const at = new Date(a.scheduledAt);
-      if (at.getTime() < Date.now() - 60_000)
-        throw socialErrors.create('NH_SOCIAL_TIME_INVALID', `scheduledAt ${a.scheduledAt} is in the past`, {
+    const moving = a.scheduledAt !== undefined;
+    if (ctx.scheduler && (moving || e.status !== 'cancelled')) {
+      // Registering the same key again replaces the schedule (new time, new calendar title): it fires at the new time only.
+      const s = await ctx.scheduler.schedule({
+        key: e.entryId,
+        tool: PUBLISH_TOOL,
+        input: { entryId: e.entryId },
+        runAt: a.scheduledAt ?? e.scheduledAt,
+        ...(moving ? (a.timeZone ? { timeZone: a.timeZone } : {}) : { timeZone: e.timeZone ?? 'UTC' }),
+        calendar: { channel: 'social', network: e.network, title: next.text.slice(0, 120) },
+      });
+      next.scheduledAt = s.runAt;
+      next.timeZone = s.timeZone;
+      next.status = 'scheduled';
+    } else if (moving) {
+      const at = new Date(a.scheduledAt!);
+      if (!hasOffset(a.scheduledAt!) || at.getTime() < Date.now() - 60_000)
+        throw socialErrors.create('NH_SOCIAL_TIME_INVALID', `scheduledAt ${a.scheduledAt} is in the past or has no UTC offset`, {
           details: { scheduledAt: a.scheduledAt },
         });
       next.scheduledAt = at.toISOString();
     }
-    // a failed entry that is moved or rewritten is scheduled again
-    if (next.status === 'failed') {
-      next.status = 'scheduled';
-      delete next.error;
-    }
-    const key = calendarKey(next);
-    await ctx.store.put(CALENDAR, key, next);
-    if (key !== index.value) {
-      await ctx.store.put(ENTRY_INDEX, next.entryId, key);
-      await ctx.store.delete(CALENDAR, index.value);
-    }
+    // a failed (or, moved, a cancelled) entry is scheduled again
+    if (next.status === 'failed' || (moving && next.status === 'cancelled')) next.status = 'scheduled';
+    if (next.status === 'scheduled') delete next.error;
+    await saveEntry(ctx, next, key);
     return next;
   },
 });
