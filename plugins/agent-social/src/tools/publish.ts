@@ -1,5 +1,5 @@
-import { SocialPostOutputSchema } from '@neonhub/schemas';
 import { createHash, randomUUID } from 'node:crypto';
+import { SocialPostOutputSchema } from '@neonhub/schemas';
 import { defineTool, type ToolContext } from '@neonhub/sdk';
 import { z } from 'zod';
 import { composePost } from '../compose-post.js';

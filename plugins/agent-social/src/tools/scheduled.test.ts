@@ -72,7 +72,9 @@ describe('schedule with the host scheduler', () => {
       ['two', 'failed', 'NH_TOOL_DENIED'],
     ]);
     // a cancelled entry comes back when moved
-    expect(await agent.run(updateEntry, { entryId: a.entryId, scheduledAt: '2099-04-01T09:00:00Z' })).toMatchObject({ status: 'scheduled' });
+    expect(await agent.run(updateEntry, { entryId: a.entryId, scheduledAt: '2099-04-01T09:00:00Z' })).toMatchObject({
+      status: 'scheduled',
+    });
     expect(scheduler.entries.get(a.entryId)!.status).toBe('scheduled');
   });
 
