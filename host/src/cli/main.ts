@@ -192,6 +192,33 @@ schedule
   .option('--json', 'machine-readable output')
   .action(action(async () => (await import('../schedules/cli.js')).timeZoneCommand));
 
+const outbox = program.command('outbox').description('external sends waiting, delivered or dead (docs/outbox.md)');
+outbox
+  .command('list')
+  .description('messages newest first with status, recipients, attempts and last error; counts per status')
+  .requiredOption('-w, --workspace <slug>', 'workspace slug')
+  .option('--status <status>', 'only queued, sending, retrying, delivered, dead or cancelled messages')
+  .option('--limit <n>', 'at most this many (1-500, default 50)')
+  .option('--json', 'machine-readable output')
+  .action(action(async () => (await import('./commands/outbox.js')).list));
+outbox
+  .command('show <id>')
+  .description('one message: its input, result, attempts, last error and per-recipient status (JSON)')
+  .requiredOption('-w, --workspace <slug>', 'workspace slug')
+  .action(action(async () => (await import('./commands/outbox.js')).show));
+outbox
+  .command('retry <id>')
+  .description('send a dead (or cancelled) message again, with its idempotency key and a fresh attempt budget')
+  .requiredOption('-w, --workspace <slug>', 'workspace slug')
+  .option('--json', 'machine-readable output')
+  .action(action(async () => (await import('./commands/outbox.js')).retry));
+outbox
+  .command('cancel <id>')
+  .description('cancel a queued, retrying or dead message so it is never sent')
+  .requiredOption('-w, --workspace <slug>', 'workspace slug')
+  .option('--json', 'machine-readable output')
+  .action(action(async () => (await import('./commands/outbox.js')).cancel));
+
 const audit = program.command('audit').description('the tamper-evident audit log (data-trust plugin)');
 audit
   .command('verify')

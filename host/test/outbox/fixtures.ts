@@ -19,6 +19,8 @@ export interface CountingProvider {
   accepted: string[];
   /** Requests that repeated an accepted key. */
   replays: number;
+  /** The keys that were repeated. */
+  replayed: string[];
   /** When each request arrived (ms, performance.now()), with its key and answer status. */
   log: { at: number; key: string; status: number }[];
   /** Answers the next requests with these statuses (headers for 429: Retry-After in seconds). */
@@ -37,6 +39,7 @@ export async function startCountingProvider(): Promise<CountingProvider> {
     requests: 0,
     accepted: [],
     replays: 0,
+    replayed: [],
     log: [],
     latencyMs: 0,
     failNext: (...answers) => void script.push(...answers),
@@ -66,8 +69,10 @@ export async function startCountingProvider(): Promise<CountingProvider> {
         }
         p.log.push({ at: performance.now(), key, status: 200 });
         let id = ids.get(key);
-        if (id) p.replays++;
-        else {
+        if (id) {
+          p.replays++;
+          p.replayed.push(key);
+        } else {
           id = `msg_${ids.size + 1}`;
           ids.set(key, id);
           p.accepted.push(key);
