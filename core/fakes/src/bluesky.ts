@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { bearer, createFaults, type FakeRequest, type FakeResponse, serveFake } from './http.js';
+import type { FakeConnection } from './webhook.js';
 
 /** A post record the fake PDS stored. */
 export interface BlueskyFakePost {
@@ -186,6 +187,13 @@ export async function startBlueskyFake(opts: { port?: number } = {}) {
     loseAnswers: (times = 1) => {
       loseAnswers += times;
     },
+    /** How a connection of the connector reaches this fake (NEONHUB_CONNECTORS=local-fakes, tests): plugin config and credentials. */
+    connection: {
+      plugin: 'connector-bluesky',
+      config: { baseUrl: server.url },
+      credentials: { identifier: account.handle, appPassword: account.appPassword, service: server.url },
+      account: { id: account.did, name: account.handle },
+    } satisfies FakeConnection,
     close: server.close,
   };
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { bearer, createFaults, createTokenStore, type FakeRequest, type FakeResponse, hmacSha256, serveFake } from './http.js';
+import type { FakeConnection } from './webhook.js';
 
 export interface HubSpotFakeContact {
   id: string;
@@ -193,6 +194,7 @@ export async function startHubSpotFake(opts: { port?: number; clientId?: string;
   }
 
   const server = await serveFake(route, opts);
+  const demo = tokens.issue();
   return {
     name: 'hubspot' as const,
     url: server.url,
@@ -234,6 +236,13 @@ export async function startHubSpotFake(opts: { port?: number; clientId?: string;
         'content-type': 'application/json',
       };
     },
+    /** How a connection of the connector reaches this fake (NEONHUB_CONNECTORS=local-fakes, tests): plugin config and credentials. */
+    connection: {
+      plugin: 'connector-hubspot',
+      config: { baseUrl: server.url },
+      credentials: { accessToken: demo.accessToken, refreshToken: demo.refreshToken, clientSecret },
+      account: { id: '24681357', name: 'NeonHub test portal' },
+    } satisfies FakeConnection,
     close: server.close,
   };
 }

@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { bearer, createFaults, createTokenStore, type FakeRequest, type FakeResponse, serveFake } from './http.js';
+import type { FakeConnection } from './webhook.js';
 
 export interface LinkedInFakePost {
   urn: string;
@@ -156,6 +157,7 @@ export async function startLinkedInFake(opts: { port?: number; clientId?: string
   }
 
   server = await serveFake(route, opts);
+  const demo = tokens.issue();
   return {
     name: 'linkedin' as const,
     url: server.url,
@@ -177,6 +179,13 @@ export async function startLinkedInFake(opts: { port?: number; clientId?: string
     loseAnswers: (times = 1) => {
       loseAnswers += times;
     },
+    /** How a connection of the connector reaches this fake (NEONHUB_CONNECTORS=local-fakes, tests): plugin config and credentials. */
+    connection: {
+      plugin: 'connector-linkedin',
+      config: { baseUrl: server.url },
+      credentials: { accessToken: demo.accessToken, refreshToken: demo.refreshToken },
+      account: { id: member.sub, name: member.name },
+    } satisfies FakeConnection,
     close: server.close,
   };
 }

@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { bearer, createFaults, createTokenStore, type FakeRequest, type FakeResponse, serveFake } from './http.js';
+import type { FakeConnection } from './webhook.js';
 
 export interface MastodonFakeStatus {
   id: string;
@@ -156,6 +157,7 @@ export async function startMastodonFake(opts: { port?: number; maxCharacters?: n
   }
 
   server = await serveFake(route, opts);
+  const demo = tokens.issue();
   return {
     name: 'mastodon' as const,
     url: server.url,
@@ -182,6 +184,13 @@ export async function startMastodonFake(opts: { port?: number; maxCharacters?: n
     loseAnswers: (times = 1) => {
       loseAnswers += times;
     },
+    /** How a connection of the connector reaches this fake (NEONHUB_CONNECTORS=local-fakes, tests): plugin config and credentials. */
+    connection: {
+      plugin: 'connector-mastodon',
+      config: { baseUrl: server.url },
+      credentials: { instanceUrl: server.url, accessToken: demo.accessToken },
+      account: { id: account.id, name: account.acct },
+    } satisfies FakeConnection,
     close: server.close,
   };
 }

@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { createFaults, createTokenStore, type FakeRequest, type FakeResponse, hmacSha256, serveFake } from './http.js';
+import type { FakeConnection } from './webhook.js';
 
 export interface MetaFakePost {
   id: string;
@@ -215,6 +216,7 @@ export async function startMetaFake(opts: { port?: number; appId?: string; appSe
   }
 
   const server = await serveFake(route, opts);
+  const demo = tokens.issue();
   return {
     name: 'meta' as const,
     url: server.url,
@@ -242,6 +244,13 @@ export async function startMetaFake(opts: { port?: number; appId?: string; appSe
     },
     /** The headers Meta sends with a webhook delivery: X-Hub-Signature-256 = sha256=HMAC-SHA256(app secret, raw body). */
     sign: (body: string) => ({ 'x-hub-signature-256': `sha256=${hmacSha256(appSecret, body, 'hex')}`, 'content-type': 'application/json' }),
+    /** How a connection of the connector reaches this fake (NEONHUB_CONNECTORS=local-fakes, tests): plugin config and credentials. */
+    connection: {
+      plugin: 'connector-meta',
+      config: { baseUrl: server.url },
+      credentials: { accessToken: demo.accessToken, pageId: page.id, instagramAccountId: ig.id, appSecret },
+      account: { id: page.id, name: page.name },
+    } satisfies FakeConnection,
     close: server.close,
   };
 }

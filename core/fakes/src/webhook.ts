@@ -7,6 +7,8 @@ export interface FakeConnection {
   plugin: string;
   config: Record<string, unknown>;
   credentials: Record<string, string>;
+  /** The provider-side account the credentials act as (ctx.connection.account), when the fake knows it. */
+  account?: { id?: string; name?: string };
 }
 
 /** Posts a (signed) webhook the way a provider does; resolves with the receiver's status, or 0 when unreachable. */

@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { bearer, createFaults, createTokenStore, type FakeRequest, type FakeResponse, serveFake } from './http.js';
+import type { FakeConnection } from './webhook.js';
 
 /** A post the fake X accepted. */
 export interface XFakePost {
@@ -126,6 +127,7 @@ export async function startXFake(opts: { port?: number; clientId?: string; clien
   }
 
   const server = await serveFake(route, opts);
+  const demo = tokens.issue();
   return {
     name: 'x' as const,
     url: server.url,
@@ -142,6 +144,13 @@ export async function startXFake(opts: { port?: number; clientId?: string; clien
     loseAnswers: (times = 1) => {
       loseAnswers += times;
     },
+    /** How a connection of the connector reaches this fake (NEONHUB_CONNECTORS=local-fakes, tests): plugin config and credentials. */
+    connection: {
+      plugin: 'connector-x',
+      config: { baseUrl: server.url },
+      credentials: { accessToken: demo.accessToken, refreshToken: demo.refreshToken },
+      account: { id: user.id, name: user.username },
+    } satisfies FakeConnection,
     close: server.close,
   };
 }
