@@ -17,5 +17,8 @@ export const contentAgent = {
     'agent-content:check_quality',
     'agent-content:record_outcome',
     'agent-content:prompt_stats',
+    'agent-content:attach_media',
+    'agent-content:list_media',
+    'agent-content:get_media',
   ],
 } as const;

@@ -4,6 +4,7 @@ import { diff } from './tools/diff.js';
 import { draft } from './tools/draft.js';
 import { getDraft } from './tools/get-draft.js';
 import { listDrafts } from './tools/list-drafts.js';
+import { attachMedia, getMedia, listMedia } from './tools/media.js';
 import { promptStats } from './tools/prompt-stats.js';
 import { recordOutcome } from './tools/record-outcome.js';
 import { revise } from './tools/revise.js';
@@ -14,5 +15,5 @@ export { checkQuality } from './quality.js';
 
 export default definePlugin({
   id: 'agent-content',
-  tools: [draft, revise, diff, getDraft, listDrafts, checkQualityTool, recordOutcome, promptStats],
+  tools: [draft, revise, diff, getDraft, listDrafts, checkQualityTool, recordOutcome, promptStats, attachMedia, listMedia, getMedia],
 });

@@ -12,6 +12,9 @@ export const TOOLS = {
     diff: 'agent-content:diff',
     revise: 'agent-content:revise',
     check: 'agent-content:check_quality',
+    attach: 'agent-content:attach_media',
+    media: 'agent-content:list_media',
+    image: 'agent-content:get_media',
   },
   social: {
     plugin: 'agent-social',

@@ -63,3 +63,17 @@ export function markPhrases(text: string, phrases: readonly string[]): { text: s
   if (last < text.length) out.push({ text: text.slice(last), hit: false });
   return out;
 }
+
+/** An image attached to a draft (agent-content's list_media). */
+export interface Media {
+  mediaId: string;
+  draftId: string;
+  filename: string;
+  contentType: string;
+  bytes: number;
+  alt?: string;
+  createdAt: string;
+}
+/** What the console accepts as an attachment (agent-content checks the bytes again). */
+export const MEDIA_ACCEPT = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'];
+export const MEDIA_MAX_BYTES = 500 * 1024;

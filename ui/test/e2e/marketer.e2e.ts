@@ -10,7 +10,8 @@
  * Run: pnpm --filter @neonhub/ui build && tsx test/e2e/marketer.e2e.ts
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -49,11 +50,22 @@ log(`host listening at ${base}`);
 const browser = await launchChromium();
 const problems: string[] = [];
 
+/** A viewport-sized screenshot for docs/console.md, shrunk with pngquant when it is installed (apt-get install pngquant). */
+async function docShot(page: Page, name: string, locator?: ReturnType<Page['locator']>) {
+  const path = join(docShots, `${name}.png`);
+  await (locator ? locator.screenshot({ path }) : page.screenshot({ path }));
+  try {
+    execFileSync('pngquant', ['--quality=60-85', '--speed', '3', '--force', '--skip-if-larger', '--output', path, path]);
+  } catch {
+    // no pngquant (or it could not do better): the plain PNG stays
+  }
+}
+
 /** axe (serious/critical), horizontal overflow at phone width, and a screenshot, for one page state. */
 async function check(page: Page, name: string, opts: { doc?: string } = {}) {
   const width = page.viewportSize()?.width ?? 0;
   await page.screenshot({ path: join(shots, `marketer-${name}.png`), fullPage: true });
-  if (opts.doc) await page.screenshot({ path: join(docShots, `${opts.doc}.png`) });
+  if (opts.doc) await docShot(page, opts.doc);
   await page.evaluate(axeSource);
   const result = (await page.evaluate(() =>
     (window as unknown as { axe: { run(ctx: Document, o: object): Promise<unknown> } }).axe.run(document, { resultTypes: ['violations'] }),
@@ -182,9 +194,46 @@ try {
     `no radio button stretches (${radios.join(', ')})`,
   );
   await check(page, 'studio-v2', { doc: 'content-studio' });
-  await diff.scrollIntoViewIfNeeded();
-  await page.screenshot({ path: join(docShots, 'content-diff.png') });
+  await docShot(page, 'content-diff', page.locator('section', { has: diff }));
+  await docShot(page, 'content-editor', page.locator('section', { has: page.getByTestId('editor') }));
   log('content studio: draft in the brand voice with product facts, edited with a preview, banned phrase marked, side-by-side diff');
+
+  // Images: a real PNG is attached and shown; a text file named .png is refused with a code; the preview places the image
+  const png = join(dataDir, 'shoe.png');
+  writeFileSync(
+    png,
+    Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64'),
+  );
+  const fake = join(dataDir, 'notes.png');
+  writeFileSync(fake, 'this is not an image');
+  await page.locator('#file').setInputFiles(fake);
+  await page.getByRole('button', { name: 'Attach' }).click();
+  await page.getByTestId('media').getByRole('alert').filter({ hasText: 'NH_CONTENT_MEDIA_TYPE_UNSUPPORTED' }).waitFor();
+  await page.locator('#file').setInputFiles(png);
+  await page.getByLabel(/^Description/).fill('The Trail Runner 2 from the side');
+  await page.getByRole('button', { name: 'Attach' }).click();
+  await page.getByText('Image attached.').waitFor();
+  const img = page.getByTestId('media').getByRole('img', { name: 'The Trail Runner 2 from the side' });
+  await img.waitFor();
+  assert.ok(
+    await img.evaluate((i: HTMLImageElement) => i.complete && i.naturalWidth === 1),
+    'the attached image is served back to the page',
+  );
+  const line = (await page.getByTestId('media').locator('code').first().textContent()) ?? '';
+  await page.getByTestId('editor').fill(`${edited}\n${line}\n`);
+  await page.locator('[data-testid="preview"] img').waitFor();
+  assert.ok(
+    await page.locator('[data-testid="preview"] img').evaluate(
+      (i: HTMLImageElement) =>
+        new Promise((ok) => {
+          if (i.complete) ok(i.naturalWidth === 1);
+          else i.addEventListener('load', () => ok(i.naturalWidth === 1));
+        }),
+    ),
+    'the preview shows the image placed in the text',
+  );
+  await check(page, 'studio-images');
+  log('content studio: an image attached (a fake one refused with NH_CONTENT_MEDIA_TYPE_UNSUPPORTED) and placed in the text');
 
   // Policies: social posts need approval, other outside calls not
   await page.goto(`${base}/w/trail/policies`);

@@ -29,9 +29,14 @@ export async function loadGovernance(client: Api, ws: string) {
   const sideEffect = (qualified: string) =>
     enabled.flatMap((p) => p.tools).find((t) => t.name === qualified || `${qualified.split(':')[0]}:${t.name}` === qualified)?.sideEffect ??
     'external';
+  const nameOf = (qualified: string) => {
+    const id = qualified.slice(0, qualified.indexOf(':'));
+    return enabled.find((p) => p.id === id)?.name ?? id;
+  };
   const channels = Object.entries(byChannel).map(([channel, tools]) => ({
     channel,
     tools: tools.map((name) => ({ name, sideEffect: sideEffect(name) })),
+    via: [...new Set(tools.map(nameOf))],
   }));
   return { enabled, policy, channels, error };
 }

@@ -19,7 +19,7 @@ export const load: PageServerLoad = async (event) => {
       channel: c.channel,
       label: CHANNEL_LABEL[c.channel] ?? c.channel,
       held: c.tools.every((t) => isHeld(p, t.name, t.sideEffect)),
-      via: c.tools.map((t) => t.name.slice(0, t.name.indexOf(':'))),
+      via: c.via,
     })),
     external: (p.requireApproval?.sideEffects ?? ['external']).includes('external'),
     ttlHours: p.requireApproval?.ttlHours ?? 72,

@@ -1,6 +1,15 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import { TOOLS } from '$lib/capabilities';
-import type { Draft, DraftDiff, Quality, Version, VersionMeta } from '$lib/content';
+import {
+  type Draft,
+  type DraftDiff,
+  MEDIA_ACCEPT,
+  MEDIA_MAX_BYTES,
+  type Media,
+  type Quality,
+  type Version,
+  type VersionMeta,
+} from '$lib/content';
 import { api, enc } from '$lib/server/api';
 import { text } from '$lib/server/guard';
 import { callCapability, isEnabled } from '$lib/server/plugins';
@@ -29,11 +38,12 @@ export const load: PageServerLoad = async (event) => {
   const { draft, current } = got.output;
   const to = num(q.get('to')) ?? draft.latestVersion;
   const from = num(q.get('from')) ?? Math.max(1, to - 1);
-  const [diff, quality] = await Promise.all([
+  const [diff, quality, media] = await Promise.all([
     draft.latestVersion > 1
       ? callCapability<DraftDiff>(client, ws, TOOLS.content.diff, { draftId: draft.draftId, from, to })
       : Promise.resolve({ output: undefined, error: undefined }),
     callCapability<Quality>(client, ws, TOOLS.content.check, { draftId: draft.draftId, version: current.version }),
+    callCapability<{ media: Media[] }>(client, ws, TOOLS.content.media, { draftId: draft.draftId }),
   ]);
   return {
     ...got.output,
@@ -43,6 +53,7 @@ export const load: PageServerLoad = async (event) => {
     diffError: diff.error ?? null,
     quality: quality.output ?? null,
     qualityError: quality.error ?? null,
+    media: media.output?.media ?? [],
   };
 };
 
@@ -56,6 +67,34 @@ async function saveVersion(event: Parameters<Actions[string]>[0], input: { text:
 }
 
 export const actions: Actions = {
+  /** An image for the draft: checked here for a friendly message, and again (by its bytes) by agent-content. */
+  attach: async (event) => {
+    const form = await event.request.formData();
+    const file = form.get('file');
+    const alt = text(form, 'alt');
+    if (!(file instanceof File) || file.size === 0) return fail(400, { action: 'attach', error: 'Choose an image file.' });
+    if (file.size > MEDIA_MAX_BYTES)
+      return fail(413, {
+        action: 'attach',
+        error: `${file.name} is ${Math.ceil(file.size / 1024)} KB; images can be up to ${MEDIA_MAX_BYTES / 1024} KB.`,
+        code: 'NH_CONTENT_MEDIA_TOO_LARGE',
+      });
+    if (!MEDIA_ACCEPT.includes(file.type))
+      return fail(415, {
+        action: 'attach',
+        error: `${file.name} is not a PNG, JPEG, GIF or WebP image.`,
+        code: 'NH_CONTENT_MEDIA_TYPE_UNSUPPORTED',
+      });
+    const r = await callCapability<Media>(api(event), event.params.ws ?? '', TOOLS.content.attach, {
+      draftId: event.params.draftId,
+      filename: file.name,
+      contentType: file.type,
+      dataBase64: Buffer.from(await file.arrayBuffer()).toString('base64'),
+      ...(alt ? { alt } : {}),
+    });
+    if (!r.output) return fail(400, { action: 'attach', error: r.error ?? 'the upload failed', code: r.code });
+    redirect(303, `/w/${enc(event.params.ws ?? '')}/content/${enc(event.params.draftId ?? '')}?attached=${enc(r.output.mediaId)}`);
+  },
   /** The editor: the marketer's own text becomes the next version. */
   edit: async (event) => {
     const form = await event.request.formData();
