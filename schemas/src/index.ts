@@ -6,6 +6,7 @@ export * from './errors.js';
 export * from './lockfile.js';
 export * from './manifest.js';
 export * from './mcp-meta.js';
+export * from './messaging.js';
 export * from './run.js';
 export * from './schedule.js';
 export * from './social-post.js';
