@@ -132,6 +132,46 @@ workspace
   .option('--json', 'machine-readable output')
   .action(action(async () => (await import('./commands/workspace.js')).outbound));
 
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+const connection = program.command('connection').description("a workspace's connected accounts (API keys, OAuth) for connector plugins");
+connection
+  .command('list')
+  .description('connections with their status, default flag and last error (never a secret)')
+  .requiredOption('-w, --workspace <slug>', 'workspace slug')
+  .option('--json', 'machine-readable output')
+  .action(action(async () => (await import('./commands/connection.js')).list));
+connection
+  .command('add <connector> <label>')
+  .description("connect an account with the connector's API-key fields (secret values are stored encrypted, never shown)")
+  .requiredOption('-w, --workspace <slug>', 'workspace slug')
+  .option('--field <name=value>', 'a field value (repeatable)', collect)
+  .option('--field-env <name=VARIABLE>', 'a field value read from an environment variable (repeatable; for secrets)', collect)
+  .option('--default', "make it the connector's default connection")
+  .option('--json', 'machine-readable output')
+  .action(action(async () => (await import('./commands/connection.js')).add));
+connection
+  .command('connect <connector>')
+  .description('start connecting an OAuth account: prints the link to open and approve in a browser')
+  .requiredOption('-w, --workspace <slug>', 'workspace slug')
+  .option('-l, --label <label>', 'name of the new connection')
+  .option('--reconnect <connection>', 'reconnect this connection (id or label) instead of adding one')
+  .option('--field <name=value>', 'a non-secret field typed beside OAuth (repeatable)', collect)
+  .option('--field-env <name=VARIABLE>', 'a field value read from an environment variable (repeatable)', collect)
+  .option('--json', 'machine-readable output')
+  .action(action(async () => (await import('./commands/connection.js')).connect));
+connection
+  .command('remove <connection>')
+  .description('revoke (at the provider when it can be) and remove a connection (id or label)')
+  .requiredOption('-w, --workspace <slug>', 'workspace slug')
+  .option('--revoke-only', 'revoke and keep it, shown as revoked')
+  .action(action(async () => (await import('./commands/connection.js')).remove));
+connection
+  .command('test <connection>')
+  .description("check a connection: credentials decrypt, an OAuth token refreshes, the connector's test_connection tool answers")
+  .requiredOption('-w, --workspace <slug>', 'workspace slug')
+  .option('--json', 'machine-readable output')
+  .action(action(async () => (await import('./commands/connection.js')).test));
+
 program
   .command('call <tool>')
   .description('call a tool (plugin-id:tool_name) through the pipeline')
