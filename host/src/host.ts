@@ -4,6 +4,7 @@ import type { PluginManifest } from '@neonhub/schemas';
 import type { Logger } from 'pino';
 import { createCallLog } from './call-log.js';
 import type { HostConfig } from './config.js';
+import { startLocalFakes } from './connections/local-fakes.js';
 import { createHostAudit } from './host-audit.js';
 import { createLogger } from './logger.js';
 import { createNotices, type Notices } from './notices.js';
@@ -152,6 +153,7 @@ export async function createHost(opts: CreateHostOptions): Promise<Host> {
     },
   });
 
+  let stopFakes = async () => {};
   const host: Host = {
     config,
     logger,
@@ -182,6 +184,7 @@ export async function createHost(opts: CreateHostOptions): Promise<Host> {
     },
     async close() {
       startup.stop();
+      await stopFakes();
       await outbox?.close();
       await drift.close();
       await callLog.flush();
@@ -245,6 +248,12 @@ export async function createHost(opts: CreateHostOptions): Promise<Host> {
     } else {
       await startup.firstPass;
       await seed();
+    }
+    if (config.connectors === 'local-fakes' && opts.plugins !== false) {
+      // the demo reaches "real" connectors: provider fakes on loopback ports, allow-listed for the demo workspace only
+      const fakes = await startLocalFakes({ storage, manifest: (id) => manifests.get(id), dataDir: config.dataDir, logger });
+      stopFakes = fakes.stop;
+      opts.onProgress?.(`local fakes: ${fakes.fakes.map((f) => `${f.name} at ${f.url}`).join(', ') || 'none'}`);
     }
   } catch (err) {
     await host.close().catch(() => {});

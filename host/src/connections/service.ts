@@ -543,10 +543,10 @@ export function createConnectionService(deps: ConnectionServiceDeps) {
       return toView(await get(workspaceId, row.id));
     },
 
-    /** Revokes (when still connected) and deletes a connection; true when one was removed. */
-    async remove(workspaceId: string, ref: string): Promise<boolean> {
+    /** Revokes (when still connected, unless `revoke: false`) and deletes a connection; true when one was removed. */
+    async remove(workspaceId: string, ref: string, opts: { revoke?: boolean } = {}): Promise<boolean> {
       const row = await get(workspaceId, ref);
-      if (row.status !== 'revoked') await this.revoke(workspaceId, row.id);
+      if (row.status !== 'revoked' && opts.revoke !== false) await this.revoke(workspaceId, row.id);
       const r = await db.deleteFrom('connections').where('id', '=', row.id).where('workspace_id', '=', workspaceId).executeTakeFirst();
       return Number(r.numDeletedRows) > 0;
     },

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { isIP } from 'node:net';
 import { type Actor, changesNothing, describeIssues, isNeonHubError, type NeonHubError, type PluginManifest } from '@neonhub/schemas';
 import {
   type AfterToolCallEvent,
@@ -14,6 +15,7 @@ import {
   type ToolContext,
   undeclaredSecret,
 } from '@neonhub/sdk';
+import { isPublicAddress } from '@neonhub/sdk/outbound';
 import { isTracing, traceToolCall } from '@neonhub/telemetry';
 import type { Span } from '@opentelemetry/api';
 import type { Logger } from 'pino';
@@ -131,6 +133,30 @@ export interface ConnectionAccess {
   authFailed(workspaceId: string, connectionId: string, message: string, retry: boolean): Promise<ConnectionContext | undefined>;
   /** A call through a failing connection succeeded. */
   succeeded(connectionId: string): Promise<void>;
+}
+
+/**
+ * The host of a plugin config's `baseUrl` (or a URL field of the connection) when it is a loopback or private address (a local fake, a self-hosted
+ * instance): `ctx.fetch` may then reach it besides the manifest's hosts, and the outbound guard still refuses it
+ * unless the operator allow-listed it. A public `baseUrl` adds nothing: a workspace admin cannot point a connector,
+ * and its credentials, at a host its manifest does not declare.
+ */
+function nonPublicHost(value: unknown): string | undefined {
+  if (typeof value !== 'string' || !/^https?:\/\//i.test(value)) return undefined;
+  try {
+    const url = new URL(value);
+    const name = url.hostname.replace(/^\[|\]$/g, '');
+    if (name !== 'localhost' && (isIP(name) === 0 || isPublicAddress(name))) return undefined;
+    return url.host;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The same for the URL fields of the call's connection (a Bluesky `service`, a Mastodon `instanceUrl`). */
+function extraHostsOf(config: Record<string, unknown>, connection: ConnectionContext | undefined): string[] | undefined {
+  const hosts = [config.baseUrl, ...Object.values(connection?.credentials ?? {})].map(nonPublicHost).filter((h): h is string => !!h);
+  return hosts.length > 0 ? [...new Set(hosts)] : undefined;
 }
 
 /** The optional `connection` field of a connector tool's input (an id or label). */
@@ -423,7 +449,17 @@ export function createCallTool(deps: PipelineDeps) {
     const connections = manifest.connector ? workspaces.connections : undefined;
     const connection = await connections?.forCall(workspace.id, tool.pluginId, connectionRef(event.input));
     if (connection) context.connection = connection.context;
-    const invoke = () => tool.runtime.invoke({ tool: tool.name, input: event.input, context, timeoutMs, outboundAllow });
+    const invoke = () => {
+      const extraHosts = extraHostsOf(context.config, context.connection);
+      return tool.runtime.invoke({
+        tool: tool.name,
+        input: event.input,
+        context,
+        timeoutMs,
+        outboundAllow,
+        ...(extraHosts ? { extraHosts } : {}),
+      });
+    };
     let output: unknown;
     try {
       output = await invoke();

@@ -129,7 +129,7 @@ export function createInProcessRuntime(opts: RuntimeOptions): PluginRuntime {
       const ctx = {
         ...call.context,
         // The manifest's network.hosts, then the workspace's outbound guard (no loopback/private/metadata unless allow-listed).
-        fetch: createGuardedFetch(manifest.network.hosts, outboundGuards.for(call.outboundAllow).fetch),
+        fetch: createGuardedFetch([...manifest.network.hosts, ...(call.extraHosts ?? [])], outboundGuards.for(call.outboundAllow).fetch),
         logger: call.context.logger ?? logger.child({ tool: call.tool, callId: call.context.callId }),
         // The pipeline always passes the workspace's store; a bare runtime (tests, bench) gets a private one.
         store: call.context.store ?? createMemoryStore(),

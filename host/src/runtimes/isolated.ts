@@ -35,7 +35,7 @@ async function callMeta(opts: RuntimeOptions, call: Invocation): Promise<CallCon
     secrets,
     idempotencyKey: c.idempotencyKey,
     callId: c.callId,
-    hosts: opts.manifest.network.hosts,
+    hosts: [...opts.manifest.network.hosts, ...(call.extraHosts ?? [])],
     outboundAllow: [...(call.outboundAllow ?? [])],
     ...(c.connection
       ? {

@@ -22,6 +22,11 @@ export interface Invocation {
    * (loopback, private, link-local and metadata addresses refused).
    */
   outboundAllow?: readonly string[];
+  /**
+   * Hosts `ctx.fetch` may reach besides the manifest's network.hosts: the non-public host of the plugin's config
+   * `baseUrl` (a local fake, a self-hosted instance), which the outbound guard still refuses unless allow-listed.
+   */
+  extraHosts?: readonly string[];
 }
 
 /**

@@ -28,9 +28,12 @@ export async function list(opts: { workspace: string; json?: boolean }) {
   const running = runningHost();
   const connections = running
     ? (await hostApi(running, 'listConnections', { params: { ws: opts.workspace } })).connections
-    : await withHost(purpose('list'), async (host) => host.storage.connections.list((await host.storage.service.resolveWorkspace(opts.workspace)).id));
+    : await withHost(purpose('list'), async (host) =>
+        host.storage.connections.list((await host.storage.service.resolveWorkspace(opts.workspace)).id),
+      );
   if (opts.json) return out.json(connections);
-  if (connections.length === 0) return out.line(`no connections in ${opts.workspace} yet: \`neonhub connection add\` or \`neonhub connection connect\``);
+  if (connections.length === 0)
+    return out.line(`no connections in ${opts.workspace} yet: \`neonhub connection add\` or \`neonhub connection connect\``);
   out.table(connections.map(show), ['id', 'connector', 'label', 'status', 'default', 'account', 'last error']);
 }
 
@@ -58,7 +61,11 @@ function fields(pairs: string[] = [], fromEnv: string[] = []): Record<string, st
   return values;
 }
 
-export async function add(plugin: string, label: string, opts: { workspace: string; field?: string[]; fieldEnv?: string[]; default?: boolean; json?: boolean }) {
+export async function add(
+  plugin: string,
+  label: string,
+  opts: { workspace: string; field?: string[]; fieldEnv?: string[]; default?: boolean; json?: boolean },
+) {
   const body = { plugin, label, fields: fields(opts.field, opts.fieldEnv), ...(opts.default ? { default: true } : {}) };
   const running = runningHost();
   const connection = running
@@ -71,7 +78,10 @@ export async function add(plugin: string, label: string, opts: { workspace: stri
   if (connection.webhookPath) out.line(`its webhook URL: <public URL>${connection.webhookPath}`);
 }
 
-export async function connect(plugin: string, opts: { workspace: string; label?: string; field?: string[]; fieldEnv?: string[]; reconnect?: string; json?: boolean }) {
+export async function connect(
+  plugin: string,
+  opts: { workspace: string; label?: string; field?: string[]; fieldEnv?: string[]; reconnect?: string; json?: boolean },
+) {
   const body = {
     plugin,
     ...(opts.label ? { label: opts.label } : {}),
@@ -129,6 +139,8 @@ export async function test(ref: string, opts: { workspace: string; json?: boolea
       });
   if (opts.json) return out.json(result);
   for (const c of result.checks) out.line(`${c.ok ? 'ok  ' : 'FAIL'} ${c.check}: ${c.message}`);
-  out.line(`${result.connection.label}: ${result.connection.status}${result.connection.lastError ? ` (last error: ${result.connection.lastError})` : ''}`);
+  out.line(
+    `${result.connection.label}: ${result.connection.status}${result.connection.lastError ? ` (last error: ${result.connection.lastError})` : ''}`,
+  );
   if (!result.ok) process.exitCode = 1;
 }
