@@ -108,7 +108,7 @@ export async function createHost(opts: CreateHostOptions): Promise<Host> {
     db: storage.db,
     mayCall: (pluginId, tool) => {
       const manifest = registry.plugin(pluginId)?.manifest;
-      return manifest !== undefined && mayCall(manifest, tool);
+      return manifest !== undefined && mayCall(manifest, tool, registry.plugin(tool.split(':')[0] ?? '')?.manifest);
     },
     ...(opts.clock ? { clock: opts.clock } : {}),
   });

@@ -19,6 +19,7 @@ import { isPublicAddress } from '@neonhub/sdk/outbound';
 import { isTracing, traceToolCall } from '@neonhub/telemetry';
 import type { Span } from '@opentelemetry/api';
 import type { Logger } from 'pino';
+import { CHANNEL_TOOLS } from '../connections/channels.js';
 import { hostErrors } from '../errors.js';
 import type { ToolRegistry } from '../registry.js';
 import { describeCallSpan, observeToolCall, rejectCall } from '../telemetry/index.js';
@@ -194,11 +195,17 @@ function meteredLlm(llm: LlmAccess) {
   return { access, totals: () => totals };
 }
 
-/** True when `target` (plugin-id:tool) is a dependency's tool or matches one of the manifest's `calls` patterns. */
-export function mayCall(manifest: PluginManifest, target: string): boolean {
+/**
+ * True when `target` (plugin-id:tool) is a dependency's tool or matches one of the manifest's `calls` patterns; or,
+ * for an agent, when it is a connector's channel tool (`send`, `post`, ... for a channel the connector declares):
+ * what `ctx.channels` routes a send to, whichever connector the workspace connected (governance and the outbox apply).
+ */
+export function mayCall(manifest: PluginManifest, target: string, targetManifest?: PluginManifest): boolean {
   const [plugin = '', name = ''] = target.split(':');
   if (plugin === manifest.id || plugin in manifest.dependencies) return true;
-  return manifest.calls.some((p) => p === '*' || p === `${plugin}:*` || p === `${plugin}:${name}`);
+  if (manifest.calls.some((p) => p === '*' || p === `${plugin}:*` || p === `${plugin}:${name}`)) return true;
+  const connector = targetManifest?.id === plugin ? targetManifest.connector : undefined;
+  return manifest.kind === 'agent' && connector !== undefined && connector.channels.some((c) => CHANNEL_TOOLS[c] === name);
 }
 
 export interface CallRecord {
@@ -575,7 +582,7 @@ export function createCallTool(deps: PipelineDeps) {
     options: { approvalId?: string; idempotencyKey?: string } = {},
     parent?: ToolCallEvent['parent'],
   ): Promise<unknown> {
-    if (!mayCall(caller, target)) {
+    if (!mayCall(caller, target, registry.plugin(target.split(':')[0] ?? '')?.manifest)) {
       throw hostErrors.create(
         'NH_TOOL_DEPENDENCY_UNDECLARED',
         `plugin ${caller.id} called ${target} but declares neither its plugin in dependencies nor a matching pattern in calls`,
