@@ -71,7 +71,7 @@ export function weekOf(monday: string) {
 }
 
 /** What the calendar shows: a social post or an e-mail send, in one shape whatever plugin keeps it. */
-export type CalStatus = 'scheduled' | 'published' | 'sent' | 'pending_approval' | 'failed';
+export type CalStatus = 'scheduled' | 'queued' | 'published' | 'sent' | 'pending_approval' | 'failed';
 export interface CalItem {
   id: string;
   kind: 'social' | 'email';
@@ -88,6 +88,7 @@ export interface CalItem {
 
 export const STATUS_LABEL: Record<CalStatus, string> = {
   scheduled: 'Scheduled',
+  queued: 'Sending',
   published: 'Published',
   sent: 'Sent',
   pending_approval: 'Waiting for approval',
@@ -100,10 +101,11 @@ export function socialItem(e: {
   network: string;
   text: string;
   scheduledAt: string;
-  status: 'scheduled' | 'published' | 'pending_approval' | 'failed';
+  status: 'scheduled' | 'published' | 'queued' | 'pending_approval' | 'failed' | 'cancelled';
   url?: string;
   error?: { code: string; message: string };
-}): CalItem {
+}): CalItem | null {
+  if (e.status === 'cancelled') return null;
   return {
     id: e.entryId,
     kind: 'social',

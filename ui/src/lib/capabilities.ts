@@ -21,6 +21,7 @@ export const TOOLS = {
     calendar: 'agent-social:calendar',
     schedule: 'agent-social:schedule',
     update: 'agent-social:update_entry',
+    cancel: 'agent-social:cancel',
     publish: 'agent-social:publish',
   },
   email: {

@@ -311,6 +311,10 @@ try {
   await check(page, 'calendar-month', { doc: 'calendar-month' });
   await page.goto(`${base}/w/trail/calendar?view=week&week=${nextMonday}`);
   await check(page, 'calendar-week', { doc: 'calendar-week' });
+  await page.locator(`[data-day="${thu}"] [data-testid="cal-item"]`).click();
+  await page.getByRole('button', { name: 'Cancel this post' }).click();
+  await page.getByText('Cancelled: the post will not go out.').waitFor();
+  assert.equal(await page.locator(`[data-day="${thu}"] [data-testid="cal-item"]`).count(), 0, 'a cancelled post leaves the calendar');
   log('calendar: a post published now is held by the policy and shown as waiting for approval');
 
   // The same pages at 390 px

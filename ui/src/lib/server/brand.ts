@@ -14,8 +14,14 @@ export interface PolicyState {
 
 /** The workspace's enabled plugins, the policy (when a plugin offers get/set_policy) and the delivery tools per channel. */
 export async function loadGovernance(client: Api, ws: string) {
-  const r = await workspacePlugins(client, ws);
-  const enabled: WorkspacePluginView[] = r.ok ? r.data.plugins.filter((p) => p.enabled) : [];
+  const [r, conns] = await Promise.all([workspacePlugins(client, ws), client.request('listConnections', { params: { ws } })]);
+  // the channels each connector serves, from its manifest's connector block (the connections API reads it)
+  const declared = new Map(conns.ok ? conns.data.connectors.map((c) => [c.plugin, c.channels as string[]]) : []);
+  const enabled: (WorkspacePluginView & { connector?: { channels: string[] } })[] = r.ok
+    ? r.data.plugins
+        .filter((p) => p.enabled)
+        .map((p) => (declared.get(p.id)?.length ? { ...p, connector: { channels: declared.get(p.id)! } } : p))
+    : [];
   const get = findTool(enabled, TOOLS.policy.get);
   const set = findTool(enabled, TOOLS.policy.set);
   let policy: PolicyState | null = null;

@@ -15,7 +15,11 @@ export interface OnboardingStep {
  * and a first goal (a run). Read from what the workspace already holds; nothing is stored for it.
  */
 export async function onboarding(client: Api, ws: string): Promise<{ steps: OnboardingStep[]; complete: boolean }> {
-  const [plugins, runs] = await Promise.all([workspacePlugins(client, ws), client.request('listRuns', { params: { ws } })]);
+  const [plugins, runs, conns] = await Promise.all([
+    workspacePlugins(client, ws),
+    client.request('listRuns', { params: { ws } }),
+    client.request('listConnections', { params: { ws } }),
+  ]);
   const enabled = plugins.ok ? plugins.data.plugins.filter((p) => p.enabled) : [];
   const content = enabled.find((p) => p.id === TOOLS.content.plugin);
   const base = `/w/${encodeURIComponent(ws)}`;
@@ -32,7 +36,7 @@ export async function onboarding(client: Api, ws: string): Promise<{ steps: Onbo
       title: 'Connect a channel',
       detail: 'An e-mail or social account to send and publish through (the sandbox records without sending).',
       href: `${base}/plugins`,
-      done: enabled.some((p) => p.kind === 'connector'),
+      done: (conns.ok && conns.data.connections.some((c) => c.status === 'active')) || enabled.some((p) => p.kind === 'connector'),
     },
     {
       id: 'goal',

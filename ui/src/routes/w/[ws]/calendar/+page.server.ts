@@ -47,7 +47,7 @@ export const load: PageServerLoad = async (event) => {
   const items: CalItem[] = [
     ...(s?.output?.entries ?? []).map(socialItem),
     ...(e?.output?.schedules ?? []).filter((x) => x.sendAt >= range.from && x.sendAt <= range.to).map(emailItem),
-  ];
+  ].filter((x): x is CalItem => x !== null);
   const editId = q.get('edit');
   const editing = editId ? (items.find((i) => i.id === editId) ?? null) : null;
   return {
@@ -84,6 +84,7 @@ const back = (ws: string, form: FormData, extra: string) => {
   qs.delete('created');
   qs.delete('moved');
   qs.delete('held');
+  qs.delete('cancelled');
   for (const [k, v] of new URLSearchParams(extra)) qs.set(k, v);
   return `/w/${enc(ws)}/calendar?${qs}`;
 };
@@ -110,6 +111,15 @@ export const actions: Actions = {
       redirect(303, back(ws, form, `held=${s.output.entryId}`));
     if (!p.output) return fail(400, { action: 'create', error: `Scheduled, but publishing failed: ${p.error}`, code: p.code, values });
     redirect(303, back(ws, form, `created=${s.output.entryId}`));
+  },
+  /** Take a scheduled post off the calendar. */
+  cancel: async (event) => {
+    const form = await event.request.formData();
+    const ws = event.params.ws ?? '';
+    const entryId = text(form, 'entryId');
+    const r = await callCapability(api(event), ws, TOOLS.social.cancel, { entryId });
+    if (r.error) return fail(400, { action: 'update', error: r.error, code: r.code, entryId });
+    redirect(303, back(ws, form, 'cancelled=1'));
   },
   /** Move (drag and drop, or the editor's date and time) and/or rewrite a scheduled post. */
   update: async (event) => {
