@@ -100,6 +100,7 @@ async function run(label: string, db: Kysely<DB>, n: number, vacuum: boolean): P
   const ingestS = (performance.now() - t0) / 1000;
   if (vacuum) await sql`vacuum analyze result_events`.execute(db);
   else await sql`analyze result_events`.execute(db);
+  await sql`analyze result_daily`.execute(db);
   console.log(
     `${label}: ingested ${n.toLocaleString()} events in ${ingestS.toFixed(1)} s (${Math.round(n / ingestS).toLocaleString()} events/s, batches of ${BATCH})`,
   );
@@ -117,6 +118,18 @@ async function run(label: string, db: Kysely<DB>, n: number, vacuum: boolean): P
     summarize(
       `${label} baseline: COUNT(*) GROUP BY kind, one campaign`,
       await time(() => sql`select kind, count(*) from result_events where campaign = ${campaign} group by kind`.execute(db), iters),
+    ),
+  );
+  rows.push(
+    summarize(
+      `${label} funnel counted from events (index-only scan)`,
+      await time(
+        () =>
+          sql`select variant, channel, kind, count(*) from result_events where workspace_id = ${ws.id} and campaign = ${campaign} group by variant, channel, kind`.execute(
+            db,
+          ),
+        iters,
+      ),
     ),
   );
   rows.push(summarize(`${label} funnel query (one campaign)`, await time(() => funnelCounts(db, ws.id, campaign), iters)));
@@ -143,8 +156,8 @@ function report(title: string, rows: Summary[]) {
 }
 
 const all: Summary[] = [];
-// PGlite
-{
+// PGlite (--pglite 0 skips it)
+if (N_PGLITE > 0) {
   const database = await createDatabase({ memory: true });
   try {
     all.push(...(await run(`pglite N=${N_PGLITE / 1000}k`, database.db, N_PGLITE, true)));

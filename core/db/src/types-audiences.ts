@@ -76,3 +76,15 @@ export interface ResultEventsTable {
   dedupe_key: string;
   data: Json<Record<string, unknown>>;
 }
+
+/** Daily counts per campaign, variant, channel and kind (migration 0016b), kept in step with result_events. */
+export interface ResultDailyTable {
+  workspace_id: string;
+  campaign: string;
+  variant: string;
+  channel: string;
+  kind: string;
+  day: ColumnType<Date | string, string, string>;
+  /** bigint: a string on pg, a number on PGlite. */
+  count: ColumnType<string | number, number, number>;
+}

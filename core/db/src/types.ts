@@ -3,6 +3,7 @@ import type {
   ContactListMembersTable,
   ContactListsTable,
   ContactsTable,
+  ResultDailyTable,
   ResultEventsTable,
   SegmentsTable,
   SuppressionsTable,
@@ -216,4 +217,5 @@ export interface DB {
   tracked_links: TrackedLinksTable;
   result_events: ResultEventsTable;
   schedules: SchedulesTable;
+  result_daily: ResultDailyTable;
 }

@@ -5,11 +5,11 @@ import { probabilityBest, rate } from './beta.js';
 
 type Db = Kysely<DB>;
 
-/** The funnel query: event counts of one campaign by variant, channel and kind (one covering index, result_events_funnel_idx). */
+/** The funnel query: event counts of one campaign by variant, channel and kind, summed from the daily counts (result_daily). */
 export function funnelCounts(db: Db, workspaceId: string, campaign: string) {
   return db
-    .selectFrom('result_events')
-    .select(['variant', 'channel', 'kind', (eb) => eb.fn.countAll<string | number>().as('n')])
+    .selectFrom('result_daily')
+    .select(['variant', 'channel', 'kind', (eb) => eb.fn.sum<string | number>('count').as('n')])
     .where('workspace_id', '=', workspaceId)
     .where('campaign', '=', campaign)
     .groupBy(['variant', 'channel', 'kind'])

@@ -22,9 +22,13 @@ export interface NewEvent {
   data?: Record<string, unknown>;
 }
 
-/** Inserts events (its UTC day computed here); a repeated dedupe key is skipped. Returns how many were new. */
+/**
+ * Inserts events (its UTC day computed here) and adds the new ones to the daily counts, in one transaction; a
+ * repeated dedupe key is skipped (and not counted). Returns how many were new.
+ */
 export async function insertEvents(db: Db, events: readonly NewEvent[]): Promise<number> {
   if (events.length === 0) return 0;
+  if (!db.isTransaction) return db.transaction().execute((trx) => insertEvents(trx, events));
   const rows = events.map((e) => ({
     workspace_id: e.workspace_id,
     campaign: e.campaign,
@@ -45,8 +49,38 @@ export async function insertEvents(db: Db, events: readonly NewEvent[]): Promise
     .insertInto('result_events')
     .values(rows)
     .onConflict((oc) => oc.columns(['workspace_id', 'dedupe_key']).doNothing())
-    .returning('id')
+    .returning(['workspace_id', 'campaign', 'variant', 'channel', 'kind', 'day'])
     .execute();
+  const daily = new Map<
+    string,
+    { workspace_id: string; campaign: string; variant: string; channel: string; kind: string; day: string; count: number }
+  >();
+  for (const r of inserted) {
+    const day = r.day instanceof Date ? r.day.toISOString().slice(0, 10) : String(r.day).slice(0, 10);
+    const key = [r.workspace_id, r.campaign, r.variant, r.channel, r.kind, day].join('\u0000');
+    const d = daily.get(key);
+    if (d) d.count++;
+    else
+      daily.set(key, {
+        workspace_id: r.workspace_id,
+        campaign: r.campaign,
+        variant: r.variant,
+        channel: r.channel,
+        kind: r.kind,
+        day,
+        count: 1,
+      });
+  }
+  if (daily.size > 0)
+    await db
+      .insertInto('result_daily')
+      .values([...daily.values()])
+      .onConflict((oc) =>
+        oc
+          .columns(['workspace_id', 'campaign', 'variant', 'channel', 'kind', 'day'])
+          .doUpdateSet({ count: (eb) => eb(eb.ref('result_daily.count'), '+', eb.ref('excluded.count')) }),
+      )
+      .execute();
   return inserted.length;
 }
 

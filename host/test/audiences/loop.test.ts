@@ -50,7 +50,7 @@ beforeAll(async () => {
       },
     }),
   );
-}, 60_000);
+}, 180_000);
 afterAll(() => b?.close());
 
 const GOOD_CSV =

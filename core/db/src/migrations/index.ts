@@ -15,6 +15,7 @@ import { connectorEvents } from './0013-connector-events.js';
 import { schedules } from './0014-schedules.js';
 import { audiences } from './0015-audiences.js';
 import { results } from './0016-results.js';
+import { resultDaily } from './0016b-result-daily.js';
 
 /**
  * Every schema migration, in the order it runs. Append only: never rename, reorder or edit one
@@ -37,4 +38,5 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: Migrat
   ['0014_schedules', schedules],
   ['0015_audiences', audiences],
   ['0016_results', results],
+  ['0016b_result_daily', resultDaily],
 ];
