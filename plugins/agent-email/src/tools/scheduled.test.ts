@@ -23,7 +23,15 @@ function wired(route?: ChannelRoute) {
       if (tool === 'connector-email-sandbox:outbox') return connector.call('outbox', input);
       if (tool === 'connector-email-sandbox:send') return connector.call('send', input, key);
       routed.push({ tool, input: input as Record<string, unknown>, ...(options?.idempotencyKey ? { key: options.idempotencyKey } : {}) });
-      return { id: `prov-${routed.length}` };
+      const to = (input as { to: string }).to;
+      return {
+        messageId: `prov-${routed.length}`,
+        duplicate: false,
+        status: 'sent',
+        sandbox: false,
+        to: [to],
+        recordedAt: new Date().toISOString(),
+      };
     },
   });
   const sent = async () => ((await connector.call('outbox', {})) as { messages: unknown[] }).messages.length;

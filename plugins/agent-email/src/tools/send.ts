@@ -1,3 +1,4 @@
+import { EmailSendOutputSchema } from '@neonhub/schemas';
 import { type ChannelRoute, defineTool, isNeonHubError, type ToolContext } from '@neonhub/sdk';
 import { z } from 'zod';
 import { emailErrors } from '../errors.js';
@@ -62,11 +63,8 @@ const Held = z.object({ pendingApproval: z.object({ approvalId: z.string().optio
 /** The host's outbox took the message but its first attempt did not settle in time: it keeps delivering (same key). */
 const Queued = z.object({ queued: z.object({ messageId: z.string(), status: z.string(), reason: z.string() }) });
 const ConnectorOutput = z.union([z.object({ messageId: z.string(), duplicate: z.boolean() }), Held, Queued]);
-/** A connected provider's `send` (the channel contract names its input, not its answer): read what is there. */
-const RoutedOutput = z.union([
-  Held,
-  z.looseObject({ messageId: z.string().optional(), id: z.string().optional(), duplicate: z.boolean().optional() }),
-]);
+/** A connected provider's `send` answers by the e-mail channel contract (EmailSendOutputSchema). */
+const RoutedOutput = z.union([Held, Queued, EmailSendOutputSchema]);
 
 const OutboxOutput = z.object({ messages: z.array(z.object({ messageId: z.string() })) });
 
@@ -97,18 +95,14 @@ async function sendOne(
           { idempotencyKey },
         ),
       );
-      const queued = Queued.safeParse(routed);
-      if (queued.success) return { email: r.email, status: 'queued', messageId: queued.data.queued.messageId };
-      const held = Held.safeParse(routed);
-      if (held.success)
+      if ('pendingApproval' in routed)
         return {
           email: r.email,
           status: 'pending_approval',
-          ...(held.data.pendingApproval.approvalId ? { approvalId: held.data.pendingApproval.approvalId } : {}),
+          ...(routed.pendingApproval.approvalId ? { approvalId: routed.pendingApproval.approvalId } : {}),
         };
-      const sent = routed as { messageId?: string; id?: string; duplicate?: boolean };
-      const messageId = sent.messageId ?? sent.id;
-      return { email: r.email, status: sent.duplicate ? 'duplicate' : 'sent', ...(messageId ? { messageId } : {}) };
+      if ('queued' in routed) return { email: r.email, status: 'queued', messageId: routed.queued.messageId };
+      return { email: r.email, status: routed.duplicate ? 'duplicate' : 'sent', messageId: routed.messageId };
     }
     if (checkFirst) {
       // A resumed schedule: an approver may have executed a held message since (with this same key).
