@@ -35,7 +35,7 @@ export async function onboarding(client: Api, ws: string): Promise<{ steps: Onbo
       id: 'channel',
       title: 'Connect a channel',
       detail: 'An e-mail or social account to send and publish through (the sandbox records without sending).',
-      href: `${base}/plugins`,
+      href: `${base}/connections`,
       done: (conns.ok && conns.data.connections.some((c) => c.status === 'active')) || enabled.some((p) => p.kind === 'connector'),
     },
     {
