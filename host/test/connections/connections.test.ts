@@ -30,7 +30,10 @@ const failure = async (p: Promise<unknown>) => (await p.then(() => undefined).ca
 
 beforeAll(async () => {
   as = await startOAuthServer({ id: 'client-1', secret: 'secret-1' });
-  root = makeRoot('connections', [{ from: repoPlugin('governance'), link: true }]);
+  root = makeRoot('connections', [
+    { from: repoPlugin('governance'), link: true },
+    { from: repoPlugin('connector-email-sandbox'), link: true },
+  ]);
   await writeConnectorFixtures(root, as.base);
   await lockRoot(root);
   host = await bootHost(root, {
@@ -41,7 +44,8 @@ beforeAll(async () => {
   op = operatorInject(app, host);
   for (const slug of ['acme', 'rival']) {
     await host.storage.service.createWorkspace({ slug });
-    for (const id of ['governance', 'fixture-social', 'fixture-mailer']) await host.storage.service.enablePlugin(slug, id);
+    for (const id of ['governance', 'connector-email-sandbox', 'fixture-social', 'fixture-mailer'])
+      await host.storage.service.enablePlugin(slug, id);
     await output(slug, 'governance:set_policy', {
       policy: {
         requireApproval: { exceptTools: ['fixture-social:*', 'fixture-mailer:*'] },
@@ -388,7 +392,7 @@ describe('one workspace cannot use or see another workspace’s connections or e
 });
 
 describe('ctx.channels: which connector serves a channel', () => {
-  it('the connected real connector with its default connection; nothing for a channel no connector serves', async () => {
+  it('the connected real connector with its default connection, else the sandbox; nothing for a channel no connector serves', async () => {
     const ws = await host.storage.service.resolveWorkspace('acme');
     const router = host.storage.workspaces.channels?.(ws.id);
     const email = await router?.resolve('email');
@@ -403,8 +407,14 @@ describe('ctx.channels: which connector serves a channel', () => {
     expect((await router?.resolve('social', { network: 'x' }))?.tool).toBe('fixture-social:post');
     expect(await router?.resolve('social', { network: 'linkedin' })).toBeUndefined();
     expect(await router?.resolve('sms')).toBeUndefined();
-    // rival has nothing connected: its real connectors do not serve
+    // rival has nothing connected: its e-mail goes to the enabled sandbox connector, not to an unconnected real one
     const rival = await host.storage.service.resolveWorkspace('rival');
-    expect(await host.storage.workspaces.channels?.(rival.id).resolve('email')).toBeUndefined();
+    expect(await host.storage.workspaces.channels?.(rival.id).resolve('email')).toEqual({
+      plugin: 'connector-email-sandbox',
+      tool: 'connector-email-sandbox:send',
+      sandbox: true,
+    });
+    // naming a connection never falls back to the sandbox
+    expect(await host.storage.workspaces.channels?.(rival.id).resolve('email', { connection: 'brand' })).toBeUndefined();
   });
 });
