@@ -21,6 +21,8 @@ const benches: Record<string, { file: string; args?: string[]; slow?: boolean }>
   memory: { file: 'memory/run.ts', slow: true },
   // 1M events on PostgreSQL, 200k on PGlite: several minutes
   analytics: { file: 'analytics/run.ts', slow: true },
+  // Chromium against the built console (pnpm --filter @neonhub/ui build): LCP with 1,000 runs and 10,000 drafts
+  console: { file: 'console/run.ts', slow: true },
 };
 
 const asked = process.argv.slice(2);

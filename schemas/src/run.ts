@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { QualifiedToolNameSchema } from './common.js';
+import { ActorSchema } from './workspace.js';
 
 export const RunStatusSchema = z.enum(['planning', 'queued', 'running', 'waiting_approval', 'succeeded', 'failed', 'cancelled']);
 export type RunStatus = z.infer<typeof RunStatusSchema>;
@@ -15,6 +16,8 @@ export const RunSchema = z.object({
   planner: z.string().optional(),
   notes: z.array(z.string()).default([]),
   error: z.object({ code: z.string(), message: z.string() }).optional(),
+  /** Who started the run (its steps act for them). */
+  createdBy: ActorSchema.optional(),
   finishedAt: z.iso.datetime({ offset: true }).optional(),
   createdAt: z.iso.datetime({ offset: true }),
   updatedAt: z.iso.datetime({ offset: true }),
@@ -35,6 +38,8 @@ export const StepSchema = z.object({
   needsApproval: z.boolean().default(false),
   maxAttempts: z.number().int().min(1).optional(),
   approvalId: z.string().optional(),
+  /** Who approved or rejected the step, once someone did. */
+  decidedBy: ActorSchema.optional(),
   startedAt: z.iso.datetime({ offset: true }).optional(),
   finishedAt: z.iso.datetime({ offset: true }).optional(),
 });

@@ -1,10 +1,13 @@
 import type { DB } from '@neonhub/db';
-import type { Run, RunEvent, Step } from '@neonhub/schemas';
+import { type Actor, ActorSchema, type Run, type RunEvent, type Step } from '@neonhub/schemas';
 import type { Selectable, Transaction } from 'kysely';
 import type { RunEventsTable, RunsDb, RunsTable, RunTables, StepsTable } from './tables.js';
 
 export type Trx = Transaction<DB & RunTables>;
 export type Db = RunsDb | Trx;
+
+/** A stored actor (jsonb), when it is one. */
+const actorOf = (v: unknown): Actor | undefined => ActorSchema.safeParse(v).data;
 
 const iso = (d: Date | string | null | undefined) => (d ? new Date(d).toISOString() : undefined);
 
@@ -16,6 +19,7 @@ export const toRun = (r: Selectable<RunsTable>): Run => ({
   planner: r.planner,
   notes: r.notes,
   ...(r.error ? { error: { code: r.error.code, message: r.error.message } } : {}),
+  ...(actorOf(r.actor) ? { createdBy: actorOf(r.actor) } : {}),
   ...(r.finished_at ? { finishedAt: iso(r.finished_at)! } : {}),
   createdAt: iso(r.created_at)!,
   updatedAt: iso(r.updated_at)!,
@@ -35,6 +39,7 @@ export const toStep = (s: Selectable<StepsTable>): Step => ({
   ...(s.output !== null && s.output !== undefined ? { output: s.output } : {}),
   ...(s.error ? { error: { code: s.error.code, message: s.error.message } } : {}),
   ...(s.approval_id ? { approvalId: s.approval_id } : {}),
+  ...(actorOf(s.approved_by) ? { decidedBy: actorOf(s.approved_by) } : {}),
   ...(s.started_at ? { startedAt: iso(s.started_at)! } : {}),
   ...(s.finished_at ? { finishedAt: iso(s.finished_at)! } : {}),
 });

@@ -32,6 +32,18 @@ export const TOOLS = {
     get: 'get_policy',
     set: 'set_policy',
   },
+  campaign: {
+    plugin: 'agent-campaign',
+    list: 'agent-campaign:list_campaigns',
+    get: 'agent-campaign:get_campaign',
+  },
+  /** Approvals of calls held by the policy (the runs API decides a run's steps). */
+  approvals: {
+    plugin: 'governance',
+    list: 'governance:list_approvals',
+    approve: 'governance:approve',
+    reject: 'governance:reject',
+  },
   memory: {
     plugin: 'memory',
     ingest: 'memory:memory_ingest',

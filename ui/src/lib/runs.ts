@@ -5,6 +5,17 @@ export type { RunStatus, StepStatus };
 export type RunView = Run;
 export type StepView = Step;
 
+/** The error code of a step a person rejected (the orchestrator's NH_RUN_STEP_REJECTED). */
+export const REJECTED = 'NH_RUN_STEP_REJECTED';
+
+/** A step's status as a person reads it: a rejected step is "rejected", not "failed". */
+export const shownStatus = (s: Pick<StepView, 'status' | 'error'>): string =>
+  s.status === 'failed' && s.error?.code === REJECTED ? 'rejected' : s.status;
+
+/** Why a person rejected the step (the reason they typed), or null. */
+export const rejectReason = (s: Pick<StepView, 'status' | 'error'>): string | null =>
+  shownStatus(s) === 'rejected' ? (s.error?.message ?? '').replace(/^rejected:\s*/, '') || null : null;
+
 /** A run that can still change (the page follows it live). */
 export const isActive = (status: RunStatus) => status === 'planning' || status === 'queued' || status === 'running';
 

@@ -5,11 +5,13 @@ import type { LayoutServerLoad } from './$types';
 export const load: LayoutServerLoad = async (event) => {
   const { locals } = event;
   // Admins and owners see why the host is degraded (a failed policy plugin fails workspaces closed) and what is still starting.
-  const health = locals.user && seesHostBanner(locals.workspaces.map((w) => w.role)) ? await api(event).request('health') : null;
+  const seesAdmin = Boolean(locals.user) && seesHostBanner(locals.workspaces.map((w) => w.role));
+  const health = seesAdmin ? await api(event).request('health') : null;
   return {
     user: locals.user,
     workspaces: locals.workspaces,
     theme: locals.theme,
+    seesAdmin,
     hostBanner: health?.ok ? healthBanner(health.data) : null,
   };
 };

@@ -11,7 +11,7 @@ export const load: PageServerLoad = async (event) => {
   const providers = await api(event, null).request('providers');
   return {
     github: providers.ok && providers.data.github,
-    ended: event.url.searchParams.get('ended') === 'all',
+    ended: event.url.searchParams.get('ended'),
     reset: event.url.searchParams.get('reset') === 'done',
   };
 };

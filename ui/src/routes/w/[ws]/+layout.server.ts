@@ -1,9 +1,23 @@
+import type { PendingSummary } from '$lib/approvals';
+import { atLeast } from '$lib/nav';
+import { api } from '$lib/server/api';
 import { requireUser, requireWorkspace } from '$lib/server/guard';
+import { waitingFor } from '$lib/server/waiting';
 import type { LayoutServerLoad } from './$types';
 
-export const load: LayoutServerLoad = ({ locals, url, params }) => {
-  requireUser(locals, url);
+export const load: LayoutServerLoad = (event) => {
+  const { locals, url, params } = event;
+  const user = requireUser(locals, url);
   const workspace = requireWorkspace(locals, params.ws);
-  const canManage = workspace.role === 'owner' || workspace.role === 'admin';
-  return { workspace, canManage, canRun: canManage || workspace.role === 'member' };
+  const canManage = atLeast(workspace.role, 'admin');
+  // Streamed (not awaited): the page paints first, the badge follows. It counts the runs' steps that wait (the
+  // runs API); calls held outside a run are read on the home and approvals pages only, as reading them is a
+  // governance tool call that the audit trail and usage would record on every page otherwise.
+  const pending: Promise<PendingSummary> = waitingFor(api(event), params.ws, user.id, { calls: false })
+    .then((w) => ({
+      count: w.items.length,
+      first: w.items.slice(0, 5).map((i) => ({ key: i.key, title: i.title, context: i.runGoal })),
+    }))
+    .catch(() => ({ count: 0, first: [] }));
+  return { workspace, role: workspace.role, canManage, canRun: atLeast(workspace.role, 'member'), pending };
 };

@@ -1,35 +1,74 @@
 import { fail, redirect } from '@sveltejs/kit';
+import { TOOLS } from '$lib/capabilities';
 import { api, enc } from '$lib/server/api';
-import { text } from '$lib/server/guard';
-import { callCapability, isEnabled } from '$lib/server/plugins';
+import { failWith, requireWorkspace, text } from '$lib/server/guard';
+import { callCapability } from '$lib/server/plugins';
+import { runOf } from '$lib/server/runs';
+import { waitingFor } from '$lib/server/waiting';
 import type { Actions, PageServerLoad } from './$types';
 
-type Approval = {
-  id: string;
-  tool: string;
-  input: unknown;
-  actor: { type: string; id: string };
-  reason?: string;
-  status: string;
-  createdAt: string;
-};
-
 export const load: PageServerLoad = async (event) => {
-  const client = api(event);
-  if (!(await isEnabled(client, event.params.ws, 'governance'))) return { enabled: false, approvals: [] as Approval[], error: null };
-  const r = await callCapability<{ approvals: Approval[] }>(client, event.params.ws, 'governance:list_approvals', { status: 'pending' });
-  return { enabled: true, approvals: r.output?.approvals ?? [], error: r.error ?? null };
+  const ws = requireWorkspace(event.locals, event.params.ws);
+  const w = await waitingFor(api(event), ws.slug, event.locals.user?.id);
+  // grouped by run (a run's steps together, so they can be approved at once), oldest first
+  const groups: { runId: string | null; runGoal: string | null; items: typeof w.items }[] = [];
+  for (const item of w.items) {
+    const g = groups.find((x) => x.runId !== null && x.runId === item.runId);
+    if (g) g.items.push(item);
+    else groups.push({ runId: item.runId, runGoal: item.runGoal, items: [item] });
+  }
+  return { groups, count: w.items.length, governance: w.governance, error: w.error };
 };
 
-const decide = (tool: 'approve' | 'reject') => async (event: Parameters<Actions[string]>[0]) => {
+type ActionEvent = Parameters<Actions[string]>[0];
+
+/** Approves or rejects one pending item: a run's step through the runs API, a call outside a run through governance. */
+async function decide(event: ActionEvent, decision: 'approve' | 'reject') {
+  const ws = requireWorkspace(event.locals, event.params.ws ?? '');
   const form = await event.request.formData();
-  const input =
-    tool === 'approve'
-      ? { approvalId: text(form, 'approvalId') }
-      : { approvalId: text(form, 'approvalId'), reason: text(form, 'reason') || 'rejected in the console' };
-  const r = await callCapability(api(event), event.params.ws ?? '', `governance:${tool}`, input);
-  if (r.error) return fail(400, { error: r.error, code: r.code });
-  redirect(303, `/w/${enc(event.params.ws ?? '')}/approvals?done=${tool}`);
-};
+  const runId = text(form, 'runId');
+  const stepId = text(form, 'stepId');
+  const approvalId = text(form, 'approvalId');
+  const reason = text(form, 'reason');
+  const note = text(form, 'note');
+  const key = runId ? `${runId}/${stepId}` : approvalId;
+  if (decision === 'reject' && !reason)
+    return fail(400, { error: 'Say why you reject it: the reason is shown on the run.', key, field: 'reason' });
+  const client = api(event);
+  if (runId) {
+    await runOf(client, ws.id, runId); // a run of this workspace, else 404
+    const r =
+      decision === 'approve'
+        ? await client.request('approveStep', { params: { id: runId, stepId }, body: note ? { note } : {} })
+        : await client.request('rejectStep', { params: { id: runId, stepId }, body: { reason } });
+    if (!r.ok) return failWith(r, { key });
+  } else if (approvalId) {
+    const r = await callCapability(
+      client,
+      ws.slug,
+      decision === 'approve' ? TOOLS.approvals.approve : TOOLS.approvals.reject,
+      decision === 'approve' ? { approvalId, ...(note ? { note } : {}) } : { approvalId, reason },
+    );
+    if (r.error) return fail(400, { error: r.error, code: r.code, key });
+  } else return fail(400, { error: 'Which approval?', key });
+  return { done: decision === 'approve' ? ('approved' as const) : ('rejected' as const), key };
+}
 
-export const actions: Actions = { approve: decide('approve'), reject: decide('reject') };
+export const actions: Actions = {
+  approve: (event) => decide(event, 'approve'),
+  reject: (event) => decide(event, 'reject'),
+  /** Approves every step of one run that waits (the run goes on as each is approved). */
+  approveRun: async (event) => {
+    const ws = requireWorkspace(event.locals, event.params.ws ?? '');
+    const runId = text(await event.request.formData(), 'runId');
+    const client = api(event);
+    const run = await runOf(client, ws.id, runId);
+    let approved = 0;
+    for (const s of run.steps.filter((x) => x.status === 'waiting_approval')) {
+      const r = await client.request('approveStep', { params: { id: runId, stepId: s.id }, body: {} });
+      if (!r.ok) return failWith(r, { key: `${runId}/${s.id}`, approved });
+      approved++;
+    }
+    redirect(303, `/w/${enc(ws.slug)}/approvals?approved=${approved}`);
+  },
+};

@@ -1,15 +1,18 @@
 import { api } from '$lib/server/api';
 import { failWith, orError } from '$lib/server/guard';
+import { actorName, peopleOf } from '$lib/server/people';
 import { callCapability, isEnabled } from '$lib/server/plugins';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
   const client = api(event);
-  const [calls, dataTrust] = await Promise.all([
+  const [calls, dataTrust, people] = await Promise.all([
     client.request('listCalls', { params: { ws: event.params.ws }, query: { limit: 100 } }),
     isEnabled(client, event.params.ws, 'data-trust'),
+    peopleOf(client, event.params.ws),
   ]);
-  return { calls: orError(calls).calls, dataTrust };
+  // who made each call, by name (never a bare id)
+  return { calls: orError(calls).calls.map((c) => ({ ...c, by: actorName(c.actor, people, event.locals.user?.id) })), dataTrust };
 };
 
 export const actions: Actions = {

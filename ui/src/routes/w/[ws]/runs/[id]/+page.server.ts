@@ -1,13 +1,38 @@
 import { fail, redirect } from '@sveltejs/kit';
+import { labelOf, resolveRefs } from '$lib/approvals';
+import { REJECTED, rejectReason, shownStatus } from '$lib/runs';
 import { api, enc } from '$lib/server/api';
 import { failWith, requireWorkspace, text } from '$lib/server/guard';
+import { actorName } from '$lib/server/people';
 import { runOf } from '$lib/server/runs';
+import { pendingOfRun, toolLabel } from '$lib/server/waiting';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
   event.depends('app:run');
   const ws = requireWorkspace(event.locals, event.params.ws);
-  return runOf(api(event), ws.id, event.params.id);
+  const client = api(event);
+  const data = await runOf(client, ws.id, event.params.id);
+  const me = event.locals.user?.id;
+  const { items, plugins, people } = await pendingOfRun(client, ws.slug, data, me);
+  const views = data.steps.map((s) => ({
+    id: s.id,
+    title: s.title ?? labelOf(s.id),
+    toolLabel: toolLabel(s.tool, plugins),
+    shown: shownStatus(s),
+    reason: rejectReason(s),
+    decidedBy: s.decidedBy ? actorName(s.decidedBy, people, me) : null,
+    technical: { input: resolveRefs(s.input, data.steps).value, ...(s.output === undefined ? {} : { output: s.output }) },
+  }));
+  return {
+    ...data,
+    startedBy: data.run.createdBy ? actorName(data.run.createdBy, people, me) : null,
+    held: items,
+    /** Each step as a person reads it: its title, tool in words, status (rejected is not failed), who decided it and why. */
+    views,
+    /** The step whose rejection ended the run, if one did. */
+    rejected: data.run.error?.code === REJECTED ? (views.find((v) => v.shown === 'rejected') ?? null) : null,
+  };
 };
 
 type ActionEvent = Parameters<Actions[string]>[0];
@@ -16,16 +41,24 @@ type ActionEvent = Parameters<Actions[string]>[0];
 type Act =
   | { op: 'approveStep'; stepId: string; note?: string }
   | { op: 'rejectStep'; stepId: string; reason: string }
+  | { op: 'approveAll' }
   | { op: 'cancelRun' };
 
-async function act(event: ActionEvent, what: (form: FormData) => Act | { error: string }) {
+async function act(event: ActionEvent, what: (form: FormData) => Act | { error: string; field?: string }) {
   const ws = requireWorkspace(event.locals, event.params.ws ?? '');
   const client = api(event);
   const id = event.params.id ?? '';
-  await runOf(client, ws.id, id);
+  const run = await runOf(client, ws.id, id);
   const form = await event.request.formData();
   const target = what(form);
-  if ('error' in target) return fail(400, { error: target.error, stepId: text(form, 'stepId') });
+  if ('error' in target) return fail(400, { error: target.error, stepId: text(form, 'stepId'), field: target.field });
+  if (target.op === 'approveAll') {
+    for (const s of run.steps.filter((x) => x.status === 'waiting_approval')) {
+      const r = await client.request('approveStep', { params: { id, stepId: s.id }, body: {} });
+      if (!r.ok) return failWith(r, { stepId: s.id });
+    }
+    redirect(303, `/w/${enc(ws.slug)}/runs/${enc(id)}`);
+  }
   const r =
     target.op === 'cancelRun'
       ? await client.request('cancelRun', { params: { id } })
@@ -45,7 +78,9 @@ export const actions: Actions = {
   reject: (event) =>
     act(event, (form) => {
       if (!text(form, 'stepId')) return { error: 'Which step?' };
-      return { op: 'rejectStep', stepId: text(form, 'stepId'), reason: text(form, 'reason') || 'rejected in the console' };
+      if (!text(form, 'reason')) return { error: 'Say why you reject it: the reason is shown on the run.', field: 'reason' };
+      return { op: 'rejectStep', stepId: text(form, 'stepId'), reason: text(form, 'reason') };
     }),
+  approveAll: (event) => act(event, () => ({ op: 'approveAll' })),
   cancel: (event) => act(event, () => ({ op: 'cancelRun' })),
 };

@@ -1,0 +1,397 @@
+/**
+ * The marketer's journey in a real browser, at 1440 px and at 390 px: sign up → workspace → enable the
+ * spring-sale plugins → a goal → the approvals inbox (the e-mail rendered as the recipient sees it, each post
+ * as its network shows it, why it waits, names not ids) approved and rejected with the keyboard only (focus moves
+ * to the next pending approval) → the run (the rejection's reason and who decided) → home → a viewer (no write
+ * actions; the host refuses them anyway) → log out, and log out everywhere.
+ * Every page state: a screenshot (ui/test/e2e/screenshots/, a CI artifact), axe (0 serious/critical), and at
+ * 390 px no horizontal overflow (document.documentElement.scrollWidth <= innerWidth).
+ * Run: pnpm --filter @neonhub/ui build && tsx ui/test/e2e/journey.e2e.ts
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import pino from 'pino';
+import type { BrowserContext, Page } from 'playwright-core';
+import { loadConfig } from '../../../host/src/config.js';
+import { createHost } from '../../../host/src/host.js';
+import { buildApp } from '../../../host/src/server/app.js';
+import { launchChromium } from './browser.js';
+
+const uiDir = resolve(import.meta.dirname, '../..');
+const repoRoot = resolve(uiDir, '..');
+const shots = join(uiDir, 'test/e2e/screenshots');
+const docShots = join(repoRoot, 'docs', 'images', 'console');
+mkdirSync(shots, { recursive: true });
+mkdirSync(docShots, { recursive: true });
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const started = Date.now();
+const log = (msg: string) => console.log(`[journey +${((Date.now() - started) / 1000).toFixed(1)}s] ${msg}`);
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
+
+const dataDir = mkdtempSync(join(tmpdir(), 'neonhub-journey-'));
+const config = loadConfig({ NEONHUB_DATA_DIR: dataDir, LOG_LEVEL: 'silent' }, repoRoot);
+delete process.env.NEONHUB_API_URL;
+const host = await createHost({
+  config,
+  logger: pino({ level: 'silent' }),
+  only: [
+    'governance',
+    'agent-content',
+    'agent-email',
+    'agent-social',
+    'agent-campaign',
+    'connector-email-sandbox',
+    'connector-social-sandbox',
+  ],
+  seed: false,
+});
+const app = await buildApp(host, { accounts: { github: null } });
+assert.ok(existsSync(join(uiDir, 'build', 'handler.js')), 'run pnpm --filter @neonhub/ui build first');
+await app.listen({ host: '127.0.0.1', port: 0 });
+const base = `http://localhost:${(app.server.address() as { port: number }).port}`;
+log(`host listening at ${base}`);
+
+const browser = await launchChromium();
+const problems: string[] = [];
+
+/** Screenshot, axe, and (narrow) no horizontal overflow; problems are collected and fail the run at the end. */
+async function check(page: Page, name: string, doc?: string) {
+  const width = page.viewportSize()?.width ?? 0;
+  await page.screenshot({ path: join(shots, `${width}-${name}.png`), fullPage: true, timeout: 60_000 });
+  // docs/console.md shows a few of them, viewport-sized to keep them small
+  if (doc) await page.screenshot({ path: join(docShots, `${doc}.png`), timeout: 60_000 });
+  await page.evaluate(axeSource);
+  const result = (await page.evaluate(() =>
+    (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<unknown> } }).axe.run(document, {
+      resultTypes: ['violations'],
+    }),
+  )) as { violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] };
+  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  for (const v of bad)
+    problems.push(
+      `${width}/${name}: axe ${v.id} (${v.impact}) ${v.help} at ${v.nodes
+        .map((n) => n.target.join(' '))
+        .slice(0, 3)
+        .join(', ')}`,
+    );
+  const overflow = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth }));
+  if (overflow.scroll > overflow.inner)
+    problems.push(`${width}/${name}: the page overflows horizontally (${overflow.scroll} > ${overflow.inner})`);
+  log(`${width}/${name}: axe ${bad.length ? `${bad.length} serious/critical` : 'clean'}, width ${overflow.scroll}/${overflow.inner}`);
+}
+
+/** The text a person reads in <main> carries no raw template and no bare id. */
+async function readable(page: Page, what: string) {
+  const text = await page.locator('main').innerText();
+  assert.ok(!text.includes('{{'), `${what}: no unresolved {{…}} template`);
+  const id = UUID.exec(text);
+  assert.equal(id, null, `${what}: no UUID in the visible text (found ${id?.[0]})`);
+}
+
+async function signUp(context: BrowserContext, name: string, email: string) {
+  const page = await context.newPage();
+  page.setDefaultTimeout(20_000);
+  await page.goto(`${base}/signup`);
+  await page.getByLabel('Name').fill(name);
+  await page.getByLabel('E-mail').fill(email);
+  await page.getByLabel(/^Password/).fill('correct horse battery');
+  await Promise.all([page.waitForURL(`${base}/`), page.getByRole('button', { name: 'Sign up' }).click()]);
+  return page;
+}
+
+async function logIn(context: BrowserContext, email: string) {
+  const page = await context.newPage();
+  page.setDefaultTimeout(20_000);
+  await page.goto(`${base}/login`);
+  await page.getByLabel('E-mail').fill(email);
+  await page.getByLabel('Password').fill('correct horse battery');
+  await Promise.all([page.waitForURL(`${base}/`), page.getByRole('button', { name: 'Log in' }).click()]);
+  return page;
+}
+
+/** Starts the spring-sale goal from the runs page; returns the run's URL once its steps wait for approval. */
+async function startRun(page: Page, goal: string) {
+  await page.goto(`${base}/w/spring/runs`);
+  await page.getByLabel(/^Goal/).fill(goal);
+  await page.getByLabel(/^E-mail recipients/).fill('ada@example.com, grace@example.com');
+  await page.getByRole('checkbox', { name: 'linkedin' }).check();
+  await page.getByRole('checkbox', { name: 'x', exact: true }).check();
+  await Promise.all([page.waitForURL(/\/w\/spring\/runs\/[0-9a-f-]{36}$/), page.getByRole('button', { name: 'Run', exact: true }).click()]);
+  await page.getByTestId('waiting').waitFor({ timeout: 60_000 });
+  return page.url();
+}
+
+/** Reloads the approvals page until `n` items wait (steps reach approval one by one). */
+async function approvalsWaiting(page: Page, n: number) {
+  for (let i = 0; i < 60; i++) {
+    await page.goto(`${base}/w/spring/approvals`);
+    if ((await page.locator('[data-pending]').count()) >= n) return;
+    await page.waitForTimeout(500);
+  }
+  assert.fail(`${n} approvals never showed up`);
+}
+
+/** Presses Tab until the focused element matches `selector` (keyboard only), at most 80 times. */
+async function tabTo(page: Page, selector: string) {
+  for (let i = 0; i < 80; i++) {
+    await page.keyboard.press('Tab');
+    if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return;
+  }
+  assert.fail(`Tab never reached ${selector}`);
+}
+
+let failed = false;
+let current: Page | undefined;
+try {
+  // ---------------------------------------------------------------- 1440 px: the journey
+  const desk = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: 'dark' });
+  const page = await signUp(desk, 'Mara Marketer', 'mara@example.com');
+  current = page;
+  await page.getByLabel('Name', { exact: true }).fill('Spring launch');
+  await page.getByLabel(/^Slug/).fill('spring');
+  await Promise.all([page.waitForURL(`${base}/w/spring/plugins`), page.getByRole('button', { name: 'Create workspace' }).click()]);
+  for (const plugin of [
+    'Governance',
+    'Content agent',
+    'E-mail agent',
+    'Social agent',
+    'Campaign agent',
+    'E-mail connector (sandbox)',
+    'Social connector (sandbox)',
+  ]) {
+    await page.getByRole('button', { name: `Enable ${plugin}`, exact: true }).click();
+    await page.getByRole('button', { name: `Disable ${plugin}`, exact: true }).waitFor();
+  }
+  log('signed up, workspace created, spring-sale plugins and governance enabled');
+
+  await page.goto(`${base}/w/spring`);
+  await check(page, '01-home-empty');
+
+  const runUrl = await startRun(page, 'launch our spring sale on email and social');
+  log(`run started: ${runUrl}`);
+  await approvalsWaiting(page, 3);
+  const items = page.locator('[data-pending]');
+  assert.equal(await items.count(), 3, 'the e-mail and two posts wait');
+  await readable(page, 'approvals');
+  // the pending badge and the bell
+  await page.getByTestId('pending-count').first().waitFor();
+  assert.equal((await page.getByTestId('pending-count').first().textContent())?.trim(), '3', 'the bell counts 3 waiting');
+  // why it waits, in words; asked by a name
+  const main = await page.locator('main').innerText();
+  assert.match(main, /Your approval policy asks a person to approve anything that reaches outside NeonHub/);
+  assert.match(main, /asked by Mara Marketer \(you\)/);
+  // the e-mail as the recipient sees it: a sandboxed frame without scripts, merge fields for a sample recipient
+  const frame = page.getByTestId('email-preview').locator('iframe');
+  assert.equal(await frame.getAttribute('sandbox'), '', 'the e-mail frame is sandboxed with nothing allowed');
+  const srcdoc = (await frame.getAttribute('srcdoc')) ?? '';
+  assert.ok(
+    srcdoc.includes('<p>') && !srcdoc.includes('{{') && !/<script/i.test(srcdoc),
+    'the frame shows the e-mail body, merged, no script',
+  );
+  assert.match(await page.getByTestId('email-preview').innerText(), /ada@example\.com[\s\S]*and 1 more/);
+  const desktopWidth = await frame.evaluate((f) => f.getBoundingClientRect().width);
+  await page.getByTestId('email-preview').getByText('Mobile').click();
+  const mobileWidth = await frame.evaluate((f) => f.getBoundingClientRect().width);
+  assert.ok(desktopWidth > 500 && mobileWidth <= 375, `the mobile toggle narrows the e-mail (${desktopWidth} -> ${mobileWidth})`);
+  // each post as its network shows it, with the network's limit
+  const posts = page.getByTestId('social-preview');
+  assert.equal(await posts.count(), 2);
+  assert.match(await posts.filter({ hasText: 'on X' }).innerText(), /\/ 280 characters/);
+  assert.match(await posts.filter({ hasText: 'on LinkedIn' }).innerText(), /\/ 3,000 characters/);
+  await check(page, '02-approvals', 'approvals');
+  log('approvals: e-mail rendered in a sandboxed frame (desktop/mobile), posts per network, policy in words, names');
+
+  // Keyboard only: approve each, reject the X post with a reason; focus lands on the next pending approval.
+  await page.goto(`${base}/w/spring/approvals`);
+  for (let left = 3; left > 0; left--) {
+    const focusedKey =
+      left === 3 ? null : await page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.pending ?? null);
+    if (left < 3) assert.ok(focusedKey, `after a decision the focus is on the next pending approval (${left} left)`);
+    const target = focusedKey ? `[data-pending="${focusedKey}"]` : '[data-pending]:first-of-type';
+    const title =
+      (await page
+        .locator(focusedKey ? target : '[data-pending]')
+        .first()
+        .locator('h4')
+        .textContent()) ?? '';
+    if (/ x post/i.test(title)) {
+      await tabTo(page, 'input[name="reason"]');
+      await page.keyboard.type('Too salesy for X');
+      await page.keyboard.press('Enter');
+    } else {
+      await tabTo(page, 'button[aria-label^="Approve:"]');
+      await page.keyboard.press('Enter');
+    }
+    await page.waitForFunction((n) => document.querySelectorAll('[data-pending]').length === n, left - 1, { timeout: 30_000 });
+    log(`keyboard: decided “${title}”`);
+    if (left === 2) await check(page, '03-approvals-after-keyboard');
+  }
+  assert.equal(
+    await page.evaluate(() => document.activeElement?.id),
+    'approvals-status',
+    'with nothing left the focus is on the status line',
+  );
+  await page.getByText('Nothing waits for approval.').waitFor();
+
+  // The run: finished, the rejection's reason and who decided, readable step names
+  await page.goto(runUrl);
+  await page.locator('[data-testid="run-status"]', { hasText: /succeeded|failed/ }).waitFor({ timeout: 60_000 });
+  await page.reload();
+  const reason = await page.getByTestId('reject-reason').innerText();
+  assert.match(reason, /Rejected by Mara Marketer \(you\): “Too salesy for X”/);
+  assert.equal(await page.locator('[data-shown="rejected"]').count(), 1, 'the graph shows the step as rejected, not failed');
+  assert.match(await page.locator('main').innerText(), /approved by Mara Marketer \(you\)/);
+  await readable(page, 'run');
+  await check(page, '04-run', 'run');
+  log(`run page: ${reason}`);
+
+  // Home: the run, the calendar strip, campaigns
+  await page.goto(`${base}/w/spring/campaigns`);
+  await page.getByLabel('Name', { exact: true }).fill('Spring sale 2026');
+  await page.getByLabel(/^Budget/).fill('5000');
+  await page.getByLabel(/^Goal/).fill('500 running-shoe orders');
+  await page.getByLabel(/^Audience/).fill('runners who bought in the last year');
+  await Promise.all([page.waitForURL(/\/campaigns\/cmp_/), page.getByRole('button', { name: 'Create campaign' }).click()]);
+  await page.goto(`${base}/w/spring`);
+  await page.getByRole('heading', { name: 'Campaigns in flight' }).waitFor();
+  assert.match(await page.locator('main').innerText(), /Spring sale 2026[\s\S]*Impressions/);
+  await page.getByTestId('calendar-strip').waitFor();
+  await readable(page, 'home');
+  await check(page, '05-home', 'home');
+
+  // A viewer: no admin tabs, no write actions (and the host refuses them anyway)
+  await page.goto(`${base}/w/spring/members`);
+  await page.locator('#inv-email').fill('vic@example.com');
+  await page.locator('#inv-role').selectOption('viewer');
+  await page.getByRole('button', { name: 'Invite' }).click();
+  await page.getByText(/vic@example\.com invited/).waitFor();
+  const viewerContext = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const viewer = await signUp(viewerContext, 'Vic Viewer', 'vic@example.com');
+  current = viewer;
+  await viewer.goto(`${base}/w/spring`);
+  const nav = await viewer.getByRole('navigation', { name: 'Workspace', exact: true }).innerText();
+  for (const admin of ['Plugins', 'Members', 'API tokens', 'Audit log', 'Call a tool'])
+    assert.ok(!nav.includes(admin), `a viewer sees no ${admin} tab`);
+  await check(viewer, '06-viewer-home');
+  await viewer.goto(`${base}/w/spring/call?tool=${encodeURIComponent('agent-social:publish')}`);
+  assert.ok(await viewer.getByRole('button', { name: 'Call tool' }).isDisabled(), 'a viewer cannot press Call tool for a write tool');
+  await viewer.goto(`${base}/w/spring/runs`);
+  assert.equal(await viewer.getByRole('button', { name: 'Run', exact: true }).count(), 0, 'a viewer cannot start a run');
+  // the host enforces it: the form post a hidden button would have made is refused
+  const refused = await viewer.evaluate(async (url) => {
+    const body = new URLSearchParams({ goal: 'sneak a run in' });
+    const r = await fetch(url, { method: 'POST', body, headers: { 'x-sveltekit-action': 'true' } });
+    return r.text();
+  }, `${base}/w/spring/runs?/start`);
+  assert.match(refused, /NH_AUTH_FORBIDDEN/, 'the host refuses a viewer starting a run');
+  log('viewer: admin tabs hidden, Call tool disabled for a write tool, the host refuses a run');
+
+  // Log out (this device), then log out everywhere (another device of Mara's ends too)
+  current = page;
+  await page.locator('summary', { hasText: 'Account menu' }).click();
+  await page.getByRole('button', { name: 'Log out', exact: true }).click();
+  await page.waitForURL(/\/login\?ended=here/);
+  await page.getByText('You are logged out.').waitFor();
+  await check(page, '07-logged-out');
+  await page.goto(`${base}/w/spring`);
+  assert.match(page.url(), /\/login\?next=/, 'after log-out the session is gone');
+  const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, colorScheme: 'light' });
+  const other = await logIn(phone, 'mara@example.com');
+  const again = await logIn(desk, 'mara@example.com');
+  current = again;
+  await again.locator('summary', { hasText: 'Account menu' }).click();
+  await again.getByRole('navigation', { name: 'Account' }).getByRole('button', { name: 'Log out everywhere' }).click();
+  await again.waitForURL(/\/login\?ended=all/);
+  await again.getByText('You were logged out on every device.').waitFor();
+  await other.goto(`${base}/w/spring`);
+  assert.match(other.url(), /\/login\?next=/, 'log out everywhere ended the other device too');
+  log('log out and log out everywhere work (no 500; the other device is logged out)');
+
+  // ---------------------------------------------------------------- 390 px: every page fits
+  const mobile = await logIn(phone, 'mara@example.com');
+  current = mobile;
+  const run2 = await startRun(mobile, 'announce our summer preview on email and social');
+  await approvalsWaiting(mobile, 3);
+  await mobile.goto(`${base}/w/spring`);
+  const headingY = await mobile.getByRole('heading', { name: 'Home', exact: true }).evaluate((h) => h.getBoundingClientRect().top);
+  assert.ok(headingY < 220, `at 390 px the page heading starts near the top (y=${headingY})`);
+  await check(mobile, '01-home');
+  // the menu fits and navigates
+  await mobile.getByText('Menu', { exact: true }).click();
+  await check(mobile, '02-menu-open');
+  await mobile
+    .getByRole('navigation', { name: 'Workspace (menu)' })
+    .getByRole('link', { name: /^Approvals/ })
+    .click();
+  await mobile.waitForURL(`${base}/w/spring/approvals`);
+  await readable(mobile, 'approvals at 390 px');
+  await check(mobile, '03-approvals', 'approvals-390');
+  await mobile.getByTestId('email-preview').first().getByText('Mobile').click();
+  await check(mobile, '04-approvals-email-mobile');
+  await mobile.getByTestId('notifications').locator('summary').click();
+  await check(mobile, '05-notifications');
+  await mobile.goto(run2);
+  await check(mobile, '06-run-waiting');
+  const graphFits = await mobile.getByTestId('dag').evaluate((d) => d.scrollWidth <= d.clientWidth + 1);
+  assert.ok(graphFits, 'at 390 px the run graph reflows (nothing clipped sideways)');
+  await mobile.getByRole('button', { name: 'Approve all 3' }).click();
+  await mobile.locator('[data-testid="run-status"]', { hasText: 'succeeded' }).waitFor({ timeout: 60_000 });
+  await check(mobile, '07-run-succeeded');
+  for (const [path, name] of [
+    ['runs', '08-runs'],
+    ['campaigns', '09-campaigns'],
+    ['calendar', '10-calendar'],
+    ['content', '11-content'],
+    ['usage', '12-usage'],
+    ['members', '13-members'],
+    ['plugins', '14-plugins'],
+    ['audit', '15-audit'],
+  ] as const) {
+    await mobile.goto(`${base}/w/spring/${path}`);
+    await check(mobile, name);
+  }
+  await mobile.goto(`${base}/`);
+  await check(mobile, '16-workspaces');
+
+  // 1440 px views of the same pages, for the docs and for axe in the dark theme
+  const deskAgain = await logIn(desk, 'mara@example.com');
+  current = deskAgain;
+  await deskAgain.goto(run2);
+  await check(deskAgain, '08-run-succeeded');
+  for (const [path, name] of [
+    ['runs', '09-runs'],
+    ['audit', '10-audit'],
+    ['members', '11-members'],
+  ] as const) {
+    await deskAgain.goto(`${base}/w/spring/${path}`);
+    await check(deskAgain, name);
+  }
+
+  assert.deepEqual(problems, [], `problems:\n${problems.join('\n')}`);
+  log(`PASS: the marketer journey at 1440 and 390 px; screenshots in ${shots}`);
+} catch (err) {
+  failed = true;
+  console.error(err);
+  if (current) {
+    await current.screenshot({ path: join(shots, 'failure.png'), fullPage: true }).catch(() => {});
+    console.error(
+      `failed on ${current.url()}:`,
+      (
+        (await current
+          .locator('main')
+          .textContent()
+          .catch(() => '')) ?? ''
+      ).slice(0, 800),
+    );
+  }
+  if (problems.length) console.error(problems.join('\n'));
+} finally {
+  await browser.close();
+  await app.close();
+  await host.close();
+  rmSync(dataDir, { recursive: true, force: true });
+}
+process.exit(failed ? 1 : 0);
