@@ -12,11 +12,17 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pino from 'pino';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Kysely } from '../../core/db/src/index.js';
 import { loadConfig } from '../../host/src/config.js';
 import { createHost } from '../../host/src/host.js';
 import { buildApp } from '../../host/src/server/app.js';
 import { launchChromium } from '../../ui/test/e2e/browser.js';
+
+type Browser = Awaited<ReturnType<typeof launchChromium>>;
+type BrowserContext = Awaited<ReturnType<Browser['newContext']>>;
+type Page = Awaited<ReturnType<BrowserContext['newPage']>>;
+/** The run and plugin-store tables, untyped (the seed writes rows as the orchestrator and the stores do). */
+type Rows = Kysely<Record<string, Record<string, unknown>>>;
 
 const RUNS = Number(process.argv[2] ?? 1000);
 const DRAFTS = Number(process.argv[3] ?? 10_000);
@@ -70,7 +76,7 @@ const empty = await host.storage.service.resolveWorkspace('empty');
 
 /** 1,000 runs of the spring-sale shape (8 steps), written straight to the run tables in batches. */
 async function seedRuns(workspaceId: string, n: number, waiting: number) {
-  const db = host.storage.db as unknown as import('kysely').Kysely<Record<string, Record<string, unknown>>>;
+  const db = host.storage.db as unknown as Rows;
   const actor = JSON.stringify({ type: 'user', id: signed.user.id });
   const ids: string[] = [];
   for (let start = 0; start < n; start += 100) {
@@ -148,7 +154,7 @@ async function seedRuns(workspaceId: string, n: number, waiting: number) {
 
 /** 10,000 drafts with two versions each in agent-content's store (the shape its tools write). */
 async function seedDrafts(workspaceId: string, n: number) {
-  const db = host.storage.db as unknown as import('kysely').Kysely<Record<string, Record<string, unknown>>>;
+  const db = host.storage.db as unknown as Rows;
   for (let start = 0; start < n; start += 500) {
     const rows: Record<string, unknown>[] = [];
     for (let i = start; i < Math.min(n, start + 500); i++) {
