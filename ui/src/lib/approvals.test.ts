@@ -122,6 +122,8 @@ describe('navigation by role', () => {
       'approvals',
       'runs',
       'campaigns',
+      'audiences',
+      'analytics',
       'calendar',
       'content',
       'brand',
