@@ -125,6 +125,7 @@ describe('navigation by role', () => {
       'audiences',
       'analytics',
       'calendar',
+      'outbox',
       'content',
       'brand',
       'policies',

@@ -23,6 +23,7 @@ export const NAV: readonly NavItem[] = [
   { path: 'audiences', label: 'Audiences', group: 'work', minRole: 'viewer' },
   { path: 'analytics', label: 'Analytics', group: 'work', minRole: 'viewer' },
   { path: 'calendar', label: 'Calendar', group: 'work', minRole: 'viewer' },
+  { path: 'outbox', label: 'Outbox', group: 'work', minRole: 'viewer' },
   { path: 'content', label: 'Content', group: 'work', minRole: 'viewer' },
   { path: 'brand', label: 'Brand kit', group: 'work', minRole: 'viewer' },
   { path: 'policies', label: 'Policies', group: 'work', minRole: 'viewer' },
