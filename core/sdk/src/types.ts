@@ -262,6 +262,8 @@ export interface PluginDefinition {
   hooks?: PluginHooks;
   /** Connectors with `connector.webhook` in their manifest: parses /hooks/<plugin>/<connection> requests. */
   webhook?: WebhookHandler;
+  /** Called when the host unloads the plugin (shutdown, reload, uninstall): write out what it buffers. In-process plugins. */
+  stop?(): Promise<void> | void;
 }
 
 export type { Role };

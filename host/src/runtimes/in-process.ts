@@ -141,6 +141,7 @@ export function createInProcessRuntime(opts: RuntimeOptions): PluginRuntime {
     },
     async stop() {
       status = 'stopped';
+      await def?.stop?.();
     },
   };
   return runtime;

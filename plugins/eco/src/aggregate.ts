@@ -128,11 +128,13 @@ export function mergeAggregates(key: string, list: readonly Aggregate[]): Aggreg
   return out;
 }
 
-/** Adds a call to the aggregate at collection/key with compare-and-set, re-reading on conflict. */
-export async function addToAggregate(store: PluginStore, collection: string, key: string, r: CallRecord): Promise<void> {
+/** Adds calls to the aggregate at collection/key with one compare-and-set, re-reading on conflict. */
+export async function addToAggregate(store: PluginStore, collection: string, key: string, records: readonly CallRecord[]): Promise<void> {
+  if (records.length === 0) return;
   for (let attempt = 0; attempt < 50; attempt++) {
     const cur = await store.get<Aggregate>(collection, key);
-    const next = applyCall(cur?.value ?? emptyAggregate(key, r.at), r);
+    const next = cur?.value ?? emptyAggregate(key, records[0]!.at);
+    for (const r of records) applyCall(next, r);
     if ((await store.putIf(collection, key, next, cur?.version ?? 0)) !== null) return;
   }
   throw ecoErrors.create('NH_ECO_UPDATE_CONFLICT', `the running total ${collection}/${key} kept changing under other writers`, {

@@ -7,13 +7,14 @@ import type { Summary } from './summary.js';
 
 describe('afterToolCall eco hook', () => {
   it('records a known call with the hand-computed energy and CO2e', async () => {
-    const { harness, store } = setup({ config: { region: 'france' } });
+    const { harness, store, plugin } = setup({ config: { region: 'france' } });
     await afterCall(harness, {
       tool: 'agent-content:draft_post',
       plugin: 'agent-content',
       durationMs: 1500,
       llmUsage: usage(1200, 800, 'openai/gpt-4o-mini'),
     });
+    await plugin.stop?.(); // the host stopping the plugin writes what it buffers
     const [row] = await store.list<CallRecord>(CALLS);
     expect(row!.value).toMatchObject({
       day: '2026-11-25',
@@ -108,14 +109,18 @@ describe('afterToolCall eco hook', () => {
     await Promise.all(
       Array.from({ length: 50 }, (_, i) => afterCall((i % 2 ? a : b).harness, { llmUsage: usage(10, 10, 'openai/gpt-4o-mini') })),
     );
+    // a reads after its own buffer is written (usage_summary flushes it); b's arrives with b's next flush
+    expect(await a.harness.call('usage_summary', { from: '2026-11-25', to: '2026-11-25' })).toMatchObject({ totals: { calls: 25 } });
+    await b.plugin.stop?.();
     expect(await a.harness.call('usage_summary', { from: '2026-11-25', to: '2026-11-25' })).toMatchObject({
       totals: { calls: 50, totalTokens: 1000 },
     });
   });
 
   it('a single-day summary (the budget check) is one store read', async () => {
-    const { harness, store } = setup();
+    const { harness, store, plugin } = setup();
     for (let i = 0; i < 5; i++) await afterCall(harness, { llmUsage: usage(10, 10, 'openai/gpt-4o-mini') });
+    await plugin.stop?.();
     const counts = { get: 0, list: 0 };
     const counting: PluginStore = {
       ...store,
@@ -132,6 +137,29 @@ describe('afterToolCall eco hook', () => {
     const r = await s2.harness.call('usage_summary', { from: '2026-11-25', to: '2026-11-25' });
     expect(r).toMatchObject({ totals: { calls: 5 } });
     expect(counts).toEqual({ get: 1, list: 0 });
+  });
+
+  it('keeps the accounting off the call path: nothing written per call, one insert and one total per flush, on time', async () => {
+    const base = createMemoryStore();
+    const ops: string[] = [];
+    const logged =
+      <A extends unknown[], R>(label: (...a: A) => string, fn: (...a: A) => R) =>
+      (...a: A): R => {
+        ops.push(label(...a));
+        return fn(...a);
+      };
+    const store: PluginStore = {
+      ...base,
+      insertAll: logged((c, r) => `insertAll ${c} ${r.length}`, base.insertAll),
+      putIf: logged((c) => `putIf ${c}`, base.putIf),
+      append: logged((c) => `append ${c}`, base.append),
+    };
+    const { harness } = setup({ store });
+    for (let i = 0; i < 30; i++) await afterCall(harness, { llmUsage: usage(10, 10, 'openai/gpt-4o-mini') });
+    expect(ops).toEqual([]);
+    await new Promise((r) => setTimeout(r, 400)); // the flush timer (250 ms)
+    expect(ops).toEqual(['insertAll calls 30', 'putIf daily']);
+    expect((await base.list(CALLS)).length).toBe(30);
   });
 
   it("does not count eco's own tools (budget checks would double every call count)", async () => {

@@ -1,8 +1,8 @@
 import { definePlugin, type PluginDefinition } from '@neonhub/sdk';
-import { createEcoHook } from './hook.js';
+import { createEcoRecorder } from './hook.js';
 import { factors } from './tools/factors.js';
-import { report } from './tools/report.js';
-import { usageSummary } from './tools/usage-summary.js';
+import { reportTool } from './tools/report.js';
+import { usageSummaryTool } from './tools/usage-summary.js';
 
 export { EcoConfigSchema } from './config.js';
 export { ecoErrors } from './errors.js';
@@ -11,10 +11,12 @@ export { runIdOf } from './hook.js';
 
 /** An eco plugin instance (the default export is one with the real clock; tests pin it). */
 export function createEcoPlugin(options: { now?: () => Date } = {}): PluginDefinition {
+  const recorder = createEcoRecorder(options.now ?? (() => new Date()));
   return definePlugin({
     id: 'eco',
-    tools: [usageSummary, report, factors],
-    hooks: { afterToolCall: createEcoHook(options.now ?? (() => new Date())) },
+    tools: [usageSummaryTool(recorder.flush), reportTool(recorder.flush), factors],
+    hooks: { afterToolCall: recorder.afterToolCall },
+    stop: recorder.flushAll,
   });
 }
 

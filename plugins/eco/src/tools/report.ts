@@ -65,20 +65,23 @@ export function renderReport(
   return `${lines.join('\n')}\n`;
 }
 
-export const report = defineTool({
-  name: 'report',
-  description:
-    'Writes a usage and footprint report for the workspace over a range of UTC days (or one run): calls, tokens, estimated energy and CO2e, by model, tool and day, with the assumptions used. Markdown or plain text.',
-  input: z.object({
-    ...RangeInput,
-    runId: z.string().min(1).max(100).optional().describe('Report on one run instead of a date range.'),
-    format: z.enum(['markdown', 'text']).default('markdown').describe('markdown (default) or plain text.'),
-  }),
-  output: z.object({ format: z.enum(['markdown', 'text']), text: z.string() }),
-  sideEffect: 'read',
-  async run({ format, ...q }, ctx) {
-    const summary = await summarize(ctx.store, q);
-    const s = resolveSettings(readConfig(ctx.config));
-    return { format, text: renderReport(summary, ctx.workspace.slug, s, format === 'markdown') };
-  },
-});
+/** `beforeRead` writes what this host has buffered for the workspace first (eco's recorder). */
+export const reportTool = (beforeRead: (workspaceId: string) => Promise<void> = async () => {}) =>
+  defineTool({
+    name: 'report',
+    description:
+      'Writes a usage and footprint report for the workspace over a range of UTC days (or one run): calls, tokens, estimated energy and CO2e, by model, tool and day, with the assumptions used. Markdown or plain text.',
+    input: z.object({
+      ...RangeInput,
+      runId: z.string().min(1).max(100).optional().describe('Report on one run instead of a date range.'),
+      format: z.enum(['markdown', 'text']).default('markdown').describe('markdown (default) or plain text.'),
+    }),
+    output: z.object({ format: z.enum(['markdown', 'text']), text: z.string() }),
+    sideEffect: 'read',
+    async run({ format, ...q }, ctx) {
+      await beforeRead(ctx.workspace.id);
+      const summary = await summarize(ctx.store, q);
+      const s = resolveSettings(readConfig(ctx.config));
+      return { format, text: renderReport(summary, ctx.workspace.slug, s, format === 'markdown') };
+    },
+  });
