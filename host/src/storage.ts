@@ -1,4 +1,4 @@
-import { createDatabase, createRepositories, type DB, type Kysely, migrate, type Repositories } from '@neonhub/db';
+import { createDatabase, createRepositories, type DB, type Kysely, migrate, type Repositories, sql } from '@neonhub/db';
 import type { PluginManifest } from '@neonhub/schemas';
 import type { PluginStore, StoredRecord } from '@neonhub/sdk';
 import type { Logger } from 'pino';
@@ -14,6 +14,7 @@ import { llmConfigFromEnv } from './llm-config.js';
 import { createTokenService, type TokenService } from './mcp/index.js';
 import { createDbTokenStore } from './mcp/token-store-db.js';
 import type { CallRecord, WorkspaceAccess } from './pipeline/call-tool.js';
+import { createRecordCache, RECORDS_CHANNEL } from './record-cache.js';
 import { createSecretBox, loadSecretKey } from './secrets/index.js';
 import {
   createWorkspaceLlm,
@@ -94,13 +95,29 @@ export async function openStorage(
       enabledPlugins: async (workspaceId: string) => (await service.listEnabledPlugins(workspaceId)).map((p) => p.pluginId),
     };
 
+    // Cached reads (store.get(c, k, { cached: true })): dropped on every write here, and on PostgreSQL on every
+    // other host's write too (NOTIFY after the write, LISTEN here).
+    const cache = createRecordCache();
+    const stopListening = database.listen
+      ? await database.listen(RECORDS_CHANNEL, { message: (key) => cache.invalidate(key), reset: () => cache.reset() })
+      : undefined;
+    const changed = async <T>(key: string, write: Promise<T>): Promise<T> => {
+      try {
+        return await write;
+      } finally {
+        cache.invalidate(key);
+        if (stopListening) await sql`select pg_notify(${RECORDS_CHANNEL}, ${key})`.execute(database.db);
+      }
+    };
     const store = (workspaceId: string, pluginId: string): PluginStore => {
       const r = repos.pluginRecords;
+      const keyOf = (c: string, k: string) => cache.key(workspaceId, pluginId, c, k);
+      const read = (c: string, k: string) => r.get(workspaceId, pluginId, c, k) as Promise<StoredRecord<never> | undefined>;
       return {
-        get: (c, k) => r.get(workspaceId, pluginId, c, k) as Promise<StoredRecord<never> | undefined>,
-        put: (c, k, v) => r.put(workspaceId, pluginId, c, k, v),
-        putIf: (c, k, v, expected) => r.putIf(workspaceId, pluginId, c, k, v, expected),
-        delete: (c, k) => r.delete(workspaceId, pluginId, c, k),
+        get: (c, k, opts) => (opts?.cached ? cache.get(keyOf(c, k), () => read(c, k)) : read(c, k)),
+        put: (c, k, v) => changed(keyOf(c, k), r.put(workspaceId, pluginId, c, k, v)),
+        putIf: (c, k, v, expected) => changed(keyOf(c, k), r.putIf(workspaceId, pluginId, c, k, v, expected)),
+        delete: (c, k) => changed(keyOf(c, k), r.delete(workspaceId, pluginId, c, k)),
         list: (c, opts) => r.list(workspaceId, pluginId, c, opts) as Promise<StoredRecord<never>[]>,
         append: (c, v) => r.append(workspaceId, pluginId, c, v),
         insertAll: (c, records) => r.insertAll(workspaceId, pluginId, c, records),
@@ -160,6 +177,7 @@ export async function openStorage(
         return true;
       },
       close: async () => {
+        await stopListening?.();
         await outbound.close();
         await database.close();
       },

@@ -28,6 +28,11 @@ export interface Database {
   dialect: 'pglite' | 'postgres';
   /** Whether the pgvector extension is installed (always on PGlite; optional on a PostgreSQL server). */
   hasVector: boolean;
+  /**
+   * PostgreSQL only: subscribes to a LISTEN/NOTIFY channel on a connection of its own (reconnecting with backoff;
+   * `reset` is told after a reconnect, since notifications sent meanwhile are lost). PGlite is one process: absent.
+   */
+  listen?(channel: string, handler: { message(payload: string): void; reset(): void }): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -101,13 +106,56 @@ async function openPostgres(url: string, opts: CreateDatabaseOptions): Promise<D
   }
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   let closed = false;
+  const listeners = new Set<() => Promise<void>>();
   return {
     db,
     dialect: 'postgres',
     hasVector,
+    async listen(channel, handler) {
+      if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new TypeError(`bad channel name ${channel}`);
+      let client: pg.Client | undefined;
+      let stopped = false;
+      let delay = 100;
+      const connect = async (): Promise<void> => {
+        const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: (opts.connectTimeoutSeconds ?? 5) * 1000 });
+        c.on('notification', (n) => {
+          if (n.channel === channel) handler.message(n.payload ?? '');
+        });
+        c.on('error', () => {}); // 'end' follows and reconnects
+        c.on('end', () => {
+          if (stopped) return;
+          handler.reset();
+          setTimeout(() => void connect().catch(() => {}), delay).unref();
+          delay = Math.min(delay * 2, 5000);
+        });
+        try {
+          await c.connect();
+          await c.query(`LISTEN ${channel}`);
+        } catch (err) {
+          c.removeAllListeners('end');
+          await c.end().catch(() => {});
+          if (stopped) return;
+          handler.reset();
+          setTimeout(() => void connect().catch(() => {}), delay).unref();
+          delay = Math.min(delay * 2, 5000);
+          throw err;
+        }
+        client = c;
+        delay = 100;
+      };
+      await connect();
+      const stop = async () => {
+        stopped = true;
+        listeners.delete(stop);
+        await client?.end().catch(() => {});
+      };
+      listeners.add(stop);
+      return stop;
+    },
     async close() {
       if (closed) return;
       closed = true;
+      await Promise.all([...listeners].map((stop) => stop()));
       await db.destroy(); // ends the pool
     },
   };

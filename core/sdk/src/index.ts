@@ -39,3 +39,4 @@ export * from './social/index.js';
 export { createKeyedLock, fingerprint, type RecordOnceResult, recordOnce, stableJson } from './store-helpers.js';
 export { toJsonSchema, toolDefinitionOf } from './tool-schema.js';
 export type * from './types.js';
+export { createWriteBehind, type WriteBehind, type WriteBehindOptions } from './write-behind.js';

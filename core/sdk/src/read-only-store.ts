@@ -19,7 +19,7 @@ export function readOnlyStore(store: PluginStore, tool: string): PluginStore {
       ),
     );
   return {
-    get: (collection, key) => store.get(collection, key),
+    get: (collection, key, opts) => store.get(collection, key, opts),
     list: (collection, opts) => store.list(collection, opts),
     count: (collection) => store.count(collection),
     put: refuse('put'),

@@ -162,7 +162,11 @@ export interface StoredRecord<T = unknown> {
  * every operation to (workspace, plugin); a plugin can never read another plugin's or workspace's records.
  */
 export interface PluginStore {
-  get<T = unknown>(collection: string, key: string): Promise<StoredRecord<T> | undefined>;
+  /**
+   * `cached: true` for a record read on every call and rarely written (a policy): the host answers from memory and
+   * drops it when any host writes it (treat the value as read-only). Stores without a cache ignore the option.
+   */
+  get<T = unknown>(collection: string, key: string, opts?: { cached?: boolean }): Promise<StoredRecord<T> | undefined>;
   /** Writes unconditionally; returns the new version. */
   put(collection: string, key: string, value: unknown): Promise<number>;
   /**

@@ -1,5 +1,4 @@
-import type { AfterToolCallEvent, HookContext, Logger, PluginStore } from '@neonhub/sdk';
-import { createKeyedLock } from '@neonhub/sdk';
+import { type AfterToolCallEvent, createWriteBehind, type HookContext } from '@neonhub/sdk';
 import { addToAggregate, CALLS, type CallRecord, DAILY, RUNS } from './aggregate.js';
 import { EcoConfigSchema, readConfig, resolveSettings } from './config.js';
 import { estimateCall } from './factors.js';
@@ -70,102 +69,46 @@ export function callRecord(
   };
 }
 
-/** A buffered workspace is written when it holds this many calls, or after FLUSH_MS. */
-const FLUSH_AT = 200;
-const FLUSH_MS = 250;
-/** At most this many calls wait per workspace while the store fails; older ones are dropped (and logged). */
-const MAX_BUFFERED = 20_000;
-
-interface Buffer {
-  store: PluginStore;
-  logger: Logger;
-  records: CallRecord[];
-  timer?: ReturnType<typeof setTimeout>;
-}
-
 /**
  * afterToolCall (priority 800): eco's accounting, **off the call path**. Each call's record is buffered in memory
- * and the workspace's buffer is written in one go — the records with one insert, each day's and run's running
- * total with one compare-and-set — when it holds FLUSH_AT calls, FLUSH_MS after its first call, before eco's own
- * read tools answer (so usage_summary and the budget check see every call this host made), and when the host
- * stops the plugin. A crash loses at most the last FLUSH_MS of energy accounting, never a call or its audit entry.
+ * (`createWriteBehind`) and a workspace's buffer written in one go — the records with one insert, each day's and
+ * run's running total with one compare-and-set — every 250 ms or 200 calls, before eco's own read tools answer
+ * (so usage_summary and the budget check see every call this host made), and when the host stops the plugin.
+ * A crash loses at most the last 250 ms of energy accounting, never a call or its audit entry.
  * Eco's own tools are not counted: governance reads usage_summary before calls to check budgets, and counting
  * those reads would double every call count (data-trust still audits them).
  */
 export function createEcoRecorder(now: () => Date) {
-  const lock = createKeyedLock();
-  const buffers = new Map<string, Buffer>();
-
-  async function write(store: PluginStore, records: CallRecord[]): Promise<void> {
-    const rows = records.map((r) => ({ key: `${r.at}|${r.callId}`, value: r }));
-    // One insert; if a row is already there (a retried flush), write the others one by one.
-    if (!(await store.insertAll(CALLS, rows))) for (const row of rows) await store.putIf(CALLS, row.key, row.value, 0);
-    const groups = new Map<string, { collection: string; key: string; records: CallRecord[] }>();
-    const add = (collection: string, key: string, r: CallRecord) => {
-      const id = `${collection}/${key}`;
-      const g = groups.get(id) ?? { collection, key, records: [] };
-      g.records.push(r);
-      groups.set(id, g);
-    };
-    for (const r of records) {
-      add(DAILY, r.day, r);
-      if (r.runId) add(RUNS, r.runId, r);
-    }
-    for (const g of groups.values()) await addToAggregate(store, g.collection, g.key, g.records);
-  }
-
-  function flush(workspaceId: string): Promise<void> {
-    return lock(workspaceId, async () => {
-      const buffer = buffers.get(workspaceId);
-      if (!buffer || buffer.records.length === 0) return;
-      clearTimeout(buffer.timer);
-      buffer.timer = undefined;
-      const records = buffer.records.splice(0);
-      try {
-        await write(buffer.store, records);
-      } catch (err) {
-        // keep them for the next flush (bounded), so a database hiccup loses nothing
-        buffer.records.unshift(...records);
-        const dropped = buffer.records.length - MAX_BUFFERED;
-        if (dropped > 0) buffer.records.splice(0, dropped);
-        buffer.logger.error(
-          { err, buffered: buffer.records.length, dropped: Math.max(0, dropped) },
-          'eco could not write its records; retrying',
-        );
-        schedule(workspaceId, buffer);
+  const buffer = createWriteBehind<CallRecord>({
+    async write(store, records) {
+      const rows = records.map((r) => ({ key: `${r.at}|${r.callId}`, value: r }));
+      // One insert; if a row is already there (a retried flush), write the others one by one.
+      if (!(await store.insertAll(CALLS, rows))) for (const row of rows) await store.putIf(CALLS, row.key, row.value, 0);
+      const groups = new Map<string, { collection: string; key: string; records: CallRecord[] }>();
+      const add = (collection: string, key: string, r: CallRecord) => {
+        const id = `${collection}/${key}`;
+        const g = groups.get(id) ?? { collection, key, records: [] };
+        g.records.push(r);
+        groups.set(id, g);
+      };
+      for (const r of records) {
+        add(DAILY, r.day, r);
+        if (r.runId) add(RUNS, r.runId, r);
       }
-    });
-  }
-
-  function schedule(workspaceId: string, buffer: Buffer) {
-    if (buffer.timer) return;
-    buffer.timer = setTimeout(() => {
-      buffer.timer = undefined;
-      void flush(workspaceId);
-    }, FLUSH_MS);
-    buffer.timer.unref?.();
-  }
+      for (const g of groups.values()) await addToAggregate(store, g.collection, g.key, g.records);
+    },
+  });
 
   return {
     afterToolCall(event: AfterToolCallEvent, ctx: HookContext): void {
       if (event.plugin === ECO_PLUGIN_ID) return;
       const record = callRecord(event, ctx.config, now(), (err) => ctx.logger.warn({ err }, 'eco config invalid; using the defaults'));
-      let buffer = buffers.get(ctx.workspace.id);
-      if (!buffer) {
-        buffer = { store: ctx.store, logger: ctx.logger, records: [] };
-        buffers.set(ctx.workspace.id, buffer);
-      }
-      buffer.store = ctx.store;
-      buffer.records.push(record);
-      if (buffer.records.length >= FLUSH_AT) void flush(ctx.workspace.id);
-      else schedule(ctx.workspace.id, buffer);
+      buffer.add(ctx.workspace.id, ctx.store, ctx.logger, record);
     },
     /** Writes the workspace's buffered calls now (eco's read tools call it first). */
-    flush,
+    flush: buffer.flush,
     /** Writes every workspace's buffered calls (the host stopping the plugin). */
-    async flushAll(): Promise<void> {
-      await Promise.all([...buffers.keys()].map(flush));
-    },
+    flushAll: buffer.flushAll,
   };
 }
 

@@ -1,5 +1,5 @@
 import { ActorSchema } from '@neonhub/schemas';
-import type { PluginStore } from '@neonhub/sdk';
+import { createWriteBehind, type PluginStore } from '@neonhub/sdk';
 import { z } from 'zod';
 
 export const DECISIONS = 'decisions';
@@ -25,3 +25,20 @@ export type Decision = z.infer<typeof DecisionSchema>;
 export async function recordDecision(store: PluginStore, decision: Decision): Promise<number> {
   return store.append(DECISIONS, decision);
 }
+
+/**
+ * The log of allowed calls, written behind the calls (`createWriteBehind`: in batches, every 250 ms or 200
+ * decisions, before list_decisions answers, and when the plugin stops): recording an allow is not worth a database
+ * round trip on every call. Denials and approvals are appended at once, before the call is answered.
+ */
+export function createAllowLog() {
+  return createWriteBehind<Decision>({
+    async write(store, decisions) {
+      await store.insertAll(
+        DECISIONS,
+        decisions.map((d) => ({ key: `allow:${d.callId}`, value: d })),
+      );
+    },
+  });
+}
+export type AllowLog = ReturnType<typeof createAllowLog>;

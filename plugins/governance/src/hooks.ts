@@ -1,7 +1,7 @@
 import type { AfterToolCallEvent, HookContext, HookDecision, PluginHooks, ToolCallEvent } from '@neonhub/sdk';
 import { recordUsage } from './budget.js';
 import { normalizeContact, recipientsAt, recordSends } from './consent.js';
-import { recordDecision } from './decisions.js';
+import { type AllowLog, type Decision, recordDecision } from './decisions.js';
 import { evaluate } from './evaluate.js';
 import { currentPolicy } from './policy/store.js';
 import { matchesTool } from './rules/patterns.js';
@@ -13,7 +13,7 @@ export const GOVERNANCE_ID = 'governance';
 /** Governance's own tools are never governed by it (an admin must always be able to fix the policy); they check roles themselves. */
 const isOwnTool = (tool: string) => tool.startsWith(`${GOVERNANCE_ID}:`);
 
-export function createHooks(deps: GovDeps): PluginHooks {
+export function createHooks(deps: GovDeps, allows: AllowLog): PluginHooks {
   return {
     async beforeToolCall(event: ToolCallEvent, ctx: HookContext): Promise<HookDecision> {
       if (isOwnTool(event.tool)) return { action: 'allow' };
@@ -21,7 +21,7 @@ export function createHooks(deps: GovDeps): PluginHooks {
       const current = await currentPolicy(ctx.store);
       const result = await evaluate(event, ctx.store, current, now);
       if (result.decision.action !== 'allow' || current.policy.decisions.recordAllows || result.approvalId) {
-        await recordDecision(ctx.store, {
+        const decision: Decision = {
           callId: event.callId,
           tool: event.tool,
           sideEffect: event.sideEffect,
@@ -33,7 +33,9 @@ export function createHooks(deps: GovDeps): PluginHooks {
           approvalId: result.approvalId,
           policyVersion: current.version,
           at: now.toISOString(),
-        });
+        };
+        if (decision.decision === 'allow' && !decision.approvalId) allows.add(ctx.workspace.id, ctx.store, ctx.logger, decision);
+        else await recordDecision(ctx.store, decision);
       }
       if (result.decision.action !== 'allow')
         ctx.logger.info(

@@ -1,4 +1,5 @@
 import { definePlugin, type PluginDefinition } from '@neonhub/sdk';
+import { createAllowLog } from './decisions.js';
 import { createHooks, GOVERNANCE_ID } from './hooks.js';
 import type { GovDeps } from './store-util.js';
 import { approveTool, expireApprovalsTool, getApprovalTool, listApprovalsTool, rejectTool } from './tools/approvals.js';
@@ -17,6 +18,7 @@ export type { GovDeps } from './store-util.js';
 /** The governance plugin; `now` is injectable so tests can move time (approval expiry, rolling windows, UTC days). */
 export function createGovernance(opts: Partial<GovDeps> = {}): PluginDefinition {
   const deps: GovDeps = { now: opts.now ?? (() => new Date()) };
+  const allows = createAllowLog();
   return definePlugin({
     id: GOVERNANCE_ID,
     tools: [
@@ -31,10 +33,11 @@ export function createGovernance(opts: Partial<GovDeps> = {}): PluginDefinition 
       expireApprovalsTool(deps),
       recordConsentTool(deps),
       getConsentTool(),
-      listDecisionsTool(),
+      listDecisionsTool(allows.flush),
       budgetStatusTool(deps),
     ],
-    hooks: createHooks(deps),
+    hooks: createHooks(deps, allows),
+    stop: allows.flushAll,
   });
 }
 

@@ -17,11 +17,23 @@ export interface PolicyVersion {
   note: string | null;
 }
 
-/** The policy in force: the latest version, re-parsed so defaults added since it was written apply. */
+const DEFAULT_VERSION: PolicyVersion = { version: 0, policy: defaultPolicy(), setBy: null, setAt: null, note: null };
+/** Parsed policies by the stored record they came from (a cached record is the same object until it changes). */
+const parsed = new WeakMap<object, PolicyVersion>();
+
+/**
+ * The policy in force: the latest version, re-parsed so defaults added since it was written apply. Read on every
+ * governed call, so it is a cached read (the host drops it when any host writes the policy) and parsed once per version.
+ */
 export async function currentPolicy(store: PluginStore): Promise<PolicyVersion> {
-  const head = await store.get<PolicyVersion>(POLICY_HEAD, HEAD_KEY);
-  if (!head) return { version: 0, policy: defaultPolicy(), setBy: null, setAt: null, note: null };
-  return { ...head.value, policy: PolicySchema.parse(head.value.policy) };
+  const head = await store.get<PolicyVersion>(POLICY_HEAD, HEAD_KEY, { cached: true });
+  if (!head) return DEFAULT_VERSION;
+  let current = parsed.get(head);
+  if (!current) {
+    current = { ...head.value, policy: PolicySchema.parse(head.value.policy) };
+    parsed.set(head, current);
+  }
+  return current;
 }
 
 /**

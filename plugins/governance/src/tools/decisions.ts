@@ -2,7 +2,8 @@ import { defineTool } from '@neonhub/sdk';
 import { z } from 'zod';
 import { DECISIONS, type Decision, DecisionSchema } from '../decisions.js';
 
-export const listDecisionsTool = () =>
+/** `beforeRead` writes the allows this host still buffers for the workspace first. */
+export const listDecisionsTool = (beforeRead: (workspaceId: string) => Promise<void> = async () => {}) =>
   defineTool({
     name: 'list_decisions',
     description:
@@ -17,6 +18,7 @@ export const listDecisionsTool = () =>
     }),
     output: z.object({ decisions: z.array(DecisionSchema.extend({ seq: z.number().int() })), next: z.number().int().nullable() }),
     run: async (input, ctx) => {
+      await beforeRead(ctx.workspace.id);
       const out: Array<Decision & { seq: number }> = [];
       let after = input.after;
       for (;;) {
