@@ -1,4 +1,5 @@
 export { type BlueskyFake, type BlueskyFakePost, startBlueskyFake } from './bluesky.js';
+export { type DiscordFake, type DiscordMessage, startDiscordFake } from './discord.js';
 export * from './http.js';
 export {
   type HubSpotFake,
@@ -12,5 +13,8 @@ export { type MastodonFake, type MastodonFakeStatus, startMastodonFake } from '.
 export { type MetaFake, type MetaFakePost, startMetaFake } from './meta.js';
 export { type FakeName, fakeNames, startFake } from './registry.js';
 export { type ResendEmail, type ResendEventType, type ResendFake, type ResendFakeOptions, startResendFake } from './resend.js';
+export { type SlackFake, type SlackMessage, startSlackFake } from './slack.js';
+export { type SmtpFake, type SmtpMessage, startSmtpFake } from './smtp.js';
+export { startTwilioFake, type TwilioFake, type TwilioMessage } from './twilio.js';
 export { type FakeConnection, postWebhook } from './webhook.js';
 export { startXFake, type XFake, type XFakePost } from './x.js';

@@ -1,0 +1,5 @@
+import { definePlugin } from '@neonhub/sdk';
+import { send } from './tools/send.js';
+import { webhook } from './webhook.js';
+
+export default definePlugin({ id: 'connector-twilio', tools: [send], webhook });
