@@ -14,6 +14,8 @@ const benches: Record<string, { file: string; args?: string[]; slow?: boolean }>
   mcp: { file: 'mcp/run.ts' },
   audit: { file: 'audit/run.ts' },
   runs: { file: 'runs/run.ts' },
+  // governance + data-trust + eco per call, PGlite and (with NEONHUB_TEST_POSTGRES_URL) PostgreSQL
+  trust: { file: 'trust/run.ts' },
   // dispatcher throughput vs the connector's client called directly (PGlite in process; DATABASE_URL/REDIS_URL for PostgreSQL/BullMQ)
   outbox: { file: 'outbox/run.ts' },
   // real processes (host, CLI, `neonhub mcp`); side by side with an earlier checkout: npx tsx bench/startup/run.ts --base <dir>
