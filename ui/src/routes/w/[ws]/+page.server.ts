@@ -59,7 +59,11 @@ export const load: PageServerLoad = async (event) => {
     .map((r) => ({
       id: r.id,
       goal: r.goal,
-      message: r.error?.message ?? 'A step failed.',
+      // a rejection reads as the reason the person gave, not the orchestrator's wording around it
+      message:
+        r.error?.code === 'NH_RUN_STEP_REJECTED'
+          ? `“${r.error.message.replace(/^[\s\S]*rejected:\s*/, '')}”`
+          : (r.error?.message ?? 'A step failed.'),
       rejected: r.error?.code === 'NH_RUN_STEP_REJECTED',
     }));
   const inProgress = waiting.runs.filter((r) => ['planning', 'queued', 'running', 'waiting_approval'].includes(r.status)).slice(0, 5);
