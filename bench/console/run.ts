@@ -251,7 +251,9 @@ try {
     for (const name of ['home', 'run', 'approvals'] as const) {
       for (const side of ['empty', 'full'] as const) {
         const ms = await lcpOf(context, sides[side][name]);
-        (results[side]![name] ??= []).push(ms);
+        const list = results[side]![name] ?? [];
+        list.push(ms);
+        results[side]![name] = list;
       }
     }
   }
