@@ -14,7 +14,7 @@ import {
 } from '$lib/calendar';
 import { NETWORKS, TOOLS } from '$lib/capabilities';
 import { api, enc } from '$lib/server/api';
-import { text } from '$lib/server/guard';
+import { requireWorkspace, text } from '$lib/server/guard';
 import { callCapability, workspacePlugins } from '$lib/server/plugins';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -92,6 +92,7 @@ const back = (ws: string, form: FormData, extra: string) => {
 export const actions: Actions = {
   /** A new social post: scheduled for a time, or published now (through governance). */
   create: async (event) => {
+    requireWorkspace(event.locals, event.params.ws ?? ''); // a visitor without this workspace gets 404, nothing runs
     const form = await event.request.formData();
     const ws = event.params.ws ?? '';
     const network = text(form, 'network');
@@ -114,6 +115,7 @@ export const actions: Actions = {
   },
   /** Take a scheduled post off the calendar. */
   cancel: async (event) => {
+    requireWorkspace(event.locals, event.params.ws ?? ''); // a visitor without this workspace gets 404, nothing runs
     const form = await event.request.formData();
     const ws = event.params.ws ?? '';
     const entryId = text(form, 'entryId');
@@ -123,6 +125,7 @@ export const actions: Actions = {
   },
   /** Move (drag and drop, or the editor's date and time) and/or rewrite a scheduled post. */
   update: async (event) => {
+    requireWorkspace(event.locals, event.params.ws ?? ''); // a visitor without this workspace gets 404, nothing runs
     const form = await event.request.formData();
     const ws = event.params.ws ?? '';
     const entryId = text(form, 'entryId');

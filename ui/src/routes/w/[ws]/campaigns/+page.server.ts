@@ -1,7 +1,7 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { type Campaign, CHANNELS } from '$lib/campaigns';
 import { api, enc } from '$lib/server/api';
-import { text } from '$lib/server/guard';
+import { requireWorkspace, text } from '$lib/server/guard';
 import { callCapability, isEnabled } from '$lib/server/plugins';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -17,6 +17,7 @@ export const load: PageServerLoad = async (event) => {
 
 export const actions: Actions = {
   create: async (event) => {
+    requireWorkspace(event.locals, event.params.ws ?? ''); // a visitor without this workspace gets 404, nothing runs
     const form = await event.request.formData();
     const channels = form.getAll('channels').filter((c): c is string => typeof c === 'string');
     const values = {

@@ -1,6 +1,6 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { api } from '$lib/server/api';
-import { failWith, orError, text } from '$lib/server/guard';
+import { failWith, orError, requireWorkspace, text } from '$lib/server/guard';
 import type { Actions, PageServerLoad } from './$types';
 
 /** The workspace's connected accounts (docs/connectors.md, "Connected accounts"): status and last error, never a secret. */
@@ -26,6 +26,7 @@ function fieldsOf(form: FormData): Record<string, string> {
 export const actions: Actions = {
   /** Connect an account with the connector's API-key fields. */
   add: async (event) => {
+    requireWorkspace(event.locals, event.params.ws ?? ''); // a visitor without this workspace gets 404, nothing runs
     const form = await event.request.formData();
     const r = await api(event).request('addConnection', {
       params: { ws: event.params.ws },
@@ -36,6 +37,7 @@ export const actions: Actions = {
   },
   /** Start an OAuth connection: the browser goes to the provider, which sends it back to the host's callback. */
   connect: async (event) => {
+    requireWorkspace(event.locals, event.params.ws ?? ''); // a visitor without this workspace gets 404, nothing runs
     const form = await event.request.formData();
     const connection = text(form, 'connection');
     const r = await api(event).request('startConnectionOAuth', {
@@ -51,18 +53,21 @@ export const actions: Actions = {
     redirect(303, r.data.authorizeUrl);
   },
   revoke: async (event) => {
+    requireWorkspace(event.locals, event.params.ws ?? ''); // a visitor without this workspace gets 404, nothing runs
     const form = await event.request.formData();
     const r = await api(event).request('revokeConnection', { params: { ws: event.params.ws, connection: text(form, 'id') } });
     if (!r.ok) return failWith(r);
     return { revoked: r.data.connection.label };
   },
   remove: async (event) => {
+    requireWorkspace(event.locals, event.params.ws ?? ''); // a visitor without this workspace gets 404, nothing runs
     const form = await event.request.formData();
     const r = await api(event).request('removeConnection', { params: { ws: event.params.ws, connection: text(form, 'id') } });
     if (!r.ok) return failWith(r);
     return { removed: true };
   },
   makeDefault: async (event) => {
+    requireWorkspace(event.locals, event.params.ws ?? ''); // a visitor without this workspace gets 404, nothing runs
     const form = await event.request.formData();
     const r = await api(event).request('updateConnection', {
       params: { ws: event.params.ws, connection: text(form, 'id') },
@@ -72,6 +77,7 @@ export const actions: Actions = {
     return { madeDefault: r.data.connection.label };
   },
   test: async (event) => {
+    requireWorkspace(event.locals, event.params.ws ?? ''); // a visitor without this workspace gets 404, nothing runs
     const form = await event.request.formData();
     const r = await api(event).request('testConnection', { params: { ws: event.params.ws, connection: text(form, 'id') } });
     if (!r.ok) return failWith(r);

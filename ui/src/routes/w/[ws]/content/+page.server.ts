@@ -3,7 +3,7 @@ import { TOOLS } from '$lib/capabilities';
 import type { Draft } from '$lib/content';
 import { api, enc } from '$lib/server/api';
 import { FACTS_COLLECTION } from '$lib/server/brand';
-import { text } from '$lib/server/guard';
+import { requireWorkspace, text } from '$lib/server/guard';
 import { callCapability, isEnabled } from '$lib/server/plugins';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -25,6 +25,7 @@ export const load: PageServerLoad = async (event) => {
 export const actions: Actions = {
   /** A new draft in the brand voice, given the product facts (memory) that match its topic. */
   draft: async (event) => {
+    requireWorkspace(event.locals, event.params.ws ?? ''); // a visitor without this workspace gets 404, nothing runs
     const form = await event.request.formData();
     const ws = event.params.ws ?? '';
     const kind = text(form, 'kind');

@@ -3,7 +3,7 @@ import { CHANNEL_LABEL } from '$lib/capabilities';
 import { isHeld, type PolicyDoc, setHeld, setSideEffectHeld } from '$lib/policy';
 import { api, enc } from '$lib/server/api';
 import { loadGovernance, savePolicy } from '$lib/server/brand';
-import { text } from '$lib/server/guard';
+import { requireWorkspace, text } from '$lib/server/guard';
 import type { Actions, PageServerLoad } from './$types';
 
 type Caps = NonNullable<NonNullable<PolicyDoc['consent']>['frequencyCaps']>;
@@ -37,6 +37,7 @@ const num = (form: FormData, name: string, min: number, max: number): number | n
 
 export const actions: Actions = {
   save: async (event) => {
+    requireWorkspace(event.locals, event.params.ws ?? ''); // a visitor without this workspace gets 404, nothing runs
     const form = await event.request.formData();
     const ws = event.params.ws ?? '';
     const client = api(event);

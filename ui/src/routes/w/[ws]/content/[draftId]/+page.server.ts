@@ -11,7 +11,7 @@ import {
   type VersionMeta,
 } from '$lib/content';
 import { api, enc } from '$lib/server/api';
-import { text } from '$lib/server/guard';
+import { requireWorkspace, text } from '$lib/server/guard';
 import { callCapability, isEnabled } from '$lib/server/plugins';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -69,6 +69,7 @@ async function saveVersion(event: Parameters<Actions[string]>[0], input: { text:
 export const actions: Actions = {
   /** An image for the draft: checked here for a friendly message, and again (by its bytes) by agent-content. */
   attach: async (event) => {
+    requireWorkspace(event.locals, event.params.ws ?? ''); // a visitor without this workspace gets 404, nothing runs
     const form = await event.request.formData();
     const file = form.get('file');
     const alt = text(form, 'alt');
@@ -97,6 +98,7 @@ export const actions: Actions = {
   },
   /** The editor: the marketer's own text becomes the next version. */
   edit: async (event) => {
+    requireWorkspace(event.locals, event.params.ws ?? ''); // a visitor without this workspace gets 404, nothing runs
     const form = await event.request.formData();
     const body = text(form, 'text');
     const note = text(form, 'note');
@@ -108,6 +110,7 @@ export const actions: Actions = {
   },
   /** Ask the model to revise with instructions. */
   revise: async (event) => {
+    requireWorkspace(event.locals, event.params.ws ?? ''); // a visitor without this workspace gets 404, nothing runs
     const form = await event.request.formData();
     const instructions = text(form, 'instructions');
     const note = text(form, 'note');
