@@ -1,5 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import type { DB, Kysely, OutboxErrorJson, OutboxMessagesTable, OutboxStatusValue, Selectable } from '@neonhub/db';
+import type {
+  DB,
+  Kysely,
+  OutboxErrorJson,
+  OutboxMessagesTable,
+  OutboxRecipientStatusValue,
+  OutboxStatusValue,
+  Selectable,
+  UpdateObject,
+} from '@neonhub/db';
 import { sql } from '@neonhub/db';
 
 /**
@@ -97,30 +106,14 @@ export async function claim(db: Db, id: string, dispatch: number, lease: string,
 
 /** Stores a delivery (only while the lease holds) and marks its recipients sent. */
 export async function markDelivered(db: Db, id: string, lease: string, result: unknown, providerId: string | null): Promise<boolean> {
-  return db.transaction().execute(async (trx) => {
-    const r = await trx
-      .updateTable('outbox_messages')
-      .set({
-        status: 'delivered',
-        result: JSON.stringify(result ?? null),
-        delivered_at: sql<Date>`now()`,
-        lease: null,
-        lease_until: null,
-        updated_at: sql<Date>`now()`,
-      })
-      .where('id', '=', id)
-      .where('lease', '=', lease)
-      .where('status', '=', 'sending')
-      .executeTakeFirst();
-    if (r.numUpdatedRows === 0n) return false;
-    await trx
-      .updateTable('outbox_recipients')
-      .set({ status: 'sent', provider_message_id: providerId, updated_at: sql<Date>`now()` })
-      .where('message_id', '=', id)
-      .where('status', '=', 'queued')
-      .execute();
-    return true;
-  });
+  const row = await transition(
+    db,
+    id,
+    { lease, from: ['sending'] },
+    { status: 'delivered', result: JSON.stringify(result ?? null), delivered_at: sql<Date>`now()`, lease: null, lease_until: null },
+    { from: ['queued'], set: { status: 'sent', provider_message_id: providerId } },
+  );
+  return row !== undefined;
 }
 
 /**
@@ -157,30 +150,20 @@ export async function reschedule(
 
 /** Gives up on a claimed message (only while the lease holds): dead, with its error; its recipients failed. */
 export async function markDead(db: Db, id: string, lease: string, error: OutboxErrorJson, failure: boolean): Promise<boolean> {
-  return db.transaction().execute(async (trx) => {
-    const r = await trx
-      .updateTable('outbox_messages')
-      .set({
-        status: 'dead',
-        last_error: JSON.stringify(error),
-        failures: failure ? sql<number>`failures + 1` : sql<number>`failures`,
-        lease: null,
-        lease_until: null,
-        updated_at: sql<Date>`now()`,
-      })
-      .where('id', '=', id)
-      .where('lease', '=', lease)
-      .where('status', '=', 'sending')
-      .executeTakeFirst();
-    if (r.numUpdatedRows === 0n) return false;
-    await trx
-      .updateTable('outbox_recipients')
-      .set({ status: 'failed', detail: error.code, updated_at: sql<Date>`now()` })
-      .where('message_id', '=', id)
-      .where('status', '=', 'queued')
-      .execute();
-    return true;
-  });
+  const row = await transition(
+    db,
+    id,
+    { lease, from: ['sending'] },
+    {
+      status: 'dead',
+      last_error: JSON.stringify(error),
+      failures: failure ? sql<number>`failures + 1` : sql<number>`failures`,
+      lease: null,
+      lease_until: null,
+    },
+    { from: ['queued'], set: { status: 'failed', detail: error.code } },
+  );
+  return row !== undefined;
 }
 
 /** Messages whose job may be lost: due (queued or retrying) or sending under an expired lease. */
@@ -214,49 +197,53 @@ export async function redispatch(db: Db, id: string, dispatch: number): Promise<
 
 /** An admin's retry of a dead or cancelled message: queued again now, a fresh attempt budget, same key. */
 export async function requeue(db: Db, workspaceId: string, id: string): Promise<OutboxRow | undefined> {
-  return db.transaction().execute(async (trx) => {
-    const row = await trx
-      .updateTable('outbox_messages')
-      .set({
-        status: 'queued',
-        failures: 0,
-        dispatch: sql<number>`dispatch + 1`,
-        next_attempt_at: sql<Date>`now()`,
-        updated_at: sql<Date>`now()`,
-      })
-      .where('id', '=', id)
-      .where('workspace_id', '=', workspaceId)
-      .where('status', 'in', ['dead', 'cancelled'])
-      .returningAll()
-      .executeTakeFirst();
-    if (row)
-      await trx
-        .updateTable('outbox_recipients')
-        .set({ status: 'queued', detail: null, updated_at: sql<Date>`now()` })
-        .where('message_id', '=', id)
-        .where('status', 'in', ['failed', 'cancelled'])
-        .execute();
-    return row;
-  });
+  return transition(
+    db,
+    id,
+    { workspaceId, from: ['dead', 'cancelled'] },
+    { status: 'queued', failures: 0, dispatch: sql<number>`dispatch + 1`, next_attempt_at: sql<Date>`now()` },
+    { from: ['failed', 'cancelled'], set: { status: 'queued', detail: null } },
+  );
 }
 
 /** An admin's cancel of a queued, retrying or dead message (its pending job then claims nothing). */
 export async function cancelRow(db: Db, workspaceId: string, id: string): Promise<OutboxRow | undefined> {
+  return transition(
+    db,
+    id,
+    { workspaceId, from: ['queued', 'retrying', 'dead'] },
+    { status: 'cancelled', dispatch: sql<number>`dispatch + 1` },
+    { from: ['queued', 'failed'], set: { status: 'cancelled' } },
+  );
+}
+
+/**
+ * One state change of a message, guarded by its status (and the claim's lease or the caller's workspace), and of
+ * its recipients still in `recipients.from`, in one transaction. Returns the changed message, or nothing when the
+ * guard did not hold (then nothing was written).
+ */
+async function transition(
+  db: Db,
+  id: string,
+  guard: { lease?: string; workspaceId?: string; from: OutboxStatusValue[] },
+  set: UpdateObject<DB, 'outbox_messages'>,
+  recipients: { from: OutboxRecipientStatusValue[]; set: UpdateObject<DB, 'outbox_recipients'> },
+): Promise<OutboxRow | undefined> {
   return db.transaction().execute(async (trx) => {
-    const row = await trx
+    let q = trx
       .updateTable('outbox_messages')
-      .set({ status: 'cancelled', dispatch: sql<number>`dispatch + 1`, updated_at: sql<Date>`now()` })
+      .set({ ...set, updated_at: sql<Date>`now()` })
       .where('id', '=', id)
-      .where('workspace_id', '=', workspaceId)
-      .where('status', 'in', ['queued', 'retrying', 'dead'])
-      .returningAll()
-      .executeTakeFirst();
+      .where('status', 'in', guard.from);
+    if (guard.lease !== undefined) q = q.where('lease', '=', guard.lease);
+    if (guard.workspaceId !== undefined) q = q.where('workspace_id', '=', guard.workspaceId);
+    const row = await q.returningAll().executeTakeFirst();
     if (row)
       await trx
         .updateTable('outbox_recipients')
-        .set({ status: 'cancelled', updated_at: sql<Date>`now()` })
+        .set({ ...recipients.set, updated_at: sql<Date>`now()` })
         .where('message_id', '=', id)
-        .where('status', 'in', ['queued', 'failed'])
+        .where('status', 'in', recipients.from)
         .execute();
     return row;
   });
