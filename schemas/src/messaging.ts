@@ -15,23 +15,28 @@ const Connection = z
   .optional()
   .describe("The connected account to send with (its id or label); default: the workspace's default connection.");
 
-export const EmailSendInputSchema = z
-  .object({
-    to: z
-      .union([Address, z.array(Address).min(1).max(50)])
-      .describe('Recipient address, or a list of up to 50 addresses that all receive the same message.'),
-    subject: z.string().trim().min(1).max(998).describe('Subject line (RFC 5322 allows up to 998 characters).'),
-    text: z.string().min(1).max(200_000).optional().describe('Plain-text body. Give text, html, or both.'),
-    html: z.string().min(1).max(500_000).optional().describe('HTML body. Give text, html, or both.'),
-    from: Address.optional().describe("Sender address; defaults to the connection's sender, then the plugin config `from`."),
-    replyTo: Address.optional().describe('Reply-To address.'),
-    tags: z
-      .record(z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/), z.string().max(256))
-      .default({})
-      .describe('Provider tags (name -> value), e.g. { campaign: "spring-sale" }, sent with the message for reporting.'),
-    connection: Connection,
-  })
-  .refine((v) => v.text !== undefined || v.html !== undefined, { message: 'give a text or an html body', path: ['text'] });
+/** The message an e-mail `send` takes (the sandbox connector's whole input; real connectors add `connection`). */
+export const EmailMessageSchema = z.object({
+  to: z
+    .union([Address, z.array(Address).min(1).max(50)])
+    .describe('Recipient address, or a list of up to 50 addresses that all receive the same message.'),
+  subject: z.string().trim().min(1).max(998).describe('Subject line (RFC 5322 allows up to 998 characters).'),
+  text: z.string().min(1).max(200_000).optional().describe('Plain-text body. Give text, html, or both.'),
+  html: z.string().min(1).max(500_000).optional().describe('HTML body. Give text, html, or both.'),
+  from: Address.optional().describe("Sender address; defaults to the connection's sender, then the plugin config `from`."),
+  replyTo: Address.optional().describe('Reply-To address.'),
+  tags: z
+    .record(z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/), z.string().max(256))
+    .default({})
+    .describe('Provider tags (name -> value), e.g. { campaign: "spring-sale" }, sent with the message for reporting.'),
+});
+
+/** An e-mail needs a body: text, html, or both. */
+export function requireEmailBody<S extends z.ZodType<{ text?: string | undefined; html?: string | undefined }>>(schema: S) {
+  return schema.refine((v) => v.text !== undefined || v.html !== undefined, { message: 'give a text or an html body', path: ['text'] });
+}
+
+export const EmailSendInputSchema = requireEmailBody(EmailMessageSchema.extend({ connection: Connection }));
 export type EmailSendInput = z.output<typeof EmailSendInputSchema>;
 
 export const EmailSendOutputSchema = z.object({

@@ -1,26 +1,17 @@
 import { randomUUID } from 'node:crypto';
+import { EmailMessageSchema, requireEmailBody } from '@neonhub/schemas';
 import { defineTool, deliverOnce, fingerprint } from '@neonhub/sdk';
 import { z } from 'zod';
 import { DEFAULT_FROM, OUTBOX, type OutboxMessage } from '../message.js';
 
-const Address = z.email().max(320);
-
-const input = z
-  .object({
-    to: z
-      .union([Address, z.array(Address).min(1).max(50)])
-      .describe('Recipient address, or a list of up to 50 addresses that all receive the same message.'),
-    subject: z.string().trim().min(1).max(998).describe('Subject line (RFC 5322 allows up to 998 characters).'),
-    text: z.string().min(1).max(200_000).optional().describe('Plain-text body. Give text, html, or both.'),
-    html: z.string().min(1).max(500_000).optional().describe('HTML body. Give text, html, or both.'),
-    from: Address.optional().describe('Sender address; defaults to the config `from`, then sandbox@neonhub.local.'),
-    replyTo: Address.optional().describe('Reply-To address.'),
-    tags: z
-      .record(z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/), z.string().max(256))
-      .default({})
-      .describe('Provider tags (name -> value), e.g. { campaign: "spring-sale" }, kept with the message for reporting.'),
-  })
-  .refine((v) => v.text !== undefined || v.html !== undefined, { message: 'give a text or an html body', path: ['text'] });
+const input = requireEmailBody(
+  EmailMessageSchema.extend({
+    from: EmailMessageSchema.shape.from.describe('Sender address; defaults to the config `from`, then sandbox@neonhub.local.'),
+    tags: EmailMessageSchema.shape.tags.describe(
+      'Provider tags (name -> value), e.g. { campaign: "spring-sale" }, kept with the message for reporting.',
+    ),
+  }),
+);
 
 const output = z.object({
   messageId: z.string(),
