@@ -15,6 +15,7 @@ import { createTokenService, type TokenService } from './mcp/index.js';
 import { createDbTokenStore } from './mcp/token-store-db.js';
 import type { CallRecord, WorkspaceAccess } from './pipeline/call-tool.js';
 import { createRecordCache, RECORDS_CHANNEL } from './record-cache.js';
+import { createResultsReader } from './results/reader.js';
 import { createSecretBox, loadSecretKey } from './secrets/index.js';
 import {
   createWorkspaceLlm,
@@ -141,6 +142,7 @@ export async function openStorage(
         outboundAllow: (workspaceId) => outbound.allowList(workspaceId),
         connections,
         channels: (workspaceId) => createChannelRouter(channelDeps, workspaceId),
+        results: (workspaceId) => createResultsReader(database.db, workspaceId),
       },
       llm,
       outbound,

@@ -35,6 +35,14 @@ export {
 export { createMemoryStore } from './memory-store.js';
 export { storePromptOutcomes } from './prompt-outcomes.js';
 export { readOnlyStore, storeFor } from './read-only-store.js';
+export {
+  type DailyAnomaly,
+  type DailyAnomalyOptions,
+  type DailyAnomalyResult,
+  daysBetween,
+  denseSeries,
+  detectDailyAnomalies,
+} from './series/daily-anomalies.js';
 export * from './social/index.js';
 export { createKeyedLock, fingerprint, type RecordOnceResult, recordOnce, stableJson } from './store-helpers.js';
 export { toJsonSchema, toolDefinitionOf } from './tool-schema.js';

@@ -54,6 +54,36 @@ export interface ToolContext {
    * Absent where the host offers none (isolated plugins, the harness without `scheduler`).
    */
   scheduler?: Scheduler;
+  /**
+   * Read-only view of the workspace's stored results (docs/analytics.md: the daily counts of sends, deliveries,
+   * opens, clicks and conversions per campaign, variant and channel). Absent where the host offers none (isolated
+   * plugins, the harness without `results`).
+   */
+  results?: ResultsReader;
+}
+
+/** One day's count of one kind of result event (`sent`, `delivered`, `opened`, `clicked`, `converted`, ...). */
+export interface DailyResultRow {
+  campaign: string;
+  /** '' when the events named no variant. */
+  variant: string;
+  /** '' when the events named no channel. */
+  channel: string;
+  kind: string;
+  /** UTC day, YYYY-MM-DD. */
+  day: string;
+  count: number;
+}
+
+/** A plugin's read access to the workspace's results (the host scopes it to the workspace of the call). */
+export interface ResultsReader {
+  /**
+   * Daily counts for UTC days in [from, to] (YYYY-MM-DD, at most 400 days), optionally of one campaign and some
+   * kinds, ordered by day then campaign, variant, channel, kind. Days without events have no row.
+   */
+  daily(query: { from: string; to: string; campaign?: string; kinds?: readonly string[] }): Promise<DailyResultRow[]>;
+  /** Campaigns with results, the most recent event first (at most 200). */
+  campaigns(): Promise<Array<{ campaign: string; events: number; lastAt: string }>>;
 }
 
 /**

@@ -71,4 +71,9 @@ export const audienceErrors = defineErrors({
     category: 'user',
     description: 'A conversion needs a click token, a contact (contactId or email) or a campaign to be stored against.',
   },
+  NH_RESULTS_RANGE_INVALID: {
+    status: 400,
+    category: 'user',
+    description: 'A results read needs from and to as YYYY-MM-DD days, from on or before to, at most 400 days apart.',
+  },
 });

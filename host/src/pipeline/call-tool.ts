@@ -9,6 +9,7 @@ import {
   type LlmAccess,
   type LlmUsageTotals,
   type PluginStore,
+  type ResultsReader,
   type Scheduler,
   storeFor,
   type ToolCallEvent,
@@ -120,6 +121,8 @@ export interface WorkspaceAccess {
   connections?: ConnectionAccess;
   /** `ctx.channels`: which connector serves a channel in the workspace. */
   channels?(workspaceId: string): ChannelRouter;
+  /** `ctx.results`: the workspace's stored results, read only. */
+  results?(workspaceId: string): ResultsReader;
 }
 
 /** What the pipeline needs of connected accounts. */
@@ -449,6 +452,7 @@ export function createCallTool(deps: PipelineDeps) {
       store: storeFor(workspaces.store(workspace.id, tool.pluginId), tool.qualifiedName, tool.definition.sideEffect),
       llm,
       ...(workspaces.channels ? { channels: workspaces.channels(workspace.id) } : {}),
+      ...(workspaces.results ? { results: workspaces.results(workspace.id) } : {}),
       ...(deps.scheduler ? { scheduler: deps.scheduler(workspace, tool.pluginId, event.actor) } : {}),
     };
     const outboundAllow = (await workspaces.outboundAllow?.(workspace.id)) ?? [];

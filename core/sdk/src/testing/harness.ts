@@ -15,6 +15,7 @@ import type {
   LlmAccess,
   PluginDefinition,
   PluginStore,
+  ResultsReader,
   Scheduler,
   ToolCallEvent,
   ToolContext,
@@ -46,6 +47,8 @@ export interface HarnessOptions {
   channels?: ChannelRouter;
   /** The host's scheduler as `ctx.scheduler` (e.g. `createMemoryScheduler()`); absent = agents keep schedules only in their store. */
   scheduler?: Scheduler;
+  /** The workspace's stored results as `ctx.results` (e.g. `createMemoryResults(rows)`); absent = no results to read. */
+  results?: ResultsReader;
 }
 
 export interface CallOptions {
@@ -130,6 +133,7 @@ export function createHarness(plugin: PluginDefinition, opts: HarnessOptions = {
       ...(opts.connection ? { connection: opts.connection } : {}),
       ...(opts.channels ? { channels: opts.channels } : {}),
       ...(opts.scheduler ? { scheduler: opts.scheduler } : {}),
+      ...(opts.results ? { results: opts.results } : {}),
     };
   }
 

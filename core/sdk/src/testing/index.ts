@@ -12,6 +12,7 @@ export {
 } from './conformance.js';
 export { type CallOptions, createHarness, type Harness, type HarnessOptions, type HookEventInput } from './harness.js';
 export { checkMcpWorkspaceIsolation, type McpIsolationProbe } from './mcp-isolation.js';
+export { createMemoryResults, type MemoryResults } from './memory-results.js';
 export { createMemoryScheduler, type MemoryScheduler } from './memory-scheduler.js';
 export { runConformance } from './run-conformance.js';
 export { type Serve, workspaceReachesTools } from './workspace-check.js';

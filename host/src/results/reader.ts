@@ -1,0 +1,53 @@
+import type { DB, Kysely } from '@neonhub/db';
+import { sql } from '@neonhub/db';
+import type { DailyResultRow, ResultsReader } from '@neonhub/sdk';
+import { audienceErrors } from '../audiences/errors.js';
+import { campaigns } from './analytics.js';
+
+type Db = Kysely<DB>;
+
+/** The longest range one read may ask for (days). */
+export const MAX_RANGE_DAYS = 400;
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Checks a [from, to] range of UTC days (NH_RESULTS_RANGE_INVALID) and returns its length in days. */
+export function checkRange(from: string, to: string): number {
+  const a = DAY.test(from) ? Date.parse(`${from}T00:00:00Z`) : Number.NaN;
+  const b = DAY.test(to) ? Date.parse(`${to}T00:00:00Z`) : Number.NaN;
+  if (Number.isNaN(a) || Number.isNaN(b))
+    throw audienceErrors.create('NH_RESULTS_RANGE_INVALID', `from and to must be days as YYYY-MM-DD (got ${from} and ${to})`);
+  const days = (b - a) / 86_400_000 + 1;
+  if (days < 1 || days > MAX_RANGE_DAYS)
+    throw audienceErrors.create('NH_RESULTS_RANGE_INVALID', `from ${from} to ${to} is ${days} days: give 1 to ${MAX_RANGE_DAYS}`, {
+      details: { from, to },
+    });
+  return days;
+}
+
+/** Daily counts of a workspace (result_daily) for UTC days in [from, to]. */
+export async function dailyCounts(
+  db: Db,
+  workspaceId: string,
+  q: { from: string; to: string; campaign?: string | undefined; kinds?: readonly string[] | undefined },
+): Promise<DailyResultRow[]> {
+  checkRange(q.from, q.to);
+  if (q.kinds && q.kinds.length === 0) return [];
+  let query = db
+    .selectFrom('result_daily')
+    .select(['campaign', 'variant', 'channel', 'kind', sql<string>`to_char(day, 'YYYY-MM-DD')`.as('day'), 'count'])
+    .where('workspace_id', '=', workspaceId)
+    .where('day', '>=', q.from)
+    .where('day', '<=', q.to);
+  if (q.campaign !== undefined) query = query.where('campaign', '=', q.campaign);
+  if (q.kinds) query = query.where('kind', 'in', [...q.kinds]);
+  const rows = await query.orderBy('day').orderBy('campaign').orderBy('variant').orderBy('channel').orderBy('kind').execute();
+  return rows.map((r) => ({ ...r, count: Number(r.count) }));
+}
+
+/** `ctx.results` of a call: the workspace's stored results, read only. */
+export function createResultsReader(db: Db, workspaceId: string): ResultsReader {
+  return {
+    daily: (q) => dailyCounts(db, workspaceId, q),
+    campaigns: () => campaigns(db, workspaceId),
+  };
+}

@@ -1,0 +1,105 @@
+import { createDatabase, type Database, migrate, sql } from '@neonhub/db';
+import { isNeonHubError } from '@neonhub/schemas';
+import { createMemoryResults } from '@neonhub/sdk/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { insertEvents } from '../../src/results/events.js';
+import { createResultsReader } from '../../src/results/reader.js';
+
+/**
+ * `ctx.results` (the SDK's ResultsReader) over result_daily, on PGlite and on PostgreSQL (where
+ * NEONHUB_TEST_POSTGRES_URL names one): days come back as YYYY-MM-DD whatever the driver does with dates, the range
+ * and filters apply, another workspace's rows never show, and the SDK's memory reader answers the same.
+ */
+const pgAdmin = process.env.NEONHUB_TEST_POSTGRES_URL;
+const dialects = [{ name: 'PGlite' }, ...(pgAdmin ? [{ name: 'PostgreSQL' }] : [])];
+
+describe.each(dialects)('results reader on $name', ({ name }) => {
+  let database: Database;
+  let dbName = '';
+  const ids = { a: '', b: '' };
+  const admin = async (q: string) => {
+    const a = await createDatabase({ databaseUrl: pgAdmin!, maxConnections: 1 });
+    try {
+      await sql.raw(q).execute(a.db);
+    } finally {
+      await a.close();
+    }
+  };
+
+  beforeAll(async () => {
+    if (name === 'PostgreSQL') {
+      dbName = `nh_results_reader_${process.pid}_${Date.now()}`;
+      await admin(`create database ${dbName}`);
+      database = await createDatabase({ databaseUrl: pgAdmin!.replace(/\/[^/]*$/, `/${dbName}`) });
+    } else database = await createDatabase({ memory: true });
+    await migrate(database.db);
+    for (const k of ['a', 'b'] as const) {
+      const row = await database.db
+        .insertInto('workspaces')
+        .values({ slug: `reader-${k}`, name: k })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      ids[k] = row.id;
+    }
+    const ev = (ws: string, campaign: string, kind: string, at: string, variant = 'A') => ({
+      workspace_id: ws,
+      campaign,
+      variant,
+      channel: 'email',
+      contact_id: null,
+      kind,
+      occurred_at: new Date(at),
+      source: 'test',
+    });
+    await insertEvents(database.db, [
+      ev(ids.a, 'Spring sale', 'sent', '2026-11-02T09:00:00Z'),
+      ev(ids.a, 'Spring sale', 'sent', '2026-11-02T23:59:59Z'),
+      ev(ids.a, 'Spring sale', 'clicked', '2026-11-03T00:00:00Z'),
+      ev(ids.a, 'Spring sale', 'clicked', '2026-11-03T10:00:00Z', 'B'),
+      ev(ids.a, 'Winter', 'sent', '2026-11-05T10:00:00Z'),
+      ev(ids.b, 'Spring sale', 'sent', '2026-11-02T10:00:00Z'),
+    ]);
+  }, 60_000);
+  afterAll(async () => {
+    await database?.close();
+    if (dbName) await admin(`drop database if exists ${dbName}`);
+  });
+
+  it('answers daily counts by UTC day, ordered, with filters, for its own workspace only', async () => {
+    const reader = createResultsReader(database.db, ids.a);
+    const all = await reader.daily({ from: '2026-11-01', to: '2026-11-30' });
+    expect(all).toEqual([
+      { campaign: 'Spring sale', variant: 'A', channel: 'email', kind: 'sent', day: '2026-11-02', count: 2 },
+      { campaign: 'Spring sale', variant: 'A', channel: 'email', kind: 'clicked', day: '2026-11-03', count: 1 },
+      { campaign: 'Spring sale', variant: 'B', channel: 'email', kind: 'clicked', day: '2026-11-03', count: 1 },
+      { campaign: 'Winter', variant: 'A', channel: 'email', kind: 'sent', day: '2026-11-05', count: 1 },
+    ]);
+    expect(await reader.daily({ from: '2026-11-03', to: '2026-11-04' })).toHaveLength(2);
+    expect((await reader.daily({ from: '2026-11-01', to: '2026-11-30', campaign: 'Winter' })).map((r) => r.kind)).toEqual(['sent']);
+    expect((await reader.daily({ from: '2026-11-01', to: '2026-11-30', kinds: ['clicked'] })).map((r) => r.variant)).toEqual(['A', 'B']);
+    expect(await reader.daily({ from: '2026-11-01', to: '2026-11-30', kinds: [] })).toEqual([]);
+    expect((await reader.campaigns()).map((c) => c.campaign)).toEqual(['Winter', 'Spring sale']);
+    const other = createResultsReader(database.db, ids.b);
+    expect((await other.daily({ from: '2026-11-01', to: '2026-11-30' })).map((r) => r.count)).toEqual([1]);
+
+    // the SDK's memory reader (plugin tests) answers the same for the same rows
+    const memory = createMemoryResults(all);
+    expect(await memory.daily({ from: '2026-11-01', to: '2026-11-30' })).toEqual(all);
+    expect(await memory.daily({ from: '2026-11-01', to: '2026-11-30', kinds: ['clicked'] })).toEqual(
+      all.filter((r) => r.kind === 'clicked'),
+    );
+    expect((await memory.campaigns()).map((c) => c.campaign)).toEqual(['Winter', 'Spring sale']);
+  });
+
+  it('refuses a malformed or too long range with NH_RESULTS_RANGE_INVALID', async () => {
+    const reader = createResultsReader(database.db, ids.a);
+    for (const q of [
+      { from: '2026-11', to: '2026-11-30' },
+      { from: '2026-12-01', to: '2026-11-30' },
+      { from: '2025-01-01', to: '2026-11-30' },
+    ]) {
+      const err = await reader.daily(q).catch((e: unknown) => e);
+      expect(isNeonHubError(err) && err.code).toBe('NH_RESULTS_RANGE_INVALID');
+    }
+  });
+});
