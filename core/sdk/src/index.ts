@@ -44,6 +44,7 @@ export {
   detectDailyAnomalies,
 } from './series/daily-anomalies.js';
 export * from './social/index.js';
+export * from './stats/index.js';
 export { createKeyedLock, fingerprint, type RecordOnceResult, recordOnce, stableJson } from './store-helpers.js';
 export { toJsonSchema, toolDefinitionOf } from './tool-schema.js';
 export type * from './types.js';

@@ -15,4 +15,18 @@ export { checkMcpWorkspaceIsolation, type McpIsolationProbe } from './mcp-isolat
 export { createMemoryResults, type MemoryResults } from './memory-results.js';
 export { createMemoryScheduler, type MemoryScheduler } from './memory-scheduler.js';
 export { runConformance } from './run-conformance.js';
+export {
+  type AllocationInput,
+  type Counts,
+  SIMULATED_KINDS,
+  type SimulateCampaignWeekOptions,
+  type SimulatedAnomaly,
+  type SimulatedDay,
+  type SimulatedEvent,
+  type SimulatedKind,
+  type SimulatedVariant,
+  type SimulatedWeek,
+  simulateCampaignWeek,
+  simulatedDailyRows,
+} from './simulate-campaign.js';
 export { type Serve, workspaceReachesTools } from './workspace-check.js';

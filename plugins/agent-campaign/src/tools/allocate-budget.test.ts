@@ -1,6 +1,6 @@
+import { splitAmount } from '@neonhub/sdk';
 import { describe, expect, it } from 'vitest';
 import { withCampaign } from '../test-helpers.js';
-import { splitAmount } from '../thompson.js';
 import { addVariant } from './add-variant.js';
 import { allocateBudget } from './allocate-budget.js';
 import { recordResult } from './record-result.js';

@@ -1,9 +1,8 @@
-import { defineTool } from '@neonhub/sdk';
+import { defineTool, splitAmount, thompsonShares } from '@neonhub/sdk';
 import { z } from 'zod';
 import { campaignErrors } from '../errors.js';
 import { ChannelSchema, totalsOf } from '../model.js';
 import { loadCampaign, resultsOf, variantsOf } from '../store.js';
-import { splitAmount, thompsonShares } from '../thompson.js';
 
 const input = z.object({
   campaignId: z.string().min(1).describe('The campaign whose budget to allocate.'),
@@ -81,9 +80,8 @@ export const allocateBudget = defineTool({
     const totals = arms.map((arm) => totalsOf(arm.rows));
     const seed = String(a.seed ?? a.campaignId);
     const drawn = thompsonShares(
-      totals.map((t) => ({ successes: t.conversions, failures: t.impressions - t.conversions })),
-      a.samples,
-      seed,
+      totals.map((t) => ({ successes: t.conversions, trials: t.impressions })),
+      { draws: a.samples, seed },
     );
     const floor = Math.min(a.minShare, 1 / arms.length);
     const shares = drawn.map((d) => floor + (1 - floor * arms.length) * d.probabilityBest);
@@ -103,7 +101,7 @@ export const allocateBudget = defineTool({
         conversions: totals[i]!.conversions,
         alpha: drawn[i]!.alpha,
         beta: drawn[i]!.beta,
-        expectedConversionRate: drawn[i]!.expectedConversionRate,
+        expectedConversionRate: drawn[i]!.mean,
         probabilityBest: drawn[i]!.probabilityBest,
         share: shares[i]!,
         amount: amounts[i]!,

@@ -1,7 +1,7 @@
 /**
- * Seeded randomness for reproducible budget allocation: cyrb128 turns any seed string into
- * 128 bits, sfc32 (a small fast counter PRNG that passes PractRand) draws uniforms from them,
- * Marsaglia–Tsang draws Gamma variates, and Beta(a, b) = X / (X + Y) with X ~ Gamma(a), Y ~ Gamma(b).
+ * Seeded randomness shared by the host and plugins (one implementation): cyrb128 turns any seed (a string or a
+ * number) into 128 bits, sfc32 — a small, fast counter PRNG that passes PractRand — draws uniforms from them.
+ * The same seed gives the same stream on every machine.
  */
 export type Rng = () => number;
 
@@ -28,9 +28,9 @@ function cyrb128(str: string): [number, number, number, number] {
   return [h1 >>> 0, h2 >>> 0, h3 >>> 0, h4 >>> 0];
 }
 
-/** A uniform [0, 1) generator fully determined by `seed`. */
-export function createRng(seed: string): Rng {
-  let [a, b, c, d] = cyrb128(seed);
+/** A uniform [0, 1) generator fully determined by `seed` (a number is read as its decimal string). */
+export function createRng(seed: string | number): Rng {
+  let [a, b, c, d] = cyrb128(String(seed));
   const next = () => {
     a >>>= 0;
     b >>>= 0;
@@ -49,7 +49,8 @@ export function createRng(seed: string): Rng {
   return next;
 }
 
-function normal(rng: Rng): number {
+/** A standard normal draw (Box–Muller). */
+export function sampleNormal(rng: Rng): number {
   let u = 0;
   while (u === 0) u = rng();
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng());
@@ -68,7 +69,7 @@ export function sampleGamma(rng: Rng, shape: number): number {
     let x: number;
     let v: number;
     do {
-      x = normal(rng);
+      x = sampleNormal(rng);
       v = 1 + c * x;
     } while (v <= 0);
     v = v * v * v;
@@ -77,8 +78,22 @@ export function sampleGamma(rng: Rng, shape: number): number {
   }
 }
 
+/** Beta(alpha, beta) = X / (X + Y) with X ~ Gamma(alpha), Y ~ Gamma(beta). */
 export function sampleBeta(rng: Rng, alpha: number, beta: number): number {
   const x = sampleGamma(rng, alpha);
   const y = sampleGamma(rng, beta);
   return x / (x + y);
+}
+
+/** A Binomial(n, p) draw: exact Bernoulli sums for small n, a normal approximation (rounded, clamped) above 1000 trials. */
+export function sampleBinomial(rng: Rng, n: number, p: number): number {
+  if (n <= 0 || p <= 0) return 0;
+  if (p >= 1) return n;
+  if (n <= 1000) {
+    let k = 0;
+    for (let i = 0; i < n; i++) if (rng() < p) k++;
+    return k;
+  }
+  const k = Math.round(n * p + Math.sqrt(n * p * (1 - p)) * sampleNormal(rng));
+  return Math.max(0, Math.min(n, k));
 }

@@ -1,0 +1,13 @@
+export {
+  type BetaArm,
+  type BetaPosterior,
+  type BetaPrior,
+  betaPosterior,
+  type ProbabilityBestOptions,
+  probabilityBest,
+  splitAmount,
+  type ThompsonArm,
+  thompsonShares,
+  UNIFORM_PRIOR,
+} from './bayes.js';
+export { createRng, type Rng, sampleBeta, sampleBinomial, sampleGamma, sampleNormal } from './random.js';
