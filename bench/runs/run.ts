@@ -4,6 +4,10 @@
  * them: no claim), N/20 parallel chains of 20 of the same, and N independent steps of a tool that writes (each
  * claimed before it runs); (2) per-job overhead of the in-process queue.
  *
+ * Beside them, graphile-worker (a PostgreSQL-native job queue: LISTEN/NOTIFY, `SKIP LOCKED`) doing the same durable
+ * work per step: one job per step, the independent ones inserted in one statement (`add_jobs`), a chain's next step
+ * added by the worker that ran its predecessor, a step counted once its completion is written back (`job:complete`).
+ *
  * Each side gets one warm-up round (JIT, connection pools, PostgreSQL's plan caches), then `rounds` measured
  * rounds, interleaved (raw, flat, chains, raw, ...) so that load on the machine falls on all of them alike; the
  * median round is reported, with every round listed.
@@ -11,6 +15,7 @@
  * Usage: tsx bench/runs/run.ts [steps=1000] [concurrency=8] [rounds=3]
  */
 import { randomUUID } from 'node:crypto';
+import { Logger, makeWorkerUtils, run as runGraphile } from 'graphile-worker';
 import { z } from 'zod';
 import { createDatabase, migrate, sql } from '../../core/db/src/index.js';
 import { createOrchestrator, createStepQueue } from '../../core/orchestrator/src/index.js';
@@ -106,6 +111,69 @@ async function orchestrator() {
   };
 }
 
+/** graphile-worker's own logging, errors only (its info lines would interleave with the table). */
+const quietGraphileLogger = new Logger(() => (level, message) => {
+  if (level === 'error') console.error(`graphile-worker: ${message}`);
+});
+
+/** graphile-worker on its own database, concurrency C: `flat` N independent jobs, `chains` N/20 chains of 20. */
+async function graphile() {
+  const gwDb = `nh_bench_gw_${process.pid}`;
+  const admin = await createDatabase({ databaseUrl: adminUrl, maxConnections: 1 });
+  await sql.raw(`drop database if exists ${gwDb} with (force)`).execute(admin.db);
+  await sql.raw(`create database ${gwDb}`).execute(admin.db);
+  await admin.close();
+  const connectionString = adminUrl.replace(/\/[^/]*$/, `/${gwDb}`);
+  const utils = await makeWorkerUtils({ connectionString, logger: quietGraphileLogger });
+  await utils.migrate();
+  const width = Math.max(1, Math.floor(N / 20));
+  let chained = false;
+  let done = 0;
+  let target = 0;
+  let finish = () => {};
+  const runner = await runGraphile({
+    connectionString,
+    concurrency: C,
+    noHandleSignals: true,
+    pollInterval: 1000,
+    logger: quietGraphileLogger,
+    taskList: {
+      step: async (payload, helpers) => {
+        const { i } = Payload.parse(payload);
+        if (chained && i + width < N) await helpers.addJob('step', { i: i + width });
+      },
+    },
+  });
+  runner.events.on('job:complete', ({ error }) => {
+    if (error) throw error;
+    if (++done === target) finish();
+  });
+  return {
+    async round(shape: 'flat' | 'chains'): Promise<number> {
+      chained = shape === 'chains';
+      const all = new Promise<void>((r) => (finish = r));
+      target += N;
+      const roots = Array.from({ length: shape === 'chains' ? width : N }, (_, i) => ({ identifier: 'step', payload: { i } }));
+      const t0 = performance.now();
+      await utils.withPgClient((client) =>
+        client.query(
+          'select graphile_worker.add_jobs(array(select json_populate_record(null::graphile_worker.job_spec, x) from json_array_elements($1::json) x))',
+          [JSON.stringify(roots)],
+        ),
+      );
+      await all;
+      return (N / (performance.now() - t0)) * 1000;
+    },
+    async close() {
+      await runner.stop();
+      await utils.release();
+      const admin2 = await createDatabase({ databaseUrl: adminUrl, maxConnections: 1 });
+      await sql.raw(`drop database if exists ${gwDb} with (force)`).execute(admin2.db);
+      await admin2.close();
+    },
+  };
+}
+
 async function memoryOverhead(jobs = 200_000): Promise<number> {
   const q = createMemoryQueue({ name: 'mem', schema: Payload });
   let done = 0;
@@ -128,16 +196,28 @@ async function memoryOverhead(jobs = 200_000): Promise<number> {
 try {
   const raw = await rawBull();
   const orch = await orchestrator();
+  const gw = await graphile();
   try {
     await raw.round();
     await orch.round('flat');
     await orch.round('chains');
     await orch.round('claimed');
-    const r: Record<'raw' | 'flat' | 'chains' | 'claimed', number[]> = { raw: [], flat: [], chains: [], claimed: [] };
+    await gw.round('flat');
+    await gw.round('chains');
+    const r: Record<'raw' | 'flat' | 'chains' | 'claimed' | 'gwFlat' | 'gwChains', number[]> = {
+      raw: [],
+      flat: [],
+      chains: [],
+      claimed: [],
+      gwFlat: [],
+      gwChains: [],
+    };
     for (let i = 0; i < ROUNDS; i++) {
       r.raw.push(await raw.round());
       r.flat.push(await orch.round('flat'));
+      r.gwFlat.push(await gw.round('flat'));
       r.chains.push(await orch.round('chains'));
+      r.gwChains.push(await gw.round('chains'));
       r.claimed.push(await orch.round('claimed'));
     }
     const mem = await memoryOverhead();
@@ -155,8 +235,16 @@ try {
     console.log(
       `orchestrator, steps that write:       ${claimedM.toFixed(0)} steps/s  (${(claimedM / rawM).toFixed(2)}x raw; claimed before they run)   [${list(r.claimed)}]`,
     );
+    const [gwFlatM, gwChainsM] = [median(r.gwFlat), median(r.gwChains)];
+    console.log(
+      `graphile-worker (PostgreSQL):         ${gwFlatM.toFixed(0)} steps/s  (${(gwFlatM / rawM).toFixed(2)}x raw; orchestrator ${(flatM / gwFlatM).toFixed(2)}x it: ${flatM > gwFlatM ? 'beats it' : 'does NOT beat it'})   [${list(r.gwFlat)}]`,
+    );
+    console.log(
+      `graphile-worker, chains of 20:        ${gwChainsM.toFixed(0)} steps/s  (orchestrator ${(chainsM / gwChainsM).toFixed(2)}x it)   [${list(r.gwChains)}]`,
+    );
     console.log(`in-process queue per-job overhead:     ${mem.toFixed(2)} us  (goal <= 100 us: ${mem <= 100 ? 'met' : 'NOT met'})`);
   } finally {
+    await gw.close();
     await orch.close();
     await raw.close();
   }
