@@ -8,6 +8,7 @@ import { telemetryErrors } from '../core/telemetry/src/errors.js';
 import { audienceErrors } from '../host/src/audiences/errors.js';
 import { connectionErrors } from '../host/src/connections/errors.js';
 import { hostErrors } from '../host/src/errors.js';
+import { mcpOAuthErrors } from '../host/src/mcp-oauth/errors.js';
 import { memoryErrors } from '../mcp-servers/memory/src/errors.js';
 import { campaignErrors } from '../plugins/agent-campaign/src/errors.js';
 import { contentErrors } from '../plugins/agent-content/src/errors.js';
@@ -39,6 +40,7 @@ export const registries: Record<string, ErrorRegistry> = {
   'Insight agent': insightErrors.registry,
   'Connectors (the contract every connector shares, @neonhub/sdk)': connectorErrors.registry,
   'Connected accounts and webhooks (host)': connectionErrors.registry,
+  'Upstream OAuth of outside MCP servers (host)': mcpOAuthErrors.registry,
   'Outbound requests (the guard every request made for a workspace passes, @neonhub/sdk/outbound)': outboundErrors.registry,
   'Schedules (ctx.scheduler, the calendar API, @neonhub/sdk)': scheduleErrors.registry,
 };

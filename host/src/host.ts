@@ -104,6 +104,11 @@ export async function createHost(opts: CreateHostOptions): Promise<Host> {
     },
   });
 
+  // a workspace connected (or disconnected) an mcp-http plugin behind OAuth: its runtime lists the tools through it
+  storage.mcpOAuth.onGrantChanged((pluginId, workspaceId, connected) =>
+    registry.plugin(pluginId)?.runtime.grantChanged?.(workspaceId, connected),
+  );
+
   const schedules = createScheduleService({
     db: storage.db,
     mayCall: (pluginId, tool) => {
@@ -147,6 +152,7 @@ export async function createHost(opts: CreateHostOptions): Promise<Host> {
     hooks,
     hookContext: (pluginId, workspace) => callTool.hookContext(pluginId, workspace),
     drift,
+    mcpOAuth: storage.mcpOAuth,
     ...(config.pluginRelistMs === undefined ? {} : { relistIntervalMs: config.pluginRelistMs }),
     onToolsChanged: (pluginId) => {
       for (const l of toolsChanged) l(pluginId);
@@ -213,6 +219,7 @@ export async function createHost(opts: CreateHostOptions): Promise<Host> {
           ...(opts.forCall ? { forCall: opts.forCall } : {}),
           ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
           drift,
+          mcpOAuth: storage.mcpOAuth,
           ...(config.pluginRelistMs === undefined ? {} : { relistIntervalMs: config.pluginRelistMs }),
         }),
       );

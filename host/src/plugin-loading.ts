@@ -4,6 +4,7 @@ import type { HookContext } from '@neonhub/sdk';
 import type { Logger } from 'pino';
 import type { HostConfig } from './config.js';
 import { hostErrors } from './errors.js';
+import type { McpOAuthService } from './mcp-oauth/index.js';
 import type { HookChain } from './pipeline/hooks.js';
 import { type DiscoveredPlugin, discoverPlugins } from './plugins/discover.js';
 import type { DriftMonitor } from './plugins/drift.js';
@@ -41,6 +42,16 @@ export interface LoadPluginsOptions {
   drift?: DriftMonitor;
   /** Outside servers' periodic re-list (ms; 0 = off). */
   relistIntervalMs?: number;
+  /** `mcp-http` plugins behind OAuth: each workspace's grant (storage.mcpOAuth). */
+  mcpOAuth?: McpOAuthService;
+}
+
+/** What an mcp-http runtime behind OAuth needs of the host's OAuth service, for one plugin. */
+function mcpOAuthAccess(service: McpOAuthService, pluginId: string): NonNullable<CreateRuntimeOptions['oauth']> {
+  return {
+    providerFor: async (workspaceId) => service.providerFor(await service.workspace(workspaceId), pluginId),
+    connectedWorkspaces: () => service.connectedWorkspaces(pluginId),
+  };
 }
 
 export const pluginRoots = (config: HostConfig) => [
@@ -149,6 +160,9 @@ export async function loadPlugins(opts: LoadPluginsOptions): Promise<{ manifests
             }
           : {}),
         ...(opts.relistIntervalMs === undefined ? {} : { relistIntervalMs: opts.relistIntervalMs }),
+        ...(opts.mcpOAuth && plugin.manifest.runtime.type === 'mcp-http' && plugin.manifest.runtime.oauth
+          ? { oauth: mcpOAuthAccess(opts.mcpOAuth, plugin.id) }
+          : {}),
       });
       await runtime.start().catch(async (err) => {
         await runtime.stop().catch(() => {}); // a failed start leaves nothing running (it may be retried)

@@ -1,5 +1,6 @@
 import type { PluginManifest, ToolDefinition } from '@neonhub/schemas';
 import { hostErrors } from './errors.js';
+import { mcpOAuthErrors } from './mcp-oauth/errors.js';
 import { compileValidator, type Validator } from './pipeline/validate.js';
 import type { PluginRuntime } from './runtimes/types.js';
 
@@ -73,6 +74,14 @@ export function createToolRegistry() {
     get(qualifiedName: string): RegisteredTool {
       const tool = tools.get(qualifiedName);
       if (!tool) {
+        const owner = plugins.get(qualifiedName.slice(0, qualifiedName.indexOf(':')));
+        const rt = owner?.manifest.runtime;
+        if (rt?.type === 'mcp-http' && rt.oauth && ![...tools.values()].some((t) => t.pluginId === owner?.manifest.id))
+          throw mcpOAuthErrors.create(
+            'NH_MCP_OAUTH_NOT_CONNECTED',
+            `${owner!.manifest.id} is behind OAuth and no workspace has connected its account yet, so its tools are not listed: an admin runs \`neonhub plugin connect ${owner!.manifest.id} -w <workspace>\` or presses "Connect account" on the plugin's page`,
+            { details: { tool: qualifiedName, plugin: owner!.manifest.id } },
+          );
         throw hostErrors.create('NH_TOOL_NOT_FOUND', `no tool named ${qualifiedName} is loaded (tools are named plugin-id:tool_name)`, {
           details: { tool: qualifiedName },
         });

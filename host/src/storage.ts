@@ -13,7 +13,9 @@ import {
 import { llmConfigFromEnv } from './llm-config.js';
 import { createTokenService, type TokenService } from './mcp/index.js';
 import { createDbTokenStore } from './mcp/token-store-db.js';
+import { createMcpOAuthService, type McpOAuthService } from './mcp-oauth/index.js';
 import type { CallRecord, WorkspaceAccess } from './pipeline/call-tool.js';
+import { installationSecrets } from './plugins/installation-secrets.js';
 import { createRecordCache, RECORDS_CHANNEL } from './record-cache.js';
 import { createResultsReader } from './results/reader.js';
 import { createSecretBox, loadSecretKey } from './secrets/index.js';
@@ -44,6 +46,8 @@ export interface Storage {
   connections: ConnectionService;
   /** Webhook events (delivered, bounced, unsubscribed...): `list` and `onStored` for the modules that read results. */
   connectorEvents: ConnectorEventStore;
+  /** Upstream OAuth of outside MCP servers: each workspace's grant (docs/mcp.md, "Connecting an OAuth-protected MCP server"). */
+  mcpOAuth: McpOAuthService;
   recordCalls(records: CallRecord[]): Promise<void>;
   /** Creates the `demo` workspace with these plugins enabled, when no workspace exists yet. */
   seedDemo(pluginIds: string[]): Promise<boolean>;
@@ -89,6 +93,14 @@ export async function openStorage(
       oauthApp: (pluginId) => config.oauthApps[oauthAppKey(pluginId)],
       fetchFor: (workspaceId) => outbound.fetchFor(workspaceId),
       logger,
+    });
+    const mcpOAuth = createMcpOAuthService({
+      db: database.db,
+      box: secrets,
+      getManifest,
+      resolveSecret: (pluginId, name) => installationSecrets(pluginId)(name),
+      fetchFor: (workspaceId) => outbound.fetchFor(workspaceId),
+      resolveWorkspace: (ref) => service.resolveWorkspace(ref),
     });
     const channelDeps = {
       connections,
@@ -148,6 +160,7 @@ export async function openStorage(
       outbound,
       connections,
       connectorEvents: createConnectorEventStore(database.db),
+      mcpOAuth,
       async recordCalls(records) {
         await repos.toolCalls.recordBatch(
           records.map((r) => ({

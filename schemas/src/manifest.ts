@@ -28,12 +28,46 @@ export const McpStdioRuntimeSchema = z.strictObject({
   env: z.array(z.string().regex(/^[A-Z_][A-Z0-9_]*$/)).default([]),
 });
 
+const SecretNameRefSchema = z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'a declared secret name (UPPER_SNAKE_CASE)');
+
+export const McpOAuthTokenAuthSchema = z.enum(['none', 'client_secret_basic', 'client_secret_post', 'private_key_jwt']);
+export type McpOAuthTokenAuth = z.infer<typeof McpOAuthTokenAuthSchema>;
+
+/**
+ * OAuth 2.1 for an outside MCP server (the MCP authorization spec): each workspace connects its own account
+ * (`neonhub plugin connect <id> -w <slug>` or the console's plugin page); the host discovers the authorization server
+ * from the server's 401 (RFC 9728, RFC 8414), registers itself (pre-registered client, a Client ID Metadata Document,
+ * or dynamic registration), and keeps each workspace's tokens encrypted. docs/mcp.md, "Connecting an OAuth-protected
+ * MCP server".
+ */
+export const McpHttpOAuthSchema = z.strictObject({
+  /** `authorization_code` (a person approves in a browser, default) or `client_credentials` (machine to machine). */
+  grant: z.enum(['authorization_code', 'client_credentials']).default('authorization_code'),
+  /** Scopes to ask for when the server's WWW-Authenticate and metadata name none (space-separated). */
+  scope: z.string().max(1000).optional(),
+  /** A client id registered at the authorization server beforehand (else dynamic registration or `clientMetadataUrl`). */
+  clientId: z.string().min(1).max(500).optional(),
+  /** Declared secret (installation level, NEONHUB_PLUGIN_<ID>__<NAME>) holding the pre-registered client's secret. */
+  clientSecret: SecretNameRefSchema.optional(),
+  /** Declared secret holding the private key (PEM or JWK JSON) for `private_key_jwt`. */
+  privateKeySecret: SecretNameRefSchema.optional(),
+  /** Signing algorithm of the `private_key_jwt` assertion. */
+  privateKeyAlg: z.enum(['RS256', 'RS384', 'RS512', 'PS256', 'ES256', 'ES384', 'EdDSA']).default('RS256'),
+  /** How the client authenticates at the token endpoint (default: chosen from the server's metadata). */
+  tokenEndpointAuthMethod: McpOAuthTokenAuthSchema.optional(),
+  /** An https URL of this host's Client ID Metadata Document, used as the client id where the server supports it. */
+  clientMetadataUrl: z.url({ protocol: /^https$/ }).optional(),
+});
+export type McpHttpOAuth = z.infer<typeof McpHttpOAuthSchema>;
+
 /** An outside MCP server reached over Streamable HTTP. */
 export const McpHttpRuntimeSchema = z.strictObject({
   type: z.literal('mcp-http'),
   url: z.url({ protocol: /^https?$/ }),
   /** Name of a declared secret sent as a bearer token. */
   bearerSecret: z.string().optional(),
+  /** The server is behind OAuth: each workspace connects its own account (exclusive with bearerSecret). */
+  oauth: McpHttpOAuthSchema.optional(),
 });
 
 export const RuntimeSchema = z.discriminatedUnion('type', [ModuleRuntimeSchema, McpStdioRuntimeSchema, McpHttpRuntimeSchema]);
@@ -135,6 +169,22 @@ export const PluginManifestSchema = z
     if (m.connector && m.kind !== 'connector')
       ctx.addIssue({ code: 'custom', path: ['connector'], message: 'only a plugin of kind connector declares `connector`' });
     if (m.dependencies[m.id]) ctx.addIssue({ code: 'custom', path: ['dependencies', m.id], message: 'a plugin cannot depend on itself' });
+    if (m.runtime.type === 'mcp-http' && m.runtime.oauth) {
+      const o = m.runtime.oauth;
+      if (m.runtime.bearerSecret)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['runtime', 'oauth'],
+          message: 'an mcp-http runtime has either bearerSecret or oauth, not both',
+        });
+      for (const key of ['clientSecret', 'privateKeySecret'] as const) {
+        const name = o[key];
+        if (name && !secrets.has(name))
+          ctx.addIssue({ code: 'custom', path: ['runtime', 'oauth', key], message: `names ${name}, which is not declared in secrets` });
+      }
+      if (o.tokenEndpointAuthMethod === 'private_key_jwt' && !o.privateKeySecret)
+        ctx.addIssue({ code: 'custom', path: ['runtime', 'oauth', 'privateKeySecret'], message: 'private_key_jwt needs privateKeySecret' });
+    }
     if (m.runtime.type === 'module' && m.tools.length === 0 && m.hooks.length === 0)
       ctx.addIssue({ code: 'custom', path: ['tools'], message: 'a module plugin must declare at least one tool or hook' });
   });

@@ -3,6 +3,7 @@ export { sql } from 'kysely';
 export * from './connection-tables.js';
 export { type CreateDatabaseOptions, createDatabase, type Database, ping, redactUrl } from './create-database.js';
 export { type DbErrorCode, dbErrors } from './errors.js';
+export * from './mcp-oauth-tables.js';
 export { MIGRATION_LOCK_TABLE, MIGRATION_TABLE, type MigrateResult, type MigrationState, migrate, migrationStatus } from './migrate.js';
 export { migrations } from './migrations/index.js';
 export { mapDriverError } from './pg-errors.js';

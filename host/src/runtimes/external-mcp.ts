@@ -19,9 +19,9 @@ import { type BackoffOptions, defaultBackoff, type Session, Supervisor } from '.
 import { createToolGate, type ToolGate, type ToolsCheckReason } from './tool-gate.js';
 import type { Invocation, PluginRuntime, RuntimeOptions, RuntimeStatus } from './types.js';
 
-const clientInfo = { name: 'neonhub-host', version: '0.1.0' };
+export const clientInfo = { name: 'neonhub-host', version: '0.1.0' };
 /** The outbound guards of `mcp-http` servers, one per allow-list. */
-const outboundGuards = createOutboundGuards();
+export const outboundGuards = createOutboundGuards();
 
 /** Default period of the re-list that catches a server changing its tools without saying so. */
 export const DEFAULT_RELIST_INTERVAL_MS = 5 * 60_000;
@@ -30,7 +30,7 @@ export const DEFAULT_RELIST_INTERVAL_MS = 5 * 60_000;
  * Watches an outside server's tools: on `notifications/tools/list_changed` of `client` and every
  * `relistIntervalMs`, lists them again through `gate` (calls wait meanwhile). Returns a stop function.
  */
-function watchTools(
+export function watchTools(
   opts: RuntimeOptions,
   gate: ToolGate,
   list: () => Promise<Client>,

@@ -2,6 +2,7 @@ import { hostErrors } from '../errors.js';
 import { createMcpHttpRuntime, createMcpStdioRuntime } from './external-mcp.js';
 import { createInProcessRuntime } from './in-process.js';
 import { createIsolatedRuntime } from './isolated.js';
+import { createMcpHttpOAuthRuntime } from './mcp-http-oauth.js';
 import type { BackoffOptions } from './supervisor.js';
 import type { PluginRuntime, RuntimeOptions } from './types.js';
 
@@ -30,7 +31,7 @@ export function createRuntime(opts: CreateRuntimeOptions): PluginRuntime {
     case 'mcp-stdio':
       return createMcpStdioRuntime(opts);
     case 'mcp-http':
-      return createMcpHttpRuntime(opts);
+      return manifest.runtime.oauth ? createMcpHttpOAuthRuntime(opts) : createMcpHttpRuntime(opts);
   }
 }
 
@@ -39,6 +40,7 @@ export { allowlistedEnv, createMcpHttpRuntime, createMcpStdioRuntime } from './e
 export { createInProcessRuntime, runWithTimeout } from './in-process.js';
 export { createIsolatedRuntime, type IsolatedRuntimeOptions } from './isolated.js';
 export { sideEffectFromAnnotations, toolDefinitionFromMcp } from './mcp-call.js';
+export { createMcpHttpOAuthRuntime } from './mcp-http-oauth.js';
 export { isolatedNodeArgs, permissionFlag } from './node-flags.js';
 export { type BackoffOptions, backoffDelay, defaultBackoff } from './supervisor.js';
 export type * from './types.js';

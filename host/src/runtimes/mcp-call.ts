@@ -140,6 +140,8 @@ export async function callMcpTool(
       { timeout: call.timeoutMs },
     )) as CallToolResult;
   } catch (err) {
+    // the OAuth provider of an mcp-http session said the workspace must connect (first, or again): said as it is
+    if (err instanceof NeonHubError && err.code.startsWith('NH_MCP_OAUTH_')) throw err;
     if (err instanceof McpError && err.code === ErrorCode.RequestTimeout) throw toolTimeout(call.pluginId, call.tool, call.timeoutMs);
     const tooLarge = err instanceof McpError ? tooLargeData(err.data) : undefined;
     if (tooLarge) throw resultTooLarge(call.pluginId, call.tool, tooLarge.limitBytes, tooLarge.receivedBytes);

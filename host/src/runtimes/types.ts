@@ -1,3 +1,4 @@
+import type { OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
 import type { GetPromptResult, Prompt, ReadResourceResult, Resource, ResourceTemplate } from '@modelcontextprotocol/sdk/types.js';
 import type { PluginManifest, ToolDefinition } from '@neonhub/schemas';
 import type { PluginHooks, ToolContext, WebhookHandler } from '@neonhub/sdk';
@@ -60,6 +61,11 @@ export interface PluginRuntime {
   recheckTools?(): Promise<void>;
   /** Outside MCP servers: tools refused until the lock approves them, with the reason. */
   quarantinedTools?(): ReadonlyMap<string, string>;
+  /**
+   * `mcp-http` behind OAuth: a workspace connected (its session is replaced and the tools listed through it) or
+   * disconnected (its session is closed).
+   */
+  grantChanged?(workspaceId: string, connected: boolean): void;
   /** Outside MCP servers that offer resources and/or prompts (undefined when the server declares neither). */
   readonly passthrough?: McpPassthrough;
   stop(): Promise<void>;
@@ -119,4 +125,13 @@ export interface RuntimeOptions {
   onListChanged?(): void;
   /** Outside MCP servers: list the tools again this often (ms; 0 = only on list_changed and restarts). Default 5 minutes. */
   relistIntervalMs?: number;
+  /**
+   * `mcp-http` with `runtime.oauth`: each workspace's OAuth provider (host/src/mcp-oauth; NH_MCP_OAUTH_NOT_CONNECTED
+   * when the workspace has not connected) and the workspaces that have, most recent first (the tools are listed
+   * through one of them).
+   */
+  oauth?: {
+    providerFor(workspaceId: string): Promise<OAuthClientProvider>;
+    connectedWorkspaces(): Promise<string[]>;
+  };
 }

@@ -16,6 +16,7 @@ import { schedules } from './0014-schedules.js';
 import { audiences } from './0015-audiences.js';
 import { results } from './0016-results.js';
 import { resultDaily } from './0016b-result-daily.js';
+import { mcpOAuth } from './0019-mcp-oauth.js';
 
 /**
  * Every schema migration, in the order it runs. Append only: never rename, reorder or edit one
@@ -39,4 +40,5 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: Migrat
   ['0015_audiences', audiences],
   ['0016_results', results],
   ['0016b_result_daily', resultDaily],
+  ['0019_mcp_oauth', mcpOAuth],
 ];
