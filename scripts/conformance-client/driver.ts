@@ -16,7 +16,6 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PluginManifest, ToolDefinition } from '@neonhub/schemas';
-import type { Logger } from 'pino';
 import { loadConfig } from '../../host/src/config.js';
 import { createHost, type Host } from '../../host/src/host.js';
 import { createLogger } from '../../host/src/logger.js';
@@ -55,7 +54,13 @@ export interface ConformanceClient {
 
 /** A value that satisfies a JSON Schema's type, for the required properties of a tool input. */
 function sampleValue(schema: unknown): unknown {
-  const s = (schema ?? {}) as { type?: unknown; default?: unknown; enum?: unknown[]; properties?: Record<string, unknown>; required?: string[] };
+  const s = (schema ?? {}) as {
+    type?: unknown;
+    default?: unknown;
+    enum?: unknown[];
+    properties?: Record<string, unknown>;
+    required?: string[];
+  };
   if (s.default !== undefined) return s.default;
   if (Array.isArray(s.enum) && s.enum.length) return s.enum[0];
   const type = Array.isArray(s.type) ? s.type[0] : s.type;
@@ -104,7 +109,7 @@ const pluginIdFor = (scenario: string, n: number) =>
 export interface ConformanceClientOptions {
   /** Log level of the host (default `warn`, to stderr). */
   logLevel?: string;
-  logger?: Logger;
+  logger?: ReturnType<typeof createLogger>;
 }
 
 /** Boots the NeonHub host that plays the client for a whole suite run. */
@@ -205,7 +210,9 @@ export async function createConformanceClient(opts: ConformanceClientOptions = {
             input,
             actor: { type: 'user', id: 'conformance-client', role: 'owner' },
           });
-          log.push(`called ${tool.qualifiedName} ${JSON.stringify(input)}: ${result.status} ${JSON.stringify('output' in result ? result.output : result)}`);
+          log.push(
+            `called ${tool.qualifiedName} ${JSON.stringify(input)}: ${result.status} ${JSON.stringify('output' in result ? result.output : result)}`,
+          );
           if (result.status !== 'ok') throw new Error(`${tool.qualifiedName} did not run: ${result.status}`);
         }
         return { ok: true, log, durationMs: Math.round(performance.now() - started) };

@@ -25,7 +25,9 @@ export const adapterCommand = `${process.execPath} ${join(here, 'adapter.mjs')}`
 export const expectedFailuresFile = join(here, 'expected-failures.yml');
 
 /** Serves `POST /scenario` (a ScenarioRequest) for the adapter, on 127.0.0.1 and an ephemeral port. */
-export async function serveDriver(client: ConformanceClient): Promise<{ url: string; outcomes: Map<string, ScenarioOutcome>; close(): Promise<void> }> {
+export async function serveDriver(
+  client: ConformanceClient,
+): Promise<{ url: string; outcomes: Map<string, ScenarioOutcome>; close(): Promise<void> }> {
   const outcomes = new Map<string, ScenarioOutcome>();
   const server = createServer((req, res) => {
     if (req.method !== 'POST' || req.url !== '/scenario') {
@@ -38,7 +40,8 @@ export async function serveDriver(client: ConformanceClient): Promise<{ url: str
       let request: ScenarioRequest;
       try {
         request = JSON.parse(Buffer.concat(chunks).toString('utf8')) as ScenarioRequest;
-        if (typeof request.scenario !== 'string' || typeof request.serverUrl !== 'string') throw new Error('scenario and serverUrl are required');
+        if (typeof request.scenario !== 'string' || typeof request.serverUrl !== 'string')
+          throw new Error('scenario and serverUrl are required');
       } catch (err) {
         res.writeHead(400, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ ok: false, log: [], error: { message: (err as Error).message } }));

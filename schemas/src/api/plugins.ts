@@ -39,6 +39,20 @@ export const WorkspacePluginViewSchema = z
     networkHosts: z.array(z.string()),
     secrets: z.array(z.object({ name: z.string(), description: z.string(), required: z.boolean(), set: z.boolean() })),
     tools: z.array(z.object({ name: z.string(), description: z.string(), sideEffect: SideEffectSchema })),
+    /**
+     * The tools plugins.lock.json pins for this plugin (`plugin-id:tool` and the hash of its definition): for an
+     * outside MCP server (mcp-stdio, mcp-http) the only list of its tools that does not come from the server.
+     * `served`: the loaded server serves it as pinned; `quarantined`: it serves something else (reason says
+     * what); `not-served`: the server does not list it now (or is not loaded).
+     */
+    pinnedTools: z.array(
+      z.object({
+        name: z.string(),
+        hash: z.string(),
+        state: z.enum(['served', 'quarantined', 'not-served']),
+        reason: z.string().optional(),
+      }),
+    ),
   })
   .meta({ id: 'WorkspacePlugin' });
 export const WorkspacePluginListSchema = z.object({ plugins: z.array(WorkspacePluginViewSchema) });

@@ -66,9 +66,12 @@ export async function list(opts: { json?: boolean }) {
 }
 
 export async function info(id: string, opts: { json?: boolean }) {
-  const { plugins, lockPath } = await discover();
+  const { config, plugins, lockPath } = await discover();
   const p = find(plugins, id);
-  if (opts.json) return out.json({ manifest: p.manifest, source: p.source, lock: (await readLockfile(lockPath)).plugins[id] ?? null });
+  const lockfile = await readLockfile(lockPath);
+  const entry = lockfile.plugins[id];
+  const quarantined = standingQuarantine(await readQuarantine(config.dataDir), lockfile).filter((q) => q.plugin === id);
+  if (opts.json) return out.json({ manifest: p.manifest, source: p.source, lock: entry ?? null, quarantined });
   const m = p.manifest;
   out.line(`${pc.bold(m.id)} ${m.version}  ${pc.dim(m.kind)}  ${m.description}`);
   out.line(
@@ -85,8 +88,27 @@ export async function info(id: string, opts: { json?: boolean }) {
     }`,
   );
   out.line(`  hooks     ${m.hooks.map((h) => `${h.event} (priority ${h.priority})`).join(', ') || 'none'}`);
-  out.line('  tools');
-  for (const t of m.tools) out.line(`    ${m.id}:${t.name}  ${pc.dim(`[${t.sideEffect}]`)}  ${t.description.split('\n')[0]}`);
+  if (m.runtime.type === 'module') {
+    out.line('  tools');
+    for (const t of m.tools)
+      out.line(
+        `    ${m.id}:${t.name}  ${pc.dim(`[${t.sideEffect}]`)}  ${t.description.split('\n')[0]}${entry?.tools[t.name] ? pc.dim(`  ${entry.tools[t.name]}`) : ''}`,
+      );
+    return;
+  }
+  // An outside server's tools are known only from the lock: the names and hashes `plugin lock` pinned.
+  if (!entry) {
+    out.line(`  tools     not pinned yet: \`neonhub plugin lock ${m.id}\` connects once to list them and pins them`);
+    return;
+  }
+  const names = Object.keys(entry.tools).sort();
+  out.line(`  tools     ${names.length} pinned in plugins.lock.json (${entry.version}; a served tool that differs is quarantined)`);
+  for (const name of names) {
+    const q = quarantined.find((x) => x.tool === name);
+    out.line(`    ${m.id}:${name}  ${entry.tools[name]}${q ? `  ${pc.red(`quarantined since ${q.since}: ${q.reason}`)}` : ''}`);
+  }
+  for (const q of quarantined.filter((x) => !(x.tool in entry.tools)))
+    out.line(`    ${m.id}:${q.tool}  ${pc.red(`not pinned; quarantined since ${q.since}: ${q.reason}`)}`);
 }
 
 /**

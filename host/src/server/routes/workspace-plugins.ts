@@ -1,16 +1,43 @@
-import { apiRoutes } from '@neonhub/schemas';
+import { join } from 'node:path';
+import { apiRoutes, type LockEntry } from '@neonhub/schemas';
 import type { FastifyInstance } from 'fastify';
+import { LOCKFILE_NAME, readLockfile } from '../../plugins/lock.js';
+import type { ToolRegistry } from '../../registry.js';
 import { addRoute } from '../route.js';
 import { scoped } from '../scopes.js';
 import type { ApiDeps } from './deps.js';
 
 /** Plugins in a workspace: their state (viewers), and enabling, configuring and their secrets (admins). */
-export async function workspacePluginRoutes(app: FastifyInstance, { service, registry }: ApiDeps) {
+/**
+ * The tools the lock pins for a plugin, each with its hash and whether the loaded plugin serves it as pinned
+ * (an outside server's tools are known only from the lock until it is connected).
+ */
+function pinnedTools(registry: ToolRegistry, pluginId: string, entry: LockEntry | undefined) {
+  if (!entry) return [];
+  const loaded = new Map(
+    registry
+      .all()
+      .filter((t) => t.pluginId === pluginId)
+      .map((t) => [t.name, t]),
+  );
+  return Object.keys(entry.tools)
+    .sort()
+    .map((name) => {
+      const tool = loaded.get(name);
+      const base = { name: `${pluginId}:${name}`, hash: entry.tools[name]! };
+      if (!tool) return { ...base, state: 'not-served' as const };
+      if (tool.quarantined) return { ...base, state: 'quarantined' as const, reason: tool.quarantined.reason };
+      return { ...base, state: 'served' as const };
+    });
+}
+
+export async function workspacePluginRoutes(app: FastifyInstance, { service, registry, host }: ApiDeps) {
   /** Every installed plugin with its manifest facts and this workspace's state; secret values never leave. */
   addRoute(app, apiRoutes.listWorkspacePlugins, async (request) => {
     const { workspaceId } = scoped(request);
     const states = new Map((await service.listPlugins(workspaceId)).map((p) => [p.pluginId, p]));
     const secretNames = new Set((await service.listSecretNames(workspaceId)).map((s) => `${s.pluginId}/${s.name}`));
+    const lock = await readLockfile(join(host.config.rootDir, LOCKFILE_NAME));
     return {
       plugins: registry.plugins().map((p) => {
         const m = p.manifest;
@@ -33,7 +60,13 @@ export async function workspacePluginRoutes(app: FastifyInstance, { service, reg
             required: s.required,
             set: secretNames.has(`${m.id}/${s.name}`),
           })),
-          tools: m.tools.map((t) => ({ name: `${m.id}:${t.name}`, description: t.description, sideEffect: t.sideEffect })),
+          // an outside server declares no tools in its manifest: the ones it serves as pinned
+          tools: (m.runtime.type === 'module' ? m.tools : registry.toolsOf([m.id]).map((t) => t.definition)).map((t) => ({
+            name: `${m.id}:${t.name}`,
+            description: t.description,
+            sideEffect: t.sideEffect,
+          })),
+          pinnedTools: pinnedTools(registry, m.id, lock.plugins[m.id]),
         };
       }),
     };
