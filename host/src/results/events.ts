@@ -119,15 +119,8 @@ export async function recordProviderEvents(db: Db, workspaceId: string, events: 
   let duplicates = 0;
   let unmatched = 0;
   for (const e of events) {
-    const sent = e.messageId
-      ? await db
-          .selectFrom('result_events')
-          .select(['campaign', 'variant', 'channel', 'contact_id'])
-          .where('workspace_id', '=', workspaceId)
-          .where('message_id', '=', e.messageId)
-          .where('kind', '=', 'sent')
-          .executeTakeFirst()
-      : undefined;
+    if ((e.type === 'unsubscribed' || e.type === 'complained') && e.recipient) await suppress(db, workspaceId, e.recipient, e.type);
+    const sent = e.messageId ? await sendOf(db, workspaceId, e.messageId) : undefined;
     const campaign = sent?.campaign ?? e.campaign;
     if (campaign === undefined) {
       unmatched++;
@@ -151,22 +144,49 @@ export async function recordProviderEvents(db: Db, workspaceId: string, events: 
     ]);
     if (n === 0) duplicates++;
     else recorded++;
-    if (n > 0 && (e.type === 'unsubscribed' || e.type === 'complained') && e.recipient) {
-      const channel = e.recipient.includes('@') ? 'email' : 'sms';
-      await db
-        .insertInto('suppressions')
-        .values({
-          workspace_id: workspaceId,
-          channel,
-          value_hash: addressHash(channel, e.recipient),
-          value: channel === 'email' ? normalizeEmail(e.recipient) : normalizePhone(e.recipient),
-          reason: e.type,
-        })
-        .onConflict((oc) => oc.columns(['workspace_id', 'channel', 'value_hash']).doNothing())
-        .execute();
-    }
   }
   return { recorded, duplicates, unmatched };
+}
+
+/**
+ * The `sent` event of a provider message id: recorded under that id when the send answered at once, or under the
+ * outbox message's id when the send was queued (the outbox row learns the provider's id when it delivers).
+ */
+async function sendOf(db: Db, workspaceId: string, messageId: string) {
+  const sentAs = (id: string) =>
+    db
+      .selectFrom('result_events')
+      .select(['campaign', 'variant', 'channel', 'contact_id'])
+      .where('workspace_id', '=', workspaceId)
+      .where('message_id', '=', id)
+      .where('kind', '=', 'sent')
+      .executeTakeFirst();
+  const direct = await sentAs(messageId);
+  if (direct) return direct;
+  const queued = await db
+    .selectFrom('outbox_messages')
+    .select('id')
+    .where('workspace_id', '=', workspaceId)
+    .where('provider_message_id', '=', messageId)
+    .executeTakeFirst();
+  return queued ? sentAs(queued.id) : undefined;
+}
+
+/** An unsubscribe or complaint suppresses the address at once, whether or not the event matches a send. */
+async function suppress(db: Db, workspaceId: string, recipient: string, reason: string) {
+  const channel = recipient.indexOf('@') > 0 ? 'email' : recipient.replace(/[^\d]/g, '').length >= 6 ? 'sms' : undefined;
+  if (!channel) return; // a social handle: consent is governance's (the webhook's unsubscribe reaches it)
+  await db
+    .insertInto('suppressions')
+    .values({
+      workspace_id: workspaceId,
+      channel,
+      value_hash: addressHash(channel, recipient),
+      value: channel === 'email' ? normalizeEmail(recipient) : normalizePhone(recipient),
+      reason,
+    })
+    .onConflict((oc) => oc.columns(['workspace_id', 'channel', 'value_hash']).doNothing())
+    .execute();
 }
 
 export interface ConversionInput {
