@@ -164,10 +164,11 @@ async function sendOf(db: Db, workspaceId: string, messageId: string) {
   const direct = await sentAs(messageId);
   if (direct) return direct;
   const queued = await db
-    .selectFrom('outbox_messages')
-    .select('id')
-    .where('workspace_id', '=', workspaceId)
-    .where('provider_message_id', '=', messageId)
+    .selectFrom('outbox_recipients as r')
+    .innerJoin('outbox_messages as m', 'm.id', 'r.message_id')
+    .select('m.id')
+    .where('m.workspace_id', '=', workspaceId)
+    .where('r.provider_message_id', '=', messageId)
     .executeTakeFirst();
   return queued ? sentAs(queued.id) : undefined;
 }

@@ -1,4 +1,5 @@
 import { type ResendFake, startResendFake } from '@neonhub/fakes';
+import { simulateCampaignWeek } from '@neonhub/sdk/testing';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Host } from '../../src/host.js';
@@ -20,9 +21,13 @@ let fake: ResendFake;
 let connectionId: string;
 let workspaceId: string;
 
-const json = async (p: ReturnType<FastifyInstance['inject']>) => {
+// biome-ignore lint/suspicious/noExplicitAny: API answers are checked field by field below
+const json = async (p: PromiseLike<{ statusCode: number; body: string; json(): any }>) => {
   const r = await p;
-  if (r.statusCode >= 300) throw new Error(`${r.statusCode} ${r.body}`);
+  if (r.statusCode >= 300)
+    throw new Error(
+      `${r.statusCode} ${r.body} ${JSON.stringify((host as unknown as { records: object[] }).records.filter((x) => 'err' in x).slice(-1))}`,
+    );
   return r.json();
 };
 const webhook = (type: Parameters<ResendFake['event']>[0], emailId: string, svixId?: string) => {
@@ -32,7 +37,10 @@ const webhook = (type: Parameters<ResendFake['event']>[0], emailId: string, svix
 
 beforeAll(async () => {
   fake = await startResendFake();
-  root = makeRoot('webhook-results', [{ from: repoPlugin('connector-resend'), link: true }]);
+  root = makeRoot('webhook-results', [
+    { from: repoPlugin('connector-resend'), link: true },
+    { from: repoPlugin('agent-campaign'), link: true },
+  ]);
   await lockRoot(root);
   host = await bootHost(root);
   app = await buildApp(host, { accounts: { github: null } });
@@ -41,6 +49,7 @@ beforeAll(async () => {
   const ws = await host.storage.service.createWorkspace({ slug: 'shop' });
   workspaceId = ws.id;
   await host.storage.service.enablePlugin('shop', 'connector-resend', { baseUrl: fake.url });
+  await host.storage.service.enablePlugin('shop', 'agent-campaign');
   await host.storage.outbound.set('shop', { allow: [new URL(fake.url).host] });
   const conn = await host.storage.connections.add(
     workspaceId,
@@ -121,5 +130,58 @@ describe('webhook events into results', () => {
     // the complaint also suppressed the address
     const suppressions = await json(op({ method: 'GET', url: '/api/workspaces/shop/suppressions' }));
     expect(JSON.stringify(suppressions)).toContain('cy@shop.test');
+  });
+});
+
+describe('the campaign agent learns from the stored results', () => {
+  it('a simulated week posted as events moves the budget to the better variant, read through ctx.results in the host', async () => {
+    const week = await simulateCampaignWeek({
+      seed: 5,
+      campaign: 'winter',
+      variants: [
+        { id: 'A', clickRate: 0.04 },
+        { id: 'B', clickRate: 0.16 },
+      ],
+      openRate: 0.5,
+      sendsPerDay: 40,
+    });
+    const events = week.events.map(({ day: _day, ...e }) => e);
+    for (let i = 0; i < events.length; i += 1000) {
+      const r = await json(op({ method: 'POST', url: '/api/workspaces/shop/events', payload: { events: events.slice(i, i + 1000) } }));
+      expect(r.unmatched).toBe(0);
+    }
+    const funnel = await json(op({ method: 'GET', url: '/api/workspaces/shop/campaigns/winter/funnel' }));
+    for (const v of ['A', 'B']) expect(funnel.rows.find((r: { variant: string }) => r.variant === v).counts).toMatchObject(week.totals[v]!);
+
+    const actor = { type: 'user' as const, id: 'owner-1', role: 'owner' as const };
+    const call = async (tool: string, input: unknown) => {
+      const r = await host.callTool({ workspace: 'shop', tool, input, actor });
+      if (r.status !== 'ok') throw new Error(`${tool}: ${r.status}`);
+      return r.output as Record<string, unknown>;
+    };
+    const campaign = await call('agent-campaign:create_campaign', {
+      name: 'Winter sale',
+      goal: 'clicks',
+      audience: 'subscribers',
+      channels: ['email'],
+      budget: 5000,
+      startDate: week.days[0]!.date,
+      endDate: '2026-12-31',
+    });
+    const decision = (await call('agent-campaign:reallocate', {
+      campaignId: campaign.campaignId,
+      resultsCampaign: 'winter',
+      seed: 'host',
+    })) as { arms: Array<{ key: string; share: number; trials: number; successes: number }>; reason: string };
+    expect(decision.arms.map((a) => [a.key, a.trials, a.successes])).toEqual([
+      ['A', week.totals.A!.sent, week.totals.A!.clicked],
+      ['B', week.totals.B!.sent, week.totals.B!.clicked],
+    ]);
+    expect(decision.arms[1]!.share).toBeGreaterThanOrEqual(0.9);
+    expect(decision.reason).toMatch(/^B gets \d+%: its click rate/);
+    const history = (await call('agent-campaign:allocation_history', { campaignId: campaign.campaignId })) as {
+      decisions: Array<{ reason: string }>;
+    };
+    expect(history.decisions[0]!.reason).toBe(decision.reason);
   });
 });

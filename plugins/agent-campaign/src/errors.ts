@@ -10,4 +10,10 @@ export const campaignErrors = defineErrors({
     description: 'The campaign already has a variant with that name on that channel.',
   },
   NH_CAMPAIGN_CHANNEL_UNKNOWN: { status: 400, category: 'user', description: 'The channel is not one of the campaign’s channels.' },
+  NH_CAMPAIGN_RESULTS_UNAVAILABLE: {
+    status: 501,
+    category: 'user',
+    description:
+      'The host gives this call no read access to the stored results (ctx.results): run the plugin in-process on a NeonHub host.',
+  },
 });

@@ -34,6 +34,8 @@ export interface AllocationInput {
   totals: Record<string, Counts>;
   /** Every event so far (empty with `detail: 'counts'`). */
   events: readonly SimulatedEvent[];
+  /** The days simulated so far (what a results store would hold by this morning). */
+  days: readonly SimulatedDay[];
 }
 
 export interface SimulateCampaignWeekOptions {
@@ -160,7 +162,7 @@ export async function simulateCampaignWeek(opts: SimulateCampaignWeekOptions): P
     const dayStart = start + day * DAY_MS;
     const date = new Date(dayStart).toISOString().slice(0, 10);
     const snapshot = Object.fromEntries(ids.map((id) => [id, { ...totals[id]! }]));
-    const answered = opts.allocate ? await opts.allocate({ day, date, totals: snapshot, events }) : {};
+    const answered = opts.allocate ? await opts.allocate({ day, date, totals: snapshot, events, days: [...out] }) : {};
     const weights = ids.map((id) => (opts.allocate ? Math.max(0, Number(answered[id] ?? 0)) || 0 : 1));
     const sum = weights.reduce((s, w) => s + w, 0);
     const shares = Object.fromEntries(ids.map((id, i) => [id, sum > 0 ? weights[i]! / sum : 1 / ids.length]));
@@ -220,7 +222,7 @@ export async function simulateCampaignWeek(opts: SimulateCampaignWeekOptions): P
 }
 
 /** A simulated week as daily result rows (campaign, variant, channel, kind, day, count), as the host's result_daily holds them. */
-export function simulatedDailyRows(week: SimulatedWeek) {
+export function simulatedDailyRows(week: Pick<SimulatedWeek, 'campaign' | 'channel' | 'days'>) {
   return week.days.flatMap((d) =>
     Object.entries(d.counts).flatMap(([variant, c]) =>
       SIMULATED_KINDS.filter((kind) => c[kind] > 0).map((kind) => ({
