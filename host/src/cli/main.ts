@@ -90,6 +90,25 @@ plugin
   .requiredOption('-w, --workspace <slug>', 'workspace slug')
   .action(action(async () => (await import('./commands/plugin.js')).secret));
 plugin
+  .command('connect <id>')
+  .description("connect a workspace's account to an outside MCP server behind OAuth: prints the authorization link to open")
+  .requiredOption('-w, --workspace <slug>', 'workspace slug')
+  .option('--client-id <id>', "the workspace's own client id, registered at the server's authorization server beforehand")
+  .option('--client-secret-env <variable>', "read that client's secret from this environment variable")
+  .option('--json', 'print JSON')
+  .action(action(async () => (await import('./commands/plugin-connect.js')).connect));
+plugin
+  .command('disconnect <id>')
+  .description("forget a workspace's OAuth grant at an outside MCP server")
+  .requiredOption('-w, --workspace <slug>', 'workspace slug')
+  .action(action(async () => (await import('./commands/plugin-connect.js')).disconnect));
+plugin
+  .command('oauth <id>')
+  .description("a workspace's OAuth grant at an outside MCP server: status, scope, expiry, last error (never a token)")
+  .requiredOption('-w, --workspace <slug>', 'workspace slug')
+  .option('--json', 'print JSON')
+  .action(action(async () => (await import('./commands/plugin-connect.js')).status));
+plugin
   .command('new <id>')
   .description('scaffold a plugin that passes the conformance suite')
   .option('-k, --kind <kind>', 'agent | connector | capability', 'agent')

@@ -3,7 +3,7 @@ import { defineErrors } from '@neonhub/schemas';
 /** Upstream OAuth of outside MCP servers (docs/mcp.md, "Connecting an OAuth-protected MCP server"). */
 export const mcpOAuthErrors = defineErrors({
   NH_MCP_OAUTH_NOT_CONNECTED: {
-    status: 401,
+    status: 409,
     category: 'user',
     description:
       "The outside MCP server is behind OAuth and this workspace has not connected its account (or the grant was revoked, expired without a refresh token, or refused): an admin runs `neonhub plugin connect <plugin> -w <workspace>` or presses 'Connect account' on the plugin's page.",

@@ -3,6 +3,7 @@ import { accountDepsFromHost, requestActor } from '../accounts/index.js';
 import { audienceRoutes } from '../audiences/routes.js';
 import { connectionCallbackRoute, connectionRoutes } from '../connections/routes.js';
 import type { Host } from '../host.js';
+import { pluginOAuthCallbackRoute, pluginOAuthRoutes } from '../mcp-oauth/routes.js';
 import { publicResultRoutes, resultRoutes } from '../results/routes.js';
 import { registerRunRoutes } from '../runs/routes.js';
 import type { createRuns } from '../runs/service.js';
@@ -35,6 +36,7 @@ export async function registerApi(app: FastifyInstance, host: Host, runs: Awaite
     await workspaceRoutes(api, deps);
     await publicResultRoutes(api, deps);
     await connectionCallbackRoute(api, deps);
+    await pluginOAuthCallbackRoute(api, deps);
   });
   await app.register(
     workspaceScope(scopeDeps, async (ws) => {
@@ -52,6 +54,7 @@ export async function registerApi(app: FastifyInstance, host: Host, runs: Awaite
       ])
         await ws.register(async (scope) => resource(scope, deps));
       await ws.register(async (scope) => connectionRoutes(scope, { host, publicBaseUrl: process.env.NEONHUB_PUBLIC_URL || undefined }));
+      await ws.register(async (scope) => pluginOAuthRoutes(scope, { host, publicBaseUrl: process.env.NEONHUB_PUBLIC_URL || undefined }));
     }),
   );
   await registerRunRoutes(app, { ...runDeps, scope: scopeDeps });

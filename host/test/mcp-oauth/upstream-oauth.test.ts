@@ -8,8 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Host } from '../../src/host.js';
 import { MCP_OAUTH_CALLBACK_PATH } from '../../src/mcp-oauth/index.js';
 import { listMcpTools } from '../../src/runtimes/mcp-call.js';
+import { buildApp } from '../../src/server/app.js';
 import { startOAuthMcpServer } from '../fixtures/oauth-mcp-server.js';
-import { bootHost, lockRoot, makeRoot, removeRoot, silentLogger } from '../integration/helpers.js';
+import { bootHost, lockRoot, makeRoot, operatorInject, removeRoot, silentLogger } from '../integration/helpers.js';
 
 const PLUGIN = 'oauth-echo';
 const actor = { type: 'system' as const, id: 'test' };
@@ -159,7 +160,7 @@ describe('upstream OAuth of an mcp-http plugin (the SDK auth router on a local p
     const err = await failure('beta');
     expect(server.log.refreshTokensUsed.length).toBe(used + 1); // it tried to refresh first
     expect(err?.code).toBe('NH_MCP_OAUTH_NOT_CONNECTED');
-    expect(err?.status).toBe(401);
+    expect(err?.status).toBe(409); // not 401: the caller's own credential is fine
     expect(err?.message).toContain('-w beta');
     const status = await host.storage.mcpOAuth.status(await idOf('beta'), PLUGIN);
     expect(status.status).toBe('failing');
@@ -206,5 +207,63 @@ describe('upstream OAuth of an mcp-http plugin (the SDK auth router on a local p
     await expect(svc.start(await idOf('alpha'), PLUGIN, { clientSecret: 's' }, { userId: null, redirectUri })).rejects.toMatchObject({
       code: 'NH_MCP_OAUTH_INVALID',
     });
+  });
+});
+
+describe('the connect routes (operator over HTTP)', () => {
+  let inject: ReturnType<typeof operatorInject>;
+  let close: () => Promise<void>;
+  beforeAll(async () => {
+    const app = await buildApp(host);
+    inject = operatorInject(app, host);
+    close = () => app.close();
+  });
+  afterAll(() => close?.());
+  const base = `/api/workspaces/alpha/plugins/${PLUGIN}/oauth`;
+  const headers = { host: 'localhost:8787' };
+
+  it('bad input gets NH_ codes, never a 500', async () => {
+    const cases = [
+      { method: 'POST', url: `${base}/start`, payload: { clientSecret: 's' }, code: 'NH_MCP_OAUTH_INVALID' },
+      { method: 'POST', url: `${base}/start`, payload: { unknown: 1 }, code: 'NH_REQUEST_INVALID' },
+      { method: 'POST', url: `${base}/start`, payload: { clientId: '' }, code: 'NH_REQUEST_INVALID' },
+      { method: 'POST', url: '/api/workspaces/alpha/plugins/nope/oauth/start', payload: {}, code: 'NH_MCP_OAUTH_NOT_OAUTH' },
+      { method: 'GET', url: '/api/workspaces/alpha/plugins/Bad_Id/oauth', code: 'NH_REQUEST_INVALID' },
+      { method: 'GET', url: '/api/workspaces/nowhere/plugins/oauth-echo/oauth', code: 'NH_WORKSPACE_NOT_FOUND' },
+      { method: 'GET', url: '/api/plugins/oauth/callback', code: 'NH_MCP_OAUTH_STATE' },
+      { method: 'GET', url: '/api/plugins/oauth/callback?state=forged&code=x', code: 'NH_MCP_OAUTH_STATE' },
+    ] as const;
+    for (const c of cases) {
+      const res = await inject({ method: c.method, url: c.url, headers, ...('payload' in c ? { payload: c.payload } : {}) });
+      expect(res.statusCode, `${c.method} ${c.url}`).toBeGreaterThanOrEqual(400);
+      expect(res.statusCode, `${c.method} ${c.url}`).toBeLessThan(500);
+      expect((res.json() as { error: { code: string } }).error.code, `${c.method} ${c.url}`).toBe(c.code);
+    }
+  });
+
+  it('start -> authorize -> callback answers 303 to the plugin page, and the call then carries the new account', async () => {
+    const started = await inject({ method: 'POST', url: `${base}/start`, headers, payload: {} });
+    expect(started.statusCode).toBe(200);
+    const body = started.json() as { status: string; authorizeUrl: string; redirectUri: string };
+    expect(body.status).toBe('redirect');
+    expect(body.redirectUri).toBe(`http://localhost:8787${MCP_OAUTH_CALLBACK_PATH}`);
+    const res = await fetch(body.authorizeUrl, { redirect: 'manual', headers: { 'x-account': 'dave' } });
+    const back = new URL(res.headers.get('location')!);
+    const cb = await inject({ method: 'GET', url: `${back.pathname}${back.search}`, headers });
+    expect(cb.statusCode).toBe(303);
+    expect(cb.headers.location).toBe(`/w/alpha/plugins/${PLUGIN}?connected=1`);
+    expect((await whoami('alpha')).account).toBe('dave');
+    const status = await inject({ method: 'GET', url: base, headers });
+    expect(status.json()).toMatchObject({ status: 'connected', plugin: PLUGIN, client: 'registered' });
+    expect(JSON.stringify(status.json())).not.toContain('at-dave');
+    // the user declined at the authorization server: back to the page with the error code
+    const again = (await inject({ method: 'POST', url: `${base}/start`, headers, payload: {} })).json() as { authorizeUrl: string };
+    const declined = new URL((await fetch(again.authorizeUrl, { redirect: 'manual' })).headers.get('location')!);
+    const cb2 = await inject({ method: 'GET', url: `${declined.pathname}${declined.search}`, headers });
+    expect(cb2.statusCode).toBe(303);
+    expect(cb2.headers.location).toBe(`/w/alpha/plugins/${PLUGIN}?oauth_error=NH_MCP_OAUTH_FAILED`);
+    const off = await inject({ method: 'DELETE', url: base, headers });
+    expect(off.statusCode).toBe(204);
+    expect((await failure('alpha'))?.code).toBe('NH_MCP_OAUTH_NOT_CONNECTED');
   });
 });

@@ -9,6 +9,7 @@ export * from './llm.js';
 export * from './members.js';
 export * from './outbound.js';
 export * from './outbox.js';
+export * from './plugin-oauth.js';
 export * from './plugin-reload.js';
 export * from './plugins.js';
 export * from './results.js';

@@ -25,6 +25,7 @@ import {
 } from './members.js';
 import { OutboundBodySchema, OutboundSchema } from './outbound.js';
 import { OutboxChangedSchema, OutboxDetailResultSchema, OutboxListQuerySchema, OutboxListSchema, OutboxParamsSchema } from './outbox.js';
+import { pluginOAuthRoutes } from './plugin-oauth.js';
 import { pluginReloadRoutes } from './plugin-reload.js';
 import {
   ConfigBodySchema,
@@ -479,6 +480,7 @@ export const apiRoutes = {
   ...audienceRoutes,
   ...resultRoutes,
   ...connectionRoutes,
+  ...pluginOAuthRoutes,
   ...scheduleRoutes,
 } as const;
 

@@ -12,6 +12,7 @@ import { installationSecrets } from '../../plugins/installation-secrets.js';
 import { lockPlugins, readLockfile, writeLockfile } from '../../plugins/lock.js';
 import { formatLockDiff, isEmptyLockDiff } from '../../plugins/lock-diff.js';
 import { verifyAgainstLock } from '../../plugins/verify.js';
+import type { CreateRuntimeOptions } from '../../runtimes/index.js';
 import { cliConfig, withHost } from '../context.js';
 import { out, progress } from '../output.js';
 import { hostApi, runningHost } from '../running-host.js';
@@ -124,31 +125,57 @@ async function mcpTools(plugins: DiscoveredPlugin[], cacheDir: string): Promise<
     out.line(
       `${p.id}: ${rt.type === 'mcp-stdio' ? `running \`${[rt.command, ...rt.args].join(' ')}\` to list its tools` : rt.type === 'mcp-http' ? `connecting to ${rt.url} to list its tools` : ''}`,
     );
-    const p2 = progress(`connecting to ${p.id} to list its tools`);
-    const { createRuntime } = await import('../../runtimes/index.js');
-    const runtime = createRuntime({
-      manifest: p.manifest,
-      dir: p.dir,
-      cacheDir,
-      logger,
-      isolation: 'isolated',
-      resolveSecret: installationSecrets(p.id),
-      relistIntervalMs: 0,
-      // a slow server's own start timeout (manifest limits), as when the host loads it
-      ...(p.manifest.limits?.startTimeoutMs ? { backoff: { startTimeoutMs: p.manifest.limits.startTimeoutMs } } : {}),
-      // An mcp-http URL passes the outbound guard, as when the host loads it.
-      outboundAllow: (process.env.NEONHUB_OUTBOUND_ALLOW ?? '').split(/[\s,]+/).filter(Boolean),
-    });
-    try {
-      await runtime.start();
-      result[p.id] = await runtime.listTools();
-      p2.done(`${p.id}: ${result[p.id]!.length} tools`);
-    } finally {
-      p2.done();
-      await runtime.stop();
+    if (rt.type === 'mcp-http' && rt.oauth) {
+      // behind OAuth: listed through a connected workspace's grant (docs/mcp.md, "Connecting an OAuth-protected MCP server")
+      result[p.id] = await withHost({ plugins: false, purpose: `neonhub plugin lock ${p.id}` }, (host) =>
+        listOnce(p, cacheDir, logger, {
+          providerFor: async (w) => host.storage.mcpOAuth.providerFor(await host.storage.mcpOAuth.workspace(w), p.id),
+          connectedWorkspaces: () => host.storage.mcpOAuth.connectedWorkspaces(p.id),
+        }),
+      );
+      if (result[p.id]!.length === 0)
+        out.warn(
+          `${p.id} is behind OAuth and no workspace has connected it: connect one (\`neonhub plugin connect ${p.id} -w <slug>\`), then lock again`,
+        );
+      continue;
     }
+    result[p.id] = await listOnce(p, cacheDir, logger);
   }
   return result;
+}
+
+/** Starts one MCP-server plugin briefly and lists its tools. */
+async function listOnce(
+  p: DiscoveredPlugin,
+  cacheDir: string,
+  logger: ReturnType<typeof createLogger>,
+  oauth?: CreateRuntimeOptions['oauth'],
+): Promise<ToolDefinition[]> {
+  const p2 = progress(`connecting to ${p.id} to list its tools`);
+  const { createRuntime } = await import('../../runtimes/index.js');
+  const runtime = createRuntime({
+    ...(oauth ? { oauth } : {}),
+    manifest: p.manifest,
+    dir: p.dir,
+    cacheDir,
+    logger,
+    isolation: 'isolated',
+    resolveSecret: installationSecrets(p.id),
+    relistIntervalMs: 0,
+    // a slow server's own start timeout (manifest limits), as when the host loads it
+    ...(p.manifest.limits?.startTimeoutMs ? { backoff: { startTimeoutMs: p.manifest.limits.startTimeoutMs } } : {}),
+    // An mcp-http URL passes the outbound guard, as when the host loads it.
+    outboundAllow: (process.env.NEONHUB_OUTBOUND_ALLOW ?? '').split(/[\s,]+/).filter(Boolean),
+  });
+  try {
+    await runtime.start();
+    const tools = await runtime.listTools();
+    p2.done(`${p.id}: ${tools.length} tools`);
+    return tools;
+  } finally {
+    p2.done();
+    await runtime.stop();
+  }
 }
 
 export async function lock(ids: string[], opts: { check?: boolean; isolated?: boolean; inProcess?: boolean }) {

@@ -1,7 +1,7 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import { fieldsFromSchema, valuesFromForm } from '$lib/schema-form';
 import { api, enc } from '$lib/server/api';
-import { failWith, orError, text } from '$lib/server/guard';
+import { failWith, orError, requireWorkspace, text } from '$lib/server/guard';
 import { workspacePlugins } from '$lib/server/plugins';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -14,10 +14,32 @@ async function plugin(event: Parameters<PageServerLoad>[0] | Parameters<Actions[
 
 export const load: PageServerLoad = async (event) => {
   const p = await plugin(event);
-  return { plugin: p, form: fieldsFromSchema(p.configSchema, p.config) };
+  // an outside MCP server behind OAuth: this workspace's grant (any other plugin answers NH_MCP_OAUTH_NOT_OAUTH)
+  const oauth = p.runtime === 'mcp' ? await api(event).request('getPluginOAuth', { params: { ws: event.params.ws, id: p.id } }) : undefined;
+  return {
+    plugin: p,
+    form: fieldsFromSchema(p.configSchema, p.config),
+    oauth: oauth?.ok ? oauth.data : null,
+    connected: event.url.searchParams.get('connected') === '1',
+    oauthError: event.url.searchParams.get('oauth_error'),
+  };
 };
 
 export const actions: Actions = {
+  /** "Connect account": the authorization server's page, which sends the browser back to the host's callback. */
+  connect: async (event) => {
+    requireWorkspace(event.locals, event.params.ws ?? ''); // a visitor without this workspace gets 404, nothing runs
+    const r = await api(event).request('startPluginOAuth', { params: { ws: event.params.ws, id: event.params.id }, body: {} });
+    if (!r.ok) return failWith(r);
+    if (r.data.status === 'redirect') redirect(303, r.data.authorizeUrl);
+    redirect(303, `/w/${enc(event.params.ws)}/plugins/${enc(event.params.id)}?connected=1`);
+  },
+  disconnect: async (event) => {
+    requireWorkspace(event.locals, event.params.ws ?? '');
+    const r = await api(event).request('disconnectPluginOAuth', { params: { ws: event.params.ws, id: event.params.id } });
+    if (!r.ok) return failWith(r);
+    redirect(303, `/w/${enc(event.params.ws)}/plugins/${enc(event.params.id)}`);
+  },
   config: async (event) => {
     const p = await plugin(event);
     const form = await event.request.formData();
