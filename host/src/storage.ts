@@ -1,4 +1,4 @@
-import { createDatabase, createRepositories, type DB, type Kysely, migrate, type Repositories, sql } from '@neonhub/db';
+import { createDatabase, createRepositories, type DB, type Kysely, migrate, type Repositories } from '@neonhub/db';
 import type { PluginManifest } from '@neonhub/schemas';
 import type { PluginStore, StoredRecord } from '@neonhub/sdk';
 import type { Logger } from 'pino';
@@ -109,28 +109,34 @@ export async function openStorage(
     };
 
     // Cached reads (store.get(c, k, { cached: true })): dropped on every write here, and on PostgreSQL on every
-    // other host's write too (NOTIFY after the write, LISTEN here).
+    // other host's write too: the write statement itself NOTIFYs (sent on commit, no extra round trip), LISTEN here.
     const cache = createRecordCache();
     const stopListening = database.listen
       ? await database.listen(RECORDS_CHANNEL, { message: (key) => cache.invalidate(key), reset: () => cache.reset() })
       : undefined;
+    const notifyOf = (key: string) => (stopListening ? { channel: RECORDS_CHANNEL, payload: key } : undefined);
     const changed = async <T>(key: string, write: Promise<T>): Promise<T> => {
       try {
         return await write;
       } finally {
         cache.invalidate(key);
-        if (stopListening) await sql`select pg_notify(${RECORDS_CHANNEL}, ${key})`.execute(database.db);
       }
     };
     const store = (workspaceId: string, pluginId: string): PluginStore => {
       const r = repos.pluginRecords;
       const keyOf = (c: string, k: string) => cache.key(workspaceId, pluginId, c, k);
       const read = (c: string, k: string) => r.get(workspaceId, pluginId, c, k) as Promise<StoredRecord<never> | undefined>;
+      const write = <T>(c: string, k: string, run: (key: string) => Promise<T>) => {
+        const key = keyOf(c, k);
+        return changed(key, run(key));
+      };
       return {
         get: (c, k, opts) => (opts?.cached ? cache.get(keyOf(c, k), () => read(c, k)) : read(c, k)),
-        put: (c, k, v) => changed(keyOf(c, k), r.put(workspaceId, pluginId, c, k, v)),
-        putIf: (c, k, v, expected) => changed(keyOf(c, k), r.putIf(workspaceId, pluginId, c, k, v, expected)),
-        delete: (c, k) => changed(keyOf(c, k), r.delete(workspaceId, pluginId, c, k)),
+        put: (c, k, v) => write(c, k, (key) => r.put(workspaceId, pluginId, c, k, v, notifyOf(key))),
+        putIf: (c, k, v, expected) => write(c, k, (key) => r.putIf(workspaceId, pluginId, c, k, v, expected, notifyOf(key))),
+        delete: (c, k) => write(c, k, (key) => r.delete(workspaceId, pluginId, c, k, notifyOf(key))),
+        insertAllAndPutIf: (c, records, put) =>
+          write(put.collection, put.key, (key) => r.insertAllAndPutIf(workspaceId, pluginId, c, records, put, notifyOf(key))),
         list: (c, opts) => r.list(workspaceId, pluginId, c, opts) as Promise<StoredRecord<never>[]>,
         append: (c, v) => r.append(workspaceId, pluginId, c, v),
         insertAll: (c, records) => r.insertAll(workspaceId, pluginId, c, records),

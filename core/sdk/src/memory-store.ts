@@ -24,6 +24,17 @@ export function createMemoryStore(): PluginStore {
     return version;
   };
 
+  const insertAll: PluginStore['insertAll'] = async (collection, records) => {
+    const c = col(collection);
+    const keys = new Set<string>();
+    for (const r of records) {
+      if (c.has(r.key) || keys.has(r.key)) return false;
+      keys.add(r.key);
+    }
+    for (const r of records) write(collection, r.key, r.value);
+    return true;
+  };
+
   return {
     async get<T>(collection: string, key: string) {
       const r = col(collection).get(key);
@@ -46,15 +57,11 @@ export function createMemoryStore(): PluginStore {
       if (opts.after !== undefined) rows = rows.filter((r) => (bySeq ? r.seq > Number(opts.after) : r.key > String(opts.after)));
       return rows.slice(0, opts.limit ?? 1000).map((r) => ({ ...r, value: clone(r.value) })) as StoredRecord<T>[];
     },
-    async insertAll(collection, records) {
-      const c = col(collection);
-      const keys = new Set<string>();
-      for (const r of records) {
-        if (c.has(r.key) || keys.has(r.key)) return false;
-        keys.add(r.key);
-      }
-      for (const r of records) write(collection, r.key, r.value);
-      return true;
+    insertAll,
+    async insertAllAndPutIf(collection, records, put) {
+      if (!(await insertAll(collection, records))) return { inserted: false, version: null };
+      const current = col(put.collection).get(put.key)?.version ?? 0;
+      return { inserted: true, version: current === put.expectedVersion ? write(put.collection, put.key, put.value) : null };
     },
     async append(collection, value) {
       const next = seq + 1;

@@ -28,6 +28,7 @@ export function readOnlyStore(store: PluginStore, tool: string): PluginStore {
     delete: refuse('delete'),
     append: refuse('append'),
     insertAll: refuse('insertAll'),
+    insertAllAndPutIf: refuse('insertAllAndPutIf'),
   };
 }
 

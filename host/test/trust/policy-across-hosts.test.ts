@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
-import type { Actor, NeonHubError } from '@neonhub/schemas';
 import { createDatabase, sql } from '@neonhub/db';
+import type { Actor, NeonHubError } from '@neonhub/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Host } from '../../src/host.js';
 import { bootHost, lockRoot, makeRoot, removeRoot, repoPlugin } from '../integration/helpers.js';

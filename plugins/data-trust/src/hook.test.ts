@@ -1,7 +1,7 @@
-import { createMemoryStore } from '@neonhub/sdk';
+import { createMemoryStore, type PluginStore } from '@neonhub/sdk';
 import { describe, expect, it } from 'vitest';
 import { setup } from '../test/helpers.js';
-import { ENTRIES, readCheckpoints, readEntries } from './log.js';
+import { ENTRIES, readCheckpoints, readEntries, readHead } from './log.js';
 
 describe('afterToolCall audit hook', () => {
   it('appends one tool_call entry per call with hashes, never the raw input or output', async () => {
@@ -82,17 +82,25 @@ describe('afterToolCall audit hook', () => {
   it('commits concurrent calls in groups (few inserts, each acknowledged once durable), checkpoints included', async () => {
     const base = createMemoryStore();
     let inserts = 0;
-    const store = {
+    const headWrites: string[] = [];
+    const store: PluginStore = {
       ...base,
-      insertAll: (c: string, r: ReadonlyArray<{ key: string; value: unknown }>) => {
+      insertAllAndPutIf: (c, r, put) => {
         inserts++;
-        return base.insertAll(c, r);
+        return base.insertAllAndPutIf(c, r, put);
+      },
+      putIf: (c, k, v, expected) => {
+        if (c === 'audit-meta') headWrites.push(k);
+        return base.putIf(c, k, v, expected);
       },
     };
     const { harness } = setup({ store, config: { checkpointEvery: 10 } });
     await Promise.all(Array.from({ length: 100 }, (_, i) => harness.hook('afterToolCall', { input: { i } })));
     expect(inserts).toBeGreaterThan(0);
     expect(inserts).toBeLessThan(20);
+    // the head moves in the statement that inserts the group: no separate write of it (one round trip per group)
+    expect(headWrites.filter((k) => k === 'head')).toEqual([]);
+    expect((await readHead(store)).head.seq).toBe(100);
     expect(((await readCheckpoints(store)) as Array<{ treeSize: number }>).map((c) => c.treeSize)).toEqual([
       10, 20, 30, 40, 50, 60, 70, 80, 90, 100,
     ]);
@@ -104,8 +112,11 @@ describe('afterToolCall audit hook', () => {
     let fail = false;
     const store = {
       ...base,
-      insertAll: (c: string, r: ReadonlyArray<{ key: string; value: unknown }>) =>
-        fail ? Promise.reject(new Error('database unavailable')) : base.insertAll(c, r),
+      insertAllAndPutIf: (
+        c: string,
+        r: ReadonlyArray<{ key: string; value: unknown }>,
+        put: Parameters<PluginStore['insertAllAndPutIf']>[2],
+      ) => (fail ? Promise.reject(new Error('database unavailable')) : base.insertAllAndPutIf(c, r, put)),
     };
     const { harness } = setup({ store });
     await harness.hook('afterToolCall', {});

@@ -165,14 +165,18 @@ export function createAuditLog(opts: { now: () => Date }) {
         entries.push(entry);
         prev = entry;
       }
-      if (
-        await store.insertAll(
-          ENTRIES,
-          entries.map((e) => ({ key: entryKey(e.seq), value: e })),
-        )
-      ) {
-        const last = entries[entries.length - 1]!;
-        tail = { ...tail, head: { seq: last.seq, hash: last.hash, merkle: acc.toJSON() } };
+      const last = entries[entries.length - 1]!;
+      const head: Head = { seq: last.seq, hash: last.hash, merkle: acc.toJSON() };
+      // The entries and the head hint in one statement: the hint never lags behind an acknowledged entry (so a
+      // deleted tail is caught by verify), at one round trip per group.
+      const written = await store.insertAllAndPutIf(
+        ENTRIES,
+        entries.map((e) => ({ key: entryKey(e.seq), value: e })),
+        { collection: META, key: HEAD, value: head, expectedVersion: tail.hintVersion },
+      );
+      if (written.inserted) {
+        // a hint moved by another writer is caught up by saveHint (compare-and-set) once the queue drains
+        tail = written.version === null ? { ...tail, head } : { head, hintVersion: written.version, hintSeq: head.seq };
         tails.set(workspaceId, tail);
         group.forEach((p, i) => {
           if (!checkpointAt.has(i)) p.resolve({ entry: entries[i]! });

@@ -27,6 +27,24 @@ const toRecord = (row: Pick<Selectable<PluginRecordsTable>, 'key' | 'value' | 'v
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 const MAX_LIMIT = 5000;
 
+/** Tell other hosts a record changed: NOTIFY `channel` with `payload`, in the writing statement itself (sent on commit). */
+export interface Notify {
+  channel: string;
+  payload: string;
+}
+
+/**
+ * The write `write(qb)` (which returns `version` per row it changed) with a `pg_notify` folded into the same
+ * statement: one round trip, and the notification is sent only when a row changed, when the write commits.
+ */
+function announced<Q extends SelectQueryBuilderLike>(db: Kysely<DB>, write: (qb: Kysely<DB>) => Q, notify: Notify) {
+  return db
+    .with('w', (qb) => write(qb as Kysely<DB>) as never)
+    .selectFrom('w' as never)
+    .select([sql<number>`version`.as('version'), sql<string>`pg_notify(${notify.channel}, ${notify.payload})`.as('notified')]);
+}
+type SelectQueryBuilderLike = { execute(): Promise<{ version: number }[]> };
+
 /**
  * Plugin stores (the SDK's ctx.store): JSON records per (workspace, plugin, collection). Every
  * function takes the workspace id and plugin id first; one plugin never sees another's records.
@@ -48,20 +66,21 @@ export function pluginRecordsRepository(db: Kysely<DB>) {
       return row ? toRecord(row) : undefined;
     },
 
-    async put(workspaceId: string, pluginId: string, collection: string, key: string, value: unknown): Promise<number> {
-      const row = await db
-        .insertInto('plugin_records')
-        .values({ workspace_id: workspaceId, plugin_id: pluginId, collection, key, value: JSON.stringify(value) })
-        .onConflict((oc) =>
-          oc.columns(['workspace_id', 'plugin_id', 'collection', 'key']).doUpdateSet({
-            value: (eb) => eb.ref('excluded.value'),
-            version: sql`plugin_records.version + 1`,
-            updated_at: sql`now()`,
-          }),
-        )
-        .returning('version')
-        .executeTakeFirstOrThrow();
-      return row.version;
+    async put(workspaceId: string, pluginId: string, collection: string, key: string, value: unknown, notify?: Notify): Promise<number> {
+      const write = (qb: Kysely<DB>) =>
+        qb
+          .insertInto('plugin_records')
+          .values({ workspace_id: workspaceId, plugin_id: pluginId, collection, key, value: JSON.stringify(value) })
+          .onConflict((oc) =>
+            oc.columns(['workspace_id', 'plugin_id', 'collection', 'key']).doUpdateSet({
+              value: (eb) => eb.ref('excluded.value'),
+              version: sql`plugin_records.version + 1`,
+              updated_at: sql`now()`,
+            }),
+          )
+          .returning('version');
+      if (notify) return (await announced(db, write, notify).executeTakeFirstOrThrow()).version;
+      return (await write(db).executeTakeFirstOrThrow()).version;
     },
 
     /** Compare-and-set on the version (0 = must not exist). Returns the new version or null. */
@@ -72,38 +91,39 @@ export function pluginRecordsRepository(db: Kysely<DB>) {
       key: string,
       value: unknown,
       expectedVersion: number,
+      notify?: Notify,
     ): Promise<number | null> {
-      if (expectedVersion === 0) {
-        const row = await db
-          .insertInto('plugin_records')
-          .values({ workspace_id: workspaceId, plugin_id: pluginId, collection, key, value: JSON.stringify(value) })
-          .onConflict((oc) => oc.doNothing())
-          .returning('version')
-          .executeTakeFirst();
-        return row?.version ?? null;
-      }
-      const row = await db
-        .updateTable('plugin_records')
-        .set({ value: JSON.stringify(value), version: sql`version + 1`, updated_at: sql`now()` })
-        .where('workspace_id', '=', workspaceId)
-        .where('plugin_id', '=', pluginId)
-        .where('collection', '=', collection)
-        .where('key', '=', key)
-        .where('version', '=', expectedVersion)
-        .returning('version')
-        .executeTakeFirst();
+      const write = (qb: Kysely<DB>) =>
+        expectedVersion === 0
+          ? qb
+              .insertInto('plugin_records')
+              .values({ workspace_id: workspaceId, plugin_id: pluginId, collection, key, value: JSON.stringify(value) })
+              .onConflict((oc) => oc.doNothing())
+              .returning('version')
+          : qb
+              .updateTable('plugin_records')
+              .set({ value: JSON.stringify(value), version: sql`version + 1`, updated_at: sql`now()` })
+              .where('workspace_id', '=', workspaceId)
+              .where('plugin_id', '=', pluginId)
+              .where('collection', '=', collection)
+              .where('key', '=', key)
+              .where('version', '=', expectedVersion)
+              .returning('version');
+      const row = notify ? await announced(db, write, notify).executeTakeFirst() : await write(db).executeTakeFirst();
       return row?.version ?? null;
     },
 
-    async delete(workspaceId: string, pluginId: string, collection: string, key: string): Promise<boolean> {
-      const r = await db
-        .deleteFrom('plugin_records')
-        .where('workspace_id', '=', workspaceId)
-        .where('plugin_id', '=', pluginId)
-        .where('collection', '=', collection)
-        .where('key', '=', key)
-        .executeTakeFirst();
-      return Number(r.numDeletedRows) > 0;
+    async delete(workspaceId: string, pluginId: string, collection: string, key: string, notify?: Notify): Promise<boolean> {
+      const write = (qb: Kysely<DB>) =>
+        qb
+          .deleteFrom('plugin_records')
+          .where('workspace_id', '=', workspaceId)
+          .where('plugin_id', '=', pluginId)
+          .where('collection', '=', collection)
+          .where('key', '=', key)
+          .returning('version');
+      const rows = notify ? await announced(db, write, notify).execute() : await write(db).execute();
+      return rows.length > 0;
     },
 
     async list(workspaceId: string, pluginId: string, collection: string, opts: ListRecordsOptions = {}): Promise<PluginRecord[]> {
@@ -145,6 +165,49 @@ export function pluginRecordsRepository(db: Kysely<DB>) {
         return true;
       } catch (err) {
         if ((err as { code?: string }).code === '23505') return false;
+        throw err;
+      }
+    },
+
+    /**
+     * insertAll, and a compare-and-set of one other record of the plugin, in ONE statement (one round trip): the
+     * records go in all-or-none (`inserted: false`, with nothing written at all, when any key exists); the other
+     * record is written only at `expectedVersion` (0: must not exist), atomically with them (`version: null` when
+     * its version was another; the records are inserted anyway). How an audit log writes a group of entries and
+     * moves its head with them.
+     */
+    async insertAllAndPutIf(
+      workspaceId: string,
+      pluginId: string,
+      collection: string,
+      records: ReadonlyArray<{ key: string; value: unknown }>,
+      put: { collection: string; key: string; value: unknown; expectedVersion: number },
+      notify?: Notify,
+    ): Promise<{ inserted: boolean; version: number | null }> {
+      const rows = sql.join(
+        records.map((r) => sql`(${workspaceId}::uuid, ${pluginId}, ${collection}, ${r.key}, ${JSON.stringify(r.value)}::jsonb)`),
+      );
+      const value = JSON.stringify(put.value);
+      const move =
+        put.expectedVersion === 0
+          ? sql`insert into plugin_records (workspace_id, plugin_id, collection, key, value)
+                values (${workspaceId}::uuid, ${pluginId}, ${put.collection}, ${put.key}, ${value}::jsonb)
+                on conflict do nothing returning version`
+          : sql`update plugin_records set value = ${value}::jsonb, version = version + 1, updated_at = now()
+                where workspace_id = ${workspaceId}::uuid and plugin_id = ${pluginId} and collection = ${put.collection}
+                  and key = ${put.key} and version = ${put.expectedVersion} returning version`;
+      const ins =
+        records.length === 0
+          ? sql`select 1 where false`
+          : sql`insert into plugin_records (workspace_id, plugin_id, collection, key, value) values ${rows} returning 1`;
+      try {
+        const result = await sql<{ version: number | null }>`
+          with ins as (${ins}), moved as (${move})
+          select (select count(*) from ins) as n, (select version from moved) as version
+          ${notify ? sql`, (select pg_notify(${notify.channel}, ${notify.payload}) from moved)` : sql``}`.execute(db);
+        return { inserted: true, version: result.rows[0]?.version ?? null };
+      } catch (err) {
+        if ((err as { code?: string }).code === '23505') return { inserted: false, version: null };
         throw err;
       }
     },

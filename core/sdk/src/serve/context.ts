@@ -108,5 +108,15 @@ function unsupportedStore(pluginId: string): PluginStore {
       `ctx.store is not available to plugin ${pluginId} running isolated; run it in-process or keep state in its own service`,
     );
   };
-  return { get: fail, put: fail, putIf: fail, delete: fail, list: fail, append: fail, count: fail, insertAll: fail };
+  return {
+    get: fail,
+    put: fail,
+    putIf: fail,
+    delete: fail,
+    list: fail,
+    append: fail,
+    count: fail,
+    insertAll: fail,
+    insertAllAndPutIf: fail,
+  };
 }
