@@ -63,5 +63,28 @@ printTable(`pipeline overhead, no-op tool, ${N} sequential calls`, rows);
 console.log(
   `\nadded per call at p50: ${((rows[1]!.p50 - rows[0]!.p50) * 1000).toFixed(1)} µs, mean: ${((rows[1]!.mean - rows[0]!.mean) * 1000).toFixed(1)} µs`,
 );
+
+// What one call-log write holds the thread for on PGlite (its queries run on this thread): the batch of 200 the
+// log used to write as one statement, vs the 16-row slices it writes now with a yield between them.
+const benchWs = (await host.storage.service.resolveWorkspace('bench')).id;
+const record = (i: number) => ({
+  callId: crypto.randomUUID(),
+  workspaceId: benchWs,
+  plugin: 'rt-basic',
+  tool: 'rt-basic:noop',
+  actor,
+  status: 'ok' as const,
+  durationMs: 0.02,
+  idempotencyKey: `bench-${i}`,
+});
+const writeOf = (n: number) => async () => {
+  await host.storage.recordCalls(Array.from({ length: n }, (_, i) => record(i)));
+};
+const w200 = await timeEach(20, writeOf(200));
+const w16 = await timeEach(20, writeOf(16));
+printTable('one call-log statement on PGlite (the thread is held for all of it)', [
+  summarize('200 rows (the whole batch, before)', w200),
+  summarize('16 rows (one slice, now)', w16),
+]);
 await host.close();
 rmSync(root, { recursive: true, force: true });

@@ -117,7 +117,8 @@ export async function createHost(opts: CreateHostOptions): Promise<Host> {
     },
     ...(opts.clock ? { clock: opts.clock } : {}),
   });
-  const callLog = createCallLog((records) => storage.recordCalls(records), logger);
+  // PGlite runs queries on this thread: its batches go in small slices so no call waits behind a long insert.
+  const callLog = createCallLog((records) => storage.recordCalls(records), logger, storage.dialect === 'pglite' ? { slice: 16 } : {});
   // Built after the pipeline (it delivers through it); the pipeline reaches it only when a call comes.
   let outbox: Outbox | undefined;
   const callTool = createCallTool({
