@@ -74,7 +74,18 @@ export const RunEventSchema = z.object({
   runId: z.uuid(),
   stepId: z.string().optional(),
   /** A step's `succeeded` status carries its output. (`step.output` is only in logs written before 0.2.) */
-  type: z.enum(['run.created', 'run.planned', 'run.status', 'step.status', 'step.output', 'approval.requested', 'approval.decided', 'log']),
+  /** `run.summary`: what the host reports when a run finishes (the results of its sends so far). */
+  type: z.enum([
+    'run.created',
+    'run.planned',
+    'run.status',
+    'run.summary',
+    'step.status',
+    'step.output',
+    'approval.requested',
+    'approval.decided',
+    'log',
+  ]),
   data: z.record(z.string(), z.unknown()),
   at: z.iso.datetime({ offset: true }),
 });

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { Batcher } from './batch.js';
 import { runErrors } from './errors.js';
 import { jobIdOf, type StepJob } from './jobs.js';
-import { type Db, TERMINAL_RUN, type Trx, toRun, toStep } from './store.js';
+import { appendEvent, type Db, TERMINAL_RUN, type Trx, toRun, toStep } from './store.js';
 import { type RunsDb, withRunTables } from './tables.js';
 import {
   type AfterRequest,
@@ -46,6 +46,8 @@ export interface EngineContext {
   notify(runId: string): void;
   /** A change of the run's status (waitFor re-reads it). */
   notifyStatus(runId: string): void;
+  /** After a run's final status is committed: its `run.summary` event from `deps.summarizeRun`, if any. */
+  finished(runId: string): Promise<void>;
   get(runId: string, workspaceId?: string): Promise<RunView>;
   enqueue(jobs: StepJob[], delayMs?: number): Promise<void>;
   /** Recomputes the run's status under its row lock (see transitions.ts); wakes waiters when it changed. */
@@ -106,10 +108,23 @@ export function createEngineContext(deps: OrchestratorDeps): EngineContext {
       );
   }
 
+  async function finished(runId: string): Promise<void> {
+    if (!deps.summarizeRun) return;
+    try {
+      const summary = await deps.summarizeRun(await get(runId));
+      if (summary) await appendEvent(db as Db, runId, null, 'run.summary', summary);
+    } catch (err) {
+      deps.logger?.warn({ err, runId }, 'the summary of a finished run could not be written');
+    }
+  }
+
   async function settle(runId: string): Promise<void> {
     const status = await tx((trx) => settleRun(trx, runId));
     if (!status) return;
-    if ((TERMINAL_RUN as readonly string[]).includes(status)) graphs.forget(runId);
+    if ((TERMINAL_RUN as readonly string[]).includes(status)) {
+      graphs.forget(runId);
+      await finished(runId);
+    }
     notifyStatus(runId);
   }
 
@@ -153,6 +168,7 @@ export function createEngineContext(deps: OrchestratorDeps): EngineContext {
     runTx,
     notify,
     notifyStatus,
+    finished,
     get,
     enqueue,
     settle,

@@ -12,7 +12,7 @@ import { validatePlan } from './validate-plan.js';
 
 /** A run's lifecycle: plan, start, list, cancel. */
 export function createRunLifecycle(ctx: EngineContext) {
-  const { deps, db, maxAttempts, tx, runTx, graphs, notify, notifyStatus, get, enqueue } = ctx;
+  const { deps, db, maxAttempts, tx, runTx, graphs, notify, notifyStatus, finished, get, enqueue } = ctx;
 
   /** Plans a goal (or checks a given plan) against the workspace's enabled tools; stores nothing. */
   async function plan(workspace: string, goal: string, params: PlanParams = {}, given?: unknown): Promise<{ plan: Plan; planner: string }> {
@@ -156,6 +156,7 @@ export function createRunLifecycle(ctx: EngineContext) {
       await appendEvent(trx, runId, null, 'run.status', { status: 'cancelled', by: actor });
     });
     graphs.forget(runId);
+    await finished(runId);
     notifyStatus(runId);
     return get(runId);
   }

@@ -52,6 +52,11 @@ export interface OrchestratorDeps {
   markRunningAfterMs?: number;
   /** How often subscribers re-read the event log for events written by other processes (default 1000 ms). */
   pollMs?: number;
+  /**
+   * Called once when a run finishes (succeeded, failed or cancelled), with the run and its steps; an object it
+   * returns is stored as the run's `run.summary` event, before waiters are woken. A failure is logged, not raised.
+   */
+  summarizeRun?(view: RunView): Promise<Record<string, unknown> | undefined> | Record<string, unknown> | undefined;
 }
 
 export interface StartRunInput {

@@ -2,6 +2,7 @@ import { createOrchestrator, createStepQueue, type Orchestrator, type PlannerLlm
 import { checkRedis } from '@neonhub/queue';
 import { hostErrors } from '../errors.js';
 import type { Host } from '../host.js';
+import { runResultsSummary } from '../results/run-summary.js';
 
 export interface RunsOptions {
   /** BullMQ on this Redis (default: the host config's REDIS_URL); the in-process queue without one. */
@@ -57,6 +58,8 @@ export async function createRuns(host: Host, opts: RunsOptions = {}): Promise<Or
     // writes labelled prose, not plans.
     planner: async (ws: string): Promise<PlannerLlm | undefined> =>
       (await host.storage.llm.provider(ws)) === 'offline' ? undefined : host.storage.workspaces.llm(ws),
+    // A run ends with the results of what it sent so far (its `run.summary` event).
+    summarizeRun: runResultsSummary(host.storage.db),
     logger: host.logger.child({ component: 'runs' }),
     ...(opts.leaseMs ? { leaseMs: opts.leaseMs } : {}),
     ...(opts.maxAttempts ? { maxAttempts: opts.maxAttempts } : {}),
