@@ -7,7 +7,7 @@ import { z } from 'zod';
  */
 
 /** What a connector delivers to. An agent asks for a channel; the workspace's connected connector serves it. */
-export const ChannelSchema = z.enum(['email', 'sms', 'chat', 'social', 'crm']);
+export const ChannelSchema = z.enum(['email', 'sms', 'chat', 'social', 'crm', 'payments']);
 export type Channel = z.infer<typeof ChannelSchema>;
 
 /** Normalized delivery and engagement events, whatever the provider calls them. */
@@ -20,6 +20,8 @@ export const ConnectorEventTypeSchema = z.enum([
   'replied',
   'unsubscribed',
   'failed',
+  /** A payment or purchase (Stripe's checkout.session.completed): a conversion, with `data.value` and `data.currency`. */
+  'converted',
 ]);
 export type ConnectorEventType = z.infer<typeof ConnectorEventTypeSchema>;
 
@@ -72,7 +74,7 @@ export const ConnectorAuthSchema = z.discriminatedUnion('type', [
 export type ConnectorAuth = z.infer<typeof ConnectorAuthSchema>;
 
 /** How the host verifies a provider's webhook request before the connector parses it. */
-export const WebhookSchemeSchema = z.enum(['svix', 'twilio', 'slack', 'hubspot-v3', 'meta', 'hmac-sha256']);
+export const WebhookSchemeSchema = z.enum(['svix', 'twilio', 'slack', 'hubspot-v3', 'meta', 'stripe', 'hmac-sha256']);
 export type WebhookScheme = z.infer<typeof WebhookSchemeSchema>;
 
 export const ConnectorDeclarationSchema = z.strictObject({

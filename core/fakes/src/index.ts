@@ -15,6 +15,7 @@ export { type FakeName, fakeNames, startFake } from './registry.js';
 export { type ResendEmail, type ResendEventType, type ResendFake, type ResendFakeOptions, startResendFake } from './resend.js';
 export { type SlackFake, type SlackMessage, startSlackFake } from './slack.js';
 export { type SmtpFake, type SmtpMessage, startSmtpFake } from './smtp.js';
+export { type StripeFake, type StripeFakePaymentLink, startStripeFake } from './stripe.js';
 export { startTwilioFake, type TwilioFake, type TwilioMessage } from './twilio.js';
 export { type FakeConnection, postWebhook } from './webhook.js';
 export { startXFake, type XFake, type XFakePost } from './x.js';

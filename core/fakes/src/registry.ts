@@ -4,6 +4,7 @@ import { startLinkedInFake } from './linkedin.js';
 import { startMastodonFake } from './mastodon.js';
 import { messagingFakes } from './messaging.js';
 import { startMetaFake } from './meta.js';
+import { startStripeFake } from './stripe.js';
 import { startXFake } from './x.js';
 
 /** Every provider fake by name: what NEONHUB_CONNECTORS=local-fakes and the tests start. */
@@ -15,6 +16,7 @@ const starters = {
   hubspot: startHubSpotFake,
   linkedin: startLinkedInFake,
   meta: startMetaFake,
+  stripe: startStripeFake,
 } as const;
 
 export type FakeName = keyof typeof starters;

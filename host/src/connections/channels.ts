@@ -3,7 +3,14 @@ import type { ChannelRoute, ChannelRouter } from '@neonhub/sdk';
 import type { ConnectionService } from './service.js';
 
 /** The tool a connector offers for each channel (core/sdk ChannelRoute). */
-export const CHANNEL_TOOLS: Record<Channel, string> = { email: 'send', sms: 'send', chat: 'post', social: 'post', crm: 'upsert_contacts' };
+export const CHANNEL_TOOLS: Record<Channel, string> = {
+  email: 'send',
+  sms: 'send',
+  chat: 'post',
+  social: 'post',
+  crm: 'upsert_contacts',
+  payments: 'create_payment_link',
+};
 
 export interface ChannelRouterDeps {
   connections: Pick<ConnectionService, 'usable'>;

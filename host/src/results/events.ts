@@ -195,6 +195,9 @@ export interface ConversionInput {
   contactId?: string | undefined;
   email?: string | undefined;
   campaign?: string | undefined;
+  /** Without a click token: the variant and channel the conversion is credited to (a tagged payment link). */
+  variant?: string | undefined;
+  channel?: string | undefined;
   id?: string | undefined;
   value?: number | undefined;
   occurredAt?: string | undefined;
@@ -206,8 +209,8 @@ export interface ConversionInput {
  */
 export async function recordConversion(db: Db, workspaceId: string, c: ConversionInput, source: string) {
   let campaign = c.campaign ?? null;
-  let variant = '';
-  let channel = '';
+  let variant = c.variant ?? '';
+  let channel = c.channel ?? '';
   let contactId: string | null = null;
   if (c.click) {
     const click = await db

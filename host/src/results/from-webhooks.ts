@@ -12,6 +12,8 @@ import { recordProviderEvents } from './events.js';
  */
 export function resultsFromWebhooks(db: Kysely<DB>, logger: Logger) {
   return async (event: StoredConnectorEvent) => {
+    // a payment is a conversion, credited by click, campaign tag or contact (conversion-events.ts), not by a send
+    if (event.type === 'converted') return;
     try {
       const r = await recordProviderEvents(
         db,

@@ -68,6 +68,8 @@ export function destination(link: { url: string; campaign: string; variant: stri
   set('utm_campaign', link.campaign);
   set('utm_content', link.variant);
   u.searchParams.set('nh_click', token);
+  // a Stripe Payment Link carries the click into its checkout session (and back in the payment webhook)
+  if (u.hostname === 'buy.stripe.com') u.searchParams.set('client_reference_id', token);
   return u.toString();
 }
 

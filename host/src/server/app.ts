@@ -10,6 +10,7 @@ import {
 import { consentFromEvents, registerWebhookRoutes } from '../connections/webhooks.js';
 import type { Host } from '../host.js';
 import { registerMcpRoutes, registerOAuthRoutes } from '../mcp/index.js';
+import { conversionsFromEvents } from '../results/conversion-events.js';
 import { resultsFromWebhooks } from '../results/from-webhooks.js';
 import { createRuns } from '../runs/index.js';
 import { startScheduleRunner } from '../schedules/index.js';
@@ -113,6 +114,8 @@ export async function buildApp(host: Host, opts: BuildAppOptions = {}): Promise<
   // Inbound provider webhooks (/hooks/<connector>/<connection>): verified, parsed, stored once; unsubscribes reach governance.
   await registerWebhookRoutes(app, host, { publicBaseUrl });
   const offConsent = host.storage.connectorEvents.onStored(consentFromEvents(host));
+  // Payments (Stripe's paid checkouts) become conversions with their value.
+  const offConversions = host.storage.connectorEvents.onStored(conversionsFromEvents(host));
   // ... and land in the results (per campaign, variant, channel, contact and day) through the send they are about.
   const offResults = host.storage.connectorEvents.onStored(
     resultsFromWebhooks(host.storage.db, host.logger.child({ component: 'results' })),
@@ -121,6 +124,7 @@ export async function buildApp(host: Host, opts: BuildAppOptions = {}): Promise<
   app.addHook('onClose', async () => {
     unsubscribe();
     offConsent();
+    offConversions();
     offResults();
     offToolsChanged();
     offJoined();

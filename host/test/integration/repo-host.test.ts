@@ -56,6 +56,7 @@ describe('a first start on the embedded defaults (what `pnpm start` does)', () =
         'connector-mastodon',
         'connector-meta',
         'connector-hubspot',
+        'connector-stripe',
       ]),
     );
     expect(enabled.filter((id) => real.includes(id))).toEqual([]);
