@@ -19,7 +19,12 @@ let connection: string;
 
 const req = async (method: string, url: string, payload?: unknown, headers: Record<string, string> = owner.auth) => {
   // the host listens on a real port (the fake posts webhooks to it), so requests name that port
-  const r = await b.app.inject({ method: method as 'GET', url, headers: { host: new URL(base).host, ...headers }, ...(payload === undefined ? {} : { payload: payload as object }) });
+  const r = await b.app.inject({
+    method: method as 'GET',
+    url,
+    headers: { host: new URL(base).host, ...headers },
+    ...(payload === undefined ? {} : { payload: payload as object }),
+  });
   return { status: r.statusCode, body: r.body ? JSON.parse(r.body) : undefined, headers: r.headers };
 };
 const ok = async (p: ReturnType<typeof req>) => {
