@@ -47,7 +47,10 @@ export interface LoadPluginsOptions {
 }
 
 /** What an mcp-http runtime behind OAuth needs of the host's OAuth service, for one plugin. */
-function mcpOAuthAccess(service: McpOAuthService, pluginId: string): NonNullable<CreateRuntimeOptions['oauth']> {
+function mcpOAuthAccess(service: McpOAuthService, manifest: PluginManifest): NonNullable<CreateRuntimeOptions['oauth']> {
+  const pluginId = manifest.id;
+  // its start lists the tools through a connected workspace before the host's manifest map has the plugin
+  service.loading(manifest);
   return {
     providerFor: async (workspaceId) => service.providerFor(await service.workspace(workspaceId), pluginId),
     connectedWorkspaces: () => service.connectedWorkspaces(pluginId),
@@ -161,7 +164,7 @@ export async function loadPlugins(opts: LoadPluginsOptions): Promise<{ manifests
           : {}),
         ...(opts.relistIntervalMs === undefined ? {} : { relistIntervalMs: opts.relistIntervalMs }),
         ...(opts.mcpOAuth && plugin.manifest.runtime.type === 'mcp-http' && plugin.manifest.runtime.oauth
-          ? { oauth: mcpOAuthAccess(opts.mcpOAuth, plugin.id) }
+          ? { oauth: mcpOAuthAccess(opts.mcpOAuth, plugin.manifest) }
           : {}),
       });
       await runtime.start().catch(async (err) => {

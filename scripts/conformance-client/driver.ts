@@ -19,9 +19,10 @@ import type { PluginManifest, ToolDefinition } from '@neonhub/schemas';
 import { loadConfig } from '../../host/src/config.js';
 import { createHost, type Host } from '../../host/src/host.js';
 import { createLogger } from '../../host/src/logger.js';
+import { MCP_OAUTH_CALLBACK_PATH } from '../../host/src/mcp-oauth/index.js';
 import { pluginRoots } from '../../host/src/plugin-loading.js';
 import { discoverPlugins } from '../../host/src/plugins/discover.js';
-import { installationSecrets } from '../../host/src/plugins/installation-secrets.js';
+import { installationSecrets, installationSecretVariable } from '../../host/src/plugins/installation-secrets.js';
 import { lockPlugins, readLockfile, writeLockfile } from '../../host/src/plugins/lock.js';
 import { createRuntime } from '../../host/src/runtimes/index.js';
 
@@ -106,6 +107,49 @@ const pluginIdFor = (scenario: string, n: number) =>
     .replace(/^-|-$/g, '')
     .slice(0, 48)}-${n}`;
 
+/**
+ * The Client ID Metadata Document URL NeonHub offers as its client id where an authorization server supports
+ * them (the suite's reference client uses the same one; the suite's servers do not fetch it).
+ */
+export const CIMD_URL = 'https://conformance-test.local/client-metadata.json';
+
+/** How a scenario's server is configured, as an admin would: the manifest's `runtime.oauth`, its secrets, and the workspace's own client. */
+export function oauthSetup(request: ScenarioRequest): {
+  oauth: Record<string, unknown>;
+  secrets: Record<string, string>;
+  client: { clientId?: string; clientSecret?: string };
+} {
+  const ctx = (request.context ?? {}) as {
+    client_id?: string;
+    client_secret?: string;
+    private_key_pem?: string;
+    signing_algorithm?: string;
+  };
+  if (ctx.private_key_pem && ctx.client_id)
+    // machine to machine with a signed assertion (RFC 7523): the key is an installation secret of the plugin
+    return {
+      oauth: {
+        grant: 'client_credentials',
+        clientId: ctx.client_id,
+        privateKeySecret: 'CLIENT_PRIVATE_KEY',
+        privateKeyAlg: ctx.signing_algorithm ?? 'ES256',
+        tokenEndpointAuthMethod: 'private_key_jwt',
+      },
+      secrets: { CLIENT_PRIVATE_KEY: ctx.private_key_pem },
+      client: {},
+    };
+  const machine = request.scenario.includes('client-credentials');
+  return {
+    oauth: machine ? { grant: 'client_credentials' } : { clientMetadataUrl: CIMD_URL },
+    secrets: {},
+    // a pre-registered client (or machine credentials) given when the workspace connects
+    client: ctx.client_id ? { clientId: ctx.client_id, ...(ctx.client_secret ? { clientSecret: ctx.client_secret } : {}) } : {},
+  };
+}
+
+/** How many times a call refused for its scope (403 insufficient_scope) is retried after connecting again (step-up). */
+const STEP_UPS = 2;
+
 export interface ConformanceClientOptions {
   /** Log level of the host (default `warn`, to stderr). */
   logLevel?: string;
@@ -140,11 +184,15 @@ export async function createConformanceClient(opts: ConformanceClientOptions = {
   const oneAtATime = serial();
   let counter = 0;
 
-  /** `neonhub plugin lock <id>` for an outside server: connect once, list its tools, pin them. */
+  /**
+   * `neonhub plugin lock <id>` for an outside server: connect once, list its tools, pin them. A server behind OAuth
+   * is listed through a workspace that has connected its account (none yet: nothing to list, nothing pinned).
+   */
   const lock = async (id: string, log: string[]) => {
     const found = await discoverPlugins(pluginRoots(config), { repoRoot: root });
     const plugin = found.plugins.find((p) => p.id === id);
     if (!plugin) throw found.errors.find((e) => e.dir.endsWith(id))?.error ?? new Error(`plugin ${id} was not discovered`);
+    const oauth = host.storage.mcpOAuth;
     const runtime = createRuntime({
       manifest: plugin.manifest,
       dir: plugin.dir,
@@ -154,6 +202,10 @@ export async function createConformanceClient(opts: ConformanceClientOptions = {
       resolveSecret: installationSecrets(plugin.id),
       relistIntervalMs: 0,
       outboundAllow: config.outboundAllow,
+      oauth: {
+        providerFor: async (workspaceId) => oauth.providerFor(await oauth.workspace(workspaceId), id),
+        connectedWorkspaces: () => oauth.connectedWorkspaces(id),
+      },
     });
     let tools: ToolDefinition[];
     try {
@@ -164,6 +216,32 @@ export async function createConformanceClient(opts: ConformanceClientOptions = {
     }
     await lockPlugins({ lockPath, plugins: found.plugins, only: [id], extraTools: { [id]: tools } });
     log.push(`locked ${id}: ${tools.length} tool(s) pinned${tools.length ? ` (${tools.map((t) => t.name).join(', ')})` : ''}`);
+  };
+
+  const callbackUrl = `http://${config.host}:${config.port}${MCP_OAUTH_CALLBACK_PATH}`;
+  /**
+   * `neonhub plugin connect <id> -w conformance`, headless: the authorization URL is followed with fetch (the suite's
+   * authorization server approves at once) and its redirect to NeonHub's callback is handed to `finish`.
+   */
+  const connect = async (id: string, client: { clientId?: string; clientSecret?: string }, log: string[]) => {
+    const ws = await host.storage.service.resolveWorkspace(CONFORMANCE_WORKSPACE);
+    const started = await host.storage.mcpOAuth.start(ws.id, id, client, { userId: null, redirectUri: callbackUrl });
+    if (started.status === 'connected') {
+      log.push(`connected ${id} in ${CONFORMANCE_WORKSPACE} (client credentials)`);
+      return;
+    }
+    const authorize = new URL(started.authorizeUrl);
+    log.push(`authorizing at ${authorize.origin}${authorize.pathname} (scope ${authorize.searchParams.get('scope') ?? 'none'})`);
+    const res = await fetch(authorize, { redirect: 'manual' });
+    const location = res.headers.get('location');
+    await res.body?.cancel().catch(() => {});
+    if (!location) throw new Error(`the authorization server answered ${res.status} without a redirect`);
+    const back = new URL(location, authorize);
+    if (`${back.origin}${back.pathname}` !== callbackUrl)
+      throw new Error(`the authorization server redirected to ${back.origin}${back.pathname}, not NeonHub's callback`);
+    const done = await host.storage.mcpOAuth.finish(back.searchParams, { userId: null });
+    if (done.error) throw done.error;
+    log.push(`connected ${id} in ${CONFORMANCE_WORKSPACE} (authorization code)`);
   };
 
   const unlock = async (id: string) => {
@@ -180,14 +258,18 @@ export async function createConformanceClient(opts: ConformanceClientOptions = {
       const log: string[] = [];
       const id = pluginIdFor(request.scenario, ++counter);
       const dir = join(root, 'plugins', id);
-      const manifest: Partial<PluginManifest> & Record<string, unknown> = {
+      const isAuth = request.scenario.startsWith('auth/');
+      const setup = isAuth ? oauthSetup(request) : undefined;
+      const manifest: Record<string, unknown> = {
         id,
         version: '1.0.0',
         kind: 'connector',
         description: `The conformance suite's server for ${request.scenario}`,
         host: '^0.1.0',
-        runtime: { type: 'mcp-http', url: request.serverUrl } as PluginManifest['runtime'],
+        ...(setup && Object.keys(setup.secrets).length ? { secrets: Object.keys(setup.secrets).map((name) => ({ name })) } : {}),
+        runtime: { type: 'mcp-http', url: request.serverUrl, ...(setup ? { oauth: setup.oauth } : {}) } as PluginManifest['runtime'],
       };
+      for (const [name, value] of Object.entries(setup?.secrets ?? {})) process.env[installationSecretVariable(id, name)] = value;
       try {
         await mkdir(dir, { recursive: true });
         await writeFile(join(dir, 'plugin.json'), `${JSON.stringify(manifest, null, 2)}\n`);
@@ -202,19 +284,42 @@ export async function createConformanceClient(opts: ConformanceClientOptions = {
         });
         await host.storage.service.enablePlugin(CONFORMANCE_WORKSPACE, id);
         log.push(`enabled ${id} in workspace ${CONFORMANCE_WORKSPACE}`);
+        if (setup) {
+          // behind OAuth: the workspace connects its account, then the admin pins the tools it now sees
+          await connect(id, setup.client, log);
+          await oneAtATime(async () => {
+            await lock(id, log);
+            const reload = await host.reloadPlugins();
+            const failed = reload.failed.find((f) => f.id === id);
+            if (failed) throw Object.assign(new Error(failed.message), { code: failed.code });
+          });
+        }
         for (const tool of host.registry.toolsOf([id])) {
           const input = sampleInput(tool.definition.inputSchema);
-          const result = await host.callTool({
-            workspace: CONFORMANCE_WORKSPACE,
-            tool: tool.qualifiedName,
-            input,
-            actor: { type: 'user', id: 'conformance-client', role: 'owner' },
-          });
+          const call = () =>
+            host.callTool({
+              workspace: CONFORMANCE_WORKSPACE,
+              tool: tool.qualifiedName,
+              input,
+              actor: { type: 'user', id: 'conformance-client', role: 'owner' },
+            });
+          let result: Awaited<ReturnType<typeof call>> | undefined;
+          for (let attempt = 0; !result; attempt++) {
+            try {
+              result = await call();
+            } catch (err) {
+              // the server wants more than the grant gives (403 insufficient_scope): a person approves again (step-up)
+              if (!setup || (err as { code?: string }).code !== 'NH_MCP_OAUTH_NOT_CONNECTED' || attempt >= STEP_UPS) throw err;
+              log.push(`${tool.qualifiedName}: ${(err as Error).message.split(':')[0]}; connecting again (step-up ${attempt + 1})`);
+              await connect(id, setup.client, log);
+            }
+          }
           log.push(
             `called ${tool.qualifiedName} ${JSON.stringify(input)}: ${result.status} ${JSON.stringify('output' in result ? result.output : result)}`,
           );
           if (result.status !== 'ok') throw new Error(`${tool.qualifiedName} did not run: ${result.status}`);
         }
+        if (setup && host.registry.toolsOf([id]).length === 0) throw new Error(`${id} serves no tool NeonHub could pin and call`);
         return { ok: true, log, durationMs: Math.round(performance.now() - started) };
       } catch (err) {
         const e = err as { code?: string; message?: string };
@@ -227,6 +332,7 @@ export async function createConformanceClient(opts: ConformanceClientOptions = {
         };
       } finally {
         await host.storage.service.disablePlugin(CONFORMANCE_WORKSPACE, id).catch(() => {});
+        for (const name of Object.keys(setup?.secrets ?? {})) delete process.env[installationSecretVariable(id, name)];
         await oneAtATime(async () => {
           await unlock(id);
           await rm(dir, { recursive: true, force: true });

@@ -76,9 +76,15 @@ export function createMcpOAuthService(deps: McpOAuthServiceDeps) {
     for (const l of listeners) l(pluginId, workspaceId, connected);
   };
 
+  /**
+   * Manifests of plugins being loaded: their runtime lists the tools through a connected workspace during its start,
+   * before the host's manifest map has them (at host start and on a reload).
+   */
+  const loading = new Map<string, PluginManifest>();
+
   /** The plugin's mcp-http runtime with its oauth block, or NH_MCP_OAUTH_NOT_OAUTH. */
   function oauthPlugin(pluginId: string) {
-    const manifest = deps.getManifest(pluginId);
+    const manifest = deps.getManifest(pluginId) ?? loading.get(pluginId);
     const rt = manifest?.runtime;
     if (!manifest || rt?.type !== 'mcp-http' || !rt.oauth)
       throw mcpOAuthErrors.create(
@@ -159,6 +165,11 @@ export function createMcpOAuthService(deps: McpOAuthServiceDeps) {
 
   return {
     store,
+
+    /** Makes a plugin being loaded known before the host's manifest map has it (see `loading`). */
+    loading(manifest: PluginManifest): void {
+      loading.set(manifest.id, manifest);
+    },
 
     /** Tells `listener` when a workspace connects or disconnects a plugin (the host passes it to the plugin's runtime). */
     onGrantChanged(listener: (pluginId: string, workspaceId: string, connected: boolean) => void): () => void {
