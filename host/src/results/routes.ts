@@ -8,6 +8,7 @@ import { scoped } from '../server/scopes.js';
 import { attribution, campaigns, funnel } from './analytics.js';
 import { recordConversion, recordProviderEvents } from './events.js';
 import { createLinks, followLink } from './links.js';
+import { campaignSeries } from './series.js';
 import { snippetSource } from './snippet.js';
 
 /** Results inside a workspace (docs/analytics.md): links, events, conversions, funnel, attribution. */
@@ -22,6 +23,9 @@ export async function resultRoutes(app: FastifyInstance, { host }: ApiDeps) {
   addRoute(app, apiRoutes.recordConversion, async (request) => recordConversion(db, scoped(request).workspaceId, request.body, 'api'));
   addRoute(app, apiRoutes.listCampaigns, async (request) => ({ campaigns: await campaigns(db, scoped(request).workspaceId) }));
   addRoute(app, apiRoutes.funnel, async (request) => funnel(db, scoped(request).workspaceId, request.params.campaign));
+  addRoute(app, apiRoutes.campaignSeries, async (request) =>
+    campaignSeries(db, scoped(request).workspaceId, request.params.campaign, request.query),
+  );
   addRoute(app, apiRoutes.attribution, async (request) => attribution(db, scoped(request).workspaceId, request.query.windowDays));
 }
 

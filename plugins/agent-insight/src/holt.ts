@@ -1,3 +1,4 @@
+import { createRng, sampleNormal } from '@neonhub/sdk';
 import { zForConfidence } from './stats.js';
 
 export interface HoltFit {
@@ -76,4 +77,32 @@ export function forecastHolt(fit: HoltFit, horizon: number, confidence: number) 
     const sd = sigma * Math.sqrt(1 + (h - 1) * (a * a + a * b * h + (b * b * h * (2 * h - 1)) / 6));
     return { step: h, value, lower: value - z * sd, upper: value + z * sd };
   });
+}
+
+/**
+ * The range of the sum of the next `horizon` values (a week's total from daily points), by simulating the model's
+ * future paths (Holt's method as a state-space model with additive errors of the fitted σ: level += trend + α·e,
+ * trend += α·β·e) and taking the central `confidence` share of the path sums. Values below 0 count as 0 (counts).
+ * Seeded, so the same fit always gives the same range.
+ */
+export function simulateHoltSum(fit: HoltFit, horizon: number, confidence: number, opts: { paths?: number; seed?: string } = {}) {
+  const rng = createRng(opts.seed ?? 'holt-sum');
+  const n = opts.paths ?? 1000;
+  const sums: number[] = [];
+  for (let p = 0; p < n; p++) {
+    let level = fit.level;
+    let trend = fit.trend;
+    let total = 0;
+    for (let h = 0; h < horizon; h++) {
+      const e = fit.sigma * sampleNormal(rng);
+      total += Math.max(0, level + trend + e);
+      level += trend + fit.alpha * e;
+      trend += fit.alpha * fit.beta * e;
+    }
+    sums.push(total);
+  }
+  sums.sort((a, b) => a - b);
+  const tail = (1 - confidence) / 2;
+  const at = (q: number) => sums[Math.min(n - 1, Math.max(0, Math.floor(q * n)))]!;
+  return { lower: at(tail), upper: at(1 - tail) };
 }

@@ -108,6 +108,44 @@ export const CampaignListSchema = z.object({
   campaigns: z.array(z.object({ campaign: z.string(), events: z.number().int(), lastAt: IsoDateTimeSchema })),
 });
 
+const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a day as YYYY-MM-DD');
+export const SeriesQuerySchema = z.strictObject({
+  /** First day (UTC); default 27 days before `to`. */
+  from: Day.optional(),
+  /** Last day (UTC); default today. */
+  to: Day.optional(),
+});
+export const SeriesAnomalySchema = z.object({
+  day: z.string(),
+  value: z.number(),
+  /** The count the window made normal for that day (its weekday pattern included). */
+  expected: z.number(),
+  /** Robust z-score on the variance-stabilised scale; |score| > 4.5 is an anomaly. */
+  score: z.number(),
+  direction: z.enum(['high', 'low']),
+});
+export const CampaignSeriesSchema = z.object({
+  campaign: z.string(),
+  from: z.string(),
+  to: z.string(),
+  days: z.array(z.string()),
+  /**
+   * One series per result kind (sent, delivered, opened, clicked, converted, ...) summed over variants and channels:
+   * the daily counts, the count each day was expected to have, and the anomalies, found by the same method as the
+   * insight agent's digest (the SDK's detectDailyAnomalies).
+   */
+  series: z.array(
+    z.object({
+      kind: z.string(),
+      values: z.array(z.number().int()),
+      expected: z.array(z.number()),
+      /** Whether a weekday pattern was found and used. */
+      weekly: z.boolean(),
+      anomalies: z.array(SeriesAnomalySchema),
+    }),
+  ),
+});
+
 const ws = '/api/workspaces/:ws';
 const WsOnly = z.strictObject({ ws: WorkspaceRefSchema });
 export const WsCampaignParamsSchema = z.strictObject({ ws: WorkspaceRefSchema, campaign: Name });
@@ -190,6 +228,17 @@ export const resultRoutes = {
     summary: "A campaign's funnel (sent → delivered → opened → clicked → converted) per variant and channel, with credible intervals",
     params: WsCampaignParamsSchema,
     response: { 200: FunnelSchema },
+  }),
+  campaignSeries: defineRoute({
+    method: 'GET',
+    path: `${ws}/campaigns/:campaign/series`,
+    access: 'viewer',
+    tag: 'results',
+    summary:
+      "A campaign's daily counts per result kind over a range (default the last 28 days), with each day's expected count and the anomalies marked",
+    params: WsCampaignParamsSchema,
+    query: SeriesQuerySchema,
+    response: { 200: CampaignSeriesSchema },
   }),
   attribution: defineRoute({
     method: 'GET',

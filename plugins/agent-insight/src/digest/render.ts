@@ -1,5 +1,5 @@
 import type { ResultsAnalysis } from '../results/analyze.js';
-import { count, describeAnomaly, describeForecast, describeMover, shortDay } from './words.js';
+import { count, describeFinding, describeForecast, describeMover, findingsOf, shortDay } from './words.js';
 
 export interface DigestMessage {
   subject: string;
@@ -13,10 +13,10 @@ export interface DigestMessage {
 export function renderDigest(a: ResultsAnalysis, opts: { workspace: string }): DigestMessage {
   const week = `${shortDay(a.period.from)} – ${shortDay(a.period.to)}`;
   const lines: string[] = [`Your results for ${week} (${opts.workspace}).`, ''];
-  const anomalies = a.anomalies.filter((x) => x.inPeriod);
+  const findings = findingsOf(a.anomalies.filter((x) => x.inPeriod));
   lines.push('What stood out');
-  if (anomalies.length === 0) lines.push('- Nothing unusual: every campaign stayed within its normal daily range.');
-  else for (const x of anomalies) lines.push(`- ${describeAnomaly(x)}`);
+  if (findings.length === 0) lines.push('- Nothing unusual: every campaign stayed within its normal daily range.');
+  else for (const f of findings) lines.push(`- ${describeFinding(f)}`);
   lines.push('', 'Biggest changes from the week before');
   if (a.movers.length === 0) lines.push('- No campaign moved by more than chance would explain.');
   else for (const m of a.movers) lines.push(`- ${describeMover(m)}`);
@@ -36,6 +36,6 @@ export function renderDigest(a: ResultsAnalysis, opts: { workspace: string }): D
     '',
     'How to read this: a day is named when it is far outside the range the previous weeks make normal for that day of the week; forecasts extend the recent trend (Holt smoothing) and give the range that holds about four weeks in five.',
   );
-  const headline = anomalies.length > 0 ? `${anomalies.length} thing${anomalies.length === 1 ? '' : 's'} to look at` : 'a quiet week';
+  const headline = findings.length > 0 ? `${findings.length} thing${findings.length === 1 ? '' : 's'} to look at` : 'a quiet week';
   return { subject: `Weekly results ${week}: ${headline}`, text: lines.join('\n') };
 }

@@ -1,5 +1,5 @@
 import { type DailyResultRow, daysBetween, denseSeries, detectDailyAnomalies } from '@neonhub/sdk';
-import { fitHolt, forecastHolt } from '../holt.js';
+import { fitHolt, forecastHolt, simulateHoltSum } from '../holt.js';
 import { median } from '../stats.js';
 
 /** The funnel stages the insight agent reads, in order. */
@@ -38,7 +38,7 @@ export interface Mover {
 export interface StageForecast {
   kind: Stage;
   thisWeek: number;
-  /** Sum of the next seven days' forecasts (Holt's linear method on the daily totals), with its 80% range. */
+  /** Sum of the next seven days' forecasts (Holt's linear method on the daily totals), with its 80% range (simulated paths). */
   nextWeek: number;
   lower: number;
   upper: number;
@@ -174,13 +174,16 @@ export function analyzeResults(rows: readonly DailyResultRow[], opts: AnalyzeOpt
   for (const kind of FORECAST_STAGES) {
     const vs = totals.get(kind);
     if (!vs || vs.length < 14 || sum(vs) === 0) continue;
-    const steps = forecastHolt(fitHolt(vs), 7, 0.8);
+    const fit = fitHolt(vs);
+    const steps = forecastHolt(fit, 7, 0.8);
+    const range = simulateHoltSum(fit, 7, 0.8, { seed: `${kind}:${to}` });
+    const nextWeek = Math.round(sum(steps.map((s) => Math.max(0, s.value))));
     forecast.push({
       kind,
       thisWeek: sum(vs.slice(-7)),
-      nextWeek: Math.round(sum(steps.map((s) => Math.max(0, s.value)))),
-      lower: Math.round(sum(steps.map((s) => Math.max(0, s.lower)))),
-      upper: Math.round(sum(steps.map((s) => Math.max(0, s.upper)))),
+      nextWeek,
+      lower: Math.min(nextWeek, Math.round(range.lower)),
+      upper: Math.max(nextWeek, Math.round(range.upper)),
     });
   }
   return { window: { from, to }, period, previous, campaigns, anomalies, movers: movers.slice(0, opts.maxMovers ?? 5), forecast };

@@ -1,0 +1,52 @@
+import type { DB, Kysely } from '@neonhub/db';
+import { FUNNEL_STAGES } from '@neonhub/schemas';
+import { daysBetween, denseSeries, detectDailyAnomalies } from '@neonhub/sdk';
+import { dailyCounts } from './reader.js';
+
+type Db = Kysely<DB>;
+
+const DAY_MS = 86_400_000;
+const dayOf = (t: number) => new Date(t).toISOString().slice(0, 10);
+
+/**
+ * A campaign's daily series per kind with the anomalies marked: the counts of result_daily summed over variants and
+ * channels, and detectDailyAnomalies (the insight agent's method) over each. Funnel kinds first, then the others.
+ */
+export async function campaignSeries(
+  db: Db,
+  workspaceId: string,
+  campaign: string,
+  range: { from?: string | undefined; to?: string | undefined },
+) {
+  const to = range.to ?? dayOf(Date.now());
+  const from = range.from ?? dayOf(Date.parse(`${to}T00:00:00Z`) - 27 * DAY_MS);
+  const rows = await dailyCounts(db, workspaceId, { from, to, campaign });
+  const days = daysBetween(from, to);
+  const kinds = [...new Set(rows.map((r) => r.kind))].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+  const series = kinds.map((kind) => {
+    const values = denseSeries(
+      days,
+      rows.filter((r) => r.kind === kind),
+    );
+    const found = detectDailyAnomalies(values, { days });
+    return {
+      kind,
+      values,
+      expected: found.expected.map((x) => Math.round(x * 100) / 100),
+      weekly: found.weekly,
+      anomalies: found.anomalies.map((a) => ({
+        day: a.day!,
+        value: a.value,
+        expected: a.expected,
+        score: a.score,
+        direction: a.direction,
+      })),
+    };
+  });
+  return { campaign, from, to, days, series };
+}
+
+const rank = (kind: string) => {
+  const i = (FUNNEL_STAGES as readonly string[]).indexOf(kind);
+  return i === -1 ? FUNNEL_STAGES.length : i;
+};
