@@ -10,10 +10,17 @@ type Db = Kysely<DB>;
 export const MAX_RANGE_DAYS = 400;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
+/** The UTC midnight of a real YYYY-MM-DD day (not 2026-02-30), else NaN. */
+function parseDay(day: string): number {
+  if (!DAY.test(day)) return Number.NaN;
+  const t = Date.parse(`${day}T00:00:00Z`);
+  return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === day ? t : Number.NaN;
+}
+
 /** Checks a [from, to] range of UTC days (NH_RESULTS_RANGE_INVALID) and returns its length in days. */
 export function checkRange(from: string, to: string): number {
-  const a = DAY.test(from) ? Date.parse(`${from}T00:00:00Z`) : Number.NaN;
-  const b = DAY.test(to) ? Date.parse(`${to}T00:00:00Z`) : Number.NaN;
+  const a = parseDay(from);
+  const b = parseDay(to);
   if (Number.isNaN(a) || Number.isNaN(b))
     throw audienceErrors.create('NH_RESULTS_RANGE_INVALID', `from and to must be days as YYYY-MM-DD (got ${from} and ${to})`);
   const days = (b - a) / 86_400_000 + 1;

@@ -1,7 +1,7 @@
 import type { DB, Kysely } from '@neonhub/db';
 import { FUNNEL_STAGES } from '@neonhub/schemas';
 import { daysBetween, denseSeries, detectDailyAnomalies } from '@neonhub/sdk';
-import { dailyCounts } from './reader.js';
+import { checkRange, dailyCounts } from './reader.js';
 
 type Db = Kysely<DB>;
 
@@ -19,6 +19,7 @@ export async function campaignSeries(
   range: { from?: string | undefined; to?: string | undefined },
 ) {
   const to = range.to ?? dayOf(Date.now());
+  checkRange(to, to);
   const from = range.from ?? dayOf(Date.parse(`${to}T00:00:00Z`) - 27 * DAY_MS);
   const rows = await dailyCounts(db, workspaceId, { from, to, campaign });
   const days = daysBetween(from, to);

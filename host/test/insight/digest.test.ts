@@ -75,6 +75,8 @@ describe('insight on stored results', () => {
     expect(sent.anomalies).toEqual([]);
     const bad = await req('GET', '/api/workspaces/shop/campaigns/Spring%20sale/series?from=2020-01-01&to=2026-11-29');
     expect([bad.status, bad.body.error.code]).toEqual([400, 'NH_RESULTS_RANGE_INVALID']);
+    const impossible = await req('GET', '/api/workspaces/shop/campaigns/Spring%20sale/series?to=1869-36-48');
+    expect([impossible.status, impossible.body.error.code]).toEqual([400, 'NH_RESULTS_RANGE_INVALID']);
   });
 
   it('without recipients the digest says where to set them', async () => {

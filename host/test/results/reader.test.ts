@@ -95,6 +95,8 @@ describe.each(dialects)('results reader on $name', ({ name }) => {
     const reader = createResultsReader(database.db, ids.a);
     for (const q of [
       { from: '2026-11', to: '2026-11-30' },
+      { from: '2026-02-30', to: '2026-11-30' },
+      { from: '2026-11-01', to: '1869-36-48' },
       { from: '2026-12-01', to: '2026-11-30' },
       { from: '2025-01-01', to: '2026-11-30' },
     ]) {
