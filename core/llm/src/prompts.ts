@@ -209,10 +209,18 @@ export function createPromptRegistry(opts: { store?: PromptOutcomeStore; now?: (
     pickVariant(promptId: string, subjectKey: string, version?: string): PromptVariant {
       return pickVariantOf(get(promptId, version), subjectKey);
     },
-    /** Renders the variant picked for `subjectKey` (or `control` without one). */
-    render(promptId: string, vars: PromptVariables, o: { version?: string; subjectKey?: string } = {}): RenderedPrompt {
+    /**
+     * Renders `variantId` when given (a variant chosen by its scores), else the variant picked for `subjectKey`
+     * (or `control` without one). An unknown variant id → NH_LLM_PROMPT_NOT_FOUND.
+     */
+    render(promptId: string, vars: PromptVariables, o: { version?: string; subjectKey?: string; variantId?: string } = {}): RenderedPrompt {
       const def = get(promptId, o.version);
-      const variant = o.subjectKey === undefined ? (def.allVariants[0] as PromptVariant) : pickVariantOf(def, o.subjectKey);
+      const chosen = o.variantId === undefined ? undefined : def.allVariants.find((v) => v.id === o.variantId);
+      if (o.variantId !== undefined && !chosen)
+        throw llmErrors.create('NH_LLM_PROMPT_NOT_FOUND', `prompt ${def.id}@${def.version} has no variant ${o.variantId}`, {
+          details: { promptId, version: def.version, variantId: o.variantId },
+        });
+      const variant = chosen ?? (o.subjectKey === undefined ? (def.allVariants[0] as PromptVariant) : pickVariantOf(def, o.subjectKey));
       return {
         promptId: def.id,
         version: def.version,

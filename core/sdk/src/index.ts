@@ -33,7 +33,7 @@ export {
   syncPluginDir,
 } from './manifest-sync.js';
 export { createMemoryStore } from './memory-store.js';
-export { storePromptOutcomes } from './prompt-outcomes.js';
+export { chooseVariant, engagementOf, storePromptOutcomes, type VariantEngagement } from './prompt-outcomes.js';
 export { readOnlyStore, storeFor } from './read-only-store.js';
 export {
   type DailyAnomaly,

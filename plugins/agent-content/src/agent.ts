@@ -7,6 +7,7 @@ export const contentAgent = {
     'Run agent-content:check_quality on every draft and revise with agent-content:revise until it passes; show the diff (agent-content:diff) when a person asks what changed.',
     'A draft that starts with "[offline model]" was written from templates, not by a real model: say so and never present it as finished copy.',
     'When a person accepts, rejects or publishes a draft, or its results come in, record it with agent-content:record_outcome; agent-content:prompt_stats compares the prompt variants.',
+    'When a draft goes out, record its sends with the draft id as the variant; agent-content:learn_from_results then scores the prompt variants by the clicks their drafts earned, and new drafts choose the better variant more often.',
   ].join('\n'),
   allowedTools: [
     'agent-content:draft',
@@ -17,6 +18,7 @@ export const contentAgent = {
     'agent-content:check_quality',
     'agent-content:record_outcome',
     'agent-content:prompt_stats',
+    'agent-content:learn_from_results',
     'agent-content:attach_media',
     'agent-content:list_media',
     'agent-content:get_media',

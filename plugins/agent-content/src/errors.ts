@@ -22,6 +22,12 @@ export const contentErrors = defineErrors({
   NH_CONTENT_MEDIA_INVALID: { status: 400, category: 'user', description: 'The image data is empty or not base64.' },
   NH_CONTENT_MEDIA_LIMIT: { status: 409, category: 'user', description: 'The draft already has the most images it may hold (10).' },
   NH_CONTENT_MEDIA_NOT_FOUND: { status: 404, category: 'user', description: 'No image with that id in this workspace.' },
+  NH_CONTENT_RESULTS_UNAVAILABLE: {
+    status: 501,
+    category: 'user',
+    description:
+      'The host gives this call no read access to the stored results (ctx.results): run the plugin in-process on a NeonHub host.',
+  },
   NH_CONTENT_CONFLICT: {
     status: 409,
     category: 'transient',

@@ -3,6 +3,7 @@ import { checkQualityTool } from './tools/check-quality.js';
 import { diff } from './tools/diff.js';
 import { draft } from './tools/draft.js';
 import { getDraft } from './tools/get-draft.js';
+import { learnFromResults } from './tools/learn-from-results.js';
 import { listDrafts } from './tools/list-drafts.js';
 import { attachMedia, getMedia, listMedia } from './tools/media.js';
 import { promptStats } from './tools/prompt-stats.js';
@@ -15,5 +16,18 @@ export { checkQuality } from './quality.js';
 
 export default definePlugin({
   id: 'agent-content',
-  tools: [draft, revise, diff, getDraft, listDrafts, checkQualityTool, recordOutcome, promptStats, attachMedia, listMedia, getMedia],
+  tools: [
+    draft,
+    revise,
+    diff,
+    getDraft,
+    listDrafts,
+    checkQualityTool,
+    recordOutcome,
+    promptStats,
+    learnFromResults,
+    attachMedia,
+    listMedia,
+    getMedia,
+  ],
 });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { defineTool } from '@neonhub/sdk';
+import { chooseVariant, defineTool, engagementOf } from '@neonhub/sdk';
 import { z } from 'zod';
 import { configOf } from '../config.js';
 import { DRAFTS, type Draft, KindSchema, LengthSchema, VERSIONS, type Version, versionKey } from '../model.js';
@@ -45,7 +45,13 @@ export const draft = defineTool({
     const config = configOf(ctx);
     const draftId = `drf_${randomUUID()}`;
     const prompts = contentPrompts(ctx.store);
-    // The A/B variant is picked per draft (deterministic in its id).
+    // The A/B variant: by Thompson sampling over the engagement its drafts earned (learn_from_results), seeded by the
+    // draft id; before any engagement is known, the weighted pick (deterministic in the id).
+    const variantId = chooseVariant(
+      DRAFT_PROMPT,
+      engagementOf(await prompts.store.list({ promptId: DRAFT_PROMPT.id, version: DRAFT_PROMPT.version })),
+      draftId,
+    );
     const rendered = prompts.render(
       DRAFT_PROMPT.id,
       draftVariables({
@@ -56,7 +62,7 @@ export const draft = defineTool({
         length: a.length,
         context: a.context,
       }),
-      { subjectKey: draftId },
+      { subjectKey: draftId, ...(variantId ? { variantId } : {}) },
     );
     const result = await ctx.llm.generate({ system: systemPrompt(config), prompt: rendered.text, signal: ctx.signal });
     const prompt = { id: rendered.promptId, version: rendered.version, variantId: rendered.variantId };

@@ -1,0 +1,85 @@
+import { defineTool, engagementOf, probabilityBest } from '@neonhub/sdk';
+import { z } from 'zod';
+import { contentErrors } from '../errors.js';
+import { DRAFTS, type Draft } from '../model.js';
+import { contentPrompts, DRAFT_PROMPT, recordDraftOutcome } from '../prompts.js';
+
+const DAY_MS = 86_400_000;
+
+const input = z.object({
+  days: z.number().int().min(1).max(400).default(90).describe('Results of the last this many days (default 90).'),
+  metric: z.enum(['clicked', 'opened', 'converted']).default('clicked').describe('What a draft earns per message sent (default clicked).'),
+});
+
+/**
+ * Ties the stored results to the prompt variants that wrote what was sent: a send of a draft is recorded in the
+ * results with the draft id as its variant (or content id), so each draft's sends and clicks are its engagement.
+ */
+export const learnFromResults = defineTool({
+  name: 'learn_from_results',
+  description:
+    "Scores the draft prompt's A/B variants by the engagement of what they wrote: reads the stored results (sends recorded with a draft id as their variant), records each draft's sends and clicks (or opens, conversions) under the prompt variant that wrote it, and answers each variant's rate and probability of being best. New drafts then choose the better variant more often.",
+  sideEffect: 'write',
+  input,
+  output: z.object({
+    promptId: z.string(),
+    metric: z.string(),
+    /** Drafts whose results were recorded now. */
+    drafts: z.number(),
+    variants: z.array(
+      z.object({
+        variantId: z.string(),
+        drafts: z.number(),
+        sends: z.number(),
+        successes: z.number(),
+        rate: z.number(),
+        probabilityBest: z.number(),
+      }),
+    ),
+  }),
+  async run(a, ctx) {
+    if (!ctx.results)
+      throw contentErrors.create('NH_CONTENT_RESULTS_UNAVAILABLE', 'this host gives the content agent no access to the stored results');
+    const to = new Date().toISOString().slice(0, 10);
+    const from = new Date(Date.now() - (a.days - 1) * DAY_MS).toISOString().slice(0, 10);
+    const rows = await ctx.results.daily({ from, to, kinds: ['sent', a.metric] });
+    const byDraft = new Map<string, { sent: number; success: number }>();
+    for (const r of rows) {
+      if (!r.variant.startsWith('drf_')) continue;
+      const t = byDraft.get(r.variant) ?? { sent: 0, success: 0 };
+      if (r.kind === 'sent') t.sent += r.count;
+      else t.success += r.count;
+      byDraft.set(r.variant, t);
+    }
+    const prompts = contentPrompts(ctx.store);
+    let drafts = 0;
+    for (const [draftId, t] of byDraft) {
+      const d = (await ctx.store.get<Draft>(DRAFTS, draftId))?.value;
+      if (!d?.prompt) continue;
+      // one record per draft and outcome: scoring again replaces the numbers
+      await recordDraftOutcome(prompts, d, 'sent', t.sent);
+      await recordDraftOutcome(prompts, d, a.metric, t.success);
+      drafts++;
+    }
+    const engagement = engagementOf(await prompts.store.list({ promptId: DRAFT_PROMPT.id, version: DRAFT_PROMPT.version }), {
+      success: a.metric,
+    });
+    const arms = DRAFT_PROMPT.allVariants.map(
+      (v) => engagement.find((e) => e.variantId === v.id) ?? { variantId: v.id, subjects: 0, successes: 0, trials: 0 },
+    );
+    const p = probabilityBest(arms, { seed: `${DRAFT_PROMPT.id}:${to}` });
+    return {
+      promptId: DRAFT_PROMPT.id,
+      metric: a.metric,
+      drafts,
+      variants: arms.map((e, i) => ({
+        variantId: e.variantId,
+        drafts: e.subjects,
+        sends: e.trials,
+        successes: e.successes,
+        rate: e.trials > 0 ? e.successes / e.trials : 0,
+        probabilityBest: p[i]!,
+      })),
+    };
+  },
+});
