@@ -6,10 +6,14 @@
  * median and the worst are reported. Goal (issue 16): LCP <= 1.5 s with the data.
  * Needs the built console (pnpm --filter @neonhub/ui build) and Chromium (/usr/bin/chromium or CHROMIUM_PATH).
  * Usage: tsx bench/console/run.ts [runs=1000] [drafts=10000] [rounds=5]
+ * Before/after: BENCH_CONSOLE_BEFORE=<another console build dir> serves that build too (a second app on the same host,
+ * same data) and loads the full workspace through it in the same rounds, interleaved, so a change to the console is
+ * measured side by side with the build it replaces (e.g. `git stash; pnpm --filter @neonhub/ui build; cp -r ui/build
+ * /tmp/ui-before; git stash pop; pnpm --filter @neonhub/ui build`).
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pino from 'pino';
 import type { Kysely } from '../../core/db/src/index.js';
@@ -51,6 +55,15 @@ const host = await createHost({ config, logger: pino({ level: 'silent' }), only:
 const app = await buildApp(host, { accounts: { github: null } });
 await app.listen({ host: '127.0.0.1', port: 0 });
 const base = `http://localhost:${(app.server.address() as { port: number }).port}`;
+const beforeDir = process.env.BENCH_CONSOLE_BEFORE;
+const beforeApp = beforeDir ? await buildApp(host, { accounts: { github: null }, consoleBuildDir: resolve(beforeDir) }) : null;
+if (beforeApp) await beforeApp.listen({ host: '127.0.0.1', port: 0 });
+// the session cookie is per host name, not per port: the same log-in serves both builds
+const beforeBase = beforeApp ? `http://localhost:${(beforeApp.server.address() as { port: number }).port}` : null;
+const load = () =>
+  `load ${loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ')}`;
 const t0 = performance.now();
 const log = (m: string) => console.log(`[console bench +${((performance.now() - t0) / 1000).toFixed(1)}s] ${m}`);
 
@@ -236,21 +249,28 @@ async function lcpOf(context: BrowserContext, url: string): Promise<number> {
 
 const browser = await launchChromium();
 const context = await signedIn(browser);
-const pages = (slug: string, runId: string) => ({
-  home: `${base}/w/${slug}`,
-  run: `${base}/w/${slug}/runs/${runId}`,
-  approvals: `${base}/w/${slug}/approvals`,
+const pages = (slug: string, runId: string, origin = base) => ({
+  home: `${origin}/w/${slug}`,
+  run: `${origin}/w/${slug}/runs/${runId}`,
+  approvals: `${origin}/w/${slug}/approvals`,
 });
-const sides = { empty: pages('empty', emptyRuns[0]!), full: pages('full', runIds[runIds.length - 1]!) };
-const results: Record<string, Record<string, number[]>> = { empty: {}, full: {} };
+type Side = 'empty' | 'full' | 'before';
+const sides: Partial<Record<Side, ReturnType<typeof pages>>> = {
+  empty: pages('empty', emptyRuns[0]!),
+  full: pages('full', runIds[runIds.length - 1]!),
+  ...(beforeBase ? { before: pages('full', runIds[runIds.length - 1]!, beforeBase) } : {}),
+};
+const order = Object.keys(sides) as Side[];
+const results: Record<string, Record<string, number[]>> = { empty: {}, full: {}, before: {} };
 let failed = false;
 try {
   // one warm-up load of each (server code paths, Chromium's caches)
   for (const side of Object.values(sides)) for (const url of Object.values(side)) await lcpOf(context, url);
+  log(`warmed up; ${load()}`);
   for (let r = 0; r < ROUNDS; r++) {
     for (const name of ['home', 'run', 'approvals'] as const) {
-      for (const side of ['empty', 'full'] as const) {
-        const ms = await lcpOf(context, sides[side][name]);
+      for (const side of order) {
+        const ms = await lcpOf(context, sides[side]![name]);
         const list = results[side]![name] ?? [];
         list.push(ms);
         results[side]![name] = list;
@@ -258,19 +278,20 @@ try {
     }
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-  console.log(`\nLCP in ms, ${ROUNDS} loads each (median / worst); full = ${RUNS} runs + ${DRAFTS} drafts`);
-  console.log('page       | empty (baseline) | full            | goal');
+  const cell = (xs: number[]) => `${median(xs).toFixed(0)} / ${Math.max(...xs).toFixed(0)}`.padEnd(16);
+  console.log(`\nLCP in ms, ${ROUNDS} loads each (median / worst); full = ${RUNS} runs + ${DRAFTS} drafts; ${load()}`);
+  console.log(`page       | empty (baseline) |${beforeBase ? ' full, before     |' : ''} full             | goal`);
   for (const name of ['home', 'run', 'approvals'] as const) {
-    const e = results.empty![name]!;
     const f = results.full![name]!;
     const ok = median(f) > 0 && median(f) <= GOAL_MS;
     if (!ok) failed = true;
     console.log(
-      `${name.padEnd(10)} | ${`${median(e).toFixed(0)} / ${Math.max(...e).toFixed(0)}`.padEnd(16)} | ${`${median(f).toFixed(0)} / ${Math.max(...f).toFixed(0)}`.padEnd(15)} | ${ok ? 'ok' : `over ${GOAL_MS}`}`,
+      `${name.padEnd(10)} | ${cell(results.empty![name]!)} |${beforeBase ? ` ${cell(results.before![name]!)}|` : ''} ${cell(f)} | ${ok ? 'ok' : `over ${GOAL_MS}`}`,
     );
   }
 } finally {
   await browser.close();
+  await beforeApp?.close();
   await app.close();
   await host.close();
   rmSync(dataDir, { recursive: true, force: true });

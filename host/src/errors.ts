@@ -344,6 +344,11 @@ export const hostErrors = defineErrors({
     category: 'user',
     description: 'The password-reset (1 hour) or e-mail verification (48 hours) link expired; ask for a new one.',
   },
+  NH_NOTIFY_PERSON_REQUIRED: {
+    status: 400,
+    category: 'user',
+    description: 'Notification preferences belong to a person: an API token or the operator has none (sign in to the console).',
+  },
   NH_AUTH_FORBIDDEN: {
     status: 403,
     category: 'user',

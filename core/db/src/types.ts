@@ -9,8 +9,10 @@ import type {
   SuppressionsTable,
   TrackedLinksTable,
 } from './types-audiences.js';
+import type { NotificationPrefsTable, NotificationsSentTable } from './types-notifications.js';
 
 export type * from './types-audiences.js';
+export type * from './types-notifications.js';
 
 /** A timestamptz column: read as a Date, written as a Date or ISO string, defaulted by the database. */
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -218,4 +220,6 @@ export interface DB {
   result_events: ResultEventsTable;
   schedules: SchedulesTable;
   result_daily: ResultDailyTable;
+  notification_prefs: NotificationPrefsTable;
+  notifications_sent: NotificationsSentTable;
 }

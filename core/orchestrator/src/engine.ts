@@ -7,6 +7,7 @@ import { createRunLifecycle } from './runs.js';
 import { createStepExecutor } from './steps.js';
 import { createSubscriptions } from './subscriptions.js';
 import type { OrchestratorDeps } from './types.js';
+import { createWaitingQuery } from './waiting.js';
 
 export {
   idempotencyKeyOf,
@@ -16,6 +17,7 @@ export {
   type RunView,
   type StartRunInput,
 } from './types.js';
+export type { RequestedApproval } from './waiting.js';
 
 /**
  * The orchestrator. The database is the source of truth (runs, steps, run_events); the queue only
@@ -30,6 +32,7 @@ export function createOrchestrator(deps: OrchestratorDeps) {
   const { approve, reject } = createApprovals(ctx);
   const { execute, renewLeases } = createStepExecutor(ctx);
   const { recover } = createRecovery(ctx);
+  const { listWaiting, approvalsRequested } = createWaitingQuery(ctx);
   const { subscribe, events, waitFor } = createSubscriptions(ctx);
   /** Results of acknowledged jobs still being stored. */
   const writes = new Set<Promise<void>>();
@@ -106,6 +109,8 @@ export function createOrchestrator(deps: OrchestratorDeps) {
     start,
     get: ctx.get,
     list,
+    listWaiting,
+    approvalsRequested,
     approve,
     reject,
     cancel,

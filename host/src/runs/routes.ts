@@ -37,6 +37,9 @@ export async function workspaceRunRoutes(app: FastifyInstance, deps: RunRoutesDe
     return view;
   });
   addRoute(app, apiRoutes.listRuns, async (req) => ({ runs: await o.list(scoped(req).workspaceId) }));
+  addRoute(app, apiRoutes.listWaitingRuns, async (req) => ({
+    runs: await o.listWaiting(scoped(req).workspaceId, req.query.limit ? { limit: req.query.limit } : {}),
+  }));
 }
 
 /**

@@ -4,6 +4,7 @@ import { audienceRoutes } from '../audiences/routes.js';
 import { connectionCallbackRoute, connectionRoutes } from '../connections/routes.js';
 import type { Host } from '../host.js';
 import { pluginOAuthCallbackRoute, pluginOAuthRoutes } from '../mcp-oauth/routes.js';
+import { notificationRoutes } from '../notifications/index.js';
 import { publicResultRoutes, resultRoutes } from '../results/routes.js';
 import { registerRunRoutes } from '../runs/routes.js';
 import type { createRuns } from '../runs/service.js';
@@ -51,6 +52,7 @@ export async function registerApi(app: FastifyInstance, host: Host, runs: Awaite
         audienceRoutes,
         resultRoutes,
         scheduleRoutes,
+        notificationRoutes,
       ])
         await ws.register(async (scope) => resource(scope, deps));
       await ws.register(async (scope) => connectionRoutes(scope, { host, publicBaseUrl: process.env.NEONHUB_PUBLIC_URL || undefined }));

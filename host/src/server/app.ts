@@ -10,6 +10,7 @@ import {
 import { consentFromEvents, registerWebhookRoutes } from '../connections/webhooks.js';
 import type { Host } from '../host.js';
 import { registerMcpRoutes, registerOAuthRoutes } from '../mcp/index.js';
+import { startNotifier } from '../notifications/index.js';
 import { conversionsFromEvents } from '../results/conversion-events.js';
 import { resultsFromWebhooks } from '../results/from-webhooks.js';
 import { createRuns } from '../runs/index.js';
@@ -29,6 +30,10 @@ export interface BuildAppOptions {
   /** Extra Host names served (default NEONHUB_ALLOWED_HOSTS). */
   allowedHosts?: string[];
   accounts?: AccountOptions;
+  /** The console's build to serve (default `<rootDir>/ui/build`); a benchmark serves another build beside it. */
+  consoleBuildDir?: string;
+  /** How often the notifier looks for things that wait (default 2 s). */
+  notifyEveryMs?: number;
 }
 
 export async function buildApp(host: Host, opts: BuildAppOptions = {}): Promise<FastifyInstance> {
@@ -109,6 +114,18 @@ export async function buildApp(host: Host, opts: BuildAppOptions = {}): Promise<
     logger: host.logger.child({ component: 'schedules' }),
     ...(host.config.redisUrl ? { redisUrl: host.config.redisUrl } : {}),
   });
+  // E-mail / Slack to the members who asked when a step waits for approval or a send failed (host/src/notifications).
+  const notifier = startNotifier({
+    db: host.storage.db,
+    approvalsRequested: (o) => runs.approvalsRequested(o),
+    resolveWorkspace: (id) => host.storage.service.resolveWorkspace(id),
+    channels: (workspaceId) => host.storage.workspaces.channels?.(workspaceId),
+    manifest: (id) => host.manifest(id),
+    outbox: host.outbox,
+    consoleUrl: publicBaseUrl ?? process.env.ORIGIN,
+    logger: host.logger.child({ component: 'notifications' }),
+    ...(opts.notifyEveryMs ? { everyMs: opts.notifyEveryMs } : {}),
+  });
   // The API's resources (each route declares its schemas and access) and its OpenAPI document.
   await registerApi(app, host, runs);
   // Inbound provider webhooks (/hooks/<connector>/<connection>): verified, parsed, stored once; unsubscribes reach governance.
@@ -130,9 +147,10 @@ export async function buildApp(host: Host, opts: BuildAppOptions = {}): Promise<
     offJoined();
     await mcp.close();
     await scheduleRunner.close();
+    await notifier.close();
     await runs.close();
   });
   // The SvelteKit console on the same origin (ui/build; a clear page when it is not built).
-  await mountConsole(app, { buildDir: join(host.config.rootDir, 'ui/build') });
+  await mountConsole(app, { buildDir: opts.consoleBuildDir ?? join(host.config.rootDir, 'ui/build') });
   return app;
 }

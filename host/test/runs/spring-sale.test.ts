@@ -128,6 +128,33 @@ describe('"launch our spring sale on email and social" on the offline model thro
     expect((outbox as { output: { messages: unknown[] } }).output.messages).toHaveLength(0);
   });
 
+  it('lists the runs holding a step for a decision in one request, with all their steps; a bad limit is a clear 400', async () => {
+    const other = await app.inject({
+      method: 'POST',
+      url: '/api/workspaces/acme/runs',
+      payload: { goal: 'analyze a page', plan: { steps: [{ id: 'analyze', tool: 'agent-seo:analyze_page', input: { text: 'Hi.' } }] } },
+    });
+    expect(other.statusCode, other.body).toBe(201);
+    await runs.waitFor(other.json().run.id, ['succeeded', 'failed'], 30_000);
+    const res = await app.inject({ method: 'GET', url: '/api/workspaces/acme/runs/waiting' });
+    expect(res.statusCode, res.body).toBe(200);
+    const body = res.json() as { runs: RunView[] };
+    // only the spring sale holds steps; its other steps come along (a held step's input names their outputs)
+    expect(body.runs.map((r) => r.run.id)).toEqual([view.run.id]);
+    const steps = body.runs[0]!.steps;
+    expect(steps.map((x) => x.id)).toEqual(view.steps.map((x) => x.id));
+    expect(
+      steps
+        .filter((x) => x.status === 'waiting_approval')
+        .map((x) => x.id)
+        .sort(),
+    ).toEqual(['publish_social', 'send_email']);
+    expect(steps.find((x) => x.id === 'compose_email')!.output).toBeTruthy();
+    const limited = await app.inject({ method: 'GET', url: '/api/workspaces/acme/runs/waiting?limit=0' });
+    expect(limited.statusCode).toBe(400);
+    expect(limited.json().error.code).toMatch(/^NH_/);
+  });
+
   it('resumes after approval: the held calls run once, and the run succeeds', async () => {
     for (const stepId of ['send_email', 'publish_social']) {
       const res = await app.inject({
@@ -160,6 +187,9 @@ describe('"launch our spring sale on email and social" on the offline model thro
       output: { messages: unknown[] };
     };
     expect(after.output.messages).toHaveLength(2);
+    // nothing of it waits any more
+    const waiting = await app.inject({ method: 'GET', url: '/api/workspaces/acme/runs/waiting' });
+    expect(waiting.json()).toEqual({ runs: [] });
   });
 
   it('stored the drafts (agent-content) and their provenance (data-trust)', async () => {

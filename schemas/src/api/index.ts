@@ -7,6 +7,7 @@ export * from './connections.js';
 export * from './health.js';
 export * from './llm.js';
 export * from './members.js';
+export * from './notifications.js';
 export * from './outbound.js';
 export * from './outbox.js';
 export * from './plugin-oauth.js';

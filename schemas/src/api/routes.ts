@@ -23,6 +23,7 @@ import {
   RoleBodySchema,
   RoleChangedSchema,
 } from './members.js';
+import { notificationRoutes } from './notifications.js';
 import { OutboundBodySchema, OutboundSchema } from './outbound.js';
 import { OutboxChangedSchema, OutboxDetailResultSchema, OutboxListQuerySchema, OutboxListSchema, OutboxParamsSchema } from './outbox.js';
 import { pluginOAuthRoutes } from './plugin-oauth.js';
@@ -48,6 +49,8 @@ import {
   RunWithStepsSchema,
   StartRunBodySchema,
   StepParamsSchema,
+  WaitingRunsQuerySchema,
+  WaitingRunsSchema,
 } from './runs.js';
 import { scheduleRoutes } from './schedules.js';
 import { setupRoutes } from './setup.js';
@@ -437,6 +440,16 @@ export const apiRoutes = {
     params: WsParamsSchema,
     response: { 200: RunListSchema },
   }),
+  listWaitingRuns: defineRoute({
+    method: 'GET',
+    path: `${ws}/runs/waiting`,
+    access: 'viewer',
+    tag: 'runs',
+    summary: 'The runs holding a step that waits for a decision, with their steps (one query)',
+    params: WsParamsSchema,
+    query: WaitingRunsQuerySchema,
+    response: { 200: WaitingRunsSchema },
+  }),
   getRun: defineRoute({
     method: 'GET',
     path: '/api/runs/:id',
@@ -482,6 +495,7 @@ export const apiRoutes = {
   ...connectionRoutes,
   ...pluginOAuthRoutes,
   ...scheduleRoutes,
+  ...notificationRoutes,
 } as const;
 
 /**

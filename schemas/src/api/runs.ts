@@ -20,6 +20,9 @@ export const StartRunBodySchema = z.strictObject({
 export const RunWithStepsSchema = z.object({ run: RunSchema, steps: z.array(StepSchema) }).meta({ id: 'RunWithSteps' });
 export type RunWithSteps = z.infer<typeof RunWithStepsSchema>;
 export const RunListSchema = z.object({ runs: z.array(RunSchema) });
+/** The runs holding a step that waits for a decision, each with all its steps (`GET /api/workspaces/:ws/runs/waiting`). */
+export const WaitingRunsSchema = z.object({ runs: z.array(RunWithStepsSchema) });
+export const WaitingRunsQuerySchema = z.strictObject({ limit: z.coerce.number().int().min(1).max(200).optional() });
 export const StepParamsSchema = z.strictObject({ id: UuidSchema, stepId: StepIdSchema });
 export const ApproveBodySchema = z.strictObject({ note: z.string().max(1000).optional() }).nullish();
 export const RejectBodySchema = z.strictObject({ reason: z.string().trim().min(1).max(1000) });

@@ -17,6 +17,7 @@ import { audiences } from './0015-audiences.js';
 import { results } from './0016-results.js';
 import { resultDaily } from './0016b-result-daily.js';
 import { mcpOAuth } from './0019-mcp-oauth.js';
+import { notifications } from './0020-notifications.js';
 
 /**
  * Every schema migration, in the order it runs. Append only: never rename, reorder or edit one
@@ -41,4 +42,5 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: Migrat
   ['0016_results', results],
   ['0016b_result_daily', resultDaily],
   ['0019_mcp_oauth', mcpOAuth],
+  ['0020_notifications', notifications],
 ];

@@ -1,6 +1,6 @@
 import { TOOLS } from '$lib/capabilities';
 import type { Api } from './api';
-import { workspacePlugins } from './plugins';
+import { type WorkspacePluginView, workspacePlugins } from './plugins';
 
 export interface OnboardingStep {
   id: 'brand' | 'channel' | 'goal';
@@ -12,15 +12,20 @@ export interface OnboardingStep {
 
 /**
  * The first-run checklist of a workspace: a brand kit (a brand voice saved), a channel (a connector enabled)
- * and a first goal (a run). Read from what the workspace already holds; nothing is stored for it.
+ * and a first goal (a run). Read from what the workspace already holds; nothing is stored for it. What the caller
+ * reads anyway (the plugins, whether there are runs) is not read again.
  */
-export async function onboarding(client: Api, ws: string): Promise<{ steps: OnboardingStep[]; complete: boolean }> {
-  const [plugins, runs, conns] = await Promise.all([
-    workspacePlugins(client, ws),
-    client.request('listRuns', { params: { ws } }),
+export async function onboarding(
+  client: Api,
+  ws: string,
+  known: { plugins?: Promise<readonly WorkspacePluginView[]>; hasRuns?: Promise<boolean> } = {},
+): Promise<{ steps: OnboardingStep[]; complete: boolean }> {
+  const [plugins, hasRuns, conns] = await Promise.all([
+    known.plugins ?? workspacePlugins(client, ws).then((r) => (r.ok ? r.data.plugins : [])),
+    known.hasRuns ?? client.request('listRuns', { params: { ws } }).then((r) => r.ok && r.data.runs.length > 0),
     client.request('listConnections', { params: { ws } }),
   ]);
-  const enabled = plugins.ok ? plugins.data.plugins.filter((p) => p.enabled) : [];
+  const enabled = plugins.filter((p) => p.enabled);
   const content = enabled.find((p) => p.id === TOOLS.content.plugin);
   const base = `/w/${encodeURIComponent(ws)}`;
   const steps: OnboardingStep[] = [
@@ -43,7 +48,7 @@ export async function onboarding(client: Api, ws: string): Promise<{ steps: Onbo
       title: 'Give your first goal',
       detail: 'e.g. “launch our spring sale on e-mail and LinkedIn”: the agents plan it, you approve what goes out.',
       href: `${base}/runs`,
-      done: runs.ok && runs.data.runs.length > 0,
+      done: hasRuns,
     },
   ];
   return { steps, complete: steps.every((s) => s.done) };

@@ -1,4 +1,4 @@
-import type { Run, RunWithSteps, Step } from '@neonhub/schemas';
+import type { RunWithSteps, Step } from '@neonhub/schemas';
 import { labelOf, type Preview, policyInWords, previewOf, resolveRefs } from '$lib/approvals';
 import { TOOLS } from '$lib/capabilities';
 import type { Api } from './api';
@@ -46,55 +46,63 @@ export function toolLabel(tool: string, plugins: readonly Pick<WorkspacePluginVi
   return `${plugin?.name ?? pluginId} · ${labelOf(name)}`;
 }
 
-/** Runs that may hold steps for approval (a run waiting, or running with a step held), newest first. */
-const mayWait = (r: Pick<Run, 'status'>) => r.status === 'waiting_approval' || r.status === 'running';
-
 export interface Waiting {
   items: PendingItem[];
   /** Whether governance (the approvals of calls outside runs, and policy) is enabled. */
   governance: boolean;
   error: string | null;
-  /** Recent runs (newest first, at most 50) as the runs API lists them. */
-  runs: Run[];
   plugins: WorkspacePluginView[];
   people: Map<string, Person>;
 }
 
+const perRequest = new WeakMap<object, Map<string, Promise<unknown>>>();
+
 /**
- * Everything waiting for a person in a workspace: the steps of recent runs that wait for approval (with the
- * run's goal, their input resolved and previewed) and governance's pending approvals of calls made outside a
- * run. One list, oldest first (the one waiting longest comes first). `calls: false` leaves out the calls made
- * outside runs: reading them is a governance tool call, which the audit trail and usage record like any other.
+ * One read per request: the layout (the badge) and the page load run at once for the same request and ask for the
+ * same things; `scope` is the request's `locals`. Without one, it reads.
  */
-export async function waitingFor(client: Api, ws: string, me: string | undefined, opts: { calls?: boolean } = {}): Promise<Waiting> {
+function once<T>(scope: object | undefined, key: string, read: () => Promise<T>): Promise<T> {
+  if (!scope) return read();
+  const reads = perRequest.get(scope) ?? new Map<string, Promise<unknown>>();
+  perRequest.set(scope, reads);
+  const known = reads.get(key) as Promise<T> | undefined;
+  if (known) return known;
+  const p = read();
+  reads.set(key, p);
+  return p;
+}
+
+/** At most this many runs holding steps are read (the oldest waiting beyond it show once these are decided). */
+const WAITING_RUNS = 100;
+
+/**
+ * Everything waiting for a person in a workspace: the steps of runs that wait for approval (with the run's goal,
+ * their input resolved and previewed) and governance's pending approvals of calls made outside a run. One list,
+ * oldest first (the one waiting longest comes first). The runs and their steps come in one request
+ * (`listWaitingRuns`: one query on the host, whatever the number of runs). `calls: false` leaves out the calls
+ * made outside runs: reading them is a governance tool call, which the audit trail and usage record like any other.
+ * `scope` (the request's `locals`) shares the reads between the layout's badge and the page.
+ */
+export async function waitingFor(
+  client: Api,
+  ws: string,
+  me: string | undefined,
+  opts: { calls?: boolean; scope?: object } = {},
+): Promise<Waiting> {
   const [runsR, pluginsR, people] = await Promise.all([
-    client.request('listRuns', { params: { ws } }),
-    workspacePlugins(client, ws),
-    peopleOf(client, ws),
+    once(opts.scope, `waiting:${ws}`, () => client.request('listWaitingRuns', { params: { ws }, query: { limit: WAITING_RUNS } })),
+    once(opts.scope, `plugins:${ws}`, () => workspacePlugins(client, ws)),
+    once(opts.scope, `people:${ws}`, () => peopleOf(client, ws)),
   ]);
-  const runs = runsR.ok ? runsR.data.runs : [];
   const plugins = pluginsR.ok ? pluginsR.data.plugins : [];
   const governance = plugins.some((p) => p.id === GOVERNANCE && p.enabled);
-  const [details, gov] = await Promise.all([
-    Promise.all(
-      runs
-        .filter(mayWait)
-        .slice(0, 25)
-        .map(async (r) => {
-          const d = await client.request('getRun', { params: { id: r.id } });
-          return d.ok ? d.data : null;
-        }),
-    ),
+  const gov =
     governance && opts.calls !== false
-      ? callCapability<{ approvals: GovApproval[] }>(client, ws, TOOLS.approvals.list, { status: 'pending', limit: 200 })
-      : Promise.resolve({ output: { approvals: [] as GovApproval[] }, error: undefined }),
-  ]);
-  const items = pendingItems(
-    details.filter((d): d is RunWithSteps => d !== null),
-    gov.output?.approvals ?? [],
-    { plugins, people, me },
-  );
-  return { items, governance, error: gov.error ?? null, runs, plugins, people };
+      ? await callCapability<{ approvals: GovApproval[] }>(client, ws, TOOLS.approvals.list, { status: 'pending', limit: 200 })
+      : { output: { approvals: [] as GovApproval[] }, error: undefined };
+  const items = pendingItems(runsR.ok ? runsR.data.runs : [], gov.output?.approvals ?? [], { plugins, people, me });
+  const error = gov.error ?? (runsR.ok ? null : runsR.error.message);
+  return { items, governance, error, plugins, people };
 }
 
 /**
@@ -156,9 +164,12 @@ export function pendingItems(
 }
 
 /** One run's pending items, and the names and plugins its page shows (who started it, who decided each step). */
-export async function pendingOfRun(client: Api, ws: string, run: RunWithSteps, me: string | undefined) {
+export async function pendingOfRun(client: Api, ws: string, run: RunWithSteps, me: string | undefined, scope?: object) {
   const holds = run.steps.some((s) => s.status === 'waiting_approval');
-  const [pluginsR, people] = await Promise.all([workspacePlugins(client, ws), peopleOf(client, ws)]);
+  const [pluginsR, people] = await Promise.all([
+    once(scope, `plugins:${ws}`, () => workspacePlugins(client, ws)),
+    once(scope, `people:${ws}`, () => peopleOf(client, ws)),
+  ]);
   const plugins = pluginsR.ok ? pluginsR.data.plugins : [];
   const governance = plugins.some((p) => p.id === GOVERNANCE && p.enabled);
   const gov =

@@ -13,7 +13,7 @@ export const load: LayoutServerLoad = (event) => {
   // Streamed (not awaited): the page paints first, the badge follows. It counts the runs' steps that wait (the
   // runs API); calls held outside a run are read on the home and approvals pages only, as reading them is a
   // governance tool call that the audit trail and usage would record on every page otherwise.
-  const pending: Promise<PendingSummary> = waitingFor(api(event), params.ws, user.id, { calls: false })
+  const pending: Promise<PendingSummary> = waitingFor(api(event), params.ws, user.id, { calls: false, scope: locals })
     .then((w) => ({
       count: w.items.length,
       first: w.items.slice(0, 5).map((i) => ({ key: i.key, title: i.title, context: i.runGoal })),

@@ -26,34 +26,43 @@ export const load: PageServerLoad = async (event) => {
   const ws = event.params.ws;
   requireWorkspace(event.locals, ws);
   const client = api(event);
-  const waiting = await waitingFor(client, ws, event.locals.user?.id);
-  const enabled = (id: string) => waiting.plugins.some((p) => p.id === id && p.enabled);
   const now = Date.now();
   const weekStart = new Date(now - (now % DAY));
-
-  const [campaigns, calendar, checklist] = await Promise.all([
-    enabled(TOOLS.campaign.plugin) ? campaignsInFlight(client, ws) : Promise.resolve(null),
-    enabled(TOOLS.social.plugin)
-      ? callCapability<{ entries: CalendarEntry[] }>(client, ws, TOOLS.social.calendar, {
-          from: weekStart.toISOString(),
-          to: new Date(weekStart.getTime() + 7 * DAY - 1).toISOString(),
-        })
-      : Promise.resolve(null),
-    onboarding(client, ws),
+  // Above the fold, awaited, all at once: what waits (one request for the runs holding steps, shared with the
+  // layout's badge), the recent runs, the checklist.
+  const waitingP = waitingFor(client, ws, event.locals.user?.id, { scope: event.locals });
+  const runsP = client.request('listRuns', { params: { ws } }).then((r) => (r.ok ? r.data.runs : []));
+  const [waiting, runs, checklist] = await Promise.all([
+    waitingP,
+    runsP,
+    onboarding(client, ws, { plugins: waitingP.then((w) => w.plugins), hasRuns: runsP.then((r) => r.length > 0) }),
   ]);
-  const days = Array.from({ length: 7 }, (_, i) => {
-    const d = new Date(weekStart.getTime() + i * DAY);
-    const key = d.toISOString().slice(0, 10);
-    return {
-      key,
-      label: d.toLocaleDateString('en', { weekday: 'short', day: 'numeric', timeZone: 'UTC' }),
-      today: i === 0,
-      entries: (calendar?.output?.entries ?? [])
-        .filter((e) => e.scheduledAt.slice(0, 10) === key)
-        .sort((a, b) => a.scheduledAt.localeCompare(b.scheduledAt)),
-    };
-  });
-  const recentFailures = waiting.runs
+  const enabled = (id: string) => waiting.plugins.some((p) => p.id === id && p.enabled);
+
+  // Below the fold, streamed: the campaigns' results and the week's posts (tool calls) paint when they come.
+  const campaigns = enabled(TOOLS.campaign.plugin) ? campaignsInFlight(client, ws).catch(() => []) : null;
+  const calendar = enabled(TOOLS.social.plugin)
+    ? callCapability<{ entries: CalendarEntry[] }>(client, ws, TOOLS.social.calendar, {
+        from: weekStart.toISOString(),
+        to: new Date(weekStart.getTime() + 7 * DAY - 1).toISOString(),
+      }).then(
+        (r) => r.output?.entries ?? [],
+        () => [] as CalendarEntry[],
+      )
+    : null;
+  const days = calendar?.then((entries) =>
+    Array.from({ length: 7 }, (_, i) => {
+      const d = new Date(weekStart.getTime() + i * DAY);
+      const key = d.toISOString().slice(0, 10);
+      return {
+        key,
+        label: d.toLocaleDateString('en', { weekday: 'short', day: 'numeric', timeZone: 'UTC' }),
+        today: i === 0,
+        entries: entries.filter((e) => e.scheduledAt.slice(0, 10) === key).sort((a, b) => a.scheduledAt.localeCompare(b.scheduledAt)),
+      };
+    }),
+  );
+  const recentFailures = runs
     .filter((r) => r.status === 'failed' && now - Date.parse(r.updatedAt) < 7 * DAY)
     .slice(0, 5)
     .map((r) => ({
@@ -66,7 +75,7 @@ export const load: PageServerLoad = async (event) => {
           : (r.error?.message ?? 'A step failed.'),
       rejected: r.error?.code === 'NH_RUN_STEP_REJECTED',
     }));
-  const inProgress = waiting.runs.filter((r) => ['planning', 'queued', 'running', 'waiting_approval'].includes(r.status)).slice(0, 5);
+  const inProgress = runs.filter((r) => ['planning', 'queued', 'running', 'waiting_approval'].includes(r.status)).slice(0, 5);
 
   return {
     checklist: checklist.steps,
@@ -77,10 +86,10 @@ export const load: PageServerLoad = async (event) => {
     failures: recentFailures,
     campaigns,
     socialEnabled: calendar !== null,
-    days,
+    days: days ?? null,
     inProgress,
-    recentRuns: waiting.runs.slice(0, 5),
-    hasRuns: waiting.runs.length > 0,
+    recentRuns: runs.slice(0, 5),
+    hasRuns: runs.length > 0,
   };
 };
 

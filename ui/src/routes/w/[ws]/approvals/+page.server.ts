@@ -9,7 +9,7 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
   const ws = requireWorkspace(event.locals, event.params.ws);
-  const w = await waitingFor(api(event), ws.slug, event.locals.user?.id);
+  const w = await waitingFor(api(event), ws.slug, event.locals.user?.id, { scope: event.locals });
   // grouped by run (a run's steps together, so they can be approved at once), oldest first
   const groups: { runId: string | null; runGoal: string | null; items: typeof w.items }[] = [];
   for (const item of w.items) {

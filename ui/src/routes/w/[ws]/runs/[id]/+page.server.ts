@@ -14,7 +14,7 @@ export const load: PageServerLoad = async (event) => {
   const client = api(event);
   const data = await runOf(client, ws.id, event.params.id);
   const me = event.locals.user?.id;
-  const { items, plugins, people } = await pendingOfRun(client, ws.slug, data, me);
+  const { items, plugins, people } = await pendingOfRun(client, ws.slug, data, me, event.locals);
   const views = data.steps.map((s) => ({
     id: s.id,
     title: s.title ?? labelOf(s.id),

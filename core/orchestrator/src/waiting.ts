@@ -1,0 +1,92 @@
+import type { EngineContext } from './context.js';
+import { toRun, toStep } from './store.js';
+import type { RunView } from './types.js';
+
+/**
+ * The runs of a workspace that hold at least one step waiting for a decision, each with all its steps (a waiting
+ * step's input may name other steps' outputs), newest first. Two queries whatever the workspace holds: the runs
+ * (on the partial index of active runs) with an EXISTS probe of their steps, then their steps by primary key.
+ * Generic: it reads only the run tables, whatever holds the steps.
+ */
+export function createWaitingQuery(ctx: Pick<EngineContext, 'db' | 'deps'>) {
+  const { db } = ctx;
+  async function listWaiting(workspace: string, opts: { limit?: number } = {}): Promise<RunView[]> {
+    const ws = await ctx.deps.resolveWorkspace(workspace);
+    const runs = await db
+      .selectFrom('runs')
+      .selectAll()
+      .where('workspace_id', '=', ws.id)
+      .where('status', 'in', ['running', 'waiting_approval'])
+      .where(({ exists, selectFrom }) =>
+        exists(
+          selectFrom('steps').select('steps.id').whereRef('steps.run_id', '=', 'runs.id').where('steps.status', '=', 'waiting_approval'),
+        ),
+      )
+      .orderBy('created_at', 'desc')
+      .limit(opts.limit ?? 100)
+      .execute();
+    if (!runs.length) return [];
+    const steps = await db
+      .selectFrom('steps')
+      .selectAll()
+      .where(
+        'run_id',
+        'in',
+        runs.map((r) => r.id),
+      )
+      .orderBy('run_id')
+      .orderBy('seq')
+      .execute();
+    const byRun = new Map<string, RunView['steps']>();
+    for (const s of steps) {
+      const list = byRun.get(s.run_id) ?? [];
+      list.push(toStep(s));
+      byRun.set(s.run_id, list);
+    }
+    return runs.map((r) => ({ run: toRun(r), steps: byRun.get(r.id) ?? [] }));
+  }
+
+  /**
+   * Steps that came to wait for a decision (their `approval.requested` event) after the event `after` and/or since
+   * `since`, in event order, each while it still waits: the feed a notifier reads. One query on the events' key.
+   */
+  async function approvalsRequested(opts: { after?: number; since?: Date; limit?: number }): Promise<RequestedApproval[]> {
+    let q = db
+      .selectFrom('run_events as e')
+      .innerJoin('runs as r', 'r.id', 'e.run_id')
+      .innerJoin('steps as s', (j) => j.onRef('s.run_id', '=', 'e.run_id').onRef('s.id', '=', 'e.step_id'))
+      .select(['e.id as eventId', 'e.at', 'r.workspace_id', 'r.id as runId', 'r.goal', 's.id as stepId', 's.title', 's.tool'])
+      .where('e.type', '=', 'approval.requested')
+      .where('s.status', '=', 'waiting_approval');
+    if (opts.after !== undefined) q = q.where('e.id', '>', opts.after as never);
+    if (opts.since) q = q.where('e.at', '>', opts.since);
+    const rows = await q
+      .orderBy('e.id')
+      .limit(opts.limit ?? 200)
+      .execute();
+    return rows.map((r) => ({
+      eventId: Number(r.eventId),
+      at: new Date(r.at).toISOString(),
+      workspaceId: r.workspace_id,
+      runId: r.runId,
+      runGoal: r.goal,
+      stepId: r.stepId,
+      title: r.title ?? null,
+      tool: r.tool,
+    }));
+  }
+
+  return { listWaiting, approvalsRequested };
+}
+
+/** A step that waits for a decision, as `approvalsRequested` reports it. */
+export interface RequestedApproval {
+  eventId: number;
+  at: string;
+  workspaceId: string;
+  runId: string;
+  runGoal: string;
+  stepId: string;
+  title: string | null;
+  tool: string;
+}

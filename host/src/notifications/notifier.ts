@@ -1,0 +1,172 @@
+import { randomUUID } from 'node:crypto';
+import type { DB, Kysely, RoleValue } from '@neonhub/db';
+import type { RequestedApproval } from '@neonhub/orchestrator';
+import type { Actor, PluginManifest } from '@neonhub/schemas';
+import type { ChannelRouter } from '@neonhub/sdk';
+import type { Logger } from 'pino';
+import type { OutboxPort } from '../pipeline/call-tool.js';
+import { claim, deadSends, type NotifyTarget, targets } from './store.js';
+
+/** Notifications are sent as the host itself, not as a member. */
+export const NOTIFIER: Actor = { type: 'system', id: 'neonhub-notifications' };
+
+export interface NotifierDeps {
+  db: Kysely<DB>;
+  /** The orchestrator's feed of steps that came to wait for a decision. */
+  approvalsRequested(opts: { after?: number; since?: Date; limit?: number }): Promise<RequestedApproval[]>;
+  resolveWorkspace(id: string): Promise<{ id: string; slug: string }>;
+  /** The workspace's channel router (`ctx.channels`): its e-mail connector, its Slack connector. */
+  channels(workspaceId: string): ChannelRouter | undefined;
+  manifest(pluginId: string): PluginManifest | undefined;
+  outbox: OutboxPort;
+  /** The console's public address, for links in messages (none: the message names the page). */
+  consoleUrl?: string | undefined;
+  logger?: Pick<Logger, 'warn' | 'info'>;
+  /** How often to look (default 2 s). */
+  everyMs?: number;
+  /** How far back a notifier that starts looks (default 1 h): events from before are not announced. */
+  lookBackMs?: number;
+}
+
+/** One thing that waits, in words, and who should hear of it. */
+interface Notice {
+  workspaceId: string;
+  key: string;
+  minRole: RoleValue;
+  subject: string;
+  text: (slug: string) => string;
+}
+
+export interface Notifier {
+  /** Looks once (the timer calls it; tests call it to not wait). */
+  tick(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Tells the members who asked (by e-mail or on Slack; see the preference routes) that something waits for them: a run's
+ * step waiting for approval (the approvers: admins and owners), a send that failed for good (members and up). The
+ * message goes through the workspace's own connector, chosen by the channel router, and is written to the outbox like
+ * every external send (retries, idempotency, the audit record when delivered). It is not a marketing send: the
+ * workspace's send policy (consent, approval) does not hold it; the person chose it in their preferences. Each (thing,
+ * person) is claimed in `notifications_sent` first, so it goes out once whatever the number of hosts.
+ */
+export function startNotifier(deps: NotifierDeps): Notifier {
+  const everyMs = deps.everyMs ?? 2000;
+  const startedAt = Date.now();
+  let cursor: number | undefined;
+  let deadSince = new Date(startedAt - (deps.lookBackMs ?? 3_600_000));
+  let running: Promise<void> | undefined;
+  let closed = false;
+  const link = (path: string) => (deps.consoleUrl ? `${deps.consoleUrl.replace(/\/$/, '')}${path}` : null);
+
+  async function send(n: Notice, t: NotifyTarget): Promise<void> {
+    const router = deps.channels(n.workspaceId);
+    const route = await router?.resolve(t.via === 'email' ? 'email' : 'chat', t.via === 'slack' ? { network: 'slack' } : {});
+    const manifest = route && deps.manifest(route.plugin);
+    if (!route || !manifest) {
+      deps.logger?.warn(
+        { workspaceId: n.workspaceId, via: t.via, user: t.userId },
+        'notification not sent: the workspace has no connector for it',
+      );
+      return;
+    }
+    if (!(await claim(deps.db, n.workspaceId, n.key, t.userId, t.via))) return;
+    const ws = await deps.resolveWorkspace(n.workspaceId);
+    const text = n.text(ws.slug);
+    const connection = route.connection ? { connection: route.connection.id } : {};
+    const input =
+      t.via === 'email'
+        ? { to: t.email, subject: n.subject, text, ...connection }
+        : { text: `*${n.subject}*\n${text}`, ...(t.slackChannel ? { channel: t.slackChannel } : {}), ...connection };
+    const outcome = await deps.outbox.submit({
+      workspace: ws,
+      pluginId: route.plugin,
+      tool: route.tool,
+      manifest,
+      input,
+      idempotencyKey: `notify:${n.key}:${t.userId}`,
+      actor: NOTIFIER,
+      callId: randomUUID(),
+      timeoutMs: 1000,
+    });
+    if (outcome.kind === 'failed')
+      deps.logger?.warn({ err: outcome.error, key: n.key, user: t.userId }, 'notification failed (it is in the outbox)');
+  }
+
+  async function notify(n: Notice): Promise<void> {
+    for (const t of await targets(deps.db, n.workspaceId, n.minRole)) {
+      try {
+        await send(n, t);
+      } catch (err) {
+        deps.logger?.warn({ err, key: n.key, user: t.userId }, 'notification failed');
+      }
+    }
+  }
+
+  async function approvals(): Promise<void> {
+    const rows = await deps.approvalsRequested(
+      cursor === undefined ? { since: new Date(startedAt - (deps.lookBackMs ?? 3_600_000)) } : { after: cursor },
+    );
+    for (const r of rows) {
+      const what = r.title ?? r.tool;
+      await notify({
+        workspaceId: r.workspaceId,
+        key: `approval:${r.runId}/${r.stepId}`,
+        minRole: 'admin',
+        subject: `Waiting for your approval: ${what}`,
+        text: (slug) => {
+          const url = link(`/w/${encodeURIComponent(slug)}/runs/${r.runId}`);
+          return `“${what}” in the run “${r.runGoal}” waits for your approval.\n\n${url ? `Review it: ${url}` : 'Review it in NeonHub’s console, under Approvals.'}`;
+        },
+      });
+      cursor = Math.max(cursor ?? 0, r.eventId);
+    }
+    if (cursor === undefined) cursor = rows.at(-1)?.eventId ?? 0;
+  }
+
+  async function failedSends(): Promise<void> {
+    const rows = await deadSends(deps.db, deadSince);
+    for (const m of rows) {
+      const error = (m.last_error as { message?: string } | null)?.message ?? 'it failed every attempt';
+      await notify({
+        workspaceId: m.workspace_id,
+        key: `outbox:${m.id}`,
+        minRole: 'member',
+        subject: `A send failed: ${m.tool}`,
+        text: (slug) => {
+          const url = link(`/w/${encodeURIComponent(slug)}/outbox`);
+          return `${m.tool} gave up: ${error}\n\n${url ? `Retry or cancel it: ${url}` : 'Retry or cancel it in NeonHub’s console, under Outbox.'}`;
+        },
+      });
+      deadSince = new Date(Math.max(deadSince.getTime(), new Date(m.updated_at).getTime()));
+    }
+  }
+
+  async function tick(): Promise<void> {
+    if (running) return running;
+    running = (async () => {
+      try {
+        await approvals();
+        await failedSends();
+      } finally {
+        running = undefined;
+      }
+    })();
+    return running;
+  }
+
+  const timer = setInterval(() => {
+    if (!closed) tick().catch((err) => deps.logger?.warn({ err }, 'notifier: a look failed'));
+  }, everyMs);
+  timer.unref();
+
+  return {
+    tick,
+    async close() {
+      closed = true;
+      clearInterval(timer);
+      await running;
+    },
+  };
+}

@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { WsParamsSchema } from './common.js';
+import { defineRoute } from './route.js';
+
+/** How a member hears that something waits for them: in the console only (the badge), by e-mail, or on Slack. */
+export const NotifyViaSchema = z.enum(['in_app', 'email', 'slack']);
+export type NotifyVia = z.infer<typeof NotifyViaSchema>;
+
+export const NotificationPrefsSchema = z.object({
+  via: NotifyViaSchema,
+  /** Where Slack messages go (a channel id, #name or member id); null = the Slack connection's default channel. */
+  slackChannel: z.string().nullable(),
+  /** Whether the workspace has a connector for each (e-mail: any e-mail connector, the sandbox too; Slack: a chat connector for Slack). */
+  available: z.object({ email: z.boolean(), slack: z.boolean() }),
+});
+export type NotificationPrefs = z.infer<typeof NotificationPrefsSchema>;
+
+export const NotificationPrefsBodySchema = z.strictObject({
+  via: NotifyViaSchema,
+  slackChannel: z.string().trim().min(1).max(200).nullish(),
+});
+
+const ws = '/api/workspaces/:ws';
+
+/** The signed-in person's notification preference in a workspace (docs/console.md#notifications). */
+export const notificationRoutes = {
+  getNotificationPrefs: defineRoute({
+    method: 'GET',
+    path: `${ws}/notifications/preferences`,
+    access: 'viewer',
+    tag: 'notifications',
+    summary: 'How you hear that something waits for you here (a console session only: preferences are a person’s)',
+    params: WsParamsSchema,
+    response: { 200: NotificationPrefsSchema },
+  }),
+  setNotificationPrefs: defineRoute({
+    method: 'PUT',
+    path: `${ws}/notifications/preferences`,
+    access: 'viewer',
+    tag: 'notifications',
+    summary: 'Choose in the console only, e-mail or Slack for approvals waiting and sends that failed',
+    params: WsParamsSchema,
+    body: NotificationPrefsBodySchema,
+    response: { 200: NotificationPrefsSchema },
+  }),
+} as const;
