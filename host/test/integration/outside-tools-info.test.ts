@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import type { Host } from '../../src/host.js';
 import { pluginRoots } from '../../src/plugin-loading.js';
+import { readQuarantine } from '../../src/plugins/drift.js';
 import { discoverPlugins, lockPlugins } from '../../src/plugins/index.js';
 import { createRuntime } from '../../src/runtimes/index.js';
 import { buildApp } from '../../src/server/app.js';
@@ -133,6 +134,12 @@ describe('an outside server’s tools, from the lock, in `plugin info` and the w
     });
     expect(drift.tools.map((t) => t.name)).toEqual(['mcp-drift:flip']);
 
+    // the CLI reads the running host's quarantine file, written just after the registry changes
+    await waitFor(
+      async () => 'lookup' in ((await readQuarantine(host.config.dataDir)).plugins['mcp-drift'] ?? {}),
+      15_000,
+      'quarantine.json',
+    );
     const info = neonhub(root, ['plugin', 'info', 'mcp-drift']);
     expect(info.stdout).toMatch(/mcp-drift:lookup\s+sha256-\S+\s+quarantined since/);
   });
