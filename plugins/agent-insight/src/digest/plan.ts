@@ -35,6 +35,10 @@ export async function planDigest(ctx: ToolContext, now = new Date()): Promise<Di
     return { status: 'off', cancelled };
   }
   let next = nextDigestTime(now, config.day, config.time, config.timeZone);
+  const weekLater = (n: { date: string }) => ({ date: addDays(n.date, 7), runAt: `${addDays(n.date, 7)}T${config.time}` });
+  // that day's digest is running or went out already (this is it, planning the next): the week after
+  const ran = await scheduler.get(`digest:${next.date}`);
+  if (ran && !['scheduled', 'cancelled', 'failed'].includes(ran.status)) next = weekLater(next);
   for (let attempt = 0; ; attempt++) {
     const key = `digest:${next.date}`;
     try {
@@ -58,7 +62,7 @@ export async function planDigest(ctx: ToolContext, now = new Date()): Promise<Di
     } catch (err) {
       // the workspace's zone is ahead of UTC and that time has passed there already: the week after
       if (attempt === 0 && isNeonHubError(err) && err.code === 'NH_SCHEDULE_TIME_PAST') {
-        next = { date: addDays(next.date, 7), runAt: `${addDays(next.date, 7)}T${config.time}` };
+        next = weekLater(next);
         continue;
       }
       throw err;

@@ -76,7 +76,14 @@ export const sendDigest = defineTool({
     const analysis = await readAndAnalyze(ctx, { asOf: a.asOf ?? yesterday(), weeks: config.weeks });
     const message = renderDigest(analysis, { workspace: ctx.workspace.slug });
     const sent = await deliver(ctx, message);
-    const plan = config.enabled && ctx.scheduler ? await planDigest(ctx) : undefined;
+    // planning next week's must not undo this week's send: a failure is logged (schedule_digest says why)
+    const plan =
+      config.enabled && ctx.scheduler
+        ? await planDigest(ctx).catch((err: unknown) => {
+            ctx.logger.warn({ err }, 'the digest went out but the next one could not be planned');
+            return undefined;
+          })
+        : undefined;
     return {
       status: sent.status,
       ...('reason' in sent && sent.reason ? { reason: sent.reason } : {}),
