@@ -20,7 +20,7 @@ export interface McpOAuthServiceDeps {
   fetchFor(workspaceId: string): typeof globalThis.fetch;
   resolveWorkspace(ref: string): Promise<{ id: string; slug: string }>;
   /** A workspace connected (or disconnected): the runtime lists the tools through it / drops its session. */
-  onGrantChanged?(pluginId: string, workspaceId: string, connected: boolean): void;
+  onGrantChanged?(pluginId: string, workspaceId: string, connected: boolean): Promise<void> | void;
   now?: () => number;
 }
 
@@ -70,10 +70,12 @@ function failed(pluginId: string, what: string, err: unknown): Error {
 export function createMcpOAuthService(deps: McpOAuthServiceDeps) {
   const store = createMcpOAuthStore({ db: deps.db, box: deps.box, ...(deps.now ? { now: deps.now } : {}) });
   const now = deps.now ?? Date.now;
-  const listeners = new Set<(pluginId: string, workspaceId: string, connected: boolean) => void>();
+  type Listener = (pluginId: string, workspaceId: string, connected: boolean) => Promise<void> | void;
+  const listeners = new Set<Listener>();
   if (deps.onGrantChanged) listeners.add(deps.onGrantChanged);
-  const changed = (pluginId: string, workspaceId: string, connected: boolean) => {
-    for (const l of listeners) l(pluginId, workspaceId, connected);
+  /** Tells the listeners and waits for them (the runtime lists the tools through the new grant before start/finish answer). */
+  const changed = async (pluginId: string, workspaceId: string, connected: boolean) => {
+    await Promise.all([...listeners].map(async (l) => l(pluginId, workspaceId, connected)));
   };
 
   /**
@@ -172,7 +174,7 @@ export function createMcpOAuthService(deps: McpOAuthServiceDeps) {
     },
 
     /** Tells `listener` when a workspace connects or disconnects a plugin (the host passes it to the plugin's runtime). */
-    onGrantChanged(listener: (pluginId: string, workspaceId: string, connected: boolean) => void): () => void {
+    onGrantChanged(listener: Listener): () => void {
       listeners.add(listener);
       return () => void listeners.delete(listener);
     },
@@ -219,7 +221,7 @@ export function createMcpOAuthService(deps: McpOAuthServiceDeps) {
         throw failed(pluginId, 'starting the authorization', err);
       }
       if (result === 'AUTHORIZED') {
-        changed(pluginId, ws.id, true);
+        await changed(pluginId, ws.id, true);
         return { status: 'connected', redirectUri: by.redirectUri };
       }
       if (!p.authorizationUrl) throw failed(pluginId, 'starting the authorization', new Error('no authorization URL was produced'));
@@ -287,7 +289,7 @@ export function createMcpOAuthService(deps: McpOAuthServiceDeps) {
         } catch (err) {
           throw failed(pluginId, 'exchanging the authorization code', err);
         }
-        changed(pluginId, ws.id, true);
+        await changed(pluginId, ws.id, true);
         return { workspaceId: ws.id, workspaceSlug: ws.slug, pluginId };
       } catch (err) {
         const error = err instanceof Error ? err : new Error(String(err));
@@ -369,7 +371,7 @@ export function createMcpOAuthService(deps: McpOAuthServiceDeps) {
     async disconnect(workspaceId: string, pluginId: string): Promise<boolean> {
       oauthPlugin(pluginId);
       const removed = await store.remove(workspaceId, pluginId);
-      changed(pluginId, workspaceId, false);
+      await changed(pluginId, workspaceId, false);
       return removed;
     },
   };

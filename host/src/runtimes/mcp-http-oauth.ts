@@ -199,7 +199,7 @@ export function createMcpHttpOAuthRuntime(opts: RuntimeOptions & { backoff?: Bac
       drop(workspaceId);
       if (!connected) return;
       // list the tools through the workspace that just connected (the first one makes them appear)
-      void gate
+      return gate
         .refresh('recheck', async () => list(await ensure(workspaceId, false)))
         .catch((err) => logger.warn({ err, plugin: manifest.id }, 'listing the tools through the newly connected workspace failed'));
     },

@@ -63,9 +63,9 @@ export interface PluginRuntime {
   quarantinedTools?(): ReadonlyMap<string, string>;
   /**
    * `mcp-http` behind OAuth: a workspace connected (its session is replaced and the tools listed through it) or
-   * disconnected (its session is closed).
+   * disconnected (its session is closed). Resolves once the tools are listed (and judged) through it.
    */
-  grantChanged?(workspaceId: string, connected: boolean): void;
+  grantChanged?(workspaceId: string, connected: boolean): Promise<void> | void;
   /** Outside MCP servers that offer resources and/or prompts (undefined when the server declares neither). */
   readonly passthrough?: McpPassthrough;
   stop(): Promise<void>;
