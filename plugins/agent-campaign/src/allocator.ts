@@ -94,8 +94,10 @@ export function decideAllocation(
   const pRunning = newlyStopped.length === 0 ? pBefore : among(running, 'share');
   const floor = running.length > 0 ? Math.min(o.minShare, 1 / running.length) : 0;
   const shares = new Array<number>(arms.length).fill(0);
+  // nothing sent yet: the posteriors are all the prior, an exact even split (not the draws' noise)
+  const blank = running.every(({ a }) => a.trials === 0);
   running.forEach(({ i }, j) => {
-    shares[i] = floor + (1 - floor * running.length) * pRunning[j]!;
+    shares[i] = blank ? 1 / running.length : floor + (1 - floor * running.length) * pRunning[j]!;
   });
   const decided: ArmDecision[] = arms.map((a, i) => {
     const post = betaPosterior(a, prior);
