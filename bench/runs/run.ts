@@ -72,7 +72,7 @@ async function orchestrator() {
     db: database.db,
     queue: createStepQueue({ redisUrl, prefix }),
     resolveWorkspace: async (id) => ({ id, slug: id }),
-    isEnabled: () => false,
+    approvalsProvider: () => undefined,
     tools: async () => [
       { name: 'fx:noop', description: 'no-op', sideEffect: 'none', inputSchema: { type: 'object' } },
       { name: 'fx:write', description: 'no-op declared as writing', sideEffect: 'write', inputSchema: { type: 'object' } },

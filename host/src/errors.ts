@@ -243,6 +243,18 @@ export const hostErrors = defineErrors({
     description:
       'A plugin with hooks is enabled in the workspace but not loaded (failed, refused or still starting): calls that change something are refused until it is back (fail closed); details name it.',
   },
+  NH_CONTRACT_AMBIGUOUS: {
+    status: 409,
+    category: 'user',
+    description:
+      'Two or more plugins enabled in the workspace provide the same contract (policy, approvals, consent): disable all but one; details name them.',
+  },
+  NH_APPROVALS_PROVIDER_MISSING: {
+    status: 503,
+    category: 'user',
+    description:
+      "A plugin's hook held a call for approval, but that plugin does not provide the `approvals` contract (list, get, approve, reject), so nobody could decide it: the call is refused (fail closed).",
+  },
   // workspaces, config, secrets
   NH_WORKSPACE_NOT_FOUND: { status: 404, category: 'user', description: 'No workspace has this slug or id.' },
   NH_WORKSPACE_EXISTS: { status: 409, category: 'user', description: 'A workspace with this slug already exists.' },

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { createCallLog } from './call-log.js';
 import type { HostConfig } from './config.js';
 import { startLocalFakes } from './connections/local-fakes.js';
+import { type ContractResolver, createContractResolver } from './contracts.js';
 import { createHostAudit } from './host-audit.js';
 import { createLogger } from './logger.js';
 import { createNotices, type Notices } from './notices.js';
@@ -28,6 +29,8 @@ export interface Host {
   hooks: HookChain;
   storage: Storage;
   callTool: CallTool;
+  /** The enabled plugin providing each contract (policy, approvals, consent) per workspace. */
+  contracts: ContractResolver;
   /** External sends of connectors, written before they are delivered, and their dispatcher (docs/outbox.md). */
   outbox: Outbox;
   /** Scheduled tool calls (ctx.scheduler, the calendar API); `startScheduleRunner` fires them (docs/schedules.md). */
@@ -117,6 +120,10 @@ export async function createHost(opts: CreateHostOptions): Promise<Host> {
     },
     ...(opts.clock ? { clock: opts.clock } : {}),
   });
+  const contracts = createContractResolver({
+    enabledPlugins: async (ws) => (await storage.service.listEnabledPlugins(ws)).map((p) => p.pluginId),
+    manifest: (id) => manifests.get(id) ?? registry.plugin(id)?.manifest,
+  });
   // PGlite runs queries on this thread: its batches go in small slices so no call waits behind a long insert.
   const callLog = createCallLog((records) => storage.recordCalls(records), logger, storage.dialect === 'pglite' ? { slice: 16 } : {});
   // Built after the pipeline (it delivers through it); the pipeline reaches it only when a call comes.
@@ -129,6 +136,7 @@ export async function createHost(opts: CreateHostOptions): Promise<Host> {
     record: callLog.record,
     defaultTimeoutMs: config.toolTimeoutMs,
     missingPolicyPlugins: () => startup.missingPolicyPlugins(),
+    providesApprovals: (pluginId) => contracts.provides(pluginId, 'approvals'),
     pluginState: (id) => startup.states().find((s) => s.id === id),
     scheduler: (workspace, pluginId, actor) => schedules.forPlugin(workspace, pluginId, actor),
     outbox: { submit: (submission) => outbox!.submit(submission) },
@@ -168,6 +176,7 @@ export async function createHost(opts: CreateHostOptions): Promise<Host> {
     hooks,
     storage,
     callTool,
+    contracts,
     outbox,
     schedules,
     problems,

@@ -1,6 +1,7 @@
 export * from './api/index.js';
 export * from './common.js';
 export * from './connector.js';
+export * from './contracts.js';
 export * from './crash-point.js';
 export * from './errors.js';
 export * from './lockfile.js';

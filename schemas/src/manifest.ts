@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { PluginIdSchema, SemverSchema } from './common.js';
 import { ConnectorDeclarationSchema } from './connector.js';
+import { CONTRACT_REQUIREMENTS, ContractSchema } from './contracts.js';
 import { ToolDefinitionSchema } from './tool.js';
 
 export const PluginKindSchema = z.enum(['agent', 'connector', 'capability']);
@@ -149,6 +150,11 @@ export const PluginManifestSchema = z
     limits: PluginLimitsSchema.optional(),
     /** What a connector serves and how accounts connect to it (kind `connector` only; docs/connectors.md). */
     connector: ConnectorDeclarationSchema.optional(),
+    /**
+     * Contracts this plugin provides (`policy`, `approvals`, `consent`): the host and core reach it through them,
+     * never by its id, so another plugin providing the same contracts can replace it (docs/plugin-authors.md).
+     */
+    provides: z.array(ContractSchema).default([]),
   })
   .superRefine((m, ctx) => {
     const seen = new Set<string>();
@@ -184,6 +190,16 @@ export const PluginManifestSchema = z
       }
       if (o.tokenEndpointAuthMethod === 'private_key_jwt' && !o.privateKeySecret)
         ctx.addIssue({ code: 'custom', path: ['runtime', 'oauth', 'privateKeySecret'], message: 'private_key_jwt needs privateKeySecret' });
+    }
+    for (const [i, contract] of m.provides.entries()) {
+      if (m.provides.indexOf(contract) !== i) ctx.addIssue({ code: 'custom', path: ['provides', i], message: `${contract} listed twice` });
+      const needs = CONTRACT_REQUIREMENTS[contract];
+      for (const t of needs.tools)
+        if (!m.tools.some((x) => x.name === t))
+          ctx.addIssue({ code: 'custom', path: ['provides', i], message: `providing ${contract} needs a tool named ${t}` });
+      for (const h of needs.hooks)
+        if (!m.hooks.some((x) => x.event === h))
+          ctx.addIssue({ code: 'custom', path: ['provides', i], message: `providing ${contract} needs a ${h} hook` });
     }
     if (m.runtime.type === 'module' && m.tools.length === 0 && m.hooks.length === 0)
       ctx.addIssue({ code: 'custom', path: ['tools'], message: 'a module plugin must declare at least one tool or hook' });

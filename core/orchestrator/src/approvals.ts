@@ -1,11 +1,11 @@
-import { type Actor, crashPoint } from '@neonhub/schemas';
+import { type Actor, APPROVALS_TOOLS, crashPoint } from '@neonhub/schemas';
 import { sql } from 'kysely';
 import type { EngineContext } from './context.js';
 import { runErrors } from './errors.js';
 import { appendEvent, TERMINAL_RUN } from './store.js';
 import type { RunView } from './types.js';
 
-/** Deciding steps that wait for approval: approve and reject (through governance when it holds the approval). */
+/** Deciding steps that wait for approval: approve and reject (through the approvals provider when one holds the approval). */
 export function createApprovals(ctx: EngineContext) {
   const { deps, db, tx, get, notify, settle, enqueue, afterTransition, skipDescendants } = ctx;
 
@@ -39,9 +39,9 @@ export function createApprovals(ctx: EngineContext) {
   /**
    * Approves a step waiting for approval. The decision and the step's way forward are one transaction of record:
    * the step leaves `waiting_approval` for `queued` (with who approved it, and the `approval.decided` event) before
-   * anything is called, and its job then makes the call. When governance holds the approval, the job calls
-   * governance:approve as the approver, which executes the held call with the step's idempotency key (see
-   * steps.ts); otherwise the job calls the tool with the approval. Should the process die anywhere after that
+   * anything is called, and its job then makes the call. When an approvals provider holds the approval, the job
+   * calls the provider's `approve` as the approver, which executes the held call with the step's idempotency key
+   * (see steps.ts); otherwise the job calls the tool with the approval. Should the process die anywhere after that
    * write (before the call, after the send, before the result is stored), recovery dispatches the step again and
    * the call is made again with the same key, which the connector deduplicates: the step never shows
    * `waiting_approval` once its side effect may have happened, and nothing is sent twice.
@@ -58,7 +58,7 @@ export function createApprovals(ctx: EngineContext) {
     const step = current.steps.find((s) => s.id === stepId);
     if (step && step.status !== 'waiting_approval' && step.approvalId && (await lastDecision(runId, stepId)) === 'approved') return current;
     const { row } = await waitingStep(runId, stepId, opts.workspaceId);
-    const source = row.approval_source === 'governance' && row.approval_id ? 'governance' : 'orchestrator';
+    const source = heldByProvider(row) ? (row.approval_source as string) : 'orchestrator';
     const job = await tx(async (trx) => {
       const r = await trx
         .updateTable('steps')
@@ -89,7 +89,7 @@ export function createApprovals(ctx: EngineContext) {
     return get(runId);
   }
 
-  /** Rejects a step waiting for approval (through governance:reject when governance holds it): the step fails, dependents are skipped. */
+  /** Rejects a step waiting for approval (through the provider's `reject` when one holds it): the step fails, dependents are skipped. */
   async function reject(
     runId: string,
     stepId: string,
@@ -98,10 +98,10 @@ export function createApprovals(ctx: EngineContext) {
     opts: { workspaceId?: string } = {},
   ): Promise<RunView> {
     const { view, row } = await waitingStep(runId, stepId, opts.workspaceId);
-    if (row.approval_source === 'governance' && row.approval_id) {
+    if (heldByProvider(row)) {
       await deps.callTool({
         workspace: view.run.workspaceId,
-        tool: 'governance:reject',
+        tool: `${row.approval_source}:${APPROVALS_TOOLS.reject}`,
         input: { approvalId: row.approval_id, reason },
         actor,
       });
@@ -134,3 +134,7 @@ export function createApprovals(ctx: EngineContext) {
 
   return { approve, reject };
 }
+
+/** Whether an approvals provider (a plugin) holds the step's approval, rather than the orchestrator. */
+const heldByProvider = (row: { approval_source: string | null; approval_id: string | null }) =>
+  !!row.approval_id && !!row.approval_source && row.approval_source !== 'orchestrator';

@@ -1,21 +1,18 @@
 /**
- * Steps approved while governance held them: the job that runs such a step asks governance (as the approver) to
- * execute the held call, or to report what it already did (see steps.ts and docs/runs.md).
+ * Steps approved while an approvals provider held them: the job that runs such a step asks the provider (as the
+ * approver) to execute the held call, or to report what it already did (see steps.ts and docs/runs.md).
  */
-import { type Actor, isNeonHubError } from '@neonhub/schemas';
+import { type Actor, APPROVALS_TOOLS, isNeonHubError } from '@neonhub/schemas';
 import { runErrors } from './errors.js';
 import type { StepJob } from './jobs.js';
 import type { Db } from './store.js';
 import type { ClaimedStep } from './transitions.js';
 import type { OrchestratorDeps } from './types.js';
 
-/** The plugin that holds approvals when it is enabled (governance:approve, governance:get_approval). */
-const GOVERNANCE = 'governance';
-
 /** What calling a step's tool came to: its output, a hold for approval, or an error (never thrown). */
 export type Outcome =
   | { ok: true; output: unknown }
-  | { ok: false; pending: { approvalId?: string; reason: string } }
+  | { ok: false; pending: { approvalId?: string; reason: string; plugin?: string } }
   | { ok: false; error: unknown };
 
 /** Who holds a decided step's approval, and the approver's note (from its `approval.decided` event). */
@@ -39,12 +36,19 @@ export async function heldApproval(db: Db, job: StepJob): Promise<{ source: stri
 }
 
 /**
- * governance:approve for a step approved while governance held it, as the person who approved it. When the
- * approval was decided before (a crash between the decision and storing the step), governance either resumes
- * the call (same idempotency key) or, once executed, reports it; an approval rejected or expired meanwhile is
- * read with governance:get_approval. An executed approval is the step's success with the call's result.
+ * `<provider>:approve` for a step approved while an approvals provider held it, as the person who approved it (the
+ * approvals contract, docs/plugin-authors.md): the provider executes the held call once, with the step's idempotency
+ * key, or reports what it already did. When the approve is refused as the caller's mistake (the approval was decided
+ * or expired meanwhile, or the approver may not approve), the approval is read with `<provider>:get_approval`: still
+ * pending means the approver was refused (`refused`: the step waits again); otherwise its status decides. An executed
+ * approval is the step's success with the call's result.
  */
-export async function approveThroughGovernance(deps: OrchestratorDeps, step: ClaimedStep, note: string | undefined): Promise<Outcome> {
+export async function approveThroughProvider(
+  deps: OrchestratorDeps,
+  step: ClaimedStep,
+  provider: string,
+  note: string | undefined,
+): Promise<Outcome | { ok: false; refused: unknown }> {
   const actor = step.approved_by as Actor;
   const approvalId = step.approval_id as string;
   type Held = { status: string; result?: unknown; error?: { code: string; message: string } | null };
@@ -52,22 +56,27 @@ export async function approveThroughGovernance(deps: OrchestratorDeps, step: Cla
   try {
     const out = await deps.callTool({
       workspace: step.workspace_id,
-      tool: `${GOVERNANCE}:approve`,
+      tool: `${provider}:${APPROVALS_TOOLS.approve}`,
       input: { approvalId, ...(note ? { note } : {}) },
       actor,
     });
     if (out.status !== 'ok')
-      return { ok: false, error: { code: 'NH_RUN_STEP_REJECTED', message: 'governance:approve itself needs approval' } };
+      return { ok: false, error: { code: 'NH_RUN_STEP_REJECTED', message: `${provider}:approve itself needs approval` } };
     approval = (out.output as { approval: Held }).approval;
   } catch (err) {
-    if (!(isNeonHubError(err) && (err.code === 'NH_GOV_APPROVAL_NOT_PENDING' || err.code === 'NH_GOV_APPROVAL_EXPIRED')))
-      return { ok: false, error: err };
+    if (!(isNeonHubError(err) && err.category === 'user')) return { ok: false, error: err };
     try {
-      const out = await deps.callTool({ workspace: step.workspace_id, tool: `${GOVERNANCE}:get_approval`, input: { approvalId }, actor });
+      const out = await deps.callTool({
+        workspace: step.workspace_id,
+        tool: `${provider}:${APPROVALS_TOOLS.get}`,
+        input: { approvalId },
+        actor,
+      });
       approval = (out as { output: Held }).output;
     } catch (readErr) {
       return { ok: false, error: readErr };
     }
+    if (approval.status === 'pending') return { ok: false, refused: err };
   }
   if (approval.status === 'executed') return { ok: true, output: approval.result ?? null };
   // Approved and being executed by another approve right now: try again shortly (transient), it will have an outcome.

@@ -3,7 +3,7 @@ import { type Actor, crashPoint, isNeonHubError } from '@neonhub/schemas';
 import { neonhubMetrics, traceRunStep } from '@neonhub/telemetry';
 import { sql } from 'kysely';
 import type { EngineContext } from './context.js';
-import { approveThroughGovernance, heldApproval, type Outcome } from './held-approvals.js';
+import { approveThroughProvider, heldApproval, type Outcome } from './held-approvals.js';
 import type { StepExec, StepJob } from './jobs.js';
 import { appendEvent, type Db, type Trx } from './store.js';
 import type { ErrorJson } from './tables.js';
@@ -12,7 +12,7 @@ import { type ClaimedStep, type CompleteRequest, renewStepLeases, requeueStep } 
 import { idempotencyKeyOf } from './types.js';
 
 const RETRYABLE = new Set(['transient', 'third_party']);
-const GOVERNANCE = 'governance';
+const ORCHESTRATOR = 'orchestrator';
 const STORE_ATTEMPTS = 3;
 const STORED = { written: Promise.resolve() };
 
@@ -113,7 +113,14 @@ export function createStepExecutor(ctx: EngineContext) {
       outcome =
         result.status === 'ok'
           ? { ok: true, output: result.output }
-          : { ok: false, pending: { reason: result.reason, ...(result.approvalId ? { approvalId: result.approvalId } : {}) } };
+          : {
+              ok: false,
+              pending: {
+                reason: result.reason,
+                ...(result.approvalId ? { approvalId: result.approvalId } : {}),
+                ...(result.plugin ? { plugin: result.plugin } : {}),
+              },
+            };
     } catch (err) {
       outcome = { ok: false, error: err };
     }
@@ -196,30 +203,29 @@ export function createStepExecutor(ctx: EngineContext) {
     if (!step) return STORED; // finished, cancelled, or superseded by a newer dispatch: nothing to do
     notify(job.runId);
 
-    // Approved while governance held it: governance:approve, as the approver, executes the held call (once, with
-    // the step's idempotency key) or reports what it already did. Run again after a crash, it resumes.
+    // Approved while an approvals provider held it: its approve tool, as the approver, executes the held call (once,
+    // with the step's idempotency key) or reports what it already did. Run again after a crash, it resumes.
     if (step.approval_id && step.approved_by) {
       const held = await heldApproval(db as Db, job);
-      if (held.source === 'governance') {
-        const outcome = await approveThroughGovernance(deps, step, held.note);
+      if (held.source && held.source !== ORCHESTRATOR) {
+        const outcome = await approveThroughProvider(deps, step, held.source, held.note);
         crashPoint('orchestrator.step.called');
         if (outcome.ok)
           return { written: store({ runId: job.runId, stepId: job.stepId, lease, dispatch: job.dispatch, output: outcome.output }) };
-        if ('error' in outcome && isNeonHubError(outcome.error) && outcome.error.code === 'NH_GOV_FORBIDDEN')
-          return backToWaiting(job, step, lease, outcome.error);
+        if ('refused' in outcome) return backToWaiting(job, step, lease, outcome.refused);
         return record(job, step, lease, outcome);
       }
     }
 
-    // An approval the orchestrator holds itself (no governance in the workspace).
-    if (step.needs_approval && !step.approval_id && !(await deps.isEnabled(step.workspace_id, GOVERNANCE))) {
+    // An approval the orchestrator holds itself (no approvals provider in the workspace).
+    if (step.needs_approval && !step.approval_id && !(await deps.approvalsProvider(step.workspace_id))) {
       const approvalId = randomUUID();
       const held = await tx(async (trx) => {
         const r = await owned(trx, job, lease)
           .set({
             status: 'waiting_approval',
             approval_id: approvalId,
-            approval_source: 'orchestrator',
+            approval_source: ORCHESTRATOR,
             lease: null,
             lease_until: null,
             attempts: sql`attempts - 1`,
@@ -229,7 +235,7 @@ export function createStepExecutor(ctx: EngineContext) {
         if (r.numUpdatedRows === 0n) return false;
         await appendEvent(trx, job.runId, job.stepId, 'approval.requested', {
           approvalId,
-          source: 'orchestrator',
+          source: ORCHESTRATOR,
           reason: 'the plan marks this step for approval',
           tool: step.tool,
         });
@@ -259,7 +265,7 @@ export function createStepExecutor(ctx: EngineContext) {
     return record(job, step, lease, outcome);
   }
 
-  /** The approver may not approve (governance says so): the step waits for approval again, undecided. */
+  /** The approver may not approve (the approvals provider refused them): the step waits for approval again, undecided. */
   async function backToWaiting(job: StepJob, step: ClaimedStep, lease: string, err: unknown): Promise<{ written: Promise<void> }> {
     const error = errorJson(err);
     const back = await tx(async (trx) => {
@@ -291,7 +297,7 @@ export function createStepExecutor(ctx: EngineContext) {
       .where('lease', '=', lease)
       .where('status', '=', 'running');
 
-  /** Records a claimed step's hold for approval (asked by governance) or failure (retried when transient). */
+  /** Records a claimed step's hold for approval (asked by a policy) or failure (retried when transient). */
   async function record(
     job: StepJob,
     step: ClaimedStep,
@@ -305,7 +311,7 @@ export function createStepExecutor(ctx: EngineContext) {
           .set({
             status: 'waiting_approval',
             approval_id: pending.approvalId ?? null,
-            approval_source: 'governance',
+            approval_source: pending.plugin ?? null,
             lease: null,
             lease_until: null,
             updated_at: sql`now()`,
@@ -314,7 +320,7 @@ export function createStepExecutor(ctx: EngineContext) {
         if (r.numUpdatedRows === 0n) return false;
         await appendEvent(trx, job.runId, job.stepId, 'approval.requested', {
           approvalId: pending.approvalId ?? null,
-          source: 'governance',
+          source: pending.plugin ?? null,
           reason: pending.reason,
           tool: step.tool,
         });

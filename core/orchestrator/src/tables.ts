@@ -47,7 +47,8 @@ export interface StepsTable {
   output: NullableJson<unknown>;
   error: NullableJson<ErrorJson>;
   approval_id: string | null;
-  approval_source: 'governance' | 'orchestrator' | null;
+  /** 'orchestrator', or the id of the approvals provider (a plugin) that holds the approval. */
+  approval_source: string | null;
   approved_by: NullableJson<unknown>;
   started_at: NullableTimestamp;
   finished_at: NullableTimestamp;

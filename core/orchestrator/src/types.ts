@@ -7,7 +7,8 @@ import type { ToolInfo } from './validate-plan.js';
 
 export type OrchestratorCallResult =
   | { status: 'ok'; output: unknown }
-  | { status: 'pending_approval'; approvalId?: string; reason: string };
+  /** Held by a policy: `plugin` is the approvals provider holding it (its `approve`/`reject` decide it). */
+  | { status: 'pending_approval'; approvalId?: string; reason: string; plugin?: string };
 
 export interface OrchestratorCallRequest {
   workspace: string;
@@ -21,12 +22,16 @@ export interface OrchestratorCallRequest {
 export interface OrchestratorDeps {
   db: Kysely<DB>;
   queue: StepQueue;
-  /** The host pipeline's callTool (every step goes through governance, audit and the rest). */
+  /** The host pipeline's callTool (every step goes through the policy, audit and the rest). */
   callTool(req: OrchestratorCallRequest): Promise<OrchestratorCallResult>;
   /** The tools enabled in a workspace, with input JSON Schemas (plans are validated against them). */
   tools(workspaceId: string): Promise<ToolInfo[]>;
   resolveWorkspace(slugOrId: string): Promise<{ id: string; slug: string }>;
-  isEnabled(workspaceId: string, pluginId: string): boolean | Promise<boolean>;
+  /**
+   * The plugin providing the approvals contract in the workspace (docs/plugin-authors.md, "Contracts"), or undefined.
+   * Without one, the orchestrator holds the steps a plan marks for approval itself; with one, its policy decides.
+   */
+  approvalsProvider(workspaceId: string): string | undefined | Promise<string | undefined>;
   /** A model for the LLM planner; without one (or when it is the offline model) the rule planner plans. */
   planner?(workspaceId: string): PlannerLlm | undefined | Promise<PlannerLlm | undefined>;
   logger?: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };

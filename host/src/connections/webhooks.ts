@@ -26,9 +26,10 @@ function lowerHeaders(request: FastifyRequest): Record<string, string> {
 }
 
 /**
- * An unsubscribe or complaint withdraws the contact's consent in governance at once, through governance's own
- * `record_consent` tool (opt_out, source `webhook:<plugin> <type>`), so the next send to that contact is denied with
- * the consent reason (NH_GOV_OPTED_OUT). Skipped, with a warning, where governance is not enabled.
+ * An unsubscribe or complaint withdraws the contact's consent at once, through the `record_consent` tool of the
+ * workspace's consent provider (the plugin whose manifest provides `consent`; governance as shipped): opt_out, source
+ * `webhook:<plugin> <type>`, so the next send to that contact is denied with the consent reason. Skipped, with a
+ * warning, where no enabled plugin provides consent.
  */
 export function consentFromEvents(host: Host) {
   return async (event: StoredConnectorEvent) => {
@@ -37,9 +38,17 @@ export function consentFromEvents(host: Host) {
     const channel = event.recipient.includes('@') ? 'email' : channels.includes('sms') ? 'sms' : undefined;
     if (!channel) return;
     try {
+      const provider = await host.contracts.provider(event.workspaceId, 'consent');
+      if (!provider) {
+        host.logger.warn(
+          { plugin: event.plugin, event: event.eventId, type: event.type },
+          'an unsubscribe/complaint webhook found no plugin providing consent in the workspace: consent is not updated',
+        );
+        return;
+      }
       await host.callTool({
         workspace: event.workspaceId,
-        tool: 'governance:record_consent',
+        tool: `${provider}:record_consent`,
         input: {
           contact: event.recipient,
           channel,
@@ -53,7 +62,7 @@ export function consentFromEvents(host: Host) {
     } catch (err) {
       host.logger.warn(
         { err, plugin: event.plugin, event: event.eventId, type: event.type },
-        'an unsubscribe/complaint webhook could not update consent (is governance enabled in the workspace?)',
+        'an unsubscribe/complaint webhook could not update consent',
       );
     }
   };

@@ -233,6 +233,11 @@ export interface PipelineDeps {
   defaultTimeoutMs?: number;
   /** Plugins with hooks that are not loaded now (any workspace): a call that changes something fails closed where one is enabled. */
   missingPolicyPlugins?(): readonly string[];
+  /**
+   * Whether a plugin provides the approvals contract: a hold for approval by a plugin that does not is refused
+   * (NH_APPROVALS_PROVIDER_MISSING), since nothing could decide it. Without it every hold is accepted.
+   */
+  providesApprovals?(pluginId: string): boolean;
   /** A plugin's start state (waiting, starting, retrying, failed): a call to a tool not loaded yet says why. */
   pluginState?(pluginId: string): { status: string; error?: { code: string; message: string }; retryAt?: string } | undefined;
   /** External calls of connectors go through it (written, then delivered by its dispatcher); without it they run at once. */
@@ -362,6 +367,15 @@ export function createCallTool(deps: PipelineDeps) {
       const error = hostErrors.create('NH_TOOL_DENIED', `${tool.qualifiedName} was denied by ${decision.pluginId}: ${decision.reason}`, {
         details: { plugin: decision.pluginId, reason: decision.reason, ...(decision.code ? { code: decision.code } : {}) },
       });
+      await finish('denied', { error: { code: error.code, message: error.message } });
+      throw error;
+    }
+    if (decision.action === 'approval' && deps.providesApprovals && !deps.providesApprovals(decision.pluginId)) {
+      const error = hostErrors.create(
+        'NH_APPROVALS_PROVIDER_MISSING',
+        `${tool.qualifiedName} was held for approval by ${decision.pluginId}, which does not provide the approvals contract: nobody could decide it, so the call is refused`,
+        { details: { plugin: decision.pluginId, reason: decision.reason } },
+      );
       await finish('denied', { error: { code: error.code, message: error.message } });
       throw error;
     }

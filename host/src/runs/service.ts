@@ -44,7 +44,7 @@ export async function createRuns(host: Host, opts: RunsOptions = {}): Promise<Or
       });
     },
     resolveWorkspace: (s) => service.resolveWorkspace(s),
-    isEnabled: (ws, plugin) => service.isEnabled(ws, plugin),
+    approvalsProvider: (ws) => host.contracts.provider(ws, 'approvals'),
     async tools(workspaceId): Promise<ToolInfo[]> {
       const enabled = await service.listEnabledPlugins(workspaceId);
       return host.registry.toolsOf(enabled.map((p) => p.pluginId)).map((t) => ({

@@ -80,7 +80,7 @@ describe.runIf(servicesConfigured)(
         db: database.db,
         queue: createStepQueue({ redisUrl, prefix }),
         resolveWorkspace: async (id) => ({ id, slug: id }),
-        isEnabled: () => false,
+        approvalsProvider: () => undefined,
         tools: async () =>
           (['external', 'none'] as const).map((sideEffect) => ({
             name: sideEffect === 'external' ? 'fx:effect' : 'fx:look',

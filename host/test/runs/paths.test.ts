@@ -45,7 +45,7 @@ beforeEach(async () => {
     db: database.db,
     queue: createStepQueue(),
     resolveWorkspace: async (id) => ({ id, slug: id }),
-    isEnabled: () => false, // no governance: plan-marked steps are held by the orchestrator
+    approvalsProvider: () => undefined, // no approvals provider: plan-marked steps are held by the orchestrator
     tools: async () => TOOLS,
     async callTool(req) {
       calls.push({ ...req, at: Date.now() });

@@ -48,7 +48,7 @@ beforeAll(async () => {
     db: database.db,
     queue: createStepQueue(),
     resolveWorkspace: async (id) => ({ id, slug: id }),
-    isEnabled: () => false,
+    approvalsProvider: () => undefined,
     tools: async () => TOOLS,
     planner: () => llm,
     async callTool(req) {

@@ -46,7 +46,7 @@ function orchestrator(
     db: opts.partition ? database.db.withPlugin(opts.partition as Parameters<typeof database.db.withPlugin>[0]) : database.db,
     queue: createStepQueue(),
     resolveWorkspace: async (id) => ({ id, slug: id }),
-    isEnabled: () => false,
+    approvalsProvider: () => undefined,
     tools: async () => TOOLS,
     callTool,
     leaseMs: LEASE_MS,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PluginIdSchema, SemverSchema } from '../common.js';
+import { ContractSchema } from '../contracts.js';
 import { PluginManifestSchema } from '../manifest.js';
 import { SideEffectSchema } from '../tool.js';
 
@@ -53,6 +54,8 @@ export const WorkspacePluginViewSchema = z
         reason: z.string().optional(),
       }),
     ),
+    /** The contracts its manifest says it provides (policy, approvals, consent). */
+    provides: z.array(ContractSchema).optional(),
   })
   .meta({ id: 'WorkspacePlugin' });
 export const WorkspacePluginListSchema = z.object({ plugins: z.array(WorkspacePluginViewSchema) });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ContractProvidersSchema } from '../contracts.js';
 import { accountLinkRoutes } from './account-links.js';
 import { audienceRoutes } from './audiences.js';
 import { LoggedInSchema, LoggedOutSchema, LoginBodySchema, MeSchema, ProvidersSchema, SignedUpSchema, SignupBodySchema } from './auth.js';
@@ -215,6 +216,15 @@ export const apiRoutes = {
     summary: 'Every installed plugin with its state in this workspace',
     params: WsParamsSchema,
     response: { 200: WorkspacePluginListSchema },
+  }),
+  getContracts: defineRoute({
+    method: 'GET',
+    path: `${ws}/contracts`,
+    access: 'viewer',
+    tag: 'plugins',
+    summary: "Which enabled plugin provides each contract (policy, approvals, consent) here, with the contract's tools",
+    params: WsParamsSchema,
+    response: { 200: ContractProvidersSchema },
   }),
   enablePlugin: defineRoute({
     method: 'POST',

@@ -18,6 +18,7 @@ import { results } from './0016-results.js';
 import { resultDaily } from './0016b-result-daily.js';
 import { mcpOAuth } from './0019-mcp-oauth.js';
 import { notifications } from './0020-notifications.js';
+import { approvalProviders } from './0021-approval-providers.js';
 
 /**
  * Every schema migration, in the order it runs. Append only: never rename, reorder or edit one
@@ -43,4 +44,5 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: Migrat
   ['0016b_result_daily', resultDaily],
   ['0019_mcp_oauth', mcpOAuth],
   ['0020_notifications', notifications],
+  ['0021_approval_providers', approvalProviders],
 ];

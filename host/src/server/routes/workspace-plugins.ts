@@ -67,10 +67,14 @@ export async function workspacePluginRoutes(app: FastifyInstance, { service, reg
             sideEffect: t.sideEffect,
           })),
           pinnedTools: pinnedTools(registry, m.id, lock.plugins[m.id]),
+          provides: m.provides ?? [],
         };
       }),
     };
   });
+
+  /** The enabled plugin providing each contract here (the console's approvals inbox reads it), or null. */
+  addRoute(app, apiRoutes.getContracts, async (request) => host.contracts.providers(scoped(request).workspaceId));
 
   addRoute(app, apiRoutes.enablePlugin, async (request) => {
     const { workspaceId } = scoped(request);
