@@ -8,6 +8,7 @@ export * from './lockfile.js';
 export * from './manifest.js';
 export * from './mcp-meta.js';
 export * from './messaging.js';
+export * from './planning.js';
 export * from './run.js';
 export * from './schedule.js';
 export * from './social-post.js';

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { PluginIdSchema, SemverSchema } from './common.js';
 import { ConnectorDeclarationSchema } from './connector.js';
 import { CONTRACT_REQUIREMENTS, ContractSchema } from './contracts.js';
+import { ServesEntrySchema } from './planning.js';
 import { ToolDefinitionSchema } from './tool.js';
 
 export const PluginKindSchema = z.enum(['agent', 'connector', 'capability']);
@@ -155,6 +156,11 @@ export const PluginManifestSchema = z
      * never by its id, so another plugin providing the same contracts can replace it (docs/plugin-authors.md).
      */
     provides: z.array(ContractSchema).default([]),
+    /**
+     * The planner catalogue: which goals this plugin's tools serve, at which stage, with what input (the offline
+     * planner composes plans from it; docs/plugin-authors.md, "Being planned").
+     */
+    serves: z.array(ServesEntrySchema).default([]),
   })
   .superRefine((m, ctx) => {
     const seen = new Set<string>();
@@ -201,6 +207,16 @@ export const PluginManifestSchema = z
         if (!m.hooks.some((x) => x.event === h))
           ctx.addIssue({ code: 'custom', path: ['provides', i], message: `providing ${contract} needs a ${h} hook` });
     }
+    m.serves.forEach((e, i) => {
+      if (!m.tools.some((t) => t.name === e.tool))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['serves', i, 'tool'],
+          message: `serves names ${e.tool}, which this plugin does not declare`,
+        });
+      if (e.each && e.stage !== 'compose')
+        ctx.addIssue({ code: 'custom', path: ['serves', i, 'each'], message: 'only a compose entry fans out with `each`' });
+    });
     if (m.runtime.type === 'module' && m.tools.length === 0 && m.hooks.length === 0)
       ctx.addIssue({ code: 'custom', path: ['tools'], message: 'a module plugin must declare at least one tool or hook' });
   });

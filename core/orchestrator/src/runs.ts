@@ -27,7 +27,7 @@ export function createRunLifecycle(ctx: EngineContext) {
     if (given !== undefined) return checked(given, 'given');
     const llm = await deps.planner?.(workspaceId);
     if (llm) return checked(await planWithLlm(llm, goal, tools, params), 'llm');
-    return checked(planOffline(goal, tools, params), 'offline');
+    return checked(planOffline(goal, tools, params, (await deps.catalogue?.(workspaceId)) ?? []), 'offline');
   }
 
   /** Plans, validates and stores a run, and dispatches the steps that depend on nothing, in one transaction. */

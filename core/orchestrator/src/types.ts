@@ -1,5 +1,5 @@
 import type { DB, Kysely } from '@neonhub/db';
-import { type Actor, changesNothing, type Run, type SideEffect, type Step } from '@neonhub/schemas';
+import { type Actor, type CatalogueEntry, changesNothing, type Run, type SideEffect, type Step } from '@neonhub/schemas';
 import type { StepQueue } from './jobs.js';
 import type { PlannerLlm } from './planner-llm.js';
 import type { PlanParams } from './planner-offline.js';
@@ -32,6 +32,11 @@ export interface OrchestratorDeps {
    * Without one, the orchestrator holds the steps a plan marks for approval itself; with one, its policy decides.
    */
   approvalsProvider(workspaceId: string): string | undefined | Promise<string | undefined>;
+  /**
+   * The planner catalogue of the workspace's enabled plugins (their manifests' `serves`, tools qualified): what the
+   * offline planner composes plans from. Without it the offline planner plans nothing (NH_RUN_GOAL_UNPLANNABLE).
+   */
+  catalogue?(workspaceId: string): CatalogueEntry[] | Promise<CatalogueEntry[]>;
   /** A model for the LLM planner; without one (or when it is the offline model) the rule planner plans. */
   planner?(workspaceId: string): PlannerLlm | undefined | Promise<PlannerLlm | undefined>;
   logger?: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };

@@ -1,5 +1,6 @@
 import { createOrchestrator, createStepQueue, type Orchestrator, type PlannerLlm, type ToolInfo } from '@neonhub/orchestrator';
 import { checkRedis } from '@neonhub/queue';
+import type { CatalogueEntry } from '@neonhub/schemas';
 import { hostErrors } from '../errors.js';
 import type { Host } from '../host.js';
 import { runResultsSummary } from '../results/run-summary.js';
@@ -53,6 +54,17 @@ export async function createRuns(host: Host, opts: RunsOptions = {}): Promise<Or
         sideEffect: t.definition.sideEffect,
         inputSchema: t.definition.inputSchema as Record<string, unknown>,
       }));
+    },
+    // The planner catalogue: what the enabled plugins' manifests say their tools serve (the offline planner reads it).
+    async catalogue(workspaceId): Promise<CatalogueEntry[]> {
+      const enabled = await service.listEnabledPlugins(workspaceId);
+      return enabled.flatMap(
+        ({ pluginId }) =>
+          (host.manifest(pluginId) ?? host.registry.plugin(pluginId)?.manifest)?.serves?.map((e) => ({
+            ...e,
+            tool: `${pluginId}:${e.tool}`,
+          })) ?? [],
+      );
     },
     // The LLM planner only with a real provider (the workspace's, or the host's default): the offline model
     // writes labelled prose, not plans.

@@ -37,13 +37,6 @@ export const TOOLS = {
     list: 'agent-campaign:list_campaigns',
     get: 'agent-campaign:get_campaign',
   },
-  /** Approvals of calls held by the policy (the runs API decides a run's steps). */
-  approvals: {
-    plugin: 'governance',
-    list: 'governance:list_approvals',
-    approve: 'governance:approve',
-    reject: 'governance:reject',
-  },
   memory: {
     plugin: 'memory',
     ingest: 'memory:memory_ingest',
@@ -77,6 +70,19 @@ interface PluginLike {
   enabled?: boolean;
   tools: { name: string; sideEffect: string }[];
   connector?: { channels?: string[] } | null;
+  /** The contracts its manifest provides (policy, approvals, consent). */
+  provides?: readonly string[];
+}
+
+/**
+ * The approvals of calls held by the policy (the runs API decides a run's steps): the tools of the enabled plugin
+ * providing the approvals contract (governance, or any replacement), from the workspace's plugin list; null without one.
+ */
+export function approvalsProvider(plugins: readonly PluginLike[]) {
+  const p = plugins.find((x) => x.enabled !== false && x.provides?.includes('approvals'));
+  return p
+    ? { plugin: p.id, list: `${p.id}:list_approvals`, approve: `${p.id}:approve`, reject: `${p.id}:reject` }
+    : null;
 }
 
 /**

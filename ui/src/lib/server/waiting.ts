@@ -1,6 +1,6 @@
 import type { RunWithSteps, Step } from '@neonhub/schemas';
 import { labelOf, type Preview, policyInWords, previewOf, resolveRefs } from '$lib/approvals';
-import { TOOLS } from '$lib/capabilities';
+import { approvalsProvider } from '$lib/capabilities';
 import type { Api } from './api';
 import { actorName, type Person, peopleOf } from './people';
 import { callCapability, type WorkspacePluginView, workspacePlugins } from './plugins';
@@ -37,8 +37,6 @@ export interface PendingItem {
   waitingOn: string[];
 }
 
-export const GOVERNANCE = TOOLS.approvals.plugin;
-
 /** "agent-email:send" -> "E-mail agent · Send", from the workspace's manifests. */
 export function toolLabel(tool: string, plugins: readonly Pick<WorkspacePluginView, 'id' | 'name'>[]): string {
   const [pluginId = '', name = tool] = tool.split(':');
@@ -48,7 +46,7 @@ export function toolLabel(tool: string, plugins: readonly Pick<WorkspacePluginVi
 
 export interface Waiting {
   items: PendingItem[];
-  /** Whether governance (the approvals of calls outside runs, and policy) is enabled. */
+  /** Whether an approvals provider (governance, or a replacement: the approvals of calls outside runs) is enabled. */
   governance: boolean;
   error: string | null;
   plugins: WorkspacePluginView[];
@@ -95,10 +93,11 @@ export async function waitingFor(
     once(opts.scope, `people:${ws}`, () => peopleOf(client, ws)),
   ]);
   const plugins = pluginsR.ok ? pluginsR.data.plugins : [];
-  const governance = plugins.some((p) => p.id === GOVERNANCE && p.enabled);
+  const provider = approvalsProvider(plugins);
+  const governance = provider !== null;
   const gov =
-    governance && opts.calls !== false
-      ? await callCapability<{ approvals: GovApproval[] }>(client, ws, TOOLS.approvals.list, { status: 'pending', limit: 200 })
+    provider && opts.calls !== false
+      ? await callCapability<{ approvals: GovApproval[] }>(client, ws, provider.list, { status: 'pending', limit: 200 })
       : { output: { approvals: [] as GovApproval[] }, error: undefined };
   const items = pendingItems(runsR.ok ? runsR.data.runs : [], gov.output?.approvals ?? [], { plugins, people, me });
   const error = gov.error ?? (runsR.ok ? null : runsR.error.message);
@@ -171,10 +170,10 @@ export async function pendingOfRun(client: Api, ws: string, run: RunWithSteps, m
     once(scope, `people:${ws}`, () => peopleOf(client, ws)),
   ]);
   const plugins = pluginsR.ok ? pluginsR.data.plugins : [];
-  const governance = plugins.some((p) => p.id === GOVERNANCE && p.enabled);
+  const provider = approvalsProvider(plugins);
   const gov =
-    holds && governance
-      ? await callCapability<{ approvals: GovApproval[] }>(client, ws, TOOLS.approvals.list, { status: 'pending', limit: 200 })
+    holds && provider
+      ? await callCapability<{ approvals: GovApproval[] }>(client, ws, provider.list, { status: 'pending', limit: 200 })
       : null;
   return { items: pendingItems([run], gov?.output?.approvals ?? [], { plugins, people, me }, false), plugins, people };
 }

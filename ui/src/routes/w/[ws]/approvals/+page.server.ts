@@ -1,5 +1,4 @@
 import { fail, redirect } from '@sveltejs/kit';
-import { TOOLS } from '$lib/capabilities';
 import { api, enc } from '$lib/server/api';
 import { failWith, requireWorkspace, text } from '$lib/server/guard';
 import { callCapability } from '$lib/server/plugins';
@@ -43,10 +42,13 @@ async function decide(event: ActionEvent, decision: 'approve' | 'reject') {
         : await client.request('rejectStep', { params: { id: runId, stepId }, body: { reason } });
     if (!r.ok) return failWith(r, { key });
   } else if (approvalId) {
+    const contracts = await client.request('getContracts', { params: { ws: ws.slug } });
+    const provider = contracts.ok ? contracts.data.approvals : null;
+    if (!provider) return fail(409, { error: 'No enabled plugin decides approvals in this workspace.', key });
     const r = await callCapability(
       client,
       ws.slug,
-      decision === 'approve' ? TOOLS.approvals.approve : TOOLS.approvals.reject,
+      decision === 'approve' ? provider.tools.approve! : provider.tools.reject!,
       decision === 'approve' ? { approvalId, ...(note ? { note } : {}) } : { approvalId, reason },
     );
     if (r.error) return fail(400, { error: r.error, code: r.code, key });
