@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const repo = resolve(import.meta.dirname, '../..');
@@ -38,4 +38,76 @@ describe('package boundaries', () => {
       expect(offenders).toEqual([]);
     });
   }
+});
+
+/**
+ * Plugins are code a stranger could have written: they reach NeonHub only through the plugin SDK (and its testing
+ * entry) and the schemas. Their tests may also use the shared local fakes and a sibling plugin they run against.
+ */
+describe('plugins import only the plugin surface', () => {
+  const PLUGIN_SURFACE = new Set(['@neonhub/sdk', '@neonhub/sdk/testing', '@neonhub/schemas']);
+  const TEST_EXTRAS = /^@neonhub\/(fakes|plugin-[a-z0-9-]+)(\/|$)/;
+  const folders = [
+    ...['plugins', 'mcp-servers'].flatMap((top) => readdirSync(join(repo, top)).map((name) => join(repo, top, name))),
+    ...readdirSync(join(repo, 'host/test/fixtures/contracts')).map((name) => join(repo, 'host/test/fixtures/contracts', name)),
+  ].filter((dir) => statSync(dir).isDirectory());
+
+  it('every @neonhub import of a plugin is the SDK, its testing entry or the schemas; no relative import leaves the plugin', () => {
+    const offenders: string[] = [];
+    for (const dir of folders)
+      for (const file of sources(dir)) {
+        const isTest = /\.test\.ts$|[\\/]test[\\/]/.test(relative(dir, file));
+        for (const spec of importsOf(file)) {
+          if (spec.startsWith('@neonhub/') && !PLUGIN_SURFACE.has(spec) && !(isTest && TEST_EXTRAS.test(spec)))
+            offenders.push(`${relative(repo, file)} imports ${spec}`);
+          if (spec.startsWith('.') && !resolve(dirname(file), spec).startsWith(dir + sep))
+            offenders.push(`${relative(repo, file)} imports ${spec} (outside its plugin)`);
+        }
+      }
+    expect(folders.length).toBeGreaterThan(20);
+    expect(offenders).toEqual([]);
+  });
+});
+
+/** Core reaches capabilities through contracts and the planner catalogue, never by a plugin's id (issue 18). */
+describe('core names no plugin', () => {
+  const pluginIds = readdirSync(join(repo, 'plugins')).filter((n) => statSync(join(repo, 'plugins', n)).isDirectory());
+
+  it('core imports no plugin package or folder', () => {
+    const offenders = sources(join(repo, 'core')).flatMap((file) =>
+      importsOf(file)
+        .filter((spec) => /^@neonhub\/plugin-/.test(spec) || /(\.\.\/)+plugins\//.test(spec))
+        .map((spec) => `${relative(repo, file)} imports ${spec}`),
+    );
+    expect(offenders).toEqual([]);
+  });
+
+  it('the orchestrator and the call pipeline hold no plugin id or plugin tool name in their code', () => {
+    const dirs = ['core/orchestrator/src', 'host/src/pipeline', 'host/src/runs'];
+    const offenders: string[] = [];
+    for (const dir of dirs)
+      for (const file of sources(join(repo, dir)).filter((f) => !/\.test\.ts$/.test(f))) {
+        // string literals only: comments may tell the history
+        const code = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '');
+        for (const id of pluginIds)
+          if (new RegExp(`['"\`]${id}(:[a-z_]+)?['"\`]`).test(code)) offenders.push(`${relative(repo, file)} names ${id}`);
+      }
+    expect(pluginIds).toContain('governance');
+    expect(offenders).toEqual([]);
+  });
+});
+
+/** The console talks to the host over HTTP: of NeonHub's packages it imports only the schemas (types, the API client). */
+describe('the console imports only the schemas', () => {
+  it('no @neonhub package but @neonhub/schemas, no relative path into host/ or core/', () => {
+    // the console's code (its e2e tests boot a real host beside it, which is their job)
+    const files = sources(join(repo, 'ui/src'));
+    const offenders = files.flatMap((file) =>
+      importsOf(file)
+        .filter((spec) => (spec.startsWith('@neonhub/') && spec !== '@neonhub/schemas') || /(\.\.\/)+(host|core|plugins)\//.test(spec))
+        .map((spec) => `${relative(repo, file)} imports ${spec}`),
+    );
+    expect(files.length).toBeGreaterThan(20);
+    expect(offenders).toEqual([]);
+  });
 });
