@@ -10,10 +10,10 @@ export interface GoalFacts {
   audience?: string;
 }
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** Whether a goal text contains `word` as a whole word (or phrase), plural `s` allowed. */
 const mentions = (text: string, word: string) =>
-  new RegExp(String.raw`(?:^|[^a-z0-9])${escape(word.toLowerCase())}s?(?:$|[^a-z0-9])`).test(text);
+  new RegExp(String.raw`(?:^|[^a-z0-9])${escapeRegExp(word.toLowerCase())}s?(?:$|[^a-z0-9])`).test(text);
 
 const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 const WHOLE = /^\{\{\s*([a-zA-Z0-9_.]+)\s*\}\}$/;

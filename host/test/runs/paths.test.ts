@@ -51,7 +51,8 @@ beforeEach(async () => {
       calls.push({ ...req, at: Date.now() });
       const fn = behave[req.tool];
       const output = fn ? await fn(req) : { tool: req.tool, input: req.input };
-      if (output === PENDING) return { status: 'pending_approval', approvalId: 'gov-1', reason: 'policy: review first', plugin: 'governance' };
+      if (output === PENDING)
+        return { status: 'pending_approval', approvalId: 'gov-1', reason: 'policy: review first', plugin: 'governance' };
       return { status: 'ok', output };
     },
     maxAttempts: 3,

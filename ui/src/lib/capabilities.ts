@@ -80,9 +80,7 @@ interface PluginLike {
  */
 export function approvalsProvider(plugins: readonly PluginLike[]) {
   const p = plugins.find((x) => x.enabled !== false && x.provides?.includes('approvals'));
-  return p
-    ? { plugin: p.id, list: `${p.id}:list_approvals`, approve: `${p.id}:approve`, reject: `${p.id}:reject` }
-    : null;
+  return p ? { plugin: p.id, list: `${p.id}:list_approvals`, approve: `${p.id}:approve`, reject: `${p.id}:reject` } : null;
 }
 
 /**
