@@ -5,9 +5,12 @@
  * Sequential latency (p50/p99 added) and throughput with 16 calls in flight.
  *
  *   npx tsx bench/trust/run.ts [N]                 # PGlite, and PostgreSQL when NEONHUB_TEST_POSTGRES_URL is set
+ *   --trace-store   each plugin's store operations per trusted call
+ *   --trace-sql     PGlite statements (count and time on the thread) per call, tool alone vs trusted, at 16 in flight
  */
 import { randomBytes } from 'node:crypto';
 import { cpSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import pino from 'pino';
 import { createDatabase, sql } from '../../core/db/src/index.js';
@@ -16,6 +19,36 @@ import { createHost } from '../../host/src/host.js';
 import { pluginRoots } from '../../host/src/plugin-loading.js';
 import { discoverPlugins, lockPlugins } from '../../host/src/plugins/index.js';
 import { percentile, printTable, summarize, timeEach } from '../stats.js';
+
+// --trace-sql: time every PGlite query (its work runs on this thread) by the statement's first words
+const sqlTrace = new Map<string, { n: number; ms: number }>();
+if (process.argv.includes('--trace-sql')) {
+  // the ESM build core/db imports (require.resolve would name the CommonJS one, another class)
+  const require = createRequire(join(resolve(import.meta.dirname, '../../core/db'), 'package.json'));
+  const esm = require.resolve('@electric-sql/pglite').replace(/index\.cjs$/, 'index.js');
+  type Query = (this: unknown, sql: string, ...rest: unknown[]) => Promise<unknown>;
+  const { PGlite } = (await import(esm)) as { PGlite: { prototype: { query: Query } } };
+  const query = PGlite.prototype.query;
+  PGlite.prototype.query = async function (this: unknown, ...args: Parameters<Query>) {
+    const t0 = performance.now();
+    try {
+      return await query.apply(this, args);
+    } finally {
+      const key = String(args[0]).replace(/\s+/g, ' ').slice(0, 70);
+      const e = sqlTrace.get(key) ?? { n: 0, ms: 0 };
+      e.n++;
+      e.ms += performance.now() - t0;
+      sqlTrace.set(key, e);
+    }
+  };
+}
+const printSql = (label: string, calls: number) => {
+  if (!sqlTrace.size) return;
+  console.log(`PGlite statements per call, ${label} (count, µs of thread per call):`);
+  for (const [k, v] of [...sqlTrace].sort((x, y) => y[1].ms - x[1].ms).slice(0, 12))
+    console.log(`  ${(v.n / calls).toFixed(3).padStart(7)} ${((v.ms * 1000) / calls).toFixed(1).padStart(8)} µs  ${k}`);
+  sqlTrace.clear();
+};
 
 const N = Number(process.argv.find((a) => /^\d+$/.test(a)) ?? 2000);
 const INFLIGHT = 16;
@@ -116,8 +149,11 @@ async function measure(dialect: 'PGlite' | 'PostgreSQL', databaseUrl?: string) {
   };
   const tputs = { bare: [] as number[], trusted: [] as number[] };
   for (let round = 0; round < 3; round++) {
+    sqlTrace.clear();
     tputs.bare.push(await throughput(bare));
+    if (round === 0) printSql(`${dialect}, tool alone, ${INFLIGHT} in flight`, N);
     tputs.trusted.push(await throughput(trusted));
+    if (round === 0) printSql(`${dialect}, + governance, data-trust, eco, ${INFLIGHT} in flight`, N);
   }
   const med = (xs: number[]) =>
     percentile(
