@@ -31,6 +31,12 @@ export interface LoadedPlugin {
 export function createToolRegistry() {
   const plugins = new Map<string, LoadedPlugin>();
   const tools = new Map<string, RegisteredTool>();
+  /** Every tool in name order, kept until the registry changes (tools/list asks on every request: no sort per request). */
+  let sorted: RegisteredTool[] | undefined;
+  const inOrder = () => {
+    sorted ??= [...tools.values()].sort((a, b) => a.qualifiedName.localeCompare(b.qualifiedName));
+    return sorted;
+  };
 
   return {
     addPlugin(plugin: LoadedPlugin, definitions: ToolDefinition[], quarantine: Record<string, string> = {}) {
@@ -38,6 +44,7 @@ export function createToolRegistry() {
       for (const definition of definitions) {
         const qualifiedName = `${plugin.manifest.id}:${definition.name}`;
         const reason = quarantine[definition.name];
+        sorted = undefined;
         tools.set(qualifiedName, {
           pluginId: plugin.manifest.id,
           name: definition.name,
@@ -57,11 +64,13 @@ export function createToolRegistry() {
     setPluginTools(pluginId: string, definitions: ToolDefinition[], quarantine: Record<string, string> = {}) {
       const plugin = plugins.get(pluginId);
       if (!plugin) return;
+      sorted = undefined;
       for (const [name, tool] of tools) if (tool.pluginId === pluginId) tools.delete(name);
       this.addPlugin(plugin, definitions, quarantine);
     },
     removePlugin(pluginId: string) {
       plugins.delete(pluginId);
+      sorted = undefined;
       for (const [name, tool] of tools) if (tool.pluginId === pluginId) tools.delete(name);
     },
     plugin(pluginId: string): LoadedPlugin | undefined {
@@ -100,12 +109,10 @@ export function createToolRegistry() {
     /** Callable tools of the given plugins, in name order (quarantined tools are hidden). */
     toolsOf(pluginIds: Iterable<string>): RegisteredTool[] {
       const ids = new Set(pluginIds);
-      return [...tools.values()]
-        .filter((t) => ids.has(t.pluginId) && !t.quarantined)
-        .sort((a, b) => a.qualifiedName.localeCompare(b.qualifiedName));
+      return inOrder().filter((t) => ids.has(t.pluginId) && !t.quarantined);
     },
     all(): RegisteredTool[] {
-      return [...tools.values()].sort((a, b) => a.qualifiedName.localeCompare(b.qualifiedName));
+      return [...inOrder()];
     },
   };
 }
