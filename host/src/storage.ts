@@ -161,6 +161,8 @@ export async function openStorage(
         connections,
         channels: (workspaceId) => createChannelRouter(channelDeps, workspaceId),
         results: (workspaceId) => createResultsReader(database.db, workspaceId),
+        providers: async (workspaceId, contract) =>
+          (await channelDeps.enabledPlugins(workspaceId)).filter((id) => getManifest(id)?.provides?.includes(contract) === true),
       },
       llm,
       outbound,

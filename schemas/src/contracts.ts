@@ -11,8 +11,10 @@ import { ActorSchema } from './workspace.js';
  * - `approvals`: the approvals a policy holds: `list_approvals`, `get_approval`, `approve` (executes the held call
  *   once), `reject`. A plugin whose hook holds a call for approval must provide it, or the call is refused.
  * - `consent`: `record_consent` ({ contact, channel, status, source, at }): an unsubscribe reaches it.
+ * - `memory`: `memory_search` and `memory_ingest` (core/sdk `MEMORY_CONTRACT`): agents reach it as `ctx.memory`, the
+ *   planner for its memory context.
  */
-export const ContractSchema = z.enum(['policy', 'approvals', 'consent']);
+export const ContractSchema = z.enum(['policy', 'approvals', 'consent', 'memory']);
 export type Contract = z.infer<typeof ContractSchema>;
 
 /** What a manifest providing a contract must declare: tools by name and hooks by event. */
@@ -20,6 +22,7 @@ export const CONTRACT_REQUIREMENTS: Readonly<Record<Contract, { tools: readonly 
   policy: { tools: [], hooks: ['beforeToolCall'] },
   approvals: { tools: ['list_approvals', 'get_approval', 'approve', 'reject'], hooks: [] },
   consent: { tools: ['record_consent'], hooks: [] },
+  memory: { tools: ['memory_search', 'memory_ingest'], hooks: [] },
 };
 
 /** The approvals contract's tool names, for callers (`<provider>:<name>`). */

@@ -14,6 +14,7 @@ export {
   type OrchestratorCallRequest,
   type OrchestratorCallResult,
   type OrchestratorDeps,
+  type PlanContext,
   type RunView,
   type StartRunInput,
 } from './types.js';

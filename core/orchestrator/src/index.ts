@@ -5,6 +5,7 @@ export {
   type OrchestratorCallRequest,
   type OrchestratorCallResult,
   type OrchestratorDeps,
+  type PlanContext,
   type RequestedApproval,
   type RunView,
   type StartRunInput,

@@ -32,9 +32,17 @@ function extractJson(text: string): unknown {
 }
 
 /** Asks the model for a JSON plan over the enabled tools; the caller validates it like any plan. */
-export async function planWithLlm(llm: PlannerLlm, goal: string, tools: ToolInfo[], params: PlanParams = {}): Promise<Plan> {
+export async function planWithLlm(
+  llm: PlannerLlm,
+  goal: string,
+  tools: ToolInfo[],
+  params: PlanParams = {},
+  /** Facts the workspace's memory holds for the goal (brand, products, past winners). */
+  memory: string[] = [],
+): Promise<Plan> {
   const catalog = tools.map((t) => ({ tool: t.name, sideEffect: t.sideEffect, description: t.description, inputSchema: t.inputSchema }));
-  const prompt = `Goal: ${goal}\nParameters: ${JSON.stringify(params)}\nTools:\n${JSON.stringify(catalog)}\nThe JSON plan:`;
+  const known = memory.length ? `What the workspace's memory holds for this goal:\n${memory.map((f) => `- ${f}`).join('\n')}\n` : '';
+  const prompt = `Goal: ${goal}\nParameters: ${JSON.stringify(params)}\n${known}Tools:\n${JSON.stringify(catalog)}\nThe JSON plan:`;
   let text: string;
   try {
     text = (await llm.generate({ system: SYSTEM, prompt, temperature: 0, maxOutputTokens: 4000 })).text;

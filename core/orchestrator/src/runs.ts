@@ -7,7 +7,7 @@ import { stepJob } from './jobs.js';
 import { planWithLlm } from './planner-llm.js';
 import { type PlanParams, planOffline } from './planner-offline.js';
 import { appendEvent, TERMINAL_RUN, toRun } from './store.js';
-import { carriable, type RunView, type StartRunInput } from './types.js';
+import { carriable, type PlanContext, type RunView, type StartRunInput } from './types.js';
 import { validatePlan } from './validate-plan.js';
 
 /** A run's lifecycle: plan, start, list, cancel. */
@@ -20,14 +20,38 @@ export function createRunLifecycle(ctx: EngineContext) {
     return { plan, planner };
   }
 
-  async function planFor(workspaceId: string, goal: string, params: PlanParams = {}, given?: unknown) {
+  async function planFor(workspaceId: string, goal: string, params: PlanParams = {}, given?: unknown, actor?: Actor) {
     const tools = await deps.tools(workspaceId);
     const sideEffects = new Map(tools.map((t) => [t.name, t.sideEffect]));
-    const checked = (p: unknown, planner: string) => ({ plan: validatePlan(p, tools), planner, sideEffects });
+    const checked = (p: unknown, planner: string, memory?: PlanContext) => ({
+      plan: validatePlan(p, tools),
+      planner,
+      sideEffects,
+      memory: memory?.sources ?? [],
+    });
     if (given !== undefined) return checked(given, 'given');
+    const memory = await memoryFor(workspaceId, goal, actor);
     const llm = await deps.planner?.(workspaceId);
-    if (llm) return checked(await planWithLlm(llm, goal, tools, params), 'llm');
-    return checked(planOffline(goal, tools, params, (await deps.catalogue?.(workspaceId)) ?? []), 'offline');
+    if (llm) return checked(await planWithLlm(llm, goal, tools, params, memory?.facts), 'llm', memory);
+    const offline = planOffline(goal, tools, params, (await deps.catalogue?.(workspaceId)) ?? []);
+    if (memory?.sources.length) {
+      const titles = [...new Set(memory.sources.map((s) => s.title))];
+      offline.notes.push(
+        `memory: ${memory.facts.length} facts for this goal from ${titles.map((t) => `"${t}"`).join(', ')}; each draft recalls its own`,
+      );
+    }
+    return checked(offline, 'offline', memory);
+  }
+
+  /** The planner's memory context (deps.planContext); a failure is logged and planning goes on without. */
+  async function memoryFor(workspaceId: string, goal: string, actor?: Actor): Promise<PlanContext | undefined> {
+    if (!deps.planContext) return undefined;
+    try {
+      return await deps.planContext(workspaceId, goal, actor);
+    } catch (err) {
+      deps.logger?.warn({ err, workspaceId }, 'memory context for planning failed: planning without it');
+      return undefined;
+    }
   }
 
   /** Plans, validates and stores a run, and dispatches the steps that depend on nothing, in one transaction. */
@@ -35,7 +59,7 @@ export function createRunLifecycle(ctx: EngineContext) {
     const goal = input.goal.trim();
     if (!goal || goal.length > 4000) throw runErrors.create('NH_RUN_PLAN_INVALID', 'the goal must be 1 to 4000 characters');
     const ws = await deps.resolveWorkspace(input.workspace);
-    const planned = await planFor(ws.id, goal, input.params, input.plan);
+    const planned = await planFor(ws.id, goal, input.params, input.plan, input.actor);
     const runId = randomUUID();
     const roots = planned.plan.steps.filter((s) => s.dependsOn.length === 0);
     const run = await tx(async (trx) => {
@@ -60,7 +84,12 @@ export function createRunLifecycle(ctx: EngineContext) {
             run_id: runId,
             step_id: null,
             type: 'run.planned',
-            data: JSON.stringify({ planner: planned.planner, notes: planned.plan.notes, steps: planned.plan.steps }),
+            data: JSON.stringify({
+              planner: planned.planner,
+              notes: planned.plan.notes,
+              steps: planned.plan.steps,
+              ...(planned.memory.length ? { memory: planned.memory } : {}),
+            }),
           },
         ])
         .execute();

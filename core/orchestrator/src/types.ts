@@ -19,6 +19,14 @@ export interface OrchestratorCallRequest {
   approvalId?: string;
 }
 
+/** What the workspace's memory holds for a goal, given to the planner (see OrchestratorDeps.planContext). */
+export interface PlanContext {
+  /** Fact lines for the planner, most relevant first. */
+  facts: string[];
+  /** The memory chunks they came from (the run.planned event records them). */
+  sources: { chunkId: string; documentId: string; collection: string; title: string; source: string | null }[];
+}
+
 export interface OrchestratorDeps {
   db: Kysely<DB>;
   queue: StepQueue;
@@ -39,6 +47,12 @@ export interface OrchestratorDeps {
   catalogue?(workspaceId: string): CatalogueEntry[] | Promise<CatalogueEntry[]>;
   /** A model for the LLM planner; without one (or when it is the offline model) the rule planner plans. */
   planner?(workspaceId: string): PlannerLlm | undefined | Promise<PlannerLlm | undefined>;
+  /**
+   * Memory context for planning a goal (the host answers from the plugin providing the memory contract); the LLM
+   * planner gets the facts in its prompt, the rule planner a note; the run.planned event names the sources. A failure
+   * is logged and planning goes on without.
+   */
+  planContext?(workspaceId: string, goal: string, actor?: Actor): Promise<PlanContext | undefined>;
   logger?: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
   /** Tries per step for transient and third-party failures (default 3). */
   maxAttempts?: number;

@@ -38,6 +38,18 @@ export const sdkErrors = defineErrors({
     category: 'user',
     description: 'ctx.callTool is not available where the plugin runs (harness without a callTool stub).',
   },
+  NH_SDK_MEMORY_ANSWER_INVALID: {
+    status: 502,
+    category: 'third_party',
+    description:
+      'The plugin providing the memory contract answered memory_search or memory_ingest with output the contract does not describe.',
+  },
+  NH_SDK_MEMORY_HELD: {
+    status: 409,
+    category: 'user',
+    description:
+      "A memory call made through ctx.memory was held for approval by the workspace's policy: allow memory reads, or call memory_search yourself.",
+  },
   NH_SDK_STORE_READ_ONLY: {
     status: 500,
     category: 'internal',

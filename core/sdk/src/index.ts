@@ -13,6 +13,18 @@ export {
   type VariantStats,
 } from '@neonhub/llm';
 export { isNeonHubError, NeonHubError } from '@neonhub/schemas';
+export {
+  createMemoryAccess,
+  MEMORY_CONTRACT,
+  type MemoryAccess,
+  type MemoryCall,
+  type Recall,
+  type RecalledChunk,
+  type RecallOptions,
+  type Remembered,
+  type RememberInput,
+  WINNING_CONTENT_COLLECTION,
+} from './contracts/memory.js';
 export { definePlugin, defineTool } from './define.js';
 export {
   type DeliverOnceOptions,

@@ -1,5 +1,6 @@
 import type { Actor, Channel, ConnectorEvent, Role, ScheduledCall, ScheduleRequest, SideEffect } from '@neonhub/schemas';
 import type { z } from 'zod';
+import type { MemoryAccess } from './contracts/memory.js';
 
 export interface Logger {
   debug(obj: object | string, msg?: string): void;
@@ -60,6 +61,11 @@ export interface ToolContext {
    * plugins, the harness without `results`).
    */
   results?: ResultsReader;
+  /**
+   * The workspace's memory (the memory contract, core/sdk/src/contracts/memory.ts): recall chunks by hybrid search,
+   * remember documents. Agents only (kind `agent`); absent when no enabled plugin provides `memory`, or isolated.
+   */
+  memory?: MemoryAccess;
 }
 
 /** One day's count of one kind of result event (`sent`, `delivered`, `opened`, `clicked`, `converted`, ...). */

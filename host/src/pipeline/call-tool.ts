@@ -1,13 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import { isIP } from 'node:net';
-import { type Actor, changesNothing, describeIssues, isNeonHubError, type NeonHubError, type PluginManifest } from '@neonhub/schemas';
+import {
+  type Actor,
+  type Contract,
+  changesNothing,
+  describeIssues,
+  isNeonHubError,
+  type NeonHubError,
+  type PluginManifest,
+} from '@neonhub/schemas';
 import {
   type AfterToolCallEvent,
   type ChannelRouter,
   type ConnectionContext,
+  createMemoryAccess,
   type HookContext,
   type LlmAccess,
   type LlmUsageTotals,
+  type MemoryAccess,
   type PluginStore,
   type ResultsReader,
   type Scheduler,
@@ -123,6 +133,8 @@ export interface WorkspaceAccess {
   channels?(workspaceId: string): ChannelRouter;
   /** `ctx.results`: the workspace's stored results, read only. */
   results?(workspaceId: string): ResultsReader;
+  /** The enabled plugins of the workspace that provide a contract (manifest `provides`), in id order. */
+  providers?(workspaceId: string, contract: Contract): Promise<string[]>;
 }
 
 /** What the pipeline needs of connected accounts. */
@@ -469,6 +481,10 @@ export function createCallTool(deps: PipelineDeps) {
       ...(workspaces.results ? { results: workspaces.results(workspace.id) } : {}),
       ...(deps.scheduler ? { scheduler: deps.scheduler(workspace, tool.pluginId, event.actor) } : {}),
     };
+    if (manifest.kind === 'agent') {
+      const memory = await memoryFor(workspace, event);
+      if (memory) context.memory = memory;
+    }
     const outboundAllow = (await workspaces.outboundAllow?.(workspace.id)) ?? [];
     // a connector's call uses the connection its input names (or the default), resolved now: at delivery for the outbox
     const connections = manifest.connector ? workspaces.connections : undefined;
@@ -624,6 +640,45 @@ export function createCallTool(deps: PipelineDeps) {
     return result.output;
   }
 
+  /**
+   * The memory contract in a workspace (an agent's `ctx.memory`, the planner's memory context): served by the first
+   * enabled, loaded plugin that provides `memory` (found by manifest, never by id), called through this pipeline in
+   * that workspace as `actor` (policy, audit and usage apply), as a nested call of `parent` when given. Undefined
+   * when no such plugin is enabled.
+   */
+  async function memoryAccess(
+    workspace: { id: string; slug: string },
+    actor: Actor,
+    keyPrefix: string,
+    parent?: ToolCallEvent['parent'],
+  ): Promise<MemoryAccess | undefined> {
+    const provider = (await workspaces.providers?.(workspace.id, 'memory'))?.find((id) => registry.plugin(id) !== undefined);
+    if (!provider) return undefined;
+    let seq = 0;
+    return createMemoryAccess(provider, async (name, input) => {
+      const result = await callTool({
+        workspace: workspace.id,
+        tool: `${provider}:${name}`,
+        input,
+        actor,
+        idempotencyKey: `${keyPrefix}/memory/${seq++}`,
+        ...(parent ? { parent } : {}),
+      });
+      if (result.status === 'ok') return result.output;
+      return { pendingApproval: { reason: result.reason ?? result.status } };
+    });
+  }
+
+  /** `ctx.memory` of an agent's call: the memory contract as a nested call of it, as its caller. */
+  function memoryFor(workspace: { id: string; slug: string }, event: ToolCallEvent): Promise<MemoryAccess | undefined> {
+    const coveringApproval = event.approvalId ?? event.parent?.approvalId;
+    return memoryAccess(workspace, event.actor, event.idempotencyKey, {
+      callId: event.callId,
+      tool: event.tool,
+      ...(coveringApproval ? { approvalId: coveringApproval } : {}),
+    });
+  }
+
   /** The context a hook of `pluginId` receives for a workspace. */
   async function hookContext(pluginId: string, workspace: { id: string; slug: string }): Promise<HookContext> {
     const manifest = registry.plugin(pluginId)?.manifest;
@@ -645,7 +700,7 @@ export function createCallTool(deps: PipelineDeps) {
     };
   }
 
-  return Object.assign(callTool, { hookContext, deliver, settleDelivery });
+  return Object.assign(callTool, { hookContext, deliver, settleDelivery, memory: memoryAccess });
 }
 
 export type CallTool = ReturnType<typeof createCallTool>;

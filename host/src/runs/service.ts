@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createOrchestrator, createStepQueue, type Orchestrator, type PlannerLlm, type ToolInfo } from '@neonhub/orchestrator';
 import { checkRedis } from '@neonhub/queue';
 import type { CatalogueEntry } from '@neonhub/schemas';
@@ -72,6 +73,24 @@ export async function createRuns(host: Host, opts: RunsOptions = {}): Promise<Or
       (await host.storage.llm.provider(ws)) === 'offline' ? undefined : host.storage.workspaces.llm(ws),
     // A run ends with the results of what it sent so far (its `run.summary` event).
     summarizeRun: runResultsSummary(host.storage.db),
+    // The planner's memory context: what the workspace's memory (the plugin providing the memory contract) holds
+    // for the goal, recalled as the run's creator (the system for a plan preview).
+    planContext: async (workspaceId, goal, actor) => {
+      const workspace = await service.resolveWorkspace(workspaceId);
+      const memory = await host.callTool.memory(workspace, actor ?? { type: 'system', id: 'planner' }, `plan:${randomUUID()}`);
+      if (!memory) return undefined;
+      const { chunks } = await memory.recall(goal, { limit: 5 });
+      return {
+        facts: chunks.map((c) => (c.text.length > 300 ? `${c.text.replace(/\s+/g, ' ').slice(0, 299)}…` : c.text.replace(/\s+/g, ' '))),
+        sources: chunks.map((c) => ({
+          chunkId: c.chunkId,
+          documentId: c.documentId,
+          collection: c.collection,
+          title: c.title,
+          source: c.source,
+        })),
+      };
+    },
     logger: host.logger.child({ component: 'runs' }),
     ...(opts.leaseMs ? { leaseMs: opts.leaseMs } : {}),
     ...(opts.maxAttempts ? { maxAttempts: opts.maxAttempts } : {}),

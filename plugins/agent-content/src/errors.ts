@@ -28,6 +28,11 @@ export const contentErrors = defineErrors({
     description:
       'The host gives this call no read access to the stored results (ctx.results): run the plugin in-process on a NeonHub host.',
   },
+  NH_CONTENT_MEMORY_UNAVAILABLE: {
+    status: 409,
+    category: 'user',
+    description: 'No plugin providing memory is enabled in the workspace (enable memory), so a winning draft cannot be remembered.',
+  },
   NH_CONTENT_CONFLICT: {
     status: 409,
     category: 'transient',

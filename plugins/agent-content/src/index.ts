@@ -8,6 +8,7 @@ import { listDrafts } from './tools/list-drafts.js';
 import { attachMedia, getMedia, listMedia } from './tools/media.js';
 import { promptStats } from './tools/prompt-stats.js';
 import { recordOutcome } from './tools/record-outcome.js';
+import { rememberWinner } from './tools/remember-winner.js';
 import { revise } from './tools/revise.js';
 
 export { contentAgent } from './agent.js';
@@ -26,6 +27,7 @@ export default definePlugin({
     recordOutcome,
     promptStats,
     learnFromResults,
+    rememberWinner,
     attachMedia,
     listMedia,
     getMedia,

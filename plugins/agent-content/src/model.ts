@@ -29,6 +29,12 @@ export const DraftSchema = z.object({
   latestVersion: z.number(),
   /** The prompt (and A/B variant) that wrote version 1; absent on drafts from before prompts were tracked. */
   prompt: z.object({ id: z.string(), version: z.string(), variantId: z.string() }).optional(),
+  /** The memory chunks version 1 drew on (chunk, document, collection, title, source); absent on older drafts. */
+  memory: z
+    .array(
+      z.object({ chunkId: z.string(), documentId: z.string(), collection: z.string(), title: z.string(), source: z.string().nullable() }),
+    )
+    .optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

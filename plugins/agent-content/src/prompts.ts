@@ -17,6 +17,8 @@ export interface DraftRequest {
   length: Length;
   /** Snippets the orchestrator retrieved (memory, brand facts). */
   context: string[];
+  /** Fact lines the draft recalled from the workspace's memory (brand voice, product facts). */
+  memoryFacts?: string[];
 }
 
 const ASK: Record<Kind, string> = {
@@ -36,12 +38,17 @@ const ROLE: Record<Kind, string> = {
  * the rules and the banned phrases; the task's first line names the kind and the topic
  * ("Write a blog post about …"), which is also what the offline model keys its template on.
  */
-export function systemPrompt(config: Config): string {
+export function systemPrompt(config: Config, examples: string[] = []): string {
   return [
     "You are NeonHub's content writer for a marketing team.",
     config.brandVoice ? `Tone: ${config.brandVoice}` : 'Tone: clear, friendly and specific',
     'Write plain, concrete sentences. Do not invent facts, prices or dates that the brief does not give.',
     ...(config.bannedPhrases?.length ? [`Never use these phrases: ${config.bannedPhrases.map((p) => `"${p}"`).join(', ')}.`] : []),
+    // quoted with "> " so that no line reads as a key point or a setting (the offline model keys on those)
+    ...examples.flatMap((e, i) => [
+      i === 0 ? 'Past content of this brand that performed well (learn from what worked; do not copy it):' : '',
+      ...e.split('\n').map((l) => `> ${l}`),
+    ]),
   ].join('\n');
 }
 
@@ -98,7 +105,9 @@ export function draftVariables(r: DraftRequest): PromptVariables {
       ...(r.audience ? [`Audience: ${r.audience}`] : []),
       `About ${words} words. ${ROLE[r.kind]}`,
       ...(r.keywords.length > 0 ? [`Use these keywords naturally: ${r.keywords.join(', ')}.`] : []),
-      // Bullets: key points for a real model, and the key points the offline templates list.
+      ...(r.memoryFacts?.length ? ["Facts from the brand's memory (use them as they are; do not invent others):"] : []),
+      // Bullets: key points for a real model, and the key points the offline templates list (memory first).
+      ...(r.memoryFacts ?? []).map((c) => `- ${c.replace(/\s+/g, ' ').trim()}`),
       ...r.context.map((c) => `- ${c.replace(/\s+/g, ' ').trim()}`),
       ...r.keywords.map((k) => `- ${k}`),
     ].join('\n'),

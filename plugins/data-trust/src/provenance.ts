@@ -8,6 +8,16 @@ import { ENTRIES, entryKey } from './log.js';
 export const ARTIFACTS = 'artifacts';
 export const BY_HASH = 'artifact-hashes';
 
+/** A retrieved memory chunk as provenance names it: the chunk and its source document (the text is not kept). */
+export const MemoryChunkRefSchema = z.object({
+  chunkId: z.string().min(1).max(200).describe('The chunk id memory returned.'),
+  documentId: z.string().min(1).max(200).describe('The document the chunk belongs to.'),
+  collection: z.string().min(1).max(64).describe('The memory collection of the document.'),
+  title: z.string().max(500).describe('The document title.'),
+  source: z.string().max(2000).nullable().default(null).describe('Where the document came from (a URL, a file name), if known.'),
+});
+export type MemoryChunkRef = z.infer<typeof MemoryChunkRefSchema>;
+
 export const LineageSchema = z.object({
   tools: z
     .array(z.string().min(1).max(200))
@@ -29,8 +39,15 @@ export const LineageSchema = z.object({
     .default(null)
     .describe('The model that wrote it, provider/model (null when no model was used).'),
   memoryEntries: z.array(z.string().min(1).max(200)).max(1000).default([]).describe('Ids of the memory entries the generation drew on.'),
+  memory: z
+    .array(MemoryChunkRefSchema)
+    .max(200)
+    .default([])
+    .describe('The memory chunks the generation drew on, each with the document it came from (a draft output’s provenance.memory).'),
 });
 export type Lineage = z.infer<typeof LineageSchema>;
+/** A lineage as stored: `memory` only when chunks were named (versions recorded before it have none). */
+export type StoredLineage = Omit<Lineage, 'memory'> & { memory?: MemoryChunkRef[] };
 
 export interface ArtifactVersion {
   version: number;
@@ -38,7 +55,7 @@ export interface ArtifactVersion {
   /** sha256 (hex) of the content bytes. */
   contentHash: string;
   size: number;
-  lineage: Lineage;
+  lineage: StoredLineage;
   recordedAt: string;
   recordedBy: Actor;
   /** The audit entry that recorded this version. */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createLlm } from '@neonhub/llm';
 import { type Actor, describeIssues, type PluginManifest, type SideEffect } from '@neonhub/schemas';
+import type { MemoryAccess } from '../contracts/memory.js';
 import { sdkErrors, undeclaredSecret } from '../errors.js';
 import { createGuardedFetch } from '../guarded-fetch.js';
 import { createMemoryStore } from '../memory-store.js';
@@ -49,6 +50,11 @@ export interface HarnessOptions {
   scheduler?: Scheduler;
   /** The workspace's stored results as `ctx.results` (e.g. `createMemoryResults(rows)`); absent = no results to read. */
   results?: ResultsReader;
+  /**
+   * `ctx.memory` (the memory contract), e.g. `createMemoryAccess('memory', call)` over a real memory server's tools;
+   * absent = no memory plugin is enabled.
+   */
+  memory?: MemoryAccess;
 }
 
 export interface CallOptions {
@@ -134,6 +140,7 @@ export function createHarness(plugin: PluginDefinition, opts: HarnessOptions = {
       ...(opts.channels ? { channels: opts.channels } : {}),
       ...(opts.scheduler ? { scheduler: opts.scheduler } : {}),
       ...(opts.results ? { results: opts.results } : {}),
+      ...(opts.memory ? { memory: opts.memory } : {}),
     };
   }
 

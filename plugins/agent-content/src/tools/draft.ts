@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { chooseVariant, defineTool, engagementOf } from '@neonhub/sdk';
 import { z } from 'zod';
 import { configOf } from '../config.js';
+import { ProvenanceSchema, recallForDraft } from '../memory.js';
 import { DRAFTS, type Draft, KindSchema, LengthSchema, VERSIONS, type Version, versionKey } from '../model.js';
 import { contentPrompts, DRAFT_PROMPT, draftVariables, recordDraftOutcome, systemPrompt } from '../prompts.js';
 import { checkQuality } from '../quality.js';
@@ -31,12 +32,14 @@ export const DraftResultSchema = z.object({
   quality: QualitySchema,
   /** The prompt version and A/B variant that wrote it (record what became of it with record_outcome). */
   prompt: z.object({ id: z.string(), version: z.string(), variantId: z.string() }),
+  /** The lineage to record in data-trust: tools, prompt, model and the memory chunks the draft drew on. */
+  provenance: ProvenanceSchema,
 });
 
 export const draft = defineTool({
   name: 'draft',
   description:
-    'Drafts a blog post, marketing e-mail or social post on a topic for an audience with the workspace model, in the brand voice from the plugin config; stores it as version 1 and runs the quality gate on it.',
+    "Drafts a blog post, marketing e-mail or social post on a topic for an audience with the workspace model, in the brand voice from the plugin config, drawing on the workspace's memory (brand voice, product facts, past winning content, by hybrid search); stores it as version 1, runs the quality gate on it and returns its provenance (the memory chunks used) for data-trust.",
   sideEffect: 'write',
   timeoutMs: 120_000,
   input,
@@ -45,6 +48,7 @@ export const draft = defineTool({
     const config = configOf(ctx);
     const draftId = `drf_${randomUUID()}`;
     const prompts = contentPrompts(ctx.store);
+    const recalled = await recallForDraft(ctx, { topic: a.topic, ...(a.audience ? { audience: a.audience } : {}), keywords: a.keywords });
     // The A/B variant: by Thompson sampling over the engagement its drafts earned (learn_from_results), seeded by the
     // draft id; before any engagement is known, the weighted pick (deterministic in the id).
     const variantId = chooseVariant(
@@ -61,10 +65,11 @@ export const draft = defineTool({
         keywords: a.keywords,
         length: a.length,
         context: a.context,
+        memoryFacts: recalled.facts,
       }),
       { subjectKey: draftId, ...(variantId ? { variantId } : {}) },
     );
-    const result = await ctx.llm.generate({ system: systemPrompt(config), prompt: rendered.text, signal: ctx.signal });
+    const result = await ctx.llm.generate({ system: systemPrompt(config, recalled.examples), prompt: rendered.text, signal: ctx.signal });
     const prompt = { id: rendered.promptId, version: rendered.version, variantId: rendered.variantId };
     const now = new Date().toISOString();
     const record: Draft = {
@@ -76,6 +81,7 @@ export const draft = defineTool({
       length: a.length,
       latestVersion: 1,
       prompt,
+      ...(recalled.used.length ? { memory: recalled.used } : {}),
       createdAt: now,
       updatedAt: now,
     };
@@ -84,7 +90,10 @@ export const draft = defineTool({
     await ctx.store.put(VERSIONS, versionKey(record.draftId, 1), version);
     await ctx.store.put(DRAFTS, record.draftId, record);
     await recordDraftOutcome(prompts, record, 'drafted');
-    ctx.logger.info({ draftId: record.draftId, kind: a.kind, model, offline: result.offline }, 'draft written');
+    ctx.logger.info(
+      { draftId: record.draftId, kind: a.kind, model, offline: result.offline, memory: recalled.used.length, recallMs: recalled.recallMs },
+      'draft written',
+    );
     return {
       draftId: record.draftId,
       version: 1,
@@ -94,6 +103,15 @@ export const draft = defineTool({
       model,
       quality: checkQuality(result.text, a.kind, config.bannedPhrases ?? []),
       prompt,
+      provenance: {
+        tools: ['agent-content:draft'],
+        prompts: [{ id: prompt.id, version: prompt.version }],
+        model,
+        memory: recalled.used,
+        memoryEntries: recalled.used.map((m) => m.chunkId),
+        memoryStatus: recalled.status,
+        recallMs: recalled.recallMs,
+      },
     };
   },
 });

@@ -2,7 +2,7 @@ import { defineTool } from '@neonhub/sdk';
 import { z } from 'zod';
 import type { DataTrustDeps } from '../deps.js';
 import { dataTrustErrors } from '../errors.js';
-import { auditIntact, getArtifact } from '../provenance.js';
+import { auditIntact, getArtifact, MemoryChunkRefSchema } from '../provenance.js';
 
 const output = z.object({
   artifactId: z.string(),
@@ -16,6 +16,8 @@ const output = z.object({
     prompts: z.array(z.object({ id: z.string(), version: z.string() })),
     model: z.string().nullable(),
     memoryEntries: z.array(z.string()),
+    /** The memory chunks with their source documents (empty for provenance recorded without them). */
+    memory: z.array(MemoryChunkRefSchema),
   }),
   recordedAt: z.string(),
   recordedBy: z.object({ type: z.string(), id: z.string(), role: z.string().optional() }),
@@ -26,7 +28,7 @@ export function getProvenanceTool(_deps: DataTrustDeps) {
   return defineTool({
     name: 'get_provenance',
     description:
-      'Returns the recorded provenance of an artifact (latest version, or the one asked for): content hash, tools, prompt versions, model, memory entries, who recorded it, and whether its audit entry is intact.',
+      'Returns the recorded provenance of an artifact (latest version, or the one asked for): content hash, tools, prompt versions, model, memory chunks and their source documents, who recorded it, and whether its audit entry is intact.',
     input: z.object({
       artifactId: z.string().min(1).max(200).describe('The artifact id given to record_artifact.'),
       version: z.number().int().min(1).optional().describe('A version number; the latest when omitted.'),
@@ -52,7 +54,7 @@ export function getProvenanceTool(_deps: DataTrustDeps) {
         kind: v.kind,
         contentHash: v.contentHash,
         size: v.size,
-        lineage: v.lineage,
+        lineage: { ...v.lineage, memory: v.lineage.memory ?? [] },
         recordedAt: v.recordedAt,
         recordedBy: v.recordedBy,
         audit: { seq: v.auditSeq, hash: v.auditHash, intact: await auditIntact(ctx.store, artifactId, v) },

@@ -41,13 +41,15 @@ export function recordArtifactTool(deps: DataTrustDeps) {
   return defineTool({
     name: 'record_artifact',
     description:
-      'Records the provenance of generated content: its sha256 and lineage (tools, prompt versions, model, memory entries), anchored by an audit log entry. The content itself is not stored.',
+      'Records the provenance of generated content: its sha256 and lineage (tools, prompt versions, model, the memory chunks it drew on with their source documents), anchored by an audit log entry. The content itself is not stored.',
     input,
     output,
     sideEffect: 'write',
     async run(args, ctx) {
-      const { artifactId, kind, content, encoding, tools, prompts, model, memoryEntries } = args;
-      const lineage = { tools, prompts, model, memoryEntries };
+      const { artifactId, kind, content, encoding, tools, prompts, model, memoryEntries, memory } = args;
+      // chunk ids named only in `memory` are memory entries too; `memory` is left out when empty (lineage as before)
+      const entries = [...new Set([...memoryEntries, ...memory.map((m) => m.chunkId)])];
+      const lineage = { tools, prompts, model, memoryEntries: entries, ...(memory.length ? { memory } : {}) };
       assertStorable({ artifactId, kind, lineage }, 'the artifact id, kind and lineage');
       const bytes = contentBytes(content, encoding);
       const contentHash = sha256OfBytes(bytes);
