@@ -28,6 +28,7 @@ export const NAV: readonly NavItem[] = [
   { path: 'brand', label: 'Brand kit', group: 'work', minRole: 'viewer' },
   { path: 'policies', label: 'Policies', group: 'work', minRole: 'viewer' },
   { path: 'usage', label: 'Usage', group: 'work', minRole: 'viewer' },
+  { path: 'notifications', label: 'Notifications', group: 'work', minRole: 'viewer' },
   { path: 'connections', label: 'Connections', group: 'admin', minRole: 'admin' },
   { path: 'plugins', label: 'Plugins', group: 'admin', minRole: 'admin' },
   { path: 'members', label: 'Members', group: 'admin', minRole: 'admin' },

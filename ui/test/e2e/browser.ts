@@ -1,4 +1,11 @@
-import { type Browser, chromium } from 'playwright-core';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import pino from 'pino';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { loadConfig } from '../../../host/src/config.js';
+import { createHost, type Host } from '../../../host/src/host.js';
+import { buildApp } from '../../../host/src/server/app.js';
 
 /**
  * Debian's Chromium for the console's browser tests (no browser download is possible here), headless,
@@ -18,4 +25,59 @@ export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
       ...extraArgs,
     ],
   });
+}
+
+const uiDir = resolve(import.meta.dirname, '../..');
+const repoRoot = resolve(uiDir, '..');
+
+/** The password every browser test signs up with. */
+export const PASSWORD = 'correct horse battery';
+
+export interface ConsoleHost {
+  host: Host;
+  app: Awaited<ReturnType<typeof buildApp>>;
+  /** `http://localhost:<port>`: browsers accept the Secure __Host- cookie there (a secure context), not on other plain-http hosts. */
+  base: string;
+  browser: Browser;
+  /** The host's data directory (a temp dir; removed by close). */
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+/**
+ * A real host for a browser test: createHost with these plugins (PGlite in a temp dir), buildApp with the account
+ * routes and the console it mounts from ui/build (which must be built), an ephemeral port, and Chromium.
+ */
+export async function bootConsoleHost(opts: { name: string; plugins: string[]; env?: Record<string, string> }): Promise<ConsoleHost> {
+  if (!existsSync(join(uiDir, 'build', 'handler.js'))) throw new Error('run pnpm --filter @neonhub/ui build first');
+  const dataDir = mkdtempSync(join(tmpdir(), `neonhub-${opts.name}-`));
+  const config = loadConfig({ NEONHUB_DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...opts.env }, repoRoot);
+  delete process.env.NEONHUB_API_URL;
+  const host = await createHost({ config, logger: pino({ level: 'silent' }), only: opts.plugins, seed: false });
+  const app = await buildApp(host, { accounts: { github: null } });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const base = `http://localhost:${(app.server.address() as { port: number }).port}`;
+  const browser = await launchChromium();
+  return {
+    host,
+    app,
+    base,
+    browser,
+    dataDir,
+    async close() {
+      await browser.close();
+      await app.close();
+      await host.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Signs up through the console's form (JavaScript on or off) and lands on `/`. */
+export async function signUp(page: Page, base: string, who: { name: string; email: string }): Promise<void> {
+  await page.goto(`${base}/signup`);
+  await page.getByLabel('Name').fill(who.name);
+  await page.getByLabel('E-mail').fill(who.email);
+  await page.getByLabel(/^Password/).fill(PASSWORD);
+  await Promise.all([page.waitForURL(`${base}/`), page.getByRole('button', { name: 'Sign up' }).click()]);
 }

@@ -7,33 +7,22 @@
  * Run: pnpm --filter @neonhub/ui build && pnpm --filter @neonhub/ui test:e2e
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import pino from 'pino';
 import type { Page } from 'playwright-core';
-import { loadConfig } from '../../../host/src/config.js';
-import { createHost } from '../../../host/src/host.js';
-import { buildApp } from '../../../host/src/server/app.js';
-import { launchChromium } from './browser.js';
+import { bootConsoleHost, signUp } from './browser.js';
 
 const uiDir = resolve(import.meta.dirname, '../..');
-const repoRoot = resolve(uiDir, '..');
 const shots = join(uiDir, 'test-results');
 mkdirSync(shots, { recursive: true });
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const started = Date.now();
 const log = (msg: string) => console.log(`[e2e +${((Date.now() - started) / 1000).toFixed(1)}s] ${msg}`);
 
-const dataDir = mkdtempSync(join(tmpdir(), 'neonhub-e2e-'));
-// the operator allows a local Ollama (the model page sets one for a workspace below)
-const config = loadConfig({ NEONHUB_DATA_DIR: dataDir, LOG_LEVEL: 'silent', NEONHUB_OUTBOUND_ALLOW: '127.0.0.1:11434' }, repoRoot);
-delete process.env.NEONHUB_API_URL;
-const host = await createHost({
-  config,
-  logger: pino({ level: 'silent' }),
-  only: [
+const booted = await bootConsoleHost({
+  name: 'e2e',
+  plugins: [
     'agent-seo',
     'governance',
     'data-trust',
@@ -45,18 +34,10 @@ const host = await createHost({
     'connector-email-sandbox',
     'connector-social-sandbox',
   ],
-  seed: false,
+  env: { NEONHUB_OUTBOUND_ALLOW: '127.0.0.1:11434' },
 });
-const app = await buildApp(host, { accounts: { github: null } });
-// buildApp mounts the console from <root>/ui/build (the build this test needs).
-assert.ok(existsSync(join(uiDir, 'build', 'handler.js')), 'run pnpm --filter @neonhub/ui build first');
-await app.listen({ host: '127.0.0.1', port: 0 });
-const port = (app.server.address() as { port: number }).port;
-// Browsers accept the Secure __Host- cookie on http://localhost (a secure context), not on other plain-http hosts.
-const base = `http://localhost:${port}`;
+const { base, browser } = booted;
 log(`host listening at ${base}`);
-
-const browser = await launchChromium();
 const violations: string[] = [];
 
 async function check(page: Page, name: string) {
@@ -96,11 +77,7 @@ try {
   await check(page, '01-login');
 
   // Sign up
-  await page.goto(`${base}/signup`);
-  await page.getByLabel('Name').fill('Mara Marketer');
-  await page.getByLabel('E-mail').fill('mara@example.com');
-  await page.getByLabel(/^Password/).fill('correct horse battery');
-  await Promise.all([page.waitForURL(`${base}/`), page.getByRole('button', { name: 'Sign up' }).click()]);
+  await signUp(page, base, { name: 'Mara Marketer', email: 'mara@example.com' });
   const cookies = await context.cookies();
   const session = cookies.find((c) => c.name === '__Host-neonhub_session');
   assert.ok(
@@ -422,9 +399,6 @@ try {
   }
   if (violations.length) console.error(violations.join('\n'));
 } finally {
-  await browser.close();
-  await app.close();
-  await host.close();
-  rmSync(dataDir, { recursive: true, force: true });
+  await booted.close();
 }
 process.exit(failed ? 1 : 0);

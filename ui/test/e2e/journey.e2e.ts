@@ -9,16 +9,11 @@
  * Run: pnpm --filter @neonhub/ui build && tsx ui/test/e2e/journey.e2e.ts
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import pino from 'pino';
 import type { BrowserContext, Page } from 'playwright-core';
-import { loadConfig } from '../../../host/src/config.js';
-import { createHost } from '../../../host/src/host.js';
-import { buildApp } from '../../../host/src/server/app.js';
-import { launchChromium } from './browser.js';
+import { bootConsoleHost } from './browser.js';
 
 const uiDir = resolve(import.meta.dirname, '../..');
 const repoRoot = resolve(uiDir, '..');
@@ -31,13 +26,9 @@ const started = Date.now();
 const log = (msg: string) => console.log(`[journey +${((Date.now() - started) / 1000).toFixed(1)}s] ${msg}`);
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 
-const dataDir = mkdtempSync(join(tmpdir(), 'neonhub-journey-'));
-const config = loadConfig({ NEONHUB_DATA_DIR: dataDir, LOG_LEVEL: 'silent' }, repoRoot);
-delete process.env.NEONHUB_API_URL;
-const host = await createHost({
-  config,
-  logger: pino({ level: 'silent' }),
-  only: [
+const booted = await bootConsoleHost({
+  name: 'journey',
+  plugins: [
     'governance',
     'agent-content',
     'agent-email',
@@ -46,15 +37,9 @@ const host = await createHost({
     'connector-email-sandbox',
     'connector-social-sandbox',
   ],
-  seed: false,
 });
-const app = await buildApp(host, { accounts: { github: null } });
-assert.ok(existsSync(join(uiDir, 'build', 'handler.js')), 'run pnpm --filter @neonhub/ui build first');
-await app.listen({ host: '127.0.0.1', port: 0 });
-const base = `http://localhost:${(app.server.address() as { port: number }).port}`;
+const { base, browser } = booted;
 log(`host listening at ${base}`);
-
-const browser = await launchChromium();
 const problems: string[] = [];
 
 /** Screenshot, axe, and (narrow) no horizontal overflow; problems are collected and fail the run at the end. */
@@ -94,11 +79,7 @@ async function readable(page: Page, what: string) {
 async function signUp(context: BrowserContext, name: string, email: string) {
   const page = await context.newPage();
   page.setDefaultTimeout(20_000);
-  await page.goto(`${base}/signup`);
-  await page.getByLabel('Name').fill(name);
-  await page.getByLabel('E-mail').fill(email);
-  await page.getByLabel(/^Password/).fill('correct horse battery');
-  await Promise.all([page.waitForURL(`${base}/`), page.getByRole('button', { name: 'Sign up' }).click()]);
+  await signUp(page, base, { name: name, email: email });
   return page;
 }
 
@@ -389,9 +370,6 @@ try {
   }
   if (problems.length) console.error(problems.join('\n'));
 } finally {
-  await browser.close();
-  await app.close();
-  await host.close();
-  rmSync(dataDir, { recursive: true, force: true });
+  await booted.close();
 }
 process.exit(failed ? 1 : 0);

@@ -11,16 +11,11 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import pino from 'pino';
 import type { BrowserContext, Page } from 'playwright-core';
-import { loadConfig } from '../../../host/src/config.js';
-import { createHost } from '../../../host/src/host.js';
-import { buildApp } from '../../../host/src/server/app.js';
-import { launchChromium } from './browser.js';
+import { bootConsoleHost, signUp } from './browser.js';
 
 const uiDir = resolve(import.meta.dirname, '../..');
 const repoRoot = resolve(uiDir, '..');
@@ -32,22 +27,12 @@ const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/
 const started = Date.now();
 const log = (msg: string) => console.log(`[marketer +${((Date.now() - started) / 1000).toFixed(1)}s] ${msg}`);
 
-const dataDir = mkdtempSync(join(tmpdir(), 'neonhub-marketer-'));
-const config = loadConfig({ NEONHUB_DATA_DIR: dataDir, LOG_LEVEL: 'silent' }, repoRoot);
-delete process.env.NEONHUB_API_URL;
-const host = await createHost({
-  config,
-  logger: pino({ level: 'silent' }),
-  only: ['governance', 'agent-content', 'agent-email', 'agent-social', 'connector-email-sandbox', 'connector-social-sandbox', 'memory'],
-  seed: false,
+const booted = await bootConsoleHost({
+  name: 'marketer',
+  plugins: ['governance', 'agent-content', 'agent-email', 'agent-social', 'connector-email-sandbox', 'connector-social-sandbox', 'memory'],
 });
-const app = await buildApp(host, { accounts: { github: null } });
-assert.ok(existsSync(join(uiDir, 'build', 'handler.js')), 'run pnpm --filter @neonhub/ui build first');
-await app.listen({ host: '127.0.0.1', port: 0 });
-const base = `http://localhost:${(app.server.address() as { port: number }).port}`;
+const { base, browser, dataDir } = booted;
 log(`host listening at ${base}`);
-
-const browser = await launchChromium();
 const problems: string[] = [];
 
 /** A viewport-sized screenshot for docs/console.md, shrunk with pngquant when it is installed (apt-get install pngquant). */
@@ -108,11 +93,7 @@ try {
   });
 
   // Sign up, a workspace, the plugins a marketer's pages use
-  await page.goto(`${base}/signup`);
-  await page.getByLabel('Name').fill('Mara Marketer');
-  await page.getByLabel('E-mail').fill('mara@example.com');
-  await page.getByLabel(/^Password/).fill('correct horse battery');
-  await Promise.all([page.waitForURL(`${base}/`), page.getByRole('button', { name: 'Sign up' }).click()]);
+  await signUp(page, base, { name: 'Mara Marketer', email: 'mara@example.com' });
   await page.getByLabel('Name', { exact: true }).fill('Trail Co');
   await page.getByLabel(/^Slug/).fill('trail');
   await Promise.all([page.waitForURL(`${base}/w/trail/plugins`), page.getByRole('button', { name: 'Create workspace' }).click()]);
@@ -348,9 +329,6 @@ try {
   if (current) await current.screenshot({ path: join(shots, 'marketer-failure.png'), fullPage: true }).catch(() => {});
 } finally {
   await phone?.close();
-  await browser.close();
-  await app.close();
-  await host.close();
-  rmSync(dataDir, { recursive: true, force: true });
+  await booted.close();
 }
 process.exit(failed ? 1 : 0);

@@ -1,5 +1,6 @@
-import { type ApiClient, createApiClient } from '@neonhub/schemas';
+import { type ApiClient, type ApiInput, type ApiOutput, type ApiResult, type ApiRouteName, createApiClient } from '@neonhub/schemas';
 import type { RequestEvent } from '@sveltejs/kit';
+import { failWith } from './guard';
 
 export type { ApiError, ApiInput, ApiOutput, ApiResult } from '@neonhub/schemas';
 
@@ -38,3 +39,24 @@ export function api(event: Event, token: string | null = event.locals.sessionTok
 export type Api = ApiClient;
 
 export const enc = encodeURIComponent;
+
+type Named = ApiRouteName;
+
+/**
+ * A row's button as a form action: the API operation `name` on the row the form's `id` field names (`input(id)` builds
+ * its params and body), its failure shown beside the form (failWith), its answer turned into what the page says by
+ * `done`. The connections and outbox pages' retry / cancel / revoke / remove / test are one line each with it.
+ */
+export async function callAction<N extends Named, R>(
+  event: Pick<RequestEvent, 'locals' | 'url' | 'getClientAddress' | 'request'>,
+  name: N,
+  input: (id: string) => ApiInput<N>,
+  done: (data: ApiOutput<N>) => R,
+) {
+  const form = await event.request.formData();
+  const id = form.get('id');
+  const client = api(event) as unknown as { request(n: N, i: ApiInput<N>): Promise<ApiResult<ApiOutput<N>>> };
+  const r = await client.request(name, input(typeof id === 'string' ? id.trim() : ''));
+  if (!r.ok) return failWith(r);
+  return done(r.data);
+}

@@ -1,6 +1,6 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { api, enc } from '$lib/server/api';
-import { failWith, requireWorkspace, text } from '$lib/server/guard';
+import { failWith, guardedActions, requireWorkspace, text } from '$lib/server/guard';
 import { callCapability } from '$lib/server/plugins';
 import { runOf } from '$lib/server/runs';
 import { waitingFor } from '$lib/server/waiting';
@@ -56,7 +56,7 @@ async function decide(event: ActionEvent, decision: 'approve' | 'reject') {
   return { done: decision === 'approve' ? ('approved' as const) : ('rejected' as const), key };
 }
 
-export const actions: Actions = {
+export const actions = guardedActions({
   approve: (event) => decide(event, 'approve'),
   reject: (event) => decide(event, 'reject'),
   /** Approves every step of one run that waits (the run goes on as each is approved). */
@@ -73,4 +73,4 @@ export const actions: Actions = {
     }
     redirect(303, `/w/${enc(ws.slug)}/approvals?approved=${approved}`);
   },
-};
+}) satisfies Actions;

@@ -1,6 +1,6 @@
 import { fail } from '@sveltejs/kit';
 import { api } from '$lib/server/api';
-import { failWith, orError, requireWorkspace, text } from '$lib/server/guard';
+import { failWith, guardedActions, orError, text } from '$lib/server/guard';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -15,10 +15,9 @@ export const load: PageServerLoad = async (event) => {
   return { q, ...orError(contacts), lists: orError(lists).lists, segments: orError(segments).segments };
 };
 
-export const actions: Actions = {
+export const actions = guardedActions({
   /** Preview (dry run) or import: every valid row in one transaction, or nothing when any row is bad. */
   import: async (event) => {
-    requireWorkspace(event.locals, event.params.ws ?? ''); // a visitor without this workspace gets 404, nothing runs
     const form = await event.request.formData();
     const csv = text(form, 'csv');
     const commit = form.get('commit') === '1';
@@ -38,14 +37,12 @@ export const actions: Actions = {
     return { csv, result: r.data };
   },
   createList: async (event) => {
-    requireWorkspace(event.locals, event.params.ws ?? ''); // a visitor without this workspace gets 404, nothing runs
     const form = await event.request.formData();
     const r = await api(event).request('createList', { params: { ws: event.params.ws }, body: { name: text(form, 'name') } });
     if (!r.ok) return failWith(r);
     return { listCreated: r.data.list.name };
   },
   createSegment: async (event) => {
-    requireWorkspace(event.locals, event.params.ws ?? ''); // a visitor without this workspace gets 404, nothing runs
     const form = await event.request.formData();
     const key = text(form, 'key');
     const op = text(form, 'op') as 'eq' | 'neq' | 'contains' | 'exists';
@@ -60,4 +57,4 @@ export const actions: Actions = {
     if (!r.ok) return failWith(r);
     return { segmentCreated: r.data.segment.name };
   },
-};
+}) satisfies Actions;

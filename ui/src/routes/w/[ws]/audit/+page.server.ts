@@ -1,5 +1,5 @@
 import { api } from '$lib/server/api';
-import { failWith, orError } from '$lib/server/guard';
+import { failWith, guardedActions, orError } from '$lib/server/guard';
 import { actorName, peopleOf } from '$lib/server/people';
 import { callCapability, isEnabled } from '$lib/server/plugins';
 import type { Actions, PageServerLoad } from './$types';
@@ -15,11 +15,11 @@ export const load: PageServerLoad = async (event) => {
   return { calls: orError(calls).calls.map((c) => ({ ...c, by: actorName(c.actor, people, event.locals.user?.id) })), dataTrust };
 };
 
-export const actions: Actions = {
+export const actions = guardedActions({
   /** data-trust's `verify`: recomputes the hash chain and checks its signed checkpoints. */
   verify: async (event) => {
     const r = await callCapability<Record<string, unknown>>(api(event), event.params.ws, 'data-trust:verify');
     if (r.error) return failWith({ ok: false, status: 400, error: { code: r.code ?? 'NH_TOOL_FAILED', message: r.error } });
     return { verify: r.output };
   },
-};
+}) satisfies Actions;

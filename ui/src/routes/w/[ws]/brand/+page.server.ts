@@ -3,7 +3,7 @@ import { CHANNEL_LABEL, TOOLS } from '$lib/capabilities';
 import { lines, type PolicyDoc } from '$lib/policy';
 import { api, enc } from '$lib/server/api';
 import { loadFacts, loadGovernance, saveFacts, savePolicy } from '$lib/server/brand';
-import { requireWorkspace, text } from '$lib/server/guard';
+import { guardedActions, text } from '$lib/server/guard';
 import type { Actions, PageServerLoad } from './$types';
 
 type Disclosure = NonNullable<NonNullable<PolicyDoc['content']>['disclosures']>[number];
@@ -44,9 +44,8 @@ export const load: PageServerLoad = async (event) => {
   };
 };
 
-export const actions: Actions = {
+export const actions = guardedActions({
   save: async (event) => {
-    requireWorkspace(event.locals, event.params.ws ?? ''); // a visitor without this workspace gets 404, nothing runs
     const form = await event.request.formData();
     const ws = event.params.ws ?? '';
     const client = api(event);
@@ -98,4 +97,4 @@ export const actions: Actions = {
     }
     redirect(303, `/w/${enc(ws)}/brand?saved=1`);
   },
-};
+}) satisfies Actions;

@@ -14,7 +14,7 @@ import {
 } from '$lib/calendar';
 import { NETWORKS, TOOLS } from '$lib/capabilities';
 import { api, enc } from '$lib/server/api';
-import { requireWorkspace, text } from '$lib/server/guard';
+import { guardedActions, text } from '$lib/server/guard';
 import { callCapability, workspacePlugins } from '$lib/server/plugins';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -89,10 +89,9 @@ const back = (ws: string, form: FormData, extra: string) => {
   return `/w/${enc(ws)}/calendar?${qs}`;
 };
 
-export const actions: Actions = {
+export const actions = guardedActions({
   /** A new social post: scheduled for a time, or published now (through governance). */
   create: async (event) => {
-    requireWorkspace(event.locals, event.params.ws ?? ''); // a visitor without this workspace gets 404, nothing runs
     const form = await event.request.formData();
     const ws = event.params.ws ?? '';
     const network = text(form, 'network');
@@ -115,7 +114,6 @@ export const actions: Actions = {
   },
   /** Take a scheduled post off the calendar. */
   cancel: async (event) => {
-    requireWorkspace(event.locals, event.params.ws ?? ''); // a visitor without this workspace gets 404, nothing runs
     const form = await event.request.formData();
     const ws = event.params.ws ?? '';
     const entryId = text(form, 'entryId');
@@ -125,7 +123,6 @@ export const actions: Actions = {
   },
   /** Move (drag and drop, or the editor's date and time) and/or rewrite a scheduled post. */
   update: async (event) => {
-    requireWorkspace(event.locals, event.params.ws ?? ''); // a visitor without this workspace gets 404, nothing runs
     const form = await event.request.formData();
     const ws = event.params.ws ?? '';
     const entryId = text(form, 'entryId');
@@ -141,4 +138,4 @@ export const actions: Actions = {
     if (!r.output) return fail(400, { action: 'update', error: r.error ?? 'the change failed', code: r.code, entryId });
     redirect(303, back(ws, form, `moved=${enc(entryId)}`));
   },
-};
+}) satisfies Actions;

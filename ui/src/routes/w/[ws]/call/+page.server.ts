@@ -1,7 +1,7 @@
 import { fail } from '@sveltejs/kit';
 import { echo, fieldsFromSchema, valuesFromForm } from '$lib/schema-form';
 import { api } from '$lib/server/api';
-import { failWith, orError, text } from '$lib/server/guard';
+import { failWith, guardedActions, orError, text } from '$lib/server/guard';
 import type { Actions, PageServerLoad } from './$types';
 
 async function tools(event: Parameters<PageServerLoad>[0] | Parameters<Actions[string]>[0]) {
@@ -22,7 +22,7 @@ export const load: PageServerLoad = async (event) => {
   };
 };
 
-export const actions: Actions = {
+export const actions = guardedActions({
   call: async (event) => {
     const form = await event.request.formData();
     const name = text(form, 'tool');
@@ -46,4 +46,4 @@ export const actions: Actions = {
     if (!r.ok) return failWith(r, { values: echo(fields, form), details: r.error.details ?? null });
     return { result: r.data, values: echo(fields, form) };
   },
-};
+}) satisfies Actions;

@@ -1,7 +1,7 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { type Campaign, CHANNELS } from '$lib/campaigns';
 import { api, enc } from '$lib/server/api';
-import { requireWorkspace, text } from '$lib/server/guard';
+import { guardedActions, text } from '$lib/server/guard';
 import { callCapability, isEnabled } from '$lib/server/plugins';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -15,9 +15,8 @@ export const load: PageServerLoad = async (event) => {
   return { enabled: true, campaigns: r.output?.campaigns ?? [], error: r.error ?? null, channels: CHANNELS };
 };
 
-export const actions: Actions = {
+export const actions = guardedActions({
   create: async (event) => {
-    requireWorkspace(event.locals, event.params.ws ?? ''); // a visitor without this workspace gets 404, nothing runs
     const form = await event.request.formData();
     const channels = form.getAll('channels').filter((c): c is string => typeof c === 'string');
     const values = {
@@ -56,4 +55,4 @@ export const actions: Actions = {
     if (!r.output) return fail(400, { error: r.error ?? 'could not create the campaign', code: r.code, values });
     redirect(303, `/w/${enc(event.params.ws ?? '')}/campaigns/${enc(r.output.campaignId)}`);
   },
-};
+}) satisfies Actions;

@@ -1,6 +1,6 @@
 import { fail, redirect } from '@sveltejs/kit';
-import { api } from '$lib/server/api';
-import { failWith, orError, requireWorkspace, text } from '$lib/server/guard';
+import { api, callAction } from '$lib/server/api';
+import { failWith, guardedActions, orError, text } from '$lib/server/guard';
 import type { Actions, PageServerLoad } from './$types';
 
 /** The workspace's connected accounts (docs/connectors.md, "Connected accounts"): status and last error, never a secret. */
@@ -23,10 +23,9 @@ function fieldsOf(form: FormData): Record<string, string> {
   return fields;
 }
 
-export const actions: Actions = {
+export const actions = guardedActions({
   /** Connect an account with the connector's API-key fields. */
   add: async (event) => {
-    requireWorkspace(event.locals, event.params.ws ?? ''); // a visitor without this workspace gets 404, nothing runs
     const form = await event.request.formData();
     const r = await api(event).request('addConnection', {
       params: { ws: event.params.ws },
@@ -37,7 +36,6 @@ export const actions: Actions = {
   },
   /** Start an OAuth connection: the browser goes to the provider, which sends it back to the host's callback. */
   connect: async (event) => {
-    requireWorkspace(event.locals, event.params.ws ?? ''); // a visitor without this workspace gets 404, nothing runs
     const form = await event.request.formData();
     const connection = text(form, 'connection');
     const r = await api(event).request('startConnectionOAuth', {
@@ -52,36 +50,34 @@ export const actions: Actions = {
     if (!r.ok) return failWith(r);
     redirect(303, r.data.authorizeUrl);
   },
-  revoke: async (event) => {
-    requireWorkspace(event.locals, event.params.ws ?? ''); // a visitor without this workspace gets 404, nothing runs
-    const form = await event.request.formData();
-    const r = await api(event).request('revokeConnection', { params: { ws: event.params.ws, connection: text(form, 'id') } });
-    if (!r.ok) return failWith(r);
-    return { revoked: r.data.connection.label };
-  },
-  remove: async (event) => {
-    requireWorkspace(event.locals, event.params.ws ?? ''); // a visitor without this workspace gets 404, nothing runs
-    const form = await event.request.formData();
-    const r = await api(event).request('removeConnection', { params: { ws: event.params.ws, connection: text(form, 'id') } });
-    if (!r.ok) return failWith(r);
-    return { removed: true };
-  },
-  makeDefault: async (event) => {
-    requireWorkspace(event.locals, event.params.ws ?? ''); // a visitor without this workspace gets 404, nothing runs
-    const form = await event.request.formData();
-    const r = await api(event).request('updateConnection', {
-      params: { ws: event.params.ws, connection: text(form, 'id') },
-      body: { default: true },
-    });
-    if (!r.ok) return failWith(r);
-    return { madeDefault: r.data.connection.label };
-  },
+  revoke: (event) =>
+    callAction(
+      event,
+      'revokeConnection',
+      (connection) => ({ params: { ws: event.params.ws, connection } }),
+      (d) => ({
+        revoked: d.connection.label,
+      }),
+    ),
+  remove: (event) =>
+    callAction(
+      event,
+      'removeConnection',
+      (connection) => ({ params: { ws: event.params.ws, connection } }),
+      () => ({ removed: true }),
+    ),
+  makeDefault: (event) =>
+    callAction(
+      event,
+      'updateConnection',
+      (connection) => ({ params: { ws: event.params.ws, connection }, body: { default: true as const } }),
+      (d) => ({ madeDefault: d.connection.label }),
+    ),
   test: async (event) => {
-    requireWorkspace(event.locals, event.params.ws ?? ''); // a visitor without this workspace gets 404, nothing runs
     const form = await event.request.formData();
     const r = await api(event).request('testConnection', { params: { ws: event.params.ws, connection: text(form, 'id') } });
     if (!r.ok) return failWith(r);
     if (!r.data.ok) return fail(422, { tested: r.data });
     return { tested: r.data };
   },
-};
+}) satisfies Actions;

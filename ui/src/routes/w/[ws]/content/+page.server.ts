@@ -3,7 +3,7 @@ import { TOOLS } from '$lib/capabilities';
 import type { Draft } from '$lib/content';
 import { api, enc } from '$lib/server/api';
 import { FACTS_COLLECTION } from '$lib/server/brand';
-import { requireWorkspace, text } from '$lib/server/guard';
+import { guardedActions, text } from '$lib/server/guard';
 import { callCapability, isEnabled } from '$lib/server/plugins';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -22,10 +22,9 @@ export const load: PageServerLoad = async (event) => {
   return { enabled: true, drafts: r.output?.drafts ?? [], kind, error: r.error ?? null };
 };
 
-export const actions: Actions = {
+export const actions = guardedActions({
   /** A new draft in the brand voice, given the product facts (memory) that match its topic. */
   draft: async (event) => {
-    requireWorkspace(event.locals, event.params.ws ?? ''); // a visitor without this workspace gets 404, nothing runs
     const form = await event.request.formData();
     const ws = event.params.ws ?? '';
     const kind = text(form, 'kind');
@@ -58,4 +57,4 @@ export const actions: Actions = {
     if (!r.output) return fail(400, { error: r.error ?? 'drafting failed', code: r.code, values });
     redirect(303, `/w/${enc(ws)}/content/${enc(r.output.draftId)}`);
   },
-};
+}) satisfies Actions;

@@ -1,7 +1,7 @@
 import { RoleSchema } from '@neonhub/schemas';
 import { fail, redirect } from '@sveltejs/kit';
 import { api, enc } from '$lib/server/api';
-import { failWith, orError, text } from '$lib/server/guard';
+import { failWith, guardedActions, orError, text } from '$lib/server/guard';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => orError(await api(event).request('listMembers', { params: { ws: event.params.ws } }));
@@ -11,7 +11,7 @@ const roleIn = (form: FormData, fallback?: 'member') => RoleSchema.safeParse(tex
 
 const back = (ws: string, note: string) => redirect(303, `/w/${enc(ws)}/members?done=${enc(note)}`);
 
-export const actions: Actions = {
+export const actions = guardedActions({
   invite: async (event) => {
     const form = await event.request.formData();
     const email = text(form, 'email');
@@ -42,4 +42,4 @@ export const actions: Actions = {
     if (!r.ok) return failWith(r);
     back(event.params.ws, 'invite cancelled');
   },
-};
+}) satisfies Actions;

@@ -1,12 +1,12 @@
 import { api } from '$lib/server/api';
-import { failWith, orError, text } from '$lib/server/guard';
+import { failWith, guardedActions, orError, text } from '$lib/server/guard';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => ({
   llm: orError(await api(event).request('getLlm', { params: { ws: event.params.ws } })).llm,
 });
 
-export const actions: Actions = {
+export const actions = guardedActions({
   /** Saves the settings; an empty key field keeps the stored key (while the provider stays the same). */
   save: async (event) => {
     const form = await event.request.formData();
@@ -27,4 +27,4 @@ export const actions: Actions = {
     if (!r.ok) return failWith(r);
     return { cleared: true };
   },
-};
+}) satisfies Actions;

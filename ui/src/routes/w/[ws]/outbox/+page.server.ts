@@ -1,6 +1,6 @@
 import { OutboxStatusSchema } from '@neonhub/schemas';
-import { api } from '$lib/server/api';
-import { failWith, orError, requireWorkspace, text } from '$lib/server/guard';
+import { api, callAction } from '$lib/server/api';
+import { guardedActions, orError } from '$lib/server/guard';
 import type { Actions, PageServerLoad } from './$types';
 
 /** The workspace's outbox (docs/outbox.md): what was sent, what is on its way, what could not be delivered. */
@@ -12,20 +12,20 @@ export const load: PageServerLoad = async (event) => {
   return { ...r, status: status ?? null };
 };
 
-export const actions: Actions = {
+export const actions = guardedActions({
   /** An admin sends a dead (or cancelled) message again, with its idempotency key. */
-  retry: async (event) => {
-    requireWorkspace(event.locals, event.params.ws ?? ''); // a visitor without this workspace gets 404, nothing runs
-    const form = await event.request.formData();
-    const r = await api(event).request('retryOutboxMessage', { params: { ws: event.params.ws, id: text(form, 'id') } });
-    if (!r.ok) return failWith(r);
-    return { retried: r.data.message.id };
-  },
-  cancel: async (event) => {
-    requireWorkspace(event.locals, event.params.ws ?? ''); // a visitor without this workspace gets 404, nothing runs
-    const form = await event.request.formData();
-    const r = await api(event).request('cancelOutboxMessage', { params: { ws: event.params.ws, id: text(form, 'id') } });
-    if (!r.ok) return failWith(r);
-    return { cancelled: r.data.message.id };
-  },
-};
+  retry: (event) =>
+    callAction(
+      event,
+      'retryOutboxMessage',
+      (id) => ({ params: { ws: event.params.ws, id } }),
+      (d) => ({ retried: d.message.id }),
+    ),
+  cancel: (event) =>
+    callAction(
+      event,
+      'cancelOutboxMessage',
+      (id) => ({ params: { ws: event.params.ws, id } }),
+      (d) => ({ cancelled: d.message.id }),
+    ),
+}) satisfies Actions;

@@ -3,7 +3,7 @@ import { CHANNEL_LABEL } from '$lib/capabilities';
 import { isHeld, type PolicyDoc, setHeld, setSideEffectHeld } from '$lib/policy';
 import { api, enc } from '$lib/server/api';
 import { loadGovernance, savePolicy } from '$lib/server/brand';
-import { requireWorkspace, text } from '$lib/server/guard';
+import { guardedActions, text } from '$lib/server/guard';
 import type { Actions, PageServerLoad } from './$types';
 
 type Caps = NonNullable<NonNullable<PolicyDoc['consent']>['frequencyCaps']>;
@@ -35,9 +35,8 @@ const num = (form: FormData, name: string, min: number, max: number): number | n
   return Number.isFinite(n) && n >= min && n <= max ? n : 'bad';
 };
 
-export const actions: Actions = {
+export const actions = guardedActions({
   save: async (event) => {
-    requireWorkspace(event.locals, event.params.ws ?? ''); // a visitor without this workspace gets 404, nothing runs
     const form = await event.request.formData();
     const ws = event.params.ws ?? '';
     const client = api(event);
@@ -68,4 +67,4 @@ export const actions: Actions = {
     if (!r.output) return fail(400, { error: r.error ?? 'the policy could not be saved', code: r.code });
     redirect(303, `/w/${enc(ws)}/policies?saved=${r.output.version}`);
   },
-};
+}) satisfies Actions;

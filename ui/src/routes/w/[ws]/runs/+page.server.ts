@@ -1,7 +1,7 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { NETWORKS } from '$lib/runs';
 import { api, enc } from '$lib/server/api';
-import { failWith, orError, text } from '$lib/server/guard';
+import { failWith, guardedActions, orError, text } from '$lib/server/guard';
 import { splitList } from '$lib/server/runs';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -12,7 +12,7 @@ export const load: PageServerLoad = async (event) => {
   return { runs: runs.slice(0, 100), networks: NETWORKS };
 };
 
-export const actions: Actions = {
+export const actions = guardedActions({
   start: async (event) => {
     const form = await event.request.formData();
     const goal = text(form, 'goal');
@@ -34,4 +34,4 @@ export const actions: Actions = {
     if (!r.ok) return failWith(r, { values });
     redirect(303, `/w/${enc(event.params.ws)}/runs/${enc(r.data.run.id)}`);
   },
-};
+}) satisfies Actions;

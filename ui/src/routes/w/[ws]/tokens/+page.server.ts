@@ -2,7 +2,7 @@ import { RoleSchema } from '@neonhub/schemas';
 import { fail } from '@sveltejs/kit';
 import { DOC_EXAMPLE } from '$lib/mcp-configs';
 import { api } from '$lib/server/api';
-import { failWith, orError, requireWorkspace, text } from '$lib/server/guard';
+import { failWith, guardedActions, orError, requireWorkspace, text } from '$lib/server/guard';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => ({
@@ -16,7 +16,7 @@ export const load: PageServerLoad = async (event) => ({
   bin: process.env.NEONHUB_BIN ?? DOC_EXAMPLE.bin,
 });
 
-export const actions: Actions = {
+export const actions = guardedActions({
   /** The token is returned once, in this response only; the host keeps its SHA-256. */
   create: async (event) => {
     const form = await event.request.formData();
@@ -32,4 +32,4 @@ export const actions: Actions = {
     if (!r.ok) return failWith(r);
     return { revoked: true };
   },
-};
+}) satisfies Actions;

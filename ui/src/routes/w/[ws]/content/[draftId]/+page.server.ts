@@ -11,7 +11,7 @@ import {
   type VersionMeta,
 } from '$lib/content';
 import { api, enc } from '$lib/server/api';
-import { requireWorkspace, text } from '$lib/server/guard';
+import { guardedActions, text } from '$lib/server/guard';
 import { callCapability, isEnabled } from '$lib/server/plugins';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -66,10 +66,9 @@ async function saveVersion(event: Parameters<Actions[string]>[0], input: { text:
   return r;
 }
 
-export const actions: Actions = {
+export const actions = guardedActions({
   /** An image for the draft: checked here for a friendly message, and again (by its bytes) by agent-content. */
   attach: async (event) => {
-    requireWorkspace(event.locals, event.params.ws ?? ''); // a visitor without this workspace gets 404, nothing runs
     const form = await event.request.formData();
     const file = form.get('file');
     const alt = text(form, 'alt');
@@ -98,7 +97,6 @@ export const actions: Actions = {
   },
   /** The editor: the marketer's own text becomes the next version. */
   edit: async (event) => {
-    requireWorkspace(event.locals, event.params.ws ?? ''); // a visitor without this workspace gets 404, nothing runs
     const form = await event.request.formData();
     const body = text(form, 'text');
     const note = text(form, 'note');
@@ -110,7 +108,6 @@ export const actions: Actions = {
   },
   /** Ask the model to revise with instructions. */
   revise: async (event) => {
-    requireWorkspace(event.locals, event.params.ws ?? ''); // a visitor without this workspace gets 404, nothing runs
     const form = await event.request.formData();
     const instructions = text(form, 'instructions');
     const note = text(form, 'note');
@@ -121,4 +118,4 @@ export const actions: Actions = {
       return fail(400, { error: r.error ?? 'the revision failed', code: r.code, action: 'revise', values: { instructions, note } });
     redirect(303, `/w/${enc(event.params.ws ?? '')}/content/${enc(event.params.draftId ?? '')}?revised=${r.output.version}`);
   },
-};
+}) satisfies Actions;

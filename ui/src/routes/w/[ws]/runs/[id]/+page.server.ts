@@ -2,7 +2,7 @@ import { fail, redirect } from '@sveltejs/kit';
 import { labelOf, resolveRefs } from '$lib/approvals';
 import { REJECTED, rejectReason, shownStatus } from '$lib/runs';
 import { api, enc } from '$lib/server/api';
-import { failWith, requireWorkspace, text } from '$lib/server/guard';
+import { failWith, guardedActions, requireWorkspace, text } from '$lib/server/guard';
 import { actorName } from '$lib/server/people';
 import { runOf } from '$lib/server/runs';
 import { pendingOfRun, toolLabel } from '$lib/server/waiting';
@@ -69,7 +69,7 @@ async function act(event: ActionEvent, what: (form: FormData) => Act | { error: 
   redirect(303, `/w/${enc(ws.slug)}/runs/${enc(id)}`);
 }
 
-export const actions: Actions = {
+export const actions = guardedActions({
   approve: (event) =>
     act(event, (form) => {
       if (!text(form, 'stepId')) return { error: 'Which step?' };
@@ -83,4 +83,4 @@ export const actions: Actions = {
     }),
   approveAll: (event) => act(event, () => ({ op: 'approveAll' })),
   cancel: (event) => act(event, () => ({ op: 'cancelRun' })),
-};
+}) satisfies Actions;
