@@ -11,6 +11,7 @@ export * from './messaging.js';
 export * from './planning.js';
 export * from './run.js';
 export * from './schedule.js';
+export * from './merge-fields.js';
 export * from './social-post.js';
 export * from './tool.js';
 export * from './workspace.js';

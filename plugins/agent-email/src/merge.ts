@@ -1,41 +1,6 @@
-/**
- * Merge fields: `{{first_name}}`, with an inline fallback `{{first_name | there}}`. Names are
- * letters, digits and `_`. A value comes from the recipient's fields, then the inline fallback,
- * then the template defaults; a field with none of these is missing and renders as ''.
- */
-const FIELD = /\{\{\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*(?:\|\s*([^}]*?)\s*)?\}\}/g;
+/** Merge fields (`{{first_name | there}}`): the one implementation in @neonhub/schemas, shared with the console's preview. */
+import { mergeFields } from '@neonhub/schemas';
 
-export interface MergeResult {
-  text: string;
-  /** Fields that had no value, in first-use order. */
-  missing: string[];
-}
+export { escapeHtml, fieldsOf, type MergeResult } from '@neonhub/schemas';
 
-/** Field names a template uses, in first-use order. */
-export function fieldsOf(...templates: string[]): string[] {
-  const out = new Set<string>();
-  for (const t of templates) for (const m of t.matchAll(FIELD)) out.add(m[1]!);
-  return [...out];
-}
-
-const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-export const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
-
-export function merge(
-  template: string,
-  fields: Record<string, string>,
-  defaults: Record<string, string>,
-  opts: { html?: boolean } = {},
-): MergeResult {
-  const missing = new Set<string>();
-  const text = template.replace(FIELD, (_m, name: string, fallback: string | undefined) => {
-    const own = fields[name];
-    const value = own !== undefined && own.trim() !== '' ? own : fallback !== undefined && fallback !== '' ? fallback : defaults[name];
-    if (value === undefined) {
-      missing.add(name);
-      return '';
-    }
-    return opts.html ? escapeHtml(value) : value;
-  });
-  return { text, missing: [...missing] };
-}
+export const merge = mergeFields;

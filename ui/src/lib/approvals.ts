@@ -5,6 +5,7 @@
  * plugin's tool id, so a new connector with the same shape previews the same way.
  */
 
+import { mergeFields } from '@neonhub/schemas';
 import { NETWORK_LABEL } from './capabilities';
 
 /** What a preview needs of a run's steps (the runs API's Step). */
@@ -116,26 +117,8 @@ export type Preview = EmailPreview | SocialPreview | FieldsPreview;
 export const NETWORK_LIMITS: Record<string, number> = { x: 280, twitter: 280, linkedin: 3000, instagram: 2200, facebook: 63_206 };
 export const networkName = (n: string) => NETWORK_LABEL[n === 'twitter' ? 'x' : n] ?? n.charAt(0).toUpperCase() + n.slice(1);
 
-const FIELD = /\{\{\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*(?:\|\s*([^}]*?)\s*)?\}\}/g;
-
-/** Merge fields filled for one recipient (`{{first_name}}`, `{{first_name | there}}`, then `defaults`). */
-export function mergeFields(
-  template: string,
-  fields: Record<string, string>,
-  defaults: Record<string, string> = {},
-): { text: string; missing: string[] } {
-  const missing = new Set<string>();
-  const text = template.replace(FIELD, (_m, name: string, fallback: string | undefined) => {
-    const own = fields[name];
-    const value = own?.trim() ? own : fallback ? fallback : defaults[name];
-    if (value === undefined) {
-      missing.add(name);
-      return '';
-    }
-    return value;
-  });
-  return { text, missing: [...missing] };
-}
+/** Merge fields filled for one recipient: the e-mail agent's own implementation (@neonhub/schemas), so the preview is what is sent. */
+export { mergeFields };
 
 const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
 const obj = (v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined);

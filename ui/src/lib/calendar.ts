@@ -70,19 +70,43 @@ export function weekOf(monday: string) {
   };
 }
 
-/** What the calendar shows: a social post or an e-mail send, in one shape whatever plugin keeps it. */
+/** An instant's date and time of day in a time zone (IANA), as `YYYY-MM-DD` and `HH:MM`. */
+export function localParts(iso: string, timeZone: string): { day: string; time: string } {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    })
+      .formatToParts(new Date(iso))
+      .map((p) => [p.type, p.value]),
+  );
+  return { day: `${parts.year}-${parts.month}-${parts.day}`, time: `${parts.hour}:${parts.minute}` };
+}
+
+/** What the calendar shows: a scheduled item (any channel) or a send that went out without a schedule, in one shape. */
 export type CalStatus = 'scheduled' | 'queued' | 'published' | 'sent' | 'pending_approval' | 'failed';
 export interface CalItem {
+  /** The schedule's id (moved and cancelled through the /schedules API), or the outbox message's. */
   id: string;
-  kind: 'social' | 'email';
+  /** The owning plugin's own id for it (the calendar entry id of a post), for changing its text. */
+  key?: string;
+  kind: 'social' | 'email' | 'other';
   /** linkedin, x, … or email */
   channel: string;
   at: string;
+  /** `at` in the workspace's time zone: the day it is shown on and its time of day. */
+  day: string;
+  time: string;
   status: CalStatus;
   text: string;
   url?: string;
   error?: string;
-  /** Whether it can still be moved or edited (a scheduled or failed social post). */
+  /** Whether it can still be moved or edited (a scheduled or failed post). */
   movable: boolean;
 }
 
@@ -95,57 +119,93 @@ export const STATUS_LABEL: Record<CalStatus, string> = {
   failed: 'Failed',
 };
 
-/** A social calendar entry (agent-social's calendar output) as a calendar item. */
-export function socialItem(e: {
-  entryId: string;
-  network: string;
-  text: string;
-  scheduledAt: string;
-  status: 'scheduled' | 'published' | 'queued' | 'pending_approval' | 'failed' | 'cancelled';
-  url?: string;
-  error?: { code: string; message: string };
-}): CalItem | null {
-  if (e.status === 'cancelled') return null;
+/** The fields of a schedule (the /schedules API's ScheduledCall) the calendar reads. */
+interface ScheduleLike {
+  id: string;
+  key: string;
+  channel: string;
+  network?: string | undefined;
+  title: string;
+  runAt: string;
+  status: string;
+  error?: { code: string; message: string } | undefined;
+}
+
+const SCHEDULE_STATUS: Record<string, CalStatus> = {
+  scheduled: 'scheduled',
+  running: 'queued',
+  queued: 'queued',
+  sent: 'sent',
+  published: 'published',
+  done: 'sent',
+  partial: 'failed',
+  pending_approval: 'pending_approval',
+  failed: 'failed',
+};
+
+/** A schedule as a calendar item, placed in `timeZone`; none for a cancelled one. */
+export function scheduleItem(s: ScheduleLike, timeZone: string): CalItem | null {
+  const status = SCHEDULE_STATUS[s.status];
+  if (!status) return null;
+  const kind = s.channel === 'social' ? 'social' : s.channel === 'email' ? 'email' : 'other';
   return {
-    id: e.entryId,
-    kind: 'social',
-    channel: e.network,
-    at: e.scheduledAt,
-    status: e.status,
-    text: e.text,
-    ...(e.url ? { url: e.url } : {}),
-    ...(e.error ? { error: `${e.error.message} (${e.error.code})` } : {}),
-    movable: e.status === 'scheduled' || e.status === 'failed',
+    id: s.id,
+    key: s.key,
+    kind,
+    channel: kind === 'social' ? (s.network ?? 'social') : s.channel,
+    at: s.runAt,
+    ...localParts(s.runAt, timeZone),
+    status,
+    text: s.status === 'partial' ? `${s.title} (some sends were skipped or held)` : s.title,
+    ...(s.error ? { error: `${s.error.message} (${s.error.code})` } : {}),
+    // posts move and change on the calendar; an e-mail send is changed from the e-mail agent
+    movable: kind === 'social' && (status === 'scheduled' || status === 'failed'),
   };
 }
 
-/** An e-mail schedule (agent-email's list_schedules output) as a calendar item. */
-export function emailItem(s: {
-  scheduleId: string;
-  templateId: string;
-  sendAt: string;
+/** The fields of an outbox message the calendar reads. */
+interface OutboxLike {
+  id: string;
+  plugin: string;
+  idempotencyKey: string;
+  channel: string | null;
   status: string;
-  recipients: number;
-  sentAt?: string;
-}): CalItem {
-  const status: CalStatus = s.status === 'sent' ? 'sent' : s.status === 'partial' ? 'failed' : 'scheduled';
+  recipients: string[];
+  lastError: { code: string; message: string } | null;
+  createdAt: string;
+  deliveredAt: string | null;
+}
+
+/**
+ * A send that went out (or is going) without a schedule — an e-mail or a post a run or a person sent at once — as a
+ * calendar item; none for one a schedule made (the schedule shows it), for a notification, or for another channel.
+ */
+export function outboxItem(m: OutboxLike, timeZone: string, pluginName: (id: string) => string): CalItem | null {
+  if (m.channel !== 'email' && m.channel !== 'social') return null;
+  if (m.idempotencyKey.startsWith('schedule:') || m.idempotencyKey.startsWith('notify:') || m.status === 'cancelled') return null;
+  const at = m.deliveredAt ?? m.createdAt;
+  const status: CalStatus =
+    m.status === 'delivered' ? (m.channel === 'email' ? 'sent' : 'published') : m.status === 'dead' ? 'failed' : 'queued';
+  const n = m.recipients.length;
   return {
-    id: s.scheduleId,
-    kind: 'email',
-    channel: 'email',
-    at: s.sendAt,
+    id: m.id,
+    kind: m.channel,
+    channel: m.channel === 'email' ? 'email' : 'social',
+    at,
+    ...localParts(at, timeZone),
     status,
-    text: `E-mail to ${s.recipients} recipient${s.recipients === 1 ? '' : 's'}${s.status === 'partial' ? ' (some sends failed)' : ''}`,
+    text:
+      m.channel === 'email'
+        ? `E-mail to ${n} recipient${n === 1 ? '' : 's'}${n ? ` (${m.recipients.slice(0, 2).join(', ')}${n > 2 ? ', …' : ''})` : ''}`
+        : `Post sent through ${pluginName(m.plugin)}`,
+    ...(m.lastError ? { error: `${m.lastError.message} (${m.lastError.code})` } : {}),
     movable: false,
   };
 }
 
-/** Items by UTC day (`YYYY-MM-DD`), each day in time order. */
+/** Items by their local day (`YYYY-MM-DD`), each day in time order. */
 export function byDay(items: CalItem[]): Record<string, CalItem[]> {
   const out: Record<string, CalItem[]> = {};
-  for (const it of [...items].sort((a, b) => a.at.localeCompare(b.at))) {
-    const day = it.at.slice(0, 10);
-    out[day] = [...(out[day] ?? []), it];
-  }
+  for (const it of [...items].sort((a, b) => a.at.localeCompare(b.at))) out[it.day] = [...(out[it.day] ?? []), it];
   return out;
 }

@@ -1,3 +1,4 @@
+import { addDays, type CalItem, localParts, scheduleItem } from '$lib/calendar';
 import type { CampaignDetail } from '$lib/campaigns';
 import { TOOLS } from '$lib/capabilities';
 import { api } from '$lib/server/api';
@@ -8,15 +9,6 @@ import { waitingFor } from '$lib/server/waiting';
 import type { PageServerLoad } from './$types';
 
 const DAY = 86_400_000;
-
-/** A post on the social calendar (the fields the home page shows). */
-interface CalendarEntry {
-  entryId: string;
-  network: string;
-  text: string;
-  scheduledAt: string;
-  status: string;
-}
 
 /**
  * The workspace's home, for a marketer: what waits for me (approvals, runs that failed), campaigns in flight
@@ -41,27 +33,30 @@ export const load: PageServerLoad = async (event) => {
 
   // Below the fold, streamed: the campaigns' results and the week's posts (tool calls) paint when they come.
   const campaigns = enabled(TOOLS.campaign.plugin) ? campaignsInFlight(client, ws).catch(() => []) : null;
-  const calendar = enabled(TOOLS.social.plugin)
-    ? callCapability<{ entries: CalendarEntry[] }>(client, ws, TOOLS.social.calendar, {
-        from: weekStart.toISOString(),
-        to: new Date(weekStart.getTime() + 7 * DAY - 1).toISOString(),
-      }).then(
-        (r) => r.output?.entries ?? [],
-        () => [] as CalendarEntry[],
-      )
-    : null;
-  const days = calendar?.then((entries) =>
-    Array.from({ length: 7 }, (_, i) => {
-      const d = new Date(weekStart.getTime() + i * DAY);
-      const key = d.toISOString().slice(0, 10);
+  // the coming seven days of the calendar (the /schedules API, every channel), in the workspace's time zone
+  const days = client
+    .request('listSchedules', {
+      params: { ws },
+      query: { from: new Date(weekStart.getTime() - DAY).toISOString(), to: new Date(weekStart.getTime() + 8 * DAY - 1).toISOString() },
+    })
+    .then((r) => {
+      const timeZone = r.ok ? r.data.timeZone : 'UTC';
+      const items = (r.ok ? r.data.schedules : []).map((x) => scheduleItem(x, timeZone)).filter((x): x is CalItem => x !== null);
+      const today = localParts(new Date(now).toISOString(), timeZone).day;
       return {
-        key,
-        label: d.toLocaleDateString('en', { weekday: 'short', day: 'numeric', timeZone: 'UTC' }),
-        today: i === 0,
-        entries: entries.filter((e) => e.scheduledAt.slice(0, 10) === key).sort((a, b) => a.scheduledAt.localeCompare(b.scheduledAt)),
+        timeZone,
+        days: Array.from({ length: 7 }, (_, i) => {
+          const key = addDays(today, i);
+          return {
+            key,
+            label: new Date(`${key}T00:00:00Z`).toLocaleDateString('en', { weekday: 'short', day: 'numeric', timeZone: 'UTC' }),
+            today: i === 0,
+            entries: items.filter((e) => e.day === key),
+          };
+        }),
       };
-    }),
-  );
+    })
+    .catch(() => ({ timeZone: 'UTC', days: [] }));
   const recentFailures = runs
     .filter((r) => r.status === 'failed' && now - Date.parse(r.updatedAt) < 7 * DAY)
     .slice(0, 5)
@@ -85,8 +80,8 @@ export const load: PageServerLoad = async (event) => {
     pendingCount: waiting.items.length,
     failures: recentFailures,
     campaigns,
-    socialEnabled: calendar !== null,
-    days: days ?? null,
+    socialEnabled: enabled(TOOLS.social.plugin) || enabled(TOOLS.email.plugin),
+    week: days,
     inProgress,
     recentRuns: runs.slice(0, 5),
     hasRuns: runs.length > 0,

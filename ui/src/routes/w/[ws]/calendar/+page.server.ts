@@ -1,26 +1,30 @@
 import { fail, redirect } from '@sveltejs/kit';
 import {
+  addDays,
   byDay,
   type CalItem,
-  emailItem,
+  localParts,
   mondayOf,
   monthGrid,
   monthKey,
   monthRange,
   neighbours,
+  outboxItem,
   parseMonth,
-  socialItem,
+  scheduleItem,
   weekOf,
 } from '$lib/calendar';
 import { NETWORKS, TOOLS } from '$lib/capabilities';
-import { api, enc } from '$lib/server/api';
+import { type Api, api, enc } from '$lib/server/api';
 import { guardedActions, text } from '$lib/server/guard';
 import { callCapability, workspacePlugins } from '$lib/server/plugins';
 import type { Actions, PageServerLoad } from './$types';
 
-type SocialEntry = Parameters<typeof socialItem>[0];
-type EmailSchedule = Parameters<typeof emailItem>[0];
-
+/**
+ * The calendar: every scheduled item of the workspace (the /schedules API: posts, e-mails, any scheduled call) and the
+ * e-mails and posts that went out without a schedule (the outbox), placed on the days and at the times of the
+ * workspace's time zone. No agent tool is called to read it.
+ */
 export const load: PageServerLoad = async (event) => {
   const q = event.url.searchParams;
   const view = q.get('view') === 'week' ? 'week' : 'month';
@@ -35,19 +39,25 @@ export const load: PageServerLoad = async (event) => {
   };
   const client = api(event);
   const ws = event.params.ws;
-  const plugins = await workspacePlugins(client, ws);
-  const enabled = new Set(plugins.ok ? plugins.data.plugins.filter((p) => p.enabled).map((p) => p.id) : []);
+  const range = view === 'week' ? week.range : monthRange(year, month);
+  // a day either side: the days shown are the workspace's local days, up to 14 h off UTC's
+  const wide = { from: `${addDays(range.from.slice(0, 10), -1)}T00:00:00.000Z`, to: `${addDays(range.to.slice(0, 10), 1)}T23:59:59.999Z` };
+  const [plugins, sched, outbox] = await Promise.all([
+    workspacePlugins(client, ws),
+    client.request('listSchedules', { params: { ws }, query: wide }),
+    client.request('listOutbox', { params: { ws }, query: { limit: 200 } }),
+  ]);
+  const all = plugins.ok ? plugins.data.plugins : [];
+  const enabled = new Set(all.filter((p) => p.enabled).map((p) => p.id));
   const social = enabled.has(TOOLS.social.plugin);
   const email = enabled.has(TOOLS.email.plugin);
-  const range = view === 'week' ? week.range : monthRange(year, month);
-  const [s, e] = await Promise.all([
-    social ? callCapability<{ entries: SocialEntry[] }>(client, ws, TOOLS.social.calendar, range) : Promise.resolve(null),
-    email ? callCapability<{ schedules: EmailSchedule[] }>(client, ws, TOOLS.email.schedules, {}) : Promise.resolve(null),
-  ]);
+  const timeZone = sched.ok ? sched.data.timeZone : 'UTC';
+  const shown = new Set(view === 'week' ? week.days : grid.weeks.flat().filter((d): d is string => d !== null));
+  const pluginName = (id: string) => all.find((p) => p.id === id)?.name ?? id;
   const items: CalItem[] = [
-    ...(s?.output?.entries ?? []).map(socialItem),
-    ...(e?.output?.schedules ?? []).filter((x) => x.sendAt >= range.from && x.sendAt <= range.to).map(emailItem),
-  ].filter((x): x is CalItem => x !== null);
+    ...(sched.ok ? sched.data.schedules : []).map((x) => scheduleItem(x, timeZone)),
+    ...(outbox.ok ? outbox.data.messages : []).map((m) => outboxItem(m, timeZone, pluginName)),
+  ].filter((x): x is CalItem => x !== null && shown.has(x.day));
   const editId = q.get('edit');
   const editing = editId ? (items.find((i) => i.id === editId) ?? null) : null;
   return {
@@ -57,23 +67,37 @@ export const load: PageServerLoad = async (event) => {
     nav,
     social,
     email,
+    timeZone,
+    today: localParts(new Date().toISOString(), timeZone).day,
     byDay: byDay(items),
     total: items.length,
     editing,
-    error: s?.error ?? e?.error ?? null,
+    error: sched.ok ? (outbox.ok ? null : outbox.error.message) : sched.error.message,
   };
 };
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const TIME = /^\d{2}:\d{2}$/;
 
-/** A date and a time typed in the form, in UTC, as ISO; or null when either is malformed. */
+/** A date and a time typed in the form: a local time (`YYYY-MM-DDTHH:MM`) the host reads in the workspace's zone. */
 function when(form: FormData): string | null {
   const date = text(form, 'date');
   const time = text(form, 'time') || '09:00';
   if (!DATE.test(date) || !TIME.test(time)) return null;
-  const d = new Date(`${date}T${time}:00Z`);
-  return Number.isNaN(d.getTime()) ? null : d.toISOString();
+  return Number.isNaN(Date.parse(`${date}T${time}:00Z`)) ? null : `${date}T${time}`;
+}
+
+/** The schedule's status once the host has fired it (a post published now), or its last status after `ms`. */
+async function settled(client: Api, ws: string, id: string, ms = 10_000): Promise<{ status: string; error?: string }> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const r = await client.request('getSchedule', { params: { ws, id } });
+    const s = r.ok ? r.data.schedule : null;
+    if (!s) return { status: 'unknown', error: r.ok ? undefined : r.error.message };
+    if ((s.status !== 'scheduled' && s.status !== 'running') || Date.now() > end)
+      return { status: s.status, ...(s.error ? { error: s.error.message } : {}) };
+    await new Promise((done) => setTimeout(done, 250));
+  }
 }
 
 /** Back to the view the marketer was on (the form carries it), without the editor open. */
@@ -90,7 +114,7 @@ const back = (ws: string, form: FormData, extra: string) => {
 };
 
 export const actions = guardedActions({
-  /** A new social post: scheduled for a time, or published now (through governance). */
+  /** A new post on the calendar (through the calendar API: the social agent's checks, governance): at a time, or now. */
   create: async (event) => {
     const form = await event.request.formData();
     const ws = event.params.ws ?? '';
@@ -101,41 +125,50 @@ export const actions = guardedActions({
     if (!(NETWORKS as readonly string[]).includes(network)) return fail(400, { action: 'create', error: 'Choose a network.', values });
     if (!body) return fail(400, { action: 'create', error: 'Write the post first.', values });
     const at = now ? new Date().toISOString() : when(form);
-    if (!at) return fail(400, { action: 'create', error: 'Give a date (YYYY-MM-DD) and a time (HH:MM, UTC).', values });
+    if (!at) return fail(400, { action: 'create', error: 'Give a date (YYYY-MM-DD) and a time (HH:MM).', values });
     const client = api(event);
-    const s = await callCapability<{ entryId: string }>(client, ws, TOOLS.social.schedule, { network, text: body, scheduledAt: at });
-    if (!s.output) return fail(400, { action: 'create', error: s.error ?? 'scheduling failed', code: s.code, values });
-    if (!now) redirect(303, back(ws, form, `created=${s.output.entryId}`));
-    const p = await callCapability<{ status: string; reason?: string }>(client, ws, TOOLS.social.publish, { entryId: s.output.entryId });
-    if (p.error?.startsWith('waiting for approval') || p.output?.status === 'pending_approval')
-      redirect(303, back(ws, form, `held=${s.output.entryId}`));
-    if (!p.output) return fail(400, { action: 'create', error: `Scheduled, but publishing failed: ${p.error}`, code: p.code, values });
-    redirect(303, back(ws, form, `created=${s.output.entryId}`));
+    const r = await client.request('createCalendarPost', { params: { ws }, body: { network, text: body, scheduledAt: at } });
+    if (!r.ok) {
+      if (r.error.code === 'NH_SCHEDULE_HELD') redirect(303, back(ws, form, 'held=1'));
+      return fail(r.status >= 500 ? 502 : 400, { action: 'create', error: r.error.message, code: r.error.code, values });
+    }
+    const id = r.data.schedule.id;
+    if (!now) redirect(303, back(ws, form, `created=${enc(id)}`));
+    // published now: the host fires it at once; say what became of it (held for approval, failed, published)
+    const s = await settled(client, ws, id);
+    if (s.status === 'pending_approval') redirect(303, back(ws, form, `held=${enc(id)}`));
+    if (s.status === 'failed')
+      return fail(400, { action: 'create', error: `It could not be published: ${s.error ?? 'it failed'}`, values });
+    redirect(303, back(ws, form, `created=${enc(id)}`));
   },
-  /** Take a scheduled post off the calendar. */
+  /** Take a scheduled item off the calendar: it never runs. */
   cancel: async (event) => {
     const form = await event.request.formData();
     const ws = event.params.ws ?? '';
-    const entryId = text(form, 'entryId');
-    const r = await callCapability(api(event), ws, TOOLS.social.cancel, { entryId });
-    if (r.error) return fail(400, { action: 'update', error: r.error, code: r.code, entryId });
+    const id = text(form, 'id');
+    const r = await api(event).request('cancelSchedule', { params: { ws, id } });
+    if (!r.ok) return fail(r.status >= 500 ? 502 : 400, { action: 'update', error: r.error.message, code: r.error.code, id });
     redirect(303, back(ws, form, 'cancelled=1'));
   },
-  /** Move (drag and drop, or the editor's date and time) and/or rewrite a scheduled post. */
+  /** Move (drag and drop, the editor's date and time, a day earlier or later) and/or rewrite a scheduled post. */
   update: async (event) => {
     const form = await event.request.formData();
     const ws = event.params.ws ?? '';
-    const entryId = text(form, 'entryId');
+    const id = text(form, 'id');
+    const key = text(form, 'key');
     const body = text(form, 'text');
     const at = when(form);
-    if (!entryId) return fail(400, { action: 'update', error: 'Which post? (entryId missing)' });
-    if (!at) return fail(400, { action: 'update', error: 'Give a date (YYYY-MM-DD) and a time (HH:MM, UTC).', entryId });
-    const r = await callCapability<{ scheduledAt: string }>(api(event), ws, TOOLS.social.update, {
-      entryId,
-      scheduledAt: at,
-      ...(body ? { text: body } : {}),
-    });
-    if (!r.output) return fail(400, { action: 'update', error: r.error ?? 'the change failed', code: r.code, entryId });
-    redirect(303, back(ws, form, `moved=${enc(entryId)}`));
+    if (!id) return fail(400, { action: 'update', error: 'Which post? (id missing)' });
+    if (!at) return fail(400, { action: 'update', error: 'Give a date (YYYY-MM-DD) and a time (HH:MM).', id });
+    const client = api(event);
+    if (body && key && body !== text(form, 'original')) {
+      // a new text is the post's own (the agent that owns it checks the network's limits), registered at the time given
+      const t = await callCapability(client, ws, TOOLS.social.update, { entryId: key, text: body, scheduledAt: at });
+      if (t.error) return fail(400, { action: 'update', error: t.error, code: t.code, id });
+    } else if (at !== text(form, 'was')) {
+      const r = await client.request('moveSchedule', { params: { ws, id }, body: { runAt: at } });
+      if (!r.ok) return fail(r.status >= 500 ? 502 : 400, { action: 'update', error: r.error.message, code: r.error.code, id });
+    }
+    redirect(303, back(ws, form, `moved=${enc(id)}`));
   },
 }) satisfies Actions;
