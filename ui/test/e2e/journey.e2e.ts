@@ -13,7 +13,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { bootConsoleHost } from './browser.js';
+import { bootConsoleHost, signUp as signUpForm } from './browser.js';
 
 const uiDir = resolve(import.meta.dirname, '../..');
 const repoRoot = resolve(uiDir, '..');
@@ -79,7 +79,7 @@ async function readable(page: Page, what: string) {
 async function signUp(context: BrowserContext, name: string, email: string) {
   const page = await context.newPage();
   page.setDefaultTimeout(20_000);
-  await signUp(page, base, { name: name, email: email });
+  await signUpForm(page, base, { name, email });
   return page;
 }
 
