@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { monthGrid, monthRange, neighbours, parseMonth } from './calendar';
+import { localParts, monthGrid, monthRange, neighbours, outboxItem, parseMonth, scheduleItem } from './calendar';
 import { sideBySide } from './diff';
 import { layoutDag, NODE } from './runs';
 
@@ -74,5 +74,54 @@ describe('month calendar', () => {
     expect(neighbours(2026, 12)).toEqual({ prev: '2026-11', next: '2027-01' });
     expect(neighbours(2026, 1).prev).toBe('2025-12');
     expect(monthRange(2026, 2)).toEqual({ from: '2026-02-01T00:00:00.000Z', to: '2026-02-28T23:59:59.999Z' });
+  });
+});
+
+describe('calendar items in the workspace time zone', () => {
+  it('places an instant on its local day and time, DST included', () => {
+    expect(localParts('2027-03-27T08:00:00.000Z', 'Europe/Paris')).toEqual({ day: '2027-03-27', time: '09:00' });
+    expect(localParts('2027-03-29T07:00:00.000Z', 'Europe/Paris')).toEqual({ day: '2027-03-29', time: '09:00' });
+    expect(localParts('2027-03-29T02:30:00.000Z', 'America/New_York')).toEqual({ day: '2027-03-28', time: '22:30' });
+  });
+
+  it('a schedule is a movable post while scheduled, a cancelled one is not shown, an e-mail send is not moved here', () => {
+    const post = {
+      id: 's1',
+      key: 'e1',
+      channel: 'social',
+      network: 'linkedin',
+      title: 'Hello',
+      runAt: '2027-01-05T23:30:00.000Z',
+      status: 'scheduled',
+    };
+    const it = scheduleItem(post, 'Asia/Tokyo');
+    expect(it).toMatchObject({ id: 's1', key: 'e1', kind: 'social', channel: 'linkedin', day: '2027-01-06', time: '08:30', movable: true });
+    expect(scheduleItem({ ...post, status: 'cancelled' }, 'UTC')).toBeNull();
+    expect(scheduleItem({ ...post, status: 'pending_approval' }, 'UTC')?.status).toBe('pending_approval');
+    expect(scheduleItem({ ...post, channel: 'email', network: undefined, status: 'scheduled' }, 'UTC')?.movable).toBe(false);
+  });
+
+  it('an e-mail sent without a schedule shows as sent; a schedule’s own send and a notification do not', () => {
+    const m = {
+      id: 'm1',
+      plugin: 'connector-email-sandbox',
+      idempotencyKey: 'run:x:step:send_email/connector-email-sandbox:send',
+      channel: 'email',
+      status: 'delivered',
+      recipients: ['ada@example.com'],
+      lastError: null,
+      createdAt: '2027-01-05T10:00:00.000Z',
+      deliveredAt: '2027-01-05T10:00:01.000Z',
+    };
+    expect(outboxItem(m, 'UTC', (id) => id)).toMatchObject({
+      kind: 'email',
+      status: 'sent',
+      day: '2027-01-05',
+      time: '10:00',
+      movable: false,
+    });
+    expect(outboxItem({ ...m, idempotencyKey: 'schedule:abc/connector-email-sandbox:send' }, 'UTC', (id) => id)).toBeNull();
+    expect(outboxItem({ ...m, idempotencyKey: 'notify:approval:r/s:u' }, 'UTC', (id) => id)).toBeNull();
+    expect(outboxItem({ ...m, status: 'dead' }, 'UTC', (id) => id)?.status).toBe('failed');
   });
 });
