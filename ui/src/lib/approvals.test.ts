@@ -130,6 +130,7 @@ describe('navigation by role', () => {
       'brand',
       'policies',
       'usage',
+      'notifications',
     ]);
     expect(atLeast('owner', 'admin') && !atLeast('member', 'admin')).toBe(true);
   });
