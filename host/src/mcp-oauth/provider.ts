@@ -199,6 +199,14 @@ export class NeonHubOAuthProvider implements OAuthClientProvider {
     this.authorizationUrl = url;
   }
 
+  /**
+   * A call's 403 insufficient_scope named the scope it needs (step-up): kept with the grant, so the connect it takes
+   * (an admin's, a person's consent) asks for it beside what the server asked before.
+   */
+  async rememberScope(scope: string): Promise<void> {
+    await this.save((s) => ({ ...s, stepUpScope: unionScopes(s.stepUpScope, scope) }));
+  }
+
   async saveCodeVerifier(codeVerifier: string): Promise<void> {
     const mode = this.o.mode;
     if (mode.kind !== 'connect') return; // a call never starts an authorization (redirectToAuthorization refuses it)
@@ -256,4 +264,10 @@ export class NeonHubOAuthProvider implements OAuthClientProvider {
 
 export function createMcpOAuthProvider(opts: McpOAuthProviderOptions): NeonHubOAuthProvider {
   return new NeonHubOAuthProvider(opts);
+}
+
+/** Space-separated scope lists merged, each scope once, in first-seen order. */
+export function unionScopes(...lists: (string | undefined)[]): string | undefined {
+  const all = [...new Set(lists.flatMap((l) => (l ? l.split(/\s+/).filter(Boolean) : [])))];
+  return all.length ? all.join(' ') : undefined;
 }

@@ -17,6 +17,8 @@ export interface GrantState {
   workspaceClient?: { clientId: string; clientSecret?: string };
   /** The redirect URL the grant was obtained with (this host's callback). */
   redirectUri?: string;
+  /** Scopes the server asked for in a 403 insufficient_scope during a call: the next connect asks for them too. */
+  stepUpScope?: string;
 }
 
 export type GrantRow = Selectable<McpOAuthGrantsTable>;

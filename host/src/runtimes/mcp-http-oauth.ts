@@ -1,4 +1,4 @@
-import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
+import { extractWWWAuthenticateParams, UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { isNeonHubError, workspaceMeta } from '@neonhub/schemas';
@@ -58,10 +58,20 @@ export function createMcpHttpOAuthRuntime(opts: RuntimeOptions & { backoff?: Bac
     if (!oauth) throw hostErrors.create('NH_PLUGIN_UNAVAILABLE', `plugin ${manifest.id} needs the host's OAuth store, which is not set up`);
     const authProvider = await oauth.providerFor(workspaceId);
     const c = new Client(clientInfo, { capabilities: {} });
+    // Through the outbound guard, as every mcp-http request (discovery and token requests too: auth() uses this fetch).
+    const guarded = cappedFetch(opts.resultMaxBytes ?? DEFAULT_RESULT_MAX_BYTES, outboundGuards.for(opts.outboundAllow).fetch);
     const transport = new StreamableHTTPClientTransport(new URL(spec.url), {
       authProvider,
-      // Through the outbound guard, as every mcp-http request (discovery and token requests too: auth() uses this fetch).
-      fetch: cappedFetch(opts.resultMaxBytes ?? DEFAULT_RESULT_MAX_BYTES, outboundGuards.for(opts.outboundAllow).fetch),
+      fetch: async (input, init) => {
+        const res = await guarded(input, init);
+        if (res.status === 403) {
+          // step-up: the scope a 403 insufficient_scope names is kept for the workspace's next connect
+          const { error, scope } = extractWWWAuthenticateParams(res);
+          if (error === 'insufficient_scope' && scope && 'rememberScope' in authProvider)
+            await (authProvider as { rememberScope(scope: string): Promise<void> }).rememberScope(scope);
+        }
+        return res;
+      },
     });
     try {
       await c.connect(transport, { timeout: opts.backoff?.startTimeoutMs ?? defaultBackoff.startTimeoutMs });
