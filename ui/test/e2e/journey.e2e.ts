@@ -330,6 +330,7 @@ try {
     ['members', '13-members'],
     ['plugins', '14-plugins'],
     ['audit', '15-audit'],
+    ['notifications', '17-notifications-page'],
   ] as const) {
     await mobile.goto(`${base}/w/spring/${path}`);
     await check(mobile, name);
@@ -346,6 +347,7 @@ try {
     ['runs', '09-runs'],
     ['audit', '10-audit'],
     ['members', '11-members'],
+    ['notifications', '12-notifications-page'],
   ] as const) {
     await deskAgain.goto(`${base}/w/spring/${path}`);
     await check(deskAgain, name);
