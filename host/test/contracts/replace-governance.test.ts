@@ -88,8 +88,14 @@ describe('a third-party policy plugin in place of governance', () => {
         },
       },
       consent: null,
+      memory: null,
     });
-    expect((await api('GET', '/api/workspaces/other/contracts')).body).toEqual({ policy: null, approvals: null, consent: null });
+    expect((await api('GET', '/api/workspaces/other/contracts')).body).toEqual({
+      policy: null,
+      approvals: null,
+      consent: null,
+      memory: null,
+    });
     const plugins = (await api<{ plugins: { id: string; provides?: string[] }[] }>('GET', '/api/workspaces/acme/plugins')).body.plugins;
     expect(plugins.find((p) => p.id === 'gatekeeper')?.provides).toEqual(['policy', 'approvals']);
   });

@@ -5,8 +5,24 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Host } from '../../src/host.js';
 import { bootHost, lockRoot, makeRoot, removeRoot, runtimeFixtures, writePlugin } from './helpers.js';
 
+/**
+ * The approvals contract's four tools, answering for one approval (a hook that holds calls must provide the
+ * contract, or the pipeline refuses the hold: nobody could decide it).
+ */
+const APPROVALS_TOOLS = `
+    ...['list_approvals', 'get_approval', 'approve', 'reject'].map((name) =>
+      defineTool({
+        name,
+        description: 'Approvals contract (test): knows one approval, appr-1.',
+        input: z.object({}).passthrough(),
+        output: z.object({}).passthrough(),
+        sideEffect: name === 'list_approvals' || name === 'get_approval' ? 'read' : 'write',
+        run: async () => ({}),
+      }),
+    ),`;
+
 /** Hook plugins that write what they see to a shared log, to test the chain's order and outcomes. */
-function hookPlugin(id: string, priority: number, behaviour: string) {
+function hookPlugin(id: string, priority: number, behaviour: string, opts: { approvals?: boolean } = {}) {
   return {
     'plugin.json': JSON.stringify({
       id,
@@ -15,6 +31,16 @@ function hookPlugin(id: string, priority: number, behaviour: string) {
       description: `Test hook plugin ${id}`,
       host: '^0.1.0',
       runtime: { type: 'module', entry: 'src/index.ts' },
+      ...(opts.approvals
+        ? {
+            provides: ['approvals'],
+            tools: ['list_approvals', 'get_approval', 'approve', 'reject'].map((name) => ({
+              name,
+              description: 'Approvals contract (test): knows one approval, appr-1.',
+              inputSchema: { type: 'object' },
+            })),
+          }
+        : {}),
       hooks: [
         { event: 'beforeToolCall', priority },
         { event: 'afterToolCall', priority },
@@ -22,11 +48,12 @@ function hookPlugin(id: string, priority: number, behaviour: string) {
     }),
     'package.json': JSON.stringify({ name: `@test/${id}`, version: '0.1.0', type: 'module' }),
     'src/index.ts': `
-import { definePlugin } from '@neonhub/sdk';
+import { definePlugin, defineTool } from '@neonhub/sdk';
+import { z } from 'zod';
 const log = ((globalThis as any).__nhHookLog ??= []) as string[];
 export default definePlugin({
   id: '${id}',
-  tools: [],
+  tools: [${opts.approvals ? APPROVALS_TOOLS : ''}],
   hooks: {
     beforeToolCall(event) {
       log.push('before:${id}');
@@ -64,8 +91,10 @@ beforeAll(async () => {
       'hook-beta',
       10,
       "if (text === 'approve') return { action: 'approval', reason: 'beta wants a human', approvalId: 'appr-1' };",
+      { approvals: true },
     ),
   );
+  await syncPluginDir(join(root, 'plugins/hook-beta')); // plugin.json's tools from the code
   writePlugin(root, 'mcp-memory', {
     'plugin.json': JSON.stringify({
       id: 'mcp-memory',
