@@ -197,7 +197,15 @@ try {
   const img = page.getByTestId('media').getByRole('img', { name: 'The Trail Runner 2 from the side' });
   await img.waitFor();
   assert.ok(
-    await img.evaluate((i: HTMLImageElement) => i.complete && i.naturalWidth === 1),
+    // the element may be in the page before its bytes arrived: wait for it to load (or fail) before judging
+    await img.evaluate((i: HTMLImageElement) =>
+      i.complete && i.naturalWidth > 0
+        ? i.naturalWidth === 1
+        : new Promise<boolean>((resolve) => {
+            i.addEventListener('load', () => resolve(i.naturalWidth === 1), { once: true });
+            i.addEventListener('error', () => resolve(false), { once: true });
+          }),
+    ),
     'the attached image is served back to the page',
   );
   const line = (await page.getByTestId('media').locator('code').first().textContent()) ?? '';
