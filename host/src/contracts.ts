@@ -1,9 +1,18 @@
-import { type Contract, type ContractProviders, ContractSchema, contractTools, type PluginManifest } from '@neonhub/schemas';
+import {
+  type Contract,
+  type ContractProviders,
+  ContractSchema,
+  contractTools,
+  ownToolFor,
+  type PluginManifest,
+  providesContract,
+} from '@neonhub/schemas';
 import { hostErrors } from './errors.js';
 
 /**
- * Which enabled plugin provides a contract in a workspace (docs/plugin-authors.md, "Contracts"): the host and core
- * reach policy, approvals and consent through it, never by a plugin's id.
+ * Which enabled plugin provides a contract in a workspace (docs/plugin-authors.md, "Contracts"): the host, core and
+ * the console (through GET /api/workspaces/:ws/contracts) reach policy, approvals, consent, memory, content, the
+ * calendar and campaigns through it, never by a plugin's id or tool name.
  */
 export interface ContractResolver {
   /** The enabled plugin providing `contract` in the workspace, or undefined; two of them is NH_CONTRACT_AMBIGUOUS. */
@@ -12,13 +21,18 @@ export interface ContractResolver {
   providers(workspaceId: string): Promise<ContractProviders>;
   /** Whether a plugin's manifest declares it provides `contract`. */
   provides(pluginId: string, contract: Contract): boolean;
+  /**
+   * The qualified tool (`plugin:tool`) serving the contract's tool `name` in the workspace, or undefined when no
+   * enabled plugin provides the contract.
+   */
+  tool(workspaceId: string, contract: Contract, name: string): Promise<{ plugin: string; tool: string } | undefined>;
 }
 
 export function createContractResolver(deps: {
   enabledPlugins(workspaceId: string): Promise<readonly string[]>;
   manifest(pluginId: string): PluginManifest | undefined;
 }): ContractResolver {
-  const provides = (pluginId: string, contract: Contract) => deps.manifest(pluginId)?.provides?.includes(contract) ?? false;
+  const provides = (pluginId: string, contract: Contract) => providesContract(deps.manifest(pluginId)?.provides, contract);
 
   async function provider(workspaceId: string, contract: Contract): Promise<string | undefined> {
     const found = (await deps.enabledPlugins(workspaceId)).filter((id) => provides(id, contract));
@@ -35,10 +49,17 @@ export function createContractResolver(deps: {
     const out: Partial<ContractProviders> = {};
     for (const contract of ContractSchema.options) {
       const plugin = await provider(workspaceId, contract);
-      out[contract] = plugin ? { plugin, tools: contractTools(contract, plugin) } : null;
+      const manifest = plugin ? deps.manifest(plugin) : undefined;
+      out[contract] = plugin && manifest ? { plugin, tools: contractTools(contract, manifest) } : null;
     }
     return out as ContractProviders;
   }
 
-  return { provider, providers, provides };
+  async function tool(workspaceId: string, contract: Contract, name: string) {
+    const plugin = await provider(workspaceId, contract);
+    const own = plugin ? ownToolFor(deps.manifest(plugin)?.provides, contract, name) : undefined;
+    return plugin && own ? { plugin, tool: `${plugin}:${own}` } : undefined;
+  }
+
+  return { provider, providers, provides, tool };
 }

@@ -247,7 +247,13 @@ export const hostErrors = defineErrors({
     status: 409,
     category: 'user',
     description:
-      'Two or more plugins enabled in the workspace provide the same contract (policy, approvals, consent): disable all but one; details name them.',
+      'Two or more plugins enabled in the workspace provide the same contract (policy, approvals, consent, memory, content, calendar, campaigns): disable all but one; details name them.',
+  },
+  NH_CONTRACT_MISSING: {
+    status: 409,
+    category: 'user',
+    description:
+      'No plugin enabled in the workspace provides the contract the request needs (e.g. the calendar for a new post): enable one; details name the contract.',
   },
   NH_APPROVALS_PROVIDER_MISSING: {
     status: 503,

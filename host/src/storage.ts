@@ -1,5 +1,5 @@
 import { createDatabase, createRepositories, type DB, type Kysely, migrate, type Repositories } from '@neonhub/db';
-import type { PluginManifest } from '@neonhub/schemas';
+import { type PluginManifest, providesContract } from '@neonhub/schemas';
 import type { PluginStore, StoredRecord } from '@neonhub/sdk';
 import type { Logger } from 'pino';
 import { type HostConfig, oauthAppKey } from './config.js';
@@ -162,7 +162,7 @@ export async function openStorage(
         channels: (workspaceId) => createChannelRouter(channelDeps, workspaceId),
         results: (workspaceId) => createResultsReader(database.db, workspaceId),
         providers: async (workspaceId, contract) =>
-          (await channelDeps.enabledPlugins(workspaceId)).filter((id) => getManifest(id)?.provides?.includes(contract) === true),
+          (await channelDeps.enabledPlugins(workspaceId)).filter((id) => providesContract(getManifest(id)?.provides, contract)),
       },
       llm,
       outbound,

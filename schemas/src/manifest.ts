@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { PluginIdSchema, SemverSchema } from './common.js';
 import { ConnectorDeclarationSchema } from './connector.js';
-import { CONTRACT_REQUIREMENTS, ContractSchema } from './contracts.js';
+import { CONTRACT_REQUIREMENTS, ownToolFor, ProvidedContractSchema, providedName } from './contracts.js';
 import { ServesEntrySchema } from './planning.js';
 import { ToolDefinitionSchema } from './tool.js';
 
@@ -152,10 +152,12 @@ export const PluginManifestSchema = z
     /** What a connector serves and how accounts connect to it (kind `connector` only; docs/connectors.md). */
     connector: ConnectorDeclarationSchema.optional(),
     /**
-     * Contracts this plugin provides (`policy`, `approvals`, `consent`): the host and core reach it through them,
-     * never by its id, so another plugin providing the same contracts can replace it (docs/plugin-authors.md).
+     * Contracts this plugin provides (`policy`, `approvals`, `consent`, `memory`, `content`, `calendar`,
+     * `campaigns`), by name or with a map from the contract's tool names to its own: the host, core and the console
+     * reach it through them, never by its id, so another plugin providing the same contracts can replace it
+     * (docs/plugin-authors.md, "Contracts").
      */
-    provides: z.array(ContractSchema).default([]),
+    provides: z.array(ProvidedContractSchema).default([]),
     /**
      * The planner catalogue: which goals this plugin's tools serve, at which stage, with what input (the offline
      * planner composes plans from it; docs/plugin-authors.md, "Being planned").
@@ -197,12 +199,24 @@ export const PluginManifestSchema = z
       if (o.tokenEndpointAuthMethod === 'private_key_jwt' && !o.privateKeySecret)
         ctx.addIssue({ code: 'custom', path: ['runtime', 'oauth', 'privateKeySecret'], message: 'private_key_jwt needs privateKeySecret' });
     }
-    for (const [i, contract] of m.provides.entries()) {
-      if (m.provides.indexOf(contract) !== i) ctx.addIssue({ code: 'custom', path: ['provides', i], message: `${contract} listed twice` });
+    const named = m.provides.map(providedName);
+    for (const [i, contract] of named.entries()) {
+      if (named.indexOf(contract) !== i) ctx.addIssue({ code: 'custom', path: ['provides', i], message: `${contract} listed twice` });
       const needs = CONTRACT_REQUIREMENTS[contract];
-      for (const t of needs.tools)
-        if (!m.tools.some((x) => x.name === t))
-          ctx.addIssue({ code: 'custom', path: ['provides', i], message: `providing ${contract} needs a tool named ${t}` });
+      const entry = m.provides[i]!;
+      if (typeof entry !== 'string')
+        for (const name of Object.keys(entry.tools))
+          if (!needs.tools.includes(name) && !needs.optional?.includes(name))
+            ctx.addIssue({ code: 'custom', path: ['provides', i, 'tools', name], message: `${contract} has no tool ${name}` });
+      for (const t of needs.tools) {
+        const own = ownToolFor(m.provides, contract, t);
+        if (!m.tools.some((x) => x.name === own))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['provides', i],
+            message: `providing ${contract} needs a tool named ${own}${own === t ? '' : ` (its ${t})`}`,
+          });
+      }
       for (const h of needs.hooks)
         if (!m.hooks.some((x) => x.event === h))
           ctx.addIssue({ code: 'custom', path: ['provides', i], message: `providing ${contract} needs a ${h} hook` });

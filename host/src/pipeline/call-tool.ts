@@ -7,6 +7,7 @@ import {
   describeIssues,
   isNeonHubError,
   type NeonHubError,
+  ownToolFor,
   type PluginManifest,
 } from '@neonhub/schemas';
 import {
@@ -655,10 +656,11 @@ export function createCallTool(deps: PipelineDeps) {
     const provider = (await workspaces.providers?.(workspace.id, 'memory'))?.find((id) => registry.plugin(id) !== undefined);
     if (!provider) return undefined;
     let seq = 0;
+    const provides = registry.plugin(provider)?.manifest.provides;
     return createMemoryAccess(provider, async (name, input) => {
       const result = await callTool({
         workspace: workspace.id,
-        tool: `${provider}:${name}`,
+        tool: `${provider}:${ownToolFor(provides, 'memory', name) ?? name}`,
         input,
         actor,
         idempotencyKey: `${keyPrefix}/memory/${seq++}`,

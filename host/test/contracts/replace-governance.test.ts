@@ -89,12 +89,18 @@ describe('a third-party policy plugin in place of governance', () => {
       },
       consent: null,
       memory: null,
+      content: expect.objectContaining({ plugin: 'agent-content' }),
+      calendar: null,
+      campaigns: null,
     });
     expect((await api('GET', '/api/workspaces/other/contracts')).body).toEqual({
       policy: null,
       approvals: null,
       consent: null,
       memory: null,
+      content: expect.objectContaining({ plugin: 'agent-content' }),
+      calendar: null,
+      campaigns: null,
     });
     const plugins = (await api<{ plugins: { id: string; provides?: string[] }[] }>('GET', '/api/workspaces/acme/plugins')).body.plugins;
     expect(plugins.find((p) => p.id === 'gatekeeper')?.provides).toEqual(['policy', 'approvals']);

@@ -136,6 +136,18 @@ describe('the manifest checks what it declares', () => {
     expect(problems({ ...base, provides: ['billing'] })[0]).toMatch(/^provides\.0: /);
   });
 
+  it("a contract's tools may be mapped onto the plugin's own: the mapped names must exist and be the contract's", () => {
+    const tools = ['agenda', 'plan_post', 'edit_post', 'drop_post', 'post_now'].map((name) => ({ ...base.tools[0]!, name }));
+    const mapped = { list_entries: 'agenda', schedule: 'plan_post', update_entry: 'edit_post', cancel: 'drop_post', publish: 'post_now' };
+    expect(problems({ ...base, tools, provides: [{ contract: 'calendar', tools: mapped }] })).toEqual([]);
+    expect(
+      problems({ ...base, tools, provides: [{ contract: 'calendar', tools: { ...mapped, publish: 'nope', send: 'post_now' } }] }),
+    ).toEqual(['provides.0.tools.send: calendar has no tool send', 'provides.0: providing calendar needs a tool named nope (its publish)']);
+    expect(problems({ ...base, tools, provides: ['calendar', { contract: 'calendar', tools: mapped }] })).toContain(
+      'provides.1: calendar listed twice',
+    );
+  });
+
   it('a catalogue entry names one of its tools, and only compose fans out', () => {
     expect(
       problems({

@@ -54,7 +54,7 @@ export const WorkspacePluginViewSchema = z
         reason: z.string().optional(),
       }),
     ),
-    /** The contracts its manifest says it provides (policy, approvals, consent). */
+    /** The contracts its manifest says it provides (policy, approvals, consent, memory, content, calendar, campaigns). */
     provides: z.array(ContractSchema).optional(),
   })
   .meta({ id: 'WorkspacePlugin' });

@@ -222,7 +222,8 @@ export const apiRoutes = {
     path: `${ws}/contracts`,
     access: 'viewer',
     tag: 'plugins',
-    summary: "Which enabled plugin provides each contract (policy, approvals, consent) here, with the contract's tools",
+    summary:
+      "Which enabled plugin provides each contract (policy, approvals, consent, memory, content, calendar, campaigns) here, with the contract's tools",
     params: WsParamsSchema,
     response: { 200: ContractProvidersSchema },
   }),

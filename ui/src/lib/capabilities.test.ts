@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { channelTools, connectorChannels, findTool } from './capabilities';
+import { channelTools, connectorChannels, contractTool, NO_CONTRACTS, providerOf } from './capabilities';
 
 const plugins = [
   {
@@ -16,9 +16,16 @@ const plugins = [
 ];
 
 describe('capabilities', () => {
-  it('finds a tool by its own name whether the list qualifies names or not', () => {
-    expect(findTool(plugins, 'set_policy')).toBe('governance:set_policy');
-    expect(findTool(plugins, 'nope')).toBeNull();
+  it("calls a contract's tool by its contract name on whichever plugin the host resolved, else none", () => {
+    const contracts = {
+      ...NO_CONTRACTS,
+      calendar: { plugin: 'acme-planner', tools: { list_entries: 'acme-planner:agenda', schedule: 'acme-planner:plan_post' } },
+    };
+    expect(contractTool(contracts, 'calendar', 'schedule')).toBe('acme-planner:plan_post');
+    expect(contractTool(contracts, 'calendar', 'list_entries')).toBe('acme-planner:agenda');
+    expect(providerOf(contracts, 'calendar')).toBe('acme-planner');
+    expect(contractTool(contracts, 'content', 'list_drafts')).toBeNull();
+    expect(providerOf(contracts, 'content')).toBeNull();
   });
 
   it('places connectors on channels from the manifest block, else from their id and channel tool; agents on none', () => {

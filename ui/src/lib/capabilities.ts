@@ -1,50 +1,35 @@
+import type { Contract, ContractProviders } from '@neonhub/schemas';
+
 /**
- * The plugin tools the marketer pages (calendar, content studio, brand kit, policies) call, in one place
- * (issue 18: the console should name as few plugin tools as it can). Pages ask for a capability by
- * purpose; which plugin serves a channel is read from the manifests (`channelTools`), not named here.
+ * What the console calls on plugins, by contract (issue 18: the console names no plugin tool). The host resolves,
+ * per workspace, the enabled plugin providing each contract — content studio, calendar, campaigns, memory, policy,
+ * approvals — with the contract's tools qualified on it (GET /api/workspaces/:ws/contracts, `workspaceContracts`);
+ * pages ask for a contract's tool by its contract name. Which plugin serves a channel is read from the manifests
+ * (`channelTools`).
  */
-export const TOOLS = {
-  content: {
-    plugin: 'agent-content',
-    list: 'agent-content:list_drafts',
-    get: 'agent-content:get_draft',
-    draft: 'agent-content:draft',
-    diff: 'agent-content:diff',
-    revise: 'agent-content:revise',
-    check: 'agent-content:check_quality',
-    attach: 'agent-content:attach_media',
-    media: 'agent-content:list_media',
-    image: 'agent-content:get_media',
-  },
-  social: {
-    plugin: 'agent-social',
-    calendar: 'agent-social:calendar',
-    schedule: 'agent-social:schedule',
-    update: 'agent-social:update_entry',
-    cancel: 'agent-social:cancel',
-    publish: 'agent-social:publish',
-  },
-  email: {
-    plugin: 'agent-email',
-    schedules: 'agent-email:list_schedules',
-  },
-  policy: {
-    get: 'get_policy',
-    set: 'set_policy',
-  },
-  campaign: {
-    plugin: 'agent-campaign',
-    list: 'agent-campaign:list_campaigns',
-    get: 'agent-campaign:get_campaign',
-  },
-  memory: {
-    plugin: 'memory',
-    ingest: 'memory:memory_ingest',
-    search: 'memory:memory_search',
-    get: 'memory:memory_get_document',
-    remove: 'memory:memory_delete_document',
-  },
-} as const;
+export type Contracts = ContractProviders;
+
+/** No provider for any contract (the workspace's contracts could not be read). */
+export const NO_CONTRACTS = {
+  policy: null,
+  approvals: null,
+  consent: null,
+  memory: null,
+  content: null,
+  calendar: null,
+  campaigns: null,
+} satisfies Contracts;
+
+/**
+ * The qualified tool (`plugin:tool`) serving the contract's tool `name` in the workspace, or null when no enabled
+ * plugin provides the contract (or its provider does not offer that optional tool).
+ */
+export function contractTool(contracts: Contracts, contract: Contract, name: string): string | null {
+  return contracts[contract]?.tools[name] ?? null;
+}
+
+/** The enabled plugin providing `contract`, or null. */
+export const providerOf = (contracts: Contracts, contract: Contract): string | null => contracts[contract]?.plugin ?? null;
 
 /** The social networks agent-social posts to (its `network` enum). */
 export const NETWORKS = ['linkedin', 'x', 'facebook', 'instagram'] as const;
@@ -70,17 +55,6 @@ interface PluginLike {
   enabled?: boolean;
   tools: { name: string; sideEffect: string }[];
   connector?: { channels?: string[] } | null;
-  /** The contracts its manifest provides (policy, approvals, consent). */
-  provides?: readonly string[];
-}
-
-/**
- * The approvals of calls held by the policy (the runs API decides a run's steps): the tools of the enabled plugin
- * providing the approvals contract (governance, or any replacement), from the workspace's plugin list; null without one.
- */
-export function approvalsProvider(plugins: readonly PluginLike[]) {
-  const p = plugins.find((x) => x.enabled !== false && x.provides?.includes('approvals'));
-  return p ? { plugin: p.id, list: `${p.id}:list_approvals`, approve: `${p.id}:approve`, reject: `${p.id}:reject` } : null;
 }
 
 /**
@@ -102,10 +76,4 @@ export function channelTools(plugins: PluginLike[]): Record<string, string[]> {
       if (tool) out[c] = [...(out[c] ?? []), `${p.id}:${own(tool.name)}`];
     }
   return out;
-}
-
-/** The enabled plugin offering a tool named `name` (e.g. the policy plugin's `set_policy`), qualified, or null. */
-export function findTool(plugins: PluginLike[], name: string): string | null {
-  const p = plugins.find((x) => x.enabled !== false && x.tools.some((t) => own(t.name) === name));
-  return p ? `${p.id}:${name}` : null;
 }

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { apiRoutes, type LockEntry } from '@neonhub/schemas';
+import { apiRoutes, type LockEntry, providedName } from '@neonhub/schemas';
 import type { FastifyInstance } from 'fastify';
 import { LOCKFILE_NAME, readLockfile } from '../../plugins/lock.js';
 import type { ToolRegistry } from '../../registry.js';
@@ -67,7 +67,7 @@ export async function workspacePluginRoutes(app: FastifyInstance, { service, reg
             sideEffect: t.sideEffect,
           })),
           pinnedTools: pinnedTools(registry, m.id, lock.plugins[m.id]),
-          provides: m.provides ?? [],
+          provides: (m.provides ?? []).map(providedName),
         };
       }),
     };

@@ -1,6 +1,6 @@
-import { TOOLS } from '$lib/capabilities';
+import { type Contracts, providerOf } from '$lib/capabilities';
 import type { Api } from './api';
-import { type WorkspacePluginView, workspacePlugins } from './plugins';
+import { type WorkspacePluginView, workspaceContracts, workspacePlugins } from './plugins';
 
 export interface OnboardingStep {
   id: 'brand' | 'channel' | 'goal';
@@ -18,15 +18,17 @@ export interface OnboardingStep {
 export async function onboarding(
   client: Api,
   ws: string,
-  known: { plugins?: Promise<readonly WorkspacePluginView[]>; hasRuns?: Promise<boolean> } = {},
+  known: { plugins?: Promise<readonly WorkspacePluginView[]>; hasRuns?: Promise<boolean>; contracts?: Promise<Contracts> } = {},
 ): Promise<{ steps: OnboardingStep[]; complete: boolean }> {
-  const [plugins, hasRuns, conns] = await Promise.all([
+  const [plugins, hasRuns, conns, contracts] = await Promise.all([
     known.plugins ?? workspacePlugins(client, ws).then((r) => (r.ok ? r.data.plugins : [])),
     known.hasRuns ?? client.request('listRuns', { params: { ws } }).then((r) => r.ok && r.data.runs.length > 0),
     client.request('listConnections', { params: { ws } }),
+    known.contracts ?? workspaceContracts(client, ws),
   ]);
   const enabled = plugins.filter((p) => p.enabled);
-  const content = enabled.find((p) => p.id === TOOLS.content.plugin);
+  // the brand voice is the content provider's config
+  const content = enabled.find((p) => p.id === providerOf(contracts, 'content'));
   const base = `/w/${encodeURIComponent(ws)}`;
   const steps: OnboardingStep[] = [
     {

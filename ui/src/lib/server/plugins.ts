@@ -1,9 +1,20 @@
+import type { Contract } from '@neonhub/schemas';
+import { type Contracts, contractTool, NO_CONTRACTS } from '$lib/capabilities';
 import type { Api, ApiOutput } from './api';
 
 export type WorkspacePluginView = ApiOutput<'listWorkspacePlugins'>['plugins'][number];
 
 export async function workspacePlugins(client: Api, ws: string) {
   return client.request('listWorkspacePlugins', { params: { ws } });
+}
+
+/**
+ * The workspace's provider of each contract with its tools (the host's contract registry); none when it cannot be
+ * read (two enabled plugins providing one contract is NH_CONTRACT_AMBIGUOUS: the pages then offer none of them).
+ */
+export async function workspaceContracts(client: Api, ws: string): Promise<Contracts> {
+  const r = await client.request('getContracts', { params: { ws } });
+  return r.ok ? r.data : NO_CONTRACTS;
 }
 
 /** Whether a capability plugin (governance, data-trust, eco) is enabled in the workspace. */
@@ -24,4 +35,21 @@ export async function callCapability<T>(
   if (r.data.status !== 'ok') return { error: `waiting for approval: ${r.data.reason}` };
   // a plugin tool's output: its shape is the tool's output schema (the plugin's own types)
   return { output: r.data.output as T };
+}
+
+/**
+ * Calls the contract's tool `name` on the workspace's provider of `contract` (the workspace's contracts are read
+ * unless given): the output, or the error message; NH_CONTRACT_MISSING when no enabled plugin provides it.
+ */
+export async function callContract<T>(
+  client: Api,
+  ws: string,
+  contract: Contract,
+  name: string,
+  input: unknown = {},
+  contracts?: Contracts,
+): Promise<{ output?: T; error?: string; code?: string }> {
+  const tool = contractTool(contracts ?? (await workspaceContracts(client, ws)), contract, name);
+  if (!tool) return { error: `No enabled plugin provides ${contract} here.`, code: 'NH_CONTRACT_MISSING' };
+  return callCapability<T>(client, ws, tool, input);
 }

@@ -1,9 +1,9 @@
 import type { RunWithSteps, Step } from '@neonhub/schemas';
 import { labelOf, type Preview, policyInWords, previewOf, resolveRefs } from '$lib/approvals';
-import { approvalsProvider } from '$lib/capabilities';
+import type { Contracts } from '$lib/capabilities';
 import type { Api } from './api';
 import { actorName, type Person, peopleOf } from './people';
-import { callCapability, type WorkspacePluginView, workspacePlugins } from './plugins';
+import { callCapability, type WorkspacePluginView, workspaceContracts, workspacePlugins } from './plugins';
 
 /** A governance approval as governance:list_approvals answers it (the fields the console reads). */
 export interface GovApproval {
@@ -50,6 +50,8 @@ export interface Waiting {
   governance: boolean;
   error: string | null;
   plugins: WorkspacePluginView[];
+  /** The workspace's contract providers (the approvals inbox reads the approvals contract's). */
+  contracts: Contracts;
   people: Map<string, Person>;
 }
 
@@ -87,21 +89,22 @@ export async function waitingFor(
   me: string | undefined,
   opts: { calls?: boolean; scope?: object } = {},
 ): Promise<Waiting> {
-  const [runsR, pluginsR, people] = await Promise.all([
+  const [runsR, pluginsR, people, contracts] = await Promise.all([
     once(opts.scope, `waiting:${ws}`, () => client.request('listWaitingRuns', { params: { ws }, query: { limit: WAITING_RUNS } })),
     once(opts.scope, `plugins:${ws}`, () => workspacePlugins(client, ws)),
     once(opts.scope, `people:${ws}`, () => peopleOf(client, ws)),
+    once(opts.scope, `contracts:${ws}`, () => workspaceContracts(client, ws)),
   ]);
   const plugins = pluginsR.ok ? pluginsR.data.plugins : [];
-  const provider = approvalsProvider(plugins);
-  const governance = provider !== null;
+  const list = contracts.approvals?.tools.list_approvals;
+  const governance = list !== undefined;
   const gov =
-    provider && opts.calls !== false
-      ? await callCapability<{ approvals: GovApproval[] }>(client, ws, provider.list, { status: 'pending', limit: 200 })
+    list && opts.calls !== false
+      ? await callCapability<{ approvals: GovApproval[] }>(client, ws, list, { status: 'pending', limit: 200 })
       : { output: { approvals: [] as GovApproval[] }, error: undefined };
   const items = pendingItems(runsR.ok ? runsR.data.runs : [], gov.output?.approvals ?? [], { plugins, people, me });
   const error = gov.error ?? (runsR.ok ? null : runsR.error.message);
-  return { items, governance, error, plugins, people };
+  return { items, governance, error, plugins, contracts, people };
 }
 
 /**
@@ -165,15 +168,14 @@ export function pendingItems(
 /** One run's pending items, and the names and plugins its page shows (who started it, who decided each step). */
 export async function pendingOfRun(client: Api, ws: string, run: RunWithSteps, me: string | undefined, scope?: object) {
   const holds = run.steps.some((s) => s.status === 'waiting_approval');
-  const [pluginsR, people] = await Promise.all([
+  const [pluginsR, people, contracts] = await Promise.all([
     once(scope, `plugins:${ws}`, () => workspacePlugins(client, ws)),
     once(scope, `people:${ws}`, () => peopleOf(client, ws)),
+    once(scope, `contracts:${ws}`, () => workspaceContracts(client, ws)),
   ]);
   const plugins = pluginsR.ok ? pluginsR.data.plugins : [];
-  const provider = approvalsProvider(plugins);
+  const list = contracts.approvals?.tools.list_approvals;
   const gov =
-    holds && provider
-      ? await callCapability<{ approvals: GovApproval[] }>(client, ws, provider.list, { status: 'pending', limit: 200 })
-      : null;
+    holds && list ? await callCapability<{ approvals: GovApproval[] }>(client, ws, list, { status: 'pending', limit: 200 }) : null;
   return { items: pendingItems([run], gov?.output?.approvals ?? [], { plugins, people, me }, false), plugins, people };
 }

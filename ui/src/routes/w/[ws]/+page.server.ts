@@ -1,6 +1,6 @@
 import { addDays, type CalItem, localParts, scheduleItem } from '$lib/calendar';
 import type { CampaignDetail } from '$lib/campaigns';
-import { TOOLS } from '$lib/capabilities';
+import { type Contracts, contractTool, providerOf } from '$lib/capabilities';
 import { api } from '$lib/server/api';
 import { requireWorkspace } from '$lib/server/guard';
 import { onboarding } from '$lib/server/onboarding';
@@ -27,12 +27,16 @@ export const load: PageServerLoad = async (event) => {
   const [waiting, runs, checklist] = await Promise.all([
     waitingP,
     runsP,
-    onboarding(client, ws, { plugins: waitingP.then((w) => w.plugins), hasRuns: runsP.then((r) => r.length > 0) }),
+    onboarding(client, ws, {
+      plugins: waitingP.then((w) => w.plugins),
+      hasRuns: runsP.then((r) => r.length > 0),
+      contracts: waitingP.then((w) => w.contracts),
+    }),
   ]);
-  const enabled = (id: string) => waiting.plugins.some((p) => p.id === id && p.enabled);
+  const contracts = waiting.contracts;
 
   // Below the fold, streamed: the campaigns' results and the week's posts (tool calls) paint when they come.
-  const campaigns = enabled(TOOLS.campaign.plugin) ? campaignsInFlight(client, ws).catch(() => []) : null;
+  const campaigns = providerOf(contracts, 'campaigns') ? campaignsInFlight(client, ws, contracts).catch(() => []) : null;
   // the coming seven days of the calendar (the /schedules API, every channel), in the workspace's time zone
   const days = client
     .request('listSchedules', {
@@ -80,7 +84,8 @@ export const load: PageServerLoad = async (event) => {
     pendingCount: waiting.items.length,
     failures: recentFailures,
     campaigns,
-    socialEnabled: enabled(TOOLS.social.plugin) || enabled(TOOLS.email.plugin),
+    // posts are scheduled through the calendar contract's provider (the social agent as shipped)
+    socialEnabled: providerOf(contracts, 'calendar') !== null,
     week: days,
     inProgress,
     recentRuns: runs.slice(0, 5),
@@ -89,13 +94,20 @@ export const load: PageServerLoad = async (event) => {
 };
 
 /** Active and scheduled campaigns (at most four) with their totals so far. */
-async function campaignsInFlight(client: ReturnType<typeof api>, ws: string) {
-  const list = await callCapability<{ campaigns: CampaignDetail['campaign'][] }>(client, ws, TOOLS.campaign.list, {
-    limit: 200,
-  });
+async function campaignsInFlight(client: ReturnType<typeof api>, ws: string, contracts: Contracts) {
+  const list = await callCapability<{ campaigns: CampaignDetail['campaign'][] }>(
+    client,
+    ws,
+    contractTool(contracts, 'campaigns', 'list_campaigns')!,
+    {
+      limit: 200,
+    },
+  );
   const live = (list.output?.campaigns ?? []).filter((c) => c.status !== 'ended').slice(0, 4);
   const details = await Promise.all(
-    live.map((c) => callCapability<CampaignDetail>(client, ws, TOOLS.campaign.get, { campaignId: c.campaignId })),
+    live.map((c) =>
+      callCapability<CampaignDetail>(client, ws, contractTool(contracts, 'campaigns', 'get_campaign')!, { campaignId: c.campaignId }),
+    ),
   );
   return details.map((d, i) => ({ campaign: live[i]!, totals: d.output?.totals ?? null, remaining: d.output?.remainingBudget ?? null }));
 }

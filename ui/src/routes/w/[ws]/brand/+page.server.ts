@@ -1,5 +1,5 @@
 import { fail, redirect } from '@sveltejs/kit';
-import { CHANNEL_LABEL, TOOLS } from '$lib/capabilities';
+import { CHANNEL_LABEL, providerOf } from '$lib/capabilities';
 import { lines, type PolicyDoc } from '$lib/policy';
 import { api, enc } from '$lib/server/api';
 import { loadFacts, loadGovernance, saveFacts, savePolicy } from '$lib/server/brand';
@@ -13,10 +13,11 @@ export const load: PageServerLoad = async (event) => {
   const client = api(event);
   const ws = event.params.ws;
   const gov = await loadGovernance(client, ws);
-  const content = gov.enabled.find((p) => p.id === TOOLS.content.plugin) ?? null;
-  const memory = gov.enabled.some((p) => p.id === TOOLS.memory.plugin);
+  // the brand voice and banned phrases are the content provider's config; product facts live in memory
+  const content = gov.enabled.find((p) => p.id === providerOf(gov.contracts, 'content')) ?? null;
+  const memory = providerOf(gov.contracts, 'memory') !== null;
   const config = (content?.config ?? {}) as { brandVoice?: string; bannedPhrases?: string[] };
-  const facts = memory ? await loadFacts(client, ws) : null;
+  const facts = memory ? await loadFacts(client, ws, gov.contracts) : null;
   // disclosures a marketer manages: those that cover exactly one channel's delivery tools
   const disclosures = (gov.policy?.policy.content?.disclosures ?? []).map((d) => ({
     text: d.text,
@@ -56,7 +57,7 @@ export const actions = guardedActions({
     if (brandVoice.length > 2000) return fail(400, { error: 'Keep the brand voice under 2,000 characters.', values });
     if (banned.some((b) => b.length > 200)) return fail(400, { error: 'A banned phrase is longer than 200 characters.', values });
     const gov = await loadGovernance(client, ws);
-    const content = gov.enabled.find((p) => p.id === TOOLS.content.plugin);
+    const content = gov.enabled.find((p) => p.id === providerOf(gov.contracts, 'content'));
     if (content) {
       const config = { ...content.config, brandVoice, bannedPhrases: banned };
       if (!brandVoice) delete (config as { brandVoice?: string }).brandVoice;
@@ -87,11 +88,11 @@ export const actions = guardedActions({
       const r = await savePolicy(client, ws, gov.policy, policy, 'brand kit');
       if (!r.output) return fail(400, { error: r.error ?? 'the policy could not be saved', code: r.code, values });
     }
-    if (gov.enabled.some((p) => p.id === TOOLS.memory.plugin)) {
+    if (providerOf(gov.contracts, 'memory')) {
       const previous = text(form, 'factsId') || null;
       const before = text(form, 'factsBefore');
       if (facts !== before) {
-        const r = await saveFacts(client, ws, facts, previous);
+        const r = await saveFacts(client, ws, gov.contracts, facts, previous);
         if (r && 'error' in r && r.error) return fail(400, { error: `Product facts: ${r.error}`, code: r.code, values });
       }
     }

@@ -14,10 +14,10 @@ import {
   scheduleItem,
   weekOf,
 } from '$lib/calendar';
-import { NETWORKS, TOOLS } from '$lib/capabilities';
+import { channelTools, NETWORKS } from '$lib/capabilities';
 import { type Api, api, enc } from '$lib/server/api';
 import { guardedActions, text } from '$lib/server/guard';
-import { callCapability, workspacePlugins } from '$lib/server/plugins';
+import { callContract, workspaceContracts, workspacePlugins } from '$lib/server/plugins';
 import type { Actions, PageServerLoad } from './$types';
 
 /**
@@ -42,15 +42,17 @@ export const load: PageServerLoad = async (event) => {
   const range = view === 'week' ? week.range : monthRange(year, month);
   // a day either side: the days shown are the workspace's local days, up to 14 h off UTC's
   const wide = { from: `${addDays(range.from.slice(0, 10), -1)}T00:00:00.000Z`, to: `${addDays(range.to.slice(0, 10), 1)}T23:59:59.999Z` };
-  const [plugins, sched, outbox] = await Promise.all([
+  const [plugins, contracts, sched, outbox] = await Promise.all([
     workspacePlugins(client, ws),
+    workspaceContracts(client, ws),
     client.request('listSchedules', { params: { ws }, query: wide }),
     client.request('listOutbox', { params: { ws }, query: { limit: 200 } }),
   ]);
   const all = plugins.ok ? plugins.data.plugins : [];
-  const enabled = new Set(all.filter((p) => p.enabled).map((p) => p.id));
-  const social = enabled.has(TOOLS.social.plugin);
-  const email = enabled.has(TOOLS.email.plugin);
+  // posts are put on the calendar through the calendar contract's provider (the social agent as shipped); e-mails
+  // reach it when a connector delivers the e-mail channel
+  const social = contracts.calendar !== null;
+  const email = (channelTools(all.filter((p) => p.enabled)).email ?? []).length > 0;
   const timeZone = sched.ok ? sched.data.timeZone : 'UTC';
   const shown = new Set(view === 'week' ? week.days : grid.weeks.flat().filter((d): d is string => d !== null));
   const pluginName = (id: string) => all.find((p) => p.id === id)?.name ?? id;
@@ -163,7 +165,7 @@ export const actions = guardedActions({
     const client = api(event);
     if (body && key && body !== text(form, 'original')) {
       // a new text is the post's own (the agent that owns it checks the network's limits), registered at the time given
-      const t = await callCapability(client, ws, TOOLS.social.update, { entryId: key, text: body, scheduledAt: at });
+      const t = await callContract(client, ws, 'calendar', 'update_entry', { entryId: key, text: body, scheduledAt: at });
       if (t.error) return fail(400, { action: 'update', error: t.error, code: t.code, id });
     } else if (at !== text(form, 'was')) {
       const r = await client.request('moveSchedule', { params: { ws, id }, body: { runAt: at } });

@@ -2,16 +2,24 @@ import { fail, redirect } from '@sveltejs/kit';
 import { type Campaign, CHANNELS } from '$lib/campaigns';
 import { api, enc } from '$lib/server/api';
 import { guardedActions, text } from '$lib/server/guard';
-import { callCapability, isEnabled } from '$lib/server/plugins';
+import { callContract, workspaceContracts } from '$lib/server/plugins';
 import type { Actions, PageServerLoad } from './$types';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 export const load: PageServerLoad = async (event) => {
   const client = api(event);
-  if (!(await isEnabled(client, event.params.ws, 'agent-campaign')))
-    return { enabled: false, campaigns: [] as Campaign[], error: null, channels: CHANNELS };
-  const r = await callCapability<{ campaigns: Campaign[] }>(client, event.params.ws, 'agent-campaign:list_campaigns', { limit: 200 });
+  // the campaigns contract's provider (the campaign agent as shipped)
+  const contracts = await workspaceContracts(client, event.params.ws);
+  if (!contracts.campaigns) return { enabled: false, campaigns: [] as Campaign[], error: null, channels: CHANNELS };
+  const r = await callContract<{ campaigns: Campaign[] }>(
+    client,
+    event.params.ws,
+    'campaigns',
+    'list_campaigns',
+    { limit: 200 },
+    contracts,
+  );
   return { enabled: true, campaigns: r.output?.campaigns ?? [], error: r.error ?? null, channels: CHANNELS };
 };
 
@@ -42,7 +50,7 @@ export const actions = guardedActions({
     if (!DATE.test(values.endDate)) errors.endDate = 'An end date.';
     else if (values.endDate <= values.startDate) errors.endDate = 'The end must be after the start.';
     if (Object.keys(errors).length) return fail(400, { error: 'Fix the highlighted fields.', fieldErrors: errors, values });
-    const r = await callCapability<Campaign>(api(event), event.params.ws ?? '', 'agent-campaign:create_campaign', {
+    const r = await callContract<Campaign>(api(event), event.params.ws ?? '', 'campaigns', 'create_campaign', {
       name: values.name,
       goal: values.goal,
       audience: values.audience,

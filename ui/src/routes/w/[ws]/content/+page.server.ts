@@ -1,10 +1,10 @@
 import { fail, redirect } from '@sveltejs/kit';
-import { TOOLS } from '$lib/capabilities';
+import { contractTool } from '$lib/capabilities';
 import type { Draft } from '$lib/content';
 import { api, enc } from '$lib/server/api';
 import { FACTS_COLLECTION } from '$lib/server/brand';
 import { guardedActions, text } from '$lib/server/guard';
-import { callCapability, isEnabled } from '$lib/server/plugins';
+import { callCapability, workspaceContracts } from '$lib/server/plugins';
 import type { Actions, PageServerLoad } from './$types';
 
 const KINDS = ['blog', 'email', 'social'] as const;
@@ -13,9 +13,10 @@ export const load: PageServerLoad = async (event) => {
   const client = api(event);
   const kindParam = event.url.searchParams.get('kind');
   const kind = (KINDS as readonly string[]).includes(kindParam ?? '') ? kindParam : null;
-  if (!(await isEnabled(client, event.params.ws, TOOLS.content.plugin)))
-    return { enabled: false, drafts: [] as Draft[], kind, error: null };
-  const r = await callCapability<{ drafts: Draft[] }>(client, event.params.ws, TOOLS.content.list, {
+  // the drafts of the content contract's provider (the content agent as shipped)
+  const list = contractTool(await workspaceContracts(client, event.params.ws), 'content', 'list_drafts');
+  if (!list) return { enabled: false, drafts: [] as Draft[], kind, error: null };
+  const r = await callCapability<{ drafts: Draft[] }>(client, event.params.ws, list, {
     limit: 200,
     ...(kind ? { kind } : {}),
   });
@@ -34,9 +35,13 @@ export const actions = guardedActions({
     if (!(KINDS as readonly string[]).includes(kind)) return fail(400, { error: 'Choose what to write.', values });
     if (topic.length < 3) return fail(400, { error: 'Say what it is about (at least 3 characters).', values });
     const client = api(event);
+    const contracts = await workspaceContracts(client, ws);
+    const draft = contractTool(contracts, 'content', 'draft');
+    if (!draft) return fail(409, { error: 'No enabled plugin provides the content studio here.', values });
+    const search = contractTool(contracts, 'memory', 'memory_search');
     let context: string[] = [];
-    if (await isEnabled(client, ws, TOOLS.memory.plugin)) {
-      const facts = await callCapability<{ hits: { text: string }[] }>(client, ws, TOOLS.memory.search, {
+    if (search) {
+      const facts = await callCapability<{ hits: { text: string }[] }>(client, ws, search, {
         query: topic,
         collection: FACTS_COLLECTION,
         limit: 5,
@@ -48,7 +53,7 @@ export const actions = guardedActions({
         .slice(0, 20)
         .map((l) => l.slice(0, 1000));
     }
-    const r = await callCapability<{ draftId: string }>(client, ws, TOOLS.content.draft, {
+    const r = await callCapability<{ draftId: string }>(client, ws, draft, {
       kind,
       topic,
       ...(audience ? { audience } : {}),

@@ -1,5 +1,4 @@
 import { error, fail, redirect } from '@sveltejs/kit';
-import { TOOLS } from '$lib/capabilities';
 import {
   type Draft,
   type DraftDiff,
@@ -12,7 +11,7 @@ import {
 } from '$lib/content';
 import { api, enc } from '$lib/server/api';
 import { guardedActions, text } from '$lib/server/guard';
-import { callCapability, isEnabled } from '$lib/server/plugins';
+import { callContract, workspaceContracts } from '$lib/server/plugins';
 import type { Actions, PageServerLoad } from './$types';
 
 const num = (v: string | null) => {
@@ -23,10 +22,12 @@ const num = (v: string | null) => {
 export const load: PageServerLoad = async (event) => {
   const client = api(event);
   const ws = event.params.ws;
-  if (!(await isEnabled(client, ws, TOOLS.content.plugin))) redirect(303, `/w/${enc(ws)}/content`);
+  const contracts = await workspaceContracts(client, ws);
+  if (!contracts.content) redirect(303, `/w/${enc(ws)}/content`);
+  const call = <T>(name: string, input: unknown) => callContract<T>(client, ws, 'content', name, input, contracts);
   const q = event.url.searchParams;
   const version = num(q.get('version'));
-  const got = await callCapability<{ draft: Draft; current: Version; versions: VersionMeta[] }>(client, ws, TOOLS.content.get, {
+  const got = await call<{ draft: Draft; current: Version; versions: VersionMeta[] }>('get_draft', {
     draftId: event.params.draftId,
     ...(version ? { version } : {}),
   });
@@ -40,10 +41,10 @@ export const load: PageServerLoad = async (event) => {
   const from = num(q.get('from')) ?? Math.max(1, to - 1);
   const [diff, quality, media] = await Promise.all([
     draft.latestVersion > 1
-      ? callCapability<DraftDiff>(client, ws, TOOLS.content.diff, { draftId: draft.draftId, from, to })
+      ? call<DraftDiff>('diff', { draftId: draft.draftId, from, to })
       : Promise.resolve({ output: undefined, error: undefined }),
-    callCapability<Quality>(client, ws, TOOLS.content.check, { draftId: draft.draftId, version: current.version }),
-    callCapability<{ media: Media[] }>(client, ws, TOOLS.content.media, { draftId: draft.draftId }),
+    call<Quality>('check_quality', { draftId: draft.draftId, version: current.version }),
+    call<{ media: Media[] }>('list_media', { draftId: draft.draftId }),
   ]);
   return {
     ...got.output,
@@ -58,7 +59,7 @@ export const load: PageServerLoad = async (event) => {
 };
 
 async function saveVersion(event: Parameters<Actions[string]>[0], input: { text: string } | { instructions: string }, note: string) {
-  const r = await callCapability<{ version: number }>(api(event), event.params.ws ?? '', TOOLS.content.revise, {
+  const r = await callContract<{ version: number }>(api(event), event.params.ws ?? '', 'content', 'revise', {
     draftId: event.params.draftId,
     ...input,
     ...(note ? { note } : {}),
@@ -67,7 +68,7 @@ async function saveVersion(event: Parameters<Actions[string]>[0], input: { text:
 }
 
 export const actions = guardedActions({
-  /** An image for the draft: checked here for a friendly message, and again (by its bytes) by agent-content. */
+  /** An image for the draft: checked here for a friendly message, and again (by its bytes) by the content provider. */
   attach: async (event) => {
     const form = await event.request.formData();
     const file = form.get('file');
@@ -85,7 +86,7 @@ export const actions = guardedActions({
         error: `${file.name} is not a PNG, JPEG, GIF or WebP image.`,
         code: 'NH_CONTENT_MEDIA_TYPE_UNSUPPORTED',
       });
-    const r = await callCapability<Media>(api(event), event.params.ws ?? '', TOOLS.content.attach, {
+    const r = await callContract<Media>(api(event), event.params.ws ?? '', 'content', 'attach_media', {
       draftId: event.params.draftId,
       filename: file.name,
       contentType: file.type,

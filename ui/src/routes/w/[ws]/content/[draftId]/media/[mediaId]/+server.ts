@@ -1,16 +1,15 @@
 import { error } from '@sveltejs/kit';
-import { TOOLS } from '$lib/capabilities';
 import type { Media } from '$lib/content';
 import { api } from '$lib/server/api';
 import { requireUser, requireWorkspace } from '$lib/server/guard';
-import { callCapability } from '$lib/server/plugins';
+import { callContract } from '$lib/server/plugins';
 import type { RequestHandler } from './$types';
 
 /** An image attached to a draft, for the studio and the preview: members of the workspace only, never sniffed. */
 export const GET: RequestHandler = async (event) => {
   requireUser(event.locals, event.url);
   requireWorkspace(event.locals, event.params.ws);
-  const r = await callCapability<Media & { dataBase64: string }>(api(event), event.params.ws, TOOLS.content.image, {
+  const r = await callContract<Media & { dataBase64: string }>(api(event), event.params.ws, 'content', 'get_media', {
     mediaId: event.params.mediaId,
   });
   if (!r.output || r.output.draftId !== event.params.draftId)
