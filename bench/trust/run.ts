@@ -4,13 +4,17 @@
  * side in one run, on PGlite and (when NEONHUB_TEST_POSTGRES_URL or --postgres <url> is given) on PostgreSQL.
  * Sequential latency (p50/p99 added) and throughput with 16 calls in flight.
  *
- *   npx tsx bench/trust/run.ts [N]                 # PGlite, and PostgreSQL when NEONHUB_TEST_POSTGRES_URL is set
+ *   npx tsx bench/trust/run.ts [N]                 # PGlite (on this thread and on its own), and PostgreSQL when NEONHUB_TEST_POSTGRES_URL is set
+ *   --db pglite,pglite-thread,postgres   which databases (default: all there are)
  *   --trace-store   each plugin's store operations per trusted call
  *   --trace-sql     PGlite statements (count and time on the thread) per call, tool alone vs trusted, at 16 in flight
+ *   --cpu-prof DIR  a V8 CPU profile of the first trusted 16-in-flight round per database (DIR/trust-<db>.cpuprofile)
  */
 import { randomBytes } from 'node:crypto';
-import { cpSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { createRequire } from 'node:module';
+import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import pino from 'pino';
 import { createDatabase, sql } from '../../core/db/src/index.js';
@@ -34,7 +38,8 @@ if (process.argv.includes('--trace-sql')) {
     try {
       return await query.apply(this, args);
     } finally {
-      const key = String(args[0]).replace(/\s+/g, ' ').slice(0, 70);
+      const params = Array.isArray(args[1]) ? args[1].length : 0;
+      const key = `${String(args[0]).replace(/\s+/g, ' ').slice(0, 60)} [${params < 10 ? params : `${10 * Math.floor(params / 10)}+`} params]`;
       const e = sqlTrace.get(key) ?? { n: 0, ms: 0 };
       e.n++;
       e.ms += performance.now() - t0;
@@ -49,6 +54,25 @@ const printSql = (label: string, calls: number) => {
     console.log(`  ${(v.n / calls).toFixed(3).padStart(7)} ${((v.ms * 1000) / calls).toFixed(1).padStart(8)} µs  ${k}`);
   sqlTrace.clear();
 };
+
+// --cpu-prof DIR: profile one trusted round at 16 in flight (the phase whose cost the goal is about)
+const profDir = process.argv.includes('--cpu-prof') ? process.argv[process.argv.indexOf('--cpu-prof') + 1] : undefined;
+async function profiled<T>(name: string, fn: () => Promise<T>): Promise<T> {
+  if (!profDir) return fn();
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 200 });
+  await session.post('Profiler.start');
+  try {
+    return await fn();
+  } finally {
+    const { profile } = await session.post('Profiler.stop');
+    mkdirSync(profDir, { recursive: true });
+    writeFileSync(join(profDir, `${name}.cpuprofile`), JSON.stringify(profile));
+    session.disconnect();
+  }
+}
 
 const N = Number(process.argv.find((a) => /^\d+$/.test(a)) ?? 2000);
 const INFLIGHT = 16;
@@ -66,9 +90,16 @@ async function freshDatabase(base: string): Promise<string> {
   return url.toString();
 }
 
-async function measure(dialect: 'PGlite' | 'PostgreSQL', databaseUrl?: string) {
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
+
+type Db = 'PGlite' | 'PGlite thread' | 'PostgreSQL';
+async function measure(dialect: Db, databaseUrl?: string) {
+  const loadBefore = load();
   // Inside the repo so plugins resolve their dependencies; the real capability plugins are linked, not copied.
-  const root = join(repo, 'host/test/.tmp', `bench-trust-${process.pid}-${dialect}`);
+  const root = join(repo, 'host/test/.tmp', `bench-trust-${process.pid}-${dialect.replace(' ', '-')}`);
   rmSync(root, { recursive: true, force: true });
   mkdirSync(join(root, 'plugins'), { recursive: true });
   cpSync(join(repo, 'host/test/fixtures/runtime-plugins/rt-basic'), join(root, 'plugins/rt-basic'), { recursive: true });
@@ -77,6 +108,7 @@ async function measure(dialect: 'PGlite' | 'PostgreSQL', databaseUrl?: string) {
     {
       NEONHUB_DATA_DIR: '.neonhub',
       LOG_LEVEL: 'warn',
+      NEONHUB_PGLITE_THREAD: dialect === 'PGlite thread' ? 'on' : 'off',
       ...(databaseUrl ? { DATABASE_URL: databaseUrl, NEONHUB_SECRET_KEY: randomBytes(32).toString('base64') } : {}),
     },
     root,
@@ -136,23 +168,32 @@ async function measure(dialect: 'PGlite' | 'PostgreSQL', databaseUrl?: string) {
     ops.clear();
   }
 
-  const throughput = async (fn: () => Promise<void>) => {
+  // calls per second with INFLIGHT in flight; the process's CPU time per call (every thread's, PGlite's too) beside it
+  const cpu = { bare: [] as number[], trusted: [] as number[] };
+  const throughput = async (fn: () => Promise<void>, into: number[]) => {
     const total = N;
     let next = 0;
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     await Promise.all(
       Array.from({ length: INFLIGHT }, async () => {
         while (next++ < total) await fn();
       }),
     );
+    const c = process.cpuUsage(c0);
+    into.push((c.user + c.system) / total);
     return total / ((performance.now() - t0) / 1000);
   };
   const tputs = { bare: [] as number[], trusted: [] as number[] };
   for (let round = 0; round < 3; round++) {
     sqlTrace.clear();
-    tputs.bare.push(await throughput(bare));
+    tputs.bare.push(await throughput(bare, cpu.bare));
     if (round === 0) printSql(`${dialect}, tool alone, ${INFLIGHT} in flight`, N);
-    tputs.trusted.push(await throughput(trusted));
+    tputs.trusted.push(
+      await (round === 0
+        ? profiled(`trust-${dialect.replace(' ', '-')}`, () => throughput(trusted, cpu.trusted))
+        : throughput(trusted, cpu.trusted)),
+    );
     if (round === 0) printSql(`${dialect}, + governance, data-trust, eco, ${INFLIGHT} in flight`, N);
   }
   const med = (xs: number[]) =>
@@ -171,38 +212,51 @@ async function measure(dialect: 'PGlite' | 'PostgreSQL', databaseUrl?: string) {
     ratioP50: sb.p50 / sa.p50,
     bareTput: med(tputs.bare),
     trustedTput: med(tputs.trusted),
+    bareCpu: med(cpu.bare),
+    trustedCpu: med(cpu.trusted),
+    load: `${loadBefore} -> ${load()}`,
   };
 }
 
-const results = [await measure('PGlite')];
 const flag = process.argv.indexOf('--postgres');
 const pgBase = flag > 0 ? process.argv[flag + 1] : process.env.NEONHUB_TEST_POSTGRES_URL;
-if (pgBase) results.push(await measure('PostgreSQL', await freshDatabase(pgBase)));
+const dbFlag = process.argv.indexOf('--db');
+const wanted = new Set(dbFlag > 0 ? process.argv[dbFlag + 1]!.split(',') : ['pglite', 'pglite-thread', 'postgres']);
+const results = [];
+if (wanted.has('pglite')) results.push(await measure('PGlite'));
+if (wanted.has('pglite-thread')) results.push(await measure('PGlite thread'));
+if (pgBase && wanted.has('postgres')) results.push(await measure('PostgreSQL', await freshDatabase(pgBase)));
 
 console.log('\nthe trust layer (governance + data-trust + eco) per call, side by side with the tool alone');
 console.log(
   [
-    'database'.padEnd(12),
+    'database'.padEnd(14),
     'p50 added'.padStart(11),
     'p50 ratio'.padStart(10),
     'p99 added'.padStart(11),
     `calls/s @${INFLIGHT} tool alone`.padStart(24),
     'with trust'.padStart(11),
     'ratio'.padStart(7),
+    'CPU µs/call alone'.padStart(18),
+    'with trust'.padStart(11),
     'goal: +0.5 ms, >= 0.8x'.padStart(24),
+    '  load average (1 5 15 min) before -> after',
   ].join(' '),
 );
 for (const r of results)
   console.log(
     [
-      r.dialect.padEnd(12),
+      r.dialect.padEnd(14),
       `+${r.addedP50.toFixed(3)} ms`.padStart(11),
       `${r.ratioP50.toFixed(2)}x`.padStart(10),
       `+${r.addedP99.toFixed(3)} ms`.padStart(11),
       r.bareTput.toFixed(0).padStart(24),
       r.trustedTput.toFixed(0).padStart(11),
       `${(r.trustedTput / r.bareTput).toFixed(2)}x`.padStart(7),
+      r.bareCpu.toFixed(0).padStart(18),
+      r.trustedCpu.toFixed(0).padStart(11),
       (r.addedP50 <= 0.5 && r.trustedTput / r.bareTput >= 0.8 ? 'met' : 'not met').padStart(24),
+      `  ${r.load}`,
     ].join(' '),
   );
 process.exit(0);

@@ -12,6 +12,8 @@ export const HostEnvSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  /** `on`: the embedded database (PGlite) runs on a worker thread of its own, off the event loop (docs/configuration.md). */
+  NEONHUB_PGLITE_THREAD: z.enum(['on', 'off']).default('off'),
   NEONHUB_SECRET_KEY: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NEONHUB_TOOL_TIMEOUT_MS: z.coerce.number().int().min(1).default(30_000),
@@ -59,6 +61,8 @@ export interface HostConfig {
   port: number;
   host: string;
   databaseUrl?: string;
+  /** NEONHUB_PGLITE_THREAD=on: PGlite on a worker thread (no effect with DATABASE_URL). */
+  pgliteThread: boolean;
   redisUrl?: string;
   secretKey?: string;
   logLevel: z.infer<typeof HostEnvSchema>['LOG_LEVEL'];
@@ -114,6 +118,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, rootDir = proce
     port: e.PORT,
     host: e.HOST,
     ...(e.DATABASE_URL ? { databaseUrl: e.DATABASE_URL } : {}),
+    pgliteThread: e.NEONHUB_PGLITE_THREAD === 'on',
     ...(e.REDIS_URL ? { redisUrl: e.REDIS_URL } : {}),
     ...(e.NEONHUB_SECRET_KEY ? { secretKey: e.NEONHUB_SECRET_KEY } : {}),
     logLevel: e.LOG_LEVEL,

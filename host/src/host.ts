@@ -124,8 +124,10 @@ export async function createHost(opts: CreateHostOptions): Promise<Host> {
     enabledPlugins: async (ws) => (await storage.service.listEnabledPlugins(ws)).map((p) => p.pluginId),
     manifest: (id) => manifests.get(id) ?? registry.plugin(id)?.manifest,
   });
-  // PGlite runs queries on this thread: its batches go in small slices so no call waits behind a long insert.
-  const callLog = createCallLog((records) => storage.recordCalls(records), logger, storage.dialect === 'pglite' ? { slice: 16 } : {});
+  // PGlite on this thread runs its queries here: its batches go in small slices so no call waits behind a long insert
+  // (on its own thread, NEONHUB_PGLITE_THREAD=on, a whole batch is one statement that holds nothing here).
+  const onThisThread = storage.dialect === 'pglite' && !config.pgliteThread;
+  const callLog = createCallLog((records) => storage.recordCalls(records), logger, onThisThread ? { slice: 16 } : {});
   // Built after the pipeline (it delivers through it); the pipeline reaches it only when a call comes.
   let outbox: Outbox | undefined;
   const callTool = createCallTool({

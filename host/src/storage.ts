@@ -63,7 +63,7 @@ export async function openStorage(
   const database = await createDatabase(
     config.databaseUrl
       ? { databaseUrl: config.databaseUrl, onIdleError: (err) => logger.warn({ err }, 'idle database client failed') }
-      : { dataDir: config.dataDir },
+      : { dataDir: config.dataDir, pgliteThread: config.pgliteThread },
   );
   try {
     await migrate(database.db);

@@ -6,6 +6,7 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import { unavailable } from './pg-errors.js';
+import { type PgliteClientLike, startPgliteThread } from './pglite-thread.js';
 import type { DB } from './types.js';
 
 export interface CreateDatabaseOptions {
@@ -15,6 +16,11 @@ export interface CreateDatabaseOptions {
   databaseUrl?: string;
   /** An in-memory embedded database (tests, throwaway runs). */
   memory?: boolean;
+  /**
+   * Run the embedded database on a worker thread (pglite-thread.ts), so its work never holds this thread's event
+   * loop; one message round trip per query. Default: on this thread.
+   */
+  pgliteThread?: boolean;
   /** Seconds to wait for a PostgreSQL connection before NH_DB_UNAVAILABLE (default 5). */
   connectTimeoutSeconds?: number;
   /** PostgreSQL pool size (default 10). */
@@ -57,19 +63,24 @@ export function redactUrl(url: string): string {
 export async function createDatabase(opts: CreateDatabaseOptions): Promise<Database> {
   if (opts.databaseUrl) return openPostgres(opts.databaseUrl, opts);
   if (!opts.memory && !opts.dataDir) throw new TypeError('createDatabase needs dataDir, databaseUrl or memory: true');
-  return openPglite(opts.memory ? undefined : join(opts.dataDir as string, 'pg'));
+  return openPglite(opts.memory ? undefined : join(opts.dataDir as string, 'pg'), opts.pgliteThread ?? false);
 }
 
-async function openPglite(dir: string | undefined): Promise<Database> {
+async function openPglite(dir: string | undefined, thread: boolean): Promise<Database> {
   if (dir) await mkdir(dir, { recursive: true });
-  let client: PGlite;
+  let client: PGlite | PgliteClientLike;
   try {
-    client = await PGlite.create({ ...(dir ? { dataDir: dir } : {}), extensions: { vector } });
-    await client.exec('CREATE EXTENSION IF NOT EXISTS vector');
+    if (thread) client = await startPgliteThread(dir);
+    else {
+      const local = await PGlite.create({ ...(dir ? { dataDir: dir } : {}), extensions: { vector } });
+      await local.exec('CREATE EXTENSION IF NOT EXISTS vector');
+      client = local;
+    }
   } catch (err) {
     throw unavailable(err, dir ? `the embedded database in ${dir}` : 'the in-memory database');
   }
-  const db = new Kysely<DB>({ dialect: new PGliteDialect(client) });
+  // the dialect uses only query() and close(), which the thread's client has too
+  const db = new Kysely<DB>({ dialect: new PGliteDialect(client as PGlite) });
   let closed = false;
   return {
     db,

@@ -11,7 +11,7 @@ import { createDatabase, type Database } from '../src/index.js';
  * database there).
  */
 export interface DialectFixture {
-  name: 'pglite' | 'postgres';
+  name: 'pglite' | 'pglite-thread' | 'postgres';
   /** Opens the suite's database (created on first call). */
   open(): Promise<Database>;
   /** Opens the same database again (after the previous handle was closed). */
@@ -21,20 +21,21 @@ export interface DialectFixture {
   teardown(): Promise<void>;
 }
 
-function pgliteFixture(): DialectFixture {
+/** PGlite on this thread, or on a worker thread of its own (`pgliteThread`, the host's NEONHUB_PGLITE_THREAD). */
+function pgliteFixture(pgliteThread = false): DialectFixture {
   let dir: string | undefined;
   return {
-    name: 'pglite',
+    name: pgliteThread ? 'pglite-thread' : 'pglite',
     async open() {
       dir ??= await mkdtemp(join(tmpdir(), 'neonhub-db-test-'));
-      return createDatabase({ dataDir: dir });
+      return createDatabase({ dataDir: dir, pgliteThread });
     },
     async reopen() {
       if (!dir) throw new Error('open() first');
-      return createDatabase({ dataDir: dir });
+      return createDatabase({ dataDir: dir, pgliteThread });
     },
     async fresh() {
-      const db = await createDatabase({ memory: true });
+      const db = await createDatabase({ memory: true, pgliteThread });
       return { a: db, b: db, dispose: () => db.close() };
     },
     async teardown() {
@@ -97,8 +98,9 @@ function postgresFixture(adminUrl: string): DialectFixture {
   };
 }
 
-/** The dialects configured on this machine: PGlite always, PostgreSQL when NEONHUB_TEST_POSTGRES_URL is set. */
+/** The dialects configured on this machine: PGlite always (on this thread and on its own), PostgreSQL when NEONHUB_TEST_POSTGRES_URL is set. */
 export function availableDialects(): DialectFixture[] {
   const url = process.env.NEONHUB_TEST_POSTGRES_URL;
-  return url ? [pgliteFixture(), postgresFixture(url)] : [pgliteFixture()];
+  const pglite = [pgliteFixture(), pgliteFixture(true)];
+  return url ? [...pglite, postgresFixture(url)] : pglite;
 }
