@@ -19,6 +19,7 @@ import { noPlugins, type PluginStartup, startPlugins } from './plugin-startup.js
 import { createDriftMonitor, type DriftMonitor } from './plugins/drift.js';
 import { discoverPlugins, readLockfile } from './plugins/index.js';
 import { createToolRegistry, type ToolRegistry } from './registry.js';
+import { createDeliveryRecorder } from './results/sent.js';
 import { type Clock, createScheduleService, type ScheduleService } from './schedules/index.js';
 import { openStorage, type Storage } from './storage.js';
 
@@ -150,6 +151,12 @@ export async function createHost(opts: CreateHostOptions): Promise<Host> {
     logger: logger.child({ component: 'outbox' }),
     pipeline: callTool,
     manifest: (id) => manifests.get(id) ?? registry.plugin(id)?.manifest,
+    onDelivered: createDeliveryRecorder({
+      db: storage.db,
+      logger: logger.child({ component: 'results' }),
+      manifest: (id) => manifests.get(id) ?? registry.plugin(id)?.manifest,
+      connectorEvents: storage.connectorEvents,
+    }),
     ...(delivering && config.redisUrl ? { redisUrl: config.redisUrl } : {}),
     ...opts.outbox,
   });

@@ -88,3 +88,32 @@ export interface ResultDailyTable {
   /** bigint: a string on pg, a number on PGlite. */
   count: ColumnType<string | number, number, number>;
 }
+
+/** The campaign, variant and contact a caller names for a send before it is made (migration 0022). */
+export interface SendAttributionsTable {
+  workspace_id: string;
+  idempotency_key: string;
+  campaign: string;
+  variant: Generated<string>;
+  contact_id: string | null;
+  created_at: Generated<Date>;
+}
+
+/** The last totals pulled per published post and metric (migration 0022): a pull records only the difference. */
+export interface SocialMetricSnapshotsTable {
+  workspace_id: string;
+  plugin_id: string;
+  post_id: string;
+  metric: string;
+  /** bigint: a string on pg, a number on PGlite. */
+  value: ColumnType<string | number, number, number>;
+  pulled_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+/** Per workspace: how often social metrics are pulled and how far back (migration 0022). */
+export interface ResultsSettingsTable {
+  workspace_id: string;
+  metrics_every_minutes: Generated<number>;
+  metrics_days: Generated<number>;
+  metrics_pulled_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}

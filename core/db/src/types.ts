@@ -5,7 +5,10 @@ import type {
   ContactsTable,
   ResultDailyTable,
   ResultEventsTable,
+  ResultsSettingsTable,
   SegmentsTable,
+  SendAttributionsTable,
+  SocialMetricSnapshotsTable,
   SuppressionsTable,
   TrackedLinksTable,
 } from './types-audiences.js';
@@ -222,4 +225,7 @@ export interface DB {
   result_daily: ResultDailyTable;
   notification_prefs: NotificationPrefsTable;
   notifications_sent: NotificationsSentTable;
+  send_attributions: SendAttributionsTable;
+  social_metric_snapshots: SocialMetricSnapshotsTable;
+  results_settings: ResultsSettingsTable;
 }

@@ -3,8 +3,8 @@ import type { DB, Kysely } from '@neonhub/db';
 import type { Actor } from '@neonhub/schemas';
 import { isNeonHubError } from '@neonhub/schemas';
 import type { CallTool } from '../pipeline/call-tool.js';
-import { insertEvents } from '../results/events.js';
 import { createLinks } from '../results/links.js';
+import { attributeSend } from '../results/sent.js';
 import { audienceErrors } from './errors.js';
 import { addressHash } from './normalize.js';
 import { segmentWhere } from './segments.js';
@@ -40,8 +40,9 @@ async function withLinks(value: unknown, replace: (url: string) => Promise<strin
 /**
  * Sends to every contact of a segment, one pipeline call per recipient: governance checks that recipient's consent
  * and frequency caps like any send, suppressed addresses are skipped before the call, and each `{{link:URL}}` becomes
- * the recipient's own tracked link. Every accepted send is a `sent` event (a sandbox connector's also `delivered`),
- * keyed by its idempotency key, so sending the same segment again sends and counts nothing twice.
+ * the recipient's own tracked link. Each send's campaign, variant and contact are registered under its idempotency
+ * key before the call; the outbox records the `sent` result when it delivers (results/sent.ts), keyed by that key,
+ * so sending the same segment again sends and counts nothing twice.
  */
 export async function sendToSegment(
   deps: { db: Kysely<DB>; callTool: CallTool; baseUrl: string },
@@ -118,6 +119,8 @@ export async function sendToSegment(
         )[0]?.code;
       return `${deps.baseUrl}/r/${linkCode}`;
     })) as Record<string, unknown>;
+    // the outbox's delivery recorder writes the `sent` result under this campaign, variant and contact
+    await attributeSend(db, workspace.id, idempotencyKey, { campaign: send.campaign, variant: send.variant, contactId: contact.id });
     try {
       const r = await deps.callTool({
         workspace: workspace.slug,
@@ -130,32 +133,6 @@ export async function sendToSegment(
         result.refused.push({ contactId: contact.id, code: 'NH_APPROVAL_PENDING', message: r.reason });
         continue;
       }
-      const output = (r.output ?? {}) as { messageId?: unknown; sandbox?: unknown };
-      const messageId = typeof output.messageId === 'string' ? output.messageId : null;
-      const now = new Date();
-      const base = {
-        workspace_id: workspace.id,
-        campaign: send.campaign,
-        variant: send.variant,
-        channel: send.channel,
-        contact_id: contact.id,
-      };
-      await insertEvents(db, [
-        { ...base, kind: 'sent', occurred_at: now, message_id: messageId, source: 'send', dedupe_key: `sent:${idempotencyKey}` },
-        // A sandbox connector delivers by recording: it emits the delivery event a provider's webhook would.
-        ...(output.sandbox === true
-          ? [
-              {
-                ...base,
-                kind: 'delivered',
-                occurred_at: now,
-                message_id: messageId,
-                source: 'sandbox',
-                dedupe_key: `delivered:${idempotencyKey}`,
-              },
-            ]
-          : []),
-      ]);
       result.sent++;
     } catch (err) {
       if (!isNeonHubError(err)) throw err;

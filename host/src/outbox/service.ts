@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { hostErrors } from '../errors.js';
 import type { DeliveryOutcome, DeliveryRequest, OutboxOutcome, OutboxPort, OutboxSubmission } from '../pipeline/call-tool.js';
+import type { DeliveredMessage } from '../results/sent.js';
 import { createPacer } from './rate-limit.js';
 import { type BackoffOptions, classify, errorJson } from './retry.js';
 import * as store from './store.js';
@@ -43,6 +44,11 @@ export interface OutboxOptions {
   sweepMs?: number;
   /** How long a caller waits for the first attempt, given the tool's timeout (default timeout + 2 s). */
   waitMs?(toolTimeoutMs: number): number;
+  /**
+   * Called once per delivered message, after it is stored as delivered (the results record its `sent` rows and a
+   * sandbox connector's events here). Its failure never undoes the delivery.
+   */
+  onDelivered?(m: DeliveredMessage): Promise<void>;
   /** BullMQ: lock and stalled-check intervals (a killed worker's job is taken over after about these). */
   lockDurationMs?: number;
   stalledIntervalMs?: number;
@@ -164,6 +170,19 @@ export function createOutbox(opts: OutboxOptions): Outbox {
     }
     if (outcome.ok) {
       metrics.recordOutboxAttempt(row.plugin_id, 'delivered');
+      // recorded before the message is marked delivered, so whoever sees it delivered finds its results
+      await opts
+        .onDelivered?.({
+          workspaceId: row.workspace_id,
+          pluginId: row.plugin_id,
+          tool: row.tool,
+          idempotencyKey: row.idempotency_key,
+          input: row.input,
+          output: outcome.output,
+          outboxId: row.id,
+          deliveredAt: new Date(),
+        })
+        .catch((err) => logger.warn({ err }, 'outbox: recording the delivery failed'));
       if (await store.markDelivered(db, row.id, lease, outcome.output, providerIdOf(outcome.output))) {
         metrics.recordOutbox(row.plugin_id, 'delivered');
         notify(row.id);

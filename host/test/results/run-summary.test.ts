@@ -66,10 +66,11 @@ describe('run.summary', () => {
       kind: 'results',
       status: 'succeeded',
       messages: { sent: 1, delivered: 1, opened: 0, clicked: 0, converted: 0 },
-      campaigns: [{ campaign: 'spring', totals: { sent: 2, delivered: 2, opened: 0, clicked: 1, converted: 0 } }],
+      // the run's own send is in the campaign too: its `sent` (the outbox's delivery) and its sandbox delivery event
+      campaigns: [{ campaign: 'spring', totals: { sent: 3, delivered: 3, opened: 0, clicked: 1, converted: 0 } }],
     });
     expect(summary!.data.text).toBe(
-      "Results so far of this run's messages: 1 sent, 1 delivered, 0 opened, 0 clicked, 0 converted. Campaign spring so far: 2 sent, 2 delivered, 0 opened, 1 clicked, 0 converted.",
+      "Results so far of this run's messages: 1 sent, 1 delivered, 0 opened, 0 clicked, 0 converted. Campaign spring so far: 3 sent, 3 delivered, 0 opened, 1 clicked, 0 converted.",
     );
   });
 });

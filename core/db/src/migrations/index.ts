@@ -19,6 +19,7 @@ import { resultDaily } from './0016b-result-daily.js';
 import { mcpOAuth } from './0019-mcp-oauth.js';
 import { notifications } from './0020-notifications.js';
 import { approvalProviders } from './0021-approval-providers.js';
+import { resultsIngest } from './0022-results-ingest.js';
 
 /**
  * Every schema migration, in the order it runs. Append only: never rename, reorder or edit one
@@ -45,4 +46,5 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: Migrat
   ['0019_mcp_oauth', mcpOAuth],
   ['0020_notifications', notifications],
   ['0021_approval_providers', approvalProviders],
+  ['0022_results_ingest', resultsIngest],
 ];

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { EmailMessageSchema, requireEmailBody } from '@neonhub/schemas';
+import { ConnectorEventSchema, EmailMessageSchema, requireEmailBody } from '@neonhub/schemas';
 import { defineTool, deliverOnce, fingerprint } from '@neonhub/sdk';
 import { z } from 'zod';
+import { ConfigSchema } from '../config.js';
+import { DELIVER_ONLY, simulatedEvents } from '../engagement.js';
 import { DEFAULT_FROM, OUTBOX, type OutboxMessage } from '../message.js';
 
 const input = requireEmailBody(
@@ -21,12 +23,17 @@ const output = z.object({
   sandbox: z.literal(true),
   to: z.array(z.string()),
   recordedAt: z.string(),
+  /**
+   * What a real provider's webhooks would report about this message (delivered or bounced, opened, clicked,
+   * unsubscribed), simulated and seeded by the message id; the host stores them like webhook events.
+   */
+  events: z.array(ConnectorEventSchema),
 });
 
 export const send = defineTool({
   name: 'send',
   description:
-    'Sends an e-mail in sandbox mode: records the message that would be sent in the workspace outbox instead of delivering it. Idempotent: a retry with the same idempotency key records nothing new and returns the original message id with duplicate: true.',
+    'Sends an e-mail in sandbox mode: records the message that would be sent in the workspace outbox instead of delivering it, and reports the provider events a real service would (delivered or bounced, opened, clicked, unsubscribed), simulated deterministically from the message id. Idempotent: a retry with the same idempotency key records nothing new and returns the original message id with duplicate: true.',
   sideEffect: 'external',
   input,
   output,
@@ -61,6 +68,7 @@ export const send = defineTool({
       },
     });
     ctx.logger.info({ messageId: record.messageId, duplicate, recipients: record.to.length }, 'sandbox e-mail recorded');
+    const rates = ConfigSchema.safeParse(ctx.config).data?.engagement ?? DELIVER_ONLY;
     return {
       messageId: record.messageId,
       duplicate,
@@ -68,6 +76,7 @@ export const send = defineTool({
       sandbox: true as const,
       to: record.to,
       recordedAt: record.recordedAt,
+      events: simulatedEvents(record.messageId, record.to, record.recordedAt, rates),
     };
   },
 });
