@@ -1,3 +1,4 @@
+import { DEFAULT_STOPPING_RULE } from '@neonhub/sdk';
 import { describe, expect, it } from 'vitest';
 import { type AllocatorOptions, decideAllocation } from './allocator.js';
 
@@ -61,5 +62,19 @@ describe('decideAllocation', () => {
   it('is reproducible for a seed', () => {
     const arms = [arm('A', 20, 400), arm('B', 24, 400)];
     expect(decideAllocation(arms, {}, opts)).toEqual(decideAllocation(arms, {}, opts));
+  });
+
+  it('the default stopping rule keeps a variant at P(best) 0.04 after 500 sends, and stops one below 0.01 after 1,000', () => {
+    const safer = { ...opts, ...DEFAULT_STOPPING_RULE };
+    // the case the old default (0.05 after 200) stopped: A at about 2–4% after 500 sends each
+    const early = decideAllocation([arm('A', 23, 500), arm('B', 38, 500)], {}, safer);
+    expect(early.arms[0]!.probabilityBest).toBeGreaterThan(0.01);
+    expect(early.arms[0]!.probabilityBest).toBeLessThan(0.06);
+    expect(decideAllocation([arm('A', 23, 500), arm('B', 38, 500)], {}, opts).newlyStopped).toEqual(['A']);
+    expect(early.newlyStopped).toEqual([]);
+    // clearly worse with enough sends: stopped
+    const late = decideAllocation([arm('A', 30, 1200), arm('B', 70, 1200)], {}, safer);
+    expect(late.arms[0]!.probabilityBest).toBeLessThan(0.01);
+    expect(late.newlyStopped).toEqual(['A']);
   });
 });

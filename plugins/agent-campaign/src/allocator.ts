@@ -14,9 +14,9 @@ export interface AllocatorArm {
 }
 
 export interface AllocatorOptions {
-  /** Stop an arm whose probability of being best falls below this (default 0.05). */
+  /** Stop an arm whose probability of being best falls below this (the reallocate tool's default: DEFAULT_STOPPING_RULE, 0.01). */
   stopBelow: number;
-  /** ... but only once it has this many trials (default 200): early noise stops nothing. */
+  /** ... but only once it has this many trials (default 1,000): early noise stops nothing. */
   minTrials: number;
   /** Least share each running arm keeps, for exploration (default 0). */
   minShare: number;

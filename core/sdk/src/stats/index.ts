@@ -3,6 +3,7 @@ export {
   type BetaPosterior,
   type BetaPrior,
   betaPosterior,
+  DEFAULT_STOPPING_RULE,
   type ProbabilityBestOptions,
   probabilityBest,
   splitAmount,

@@ -1,4 +1,4 @@
-import { defineTool, splitAmount } from '@neonhub/sdk';
+import { DEFAULT_STOPPING_RULE, defineTool, splitAmount } from '@neonhub/sdk';
 import { z } from 'zod';
 import { decideAllocation } from '../allocator.js';
 import { campaignErrors } from '../errors.js';
@@ -27,9 +27,17 @@ const input = z.object({
     .number()
     .min(0)
     .max(0.5)
-    .default(0.05)
-    .describe('A/B stopping threshold: a variant whose probability of being best falls below it is stopped (default 0.05).'),
-  minTrials: z.number().int().min(0).max(1e9).default(200).describe('Sends a variant needs before it can be stopped (default 200).'),
+    .default(DEFAULT_STOPPING_RULE.stopBelow)
+    .describe(
+      `A/B stopping threshold: a variant whose probability of being best falls below it is stopped (default ${DEFAULT_STOPPING_RULE.stopBelow}).`,
+    ),
+  minTrials: z
+    .number()
+    .int()
+    .min(0)
+    .max(1e9)
+    .default(DEFAULT_STOPPING_RULE.minTrials)
+    .describe(`Sends a variant needs before it can be stopped (default ${DEFAULT_STOPPING_RULE.minTrials.toLocaleString('en-US')}).`),
   minShare: z.number().min(0).max(0.5).default(0).describe('Least share each running arm keeps, for exploration (default 0).'),
   samples: z.number().int().min(100).max(200_000).default(4000).describe('Posterior draws (default 4000).'),
   seed: z.string().min(1).max(200).optional().describe('Seed of the draws (default: the campaign id and the day).'),
