@@ -27,6 +27,11 @@ export interface LoadedPlugin {
   firstParty: boolean;
 }
 
+const decodeWith =
+  (decode: NonNullable<PluginRuntime['decodeInput']>, tool: string): Validator =>
+  (value) =>
+    decode(tool, value);
+
 /** Loaded plugins and their tools by qualified name. Schemas are compiled once, at registration. */
 export function createToolRegistry() {
   const plugins = new Map<string, LoadedPlugin>();
@@ -51,7 +56,11 @@ export function createToolRegistry() {
           qualifiedName,
           definition,
           runtime: plugin.runtime,
-          validateInput: compileValidator(definition.inputSchema),
+          // A module plugin's input is checked (and decoded) by its own zod schema, which its JSON Schema was made
+          // from: once, here, and the runtime runs the decoded value. Any other runtime's, by the JSON Schema.
+          validateInput: plugin.runtime.decodeInput
+            ? decodeWith(plugin.runtime.decodeInput, definition.name)
+            : compileValidator(definition.inputSchema),
           validateOutput: compileValidator(definition.outputSchema),
           ...(reason ? { quarantined: { reason } } : {}),
         });

@@ -22,7 +22,7 @@ declare module 'fastify' {
   interface FastifyRequest {
     principal?: Principal;
     /** Set by the access check on /api/workspaces/:ws/* routes for sessions and tokens. */
-    workspaceAccess?: { workspaceId: string; role: Role };
+    workspaceAccess?: { workspaceId: string; role: Role; workspace?: { id: string; slug: string } };
   }
 }
 

@@ -129,7 +129,7 @@ export function createWorkspaceMcpServer(deps: WorkspaceMcpServerDeps): Workspac
     const key = req.params._meta?.[REQUEST_META_IDEMPOTENCY];
     try {
       const result = await deps.callTool({
-        workspace: workspace.id,
+        workspace,
         tool: tool.qualifiedName,
         input: req.params.arguments ?? {},
         actor,

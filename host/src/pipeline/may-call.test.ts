@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PluginManifestSchema } from '@neonhub/schemas';
 import { describe, expect, it } from 'vitest';
-import { mayCall } from './call-tool.js';
+import { mayCall } from './may-call.js';
 
 const manifest = (id: string) =>
   PluginManifestSchema.parse(JSON.parse(readFileSync(join(import.meta.dirname, '../../../plugins', id, 'plugin.json'), 'utf8')));

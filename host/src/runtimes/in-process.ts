@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { SchemaIssue, ValidationResult } from '@neonhub/json-schema';
 import { createLlm } from '@neonhub/llm';
 import { describeIssues, type ToolDefinition } from '@neonhub/schemas';
 import type { PluginDefinition, ToolContext, ToolSpec } from '@neonhub/sdk';
@@ -14,6 +15,12 @@ const outboundGuards = createOutboundGuards();
 import { toolFailed, toolNotFound, toolTimeout } from './mcp-call.js';
 import { checkSerializedSize, DEFAULT_RESULT_MAX_BYTES } from './result-limit.js';
 import type { Invocation, PluginRuntime, RuntimeOptions } from './types.js';
+
+/** A zod issue as the pipeline reports schema issues: a JSON Pointer and a message. */
+const issueOf = (i: { path: readonly PropertyKey[]; message: string }): SchemaIssue => ({
+  path: `/${i.path.map((k) => String(k).replace(/~/g, '~0').replace(/\//g, '~1')).join('/')}`,
+  message: i.message,
+});
 
 function isPluginDefinition(value: unknown): value is PluginDefinition {
   const v = value as PluginDefinition | undefined;
@@ -55,8 +62,8 @@ export async function runWithTimeout(
 
 /**
  * A trusted module plugin imported into the host process (call only after its lock entry has
- * been verified). Input is parsed with the tool's zod schema so `run` gets defaults and
- * transforms, as it does isolated; the pipeline validates against the manifest's JSON Schema.
+ * been verified). Input is checked and decoded once, by the tool's own zod schema (`decodeInput`, which the
+ * pipeline calls instead of the JSON Schema), so `run` gets defaults and transforms as it does isolated.
  */
 export function createInProcessRuntime(opts: RuntimeOptions): PluginRuntime {
   const { manifest } = opts;
@@ -114,18 +121,26 @@ export function createInProcessRuntime(opts: RuntimeOptions): PluginRuntime {
     async listTools() {
       return definitions;
     },
+    decodeInput(name: string, input: unknown): ValidationResult {
+      const tool = tools.get(name);
+      if (!tool) throw toolNotFound(manifest.id, name);
+      const parsed = tool.input.safeParse(input);
+      return parsed.success ? { ok: true, value: parsed.data } : { ok: false, issues: parsed.error.issues.map(issueOf) };
+    },
     async invoke(call: Invocation) {
       const tool = tools.get(call.tool);
       if (!tool) throw toolNotFound(manifest.id, call.tool);
-      const input = tool.input.safeParse(call.input);
-      if (!input.success)
-        throw hostErrors.create(
-          'NH_TOOL_INPUT_INVALID',
-          `input of ${manifest.id}:${call.tool} is invalid: ${describeIssues(input.error.issues)}`,
-          {
-            details: input.error.issues,
-          },
-        );
+      let input = call.input;
+      if (!call.decoded) {
+        const decoded = runtime.decodeInput!(call.tool, call.input);
+        if (!decoded.ok)
+          throw hostErrors.create(
+            'NH_TOOL_INPUT_INVALID',
+            `input for ${manifest.id}:${call.tool} is invalid: ${describeIssues(decoded.issues)}`,
+            { details: { tool: `${manifest.id}:${call.tool}`, issues: decoded.issues } },
+          );
+        input = decoded.value;
+      }
       const ctx = {
         ...call.context,
         // The manifest's network.hosts, then the workspace's outbound guard (no loopback/private/metadata unless allow-listed).
@@ -135,7 +150,7 @@ export function createInProcessRuntime(opts: RuntimeOptions): PluginRuntime {
         store: call.context.store ?? createMemoryStore(),
         llm: call.context.llm ?? offlineLlm,
       };
-      const output = await runWithTimeout(manifest.id, tool, input.data, ctx, call.timeoutMs);
+      const output = await runWithTimeout(manifest.id, tool, input, ctx, call.timeoutMs);
       checkSerializedSize(manifest.id, call.tool, output, opts.resultMaxBytes ?? DEFAULT_RESULT_MAX_BYTES);
       return output;
     },

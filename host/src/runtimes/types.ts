@@ -1,5 +1,6 @@
 import type { OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
 import type { GetPromptResult, Prompt, ReadResourceResult, Resource, ResourceTemplate } from '@modelcontextprotocol/sdk/types.js';
+import type { ValidationResult } from '@neonhub/json-schema';
 import type { PluginManifest, ToolDefinition } from '@neonhub/schemas';
 import type { PluginHooks, ToolContext, WebhookHandler } from '@neonhub/sdk';
 import type { ToolsCheck } from './tool-gate.js';
@@ -18,6 +19,8 @@ export interface Invocation {
     llm?: ToolContext['llm'];
   };
   timeoutMs: number;
+  /** `input` is already checked and decoded by this runtime's `decodeInput` (the pipeline's one check): run it as it is. */
+  decoded?: boolean;
   /**
    * The allow-list of the workspace's outbound guard (ctx.fetch): non-public targets it may reach. Absent = none
    * (loopback, private, link-local and metadata addresses refused).
@@ -47,6 +50,12 @@ export interface PluginRuntime {
    * process is down. Never leaves the host hanging or crashed.
    */
   invoke(call: Invocation): Promise<unknown>;
+  /**
+   * Module plugins (trusted code in the host): checks a tool's input with the tool's own zod schema and returns
+   * what `run` receives (defaults, transforms). The pipeline checks input with it instead of the JSON Schema, once
+   * per call, and passes the value with `decoded: true`. Other runtimes are checked by their JSON Schema.
+   */
+  decodeInput?(tool: string, input: unknown): ValidationResult;
   /** Hooks, only for in-process plugins. */
   readonly hooks?: PluginHooks;
   /** A connector's webhook parser (`definePlugin({ webhook })`), only for in-process plugins. */

@@ -8,8 +8,16 @@ import { authenticated, checkRole, roleIn } from './authorize.js';
 declare module 'fastify' {
   interface FastifyRequest {
     /** Set by the workspace or run scope: the route's workspace and the caller's role in it. */
-    workspaceAccess?: { workspaceId: string; role: Role };
+    workspaceAccess?: { workspaceId: string; role: Role; workspace?: { id: string; slug: string } };
   }
+}
+
+/** What a scope resolved for a request: the workspace (once; a workspace scope keeps its slug too) and the caller's role. */
+export interface WorkspaceAccessOfRequest {
+  workspaceId: string;
+  role: Role;
+  /** The resolved workspace (workspace scope): pass it on (e.g. to the call pipeline) instead of resolving it again. */
+  workspace?: { id: string; slug: string };
 }
 
 export interface ScopeDeps {
@@ -38,7 +46,7 @@ const hidden = (ws: string) =>
 /** Marks the routes of a scope and runs `resolve` before their body is parsed (after authentication). */
 function scope(
   kind: 'workspace' | 'run',
-  resolve: (request: FastifyRequest) => Promise<{ workspaceId: string; role: Role }>,
+  resolve: (request: FastifyRequest) => Promise<WorkspaceAccessOfRequest>,
   register: (app: FastifyInstance) => Promise<void> | void,
 ): FastifyPluginAsync {
   return async (app) => {
@@ -67,7 +75,7 @@ export const workspaceScope = (deps: ScopeDeps, register: (app: FastifyInstance)
       const ws = String((request.params as { ws?: unknown }).ws ?? '');
       // a reference that is no slug or id names no workspace: the same 404, without a lookup
       if (!WorkspaceRefSchema.safeParse(ws).success) throw hidden(ws.slice(0, 100));
-      let workspace: { id: string };
+      let workspace: { id: string; slug: string };
       try {
         workspace = await deps.resolveWorkspace(ws);
       } catch {
@@ -75,7 +83,7 @@ export const workspaceScope = (deps: ScopeDeps, register: (app: FastifyInstance)
       }
       const role = await roleIn(principal, workspace.id, deps.roleOf);
       if (!role) throw hidden(ws);
-      return { workspaceId: workspace.id, role };
+      return { workspaceId: workspace.id, role, workspace: { id: workspace.id, slug: workspace.slug } };
     },
     register,
   );
@@ -103,7 +111,7 @@ export const runScope = (deps: ScopeDeps, register: (app: FastifyInstance) => Pr
   );
 
 /** The workspace and role the scope resolved for this request. */
-export function scoped(request: FastifyRequest): { workspaceId: string; role: Role; userId?: string } {
+export function scoped(request: FastifyRequest): WorkspaceAccessOfRequest & { userId?: string } {
   const access = request.workspaceAccess;
   if (!access) throw hostErrors.create('NH_INTERNAL', `route ${request.routeOptions.url} ran outside a workspace scope`);
   const p = request.principal;

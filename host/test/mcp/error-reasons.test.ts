@@ -41,7 +41,7 @@ describe('errors over MCP carry their reason and the fix', () => {
     const r = await client.callTool({ name: 'agent-seo__analyze_page', arguments: { text: 'Hello.', html: '<p>Hello.</p>' } });
     expect(r.isError).toBe(true);
     expect((r.content as { text: string }[])[0]!.text).toBe(
-      'NH_TOOL_INPUT_INVALID: input of agent-seo:analyze_page is invalid: give exactly one of text or html',
+      'NH_TOOL_INPUT_INVALID: input for agent-seo:analyze_page is invalid: give exactly one of text or html',
     );
   });
 
@@ -49,7 +49,7 @@ describe('errors over MCP carry their reason and the fix', () => {
     const r = await client.callTool({ name: 'agent-seo__analyze_page', arguments: { text: 42 } });
     expect(r.isError).toBe(true);
     expect((r.content as { text: string }[])[0]!.text).toMatch(
-      /^NH_TOOL_INPUT_INVALID: input for agent-seo:analyze_page is invalid: text: must be string/,
+      /^NH_TOOL_INPUT_INVALID: input for agent-seo:analyze_page is invalid: text: Invalid input: expected string, received number/,
     );
   });
 

@@ -24,10 +24,10 @@ export async function toolRoutes(app: FastifyInstance, { host, service, repos }:
   });
 
   addRoute(app, apiRoutes.callTool, async (request) => {
-    const { workspaceId } = scoped(request);
+    const { workspaceId, workspace } = scoped(request);
     const body = request.body;
     return host.callTool({
-      workspace: workspaceId,
+      workspace: workspace ?? workspaceId,
       tool: request.params.tool,
       input: body.input ?? {},
       actor: requestActor(request),

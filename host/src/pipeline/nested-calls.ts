@@ -1,0 +1,115 @@
+import { type Actor, ownToolFor, type PluginManifest } from '@neonhub/schemas';
+import { createMemoryAccess, type HookContext, type MemoryAccess, type ToolCallEvent, undeclaredSecret } from '@neonhub/sdk';
+import { hostErrors } from '../errors.js';
+import { mayCall } from './may-call.js';
+import type { CallToolRequest, CallToolResult, PipelineDeps, WorkspaceRef } from './types.js';
+
+/** ctx.callTool of a tool or hook, in the caller's (already resolved) workspace. */
+export type NestedCall = (
+  caller: PluginManifest,
+  workspace: WorkspaceRef,
+  actor: Actor,
+  parentKey: string,
+  target: string,
+  input: unknown,
+  options?: { approvalId?: string; idempotencyKey?: string },
+  parent?: ToolCallEvent['parent'],
+) => Promise<unknown>;
+
+/**
+ * The calls a call makes through the pipeline itself: a tool's or hook's `ctx.callTool`, the memory contract
+ * (`ctx.memory`, the planner's memory context) and a hook's context. Each passes the workspace it already
+ * holds, so a nested call does not look it up again.
+ */
+export function createNestedCalls(deps: PipelineDeps, callTool: (req: CallToolRequest) => Promise<CallToolResult>) {
+  const { registry, workspaces, logger } = deps;
+
+  /** ctx.callTool of a tool or hook: through the same pipeline, only to tools the caller's manifest allows. */
+  const nestedCall: NestedCall = async (caller, workspace, actor, parentKey, target, input, options = {}, parent) => {
+    if (!mayCall(caller, target, registry.plugin(target.split(':')[0] ?? '')?.manifest)) {
+      throw hostErrors.create(
+        'NH_TOOL_DEPENDENCY_UNDECLARED',
+        `plugin ${caller.id} called ${target} but declares neither its plugin in dependencies nor a matching pattern in calls`,
+        {
+          details: { plugin: caller.id, target },
+        },
+      );
+    }
+    const result = await callTool({
+      workspace,
+      tool: target,
+      input,
+      actor,
+      idempotencyKey: options.idempotencyKey ?? `${parentKey}/${target}`,
+      ...(options.approvalId ? { approvalId: options.approvalId } : {}),
+      ...(parent ? { parent } : {}),
+    });
+    if (result.status === 'queued')
+      return { queued: { messageId: result.messageId, status: result.outboxStatus, reason: result.reason, lastError: result.lastError } };
+    if (result.status !== 'ok') return { pendingApproval: { approvalId: result.approvalId, reason: result.reason } };
+    return result.output;
+  };
+
+  /**
+   * The memory contract in a workspace (an agent's `ctx.memory`, the planner's memory context): served by the first
+   * enabled, loaded plugin that provides `memory` (found by manifest, never by id), called through this pipeline in
+   * that workspace as `actor` (policy, audit and usage apply), as a nested call of `parent` when given. Undefined
+   * when no such plugin is enabled.
+   */
+  async function memoryAccess(
+    workspace: WorkspaceRef,
+    actor: Actor,
+    keyPrefix: string,
+    parent?: ToolCallEvent['parent'],
+  ): Promise<MemoryAccess | undefined> {
+    const provider = (await workspaces.providers?.(workspace.id, 'memory'))?.find((id) => registry.plugin(id) !== undefined);
+    if (!provider) return undefined;
+    let seq = 0;
+    const provides = registry.plugin(provider)?.manifest.provides;
+    return createMemoryAccess(provider, async (name, input) => {
+      const result = await callTool({
+        workspace,
+        tool: `${provider}:${ownToolFor(provides, 'memory', name) ?? name}`,
+        input,
+        actor,
+        idempotencyKey: `${keyPrefix}/memory/${seq++}`,
+        ...(parent ? { parent } : {}),
+      });
+      if (result.status === 'ok') return result.output;
+      return { pendingApproval: { reason: result.reason ?? result.status } };
+    });
+  }
+
+  /** `ctx.memory` of an agent's call: the memory contract as a nested call of it, as its caller. */
+  function memoryFor(workspace: WorkspaceRef, event: ToolCallEvent): Promise<MemoryAccess | undefined> {
+    const coveringApproval = event.approvalId ?? event.parent?.approvalId;
+    return memoryAccess(workspace, event.actor, event.idempotencyKey, {
+      callId: event.callId,
+      tool: event.tool,
+      ...(coveringApproval ? { approvalId: coveringApproval } : {}),
+    });
+  }
+
+  /** The context a hook of `pluginId` receives for a workspace. */
+  async function hookContext(pluginId: string, workspace: WorkspaceRef): Promise<HookContext> {
+    const manifest = registry.plugin(pluginId)?.manifest;
+    if (!manifest) throw hostErrors.create('NH_PLUGIN_NOT_FOUND', `no plugin ${pluginId} is loaded`);
+    const declared = new Set(manifest.secrets.map((s) => s.name));
+    return {
+      workspace,
+      config: await workspaces.getConfig(workspace.id, pluginId),
+      secrets: {
+        get: async (name) => {
+          if (!declared.has(name)) throw undeclaredSecret(pluginId, name);
+          return workspaces.getSecret(workspace.id, pluginId, name);
+        },
+      },
+      logger: logger.child({ plugin: pluginId }),
+      callTool: (target, input, options) =>
+        nestedCall(manifest, workspace, { type: 'system', id: `plugin:${pluginId}` }, `hook:${pluginId}`, target, input, options),
+      store: workspaces.store(workspace.id, pluginId),
+    };
+  }
+
+  return { nestedCall, memoryAccess, memoryFor, hookContext };
+}
