@@ -84,7 +84,7 @@ describe('the small wrongs of issue 13, without a running host', () => {
       const bad = await client.callTool({ name: 'data-trust__verify', arguments: { publicKeyPem: '' } });
       expect(bad.isError).toBe(true);
       expect((bad.content as { text: string }[])[0]!.text).toBe(
-        'NH_TOOL_INPUT_INVALID: input for data-trust:verify is invalid: publicKeyPem: must NOT have fewer than 1 characters',
+        'NH_TOOL_INPUT_INVALID: input for data-trust:verify is invalid: publicKeyPem: Too small: expected string to have >=1 characters',
       );
     } finally {
       await client.close();

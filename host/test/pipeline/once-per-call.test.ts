@@ -40,7 +40,7 @@ async function setup() {
   const resolve = vi.spyOn(workspaces.access, 'resolve');
   const hooks = createHookChain(logger);
   const before = vi.fn(async () => undefined);
-  hooks.register({ pluginId: 'watcher', priority: 0, hooks: { beforeToolCall: before }, context: async () => ({}) as never });
+  hooks.register({ pluginId: 'watcher', priority: {}, hooks: { beforeToolCall: before }, context: async () => ({}) as never });
   const deps: PipelineDeps = { registry, hooks, workspaces: { ...workspaces.access, isEnabled: () => true }, logger };
   deps.workspaces.resolve = resolve as unknown as PipelineDeps['workspaces']['resolve'];
   const callTool = createCallTool(deps);
