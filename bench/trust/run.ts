@@ -8,20 +8,28 @@
  *   --db pglite,pglite-thread,postgres   which databases (default: all there are)
  *   --trace-store   each plugin's store operations per trusted call
  *   --trace-sql     PGlite statements (count and time on the thread) per call, tool alone vs trusted, at 16 in flight
+ *   --no-mcp        skip the MCP layer: an MCP client over Streamable HTTP calling an echo server mounted over stdio
+ *                   (the issue's own table), echo-only workspace vs the trusted one, after the host.callTool rows
  *   --cpu-prof DIR  a V8 CPU profile of the first trusted 16-in-flight round per database (DIR/trust-<db>.cpuprofile)
  */
 import { randomBytes } from 'node:crypto';
-import { cpSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { PluginManifestSchema } from '@neonhub/schemas';
 import pino from 'pino';
 import { createDatabase, sql } from '../../core/db/src/index.js';
 import { loadConfig } from '../../host/src/config.js';
 import { createHost } from '../../host/src/host.js';
 import { pluginRoots } from '../../host/src/plugin-loading.js';
 import { discoverPlugins, lockPlugins } from '../../host/src/plugins/index.js';
+import { createRuntime } from '../../host/src/runtimes/index.js';
+import { buildApp } from '../../host/src/server/app.js';
 import { percentile, printTable, summarize, timeEach } from '../stats.js';
 
 // --trace-sql: time every PGlite query (its work runs on this thread) by the statement's first words
@@ -113,15 +121,30 @@ async function measure(dialect: Db, databaseUrl?: string) {
     },
     root,
   );
+  // the echo tool of the issue's table: a third-party MCP server over stdio (official SDK), pinned as it lists its tools
+  const echoDir = join(root, 'plugins/ws-echo');
+  cpSync(join(repo, 'host/test/fixtures/mcp-workspace-echo'), echoDir, { recursive: true });
+  const echoRuntime = createRuntime({
+    manifest: PluginManifestSchema.parse(JSON.parse(readFileSync(join(echoDir, 'plugin.json'), 'utf8'))),
+    dir: echoDir,
+    cacheDir: join(root, '.cache'),
+    logger: pino({ level: 'warn' }),
+    isolation: 'isolated',
+  });
+  await echoRuntime.start();
+  const echoTools = await echoRuntime.listTools();
+  await echoRuntime.stop();
   const found = await discoverPlugins(pluginRoots(config), { repoRoot: root });
-  await lockPlugins({ lockPath: join(root, 'plugins.lock.json'), plugins: found.plugins });
+  await lockPlugins({ lockPath: join(root, 'plugins.lock.json'), plugins: found.plugins, extraTools: { 'ws-echo': echoTools } });
   const host = await createHost({ config, logger: pino({ level: 'warn' }), seed: false });
   await host.plugins.firstPass;
   const svc = host.storage.service;
   await svc.createWorkspace({ slug: 'echo-only' });
   await svc.enablePlugin('echo-only', 'rt-basic');
+  await svc.enablePlugin('echo-only', 'ws-echo');
   await svc.createWorkspace({ slug: 'trusted' });
   await svc.enablePlugin('trusted', 'rt-basic');
+  await svc.enablePlugin('trusted', 'ws-echo');
   for (const id of CAPABILITIES) await svc.enablePlugin('trusted', id);
 
   // --trace-store: count each plugin's store operations (by method) per call in the trusted workspace
@@ -203,19 +226,82 @@ async function measure(dialect: Db, databaseUrl?: string) {
     );
   const sa = summarize('', a);
   const sb = summarize('', b);
+  const mcp = process.argv.includes('--no-mcp') ? undefined : await overMcp(host, dialect);
   await host.close();
   rmSync(root, { recursive: true, force: true });
   return {
     dialect,
     addedP50: sb.p50 - sa.p50,
     addedP99: sb.p99 - sa.p99,
+    aloneP99: sa.p99,
     ratioP50: sb.p50 / sa.p50,
     bareTput: med(tputs.bare),
     trustedTput: med(tputs.trusted),
     bareCpu: med(cpu.bare),
     trustedCpu: med(cpu.trusted),
     load: `${loadBefore} -> ${load()}`,
+    mcp,
   };
+}
+
+/**
+ * The issue's own table: an MCP client over Streamable HTTP calls `ws-echo__whoami` (an echo server mounted over
+ * stdio) through the host's /mcp, in the echo-only workspace and in the trusted one, side by side: sequential p50
+ * (blocks of 10 alternating) and calls per second with INFLIGHT requests in flight on one session.
+ */
+async function overMcp(host: Awaited<ReturnType<typeof createHost>>, dialect: Db) {
+  const app = await buildApp(host);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const url = new URL(`http://127.0.0.1:${(app.server.address() as AddressInfo).port}/mcp`);
+  const session = async (slug: string) => {
+    const ws = await host.storage.workspaces.resolve(slug);
+    const { token } = await host.storage.tokens.create({ workspaceId: ws.id, role: 'member', name: `bench ${slug}` });
+    const client = new Client({ name: 'bench-trust', version: '1.0.0' });
+    await client.connect(new StreamableHTTPClientTransport(url, { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
+    const call = async () => {
+      const r = await client.callTool({ name: 'ws-echo__whoami', arguments: {} });
+      if (r.isError) throw new Error(`bench call failed: ${JSON.stringify(r.content)}`);
+    };
+    return { client, call };
+  };
+  const bare = await session('echo-only');
+  const trusted = await session('trusted');
+  try {
+    for (let i = 0; i < 100; i++) {
+      await bare.call();
+      await trusted.call();
+    }
+    const a: number[] = [];
+    const b: number[] = [];
+    for (let done = 0; done < N / 2; done += 10) {
+      a.push(...(await timeEach(10, bare.call)));
+      b.push(...(await timeEach(10, trusted.call)));
+    }
+    const rows = [summarize(`${dialect} over MCP: echo only`, a), summarize(`${dialect} over MCP: + governance, data-trust, eco`, b)];
+    printTable(`${dialect}: echo over stdio, called over MCP Streamable HTTP, ${N / 2} sequential calls each`, rows);
+    const tput = async (fn: () => Promise<void>) => {
+      let next = 0;
+      const t0 = performance.now();
+      await Promise.all(
+        Array.from({ length: INFLIGHT }, async () => {
+          while (next++ < N / 2) await fn();
+        }),
+      );
+      return N / 2 / ((performance.now() - t0) / 1000);
+    };
+    const ta: number[] = [];
+    const tb: number[] = [];
+    for (let round = 0; round < 3; round++) {
+      ta.push(await tput(bare.call));
+      tb.push(await tput(trusted.call));
+    }
+    const med = (xs: number[]) => [...xs].sort((x, y) => x - y)[1]!;
+    return { addedP50: rows[1]!.p50 - rows[0]!.p50, p50: rows[0]!.p50, bareTput: med(ta), trustedTput: med(tb) };
+  } finally {
+    await bare.client.close();
+    await trusted.client.close();
+    await app.close();
+  }
 }
 
 const flag = process.argv.indexOf('--postgres');
@@ -233,6 +319,7 @@ console.log(
     'database'.padEnd(14),
     'p50 added'.padStart(11),
     'p50 ratio'.padStart(10),
+    'p99 alone'.padStart(10),
     'p99 added'.padStart(11),
     `calls/s @${INFLIGHT} tool alone`.padStart(24),
     'with trust'.padStart(11),
@@ -249,6 +336,7 @@ for (const r of results)
       r.dialect.padEnd(14),
       `+${r.addedP50.toFixed(3)} ms`.padStart(11),
       `${r.ratioP50.toFixed(2)}x`.padStart(10),
+      `${r.aloneP99.toFixed(3)} ms`.padStart(10),
       `+${r.addedP99.toFixed(3)} ms`.padStart(11),
       r.bareTput.toFixed(0).padStart(24),
       r.trustedTput.toFixed(0).padStart(11),
@@ -259,4 +347,33 @@ for (const r of results)
       `  ${r.load}`,
     ].join(' '),
   );
+const overMcpRows = results.filter((r) => r.mcp);
+if (overMcpRows.length) {
+  console.log("\nover MCP (the issue's table): echo server over stdio, MCP client over Streamable HTTP, echo-only workspace vs trusted");
+  console.log(
+    [
+      'database'.padEnd(14),
+      'echo-only p50'.padStart(14),
+      'p50 added'.padStart(11),
+      `calls/s @${INFLIGHT} echo-only`.padStart(22),
+      'with trust'.padStart(11),
+      'ratio'.padStart(7),
+      'goal: +0.5 ms, >= 0.8x'.padStart(24),
+    ].join(' '),
+  );
+  for (const r of overMcpRows) {
+    const m = r.mcp!;
+    console.log(
+      [
+        r.dialect.padEnd(14),
+        `${m.p50.toFixed(3)} ms`.padStart(14),
+        `+${m.addedP50.toFixed(3)} ms`.padStart(11),
+        m.bareTput.toFixed(0).padStart(22),
+        m.trustedTput.toFixed(0).padStart(11),
+        `${(m.trustedTput / m.bareTput).toFixed(2)}x`.padStart(7),
+        (m.addedP50 <= 0.5 && m.trustedTput / m.bareTput >= 0.8 ? 'met' : 'not met').padStart(24),
+      ].join(' '),
+    );
+  }
+}
 process.exit(0);
