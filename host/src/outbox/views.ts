@@ -20,6 +20,13 @@ export function recipientsOf(input: unknown): string[] {
   return [];
 }
 
+/** The network a post went to, from the social connector contract's `network` input (null for any other send). */
+export function networkOf(channel: string | null, input: unknown): string | null {
+  if (channel !== 'social' || !input || typeof input !== 'object') return null;
+  const n = (input as Record<string, unknown>).network;
+  return typeof n === 'string' && n ? n.slice(0, 64) : null;
+}
+
 /** The provider's id for a delivered message, from the connector contract's output (messageId / postId). */
 export function providerIdOf(output: unknown): string | null {
   if (!output || typeof output !== 'object') return null;
@@ -52,6 +59,7 @@ export function toView(row: OutboxRow, recipients: string[]): OutboxMessageView 
     tool: row.tool,
     idempotencyKey: row.idempotency_key,
     channel: row.channel,
+    network: networkOf(row.channel, row.input),
     connection: row.connection,
     status: row.status,
     attempts: row.attempts,

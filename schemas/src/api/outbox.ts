@@ -38,6 +38,8 @@ export const OutboxMessageSchema = z.object({
   tool: z.string(),
   idempotencyKey: z.string(),
   channel: z.string().nullable(),
+  /** The network a post went to (`linkedin`, `x`, …: the connector contract's `network` input), else null. */
+  network: z.string().nullable(),
   connection: z.string().nullable(),
   status: OutboxStatusSchema,
   attempts: z.number().int(),

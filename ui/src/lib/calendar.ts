@@ -169,6 +169,8 @@ interface OutboxLike {
   plugin: string;
   idempotencyKey: string;
   channel: string | null;
+  /** The network a post went to (linkedin, x, …), when the outbox knows it. */
+  network?: string | null;
   status: string;
   recipients: string[];
   lastError: { code: string; message: string } | null;
@@ -190,7 +192,7 @@ export function outboxItem(m: OutboxLike, timeZone: string, pluginName: (id: str
   return {
     id: m.id,
     kind: m.channel,
-    channel: m.channel === 'email' ? 'email' : 'social',
+    channel: m.channel === 'email' ? 'email' : (m.network ?? 'social'),
     at,
     ...localParts(at, timeZone),
     status,

@@ -124,4 +124,21 @@ describe('calendar items in the workspace time zone', () => {
     expect(outboxItem({ ...m, idempotencyKey: 'notify:approval:r/s:u' }, 'UTC', (id) => id)).toBeNull();
     expect(outboxItem({ ...m, status: 'dead' }, 'UTC', (id) => id)?.status).toBe('failed');
   });
+
+  it('a post published at once shows its network (the outbox carries it), else the channel', () => {
+    const post = {
+      id: 'm2',
+      plugin: 'connector-social-sandbox',
+      idempotencyKey: 'run:x:step:publish_linkedin/connector-social-sandbox:post',
+      channel: 'social',
+      network: 'linkedin',
+      status: 'delivered',
+      recipients: ['linkedin'],
+      lastError: null,
+      createdAt: '2027-01-05T10:00:00.000Z',
+      deliveredAt: '2027-01-05T10:00:01.000Z',
+    };
+    expect(outboxItem(post, 'UTC', (id) => id)).toMatchObject({ kind: 'social', channel: 'linkedin', status: 'published' });
+    expect(outboxItem({ ...post, network: null }, 'UTC', (id) => id)?.channel).toBe('social');
+  });
 });
