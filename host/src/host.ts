@@ -9,6 +9,7 @@ import { type ContractResolver, createContractResolver } from './contracts.js';
 import { createHostAudit } from './host-audit.js';
 import { createLogger } from './logger.js';
 import { createNotices, type Notices } from './notices.js';
+import { trackHeldCalls } from './notifications/held.js';
 import { createOutbox, type Outbox, type OutboxOptions } from './outbox/index.js';
 import { type CallTool, createCallTool, mayCall } from './pipeline/call-tool.js';
 import { watchAfterHooks } from './pipeline/hook-watch.js';
@@ -131,7 +132,7 @@ export async function createHost(opts: CreateHostOptions): Promise<Host> {
   const callLog = createCallLog((records) => storage.recordCalls(records), logger, onThisThread ? { slice: 16 } : {});
   // Built after the pipeline (it delivers through it); the pipeline reaches it only when a call comes.
   let outbox: Outbox | undefined;
-  const callTool = createCallTool({
+  const pipeline = createCallTool({
     registry,
     hooks,
     workspaces: storage.workspaces,
@@ -143,6 +144,13 @@ export async function createHost(opts: CreateHostOptions): Promise<Host> {
     pluginState: (id) => startup.states().find((s) => s.id === id),
     scheduler: (workspace, pluginId, actor) => schedules.forPlugin(workspace, pluginId, actor),
     outbox: { submit: (submission) => outbox!.submit(submission) },
+  });
+  // what the approvals provider holds (and decides) outside runs, for the notifier and the console's badge
+  const callTool = trackHeldCalls(pipeline, {
+    db: storage.db,
+    provides: (pluginId, contract) => contracts.provides(pluginId, contract),
+    resolveWorkspace: (ws) => storage.workspaces.resolve(ws),
+    logger,
   });
   // A host without plugin code (CLI commands) only reads and changes outbox rows; the running host delivers them.
   const delivering = opts.plugins !== false;

@@ -23,3 +23,19 @@ export interface NotificationsSentTable {
   via: NotifyViaValue;
   sent_at: Timestamp;
 }
+
+/** A call held for approval outside a run, as the host saw it held (migration 0024). */
+export interface HeldCallsTable {
+  call_id: string;
+  workspace_id: string;
+  approval_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The plugin providing the approvals contract that held it. */
+  provider: string;
+  tool: string;
+  actor_type: string;
+  actor_id: string;
+  reason: string;
+  created_at: Timestamp;
+  /** When the provider answered for it (approved, rejected) or stopped listing it as pending; null while it waits. */
+  decided_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}

@@ -12,7 +12,7 @@ import type {
   SuppressionsTable,
   TrackedLinksTable,
 } from './types-audiences.js';
-import type { NotificationPrefsTable, NotificationsSentTable } from './types-notifications.js';
+import type { HeldCallsTable, NotificationPrefsTable, NotificationsSentTable } from './types-notifications.js';
 
 export type * from './types-audiences.js';
 export type * from './types-notifications.js';
@@ -228,4 +228,5 @@ export interface DB {
   send_attributions: SendAttributionsTable;
   social_metric_snapshots: SocialMetricSnapshotsTable;
   results_settings: ResultsSettingsTable;
+  held_calls: HeldCallsTable;
 }

@@ -5,7 +5,11 @@ import type { Actor, PluginManifest } from '@neonhub/schemas';
 import type { ChannelRouter } from '@neonhub/sdk';
 import type { Logger } from 'pino';
 import type { OutboxPort } from '../pipeline/call-tool.js';
+import { heldSince } from './held.js';
 import { claim, deadSends, type NotifyTarget, targets } from './store.js';
+
+/** How far back each look at held calls reaches again (notes of two hosts may commit out of order). */
+const HELD_OVERLAP_MS = 5000;
 
 /** Notifications are sent as the host itself, not as a member. */
 export const NOTIFIER: Actor = { type: 'system', id: 'neonhub-notifications' };
@@ -45,7 +49,7 @@ export interface Notifier {
 
 /**
  * Tells the members who asked (by e-mail or on Slack; see the preference routes) that something waits for them: a run's
- * step waiting for approval (the approvers: admins and owners), a send that failed for good (members and up). The
+ * step waiting for approval or a call held for approval outside a run (the approvers: admins and owners), a send that failed for good (members and up). The
  * message goes through the workspace's own connector, chosen by the channel router, and is written to the outbox like
  * every external send (retries, idempotency, the audit record when delivered). It is not a marketing send: the
  * workspace's send policy (consent, approval) does not hold it; the person chose it in their preferences. Each (thing,
@@ -56,6 +60,8 @@ export function startNotifier(deps: NotifierDeps): Notifier {
   const startedAt = Date.now();
   let cursor: number | undefined;
   let deadSince = new Date(startedAt - (deps.lookBackMs ?? 3_600_000));
+  let heldCursor = new Date(startedAt - (deps.lookBackMs ?? 3_600_000));
+  const heldSeen = new Map<string, number>();
   let running: Promise<void> | undefined;
   let closed = false;
   const link = (path: string) => (deps.consoleUrl ? `${deps.consoleUrl.replace(/\/$/, '')}${path}` : null);
@@ -125,6 +131,36 @@ export function startNotifier(deps: NotifierDeps): Notifier {
     if (cursor === undefined) cursor = rows.at(-1)?.eventId ?? 0;
   }
 
+  /**
+   * Calls held for approval outside a run (held_calls): the approvers hear of each once. The feed is read with a few
+   * seconds of overlap (two hosts may commit notes out of order); a key seen already is skipped here, and the claim
+   * makes it once per person whatever the number of hosts.
+   */
+  async function heldCalls(): Promise<void> {
+    const rows = await heldSince(deps.db, new Date(heldCursor.getTime() - HELD_OVERLAP_MS));
+    for (const h of rows) {
+      const key = `held:${h.call_id}`;
+      const at = new Date(h.created_at);
+      if (at > heldCursor) heldCursor = at;
+      if (heldSeen.has(key)) continue;
+      heldSeen.set(key, at.getTime());
+      const [pluginId = '', name = h.tool] = h.tool.split(':');
+      const what = `${deps.manifest(pluginId)?.name ?? pluginId} · ${name.replace(/_/g, ' ')}`;
+      await notify({
+        workspaceId: h.workspace_id,
+        key,
+        minRole: 'admin',
+        subject: `Waiting for your approval: ${what}`,
+        text: (slug) => {
+          const url = link(`/w/${encodeURIComponent(slug)}/approvals`);
+          return `A call of “${what}” made outside a run waits for your approval: ${h.reason}\n\n${url ? `Review it: ${url}` : 'Review it in NeonHub’s console, under Approvals.'}`;
+        },
+      });
+    }
+    const forget = heldCursor.getTime() - 2 * HELD_OVERLAP_MS;
+    for (const [k, t] of heldSeen) if (t < forget) heldSeen.delete(k);
+  }
+
   async function failedSends(): Promise<void> {
     const rows = await deadSends(deps.db, deadSince);
     for (const m of rows) {
@@ -148,6 +184,7 @@ export function startNotifier(deps: NotifierDeps): Notifier {
     running = (async () => {
       try {
         await approvals();
+        await heldCalls();
         await failedSends();
       } finally {
         running = undefined;

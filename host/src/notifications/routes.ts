@@ -5,6 +5,7 @@ import { hostErrors } from '../errors.js';
 import { addRoute } from '../server/route.js';
 import type { ApiDeps } from '../server/routes/deps.js';
 import { scoped } from '../server/scopes.js';
+import { pendingHeld } from './held.js';
 import { getPref, setPref } from './store.js';
 
 /** The signed-in person (preferences are a person's: a token or the operator has none). */
@@ -34,6 +35,7 @@ export async function notificationRoutes(app: FastifyInstance, { host }: ApiDeps
     const { workspaceId, userId } = person(req);
     return view(workspaceId, userId);
   });
+  addRoute(app, apiRoutes.listHeldCalls, async (req) => ({ held: await pendingHeld(db, scoped(req).workspaceId) }));
   addRoute(app, apiRoutes.setNotificationPrefs, async (req) => {
     const { workspaceId, userId } = person(req);
     await setPref(db, workspaceId, userId, {

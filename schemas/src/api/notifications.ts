@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ActorSchema } from '../workspace.js';
 import { WsParamsSchema } from './common.js';
 import { defineRoute } from './route.js';
 
@@ -19,6 +20,23 @@ export const NotificationPrefsBodySchema = z.strictObject({
   via: NotifyViaSchema,
   slackChannel: z.string().trim().min(1).max(200).nullish(),
 });
+
+/**
+ * A call held for approval outside a run (over MCP, the API, the console's Call tool, a schedule) that still waits,
+ * as the host saw it held: what the console's badge counts beside the runs' waiting steps.
+ */
+export const HeldCallSchema = z.object({
+  callId: z.string(),
+  approvalId: z.string().nullable(),
+  /** The plugin providing the approvals contract that holds it. */
+  provider: z.string(),
+  tool: z.string(),
+  actor: ActorSchema.pick({ type: true, id: true }),
+  reason: z.string(),
+  createdAt: z.string(),
+});
+export type HeldCall = z.infer<typeof HeldCallSchema>;
+export const HeldCallsSchema = z.object({ held: z.array(HeldCallSchema) });
 
 const ws = '/api/workspaces/:ws';
 
@@ -42,5 +60,14 @@ export const notificationRoutes = {
     params: WsParamsSchema,
     body: NotificationPrefsBodySchema,
     response: { 200: NotificationPrefsSchema },
+  }),
+  listHeldCalls: defineRoute({
+    method: 'GET',
+    path: `${ws}/approvals/held`,
+    access: 'viewer',
+    tag: 'notifications',
+    summary: 'Calls held for approval outside a run that still wait, oldest first (no tool call: what the badge counts)',
+    params: WsParamsSchema,
+    response: { 200: HeldCallsSchema },
   }),
 } as const;

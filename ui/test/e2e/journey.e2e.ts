@@ -24,6 +24,9 @@ mkdirSync(docShots, { recursive: true });
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const started = Date.now();
 const log = (msg: string) => console.log(`[journey +${((Date.now() - started) / 1000).toFixed(1)}s] ${msg}`);
+/** How long any one condition may take to come true: generous, since every wait is for a condition (a passing run never
+ * waits it out) and this machine can be loaded far past its two cores. */
+const WAIT = 60_000;
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 
 const booted = await bootConsoleHost({
@@ -36,6 +39,7 @@ const booted = await bootConsoleHost({
     'agent-campaign',
     'connector-email-sandbox',
     'connector-social-sandbox',
+    'eco',
   ],
 });
 const { base, browser } = booted;
@@ -78,14 +82,14 @@ async function readable(page: Page, what: string) {
 
 async function signUp(context: BrowserContext, name: string, email: string) {
   const page = await context.newPage();
-  page.setDefaultTimeout(20_000);
+  page.setDefaultTimeout(WAIT);
   await signUpForm(page, base, { name, email });
   return page;
 }
 
 async function logIn(context: BrowserContext, email: string) {
   const page = await context.newPage();
-  page.setDefaultTimeout(20_000);
+  page.setDefaultTimeout(WAIT);
   await page.goto(`${base}/login`);
   await page.getByLabel('E-mail').fill(email);
   await page.getByLabel('Password').fill('correct horse battery');
@@ -101,18 +105,57 @@ async function startRun(page: Page, goal: string) {
   await page.getByRole('checkbox', { name: 'linkedin' }).check();
   await page.getByRole('checkbox', { name: 'x', exact: true }).check();
   await Promise.all([page.waitForURL(/\/w\/spring\/runs\/[0-9a-f-]{36}$/), page.getByRole('button', { name: 'Run', exact: true }).click()]);
-  await page.getByTestId('waiting').waitFor({ timeout: 60_000 });
+  await page.getByTestId('waiting').waitFor({ timeout: 2 * WAIT });
   return page.url();
 }
 
-/** Reloads the approvals page until `n` items wait (steps reach approval one by one). */
-async function approvalsWaiting(page: Page, n: number) {
-  for (let i = 0; i < 60; i++) {
-    await page.goto(`${base}/w/spring/approvals`);
-    if ((await page.locator('[data-pending]').count()) >= n) return;
-    await page.waitForTimeout(500);
+/**
+ * Waits until the run (whose page is open: it follows the host's events live) holds `n` steps for approval — its
+ * "Approve all n" button — then opens the approvals inbox, which reads the same runs.
+ */
+async function approvalsWaiting(page: Page, runUrl: string, n: number) {
+  if (page.url() !== runUrl) await page.goto(runUrl);
+  await page.getByRole('button', { name: `Approve all ${n}` }).waitFor({ timeout: 2 * WAIT });
+  await page.goto(`${base}/w/spring/approvals`);
+  await page
+    .locator('[data-pending]')
+    .nth(n - 1)
+    .waitFor();
+}
+
+/**
+ * At 390 px every data table of the page fits the screen and reads as cards: no table wider than the viewport, each
+ * row a block (a card) whose cells are labelled with their column's heading. The month grid of the calendar is a
+ * calendar, not a list: it only has to fit.
+ */
+async function tablesAreCards(page: Page, what: string, expectTables: number, cards = true) {
+  const tables = await page.evaluate(() =>
+    [...document.querySelectorAll('main table')].map((t) => {
+      const row = t.querySelector('tbody tr');
+      const cells = [...t.querySelectorAll('tbody tr > td, tbody tr > th')];
+      return {
+        name: t.getAttribute('data-testid') ?? t.id ?? t.className,
+        grid: t.matches('[data-testid="calendar"]'),
+        right: t.getBoundingClientRect().right,
+        width: t.getBoundingClientRect().width,
+        rowDisplay: row ? getComputedStyle(row).display : null,
+        unlabelled: cells.filter((c) => c.textContent?.trim() && getComputedStyle(c, '::before').content === 'none').length,
+        rows: t.querySelectorAll('tbody tr').length,
+      };
+    }),
+  );
+  const inner = await page.evaluate(() => window.innerWidth);
+  assert.ok(tables.length >= expectTables, `${what}: ${expectTables} table(s) at least (found ${tables.length})`);
+  for (const t of tables) {
+    assert.ok(
+      t.right <= inner + 0.5 && t.width <= inner,
+      `${what}: table ${t.name} fits the screen (${t.width} px, right edge ${t.right} of ${inner})`,
+    );
+    if (!cards || t.grid || t.rows === 0) continue;
+    assert.equal(t.rowDisplay, 'block', `${what}: table ${t.name}'s rows are cards at 390 px`);
+    assert.equal(t.unlabelled, 0, `${what}: every cell of ${t.name} is labelled with its column`);
   }
-  assert.fail(`${n} approvals never showed up`);
+  log(`${what}: ${tables.length} table(s) fit at ${inner} px, rows as labelled cards`);
 }
 
 /** Presses Tab until the focused element matches `selector` (keyboard only), at most 80 times. */
@@ -142,6 +185,7 @@ try {
     'Campaign agent',
     'E-mail connector (sandbox)',
     'Social connector (sandbox)',
+    'Eco',
   ]) {
     await page.getByRole('button', { name: `Enable ${plugin}`, exact: true }).click();
     await page.getByRole('button', { name: `Disable ${plugin}`, exact: true }).waitFor();
@@ -153,7 +197,7 @@ try {
 
   const runUrl = await startRun(page, 'launch our spring sale on email and social');
   log(`run started: ${runUrl}`);
-  await approvalsWaiting(page, 3);
+  await approvalsWaiting(page, runUrl, 3);
   const items = page.locator('[data-pending]');
   assert.equal(await items.count(), 3, 'the e-mail and two posts wait');
   await readable(page, 'approvals');
@@ -206,7 +250,7 @@ try {
       await tabTo(page, 'button[aria-label^="Approve:"]');
       await page.keyboard.press('Enter');
     }
-    await page.waitForFunction((n) => document.querySelectorAll('[data-pending]').length === n, left - 1, { timeout: 30_000 });
+    await page.waitForFunction((n) => document.querySelectorAll('[data-pending]').length === n, left - 1, { timeout: WAIT });
     log(`keyboard: decided “${title}”`);
     if (left === 2) await check(page, '03-approvals-after-keyboard');
   }
@@ -219,7 +263,7 @@ try {
 
   // The run: finished, the rejection's reason and who decided, readable step names
   await page.goto(runUrl);
-  await page.locator('[data-testid="run-status"]', { hasText: /succeeded|failed/ }).waitFor({ timeout: 60_000 });
+  await page.locator('[data-testid="run-status"]', { hasText: /succeeded|failed/ }).waitFor({ timeout: 2 * WAIT });
   await page.reload();
   const reason = await page.getByTestId('reject-reason').innerText();
   assert.match(reason, /Rejected by Mara Marketer \(you\): “Too salesy for X”/);
@@ -228,6 +272,18 @@ try {
   await readable(page, 'run');
   await check(page, '04-run', 'run');
   log(`run page: ${reason}`);
+
+  // The calendar: the post the run published at once (the outbox) shows its network, not just "social"
+  await page.goto(`${base}/w/spring/calendar`);
+  const published = page.locator('table[data-testid="calendar"] [data-testid="cal-item"][data-status="published"]');
+  await published.first().waitFor();
+  assert.deepEqual(
+    await published.evaluateAll((els) => els.map((e) => e.getAttribute('data-channel'))),
+    ['linkedin'],
+    'the published post is on the calendar as a LinkedIn post (the X post was rejected)',
+  );
+  assert.match(await published.first().innerText(), /LinkedIn/);
+  await check(page, '04b-calendar');
 
   // Home: the run, the calendar strip, campaigns
   await page.goto(`${base}/w/spring/campaigns`);
@@ -268,7 +324,41 @@ try {
     return r.text();
   }, `${base}/w/spring/runs?/start`);
   assert.match(refused, /NH_AUTH_FORBIDDEN/, 'the host refuses a viewer starting a run');
-  log('viewer: admin tabs hidden, Call tool disabled for a write tool, the host refuses a run');
+  for (const [path, writes] of [
+    ['audiences', ['Import', 'Preview', 'Create list']],
+    ['calendar', ['+ New post']],
+    ['members', ['Invite', 'Change', 'Remove']],
+    ['usage', []],
+  ] as const) {
+    await viewer.goto(`${base}/w/spring/${path}`);
+    for (const name of writes) {
+      const found =
+        (await viewer.getByRole('button', { name, exact: true }).count()) + (await viewer.getByRole('link', { name, exact: true }).count());
+      assert.equal(found, 0, `a viewer sees no “${name}” on ${path}`);
+    }
+  }
+  log('viewer: admin tabs hidden, no write actions, Call tool disabled for a write tool, the host refuses a run');
+
+  // A member: works (can start a run) but sees no admin tab
+  await page.goto(`${base}/w/spring/members`);
+  await page.locator('#inv-email').fill('max@example.com');
+  await page.locator('#inv-role').selectOption('member');
+  await page.getByRole('button', { name: 'Invite' }).click();
+  await page.getByText(/max@example\.com invited/).waitFor();
+  const memberContext = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const member = await signUp(memberContext, 'Max Member', 'max@example.com');
+  current = member;
+  for (const path of ['', '/runs', '/usage', '/audiences', '/calendar']) {
+    await member.goto(`${base}/w/spring${path}`);
+    const memberNav = await member.getByRole('navigation', { name: 'Workspace', exact: true }).innerText();
+    for (const admin of ['Plugins', 'Members', 'Model', 'API tokens', 'Audit log', 'Call a tool'])
+      assert.ok(!memberNav.includes(admin), `a member sees no ${admin} tab on ${path || 'home'}`);
+  }
+  await member.goto(`${base}/w/spring/runs`);
+  assert.equal(await member.getByRole('button', { name: 'Run', exact: true }).count(), 1, 'a member can start a run');
+  await memberContext.close();
+  current = page;
+  log('member: no admin tab on home, runs, usage, audiences, calendar; can start a run');
 
   // Log out (this device), then log out everywhere (another device of Mara's ends too)
   current = page;
@@ -295,11 +385,20 @@ try {
   const mobile = await logIn(phone, 'mara@example.com');
   current = mobile;
   const run2 = await startRun(mobile, 'announce our summer preview on email and social');
-  await approvalsWaiting(mobile, 3);
+  await approvalsWaiting(mobile, run2, 3);
+  // the viewer, while three wait: sees them, cannot decide them (inbox and run page)
+  current = viewer;
+  await viewer.goto(`${base}/w/spring/approvals`);
+  await viewer.locator('[data-pending]').nth(2).waitFor();
+  assert.equal(await viewer.getByRole('button', { name: /^(Approve|Reject)/ }).count(), 0, 'a viewer has no Approve/Reject in the inbox');
+  await viewer.goto(run2);
+  await viewer.getByTestId('waiting').waitFor();
+  assert.equal(await viewer.getByRole('button', { name: /^(Approve|Reject)/ }).count(), 0, 'a viewer has no Approve/Reject on the run');
+  current = mobile;
   await mobile.goto(`${base}/w/spring`);
   const headingY = await mobile.getByRole('heading', { name: 'Home', exact: true }).evaluate((h) => h.getBoundingClientRect().top);
   assert.ok(headingY < 220, `at 390 px the page heading starts near the top (y=${headingY})`);
-  await check(mobile, '01-home');
+  await check(mobile, '01-home', 'home-390');
   // the menu fits and navigates
   await mobile.getByText('Menu', { exact: true }).click();
   await check(mobile, '02-menu-open');
@@ -319,21 +418,40 @@ try {
   const graphFits = await mobile.getByTestId('dag').evaluate((d) => d.scrollWidth <= d.clientWidth + 1);
   assert.ok(graphFits, 'at 390 px the run graph reflows (nothing clipped sideways)');
   await mobile.getByRole('button', { name: 'Approve all 3' }).click();
-  await mobile.locator('[data-testid="run-status"]', { hasText: 'succeeded' }).waitFor({ timeout: 60_000 });
+  await mobile.locator('[data-testid="run-status"]', { hasText: 'succeeded' }).waitFor({ timeout: 2 * WAIT });
   await check(mobile, '07-run-succeeded');
-  for (const [path, name] of [
-    ['runs', '08-runs'],
-    ['campaigns', '09-campaigns'],
-    ['calendar', '10-calendar'],
-    ['content', '11-content'],
-    ['usage', '12-usage'],
-    ['members', '13-members'],
-    ['plugins', '14-plugins'],
-    ['audit', '15-audit'],
-    ['notifications', '17-notifications-page'],
+  // audiences: two contacts imported, so its table has rows to show as cards
+  await mobile.goto(`${base}/w/spring/audiences`);
+  await mobile.locator('#csv').fill('email,first_name,lists\nada@example.com,Ada,Runners\ngrace@example.com,Grace,Runners\n');
+  await mobile.getByRole('button', { name: 'Import', exact: true }).click();
+  await mobile.getByTestId('contacts').locator('tbody tr').nth(1).waitFor();
+  await check(mobile, '18-audiences');
+  await tablesAreCards(mobile, 'audiences', 1);
+  // [path, screenshot, tables the page shows at least (0: none, but any it has must fit), docs image, rows as cards]
+  for (const [path, name, tables, doc, cards = true] of [
+    ['runs', '08-runs', 1, 'runs-390'],
+    ['campaigns', '09-campaigns', 0, undefined, false],
+    ['calendar', '10-calendar', 1, undefined],
+    ['content', '11-content', 0, undefined],
+    ['usage', '12-usage', 2, 'usage-390'],
+    ['members', '13-members', 1, undefined],
+    ['plugins', '14-plugins', 0, undefined],
+    ['audit', '15-audit', 1, undefined],
+    ['notifications', '17-notifications-page', 0, undefined],
   ] as const) {
     await mobile.goto(`${base}/w/spring/${path}`);
-    await check(mobile, name);
+    if (path === 'usage') {
+      await mobile.locator('[data-chart-ready="true"]').first().waitFor();
+      const charts = await mobile
+        .locator('[data-testid^="chart-"] canvas')
+        .evaluateAll((cs) => cs.map((c) => c.getBoundingClientRect().right));
+      assert.ok(
+        charts.length >= 2 && charts.every((r) => r <= 390),
+        `at 390 px the usage charts reflow to the screen (${charts.join(', ')})`,
+      );
+    }
+    await check(mobile, name, doc);
+    await tablesAreCards(mobile, path, tables, cards);
   }
   await mobile.goto(`${base}/`);
   await check(mobile, '16-workspaces');
@@ -343,14 +461,18 @@ try {
   current = deskAgain;
   await deskAgain.goto(run2);
   await check(deskAgain, '08-run-succeeded');
-  for (const [path, name] of [
-    ['runs', '09-runs'],
-    ['audit', '10-audit'],
-    ['members', '11-members'],
-    ['notifications', '12-notifications-page'],
+  for (const [path, name, doc] of [
+    ['runs', '09-runs', undefined],
+    ['audit', '10-audit', undefined],
+    ['members', '11-members', undefined],
+    ['notifications', '12-notifications-page', undefined],
+    ['campaigns', '13-campaigns', 'campaigns'],
+    ['usage', '14-usage', 'usage'],
+    ['audiences', '15-audiences', undefined],
   ] as const) {
     await deskAgain.goto(`${base}/w/spring/${path}`);
-    await check(deskAgain, name);
+    if (path === 'usage') await deskAgain.locator('[data-chart-ready="true"]').first().waitFor();
+    await check(deskAgain, name, doc);
   }
 
   assert.deepEqual(problems, [], `problems:\n${problems.join('\n')}`);

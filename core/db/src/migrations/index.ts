@@ -20,6 +20,7 @@ import { mcpOAuth } from './0019-mcp-oauth.js';
 import { notifications } from './0020-notifications.js';
 import { approvalProviders } from './0021-approval-providers.js';
 import { resultsIngest } from './0022-results-ingest.js';
+import { heldCalls } from './0024-held-calls.js';
 
 /**
  * Every schema migration, in the order it runs. Append only: never rename, reorder or edit one
@@ -47,4 +48,5 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: Migrat
   ['0020_notifications', notifications],
   ['0021_approval_providers', approvalProviders],
   ['0022_results_ingest', resultsIngest],
+  ['0024_held_calls', heldCalls],
 ];

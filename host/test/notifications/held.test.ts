@@ -1,0 +1,167 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { FastifyInstance } from 'fastify';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { createHost, type Host } from '../../src/host.js';
+import { buildApp } from '../../src/server/app.js';
+import { repoRoot, signup } from '../accounts/helpers.js';
+
+/**
+ * A call held for approval outside a run — over MCP, or through the API the console's Call tool uses — reaches the
+ * approvers who asked for e-mail (through the workspace's e-mail connector and the outbox, once) and counts in the
+ * badge (`GET …/approvals/held`, no tool call) until the approvals provider approves or rejects it. A run's held step
+ * is not counted there (the runs API counts it), and a member hears nothing (members do not approve).
+ */
+let dataDir: string;
+let host: Host;
+let app: FastifyInstance;
+let base: string;
+let owner: Awaited<ReturnType<typeof signup>>;
+let member: Awaited<ReturnType<typeof signup>>;
+let quiet: Awaited<ReturnType<typeof signup>>;
+
+const call = async (who: { auth: Record<string, string> }, method: 'GET' | 'PUT' | 'POST', url: string, payload?: object) => {
+  const r = await app.inject({ method, url, headers: { ...who.auth, host: new URL(base).host }, ...(payload ? { payload } : {}) });
+  return { status: r.statusCode, body: r.json() as Record<string, any> };
+};
+const system = { type: 'system', id: 'test' } as const;
+
+const mails = async () =>
+  (
+    (await host.callTool({ workspace: 'held', tool: 'connector-email-sandbox:outbox', input: {}, actor: system })) as {
+      output: { messages: { to: string | string[]; subject: string; text?: string }[] };
+    }
+  ).output.messages;
+const mailsTo = async (email: string) => (await mails()).filter((m) => [m.to].flat().includes(email));
+const held = async () => (await call(owner, 'GET', '/api/workspaces/held/approvals/held')).body.held as Record<string, any>[];
+
+async function until<T>(read: () => Promise<T | undefined>, ms: number): Promise<T | undefined> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await read();
+    if (v !== undefined || Date.now() > end) return v;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'neonhub-held-'));
+  const config = loadConfig({ NEONHUB_DATA_DIR: dataDir, LOG_LEVEL: 'silent' }, repoRoot);
+  host = await createHost({
+    config,
+    logger: pino({ level: 'silent' }),
+    only: ['agent-seo', 'connector-email-sandbox', 'governance'],
+    seed: false,
+  });
+  app = await buildApp(host, { accounts: { github: null }, notifyEveryMs: 100, publicBaseUrl: 'https://neonhub.example.com' });
+  await app.ready();
+  owner = await signup(app, 'owner');
+  member = await signup(app, 'member');
+  quiet = await signup(app, 'quiet');
+  // listening (for the MCP client) checks the Host header against the port: the injected requests name it too
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+  expect((await call(owner, 'POST', '/api/workspaces', { slug: 'held', name: 'Held' })).status).toBe(201);
+  expect((await call(owner, 'POST', '/api/workspaces/held/members', { email: member.email, role: 'member' })).status).toBeLessThan(300);
+  expect((await call(owner, 'POST', '/api/workspaces/held/members', { email: quiet.email, role: 'admin' })).status).toBeLessThan(300);
+  for (const p of ['agent-seo', 'connector-email-sandbox', 'governance']) await host.storage.service.enablePlugin('held', p);
+  const policy = await host.callTool({
+    workspace: 'held',
+    tool: 'governance:set_policy',
+    input: { policy: { requireApproval: { sideEffects: [], tools: ['agent-seo:analyze_page'] } }, note: 'held test' },
+    actor: system,
+  });
+  expect(policy.status).toBe('ok');
+  for (const who of [owner, member])
+    expect((await call(who, 'PUT', '/api/workspaces/held/notifications/preferences', { via: 'email' })).body.via).toBe('email');
+}, 120_000);
+
+afterAll(async () => {
+  await app?.close();
+  await host?.close();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('a call held for approval outside a run', () => {
+  it('over MCP: the approver who asked is e-mailed once (a link to Approvals), the badge counts it, approving clears it', async () => {
+    const minted = await call(owner, 'POST', '/api/workspaces/held/tokens', { name: 'assistant', role: 'member' });
+    expect(minted.status).toBe(201);
+    const client = new Client({ name: 'held-test', version: '1.0.0' });
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(`${base}/mcp`), {
+        requestInit: { headers: { authorization: `Bearer ${minted.body.token}` } },
+      }),
+    );
+    const tool = (await client.listTools()).tools.find((t) => t.name.endsWith('analyze_page'));
+    expect(tool, 'the workspace serves analyze_page over MCP').toBeDefined();
+    const answer = await client.callTool({ name: tool!.name, arguments: { text: 'Spring sale on trail shoes.' } });
+    expect(JSON.stringify(answer)).toMatch(/approval/i);
+    await client.close();
+
+    // the badge's read: one call held, by the token, held by governance (the approvals provider)
+    const waiting = await held();
+    expect(waiting).toHaveLength(1);
+    expect(waiting[0]).toMatchObject({ tool: 'agent-seo:analyze_page', provider: 'governance', actor: { type: 'token' } });
+    expect(waiting[0]!.approvalId).toBeTruthy();
+
+    const mail = await until(async () => (await mailsTo(owner.email))[0], 20_000);
+    expect(mail, 'an e-mail to the approver').toBeDefined();
+    expect(mail!.subject).toMatch(/^Waiting for your approval: .*analyze page/);
+    expect(mail!.text).toContain('https://neonhub.example.com/w/held/approvals');
+    await new Promise((r) => setTimeout(r, 600));
+    expect(await mailsTo(owner.email)).toHaveLength(1);
+    expect(await mailsTo(member.email), 'a member does not approve: no e-mail').toHaveLength(0);
+    expect(await mailsTo(quiet.email), 'an admin who kept the console only: no e-mail').toHaveLength(0);
+
+    // a viewer reads the count too (the badge is everyone's)
+    // approved as the console's approvals page does it: the provider's approve, through the API
+    const approve = await call(owner, 'POST', '/api/workspaces/held/tools/governance:approve/call', {
+      input: { approvalId: waiting[0]!.approvalId },
+    });
+    expect(approve.body.status, JSON.stringify(approve.body)).toBe('ok');
+    expect(await held()).toHaveLength(0);
+  }, 90_000);
+
+  it('through the API (the console’s Call tool): counted until rejected; an expired or otherwise gone approval leaves the count when the list is read', async () => {
+    const first = await call(owner, 'POST', '/api/workspaces/held/tools/agent-seo:analyze_page/call', { input: { text: 'One.' } });
+    expect(first.body.status, JSON.stringify(first.body)).toBe('pending_approval');
+    const second = await call(owner, 'POST', '/api/workspaces/held/tools/agent-seo:analyze_page/call', { input: { text: 'Two.' } });
+    expect(second.body.status).toBe('pending_approval');
+    const both = await held();
+    expect(both.map((h) => h.callId).sort()).toEqual([first.body.callId, second.body.callId].sort());
+    expect(both[0]!.actor).toEqual({ type: 'user', id: owner.id });
+
+    const reject = await call(owner, 'POST', '/api/workspaces/held/tools/governance:reject/call', {
+      input: { approvalId: both[0]!.approvalId, reason: 'not now' },
+    });
+    expect(reject.body.status, JSON.stringify(reject.body)).toBe('ok');
+    expect((await held()).map((h) => h.callId)).toEqual([both[1]!.callId]);
+
+    // a note the provider no longer lists as pending (expired, or decided another way; simulated by pointing the
+    // note at an approval the provider does not have) is settled when the pending list is read in full
+    await host.storage.db.updateTable('held_calls').set({ approval_id: 'gone-elsewhere' }).where('call_id', '=', both[1]!.callId).execute();
+    const list = await host.callTool({ workspace: 'held', tool: 'governance:list_approvals', input: { status: 'pending' }, actor: system });
+    expect(list.status).toBe('ok');
+    expect(await held()).toHaveLength(0);
+  }, 90_000);
+
+  it('a run’s step held for approval is not counted here (the runs API counts it)', async () => {
+    const started = await call(owner, 'POST', '/api/workspaces/held/runs', {
+      goal: 'check the page',
+      plan: { steps: [{ id: 'analyze', title: 'Check the page', tool: 'agent-seo:analyze_page', input: { text: 'Hi.' } }] },
+    });
+    expect(started.status, JSON.stringify(started.body)).toBe(201);
+    const runId = started.body.run.id as string;
+    const waiting = await until(async () => {
+      const r = await call(owner, 'GET', `/api/runs/${runId}`);
+      return r.body.steps?.some((s: { status: string }) => s.status === 'waiting_approval') ? r : undefined;
+    }, 30_000);
+    expect(waiting, 'the step waits for approval (governance holds it)').toBeDefined();
+    expect(await held()).toHaveLength(0);
+  }, 60_000);
+});
