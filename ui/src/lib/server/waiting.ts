@@ -1,4 +1,4 @@
-import type { RunWithSteps, Step } from '@neonhub/schemas';
+import type { HeldCall, RunWithSteps, Step } from '@neonhub/schemas';
 import { labelOf, type Preview, policyInWords, previewOf, resolveRefs } from '$lib/approvals';
 import type { Contracts } from '$lib/capabilities';
 import type { Api } from './api';
@@ -75,33 +75,54 @@ function once<T>(scope: object | undefined, key: string, read: () => Promise<T>)
 /** At most this many runs holding steps are read (the oldest waiting beyond it show once these are decided). */
 const WAITING_RUNS = 100;
 
+/** A call held outside a run as the host noted it (`GET …/approvals/held`), in the shape of a provider's approval. */
+const heldAsApproval = (h: HeldCall): GovApproval => ({
+  id: h.approvalId ?? h.callId,
+  tool: h.tool,
+  input: {},
+  actor: h.actor,
+  sideEffect: '',
+  rule: h.reason,
+  status: 'pending',
+  createdAt: h.createdAt,
+});
+
 /**
  * Everything waiting for a person in a workspace: the steps of runs that wait for approval (with the run's goal,
- * their input resolved and previewed) and governance's pending approvals of calls made outside a run. One list,
- * oldest first (the one waiting longest comes first). The runs and their steps come in one request
- * (`listWaitingRuns`: one query on the host, whatever the number of runs). `calls: false` leaves out the calls
- * made outside runs: reading them is a governance tool call, which the audit trail and usage record like any other.
+ * their input resolved and previewed) and the calls held for approval outside a run. One list, oldest first (the
+ * one waiting longest comes first). The runs and their steps come in one request (`listWaitingRuns`: one query on
+ * the host, whatever the number of runs). The calls outside runs, by `calls`:
+ * - `'provider'` (the default): the approvals provider's pending list, with each call's input for its preview — a
+ *   tool call, which the audit trail and usage record like any other, made once the contracts are known (the
+ *   approvals page);
+ * - `'held'`: the host's notes of them (`GET …/approvals/held`: one indexed read, in parallel with the others, no
+ *   input to preview): what the badge and home show;
+ * - `false`: none.
  * `scope` (the request's `locals`) shares the reads between the layout's badge and the page.
  */
 export async function waitingFor(
   client: Api,
   ws: string,
   me: string | undefined,
-  opts: { calls?: boolean; scope?: object } = {},
+  opts: { calls?: 'provider' | 'held' | false; scope?: object } = {},
 ): Promise<Waiting> {
-  const [runsR, pluginsR, people, contracts] = await Promise.all([
+  const calls = opts.calls ?? 'provider';
+  const [runsR, pluginsR, people, contracts, held] = await Promise.all([
     once(opts.scope, `waiting:${ws}`, () => client.request('listWaitingRuns', { params: { ws }, query: { limit: WAITING_RUNS } })),
     once(opts.scope, `plugins:${ws}`, () => workspacePlugins(client, ws)),
     once(opts.scope, `people:${ws}`, () => peopleOf(client, ws)),
     once(opts.scope, `contracts:${ws}`, () => workspaceContracts(client, ws)),
+    calls === 'held' ? once(opts.scope, `held:${ws}`, () => client.request('listHeldCalls', { params: { ws } })) : Promise.resolve(null),
   ]);
   const plugins = pluginsR.ok ? pluginsR.data.plugins : [];
   const list = contracts.approvals?.tools.list_approvals;
   const governance = list !== undefined;
   const gov =
-    list && opts.calls !== false
+    list && calls === 'provider'
       ? await callCapability<{ approvals: GovApproval[] }>(client, ws, list, { status: 'pending', limit: 200 })
-      : { output: { approvals: [] as GovApproval[] }, error: undefined };
+      : held?.ok
+        ? { output: { approvals: held.data.held.map(heldAsApproval) }, error: undefined }
+        : { output: { approvals: [] as GovApproval[] }, error: held && !held.ok ? held.error.message : undefined };
   const items = pendingItems(runsR.ok ? runsR.data.runs : [], gov.output?.approvals ?? [], { plugins, people, me });
   const error = gov.error ?? (runsR.ok ? null : runsR.error.message);
   return { items, governance, error, plugins, contracts, people };
