@@ -3,7 +3,7 @@ import { dbErrors } from '../core/db/src/errors.js';
 import { llmErrors } from '../core/llm/src/errors.js';
 import { runErrors } from '../core/orchestrator/src/errors.js';
 import { queueErrors } from '../core/queue/src/errors.js';
-import { connectorErrors, outboundErrors, scheduleErrors, sdkErrors } from '../core/sdk/src/errors.js';
+import { connectorErrors, outboundErrors, promptErrors, scheduleErrors, sdkErrors } from '../core/sdk/src/errors.js';
 import { telemetryErrors } from '../core/telemetry/src/errors.js';
 import { audienceErrors } from '../host/src/audiences/errors.js';
 import { connectionErrors } from '../host/src/connections/errors.js';
@@ -24,6 +24,7 @@ export const registries: Record<string, ErrorRegistry> = {
   'Host (loader, lockfile, pipeline, workspaces, API, MCP gateway)': hostErrors.registry,
   'Audiences and results (host)': audienceErrors.registry,
   'Plugin SDK': sdkErrors.registry,
+  'Prompts (definePrompt, createPromptRegistry, @neonhub/sdk)': promptErrors.registry,
   'Data layer (@neonhub/db)': dbErrors.registry,
   'LLM adapter (@neonhub/llm)': llmErrors.registry,
   'Queue (@neonhub/queue)': queueErrors.registry,

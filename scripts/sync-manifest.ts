@@ -5,13 +5,8 @@
  */
 import { resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import {
-  isNeonHubError,
-  loadPluginDefinition,
-  manifestToolsFromPlugin,
-  readManifestJson,
-  syncManifestFile,
-} from '../core/sdk/src/index.js';
+import { loadPluginDefinition, manifestToolsFromPlugin, readManifestJson, syncManifestFile } from '../core/sdk/src/host.js';
+import { isNeonHubError } from '../core/sdk/src/index.js';
 
 const args = process.argv.slice(2);
 const check = args.includes('--check');

@@ -247,7 +247,7 @@ export const hostErrors = defineErrors({
     status: 409,
     category: 'user',
     description:
-      'Two or more plugins enabled in the workspace provide the same contract (policy, approvals, consent, memory, content, calendar, campaigns): disable all but one; details name them.',
+      'Two or more plugins enabled in the workspace provide the same contract (policy, approvals, the calendar, ...): disable all but one; details name them.',
   },
   NH_CONTRACT_MISSING: {
     status: 409,

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -67,6 +67,51 @@ describe('plugins import only the plugin surface', () => {
     expect(folders.length).toBeGreaterThan(20);
     expect(offenders).toEqual([]);
   });
+
+  it("the host's entry of the SDK (@neonhub/sdk/host) is not theirs, and the SDK's main entry exports none of it", async () => {
+    const sdk = await import('@neonhub/sdk');
+    const host = await import('@neonhub/sdk/host');
+    const hostOnly = Object.keys(host);
+    expect(hostOnly).toEqual(expect.arrayContaining(['createMemoryAccess', 'storeFor', 'syncPluginDir', 'toolDefinitionOf']));
+    expect(hostOnly.filter((name) => name in sdk)).toEqual([]);
+    expect(PLUGIN_SURFACE.has('@neonhub/sdk/host')).toBe(false);
+  });
+
+  it('the SDK a plugin depends on pulls in no LLM SDK or provider package (they load only in the host)', () => {
+    const pkg = JSON.parse(readFileSync(join(repo, 'core/sdk/package.json'), 'utf8')) as Record<string, Record<string, string>>;
+    const closure = new Set<string>();
+    const walk = (dir: string, deps: Record<string, string>) => {
+      for (const name of Object.keys(deps)) {
+        if (closure.has(name)) continue;
+        closure.add(name);
+        // resolved as node does from the requiring package (pnpm links each package's own dependencies beside it)
+        let at = dir;
+        let found: string | undefined;
+        for (;;) {
+          const candidate = join(at, 'node_modules', name);
+          try {
+            statSync(join(candidate, 'package.json'));
+            found = candidate;
+            break;
+          } catch {
+            if (dirname(at) === at) break;
+            at = dirname(at);
+          }
+        }
+        if (!found) continue;
+        const real = realpathSync(found);
+        walk(
+          real,
+          (JSON.parse(readFileSync(join(real, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> }).dependencies ?? {},
+        );
+      }
+    };
+    walk(join(repo, 'core/sdk'), pkg.dependencies ?? {});
+    expect(closure.has('@modelcontextprotocol/sdk')).toBe(true);
+    expect([...closure].filter((n) => n === 'ai' || n === '@neonhub/llm' || /^@ai-sdk\/|^ollama-ai-provider/.test(n))).toEqual([]);
+    // the LLM adapter is an optional peer: the harness loads the offline model from it when a test calls ctx.llm
+    expect(pkg.peerDependenciesMeta?.['@neonhub/llm']).toEqual({ optional: true });
+  });
 });
 
 /** Core reaches capabilities through contracts and the planner catalogue, never by a plugin's id (issue 18). */
@@ -83,7 +128,7 @@ describe('core names no plugin', () => {
   });
 
   it('the orchestrator and the call pipeline hold no plugin id or plugin tool name in their code', () => {
-    const dirs = ['core/orchestrator/src', 'host/src/pipeline', 'host/src/runs'];
+    const dirs = ['core/orchestrator/src', 'host/src/pipeline', 'host/src/runs', 'host/src/schedules'];
     const offenders: string[] = [];
     for (const dir of dirs)
       for (const file of sources(join(repo, dir)).filter((f) => !/\.test\.ts$/.test(f))) {
@@ -93,6 +138,16 @@ describe('core names no plugin', () => {
           if (new RegExp(`['"\`]${id}(:[a-z_]+)?['"\`]`).test(code)) offenders.push(`${relative(repo, file)} names ${id}`);
       }
     expect(pluginIds).toContain('governance');
+    expect(offenders).toEqual([]);
+  });
+
+  it("the console calls no plugin tool by name: it asks the host for a contract's provider (issue 18)", () => {
+    const offenders: string[] = [];
+    for (const file of sources(join(repo, 'ui/src')).filter((f) => !/\.test\.ts$/.test(f))) {
+      const code = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$|<!--[\s\S]*?-->/gm, '');
+      for (const id of pluginIds)
+        if (new RegExp(`['"\`]${id}:[a-z_]+['"\`]`).test(code)) offenders.push(`${relative(repo, file)} calls a tool of ${id}`);
+    }
     expect(offenders).toEqual([]);
   });
 });

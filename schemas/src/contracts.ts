@@ -20,11 +20,13 @@ import { ActorSchema } from './workspace.js';
  *   answers; the calendar's "new post" goes through it), `update_entry`, `cancel`, `publish`.
  * - `campaigns`: `list_campaigns`, `get_campaign`, `create_campaign`, `allocate_budget`, `reallocate`,
  *   `allocation_history` (the console's campaign pages).
+ * - `audit`: `verify` (the tamper-evident audit trail's check: the console's audit page).
+ * - `usage`: `usage_summary` (cost and footprint: the console's usage page).
  *
  * A manifest names a contract (`"provides": ["approvals"]`: its tools carry the contract's names) or maps the
  * contract's tools onto its own (`{ "contract": "calendar", "tools": { "list_entries": "calendar" } }`).
  */
-export const ContractSchema = z.enum(['policy', 'approvals', 'consent', 'memory', 'content', 'calendar', 'campaigns']);
+export const ContractSchema = z.enum(['policy', 'approvals', 'consent', 'memory', 'content', 'calendar', 'campaigns', 'audit', 'usage']);
 export type Contract = z.infer<typeof ContractSchema>;
 
 /**
@@ -47,6 +49,8 @@ export const CONTRACT_REQUIREMENTS: Readonly<
     tools: ['list_campaigns', 'get_campaign', 'create_campaign', 'allocate_budget', 'reallocate', 'allocation_history'],
     hooks: [],
   },
+  audit: { tools: ['verify'], hooks: [] },
+  usage: { tools: ['usage_summary'], hooks: [] },
 };
 
 const ToolNameSchema = z.string().regex(/^[a-zA-Z][a-zA-Z0-9_-]*$/, 'a tool name of this plugin');

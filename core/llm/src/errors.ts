@@ -41,21 +41,6 @@ export const llmErrors = defineErrors({
     category: 'user',
     description: 'The caller aborted the generation through its AbortSignal.',
   },
-  NH_LLM_PROMPT_NOT_FOUND: {
-    status: 404,
-    category: 'user',
-    description: 'No prompt with that id (and version) is registered.',
-  },
-  NH_LLM_PROMPT_INVALID: {
-    status: 400,
-    category: 'user',
-    description: 'A prompt definition is invalid: a placeholder not declared as a variable, a duplicate variant or id/version.',
-  },
-  NH_LLM_PROMPT_VARIABLE_MISSING: {
-    status: 400,
-    category: 'user',
-    description: 'A prompt was rendered without a value for one of its variables.',
-  },
   NH_LLM_INTERNAL: {
     status: 500,
     category: 'internal',

@@ -12,26 +12,6 @@ export { type LlmErrorCode, llmErrors } from './errors.js';
 export { type CreateLlmOptions, createLlm, DEFAULT_MAX_STEPS, parseLlmConfig } from './llm.js';
 export { createOfflineModel, OFFLINE_PROVIDER_ID, OfflineLanguageModel } from './offline/model.js';
 export { OFFLINE_LABEL } from './offline/templates.js';
-export {
-  CONTROL_VARIANT,
-  createMemoryPromptOutcomeStore,
-  createPromptRegistry,
-  definePrompt,
-  type PromptDefinition,
-  type PromptDefinitionInput,
-  PromptDefinitionSchema,
-  type PromptOutcome,
-  PromptOutcomeSchema,
-  type PromptOutcomeStore,
-  type PromptRegistry,
-  type PromptVariables,
-  type PromptVariant,
-  pickVariantOf,
-  type RenderedPrompt,
-  renderTemplate,
-  summarizeOutcomes,
-  type VariantStats,
-} from './prompts.js';
 export { parseRetryAfter, toLlmError } from './provider-errors.js';
 export { createLanguageModel, type ProviderOptions, resolveModelId } from './providers.js';
 export { validateToolInput } from './sdk-tools.js';

@@ -179,3 +179,25 @@ export const scheduleErrors = defineErrors({
   },
   NH_SCHEDULE_CONFLICT: { status: 409, category: 'transient', description: 'The schedule changed at the same time (fired, moved): retry.' },
 });
+
+/**
+ * Errors of a plugin's prompt registry (`definePrompt`, `createPromptRegistry`): the codes keep the LLM adapter's
+ * prefix they were born with.
+ */
+export const promptErrors = defineErrors({
+  NH_LLM_PROMPT_NOT_FOUND: {
+    status: 404,
+    category: 'user',
+    description: 'No prompt with that id (and version) is registered.',
+  },
+  NH_LLM_PROMPT_INVALID: {
+    status: 400,
+    category: 'user',
+    description: 'A prompt definition is invalid: a placeholder not declared as a variable, a duplicate variant or id/version.',
+  },
+  NH_LLM_PROMPT_VARIABLE_MISSING: {
+    status: 400,
+    category: 'user',
+    description: 'A prompt was rendered without a value for one of its variables.',
+  },
+});

@@ -1,23 +1,6 @@
-export {
-  CONTROL_VARIANT,
-  createPromptRegistry,
-  definePrompt,
-  type PromptDefinition,
-  type PromptDefinitionInput,
-  type PromptOutcome,
-  type PromptOutcomeStore,
-  type PromptRegistry,
-  type PromptVariables,
-  type RenderedPrompt,
-  summarizeOutcomes,
-  type VariantStats,
-} from '@neonhub/llm';
 export { isNeonHubError, NeonHubError } from '@neonhub/schemas';
 export {
-  createMemoryAccess,
-  MEMORY_CONTRACT,
   type MemoryAccess,
-  type MemoryCall,
   type Recall,
   type RecalledChunk,
   type RecallOptions,
@@ -34,19 +17,23 @@ export {
   deliverOnce,
   readDelivery,
 } from './deliver-once.js';
-export { connectorErrors, outboundErrors, scheduleErrors, sdkErrors, undeclaredSecret } from './errors.js';
-export { createGuardedFetch, hostAllowed } from './guarded-fetch.js';
-export {
-  loadPluginDefinition,
-  manifestToolsFromPlugin,
-  readManifestJson,
-  type SyncResult,
-  syncManifestFile,
-  syncPluginDir,
-} from './manifest-sync.js';
+export { connectorErrors, promptErrors, sdkErrors } from './errors.js';
 export { createMemoryStore } from './memory-store.js';
 export { chooseVariant, engagementOf, storePromptOutcomes, type VariantEngagement } from './prompt-outcomes.js';
-export { readOnlyStore, storeFor } from './read-only-store.js';
+export {
+  CONTROL_VARIANT,
+  createPromptRegistry,
+  definePrompt,
+  type PromptDefinition,
+  type PromptDefinitionInput,
+  type PromptOutcome,
+  type PromptOutcomeStore,
+  type PromptRegistry,
+  type PromptVariables,
+  type RenderedPrompt,
+  summarizeOutcomes,
+  type VariantStats,
+} from './prompts.js';
 export {
   type DailyAnomaly,
   type DailyAnomalyOptions,
@@ -58,6 +45,6 @@ export {
 export * from './social/index.js';
 export * from './stats/index.js';
 export { createKeyedLock, fingerprint, type RecordOnceResult, recordOnce, stableJson } from './store-helpers.js';
-export { toJsonSchema, toolDefinitionOf } from './tool-schema.js';
+export { toJsonSchema } from './tool-schema.js';
 export type * from './types.js';
 export { createWriteBehind, type WriteBehind, type WriteBehindOptions } from './write-behind.js';

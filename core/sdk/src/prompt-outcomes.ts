@@ -1,4 +1,4 @@
-import { type PromptDefinition, type PromptOutcome, PromptOutcomeSchema, type PromptOutcomeStore, summarizeOutcomes } from '@neonhub/llm';
+import { type PromptDefinition, type PromptOutcome, PromptOutcomeSchema, type PromptOutcomeStore, summarizeOutcomes } from './prompts.js';
 import { betaPosterior } from './stats/bayes.js';
 import { createRng, sampleBeta } from './stats/random.js';
 import type { PluginStore } from './types.js';

@@ -1,5 +1,6 @@
 import { type Actor, ownToolFor, type PluginManifest } from '@neonhub/schemas';
-import { createMemoryAccess, type HookContext, type MemoryAccess, type ToolCallEvent, undeclaredSecret } from '@neonhub/sdk';
+import type { HookContext, MemoryAccess, ToolCallEvent } from '@neonhub/sdk';
+import { createMemoryAccess, undeclaredSecret } from '@neonhub/sdk/host';
 import { hostErrors } from '../errors.js';
 import { mayCall } from './may-call.js';
 import type { CallToolRequest, CallToolResult, PipelineDeps, WorkspaceRef } from './types.js';

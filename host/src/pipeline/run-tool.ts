@@ -1,5 +1,6 @@
 import { describeIssues, type PluginManifest } from '@neonhub/schemas';
-import { type LlmAccess, type MemoryAccess, storeFor, type ToolCallEvent, type ToolContext, undeclaredSecret } from '@neonhub/sdk';
+import type { LlmAccess, MemoryAccess, ToolCallEvent, ToolContext } from '@neonhub/sdk';
+import { storeFor, undeclaredSecret } from '@neonhub/sdk/host';
 import { hostErrors } from '../errors.js';
 import { connectionRef, extraHostsOf, isAuthFailure } from './connection-call.js';
 import type { PipelineTool } from './get-tool.js';

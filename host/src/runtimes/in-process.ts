@@ -4,7 +4,8 @@ import type { SchemaIssue, ValidationResult } from '@neonhub/json-schema';
 import { createLlm } from '@neonhub/llm';
 import { describeIssues, type ToolDefinition } from '@neonhub/schemas';
 import type { PluginDefinition, ToolContext, ToolSpec } from '@neonhub/sdk';
-import { createGuardedFetch, createMemoryStore, toolDefinitionOf } from '@neonhub/sdk';
+import { createMemoryStore } from '@neonhub/sdk';
+import { createGuardedFetch, toolDefinitionOf } from '@neonhub/sdk/host';
 import { createOutboundGuards } from '@neonhub/sdk/outbound';
 import { hostErrors } from '../errors.js';
 

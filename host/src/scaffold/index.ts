@@ -1,7 +1,7 @@
 import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { PluginIdSchema, type PluginKind, PluginKindSchema, PluginManifestSchema } from '@neonhub/schemas';
-import { toolDefinitionOf } from '@neonhub/sdk';
+import { toolDefinitionOf } from '@neonhub/sdk/host';
 import { hostErrors } from '../errors.js';
 import { exampleTool } from './example-tool.js';
 import { pluginTemplate } from './templates.js';

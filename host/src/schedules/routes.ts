@@ -1,5 +1,5 @@
 import { apiRoutes } from '@neonhub/schemas';
-import { scheduleErrors } from '@neonhub/sdk';
+import { scheduleErrors } from '@neonhub/sdk/host';
 import type { FastifyInstance } from 'fastify';
 import { requestActor } from '../accounts/principal.js';
 import { hostErrors } from '../errors.js';

@@ -8,7 +8,8 @@ import {
   type ScheduleStatus,
   TimeZoneSchema,
 } from '@neonhub/schemas';
-import { type Scheduler, scheduleErrors } from '@neonhub/sdk';
+import type { Scheduler } from '@neonhub/sdk';
+import { scheduleErrors } from '@neonhub/sdk/host';
 import { createScheduleStore, MOVABLE, type ScheduleStore, toScheduledCall } from './store.js';
 import { type Clock, resolveInstant, systemClock } from './time.js';
 

@@ -1,5 +1,5 @@
 import { isTimeZone } from '@neonhub/schemas';
-import { scheduleErrors } from '@neonhub/sdk';
+import { scheduleErrors } from '@neonhub/sdk/host';
 import { Temporal } from 'temporal-polyfill';
 
 /** Where the scheduler reads the time (tests inject one that runs ahead; docs/schedules.md). */

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { syncPluginDir } from '@neonhub/sdk';
+import { syncPluginDir } from '@neonhub/sdk/host';
 import { writePlugin } from '../integration/helpers.js';
 
 /**

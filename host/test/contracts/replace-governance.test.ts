@@ -92,6 +92,8 @@ describe('a third-party policy plugin in place of governance', () => {
       content: expect.objectContaining({ plugin: 'agent-content' }),
       calendar: null,
       campaigns: null,
+      audit: null,
+      usage: null,
     });
     expect((await api('GET', '/api/workspaces/other/contracts')).body).toEqual({
       policy: null,
@@ -101,6 +103,8 @@ describe('a third-party policy plugin in place of governance', () => {
       content: expect.objectContaining({ plugin: 'agent-content' }),
       calendar: null,
       campaigns: null,
+      audit: null,
+      usage: null,
     });
     const plugins = (await api<{ plugins: { id: string; provides?: string[] }[] }>('GET', '/api/workspaces/acme/plugins')).body.plugins;
     expect(plugins.find((p) => p.id === 'gatekeeper')?.provides).toEqual(['policy', 'approvals']);

@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import type { NeonHubError } from '@neonhub/schemas';
-import { syncPluginDir } from '@neonhub/sdk';
+import { syncPluginDir } from '@neonhub/sdk/host';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Host } from '../../src/host.js';
 import { bootHost, lockRoot, makeRoot, removeRoot, runtimeFixtures, writePlugin } from './helpers.js';

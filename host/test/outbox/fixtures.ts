@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { syncPluginDir } from '@neonhub/sdk';
+import { syncPluginDir } from '@neonhub/sdk/host';
 import { writePlugin } from '../integration/helpers.js';
 
 /**

@@ -1,7 +1,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PluginManifestSchema } from '@neonhub/schemas';
-import { toolDefinitionOf } from '@neonhub/sdk';
+import { toolDefinitionOf } from '@neonhub/sdk/host';
 import pino from 'pino';
 import { describe, expect, it, vi } from 'vitest';
 import { createCallTool, type PipelineDeps } from '../../src/pipeline/call-tool.js';

@@ -1,6 +1,6 @@
+import { readFileSync } from 'node:fs';
 import connectorPlugin from '@neonhub/plugin-connector-email-sandbox';
 import { PluginManifestSchema } from '@neonhub/schemas';
-import { readManifestJson } from '@neonhub/sdk';
 import { createHarness } from '@neonhub/sdk/testing';
 import { describe, expect, it } from 'vitest';
 import plugin from '../src/index.js';
@@ -8,8 +8,9 @@ import plugin from '../src/index.js';
 /** agent-email wired to a real connector-email-sandbox harness, the way the host wires ctx.callTool. */
 async function wired() {
   const connectorDir = new URL('../node_modules/@neonhub/plugin-connector-email-sandbox/', import.meta.url).pathname;
-  const manifest = PluginManifestSchema.parse((await readManifestJson(connectorDir)).json);
-  const agentManifest = PluginManifestSchema.parse((await readManifestJson(new URL('..', import.meta.url).pathname)).json);
+  const read = (dir: string) => PluginManifestSchema.parse(JSON.parse(readFileSync(`${dir}/plugin.json`, 'utf8')));
+  const manifest = read(connectorDir);
+  const agentManifest = read(new URL('..', import.meta.url).pathname);
   const connector = createHarness(connectorPlugin, { manifest });
   const called: string[] = [];
   const agent = createHarness(plugin, {

@@ -18,6 +18,8 @@ export const NO_CONTRACTS = {
   content: null,
   calendar: null,
   campaigns: null,
+  audit: null,
+  usage: null,
 } satisfies Contracts;
 
 /**

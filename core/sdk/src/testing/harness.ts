@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { createLlm } from '@neonhub/llm';
 import { type Actor, describeIssues, type PluginManifest, type SideEffect } from '@neonhub/schemas';
 import type { MemoryAccess } from '../contracts/memory.js';
 import { sdkErrors, undeclaredSecret } from '../errors.js';
@@ -106,7 +105,7 @@ export function createHarness(plugin: PluginDefinition, opts: HarnessOptions = {
     },
   };
   const store = opts.store ?? createMemoryStore();
-  const llm: LlmAccess = opts.llm ?? createLlm({ provider: 'offline' });
+  const llm: LlmAccess = opts.llm ?? offlineLlm();
   const callTool: ToolContext['callTool'] = (tool, input, options) =>
     opts.callTool
       ? opts.callTool(tool, input, options)
@@ -252,5 +251,20 @@ export function createHarness(plugin: PluginDefinition, opts: HarnessOptions = {
     logs,
     calls,
     hook: hook as Harness['hook'],
+  };
+}
+
+/**
+ * The deterministic offline model, loaded on a test's first `ctx.llm` call: the LLM adapter (`ai` and the provider
+ * packages) is the host's, an optional peer of the SDK that a plugin's tests install to use it, never a dependency
+ * every plugin pulls in.
+ */
+function offlineLlm(): LlmAccess {
+  let loaded: Promise<LlmAccess> | undefined;
+  return {
+    async generate(input) {
+      loaded ??= import('@neonhub/llm').then(({ createLlm }) => createLlm({ provider: 'offline' }) as LlmAccess);
+      return (await loaded).generate(input);
+    },
   };
 }

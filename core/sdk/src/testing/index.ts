@@ -1,3 +1,4 @@
+export { createMemoryAccess, type MemoryCall } from '../contracts/memory.js';
 export { type CapturedLog, createCaptureLogger, type LogLevel } from './capture-logger.js';
 export {
   type ConformanceCheck,

@@ -393,7 +393,7 @@ export async function scaffold(id: string, opts: { kind: string; dir?: string; d
 }
 
 export async function sync(dir: string) {
-  const { syncPluginDir } = await import('@neonhub/sdk');
+  const { syncPluginDir } = await import('@neonhub/sdk/host');
   const result = await syncPluginDir(resolve(dir));
   out.ok(
     result.changed

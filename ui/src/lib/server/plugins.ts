@@ -17,12 +17,6 @@ export async function workspaceContracts(client: Api, ws: string): Promise<Contr
   return r.ok ? r.data : NO_CONTRACTS;
 }
 
-/** Whether a capability plugin (governance, data-trust, eco) is enabled in the workspace. */
-export async function isEnabled(client: Api, ws: string, pluginId: string): Promise<boolean> {
-  const r = await workspacePlugins(client, ws);
-  return r.ok && r.data.plugins.some((p) => p.id === pluginId && p.enabled);
-}
-
 /** Calls a capability tool through the host API; the output, or the error message. */
 export async function callCapability<T>(
   client: Api,

@@ -1,14 +1,14 @@
 import { api } from '$lib/server/api';
 import { failWith, guardedActions, orError } from '$lib/server/guard';
 import { actorName, peopleOf } from '$lib/server/people';
-import { callCapability, isEnabled } from '$lib/server/plugins';
+import { callContract, workspaceContracts } from '$lib/server/plugins';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
   const client = api(event);
   const [calls, dataTrust, people] = await Promise.all([
     client.request('listCalls', { params: { ws: event.params.ws }, query: { limit: 100 } }),
-    isEnabled(client, event.params.ws, 'data-trust'),
+    workspaceContracts(client, event.params.ws).then((c) => c.audit !== null),
     peopleOf(client, event.params.ws),
   ]);
   // who made each call, by name (never a bare id)
@@ -16,9 +16,9 @@ export const load: PageServerLoad = async (event) => {
 };
 
 export const actions = guardedActions({
-  /** data-trust's `verify`: recomputes the hash chain and checks its signed checkpoints. */
+  /** The audit contract's `verify` (data-trust as shipped): recomputes the hash chain and checks its signed checkpoints. */
   verify: async (event) => {
-    const r = await callCapability<Record<string, unknown>>(api(event), event.params.ws, 'data-trust:verify');
+    const r = await callContract<Record<string, unknown>>(api(event), event.params.ws, 'audit', 'verify');
     if (r.error) return failWith({ ok: false, status: 400, error: { code: r.code ?? 'NH_TOOL_FAILED', message: r.error } });
     return { verify: r.output };
   },

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { SemverSchema } from '@neonhub/schemas';
 import { z } from 'zod';
-import { llmErrors } from './errors.js';
+import { promptErrors } from './errors.js';
 
 const PLACEHOLDER = /\{\{\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*\}\}/g;
 
@@ -41,9 +41,13 @@ function placeholders(template: string): string[] {
 export function definePrompt(input: PromptDefinitionInput): PromptDefinition {
   const parsed = PromptDefinitionSchema.safeParse(input);
   if (!parsed.success) {
-    throw llmErrors.create('NH_LLM_PROMPT_INVALID', `prompt ${String(input.id)}: ${parsed.error.issues.map((i) => i.message).join('; ')}`, {
-      details: { issues: parsed.error.issues },
-    });
+    throw promptErrors.create(
+      'NH_LLM_PROMPT_INVALID',
+      `prompt ${String(input.id)}: ${parsed.error.issues.map((i) => i.message).join('; ')}`,
+      {
+        details: { issues: parsed.error.issues },
+      },
+    );
   }
   const def = parsed.data;
   const declared = new Set(def.variables);
@@ -51,11 +55,11 @@ export function definePrompt(input: PromptDefinitionInput): PromptDefinition {
   const seen = new Set<string>();
   for (const v of allVariants) {
     if (seen.has(v.id))
-      throw llmErrors.create('NH_LLM_PROMPT_INVALID', `prompt ${def.id}@${def.version}: variant "${v.id}" is declared twice`);
+      throw promptErrors.create('NH_LLM_PROMPT_INVALID', `prompt ${def.id}@${def.version}: variant "${v.id}" is declared twice`);
     seen.add(v.id);
     const undeclared = placeholders(v.template).filter((p) => !declared.has(p));
     if (undeclared.length > 0) {
-      throw llmErrors.create(
+      throw promptErrors.create(
         'NH_LLM_PROMPT_INVALID',
         `prompt ${def.id}@${def.version} variant "${v.id}" uses undeclared variables: ${undeclared.join(', ')}`,
         { details: { undeclared } },
@@ -71,7 +75,7 @@ export type PromptVariables = Record<string, string | number | boolean>;
 export function renderTemplate(template: string, vars: PromptVariables, where = 'prompt'): string {
   const missing = [...new Set(placeholders(template).filter((p) => vars[p] === undefined || vars[p] === null))];
   if (missing.length > 0) {
-    throw llmErrors.create('NH_LLM_PROMPT_VARIABLE_MISSING', `${where} needs ${missing.map((m) => `"${m}"`).join(', ')}`, {
+    throw promptErrors.create('NH_LLM_PROMPT_VARIABLE_MISSING', `${where} needs ${missing.map((m) => `"${m}"`).join(', ')}`, {
       details: { missing },
     });
   }
@@ -182,7 +186,7 @@ export function createPromptRegistry(opts: { store?: PromptOutcomeStore; now?: (
         ? [...(versions?.values() ?? [])].sort((a, b) => compareSemver(b.version, a.version))[0]
         : versions?.get(version);
     if (!def) {
-      throw llmErrors.create('NH_LLM_PROMPT_NOT_FOUND', `no prompt ${promptId}${version ? `@${version}` : ''} is registered`, {
+      throw promptErrors.create('NH_LLM_PROMPT_NOT_FOUND', `no prompt ${promptId}${version ? `@${version}` : ''} is registered`, {
         details: { promptId, version },
       });
     }
@@ -196,7 +200,7 @@ export function createPromptRegistry(opts: { store?: PromptOutcomeStore; now?: (
       const def = 'allVariants' in prompt ? (prompt as PromptDefinition) : definePrompt(prompt);
       const versions = prompts.get(def.id) ?? new Map<string, PromptDefinition>();
       if (versions.has(def.version))
-        throw llmErrors.create('NH_LLM_PROMPT_INVALID', `prompt ${def.id}@${def.version} is already registered`);
+        throw promptErrors.create('NH_LLM_PROMPT_INVALID', `prompt ${def.id}@${def.version} is already registered`);
       versions.set(def.version, def);
       prompts.set(def.id, versions);
       return def;
@@ -217,7 +221,7 @@ export function createPromptRegistry(opts: { store?: PromptOutcomeStore; now?: (
       const def = get(promptId, o.version);
       const chosen = o.variantId === undefined ? undefined : def.allVariants.find((v) => v.id === o.variantId);
       if (o.variantId !== undefined && !chosen)
-        throw llmErrors.create('NH_LLM_PROMPT_NOT_FOUND', `prompt ${def.id}@${def.version} has no variant ${o.variantId}`, {
+        throw promptErrors.create('NH_LLM_PROMPT_NOT_FOUND', `prompt ${def.id}@${def.version} has no variant ${o.variantId}`, {
           details: { promptId, version: def.version, variantId: o.variantId },
         });
       const variant = chosen ?? (o.subjectKey === undefined ? (def.allVariants[0] as PromptVariant) : pickVariantOf(def, o.subjectKey));

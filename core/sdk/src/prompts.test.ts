@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { createMemoryPromptOutcomeStore, createPromptRegistry, definePrompt, pickVariantOf, renderTemplate } from '../src/index.js';
-import { expectNeonHubError } from './helpers.js';
+import { createMemoryPromptOutcomeStore, createPromptRegistry, definePrompt, pickVariantOf, renderTemplate } from './prompts.js';
+
+/** What `fn` throws: it must throw a NeonHubError with `code`. */
+function thrown(fn: () => unknown, code: string) {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toMatchObject({ code });
+    return e as { details?: unknown };
+  }
+  throw new Error(`expected ${code}`);
+}
 
 const blogDraft = {
   id: 'agent-content.blog-draft',
@@ -29,34 +39,19 @@ describe('prompt registry', () => {
   it('refuses a missing variable with NH_LLM_PROMPT_VARIABLE_MISSING', async () => {
     const reg = createPromptRegistry();
     reg.register(blogDraft);
-    const e = await expectNeonHubError(
-      Promise.resolve().then(() => reg.render(blogDraft.id, { topic: 'neon' })),
-      'NH_LLM_PROMPT_VARIABLE_MISSING',
-    );
+    const e = thrown(() => reg.render(blogDraft.id, { topic: 'neon' }), 'NH_LLM_PROMPT_VARIABLE_MISSING');
     expect(e.details).toEqual({ missing: ['audience'] });
     expect(() => renderTemplate('{{a}} and {{ b }}', { a: 1, b: false })).not.toThrow();
     expect(renderTemplate('{{a}} and {{ b }}', { a: 1, b: false })).toBe('1 and false');
   });
 
   it('rejects undeclared placeholders, duplicate versions and unknown prompts', async () => {
-    await expectNeonHubError(
-      Promise.resolve().then(() => definePrompt({ ...blogDraft, template: '{{topic}} {{tone}}' })),
-      'NH_LLM_PROMPT_INVALID',
-    );
+    thrown(() => definePrompt({ ...blogDraft, template: '{{topic}} {{tone}}' }), 'NH_LLM_PROMPT_INVALID');
     const reg = createPromptRegistry();
     reg.register(blogDraft);
-    await expectNeonHubError(
-      Promise.resolve().then(() => reg.register(blogDraft)),
-      'NH_LLM_PROMPT_INVALID',
-    );
-    await expectNeonHubError(
-      Promise.resolve().then(() => reg.get('nope')),
-      'NH_LLM_PROMPT_NOT_FOUND',
-    );
-    await expectNeonHubError(
-      Promise.resolve().then(() => reg.get(blogDraft.id, '9.9.9')),
-      'NH_LLM_PROMPT_NOT_FOUND',
-    );
+    thrown(() => reg.register(blogDraft), 'NH_LLM_PROMPT_INVALID');
+    thrown(() => reg.get('nope'), 'NH_LLM_PROMPT_NOT_FOUND');
+    thrown(() => reg.get(blogDraft.id, '9.9.9'), 'NH_LLM_PROMPT_NOT_FOUND');
   });
 
   it('assigns A/B variants deterministically by subject and by weight', () => {
