@@ -1,5 +1,5 @@
-import type { Orchestrator } from '@neonhub/orchestrator';
-import { type Actor, apiRoutes, runEventsRoute } from '@neonhub/schemas';
+import type { Orchestrator, RunView } from '@neonhub/orchestrator';
+import { type Actor, apiRoutes, RunResultsSummarySchema, runEventsRoute } from '@neonhub/schemas';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { addRoute, routeOptions } from '../server/route.js';
 import { runScope, type ScopeDeps, scoped, workspaceScope } from '../server/scopes.js';
@@ -8,6 +8,8 @@ export interface RunRoutesDeps {
   orchestrator: Orchestrator;
   /** Who the request acts as (the principal, with its role in the run's workspace). */
   actor(request: FastifyRequest): Actor;
+  /** The run's results summary computed now (the function the orchestrator's `summarizeRun` writes the event with). */
+  summarize?(view: RunView): Promise<Record<string, unknown> | undefined>;
 }
 
 /**
@@ -50,6 +52,35 @@ export async function workspaceRunRoutes(app: FastifyInstance, deps: RunRoutesDe
 export async function runRoutes(app: FastifyInstance, deps: RunRoutesDeps) {
   const { orchestrator: o } = deps;
   addRoute(app, apiRoutes.getRun, async (req) => o.get(req.params.id));
+  addRoute(app, apiRoutes.getRunSummary, async (req) => {
+    const id = req.params.id;
+    const view = await o.get(id);
+    // the run.summary event is written last, once: read the log from the start (runs have few events per step)
+    let atEnd: { at: string; summary: ReturnType<typeof RunResultsSummarySchema.parse> } | null = null;
+    for (let after = 0; ; ) {
+      const batch = await o.events(id, after, 1000);
+      for (const e of batch) {
+        const parsed = e.type === 'run.summary' ? RunResultsSummarySchema.safeParse(e.data) : null;
+        if (parsed?.success) atEnd = { at: e.at, summary: parsed.data };
+      }
+      if (batch.length < 1000) break;
+      after = batch.at(-1)!.id!;
+    }
+    const now = RunResultsSummarySchema.safeParse(deps.summarize ? await deps.summarize(view) : undefined);
+    return {
+      runId: id,
+      atEnd,
+      now: now.success
+        ? now.data
+        : (atEnd?.summary ?? {
+            kind: 'results' as const,
+            status: view.run.status,
+            messages: { sent: 0, delivered: 0, opened: 0, clicked: 0, converted: 0 },
+            campaigns: [],
+            text: 'No results summary is available on this host.',
+          }),
+    };
+  });
   addRoute(app, apiRoutes.cancelRun, async (req) => o.cancel(req.params.id, deps.actor(req)));
   addRoute(app, apiRoutes.approveStep, async (req) =>
     o.approve(req.params.id, req.params.stepId, deps.actor(req), req.body?.note ? { note: req.body.note } : {}),

@@ -6,6 +6,7 @@ import type { Host } from '../host.js';
 import { pluginOAuthCallbackRoute, pluginOAuthRoutes } from '../mcp-oauth/routes.js';
 import { notificationRoutes } from '../notifications/index.js';
 import { publicResultRoutes, resultRoutes } from '../results/routes.js';
+import { runResultsSummary } from '../results/run-summary.js';
 import { registerRunRoutes } from '../runs/routes.js';
 import type { createRuns } from '../runs/service.js';
 import { scheduleRoutes } from '../schedules/routes.js';
@@ -31,7 +32,11 @@ import { scopeDepsFromHost, workspaceScope } from './scopes.js';
 export async function registerApi(app: FastifyInstance, host: Host, runs: Awaited<ReturnType<typeof createRuns>>) {
   const deps: ApiDeps = { ...accountDepsFromHost(host), host };
   const scopeDeps = scopeDepsFromHost(host);
-  const runDeps = { orchestrator: runs, actor: (req: FastifyRequest) => requestActor(req) };
+  const runDeps = {
+    orchestrator: runs,
+    actor: (req: FastifyRequest) => requestActor(req),
+    summarize: runResultsSummary(host.storage.db),
+  };
   await app.register(async (api) => {
     await hostRoutes(api, deps);
     await workspaceRoutes(api, deps);

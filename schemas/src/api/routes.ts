@@ -47,6 +47,7 @@ import {
   EventsQuerySchema,
   RejectBodySchema,
   RunListSchema,
+  RunSummarySchema,
   RunWithStepsSchema,
   StartRunBodySchema,
   StepParamsSchema,
@@ -469,6 +470,15 @@ export const apiRoutes = {
     summary: 'A run and its steps',
     params: RunParamsSchema,
     response: { 200: RunWithStepsSchema },
+  }),
+  getRunSummary: defineRoute({
+    method: 'GET',
+    path: '/api/runs/:id/summary',
+    access: 'viewer',
+    tag: 'runs',
+    summary: "A run's results summary: what its steps sent and what came of it, as it ended (run.summary) and now",
+    params: RunParamsSchema,
+    response: { 200: RunSummarySchema },
   }),
   cancelRun: defineRoute({
     method: 'POST',

@@ -27,3 +27,31 @@ export const StepParamsSchema = z.strictObject({ id: UuidSchema, stepId: StepIdS
 export const ApproveBodySchema = z.strictObject({ note: z.string().max(1000).optional() }).nullish();
 export const RejectBodySchema = z.strictObject({ reason: z.string().trim().min(1).max(1000) });
 export const EventsQuerySchema = z.strictObject({ after: z.coerce.number().int().min(0).optional() });
+
+const FunnelCountsSchema = z.object({
+  sent: z.number().int(),
+  delivered: z.number().int(),
+  opened: z.number().int(),
+  clicked: z.number().int(),
+  converted: z.number().int(),
+});
+/** A run's results summary (its `run.summary` event): the funnel of the messages its steps sent, and of the campaigns it named. */
+export const RunResultsSummarySchema = z.object({
+  kind: z.literal('results'),
+  status: z.string(),
+  /** The messages the run's steps sent (by the message ids their outputs name) and what came of them so far. */
+  messages: FunnelCountsSchema,
+  /** The totals so far of each campaign its steps named. */
+  campaigns: z.array(z.object({ campaign: z.string(), totals: FunnelCountsSchema })),
+  /** The same in one paragraph. */
+  text: z.string(),
+});
+export type RunResultsSummary = z.infer<typeof RunResultsSummarySchema>;
+/** `GET /api/runs/:id/summary`: the summary the run ended with, and the same figures now (results keep arriving). */
+export const RunSummarySchema = z.object({
+  runId: z.uuid(),
+  /** The `run.summary` event written when the run finished; null while it runs (or for a run finished before summaries). */
+  atEnd: z.object({ at: z.string(), summary: RunResultsSummarySchema }).nullable(),
+  /** The summary computed at the time of the request. */
+  now: RunResultsSummarySchema,
+});

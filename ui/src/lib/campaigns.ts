@@ -29,24 +29,55 @@ export interface CampaignDetail {
   totals: Totals;
   remainingBudget: number;
 }
-export interface Allocation {
+/** One decision of agent-campaign's `reallocate`, as `allocation_history` lists them (newest first). */
+export interface AllocationDecision {
   campaignId: string;
-  by: 'channel' | 'variant';
+  decidedAt: string;
+  by: 'variant' | 'channel';
+  metric: 'clicked' | 'opened' | 'converted';
   amount: number;
   currency: string;
-  seed: string;
-  samples: number;
   arms: {
-    channel: Channel;
+    key: string;
+    label: string;
+    channel?: string;
     variantId?: string;
-    variantName?: string;
-    impressions: number;
-    conversions: number;
-    expectedConversionRate: number;
+    successes: number;
+    trials: number;
+    /** Posterior mean of the rate. */
+    rate: number;
     probabilityBest: number;
     share: number;
+    previousShare: number | null;
     amount: number;
+    status: 'running' | 'stopped';
+    stoppedReason?: string;
   }[];
+  winner?: string;
+  newlyStopped: string[];
+  /** The change in words. */
+  reason: string;
+  nextRunAt?: string;
+}
+
+const slug = (s: string) =>
+  s
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
+
+/**
+ * The name a campaign's sends were recorded under in the results (tracked links, provider events): the campaign id
+ * (what `reallocate` reads by default), else its name as typed or as a slug ("Spring sale" → spring-sale); null when
+ * none of the names with results fits (the page then lets the marketer pick one).
+ */
+export function resultsNameOf(campaign: Pick<Campaign, 'campaignId' | 'name'>, names: readonly string[]): string | null {
+  const has = new Set(names);
+  if (has.has(campaign.campaignId)) return campaign.campaignId;
+  if (has.has(campaign.name)) return campaign.name;
+  const wanted = slug(campaign.name);
+  return names.find((n) => slug(n) === wanted) ?? null;
 }
 
 export const money = (n: number, currency: string) => {

@@ -4,8 +4,13 @@
  * imports; a segment is made. A send to the segment (API) puts each recipient's own tracked link in the sandbox
  * outbox; the browser follows the link, lands on the marketer's site (another origin, a local server) whose
  * snippet sends the conversion beacon; the console's funnel shows sent → delivered → clicked → converted for the
- * campaign and variant, and the attribution table credits it. axe 0 serious/critical and no horizontal overflow
- * at 390 px on every page state. Run: pnpm --filter @neonhub/ui build && tsx test/e2e/analytics.e2e.ts
+ * campaign and variant, and the attribution table credits it. A run's page says in words what it sent and what came
+ * of it (its run.summary). A campaign of agent-campaign with three weeks of results recorded through the events API
+ * (variant B clicking better, and one day whose clicks jump): its page draws the daily series with that day marked
+ * and explained, compares the variants, and "Reallocate now" moves the budget towards B with its reason, kept in
+ * the history; a viewer sees the allocation but no reallocate button. axe 0 serious/critical and no horizontal
+ * overflow at 1440 and 390 px on every page state; screenshots in ui/test/e2e/screenshots.
+ * Run: pnpm --filter @neonhub/ui build && tsx test/e2e/analytics.e2e.ts
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -18,11 +23,11 @@ import type { Page } from 'playwright-core';
 import { loadConfig } from '../../../host/src/config.js';
 import { createHost } from '../../../host/src/host.js';
 import { buildApp } from '../../../host/src/server/app.js';
-import { launchChromium } from './browser.js';
+import { launchChromium, signUp } from './browser.js';
 
 const uiDir = resolve(import.meta.dirname, '../..');
 const repoRoot = resolve(uiDir, '..');
-const shots = join(uiDir, 'test-results');
+const shots = join(uiDir, 'test/e2e/screenshots');
 mkdirSync(shots, { recursive: true });
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const started = Date.now();
@@ -31,7 +36,7 @@ const log = (msg: string) => console.log(`[analytics +${((Date.now() - started) 
 const dataDir = mkdtempSync(join(tmpdir(), 'neonhub-analytics-'));
 const config = loadConfig({ NEONHUB_DATA_DIR: dataDir, LOG_LEVEL: 'silent' }, repoRoot);
 delete process.env.NEONHUB_API_URL;
-const host = await createHost({ config, logger: pino({ level: 'silent' }), only: ['connector-email-sandbox'], seed: false });
+const host = await createHost({ config, logger: pino({ level: 'silent' }), only: ['connector-email-sandbox', 'agent-campaign'], seed: false });
 const app = await buildApp(host, { accounts: { github: null } });
 await app.listen({ host: '127.0.0.1', port: 0 });
 const base = `http://localhost:${(app.server.address() as { port: number }).port}`;
@@ -174,6 +179,174 @@ try {
   assert.match(await csv.text(), /spring-sale,B,email,2,2,0,1,1,/);
   log('funnel 2 → 2 → 0 → 1 → 1 for spring-sale / B / email; attribution credits it; the CSV export has the same row');
 
+  // A run that sends: its page says what it sent and what came of it (the run.summary), in words
+  const started = await fetch(`${base}/api/workspaces/shop/runs`, {
+    method: 'POST',
+    headers: auth,
+    body: JSON.stringify({
+      goal: 'Send Cy the spring sale',
+      plan: {
+        steps: [
+          {
+            id: 'send_cy',
+            title: 'Send Cy the spring sale e-mail',
+            tool: 'connector-email-sandbox:send',
+            input: { to: 'cy@example.com', subject: 'Spring sale', text: 'It is on.', tags: { campaign: 'spring-sale' } },
+          },
+        ],
+      },
+    }),
+  });
+  assert.equal(started.status, 201, await started.clone().text());
+  const runId = ((await started.json()) as { run: { id: string } }).run.id;
+  for (let i = 0; i < 100; i++) {
+    const s = (await (await fetch(`${base}/api/runs/${runId}/summary`, { headers: auth })).json()) as { atEnd: unknown };
+    if (s.atEnd) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await page.goto(`${base}/w/shop/runs/${runId}`);
+  const runResults = (await page.getByTestId('run-results').innerText()).replace(/\s+/g, ' ');
+  assert.match(runResults, /This run sent 1 message\. So far: 1 delivered \(100%\), 0 opened, 0 clicked, no conversion yet\./);
+  assert.match(runResults, /Send Cy the spring sale e-mail: 1 message/);
+  assert.match(runResults, /Campaign spring-sale, all its sends so far: [23] messages, [23] delivered \(\d+%\), 0 opened, 1 clicked \(\d+%\), 1 conversion\./);
+  await check(page, 'run-summary');
+  log(`run page: "${runResults.slice(0, 120)}…"`);
+
+  // A campaign of agent-campaign with A/B variants, and three weeks of its results through the events API
+  const call = async <T>(tool: string, input: unknown): Promise<T> => {
+    const r = await fetch(`${base}/api/workspaces/shop/tools/${encodeURIComponent(tool)}/call`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ input }),
+    });
+    const body = (await r.json()) as { status: string; output: T };
+    assert.equal(body.status, 'ok', JSON.stringify(body));
+    return body.output;
+  };
+  await host.storage.service.enablePlugin('shop', 'agent-campaign');
+  const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+  const { campaignId } = await call<{ campaignId: string }>('agent-campaign:create_campaign', {
+    name: 'Winter boots',
+    goal: '300 boot orders',
+    audience: 'hikers in the Alps',
+    channels: ['email'],
+    budget: 2000,
+    currency: 'EUR',
+    startDate: day(-20),
+    endDate: day(10),
+  });
+  for (const name of ['A', 'B'])
+    await call('agent-campaign:add_variant', { campaignId, channel: 'email', name, content: `Boots, take ${name}` });
+  const spikeDay = day(-6);
+  const seeded = { sent: 0, clicked: 0 };
+  const ingestStarted = Date.now();
+  for (let d = -20; d <= 0; d++) {
+    const events: object[] = [];
+    const at = `${day(d)}T06:00:00.000Z`;
+    for (const variant of ['A', 'B']) {
+      // B clicks about twice as often as A; on the spike day B's newsletter goes viral: 25 clicks
+      const spike = variant === 'B' && day(d) === spikeDay;
+      const sends = spike ? 30 : 12;
+      const opens = variant === 'A' ? 4 : 5;
+      const clicks = spike ? 25 : variant === 'A' ? 1 + (d & 1) : 2 + (d & 1);
+      for (let i = 0; i < sends; i++) {
+        const messageId = `${campaignId}-${variant}-${d}-${i}`;
+        events.push({ id: `s-${messageId}`, type: 'sent', messageId, occurredAt: at, data: {}, campaign: campaignId, variant, channel: 'email' });
+        events.push({ id: `d-${messageId}`, type: 'delivered', messageId, occurredAt: at, data: {} });
+        if (i < opens) events.push({ id: `o-${messageId}`, type: 'opened', messageId, occurredAt: at, data: {} });
+        if (i < clicks) events.push({ id: `c-${messageId}`, type: 'clicked', messageId, occurredAt: at, data: {} });
+      }
+      seeded.sent += sends;
+      seeded.clicked += clicks;
+    }
+    const r = await fetch(`${base}/api/workspaces/shop/events`, { method: 'POST', headers: auth, body: JSON.stringify({ events }) });
+    const got = (await r.json()) as { recorded: number; unmatched: number };
+    assert.equal(got.recorded, events.length, JSON.stringify(got));
+  }
+  log(`seeded 21 days of ${campaignId} through POST /events: ${seeded.sent} sent, ${seeded.clicked} clicked (${Date.now() - ingestStarted} ms)`);
+
+  // The campaign page: the daily clicks with the spike marked and explained
+  await page.goto(`${base}/w/shop/campaigns/${campaignId}`);
+  const chart = page.getByTestId('series-chart');
+  assert.equal(await chart.getAttribute('data-kind'), 'clicked', 'clicks are shown first');
+  const markers = chart.locator('svg.wide [data-testid="anomaly-marker"]');
+  assert.equal(await markers.count(), 1, 'one unusual day');
+  assert.equal(await markers.first().getAttribute('data-day'), spikeDay);
+  assert.ok(await markers.first().isVisible(), 'the marker is drawn');
+  const explained = (await page.getByTestId('anomalies').innerText()).trim();
+  const spikeWords = new Date(`${spikeDay}T00:00:00Z`).toLocaleDateString('en-GB', {
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    timeZone: 'UTC',
+  });
+  assert.match(explained, new RegExp(`^${spikeWords}: 26 clicks where about \\d+ were expected \\(\\d+(\\.\\d)?× the usual\\)\\.$`));
+  assert.match(await chart.locator('svg.wide').getAttribute('aria-label') ?? '', /Clicked per day, .*: \d+ clicks in all\. 1 unusual day/);
+  await chart.locator('summary', { hasText: 'The figures, day by day' }).click();
+  assert.equal(await page.getByTestId('series-table').locator('tbody tr').count(), 21);
+  assert.match(await page.getByTestId('series-table').locator('tr.flagged').innerText(), /26\s+\d+\s+yes \(1\): high/);
+  // the funnel and the variants with their credible intervals and P(best)
+  const stageNow = async (s: string) => ((await page.getByTestId(`stage-${s}`).textContent()) ?? '').trim();
+  assert.equal(await stageNow('sent'), String(seeded.sent));
+  assert.equal(await stageNow('clicked'), String(seeded.clicked));
+  assert.match(await page.getByTestId('best-variant').innerText(), /^B has the best click rate with probability (9\d|100)\.\d%/);
+  assert.equal(await page.getByTestId('variants').locator('tbody tr').count(), 2);
+  assert.match(await page.getByTestId('variants').innerText(), /A\s+email[\s\S]*\(\d+\.\d%–\d+\.\d%\)/);
+  await check(page, 'campaign-series');
+  // another metric: opens were steady, and the page points at the unusual clicks
+  await page.getByRole('link', { name: 'Opened', exact: true }).click();
+  await page.locator('[data-testid="series-chart"][data-kind="opened"]').waitFor();
+  await page.getByTestId('no-anomalies').waitFor();
+  assert.match(await page.getByTestId('anomalies-elsewhere').innerText(), /Clicked \(1\)/);
+  log(`campaign page: the ${spikeDay} spike is marked and explained ("${explained}"); opens steady`);
+
+  // Budget: no decision yet; "Reallocate now" (across the variants, by click rate) moves it to B and says why
+  await page.getByTestId('no-allocation').waitFor();
+  await page.getByRole('button', { name: 'Reallocate now' }).click();
+  await page.getByTestId('allocation').waitFor();
+  const shareOf = async (arm: string) =>
+    Number(
+      /([\d.]+)%/.exec(await page.getByTestId('allocation').locator('tbody tr', { has: page.getByRole('rowheader', { name: new RegExp(`^${arm} \\(email\\)`) }) }).locator('td').first().innerText())?.[1],
+    );
+  const [shareA, shareB] = [await shareOf('A'), await shareOf('B')];
+  assert.ok(shareB > 80 && shareA < 20, `B gets most of the budget (A ${shareA}%, B ${shareB}%)`);
+  const reason = (await page.getByTestId('allocation-reason').innerText()).trim();
+  assert.match(reason, /\bB\b/);
+  // a second decision, by open rate: the first one moves to the history with its reason
+  await page.locator('#metric').selectOption('opened');
+  await page.getByRole('button', { name: 'Reallocate now' }).click();
+  await page.getByTestId('allocation-history').waitFor();
+  const history = await page.getByTestId('allocation-history').locator('li').allInnerTexts();
+  assert.equal(history.length, 1);
+  assert.ok(history[0]!.includes(reason), `the history keeps the first decision's reason: ${history[0]}`);
+  assert.match(await page.getByTestId('allocation').locator('caption').innerText(), /judged by open rate/);
+  await check(page, 'campaign-allocation');
+  log(`reallocated: A ${shareA}%, B ${shareB}% ("${reason.slice(0, 100)}…"); then by open rate, the first kept in the history`);
+
+  // A viewer sees the allocation and its history, and no reallocate button
+  await page.goto(`${base}/w/shop/members`);
+  await page.locator('#inv-email').fill('vic@example.com');
+  await page.locator('#inv-role').selectOption('viewer');
+  await page.getByRole('button', { name: 'Invite' }).click();
+  await page.getByText(/vic@example\.com invited/).waitFor();
+  const viewerContext = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const viewer = await viewerContext.newPage();
+  viewer.setDefaultTimeout(20_000);
+  await signUp(viewer, base, { name: 'Vic Viewer', email: 'vic@example.com' });
+  current = viewer;
+  await viewer.goto(`${base}/w/shop/campaigns/${campaignId}`);
+  await viewer.getByTestId('allocation-history').waitFor();
+  assert.equal(await viewer.getByRole('button', { name: 'Reallocate now' }).count(), 0, 'a viewer has no Reallocate now');
+  const refused = await viewer.evaluate(async (url) => {
+    const r = await fetch(url, { method: 'POST', body: new URLSearchParams({ by: 'variant' }), headers: { 'x-sveltekit-action': 'true' } });
+    return r.text();
+  }, `${base}/w/shop/campaigns/${campaignId}?/reallocate`);
+  assert.match(refused, /Only members, admins and owners can move the budget/);
+  await check(viewer, 'campaign-viewer');
+  await viewerContext.close();
+  current = page;
+  log('viewer: the allocation and its history, no Reallocate now; a forged post is refused');
+
   const phone = await browser.newContext({
     viewport: { width: 390, height: 844 },
     isMobile: true,
@@ -185,10 +358,17 @@ try {
   for (const [path, name] of [
     ['/w/shop/analytics', 'phone-analytics'],
     ['/w/shop/audiences', 'phone-audiences'],
+    [`/w/shop/campaigns/${campaignId}`, 'phone-campaign'],
+    [`/w/shop/campaigns/${campaignId}?metric=opened`, 'phone-campaign-opened'],
+    [`/w/shop/runs/${runId}`, 'phone-run-summary'],
   ] as const) {
     await p.goto(`${base}${path}`);
     await check(p, name);
   }
+  // the narrow chart is the one drawn at 390 px, with the same marker
+  await p.goto(`${base}/w/shop/campaigns/${campaignId}`);
+  assert.ok(await p.locator('svg.narrow [data-testid="anomaly-marker"]').isVisible(), 'the marker on the narrow chart');
+  assert.ok(!(await p.locator('svg.wide').isVisible()), 'the wide chart is hidden at 390 px');
   await phone.close();
   assert.deepEqual(problems, [], `problems:\n${problems.join('\n')}`);
   log('PASS');

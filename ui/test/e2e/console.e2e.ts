@@ -242,13 +242,17 @@ try {
   await check(page, '17-draft');
   log('content: offline-labelled draft revised, diff shown');
 
-  // Campaigns: create one and see its budget allocation
+  // Campaigns: create one and allocate its budget
   await page.goto(`${base}/w/spring/campaigns`);
   await page.getByLabel('Name', { exact: true }).fill('Spring sale 2026');
   await page.getByLabel(/^Budget/).fill('5000');
   await page.getByLabel(/^Goal/).fill('500 running-shoe orders');
   await page.getByLabel(/^Audience/).fill('runners who bought in the last year');
   await Promise.all([page.waitForURL(/\/campaigns\/cmp_/), page.getByRole('button', { name: 'Create campaign' }).click()]);
+  // no decision yet: "Reallocate now" splits the budget across its channels (it has no A/B variants)
+  await page.getByTestId('no-allocation').waitFor();
+  await page.getByRole('button', { name: 'Reallocate now' }).click();
+  await page.getByTestId('allocation').waitFor();
   const arms = await page.getByTestId('allocation').locator('tbody tr').count();
   assert.equal(arms, 2, 'the budget is allocated across the two channels');
   await check(page, '18-campaign');

@@ -9,7 +9,10 @@ const cell = (v: unknown) => {
   return /[",\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 };
 
-/** The campaign's funnel per variant and channel, and the attribution table, as one CSV. */
+/**
+ * The campaign's funnel per variant and channel, its daily series (the last 28 days: each metric's count, the
+ * expected count and whether the day was unusual), and the attribution table, as one CSV of three blocks.
+ */
 export const GET: RequestHandler = async (event) => {
   const ws = event.params.ws;
   const campaign = event.url.searchParams.get('c') ?? '';
@@ -29,6 +32,15 @@ export const GET: RequestHandler = async (event) => {
         r.clickRate.high.toFixed(5),
         f.probabilityBest[r.variant]?.toFixed(4) ?? '',
       ]);
+    lines.push([]);
+    const s = orError(await client.request('campaignSeries', { params: { ws, campaign }, query: {} }));
+    lines.push(['day', 'metric', 'count', 'expected', 'unusual']);
+    for (const k of s.series) {
+      const flagged = new Map(k.anomalies.map((a) => [a.day, a.direction]));
+      s.days.forEach((day, i) => {
+        lines.push([day, k.kind, k.values[i] ?? 0, k.expected[i] ?? 0, flagged.get(day) ?? '']);
+      });
+    }
     lines.push([]);
   }
   const a = orError(await client.request('attribution', { params: { ws }, query: {} }));

@@ -1,5 +1,6 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { labelOf, resolveRefs } from '$lib/approvals';
+import { messagesOf, runResultsInWords } from '$lib/run-results';
 import { REJECTED, rejectReason, shownStatus } from '$lib/runs';
 import { api, enc } from '$lib/server/api';
 import { failWith, guardedActions, requireWorkspace, text } from '$lib/server/guard';
@@ -14,7 +15,12 @@ export const load: PageServerLoad = async (event) => {
   const client = api(event);
   const data = await runOf(client, ws.id, event.params.id);
   const me = event.locals.user?.id;
-  const { items, plugins, people } = await pendingOfRun(client, ws.slug, data, me, event.locals);
+  const finished = ['succeeded', 'failed', 'cancelled'].includes(data.run.status);
+  const [{ items, plugins, people }, summary] = await Promise.all([
+    pendingOfRun(client, ws.slug, data, me, event.locals),
+    // what the run sent and what came of it, once it has finished (its run.summary, and the same figures now)
+    finished ? client.request('getRunSummary', { params: { id: data.run.id } }) : null,
+  ]);
   const views = data.steps.map((s) => ({
     id: s.id,
     title: s.title ?? labelOf(s.id),
@@ -28,6 +34,16 @@ export const load: PageServerLoad = async (event) => {
     ...data,
     startedBy: data.run.createdBy ? actorName(data.run.createdBy, people, me) : null,
     held: items,
+    /** The run's results in words (once it has finished), and which steps sent how many messages. */
+    results: summary?.ok
+      ? {
+          ...runResultsInWords(summary.data),
+          sentBy: views.flatMap((v) => {
+            const n = messagesOf(data.steps.find((s) => s.id === v.id && s.status === 'succeeded')?.output);
+            return n > 0 ? [{ id: v.id, title: v.title, count: n }] : [];
+          }),
+        }
+      : null,
     /** Each step as a person reads it: its title, tool in words, status (rejected is not failed), who decided it and why. */
     views,
     /** The step whose rejection ended the run, if one did. */
