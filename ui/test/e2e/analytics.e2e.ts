@@ -319,7 +319,7 @@ try {
   const history = await page.getByTestId('allocation-history').locator('li').allInnerTexts();
   assert.equal(history.length, 1);
   assert.ok(history[0]!.includes(reason), `the history keeps the first decision's reason: ${history[0]}`);
-  assert.match(await page.getByTestId('allocation').locator('caption').innerText(), /judged by open rate/);
+  assert.match(await page.getByTestId('allocation-basis').innerText(), /judged by open rate/);
   await check(page, 'campaign-allocation');
   log(`reallocated: A ${shareA}%, B ${shareB}% ("${reason.slice(0, 100)}…"); then by open rate, the first kept in the history`);
 
