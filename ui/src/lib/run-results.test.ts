@@ -43,6 +43,7 @@ describe("a run's results in words", () => {
   it('counts the messages a step output names, as the host does', () => {
     expect(messagesOf({ messageId: 'm1', sandbox: true })).toBe(1);
     expect(messagesOf({ results: [{ messageId: 'a' }, { messageId: 'b' }], messageIds: ['c', 'd', 3] })).toBe(4);
+    expect(messagesOf({ messageId: 'm1', delivery: { messageId: 'm1' } })).toBe(1);
     expect(messagesOf('text')).toBe(0);
   });
 });

@@ -61,13 +61,20 @@ export function runResultsInWords(s: { atEnd: { at: string; summary: RunResultsS
   };
 }
 
-/** How many messages a step's output says it sent (its `messageId`, or `messageIds`, anywhere in it), as the host counts. */
-export function messagesOf(output: unknown, depth = 0): number {
-  if (depth > 6 || output === null || typeof output !== 'object') return 0;
-  if (Array.isArray(output)) return output.slice(0, 1000).reduce<number>((a, x) => a + messagesOf(x, depth + 1), 0);
-  const o = output as Record<string, unknown>;
-  let count = typeof o.messageId === 'string' ? 1 : 0;
-  if (Array.isArray(o.messageIds)) count += o.messageIds.filter((x) => typeof x === 'string').length;
-  for (const [k, v] of Object.entries(o)) if (k !== 'messageIds') count += messagesOf(v, depth + 1);
-  return count;
+/** How many messages a step's output says it sent: the distinct `messageId`s and `messageIds` anywhere in it, as the host counts. */
+export function messagesOf(output: unknown): number {
+  const ids = new Set<string>();
+  const walk = (v: unknown, depth: number) => {
+    if (depth > 6 || v === null || typeof v !== 'object') return;
+    if (Array.isArray(v)) {
+      for (const x of v.slice(0, 1000)) walk(x, depth + 1);
+      return;
+    }
+    const o = v as Record<string, unknown>;
+    if (typeof o.messageId === 'string') ids.add(o.messageId);
+    if (Array.isArray(o.messageIds)) for (const id of o.messageIds) if (typeof id === 'string') ids.add(id);
+    for (const [k, x] of Object.entries(o)) if (k !== 'messageIds') walk(x, depth + 1);
+  };
+  walk(output, 0);
+  return ids.size;
 }
