@@ -36,7 +36,12 @@ const log = (msg: string) => console.log(`[analytics +${((Date.now() - started) 
 const dataDir = mkdtempSync(join(tmpdir(), 'neonhub-analytics-'));
 const config = loadConfig({ NEONHUB_DATA_DIR: dataDir, LOG_LEVEL: 'silent' }, repoRoot);
 delete process.env.NEONHUB_API_URL;
-const host = await createHost({ config, logger: pino({ level: 'silent' }), only: ['connector-email-sandbox', 'agent-campaign'], seed: false });
+const host = await createHost({
+  config,
+  logger: pino({ level: 'silent' }),
+  only: ['connector-email-sandbox', 'agent-campaign'],
+  seed: false,
+});
 const app = await buildApp(host, { accounts: { github: null } });
 await app.listen({ host: '127.0.0.1', port: 0 });
 const base = `http://localhost:${(app.server.address() as { port: number }).port}`;
@@ -208,7 +213,10 @@ try {
   const runResults = (await page.getByTestId('run-results').innerText()).replace(/\s+/g, ' ');
   assert.match(runResults, /This run sent 1 message\. So far: 1 delivered \(100%\), 0 opened, 0 clicked, no conversion yet\./);
   assert.match(runResults, /Send Cy the spring sale e-mail: 1 message/);
-  assert.match(runResults, /Campaign spring-sale, all its sends so far: [23] messages, [23] delivered \(\d+%\), 0 opened, 1 clicked \(\d+%\), 1 conversion\./);
+  assert.match(
+    runResults,
+    /Campaign spring-sale, all its sends so far: [23] messages, [23] delivered \(\d+%\), 0 opened, 1 clicked \(\d+%\), 1 conversion\./,
+  );
   await check(page, 'run-summary');
   log(`run page: "${runResults.slice(0, 120)}…"`);
 
@@ -251,7 +259,16 @@ try {
       const clicks = spike ? 25 : variant === 'A' ? 1 + (d & 1) : 2 + (d & 1);
       for (let i = 0; i < sends; i++) {
         const messageId = `${campaignId}-${variant}-${d}-${i}`;
-        events.push({ id: `s-${messageId}`, type: 'sent', messageId, occurredAt: at, data: {}, campaign: campaignId, variant, channel: 'email' });
+        events.push({
+          id: `s-${messageId}`,
+          type: 'sent',
+          messageId,
+          occurredAt: at,
+          data: {},
+          campaign: campaignId,
+          variant,
+          channel: 'email',
+        });
         events.push({ id: `d-${messageId}`, type: 'delivered', messageId, occurredAt: at, data: {} });
         if (i < opens) events.push({ id: `o-${messageId}`, type: 'opened', messageId, occurredAt: at, data: {} });
         if (i < clicks) events.push({ id: `c-${messageId}`, type: 'clicked', messageId, occurredAt: at, data: {} });
@@ -263,7 +280,9 @@ try {
     const got = (await r.json()) as { recorded: number; unmatched: number };
     assert.equal(got.recorded, events.length, JSON.stringify(got));
   }
-  log(`seeded 21 days of ${campaignId} through POST /events: ${seeded.sent} sent, ${seeded.clicked} clicked (${Date.now() - ingestStarted} ms)`);
+  log(
+    `seeded 21 days of ${campaignId} through POST /events: ${seeded.sent} sent, ${seeded.clicked} clicked (${Date.now() - ingestStarted} ms)`,
+  );
 
   // The campaign page: the daily clicks with the spike marked and explained
   await page.goto(`${base}/w/shop/campaigns/${campaignId}`);
@@ -281,7 +300,10 @@ try {
     timeZone: 'UTC',
   });
   assert.match(explained, new RegExp(`^${spikeWords}: 26 clicks where about \\d+ were expected \\(\\d+(\\.\\d)?× the usual\\)\\.$`));
-  assert.match(await chart.locator('svg.wide').getAttribute('aria-label') ?? '', /Clicked per day, .*: \d+ clicks in all\. 1 unusual day/);
+  assert.match(
+    (await chart.locator('svg.wide').getAttribute('aria-label')) ?? '',
+    /Clicked per day, .*: \d+ clicks in all\. 1 unusual day/,
+  );
   await chart.locator('summary', { hasText: 'The figures, day by day' }).click();
   assert.equal(await page.getByTestId('series-table').locator('tbody tr').count(), 21);
   assert.match(await page.getByTestId('series-table').locator('tr.flagged').innerText(), /26\s+\d+\s+yes \(1\): high/);
@@ -306,7 +328,14 @@ try {
   await page.getByTestId('allocation').waitFor();
   const shareOf = async (arm: string) =>
     Number(
-      /([\d.]+)%/.exec(await page.getByTestId('allocation').locator('tbody tr', { has: page.getByRole('rowheader', { name: new RegExp(`^${arm} \\(email\\)`) }) }).locator('td').first().innerText())?.[1],
+      /([\d.]+)%/.exec(
+        await page
+          .getByTestId('allocation')
+          .locator('tbody tr', { has: page.getByRole('rowheader', { name: new RegExp(`^${arm} \\(email\\)`) }) })
+          .locator('td')
+          .first()
+          .innerText(),
+      )?.[1],
     );
   const [shareA, shareB] = [await shareOf('A'), await shareOf('B')];
   assert.ok(shareB > 80 && shareA < 20, `B gets most of the budget (A ${shareA}%, B ${shareB}%)`);
