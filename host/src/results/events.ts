@@ -20,6 +20,8 @@ export interface NewEvent {
   source: string;
   dedupe_key?: string;
   data?: Record<string, unknown>;
+  /** How much the event adds to the daily count (default 1): a pulled metric's increase since the last pull. */
+  count?: number;
 }
 
 /**
@@ -45,11 +47,15 @@ export async function insertEvents(db: Db, events: readonly NewEvent[]): Promise
     dedupe_key: e.dedupe_key ?? `rnd:${randomUUID()}`,
     data: JSON.stringify(e.data ?? {}),
   }));
+  const weights = new Map<string, number>();
+  events.forEach((e, i) => {
+    if (e.count !== undefined && e.count !== 1) weights.set(rows[i]!.dedupe_key, e.count);
+  });
   const inserted = await db
     .insertInto('result_events')
     .values(rows)
     .onConflict((oc) => oc.columns(['workspace_id', 'dedupe_key']).doNothing())
-    .returning(['workspace_id', 'campaign', 'variant', 'channel', 'kind', 'day'])
+    .returning(['workspace_id', 'campaign', 'variant', 'channel', 'kind', 'day', 'dedupe_key'])
     .execute();
   const daily = new Map<
     string,
@@ -58,8 +64,9 @@ export async function insertEvents(db: Db, events: readonly NewEvent[]): Promise
   for (const r of inserted) {
     const day = r.day instanceof Date ? r.day.toISOString().slice(0, 10) : String(r.day).slice(0, 10);
     const key = [r.workspace_id, r.campaign, r.variant, r.channel, r.kind, day].join('\u0000');
+    const weight = weights.get(r.dedupe_key) ?? 1;
     const d = daily.get(key);
-    if (d) d.count++;
+    if (d) d.count += weight;
     else
       daily.set(key, {
         workspace_id: r.workspace_id,
@@ -68,7 +75,7 @@ export async function insertEvents(db: Db, events: readonly NewEvent[]): Promise
         channel: r.channel,
         kind: r.kind,
         day,
-        count: 1,
+        count: weight,
       });
   }
   if (daily.size > 0)
@@ -109,83 +116,161 @@ export interface IncomingEvent {
   channel?: string | undefined;
 }
 
+/** Events per multi-row insert (14 parameters a row: well under Postgres's 65,535). */
+const BATCH = 2000;
+
 /**
  * Records normalized provider events (ConnectorEvent): each is matched to its send by messageId (the `sent` event
  * recorded when the message went out), which gives its campaign, variant, channel and contact; an event that names
- * its campaign itself is stored as is. An unsubscribe or complaint also suppresses the address.
+ * its campaign itself is stored as is. An unsubscribe or complaint also suppresses the address. A batch is one
+ * transaction of a few set-based statements (the sends of its message ids, their contacts, the suppressions, one
+ * multi-row insert per 2,000 events), not a round of queries per event.
  */
-export async function recordProviderEvents(db: Db, workspaceId: string, events: readonly IncomingEvent[], source = 'provider') {
-  let recorded = 0;
-  let duplicates = 0;
+export interface RecordedEvents {
+  recorded: number;
+  duplicates: number;
+  unmatched: number;
+}
+
+export async function recordProviderEvents(
+  db: Db,
+  workspaceId: string,
+  events: readonly IncomingEvent[],
+  source = 'provider',
+): Promise<RecordedEvents> {
+  if (events.length === 0) return { recorded: 0, duplicates: 0, unmatched: 0 };
+  if (!db.isTransaction) return db.transaction().execute((trx) => recordProviderEvents(trx, workspaceId, events, source));
+  await suppressAll(
+    db,
+    workspaceId,
+    events.filter((e) => (e.type === 'unsubscribed' || e.type === 'complained') && e.recipient),
+  );
+  const sends = await sendsOf(db, workspaceId, [...new Set(events.flatMap((e) => (e.messageId ? [e.messageId] : [])))]);
+  const contacts = await contactsByAddress(db, workspaceId, [...new Set(events.flatMap((e) => (e.recipient ? [e.recipient] : [])))]);
   let unmatched = 0;
+  const rows: NewEvent[] = [];
   for (const e of events) {
-    if ((e.type === 'unsubscribed' || e.type === 'complained') && e.recipient) await suppress(db, workspaceId, e.recipient, e.type);
-    const sent = e.messageId ? await sendOf(db, workspaceId, e.messageId) : undefined;
+    const candidates = e.messageId ? sends.get(e.messageId) : undefined;
+    const byAddress = e.recipient ? (contacts.get(addressKey(e.recipient)) ?? null) : null;
+    // a message to several recipients has a `sent` per recipient: the event's recipient picks its own
+    const sent = candidates?.find((c) => byAddress !== null && c.contact_id === byAddress) ?? candidates?.[0];
     const campaign = sent?.campaign ?? e.campaign;
     if (campaign === undefined) {
       unmatched++;
       continue;
     }
-    const contactId = sent?.contact_id ?? (await contactByAddress(db, workspaceId, e.recipient));
-    const n = await insertEvents(db, [
-      {
-        workspace_id: workspaceId,
-        campaign,
-        variant: sent?.variant ?? e.variant ?? '',
-        channel: sent?.channel ?? e.channel ?? '',
-        contact_id: contactId,
-        kind: e.type,
-        occurred_at: new Date(e.occurredAt),
-        message_id: e.messageId ?? null,
-        source,
-        dedupe_key: `evt:${e.id}`,
-        data: e.data,
-      },
-    ]);
-    if (n === 0) duplicates++;
-    else recorded++;
+    rows.push({
+      workspace_id: workspaceId,
+      campaign,
+      variant: sent?.variant ?? e.variant ?? '',
+      channel: sent?.channel ?? e.channel ?? '',
+      contact_id: candidates && candidates.length > 1 ? (byAddress ?? sent?.contact_id ?? null) : (sent?.contact_id ?? byAddress),
+      kind: e.type,
+      occurred_at: new Date(e.occurredAt),
+      message_id: e.messageId ?? null,
+      source,
+      dedupe_key: `evt:${e.id}`,
+      data: e.data,
+    });
   }
-  return { recorded, duplicates, unmatched };
+  let recorded = 0;
+  for (let i = 0; i < rows.length; i += BATCH) recorded += await insertEvents(db, rows.slice(i, i + BATCH));
+  return { recorded, duplicates: rows.length - recorded, unmatched };
 }
+
+type SendRow = { campaign: string; variant: string; channel: string; contact_id: string | null };
 
 /**
- * The `sent` event of a provider message id: recorded under that id when the send answered at once, or under the
+ * The `sent` events of provider message ids: recorded under that id when the send answered at once, or under the
  * outbox message's id when the send was queued (the outbox row learns the provider's id when it delivers).
  */
-async function sendOf(db: Db, workspaceId: string, messageId: string) {
-  const sentAs = (id: string) =>
-    db
-      .selectFrom('result_events')
-      .select(['campaign', 'variant', 'channel', 'contact_id'])
-      .where('workspace_id', '=', workspaceId)
-      .where('message_id', '=', id)
-      .where('kind', '=', 'sent')
-      .executeTakeFirst();
-  const direct = await sentAs(messageId);
-  if (direct) return direct;
-  const queued = await db
-    .selectFrom('outbox_recipients as r')
-    .innerJoin('outbox_messages as m', 'm.id', 'r.message_id')
-    .select('m.id')
-    .where('m.workspace_id', '=', workspaceId)
-    .where('r.provider_message_id', '=', messageId)
-    .executeTakeFirst();
-  return queued ? sentAs(queued.id) : undefined;
+async function sendsOf(db: Db, workspaceId: string, messageIds: string[]): Promise<Map<string, SendRow[]>> {
+  const out = new Map<string, SendRow[]>();
+  const sentAs = async (ids: string[]) => {
+    const found = new Map<string, SendRow[]>();
+    for (let i = 0; i < ids.length; i += BATCH) {
+      const rows = await db
+        .selectFrom('result_events')
+        .select(['message_id', 'campaign', 'variant', 'channel', 'contact_id'])
+        .where('workspace_id', '=', workspaceId)
+        .where('kind', '=', 'sent')
+        .where('message_id', 'in', ids.slice(i, i + BATCH))
+        .orderBy('id')
+        .execute();
+      for (const r of rows) found.set(r.message_id!, [...(found.get(r.message_id!) ?? []), r]);
+    }
+    return found;
+  };
+  const direct = await sentAs(messageIds);
+  for (const [id, rows] of direct) out.set(id, rows);
+  const missing = messageIds.filter((id) => !direct.has(id));
+  for (let i = 0; i < missing.length; i += BATCH) {
+    const queued = await db
+      .selectFrom('outbox_recipients as r')
+      .innerJoin('outbox_messages as m', 'm.id', 'r.message_id')
+      .select(['m.id', 'r.provider_message_id'])
+      .where('m.workspace_id', '=', workspaceId)
+      .where('r.provider_message_id', 'in', missing.slice(i, i + BATCH))
+      .execute();
+    const byOutbox = await sentAs([...new Set(queued.map((q) => q.id))]);
+    for (const q of queued) {
+      const rows = byOutbox.get(q.id);
+      if (rows && q.provider_message_id && !out.has(q.provider_message_id)) out.set(q.provider_message_id, rows);
+    }
+  }
+  return out;
 }
 
-/** An unsubscribe or complaint suppresses the address at once, whether or not the event matches a send. */
-async function suppress(db: Db, workspaceId: string, recipient: string, reason: string) {
-  const channel = recipient.indexOf('@') > 0 ? 'email' : recipient.replace(/[^\d]/g, '').length >= 6 ? 'sms' : undefined;
-  if (!channel) return; // a social handle: consent is governance's (the webhook's unsubscribe reaches it)
+const addressKey = (address: string) => (address.includes('@') ? `e:${normalizeEmail(address)}` : `p:${normalizePhone(address)}`);
+
+/** The contacts the addresses name in the workspace, by addressKey. */
+async function contactsByAddress(db: Db, workspaceId: string, addresses: string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const emails = [...new Set(addresses.filter((a) => a.includes('@')).map(normalizeEmail))];
+  const phones = [...new Set(addresses.filter((a) => !a.includes('@')).map(normalizePhone))].filter((p) => p.length > 0);
+  for (let i = 0; i < emails.length; i += BATCH) {
+    const rows = await db
+      .selectFrom('contacts')
+      .select(['id', 'email'])
+      .where('workspace_id', '=', workspaceId)
+      .where('email', 'in', emails.slice(i, i + BATCH))
+      .execute();
+    for (const r of rows) if (r.email) out.set(`e:${r.email}`, r.id);
+  }
+  for (let i = 0; i < phones.length; i += BATCH) {
+    const rows = await db
+      .selectFrom('contacts')
+      .select(['id', 'phone'])
+      .where('workspace_id', '=', workspaceId)
+      .where('phone', 'in', phones.slice(i, i + BATCH))
+      .execute();
+    for (const r of rows) if (r.phone) out.set(`p:${r.phone}`, r.id);
+  }
+  return out;
+}
+
+/** Unsubscribes and complaints suppress their addresses at once, whether or not the events match a send. */
+async function suppressAll(db: Db, workspaceId: string, events: readonly IncomingEvent[]) {
+  const rows = new Map<string, { workspace_id: string; channel: string; value_hash: string; value: string; reason: string }>();
+  for (const e of events) {
+    const recipient = e.recipient!;
+    const channel = recipient.indexOf('@') > 0 ? 'email' : recipient.replace(/[^\d]/g, '').length >= 6 ? 'sms' : undefined;
+    if (!channel) continue; // a social handle: consent is governance's (the webhook's unsubscribe reaches it)
+    const value_hash = addressHash(channel, recipient);
+    const key = `${channel}\u0000${value_hash}`;
+    if (!rows.has(key))
+      rows.set(key, {
+        workspace_id: workspaceId,
+        channel,
+        value_hash,
+        value: channel === 'email' ? normalizeEmail(recipient) : normalizePhone(recipient),
+        reason: e.type,
+      });
+  }
+  if (rows.size === 0) return;
   await db
     .insertInto('suppressions')
-    .values({
-      workspace_id: workspaceId,
-      channel,
-      value_hash: addressHash(channel, recipient),
-      value: channel === 'email' ? normalizeEmail(recipient) : normalizePhone(recipient),
-      reason,
-    })
+    .values([...rows.values()])
     .onConflict((oc) => oc.columns(['workspace_id', 'channel', 'value_hash']).doNothing())
     .execute();
 }
