@@ -5,6 +5,7 @@ import { createDatabase, type Database, sql } from '@neonhub/db';
 import { deleteBullPrefix } from '@neonhub/queue';
 import { afterAll, describe, expect, it } from 'vitest';
 import { lockRoot, makeRoot, removeRoot } from '../integration/helpers.js';
+import { pgAdminQuery } from '../pg-admin.js';
 import { type CountingProvider, startCountingProvider, writeFixtureConnector } from './fixtures.js';
 
 /**
@@ -62,14 +63,7 @@ describe.each(backends)('kill -9 of the dispatcher during 1,000 sends ($name)', 
     const dbName = `nh_outbox_kill_${process.pid}_${Date.now()}`;
     const prefix = `nhtest-outbox-kill-${process.pid}-${Date.now()}`;
     const dbUrl = pgAdmin?.replace(/\/[^/]*$/, `/${dbName}`);
-    const admin = async (q: string) => {
-      const a = await createDatabase({ databaseUrl: pgAdmin!, maxConnections: 1 });
-      try {
-        await sql.raw(q).execute(a.db);
-      } finally {
-        await a.close();
-      }
-    };
+    const admin = (q: string) => pgAdminQuery(pgAdmin!, q);
     const root = makeRoot(`outbox-kill-${services ? 'pg' : 'pglite'}`, []);
     roots.push(root);
     try {

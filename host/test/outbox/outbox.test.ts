@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createDatabase, sql } from '@neonhub/db';
+
 import { deleteBullPrefix } from '@neonhub/queue';
 import type { Actor, NeonHubError } from '@neonhub/schemas';
 import { neonhubMetrics } from '@neonhub/telemetry';
@@ -9,6 +9,7 @@ import { loadConfig } from '../../src/config.js';
 import { createHost, type Host } from '../../src/host.js';
 import { buildApp } from '../../src/server/app.js';
 import { lockRoot, makeRoot, operatorInject, removeRoot, silentLogger } from '../integration/helpers.js';
+import { pgAdminQuery } from '../pg-admin.js';
 import { type CountingProvider, startCountingProvider, writeFixtureConnector } from './fixtures.js';
 
 /**
@@ -35,14 +36,7 @@ describe.each(backends)('the outbox ($name)', ({ services }) => {
   const dbName = `nh_outbox_${process.pid}_${Date.now()}`;
   const prefix = `nhtest-outbox-${process.pid}-${Date.now()}`;
   const dbUrl = pgAdmin?.replace(/\/[^/]*$/, `/${dbName}`);
-  const admin = async (q: string) => {
-    const a = await createDatabase({ databaseUrl: pgAdmin!, maxConnections: 1 });
-    try {
-      await sql.raw(q).execute(a.db);
-    } finally {
-      await a.close();
-    }
-  };
+  const admin = (q: string) => pgAdminQuery(pgAdmin!, q);
 
   beforeAll(async () => {
     provider = await startCountingProvider();

@@ -1,9 +1,10 @@
-import { createDatabase, type Database, migrate, sql } from '@neonhub/db';
+import { createDatabase, type Database, migrate } from '@neonhub/db';
 import { isNeonHubError } from '@neonhub/schemas';
 import { createMemoryResults } from '@neonhub/sdk/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertEvents } from '../../src/results/events.js';
 import { createResultsReader } from '../../src/results/reader.js';
+import { pgAdminQuery } from '../pg-admin.js';
 
 /**
  * `ctx.results` (the SDK's ResultsReader) over result_daily, on PGlite and on PostgreSQL (where
@@ -17,14 +18,7 @@ describe.each(dialects)('results reader on $name', ({ name }) => {
   let database: Database;
   let dbName = '';
   const ids = { a: '', b: '' };
-  const admin = async (q: string) => {
-    const a = await createDatabase({ databaseUrl: pgAdmin!, maxConnections: 1 });
-    try {
-      await sql.raw(q).execute(a.db);
-    } finally {
-      await a.close();
-    }
-  };
+  const admin = (q: string) => pgAdminQuery(pgAdmin!, q);
 
   beforeAll(async () => {
     if (name === 'PostgreSQL') {

@@ -7,6 +7,7 @@ import { readOperatorCredential } from '../../src/accounts/operator-credential.j
 import { bin, cliEnv, neonhubIn } from '../cli/cli-harness.js';
 import { freePort, waitForHealth, waitForPluginsStarted } from '../first-hour/host-process.js';
 import { bootHost, lockRoot, makeRoot, removeRoot, repoPlugin } from '../integration/helpers.js';
+import { pgAdminQuery } from '../pg-admin.js';
 
 /**
  * kill -9 of a host during 10,000 audited calls: `neonhub start` serves a workspace with governance, data-trust and
@@ -31,14 +32,7 @@ afterAll(() => {
   for (const r of roots) removeRoot(r);
 });
 
-const admin = async (q: string) => {
-  const a = await createDatabase({ databaseUrl: pgAdmin!, maxConnections: 1 });
-  try {
-    await sql.raw(q).execute(a.db);
-  } finally {
-    await a.close();
-  }
-};
+const admin = (q: string) => pgAdminQuery(pgAdmin!, q);
 
 describe.each(backends)('kill -9 of a host during 10,000 audited calls ($name)', ({ postgres }) => {
   it('every acknowledged call has its audit entry and `neonhub audit verify` passes', async () => {

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
-import { createDatabase, sql } from '@neonhub/db';
+
 import type { Actor, NeonHubError } from '@neonhub/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Host } from '../../src/host.js';
 import { bootHost, lockRoot, makeRoot, removeRoot, repoPlugin } from '../integration/helpers.js';
+import { pgAdminQuery } from '../pg-admin.js';
 
 /**
  * A policy change is enforced on the next call on every host: two hosts on one PostgreSQL database, each with its
@@ -19,14 +20,7 @@ const owner: Actor = { type: 'user', id: 'owner-1', role: 'owner' };
 let root: string;
 let hosts: Host[] = [];
 
-const admin = async (q: string) => {
-  const a = await createDatabase({ databaseUrl: pgAdmin!, maxConnections: 1 });
-  try {
-    await sql.raw(q).execute(a.db);
-  } finally {
-    await a.close();
-  }
-};
+const admin = (q: string) => pgAdminQuery(pgAdmin!, q);
 
 describe.skipIf(!pgAdmin)('a policy change on one host is enforced on the next call on every host (PostgreSQL)', () => {
   beforeAll(async () => {
