@@ -21,6 +21,7 @@ import { createDriftMonitor, type DriftMonitor } from './plugins/drift.js';
 import { discoverPlugins, readLockfile } from './plugins/index.js';
 import { createToolRegistry, type ToolRegistry } from './registry.js';
 import { createDeliveryRecorder } from './results/sent.js';
+import { pullDueSocialMetrics } from './results/social-metrics.js';
 import { type Clock, createScheduleService, type ScheduleService } from './schedules/index.js';
 import { openStorage, type Storage } from './storage.js';
 
@@ -132,6 +133,7 @@ export async function createHost(opts: CreateHostOptions): Promise<Host> {
   const callLog = createCallLog((records) => storage.recordCalls(records), logger, onThisThread ? { slice: 16 } : {});
   // Built after the pipeline (it delivers through it); the pipeline reaches it only when a call comes.
   let outbox: Outbox | undefined;
+  let metricsTimer: NodeJS.Timeout | undefined;
   const pipeline = createCallTool({
     registry,
     hooks,
@@ -216,6 +218,7 @@ export async function createHost(opts: CreateHostOptions): Promise<Host> {
       return { added: [], removed: [], reloaded: [], failed: [] };
     },
     async close() {
+      if (metricsTimer) clearInterval(metricsTimer);
       startup.stop();
       await stopFakes();
       await outbox?.close();
@@ -251,7 +254,20 @@ export async function createHost(opts: CreateHostOptions): Promise<Host> {
         }),
       );
       drift.watchLock();
-      if (opts.outbox?.worker !== false) await outbox.start();
+      if (opts.outbox?.worker !== false) {
+        await outbox.start();
+        // social metrics: each workspace pulled when due (results_settings), checked every minute
+        const metricsDeps = {
+          db: storage.db,
+          callTool,
+          manifest: (id: string) => manifests.get(id) ?? registry.plugin(id)?.manifest,
+          logger: logger.child({ component: 'social-metrics' }),
+        };
+        metricsTimer = setInterval(() => {
+          pullDueSocialMetrics(metricsDeps).catch((err) => metricsDeps.logger.warn({ err }, 'social metrics: the pull failed'));
+        }, 60_000);
+        metricsTimer.unref();
+      }
     }
     /**
      * A host that answers before its plugins have started seeds `demo` at once (a newcomer's first command may

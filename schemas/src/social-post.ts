@@ -49,3 +49,47 @@ export const SocialPostOutputSchema = z.object({
   status: z.literal('published'),
 });
 export type SocialPostOutput = z.infer<typeof SocialPostOutputSchema>;
+
+/**
+ * The social channel's `metrics` tool contract (optional for a social connector; the host pulls it on a schedule,
+ * docs/analytics.md): the totals so far of posts the connector published, by the network's post ids.
+ */
+export const SocialMetricsInputSchema = z.object({
+  postIds: z.array(z.string().min(1).max(512)).min(1).max(100).describe('The network ids of the posts (what `post` returned as postId).'),
+  connection: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe("The connected account the posts were published as (its id or label); default: the workspace's default connection."),
+});
+export type SocialMetricsInput = z.output<typeof SocialMetricsInputSchema>;
+
+const Count = z.number().int().min(0);
+export const SocialPostMetricsSchema = z.object({
+  postId: z.string(),
+  /** Times shown; 0 where the network does not report it to the author (Mastodon, Bluesky). */
+  impressions: Count,
+  /** Link clicks where the network reports them, else 0. */
+  clicks: Count,
+  /** Likes, favourites, reactions. */
+  likes: Count,
+  /** Reposts, reblogs, retweets, shares. */
+  shares: Count,
+  /** Replies, comments. */
+  comments: Count,
+});
+export type SocialPostMetrics = z.infer<typeof SocialPostMetricsSchema>;
+export const SocialMetricsOutputSchema = z.object({
+  /** One entry per post found; a deleted or unknown post is left out. */
+  posts: z.array(SocialPostMetricsSchema),
+});
+export type SocialMetricsOutput = z.infer<typeof SocialMetricsOutputSchema>;
+/** Each metric and the result kind its increase is recorded as. */
+export const SOCIAL_METRIC_KINDS = {
+  impressions: 'impression',
+  clicks: 'clicked',
+  likes: 'liked',
+  shares: 'shared',
+  comments: 'commented',
+} as const;

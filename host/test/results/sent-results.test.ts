@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_ENGAGEMENT, simulatedEvents } from '../../../plugins/connector-email-sandbox/src/engagement.js';
+import { sandboxMetrics } from '../../../plugins/connector-social-sandbox/src/tools/metrics.js';
 import type { Host } from '../../src/host.js';
-import { bootHost, lockRoot, makeRoot, removeRoot, repoPlugin } from '../integration/helpers.js';
+import { funnel } from '../../src/results/analytics.js';
+import { pullDueSocialMetrics, pullSocialMetrics } from '../../src/results/social-metrics.js';
+import { bootHost, lockRoot, makeRoot, removeRoot, repoPlugin, silentLogger } from '../integration/helpers.js';
 
 /**
  * Every send writes its `sent` result where every delivery passes — the outbox — with its campaign, variant,
@@ -121,5 +124,29 @@ describe('sent results at delivery', () => {
     expect(social[0]).toMatchObject({ campaign: `run:${runId}`, contact_id: null, source: 'delivery:connector-social-sandbox' });
     expect(social[0]!.data).toMatchObject({ network: 'linkedin', sandbox: true });
     expect(social[0]!.message_id).toBe((r as { output: { postId: string } }).output.postId);
+  });
+
+  it('social metrics pulled through the connector `metrics` tool land in the results once; a second pull adds nothing', async () => {
+    const deps = {
+      db: host.storage.db,
+      callTool: host.callTool,
+      manifest: (id: string) => host.registry.plugin(id)?.manifest,
+      logger: silentLogger().logger,
+    };
+    const [post] = (await rows('sent')).filter((s) => s.channel === 'social');
+    const m = sandboxMetrics(post!.message_id!);
+    const first = await pullSocialMetrics(deps, { id: workspaceId, slug: 'shop' }, { days: 7 });
+    expect(first).toMatchObject({ posts: 1, skipped: [] });
+    const f = await funnel(host.storage.db, workspaceId, `run:${runId}`);
+    const social = f.rows.find((r) => r.channel === 'social')!;
+    expect(social.counts).toMatchObject({ sent: 1, clicked: m.clicks, impression: m.impressions, liked: m.likes });
+    const again = await pullSocialMetrics(deps, { id: workspaceId, slug: 'shop' }, { days: 7 });
+    expect(again.events).toBe(0);
+    expect((await funnel(host.storage.db, workspaceId, `run:${runId}`)).rows.find((r) => r.channel === 'social')!.counts).toEqual(
+      social.counts,
+    );
+    // the scheduled pull: due once (no settings: every 60 minutes), then not again within the hour
+    expect(await pullDueSocialMetrics(deps)).toBe(1);
+    expect(await pullDueSocialMetrics(deps)).toBe(0);
   });
 });

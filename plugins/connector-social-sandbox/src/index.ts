@@ -1,4 +1,5 @@
 import { definePlugin } from '@neonhub/sdk';
+import { metrics } from './tools/metrics.js';
 import { post } from './tools/post.js';
 import { posts } from './tools/posts.js';
 
@@ -6,5 +7,5 @@ export { type Network, NetworkSchema, type RecordedPost, RecordedPostSchema } fr
 
 export default definePlugin({
   id: 'connector-social-sandbox',
-  tools: [post, posts],
+  tools: [post, posts, metrics],
 });

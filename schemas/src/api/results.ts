@@ -17,6 +17,11 @@ export const ResultKindSchema = z.enum([
   'unsubscribed',
   'failed',
   'converted',
+  // social metrics pulled from the networks (docs/analytics.md): the increase of each total since the last pull
+  'impression',
+  'liked',
+  'shared',
+  'commented',
 ]);
 export type ResultKind = z.infer<typeof ResultKindSchema>;
 export const FUNNEL_STAGES = ['sent', 'delivered', 'opened', 'clicked', 'converted'] as const;
