@@ -1,5 +1,4 @@
-import type { ColumnType, Kysely } from 'kysely';
-import type { DB } from './types.js';
+import type { ColumnType } from 'kysely';
 
 /** Read as a Date, written as a Date or ISO string. */
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -70,10 +69,3 @@ export interface ConnectorEventsTable {
   /** bigserial: a string on pg, a number on PGlite. */
   seq: ColumnType<string | number, never, never>;
 }
-
-export type ConnectionsDB = DB & {
-  connections: ConnectionsTable;
-  connection_oauth_flows: ConnectionOAuthFlowsTable;
-  connector_events: ConnectorEventsTable;
-};
-export const connectionsDb = (db: Kysely<DB>) => db as unknown as Kysely<ConnectionsDB>;

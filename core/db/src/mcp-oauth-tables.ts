@@ -1,5 +1,4 @@
-import type { ColumnType, Kysely } from 'kysely';
-import type { DB } from './types.js';
+import type { ColumnType } from 'kysely';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
@@ -37,6 +36,3 @@ export interface McpOAuthFlowsTable {
   created_at: Timestamp;
   expires_at: Timestamp;
 }
-
-export type McpOAuthDB = DB & { mcp_oauth_grants: McpOAuthGrantsTable; mcp_oauth_flows: McpOAuthFlowsTable };
-export const mcpOAuthDb = (db: Kysely<DB>) => db as unknown as Kysely<McpOAuthDB>;

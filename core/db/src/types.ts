@@ -1,4 +1,7 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { ConnectionOAuthFlowsTable, ConnectionsTable, ConnectorEventsTable } from './connection-tables.js';
+import type { McpOAuthFlowsTable, McpOAuthGrantsTable } from './mcp-oauth-tables.js';
+import type { AccountTokensTable, ApiTokensTable, InvitesTable, SessionsTable } from './types-accounts.js';
 import type {
   ContactListMembersTable,
   ContactListsTable,
@@ -13,9 +16,12 @@ import type {
   TrackedLinksTable,
 } from './types-audiences.js';
 import type { HeldCallsTable, NotificationPrefsTable, NotificationsSentTable } from './types-notifications.js';
+import type { RunEventsTable, RunsTable, StepsTable } from './types-runs.js';
 
+export type * from './types-accounts.js';
 export type * from './types-audiences.js';
 export type * from './types-notifications.js';
+export type * from './types-runs.js';
 
 /** A timestamptz column: read as a Date, written as a Date or ISO string, defaulted by the database. */
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -43,6 +49,8 @@ export interface UsersTable {
   name: Generated<string>;
   password_hash: string | null;
   created_at: Timestamp;
+  /** When the user proved the address (migration 0009); null = not yet. */
+  email_verified_at?: Date | null;
 }
 
 export type RoleValue = 'owner' | 'admin' | 'member' | 'viewer';
@@ -203,7 +211,11 @@ export interface SchedulesTable {
   updated_at: Timestamp;
 }
 
-/** The database as Kysely sees it. Row types describe storage; repositories map rows to DTOs. */
+/**
+ * The database as Kysely sees it: every table of every migration, its row type beside the migrations in this
+ * package (types*.ts, *-tables.ts), so no module reaches a table through a cast. Row types describe storage;
+ * repositories map rows to DTOs.
+ */
 export interface DB {
   workspaces: WorkspacesTable;
   users: UsersTable;
@@ -229,4 +241,16 @@ export interface DB {
   social_metric_snapshots: SocialMetricSnapshotsTable;
   results_settings: ResultsSettingsTable;
   held_calls: HeldCallsTable;
+  api_tokens: ApiTokensTable;
+  runs: RunsTable;
+  steps: StepsTable;
+  run_events: RunEventsTable;
+  sessions: SessionsTable;
+  invites: InvitesTable;
+  account_tokens: AccountTokensTable;
+  connections: ConnectionsTable;
+  connection_oauth_flows: ConnectionOAuthFlowsTable;
+  connector_events: ConnectorEventsTable;
+  mcp_oauth_grants: McpOAuthGrantsTable;
+  mcp_oauth_flows: McpOAuthFlowsTable;
 }

@@ -1,9 +1,9 @@
 import { EventEmitter } from 'node:events';
+import type { DB, Kysely } from '@neonhub/db';
 import { Batcher } from './batch.js';
 import { runErrors } from './errors.js';
 import { jobIdOf, type StepJob } from './jobs.js';
 import { appendEvent, type Db, TERMINAL_RUN, type Trx, toRun, toStep } from './store.js';
-import { type RunsDb, withRunTables } from './tables.js';
 import {
   type AfterRequest,
   type AfterResult,
@@ -22,7 +22,7 @@ import type { OrchestratorDeps, RunView } from './types.js';
 /** What the orchestrator's parts share: the deps, settings, the local event bus, the batchers, and the common transitions. */
 export interface EngineContext {
   deps: OrchestratorDeps;
-  db: RunsDb;
+  db: Kysely<DB>;
   maxAttempts: number;
   backoffBase: number;
   leaseMs: number;
@@ -62,7 +62,7 @@ export interface EngineContext {
 }
 
 export function createEngineContext(deps: OrchestratorDeps): EngineContext {
-  const db = withRunTables(deps.db);
+  const db = deps.db;
   const leaseMs = deps.leaseMs ?? 30_000;
   const bus = new EventEmitter().setMaxListeners(0);
 

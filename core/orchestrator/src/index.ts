@@ -14,6 +14,5 @@ export { type RunErrorCode, runErrors } from './errors.js';
 export { createStepQueue, jobIdOf, STEP_QUEUE_NAME, type StepJob, StepJobSchema, type StepQueue } from './jobs.js';
 export { PLAN_PROMPT_VERSION, type PlannerLlm, planWithLlm } from './planner-llm.js';
 export { type PlanParams, planOffline, topicOf } from './planner-offline.js';
-export { type RunTables, withRunTables } from './tables.js';
 export { findRefs, resolveTemplates } from './template.js';
 export { type ToolInfo, validatePlan } from './validate-plan.js';

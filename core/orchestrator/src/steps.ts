@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { RunErrorJson as ErrorJson } from '@neonhub/db';
 import { type Actor, crashPoint, isNeonHubError } from '@neonhub/schemas';
 import { neonhubMetrics, traceRunStep } from '@neonhub/telemetry';
 import { sql } from 'kysely';
@@ -6,7 +7,6 @@ import type { EngineContext } from './context.js';
 import { approveThroughProvider, heldApproval, type Outcome } from './held-approvals.js';
 import type { StepExec, StepJob } from './jobs.js';
 import { appendEvent, type Db, type Trx } from './store.js';
-import type { ErrorJson } from './tables.js';
 import { resolveTemplates } from './template.js';
 import { type ClaimedStep, type CompleteRequest, renewStepLeases, requeueStep } from './transitions.js';
 import { idempotencyKeyOf } from './types.js';

@@ -1,10 +1,9 @@
-import type { DB } from '@neonhub/db';
+import type { DB, Kysely, RunEventsTable, RunsTable, StepsTable } from '@neonhub/db';
 import { type Actor, ActorSchema, type Run, type RunEvent, type Step } from '@neonhub/schemas';
 import type { Selectable, Transaction } from 'kysely';
-import type { RunEventsTable, RunsDb, RunsTable, RunTables, StepsTable } from './tables.js';
 
-export type Trx = Transaction<DB & RunTables>;
-export type Db = RunsDb | Trx;
+export type Trx = Transaction<DB>;
+export type Db = Kysely<DB> | Trx;
 
 /** A stored actor (jsonb), when it is one. */
 const actorOf = (v: unknown): Actor | undefined => ActorSchema.safeParse(v).data;

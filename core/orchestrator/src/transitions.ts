@@ -1,8 +1,8 @@
+import type { RunErrorJson as ErrorJson } from '@neonhub/db';
 import type { RunStatus } from '@neonhub/schemas';
 import { sql } from 'kysely';
 import { type CarriableStep, type StepJob, stepJob } from './jobs.js';
 import { appendEvent, type Db, TERMINAL_RUN, type Trx } from './store.js';
-import type { ErrorJson } from './tables.js';
 
 /**
  * The hot-path transitions of steps, each one round trip: PL/pgSQL functions of migration

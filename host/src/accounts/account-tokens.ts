@@ -2,7 +2,6 @@ import type { DB, Kysely } from '@neonhub/db';
 import { sha256 } from '@oslojs/crypto/sha2';
 import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
 import { hostErrors } from '../errors.js';
-import { type AccountsDB, accountsDb } from './tables.js';
 
 export type AccountLinkPurpose = 'password_reset' | 'email_verify';
 
@@ -31,7 +30,7 @@ export function createAccountLinks(database: Kysely<DB>, opts: AccountLinkServic
   const now = opts.now ?? (() => new Date());
   const lifetime = { ...LINK_LIFETIME_MS, ...opts.lifetimeMs };
 
-  async function classify(db: Kysely<AccountsDB>, hash: Uint8Array, purpose: AccountLinkPurpose): Promise<never> {
+  async function classify(db: Kysely<DB>, hash: Uint8Array, purpose: AccountLinkPurpose): Promise<never> {
     const row = await db
       .selectFrom('account_tokens')
       .select(['used_at', 'expires_at'])
@@ -57,7 +56,7 @@ export function createAccountLinks(database: Kysely<DB>, opts: AccountLinkServic
       const token = `${LINK_PREFIX}${encodeBase32LowerCaseNoPadding(crypto.getRandomValues(new Uint8Array(20)))}`;
       const at = now();
       const expiresAt = new Date(at.getTime() + lifetime[purpose]);
-      const db = accountsDb(database);
+      const db = database;
       await db.transaction().execute(async (trx) => {
         await trx
           .deleteFrom('account_tokens')
@@ -81,7 +80,7 @@ export function createAccountLinks(database: Kysely<DB>, opts: AccountLinkServic
     /** Throws NH_AUTH_LINK_INVALID / _USED / _EXPIRED unless the token could be spent now (it is not spent). */
     async check(token: unknown, purpose: AccountLinkPurpose): Promise<void> {
       const hash = parse(token);
-      const db = accountsDb(database);
+      const db = database;
       const row = await db
         .selectFrom('account_tokens')
         .select('user_id')
@@ -100,25 +99,23 @@ export function createAccountLinks(database: Kysely<DB>, opts: AccountLinkServic
     async consume<T>(
       token: unknown,
       purpose: AccountLinkPurpose,
-      then: (trx: Kysely<AccountsDB>, link: { userId: string; email: string }) => Promise<T>,
+      then: (trx: Kysely<DB>, link: { userId: string; email: string }) => Promise<T>,
     ): Promise<{ userId: string; email: string; result: T }> {
       const hash = parse(token);
-      return accountsDb(database)
-        .transaction()
-        .execute(async (trx) => {
-          const row = await trx
-            .updateTable('account_tokens')
-            .set({ used_at: now() })
-            .where('token_hash', '=', hash)
-            .where('purpose', '=', purpose)
-            .where('used_at', 'is', null)
-            .where('expires_at', '>', now())
-            .returning(['user_id', 'email'])
-            .executeTakeFirst();
-          if (!row) return classify(trx, hash, purpose);
-          const link = { userId: row.user_id, email: row.email };
-          return { ...link, result: await then(trx, link) };
-        });
+      return database.transaction().execute(async (trx) => {
+        const row = await trx
+          .updateTable('account_tokens')
+          .set({ used_at: now() })
+          .where('token_hash', '=', hash)
+          .where('purpose', '=', purpose)
+          .where('used_at', 'is', null)
+          .where('expires_at', '>', now())
+          .returning(['user_id', 'email'])
+          .executeTakeFirst();
+        if (!row) return classify(trx, hash, purpose);
+        const link = { userId: row.user_id, email: row.email };
+        return { ...link, result: await then(trx, link) };
+      });
     },
   };
 }

@@ -11,7 +11,6 @@ import type { LoginThrottle, ThrottleScope } from './login-throttle.js';
 import { dummyHash, hashPassword, verifyPassword } from './passwords.js';
 import { clearedSessionCookie, sessionCookie } from './principal.js';
 import type { SessionService } from './sessions.js';
-import { accountsDb } from './tables.js';
 
 export function requireSession(request: FastifyRequest) {
   const p = request.principal;
@@ -100,11 +99,7 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AuthRouteDeps) {
     const withRoles = await Promise.all(
       workspaces.map(async (w) => ({ ...w, role: (await repos.members.roleOf(w.id, p.user.id)) ?? 'viewer' })),
     );
-    const verified = await accountsDb(deps.db)
-      .selectFrom('users')
-      .select('email_verified_at')
-      .where('id', '=', p.user.id)
-      .executeTakeFirst();
+    const verified = await deps.db.selectFrom('users').select('email_verified_at').where('id', '=', p.user.id).executeTakeFirst();
     return {
       user: p.user,
       emailVerified: Boolean(verified?.email_verified_at),

@@ -8,7 +8,6 @@ import type { AccountDeps } from './deps.js';
 import { acceptInvites } from './invites.js';
 import { readCookie, sessionCookie } from './principal.js';
 import type { SessionService } from './sessions.js';
-import { accountsDb } from './tables.js';
 
 const STATE_COOKIE = '__Host-neonhub_oauth_state';
 
@@ -65,7 +64,7 @@ export function registerGitHubRoutes(
       await acceptInvites(deps, user);
     }
     // GitHub verified this address: it counts as verified here too.
-    await accountsDb(deps.db)
+    await deps.db
       .updateTable('users')
       .set({ email_verified_at: new Date() })
       .where('id', '=', user.id)

@@ -1,7 +1,6 @@
 import { normalizeEmail, type User } from '@neonhub/db';
 import type { Role } from '@neonhub/schemas';
 import type { AccountDeps } from './deps.js';
-import { accountsDb } from './tables.js';
 
 export interface Invite {
   workspaceId: string;
@@ -11,12 +10,7 @@ export interface Invite {
 }
 
 export async function listInvites(deps: AccountDeps, workspaceId: string): Promise<Invite[]> {
-  const rows = await accountsDb(deps.db)
-    .selectFrom('invites')
-    .selectAll()
-    .where('workspace_id', '=', workspaceId)
-    .orderBy('created_at')
-    .execute();
+  const rows = await deps.db.selectFrom('invites').selectAll().where('workspace_id', '=', workspaceId).orderBy('created_at').execute();
   return rows.map((r) => ({
     workspaceId: r.workspace_id,
     email: r.email,
@@ -27,7 +21,7 @@ export async function listInvites(deps: AccountDeps, workspaceId: string): Promi
 
 /** A pending invite (insert or update of its role). */
 export async function putInvite(deps: AccountDeps, workspaceId: string, email: string, role: Role, invitedBy: string | null) {
-  await accountsDb(deps.db)
+  await deps.db
     .insertInto('invites')
     .values({ workspace_id: workspaceId, email: normalizeEmail(email), role, invited_by: invitedBy })
     .onConflict((oc) => oc.columns(['workspace_id', 'email']).doUpdateSet({ role }))
@@ -35,7 +29,7 @@ export async function putInvite(deps: AccountDeps, workspaceId: string, email: s
 }
 
 export async function deleteInvite(deps: AccountDeps, workspaceId: string, email: string): Promise<boolean> {
-  const r = await accountsDb(deps.db)
+  const r = await deps.db
     .deleteFrom('invites')
     .where('workspace_id', '=', workspaceId)
     .where('email', '=', normalizeEmail(email))
@@ -45,7 +39,7 @@ export async function deleteInvite(deps: AccountDeps, workspaceId: string, email
 
 /** Turns the invites for a new account's e-mail into memberships; returns the workspace ids joined. */
 export async function acceptInvites(deps: AccountDeps, user: User): Promise<string[]> {
-  const db = accountsDb(deps.db);
+  const db = deps.db;
   const rows = await db.selectFrom('invites').selectAll().where('email', '=', normalizeEmail(user.email)).execute();
   for (const r of rows) {
     await deps.repos.members.add(r.workspace_id, user.id, r.role).catch(() => undefined);

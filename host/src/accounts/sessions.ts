@@ -2,7 +2,6 @@ import type { DB, Kysely, User } from '@neonhub/db';
 import { sha256 } from '@oslojs/crypto/sha2';
 import { constantTimeEqual } from '@oslojs/crypto/subtle';
 import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
-import { accountsDb } from './tables.js';
 
 export const SESSION_PREFIX = 'nhs_';
 export const DAY_MS = 86_400_000;
@@ -31,7 +30,7 @@ const hashSecret = (secret: string) => sha256(new TextEncoder().encode(secret));
  * time. The expiry slides (30 days) and is written at most once an hour.
  */
 export function createSessionService(database: Kysely<DB>, opts: SessionServiceOptions = {}) {
-  const db = accountsDb(database);
+  const db = database;
   const now = opts.now ?? (() => new Date());
   const lifetimeMs = opts.lifetimeMs ?? 30 * DAY_MS;
   const refreshIntervalMs = opts.refreshIntervalMs ?? 3_600_000;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type ConnectorEventsTable, connectionsDb, type DB, type Kysely, type Selectable } from '@neonhub/db';
+import type { ConnectorEventsTable, DB, Kysely, Selectable } from '@neonhub/db';
 import type { ConnectorEvent, ConnectorEventType, ConnectorEventView } from '@neonhub/schemas';
 
 export interface ConnectorEventFilter {
@@ -38,7 +38,7 @@ const toView = (r: Selectable<ConnectorEventsTable>): StoredConnectorEvent => ({
  * is committed; a replayed event is not announced again).
  */
 export function createConnectorEventStore(kysely: Kysely<DB>) {
-  const db = connectionsDb(kysely);
+  const db = kysely;
   const listeners = new Set<(event: StoredConnectorEvent) => void | Promise<void>>();
 
   return {

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { type ConnectionsTable, connectionsDb, type DB, isUuid, type Kysely, type Selectable } from '@neonhub/db';
+import { type ConnectionsTable, type DB, isUuid, type Kysely, type Selectable } from '@neonhub/db';
 import type { Connection, ConnectorAuth, ConnectorDeclaration, PluginManifest } from '@neonhub/schemas';
 import { type ConnectionContext, connectorErrors } from '@neonhub/sdk';
 import { oauthAppKey } from '../config.js';
@@ -111,7 +111,7 @@ function checkFields(fields: AuthField[], values: Record<string, string>, partia
  * and id; secret values never leave (the views list secret field names only).
  */
 export function createConnectionService(deps: ConnectionServiceDeps) {
-  const db = connectionsDb(deps.db);
+  const db = deps.db;
   const now = deps.now ?? Date.now;
   const refreshing = new Map<string, Promise<OAuthTokens>>();
   const binding = (r: Pick<Row, 'workspace_id' | 'plugin_id' | 'id'>) => ({

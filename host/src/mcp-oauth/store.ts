@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { OAuthDiscoveryState } from '@modelcontextprotocol/sdk/client/auth.js';
 import type { OAuthClientInformationMixed, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
-import { type DB, type Kysely, type McpOAuthGrantsTable, mcpOAuthDb, type Selectable } from '@neonhub/db';
+import type { DB, Kysely, McpOAuthGrantsTable, Selectable } from '@neonhub/db';
 import type { SecretBox } from '../secrets/index.js';
 
 /** What is sealed in a grant: everything the SDK's OAuthClientProvider keeps for one workspace's session. */
@@ -32,7 +32,7 @@ export const hashState = (state: string) => createHash('sha256').update(state).d
  * Updates of one grant are serialized in this process (read, change, seal, write).
  */
 export function createMcpOAuthStore(deps: { db: Kysely<DB>; box: SecretBox; now?: () => number }) {
-  const db = mcpOAuthDb(deps.db);
+  const db = deps.db;
   const now = deps.now ?? Date.now;
   const chains = new Map<string, Promise<unknown>>();
   const binding = (workspaceId: string, pluginId: string, serverUrl: string) => ({

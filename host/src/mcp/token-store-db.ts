@@ -1,19 +1,7 @@
-import type { DB, Kysely } from '@neonhub/db';
-import type { Role } from '@neonhub/schemas';
+import type { ApiTokensTable, DB, Kysely } from '@neonhub/db';
 import type { ApiTokenRecord, TokenStore } from './tokens.js';
 
-/** The `api_tokens` table (core/db migration 0003_api_tokens). */
-interface ApiTokensTable {
-  id: string;
-  workspace_id: string;
-  role: Role;
-  name: string;
-  token_hash: string;
-  created_at: Date;
-  last_used_at: Date | null;
-  revoked_at: Date | null;
-}
-
+/** A row of `api_tokens` (its type lives with migration 0003 in core/db). */
 type Row = ApiTokensTable;
 
 const toRecord = (r: Row): ApiTokenRecord => ({
@@ -28,8 +16,7 @@ const toRecord = (r: Row): ApiTokenRecord => ({
 });
 
 /** API tokens in the database (PGlite or PostgreSQL), looked up by the SHA-256 of the token. */
-export function createDbTokenStore(database: Kysely<DB>): TokenStore {
-  const db = database.withTables<{ api_tokens: ApiTokensTable }>();
+export function createDbTokenStore(db: Kysely<DB>): TokenStore {
   return {
     async insert(r) {
       await db

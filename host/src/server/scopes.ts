@@ -97,11 +97,7 @@ export const runScope = (deps: ScopeDeps, register: (app: FastifyInstance) => Pr
       const id = String((request.params as { id?: unknown }).id ?? '');
       if (!UUID.test(id)) throw hostErrors.create('NH_REQUEST_INVALID', `run id ${JSON.stringify(id.slice(0, 80))} is not a uuid`);
       const missing = () => runErrors.create('NH_RUN_NOT_FOUND', `no run ${id}`, { details: { runId: id } });
-      const row = await (deps.db as unknown as Kysely<{ runs: { id: string; workspace_id: string } }>)
-        .selectFrom('runs')
-        .select('workspace_id')
-        .where('id', '=', id)
-        .executeTakeFirst();
+      const row = await deps.db.selectFrom('runs').select('workspace_id').where('id', '=', id).executeTakeFirst();
       if (!row) throw missing();
       const role = await roleIn(principal, row.workspace_id, deps.roleOf);
       if (!role) throw missing();

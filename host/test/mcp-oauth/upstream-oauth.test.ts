@@ -2,7 +2,6 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { mcpOAuthDb } from '@neonhub/db';
 import type { NeonHubError } from '@neonhub/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Host } from '../../src/host.js';
@@ -129,7 +128,7 @@ describe('upstream OAuth of an mcp-http plugin (the SDK auth router on a local p
     const status = await host.storage.mcpOAuth.status(await idOf('beta'), PLUGIN);
     expect(status).toMatchObject({ status: 'connected', scope: 'mcp:tools', client: 'registered', connectedBy: 'operator' });
     // stored sealed: no token in clear in the row
-    const rows = await mcpOAuthDb(host.storage.db).selectFrom('mcp_oauth_grants').selectAll().execute();
+    const rows = await host.storage.db.selectFrom('mcp_oauth_grants').selectAll().execute();
     expect(rows).toHaveLength(2);
     const grant = await host.storage.mcpOAuth.store.get(await idOf('alpha'), PLUGIN, server.url);
     const token = grant!.state.tokens!.access_token;

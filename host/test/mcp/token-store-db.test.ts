@@ -20,11 +20,7 @@ describe('API tokens in the database (migration 0003_api_tokens, PGlite)', () =>
     let now = new Date('2026-03-01T10:00:00Z');
     const tokens = createTokenService(createDbTokenStore(database.db), { now: () => now, cacheTtlMs: 0 });
     const { token, info } = await tokens.create({ workspaceId, role: 'viewer', name: 'claude desktop' });
-    const rows = await database.db
-      .withTables<{ api_tokens: { token_hash: string; name: string } }>()
-      .selectFrom('api_tokens')
-      .selectAll()
-      .execute();
+    const rows = await database.db.selectFrom('api_tokens').selectAll().execute();
     expect(rows).toHaveLength(1);
     expect(rows[0]!.token_hash).toBe(hashToken(token));
     expect(JSON.stringify(rows)).not.toContain(token);

@@ -1,18 +1,19 @@
-import type { DB } from '@neonhub/db';
 import type { RunStatus, SideEffect, StepStatus } from '@neonhub/schemas';
-import type { ColumnType, Generated, Kysely } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 type Json<T> = ColumnType<T, string, string>;
 type NullableJson<T> = ColumnType<T | null, string | null | undefined, string | null>;
 
-export interface ErrorJson {
+/** The error a run or step ended with. */
+export interface RunErrorJson {
   code: string;
   message: string;
   category?: string;
 }
 
+/** Rows of migration 0004_runs: one run of a goal in a workspace. */
 export interface RunsTable {
   id: string;
   workspace_id: string;
@@ -21,12 +22,13 @@ export interface RunsTable {
   planner: string;
   notes: Json<string[]>;
   actor: Json<unknown>;
-  error: NullableJson<ErrorJson>;
+  error: NullableJson<RunErrorJson>;
   created_at: Timestamp;
   updated_at: Timestamp;
   finished_at: NullableTimestamp;
 }
 
+/** Rows of migration 0004_runs (0008 carried steps, 0021 approval_source): one step of a run. */
 export interface StepsTable {
   run_id: string;
   id: string;
@@ -45,7 +47,7 @@ export interface StepsTable {
   lease: string | null;
   lease_until: NullableTimestamp;
   output: NullableJson<unknown>;
-  error: NullableJson<ErrorJson>;
+  error: NullableJson<RunErrorJson>;
   approval_id: string | null;
   /** 'orchestrator', or the id of the approvals provider (a plugin) that holds the approval. */
   approval_source: string | null;
@@ -55,6 +57,7 @@ export interface StepsTable {
   updated_at: Timestamp;
 }
 
+/** Rows of migration 0004_runs: a run's event log. */
 export interface RunEventsTable {
   /** bigserial: a string on pg, a number on PGlite. */
   id: ColumnType<string | number, never, never>;
@@ -64,14 +67,3 @@ export interface RunEventsTable {
   data: Json<Record<string, unknown>>;
   at: Timestamp;
 }
-
-export type RunTables = {
-  runs: RunsTable;
-  steps: StepsTable;
-  run_events: RunEventsTable;
-};
-
-export type RunsDb = Kysely<DB & RunTables>;
-
-/** The host's database with the run tables (migration 0004_runs) typed. */
-export const withRunTables = (db: Kysely<DB>): RunsDb => db.withTables<RunTables>();
