@@ -11,7 +11,7 @@ import { createLogger } from './logger.js';
 import { createNotices, type Notices } from './notices.js';
 import { trackHeldCalls } from './notifications/held.js';
 import { createOutbox, type Outbox, type OutboxOptions } from './outbox/index.js';
-import { type CallTool, createCallTool, mayCall } from './pipeline/call-tool.js';
+import { type CallRecord, type CallTool, createCallTool, mayCall } from './pipeline/call-tool.js';
 import { watchAfterHooks } from './pipeline/hook-watch.js';
 import { createHookChain, type HookChain } from './pipeline/hooks.js';
 import { type PluginProblem, pluginRoots } from './plugin-loading.js';
@@ -48,6 +48,8 @@ export interface Host {
   drift: DriftMonitor;
   /** Called when a plugin's tools changed at run time (quarantined, lifted, re-listed): tell its workspaces' MCP clients. */
   onPluginToolsChanged(listener: (pluginId: string) => void): () => void;
+  /** Every finished call (as the call log receives it): the MCP gateway logs a workspace's to its sessions. */
+  onToolCall(listener: (record: CallRecord) => void): () => void;
   manifest(pluginId: string): PluginManifest | undefined;
   /** Picks up plugins locked, changed or removed since the start, without a restart (POST /api/plugins/reload). */
   reloadPlugins(): Promise<PluginReloadResult>;
@@ -98,6 +100,7 @@ export async function createHost(opts: CreateHostOptions): Promise<Host> {
   const notices = createNotices();
   const hooks = createHookChain(logger, watchAfterHooks(notices));
   const toolsChanged = new Set<(pluginId: string) => void>();
+  const callListeners = new Set<(record: CallRecord) => void>();
   const drift = createDriftMonitor({
     lockPath: join(config.rootDir, 'plugins.lock.json'),
     dataDir: config.dataDir,
@@ -139,7 +142,10 @@ export async function createHost(opts: CreateHostOptions): Promise<Host> {
     hooks,
     workspaces: storage.workspaces,
     logger,
-    record: callLog.record,
+    record: (r) => {
+      callLog.record(r);
+      for (const listener of callListeners) listener(r);
+    },
     defaultTimeoutMs: config.toolTimeoutMs,
     missingPolicyPlugins: () => startup.missingPolicyPlugins(),
     providesApprovals: (pluginId) => contracts.provides(pluginId, 'approvals'),
@@ -207,6 +213,10 @@ export async function createHost(opts: CreateHostOptions): Promise<Host> {
     onPluginToolsChanged(listener) {
       toolsChanged.add(listener);
       return () => void toolsChanged.delete(listener);
+    },
+    onToolCall(listener) {
+      callListeners.add(listener);
+      return () => void callListeners.delete(listener);
     },
     manifest: (id) => manifests.get(id),
     async reloadPlugins() {

@@ -1,5 +1,6 @@
+import type { LoggingLevel } from '@modelcontextprotocol/sdk/types.js';
 import type { Logger } from 'pino';
-import type { CallTool } from '../pipeline/call-tool.js';
+import type { CallRecord, CallTool } from '../pipeline/call-tool.js';
 import type { ToolRegistry } from '../registry.js';
 import { createDescriptorCache } from './descriptors.js';
 import type { McpNaming } from './names.js';
@@ -22,6 +23,19 @@ export interface McpGatewayDeps {
   /** Naming per workspace (default `qualified` everywhere). */
   naming?(workspace: { id: string; slug: string }): McpNaming;
 }
+
+const CALL_LEVEL: Record<CallRecord['status'], LoggingLevel> = {
+  ok: 'debug',
+  pending_approval: 'notice',
+  denied: 'warning',
+  error: 'error',
+};
+const CALL_EVENT: Record<CallRecord['status'], string> = {
+  ok: 'tool_call_succeeded',
+  pending_approval: 'approval_held',
+  denied: 'tool_call_denied',
+  error: 'tool_call_failed',
+};
 
 /**
  * The MCP side of a host: makes per-session workspace servers that share one descriptor cache and
@@ -85,6 +99,26 @@ export function createMcpGateway(deps: McpGatewayDeps) {
     async notifyResourceUpdated(workspaceId: string, uri: string): Promise<void> {
       const targets = [...live].filter((m) => m.workspace.id === workspaceId);
       await Promise.all(targets.map((m) => m.notifyResourceUpdated(uri).catch(() => {})));
+    },
+
+    /**
+     * A finished call of a workspace, as a log message to its sessions (each sends it at or above its level): a failure
+     * is `error`, a denial `warning`, a call held for approval `notice`, a success `debug`.
+     */
+    logToolCall(record: CallRecord): void {
+      const targets = [...live].filter((m) => m.workspace.id === record.workspaceId);
+      if (targets.length === 0) return;
+      const level: LoggingLevel = CALL_LEVEL[record.status];
+      const data = {
+        event: CALL_EVENT[record.status],
+        tool: record.tool,
+        callId: record.callId,
+        actor: { type: record.actor.type, id: record.actor.id },
+        durationMs: Math.round(record.durationMs),
+        ...(record.errorCode ? { code: record.errorCode } : {}),
+      };
+      for (const m of targets)
+        m.log(level, data).catch((err) => deps.logger.debug({ err, workspace: m.workspace.slug }, 'MCP log message not delivered'));
     },
 
     liveCount: () => live.size,

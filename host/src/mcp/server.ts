@@ -2,12 +2,13 @@ import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import {
   CallToolRequestSchema,
   type CallToolResult,
-  CompleteRequestSchema,
   GetPromptRequestSchema,
   ListPromptsRequestSchema,
   ListResourcesRequestSchema,
   ListResourceTemplatesRequestSchema,
   ListToolsRequestSchema,
+  type LoggingLevel,
+  LoggingLevelSchema,
   ReadResourceRequestSchema,
   SetLevelRequestSchema,
   SubscribeRequestSchema,
@@ -57,7 +58,15 @@ export interface WorkspaceMcpServer {
   notifyToolsChanged(): Promise<void>;
   /** Sends notifications/resources/updated when the session subscribed to the URI. */
   notifyResourceUpdated(uri: string): Promise<void>;
+  /**
+   * Sends notifications/message when the session asked for this level or a lower one (logging/setLevel); nothing
+   * before it asks. Resolves whether it was sent.
+   */
+  log(level: LoggingLevel, data: unknown): Promise<boolean>;
 }
+
+/** RFC 5424 severities in the order the MCP spec lists them (debug lowest). */
+const SEVERITY = new Map(LoggingLevelSchema.options.map((level, i) => [level, i]));
 
 const defaultDescriptors = createDescriptorCache();
 
@@ -69,8 +78,8 @@ export function workspaceServerIdentity(slug: string) {
       tools: { listChanged: true },
       prompts: { listChanged: true },
       resources: { subscribe: true, listChanged: true },
+      // no `completions`: no prompt argument or resource template variable of NeonHub's has values to offer (docs/mcp.md)
       logging: {},
-      completions: {},
     },
     instructions: `NeonHub workspace "${slug}". Tools are named <plugin-id>__<tool_name>; a result may say a call awaits approval. Read ${`neonhub://workspace/${slug}/about`} for the enabled plugins.`,
   };
@@ -89,6 +98,8 @@ export function createWorkspaceMcpServer(deps: WorkspaceMcpServerDeps): Workspac
   const about = aboutResourceProvider(registry);
   const actor = { type: principal.type, id: principal.id, role: principal.role };
   const subscriptions = new Set<string>();
+  /** The session's logging level (logging/setLevel); undefined = the client never asked, so nothing is sent. */
+  let logLevel: LoggingLevel | undefined;
 
   const identity = workspaceServerIdentity(workspace.slug);
   const server = new Server(identity.serverInfo, { capabilities: identity.capabilities, instructions: identity.instructions });
@@ -220,10 +231,11 @@ export function createWorkspaceMcpServer(deps: WorkspaceMcpServerDeps): Workspac
     subscriptions.delete(req.params.uri);
     return {};
   });
-  // Plugins do not log to MCP clients yet; the level is accepted so clients can set it.
-  server.setRequestHandler(SetLevelRequestSchema, async () => ({}));
-  // No completion sources yet: an empty, well-formed answer.
-  server.setRequestHandler(CompleteRequestSchema, async () => ({ completion: { values: [], total: 0, hasMore: false } }));
+  // The session's level (the SDK validated it against the spec's levels): the workspace's events at or above it are sent.
+  server.setRequestHandler(SetLevelRequestSchema, async (req) => {
+    logLevel = req.params.level;
+    return {};
+  });
 
   return {
     server,
@@ -236,6 +248,11 @@ export function createWorkspaceMcpServer(deps: WorkspaceMcpServerDeps): Workspac
     },
     async notifyResourceUpdated(uri: string) {
       if (subscriptions.has(uri)) await server.sendResourceUpdated({ uri });
+    },
+    async log(level, data) {
+      if (logLevel === undefined || SEVERITY.get(level)! < SEVERITY.get(logLevel)!) return false;
+      await server.sendLoggingMessage({ level, logger: 'neonhub', data });
+      return true;
     },
   };
 }

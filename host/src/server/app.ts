@@ -98,6 +98,8 @@ export async function buildApp(host: Host, opts: BuildAppOptions = {}): Promise<
   });
   // An outside server's tools changed at run time (quarantined, lifted): the MCP clients of its workspaces re-list.
   const offToolsChanged = host.onPluginToolsChanged((pluginId) => void mcp.gateway.notifyPluginToolsChanged(pluginId));
+  // A workspace's finished calls reach its MCP sessions as log messages, at or above each session's level.
+  const offToolCall = host.onToolCall((record) => mcp.gateway.logToolCall(record));
   // A plugin that started late (slow, or on a retry) joined: the MCP clients of its workspaces re-list.
   const offJoined = host.plugins.onChange((s) => {
     if (s.status === 'ready') void mcp.gateway.notifyPluginToolsChanged(s.id);
@@ -144,6 +146,7 @@ export async function buildApp(host: Host, opts: BuildAppOptions = {}): Promise<
     offConversions();
     offResults();
     offToolsChanged();
+    offToolCall();
     offJoined();
     await mcp.close();
     await scheduleRunner.close();

@@ -14,13 +14,13 @@ const cli = join(root, 'node_modules/@modelcontextprotocol/conformance/dist/inde
 /**
  * The server scenarios of @modelcontextprotocol/conformance 0.1.13 that apply to the gateway.
  * Not applicable (docs/mcp.md says why): tools-call-with-logging, tools-call-with-progress,
- * tools-call-sampling, tools-call-elicitation, elicitation-sep1034-defaults, elicitation-sep1330-enums.
+ * tools-call-sampling, tools-call-elicitation, elicitation-sep1034-defaults, elicitation-sep1330-enums,
+ * completion-complete (the gateway does not offer completions: nothing of NeonHub's has values to complete).
  */
 const APPLICABLE = [
   'server-initialize',
   'logging-set-level',
   'ping',
-  'completion-complete',
   'tools-list',
   'tools-call-simple-text',
   'tools-call-image',
