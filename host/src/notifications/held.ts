@@ -82,7 +82,7 @@ export function trackHeldCalls(callTool: CallTool, deps: HeldTrackingDeps): Call
   async function observe(req: CallToolRequest, result: CallToolResult, startedAt: Date): Promise<void> {
     if (result.status === 'pending_approval') {
       if (req.idempotencyKey && RUN_STEP_KEY.test(req.idempotencyKey)) return;
-      const ws = await deps.resolveWorkspace(req.workspace);
+      const ws = typeof req.workspace === 'string' ? await deps.resolveWorkspace(req.workspace) : req.workspace;
       await db
         .insertInto('held_calls')
         .values({
@@ -104,7 +104,7 @@ export function trackHeldCalls(callTool: CallTool, deps: HeldTrackingDeps): Call
     if (name !== APPROVALS_TOOLS.approve && name !== APPROVALS_TOOLS.reject && name !== APPROVALS_TOOLS.list) return;
     if (!deps.provides(plugin, 'approvals')) return;
     const input = (req.input ?? {}) as { approvalId?: unknown; status?: unknown; limit?: unknown };
-    const ws = await deps.resolveWorkspace(req.workspace);
+    const ws = typeof req.workspace === 'string' ? await deps.resolveWorkspace(req.workspace) : req.workspace;
     if (name !== APPROVALS_TOOLS.list) {
       const status = (result.output as { approval?: { status?: unknown } } | null)?.approval?.status;
       if (typeof input.approvalId !== 'string' || status === 'pending') return;
