@@ -67,8 +67,7 @@ export function createMcpHttpOAuthRuntime(opts: RuntimeOptions & { backoff?: Bac
         if (res.status === 403) {
           // step-up: the scope a 403 insufficient_scope names is kept for the workspace's next connect
           const { error, scope } = extractWWWAuthenticateParams(res);
-          if (error === 'insufficient_scope' && scope && 'rememberScope' in authProvider)
-            await (authProvider as { rememberScope(scope: string): Promise<void> }).rememberScope(scope);
+          if (error === 'insufficient_scope' && scope) await authProvider.rememberScope(scope);
         }
         return res;
       },

@@ -5,6 +5,14 @@ import type { PluginManifest, ToolDefinition } from '@neonhub/schemas';
 import type { PluginHooks, ToolContext, WebhookHandler } from '@neonhub/sdk';
 import type { ToolsCheck } from './tool-gate.js';
 
+/**
+ * A workspace's OAuth provider for an outside MCP server: the SDK's, and `rememberScope` keeps the scope a call's
+ * 403 insufficient_scope named with the grant, so the next connect asks for it too (host/src/mcp-oauth/provider.ts).
+ */
+export interface WorkspaceOAuthProvider extends OAuthClientProvider {
+  rememberScope(scope: string): Promise<void>;
+}
+
 export type RuntimeStatus = 'starting' | 'ready' | 'restarting' | 'degraded' | 'stopped';
 
 /** Everything a single invocation needs; the runtime builds the plugin-side ToolContext from it. */
@@ -140,7 +148,7 @@ export interface RuntimeOptions {
    * through one of them).
    */
   oauth?: {
-    providerFor(workspaceId: string): Promise<OAuthClientProvider>;
+    providerFor(workspaceId: string): Promise<WorkspaceOAuthProvider>;
     connectedWorkspaces(): Promise<string[]>;
   };
 }
