@@ -20,6 +20,13 @@ export type SearchMode = z.infer<typeof SearchModeSchema>;
 
 export const MetadataSchema = z.record(z.string(), z.unknown());
 
+/** A document's stable name in its collection (memory_ingest `key`; kept as `metadata.key`). */
+export const DocumentKeySchema = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[a-z0-9][a-z0-9_:.-]*$/, 'keys use lowercase letters, digits and _ : . -, e.g. brand-kit:voice');
+
 export const CollectionSchema = z.object({
   name: CollectionNameSchema,
   kind: CollectionKindSchema,
@@ -80,6 +87,9 @@ export const IngestInputSchema = z.object({
   format: DocumentFormatSchema.default('markdown').describe('markdown (split at headings) or text'),
   source: z.string().max(2000).optional().describe('Where the document came from, e.g. a URL or file name'),
   metadata: MetadataSchema.default({}).describe('Free-form JSON metadata returned with search hits'),
+  key: DocumentKeySchema.optional().describe(
+    "A stable name for the document in its collection, e.g. brand-kit:voice: ingesting with a key replaces the collection's document of that key (in one transaction), so the key always names one current document",
+  ),
 });
 export type IngestInput = z.input<typeof IngestInputSchema>;
 

@@ -7,7 +7,7 @@ import type { MemoryStore } from './store.js';
 import { deleteDocumentTool, getDocumentTool, ingestTool, listCollectionsTool, type MemoryToolSpec, searchTool } from './tools.js';
 
 export const SERVER_NAME = 'neonhub-memory';
-export const SERVER_VERSION = '0.1.2';
+export const SERVER_VERSION = '0.2.0';
 
 /** The older per-call context of the host's isolated runtime (`_meta['neonhub/context']`), still accepted. */
 const NeonHubContextSchema = z.object({ workspace: z.object({ id: z.string().min(1).max(128) }) });
@@ -103,11 +103,11 @@ export function createMemoryServer(store: MemoryStore, options: MemoryServerOpti
 
   register(ingestTool, (input, ws) => store.ingest(ws, input));
   register(searchTool, (input, ws) => store.search(ws, input));
-  register(getDocumentTool, (input, ws) => store.getDocument(ws, input.documentId));
-  register(deleteDocumentTool, async (input, ws) => ({
-    documentId: input.documentId,
-    deleted: await store.deleteDocument(ws, input.documentId),
-  }));
+  register(getDocumentTool, (input, ws) => store.getDocument(ws, input));
+  register(deleteDocumentTool, async (input, ws) => {
+    const documentId = (await store.documentIdOf(ws, input)) ?? null;
+    return { documentId, deleted: documentId !== null && (await store.deleteDocument(ws, documentId)) };
+  });
   register(listCollectionsTool, async (_input, ws) => ({ collections: await store.listCollections(ws) }));
   return server;
 }

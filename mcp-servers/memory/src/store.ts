@@ -19,6 +19,7 @@ import {
   type SearchResult,
 } from './schemas.js';
 import { reciprocalRankFusion, textSearch, vectorLiteral, vectorSearch } from './search-sql.js';
+import type { DocumentRef } from './tools.js';
 
 export interface MemoryStoreOptions extends ConnectOptions {
   embedder: Embedder;
@@ -54,10 +55,12 @@ export interface MemoryStore {
   ingest(workspace: string, input: IngestInput): Promise<IngestResult>;
   search(workspace: string, input: SearchInput): Promise<SearchResult>;
   searchByEmbedding(workspace: string, embedding: readonly number[], options?: VectorQueryOptions): Promise<SearchHit[]>;
-  /** Throws NH_MEMORY_DOCUMENT_NOT_FOUND when the document is not in the workspace. */
-  getDocument(workspace: string, documentId: string): Promise<MemoryDocument>;
-  /** False when there was no such document in the workspace. */
-  deleteDocument(workspace: string, documentId: string): Promise<boolean>;
+  /** By id or by collection and key; throws NH_MEMORY_DOCUMENT_NOT_FOUND when the document is not in the workspace. */
+  getDocument(workspace: string, ref: string | DocumentRef): Promise<MemoryDocument>;
+  /** By id or by collection and key; false when there was no such document in the workspace. */
+  deleteDocument(workspace: string, ref: string | DocumentRef): Promise<boolean>;
+  /** The id of the document a reference names (a keyed one: the collection's document of that key), if any. */
+  documentIdOf(workspace: string, ref: DocumentRef): Promise<string | undefined>;
   listCollections(workspace: string): Promise<Collection[]>;
   /** Refreshes planner statistics (ANALYZE); call it after a bulk load. */
   analyze(): Promise<void>;
@@ -120,6 +123,22 @@ export async function createMemoryStore(options: MemoryStoreOptions): Promise<Me
       .executeTakeFirst();
   }
 
+  /** The id a reference names: the id itself, or the collection's document of that key (undefined when none). */
+  async function resolveRef(workspace: string, ref: string | DocumentRef): Promise<string | undefined> {
+    if (typeof ref === 'string') return ref;
+    if (ref.documentId !== undefined) return ref.documentId;
+    if (ref.collection === undefined || ref.key === undefined) return undefined;
+    const row = await db
+      .selectFrom('documents')
+      .select('id')
+      .where('workspace', '=', workspace)
+      .where('collection', '=', ref.collection)
+      .where(sql<string>`metadata->>'key'`, '=', ref.key)
+      .orderBy('created_at', 'desc')
+      .executeTakeFirst();
+    return row?.id;
+  }
+
   async function countChunks(documentId: string): Promise<number> {
     const row = await db
       .selectFrom('chunks')
@@ -154,11 +173,33 @@ export async function createMemoryStore(options: MemoryStoreOptions): Promise<Me
     db,
 
     async ingest(workspace, rawInput) {
-      const input = IngestInputSchema.parse(rawInput);
+      const parsed = IngestInputSchema.parse(rawInput);
+      // a keyed document carries its key in its metadata (and replaces the collection's other document of that key)
+      const input = parsed.key ? { ...parsed, metadata: { ...parsed.metadata, key: parsed.key } } : parsed;
       const hash = contentHash(input.content);
       await checkCollectionKind(workspace, input.collection, input.collectionKind);
+      /** Removes the collection's other documents of the key (their chunks go by cascade). */
+      const replaceKeyed = async (trx: Kysely<MemoryDatabase>, keep: string) => {
+        if (!input.key) return;
+        await trx
+          .deleteFrom('documents')
+          .where('workspace', '=', workspace)
+          .where('collection', '=', input.collection)
+          .where(sql<string>`metadata->>'key'`, '=', input.key)
+          .where('id', '!=', keep)
+          .execute();
+      };
       const existing = await findByHash(workspace, input.collection, hash);
       if (existing) {
+        if (input.key)
+          await db.transaction().execute(async (trx) => {
+            await trx
+              .updateTable('documents')
+              .set({ title: input.title, source: input.source ?? null, metadata: JSON.stringify(input.metadata) })
+              .where('id', '=', existing.id)
+              .execute();
+            await replaceKeyed(trx, existing.id);
+          });
         return {
           documentId: existing.id,
           collection: input.collection,
@@ -195,6 +236,7 @@ export async function createMemoryStore(options: MemoryStoreOptions): Promise<Me
           .returning('id')
           .executeTakeFirst();
         if (!inserted) return false; // a concurrent ingest of the same content won
+        await replaceKeyed(trx, documentId);
         for (let start = 0; start < chunks.length; start += batchSize) {
           const rows = chunks.slice(start, start + batchSize).map((c, i) => ({
             id: randomUUID(),
@@ -260,23 +302,23 @@ export async function createMemoryStore(options: MemoryStoreOptions): Promise<Me
       return { mode: input.mode, hits: reciprocalRankFusion(v, t, input.limit) };
     },
 
-    async getDocument(workspace, documentId) {
-      const doc = await db
-        .selectFrom('documents')
-        .selectAll()
-        .where('workspace', '=', workspace)
-        .where('id', '=', documentId)
-        .executeTakeFirst();
+    async getDocument(workspace, ref) {
+      const documentId = await resolveRef(workspace, ref);
+      const doc =
+        documentId === undefined
+          ? undefined
+          : await db.selectFrom('documents').selectAll().where('workspace', '=', workspace).where('id', '=', documentId).executeTakeFirst();
       if (!doc) {
-        throw memoryErrors.create('NH_MEMORY_DOCUMENT_NOT_FOUND', `No document ${documentId} in this workspace.`, {
-          details: { documentId },
+        const named = typeof ref === 'string' ? ref : (ref.documentId ?? `${ref.collection}/${ref.key}`);
+        throw memoryErrors.create('NH_MEMORY_DOCUMENT_NOT_FOUND', `No document ${named} in this workspace.`, {
+          details: typeof ref === 'string' ? { documentId: ref } : ref,
         });
       }
       const chunks = await db
         .selectFrom('chunks')
         .select(['id', 'ord', 'text', 'metadata'])
         .where('workspace', '=', workspace)
-        .where('document_id', '=', documentId)
+        .where('document_id', '=', doc.id)
         .orderBy('ord')
         .execute();
       return {
@@ -293,10 +335,14 @@ export async function createMemoryStore(options: MemoryStoreOptions): Promise<Me
       };
     },
 
-    async deleteDocument(workspace, documentId) {
+    async deleteDocument(workspace, ref) {
+      const documentId = await resolveRef(workspace, ref);
+      if (documentId === undefined) return false;
       const result = await db.deleteFrom('documents').where('workspace', '=', workspace).where('id', '=', documentId).executeTakeFirst();
       return Number(result.numDeletedRows) > 0;
     },
+
+    documentIdOf: resolveRef,
 
     async listCollections(workspace) {
       const rows = await db

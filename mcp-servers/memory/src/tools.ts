@@ -1,7 +1,9 @@
 import type { ToolDefinition } from '@neonhub/schemas';
 import { z } from 'zod';
 import {
+  CollectionNameSchema,
   CollectionSchema,
+  DocumentKeySchema,
   DocumentSchema,
   IngestInputSchema,
   IngestResultSchema,
@@ -28,10 +30,19 @@ export interface MemoryToolSpec<I extends z.ZodObject = z.ZodObject, O extends z
 
 const read: ToolAnnotations = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false };
 
-export const DocumentIdInputSchema = z.object({
-  documentId: z.string().min(1).max(200).describe('Id returned by memory_ingest or memory_search'),
-});
-export const DeleteResultSchema = z.object({ documentId: z.string(), deleted: z.boolean() });
+/** One document: by its id, or by the key it was ingested with in a collection. */
+export const DocumentIdInputSchema = z
+  .object({
+    documentId: z.string().min(1).max(200).optional().describe('Id returned by memory_ingest or memory_search'),
+    collection: CollectionNameSchema.optional().describe('With key: the collection the keyed document is in'),
+    key: DocumentKeySchema.optional().describe('With collection: the key the document was ingested with (instead of documentId)'),
+  })
+  .refine((d) => (d.documentId !== undefined) !== (d.collection !== undefined && d.key !== undefined), {
+    message: 'give documentId, or collection and key',
+  });
+export type DocumentRef = z.output<typeof DocumentIdInputSchema>;
+/** `documentId` is null when a key named no document. */
+export const DeleteResultSchema = z.object({ documentId: z.string().nullable(), deleted: z.boolean() });
 export const ListCollectionsInputSchema = z.object({});
 export const ListCollectionsResultSchema = z.object({ collections: z.array(CollectionSchema) });
 
@@ -41,7 +52,8 @@ export const ingestTool = {
   description:
     "Store a text or Markdown document in one of the workspace's memory collections (brand_voice, knowledge_base or agent_memory). " +
     'It is split into chunks (Markdown at headings, then paragraphs of about 800 characters), embedded and indexed for vector and ' +
-    'full-text search. The same content ingested twice into one collection is stored once (deduplicated: true).',
+    'full-text search. The same content ingested twice into one collection is stored once (deduplicated: true). With a key, the ' +
+    "document replaces the collection's document of that key.",
   input: IngestInputSchema,
   output: IngestResultSchema,
   sideEffect: 'write',
@@ -64,7 +76,8 @@ export const searchTool = {
 export const getDocumentTool = {
   name: 'memory_get_document',
   title: 'Get a memory document',
-  description: 'Fetch one document of the workspace memory by id: its title, source, metadata, full content and its chunks in order.',
+  description:
+    'Fetch one document of the workspace memory by id (or by collection and key): its title, source, metadata, full content and its chunks in order.',
   input: DocumentIdInputSchema,
   output: DocumentSchema,
   sideEffect: 'read',
@@ -74,7 +87,8 @@ export const getDocumentTool = {
 export const deleteDocumentTool = {
   name: 'memory_delete_document',
   title: 'Delete a memory document',
-  description: 'Delete a document and all its chunks from the workspace memory. Returns deleted: false when there was no such document.',
+  description:
+    'Delete a document (by id, or by collection and key) and all its chunks from the workspace memory. Returns deleted: false when there was no such document.',
   input: DocumentIdInputSchema,
   output: DeleteResultSchema,
   sideEffect: 'write',

@@ -192,6 +192,46 @@ describe('memory store on PGlite', () => {
     expect(await codeOf(store.getDocument(A, tmp.documentId))).toBe('NH_MEMORY_DOCUMENT_NOT_FOUND');
   });
 
+  it('a keyed document is replaced by the next ingest of its key, read and deleted by key, per workspace', async () => {
+    const key = 'brand-kit:facts';
+    const first = await store.ingest(A, { title: 'Facts', content: 'The kettle boils water in 90 seconds.', collection: 'kit', key });
+    const second = await store.ingest(A, { title: 'Facts', content: 'The kettle boils water in 75 seconds.', collection: 'kit', key });
+    expect(second.documentId).not.toBe(first.documentId);
+    expect(await codeOf(store.getDocument(A, first.documentId))).toBe('NH_MEMORY_DOCUMENT_NOT_FOUND');
+    const byKey = await store.getDocument(A, { collection: 'kit', key });
+    expect(byKey).toMatchObject({ id: second.documentId, content: 'The kettle boils water in 75 seconds.', metadata: { key } });
+    // only the current text is found
+    expect((await store.search(A, { query: 'kettle seconds', mode: 'text', collection: 'kit' })).hits.map((h) => h.text)).toEqual([
+      'The kettle boils water in 75 seconds.',
+    ]);
+    // back to the first text: that content is stored anew under the key, and the second one goes
+    const third = await store.ingest(A, { title: 'Facts', content: 'The kettle boils water in 90 seconds.', collection: 'kit', key });
+    expect((await store.getDocument(A, { collection: 'kit', key })).id).toBe(third.documentId);
+    expect(await codeOf(store.getDocument(A, second.documentId))).toBe('NH_MEMORY_DOCUMENT_NOT_FOUND');
+    // same content again: deduplicated, still the one document of the key
+    expect(await store.ingest(A, { title: 'Facts', content: 'The kettle boils water in 90 seconds.', collection: 'kit', key })).toMatchObject({
+      documentId: third.documentId,
+      deduplicated: true,
+    });
+    // another workspace's key is its own
+    await store.ingest(B, { title: 'Facts', content: 'Globex sells kettles.', collection: 'kit', key });
+    expect((await store.getDocument(A, { collection: 'kit', key })).id).toBe(third.documentId);
+    expect(await store.documentIdOf(A, { collection: 'kit', key: 'brand-kit:none' })).toBeUndefined();
+    expect(await store.deleteDocument(A, { collection: 'kit', key })).toBe(true);
+    expect(await codeOf(store.getDocument(A, { collection: 'kit', key }))).toBe('NH_MEMORY_DOCUMENT_NOT_FOUND');
+    expect((await store.getDocument(B, { collection: 'kit', key })).content).toBe('Globex sells kettles.');
+  });
+
+  it('a same-content document ingested under a key takes the key, and the old keyed one goes', async () => {
+    const key = 'brand-kit:voice';
+    const keyed = await store.ingest(A, { title: 'Voice', content: 'Warm and plain-spoken.', collection: 'kit2', key });
+    const plain = await store.ingest(A, { title: 'Voice notes', content: 'Short sentences, no jargon.', collection: 'kit2' });
+    const again = await store.ingest(A, { title: 'Voice', content: 'Short sentences, no jargon.', collection: 'kit2', key });
+    expect(again).toMatchObject({ documentId: plain.documentId, deduplicated: true });
+    expect((await store.getDocument(A, { collection: 'kit2', key })).id).toBe(plain.documentId);
+    expect(await codeOf(store.getDocument(A, keyed.documentId))).toBe('NH_MEMORY_DOCUMENT_NOT_FOUND');
+  });
+
   it('serves the same tools over Streamable HTTP from createMemoryServer(store)', async () => {
     const server = createMemoryServer(store);
     let transport: StreamableHTTPServerTransport | undefined;
