@@ -362,6 +362,12 @@ export const hostErrors = defineErrors({
     category: 'user',
     description: 'The password-reset (1 hour) or e-mail verification (48 hours) link expired; ask for a new one.',
   },
+  NH_BRAND_KIT_NO_MEMORY: {
+    status: 409,
+    category: 'user',
+    description:
+      "The brand kit is stored in the workspace's memory, and no enabled plugin provides the memory contract here: enable memory (or a replacement providing `memory`).",
+  },
   NH_NOTIFY_PERSON_REQUIRED: {
     status: 400,
     category: 'user',

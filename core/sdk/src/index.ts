@@ -1,10 +1,15 @@
 export { isNeonHubError, NeonHubError } from '@neonhub/schemas';
 export {
+  BRAND_KIT_COLLECTION,
+  BRAND_KIT_SECTIONS,
+  type BrandKitSection,
+  brandKitKey,
   type MemoryAccess,
   type Recall,
   type RecalledChunk,
   type RecallOptions,
   type Remembered,
+  type RememberedDocument,
   type RememberInput,
   WINNING_CONTENT_COLLECTION,
 } from './contracts/memory.js';

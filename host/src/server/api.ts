@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { accountDepsFromHost, requestActor } from '../accounts/index.js';
 import { audienceRoutes } from '../audiences/routes.js';
+import { brandRoutes } from '../brand/routes.js';
 import { connectionCallbackRoute, connectionRoutes } from '../connections/routes.js';
 import type { Host } from '../host.js';
 import { pluginOAuthCallbackRoute, pluginOAuthRoutes } from '../mcp-oauth/routes.js';
@@ -58,6 +59,7 @@ export async function registerApi(app: FastifyInstance, host: Host, runs: Awaite
         resultRoutes,
         scheduleRoutes,
         notificationRoutes,
+        brandRoutes,
       ])
         await ws.register(async (scope) => resource(scope, deps));
       await ws.register(async (scope) => connectionRoutes(scope, { host, publicBaseUrl: process.env.NEONHUB_PUBLIC_URL || undefined }));

@@ -54,7 +54,15 @@ function fail(err: unknown, tool: string, onError: MemoryServerOptions['onError'
     return {
       isError: true,
       content: [{ type: 'text', text: `${err.code}: ${err.message}` }],
-      _meta: { 'neonhub/error': { code: err.code, message: err.message, ...(err.details === undefined ? {} : { details: err.details }) } },
+      _meta: {
+        'neonhub/error': {
+          code: err.code,
+          message: err.message,
+          status: err.status,
+          category: err.category,
+          ...(err.details === undefined ? {} : { details: err.details }),
+        },
+      },
     };
   }
   onError?.(err, tool);

@@ -1,4 +1,4 @@
-import { type RecalledChunk, type ToolContext, WINNING_CONTENT_COLLECTION } from '@neonhub/sdk';
+import { BRAND_KIT_COLLECTION, type RecalledChunk, type ToolContext, WINNING_CONTENT_COLLECTION } from '@neonhub/sdk';
 import { z } from 'zod';
 
 /** A chunk a draft drew on, as its provenance names it (data-trust `record_artifact`'s `memory`). */
@@ -28,9 +28,18 @@ export const ProvenanceSchema = z.object({
 });
 export type Provenance = z.infer<typeof ProvenanceSchema>;
 
+/** What the workspace's brand kit (saved on the console's brand kit page, kept in memory) says beyond its facts. */
+export interface BrandFromMemory {
+  voice?: string;
+  bannedPhrases: string[];
+  disclosures: { channel: string; text: string }[];
+}
+
 export interface Recalled {
-  /** Fact lines for the prompt's key points, most relevant first. */
+  /** Fact lines for the prompt's key points, most relevant first (the brand kit's product facts before others). */
   facts: string[];
+  /** The brand kit's voice, banned phrases and disclosures, when memory holds them. */
+  brand: BrandFromMemory;
   /** Past winning drafts (quoted in the system prompt as examples). */
   examples: string[];
   /** The chunks the facts and examples came from. */
@@ -79,33 +88,72 @@ const refOf = (c: RecalledChunk): MemoryRef => ({
   source: c.source,
 });
 
+const DisclosuresSchema = z.array(z.object({ channel: z.string(), text: z.string() }));
+
 /**
- * What the workspace's memory holds for a draft: brand voice, product facts and knowledge (hybrid search over every
- * collection) and past winning content (its own collection), recalled in parallel through `ctx.memory`. Facts are
- * ranked by how many of the brief's words they share (then by chunk rank), so the first key points are the most
- * relevant ones. Without memory, or when recall fails, the draft is written without (the status says which).
+ * The brand kit's sections among recalled chunks (metadata `section`, and `value` for the structured ones): the voice,
+ * banned phrases and disclosures, the chunks they came from, and the product-fact chunks.
+ */
+function brandOf(chunks: RecalledChunk[]): { brand: BrandFromMemory; used: RecalledChunk[]; facts: RecalledChunk[] } {
+  const brand: BrandFromMemory = { bannedPhrases: [], disclosures: [] };
+  const used: RecalledChunk[] = [];
+  const facts: RecalledChunk[] = [];
+  for (const c of chunks) {
+    const value = c.metadata.value;
+    if (c.metadata.section === 'voice' && typeof value === 'string' && value.trim()) {
+      brand.voice = value.trim();
+      used.push(c);
+    } else if (c.metadata.section === 'banned') {
+      const parsed = z.array(z.string().min(1)).safeParse(value);
+      if (parsed.success) {
+        brand.bannedPhrases = parsed.data;
+        used.push(c);
+      }
+    } else if (c.metadata.section === 'disclosures') {
+      const parsed = DisclosuresSchema.safeParse(value);
+      if (parsed.success) {
+        brand.disclosures = parsed.data;
+        used.push(c);
+      }
+    } else facts.push(c);
+  }
+  return { brand, used, facts };
+}
+
+/**
+ * What the workspace's memory holds for a draft, recalled in parallel through `ctx.memory` by hybrid search: the brand
+ * kit (its own collection: voice, banned phrases, disclosures, product facts), other knowledge (every other
+ * collection) and past winning content (its own collection). Facts are ranked by how many of the brief's words they
+ * share (then the brand kit's first, then by chunk rank), so the first key points are the most relevant ones. Without
+ * memory, or when recall fails, the draft is written without (the status says which).
  */
 export async function recallForDraft(
   ctx: Pick<ToolContext, 'memory' | 'logger'>,
   brief: { topic: string; audience?: string; keywords: string[] },
 ): Promise<Recalled> {
-  if (!ctx.memory) return { facts: [], examples: [], used: [], status: 'unavailable', recallMs: null };
+  const none: BrandFromMemory = { bannedPhrases: [], disclosures: [] };
+  if (!ctx.memory) return { facts: [], brand: none, examples: [], used: [], status: 'unavailable', recallMs: null };
   const query = [brief.topic, brief.audience, ...brief.keywords].filter(Boolean).join(' ');
   const started = performance.now();
   let general: RecalledChunk[];
+  let kit: RecalledChunk[];
   let winners: RecalledChunk[];
   try {
-    [general, winners] = await Promise.all([
-      ctx.memory.recall(query, { limit: 6 }).then((r) => r.chunks.filter((c) => c.collection !== WINNING_CONTENT_COLLECTION)),
+    [general, kit, winners] = await Promise.all([
+      ctx.memory
+        .recall(query, { limit: 6 })
+        .then((r) => r.chunks.filter((c) => c.collection !== WINNING_CONTENT_COLLECTION && c.collection !== BRAND_KIT_COLLECTION)),
+      ctx.memory.recall(query, { limit: 8, collection: BRAND_KIT_COLLECTION }).then((r) => r.chunks),
       ctx.memory.recall(query, { limit: 2, collection: WINNING_CONTENT_COLLECTION }).then((r) => r.chunks),
     ]);
   } catch (err) {
     ctx.logger.warn({ err, query }, 'memory recall failed: drafting without memory');
-    return { facts: [], examples: [], used: [], status: 'failed', recallMs: performance.now() - started };
+    return { facts: [], brand: none, examples: [], used: [], status: 'failed', recallMs: performance.now() - started };
   }
   const recallMs = performance.now() - started;
+  const fromKit = brandOf(kit);
   const terms = termsOf(query);
-  const candidates = general.flatMap((chunk, rank) =>
+  const candidates = [...fromKit.facts, ...general].flatMap((chunk, rank) =>
     factLines(chunk.text).map((text, i) => {
       const words = termsOf(text);
       const overlap = [...terms].filter((t) => words.has(t)).length;
@@ -123,9 +171,10 @@ export async function recallForDraft(
     })
     .slice(0, MAX_FACTS);
   const examples = winners.map((c) => (c.text.length > MAX_EXAMPLE_CHARS ? `${c.text.slice(0, MAX_EXAMPLE_CHARS - 1)}…` : c.text));
-  const usedChunks = [...new Map([...picked.map((p) => p.chunk), ...winners].map((c) => [c.chunkId, c])).values()];
+  const usedChunks = [...new Map([...fromKit.used, ...picked.map((p) => p.chunk), ...winners].map((c) => [c.chunkId, c])).values()];
   return {
     facts: picked.map((p) => p.text),
+    brand: fromKit.brand,
     examples,
     used: usedChunks.map(refOf),
     status: usedChunks.length > 0 ? 'used' : 'empty',

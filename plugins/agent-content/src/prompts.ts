@@ -7,6 +7,7 @@ import {
   storePromptOutcomes,
 } from '@neonhub/sdk';
 import type { Config } from './config.js';
+import type { BrandFromMemory } from './memory.js';
 import { type Draft, type Kind, type Length, TARGET_WORDS } from './model.js';
 
 export interface DraftRequest {
@@ -38,18 +39,34 @@ const ROLE: Record<Kind, string> = {
  * the rules and the banned phrases; the task's first line names the kind and the topic
  * ("Write a blog post about …"), which is also what the offline model keys its template on.
  */
-export function systemPrompt(config: Config, examples: string[] = []): string {
+export function systemPrompt(config: Config, examples: string[] = [], brand?: BrandFromMemory, kind?: Kind): string {
+  // the brand kit in memory first; the plugin's config is the fallback
+  const voice = brand?.voice ?? config.brandVoice;
+  const banned = bannedPhrasesOf(config, brand);
+  const disclosures = (brand?.disclosures ?? []).filter((d) => d.channel === kind);
   return [
     "You are NeonHub's content writer for a marketing team.",
-    config.brandVoice ? `Tone: ${config.brandVoice}` : 'Tone: clear, friendly and specific',
+    voice ? `Tone: ${voice.replace(/\s+/g, ' ').trim()}` : 'Tone: clear, friendly and specific',
     'Write plain, concrete sentences. Do not invent facts, prices or dates that the brief does not give.',
-    ...(config.bannedPhrases?.length ? [`Never use these phrases: ${config.bannedPhrases.map((p) => `"${p}"`).join(', ')}.`] : []),
+    ...(banned.length ? [`Never use these phrases: ${banned.map((p) => `"${p}"`).join(', ')}.`] : []),
+    ...(disclosures.length ? [`End with these disclosures, word for word: ${disclosures.map((d) => `"${d.text}"`).join(' ')}`] : []),
     // quoted with "> " so that no line reads as a key point or a setting (the offline model keys on those)
     ...examples.flatMap((e, i) => [
       i === 0 ? 'Past content of this brand that performed well (learn from what worked; do not copy it):' : '',
       ...e.split('\n').map((l) => `> ${l}`),
     ]),
   ].join('\n');
+}
+
+/** The banned phrases of the config and of the brand kit in memory, once each (case-insensitive). */
+export function bannedPhrasesOf(config: Config, brand?: BrandFromMemory): string[] {
+  const seen = new Set<string>();
+  return [...(config.bannedPhrases ?? []), ...(brand?.bannedPhrases ?? [])].filter((p) => {
+    const k = p.toLowerCase();
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
 }
 
 /**

@@ -1,6 +1,7 @@
 export * from './account-links.js';
 export * from './audiences.js';
 export * from './auth.js';
+export * from './brand.js';
 export * from './client.js';
 export * from './common.js';
 export * from './connections.js';

@@ -3,6 +3,7 @@ import { ContractProvidersSchema } from '../contracts.js';
 import { accountLinkRoutes } from './account-links.js';
 import { audienceRoutes } from './audiences.js';
 import { LoggedInSchema, LoggedOutSchema, LoginBodySchema, MeSchema, ProvidersSchema, SignedUpSchema, SignupBodySchema } from './auth.js';
+import { brandRoutes } from './brand.js';
 import {
   NO_CONTENT,
   RunParamsSchema,
@@ -517,6 +518,7 @@ export const apiRoutes = {
   ...pluginOAuthRoutes,
   ...scheduleRoutes,
   ...notificationRoutes,
+  ...brandRoutes,
 } as const;
 
 /**

@@ -12,9 +12,23 @@ export const MEMORY_CONTRACT = {
   name: 'memory',
   /** `{ query, collection?, mode?: 'hybrid', limit? }` -> `{ mode, hits: MemoryHit[] }` */
   search: 'memory_search',
-  /** `{ title, content, collection, collectionKind?, source?, metadata? }` -> `{ documentId, chunks, deduplicated, ... }` */
+  /** `{ title, content, collection, collectionKind?, source?, metadata?, key? }` -> `{ documentId, chunks, deduplicated, ... }` */
   ingest: 'memory_ingest',
+  /** `{ collection, key }` (or `{ documentId }`) -> `{ id, title, content, metadata, ... }`; NH_…_NOT_FOUND when none */
+  get: 'memory_get_document',
+  /** `{ collection, key }` (or `{ documentId }`) -> `{ documentId, deleted }` */
+  remove: 'memory_delete_document',
 } as const;
+
+/**
+ * The brand kit in memory (issue 15): each section saved on the brand kit page is one document of this collection
+ * (kind brand_voice), stored under the key `brand-kit:<section>` and replaced on every save; its metadata carries
+ * `section`. Drafts recall them by hybrid search.
+ */
+export const BRAND_KIT_COLLECTION = 'brand-kit';
+export const BRAND_KIT_SECTIONS = ['voice', 'banned', 'disclosures', 'facts'] as const;
+export type BrandKitSection = (typeof BRAND_KIT_SECTIONS)[number];
+export const brandKitKey = (section: BrandKitSection) => `brand-kit:${section}`;
 
 /** The collection a winning draft is remembered in (agent_memory kind); the content agent recalls from it. */
 export const WINNING_CONTENT_COLLECTION = 'winning-content';
@@ -56,6 +70,8 @@ export interface RememberInput {
   collectionKind?: 'brand_voice' | 'knowledge_base' | 'agent_memory';
   source?: string;
   metadata?: Record<string, unknown>;
+  /** A stable name in the collection: remembering under a key replaces the collection's document of that key. */
+  key?: string;
 }
 
 export interface Remembered {
@@ -74,6 +90,18 @@ export interface MemoryAccess {
   recall(query: string, opts?: RecallOptions): Promise<Recall>;
   /** Stores a document (chunked, embedded, indexed); the same content twice in a collection is stored once. */
   remember(doc: RememberInput): Promise<Remembered>;
+  /** The collection's document stored under `key`, or null. */
+  read(collection: string, key: string): Promise<RememberedDocument | null>;
+  /** Removes the collection's document stored under `key`; false when there was none. */
+  forget(collection: string, key: string): Promise<boolean>;
+}
+
+export interface RememberedDocument {
+  documentId: string;
+  title: string;
+  content: string;
+  metadata: Record<string, unknown>;
+  chunks: number;
 }
 
 const HitSchema = z.object({
@@ -88,6 +116,20 @@ const HitSchema = z.object({
 });
 const SearchAnswerSchema = z.object({ hits: z.array(HitSchema) });
 const IngestAnswerSchema = z.object({ documentId: z.string(), chunks: z.number(), deduplicated: z.boolean() });
+const DocumentAnswerSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  content: z.string(),
+  metadata: z.record(z.string(), z.unknown()).optional(),
+  chunks: z.array(z.unknown()).optional(),
+});
+const RemoveAnswerSchema = z.object({ deleted: z.boolean() });
+
+/** Whether a provider's failure says the document is not there (a `…_NOT_FOUND` code). */
+const notFound = (err: unknown) => {
+  const e = err as { code?: unknown; details?: { code?: unknown } } | undefined;
+  return [e?.code, e?.details?.code].some((c) => typeof c === 'string' && /_NOT_FOUND$/.test(c));
+};
 
 /** How `ctx.memory` reaches its provider: a call of one of the provider's tools, in the caller's workspace. */
 export type MemoryCall = (tool: string, input: Record<string, unknown>) => Promise<unknown>;
@@ -131,9 +173,24 @@ export function createMemoryAccess(provider: string, call: MemoryCall): MemoryAc
         ...(doc.collectionKind ? { collectionKind: doc.collectionKind } : {}),
         ...(doc.source ? { source: doc.source } : {}),
         ...(doc.metadata ? { metadata: doc.metadata } : {}),
+        ...(doc.key ? { key: doc.key } : {}),
       };
       const out = answer(IngestAnswerSchema, provider, MEMORY_CONTRACT.ingest, await call(MEMORY_CONTRACT.ingest, input));
       return { documentId: out.documentId, chunks: out.chunks, deduplicated: out.deduplicated };
+    },
+    async read(collection, key) {
+      let output: unknown;
+      try {
+        output = await call(MEMORY_CONTRACT.get, { collection, key });
+      } catch (err) {
+        if (notFound(err)) return null;
+        throw err;
+      }
+      const doc = answer(DocumentAnswerSchema, provider, MEMORY_CONTRACT.get, output);
+      return { documentId: doc.id, title: doc.title, content: doc.content, metadata: doc.metadata ?? {}, chunks: doc.chunks?.length ?? 0 };
+    },
+    async forget(collection, key) {
+      return answer(RemoveAnswerSchema, provider, MEMORY_CONTRACT.remove, await call(MEMORY_CONTRACT.remove, { collection, key })).deleted;
     },
   };
 }

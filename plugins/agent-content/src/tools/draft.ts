@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { configOf } from '../config.js';
 import { ProvenanceSchema, recallForDraft } from '../memory.js';
 import { DRAFTS, type Draft, KindSchema, LengthSchema, VERSIONS, type Version, versionKey } from '../model.js';
-import { contentPrompts, DRAFT_PROMPT, draftVariables, recordDraftOutcome, systemPrompt } from '../prompts.js';
+import { bannedPhrasesOf, contentPrompts, DRAFT_PROMPT, draftVariables, recordDraftOutcome, systemPrompt } from '../prompts.js';
 import { checkQuality } from '../quality.js';
 import { QualitySchema } from './shared.js';
 
@@ -39,7 +39,7 @@ export const DraftResultSchema = z.object({
 export const draft = defineTool({
   name: 'draft',
   description:
-    "Drafts a blog post, marketing e-mail or social post on a topic for an audience with the workspace model, in the brand voice from the plugin config, drawing on the workspace's memory (brand voice, product facts, past winning content, by hybrid search); stores it as version 1, runs the quality gate on it and returns its provenance (the memory chunks used) for data-trust.",
+    "Drafts a blog post, marketing e-mail or social post on a topic for an audience with the workspace model, in the brand voice of the workspace's brand kit (or the plugin config), drawing on the workspace's memory (the brand kit's voice, banned phrases, disclosures and product facts, other knowledge, past winning content, by hybrid search); stores it as version 1, runs the quality gate on it and returns its provenance (the memory chunks used) for data-trust.",
   sideEffect: 'write',
   timeoutMs: 120_000,
   input,
@@ -69,7 +69,11 @@ export const draft = defineTool({
       }),
       { subjectKey: draftId, ...(variantId ? { variantId } : {}) },
     );
-    const result = await ctx.llm.generate({ system: systemPrompt(config, recalled.examples), prompt: rendered.text, signal: ctx.signal });
+    const result = await ctx.llm.generate({
+      system: systemPrompt(config, recalled.examples, recalled.brand, a.kind),
+      prompt: rendered.text,
+      signal: ctx.signal,
+    });
     const prompt = { id: rendered.promptId, version: rendered.version, variantId: rendered.variantId };
     const now = new Date().toISOString();
     const record: Draft = {
@@ -101,7 +105,7 @@ export const draft = defineTool({
       text: result.text,
       offline: result.offline,
       model,
-      quality: checkQuality(result.text, a.kind, config.bannedPhrases ?? []),
+      quality: checkQuality(result.text, a.kind, bannedPhrasesOf(config, recalled.brand)),
       prompt,
       provenance: {
         tools: ['agent-content:draft'],

@@ -1,10 +1,8 @@
+import type { BrandKit } from '@neonhub/schemas';
 import { type Contracts, channelTools, contractTool } from '$lib/capabilities';
 import type { PolicyDoc } from '$lib/policy';
 import type { Api } from './api';
 import { callCapability, type WorkspacePluginView, workspaceContracts, workspacePlugins } from './plugins';
-
-/** The collection product facts live in (memory), one document kept current. */
-export const FACTS_COLLECTION = 'product_facts';
 
 export interface PolicyState {
   tool: { get: string; set: string };
@@ -59,39 +57,19 @@ export async function savePolicy(client: Api, ws: string, state: PolicyState, po
   return callCapability<{ version: number }>(client, ws, state.tool.set, { policy, expectedVersion: state.version, note });
 }
 
-/** The product facts document (memory), if memory is enabled and one was saved (the collection holds only it). */
-export async function loadFacts(client: Api, ws: string, contracts: Contracts): Promise<{ documentId: string; content: string } | null> {
-  const search = contractTool(contracts, 'memory', 'memory_search');
-  const get = contractTool(contracts, 'memory', 'memory_get_document');
-  if (!search || !get) return null;
-  // vector search always answers the nearest chunks: with one document in the collection, that one
-  const hit = await callCapability<{ hits: { documentId: string }[] }>(client, ws, search, {
-    query: 'product facts',
-    collection: FACTS_COLLECTION,
-    mode: 'vector',
-    limit: 1,
-  });
-  const id = hit.output?.hits[0]?.documentId;
-  if (!id) return null;
-  const doc = await callCapability<{ id: string; content: string }>(client, ws, get, { documentId: id });
-  return doc.output ? { documentId: doc.output.id, content: doc.output.content } : null;
+/**
+ * The brand kit as the workspace's memory holds it (host API `GET …/brand-kit`, through the memory contract), or null
+ * when no plugin provides memory here.
+ */
+export async function loadBrandKit(client: Api, ws: string) {
+  const r = await client.request('getBrandKit', { params: { ws } });
+  return r.ok ? r.data : null;
 }
 
-/** Replaces the product facts document: the new one is stored first, then the old one removed. */
-export async function saveFacts(client: Api, ws: string, contracts: Contracts, content: string, previous: string | null) {
-  const ingest = contractTool(contracts, 'memory', 'memory_ingest');
-  const remove = contractTool(contracts, 'memory', 'memory_delete_document');
-  if (!ingest) return { error: 'No enabled plugin provides memory here.', code: 'NH_CONTRACT_MISSING' };
-  if (content) {
-    const r = await callCapability<{ documentId: string }>(client, ws, ingest, {
-      title: 'Product facts',
-      content,
-      collection: FACTS_COLLECTION,
-    });
-    if (!r.output) return r;
-    if (remove && previous && previous !== r.output.documentId) await callCapability(client, ws, remove, { documentId: previous });
-    return r;
-  }
-  if (previous && remove) return callCapability(client, ws, remove, { documentId: previous });
-  return { output: {} };
+/** Saves the brand kit into memory (one document per section, replaced); `skipped` when memory is not enabled. */
+export async function saveBrandKit(client: Api, ws: string, kit: BrandKit) {
+  const r = await client.request('saveBrandKit', { params: { ws }, body: kit });
+  if (r.ok) return { ok: true as const };
+  if (r.error.code === 'NH_BRAND_KIT_NO_MEMORY') return { ok: true as const, skipped: true };
+  return { ok: false as const, status: r.status, error: r.error.message, code: r.error.code };
 }

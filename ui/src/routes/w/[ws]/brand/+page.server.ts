@@ -2,7 +2,7 @@ import { fail, redirect } from '@sveltejs/kit';
 import { CHANNEL_LABEL, providerOf } from '$lib/capabilities';
 import { lines, type PolicyDoc } from '$lib/policy';
 import { api, enc } from '$lib/server/api';
-import { loadFacts, loadGovernance, saveFacts, savePolicy } from '$lib/server/brand';
+import { loadBrandKit, loadGovernance, saveBrandKit, savePolicy } from '$lib/server/brand';
 import { guardedActions, text } from '$lib/server/guard';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -15,9 +15,10 @@ export const load: PageServerLoad = async (event) => {
   const gov = await loadGovernance(client, ws);
   // the brand voice and banned phrases are the content provider's config; product facts live in memory
   const content = gov.enabled.find((p) => p.id === providerOf(gov.contracts, 'content')) ?? null;
-  const memory = providerOf(gov.contracts, 'memory') !== null;
   const config = (content?.config ?? {}) as { brandVoice?: string; bannedPhrases?: string[] };
-  const facts = memory ? await loadFacts(client, ws, gov.contracts) : null;
+  // the brand kit in memory (null when no plugin provides memory here)
+  const kit = providerOf(gov.contracts, 'memory') ? await loadBrandKit(client, ws) : null;
+  const memory = kit !== null;
   // disclosures a marketer manages: those that cover exactly one channel's delivery tools
   const disclosures = (gov.policy?.policy.content?.disclosures ?? []).map((d) => ({
     text: d.text,
@@ -33,13 +34,12 @@ export const load: PageServerLoad = async (event) => {
     contentEnabled: content !== null,
     policyEnabled: gov.policy !== null,
     memory,
-    brandVoice: config.brandVoice ?? '',
+    brandVoice: config.brandVoice || kit?.kit.voice || '',
     bannedPhrases: [...new Set([...(config.bannedPhrases ?? []), ...(gov.policy?.policy.content?.bannedPhrases ?? [])])],
     disclosures: disclosures.filter((d) => d.channel),
     otherDisclosures: disclosures.filter((d) => !d.channel).length,
     channels: gov.channels.map((c) => ({ channel: c.channel, label: CHANNEL_LABEL[c.channel] ?? c.channel })),
-    facts: facts?.content ?? '',
-    factsId: facts?.documentId ?? null,
+    facts: kit?.kit.facts ?? '',
     policyVersion: gov.policy?.version ?? null,
     error: gov.error,
   };
@@ -88,14 +88,15 @@ export const actions = guardedActions({
       const r = await savePolicy(client, ws, gov.policy, policy, 'brand kit');
       if (!r.output) return fail(400, { error: r.error ?? 'the policy could not be saved', code: r.code, values });
     }
-    if (providerOf(gov.contracts, 'memory')) {
-      const previous = text(form, 'factsId') || null;
-      const before = text(form, 'factsBefore');
-      if (facts !== before) {
-        const r = await saveFacts(client, ws, gov.contracts, facts, previous);
-        if (r && 'error' in r && r.error) return fail(400, { error: `Product facts: ${r.error}`, code: r.code, values });
-      }
+    // the brand kit in the workspace's memory (drafts recall it): every section, replaced on each save
+    const disclosures: { channel: string; text: string }[] = [];
+    for (let i = 0; form.has(`disclosure-${i}`); i++) {
+      const t = text(form, `disclosure-${i}`);
+      const channel = text(form, `disclosure-${i}-channel`);
+      if (t && channel) disclosures.push({ channel, text: t.slice(0, 1000) });
     }
+    const kit = await saveBrandKit(client, ws, { voice: brandVoice, bannedPhrases: banned, disclosures, facts });
+    if (!kit.ok) return fail(kit.status >= 500 ? 502 : 400, { error: `Brand kit: ${kit.error}`, code: kit.code, values });
     redirect(303, `/w/${enc(ws)}/brand?saved=1`);
   },
 }) satisfies Actions;

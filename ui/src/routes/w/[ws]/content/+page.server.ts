@@ -2,7 +2,6 @@ import { fail, redirect } from '@sveltejs/kit';
 import { contractTool } from '$lib/capabilities';
 import type { Draft } from '$lib/content';
 import { api, enc } from '$lib/server/api';
-import { FACTS_COLLECTION } from '$lib/server/brand';
 import { guardedActions, text } from '$lib/server/guard';
 import { callCapability, workspaceContracts } from '$lib/server/plugins';
 import type { Actions, PageServerLoad } from './$types';
@@ -24,7 +23,7 @@ export const load: PageServerLoad = async (event) => {
 };
 
 export const actions = guardedActions({
-  /** A new draft in the brand voice, given the product facts (memory) that match its topic. */
+  /** A new draft in the brand voice; the draft recalls the brand kit and product facts from memory itself. */
   draft: async (event) => {
     const form = await event.request.formData();
     const ws = event.params.ws ?? '';
@@ -38,26 +37,10 @@ export const actions = guardedActions({
     const contracts = await workspaceContracts(client, ws);
     const draft = contractTool(contracts, 'content', 'draft');
     if (!draft) return fail(409, { error: 'No enabled plugin provides the content studio here.', values });
-    const search = contractTool(contracts, 'memory', 'memory_search');
-    let context: string[] = [];
-    if (search) {
-      const facts = await callCapability<{ hits: { text: string }[] }>(client, ws, search, {
-        query: topic,
-        collection: FACTS_COLLECTION,
-        limit: 5,
-      });
-      context = (facts.output?.hits ?? [])
-        .flatMap((h) => h.text.split('\n'))
-        .map((l) => l.replace(/^[-*]\s*/, '').trim())
-        .filter(Boolean)
-        .slice(0, 20)
-        .map((l) => l.slice(0, 1000));
-    }
     const r = await callCapability<{ draftId: string }>(client, ws, draft, {
       kind,
       topic,
       ...(audience ? { audience } : {}),
-      context,
     });
     if (!r.output) return fail(400, { error: r.error ?? 'drafting failed', code: r.code, values });
     redirect(303, `/w/${enc(ws)}/content/${enc(r.output.draftId)}`);
