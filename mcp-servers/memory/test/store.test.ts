@@ -209,7 +209,9 @@ describe('memory store on PGlite', () => {
     expect((await store.getDocument(A, { collection: 'kit', key })).id).toBe(third.documentId);
     expect(await codeOf(store.getDocument(A, second.documentId))).toBe('NH_MEMORY_DOCUMENT_NOT_FOUND');
     // same content again: deduplicated, still the one document of the key
-    expect(await store.ingest(A, { title: 'Facts', content: 'The kettle boils water in 90 seconds.', collection: 'kit', key })).toMatchObject({
+    expect(
+      await store.ingest(A, { title: 'Facts', content: 'The kettle boils water in 90 seconds.', collection: 'kit', key }),
+    ).toMatchObject({
       documentId: third.documentId,
       deduplicated: true,
     });

@@ -1,5 +1,5 @@
 import type { BrandKit } from '@neonhub/schemas';
-import { type Contracts, channelTools, contractTool } from '$lib/capabilities';
+import { channelTools, contractTool } from '$lib/capabilities';
 import type { PolicyDoc } from '$lib/policy';
 import type { Api } from './api';
 import { callCapability, type WorkspacePluginView, workspaceContracts, workspacePlugins } from './plugins';
