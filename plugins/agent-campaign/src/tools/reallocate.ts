@@ -5,6 +5,7 @@ import { campaignErrors } from '../errors.js';
 import { ALLOCATION_STATE, ALLOCATIONS, type AllocationState, campaignTotals, loadState, stateKey } from '../learning.js';
 import { ChannelSchema, totalsOf } from '../model.js';
 import { loadCampaign, resultsOf, variantsOf } from '../store.js';
+import { RememberedWinnerSchema, rememberWinner } from '../winner.js';
 
 const METRIC_WORDS = { clicked: 'click', opened: 'open', converted: 'conversion' } as const;
 
@@ -76,6 +77,8 @@ export const AllocationSchema = z.object({
   currency: z.string(),
   arms: z.array(ArmSchema),
   winner: z.string().optional(),
+  /** The winning variant's content, stored in the workspace's memory (when memory is enabled) for later drafts. */
+  rememberedWinner: RememberedWinnerSchema.optional(),
   newlyStopped: z.array(z.string()),
   /** The change in words: who gets what, why, what was stopped. */
   reason: z.string(),
@@ -86,7 +89,7 @@ export type Allocation = z.infer<typeof AllocationSchema>;
 export const reallocate = defineTool({
   name: 'reallocate',
   description:
-    "Moves a campaign's budget between its A/B variants (or channels) by Thompson sampling over the stored results (sends and clicks, opens or conversions from tracked links and provider webhooks): reports each variant's probability of being best, stops a variant whose probability falls below the threshold, explains the change in words, keeps the decision in the history, and with everyHours runs itself again on the host scheduler.",
+    "Moves a campaign's budget between its A/B variants (or channels) by Thompson sampling over the stored results (sends and clicks, opens or conversions from tracked links and provider webhooks): reports each variant's probability of being best, stops a variant whose probability falls below the threshold (when one variant is left, it wins and its content is remembered in the workspace's memory as winning content for later drafts), explains the change in words, keeps the decision in the history, and with everyHours runs itself again on the host scheduler.",
   sideEffect: 'write',
   input,
   output: AllocationSchema,
@@ -98,10 +101,11 @@ export const reallocate = defineTool({
     const totals = await campaignTotals(ctx.results, a.resultsCampaign ?? a.campaignId, campaign, kinds);
     const of = (t: Record<string, number> | undefined) => ({ successes: t?.[a.metric] ?? 0, trials: t?.sent ?? 0 });
     let arms: Array<{ key: string; label: string; channel?: string; variantId?: string; successes: number; trials: number }>;
+    let variants: Awaited<ReturnType<typeof variantsOf>> = [];
     if (a.by === 'channel') {
       arms = campaign.channels.map((c) => ({ key: c, label: c, channel: c, ...of(totals.byChannel.get(c)) }));
     } else {
-      const variants = (await variantsOf(ctx.store, a.campaignId)).filter((v) => !a.channel || v.channel === a.channel);
+      variants = (await variantsOf(ctx.store, a.campaignId)).filter((v) => !a.channel || v.channel === a.channel);
       if (variants.length > 0) {
         // results name a variant by its id or its name
         arms = variants.map((v) => {
@@ -173,6 +177,20 @@ export const reallocate = defineTool({
       ...(nextKey ? { nextKey } : {}),
     };
     await ctx.store.put(ALLOCATION_STATE, scope, state);
+    // a decided test: the winning copy goes into the workspace's memory, with its figures, for later drafts
+    const won = decision.winner ? variants.find((v) => v.variantId === decision.winner) : undefined;
+    const wonArm = won ? decision.arms.find((x) => x.key === won.variantId) : undefined;
+    const rememberedWinner =
+      won && wonArm
+        ? await rememberWinner(ctx, campaign, won, {
+            metric: a.metric,
+            successes: wonArm.successes,
+            trials: wonArm.trials,
+            rate: wonArm.rate,
+            probabilityBest: wonArm.probabilityBest,
+            decidedAt,
+          })
+        : undefined;
     const out = {
       campaignId: a.campaignId,
       decidedAt,
@@ -196,6 +214,7 @@ export const reallocate = defineTool({
         ...(x.stoppedReason ? { stoppedReason: x.stoppedReason } : {}),
       })),
       ...(decision.winner ? { winner: decision.winner } : {}),
+      ...(rememberedWinner ? { rememberedWinner } : {}),
       newlyStopped: decision.newlyStopped,
       reason: decision.reason,
       ...(nextRunAt ? { nextRunAt } : {}),
