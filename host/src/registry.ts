@@ -1,4 +1,4 @@
-import type { PluginManifest, ToolDefinition } from '@neonhub/schemas';
+import type { PluginManifest, PluginRuntimeKind, ToolDefinition } from '@neonhub/schemas';
 import { hostErrors } from './errors.js';
 import { mcpOAuthErrors } from './mcp-oauth/errors.js';
 import { compileValidator, type Validator } from './pipeline/validate.js';
@@ -22,7 +22,7 @@ export interface LoadedPlugin {
   manifest: PluginManifest;
   dir: string;
   runtime: PluginRuntime;
-  isolation: 'in-process' | 'isolated' | 'mcp';
+  isolation: PluginRuntimeKind;
   /** Shipped in this repository (plugins/, mcp-servers/) rather than installed from npm or a tarball. */
   firstParty: boolean;
 }

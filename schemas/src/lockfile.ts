@@ -14,8 +14,19 @@ export const PluginSourceSchema = z.discriminatedUnion('type', [
 ]);
 export type PluginSource = z.infer<typeof PluginSourceSchema>;
 
-export const IsolationSchema = z.enum(['in-process', 'isolated']);
+/**
+ * How a plugin's code runs, the one owner of the runtime concept: a module in the host's process, a module in its
+ * own process, or an MCP server the host reaches over stdio or Streamable HTTP. The narrower views below derive
+ * from it (issue 18: it used to be four unrelated enums).
+ */
+export const RuntimeKindSchema = z.enum(['in-process', 'isolated', 'mcp-stdio', 'mcp-http']);
+export type RuntimeKind = z.infer<typeof RuntimeKindSchema>;
+/** Where a module plugin runs (the lock's `isolation`). */
+export const IsolationSchema = RuntimeKindSchema.extract(['in-process', 'isolated']);
 export type Isolation = z.infer<typeof IsolationSchema>;
+/** The API's and the registry's view: a module's isolation, or `mcp` for an MCP server over either transport. */
+export const PluginRuntimeKindSchema = z.enum([...IsolationSchema.options, 'mcp']);
+export type PluginRuntimeKind = z.infer<typeof PluginRuntimeKindSchema>;
 
 export const LockEntrySchema = z.strictObject({
   version: SemverSchema,

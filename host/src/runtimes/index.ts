@@ -1,3 +1,4 @@
+import type { Isolation } from '@neonhub/schemas';
 import { hostErrors } from '../errors.js';
 import { createMcpHttpRuntime, createMcpStdioRuntime } from './external-mcp.js';
 import { createInProcessRuntime } from './in-process.js';
@@ -8,7 +9,7 @@ import type { PluginRuntime, RuntimeOptions } from './types.js';
 
 export interface CreateRuntimeOptions extends RuntimeOptions {
   /** How a module plugin runs; ignored for MCP plugins (always out of process). */
-  isolation: 'in-process' | 'isolated';
+  isolation: Isolation;
   /** Crash supervision of isolated and mcp-stdio plugins. */
   backoff?: BackoffOptions;
 }

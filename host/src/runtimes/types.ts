@@ -1,7 +1,7 @@
 import type { OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
 import type { GetPromptResult, Prompt, ReadResourceResult, Resource, ResourceTemplate } from '@modelcontextprotocol/sdk/types.js';
 import type { ValidationResult } from '@neonhub/json-schema';
-import type { PluginManifest, ToolDefinition } from '@neonhub/schemas';
+import type { PluginManifest, RuntimeKind, ToolDefinition } from '@neonhub/schemas';
 import type { PluginHooks, ToolContext, WebhookHandler } from '@neonhub/sdk';
 import type { ToolsCheck } from './tool-gate.js';
 
@@ -46,7 +46,7 @@ export interface Invocation {
  * stdio under Node's permission flags) or an outside MCP server (stdio command or Streamable HTTP).
  */
 export interface PluginRuntime {
-  readonly kind: 'in-process' | 'isolated' | 'mcp-stdio' | 'mcp-http';
+  readonly kind: RuntimeKind;
   readonly status: RuntimeStatus;
   /** Starts the plugin; for MCP runtimes, connects and lists tools. */
   start(): Promise<void>;

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { PluginIdSchema, SemverSchema } from '../common.js';
 import { ContractSchema } from '../contracts.js';
+import { PluginRuntimeKindSchema } from '../lockfile.js';
 import { PluginManifestSchema } from '../manifest.js';
 import { SideEffectSchema } from '../tool.js';
 
-export const PluginRuntimeKindSchema = z.enum(['in-process', 'isolated', 'mcp']);
 export const RuntimeStatusViewSchema = z.string();
 
 export const PluginSummarySchema = z.object({
