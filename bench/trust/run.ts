@@ -87,16 +87,24 @@ const INFLIGHT = 16;
 const repo = resolve(import.meta.dirname, '../..');
 const CAPABILITIES = ['governance', 'data-trust', 'eco'];
 
-async function freshDatabase(base: string): Promise<string> {
-  const name = `neonhub_bench_trust_${process.pid}`;
+const scratchName = `neonhub_bench_trust_${process.pid}`;
+async function onAdmin(base: string, statement: string): Promise<void> {
   const admin = await createDatabase({ databaseUrl: base, maxConnections: 1 });
-  await sql.raw(`drop database if exists ${name} with (force)`).execute(admin.db);
-  await sql.raw(`create database ${name}`).execute(admin.db);
-  await admin.close();
+  try {
+    await sql.raw(statement).execute(admin.db);
+  } finally {
+    await admin.close();
+  }
+}
+/** A scratch database for one PostgreSQL measurement; dropped again by `dropDatabase` after it. */
+async function freshDatabase(base: string): Promise<string> {
+  await onAdmin(base, `drop database if exists ${scratchName} with (force)`);
+  await onAdmin(base, `create database ${scratchName}`);
   const url = new URL(base);
-  url.pathname = `/${name}`;
+  url.pathname = `/${scratchName}`;
   return url.toString();
 }
+const dropDatabase = (base: string) => onAdmin(base, `drop database if exists ${scratchName} with (force)`);
 
 const load = () =>
   loadavg()
@@ -311,7 +319,13 @@ const wanted = new Set(dbFlag > 0 ? process.argv[dbFlag + 1]!.split(',') : ['pgl
 const results = [];
 if (wanted.has('pglite')) results.push(await measure('PGlite'));
 if (wanted.has('pglite-thread')) results.push(await measure('PGlite thread'));
-if (pgBase && wanted.has('postgres')) results.push(await measure('PostgreSQL', await freshDatabase(pgBase)));
+if (pgBase && wanted.has('postgres')) {
+  try {
+    results.push(await measure('PostgreSQL', await freshDatabase(pgBase)));
+  } finally {
+    await dropDatabase(pgBase);
+  }
+}
 
 console.log('\nthe trust layer (governance + data-trust + eco) per call, side by side with the tool alone');
 console.log(
