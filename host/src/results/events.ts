@@ -159,12 +159,17 @@ export async function recordProviderEvents(
       unmatched++;
       continue;
     }
-    rows.push({
+    const row = {
       workspace_id: workspaceId,
       campaign,
       variant: sent?.variant ?? e.variant ?? '',
       channel: sent?.channel ?? e.channel ?? '',
       contact_id: candidates && candidates.length > 1 ? (byAddress ?? sent?.contact_id ?? null) : (sent?.contact_id ?? byAddress),
+    };
+    // a `sent` earlier in this batch is the send of the events after it, as if it had been recorded first
+    if (e.type === 'sent' && e.messageId) sends.set(e.messageId, [...(candidates ?? []), row]);
+    rows.push({
+      ...row,
       kind: e.type,
       occurred_at: new Date(e.occurredAt),
       message_id: e.messageId ?? null,
