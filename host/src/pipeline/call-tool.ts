@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { changesNothing, describeIssues } from '@neonhub/schemas';
-import type { AfterToolCallEvent, LlmUsageTotals, ToolCallEvent } from '@neonhub/sdk';
+import type { AfterToolCallEvent, LlmUsageTotals } from '@neonhub/sdk';
 import { isTracing, traceToolCall } from '@neonhub/telemetry';
 import type { Span } from '@opentelemetry/api';
 import { hostErrors } from '../errors.js';
@@ -8,7 +8,7 @@ import { describeCallSpan, observeToolCall, rejectCall } from '../telemetry/inde
 import { authorizeCall } from './authorize-call.js';
 import { createDelivery } from './delivery.js';
 import { missingPolicyPlugins, policyPluginMissing } from './fail-closed.js';
-import { getTool } from './get-tool.js';
+import { getTool, toolCallEvent } from './get-tool.js';
 import { isOutboxed } from './may-call.js';
 import { meteredLlm } from './metered-llm.js';
 import { createNestedCalls } from './nested-calls.js';
@@ -77,18 +77,15 @@ export function createCallTool(deps: PipelineDeps) {
         throw rejectCall(span, tool, started, policyPluginMissing(tool.qualifiedName, tool.definition.sideEffect, workspace.slug, missing));
     }
 
-    const event: ToolCallEvent = {
+    const event = toolCallEvent(tool, {
       callId,
       workspace,
       actor: req.actor,
-      plugin: tool.pluginId,
-      tool: tool.qualifiedName,
-      sideEffect: tool.definition.sideEffect,
       input: req.input,
       idempotencyKey,
-      ...(req.approvalId ? { approvalId: req.approvalId } : {}),
-      ...(req.parent ? { parent: req.parent } : {}),
-    };
+      approvalId: req.approvalId,
+      parent: req.parent,
+    });
     if (span) describeCallSpan(span, event);
     const hookActive = (pluginId: string) => workspaces.isEnabled(workspace.id, pluginId);
     let usage: (() => LlmUsageTotals | undefined) | undefined;

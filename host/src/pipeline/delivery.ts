@@ -1,7 +1,7 @@
-import type { AfterToolCallEvent, ToolCallEvent } from '@neonhub/sdk';
+import type { AfterToolCallEvent } from '@neonhub/sdk';
 import { hostErrors } from '../errors.js';
 import { observeToolCall } from '../telemetry/index.js';
-import { getTool } from './get-tool.js';
+import { getTool, toolCallEvent } from './get-tool.js';
 import type { ToolRunner } from './run-tool.js';
 import { asToolError } from './tool-error.js';
 import type { DeliveryOutcome, DeliveryRequest, PipelineDeps } from './types.js';
@@ -18,17 +18,14 @@ export function createDelivery(deps: PipelineDeps, runTool: ToolRunner) {
   async function deliveryEvent(req: DeliveryRequest) {
     const workspace = await workspaces.resolve(req.workspaceId);
     const tool = getTool(deps, req.tool);
-    const event: ToolCallEvent = {
+    const event = toolCallEvent(tool, {
       callId: req.callId,
       workspace,
       actor: req.actor,
-      plugin: tool.pluginId,
-      tool: tool.qualifiedName,
-      sideEffect: tool.definition.sideEffect,
       input: req.input,
       idempotencyKey: req.idempotencyKey,
-      ...(req.approvalId ? { approvalId: req.approvalId } : {}),
-    };
+      approvalId: req.approvalId ?? undefined,
+    });
     return { workspace, tool, event };
   }
 

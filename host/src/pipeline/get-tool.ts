@@ -1,4 +1,5 @@
 import { isNeonHubError } from '@neonhub/schemas';
+import type { ToolCallEvent } from '@neonhub/sdk';
 import { hostErrors } from '../errors.js';
 import type { PipelineDeps } from './types.js';
 
@@ -26,3 +27,19 @@ export function getTool(deps: PipelineDeps, name: string) {
 }
 
 export type PipelineTool = ReturnType<typeof getTool>;
+
+/** The event hooks and telemetry see for a call of `tool`: the tool's facts plus the call's own. */
+export function toolCallEvent(
+  tool: PipelineTool,
+  call: Pick<ToolCallEvent, 'callId' | 'workspace' | 'actor' | 'input' | 'idempotencyKey' | 'approvalId' | 'parent'>,
+): ToolCallEvent {
+  const { approvalId, parent, ...rest } = call;
+  return {
+    ...rest,
+    plugin: tool.pluginId,
+    tool: tool.qualifiedName,
+    sideEffect: tool.definition.sideEffect,
+    ...(approvalId ? { approvalId } : {}),
+    ...(parent ? { parent } : {}),
+  };
+}
