@@ -1,5 +1,6 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
 import {
   PromptListChangedNotificationSchema,
   ResourceListChangedNotificationSchema,
@@ -23,6 +24,64 @@ export const clientInfo = { name: 'neonhub-host', version: '0.1.0' };
 /** The outbound guards of `mcp-http` servers, one per allow-list. */
 export const outboundGuards = createOutboundGuards();
 
+/** The tool gate of an outside server, judged by the host's lock check, reporting a fail-closed quarantine. */
+export function outsideToolGate(opts: RuntimeOptions, logger: Logger): ToolGate {
+  return createToolGate({
+    pluginId: opts.manifest.id,
+    ...(opts.checkTools ? { check: opts.checkTools } : {}),
+    ...(opts.onToolsUnlisted ? { onFailClosed: opts.onToolsUnlisted } : {}),
+    logger,
+  });
+}
+
+/** Lists an outside server's tools through `client` (its `_meta` is not trusted as NeonHub's own). */
+export function outsideLister(pluginId: string, logger: Logger): (client: Client) => ReturnType<typeof listMcpTools> {
+  return (client) => listMcpTools(client, { pluginId, trustNeonHubMeta: false, logger });
+}
+
+/** A runtime's status without a process to supervise: the host hears of each change. */
+export function statusReporter(opts: RuntimeOptions): { get(): RuntimeStatus; set(s: RuntimeStatus): void } {
+  let status: RuntimeStatus = 'stopped';
+  return {
+    get: () => status,
+    set(s) {
+      if (s !== status) opts.onStatus?.(s, { crashes: 0 });
+      status = s;
+    },
+  };
+}
+
+/** The fetch of every `mcp-http` request: through the outbound guard, its answers capped at the result limit. */
+export function outsideFetch(opts: RuntimeOptions): FetchLike {
+  return cappedFetch(opts.resultMaxBytes ?? DEFAULT_RESULT_MAX_BYTES, outboundGuards.for(opts.outboundAllow).fetch);
+}
+
+/**
+ * Connects `client` to an outside server over Streamable HTTP within the start timeout. On failure the client is
+ * closed and `refused` may name the failure (an OAuth refusal); otherwise it is NH_PLUGIN_UNAVAILABLE.
+ */
+export async function connectOutsideHttp(
+  opts: RuntimeOptions & { backoff?: BackoffOptions },
+  client: Client,
+  transport: StreamableHTTPClientTransport,
+  refused?: (err: unknown) => Error | undefined,
+): Promise<Client> {
+  const { manifest } = opts;
+  const url = manifest.runtime.type === 'mcp-http' ? manifest.runtime.url : '';
+  try {
+    await client.connect(transport, { timeout: opts.backoff?.startTimeoutMs ?? defaultBackoff.startTimeoutMs });
+    return client;
+  } catch (err) {
+    await client.close().catch(() => {});
+    const named = refused?.(err);
+    if (named) throw named;
+    throw hostErrors.create('NH_PLUGIN_UNAVAILABLE', `MCP server of ${manifest.id} at ${url} is unreachable: ${(err as Error).message}`, {
+      details: { plugin: manifest.id, url },
+      cause: err,
+    });
+  }
+}
+
 /** Default period of the re-list that catches a server changing its tools without saying so. */
 export const DEFAULT_RELIST_INTERVAL_MS = 5 * 60_000;
 
@@ -37,8 +96,8 @@ export function watchTools(
   logger: Logger,
 ): { onClient(client: Client): void; stop(): void } {
   const pluginId = opts.manifest.id;
-  const relist = (reason: ToolsCheckReason) =>
-    gate.refresh(reason, async () => listMcpTools(await list(), { pluginId, trustNeonHubMeta: false, logger }));
+  const lister = outsideLister(pluginId, logger);
+  const relist = (reason: ToolsCheckReason) => gate.refresh(reason, async () => lister(await list()));
   const every = opts.relistIntervalMs ?? DEFAULT_RELIST_INTERVAL_MS;
   const timer = every > 0 ? setInterval(() => void relist('interval'), every) : undefined;
   timer?.unref();
@@ -88,12 +147,8 @@ export function createMcpStdioRuntime(opts: RuntimeOptions & { backoff?: Backoff
   let supervisor: Supervisor | undefined;
   let capabilities: ServerCapabilities | undefined;
   let started = false;
-  const gate = createToolGate({
-    pluginId: manifest.id,
-    ...(opts.checkTools ? { check: opts.checkTools } : {}),
-    ...(opts.onToolsUnlisted ? { onFailClosed: opts.onToolsUnlisted } : {}),
-    logger,
-  });
+  const gate = outsideToolGate(opts, logger);
+  const lister = outsideLister(manifest.id, logger);
   const current = async () => {
     if (!supervisor) throw hostErrors.create('NH_PLUGIN_UNAVAILABLE', `plugin ${manifest.id} is not started`);
     return supervisor.acquire().client;
@@ -129,7 +184,7 @@ export function createMcpStdioRuntime(opts: RuntimeOptions & { backoff?: Backoff
     capabilities = client.getServerCapabilities();
     watch.onClient(client);
     // A restarted server may serve other tools than the one that was judged: hold calls until its listing is.
-    if (started) void gate.refresh('restart', () => listMcpTools(client, { pluginId: manifest.id, trustNeonHubMeta: false, logger }));
+    if (started) void gate.refresh('restart', () => lister(client));
     return { client, onEnded: (listener) => transport.onExit(listener), close: () => transport.close(), pid: transport.pid };
   };
 
@@ -142,7 +197,7 @@ export function createMcpStdioRuntime(opts: RuntimeOptions & { backoff?: Backoff
       supervisor = new Supervisor({ pluginId: manifest.id, connect, logger, backoff: opts.backoff, onStatus: opts.onStatus });
       const session = await supervisor.start();
       try {
-        await gate.initial(() => listMcpTools(session.client, { pluginId: manifest.id, trustNeonHubMeta: false, logger }));
+        await gate.initial(() => lister(session.client));
       } catch (err) {
         await supervisor.stop();
         throw hostErrors.create('NH_PLUGIN_LOAD_FAILED', `plugin ${manifest.id} did not list its tools: ${(err as Error).message}`, {
@@ -167,8 +222,7 @@ export function createMcpStdioRuntime(opts: RuntimeOptions & { backoff?: Backoff
         meta: workspaceMeta(call.context.workspace),
       });
     },
-    recheckTools: () =>
-      gate.refresh('recheck', async () => listMcpTools(await current(), { pluginId: manifest.id, trustNeonHubMeta: false, logger })),
+    recheckTools: () => gate.refresh('recheck', async () => lister(await current())),
     quarantinedTools: () => gate.quarantined(),
     passthrough: createMcpPassthrough(manifest.id, current, () => capabilities),
     stats: () =>
@@ -192,20 +246,11 @@ export function createMcpHttpRuntime(opts: RuntimeOptions & { backoff?: BackoffO
   const logger = opts.logger.child({ plugin: manifest.id, runtime: 'mcp-http' });
   let client: Client | undefined;
   let connecting: Promise<Client> | undefined;
-  let status: RuntimeStatus = 'stopped';
+  const status = statusReporter(opts);
   let capabilities: ServerCapabilities | undefined;
-  const gate = createToolGate({
-    pluginId: manifest.id,
-    ...(opts.checkTools ? { check: opts.checkTools } : {}),
-    ...(opts.onToolsUnlisted ? { onFailClosed: opts.onToolsUnlisted } : {}),
-    logger,
-  });
-  const list = async () => listMcpTools(await ensure(), { pluginId: manifest.id, trustNeonHubMeta: false, logger });
-
-  const setStatus = (s: RuntimeStatus) => {
-    if (s !== status) opts.onStatus?.(s, { crashes: 0 });
-    status = s;
-  };
+  const gate = outsideToolGate(opts, logger);
+  const lister = outsideLister(manifest.id, logger);
+  const list = async () => lister(await ensure());
 
   const connect = async (): Promise<Client> => {
     const headers: Record<string, string> = {};
@@ -217,25 +262,8 @@ export function createMcpHttpRuntime(opts: RuntimeOptions & { backoff?: BackoffO
         });
       headers.authorization = `Bearer ${token}`;
     }
-    const c = new Client(clientInfo, { capabilities: {} });
-    const transport = new StreamableHTTPClientTransport(new URL(spec.url), {
-      requestInit: { headers },
-      // Through the outbound guard (no loopback, private or metadata address unless NEONHUB_OUTBOUND_ALLOW names it).
-      fetch: cappedFetch(opts.resultMaxBytes ?? DEFAULT_RESULT_MAX_BYTES, outboundGuards.for(opts.outboundAllow).fetch),
-    });
-    try {
-      await c.connect(transport, { timeout: opts.backoff?.startTimeoutMs ?? defaultBackoff.startTimeoutMs });
-    } catch (err) {
-      await c.close().catch(() => {});
-      throw hostErrors.create(
-        'NH_PLUGIN_UNAVAILABLE',
-        `MCP server of ${manifest.id} at ${spec.url} is unreachable: ${(err as Error).message}`,
-        {
-          details: { plugin: manifest.id, url: spec.url },
-          cause: err,
-        },
-      );
-    }
+    const transport = new StreamableHTTPClientTransport(new URL(spec.url), { requestInit: { headers }, fetch: outsideFetch(opts) });
+    const c = await connectOutsideHttp(opts, new Client(clientInfo, { capabilities: {} }), transport);
     capabilities = c.getServerCapabilities();
     watch.onClient(c);
     return c;
@@ -247,7 +275,7 @@ export function createMcpHttpRuntime(opts: RuntimeOptions & { backoff?: BackoffO
       connecting = undefined;
     });
     client = await connecting;
-    setStatus('ready');
+    status.set('ready');
     return client;
   };
   const watch = watchTools(opts, gate, ensure, logger);
@@ -255,14 +283,14 @@ export function createMcpHttpRuntime(opts: RuntimeOptions & { backoff?: BackoffO
   return {
     kind: 'mcp-http',
     get status() {
-      return status;
+      return status.get();
     },
     async start() {
-      setStatus('starting');
+      status.set('starting');
       try {
         await gate.initial(list);
       } catch (err) {
-        setStatus('stopped');
+        status.set('stopped');
         throw err;
       }
     },
@@ -284,7 +312,7 @@ export function createMcpHttpRuntime(opts: RuntimeOptions & { backoff?: BackoffO
         // A transport failure (server gone, session lost): drop the client so the next call reconnects.
         if ((err as { code?: string }).code === 'NH_PLUGIN_UNAVAILABLE' || (err as { cause?: unknown }).cause instanceof TypeError) {
           if (client === c) client = undefined;
-          setStatus('restarting');
+          status.set('restarting');
           void c.close().catch(() => {});
         }
         throw err;
@@ -297,7 +325,7 @@ export function createMcpHttpRuntime(opts: RuntimeOptions & { backoff?: BackoffO
       watch.stop();
       const c = client;
       client = undefined;
-      setStatus('stopped');
+      status.set('stopped');
       await c?.close();
     },
   };

@@ -4,12 +4,18 @@ import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontex
 import { isNeonHubError, workspaceMeta } from '@neonhub/schemas';
 import { hostErrors } from '../errors.js';
 import { mcpOAuthErrors } from '../mcp-oauth/errors.js';
-import { clientInfo, outboundGuards, watchTools } from './external-mcp.js';
-import { callMcpTool, listMcpTools } from './mcp-call.js';
-import { cappedFetch, DEFAULT_RESULT_MAX_BYTES } from './result-limit.js';
-import { type BackoffOptions, defaultBackoff } from './supervisor.js';
-import { createToolGate } from './tool-gate.js';
-import type { Invocation, PluginRuntime, RuntimeOptions, RuntimeStatus } from './types.js';
+import {
+  clientInfo,
+  connectOutsideHttp,
+  outsideFetch,
+  outsideLister,
+  outsideToolGate,
+  statusReporter,
+  watchTools,
+} from './external-mcp.js';
+import { callMcpTool } from './mcp-call.js';
+import type { BackoffOptions } from './supervisor.js';
+import type { Invocation, PluginRuntime, RuntimeOptions } from './types.js';
 
 interface WorkspaceSession {
   client?: Client;
@@ -41,25 +47,14 @@ export function createMcpHttpOAuthRuntime(opts: RuntimeOptions & { backoff?: Bac
   const oauth = opts.oauth;
   const logger = opts.logger.child({ plugin: manifest.id, runtime: 'mcp-http', auth: 'oauth' });
   const sessions = new Map<string, WorkspaceSession>();
-  let status: RuntimeStatus = 'stopped';
-  const gate = createToolGate({
-    pluginId: manifest.id,
-    ...(opts.checkTools ? { check: opts.checkTools } : {}),
-    ...(opts.onToolsUnlisted ? { onFailClosed: opts.onToolsUnlisted } : {}),
-    logger,
-  });
-  const setStatus = (s: RuntimeStatus) => {
-    if (s !== status) opts.onStatus?.(s, { crashes: 0 });
-    status = s;
-  };
-  const list = (c: Client) => listMcpTools(c, { pluginId: manifest.id, trustNeonHubMeta: false, logger });
+  const status = statusReporter(opts);
+  const gate = outsideToolGate(opts, logger);
+  const list = outsideLister(manifest.id, logger);
 
   const connect = async (workspaceId: string): Promise<Client> => {
     if (!oauth) throw hostErrors.create('NH_PLUGIN_UNAVAILABLE', `plugin ${manifest.id} needs the host's OAuth store, which is not set up`);
     const authProvider = await oauth.providerFor(workspaceId);
-    const c = new Client(clientInfo, { capabilities: {} });
-    // Through the outbound guard, as every mcp-http request (discovery and token requests too: auth() uses this fetch).
-    const guarded = cappedFetch(opts.resultMaxBytes ?? DEFAULT_RESULT_MAX_BYTES, outboundGuards.for(opts.outboundAllow).fetch);
+    const guarded = outsideFetch(opts); // discovery and token requests too: auth() uses this fetch
     const transport = new StreamableHTTPClientTransport(new URL(spec.url), {
       authProvider,
       fetch: async (input, init) => {
@@ -72,25 +67,19 @@ export function createMcpHttpOAuthRuntime(opts: RuntimeOptions & { backoff?: Bac
         return res;
       },
     });
-    try {
-      await c.connect(transport, { timeout: opts.backoff?.startTimeoutMs ?? defaultBackoff.startTimeoutMs });
-    } catch (err) {
-      await c.close().catch(() => {});
-      if (isNeonHubError(err)) throw err;
+    const c = await connectOutsideHttp(opts, new Client(clientInfo, { capabilities: {} }), transport, (err) => {
+      if (isNeonHubError(err)) return err;
       if (authRefused(err))
-        throw mcpOAuthErrors.create('NH_MCP_OAUTH_NOT_CONNECTED', `${manifest.id} refused this workspace's OAuth grant: connect it again`, {
-          details: { plugin: manifest.id },
-          cause: err,
-        });
-      throw hostErrors.create(
-        'NH_PLUGIN_UNAVAILABLE',
-        `MCP server of ${manifest.id} at ${spec.url} is unreachable: ${(err as Error).message}`,
-        {
-          details: { plugin: manifest.id, url: spec.url },
-          cause: err,
-        },
-      );
-    }
+        return mcpOAuthErrors.create(
+          'NH_MCP_OAUTH_NOT_CONNECTED',
+          `${manifest.id} refused this workspace's OAuth grant: connect it again`,
+          {
+            details: { plugin: manifest.id },
+            cause: err,
+          },
+        );
+      return undefined;
+    });
     watch.onClient(c);
     return c;
   };
@@ -107,7 +96,7 @@ export function createMcpHttpOAuthRuntime(opts: RuntimeOptions & { backoff?: Bac
     session.connecting ??= connect(workspaceId)
       .then((c) => {
         session.client = c;
-        setStatus('ready');
+        status.set('ready');
         return c;
       })
       .catch((err) => {
@@ -152,15 +141,15 @@ export function createMcpHttpOAuthRuntime(opts: RuntimeOptions & { backoff?: Bac
   return {
     kind: 'mcp-http',
     get status() {
-      return status;
+      return status.get();
     },
     async start() {
-      setStatus('starting');
+      status.set('starting');
       try {
         await gate.initial(async () => list(await listingClient()));
       } catch (err) {
         if (isNeonHubError(err) && err.code === 'NH_PLUGIN_UNAVAILABLE') {
-          setStatus('stopped');
+          status.set('stopped');
           throw err;
         }
         // Nobody connected yet (or every grant was refused): no tools until a workspace connects; then they are listed and judged.
@@ -170,7 +159,7 @@ export function createMcpHttpOAuthRuntime(opts: RuntimeOptions & { backoff?: Bac
         );
         await gate.initial(async () => []);
       }
-      setStatus('ready');
+      status.set('ready');
     },
     async listTools() {
       return gate.tools();
@@ -218,7 +207,7 @@ export function createMcpHttpOAuthRuntime(opts: RuntimeOptions & { backoff?: Bac
       watch.stop();
       const all = [...sessions.keys()];
       for (const id of all) drop(id);
-      setStatus('stopped');
+      status.set('stopped');
     },
   };
 }
