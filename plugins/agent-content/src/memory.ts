@@ -14,7 +14,7 @@ export type MemoryRef = z.infer<typeof MemoryRefSchema>;
 export const ProvenanceSchema = z.object({
   /** Pass to data-trust:record_artifact as is (the lineage fields of the same names). */
   tools: z.array(z.string()),
-  prompts: z.array(z.object({ id: z.string(), version: z.string() })),
+  prompts: z.array(z.object({ id: z.string(), version: z.string(), variantId: z.string().optional() })),
   model: z.string(),
   memory: z.array(MemoryRefSchema),
   memoryEntries: z.array(z.string()),

@@ -26,11 +26,15 @@ export const LineageSchema = z.object({
     .describe('Qualified tools that produced the artifact, in order (plugin-id:tool_name).'),
   prompts: z
     .array(
-      z.object({ id: z.string().min(1).max(200).describe('Prompt id.'), version: z.string().min(1).max(100).describe('Prompt version.') }),
+      z.object({
+        id: z.string().min(1).max(200).describe('Prompt id.'),
+        version: z.string().min(1).max(100).describe('Prompt version.'),
+        variantId: z.string().min(1).max(100).optional().describe('The A/B variant of the prompt that wrote it (e.g. control).'),
+      }),
     )
     .max(200)
     .default([])
-    .describe('Prompts used, by id and version.'),
+    .describe('Prompts used, by id and version (and the A/B variant, when the prompt has variants).'),
   model: z
     .string()
     .min(1)

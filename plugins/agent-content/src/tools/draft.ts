@@ -109,7 +109,7 @@ export const draft = defineTool({
       prompt,
       provenance: {
         tools: ['agent-content:draft'],
-        prompts: [{ id: prompt.id, version: prompt.version }],
+        prompts: [{ id: prompt.id, version: prompt.version, variantId: prompt.variantId }],
         model,
         memory: recalled.used,
         memoryEntries: recalled.used.map((m) => m.chunkId),

@@ -13,7 +13,7 @@ const output = z.object({
   size: z.number().int(),
   lineage: z.object({
     tools: z.array(z.string()),
-    prompts: z.array(z.object({ id: z.string(), version: z.string() })),
+    prompts: z.array(z.object({ id: z.string(), version: z.string(), variantId: z.string().optional() })),
     model: z.string().nullable(),
     memoryEntries: z.array(z.string()),
     /** The memory chunks with their source documents (empty for provenance recorded without them). */
