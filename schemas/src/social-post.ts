@@ -80,9 +80,17 @@ export const SocialPostMetricsSchema = z.object({
   comments: Count,
 });
 export type SocialPostMetrics = z.infer<typeof SocialPostMetricsSchema>;
+/** The metrics a post reports, by name. */
+export const SocialMetricNameSchema = z.enum(['impressions', 'clicks', 'likes', 'shares', 'comments']);
+export type SocialMetricName = z.infer<typeof SocialMetricNameSchema>;
 export const SocialMetricsOutputSchema = z.object({
   /** One entry per post found; a deleted or unknown post is left out. */
   posts: z.array(SocialPostMetricsSchema),
+  /**
+   * The metrics the network does not give for these posts (or not with the connection's scopes): reported as 0, and
+   * the host records nothing for them. Absent when every metric is real.
+   */
+  notReported: z.array(SocialMetricNameSchema).optional(),
 });
 export type SocialMetricsOutput = z.infer<typeof SocialMetricsOutputSchema>;
 /** Each metric and the result kind its increase is recorded as. */

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { type FakeEngagement, noEngagement } from './engagement.js';
 import { bearer, createFaults, type FakeRequest, type FakeResponse, serveFake } from './http.js';
 import type { FakeConnection } from './webhook.js';
 
@@ -14,6 +15,8 @@ export interface BlueskyFakePost {
     facets?: Array<{ index: { byteStart: number; byteEnd: number }; features: Array<Record<string, unknown>> }>;
     embed?: { $type: string; images?: Array<{ alt: string; image: { ref: { $link: string }; mimeType: string; size: number } }> };
   };
+  /** What the AppView counts on it (app.bsky.feed.getPosts likeCount, repostCount, quoteCount, replyCount). */
+  engagement: FakeEngagement;
 }
 
 const xrpcError = (status: number, error: string, message: string, headers?: Record<string, string>): FakeResponse => ({
@@ -55,7 +58,8 @@ function tid(): string {
 
 /**
  * A Bluesky PDS on a local port speaking XRPC: createSession with an app password, refreshSession, getSession,
- * uploadBlob, createRecord/listRecords for app.bsky.feed.post, resolveHandle; errors as { error, message };
+ * uploadBlob, createRecord/listRecords for app.bsky.feed.post, resolveHandle,
+ * app.bsky.feed.getPosts (the AppView's counts, at most 25 uris); errors as { error, message };
  * ExpiredToken (400) for an expired access JWT; 429 RateLimitExceeded with ratelimit-limit/-remaining/-reset/-policy.
  */
 export async function startBlueskyFake(opts: { port?: number } = {}) {
@@ -145,12 +149,33 @@ export async function startBlueskyFake(opts: { port?: number } = {}) {
       if (posts.some((p) => p.rkey === rkey)) return xrpcError(400, 'InvalidRequest', 'Record already exists');
       const uri = `at://${account.did}/app.bsky.feed.post/${rkey}`;
       const cid = cidOf(JSON.stringify(body.record));
-      posts.push({ uri, cid, rkey, record: body.record });
+      posts.push({ uri, cid, rkey, record: body.record, engagement: noEngagement() });
       if (loseAnswers > 0) {
         loseAnswers--;
         return xrpcError(502, 'UpstreamFailure', 'Upstream Failure');
       }
       return { json: { uri, cid, commit: { cid: cidOf(uri), rev: tid() }, validationStatus: 'valid' } };
+    }
+    if (nsid === 'app.bsky.feed.getPosts') {
+      const uris = req.query.getAll('uris');
+      if (uris.length > 25) return xrpcError(400, 'InvalidRequest', 'Error: Params must have the property "uris" with at most 25 items');
+      const found = uris.flatMap((u) => posts.filter((p) => p.uri === u));
+      return {
+        json: {
+          posts: found.map((p) => ({
+            uri: p.uri,
+            cid: p.cid,
+            author: { did: account.did, handle: account.handle },
+            record: p.record,
+            replyCount: p.engagement.comments,
+            repostCount: p.engagement.shares,
+            likeCount: p.engagement.likes,
+            quoteCount: p.engagement.quotes,
+            indexedAt: p.record.createdAt,
+            labels: [],
+          })),
+        },
+      };
     }
     if (nsid === 'com.atproto.repo.listRecords') {
       const limit = Number(req.query.get('limit') ?? 50);

@@ -1,5 +1,6 @@
 export { type BlueskyFake, type BlueskyFakePost, startBlueskyFake } from './bluesky.js';
 export { type DiscordFake, type DiscordMessage, startDiscordFake } from './discord.js';
+export { type FakeEngagement, noEngagement } from './engagement.js';
 export * from './http.js';
 export {
   type HubSpotFake,

@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import { type FakeEngagement, noEngagement } from './engagement.js';
 import { bearer, createFaults, createTokenStore, type FakeRequest, type FakeResponse, serveFake } from './http.js';
 import type { FakeConnection } from './webhook.js';
 
@@ -9,7 +10,15 @@ export interface LinkedInFakePost {
   imageUrns: string[];
   version: string;
   createdAt: number;
+  /** What LinkedIn counts on it (socialActions for a member; organizationalEntityShareStatistics for a page). */
+  engagement: FakeEngagement;
 }
+
+/** A Rest.li 2.0 list parameter, List(a,b) with its items URL-encoded, as items. */
+const restliList = (raw: string | null): string[] => {
+  const m = /^List\((.*)\)$/.exec(raw ?? '');
+  return m?.[1] ? m[1].split(',').map((v) => decodeURIComponent(v)) : [];
+};
 
 const liError = (status: number, code: string, message: string, serviceErrorCode?: number): FakeResponse => ({
   status,
@@ -19,6 +28,7 @@ const liError = (status: number, code: string, message: string, serviceErrorCode
 /**
  * LinkedIn's versioned REST API on a local port: POST /rest/images?action=initializeUpload, PUT of the image bytes
  * to the returned upload URL, POST /rest/posts (201, x-restli-id: urn:li:share:...), GET /rest/posts?q=author,
+ * GET /rest/socialActions?ids=List(…) (BATCH_GET), GET /rest/organizationalEntityShareStatistics?q=organizationalEntity,
  * GET /v2/userinfo; requires LinkedIn-Version and X-Restli-Protocol-Version headers; errors as
  * { status, code, message, serviceErrorCode }; 429 throttles without Retry-After; POST /oauth/v2/accessToken refresh.
  */
@@ -31,6 +41,8 @@ export async function startLinkedInFake(opts: { port?: number; clientId?: string
   const clientId = opts.clientId ?? 'li-client-id';
   const clientSecret = opts.clientSecret ?? 'li-client-secret';
   let loseAnswers = 0;
+  /** The permissions the tokens carry: r_member_social (socialActions), rw_organization_admin (share statistics). */
+  const grants = { memberSocial: true, organizationAdmin: true };
   let server: Awaited<ReturnType<typeof serveFake>>;
 
   function route(req: FakeRequest): FakeResponse {
@@ -125,6 +137,7 @@ export async function startLinkedInFake(opts: { port?: number; clientId?: string
         imageUrns,
         version: req.headers['linkedin-version']!,
         createdAt: Date.now(),
+        engagement: noEngagement(),
       });
       if (loseAnswers > 0) {
         loseAnswers--;
@@ -153,6 +166,67 @@ export async function startLinkedInFake(opts: { port?: number; clientId?: string
         },
       };
     }
+    if (method === 'GET' && path === '/rest/socialActions') {
+      if (!grants.memberSocial)
+        return liError(
+          403,
+          'ACCESS_DENIED',
+          `Not enough permissions to access: socialActions.BATCH_GET.${req.headers['linkedin-version']}`,
+          100,
+        );
+      const results: Record<string, unknown> = {};
+      const statuses: Record<string, number> = {};
+      const errors: Record<string, unknown> = {};
+      for (const urn of restliList(req.query.get('ids'))) {
+        const p = posts.find((x) => x.urn === urn);
+        const key = encodeURIComponent(urn);
+        if (!p) {
+          statuses[key] = 404;
+          errors[key] = { status: 404, message: `Not found: ${urn}` };
+          continue;
+        }
+        statuses[key] = 200;
+        results[key] = {
+          $URN: `urn:li:socialActions:${urn}`,
+          target: urn,
+          likesSummary: { totalLikes: p.engagement.likes, likedByCurrentUser: false, aggregatedTotalLikes: p.engagement.likes },
+          commentsSummary: { totalFirstLevelComments: p.engagement.comments, aggregatedTotalComments: p.engagement.comments },
+        };
+      }
+      return { json: { results, statuses, errors } };
+    }
+    if (method === 'GET' && path === '/rest/organizationalEntityShareStatistics' && req.query.get('q') === 'organizationalEntity') {
+      if (!grants.organizationAdmin)
+        return liError(
+          403,
+          'ACCESS_DENIED',
+          'Not enough permissions to access: organizationalEntityShareStatistics.FINDER-organizationalEntity',
+          100,
+        );
+      const org = req.query.get('organizationalEntity') ?? '';
+      const wanted = [...restliList(req.query.get('shares')), ...restliList(req.query.get('ugcPosts'))];
+      const found = posts.filter((p) => p.author === org && wanted.includes(p.urn));
+      return {
+        json: {
+          paging: { start: 0, count: 10, links: [] },
+          elements: found.map((p) => ({
+            organizationalEntity: org,
+            ...(p.urn.startsWith('urn:li:ugcPost:') ? { ugcPost: p.urn } : { share: p.urn }),
+            totalShareStatistics: {
+              uniqueImpressionsCount: Math.floor(p.engagement.impressions * 0.8),
+              shareCount: p.engagement.shares,
+              engagement: p.engagement.impressions
+                ? (p.engagement.clicks + p.engagement.likes + p.engagement.comments + p.engagement.shares) / p.engagement.impressions
+                : 0,
+              clickCount: p.engagement.clicks,
+              likeCount: p.engagement.likes,
+              impressionCount: p.engagement.impressions,
+              commentCount: p.engagement.comments,
+            },
+          })),
+        },
+      };
+    }
     return liError(404, 'NOT_FOUND', `No virtual resource found for ${method} ${path}`);
   }
 
@@ -165,6 +239,7 @@ export async function startLinkedInFake(opts: { port?: number; clientId?: string
     posts,
     images,
     member,
+    grants,
     tokens,
     faults,
     clientId,

@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import { type FakeEngagement, noEngagement } from './engagement.js';
 import { bearer, createFaults, createTokenStore, type FakeRequest, type FakeResponse, serveFake } from './http.js';
 import type { FakeConnection } from './webhook.js';
 
@@ -8,11 +9,14 @@ export interface MastodonFakeStatus {
   mediaIds: string[];
   idempotencyKey?: string;
   createdAt: string;
+  /** What the instance counts on it (likes → favourites_count, shares → reblogs_count, comments → replies_count). */
+  engagement: FakeEngagement;
 }
 
 /**
  * A Mastodon instance on a local port: GET /api/v2/instance (limits), verify_credentials, POST /api/v2/media
- * (multipart) + GET /api/v1/media/:id, POST /api/v1/statuses honouring Idempotency-Key, POST /oauth/token
+ * (multipart) + GET /api/v1/media/:id, POST /api/v1/statuses honouring Idempotency-Key, GET /api/v1/statuses/:id
+ * (with its counts; 403 without read:statuses), POST /oauth/token
  * (refresh_token grant); errors as { error }; 429 with X-RateLimit-Limit/-Remaining/-Reset (ISO time).
  */
 export async function startMastodonFake(opts: { port?: number; maxCharacters?: number } = {}) {
@@ -23,6 +27,8 @@ export async function startMastodonFake(opts: { port?: number; maxCharacters?: n
   const account = { id: '109348234934723049', username: 'neonhub', acct: 'neonhub', display_name: 'NeonHub' };
   const maxCharacters = opts.maxCharacters ?? 500;
   let loseAnswers = 0;
+  /** Whether the tokens carry read:statuses (GET /api/v1/statuses/:id); tests turn it off. */
+  const grants = { readStatuses: true };
   let server: Awaited<ReturnType<typeof serveFake>>;
   const id = () => `${Date.now()}${String(randomInt(0, 99999)).padStart(5, '0')}`;
   const attachment = (m: { id: string; type: string; description: string | null }) => ({
@@ -47,9 +53,9 @@ export async function startMastodonFake(opts: { port?: number; maxCharacters?: n
     language: 'en',
     uri: `${server.url}/users/${account.username}/statuses/${s.id}`,
     url: `${server.url}/@${account.username}/${s.id}`,
-    replies_count: 0,
-    reblogs_count: 0,
-    favourites_count: 0,
+    replies_count: s.engagement.comments,
+    reblogs_count: s.engagement.shares,
+    favourites_count: s.engagement.likes,
     content: `<p>${s.text.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</p>`,
     account: { ...account, url: `${server.url}/@${account.username}` },
     media_attachments: s.mediaIds.map((mid) => attachment(media.get(mid)!)),
@@ -86,7 +92,7 @@ export async function startMastodonFake(opts: { port?: number; maxCharacters?: n
         json: {
           access_token: pair.accessToken,
           token_type: 'Bearer',
-          scope: 'write:statuses write:media read:accounts',
+          scope: 'read:statuses write:statuses write:media read:accounts',
           created_at: Math.floor(Date.now() / 1000),
           refresh_token: pair.refreshToken,
         },
@@ -122,6 +128,13 @@ export async function startMastodonFake(opts: { port?: number; maxCharacters?: n
       media.set(m.id, m);
       return { json: attachment(m) };
     }
+    const st = /^\/api\/v1\/statuses\/(\d+)$/.exec(path);
+    if (method === 'GET' && st) {
+      // Mastodon authorizes a status read with a token only for read or read:statuses (authorize_if_got_token!).
+      if (!grants.readStatuses) return { status: 403, json: { error: 'This action is outside the authorized scopes' } };
+      const s = statuses.find((x) => x.id === st[1]);
+      return s ? { json: statusJson(s) } : { status: 404, json: { error: 'Record not found' } };
+    }
     const mm = /^\/api\/v1\/media\/(\d+)$/.exec(path);
     if (method === 'GET' && mm) {
       const m = media.get(mm[1]!);
@@ -144,6 +157,7 @@ export async function startMastodonFake(opts: { port?: number; maxCharacters?: n
         text,
         mediaIds,
         createdAt: new Date().toISOString(),
+        engagement: noEngagement(),
         ...(key ? { idempotencyKey: key } : {}),
       };
       statuses.push(s);
@@ -164,6 +178,7 @@ export async function startMastodonFake(opts: { port?: number; maxCharacters?: n
     requests: server.requests,
     statuses,
     account,
+    grants,
     tokens,
     faults,
     /** The next `times` API requests answer 429 with Mastodon's X-RateLimit-* headers (reset 2 s ahead). */

@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import { type FakeEngagement, noEngagement } from './engagement.js';
 import { createFaults, createTokenStore, type FakeRequest, type FakeResponse, hmacSha256, serveFake } from './http.js';
 import type { FakeConnection } from './webhook.js';
 
@@ -9,6 +10,8 @@ export interface MetaFakePost {
   imageUrls: string[];
   uploads: number;
   createdAt: string;
+  /** What Meta counts on it (Page post fields and insights; Instagram media fields and insights). */
+  engagement: FakeEngagement;
 }
 
 const graphError = (
@@ -30,7 +33,8 @@ const graphError = (
  * Meta's Graph API on a local port for one Facebook Page and its Instagram professional account: POST
  * /{ver}/{page}/feed, /{page}/photos (url or multipart source; published=false for attached_media),
  * GET /{page}?fields=access_token, GET /{page}/feed; POST /{ig}/media (image_url, caption; carousels),
- * /{ig}/media_publish, GET /{media}?fields=permalink, GET /{ig}/media; GET /oauth/access_token (fb_exchange_token);
+ * /{ig}/media_publish, GET /{media}?fields=permalink, GET /{ig}/media; GET /?ids=…&fields=… (multi-id
+ * read with the posts' counts and insights.metric(…)); GET /oauth/access_token (fb_exchange_token);
  * errors as { error: { message, type, code, error_subcode, fbtrace_id } }; throttling as code 32/4 with
  * X-Business-Use-Case-Usage; webhooks signed with X-Hub-Signature-256 (sign()).
  */
@@ -45,6 +49,8 @@ export async function startMetaFake(opts: { port?: number; appId?: string; appSe
   const photos = new Map<string, { url?: string; bytes?: number; published: boolean }>();
   const containers = new Map<string, { imageUrl?: string; caption?: string; children?: string[]; carouselItem: boolean }>();
   let loseAnswers = 0;
+  /** Whether the token may read insights (read_insights, instagram_manage_insights); tests turn it off. */
+  const grants = { insights: true };
   const id = () => `${Date.now()}${randomInt(1000, 9999)}`;
   const params = (req: FakeRequest) => {
     const p = new URLSearchParams(req.query);
@@ -60,14 +66,60 @@ export async function startMetaFake(opts: { port?: number; appId?: string; appSe
   };
   const token = (req: FakeRequest, p: URLSearchParams) =>
     p.get('access_token') ?? /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
-  const publish = (post: MetaFakePost): FakeResponse | undefined => {
-    posts.push(post);
+  const publish = (post: Omit<MetaFakePost, 'engagement'>): FakeResponse | undefined => {
+    posts.push({ ...post, engagement: noEngagement() });
     if (loseAnswers > 0) {
       loseAnswers--;
       return graphError(500, 2, 'An unexpected error has occurred. Please retry your request later.', 'OAuthException');
     }
     return undefined;
   };
+
+  /** One object of a multi-id read: the fields asked for (Page post or Instagram media), insights as a field expansion. */
+  function objectFields(x: MetaFakePost, fields: string) {
+    const e = x.engagement;
+    const insight = (name: string, value: number) => ({
+      name,
+      period: 'lifetime',
+      values: [{ value }],
+      id: `${x.id}/insights/${name}/lifetime`,
+    });
+    const metrics = /insights\.metric\(([^)]*)\)/.exec(fields)?.[1]?.split(',') ?? [];
+    const values: Record<string, number> = {
+      post_impressions: e.impressions,
+      post_clicks: e.clicks,
+      views: e.impressions,
+      shares: e.shares,
+    };
+    const out: Record<string, unknown> = { id: x.id };
+    if (metrics.length) out.insights = { data: metrics.filter((m) => m in values).map((m) => insight(m, values[m]!)) };
+    if (x.network === 'facebook') {
+      if (/(^|,)shares(,|$)/.test(fields) && e.shares > 0) out.shares = { count: e.shares };
+      if (fields.includes('reactions.summary')) out.reactions = { data: [], summary: { total_count: e.likes, viewer_reaction: 'NONE' } };
+      if (fields.includes('comments.summary'))
+        out.comments = { data: [], summary: { order: 'ranked', total_count: e.comments, can_comment: true } };
+    } else {
+      if (fields.includes('like_count')) out.like_count = e.likes;
+      if (fields.includes('comments_count')) out.comments_count = e.comments;
+    }
+    return out;
+  }
+
+  /** GET /?ids=a,b&fields=…: Graph's multi-id read (at most 50 ids); an unknown id fails the whole request, as Graph does. */
+  function multiRead(p: URLSearchParams): FakeResponse {
+    const ids = (p.get('ids') ?? '').split(',').filter(Boolean);
+    if (ids.length > 50) return graphError(400, 100, '(#100) Too many IDs. Maximum: 50. Provided: ' + ids.length, 'OAuthException');
+    const fields = p.get('fields') ?? '';
+    if (fields.includes('insights') && !grants.insights)
+      return graphError(403, 10, '(#10) Application does not have permission for this action', 'OAuthException');
+    const out: Record<string, unknown> = {};
+    for (const i of ids) {
+      const x = posts.find((q) => q.id === i);
+      if (!x) return graphError(400, 100, `(#100) Some of the aliases you requested do not exist: ${i}`, 'OAuthException');
+      out[i] = objectFields(x, fields);
+    }
+    return { json: out };
+  }
 
   function route(req: FakeRequest): FakeResponse {
     const p = params(req);
@@ -205,6 +257,7 @@ export async function startMetaFake(opts: { port?: number; appId?: string; appSe
         },
       };
     }
+    if (req.method === 'GET' && (path === '/' || path === '') && p.get('ids')) return multiRead(p);
     const media = /^\/(\d+)$/.exec(path);
     if (req.method === 'GET' && media) {
       const m = posts.find((x) => x.id === media[1]);
@@ -224,6 +277,7 @@ export async function startMetaFake(opts: { port?: number; appId?: string; appSe
     posts,
     page,
     ig,
+    grants,
     tokens,
     faults,
     appId,

@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import { type FakeEngagement, noEngagement } from './engagement.js';
 import { bearer, createFaults, createTokenStore, type FakeRequest, type FakeResponse, serveFake } from './http.js';
 import type { FakeConnection } from './webhook.js';
 
@@ -9,6 +10,8 @@ export interface XFakePost {
   authorId: string;
   mediaIds: string[];
   createdAt: string;
+  /** What X counts on it (GET /2/tweets public_metrics and, for the author, non_public_metrics). */
+  engagement: FakeEngagement;
 }
 
 const problem = (status: number, title: string, detail: string, headers?: Record<string, string>): FakeResponse => ({
@@ -21,8 +24,8 @@ const snowflake = () => `${Date.now() - 1288834974657}${String(randomInt(0, 4_19
 
 /**
  * X API v2 on a local port: OAuth 2.0 bearer user tokens (POST /2/oauth2/token refreshes them), chunked media upload
- * (POST /2/media/upload/initialize, /{id}/append multipart, /{id}/finalize), POST /2/tweets, GET /2/users/me and
- * GET /2/users/:id/tweets; errors as X's problem+json; 429 with x-rate-limit-limit/-remaining/-reset.
+ * (POST /2/media/upload/initialize, /{id}/append multipart, /{id}/finalize), POST /2/tweets, GET /2/users/me,
+ * GET /2/users/:id/tweets and GET /2/tweets?ids= (public and non-public metrics); errors as X's problem+json; 429 with x-rate-limit-limit/-remaining/-reset.
  */
 export async function startXFake(opts: { port?: number; clientId?: string; clientSecret?: string } = {}) {
   const tokens = createTokenStore('x');
@@ -64,6 +67,66 @@ export async function startXFake(opts: { port?: number; clientId?: string; clien
     };
   }
 
+  /**
+   * GET /2/tweets?ids=…&tweet.fields=…: public_metrics for any tweet; non_public_metrics (impressions, url_link_clicks)
+   * only for the author's own tweets of the last 30 days, else the whole request is refused (403) as X does.
+   * Unknown ids come back in `errors` as X's Not Found Error (resource_type tweet).
+   */
+  function lookup(req: FakeRequest): FakeResponse {
+    const ids = (req.query.get('ids') ?? '').split(',').filter(Boolean);
+    if (ids.length === 0 || ids.length > 100)
+      return problem(400, 'Invalid Request', 'The `ids` query parameter value must be 1 to 100 ids.');
+    const fields = (req.query.get('tweet.fields') ?? '').split(',');
+    const found = ids.map((id) => posts.find((p) => p.id === id));
+    const monthAgo = new Date(Date.now() - 30 * 86_400_000).toISOString();
+    if (fields.includes('non_public_metrics') && found.some((p) => p && (p.authorId !== user.id || p.createdAt < monthAgo)))
+      return problem(403, 'Forbidden', 'Sorry, you are not authorized to access non_public_metrics on a Tweet.');
+    const data = found.flatMap((p) =>
+      p
+        ? [
+            {
+              id: p.id,
+              text: p.text,
+              edit_history_tweet_ids: [p.id],
+              ...(fields.includes('public_metrics')
+                ? {
+                    public_metrics: {
+                      retweet_count: p.engagement.shares,
+                      reply_count: p.engagement.comments,
+                      like_count: p.engagement.likes,
+                      quote_count: p.engagement.quotes,
+                      bookmark_count: 0,
+                      impression_count: p.engagement.impressions,
+                    },
+                  }
+                : {}),
+              ...(fields.includes('non_public_metrics')
+                ? {
+                    non_public_metrics: {
+                      impression_count: p.engagement.impressions,
+                      url_link_clicks: p.engagement.clicks,
+                      user_profile_clicks: 0,
+                    },
+                  }
+                : {}),
+            },
+          ]
+        : [],
+    );
+    const errors = ids
+      .filter((_, i) => !found[i])
+      .map((id) => ({
+        value: id,
+        detail: `Could not find tweet with ids: [${id}].`,
+        title: 'Not Found Error',
+        resource_type: 'tweet',
+        parameter: 'ids',
+        resource_id: id,
+        type: 'https://api.twitter.com/2/problems/resource-not-found',
+      }));
+    return { json: { ...(data.length ? { data } : {}), ...(errors.length ? { errors } : {}) } };
+  }
+
   function route(req: FakeRequest): FakeResponse {
     const { method, path } = req;
     if (method === 'POST' && path === '/2/oauth2/token') return token(req);
@@ -101,7 +164,14 @@ export async function startXFake(opts: { port?: number; clientId?: string; clien
       if (mediaIds.some((id) => !media.get(id)?.finalized)) return problem(400, 'Invalid Request', 'Your media IDs are invalid.');
       if (posts.some((p) => p.text === body.text))
         return problem(403, 'Forbidden', 'You are not allowed to create a Tweet with duplicate content.');
-      const post: XFakePost = { id: snowflake(), text: body.text ?? '', authorId: user.id, mediaIds, createdAt: new Date().toISOString() };
+      const post: XFakePost = {
+        id: snowflake(),
+        text: body.text ?? '',
+        authorId: user.id,
+        mediaIds,
+        createdAt: new Date().toISOString(),
+        engagement: noEngagement(),
+      };
       posts.push(post);
       if (loseAnswers > 0) {
         loseAnswers--;
@@ -109,6 +179,7 @@ export async function startXFake(opts: { port?: number; clientId?: string; clien
       }
       return { status: 201, json: { data: { id: post.id, text: post.text, edit_history_tweet_ids: [post.id] } } };
     }
+    if (method === 'GET' && path === '/2/tweets') return lookup(req);
     const timeline = /^\/2\/users\/(\d+)\/tweets$/.exec(path);
     if (method === 'GET' && timeline) {
       const since = req.query.get('start_time');

@@ -105,6 +105,12 @@ export const connectorErrors = defineErrors({
     description:
       "The provider refused this message or post for good (invalid recipient, duplicate content, policy): not retried; details.providerCode and the provider's message say why.",
   },
+  NH_CONNECTOR_SCOPE_MISSING: {
+    status: 403,
+    category: 'user',
+    description:
+      "The connection was granted without a permission this read needs (details.scope names it, e.g. LinkedIn's r_organization_social, Meta's read_insights): an admin reconnects the account granting it.",
+  },
   NH_CONNECTOR_LIMIT_EXCEEDED: {
     status: 400,
     category: 'user',

@@ -68,3 +68,14 @@ export async function graph<T>(
   if (!res.ok || (body as GraphErrorBody).error) throw graphFailure(res.status, body as GraphErrorBody, res.headers);
   return body as T;
 }
+
+/** The Page access token: the connection's when it holds one, else asked for with the user token. */
+export async function pageToken(
+  ctx: Pick<ToolContext, 'fetch' | 'config' | 'signal'>,
+  pageId: string,
+  credentials: Readonly<Record<string, string>>,
+): Promise<string> {
+  if (credentials.pageAccessToken) return credentials.pageAccessToken;
+  const page = await graph<{ access_token: string }>(ctx, 'GET', `/${pageId}`, credentials.accessToken ?? '', { fields: 'access_token' });
+  return page.access_token;
+}

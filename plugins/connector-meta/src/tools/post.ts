@@ -1,17 +1,10 @@
 import { SocialPostInputSchema, SocialPostOutputSchema } from '@neonhub/schemas';
 import { credential, defineTool, loadMedia, type MediaFile, publishOnce, requireConnection, type ToolContext } from '@neonhub/sdk';
 import { z } from 'zod';
-import { graph, PLUGIN_ID } from '../graph.js';
+import { graph, PLUGIN_ID, pageToken } from '../graph.js';
 import { checkFacebook, checkInstagram } from '../limits.js';
 
 type Ctx = Pick<ToolContext, 'fetch' | 'config' | 'signal'>;
-
-/** The Page access token: the connection's when it holds one, else asked for with the user token. */
-async function pageToken(ctx: Ctx, pageId: string, credentials: Readonly<Record<string, string>>): Promise<string> {
-  if (credentials.pageAccessToken) return credentials.pageAccessToken;
-  const page = await graph<{ access_token: string }>(ctx, 'GET', `/${pageId}`, credentials.accessToken ?? '', { fields: 'access_token' });
-  return page.access_token;
-}
 
 /** A Page photo from a URL (Meta fetches it) or from bytes (multipart `source`). */
 function photoParams(source: string, image: MediaFile | undefined, extra: Record<string, string>): Record<string, string> | FormData {
