@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+import { LoggingMessageNotificationSchema, ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DOC_EXAMPLE, type McpClientConfig, mcpClientConfigs } from '../../../ui/src/lib/mcp-configs.js';
 import { bin, cliEnv, type HostProcess, neonhub, repoRoot, startHostProcess, waitForPluginsStarted } from '../first-hour/host-process.js';
@@ -136,11 +136,23 @@ describe('MCP client configurations (console and docs/mcp.md)', () => {
     await client.close();
   }, 120_000);
 
-  it('with no host running, the stdio config starts its own and answers', async () => {
+  it('with no host running, the stdio config starts its own and answers, with log messages at the level asked', async () => {
     await host.stop();
     const client = await connect(entryOf(shown()[0]!, 'demo'));
+    const logged: Array<{ level: string; data: unknown }> = [];
+    client.setNotificationHandler(LoggingMessageNotificationSchema, async (n) => {
+      logged.push({ level: n.params.level, data: n.params.data });
+    });
     try {
+      await client.setLoggingLevel('debug');
       await listAndCall(client);
+      // the notification follows the call's answer: wait for it rather than sleep
+      const until = Date.now() + 30_000;
+      while (!logged.length && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+      expect(logged).toContainEqual({
+        level: 'debug',
+        data: expect.objectContaining({ event: 'tool_call_succeeded', tool: 'agent-seo:analyze_page' }),
+      });
     } finally {
       await client.close();
     }

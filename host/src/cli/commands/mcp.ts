@@ -35,7 +35,10 @@ export async function mcp(opts: { workspace: string }) {
       const offJoined = host.plugins.onChange((s) => {
         if (s.status === 'ready') notify();
       });
+      // finished calls as notifications/message, at the level the client set (as on /mcp)
+      const offCalls = host.onToolCall((record) => gateway.logToolCall(record));
       await early.closed;
+      offCalls();
       offJoined();
       off();
       session.release();
