@@ -1,9 +1,9 @@
-import { auth, extractWWWAuthenticateParams } from '@modelcontextprotocol/sdk/client/auth.js';
-import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
+import { auth } from '@modelcontextprotocol/sdk/client/auth.js';
 import type { DB, Kysely } from '@neonhub/db';
 import { isNeonHubError, type McpHttpOAuth, type PluginManifest } from '@neonhub/schemas';
 import type { SecretBox } from '../secrets/index.js';
 import { mcpOAuthErrors } from './errors.js';
+import { probeChallenge } from './probe.js';
 import { type McpOAuthMode, type McpOAuthSettings, NeonHubOAuthProvider, notConnected, unionScopes } from './provider.js';
 import { createMcpOAuthStore, type GrantState } from './store.js';
 
@@ -145,40 +145,6 @@ export function createMcpOAuthService(deps: McpOAuthServiceDeps) {
     });
   }
 
-  /**
-   * The server's challenge to an unauthenticated client: WWW-Authenticate's resource_metadata and scope (RFC 9728
-   * §5.1). Asked with `initialize`; a server that accepts that and challenges only later requests is asked again
-   * with `tools/list` in the session it opened, so the scope is the one the server names, not every scope it supports.
-   */
-  async function probe(url: string, fetchFn: typeof globalThis.fetch) {
-    const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
-    const post = async (body: unknown, session?: string | null) => {
-      const res = await fetchFn(url, {
-        method: 'POST',
-        headers: { ...headers, ...(session ? { 'mcp-session-id': session } : {}) },
-        body: JSON.stringify(body),
-      });
-      await res.body?.cancel().catch(() => {});
-      return res;
-    };
-    const challenge = (res: Response) => (res.status === 401 || res.status === 403 ? extractWWWAuthenticateParams(res) : undefined);
-    try {
-      const init = await post({
-        jsonrpc: '2.0',
-        id: 0,
-        method: 'initialize',
-        params: { protocolVersion: LATEST_PROTOCOL_VERSION, capabilities: {}, clientInfo: { name: 'neonhub-host', version: '0.1.0' } },
-      });
-      const first = challenge(init);
-      if (first || !init.ok) return first ?? {};
-      const session = init.headers.get('mcp-session-id');
-      await post({ jsonrpc: '2.0', method: 'notifications/initialized' }, session);
-      return challenge(await post({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} }, session)) ?? {};
-    } catch {
-      return {}; // unreachable now: discovery says so with its own error
-    }
-  }
-
   return {
     store,
 
@@ -222,7 +188,7 @@ export function createMcpOAuthService(deps: McpOAuthServiceDeps) {
         });
       const fetchFn = deps.fetchFor(ws.id);
       const p = provider(ws, pluginId, url, settings, by.redirectUri, { kind: 'connect', userId: by.userId });
-      const challenge = await probe(url, fetchFn);
+      const challenge = await probeChallenge(url, fetchFn);
       // what the server challenged with, and what a call's 403 insufficient_scope asked for since (step-up)
       const scope = unionScopes(challenge.scope, state.stepUpScope);
       let result: Awaited<ReturnType<typeof auth>>;
