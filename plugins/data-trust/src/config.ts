@@ -12,7 +12,18 @@ export const DataTrustConfigSchema = z.strictObject({
 });
 export type DataTrustConfig = z.infer<typeof DataTrustConfigSchema>;
 
+/**
+ * Parsed configs by the host's config object: the host hands the same object to every call until the workspace's
+ * config changes (then a new one), so a call parses nothing once its config was seen (the audit hook runs on every
+ * call). Objects that go away (a changed config) leave the cache with them.
+ */
+const parsed = new WeakMap<Record<string, unknown>, DataTrustConfig>();
+
 export function readConfig(raw: Record<string, unknown>): DataTrustConfig {
+  const hit = parsed.get(raw);
+  if (hit) return hit;
   const r = DataTrustConfigSchema.safeParse(raw);
-  return r.success ? r.data : DataTrustConfigSchema.parse({});
+  const config = r.success ? r.data : DataTrustConfigSchema.parse({});
+  parsed.set(raw, config);
+  return config;
 }

@@ -1,7 +1,7 @@
 import { type AfterToolCallEvent, createWriteBehind, type HookContext } from '@neonhub/sdk';
 import { addToAggregate, CALLS, type CallRecord, DAILY, RUNS } from './aggregate.js';
 import { EcoConfigSchema, readConfig, resolveSettings } from './config.js';
-import { estimateCall } from './factors.js';
+import { estimateCall, type Settings } from './factors.js';
 
 /**
  * The run a call belongs to, when its idempotency key (or an agent actor id) carries one:
@@ -16,6 +16,25 @@ export const ECO_PLUGIN_ID = 'eco';
 
 export const utcDay = (d: Date) => d.toISOString().slice(0, 10);
 
+/**
+ * The settings a config resolves to, by the host's config object: the host hands the same object to every call until
+ * the workspace's config changes (then a new one), so a call parses and resolves nothing once its config was seen.
+ * An invalid config resolves to the defaults, and its error is kept to be reported on each call as before.
+ */
+const resolved = new WeakMap<Record<string, unknown>, { settings: Settings; problem?: unknown }>();
+function settingsOf(config: Record<string, unknown>): { settings: Settings; problem?: unknown } {
+  const hit = resolved.get(config);
+  if (hit) return hit;
+  let entry: { settings: Settings; problem?: unknown };
+  try {
+    entry = { settings: resolveSettings(readConfig(config)) };
+  } catch (problem) {
+    entry = { settings: resolveSettings(EcoConfigSchema.parse({})), problem };
+  }
+  resolved.set(config, entry);
+  return entry;
+}
+
 /** The eco record of one call: tokens, model, duration, and the energy and CO2e estimate. */
 export function callRecord(
   event: AfterToolCallEvent,
@@ -23,13 +42,8 @@ export function callRecord(
   now: Date,
   onConfigProblem?: (err: unknown) => void,
 ): CallRecord {
-  let cfg = EcoConfigSchema.parse({});
-  try {
-    cfg = readConfig(config);
-  } catch (err) {
-    onConfigProblem?.(err);
-  }
-  const s = resolveSettings(cfg);
+  const { settings: s, problem } = settingsOf(config);
+  if (problem !== undefined) onConfigProblem?.(problem);
   const u = event.llmUsage;
   const models = u?.models ?? [];
   const est = estimateCall(
