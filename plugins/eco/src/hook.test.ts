@@ -6,13 +6,24 @@ import { callRecord, runIdOf } from './hook.js';
 import type { Summary } from './summary.js';
 
 describe('eco settings per call (parsed once per config object)', () => {
-  const event = { callId: 'c1', tool: 'rt:noop', plugin: 'rt', status: 'ok', durationMs: 10, idempotencyKey: 'k', actor: { type: 'user', id: 'u', role: 'owner' } } as unknown as Parameters<typeof callRecord>[0];
+  const event = {
+    callId: 'c1',
+    tool: 'rt:noop',
+    plugin: 'rt',
+    status: 'ok',
+    durationMs: 10,
+    idempotencyKey: 'k',
+    actor: { type: 'user', id: 'u', role: 'owner' },
+  } as unknown as Parameters<typeof callRecord>[0];
   const at = new Date('2026-11-25T08:00:00Z');
   it('a changed config (a new object from the host) applies on the next call; an invalid one is reported on every call', () => {
     const france = { region: 'france' };
     expect(callRecord(event, france, at).region).toBe('france');
     expect(callRecord(event, france, at).gCO2ePerKWh).toBe(56);
-    expect(callRecord(event, { region: 'germany', gridIntensities: { germany: 300 } }, at)).toMatchObject({ region: 'germany', gCO2ePerKWh: 300 });
+    expect(callRecord(event, { region: 'germany', gridIntensities: { germany: 300 } }, at)).toMatchObject({
+      region: 'germany',
+      gCO2ePerKWh: 300,
+    });
     const problems: unknown[] = [];
     const invalid = { pue: 9 };
     expect(callRecord(event, invalid, at, (e) => problems.push(e)).pue).toBe(1.2);
