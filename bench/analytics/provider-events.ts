@@ -7,9 +7,9 @@
  *   npx tsx bench/analytics/provider-events.ts [--events 1000]
  */
 import { randomUUID } from 'node:crypto';
-import { createDatabase, type DB, type Kysely, migrate } from '@neonhub/db';
-import pg from 'pg';
+import { type DB, type Kysely, migrate } from '@neonhub/db';
 import { type IncomingEvent, insertEvents, recordProviderEvents } from '../../host/src/results/events.js';
+import { withPglite, withScratchPostgres } from '../scratch-db.js';
 
 const i = process.argv.indexOf('--events');
 const N = i >= 0 ? Number(process.argv[i + 1]) : 1000;
@@ -70,27 +70,5 @@ async function measure(label: string, db: Kysely<DB>) {
   );
 }
 
-const lite = await createDatabase({ memory: true });
-try {
-  await measure('pglite', lite.db);
-} finally {
-  await lite.close();
-}
-const base = process.env.NEONHUB_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const name = `neonhub_bench_events_${process.pid}`;
-const admin = new pg.Client({ connectionString: base });
-await admin.connect();
-await admin.query(`create database ${name}`);
-const url = new URL(base);
-url.pathname = `/${name}`;
-try {
-  const database = await createDatabase({ databaseUrl: url.toString() });
-  try {
-    await measure('postgres', database.db);
-  } finally {
-    await database.close();
-  }
-} finally {
-  await admin.query(`drop database if exists ${name}`);
-  await admin.end();
-}
+await withPglite((d) => measure('pglite', d.db));
+await withScratchPostgres('neonhub_bench_events', (d) => measure('postgres', d.db));

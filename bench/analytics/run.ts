@@ -10,10 +10,10 @@
  * is created and dropped. PGlite runs in memory; it is single-threaded WASM, so it gets a smaller N by default.
  * Goal (the seed's DB target): funnel p95 <= 50 ms at 1M events on PostgreSQL.
  */
-import { createDatabase, type DB, type Kysely, migrate, sql } from '@neonhub/db';
-import pg from 'pg';
+import { type DB, type Kysely, migrate, sql } from '@neonhub/db';
 import { attribution, funnel, funnelCounts } from '../../host/src/results/analytics.js';
 import { insertEvents, type NewEvent } from '../../host/src/results/events.js';
+import { withPglite, withScratchPostgres } from '../scratch-db.js';
 import { printTable, type Summary, summarize } from '../stats.js';
 
 const arg = (name: string, fallback: number) => {
@@ -156,36 +156,9 @@ function report(title: string, rows: Summary[]) {
 }
 
 const all: Summary[] = [];
-// PGlite (--pglite 0 skips it)
-if (N_PGLITE > 0) {
-  const database = await createDatabase({ memory: true });
-  try {
-    all.push(...(await run(`pglite N=${N_PGLITE / 1000}k`, database.db, N_PGLITE, true)));
-  } finally {
-    await database.close();
-  }
-}
-// PostgreSQL
-{
-  const base = process.env.NEONHUB_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const name = `neonhub_bench_analytics_${process.pid}`;
-  const admin = new pg.Client({ connectionString: base });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  const url = new URL(base);
-  url.pathname = `/${name}`;
-  try {
-    const database = await createDatabase({ databaseUrl: url.toString() });
-    try {
-      all.push(...(await run(`postgres N=${N_PG / 1000}k`, database.db, N_PG, true)));
-    } finally {
-      await database.close();
-    }
-  } finally {
-    await admin.query(`drop database if exists ${name}`);
-    await admin.end();
-  }
-}
+// PGlite (--pglite 0 skips it), then PostgreSQL
+if (N_PGLITE > 0) all.push(...(await withPglite((d) => run(`pglite N=${N_PGLITE / 1000}k`, d.db, N_PGLITE, true))));
+all.push(...(await withScratchPostgres('neonhub_bench_analytics', (d) => run(`postgres N=${N_PG / 1000}k`, d.db, N_PG, true))));
 report('analytics: funnel vs a plain COUNT ... GROUP BY (ms; ratio to the first row)', all);
 const pgFunnel = all.find((r) => r.name.startsWith('postgres') && r.name.includes('funnel query'));
 if (pgFunnel)
