@@ -9,7 +9,7 @@ import { type ContractResolver, createContractResolver } from './contracts.js';
 import { createHostAudit } from './host-audit.js';
 import { createLogger } from './logger.js';
 import { createNotices, type Notices } from './notices.js';
-import { trackHeldCalls } from './notifications/held.js';
+import { heldCallObserver } from './notifications/held.js';
 import { createOutbox, type Outbox, type OutboxOptions } from './outbox/index.js';
 import { type CallRecord, type CallTool, createCallTool, mayCall } from './pipeline/call-tool.js';
 import { watchAfterHooks } from './pipeline/hook-watch.js';
@@ -137,7 +137,14 @@ export async function createHost(opts: CreateHostOptions): Promise<Host> {
   // Built after the pipeline (it delivers through it); the pipeline reaches it only when a call comes.
   let outbox: Outbox | undefined;
   let metricsTimer: NodeJS.Timeout | undefined;
-  const pipeline = createCallTool({
+  const callTool = createCallTool({
+    // what the approvals provider holds (and decides) outside runs, nested calls' too: the notifier and the badge
+    observe: heldCallObserver({
+      db: storage.db,
+      provides: (pluginId, contract) => contracts.provides(pluginId, contract),
+      resolveWorkspace: (ws) => storage.workspaces.resolve(ws),
+      logger,
+    }),
     registry,
     hooks,
     workspaces: storage.workspaces,
@@ -152,13 +159,6 @@ export async function createHost(opts: CreateHostOptions): Promise<Host> {
     pluginState: (id) => startup.states().find((s) => s.id === id),
     scheduler: (workspace, pluginId, actor) => schedules.forPlugin(workspace, pluginId, actor),
     outbox: { submit: (submission) => outbox!.submit(submission) },
-  });
-  // what the approvals provider holds (and decides) outside runs, for the notifier and the console's badge
-  const callTool = trackHeldCalls(pipeline, {
-    db: storage.db,
-    provides: (pluginId, contract) => contracts.provides(pluginId, contract),
-    resolveWorkspace: (ws) => storage.workspaces.resolve(ws),
-    logger,
   });
   // A host without plugin code (CLI commands) only reads and changes outbox rows; the running host delivers them.
   const delivering = opts.plugins !== false;

@@ -35,6 +35,8 @@ export interface HeldCallsTable {
   actor_type: string;
   actor_id: string;
   reason: string;
+  /** The held call's input as a JSON string on write (null when too large to keep, or noted before migration 0027). */
+  input: ColumnType<unknown | null, string | null | undefined, string | null>;
   created_at: Timestamp;
   /** When the provider answered for it (approved, rejected) or stopped listing it as pending; null while it waits. */
   decided_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;

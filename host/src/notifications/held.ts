@@ -1,7 +1,7 @@
 import type { DB, Kysely } from '@neonhub/db';
-import { APPROVALS_TOOLS, type Contract, type HeldCall } from '@neonhub/schemas';
+import { APPROVALS_TOOLS, type Contract, HeldApprovalSchema, type HeldCall } from '@neonhub/schemas';
 import type { Logger } from 'pino';
-import type { CallTool, CallToolRequest, CallToolResult } from '../pipeline/call-tool.js';
+import type { CallToolRequest, CallToolResult } from '../pipeline/call-tool.js';
 
 /**
  * Calls held for approval outside a run (held_calls, migration 0024). A run's held steps are the orchestrator's and
@@ -10,8 +10,21 @@ import type { CallTool, CallToolRequest, CallToolResult } from '../pipeline/call
  * counts it without calling the provider's tools (an audited call on every page).
  */
 
-/** A run's step calls with the orchestrator's idempotency key, `run:<runId>:step:<stepId>` (core/orchestrator). */
-const RUN_STEP_KEY = /^run:[^:]+:step:/;
+/**
+ * A run's step call, with the orchestrator's idempotency key `run:<runId>:step:<stepId>` (core/orchestrator): the
+ * run holds it. A call a step's tool makes (`run:…:step:<stepId>/<tool>`, a nested call) is held outside the run's
+ * view (the step only sees `pendingApproval` in its output), so it is noted like any other.
+ */
+const RUN_STEP_KEY = /^run:[^:]+:step:[^/]+$/;
+
+/** A held call's input larger than this (as JSON) is not kept: its preview says so instead. */
+const MAX_INPUT_CHARS = 32_000;
+
+const keptInput = (input: unknown): string | null => {
+  if (input === undefined) return null;
+  const json = JSON.stringify(input);
+  return json.length <= MAX_INPUT_CHARS ? json : null;
+};
 
 type Row = {
   call_id: string;
@@ -22,6 +35,7 @@ type Row = {
   actor_type: string;
   actor_id: string;
   reason: string;
+  input?: unknown;
   created_at: Date;
 };
 
@@ -32,16 +46,17 @@ export const heldView = (r: Row): HeldCall => ({
   tool: r.tool,
   actor: { type: r.actor_type as HeldCall['actor']['type'], id: r.actor_id },
   reason: r.reason,
+  input: r.input ?? null,
   createdAt: new Date(r.created_at).toISOString(),
 });
 
 const COLUMNS = ['call_id', 'workspace_id', 'approval_id', 'provider', 'tool', 'actor_type', 'actor_id', 'reason', 'created_at'] as const;
 
-/** The calls of a workspace held outside runs that still wait, oldest first. */
+/** The calls of a workspace held outside runs that still wait, oldest first, each with its input (for its preview). */
 export async function pendingHeld(db: Kysely<DB>, workspaceId: string, limit = 200): Promise<HeldCall[]> {
   const rows = await db
     .selectFrom('held_calls')
-    .select(COLUMNS)
+    .select([...COLUMNS, 'input'])
     .where('workspace_id', '=', workspaceId)
     .where('decided_at', 'is', null)
     .orderBy('created_at')
@@ -71,12 +86,14 @@ export interface HeldTrackingDeps {
 }
 
 /**
- * The pipeline, noting what the approvals provider holds and decides outside runs: a call answered
- * `pending_approval` (not a run's step) is noted; the provider's `approve` or `reject` answering for an approval
- * marks it decided, and its `list_approvals` of the pending ones (not cut short by its limit) marks decided the notes
- * it no longer lists (expired, or decided another way). A failure to note is logged, never the caller's failure.
+ * The pipeline's observer (PipelineDeps.observe: every call, a nested call's too) noting what the approvals provider
+ * holds and decides outside runs: a call answered `pending_approval` (not a run's step) is noted with its input; the
+ * provider's `approve` or `reject` answering for an approval marks it decided; its `list_approvals` of the pending
+ * ones (not cut short by its limit) marks decided the notes it no longer lists (expired, or decided another way) and
+ * notes the pending ones it has no note of (held before migration 0024, or while noting failed) unless a run's step
+ * holds them. A failure to note is logged, never the caller's failure.
  */
-export function trackHeldCalls(callTool: CallTool, deps: HeldTrackingDeps): CallTool {
+export function heldCallObserver(deps: HeldTrackingDeps): (req: CallToolRequest, result: CallToolResult, startedAt: Date) => Promise<void> {
   const { db } = deps;
 
   async function observe(req: CallToolRequest, result: CallToolResult, startedAt: Date): Promise<void> {
@@ -94,6 +111,7 @@ export function trackHeldCalls(callTool: CallTool, deps: HeldTrackingDeps): Call
           actor_type: req.actor.type,
           actor_id: req.actor.id,
           reason: result.reason.slice(0, 2000),
+          input: keptInput(req.input),
         })
         .onConflict((oc) => oc.column('call_id').doNothing())
         .execute();
@@ -118,7 +136,9 @@ export function trackHeldCalls(callTool: CallTool, deps: HeldTrackingDeps): Call
       return;
     }
     const approvals = (result.output as { approvals?: { id?: unknown }[] } | null)?.approvals;
-    if (input.status !== 'pending' || !Array.isArray(approvals)) return;
+    if (!Array.isArray(approvals)) return;
+    await noteUnknown(ws.id, plugin, approvals);
+    if (input.status !== 'pending') return;
     if (typeof input.limit === 'number' && approvals.length >= input.limit) return;
     const pending = approvals.map((a) => a.id).filter((id): id is string => typeof id === 'string');
     let q = db
@@ -133,18 +153,43 @@ export function trackHeldCalls(callTool: CallTool, deps: HeldTrackingDeps): Call
     await q.execute();
   }
 
-  const tracked = async (req: CallToolRequest): Promise<CallToolResult> => {
-    const startedAt = new Date();
-    const result = await callTool(req);
-    await observe(req, result, startedAt).catch((err) =>
+  /** The pending approvals of a list that have no note and are no run's step (held before notes were kept). */
+  async function noteUnknown(workspaceId: string, provider: string, listed: unknown[]): Promise<void> {
+    const approvals = listed.flatMap((a) => {
+      const parsed = HeldApprovalSchema.safeParse(a);
+      return parsed.success && parsed.data.status === 'pending' ? [parsed.data] : [];
+    });
+    if (approvals.length === 0) return;
+    const ids = approvals.map((a) => a.id);
+    const [noted, steps] = await Promise.all([
+      db.selectFrom('held_calls').select('approval_id').where('workspace_id', '=', workspaceId).where('approval_id', 'in', ids).execute(),
+      db.selectFrom('steps').select('approval_id').where('approval_id', 'in', ids).execute(),
+    ]);
+    const known = new Set([...noted, ...steps].map((r) => r.approval_id));
+    const rows = approvals
+      .filter((a) => !known.has(a.id))
+      .map((a) => ({
+        call_id: `approval:${provider}:${a.id}`,
+        workspace_id: workspaceId,
+        approval_id: a.id,
+        provider,
+        tool: a.tool,
+        actor_type: a.actor.type,
+        actor_id: a.actor.id,
+        reason: a.reason.slice(0, 2000),
+        input: keptInput(a.input),
+        created_at: Number.isNaN(Date.parse(a.createdAt)) ? new Date() : new Date(a.createdAt),
+      }));
+    if (rows.length > 0)
+      await db
+        .insertInto('held_calls')
+        .values(rows)
+        .onConflict((oc) => oc.column('call_id').doNothing())
+        .execute();
+  }
+
+  return (req, result, startedAt) =>
+    observe(req, result, startedAt).catch((err) =>
       deps.logger.warn({ err, tool: req.tool }, 'could not note a call held for approval outside a run'),
     );
-    return result;
-  };
-  return Object.assign(tracked, {
-    hookContext: callTool.hookContext,
-    deliver: callTool.deliver,
-    settleDelivery: callTool.settleDelivery,
-    memory: callTool.memory,
-  });
 }

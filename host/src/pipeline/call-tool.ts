@@ -31,9 +31,20 @@ export function createCallTool(deps: PipelineDeps) {
   const runTool = createToolRunner({ deps, nestedCall: nested.nestedCall, memoryFor: nested.memoryFor });
   const delivery = createDelivery(deps, runTool);
 
-  /** With tracing off (the default) this is runCall itself: no span, no context, no allocation. */
+  /** With tracing off (the default) and no observer this is runCall itself: no span, no context, no allocation. */
   function callTool(req: CallToolRequest): Promise<CallToolResult> {
+    return deps.observe ? observed(req, deps.observe) : traced(req);
+  }
+
+  function traced(req: CallToolRequest): Promise<CallToolResult> {
     return isTracing() ? traceToolCall(req.tool, (span) => runCall(req, span)) : runCall(req);
+  }
+
+  async function observed(req: CallToolRequest, observe: NonNullable<PipelineDeps['observe']>): Promise<CallToolResult> {
+    const startedAt = new Date();
+    const result = await traced(req);
+    await observe(req, result, startedAt);
+    return result;
   }
 
   async function runCall(req: CallToolRequest, span?: Span): Promise<CallToolResult> {

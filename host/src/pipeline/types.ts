@@ -151,6 +151,12 @@ export interface PipelineDeps {
   logger: Logger;
   /** Receives every finished call (batched into tool_calls by the host). */
   record?(record: CallRecord): void;
+  /**
+   * Sees every call's request and result once it has returned, a nested call's too (the host notes the calls the
+   * approvals provider holds outside runs: host/src/notifications/held.ts). Awaited before the caller gets the
+   * result; it must not throw (it logs its own failures).
+   */
+  observe?(req: CallToolRequest, result: CallToolResult, startedAt: Date): Promise<void>;
   defaultTimeoutMs?: number;
   /** Plugins with hooks that are not loaded now (any workspace): a call that changes something fails closed where one is enabled. */
   missingPolicyPlugins?(): readonly string[];

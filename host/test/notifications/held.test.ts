@@ -55,7 +55,7 @@ beforeAll(async () => {
   host = await createHost({
     config,
     logger: pino({ level: 'silent' }),
-    only: ['agent-seo', 'connector-email-sandbox', 'governance'],
+    only: ['agent-seo', 'agent-email', 'connector-email-sandbox', 'governance'],
     seed: false,
   });
   app = await buildApp(host, { accounts: { github: null }, notifyEveryMs: 100, publicBaseUrl: 'https://neonhub.example.com' });
@@ -69,7 +69,7 @@ beforeAll(async () => {
   expect((await call(owner, 'POST', '/api/workspaces', { slug: 'held', name: 'Held' })).status).toBe(201);
   expect((await call(owner, 'POST', '/api/workspaces/held/members', { email: member.email, role: 'member' })).status).toBeLessThan(300);
   expect((await call(owner, 'POST', '/api/workspaces/held/members', { email: quiet.email, role: 'admin' })).status).toBeLessThan(300);
-  for (const p of ['agent-seo', 'connector-email-sandbox', 'governance']) await host.storage.service.enablePlugin('held', p);
+  for (const p of ['agent-seo', 'agent-email', 'connector-email-sandbox', 'governance']) await host.storage.service.enablePlugin('held', p);
   const policy = await host.callTool({
     workspace: 'held',
     tool: 'governance:set_policy',
@@ -147,7 +147,61 @@ describe('a call held for approval outside a run', () => {
     await host.storage.db.updateTable('held_calls').set({ approval_id: 'gone-elsewhere' }).where('call_id', '=', both[1]!.callId).execute();
     const list = await host.callTool({ workspace: 'held', tool: 'governance:list_approvals', input: { status: 'pending' }, actor: system });
     expect(list.status).toBe('ok');
+    // ...and the approval the provider still holds but has no note of (as one held before notes were kept) is noted
+    // from the list, with its input for the preview
+    const noted = await held();
+    expect(noted.map((h) => h.approvalId)).toEqual([both[1]!.approvalId]);
+    expect(noted[0]).toMatchObject({ tool: 'agent-seo:analyze_page', input: { text: 'Two.' }, actor: { type: 'user', id: owner.id } });
+    expect(noted[0]!.callId).not.toBe(both[1]!.callId);
+    await call(owner, 'POST', '/api/workspaces/held/tools/governance:reject/call', {
+      input: { approvalId: both[1]!.approvalId, reason: 'no' },
+    });
     expect(await held()).toHaveLength(0);
+  }, 90_000);
+
+  it('keeps the held call’s input for the preview, and notes a call held inside another (a nested call)', async () => {
+    const direct = await call(owner, 'POST', '/api/workspaces/held/tools/agent-seo:analyze_page/call', { input: { text: 'Preview me.' } });
+    expect(direct.body.status).toBe('pending_approval');
+    expect((await held()).find((h) => h.callId === direct.body.callId)?.input).toEqual({ text: 'Preview me.' });
+    await call(owner, 'POST', '/api/workspaces/held/tools/governance:reject/call', {
+      input: { approvalId: direct.body.approvalId, reason: 'no' },
+    });
+
+    // the e-mail agent's send calls the connector's send (a nested call), which the policy holds
+    const policy = await host.callTool({
+      workspace: 'held',
+      tool: 'governance:set_policy',
+      input: {
+        policy: { requireApproval: { sideEffects: [], tools: ['agent-seo:analyze_page', 'connector-email-sandbox:send'] } },
+        note: 'nested',
+      },
+      actor: system,
+    });
+    expect(policy.status).toBe('ok');
+    const composed = await host.callTool({
+      workspace: 'held',
+      tool: 'agent-email:compose',
+      input: { subject: 'Hi', body: 'Hello.' },
+      actor: system,
+    });
+    expect(composed.status, JSON.stringify(composed)).toBe('ok');
+    const templateId = (composed as { output: { templateId: string } }).output.templateId;
+    const sent = await call(owner, 'POST', '/api/workspaces/held/tools/agent-email:send/call', {
+      input: { templateId, recipients: [{ email: 'ada@example.com' }] },
+    });
+    expect(sent.body.status, JSON.stringify(sent.body)).toBe('ok');
+    const nested = (await held()).filter((h) => h.tool === 'connector-email-sandbox:send');
+    expect(nested, 'the nested call held by the policy is noted').toHaveLength(1);
+    expect(nested[0]!.input).toMatchObject({ to: 'ada@example.com' });
+    await call(owner, 'POST', '/api/workspaces/held/tools/governance:reject/call', {
+      input: { approvalId: nested[0]!.approvalId, reason: 'no' },
+    });
+    await host.callTool({
+      workspace: 'held',
+      tool: 'governance:set_policy',
+      input: { policy: { requireApproval: { sideEffects: [], tools: ['agent-seo:analyze_page'] } }, note: 'back' },
+      actor: system,
+    });
   }, 90_000);
 
   it('a run’s step held for approval is not counted here (the runs API counts it)', async () => {
@@ -162,6 +216,11 @@ describe('a call held for approval outside a run', () => {
       return r.body.steps?.some((s: { status: string }) => s.status === 'waiting_approval') ? r : undefined;
     }, 30_000);
     expect(waiting, 'the step waits for approval (governance holds it)').toBeDefined();
+    expect(await held()).toHaveLength(0);
+    // reading the provider's list does not note it either (a run's step, told apart by steps.approval_id)
+    expect(
+      (await host.callTool({ workspace: 'held', tool: 'governance:list_approvals', input: { status: 'pending' }, actor: system })).status,
+    ).toBe('ok');
     expect(await held()).toHaveLength(0);
   }, 60_000);
 });

@@ -33,6 +33,8 @@ export const HeldCallSchema = z.object({
   tool: z.string(),
   actor: ActorSchema.pick({ type: true, id: true }),
   reason: z.string(),
+  /** The held call's input, for its preview (null when too large to keep, or noted before it was kept). */
+  input: z.unknown().nullable(),
   createdAt: z.string(),
 });
 export type HeldCall = z.infer<typeof HeldCallSchema>;

@@ -269,3 +269,7 @@ export interface PendingSummary {
 
 /** The element id of a pending item on the approvals page (`<runId>/<stepId>` or an approval id). */
 export const pendingAnchor = (key: string) => `ap-${key.replace(/[^A-Za-z0-9_-]/g, '-')}`;
+
+/** Why an item waits in the approvals provider's words, once its list has been read (streamed to the page). */
+export const whyOf = (reasons: { why: object } | null | undefined, key: string): string | undefined =>
+  reasons ? (reasons.why as Record<string, string | undefined>)[key] : undefined;

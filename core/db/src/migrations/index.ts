@@ -21,6 +21,7 @@ import { notifications } from './0020-notifications.js';
 import { approvalProviders } from './0021-approval-providers.js';
 import { resultsIngest } from './0022-results-ingest.js';
 import { heldCalls } from './0024-held-calls.js';
+import { heldCallInput } from './0027-held-call-input.js';
 
 /**
  * Every schema migration, in the order it runs. Append only: never rename, reorder or edit one
@@ -49,4 +50,5 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: Migrat
   ['0021_approval_providers', approvalProviders],
   ['0022_results_ingest', resultsIngest],
   ['0024_held_calls', heldCalls],
+  ['0027_held_call_input', heldCallInput],
 ];

@@ -75,14 +75,24 @@ function once<T>(scope: object | undefined, key: string, read: () => Promise<T>)
 /** At most this many runs holding steps are read (the oldest waiting beyond it show once these are decided). */
 const WAITING_RUNS = 100;
 
-/** A call held outside a run as the host noted it (`GET …/approvals/held`), in the shape of a provider's approval. */
+/**
+ * The approvals contract's rule behind a provider's reason, when its wording names one (governance's: "the policy
+ * requires approval for <tool> (…)" or "… for <effect> side effects"): what `policyInWords` reads.
+ */
+export function ruleOfReason(reason: string): { rule: string; sideEffect: string } {
+  const effect = /requires approval for (\w+) side effects/.exec(reason);
+  if (effect) return { rule: 'requireApproval.sideEffects', sideEffect: effect[1]! };
+  if (/requires approval for \S+ \(/.test(reason)) return { rule: 'requireApproval.tools', sideEffect: '' };
+  return { rule: '', sideEffect: '' };
+}
+
+/** A call held outside a run as the host noted it (`GET …/approvals/held`, with its input), as a provider's approval. */
 const heldAsApproval = (h: HeldCall): GovApproval => ({
   id: h.approvalId ?? h.callId,
   tool: h.tool,
-  input: {},
+  input: h.input ?? {},
   actor: h.actor,
-  sideEffect: '',
-  rule: h.reason,
+  ...ruleOfReason(h.reason),
   status: 'pending',
   createdAt: h.createdAt,
 });
@@ -90,42 +100,69 @@ const heldAsApproval = (h: HeldCall): GovApproval => ({
 /**
  * Everything waiting for a person in a workspace: the steps of runs that wait for approval (with the run's goal,
  * their input resolved and previewed) and the calls held for approval outside a run. One list, oldest first (the
- * one waiting longest comes first). The runs and their steps come in one request (`listWaitingRuns`: one query on
- * the host, whatever the number of runs). The calls outside runs, by `calls`:
- * - `'provider'` (the default): the approvals provider's pending list, with each call's input for its preview — a
- *   tool call, which the audit trail and usage record like any other, made once the contracts are known (the
- *   approvals page);
- * - `'held'`: the host's notes of them (`GET …/approvals/held`: one indexed read, in parallel with the others, no
- *   input to preview): what the badge and home show;
- * - `false`: none.
- * `scope` (the request's `locals`) shares the reads between the layout's badge and the page.
+ * one waiting longest comes first). No tool call on the way: the runs and their steps come in one request
+ * (`listWaitingRuns`: one query on the host, whatever the number of runs), the calls held outside runs as the host
+ * noted them, each with its input (`GET …/approvals/held`: one indexed read), in parallel. `calls: false` leaves
+ * those out. Why a run's step waits is in the plan's words or the policy's in general; `providerReasons` (streamed
+ * after the page paints) names the policy's rule. `scope` (the request's `locals`) shares the reads between the
+ * layout's badge and the page.
  */
 export async function waitingFor(
   client: Api,
   ws: string,
   me: string | undefined,
-  opts: { calls?: 'provider' | 'held' | false; scope?: object } = {},
+  opts: { calls?: boolean; scope?: object } = {},
 ): Promise<Waiting> {
-  const calls = opts.calls ?? 'provider';
   const [runsR, pluginsR, people, contracts, held] = await Promise.all([
     once(opts.scope, `waiting:${ws}`, () => client.request('listWaitingRuns', { params: { ws }, query: { limit: WAITING_RUNS } })),
     once(opts.scope, `plugins:${ws}`, () => workspacePlugins(client, ws)),
     once(opts.scope, `people:${ws}`, () => peopleOf(client, ws)),
     once(opts.scope, `contracts:${ws}`, () => workspaceContracts(client, ws)),
-    calls === 'held' ? once(opts.scope, `held:${ws}`, () => client.request('listHeldCalls', { params: { ws } })) : Promise.resolve(null),
+    opts.calls === false
+      ? Promise.resolve(null)
+      : once(opts.scope, `held:${ws}`, () => client.request('listHeldCalls', { params: { ws } })),
   ]);
   const plugins = pluginsR.ok ? pluginsR.data.plugins : [];
-  const list = contracts.approvals?.tools.list_approvals;
-  const governance = list !== undefined;
-  const gov =
-    list && calls === 'provider'
-      ? await callCapability<{ approvals: GovApproval[] }>(client, ws, list, { status: 'pending', limit: 200 })
-      : held?.ok
-        ? { output: { approvals: held.data.held.map(heldAsApproval) }, error: undefined }
-        : { output: { approvals: [] as GovApproval[] }, error: held && !held.ok ? held.error.message : undefined };
-  const items = pendingItems(runsR.ok ? runsR.data.runs : [], gov.output?.approvals ?? [], { plugins, people, me });
-  const error = gov.error ?? (runsR.ok ? null : runsR.error.message);
+  const governance = contracts.approvals?.tools.list_approvals !== undefined;
+  const approvals = held?.ok ? held.data.held.map(heldAsApproval) : [];
+  const items = pendingItems(runsR.ok ? runsR.data.runs : [], approvals, { plugins, people, me });
+  const error = held && !held.ok ? held.error.message : runsR.ok ? null : runsR.error.message;
   return { items, governance, error, plugins, contracts, people };
+}
+
+export interface ProviderReasons {
+  /** Item key -> why it waits in the provider's words (the items the provider's list holds). */
+  why: Record<string, string>;
+  stale: boolean;
+}
+
+/**
+ * Why each item waits in the approvals provider's words (its pending list: one tool call, which the audit trail and
+ * usage record, made after the page has painted), by item key; `stale` when the host's notes of the calls held
+ * outside runs differ from the provider's list (an approval expired, or one held before notes were kept: reading
+ * the list settles the notes, so the page reloads once).
+ */
+export async function providerReasons(
+  client: Api,
+  ws: string,
+  contracts: Contracts,
+  items: readonly Pick<PendingItem, 'key' | 'approvalId' | 'runId'>[],
+): Promise<ProviderReasons> {
+  const list = contracts.approvals?.tools.list_approvals;
+  if (!list) return { why: {}, stale: false };
+  const gov = await callCapability<{ approvals: GovApproval[] }>(client, ws, list, { status: 'pending', limit: 200 });
+  const byId = new Map((gov.output?.approvals ?? []).map((a) => [a.id, a]));
+  const why: Record<string, string> = {};
+  for (const i of items) {
+    const a = i.approvalId ? byId.get(i.approvalId) : undefined;
+    if (a) why[i.key] = policyInWords({ source: 'policy', rule: a.rule, sideEffect: a.sideEffect });
+  }
+  if (!gov.output) return { why, stale: false };
+  const noted = await client.request('listHeldCalls', { params: { ws } });
+  const now = new Set(noted.ok ? noted.data.held.map((h) => h.approvalId ?? h.callId) : []);
+  const shown = new Set(items.filter((i) => i.runId === null).map((i) => i.approvalId ?? i.key));
+  const stale = noted.ok && (now.size !== shown.size || [...now].some((id) => !shown.has(id)));
+  return { why, stale };
 }
 
 /**
@@ -158,7 +195,10 @@ export function pendingItems(
         toolLabel: toolLabel(s.tool, plugins),
         askedBy: actorName(held?.actor ?? d.run.createdBy, people, me),
         askedAt: held?.createdAt ?? s.startedAt ?? d.run.createdAt,
-        why: policyInWords(held ? { source: 'policy', rule: held.rule, sideEffect: held.sideEffect } : { source: 'plan' }),
+        // the plan's hold, else the policy's (its rule named once the provider's list is read: providerReasons)
+        why: policyInWords(
+          held ? { source: 'policy', rule: held.rule, sideEffect: held.sideEffect } : { source: s.needsApproval ? 'plan' : 'policy' },
+        ),
         preview: previewOf(resolved.value as Record<string, unknown>, d.steps),
         waitingOn: resolved.waitingOn,
       });
@@ -188,15 +228,11 @@ export function pendingItems(
 
 /** One run's pending items, and the names and plugins its page shows (who started it, who decided each step). */
 export async function pendingOfRun(client: Api, ws: string, run: RunWithSteps, me: string | undefined, scope?: object) {
-  const holds = run.steps.some((s) => s.status === 'waiting_approval');
   const [pluginsR, people, contracts] = await Promise.all([
     once(scope, `plugins:${ws}`, () => workspacePlugins(client, ws)),
     once(scope, `people:${ws}`, () => peopleOf(client, ws)),
     once(scope, `contracts:${ws}`, () => workspaceContracts(client, ws)),
   ]);
   const plugins = pluginsR.ok ? pluginsR.data.plugins : [];
-  const list = contracts.approvals?.tools.list_approvals;
-  const gov =
-    holds && list ? await callCapability<{ approvals: GovApproval[] }>(client, ws, list, { status: 'pending', limit: 200 }) : null;
-  return { items: pendingItems([run], gov?.output?.approvals ?? [], { plugins, people, me }, false), plugins, people };
+  return { items: pendingItems([run], [], { plugins, people, me }, false), plugins, people, contracts };
 }

@@ -11,9 +11,9 @@ export const load: LayoutServerLoad = (event) => {
   const workspace = requireWorkspace(locals, params.ws);
   const canManage = atLeast(workspace.role, 'admin');
   // Streamed (not awaited): the page paints first, the badge follows. It counts the runs' steps that wait (the
-  // runs API) and the calls held for approval outside a run as the host noted them (no tool call: reading the
-  // approvals provider's list is an audited call, made on the approvals page only). Home reads the same, once.
-  const pending: Promise<PendingSummary> = waitingFor(api(event), params.ws, user.id, { calls: 'held', scope: locals })
+  // runs API) and the calls held for approval outside a run as the host noted them (no tool call). Home and the
+  // approvals page read the same, once per request.
+  const pending: Promise<PendingSummary> = waitingFor(api(event), params.ws, user.id, { scope: locals })
     .then((w) => ({
       count: w.items.length,
       first: w.items.slice(0, 5).map((i) => ({ key: i.key, title: i.title, context: i.runGoal })),

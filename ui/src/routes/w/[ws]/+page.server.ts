@@ -22,9 +22,8 @@ export const load: PageServerLoad = async (event) => {
   const weekStart = new Date(now - (now % DAY));
   // Above the fold, awaited, all at once: what waits (the runs holding steps and the calls held outside runs, each
   // one request shared with the layout's badge), the recent runs, the checklist.
-  // the calls held outside runs as the host noted them (no provider tool call on the way to the first paint); the
-  // approvals page reads the provider's list, with each call's input for its preview
-  const waitingP = waitingFor(client, ws, event.locals.user?.id, { calls: 'held', scope: event.locals });
+  // the calls held outside runs as the host noted them (no provider tool call on the way to the first paint)
+  const waitingP = waitingFor(client, ws, event.locals.user?.id, { scope: event.locals });
   const runsP = client.request('listRuns', { params: { ws } }).then((r) => (r.ok ? r.data.runs : []));
   const [waiting, runs, checklist] = await Promise.all([
     waitingP,

@@ -3,12 +3,14 @@ import { api, enc } from '$lib/server/api';
 import { failWith, guardedActions, requireWorkspace, text } from '$lib/server/guard';
 import { callCapability } from '$lib/server/plugins';
 import { runOf } from '$lib/server/runs';
-import { waitingFor } from '$lib/server/waiting';
+import { type ProviderReasons, providerReasons, waitingFor } from '$lib/server/waiting';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
   const ws = requireWorkspace(event.locals, event.params.ws);
-  const w = await waitingFor(api(event), ws.slug, event.locals.user?.id, { scope: event.locals });
+  const client = api(event);
+  // the same reads as the badge (shared in this request): no tool call before the page paints
+  const w = await waitingFor(client, ws.slug, event.locals.user?.id, { scope: event.locals });
   // grouped by run (a run's steps together, so they can be approved at once), oldest first
   const groups: { runId: string | null; runGoal: string | null; items: typeof w.items }[] = [];
   for (const item of w.items) {
@@ -16,7 +18,17 @@ export const load: PageServerLoad = async (event) => {
     if (g) g.items.push(item);
     else groups.push({ runId: item.runId, runGoal: item.runGoal, items: [item] });
   }
-  return { groups, count: w.items.length, governance: w.governance, error: w.error };
+  return {
+    groups,
+    count: w.items.length,
+    governance: w.governance,
+    error: w.error,
+    // streamed: why each waits in the provider's words, and whether its list changed what waits (then reload)
+    reasons:
+      w.items.length || w.governance
+        ? providerReasons(client, ws.slug, w.contracts, w.items).catch((): ProviderReasons => ({ why: {}, stale: false }))
+        : null,
+  };
 };
 
 type ActionEvent = Parameters<Actions[string]>[0];

@@ -6,7 +6,7 @@ import { api, enc } from '$lib/server/api';
 import { failWith, guardedActions, requireWorkspace, text } from '$lib/server/guard';
 import { actorName } from '$lib/server/people';
 import { runOf } from '$lib/server/runs';
-import { pendingOfRun, toolLabel } from '$lib/server/waiting';
+import { type ProviderReasons, pendingOfRun, providerReasons, toolLabel } from '$lib/server/waiting';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -16,7 +16,7 @@ export const load: PageServerLoad = async (event) => {
   const data = await runOf(client, ws.id, event.params.id);
   const me = event.locals.user?.id;
   const finished = ['succeeded', 'failed', 'cancelled'].includes(data.run.status);
-  const [{ items, plugins, people }, summary] = await Promise.all([
+  const [{ items, plugins, people, contracts }, summary] = await Promise.all([
     pendingOfRun(client, ws.slug, data, me, event.locals),
     // what the run sent and what came of it, once it has finished (its run.summary, and the same figures now)
     finished ? client.request('getRunSummary', { params: { id: data.run.id } }) : null,
@@ -34,6 +34,10 @@ export const load: PageServerLoad = async (event) => {
     ...data,
     startedBy: data.run.createdBy ? actorName(data.run.createdBy, people, me) : null,
     held: items,
+    /** Streamed: why each held step waits in the approvals provider's words (its list: a tool call, after paint). */
+    reasons: items.length
+      ? providerReasons(client, ws.slug, contracts, items).catch((): ProviderReasons => ({ why: {}, stale: false }))
+      : null,
     /** The run's results in words (once it has finished), and which steps sent how many messages. */
     results: summary?.ok
       ? {
