@@ -48,17 +48,21 @@ function sectionValue(section: BrandKitSection, doc: { content: string; metadata
 
 /**
  * The brand kit in a workspace's memory, through the memory contract (whichever plugin provides it): one document per
- * section in the `brand-kit` collection under the key `brand-kit:<section>`, replaced on every save, removed when the
- * section is emptied.
+ * section in the `brand-kit` collection under the key `brand-kit:<section>`, replaced on every save (an emptied section by
+ * a marker document, metadata `empty: true`).
  */
 export function brandKitStore(memory: MemoryAccess, provider: string) {
   async function load(): Promise<BrandKitState> {
     const raw: Partial<BrandKit> = {};
     const sections: BrandKitState['sections'] = [];
+    // A saved kit has a document for every section (an empty one as a marker), so reading a section never asks memory
+    // for a document that is not there (a failed, logged lookup); a kit never saved has none: one search says so.
+    const saved = (await memory.recall('brand kit', { collection: BRAND_KIT_COLLECTION, limit: 1 })).chunks.length > 0;
     for (const section of BRAND_KIT_SECTIONS) {
-      const doc = await memory.read(BRAND_KIT_COLLECTION, brandKitKey(section));
-      if (doc) Object.assign(raw, sectionValue(section, doc));
-      sections.push({ section, documentId: doc?.documentId ?? null, chunks: doc?.chunks ?? 0 });
+      const doc = saved ? await memory.read(BRAND_KIT_COLLECTION, brandKitKey(section)) : null;
+      const empty = !doc || doc.metadata.empty === true;
+      if (doc && !empty) Object.assign(raw, sectionValue(section, doc));
+      sections.push({ section, documentId: empty ? null : doc.documentId, chunks: empty ? 0 : doc.chunks });
     }
     // a document edited by hand elsewhere may hold anything: what does not parse is left out
     const parsed = BrandKitSchema.safeParse(raw);
@@ -68,19 +72,15 @@ export function brandKitStore(memory: MemoryAccess, provider: string) {
   async function save(kit: BrandKit): Promise<BrandKitState> {
     for (const section of BRAND_KIT_SECTIONS) {
       const doc = sectionDocument(section, kit);
-      const key = brandKitKey(section);
-      if (!doc) {
-        await memory.forget(BRAND_KIT_COLLECTION, key);
-        continue;
-      }
+      // an emptied section is replaced by its marker (`empty: true`, which drafts skip), not removed: see load()
       await memory.remember({
         title: TITLE[section],
-        content: doc.content,
+        content: doc?.content ?? `The brand kit has no ${TITLE[section].toLowerCase()}.`,
         collection: BRAND_KIT_COLLECTION,
         collectionKind: 'brand_voice',
         source: 'brand kit',
-        key,
-        metadata: { section, tags: ['brand-kit'], ...(doc.value === undefined ? {} : { value: doc.value }) },
+        key: brandKitKey(section),
+        metadata: { section, tags: ['brand-kit'], ...(doc ? (doc.value === undefined ? {} : { value: doc.value }) : { empty: true }) },
       });
     }
     return load();

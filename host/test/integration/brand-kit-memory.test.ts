@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Host } from '../../src/host.js';
+import { insertEvents } from '../../src/results/events.js';
 import { buildApp } from '../../src/server/app.js';
 import { bootHost, lockRoot, makeRoot, operatorInject, removeRoot, repoPlugin } from './helpers.js';
 
@@ -214,5 +215,98 @@ describe('the brand kit in memory (issue 15)', () => {
     expect(res.json().error.code).toMatch(/^NH_/);
     const kit = ((await (await inject({ method: 'GET', url: '/api/workspaces/globex/brand-kit' })).json()) as KitState).kit;
     expect(kit.voice).toBe('');
+  });
+
+  it('reading a kit, saved or not, with empty sections, never asks memory for a document that is not there', async () => {
+    const failedLookups = () =>
+      (host as Host & { records: Record<string, unknown>[] }).records.filter(
+        (r) => r.msg === 'tool call failed' && r.tool === 'memory:memory_get_document',
+      ).length;
+    const before = failedLookups();
+    await host.storage.service.createWorkspace({ slug: 'fresh' });
+    for (const id of ['memory', 'agent-content']) await host.storage.service.enablePlugin('fresh', id);
+    const never = (await (await inject({ method: 'GET', url: '/api/workspaces/fresh/brand-kit' })).json()) as KitState;
+    expect(never.kit).toEqual({ voice: '', bannedPhrases: [], disclosures: [], facts: '' });
+    expect(never.sections.every((x) => x.documentId === null)).toBe(true);
+    const saved = (await saveKit('fresh', { voice: 'brisk', bannedPhrases: [], disclosures: [], facts: '' })).json() as KitState;
+    expect(saved.kit.voice).toBe('brisk');
+    expect(saved.sections.filter((x) => x.documentId !== null).map((x) => x.section)).toEqual(['voice']);
+    await inject({ method: 'GET', url: '/api/workspaces/fresh/brand-kit' });
+    // a draft skips the emptied sections' markers: only the voice is used
+    const draft = (await call('fresh', 'agent-content:draft', { kind: 'social', topic: 'our autumn trail runs' })) as unknown as DraftOut;
+    expect(draft.provenance.memory.map((m) => m.title)).toEqual(['Brand voice']);
+    expect(failedLookups()).toBe(before);
+  });
+
+  it("revise and check_quality read the brand kit: its banned phrases and this kind's disclosures", async () => {
+    await saveKit('acme', KIT);
+    const draft = (await call('acme', 'agent-content:draft', {
+      kind: 'email',
+      topic: 'the Trailblazer 3 spring offer',
+    })) as unknown as DraftOut;
+    const codes = (q: unknown) => (q as { reasons: { code: string }[] }).reasons.map((r) => r.code);
+    const bad = await call('acme', 'agent-content:check_quality', {
+      kind: 'email',
+      text: 'The Trailblazer 3 is a game changer for every trail runner who wants a light shoe this spring.',
+    });
+    expect(codes(bad)).toEqual(expect.arrayContaining(['banned_phrase', 'disclosure_missing']));
+    const good = await call('acme', 'agent-content:check_quality', {
+      kind: 'email',
+      text: `The Trailblazer 3 is light and ships with free returns. ${KIT.disclosures[0]!.text}`,
+    });
+    expect(codes(good)).not.toContain('banned_phrase');
+    expect(codes(good)).not.toContain('disclosure_missing');
+    // a blog has no disclosure in this kit
+    expect(codes(await call('acme', 'agent-content:check_quality', { kind: 'blog', text: 'A plain note.' }))).not.toContain(
+      'disclosure_missing',
+    );
+    const revised = await call('acme', 'agent-content:revise', { draftId: draft.draftId, text: 'Our world-class Trailblazer 3 is here.' });
+    expect((revised.quality as { bannedPhrases: { phrase: string }[] }).bannedPhrases.map((b) => b.phrase)).toEqual(['world-class']);
+    expect(codes(revised.quality)).toContain('disclosure_missing');
+    const stored = await call('acme', 'agent-content:check_quality', { draftId: draft.draftId });
+    expect(codes(stored)).toContain('banned_phrase');
+    // a model rewrite is written in the kit's voice (the offline model states the tone it was given)
+    const blog = (await call('acme', 'agent-content:draft', { kind: 'blog', topic: 'the Trailblazer 3 in spring' })) as unknown as DraftOut;
+    const rewritten = await call('acme', 'agent-content:revise', { draftId: blog.draftId, instructions: 'shorter, end with a question' });
+    expect(rewritten.text).toContain('Tone: warm, plain-spoken, no jargon.');
+  });
+
+  it('learn_from_results remembers the best draft of a winning prompt variant as winning content', async () => {
+    const drafts: DraftOut[] = [];
+    for (let i = 0; i < 16; i++)
+      drafts.push((await call('acme', 'agent-content:draft', { kind: 'email', topic: `trail week ${i}` })) as unknown as DraftOut);
+    const variantOf = (d: DraftOut) => (d as unknown as { prompt: { variantId: string } }).prompt.variantId;
+    const ws = await host.storage.service.resolveWorkspace('acme');
+    await insertEvents(
+      host.storage.db,
+      drafts.flatMap((d, n) =>
+        [
+          ...Array.from({ length: 100 }, (_, k) => ({ kind: 'sent', k })),
+          // benefit-first drafts earn 10 clicks per 100 sends (the last one 12), control drafts 2
+          ...Array.from({ length: variantOf(d) === 'benefit-first' ? (n === 15 ? 12 : 10) : 2 }, (_, k) => ({ kind: 'clicked', k })),
+        ].map((e) => ({
+          workspace_id: ws.id,
+          campaign: 'trail-week',
+          variant: d.draftId,
+          channel: 'email',
+          contact_id: null,
+          kind: e.kind,
+          occurred_at: new Date(),
+          source: 'test',
+          dedupe_key: `${d.draftId}:${e.kind}:${e.k}`,
+        })),
+      ),
+    );
+    const learned = (await call('acme', 'agent-content:learn_from_results', {})) as {
+      winner: { variantId: string; draftId: string; rate: number; documentId: string | null } | null;
+    };
+    const winners = drafts.filter((d) => variantOf(d) === 'benefit-first');
+    expect(learned.winner).toMatchObject({ variantId: 'benefit-first', documentId: expect.any(String) });
+    expect(winners.map((d) => d.draftId)).toContain(learned.winner!.draftId);
+    const doc = await call('acme', 'memory:memory_get_document', { documentId: learned.winner!.documentId });
+    expect(doc).toMatchObject({ collection: 'winning-content', metadata: { draftId: learned.winner!.draftId, tags: ['winning-content'] } });
+    // scoring again replaces, never adds a copy
+    const again = (await call('acme', 'agent-content:learn_from_results', {})) as typeof learned;
+    expect(again.winner?.documentId).toBe(learned.winner!.documentId);
   });
 });

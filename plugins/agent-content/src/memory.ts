@@ -52,6 +52,8 @@ export interface Recalled {
 const MAX_FACTS = 8;
 const MAX_FACT_CHARS = 300;
 const MAX_EXAMPLE_CHARS = 600;
+/** Brand kit chunks per recall: the voice, banned phrases and disclosures (one each, or their empty markers) and facts. */
+const BRAND_KIT_LIMIT = 12;
 const STOP = new Set(['about', 'with', 'from', 'that', 'this', 'your', 'our', 'the', 'and', 'for', 'who', 'are', 'was', 'will']);
 
 const termsOf = (s: string) =>
@@ -99,6 +101,8 @@ function brandOf(chunks: RecalledChunk[]): { brand: BrandFromMemory; used: Recal
   const used: RecalledChunk[] = [];
   const facts: RecalledChunk[] = [];
   for (const c of chunks) {
+    // an emptied section's marker: nothing to use
+    if (c.metadata.empty === true) continue;
     const value = c.metadata.value;
     if (c.metadata.section === 'voice' && typeof value === 'string' && value.trim()) {
       brand.voice = value.trim();
@@ -143,7 +147,7 @@ export async function recallForDraft(
       ctx.memory
         .recall(query, { limit: 6 })
         .then((r) => r.chunks.filter((c) => c.collection !== WINNING_CONTENT_COLLECTION && c.collection !== BRAND_KIT_COLLECTION)),
-      ctx.memory.recall(query, { limit: 8, collection: BRAND_KIT_COLLECTION }).then((r) => r.chunks),
+      ctx.memory.recall(query, { limit: BRAND_KIT_LIMIT, collection: BRAND_KIT_COLLECTION }).then((r) => r.chunks),
       ctx.memory.recall(query, { limit: 2, collection: WINNING_CONTENT_COLLECTION }).then((r) => r.chunks),
     ]);
   } catch (err) {
@@ -180,4 +184,21 @@ export async function recallForDraft(
     status: usedChunks.length > 0 ? 'used' : 'empty',
     recallMs,
   };
+}
+
+const NO_BRAND: BrandFromMemory = { bannedPhrases: [], disclosures: [] };
+
+/**
+ * The brand kit alone (voice, banned phrases, disclosures), for the tools that check or rewrite a draft (revise,
+ * check_quality): one hybrid search of the kit's collection. Without memory, or when the recall fails (logged), none.
+ */
+export async function recallBrand(ctx: Pick<ToolContext, 'memory' | 'logger'>, query: string): Promise<BrandFromMemory> {
+  if (!ctx.memory) return NO_BRAND;
+  try {
+    const r = await ctx.memory.recall(query.slice(0, 4000) || 'brand kit', { limit: BRAND_KIT_LIMIT, collection: BRAND_KIT_COLLECTION });
+    return brandOf(r.chunks).brand;
+  } catch (err) {
+    ctx.logger.warn({ err }, 'brand kit recall failed: checking without it');
+    return NO_BRAND;
+  }
 }

@@ -43,19 +43,24 @@ export function systemPrompt(config: Config, examples: string[] = [], brand?: Br
   // the brand kit in memory first; the plugin's config is the fallback
   const voice = brand?.voice ?? config.brandVoice;
   const banned = bannedPhrasesOf(config, brand);
-  const disclosures = (brand?.disclosures ?? []).filter((d) => d.channel === kind);
+  const disclosures = kind ? disclosuresOf(brand, kind) : [];
   return [
     "You are NeonHub's content writer for a marketing team.",
     voice ? `Tone: ${voice.replace(/\s+/g, ' ').trim()}` : 'Tone: clear, friendly and specific',
     'Write plain, concrete sentences. Do not invent facts, prices or dates that the brief does not give.',
     ...(banned.length ? [`Never use these phrases: ${banned.map((p) => `"${p}"`).join(', ')}.`] : []),
-    ...(disclosures.length ? [`End with these disclosures, word for word: ${disclosures.map((d) => `"${d.text}"`).join(' ')}`] : []),
+    ...(disclosures.length ? [`End with these disclosures, word for word: ${disclosures.map((d) => `"${d}"`).join(' ')}`] : []),
     // quoted with "> " so that no line reads as a key point or a setting (the offline model keys on those)
     ...examples.flatMap((e, i) => [
       i === 0 ? 'Past content of this brand that performed well (learn from what worked; do not copy it):' : '',
       ...e.split('\n').map((l) => `> ${l}`),
     ]),
   ].join('\n');
+}
+
+/** The brand kit's disclosures a kind of content must carry word for word (the kit's channel names are the kinds). */
+export function disclosuresOf(brand: BrandFromMemory | undefined, kind: Kind): string[] {
+  return (brand?.disclosures ?? []).filter((d) => d.channel === kind).map((d) => d.text);
 }
 
 /** The banned phrases of the config and of the brand kit in memory, once each (case-insensitive). */

@@ -25,7 +25,7 @@ export function countPhrase(text: string, phrase: string): number {
  * The quality gate: passes when the prose is readable (Flesch ≥ 50), its word count is within the
  * bounds of its kind, no banned phrase appears, and a real model (not the offline templates) wrote it.
  */
-export function checkQuality(text: string, kind: Kind, banned: readonly string[]): QualityReport {
+export function checkQuality(text: string, kind: Kind, banned: readonly string[], disclosures: readonly string[] = []): QualityReport {
   const r = readability(text);
   const bounds = WORD_BOUNDS[kind];
   const reasons: QualityReport['reasons'] = [];
@@ -44,5 +44,9 @@ export function checkQuality(text: string, kind: Kind, banned: readonly string[]
     });
   const found = banned.map((phrase) => ({ phrase, count: countPhrase(text, phrase) })).filter((b) => b.count > 0);
   for (const b of found) reasons.push({ code: 'banned_phrase', message: `uses the banned phrase "${b.phrase}" ${b.count}×` });
+  const squash = (t: string) => t.replace(/\s+/g, ' ').trim().toLowerCase();
+  for (const d of disclosures)
+    if (!squash(text).includes(squash(d)))
+      reasons.push({ code: 'disclosure_missing', message: `lacks the brand kit's disclosure for a ${kind}, word for word: "${d}"` });
   return { pass: reasons.length === 0, reasons, readability: r, bounds, bannedPhrases: found, offline };
 }

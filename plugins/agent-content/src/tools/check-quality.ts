@@ -1,7 +1,9 @@
 import { defineTool } from '@neonhub/sdk';
 import { z } from 'zod';
 import { configOf } from '../config.js';
+import { recallBrand } from '../memory.js';
 import { KindSchema } from '../model.js';
+import { bannedPhrasesOf, disclosuresOf } from '../prompts.js';
 import { checkQuality } from '../quality.js';
 import { loadDraft, loadVersion } from '../store.js';
 import { QualitySchema } from './shared.js';
@@ -27,15 +29,20 @@ const input = z
 export const checkQualityTool = defineTool({
   name: 'check_quality',
   description:
-    'The content quality gate: Flesch reading ease (at least 50), word count within the bounds of the kind (blog 300–2500, email 40–400, social 3–120), no banned phrase from the config, and not an offline-model template; returns pass or fail with reasons.',
+    'The content quality gate: Flesch reading ease (at least 50), word count within the bounds of the kind (blog 300–2500, email 40–400, social 3–120), no banned phrase from the config or the workspace’s brand kit in memory, every disclosure the brand kit requires for the kind (word for word), and not an offline-model template; returns pass or fail with reasons.',
   sideEffect: 'read',
   input,
   output: QualitySchema,
   async run(a, ctx) {
-    const banned = [...(configOf(ctx).bannedPhrases ?? []), ...a.bannedPhrases];
-    if (a.text !== undefined) return checkQuality(a.text, a.kind!, banned);
-    const { draft } = await loadDraft(ctx, a.draftId!);
-    const v = await loadVersion(ctx, draft, a.version ?? draft.latestVersion);
-    return checkQuality(v.text, draft.kind, banned);
+    const stored = a.draftId === undefined ? undefined : (await loadDraft(ctx, a.draftId)).draft;
+    const kind = stored?.kind ?? a.kind!;
+    // the brand kit in memory (as draft reads it): its banned phrases and this kind's disclosures
+    const brand = await recallBrand(
+      ctx,
+      stored ? [stored.topic, stored.audience, ...stored.keywords].filter(Boolean).join(' ') : (a.text ?? '').slice(0, 500),
+    );
+    const banned = [...bannedPhrasesOf(configOf(ctx), brand), ...a.bannedPhrases];
+    const text = stored ? (await loadVersion(ctx, stored, a.version ?? stored.latestVersion)).text : a.text!;
+    return checkQuality(text, kind, banned, disclosuresOf(brand, kind));
   },
 });

@@ -4,7 +4,15 @@ import { z } from 'zod';
 import { configOf } from '../config.js';
 import { ProvenanceSchema, recallForDraft } from '../memory.js';
 import { DRAFTS, type Draft, KindSchema, LengthSchema, VERSIONS, type Version, versionKey } from '../model.js';
-import { bannedPhrasesOf, contentPrompts, DRAFT_PROMPT, draftVariables, recordDraftOutcome, systemPrompt } from '../prompts.js';
+import {
+  bannedPhrasesOf,
+  contentPrompts,
+  DRAFT_PROMPT,
+  disclosuresOf,
+  draftVariables,
+  recordDraftOutcome,
+  systemPrompt,
+} from '../prompts.js';
 import { checkQuality } from '../quality.js';
 import { QualitySchema } from './shared.js';
 
@@ -105,7 +113,7 @@ export const draft = defineTool({
       text: result.text,
       offline: result.offline,
       model,
-      quality: checkQuality(result.text, a.kind, bannedPhrasesOf(config, recalled.brand)),
+      quality: checkQuality(result.text, a.kind, bannedPhrasesOf(config, recalled.brand), disclosuresOf(recalled.brand, a.kind)),
       prompt,
       provenance: {
         tools: ['agent-content:draft'],

@@ -1,7 +1,7 @@
-import { defineTool, WINNING_CONTENT_COLLECTION } from '@neonhub/sdk';
+import { defineTool, type MemoryAccess, WINNING_CONTENT_COLLECTION } from '@neonhub/sdk';
 import { z } from 'zod';
 import { contentErrors } from '../errors.js';
-import { OFFLINE_LABEL } from '../model.js';
+import { type Draft, OFFLINE_LABEL, type Version } from '../model.js';
 import { loadDraft, loadVersion } from '../store.js';
 
 const input = z.object({
@@ -25,6 +25,37 @@ export const RememberWinnerResultSchema = z.object({
 });
 
 /**
+ * Remembers a version of a draft as winning content (keyed by the draft: remembering it again replaces the figures,
+ * never adds a copy). The offline model's label is not part of the copy that won.
+ */
+export async function rememberDraft(
+  memory: MemoryAccess,
+  draft: Draft,
+  v: Version,
+  figures: { metric?: string; value?: number; [k: string]: unknown },
+): Promise<{ documentId: string; collection: string; deduplicated: boolean }> {
+  const text = v.text.startsWith(OFFLINE_LABEL) ? v.text.split('\n').slice(1).join('\n').trim() : v.text;
+  const r = await memory.remember({
+    title: `Winning ${draft.kind}: ${draft.topic}`.slice(0, 500),
+    content: text,
+    collection: WINNING_CONTENT_COLLECTION,
+    collectionKind: 'agent_memory',
+    source: `agent-content:${draft.draftId}@${v.version}`,
+    key: `winner:${draft.draftId}`.toLowerCase().replace(/[^a-z0-9_:.-]/g, '-'),
+    metadata: {
+      tags: ['winning-content'],
+      draftId: draft.draftId,
+      version: v.version,
+      kind: draft.kind,
+      topic: draft.topic,
+      ...(draft.prompt ? { prompt: draft.prompt } : {}),
+      ...figures,
+    },
+  });
+  return { documentId: r.documentId, collection: WINNING_CONTENT_COLLECTION, deduplicated: r.deduplicated };
+}
+
+/**
  * Stores a draft whose results won in the workspace's memory (collection `winning-content`, tagged
  * `winning-content`), so that later drafts recall it as an example of what worked. Results scoring calls it (or
  * record_outcome with outcome `won`).
@@ -41,32 +72,11 @@ export const rememberWinner = defineTool({
     const v = await loadVersion(ctx, draft, a.version ?? draft.latestVersion);
     if (!ctx.memory)
       throw contentErrors.create('NH_CONTENT_MEMORY_UNAVAILABLE', 'no plugin providing memory is enabled in this workspace: enable memory');
-    // the offline model's label is not part of the copy that won
-    const text = v.text.startsWith(OFFLINE_LABEL) ? v.text.split('\n').slice(1).join('\n').trim() : v.text;
-    const r = await ctx.memory.remember({
-      title: `Winning ${draft.kind}: ${draft.topic}`.slice(0, 500),
-      content: text,
-      collection: WINNING_CONTENT_COLLECTION,
-      collectionKind: 'agent_memory',
-      source: `agent-content:${draft.draftId}@${v.version}`,
-      metadata: {
-        tags: ['winning-content'],
-        draftId: draft.draftId,
-        version: v.version,
-        kind: draft.kind,
-        topic: draft.topic,
-        ...(draft.prompt ? { prompt: draft.prompt } : {}),
-        ...(a.metric ? { metric: a.metric } : {}),
-        ...(a.value === undefined ? {} : { value: a.value }),
-      },
+    const r = await rememberDraft(ctx.memory, draft, v, {
+      ...(a.metric ? { metric: a.metric } : {}),
+      ...(a.value === undefined ? {} : { value: a.value }),
     });
     ctx.logger.info({ draftId: draft.draftId, version: v.version, documentId: r.documentId }, 'winning draft remembered');
-    return {
-      draftId: draft.draftId,
-      version: v.version,
-      documentId: r.documentId,
-      collection: WINNING_CONTENT_COLLECTION,
-      deduplicated: r.deduplicated,
-    };
+    return { draftId: draft.draftId, version: v.version, ...r };
   },
 });

@@ -2,7 +2,8 @@ import { defineTool } from '@neonhub/sdk';
 import { z } from 'zod';
 import { configOf } from '../config.js';
 import { unifiedDiff } from '../diff.js';
-import { contentPrompts, recordDraftOutcome, revisePrompt, systemPrompt } from '../prompts.js';
+import { recallBrand } from '../memory.js';
+import { bannedPhrasesOf, contentPrompts, disclosuresOf, recordDraftOutcome, revisePrompt, systemPrompt } from '../prompts.js';
 import { checkQuality } from '../quality.js';
 import { appendVersion, loadDraft, loadVersion } from '../store.js';
 import { QualitySchema } from './shared.js';
@@ -35,7 +36,7 @@ const input = z
 export const revise = defineTool({
   name: 'revise',
   description:
-    'Creates the next version of a draft, from a given text or by asking the workspace model to apply instructions to the latest version; returns the new version, its unified diff against the previous one and the quality gate result.',
+    'Creates the next version of a draft, from a given text or by asking the workspace model to apply instructions to the latest version (in the voice and rules of the workspace’s brand kit in memory, as draft reads it); returns the new version, its unified diff against the previous one and the quality gate result (the brand kit’s banned phrases and disclosures included).',
   sideEffect: 'write',
   timeoutMs: 120_000,
   input,
@@ -51,6 +52,9 @@ export const revise = defineTool({
     const config = configOf(ctx);
     const { draft } = await loadDraft(ctx, a.draftId);
     const previous = await loadVersion(ctx, draft, draft.latestVersion);
+    // the brand kit in memory, as draft reads it: the voice and rules for a rewrite, the banned phrases and disclosures
+    // for the quality gate
+    const brand = await recallBrand(ctx, [draft.topic, draft.audience, ...draft.keywords].filter(Boolean).join(' '));
     let text: string;
     let meta: { source: 'model' | 'edit'; model?: string; offline: boolean };
     if (a.text !== undefined) {
@@ -58,7 +62,7 @@ export const revise = defineTool({
       meta = { source: 'edit', offline: false };
     } else {
       const r = await ctx.llm.generate({
-        system: systemPrompt(config),
+        system: systemPrompt(config, [], brand, draft.kind),
         prompt: revisePrompt(draft.kind, draft.topic, a.instructions!, previous.text),
         signal: ctx.signal,
       });
@@ -81,7 +85,7 @@ export const revise = defineTool({
       text,
       offline: meta.offline,
       diff: diff.patch,
-      quality: checkQuality(text, draft.kind, config.bannedPhrases ?? []),
+      quality: checkQuality(text, draft.kind, bannedPhrasesOf(config, brand), disclosuresOf(brand, draft.kind)),
     };
   },
 });
