@@ -21,8 +21,8 @@ import { createDriftMonitor, type DriftMonitor } from './plugins/drift.js';
 import { discoverPlugins, readLockfile } from './plugins/index.js';
 import { createToolRegistry, type ToolRegistry } from './registry.js';
 import { createDeliveryRecorder } from './results/sent.js';
-import { pullDueSocialMetrics } from './results/social-metrics.js';
-import { type Clock, createScheduleService, type ScheduleService } from './schedules/index.js';
+import { SOCIAL_METRICS_TASK, socialMetricsTask } from './results/social-metrics.js';
+import { type Clock, createScheduleService, type ScheduleService, SYSTEM_OWNER, type SystemTask } from './schedules/index.js';
 import { openStorage, type Storage } from './storage.js';
 
 export interface Host {
@@ -38,6 +38,8 @@ export interface Host {
   outbox: Outbox;
   /** Scheduled tool calls (ctx.scheduler, the calendar API); `startScheduleRunner` fires them (docs/schedules.md). */
   schedules: ScheduleService;
+  /** The host's own recurring tasks the schedule runner runs (social metrics pulls), by name. */
+  systemTasks: Readonly<Record<string, SystemTask>>;
   /** Plugins that were refused or failed to start, with the reason (a plugin that loads on a retry leaves it). */
   problems: PluginProblem[];
   /** Where each plugin is in its start (waiting, starting, retrying, ready, failed); `onChange` announces plugins that join late. */
@@ -136,7 +138,6 @@ export async function createHost(opts: CreateHostOptions): Promise<Host> {
   const callLog = createCallLog((records) => storage.recordCalls(records), logger, onThisThread ? { slice: 16 } : {});
   // Built after the pipeline (it delivers through it); the pipeline reaches it only when a call comes.
   let outbox: Outbox | undefined;
-  let metricsTimer: NodeJS.Timeout | undefined;
   const callTool = createCallTool({
     // what the approvals provider holds (and decides) outside runs, nested calls' too: the notifier and the badge
     observe: heldCallObserver({
@@ -204,6 +205,16 @@ export async function createHost(opts: CreateHostOptions): Promise<Host> {
     contracts,
     outbox,
     schedules,
+    // social metrics: a system schedule per workspace (results_settings), run by the schedule runner
+    systemTasks: {
+      [SOCIAL_METRICS_TASK.tool]: socialMetricsTask({
+        db: storage.db,
+        callTool,
+        manifest: (id: string) => manifests.get(id) ?? registry.plugin(id)?.manifest,
+        logger: logger.child({ component: 'social-metrics' }),
+        owner: SYSTEM_OWNER,
+      }),
+    },
     problems,
     get plugins() {
       return startup;
@@ -228,7 +239,6 @@ export async function createHost(opts: CreateHostOptions): Promise<Host> {
       return { added: [], removed: [], reloaded: [], failed: [] };
     },
     async close() {
-      if (metricsTimer) clearInterval(metricsTimer);
       startup.stop();
       await stopFakes();
       await outbox?.close();
@@ -266,17 +276,6 @@ export async function createHost(opts: CreateHostOptions): Promise<Host> {
       drift.watchLock();
       if (opts.outbox?.worker !== false) {
         await outbox.start();
-        // social metrics: each workspace pulled when due (results_settings), checked every minute
-        const metricsDeps = {
-          db: storage.db,
-          callTool,
-          manifest: (id: string) => manifests.get(id) ?? registry.plugin(id)?.manifest,
-          logger: logger.child({ component: 'social-metrics' }),
-        };
-        metricsTimer = setInterval(() => {
-          pullDueSocialMetrics(metricsDeps).catch((err) => metricsDeps.logger.warn({ err }, 'social metrics: the pull failed'));
-        }, 60_000);
-        metricsTimer.unref();
       }
     }
     /**

@@ -116,4 +116,6 @@ export interface ResultsSettingsTable {
   metrics_every_minutes: Generated<number>;
   metrics_days: Generated<number>;
   metrics_pulled_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** Whether the pull runs (migration 0025); off keeps the interval. */
+  metrics_enabled: Generated<boolean>;
 }

@@ -27,27 +27,68 @@ interface PublishedPost {
   connection: string | undefined;
   campaign: string;
   variant: string;
+  /** The post carries one of the workspace's tracked links (/r/<code>): its clicks are counted by the redirect. */
+  tracked: boolean;
+}
+
+/**
+ * The kind a network's link clicks are recorded as on a post that carries a tracked link: the redirect already
+ * records each of those clicks as `clicked` (with its campaign, variant and time), so the network's figure is kept
+ * apart, not a funnel stage, and no click is counted twice. On a post without a tracked link the network's clicks
+ * are the only ones and count as `clicked`.
+ */
+export const NETWORK_CLICKED = 'network_clicked';
+const TRACKED_CODE = /\/r\/([A-Za-z0-9_-]{6,64})/g;
+
+/** The codes of the tracked links in the posts' texts and links that belong to the workspace. */
+async function trackedCodes(db: Db, workspaceId: string, texts: string[]): Promise<Set<string>> {
+  const codes = [...new Set(texts.flatMap((t) => [...t.matchAll(TRACKED_CODE)].map((m) => m[1]!)))];
+  if (codes.length === 0) return new Set();
+  const found = await db
+    .selectFrom('tracked_links')
+    .select('code')
+    .where('workspace_id', '=', workspaceId)
+    .where('code', 'in', codes)
+    .execute();
+  return new Set(found.map((f) => f.code));
 }
 
 /** The social posts the workspace published in the last `days` days (their `sent` results), by connector. */
 async function publishedPosts(db: Db, workspaceId: string, days: number, now: Date): Promise<PublishedPost[]> {
+  // the post's text and link are in its outbox row (the sent row is keyed sent:<idempotency key>)
   const rows = await db
-    .selectFrom('result_events')
-    .select(['message_id', 'source', 'campaign', 'variant', sql<string | null>`data->>'connection'`.as('connection')])
-    .where('workspace_id', '=', workspaceId)
-    .where('kind', '=', 'sent')
-    .where('channel', '=', 'social')
-    .where('source', 'like', 'delivery:%')
-    .where('message_id', 'is not', null)
-    .where('occurred_at', '>=', new Date(now.getTime() - days * 86_400_000))
-    .orderBy('id')
+    .selectFrom('result_events as e')
+    .leftJoin('outbox_messages as o', (j) =>
+      j.onRef('o.workspace_id', '=', 'e.workspace_id').on(sql`'sent:' || o.idempotency_key`, '=', sql.ref('e.dedupe_key')),
+    )
+    .select([
+      'e.message_id',
+      'e.source',
+      'e.campaign',
+      'e.variant',
+      sql<string | null>`e.data->>'connection'`.as('connection'),
+      sql<string>`coalesce(o.input->>'text', '') || ' ' || coalesce(o.input->>'link', '')`.as('said'),
+    ])
+    .where('e.workspace_id', '=', workspaceId)
+    .where('e.kind', '=', 'sent')
+    .where('e.channel', '=', 'social')
+    .where('e.source', 'like', 'delivery:%')
+    .where('e.message_id', 'is not', null)
+    .where('e.occurred_at', '>=', new Date(now.getTime() - days * 86_400_000))
+    .orderBy('e.id')
     .execute();
+  const tracked = await trackedCodes(
+    db,
+    workspaceId,
+    rows.map((r) => r.said),
+  );
   return rows.map((r) => ({
     postId: r.message_id!,
     plugin: r.source.slice('delivery:'.length),
     connection: r.connection ?? undefined,
     campaign: r.campaign,
     variant: r.variant,
+    tracked: [...r.said.matchAll(TRACKED_CODE)].some((m) => tracked.has(m[1]!)),
   }));
 }
 
@@ -94,7 +135,7 @@ async function recordPull(
           variant: post.variant,
           channel: 'social',
           contact_id: null,
-          kind: SOCIAL_METRIC_KINDS[metric],
+          kind: metric === 'clicks' && post.tracked ? NETWORK_CLICKED : SOCIAL_METRIC_KINDS[metric],
           occurred_at: now,
           value: total,
           message_id: m.postId,
@@ -167,27 +208,75 @@ export async function pullSocialMetrics(
   return { posts: posts.length, events, skipped };
 }
 
+/** The system schedule the pull runs as, one per workspace (host/src/schedules: claimed once across hosts). */
+export const SOCIAL_METRICS_TASK = { tool: 'social_metrics', title: 'Pull social metrics', channel: 'results' } as const;
+/** Defaults for a workspace without results_settings. */
+export const DEFAULT_RESULTS_SETTINGS = { metricsEnabled: true, metricsEveryMinutes: 60, metricsDays: 7 } as const;
+
+export interface ResultsSettingsRow {
+  metricsEnabled: boolean;
+  metricsEveryMinutes: number;
+  metricsDays: number;
+  lastPulledAt: Date | null;
+}
+
+export async function readResultsSettings(db: Db, workspaceId: string): Promise<ResultsSettingsRow> {
+  const r = await db.selectFrom('results_settings').selectAll().where('workspace_id', '=', workspaceId).executeTakeFirst();
+  if (!r) return { ...DEFAULT_RESULTS_SETTINGS, lastPulledAt: null };
+  return {
+    metricsEnabled: r.metrics_enabled && r.metrics_every_minutes > 0,
+    metricsEveryMinutes: r.metrics_every_minutes > 0 ? r.metrics_every_minutes : DEFAULT_RESULTS_SETTINGS.metricsEveryMinutes,
+    metricsDays: r.metrics_days,
+    lastPulledAt: r.metrics_pulled_at ? new Date(r.metrics_pulled_at) : null,
+  };
+}
+
+/** When the next pull is due for these settings (null: off): an interval after the last pull, and not in the past. */
+export function nextPullAt(s: ResultsSettingsRow, now: Date): Date | null {
+  if (!s.metricsEnabled) return null;
+  const due = s.lastPulledAt ? s.lastPulledAt.getTime() + s.metricsEveryMinutes * 60_000 : now.getTime();
+  return new Date(Math.max(due, now.getTime()));
+}
+
 /**
- * Pulls, for every workspace whose pull is due (results_settings: every `metrics_every_minutes`, default 60; 0 turns
- * it off; posts of the last `metrics_days`, default 7), and marks it pulled. A workspace without settings uses the
- * defaults. Returns how many workspaces were pulled.
+ * Creates the pull's schedule for every workspace that has none and has not turned the pull off: at the runner's
+ * start and at each pull (so a workspace made since is picked up within an interval). One statement; a schedule
+ * that exists (in any state) is left alone.
  */
-export async function pullDueSocialMetrics(deps: SocialMetricsDeps, now = new Date()): Promise<number> {
-  const due = await sql<{ id: string; slug: string; days: number }>`
-    select w.id, w.slug, coalesce(s.metrics_days, 7) as days
+export async function ensureSocialMetricsSchedules(db: Db, owner: string, now = new Date()): Promise<void> {
+  const actor = JSON.stringify({ type: 'system', id: `${owner}-schedules` });
+  await sql`
+    insert into schedules (id, workspace_id, plugin_id, key, tool, input, actor, channel, title, run_at, time_zone, status)
+    select gen_random_uuid(), w.id, ${owner}, ${SOCIAL_METRICS_TASK.tool}, ${SOCIAL_METRICS_TASK.tool}, 'null'::jsonb,
+      ${actor}::jsonb, ${SOCIAL_METRICS_TASK.channel}, ${SOCIAL_METRICS_TASK.title}, ${now.toISOString()}::timestamptz, 'UTC', 'scheduled'
     from workspaces w left join results_settings s on s.workspace_id = w.id
-    where coalesce(s.metrics_every_minutes, 60) > 0
-      and (s.metrics_pulled_at is null
-        or s.metrics_pulled_at <= ${now.toISOString()}::timestamptz - make_interval(mins => coalesce(s.metrics_every_minutes, 60)))
-      and exists (select 1 from result_events e where e.workspace_id = w.id and e.kind = 'sent' and e.channel = 'social')
-    limit 100`.execute(deps.db);
-  for (const w of due.rows) {
-    await deps.db
-      .insertInto('results_settings')
-      .values({ workspace_id: w.id, metrics_pulled_at: now })
-      .onConflict((oc) => oc.column('workspace_id').doUpdateSet({ metrics_pulled_at: now }))
-      .execute();
-    await pullSocialMetrics(deps, w, { days: Number(w.days), now });
-  }
-  return due.rows.length;
+    where coalesce(s.metrics_enabled and s.metrics_every_minutes > 0, true)
+      and not exists (select 1 from schedules x where x.workspace_id = w.id and x.plugin_id = ${owner} and x.key = ${SOCIAL_METRICS_TASK.tool})
+    on conflict do nothing`.execute(db);
+}
+
+/**
+ * The pull as a system task (host/src/schedules SystemTask): pulls the schedule's workspace with its settings, marks
+ * it pulled and says when to run next (an interval later; off: not again until the settings turn it on).
+ */
+export function socialMetricsTask(deps: SocialMetricsDeps & { owner: string; now?: () => Date }) {
+  const now = deps.now ?? (() => new Date());
+  return {
+    ensure: () => ensureSocialMetricsSchedules(deps.db, deps.owner, now()),
+    async run(row: { workspace_id: string }) {
+      const at = now();
+      const settings = await readResultsSettings(deps.db, row.workspace_id);
+      if (!settings.metricsEnabled) return { result: { off: true }, nextRunAt: null };
+      const workspace = await deps.db.selectFrom('workspaces').select(['id', 'slug']).where('id', '=', row.workspace_id).executeTakeFirst();
+      if (!workspace) return { result: { gone: true }, nextRunAt: null };
+      await deps.db
+        .insertInto('results_settings')
+        .values({ workspace_id: workspace.id, metrics_pulled_at: at })
+        .onConflict((oc) => oc.column('workspace_id').doUpdateSet({ metrics_pulled_at: at }))
+        .execute();
+      const result = await pullSocialMetrics(deps, workspace, { days: settings.metricsDays, now: at });
+      await ensureSocialMetricsSchedules(deps.db, deps.owner, at);
+      return { result, nextRunAt: new Date(at.getTime() + settings.metricsEveryMinutes * 60_000) };
+    },
+  };
 }

@@ -4,7 +4,18 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { CallToolRequest, CallToolResult } from '../pipeline/call-tool.js';
 import type { ScheduleService } from './service.js';
-import type { Claimed } from './store.js';
+import { type Claimed, SYSTEM_OWNER } from './store.js';
+
+/**
+ * A recurring task of the host itself (not a plugin's tool call), run from a schedule owned by SYSTEM_OWNER whose
+ * `tool` names it: claimed like any schedule (once across hosts, BullMQ delayed job or the poll), so it survives
+ * restarts. `run` returns when to run next (null: stop, the row ends cancelled, from which it can be scheduled again).
+ */
+export interface SystemTask {
+  run(row: Claimed): Promise<{ result: unknown; nextRunAt: Date | null }>;
+  /** Creates the task's missing schedules (at the runner's start). */
+  ensure?(): Promise<void>;
+}
 
 const JobSchema = z.object({ id: z.uuid(), version: z.number().int() });
 
@@ -19,6 +30,8 @@ export interface ScheduleRunnerOptions {
   pollMs?: number;
   /** How long a claimed schedule belongs to this host before another may start it again (default 10 min). */
   leaseMs?: number;
+  /** The host's own recurring tasks, by name (schedules owned by SYSTEM_OWNER). */
+  tasks?: Readonly<Record<string, SystemTask>>;
 }
 
 export interface ScheduleRunner {
@@ -76,7 +89,38 @@ export async function startScheduleRunner(opts: ScheduleRunnerOptions): Promise<
   let wakeTimer: NodeJS.Timeout | undefined;
   let wakeAt = Number.POSITIVE_INFINITY;
 
+  /** A system task's run: its next run scheduled again (also after a failure, so one bad pull does not stop it). */
+  async function runTask(row: Claimed, task: SystemTask | undefined): Promise<void> {
+    const log = { scheduleId: row.id, task: row.tool, workspaceId: row.workspace_id };
+    if (!task) {
+      await store.finish(
+        row,
+        { status: 'failed', error: { code: 'NH_SCHEDULE_TOOL_NOT_ALLOWED', message: `this host has no task ${row.tool}` } },
+        new Date(clock.now()),
+      );
+      logger.warn(log, 'system schedule for a task this host does not know');
+      return;
+    }
+    let next: { result: unknown; nextRunAt: Date | null };
+    try {
+      next = await task.run(row);
+    } catch (err) {
+      logger.warn({ ...log, err }, 'system task failed; it runs again at its next time');
+      next = { result: { error: err instanceof Error ? err.message : String(err) }, nextRunAt: new Date(clock.now() + 15 * 60_000) };
+    }
+    const now = new Date(clock.now());
+    const after = next.nextRunAt
+      ? await store.repeat(row, next.nextRunAt, next.result, now)
+      : await store.finish(row, { status: 'cancelled', result: next.result }, now);
+    if (after?.status === 'scheduled') {
+      const runAt = new Date(after.run_at).getTime();
+      if (queue) await enqueue(after.id, after.version, runAt);
+      else wakeFor(runAt);
+    }
+  }
+
   async function fire(row: Claimed): Promise<void> {
+    if (row.plugin_id === SYSTEM_OWNER) return runTask(row, opts.tasks?.[row.tool]);
     const log = { scheduleId: row.id, tool: row.tool, attempt: row.attempts };
     let outcome: Outcome;
     try {
@@ -150,6 +194,9 @@ export async function startScheduleRunner(opts: ScheduleRunnerOptions): Promise<
 
   const enqueue = (id: string, version: number, runAt: number) =>
     queue!.add('fire', { id, version }, { jobId: `${id}.${version}`, delayMs: Math.max(0, runAt - clock.now()) });
+
+  for (const [name, task] of Object.entries(opts.tasks ?? {}))
+    await task.ensure?.().catch((err) => logger.warn({ err, task: name }, 'could not create the schedules of a system task'));
 
   if (opts.redisUrl) {
     queue = createQueue({

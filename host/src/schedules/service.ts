@@ -10,7 +10,7 @@ import {
 } from '@neonhub/schemas';
 import type { Scheduler } from '@neonhub/sdk';
 import { scheduleErrors } from '@neonhub/sdk/host';
-import { createScheduleStore, MOVABLE, type ScheduleStore, toScheduledCall } from './store.js';
+import { createScheduleStore, MOVABLE, type ScheduleStore, SYSTEM_OWNER, toScheduledCall } from './store.js';
 import { type Clock, resolveInstant, systemClock } from './time.js';
 
 /** A time this far in the past is still accepted (slow callers, clock skew): it runs at once. */
@@ -123,10 +123,38 @@ export function createScheduleService(deps: ScheduleServiceDeps) {
     };
   }
 
+  /**
+   * The host's own recurring task in a workspace (owner SYSTEM_OWNER, key = task): scheduled at `runAt`, or cancelled
+   * with null. A task running now is left alone: it schedules its next run itself when it ends.
+   */
+  async function system(workspaceId: string, task: { tool: string; title: string; channel: string }, runAt: Date | null) {
+    if (runAt === null) {
+      const row = await store.byKey(workspaceId, SYSTEM_OWNER, task.tool);
+      if (row?.status !== 'scheduled') return;
+      const done = await store.cancel(workspaceId, row.id);
+      if (done) tell('cancelled', done);
+      return;
+    }
+    const row = await store.upsert({
+      workspaceId,
+      pluginId: SYSTEM_OWNER,
+      key: task.tool,
+      tool: task.tool,
+      input: null,
+      actor: { type: 'system', id: `${SYSTEM_OWNER}-schedules` },
+      channel: task.channel,
+      title: task.title,
+      runAt,
+      timeZone: 'UTC',
+    });
+    if (row) tell('scheduled', row);
+  }
+
   return {
     store,
     clock,
     forPlugin,
+    system,
     move,
     cancel,
     async get(workspaceId: string, id: string): Promise<ScheduledCall> {

@@ -4,6 +4,9 @@ import type { Actor, ScheduledCall, ScheduleStatus } from '@neonhub/schemas';
 
 type Row = Selectable<SchedulesTable>;
 
+/** The owner of the host's own recurring schedules (a system task, not a plugin's tool call): not in the calendar. */
+export const SYSTEM_OWNER = 'neonhub';
+
 /** Statuses from which a schedule may be moved (and so scheduled again). */
 export const MOVABLE: ScheduleStatus[] = ['scheduled', 'failed', 'cancelled'];
 
@@ -106,6 +109,7 @@ export function createScheduleStore(db: Kysely<DB>) {
         .selectFrom('schedules')
         .selectAll()
         .where('workspace_id', '=', workspaceId)
+        .where('plugin_id', '!=', SYSTEM_OWNER)
         .where('run_at', '>=', range.from)
         .where('run_at', '<=', range.to);
       if (range.channel) q = q.where('channel', '=', range.channel);
@@ -217,6 +221,27 @@ export function createScheduleStore(db: Kysely<DB>) {
           status: outcome.status,
           error: outcome.error ? JSON.stringify(outcome.error) : null,
           result: outcome.result === undefined ? null : JSON.stringify(outcome.result),
+          finished_at: now,
+          lease_until: null,
+          version: sql`version + 1`,
+          updated_at: sql`now()`,
+        })
+        .where('id', '=', claimed.id)
+        .where('version', '=', claimed.version)
+        .where('status', '=', 'running')
+        .returningAll()
+        .executeTakeFirst();
+    },
+
+    /** A recurring schedule's claim ends scheduled again at `runAt` (ignored when another host re-claimed it since). */
+    repeat(claimed: Claimed, runAt: Date, result: unknown, now: Date): Promise<Row | undefined> {
+      return db
+        .updateTable('schedules')
+        .set({
+          status: 'scheduled',
+          run_at: runAt,
+          error: null,
+          result: JSON.stringify(result ?? null),
           finished_at: now,
           lease_until: null,
           version: sql`version + 1`,

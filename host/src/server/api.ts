@@ -8,6 +8,7 @@ import { pluginOAuthCallbackRoute, pluginOAuthRoutes } from '../mcp-oauth/routes
 import { notificationRoutes } from '../notifications/index.js';
 import { publicResultRoutes, resultRoutes } from '../results/routes.js';
 import { runResultsSummary } from '../results/run-summary.js';
+import { resultsSettingsRoutes } from '../results/social-metrics-settings.js';
 import { registerRunRoutes } from '../runs/routes.js';
 import type { createRuns } from '../runs/service.js';
 import { scheduleRoutes } from '../schedules/routes.js';
@@ -57,6 +58,7 @@ export async function registerApi(app: FastifyInstance, host: Host, runs: Awaite
         tokenRoutes,
         audienceRoutes,
         resultRoutes,
+        resultsSettingsRoutes,
         scheduleRoutes,
         notificationRoutes,
         brandRoutes,

@@ -114,6 +114,7 @@ export async function buildApp(host: Host, opts: BuildAppOptions = {}): Promise<
     service: host.schedules,
     callTool: (req) => host.callTool(req),
     logger: host.logger.child({ component: 'schedules' }),
+    tasks: host.systemTasks,
     ...(host.config.redisUrl ? { redisUrl: host.config.redisUrl } : {}),
   });
   // E-mail / Slack to the members who asked when a step waits for approval or a send failed (host/src/notifications).

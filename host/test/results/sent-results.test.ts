@@ -4,7 +4,7 @@ import { DEFAULT_ENGAGEMENT, simulatedEvents } from '../../../plugins/connector-
 import { sandboxMetrics } from '../../../plugins/connector-social-sandbox/src/tools/metrics.js';
 import type { Host } from '../../src/host.js';
 import { funnel } from '../../src/results/analytics.js';
-import { pullDueSocialMetrics, pullSocialMetrics } from '../../src/results/social-metrics.js';
+import { pullSocialMetrics } from '../../src/results/social-metrics.js';
 import { bootHost, lockRoot, makeRoot, removeRoot, repoPlugin, silentLogger } from '../integration/helpers.js';
 
 /**
@@ -145,8 +145,5 @@ describe('sent results at delivery', () => {
     expect((await funnel(host.storage.db, workspaceId, `run:${runId}`)).rows.find((r) => r.channel === 'social')!.counts).toEqual(
       social.counts,
     );
-    // the scheduled pull: due once (no settings: every 60 minutes), then not again within the hour
-    expect(await pullDueSocialMetrics(deps)).toBe(1);
-    expect(await pullDueSocialMetrics(deps)).toBe(0);
   });
 });

@@ -15,6 +15,7 @@ export * from './plugin-oauth.js';
 export * from './plugin-reload.js';
 export * from './plugins.js';
 export * from './results.js';
+export * from './results-settings.js';
 export * from './route.js';
 export * from './routes.js';
 export * from './runs.js';

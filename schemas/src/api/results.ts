@@ -22,6 +22,8 @@ export const ResultKindSchema = z.enum([
   'liked',
   'shared',
   'commented',
+  // a network's link clicks on a post whose link is tracked by the redirect (counted there as `clicked`): kept apart
+  'network_clicked',
 ]);
 export type ResultKind = z.infer<typeof ResultKindSchema>;
 export const FUNNEL_STAGES = ['sent', 'delivered', 'opened', 'clicked', 'converted'] as const;

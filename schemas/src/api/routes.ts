@@ -42,6 +42,7 @@ import {
   WorkspacePluginListSchema,
 } from './plugins.js';
 import { resultRoutes } from './results.js';
+import { resultsSettingsRoutes } from './results-settings.js';
 import { defineRoute } from './route.js';
 import {
   ApproveBodySchema,
@@ -514,6 +515,7 @@ export const apiRoutes = {
   ...pluginReloadRoutes,
   ...audienceRoutes,
   ...resultRoutes,
+  ...resultsSettingsRoutes,
   ...connectionRoutes,
   ...pluginOAuthRoutes,
   ...scheduleRoutes,

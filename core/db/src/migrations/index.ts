@@ -21,6 +21,7 @@ import { notifications } from './0020-notifications.js';
 import { approvalProviders } from './0021-approval-providers.js';
 import { resultsIngest } from './0022-results-ingest.js';
 import { heldCalls } from './0024-held-calls.js';
+import { resultsSettingsEnabled } from './0025-results-settings-enabled.js';
 import { heldCallInput } from './0027-held-call-input.js';
 
 /**
@@ -50,5 +51,6 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: Migrat
   ['0021_approval_providers', approvalProviders],
   ['0022_results_ingest', resultsIngest],
   ['0024_held_calls', heldCalls],
+  ['0025_results_settings_enabled', resultsSettingsEnabled],
   ['0027_held_call_input', heldCallInput],
 ];
