@@ -6,6 +6,7 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import { unavailable } from './pg-errors.js';
+import { seedFromTemplate } from './pglite-template.js';
 import { type PgliteClientLike, startPgliteThread } from './pglite-thread.js';
 import type { DB } from './types.js';
 
@@ -67,7 +68,10 @@ export async function createDatabase(opts: CreateDatabaseOptions): Promise<Datab
 }
 
 async function openPglite(dir: string | undefined, thread: boolean): Promise<Database> {
-  if (dir) await mkdir(dir, { recursive: true });
+  if (dir) {
+    await seedFromTemplate(dir); // NEONHUB_PGLITE_TEMPLATE: a copy of initdb's files instead of running it again
+    await mkdir(dir, { recursive: true });
+  }
   let client: PGlite | PgliteClientLike;
   try {
     if (thread) client = await startPgliteThread(dir);
