@@ -205,7 +205,10 @@ try {
   await page.getByTestId('pending-count').first().waitFor();
   assert.equal((await page.getByTestId('pending-count').first().textContent())?.trim(), '3', 'the bell counts 3 waiting');
   // why it waits, in words (the policy's rule once the provider's list, streamed after paint, names it); asked by a name
-  await page.getByText(/Your approval policy asks a person to approve anything that reaches outside NeonHub/).first().waitFor();
+  await page
+    .getByText(/Your approval policy asks a person to approve anything that reaches outside NeonHub/)
+    .first()
+    .waitFor();
   const main = await page.locator('main').innerText();
   assert.match(main, /Your approval policy asks a person to approve anything that reaches outside NeonHub/);
   assert.match(main, /asked by Mara Marketer \(you\)/);
