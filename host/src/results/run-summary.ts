@@ -1,6 +1,7 @@
 import type { DB, Kysely } from '@neonhub/db';
 import type { RunView } from '@neonhub/orchestrator';
 import { FUNNEL_STAGES } from '@neonhub/schemas';
+import { runResultsParagraph } from './run-words.js';
 
 type Db = Kysely<DB>;
 type Counts = Record<(typeof FUNNEL_STAGES)[number], number>;
@@ -41,8 +42,6 @@ export function runTouchpoints(view: RunView) {
   }
   return { messages, campaigns: [...campaigns].slice(0, MAX_CAMPAIGNS) };
 }
-
-const line = (c: Counts) => FUNNEL_STAGES.map((s) => `${c[s].toLocaleString('en-US')} ${s}`).join(', ');
 
 /**
  * The results summary a run ends with (its `run.summary` event): the funnel of the messages its steps sent so far
@@ -88,10 +87,7 @@ export function runResultsSummary(db: Db) {
         if (FUNNEL_STAGES.some((s) => totals[s] > 0)) byCampaign.push({ campaign: c, totals });
       }
     }
-    const text = [
-      ids.length > 0 ? `Results so far of this run's messages: ${line(sent)}.` : 'This run sent no messages.',
-      ...byCampaign.map((c) => `Campaign ${c.campaign} so far: ${line(c.totals)}.`),
-    ].join(' ');
+    const text = runResultsParagraph({ messages: sent, campaigns: byCampaign });
     return { kind: 'results', status: view.run.status, messages: sent, campaigns: byCampaign, text };
   };
 }

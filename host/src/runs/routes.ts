@@ -1,6 +1,7 @@
 import type { Orchestrator, RunView } from '@neonhub/orchestrator';
 import { type Actor, apiRoutes, RunResultsSummarySchema, runEventsRoute } from '@neonhub/schemas';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { runResultsInWords } from '../results/run-words.js';
 import { addRoute, routeOptions } from '../server/route.js';
 import { runScope, type ScopeDeps, scoped, workspaceScope } from '../server/scopes.js';
 
@@ -66,20 +67,18 @@ export async function runRoutes(app: FastifyInstance, deps: RunRoutesDeps) {
       if (batch.length < 1000) break;
       after = batch.at(-1)!.id!;
     }
-    const now = RunResultsSummarySchema.safeParse(deps.summarize ? await deps.summarize(view) : undefined);
-    return {
-      runId: id,
-      atEnd,
-      now: now.success
-        ? now.data
-        : (atEnd?.summary ?? {
-            kind: 'results' as const,
-            status: view.run.status,
-            messages: { sent: 0, delivered: 0, opened: 0, clicked: 0, converted: 0 },
-            campaigns: [],
-            text: 'No results summary is available on this host.',
-          }),
-    };
+    const live = RunResultsSummarySchema.safeParse(deps.summarize ? await deps.summarize(view) : undefined);
+    const now = live.success
+      ? live.data
+      : (atEnd?.summary ?? {
+          kind: 'results' as const,
+          status: view.run.status,
+          messages: { sent: 0, delivered: 0, opened: 0, clicked: 0, converted: 0 },
+          campaigns: [],
+          text: 'No results summary is available on this host.',
+        });
+    // the host's one wording of the results, which the console renders as is
+    return { runId: id, atEnd, now, words: runResultsInWords({ atEnd, now }) };
   });
   addRoute(app, apiRoutes.cancelRun, async (req) => o.cancel(req.params.id, deps.actor(req)));
   addRoute(app, apiRoutes.approveStep, async (req) =>

@@ -76,7 +76,13 @@ describe('GET /api/runs/:id/summary', () => {
     }
     expect(first.runId).toBe(id);
     expect(first.atEnd.summary.messages).toEqual({ sent: 1, delivered: 1, opened: 0, clicked: 0, converted: 0 });
-    expect(first.atEnd.summary.text).toMatch(/^Results so far of this run's messages: 1 sent, 1 delivered, 0 opened/);
+    expect(first.atEnd.summary.text).toMatch(/^This run sent 1 message\. So far: 1 delivered \(100%\), 0 opened/);
+    expect(first.words).toEqual({
+      headline: 'This run sent 1 message.',
+      messages: 'So far: 1 delivered (100%), 0 opened, 0 clicked, no conversion yet.',
+      since: null,
+      campaigns: [{ campaign: 'spring', text: '1 message, 1 delivered (100%), 0 opened, 0 clicked, no conversion yet.' }],
+    });
     expect(first.now.messages).toEqual(first.atEnd.summary.messages);
 
     // Ana opens and clicks after the run (the send was recorded under its tag's campaign at the outbox): `now`
@@ -98,7 +104,9 @@ describe('GET /api/runs/:id/summary', () => {
     const later = await json(op({ method: 'GET', url: `/api/runs/${id}/summary` }));
     expect(later.now.messages).toEqual({ sent: 1, delivered: 1, opened: 1, clicked: 1, converted: 0 });
     expect(later.now.campaigns).toEqual([{ campaign: 'spring', totals: { sent: 1, delivered: 1, opened: 1, clicked: 1, converted: 0 } }]);
-    expect(later.now.text).toMatch(/1 opened, 1 clicked/);
+    expect(later.now.text).toMatch(/1 opened \(100%\), 1 clicked \(100%\)/);
+    // the words the run page renders as is: what arrived since the run finished
+    expect(later.words.since).toBe('Since the run finished: +1 open, +1 click.');
     expect(later.atEnd).toEqual(first.atEnd);
 
     // another workspace's member sees no such run

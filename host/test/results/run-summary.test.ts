@@ -70,7 +70,7 @@ describe('run.summary', () => {
       campaigns: [{ campaign: 'spring', totals: { sent: 3, delivered: 3, opened: 0, clicked: 1, converted: 0 } }],
     });
     expect(summary!.data.text).toBe(
-      "Results so far of this run's messages: 1 sent, 1 delivered, 0 opened, 0 clicked, 0 converted. Campaign spring so far: 3 sent, 3 delivered, 0 opened, 1 clicked, 0 converted.",
+      'This run sent 1 message. So far: 1 delivered (100%), 0 opened, 0 clicked, no conversion yet. Campaign spring so far: 3 messages, 3 delivered (100%), 0 opened, 1 clicked (33%), no conversion yet.',
     );
   });
 });

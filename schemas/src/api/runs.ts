@@ -47,6 +47,18 @@ export const RunResultsSummarySchema = z.object({
   text: z.string(),
 });
 export type RunResultsSummary = z.infer<typeof RunResultsSummarySchema>;
+/** A run's results in words (the host's one wording; the console's run page renders it as is). */
+export const RunResultsWordsSchema = z.object({
+  /** "This run sent 2 messages." */
+  headline: z.string(),
+  /** What came of the run's own messages so far (null when it sent none). */
+  messages: z.string().nullable(),
+  /** What arrived after the run finished (null when nothing did, or without an end summary). */
+  since: z.string().nullable(),
+  /** Each campaign it named, its totals so far in words. */
+  campaigns: z.array(z.object({ campaign: z.string(), text: z.string() })),
+});
+export type RunResultsWords = z.infer<typeof RunResultsWordsSchema>;
 /** `GET /api/runs/:id/summary`: the summary the run ended with, and the same figures now (results keep arriving). */
 export const RunSummarySchema = z.object({
   runId: z.uuid(),
@@ -54,4 +66,6 @@ export const RunSummarySchema = z.object({
   atEnd: z.object({ at: z.string(), summary: RunResultsSummarySchema }).nullable(),
   /** The summary computed at the time of the request. */
   now: RunResultsSummarySchema,
+  /** `now` in words, with what arrived since `atEnd`. */
+  words: RunResultsWordsSchema,
 });

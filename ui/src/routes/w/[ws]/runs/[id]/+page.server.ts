@@ -1,6 +1,6 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { labelOf, resolveRefs } from '$lib/approvals';
-import { messagesOf, runResultsInWords } from '$lib/run-results';
+import { messagesOf } from '$lib/run-results';
 import { REJECTED, rejectReason, shownStatus } from '$lib/runs';
 import { api, enc } from '$lib/server/api';
 import { failWith, guardedActions, requireWorkspace, text } from '$lib/server/guard';
@@ -41,7 +41,7 @@ export const load: PageServerLoad = async (event) => {
     /** The run's results in words (once it has finished), and which steps sent how many messages. */
     results: summary?.ok
       ? {
-          ...runResultsInWords(summary.data),
+          ...summary.data.words,
           sentBy: views.flatMap((v) => {
             const n = messagesOf(data.steps.find((s) => s.id === v.id && s.status === 'succeeded')?.output);
             return n > 0 ? [{ id: v.id, title: v.title, count: n }] : [];
