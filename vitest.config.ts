@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -7,6 +8,10 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // One more test file at a time than there are cores (vitest's own default is one fewer: a single file at a time on
+    // a 2-core machine). Most files spend their time waiting on child processes (MCP servers, the CLI), PostgreSQL,
+    // Redis and timers, not on the CPU; the files are independent (temp roots, scratch databases, key prefixes of their own).
+    maxWorkers: availableParallelism() + 1,
     globalSetup: ['scripts/vitest-global-setup.ts'],
   },
 });
