@@ -17,7 +17,7 @@ import { hostErrors } from './errors.js';
 export interface ContractResolver {
   /** The enabled plugin providing `contract` in the workspace, or undefined; two of them is NH_CONTRACT_AMBIGUOUS. */
   provider(workspaceId: string, contract: Contract): Promise<string | undefined>;
-  /** Every contract's provider in the workspace, with its qualified tools. */
+  /** Every contract's provider in the workspace, with its qualified tools; one two enabled plugins provide reads as none. */
   providers(workspaceId: string): Promise<ContractProviders>;
   /** Whether a plugin's manifest declares it provides `contract`. */
   provides(pluginId: string, contract: Contract): boolean;
@@ -45,10 +45,17 @@ export function createContractResolver(deps: {
     return found[0];
   }
 
+  /**
+   * Each contract's provider, per contract: one that two enabled plugins provide reads as none here (the console
+   * then offers that one contract's pages as missing and names both plugins), while a call that needs it still
+   * fails with NH_CONTRACT_AMBIGUOUS. The others are unaffected.
+   */
   async function providers(workspaceId: string): Promise<ContractProviders> {
     const out: Partial<ContractProviders> = {};
+    const enabled = await deps.enabledPlugins(workspaceId);
     for (const contract of ContractSchema.options) {
-      const plugin = await provider(workspaceId, contract);
+      const found = enabled.filter((id) => provides(id, contract));
+      const plugin = found.length === 1 ? found[0] : undefined;
       const manifest = plugin ? deps.manifest(plugin) : undefined;
       out[contract] = plugin && manifest ? { plugin, tools: contractTools(contract, manifest) } : null;
     }

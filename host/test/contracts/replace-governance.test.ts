@@ -216,13 +216,20 @@ describe('a third-party policy plugin in place of governance', () => {
 });
 
 describe('fail closed', () => {
-  it('two enabled plugins providing the same contract: NH_CONTRACT_AMBIGUOUS, not a guess', async () => {
+  it('two enabled plugins providing the same contract: NH_CONTRACT_AMBIGUOUS, not a guess; the other contracts still read', async () => {
     await host.storage.service.enablePlugin('other', 'governance');
     await host.storage.service.enablePlugin('other', 'gatekeeper');
-    const r = await api<{ error: { code: string; details: { plugins: string[] } } }>('GET', '/api/workspaces/other/contracts');
-    expect(r.status).toBe(409);
-    expect(r.body.error.code).toBe('NH_CONTRACT_AMBIGUOUS');
-    expect(r.body.error.details.plugins).toEqual(['gatekeeper', 'governance']);
+    const err = await host.contracts
+      .tool((await host.storage.service.resolveWorkspace('other')).id, 'approvals', 'approve')
+      .catch((e) => e);
+    expect(err.code).toBe('NH_CONTRACT_AMBIGUOUS');
+    expect(err.details.plugins).toEqual(['gatekeeper', 'governance']);
+    // the contracts read degrades per contract: the ambiguous one reads as none, the others as they are
+    const r = await api<Record<string, { plugin: string } | null>>('GET', '/api/workspaces/other/contracts');
+    expect(r.status).toBe(200);
+    expect(r.body.approvals).toBeNull();
+    expect(r.body.policy).toBeNull();
+    expect(r.body.consent?.plugin, 'consent, which only governance provides, still reads').toBe('governance');
     await host.storage.service.disablePlugin('other', 'governance');
     await host.storage.service.disablePlugin('other', 'gatekeeper');
   });

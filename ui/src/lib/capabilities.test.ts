@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { channelTools, connectorChannels, contractTool, NO_CONTRACTS, providerOf } from './capabilities';
+import { channelTools, connectorChannels, contractOffers, contractTool, NO_CONTRACTS, providerOf } from './capabilities';
 
 const plugins = [
   {
@@ -33,5 +33,18 @@ describe('capabilities', () => {
     expect(connectorChannels(plugins[1]!)).toEqual(['social']);
     expect(connectorChannels(plugins[3]!)).toEqual([]);
     expect(channelTools(plugins)).toEqual({ social: ['connector-social-sandbox:post'], email: ['connector-resend:send'] });
+  });
+});
+
+describe('contractOffers', () => {
+  it('lists, per contract, the installed plugins that provide it, enabled first, from their manifests', () => {
+    const offers = contractOffers([
+      { id: 'gatekeeper', name: 'Gatekeeper', enabled: false, provides: ['policy', 'approvals'] },
+      { id: 'governance', name: 'Governance', enabled: true, provides: ['policy', 'approvals', 'consent'] },
+      { id: 'agent-seo', name: 'SEO agent', enabled: true },
+    ]);
+    expect(offers.policy?.map((o) => o.id)).toEqual(['governance', 'gatekeeper']);
+    expect(offers.consent).toEqual([{ id: 'governance', name: 'Governance', enabled: true }]);
+    expect(offers.content).toBeUndefined();
   });
 });

@@ -79,3 +79,34 @@ export function channelTools(plugins: PluginLike[]): Record<string, string[]> {
     }
   return out;
 }
+
+/** What each contract gives a marketer, in words (the console names a capability, never a plugin id). */
+export const CONTRACT_WORDS: Record<Contract, string> = {
+  policy: 'approval rules, consent and frequency caps',
+  approvals: 'approvals',
+  consent: 'consent records',
+  memory: 'the workspace memory (the brand kit is kept there)',
+  content: 'drafting content',
+  calendar: 'scheduling and publishing posts',
+  campaigns: 'campaigns',
+  audit: 'the audit trail',
+  usage: 'usage and footprint',
+};
+
+/** An installed plugin that provides a contract, as the "not available here" hint offers it. */
+export interface ContractOffer {
+  id: string;
+  name: string;
+  enabled: boolean;
+}
+
+/** For each contract, the installed plugins providing it (from their manifests), enabled ones first. */
+export function contractOffers(
+  plugins: readonly { id: string; name: string; enabled: boolean; provides?: readonly string[] }[],
+): Partial<Record<Contract, ContractOffer[]>> {
+  const out: Partial<Record<Contract, ContractOffer[]>> = {};
+  for (const p of plugins)
+    for (const c of (p.provides ?? []) as Contract[]) (out[c] ??= []).push({ id: p.id, name: p.name, enabled: p.enabled });
+  for (const list of Object.values(out)) list.sort((a, b) => Number(b.enabled) - Number(a.enabled) || a.name.localeCompare(b.name));
+  return out;
+}

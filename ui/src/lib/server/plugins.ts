@@ -10,7 +10,7 @@ export async function workspacePlugins(client: Api, ws: string) {
 
 /**
  * The workspace's provider of each contract with its tools (the host's contract registry); none when it cannot be
- * read (two enabled plugins providing one contract is NH_CONTRACT_AMBIGUOUS: the pages then offer none of them).
+ * read; a contract two enabled plugins provide reads as none (its pages say so, the others work).
  */
 export async function workspaceContracts(client: Api, ws: string): Promise<Contracts> {
   const r = await client.request('getContracts', { params: { ws } });

@@ -1,4 +1,5 @@
 import type { PendingSummary } from '$lib/approvals';
+import { contractOffers } from '$lib/capabilities';
 import { atLeast } from '$lib/nav';
 import { api } from '$lib/server/api';
 import { requireUser, requireWorkspace } from '$lib/server/guard';
@@ -13,11 +14,14 @@ export const load: LayoutServerLoad = (event) => {
   // Streamed (not awaited): the page paints first, the badge follows. It counts the runs' steps that wait (the
   // runs API) and the calls held for approval outside a run as the host noted them (no tool call). Home and the
   // approvals page read the same, once per request.
-  const pending: Promise<PendingSummary> = waitingFor(api(event), params.ws, user.id, { scope: locals })
+  const waiting = waitingFor(api(event), params.ws, user.id, { scope: locals });
+  const pending: Promise<PendingSummary> = waiting
     .then((w) => ({
       count: w.items.length,
       first: w.items.slice(0, 5).map((i) => ({ key: i.key, title: i.title, context: i.runGoal })),
     }))
     .catch(() => ({ count: 0, first: [] }));
-  return { workspace, role: workspace.role, canManage, canRun: atLeast(workspace.role, 'member'), pending };
+  // which installed plugins provide each contract (a page whose contract has no single provider offers them)
+  const offers = waiting.then((w) => contractOffers(w.plugins)).catch(() => ({}) as ReturnType<typeof contractOffers>);
+  return { workspace, role: workspace.role, canManage, canRun: atLeast(workspace.role, 'member'), pending, offers };
 };
