@@ -40,7 +40,8 @@ export const ServesEntrySchema = z.strictObject({
   title: z.string().min(1).max(200),
   /**
    * The tool's input, with templates: `{{plan.topic}}`, `{{plan.title}}` (the topic capitalized), `{{plan.goal}}`,
-   * `{{plan.value}}` (the `each` value), `{{plan.recipientsText}}`, a whole-string `{{plan.keywords}}`,
+   * `{{plan.value}}` (the `each` value), `{{plan.label}}` (its display name, for titles), `{{plan.recipientsText}}`,
+   * a whole-string `{{plan.keywords}}`,
    * `{{plan.audience}}` or `{{plan.recipients}}` (an array, or the key is left out when not given), and earlier
    * steps of the chain: `{{draft.output.<path>}}`, `{{compose.output.<path>}}` and `{{draft.tool}}`.
    */
@@ -55,6 +56,8 @@ export const ServesEntrySchema = z.strictObject({
       values: z.array(z.string().min(1)).min(1),
       /** Other names for a value in a goal text (`twitter` → `x`). */
       aliases: z.record(z.string(), z.string()).default({}),
+      /** A value's display name (`linkedin` → `LinkedIn`): `{{plan.label}}` in a title; the value itself without one. */
+      labels: z.record(z.string(), z.string().min(1).max(60)).default({}),
       default: z.array(z.string().min(1)).min(1),
     })
     .optional(),

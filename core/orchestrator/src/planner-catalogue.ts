@@ -22,6 +22,8 @@ const PART = /\{\{\s*([a-zA-Z0-9_.]+)\s*\}\}/g;
 interface Scope {
   goal: string;
   value?: string;
+  /** The value's display name (`each.labels`), else the value. */
+  label?: string;
   draft?: PlanStep;
   compose?: PlanStep;
 }
@@ -61,6 +63,7 @@ export function planFromCatalogue(facts: GoalFacts, catalogue: readonly Catalogu
       'plan.recipients': facts.recipients?.map((email) => ({ email })),
       'plan.recipientsText': `${n} recipient${n === 1 ? '' : 's'}`,
       'plan.value': scope.value,
+      'plan.label': scope.label ?? scope.value,
       'draft.tool': scope.draft?.tool,
     };
   };
@@ -135,7 +138,8 @@ export function planFromCatalogue(facts: GoalFacts, catalogue: readonly Catalogu
     const values = composeEntry.each ? valuesFor(text, facts, composeEntry.each) : [undefined];
     for (const value of values) {
       const suffix = value !== undefined && values.length > 1 ? `_${value}` : '';
-      const scope: Scope = { goal, draft, ...(value !== undefined ? { value } : {}) };
+      const label = value !== undefined ? composeEntry.each?.labels[value] : undefined;
+      const scope: Scope = { goal, draft, ...(value !== undefined ? { value } : {}), ...(label ? { label } : {}) };
       const compose = add(composeEntry, scope, [draft.id], suffix);
       if (!compose) continue;
       if (deliverEntry) add(deliverEntry, { ...scope, compose }, [compose.id], suffix);

@@ -98,6 +98,9 @@ describe('"launch our spring sale on email and social" on the offline model thro
     expect(byId.compose_email!.dependsOn).toEqual(['draft_email']);
     expect(byId.send_email!).toMatchObject({ tool: 'agent-email:send', dependsOn: ['compose_email'], needsApproval: true });
     expect(byId.publish_social!).toMatchObject({ tool: 'agent-social:publish', dependsOn: ['compose_social'], needsApproval: true });
+    // titles name the network as people write it (`each.labels`), the input keeps its id
+    expect(byId.publish_social!).toMatchObject({ title: 'Publish the LinkedIn post', input: { network: 'linkedin' } });
+    expect(byId.compose_social!.title).toBe('Compose the LinkedIn post');
     expect(byId.seo_analysis!.tool).toBe('agent-seo:analyze_page');
   });
 

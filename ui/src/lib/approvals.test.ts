@@ -27,11 +27,11 @@ const steps: StepLike[] = [
       recipients: [{ email: 'ada@example.com', fields: { first_name: 'Ada' } }, { email: 'grace@example.com' }],
     },
   },
-  { id: 'compose_social', status: 'pending', title: 'Compose the linkedin post', input: { network: 'linkedin', text: 'x' } },
+  { id: 'compose_social', status: 'pending', title: 'Compose the LinkedIn post', input: { network: 'linkedin', text: 'x' } },
   {
     id: 'publish_social',
     status: 'pending',
-    title: 'Publish the linkedin post',
+    title: 'Publish the LinkedIn post',
     input: { network: 'linkedin', text: '{{steps.compose_social.output.post}}' },
   },
 ];
@@ -48,7 +48,7 @@ describe('resolveRefs', () => {
   it('says in words what a step that has not run yet will fill in, never the raw {{…}}', () => {
     const r = resolveRefs(steps[4]?.input, steps);
     expect(JSON.stringify(r.value)).not.toContain('{{');
-    expect((r.value as { text: string }).text).toBe('(filled in by “Compose the linkedin post” when it runs)');
+    expect((r.value as { text: string }).text).toBe('(filled in by “Compose the LinkedIn post” when it runs)');
     expect(r.waitingOn).toEqual(['compose_social']);
   });
   it('finds the step a whole reference comes from', () => {
