@@ -106,7 +106,7 @@ export function contractOffers(
 ): Partial<Record<Contract, ContractOffer[]>> {
   const out: Partial<Record<Contract, ContractOffer[]>> = {};
   for (const p of plugins)
-    for (const c of (p.provides ?? []) as Contract[]) (out[c] ??= []).push({ id: p.id, name: p.name, enabled: p.enabled });
+    for (const c of (p.provides ?? []) as Contract[]) out[c] = [...(out[c] ?? []), { id: p.id, name: p.name, enabled: p.enabled }];
   for (const list of Object.values(out)) list.sort((a, b) => Number(b.enabled) - Number(a.enabled) || a.name.localeCompare(b.name));
   return out;
 }
