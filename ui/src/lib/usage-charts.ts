@@ -159,6 +159,21 @@ export function energyChart(days: readonly UsageDay[], t: ChartTheme, reducedMot
 }
 
 /** (3) A breakdown (by tool or by model) as horizontal bars of one figure. */
+/**
+ * A bar's label in lines of at most `width` characters, broken after `:`, `-`, `_`, `.` or a space (a long tool
+ * name would otherwise be cut at 390 px: Chart.js draws each array item as its own line).
+ */
+export function wrapLabel(name: string, width = 18): string[] {
+  const parts = name.match(/[^:\-_.\s]+[:\-_.\s]*/g) ?? [name];
+  const lines: string[] = [];
+  for (const part of parts) {
+    const last = lines.length - 1;
+    if (last >= 0 && (lines[last]! + part).trimEnd().length <= width) lines[last] += part;
+    else for (let i = 0; i < part.length; i += width) lines.push(part.slice(i, i + width));
+  }
+  return lines.map((l) => l.trimEnd());
+}
+
 export function breakdownChart(
   rows: readonly BreakdownRow[],
   key: 'calls' | 'totalTokens' | 'wh',
@@ -170,7 +185,7 @@ export function breakdownChart(
   return {
     type: 'bar',
     data: {
-      labels: rows.map((r) => r.name),
+      labels: rows.map((r) => wrapLabel(r.name)),
       datasets: [
         {
           type: 'bar',

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { breakdown, dailySeries, figure } from './usage';
+import { wrapLabel } from './usage-charts';
 
 const day = (d: string, calls: number) => ({ day: d, calls, totalTokens: calls * 10, wh: calls / 100, co2eG: calls / 10 });
 
@@ -46,5 +47,16 @@ describe('figure', () => {
     expect(figure(0.123456)).toBe('0.123');
     expect(figure(2)).toBe('2');
     expect(figure(12345.5, 1)).toBe('12,345.5');
+  });
+});
+
+describe('wrapLabel', () => {
+  it('breaks a long tool name into short lines at its separators, keeping every character', () => {
+    const lines = wrapLabel('connector-social-sandbox:schedule_post');
+    expect(lines.every((l) => l.length <= 18)).toBe(true);
+    expect(lines.join('')).toBe('connector-social-sandbox:schedule_post');
+    expect(lines.length).toBeGreaterThan(1);
+    expect(wrapLabel('eco:usage')).toEqual(['eco:usage']);
+    expect(wrapLabel('a'.repeat(40))).toEqual(['a'.repeat(18), 'a'.repeat(18), 'a'.repeat(4)]);
   });
 });
