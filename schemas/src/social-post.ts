@@ -36,6 +36,13 @@ export const SocialPostInputSchema = z.object({
     .max(200)
     .optional()
     .describe("The connected account to post as (its id or label); default: the workspace's default connection."),
+  campaign: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe('The campaign the post belongs to: its results (sent, metrics) are attributed to it. Not sent to the network.'),
 });
 export type SocialPostInput = z.output<typeof SocialPostInputSchema>;
 

@@ -190,4 +190,58 @@ describe('GET/PUT /api/workspaces/:ws/results/settings', () => {
     expect((await task())!.status).toBe('scheduled');
     expect(Date.parse(on.nextPullAt)).toBe(Date.parse(changed.nextPullAt));
   });
+
+  it("agent-social's scheduled post carries its entry's campaignId to the connector: its results are the campaign's", async () => {
+    const entry = await host.callTool({
+      workspace: 'shop',
+      tool: 'agent-social:schedule',
+      input: { network: 'linkedin', text: 'Launch day.', scheduledAt: new Date().toISOString(), campaignId: 'spring-launch' },
+      actor,
+      idempotencyKey: 'schedule-launch',
+    });
+    expect(entry.status).toBe('ok');
+    const entryId = (entry as { output: { entryId: string } }).output.entryId;
+    // the app's schedule runner fires it (the poll), through the pipeline and the outbox
+    const sent = await vi.waitFor(
+      async () => {
+        const row = await host.storage.db
+          .selectFrom('result_events')
+          .select(['campaign', 'channel', 'message_id', 'dedupe_key'])
+          .where('workspace_id', '=', workspaceId)
+          .where('kind', '=', 'sent')
+          .where('dedupe_key', '=', `sent:${entryId}`)
+          .executeTakeFirst();
+        expect(row).toBeDefined();
+        return row!;
+      },
+      { timeout: 30_000, interval: 200 },
+    );
+    expect(sent).toMatchObject({ campaign: 'spring-launch', channel: 'social' });
+    const outbox = await host.storage.db
+      .selectFrom('outbox_messages')
+      .select(['input', 'tool'])
+      .where('workspace_id', '=', workspaceId)
+      .where('idempotency_key', '=', entryId)
+      .executeTakeFirstOrThrow();
+    expect(outbox).toMatchObject({ tool: 'connector-social-sandbox:post', input: { campaign: 'spring-launch' } });
+    // and the metrics pulled for the post land under the campaign too
+    await pullSocialMetrics(
+      {
+        db: host.storage.db,
+        callTool: host.callTool,
+        manifest: (id: string) => host.registry.plugin(id)?.manifest,
+        logger: silentLogger().logger,
+      },
+      { id: workspaceId, slug: 'shop' },
+      { days: 7 },
+    );
+    const impression = await host.storage.db
+      .selectFrom('result_events')
+      .select(['campaign', 'value'])
+      .where('workspace_id', '=', workspaceId)
+      .where('kind', '=', 'impression')
+      .where('message_id', '=', sent.message_id)
+      .executeTakeFirstOrThrow();
+    expect(impression).toEqual({ campaign: 'spring-launch', value: sandboxMetrics(sent.message_id!).impressions });
+  });
 });

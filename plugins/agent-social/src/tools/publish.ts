@@ -97,14 +97,16 @@ type Delivered =
  */
 async function deliver(
   ctx: ToolContext,
-  post: { network: Network; text: string; mediaUrls: string[]; scheduledAt?: string },
+  post: { network: Network; text: string; mediaUrls: string[]; scheduledAt?: string; campaign?: string },
   idempotencyKey: string,
 ): Promise<Delivered> {
+  // the entry's campaign rides with the post to the connector (and its outbox row), so its results are attributed to it
+  const campaign = post.campaign ? { campaign: post.campaign } : {};
   const route = await ctx.channels?.resolve('social', { network: post.network });
   if (route && !route.sandbox) {
     const raw = await ctx.callTool(
       route.tool,
-      { text: post.text, mediaUrls: post.mediaUrls, ...(route.connection ? { connection: route.connection.id } : {}) },
+      { text: post.text, mediaUrls: post.mediaUrls, ...(route.connection ? { connection: route.connection.id } : {}), ...campaign },
       { idempotencyKey },
     );
     const out = RoutedOutput.parse(raw);
@@ -114,7 +116,13 @@ async function deliver(
   }
   const raw = await ctx.callTool(
     route?.tool ?? CONNECTOR_POST,
-    { network: post.network, text: post.text, mediaUrls: post.mediaUrls, ...(post.scheduledAt ? { scheduledAt: post.scheduledAt } : {}) },
+    {
+      network: post.network,
+      text: post.text,
+      mediaUrls: post.mediaUrls,
+      ...(post.scheduledAt ? { scheduledAt: post.scheduledAt } : {}),
+      ...campaign,
+    },
     { idempotencyKey },
   );
   const out = SandboxOutput.parse(raw);
@@ -135,6 +143,7 @@ export const publish = defineTool({
     let text = a.text;
     let mediaUrls = a.mediaUrls;
     let scheduledAt: string | undefined;
+    let campaign: string | undefined;
     let idempotencyKey = ctx.idempotencyKey;
     let stored: { key: string; entry: CalendarEntry } | undefined;
     let schedule: Awaited<ReturnType<NonNullable<ToolContext['scheduler']>['get']>>;
@@ -148,6 +157,7 @@ export const publish = defineTool({
         throw socialErrors.create('NH_SOCIAL_ALREADY_PUBLISHED', `entry ${e.entryId} was published at ${e.publishedAt} (${e.url})`);
       }
       ({ network, text, mediaUrls } = e);
+      campaign = e.campaignId;
       // The host's scheduler holds the entry's time (it may have been moved on the calendar).
       schedule = await ctx.scheduler?.get(e.entryId);
       const at = schedule?.runAt ?? e.scheduledAt;
@@ -186,7 +196,11 @@ export const publish = defineTool({
           `the post does not fit ${network} (${checked.length}/${checked.maxLength}): compose it first`,
         );
     }
-    const out = await deliver(ctx, { network: network!, text: text!, mediaUrls, ...(scheduledAt ? { scheduledAt } : {}) }, idempotencyKey);
+    const out = await deliver(
+      ctx,
+      { network: network!, text: text!, mediaUrls, ...(scheduledAt ? { scheduledAt } : {}), ...(campaign ? { campaign } : {}) },
+      idempotencyKey,
+    );
     const base = { ...(a.entryId ? { entryId: a.entryId } : {}), network: network! };
     if ('held' in out) {
       if (stored)

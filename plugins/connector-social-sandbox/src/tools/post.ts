@@ -17,6 +17,13 @@ const input = z.object({
     .default([])
     .describe('Images or videos to attach, as http(s) URLs (at most 10).'),
   scheduledAt: z.iso.datetime({ offset: true }).optional().describe('ISO 8601 time to publish at; omit to publish now.'),
+  campaign: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe('The campaign the post belongs to: its results are attributed to it (as on a real network connector).'),
 });
 
 const output = z.object({
