@@ -8,8 +8,8 @@ export type StepView = Step;
 /** The error code of a step a person rejected (the orchestrator's NH_RUN_STEP_REJECTED). */
 export const REJECTED = 'NH_RUN_STEP_REJECTED';
 
-/** A step's status as a person reads it: a rejected step is "rejected", not "failed". */
-export const shownStatus = (s: Pick<StepView, 'status' | 'error'>): string =>
+/** A step's (or a run's) status as a person reads it: a rejected one is "rejected", not "failed". */
+export const shownStatus = (s: { status: string; error?: { code: string } | null }): string =>
   s.status === 'failed' && s.error?.code === REJECTED ? 'rejected' : s.status;
 
 /** Why a person rejected the step (the reason they typed), or null. */

@@ -50,8 +50,8 @@ export function alpha(colour: string, a: number): string {
   return `rgba(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255}, ${a})`;
 }
 
-/** Every chart here: bars and lines over string labels. */
-export type UsageChartConfig = ChartConfiguration<'bar' | 'line', number[], string>;
+/** Every chart here: bars and lines over string labels (a label of several lines is an array of them). */
+export type UsageChartConfig = ChartConfiguration<'bar' | 'line', number[], string | string[]>;
 
 function axes(t: ChartTheme, left: string, right: string) {
   const tick = { color: t.muted };
