@@ -71,6 +71,9 @@ export interface McpMountOptions {
  * npx has a cache. It declares no tools: like every outside server's, they are listed and pinned when an admin
  * runs `neonhub plugin lock <id>` (nothing runs before that).
  */
+/** How long a mounted server may take to start: its first start downloads it through npx. */
+export const MOUNT_START_TIMEOUT_MS = 180_000;
+
 export function mountManifest(o: Pick<McpMountOptions, 'info' | 'args' | 'id' | 'env'>): PluginManifest {
   const { info } = o;
   const version = semver.valid(info.version) ?? '0.0.0';
@@ -87,6 +90,9 @@ export function mountManifest(o: Pick<McpMountOptions, 'info' | 'args' | 'id' | 
       args: ['-y', `${info.name}@${info.version}`, ...o.args],
       env: [...new Set(['HOME', ...(o.env ?? [])])],
     },
+    // npx downloads the package and its dependencies on the first start (on a cold npm cache that took 76 s here
+    // for server-everything): the default 15 s would refuse a server that is only being fetched
+    limits: { startTimeoutMs: MOUNT_START_TIMEOUT_MS },
   });
 }
 

@@ -51,6 +51,7 @@ describe('the generated manifest', () => {
         args: ['-y', '@modelcontextprotocol/server-filesystem@2026.8.31', '/srv/docs'],
         env: ['HOME'],
       },
+      limits: { startTimeoutMs: 180_000 }, // the first start downloads the package through npx
       tools: [],
     });
   });
