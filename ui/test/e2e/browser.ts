@@ -74,8 +74,14 @@ export async function bootConsoleHost(opts: { name: string; plugins: string[]; e
 }
 
 /** Signs up through the console's form (JavaScript on or off) and lands on `/`. */
+/** Waits until the page has hydrated (the root layout marks <html data-hydrated>): typing before it may be lost. */
+export async function hydrated(page: Page): Promise<void> {
+  await page.locator('html[data-hydrated]').waitFor({ state: 'attached' });
+}
+
 export async function signUp(page: Page, base: string, who: { name: string; email: string }): Promise<void> {
   await page.goto(`${base}/signup`);
+  await hydrated(page);
   await page.getByLabel('Name').fill(who.name);
   await page.getByLabel('E-mail').fill(who.email);
   await page.getByLabel(/^Password/).fill(PASSWORD);

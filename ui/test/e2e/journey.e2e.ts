@@ -13,7 +13,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { bootConsoleHost, signUp as signUpForm } from './browser.js';
+import { bootConsoleHost, hydrated, signUp as signUpForm } from './browser.js';
 
 const uiDir = resolve(import.meta.dirname, '../..');
 const repoRoot = resolve(uiDir, '..');
@@ -91,6 +91,7 @@ async function logIn(context: BrowserContext, email: string) {
   const page = await context.newPage();
   page.setDefaultTimeout(WAIT);
   await page.goto(`${base}/login`);
+  await hydrated(page);
   await page.getByLabel('E-mail').fill(email);
   await page.getByLabel('Password').fill('correct horse battery');
   await Promise.all([page.waitForURL(`${base}/`), page.getByRole('button', { name: 'Log in' }).click()]);
