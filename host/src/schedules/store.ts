@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type DB, type Kysely, type SchedulesTable, type Selectable, sql } from '@neonhub/db';
+import { type DB, type Kysely, type SchedulesTable, type Selectable, sql, type UpdateObject } from '@neonhub/db';
 import type { Actor, ScheduledCall, ScheduleStatus } from '@neonhub/schemas';
 
 type Row = Selectable<SchedulesTable>;
@@ -54,6 +54,17 @@ export type Claimed = Row;
 
 /** The `schedules` table (migration 0014). Every claim and change is one conditional UPDATE: two hosts never both win. */
 export function createScheduleStore(db: Kysely<DB>) {
+  /** Ends the claim `claimed` with `fields` (only while this host still holds it: same version, still running). */
+  const settle = (claimed: Claimed, now: Date, fields: UpdateObject<DB, 'schedules'>) =>
+    db
+      .updateTable('schedules')
+      .set({ ...fields, finished_at: now, lease_until: null, version: sql`version + 1`, updated_at: sql`now()` })
+      .where('id', '=', claimed.id)
+      .where('version', '=', claimed.version)
+      .where('status', '=', 'running')
+      .returningAll()
+      .executeTakeFirst();
+
   return {
     /** Inserts, or replaces the owner's schedule with this key when it has not run (else undefined). */
     async upsert(s: NewSchedule): Promise<Row | undefined> {
@@ -210,48 +221,21 @@ export function createScheduleStore(db: Kysely<DB>) {
     },
 
     /** Records the outcome of the claim `claimed` (ignored when another host re-claimed it since). */
-    async finish(
+    finish(
       claimed: Claimed,
       outcome: { status: ScheduleStatus; error?: { code: string; message: string }; result?: unknown },
       now: Date,
     ): Promise<Row | undefined> {
-      return db
-        .updateTable('schedules')
-        .set({
-          status: outcome.status,
-          error: outcome.error ? JSON.stringify(outcome.error) : null,
-          result: outcome.result === undefined ? null : JSON.stringify(outcome.result),
-          finished_at: now,
-          lease_until: null,
-          version: sql`version + 1`,
-          updated_at: sql`now()`,
-        })
-        .where('id', '=', claimed.id)
-        .where('version', '=', claimed.version)
-        .where('status', '=', 'running')
-        .returningAll()
-        .executeTakeFirst();
+      return settle(claimed, now, {
+        status: outcome.status,
+        error: outcome.error ? JSON.stringify(outcome.error) : null,
+        result: outcome.result === undefined ? null : JSON.stringify(outcome.result),
+      });
     },
 
     /** A recurring schedule's claim ends scheduled again at `runAt` (ignored when another host re-claimed it since). */
     repeat(claimed: Claimed, runAt: Date, result: unknown, now: Date): Promise<Row | undefined> {
-      return db
-        .updateTable('schedules')
-        .set({
-          status: 'scheduled',
-          run_at: runAt,
-          error: null,
-          result: JSON.stringify(result ?? null),
-          finished_at: now,
-          lease_until: null,
-          version: sql`version + 1`,
-          updated_at: sql`now()`,
-        })
-        .where('id', '=', claimed.id)
-        .where('version', '=', claimed.version)
-        .where('status', '=', 'running')
-        .returningAll()
-        .executeTakeFirst();
+      return settle(claimed, now, { status: 'scheduled', run_at: runAt, error: null, result: JSON.stringify(result ?? null) });
     },
 
     async timeZone(workspaceId: string): Promise<string> {
