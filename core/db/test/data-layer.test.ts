@@ -51,6 +51,20 @@ for (const dialect of availableDialects()) {
         expect(rows[0]?.count).toBe(migrations.length);
       });
 
+      it('a migration that landed after a later-numbered one is still applied', async () => {
+        const { a, dispose } = await dialect.fresh();
+        try {
+          const late = migrations.at(-2);
+          if (!late) throw new Error('needs two migrations');
+          const withoutLate = migrations.filter(([name]) => name !== late[0]);
+          expect((await migrate(a.db, withoutLate)).applied).not.toContain(late[0]);
+          expect(await migrate(a.db)).toEqual({ applied: [late[0]] });
+          expect((await migrationStatus(a.db)).every((s) => s.executedAt instanceof Date)).toBe(true);
+        } finally {
+          await dispose();
+        }
+      });
+
       it('concurrent runs against one fresh database apply each migration exactly once', async () => {
         const { a, b, dispose } = await dialect.fresh();
         try {
