@@ -5,48 +5,95 @@ import { probabilityBest, rate } from './beta.js';
 
 type Db = Kysely<DB>;
 
+/** A range of UTC days, either bound optional (null or absent: unbounded). */
+export interface DayBounds {
+  from?: string | null | undefined;
+  to?: string | null | undefined;
+}
+
 /** The funnel query: event counts of one campaign by variant, channel and kind, summed from the daily counts (result_daily). */
-export function funnelCounts(db: Db, workspaceId: string, campaign: string) {
-  return db
+export function funnelCounts(db: Db, workspaceId: string, campaign: string, range: DayBounds = {}) {
+  let q = db
     .selectFrom('result_daily')
     .select(['variant', 'channel', 'kind', (eb) => eb.fn.sum<string | number>('count').as('n')])
     .where('workspace_id', '=', workspaceId)
-    .where('campaign', '=', campaign)
-    .groupBy(['variant', 'channel', 'kind'])
-    .execute();
+    .where('campaign', '=', campaign);
+  if (range.from) q = q.where('day', '>=', range.from);
+  if (range.to) q = q.where('day', '<=', range.to);
+  return q.groupBy(['variant', 'channel', 'kind']).execute();
 }
 
-/** A campaign's funnel per variant and channel, with Beta credible intervals and each variant's probability of being best. */
-export async function funnel(db: Db, workspaceId: string, campaign: string) {
-  const counts = await funnelCounts(db, workspaceId, campaign);
+const zeroCounts = () => Object.fromEntries(FUNNEL_STAGES.map((s) => [s, 0])) as Record<string, number>;
+/** The sends a rate is over: the largest of sent, delivered and clicked (a click without a recorded send still counts). */
+const sendsOf = (counts: Record<string, number>) => Math.max(counts.sent ?? 0, counts.delivered ?? 0, counts.clicked ?? 0);
+
+/** Rows summed by one key (variant or channel), with rates and each one's probability of the best click rate. */
+function compare(
+  rows: ReadonlyArray<{ variant: string; channel: string; counts: Record<string, number> }>,
+  by: 'variant' | 'channel',
+  seed: number,
+) {
+  const sums = new Map<string, Record<string, number>>();
+  for (const r of rows) {
+    const sum = sums.get(r[by]) ?? zeroCounts();
+    for (const [k, n] of Object.entries(r.counts)) sum[k] = (sum[k] ?? 0) + n;
+    sums.set(r[by], sum);
+  }
+  const out = [...sums].map(([key, counts]) => ({
+    key,
+    counts,
+    clickRate: rate(counts.clicked ?? 0, sendsOf(counts)),
+    conversionRate: rate(counts.converted ?? 0, sendsOf(counts)),
+  }));
+  const best =
+    out.length > 1
+      ? probabilityBest(
+          out.map((o) => ({ key: o.key, successes: o.clickRate.successes, trials: o.clickRate.trials })),
+          seed,
+        )
+      : {};
+  return out.map((o) => ({ ...o, probabilityBest: best[o.key] ?? null }));
+}
+
+/**
+ * A campaign's funnel per variant and channel over a range of days (default: all its results), with Beta credible
+ * intervals, and the variants and the channels compared (each summed over the other) with their probability of
+ * having the best click rate.
+ */
+export async function funnel(db: Db, workspaceId: string, campaign: string, range: DayBounds = {}) {
+  const counts = await funnelCounts(db, workspaceId, campaign, range);
   const rows = new Map<string, { variant: string; channel: string; counts: Record<string, number> }>();
-  const totals: Record<string, number> = Object.fromEntries(FUNNEL_STAGES.map((s) => [s, 0]));
+  const totals: Record<string, number> = zeroCounts();
   for (const c of counts) {
     const key = `${c.variant}\u0000${c.channel}`;
-    const row = rows.get(key) ?? { variant: c.variant, channel: c.channel, counts: Object.fromEntries(FUNNEL_STAGES.map((s) => [s, 0])) };
+    const row = rows.get(key) ?? { variant: c.variant, channel: c.channel, counts: zeroCounts() };
     row.counts[c.kind] = Number(c.n);
     totals[c.kind] = (totals[c.kind] ?? 0) + Number(c.n);
     rows.set(key, row);
   }
   const out = [...rows.values()]
     .sort((a, b) => a.variant.localeCompare(b.variant) || a.channel.localeCompare(b.channel))
-    .map((r) => {
-      const sent = Math.max(r.counts.sent ?? 0, r.counts.delivered ?? 0, r.counts.clicked ?? 0);
-      return {
-        ...r,
-        clickRate: rate(r.counts.clicked ?? 0, sent),
-        conversionRate: rate(r.counts.converted ?? 0, sent),
-      };
-    });
-  const byVariant = new Map<string, { successes: number; trials: number }>();
-  for (const r of out) {
-    const v = byVariant.get(r.variant) ?? { successes: 0, trials: 0 };
-    v.successes += r.clickRate.successes;
-    v.trials += r.clickRate.trials;
-    byVariant.set(r.variant, v);
-  }
-  const arms = [...byVariant].map(([key, v]) => ({ key, ...v }));
-  return { campaign, stages: [...FUNNEL_STAGES], totals, rows: out, probabilityBest: arms.length > 1 ? probabilityBest(arms, 7) : {} };
+    .map((r) => ({
+      ...r,
+      clickRate: rate(r.counts.clicked ?? 0, sendsOf(r.counts)),
+      conversionRate: rate(r.counts.converted ?? 0, sendsOf(r.counts)),
+    }));
+  const variants = compare(out, 'variant', 7);
+  const channels = compare(out, 'channel', 11);
+  const probabilityBestByVariant = Object.fromEntries(
+    variants.flatMap((v) => (v.probabilityBest === null ? [] : [[v.key, v.probabilityBest]])),
+  );
+  return {
+    campaign,
+    from: range.from ?? null,
+    to: range.to ?? null,
+    stages: [...FUNNEL_STAGES],
+    totals,
+    rows: out,
+    probabilityBest: probabilityBestByVariant,
+    variants,
+    channels,
+  };
 }
 
 /** Campaigns with results, most recent first. */
@@ -67,7 +114,10 @@ export async function campaigns(db: Db, workspaceId: string) {
  * before it. First-touch credits the earliest click's campaign and channel, last-touch the latest, linear 1/n
  * each. A conversion without a click before it is counted but credited to nobody.
  */
-export async function attribution(db: Db, workspaceId: string, windowDays: number) {
+export async function attribution(db: Db, workspaceId: string, windowDays: number, range: DayBounds = {}) {
+  // conversions of the days [from, to] (UTC): from midnight of `from` to before the midnight after `to`
+  const after = range.from ? new Date(`${range.from}T00:00:00Z`) : null;
+  const before = range.to ? new Date(Date.parse(`${range.to}T00:00:00Z`) + 86_400_000) : null;
   const result = await sql<{
     campaign: string;
     channel: string;
@@ -82,6 +132,8 @@ export async function attribution(db: Db, workspaceId: string, windowDays: numbe
       select id, contact_id, occurred_at, coalesce(value, 0) as value
       from result_events
       where workspace_id = ${workspaceId} and kind = 'converted' and contact_id is not null
+        and (${after}::timestamptz is null or occurred_at >= ${after}::timestamptz)
+        and (${before}::timestamptz is null or occurred_at < ${before}::timestamptz)
     ),
     tp as (
       select c.id as conv_id, c.value, e.campaign, e.channel,
@@ -100,16 +152,20 @@ export async function attribution(db: Db, workspaceId: string, windowDays: numbe
       sum(case when rn_last = 1 then value else 0 end)::float8 as last_value,
       sum(value / n)::float8 as linear_value
     from tp group by campaign, channel order by campaign, channel`.execute(db);
-  const total = await db
+  let totalQuery = db
     .selectFrom('result_events')
     .select((eb) => eb.fn.countAll<string | number>().as('n'))
     .where('workspace_id', '=', workspaceId)
-    .where('kind', '=', 'converted')
-    .executeTakeFirstOrThrow();
+    .where('kind', '=', 'converted');
+  if (after) totalQuery = totalQuery.where('occurred_at', '>=', after);
+  if (before) totalQuery = totalQuery.where('occurred_at', '<', before);
+  const total = await totalQuery.executeTakeFirstOrThrow();
   const round = (x: number) => Math.round(Number(x) * 1e6) / 1e6;
   return {
     conversions: Number(total.n),
     windowDays,
+    from: range.from ?? null,
+    to: range.to ?? null,
     rows: result.rows.map((r) => ({
       campaign: r.campaign,
       channel: r.channel,

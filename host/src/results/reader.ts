@@ -31,6 +31,18 @@ export function checkRange(from: string, to: string): number {
   return days;
 }
 
+/**
+ * Checks optional bounds of a range of UTC days (NH_RESULTS_RANGE_INVALID): each a real day, and with both, from on
+ * or before to and at most MAX_RANGE_DAYS long. No bound: unbounded on that side.
+ */
+export function checkBounds(from: string | undefined, to: string | undefined): { from: string | null; to: string | null } {
+  if (from !== undefined && to !== undefined) checkRange(from, to);
+  for (const day of [from, to])
+    if (day !== undefined && Number.isNaN(parseDay(day)))
+      throw audienceErrors.create('NH_RESULTS_RANGE_INVALID', `from and to must be days as YYYY-MM-DD (got ${day})`);
+  return { from: from ?? null, to: to ?? null };
+}
+
 /** Daily counts of a workspace (result_daily) for UTC days in [from, to]. */
 export async function dailyCounts(
   db: Db,

@@ -8,6 +8,7 @@ import { scoped } from '../server/scopes.js';
 import { attribution, campaigns, funnel } from './analytics.js';
 import { recordConversion, recordProviderEvents } from './events.js';
 import { createLinks, followLink } from './links.js';
+import { checkBounds } from './reader.js';
 import { campaignSeries } from './series.js';
 import { snippetSource } from './snippet.js';
 
@@ -22,11 +23,15 @@ export async function resultRoutes(app: FastifyInstance, { host }: ApiDeps) {
   addRoute(app, apiRoutes.recordEvents, async (request) => recordProviderEvents(db, scoped(request).workspaceId, request.body.events));
   addRoute(app, apiRoutes.recordConversion, async (request) => recordConversion(db, scoped(request).workspaceId, request.body, 'api'));
   addRoute(app, apiRoutes.listCampaigns, async (request) => ({ campaigns: await campaigns(db, scoped(request).workspaceId) }));
-  addRoute(app, apiRoutes.funnel, async (request) => funnel(db, scoped(request).workspaceId, request.params.campaign));
+  addRoute(app, apiRoutes.funnel, async (request) =>
+    funnel(db, scoped(request).workspaceId, request.params.campaign, checkBounds(request.query.from, request.query.to)),
+  );
   addRoute(app, apiRoutes.campaignSeries, async (request) =>
     campaignSeries(db, scoped(request).workspaceId, request.params.campaign, request.query),
   );
-  addRoute(app, apiRoutes.attribution, async (request) => attribution(db, scoped(request).workspaceId, request.query.windowDays));
+  addRoute(app, apiRoutes.attribution, async (request) =>
+    attribution(db, scoped(request).workspaceId, request.query.windowDays, checkBounds(request.query.from, request.query.to)),
+  );
 }
 
 /**

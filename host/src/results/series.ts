@@ -1,6 +1,6 @@
 import type { DB, Kysely } from '@neonhub/db';
 import { FUNNEL_STAGES } from '@neonhub/schemas';
-import { daysBetween, denseSeries, detectDailyAnomalies } from '@neonhub/sdk';
+import { type DailyResultRow, daysBetween, denseSeries, detectDailyAnomalies } from '@neonhub/sdk';
 import { checkRange, dailyCounts } from './reader.js';
 
 type Db = Kysely<DB>;
@@ -11,20 +11,40 @@ const dayOf = (t: number) => new Date(t).toISOString().slice(0, 10);
 /**
  * A campaign's daily series per kind with the anomalies marked: the counts of result_daily summed over variants and
  * channels, and detectDailyAnomalies (the insight agent's method) over each. Funnel kinds first, then the others.
+ * With `by`, also the same per variant (or channel), each series judged on its own: a spike in one variant that the
+ * total hides is still marked there.
  */
 export async function campaignSeries(
   db: Db,
   workspaceId: string,
   campaign: string,
-  range: { from?: string | undefined; to?: string | undefined },
+  range: { from?: string | undefined; to?: string | undefined; by?: 'variant' | 'channel' | undefined },
 ) {
   const to = range.to ?? dayOf(Date.now());
   checkRange(to, to);
   const from = range.from ?? dayOf(Date.parse(`${to}T00:00:00Z`) - 27 * DAY_MS);
   const rows = await dailyCounts(db, workspaceId, { from, to, campaign });
   const days = daysBetween(from, to);
+  const by = range.by;
+  const breakdown = by
+    ? {
+        by,
+        groups: [...new Set(rows.map((r) => r[by]))].sort().map((key) => ({
+          key,
+          series: kindSeries(
+            days,
+            rows.filter((r) => r[by] === key),
+          ),
+        })),
+      }
+    : null;
+  return { campaign, from, to, days, series: kindSeries(days, rows), breakdown };
+}
+
+/** One dense series per kind over `days`, with what each day was expected to be and the unusual days. */
+function kindSeries(days: string[], rows: readonly DailyResultRow[]) {
   const kinds = [...new Set(rows.map((r) => r.kind))].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
-  const series = kinds.map((kind) => {
+  return kinds.map((kind) => {
     const values = denseSeries(
       days,
       rows.filter((r) => r.kind === kind),
@@ -44,7 +64,6 @@ export async function campaignSeries(
       })),
     };
   });
-  return { campaign, from, to, days, series };
 }
 
 const rank = (kind: string) => {

@@ -90,13 +90,28 @@ export const FunnelRowSchema = z.object({
   /** Conversions per send, same prior. */
   conversionRate: Ratio,
 });
+/** One variant (or one channel) of a campaign, summed over the other: counts, rates and its chance of being best. */
+export const FunnelComparisonSchema = z.object({
+  key: z.string(),
+  counts: z.record(z.string(), z.number().int()),
+  clickRate: Ratio,
+  conversionRate: Ratio,
+  /** Probability that its click rate is the highest of its kind (null when there is only one). */
+  probabilityBest: z.number().nullable(),
+});
 export const FunnelSchema = z.object({
   campaign: z.string(),
+  /** The UTC days counted (inclusive); null: from the first result / up to the last. */
+  from: z.string().nullable(),
+  to: z.string().nullable(),
   stages: z.array(z.string()),
   totals: z.record(z.string(), z.number().int()),
   rows: z.array(FunnelRowSchema),
   /** Probability that each variant has the best click rate (Monte Carlo over the Beta posteriors). */
   probabilityBest: z.record(z.string(), z.number()),
+  /** The variants compared (summed over channels), and the channels compared (summed over variants). */
+  variants: z.array(FunnelComparisonSchema),
+  channels: z.array(FunnelComparisonSchema),
 });
 export const AttributionRowSchema = z.object({
   campaign: z.string(),
@@ -109,6 +124,9 @@ export const AttributionRowSchema = z.object({
 export const AttributionSchema = z.object({
   conversions: z.number().int(),
   windowDays: z.number().int(),
+  /** The UTC days whose conversions are counted (inclusive); null: unbounded. */
+  from: z.string().nullable(),
+  to: z.string().nullable(),
   rows: z.array(AttributionRowSchema),
 });
 export const CampaignListSchema = z.object({
@@ -116,12 +134,18 @@ export const CampaignListSchema = z.object({
 });
 
 const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a day as YYYY-MM-DD');
+/** Split a series (or a comparison) by variant or by channel. */
+export const SeriesSplitSchema = z.enum(['variant', 'channel']);
 export const SeriesQuerySchema = z.strictObject({
   /** First day (UTC); default 27 days before `to`. */
   from: Day.optional(),
   /** Last day (UTC); default today. */
   to: Day.optional(),
+  /** Also answer one series per variant or per channel (`breakdown`), each with its own anomalies. */
+  by: SeriesSplitSchema.optional(),
 });
+/** A range of UTC days for the funnel: both bounds optional (none: all results); a real day each, from on or before to. */
+export const FunnelQuerySchema = z.strictObject({ from: Day.optional(), to: Day.optional() });
 export const SeriesAnomalySchema = z.object({
   day: z.string(),
   value: z.number(),
@@ -130,6 +154,14 @@ export const SeriesAnomalySchema = z.object({
   /** Robust z-score on the variance-stabilised scale; |score| > 4.5 is an anomaly. */
   score: z.number(),
   direction: z.enum(['high', 'low']),
+});
+const KindSeriesSchema = z.object({
+  kind: z.string(),
+  values: z.array(z.number().int()),
+  expected: z.array(z.number()),
+  /** Whether a weekday pattern was found and used. */
+  weekly: z.boolean(),
+  anomalies: z.array(SeriesAnomalySchema),
 });
 export const CampaignSeriesSchema = z.object({
   campaign: z.string(),
@@ -141,23 +173,26 @@ export const CampaignSeriesSchema = z.object({
    * the daily counts, the count each day was expected to have, and the anomalies, found by the same method as the
    * insight agent's digest (the SDK's detectDailyAnomalies).
    */
-  series: z.array(
-    z.object({
-      kind: z.string(),
-      values: z.array(z.number().int()),
-      expected: z.array(z.number()),
-      /** Whether a weekday pattern was found and used. */
-      weekly: z.boolean(),
-      anomalies: z.array(SeriesAnomalySchema),
-    }),
-  ),
+  series: z.array(KindSeriesSchema),
+  /** With `by`: the same series per variant (or channel), each with the anomalies found in it alone; else null. */
+  breakdown: z
+    .object({
+      by: SeriesSplitSchema,
+      groups: z.array(z.object({ key: z.string(), series: z.array(KindSeriesSchema) })),
+    })
+    .nullable(),
 });
 
 const ws = '/api/workspaces/:ws';
 const WsOnly = z.strictObject({ ws: WorkspaceRefSchema });
 export const WsCampaignParamsSchema = z.strictObject({ ws: WorkspaceRefSchema, campaign: Name });
 export const LinkCodeParamsSchema = z.strictObject({ code: z.string().regex(/^[A-Za-z0-9_-]{6,32}$/) });
-export const AttributionQuerySchema = z.strictObject({ windowDays: z.coerce.number().int().min(1).max(365).default(30) });
+export const AttributionQuerySchema = z.strictObject({
+  windowDays: z.coerce.number().int().min(1).max(365).default(30),
+  /** Count the conversions of these UTC days only (inclusive; either bound optional). */
+  from: Day.optional(),
+  to: Day.optional(),
+});
 
 export const resultRoutes = {
   createLinks: defineRoute({
@@ -232,8 +267,10 @@ export const resultRoutes = {
     path: `${ws}/campaigns/:campaign/funnel`,
     access: 'viewer',
     tag: 'results',
-    summary: "A campaign's funnel (sent → delivered → opened → clicked → converted) per variant and channel, with credible intervals",
+    summary:
+      "A campaign's funnel (sent → delivered → opened → clicked → converted) per variant and channel over a range of days (default all), with credible intervals",
     params: WsCampaignParamsSchema,
+    query: FunnelQuerySchema,
     response: { 200: FunnelSchema },
   }),
   campaignSeries: defineRoute({
