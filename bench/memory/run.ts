@@ -4,6 +4,8 @@
  *   npx tsx bench/memory/run.ts                    # n = 100000
  *   npx tsx bench/memory/run.ts --n 20000,100000   # several sizes, one after the other
  *   npx tsx bench/memory/run.ts --n 10000         # the small run that proves it works (a minute or two)
+ *   npx tsx bench/memory/run.ts --data-dir D --reuse  # the first run keeps D/n<N>; later runs with --reuse measure
+ *                                                 # the searches again without the load and the build
  *   options: --queries 200 --exact-queries 50 --clusters 200 --ef 40,100,200 --dims 384 --data-dir DIR --seed 7
  *            --m 16 --ef-construction 64 --maintenance-work-mem 1GB   (the HNSW build, once after the bulk load)
  *
@@ -41,6 +43,7 @@ const { values: args } = parseArgs({
     dims: { type: 'string', default: '384' },
     seed: { type: 'string', default: '7' },
     'data-dir': { type: 'string' },
+    reuse: { type: 'boolean', default: false },
     'batch-rows': { type: 'string', default: '250' },
     m: { type: 'string', default: '16' },
     'ef-construction': { type: 'string', default: '64' },
@@ -159,6 +162,17 @@ async function measure(
   return { recall: found / (queries.length * K), latencies };
 }
 
+/** A kept data dir holds this size's rows and a built index (same seed, so the same vectors): `--reuse` skips both. */
+async function builtBefore(store: MemoryStore, n: number): Promise<boolean> {
+  const rows = await store.db
+    .selectFrom('chunks')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('workspace', '=', WS)
+    .executeTakeFirst();
+  const plan = await explainVectorSearch(store.db, new Array(dims).fill(0), { workspace: WS, limit: K, efSearch: 40 });
+  return Number(rows?.n ?? 0) === n && plan.includes('chunks_embedding_hnsw_idx');
+}
+
 async function runSize(n: number) {
   log(`n = ${n}: generating ${clusters} clusters x ${dims} dims`);
   let t0 = now();
@@ -172,15 +186,23 @@ async function runSize(n: number) {
   const store = await createMemoryStore({ embedder: benchEmbedder, dataDir: dir });
   const openMs = now() - t0;
   try {
-    const loadMs = await load(store, data);
-    log(`  load done in ${secs(loadMs)}; building HNSW (${buildLabel}) over the loaded rows`);
-    t0 = now();
-    await createVectorIndex(store.db, build);
-    const indexMs = now() - t0;
-    t0 = now();
-    await store.analyze(); // PGlite has no autovacuum: without statistics the planner ignores the index
-    const analyzeMs = now() - t0;
-    log(`  index built in ${secs(indexMs)}, ANALYZE ${secs(analyzeMs)}; ground truth by brute force`);
+    const reused = args.reuse && (await builtBefore(store, n));
+    let loadMs = 0;
+    let indexMs = 0;
+    let analyzeMs = 0;
+    if (reused) {
+      log(`  reusing ${dir}: ${n} rows and the HNSW index are there (load and build not measured in this run)`);
+    } else {
+      loadMs = await load(store, data);
+      log(`  load done in ${secs(loadMs)}; building HNSW (${buildLabel}) over the loaded rows`);
+      t0 = now();
+      await createVectorIndex(store.db, build);
+      indexMs = now() - t0;
+      t0 = now();
+      await store.analyze(); // PGlite has no autovacuum: without statistics the planner ignores the index
+      analyzeMs = now() - t0;
+      log(`  index built in ${secs(indexMs)}, ANALYZE ${secs(analyzeMs)}; ground truth by brute force`);
+    }
 
     t0 = now();
     const truth = queries.map((q) => bruteForceTopK(data, q, K));
@@ -209,6 +231,7 @@ async function runSize(n: number) {
     return {
       n,
       dir,
+      reused,
       genMs,
       openMs,
       loadMs,
@@ -241,13 +264,17 @@ for (const r of results) {
   console.log('|---|---|');
   console.log(`| generate vectors + ${nQueries} queries (JS) | ${secs(r.genMs)} |`);
   console.log(`| open store (PGlite, schema) | ${secs(r.openMs)} |`);
-  console.log(
-    `| load ${r.n} rows (multi-row INSERT of ${batchRows}, ${batchRows * 20} rows per transaction, no vector index) | ${secs(r.loadMs)} (${Math.round(r.n / (r.loadMs / 1000))} rows/s) |`,
-  );
-  console.log(
-    `| build HNSW index once, after the load (${buildLabel}) | ${secs(r.indexMs)} (${Math.round(r.n / (r.indexMs / 1000))} rows/s) |`,
-  );
-  console.log(`| ANALYZE (planner statistics) | ${secs(r.analyzeMs)} |`);
+  if (r.reused) {
+    console.log(`| load ${r.n} rows, build HNSW (${buildLabel}), ANALYZE | reused from an earlier run (--reuse) |`);
+  } else {
+    console.log(
+      `| load ${r.n} rows (multi-row INSERT of ${batchRows}, ${batchRows * 20} rows per transaction, no vector index) | ${secs(r.loadMs)} (${Math.round(r.n / (r.loadMs / 1000))} rows/s) |`,
+    );
+    console.log(
+      `| build HNSW index once, after the load (${buildLabel}) | ${secs(r.indexMs)} (${Math.round(r.n / (r.indexMs / 1000))} rows/s) |`,
+    );
+    console.log(`| ANALYZE (planner statistics) | ${secs(r.analyzeMs)} |`);
+  }
   console.log(`| ground truth, brute force in JS (${nQueries} queries) | ${secs(r.truthMs)} |`);
   console.log('');
   console.log(`| search | recall@${K} | queries | p50 ms | p95 ms | mean ms |`);
