@@ -20,6 +20,7 @@ import { z } from 'zod';
 import { createDatabase, migrate, sql } from '../../core/db/src/index.js';
 import { createOrchestrator, createStepQueue } from '../../core/orchestrator/src/index.js';
 import { createBullQueue, createMemoryQueue, deleteBullPrefix } from '../../core/queue/src/index.js';
+import { type Counts, diff, installCounters, snapshot } from './round-trips.js';
 
 const N = Number(process.argv[2] ?? 1000);
 const C = Number(process.argv[3] ?? 8);
@@ -220,6 +221,21 @@ try {
       r.gwChains.push(await gw.round('chains'));
       r.claimed.push(await orch.round('claimed'));
     }
+    // One more round of each, counted (after the timed ones: the counters cost a little).
+    installCounters();
+    const counted = async (label: string, round: () => Promise<number>) => {
+      const before = snapshot();
+      await round();
+      return [label, diff(before, snapshot())] as [string, Counts];
+    };
+    const perStep = [
+      await counted('raw BullMQ', () => raw.round()),
+      await counted('orchestrator', () => orch.round('flat')),
+      await counted('orchestrator, chains', () => orch.round('chains')),
+      await counted('orchestrator, writes', () => orch.round('claimed')),
+      await counted('graphile-worker', () => gw.round('flat')),
+      await counted('graphile-worker, chains', () => gw.round('chains')),
+    ];
     const mem = await memoryOverhead();
     const [rawM, flatM, chainsM, claimedM] = [median(r.raw), median(r.flat), median(r.chains), median(r.claimed)];
     const list = (xs: number[]) => xs.map((x) => x.toFixed(0)).join(', ');
@@ -242,6 +258,11 @@ try {
     console.log(
       `graphile-worker, chains of 20:        ${gwChainsM.toFixed(0)} steps/s  (orchestrator ${(chainsM / gwChainsM).toFixed(2)}x it)   [${list(r.gwChains)}]`,
     );
+    console.log('per step (one counted round each): PostgreSQL statements / commits, Redis round trips / commands');
+    for (const [label, c] of perStep)
+      console.log(
+        `  ${label.padEnd(26)} ${(c.pgStatements / N).toFixed(2).padStart(6)} / ${(c.pgCommits / N).toFixed(2).padStart(5)}    ${(c.redisRoundTrips / N).toFixed(2).padStart(6)} / ${(c.redisCommands / N).toFixed(2).padStart(5)}`,
+      );
     console.log(`in-process queue per-job overhead:     ${mem.toFixed(2)} us  (goal <= 100 us: ${mem <= 100 ? 'met' : 'NOT met'})`);
   } finally {
     await gw.close();

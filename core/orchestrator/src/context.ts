@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { DB, Kysely } from '@neonhub/db';
+import type { RunStatus } from '@neonhub/schemas';
 import { Batcher } from './batch.js';
 import { runErrors } from './errors.js';
 import { jobIdOf, type StepJob } from './jobs.js';
@@ -40,7 +41,7 @@ export interface EngineContext {
    */
   complete(req: Omit<CompleteRequest, 'candidates'>): Promise<void>;
   tx<T>(fn: (trx: Trx) => Promise<T>): Promise<T>;
-  /** Locks the run row first (FOR NO KEY UPDATE): cancel uses it, so it serializes with `settleRun`. */
+  /** Locks the run row first (FOR NO KEY UPDATE): cancel uses it, so it serializes with `neonhub_settle_run`. */
   runTx<T>(runId: string, fn: (trx: Trx) => Promise<T>): Promise<T>;
   /** A change of the run's events (subscribers re-read the log). */
   notify(runId: string): void;
@@ -52,9 +53,11 @@ export interface EngineContext {
   enqueue(jobs: StepJob[], delayMs?: number): Promise<void>;
   /** Recomputes the run's status under its row lock (see transitions.ts); wakes waiters when it changed. */
   settle(runId: string): Promise<void>;
+  /** After a run's new status is committed: its summary when it finished, and its waiters woken. */
+  settled(runId: string, status: RunStatus): Promise<void>;
   /**
    * After a committed transition of `stepId` (or of the run, without one): dispatches the dependents it
-   * unblocked and, when nothing of the run is queued or running any more, settles the run's status.
+   * unblocked and, when nothing of the run is queued or running any more, settles the run's status (one statement).
    */
   afterTransition(runId: string, stepId: string | null): Promise<void>;
   /** Marks every not-yet-started step downstream of `stepId` skipped. */
@@ -119,8 +122,11 @@ export function createEngineContext(deps: OrchestratorDeps): EngineContext {
   }
 
   async function settle(runId: string): Promise<void> {
-    const status = await tx((trx) => settleRun(trx, runId));
-    if (!status) return;
+    const status = await settleRun(db as Db, runId);
+    if (status) await settled(runId, status);
+  }
+
+  async function settled(runId: string, status: RunStatus): Promise<void> {
     if ((TERMINAL_RUN as readonly string[]).includes(status)) {
       graphs.forget(runId);
       await finished(runId);
@@ -128,9 +134,10 @@ export function createEngineContext(deps: OrchestratorDeps): EngineContext {
     notifyStatus(runId);
   }
 
-  async function dispatched(runId: string, { jobs, active }: AfterResult): Promise<void> {
+  /** After a batch's statement: enqueues the dependents it dispatched; the run's status was settled in it. */
+  async function dispatched(runId: string, { jobs, settled: status }: AfterResult): Promise<void> {
     await enqueue(jobs);
-    if (!active) await settle(runId);
+    if (status) await settled(runId, status);
     notify(runId);
   }
 
@@ -172,6 +179,7 @@ export function createEngineContext(deps: OrchestratorDeps): EngineContext {
     get,
     enqueue,
     settle,
+    settled,
     afterTransition,
     skipDescendants,
   };

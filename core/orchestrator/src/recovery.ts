@@ -2,11 +2,11 @@ import { sql } from 'kysely';
 import type { EngineContext } from './context.js';
 import { jobIdOf, type StepJob } from './jobs.js';
 import type { Db } from './store.js';
-import { dispatchAfterMany } from './transitions.js';
+import { type AfterResult, dispatchAfterMany } from './transitions.js';
 
 /** Crash recovery: re-dispatches orphaned steps and settles open runs. */
 export function createRecovery(ctx: EngineContext) {
-  const { deps, db, settle, enqueue, leaseMs } = ctx;
+  const { deps, db, settled, enqueue, leaseMs } = ctx;
 
   /**
    * Re-dispatches what a crash left behind: queued or running steps with no live job (a running one is
@@ -56,11 +56,11 @@ export function createRecovery(ctx: EngineContext) {
       const all = await db.selectFrom('steps').select(['id', 'status', 'depends_on']).where('run_id', '=', run.id).execute();
       const ok = new Set(all.filter((s) => s.status === 'succeeded').map((s) => s.id));
       const ready = all.filter((s) => s.status === 'pending' && s.depends_on.every((d) => ok.has(d))).map((s) => s.id);
-      const [{ jobs: more, active }] = (await dispatchAfterMany(db as Db, [{ runId: run.id, candidates: ready }])) as [
-        { jobs: StepJob[]; active: boolean },
+      const [{ jobs: more, settled: status }] = (await dispatchAfterMany(db as Db, [{ runId: run.id, candidates: ready }])) as [
+        AfterResult,
       ];
       jobs.push(...more);
-      if (!active) await settle(run.id);
+      if (status) await settled(run.id, status);
     }
     await enqueue(jobs);
     return { redispatched: jobs.length };

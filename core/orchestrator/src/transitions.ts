@@ -2,7 +2,7 @@ import type { RunErrorJson as ErrorJson } from '@neonhub/db';
 import type { RunStatus } from '@neonhub/schemas';
 import { sql } from 'kysely';
 import { type CarriableStep, type StepJob, stepJob } from './jobs.js';
-import { appendEvent, type Db, TERMINAL_RUN, type Trx } from './store.js';
+import type { Db, Trx } from './store.js';
 
 /**
  * The hot-path transitions of steps, each one round trip: PL/pgSQL functions of migration
@@ -10,7 +10,7 @@ import { appendEvent, type Db, TERMINAL_RUN, type Trx } from './store.js';
  *
  * Concurrency model: a claim touches only its step rows. Whatever decides what a transition unblocked
  * (dependents to dispatch, whether the run still has work queued or running) runs under the run-row lock,
- * taken before any step row (as cancel and `settleRun` do, so they cannot deadlock), and reads with a
+ * taken before any step row (as cancel and `neonhub_settle_run` do, so they cannot deadlock), and reads with a
  * snapshot taken after acquiring it. Of two transitions racing, the later to lock therefore sees both, so no
  * dependent and no run completion is missed, and a dependent is moved pending -> queued once. A success is
  * stored and its dependents dispatched in the same transaction; other transitions commit first and then
@@ -49,25 +49,34 @@ export interface AfterRequest {
 export interface AfterResult {
   /** Dependents this request dispatched, to enqueue. */
   jobs: StepJob[];
-  /** Whether the run still has a step queued or running (when not, its status is to be settled). */
+  /** Whether the run still has a step queued or running (when not, its status was settled in the same statement). */
   active: boolean;
+  /** The run's new status, when the statement changed it (nothing of the run was left queued or running). */
+  settled?: RunStatus;
 }
 
 type DispatchRow = {
-  kind: 'job' | 'active';
+  kind: 'job' | 'active' | 'settled';
   run_id: string;
   id: string | null;
   dispatch: number;
   /** For a step without side effects that needs no approval: what its job carries. */
   exec: CarriableStep | null;
+  /** For a `settled` row: the run's new status. */
+  status: RunStatus | null;
 };
 
-/** Each dispatched job goes to the first request of its run (the others get none): nothing is enqueued twice. */
+/**
+ * Each dispatched job, and a run's new status, go to the first request of its run (the others get none): nothing
+ * is enqueued twice, and a run's end is announced once.
+ */
 function afterResults(reqs: { runId: string }[], rows: DispatchRow[]): AfterResult[] {
   const jobs = new Map<string, StepJob[]>();
   const active = new Set<string>();
+  const settled = new Map<string, RunStatus>();
   for (const row of rows) {
     if (row.kind === 'active') active.add(row.run_id);
+    else if (row.kind === 'settled' && row.status) settled.set(row.run_id, row.status);
     else if (row.kind === 'job' && row.id !== null) {
       active.add(row.run_id);
       const job = stepJob({ runId: row.run_id, stepId: row.id, dispatch: Number(row.dispatch) }, row.exec);
@@ -76,9 +85,10 @@ function afterResults(reqs: { runId: string }[], rows: DispatchRow[]): AfterResu
   }
   const given = new Set<string>();
   return reqs.map((q) => {
-    const mine = given.has(q.runId) ? [] : (jobs.get(q.runId) ?? []);
+    const first = !given.has(q.runId);
     given.add(q.runId);
-    return { jobs: mine, active: active.has(q.runId) };
+    const status = first ? settled.get(q.runId) : undefined;
+    return { jobs: first ? (jobs.get(q.runId) ?? []) : [], active: active.has(q.runId), ...(status ? { settled: status } : {}) };
   });
 }
 
@@ -111,7 +121,7 @@ export async function claimSteps(db: Db, reqs: ClaimRequest[], leaseMs: number):
 /**
  * Stores steps' successes (each only while its lease holds, or for a carried step while it is still queued under
  * its dispatch: a cancelled or superseded step stores nothing) with their `step.status` events (carrying the
- * output), and dispatches the dependents they unblocked, in one round trip.
+ * output), dispatches the dependents they unblocked, and settles the runs they finished, in one round trip.
  */
 export async function completeSteps(db: Db, reqs: CompleteRequest[]): Promise<AfterResult[]> {
   const v = JSON.stringify(
@@ -181,8 +191,8 @@ export async function skipSteps(trx: Trx, runId: string, ids: string[], because:
 
 /**
  * After committed transitions: under each run's lock, moves the given dependents whose dependencies have all
- * succeeded from pending to queued (with their events), and tells for each run whether anything of it is
- * still queued or running. One round trip for the batch.
+ * succeeded from pending to queued (with their events), tells for each run whether anything of it is still
+ * queued or running, and settles the status of each run where nothing is. One round trip for the batch.
  */
 export async function dispatchAfterMany(db: Db, reqs: AfterRequest[]): Promise<AfterResult[]> {
   const r =
@@ -193,50 +203,12 @@ export async function dispatchAfterMany(db: Db, reqs: AfterRequest[]): Promise<A
 }
 
 /**
- * Recomputes the run's status from its steps under the run-row lock and stores it (with an event) when it
- * changed. Returns the new status when it changed.
+ * Recomputes the run's status from its steps under the run-row lock and stores it (with its `run.status` event)
+ * when it changed, in one statement (`neonhub_settle_run`, migration 0028). Returns the new status when it changed.
  */
-export async function settleRun(trx: Trx, runId: string): Promise<RunStatus | undefined> {
-  const run = await trx.selectFrom('runs').select(['status']).where('id', '=', runId).forNoKeyUpdate().executeTakeFirst();
-  if (!run || (TERMINAL_RUN as readonly string[]).includes(run.status)) return undefined;
-  const counts = await trx
-    .selectFrom('steps')
-    .select(['status', sql<number>`count(*)::int`.as('n')])
-    .where('run_id', '=', runId)
-    .groupBy('status')
-    .execute();
-  const n = (s: string) => Number(counts.find((c) => c.status === s)?.n ?? 0);
-  let status: RunStatus;
-  let error: ErrorJson | null = null;
-  if (n('running') + n('queued') > 0) status = 'running';
-  else if (n('waiting_approval') > 0) status = 'waiting_approval';
-  else if (n('pending') > 0) status = 'running';
-  else if (n('failed') > 0) {
-    status = 'failed';
-    const first = await trx
-      .selectFrom('steps')
-      .select(['id', 'error'])
-      .where('run_id', '=', runId)
-      .where('status', '=', 'failed')
-      .orderBy('finished_at')
-      .executeTakeFirst();
-    error = first?.error ? { code: first.error.code, message: `step ${first.id} failed: ${first.error.message}` } : null;
-  } else if (n('cancelled') > 0) status = 'cancelled';
-  else status = 'succeeded';
-  if (status === run.status) return undefined;
-  const terminal = (TERMINAL_RUN as readonly string[]).includes(status);
-  await trx
-    .updateTable('runs')
-    .set({
-      status,
-      updated_at: sql`now()`,
-      ...(terminal ? { finished_at: sql`now()` } : {}),
-      ...(error ? { error: JSON.stringify(error) } : {}),
-    })
-    .where('id', '=', runId)
-    .execute();
-  await appendEvent(trx, runId, null, 'run.status', { status, ...(error ? { error } : {}) });
-  return status;
+export async function settleRun(db: Db, runId: string): Promise<RunStatus | undefined> {
+  const r = await sql<{ status: RunStatus | null }>`select neonhub_settle_run(${runId}::uuid) as status`.execute(db);
+  return r.rows[0]?.status ?? undefined;
 }
 
 /** The run's dependency graph (steps never change after a run is created), cached per process. */

@@ -18,7 +18,22 @@ export const carriedSteps: Migration = {
     await sql`drop function neonhub_complete_steps(jsonb)`.execute(db);
     await sql`drop function neonhub_dispatch_after(jsonb)`.execute(db);
 
-    await sql`
+    await createCarriedFunctions(db);
+  },
+  async down(db: Kysely<unknown>) {
+    await sql`drop function neonhub_complete_steps(jsonb)`.execute(db);
+    await sql`drop function neonhub_dispatch_after(jsonb)`.execute(db);
+    await sql`alter table steps drop column side_effect`.execute(db);
+    // 0006's functions come back by running its up again minus its index change: recreate them from there.
+    const { runTransitions } = await import('./0006-run-transitions.js');
+    await runTransitions.down?.(db);
+    await runTransitions.up(db);
+  },
+};
+
+/** This migration's `neonhub_dispatch_after` and `neonhub_complete_steps` (0028's down brings them back). */
+export async function createCarriedFunctions(db: Kysely<unknown>): Promise<void> {
+  await sql`
       create function neonhub_dispatch_after(reqs jsonb)
       returns table (kind text, run_id uuid, id text, dispatch int, exec jsonb)
       language plpgsql as $$
@@ -67,7 +82,7 @@ export const carriedSteps: Migration = {
         end loop;
       end $$`.execute(db);
 
-    await sql`
+  await sql`
       create function neonhub_complete_steps(reqs jsonb)
       returns table (kind text, run_id uuid, id text, dispatch int, exec jsonb)
       language plpgsql as $$
@@ -96,14 +111,4 @@ export const carriedSteps: Migration = {
         end loop;
         return query select * from neonhub_dispatch_after(reqs);
       end $$`.execute(db);
-  },
-  async down(db: Kysely<unknown>) {
-    await sql`drop function neonhub_complete_steps(jsonb)`.execute(db);
-    await sql`drop function neonhub_dispatch_after(jsonb)`.execute(db);
-    await sql`alter table steps drop column side_effect`.execute(db);
-    // 0006's functions come back by running its up again minus its index change: recreate them from there.
-    const { runTransitions } = await import('./0006-run-transitions.js');
-    await runTransitions.down?.(db);
-    await runTransitions.up(db);
-  },
-};
+}

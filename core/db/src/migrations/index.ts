@@ -23,6 +23,7 @@ import { resultsIngest } from './0022-results-ingest.js';
 import { heldCalls } from './0024-held-calls.js';
 import { resultsSettingsEnabled } from './0025-results-settings-enabled.js';
 import { heldCallInput } from './0027-held-call-input.js';
+import { runSettle } from './0028-run-settle.js';
 
 /**
  * Every schema migration, in the order it runs. Append only: never rename, reorder or edit one
@@ -53,4 +54,5 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: Migrat
   ['0024_held_calls', heldCalls],
   ['0025_results_settings_enabled', resultsSettingsEnabled],
   ['0027_held_call_input', heldCallInput],
+  ['0028_run_settle', runSettle],
 ];
