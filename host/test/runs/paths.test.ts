@@ -1,12 +1,13 @@
-import { createDatabase, type Database, migrate, sql } from '@neonhub/db';
+import { createDatabase, type Database, MIGRATION_LOCK_TABLE, MIGRATION_TABLE, migrate, sql } from '@neonhub/db';
 import { createOrchestrator, createStepQueue, type Orchestrator, type OrchestratorCallRequest } from '@neonhub/orchestrator';
 import { NeonHubError, type RunEvent } from '@neonhub/schemas';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 /**
  * Orchestrator paths the end-to-end tests do not reach: reject, cancel while steps run, transient failures
  * retried with backoff, and the approval the orchestrator holds itself when governance is not enabled.
- * Real embedded PostgreSQL (PGlite) and the in-process queue; the tools are fixtures behind `callTool`.
+ * Real embedded PostgreSQL (PGlite) and the in-process queue; the tools are fixtures behind `callTool`. One database
+ * per file (a new one is seconds of initdb and migrations), emptied before each test.
  */
 const actor = { type: 'user' as const, id: 'tester', role: 'owner' as const };
 /** `fx:work`, `fx:flaky` and `fx:peek` have no side effect (their jobs carry them); `fx:slow` writes, `fx:send` sends. */
@@ -34,9 +35,24 @@ let calls: (OrchestratorCallRequest & { at: number })[];
 /** Per-tool behaviour of the fixture callTool. */
 let behave: Record<string, (req: OrchestratorCallRequest) => Promise<unknown>>;
 
-beforeEach(async () => {
+beforeAll(async () => {
   database = await createDatabase({ memory: true });
   await migrate(database.db);
+});
+
+afterAll(async () => {
+  await database.close();
+});
+
+/** Every table but the migrations' own, emptied: each test starts from the freshly migrated state. */
+async function emptyTables() {
+  const tables = await sql<{ name: string }>`select quote_ident(tablename) as name from pg_tables where schemaname = 'public'
+    and tablename not in (${MIGRATION_TABLE}, ${MIGRATION_LOCK_TABLE})`.execute(database.db);
+  await sql`truncate ${sql.raw(tables.rows.map((t) => t.name).join(', '))} restart identity cascade`.execute(database.db);
+}
+
+beforeEach(async () => {
+  await emptyTables();
   ws = (await sql<{ id: string }>`insert into workspaces (slug, name) values ('paths', 'Paths') returning id`.execute(database.db)).rows[0]!
     .id;
   calls = [];
@@ -65,7 +81,6 @@ beforeEach(async () => {
 
 afterEach(async () => {
   await o.close();
-  await database.close();
 });
 
 const statuses = (view: { steps: { id: string; status: string }[] }) => Object.fromEntries(view.steps.map((s) => [s.id, s.status]));
