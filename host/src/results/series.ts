@@ -49,11 +49,16 @@ function kindSeries(days: string[], rows: readonly DailyResultRow[]) {
       days,
       rows.filter((r) => r.kind === kind),
     );
-    const found = detectDailyAnomalies(values, { days });
+    // days before the first count are before the campaign began: judged from its first day, they are not unusual
+    const first = Math.max(
+      0,
+      values.findIndex((v) => v > 0),
+    );
+    const found = detectDailyAnomalies(values.slice(first), { days: days.slice(first) });
     return {
       kind,
       values,
-      expected: found.expected.map((x) => Math.round(x * 100) / 100),
+      expected: [...values.slice(0, first), ...found.expected.map((x) => Math.round(x * 100) / 100)],
       weekly: found.weekly,
       anomalies: found.anomalies.map((a) => ({
         day: a.day!,

@@ -136,6 +136,17 @@ describe('analytics over a range of days', () => {
     expect(byChannel.days).toHaveLength(20);
   });
 
+  it('days before the campaign began are not judged: its start is not an unusual jump', async () => {
+    const s = await ok(`${base}/campaigns/Boots/series?from=2026-10-12&to=${day(20)}&by=variant`);
+    expect(s.days).toHaveLength(40);
+    const sent = s.series.find((x: { kind: string }) => x.kind === 'sent');
+    expect(sent.values.slice(0, 20)).toEqual(Array(20).fill(0));
+    expect(sent.expected.slice(0, 20)).toEqual(Array(20).fill(0));
+    expect(sent.anomalies).toEqual([]);
+    const b = s.breakdown.groups.find((g: { key: string }) => g.key === 'B');
+    expect(b.series.find((x: { kind: string }) => x.kind === 'clicked').anomalies.map((a: { day: string }) => a.day)).toEqual([SPIKE]);
+  });
+
   it('attribution counts the conversions of the days asked for', async () => {
     const all = await ok(`${base}/attribution`);
     expect(all.conversions).toBe(2);

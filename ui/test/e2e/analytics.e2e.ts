@@ -176,9 +176,10 @@ try {
     [await stage('sent'), await stage('delivered'), await stage('opened'), await stage('clicked'), await stage('converted')],
     ['2', '2', '0', '1', '1'],
   );
-  const row = (await page.getByTestId('variants').locator('tbody tr').first().textContent()) ?? '';
-  assert.match(row, /^\s*B\s*email/);
-  assert.match((await page.getByTestId('attribution').textContent()) ?? '', /spring-sale\s*email\s*1\s*1\s*1\.00\s*42\.00/);
+  const row = (await page.getByTestId('variants').locator('tbody tr').first().innerText()) ?? '';
+  assert.match(row, /^\s*B\s+2\s+0\s+1\s/);
+  assert.match(await page.getByTestId('channels').locator('tbody tr').first().innerText(), /^\s*Email\s+2\s+0\s+1\s/);
+  assert.match((await page.getByTestId('attribution').innerText()) ?? '', /spring-sale\s*Email\s*1\s*1\s*1\.00\s*42\.00/);
   await check(page, 'analytics');
   const csv = await page.request.get(`${base}/w/shop/analytics/export.csv?c=spring-sale`);
   assert.match(await csv.text(), /spring-sale,B,email,2,2,0,1,1,/);
@@ -247,6 +248,7 @@ try {
     await call('agent-campaign:add_variant', { campaignId, channel: 'email', name, content: `Boots, take ${name}` });
   const spikeDay = day(-6);
   const seeded = { sent: 0, clicked: 0 };
+  const perDay = new Map<string, { sent: number; clicked: number; clickedB: number }>();
   const ingestStarted = Date.now();
   for (let d = -20; d <= 0; d++) {
     const events: object[] = [];
@@ -275,6 +277,12 @@ try {
       }
       seeded.sent += sends;
       seeded.clicked += clicks;
+      const today = perDay.get(day(d)) ?? { sent: 0, clicked: 0, clickedB: 0 };
+      perDay.set(day(d), {
+        sent: today.sent + sends,
+        clicked: today.clicked + clicks,
+        clickedB: today.clickedB + (variant === 'B' ? clicks : 0),
+      });
     }
     const r = await fetch(`${base}/api/workspaces/shop/events`, { method: 'POST', headers: auth, body: JSON.stringify({ events }) });
     const got = (await r.json()) as { recorded: number; unmatched: number };
@@ -311,9 +319,16 @@ try {
   const stageNow = async (s: string) => ((await page.getByTestId(`stage-${s}`).textContent()) ?? '').trim();
   assert.equal(await stageNow('sent'), String(seeded.sent));
   assert.equal(await stageNow('clicked'), String(seeded.clicked));
-  assert.match(await page.getByTestId('best-variant').innerText(), /^B has the best click rate with probability (9\d|100)\.\d%/);
+  assert.match(
+    await page.getByTestId('variants-verdict').innerText(),
+    /^Variant B is very likely the best: (9\d|100)% chance\. Its click rate is \d+\.\d% \(probably between \d+\.\d% and \d+\.\d%\), against \d+\.\d% for A\.$/,
+  );
   assert.equal(await page.getByTestId('variants').locator('tbody tr').count(), 2);
-  assert.match(await page.getByTestId('variants').innerText(), /A\s+email[\s\S]*\(\d+\.\d%–\d+\.\d%\)/);
+  assert.match(
+    await page.getByTestId('variants').locator('tr[data-key="A"]').innerText(),
+    /^A\s+[\d,]+[\s\S]*\(\d+\.\d%–\d+\.\d%\)[\s\S]*chance it is the best/,
+  );
+  assert.match(await page.getByTestId('range-shown').innerText(), /\(21 days, UTC\)/);
   await check(page, 'campaign-series');
   // another metric: opens were steady, and the page points at the unusual clicks
   await page.getByRole('link', { name: 'Opened', exact: true }).click();
@@ -352,6 +367,81 @@ try {
   await check(page, 'campaign-allocation');
   log(`reallocated: A ${shareA}%, B ${shareB}% ("${reason.slice(0, 100)}…"); then by open rate, the first kept in the history`);
 
+  // The date range: the last 7 days change the funnel to those days' sends; a custom range of the spike day alone
+  const sum = (days: string[], k: 'sent' | 'clicked' | 'clickedB') => days.reduce((n, d) => n + (perDay.get(d)?.[k] ?? 0), 0);
+  const last7 = Array.from({ length: 7 }, (_, i) => day(-i));
+  await page.getByTestId('date-range').getByRole('link', { name: 'Last 7 days' }).click();
+  await page.waitForURL(/range=7/);
+  assert.equal(await stageNow('sent'), sum(last7, 'sent').toLocaleString('en-US'));
+  assert.equal(await stageNow('clicked'), sum(last7, 'clicked').toLocaleString('en-US'));
+  assert.notEqual(sum(last7, 'sent'), seeded.sent, 'the range leaves days out');
+  assert.match(await page.getByTestId('range-shown').innerText(), /\(7 days, UTC\)/);
+  await page.locator('#range-from').fill(spikeDay);
+  await page.locator('#range-to').fill(spikeDay);
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await page.waitForURL(new RegExp(`from=${spikeDay}&to=${spikeDay}`));
+  assert.equal(await stageNow('sent'), String(sum([spikeDay], 'sent')));
+  assert.equal(await stageNow('clicked'), String(sum([spikeDay], 'clicked')));
+  assert.equal(await page.getByTestId('series-table').locator('tbody tr').count(), 1);
+  log(`range: last 7 days ${sum(last7, 'sent')} sent (of ${seeded.sent}); ${spikeDay} alone ${sum([spikeDay], 'sent')} sent`);
+  // a backwards range is not sent: the page says so and shows the campaign's dates
+  await page.goto(`${base}/w/shop/campaigns/${campaignId}?from=${day(0)}&to=${day(-3)}`);
+  assert.match(await page.getByTestId('range-error').innerText(), /The start must be on or before the end\. Showing .* instead\./);
+  assert.equal(await stageNow('sent'), seeded.sent.toLocaleString('en-US'));
+  // split by variant: one chart each, B's spike marked in B's alone
+  await page.goto(`${base}/w/shop/campaigns/${campaignId}`);
+  await page.getByRole('link', { name: 'By variant' }).click();
+  await page.waitForURL(/split=variant/);
+  const panel = (g: string) => page.locator(`[data-testid="series-panel"][data-group="${g}"]`);
+  assert.equal(await page.getByTestId('series-panel').count(), 2);
+  assert.equal(await panel('B').getByRole('heading', { name: 'Variant B' }).count(), 1);
+  assert.deepEqual(
+    await panel('B')
+      .locator('svg.wide [data-testid="anomaly-marker"]')
+      .evaluateAll((m) => m.map((x) => x.getAttribute('data-day'))),
+    [spikeDay],
+  );
+  assert.equal(await panel('A').locator('[data-testid="anomaly-marker"]').count(), 0);
+  await check(page, 'campaign-split');
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.screenshot({ path: join(shots, 'docs-campaign-series.png') });
+  // no ids on the page: the campaign, its variants and channels by name
+  const text = await page.locator('main').innerText();
+  assert.doesNotMatch(text, /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/, 'no UUID on the campaign page');
+  assert.doesNotMatch(text, /agent-campaign:|connector-/, 'no tool ids on the campaign page');
+
+  // The analytics page for this campaign: its name (not its id) in the picker, the range in the URL, the CSV of what is shown
+  await page.goto(`${base}/w/shop/analytics?c=${campaignId}&range=7&split=variant`);
+  assert.equal(await page.locator('#campaign option:checked').innerText(), 'Winter boots');
+  assert.match(await page.getByRole('heading', { name: /^Funnel: Winter boots/ }).innerText(), /Funnel: Winter boots/);
+  assert.equal(await stageNow('sent'), sum(last7, 'sent').toLocaleString('en-US'));
+  assert.doesNotMatch(
+    await page.locator('main').innerText(),
+    /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/,
+    'no UUID on the analytics page',
+  );
+  await check(page, 'analytics-campaign');
+  await page.screenshot({ path: join(shots, 'docs-analytics.png') });
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
+  const csvText = readFileSync(await download.path(), 'utf8');
+  assert.match(download.suggestedFilename(), new RegExp(`^Winter_boots-${day(-6)}-to-${day(0)}\\.csv$`));
+  const csvLines = csvText.trim().split('\n');
+  assert.equal(csvLines[1], `${day(-6)},${day(0)},7`, 'the range shown');
+  const funnelRow = (v: string) => csvLines.find((l) => l.startsWith(`Winter boots,${v},email,`))?.split(',');
+  const rowB = funnelRow('B');
+  assert.ok(rowB, csvText.slice(0, 600));
+  assert.equal(Number(rowB[3]) + Number(funnelRow('A')![3]), sum(last7, 'sent'), 'the CSV sends are the range shown');
+  assert.equal(Number(rowB[6]), sum(last7, 'clickedB'), "B's clicks in the range");
+  const seriesRows = csvLines.filter((l) => /^\d{4}-\d{2}-\d{2},(A|B),clicked,/.test(l));
+  assert.equal(seriesRows.length, 14, 'one clicked row per day of the range per variant');
+  assert.ok(seriesRows.every((l) => l.slice(0, 10) >= day(-6) && l.slice(0, 10) <= day(0)));
+  assert.ok(
+    seriesRows.some((l) => l.startsWith(`${spikeDay},B,clicked,`) && l.endsWith(',high')),
+    'the spike flagged in the CSV',
+  );
+  assert.doesNotMatch(csvText, new RegExp(campaignId), 'the CSV names the campaign, not its id');
+  log(`analytics: "Winter boots" picked by name; CSV ${download.suggestedFilename()} has the 7 days shown, B's spike flagged`);
+
   // A viewer sees the allocation and its history, and no reallocate button
   await page.goto(`${base}/w/shop/members`);
   await page.locator('#inv-email').fill('vic@example.com');
@@ -372,6 +462,13 @@ try {
   }, `${base}/w/shop/campaigns/${campaignId}?/reallocate`);
   assert.match(refused, /Only members, admins and owners can move the budget/);
   await check(viewer, 'campaign-viewer');
+  // nothing to write on the analytics pages for a viewer: no POST form, no create-campaign form
+  for (const path of [`/w/shop/campaigns/${campaignId}?range=7`, `/w/shop/analytics?c=${campaignId}`, '/w/shop/campaigns']) {
+    await viewer.goto(`${base}${path}`);
+    assert.equal(await viewer.locator('main form[method="POST"]').count(), 0, `a viewer has no write action on ${path}`);
+  }
+  await viewer.goto(`${base}/w/shop/analytics?c=${campaignId}`);
+  await viewer.getByTestId('export-csv').waitFor();
   await viewerContext.close();
   current = page;
   log('viewer: the allocation and its history, no Reallocate now; a forged post is refused');
@@ -389,13 +486,18 @@ try {
     ['/w/shop/audiences', 'phone-audiences'],
     [`/w/shop/campaigns/${campaignId}`, 'phone-campaign'],
     [`/w/shop/campaigns/${campaignId}?metric=opened`, 'phone-campaign-opened'],
+    [`/w/shop/campaigns/${campaignId}?split=variant&range=30`, 'phone-campaign-split'],
+    [`/w/shop/analytics?c=${campaignId}&split=channel`, 'phone-analytics-campaign'],
     [`/w/shop/runs/${runId}`, 'phone-run-summary'],
   ] as const) {
     await p.goto(`${base}${path}`);
     await check(p, name);
   }
   // the narrow chart is the one drawn at 390 px, with the same marker
+  await p.goto(`${base}/w/shop/analytics?c=${campaignId}&range=30`);
+  await p.screenshot({ path: join(shots, 'docs-analytics-390.png') });
   await p.goto(`${base}/w/shop/campaigns/${campaignId}`);
+  await p.screenshot({ path: join(shots, 'docs-campaign-390.png') });
   assert.ok(await p.locator('svg.narrow [data-testid="anomaly-marker"]').isVisible(), 'the marker on the narrow chart');
   assert.ok(!(await p.locator('svg.wide').isVisible()), 'the wide chart is hidden at 390 px');
   await phone.close();

@@ -1,6 +1,9 @@
 import { FUNNEL_STAGES } from '@neonhub/schemas';
+import type { CampaignDetail } from '$lib/campaigns';
+import { analyticsRange, campaignAnalytics, campaignNames, splitOf, variantNames } from '$lib/server/analytics';
 import { api } from '$lib/server/api';
 import { orError } from '$lib/server/guard';
+import { callContract, workspaceContracts } from '$lib/server/plugins';
 import type { PageServerLoad } from './$types';
 
 const METRICS = FUNNEL_STAGES as readonly string[];
@@ -8,16 +11,35 @@ const METRICS = FUNNEL_STAGES as readonly string[];
 export const load: PageServerLoad = async (event) => {
   const ws = event.params.ws;
   const client = api(event);
-  const { campaigns } = orError(await client.request('listCampaigns', { params: { ws } }));
-  const campaign = event.url.searchParams.get('c') ?? campaigns[0]?.campaign ?? null;
-  const [funnel, attribution, series] = await Promise.all([
-    campaign ? client.request('funnel', { params: { ws, campaign } }).then(orError) : Promise.resolve(null),
-    client.request('attribution', { params: { ws }, query: {} }).then(orError),
-    // the last 28 days of the campaign, each metric with its unusual days
-    campaign ? client.request('campaignSeries', { params: { ws, campaign }, query: {} }).then(orError) : Promise.resolve(null),
+  const q = event.url.searchParams;
+  const [{ campaigns }, contracts] = await Promise.all([
+    client.request('listCampaigns', { params: { ws } }).then(orError),
+    workspaceContracts(client, ws),
   ]);
-  const asked = event.url.searchParams.get('metric') ?? '';
-  const kinds = series?.series.map((s) => s.kind) ?? [];
-  const metric = METRICS.includes(asked) ? asked : kinds.includes('clicked') ? 'clicked' : (kinds[0] ?? 'clicked');
-  return { campaigns, campaign, funnel, attribution, series, metric, metrics: METRICS };
+  const names = await campaignNames(client, ws, contracts);
+  const asked = q.get('c');
+  const campaign = asked && campaigns.some((c) => c.campaign === asked) ? asked : (campaigns[0]?.campaign ?? null);
+  const range = analyticsRange(event);
+  const split = splitOf(q);
+  const [shown, detail] = await Promise.all([
+    campaignAnalytics(client, ws, campaign, range, split),
+    // a campaign of the campaigns contract: its variants' names
+    campaign && names[campaign]
+      ? callContract<CampaignDetail>(client, ws, 'campaigns', 'get_campaign', { campaignId: campaign }, contracts)
+      : null,
+  ]);
+  const askedMetric = q.get('metric') ?? '';
+  const kinds = shown.series?.series.map((s) => s.kind) ?? [];
+  const metric = METRICS.includes(askedMetric) ? askedMetric : kinds.includes('clicked') ? 'clicked' : (kinds[0] ?? 'clicked');
+  return {
+    campaigns,
+    names,
+    variantNames: variantNames(detail?.output ?? null),
+    campaign,
+    range,
+    split,
+    ...shown,
+    metric,
+    metrics: METRICS,
+  };
 };

@@ -1,7 +1,9 @@
 import { FUNNEL_STAGES } from '@neonhub/schemas';
 import { error, fail, redirect } from '@sveltejs/kit';
 import { type AllocationDecision, type CampaignDetail, resultsNameOf } from '$lib/campaigns';
+import { rangeFromUrl } from '$lib/date-range';
 import { atLeast } from '$lib/nav';
+import { campaignAnalytics, campaignNames, splitOf, variantNames } from '$lib/server/analytics';
 import { api, enc } from '$lib/server/api';
 import { guardedActions, requireWorkspace, text } from '$lib/server/guard';
 import { callContract, workspaceContracts } from '$lib/server/plugins';
@@ -10,6 +12,12 @@ import type { Actions, PageServerLoad } from './$types';
 const DAY_MS = 86_400_000;
 /** The series shows the campaign's days up to today, at most this many. */
 const MAX_DAYS = 90;
+const ok = <T>(data: T) => ({ data, error: null });
+/** A read the API refused (a 4xx with its message): said on the page, the rest of it still shown. */
+const failed = (err: unknown) => ({
+  data: null,
+  error: (err as { body?: { message?: string } })?.body?.message ?? 'could not read the results',
+});
 const dayOf = (t: number) => new Date(t).toISOString().slice(0, 10);
 /** The first and the last of YYYY-MM-DD days (they sort as strings). */
 const firstDay = (...days: string[]) => days.sort()[0]!;
@@ -38,33 +46,37 @@ export const load: PageServerLoad = async (event) => {
   const asked = q.get('results');
   const resultsCampaign = asked && names.includes(asked) ? asked : resultsNameOf(campaign, names);
 
-  // The series: from the campaign's start (at most 90 days back) to today or its end
+  // The days shown: the URL's range, else the campaign's own (from its start, at most 90 days, to today or its end)
   const today = dayOf(Date.now());
-  const to = firstDay(campaign.endDate, today);
-  const from = lastDay(campaign.startDate, dayOf(Date.parse(`${to}T00:00:00Z`) - (MAX_DAYS - 1) * DAY_MS));
-  const started = campaign.startDate <= today;
-  const [series, funnel, attribution] = resultsCampaign
-    ? await Promise.all([
-        started ? client.request('campaignSeries', { params: { ws, campaign: resultsCampaign }, query: { from, to } }) : null,
-        client.request('funnel', { params: { ws, campaign: resultsCampaign } }),
-        client.request('attribution', { params: { ws }, query: {} }),
-      ])
-    : [null, null, null];
-  const kinds = series?.ok ? series.data.series.map((s) => s.kind) : [];
+  const end = lastDay(campaign.startDate, firstDay(campaign.endDate, today));
+  const own = { from: lastDay(campaign.startDate, dayOf(Date.parse(`${end}T00:00:00Z`) - (MAX_DAYS - 1) * DAY_MS)), to: end };
+  const range = rangeFromUrl(q, today, { key: 'campaign', range: own });
+  const split = splitOf(q);
+  const [shown, labels] = await Promise.all([
+    resultsCampaign ? campaignAnalytics(client, ws, resultsCampaign, range, split).then(ok, failed) : null,
+    campaignNames(client, ws, contracts),
+  ]);
+  const kinds = shown?.data?.series?.series.map((s) => s.kind) ?? [];
   const askedMetric = q.get('metric') ?? '';
   const metric = METRICS.includes(askedMetric) ? askedMetric : kinds.includes('clicked') ? 'clicked' : (kinds[0] ?? 'clicked');
+  const attribution = shown?.data?.attribution ?? null;
 
   return {
     ...got.output,
     resultNames: names,
+    /** Results names as read: a campaign's id as its name. */
+    labels: { ...labels, [campaign.campaignId]: `${campaign.name} (this campaign)` },
+    variantNames: variantNames(got.output),
     resultsCampaign,
+    range,
+    split,
     metric,
     metrics: METRICS,
-    series: series?.ok ? series.data : null,
-    seriesError: series && !series.ok ? series.error.message : null,
-    funnel: funnel?.ok ? funnel.data : null,
-    attribution: attribution?.ok ? attribution.data.rows.filter((r) => r.campaign === resultsCampaign) : [],
-    attributionWindow: attribution?.ok ? attribution.data.windowDays : null,
+    series: shown?.data?.series ?? null,
+    funnel: shown?.data?.funnel ?? null,
+    resultsError: shown?.error ?? null,
+    attribution: attribution ? attribution.rows.filter((r) => r.campaign === resultsCampaign) : [],
+    attributionWindow: attribution?.windowDays ?? null,
     decisions: history.output?.decisions ?? [],
     historyError: history.error ?? null,
     /** Allocate across variants when the campaign has some, else across its channels. */
@@ -92,7 +104,8 @@ export const actions = guardedActions({
     if (!r.output && !r.code) return { held: r.error ?? 'waiting for approval' };
     if (!r.output) return fail(r.code?.endsWith('NOT_FOUND') || r.code?.endsWith('INVALID') ? 400 : 502, { error: r.error, code: r.code });
     const back = new URLSearchParams();
-    for (const k of ['results', 'metric']) if (event.url.searchParams.get(k)) back.set(k, event.url.searchParams.get(k)!);
+    for (const k of ['results', 'metric', 'range', 'from', 'to', 'split'])
+      if (event.url.searchParams.get(k)) back.set(k, event.url.searchParams.get(k)!);
     redirect(303, `${event.url.pathname}${back.size ? `?${back}` : ''}#allocation`);
   },
 }) satisfies Actions;

@@ -1,0 +1,52 @@
+import type { RequestEvent } from '@sveltejs/kit';
+import type { Campaign, CampaignDetail } from '$lib/campaigns';
+import type { Contracts } from '$lib/capabilities';
+import { type ChosenRange, rangeFromUrl } from '$lib/date-range';
+import type { Api } from './api';
+import { orError } from './guard';
+import { callContract } from './plugins';
+
+export type Split = 'total' | 'variant' | 'channel';
+
+/** `?split=variant|channel`, else the total. */
+export const splitOf = (q: URLSearchParams): Split => {
+  const s = q.get('split');
+  return s === 'variant' || s === 'channel' ? s : 'total';
+};
+
+/**
+ * Readable names for what the results are recorded under: a campaign of the campaigns contract's provider is
+ * recorded under its id, so its id reads as its name; any other name (a segment send tagged `spring-sale`) reads as
+ * itself.
+ */
+export async function campaignNames(client: Api, ws: string, contracts: Contracts): Promise<Record<string, string>> {
+  if (!contracts.campaigns) return {};
+  const r = await callContract<{ campaigns: Campaign[] }>(client, ws, 'campaigns', 'list_campaigns', { limit: 200 }, contracts);
+  return Object.fromEntries((r.output?.campaigns ?? []).map((c) => [c.campaignId, c.name]));
+}
+
+/** A campaign's variants by the keys its results may carry (the variant's id or its name) → its name. */
+export const variantNames = (detail: Pick<CampaignDetail, 'variants'> | null): Record<string, string> =>
+  Object.fromEntries((detail?.variants ?? []).flatMap((v) => [[v.variantId, v.name] as const, [v.name, v.name] as const]));
+
+/**
+ * What the analytics of one results campaign show over a range: the funnel with its comparisons, the daily series
+ * (split by variant or channel when asked) and the workspace's attribution, all for the same days.
+ */
+export async function campaignAnalytics(client: Api, ws: string, campaign: string | null, range: ChosenRange, split: Split) {
+  const days = { from: range.from, to: range.to };
+  const [funnel, series, attribution] = await Promise.all([
+    campaign ? client.request('funnel', { params: { ws, campaign }, query: days }).then(orError) : null,
+    campaign
+      ? client
+          .request('campaignSeries', { params: { ws, campaign }, query: { ...days, ...(split === 'total' ? {} : { by: split }) } })
+          .then(orError)
+      : null,
+    client.request('attribution', { params: { ws }, query: days }).then(orError),
+  ]);
+  return { funnel, series, attribution };
+}
+
+/** The analytics page's range: the URL's, else the last 30 days (UTC). */
+export const analyticsRange = (event: Pick<RequestEvent, 'url'>) =>
+  rangeFromUrl(event.url.searchParams, new Date().toISOString().slice(0, 10));
