@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import type { RunsTable } from '@neonhub/db';
 import type { Actor, Plan, Run, Step } from '@neonhub/schemas';
-import { sql } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import type { EngineContext } from './context.js';
 import { runErrors } from './errors.js';
 import { stepJob } from './jobs.js';
@@ -12,7 +13,7 @@ import { validatePlan } from './validate-plan.js';
 
 /** A run's lifecycle: plan, start, list, cancel. */
 export function createRunLifecycle(ctx: EngineContext) {
-  const { deps, db, maxAttempts, tx, runTx, graphs, notify, notifyStatus, finished, get, enqueue } = ctx;
+  const { deps, db, maxAttempts, runTx, graphs, notify, notifyStatus, finished, get, enqueue } = ctx;
 
   /** Plans a goal (or checks a given plan) against the workspace's enabled tools; stores nothing. */
   async function plan(workspace: string, goal: string, params: PlanParams = {}, given?: unknown): Promise<{ plan: Plan; planner: string }> {
@@ -62,65 +63,52 @@ export function createRunLifecycle(ctx: EngineContext) {
     const planned = await planFor(ws.id, goal, input.params, input.plan, input.actor);
     const runId = randomUUID();
     const roots = planned.plan.steps.filter((s) => s.dependsOn.length === 0);
-    const run = await tx(async (trx) => {
-      const row = await trx
-        .insertInto('runs')
-        .values({
-          id: runId,
-          workspace_id: ws.id,
-          goal,
-          status: 'running',
-          planner: planned.planner,
-          notes: JSON.stringify(planned.plan.notes),
-          actor: JSON.stringify(input.actor),
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      await trx
-        .insertInto('run_events')
-        .values([
-          { run_id: runId, step_id: null, type: 'run.created', data: JSON.stringify({ goal, workspaceId: ws.id, actor: input.actor }) },
-          {
-            run_id: runId,
-            step_id: null,
-            type: 'run.planned',
-            data: JSON.stringify({
-              planner: planned.planner,
-              notes: planned.plan.notes,
-              steps: planned.plan.steps,
-              ...(planned.memory.length ? { memory: planned.memory } : {}),
-            }),
-          },
-        ])
-        .execute();
-      // The steps as one JSON parameter (a multi-row VALUES would bind 12 parameters per step), and the `queued`
-      // events of the roots from what was inserted.
-      const rows = planned.plan.steps.map((s, seq) => ({
-        id: s.id,
-        seq,
-        tool: s.tool,
-        title: s.title ?? null,
-        input: s.input,
-        depends_on: s.dependsOn,
-        needs_approval: s.needsApproval ?? false,
-        side_effect: planned.sideEffects.get(s.tool) ?? null,
-      }));
-      await sql`
-        with s as (
-          insert into steps (run_id, id, seq, tool, title, input, depends_on, needs_approval, side_effect, status, dispatch, max_attempts)
-          select ${runId}::uuid, x.id, x.seq, x.tool, x.title, x.input, x.depends_on, x.needs_approval, x.side_effect,
-            case when jsonb_array_length(x.depends_on) = 0 then 'queued' else 'pending' end,
-            case when jsonb_array_length(x.depends_on) = 0 then 1 else 0 end, ${maxAttempts}::int
-          from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-            as x(id text, seq int, tool text, title text, input jsonb, depends_on jsonb, needs_approval boolean, side_effect text)
-          returning id, seq, status
-        )
+    // The steps as one JSON parameter (a multi-row VALUES would bind 12 parameters per step).
+    const rows = planned.plan.steps.map((s, seq) => ({
+      id: s.id,
+      seq,
+      tool: s.tool,
+      title: s.title ?? null,
+      input: s.input,
+      depends_on: s.dependsOn,
+      needs_approval: s.needsApproval ?? false,
+      side_effect: planned.sideEffects.get(s.tool) ?? null,
+    }));
+    const created = { goal, workspaceId: ws.id, actor: input.actor };
+    const plannedEvent = {
+      planner: planned.planner,
+      notes: planned.plan.notes,
+      steps: planned.plan.steps,
+      ...(planned.memory.length ? { memory: planned.memory } : {}),
+    };
+    // One statement (one round trip, one commit): the run, its steps, and its events in order (`run.created`,
+    // `run.planned`, then the roots' `queued`), numbered in that order by the one INSERT that writes them all.
+    // The foreign keys to the run are checked at the end of the statement, when it exists.
+    const inserted = await sql<Selectable<RunsTable>>`
+      with r as (
+        insert into runs (id, workspace_id, goal, status, planner, notes, actor)
+        values (${runId}::uuid, ${ws.id}::uuid, ${goal}, 'running', ${planned.planner}, ${JSON.stringify(planned.plan.notes)}::jsonb,
+          ${JSON.stringify(input.actor)}::jsonb)
+        returning *
+      ), s as (
+        insert into steps (run_id, id, seq, tool, title, input, depends_on, needs_approval, side_effect, status, dispatch, max_attempts)
+        select ${runId}::uuid, x.id, x.seq, x.tool, x.title, x.input, x.depends_on, x.needs_approval, x.side_effect,
+          case when jsonb_array_length(x.depends_on) = 0 then 'queued' else 'pending' end,
+          case when jsonb_array_length(x.depends_on) = 0 then 1 else 0 end, ${maxAttempts}::int
+        from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+          as x(id text, seq int, tool text, title text, input jsonb, depends_on jsonb, needs_approval boolean, side_effect text)
+        returning id, seq, status
+      ), e as (
         insert into run_events (run_id, step_id, type, data)
-        select ${runId}::uuid, s.id, 'step.status', '{"status":"queued"}'::jsonb from s where s.status = 'queued' order by s.seq`.execute(
-        trx,
-      );
-      return toRun(row);
-    });
+        select ${runId}::uuid, ev.step_id, ev.type, ev.data from (
+          select 0 as k, 0 as seq, null::text as step_id, 'run.created' as type, ${JSON.stringify(created)}::jsonb as data
+          union all select 1, 0, null, 'run.planned', ${JSON.stringify(plannedEvent)}::jsonb
+          union all select 2, s.seq, s.id, 'step.status', '{"status":"queued"}'::jsonb from s where s.status = 'queued'
+        ) ev
+        order by ev.k, ev.seq
+      )
+      select * from r`.execute(db);
+    const run = toRun(inserted.rows[0]!);
     graphs.remember(runId, planned.plan.steps);
     await enqueue(
       roots.map((s) =>

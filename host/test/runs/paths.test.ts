@@ -166,11 +166,14 @@ describe('reject', () => {
     const done = await o.waitFor(view.run.id, ['succeeded', 'failed', 'cancelled']);
     expect(done.run.status).toBe('failed');
     expect(done.run.error?.code).toBe('NH_RUN_STEP_REJECTED');
+    expect(done.run.error?.message).toMatch(/^step send failed: /);
+    expect(done.run.finishedAt).toBeDefined();
     expect(statuses(done)).toEqual({ send: 'failed', child: 'skipped', grandchild: 'skipped', other: 'succeeded' });
     expect(calls.map((c) => c.tool)).toEqual(['fx:slow']); // the rejected step and its dependents never ran
     const events = await o.events(view.run.id);
     expect(stepEvents(events, 'child').at(-1)?.data).toEqual({ status: 'skipped', because: 'send' });
     expect(events.find((e) => e.type === 'approval.decided')?.data).toMatchObject({ decision: 'rejected', reason: 'wrong price' });
+    expect(events.filter((e) => e.type === 'run.status').at(-1)?.data).toEqual({ status: 'failed', error: done.run.error });
     // Approving after the rejection is refused.
     await expect(o.approve(view.run.id, 'send', actor)).rejects.toMatchObject({ code: 'NH_RUN_FINISHED' });
   });
@@ -318,6 +321,13 @@ describe('steps without side effects (their jobs carry them)', () => {
     expect(done.run.status).toBe('succeeded');
     expect(calls.find((c) => c.tool === 'fx:peek')?.input).toEqual({ text: 'after fx:work' });
     const events = await o.events(view.run.id);
+    // written by start's one statement in this order; the run's end settled once, in the statement of its last step
+    expect(events.slice(0, 3).map((e) => [e.type, e.stepId])).toEqual([
+      ['run.created', undefined],
+      ['run.planned', undefined],
+      ['step.status', 'a'],
+    ]);
+    expect(events.filter((e) => e.type === 'run.status').map((e) => e.data)).toEqual([{ status: 'succeeded' }]);
     expect(statusTrail(events, 'a')).toEqual(['queued', 'succeeded']);
     expect(statusTrail(events, 'b')).toEqual(['queued', 'succeeded']);
     expect(statusTrail(events, 'c')).toEqual(['queued', 'running', 'succeeded']); // a tool that writes is claimed first
