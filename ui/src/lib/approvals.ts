@@ -5,7 +5,8 @@
  * plugin's tool id, so a new connector with the same shape previews the same way.
  */
 
-import { mergeFields } from '@neonhub/schemas';
+// the module alone, not the package's index: that would bring zod and every schema into the browser's first bundle
+import { mergeFields } from '@neonhub/schemas/merge-fields';
 import { NETWORK_LABEL } from './capabilities';
 
 /** What a preview needs of a run's steps (the runs API's Step). */

@@ -2,16 +2,16 @@ import { healthBanner, seesHostBanner } from '$lib/health-banner';
 import { api } from '$lib/server/api';
 import type { LayoutServerLoad } from './$types';
 
-export const load: LayoutServerLoad = async (event) => {
+export const load: LayoutServerLoad = (event) => {
   const { locals } = event;
-  // Admins and owners see why the host is degraded (a failed policy plugin fails workspaces closed) and what is still starting.
+  // Admins and owners see why the host is degraded (a failed policy plugin fails workspaces closed) and what is still
+  // starting. Streamed, not awaited: the page paints without waiting for the host's health (a banner is rare).
   const seesAdmin = Boolean(locals.user) && seesHostBanner(locals.workspaces.map((w) => w.role));
-  const health = seesAdmin ? await api(event).request('health') : null;
-  return {
-    user: locals.user,
-    workspaces: locals.workspaces,
-    theme: locals.theme,
-    seesAdmin,
-    hostBanner: health?.ok ? healthBanner(health.data) : null,
-  };
+  const hostBanner = seesAdmin
+    ? api(event)
+        .request('health')
+        .then((h) => (h.ok ? healthBanner(h.data) : null))
+        .catch(() => null)
+    : null;
+  return { user: locals.user, workspaces: locals.workspaces, theme: locals.theme, seesAdmin, hostBanner };
 };
