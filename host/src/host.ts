@@ -20,8 +20,9 @@ import { noPlugins, type PluginStartup, startPlugins } from './plugin-startup.js
 import { createDriftMonitor, type DriftMonitor } from './plugins/drift.js';
 import { discoverPlugins, readLockfile } from './plugins/index.js';
 import { createToolRegistry, type ToolRegistry } from './registry.js';
-import { createDeliveryRecorder } from './results/sent.js';
-import { SOCIAL_METRICS_TASK, socialMetricsTask } from './results/social-metrics.js';
+import { createDeliveryRecorder, createSendAttributor } from './results/sent.js';
+import { ensureLearningSchedules, LEARNING_TASK, learningTask } from './results/learning.js';
+import { ensureSocialMetricsSchedules, SOCIAL_METRICS_TASK, socialMetricsTask } from './results/social-metrics.js';
 import { type Clock, createScheduleService, type ScheduleService, SYSTEM_OWNER, type SystemTask } from './schedules/index.js';
 import { openStorage, type Storage } from './storage.js';
 
@@ -160,6 +161,7 @@ export async function createHost(opts: CreateHostOptions): Promise<Host> {
     pluginState: (id) => startup.states().find((s) => s.id === id),
     scheduler: (workspace, pluginId, actor) => schedules.forPlugin(workspace, pluginId, actor),
     outbox: { submit: (submission) => outbox!.submit(submission) },
+    attributeSend: createSendAttributor(storage.db, (id) => manifests.get(id) ?? registry.plugin(id)?.manifest),
   });
   // A host without plugin code (CLI commands) only reads and changes outbox rows; the running host delivers them.
   const delivering = opts.plugins !== false;
@@ -194,6 +196,11 @@ export async function createHost(opts: CreateHostOptions): Promise<Host> {
     },
   });
 
+  // a new workspace gets its system schedules (social metrics pull, learning) when it is created, not at the next sweep
+  storage.service.onWorkspaceCreated(async (ws) => {
+    await ensureSocialMetricsSchedules(storage.db, SYSTEM_OWNER);
+    await ensureLearningSchedules(storage.db, SYSTEM_OWNER, new Date(), ws.id);
+  });
   let stopFakes = async () => {};
   const host: Host = {
     config,
@@ -205,13 +212,21 @@ export async function createHost(opts: CreateHostOptions): Promise<Host> {
     contracts,
     outbox,
     schedules,
-    // social metrics: a system schedule per workspace (results_settings), run by the schedule runner
+    // social metrics and the learning loop: a system schedule each per workspace, run by the schedule runner
     systemTasks: {
       [SOCIAL_METRICS_TASK.tool]: socialMetricsTask({
         db: storage.db,
         callTool,
         manifest: (id: string) => manifests.get(id) ?? registry.plugin(id)?.manifest,
         logger: logger.child({ component: 'social-metrics' }),
+        owner: SYSTEM_OWNER,
+      }),
+      [LEARNING_TASK.tool]: learningTask({
+        db: storage.db,
+        callTool,
+        contracts,
+        manifest: (id: string) => manifests.get(id) ?? registry.plugin(id)?.manifest,
+        logger: logger.child({ component: 'learning' }),
         owner: SYSTEM_OWNER,
       }),
     },

@@ -28,6 +28,15 @@ import {
   type WorkspaceService,
 } from './workspaces/index.js';
 
+/**
+ * The demo workspace's plugin configs: the sandbox e-mail connector simulates its recipients (delivered, opened,
+ * clicked at the default rates, seeded by each message id, every event marked `sandbox: true` in its data), so a
+ * fresh install's funnel and learning loop have something to show. Other plugins keep their defaults.
+ */
+export const DEMO_CONFIG: Readonly<Record<string, Record<string, unknown>>> = {
+  'connector-email-sandbox': { engagement: {} },
+};
+
 export interface Storage {
   dialect: 'pglite' | 'postgres';
   /** The Kysely instance (console accounts keep sessions and invites in their own tables). */
@@ -191,7 +200,7 @@ export async function openStorage(
         const demo = await service.createWorkspace({ slug: 'demo', name: 'Demo workspace' });
         for (const id of pluginIds) {
           try {
-            await service.enablePlugin(demo.id, id);
+            await service.enablePlugin(demo.id, id, DEMO_CONFIG[id]);
           } catch (err) {
             logger.warn({ err, plugin: id }, `could not enable ${id} in the demo workspace`);
           }

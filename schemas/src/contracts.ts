@@ -15,7 +15,8 @@ import { ActorSchema } from './workspace.js';
  * - `memory`: `memory_search` and `memory_ingest` (core/sdk `MEMORY_CONTRACT`): agents reach it as `ctx.memory`, the
  *   planner for its memory context; optionally `memory_get_document` and `memory_delete_document` (the brand kit).
  * - `content`: the console's content studio: drafts (`list_drafts`, `get_draft`, `draft`, `diff`, `revise`,
- *   `check_quality`) and their media (`attach_media`, `list_media`, `get_media`).
+ *   `check_quality`) and their media (`attach_media`, `list_media`, `get_media`); optionally `learn_from_results` (the
+ *   host's learning schedule scores the draft prompt's variants through it).
  * - `calendar`: posts on the calendar: `list_entries`, `schedule` (registers a host schedule keyed by the entry id it
  *   answers; the calendar's "new post" goes through it), `update_entry`, `cancel`, `publish`.
  * - `campaigns`: `list_campaigns`, `get_campaign`, `create_campaign`, `allocate_budget`, `reallocate`,
@@ -42,6 +43,7 @@ export const CONTRACT_REQUIREMENTS: Readonly<
   memory: { tools: ['memory_search', 'memory_ingest'], optional: ['memory_get_document', 'memory_delete_document'], hooks: [] },
   content: {
     tools: ['list_drafts', 'get_draft', 'draft', 'diff', 'revise', 'check_quality', 'attach_media', 'list_media', 'get_media'],
+    optional: ['learn_from_results'],
     hooks: [],
   },
   calendar: { tools: ['list_entries', 'schedule', 'update_entry', 'cancel', 'publish'], hooks: [] },

@@ -75,6 +75,10 @@ export interface ResultEventsTable {
   source: string;
   dedupe_key: string;
   data: Json<Record<string, unknown>>;
+  /** The draft the send carried (migration 0029), copied to every event attributed to the send. */
+  content_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The prompt variant that wrote that draft (migration 0029). */
+  prompt_variant: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** Daily counts per campaign, variant, channel and kind (migration 0016b), kept in step with result_events. */
@@ -96,6 +100,18 @@ export interface SendAttributionsTable {
   campaign: string;
   variant: Generated<string>;
   contact_id: string | null;
+  created_at: Generated<Date>;
+  content_id: ColumnType<string | null, string | null | undefined, string | null>;
+  prompt_variant: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** Results campaign names stored as a campaign's (migration 0029): the campaign results API reads them. */
+export interface CampaignResultsLinksTable {
+  workspace_id: string;
+  campaign_id: string;
+  results_campaign: string;
+  /** Who linked them: `send` (a send named both), `api` (a person), `name` (the campaign's id or name was the results name). */
+  source: string;
   created_at: Generated<Date>;
 }
 

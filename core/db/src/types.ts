@@ -11,6 +11,7 @@ import type {
   ResultsSettingsTable,
   SegmentsTable,
   SendAttributionsTable,
+  CampaignResultsLinksTable,
   SocialMetricSnapshotsTable,
   SuppressionsTable,
   TrackedLinksTable,
@@ -238,6 +239,7 @@ export interface DB {
   notification_prefs: NotificationPrefsTable;
   notifications_sent: NotificationsSentTable;
   send_attributions: SendAttributionsTable;
+  campaign_results_links: CampaignResultsLinksTable;
   social_metric_snapshots: SocialMetricSnapshotsTable;
   results_settings: ResultsSettingsTable;
   held_calls: HeldCallsTable;

@@ -90,6 +90,11 @@ export interface ResultsReader {
   daily(query: { from: string; to: string; campaign?: string; kinds?: readonly string[] }): Promise<DailyResultRow[]>;
   /** Campaigns with results, the most recent event first (at most 200). */
   campaigns(): Promise<Array<{ campaign: string; events: number; lastAt: string }>>;
+  /**
+   * Counts per draft (the content id sends carried) and kind for events in [from, to] (UTC days, at most 400),
+   * optionally of some kinds. Hosts before the learning loop lack it.
+   */
+  byContent?(query: { from: string; to: string; kinds?: readonly string[] }): Promise<ContentResultRow[]>;
 }
 
 /**
@@ -181,6 +186,30 @@ export interface CallToolOptions {
   /** Executes an approval that was granted (the hook that asked for it checks and consumes it). */
   approvalId?: string;
   idempotencyKey?: string;
+  /**
+   * What a send (a connector's channel tool) is for, stored by the host under the call's idempotency key before the
+   * call and written on the send's `sent` result and every event attributed to it (docs/analytics.md#learning).
+   */
+  attribution?: SendAttribution;
+}
+
+/** The campaign, A/B variant, draft (content) and prompt variant a send carries into the results. */
+export interface SendAttribution {
+  campaign?: string;
+  variant?: string;
+  /** The draft (content id, e.g. agent-content's `drf_...`) the send's text came from. */
+  contentId?: string;
+  /** The prompt variant that wrote that draft. */
+  promptVariant?: string;
+}
+
+/** The results of the sends that carried one draft (content id), summed over a range of days. */
+export interface ContentResultRow {
+  contentId: string;
+  /** The prompt variant the sends named ('' when none). */
+  promptVariant: string;
+  kind: string;
+  count: number;
 }
 
 export interface StoredRecord<T = unknown> {

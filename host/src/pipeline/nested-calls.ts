@@ -1,5 +1,5 @@
 import { type Actor, ownToolFor, type PluginManifest } from '@neonhub/schemas';
-import type { HookContext, MemoryAccess, ToolCallEvent } from '@neonhub/sdk';
+import type { CallToolOptions, HookContext, MemoryAccess, ToolCallEvent } from '@neonhub/sdk';
 import { createMemoryAccess, undeclaredSecret } from '@neonhub/sdk/host';
 import { hostErrors } from '../errors.js';
 import { mayCall } from './may-call.js';
@@ -13,7 +13,7 @@ export type NestedCall = (
   parentKey: string,
   target: string,
   input: unknown,
-  options?: { approvalId?: string; idempotencyKey?: string },
+  options?: CallToolOptions,
   parent?: ToolCallEvent['parent'],
 ) => Promise<unknown>;
 
@@ -36,12 +36,15 @@ export function createNestedCalls(deps: PipelineDeps, callTool: (req: CallToolRe
         },
       );
     }
+    const idempotencyKey = options.idempotencyKey ?? `${parentKey}/${target}`;
+    // what the send is for (its draft, campaign): stored under its key before it is made, read when it is delivered
+    if (options.attribution && deps.attributeSend) await deps.attributeSend(workspace.id, target, idempotencyKey, options.attribution);
     const result = await callTool({
       workspace,
       tool: target,
       input,
       actor,
-      idempotencyKey: options.idempotencyKey ?? `${parentKey}/${target}`,
+      idempotencyKey,
       ...(options.approvalId ? { approvalId: options.approvalId } : {}),
       ...(parent ? { parent } : {}),
     });

@@ -7,6 +7,7 @@ import type {
   PluginStore,
   ResultsReader,
   Scheduler,
+  SendAttribution,
   ToolCallEvent,
 } from '@neonhub/sdk';
 import type { Logger } from 'pino';
@@ -171,4 +172,9 @@ export interface PipelineDeps {
   outbox?: OutboxPort;
   /** `ctx.scheduler` of a call: the workspace's schedules of the plugin, created as the caller (docs/schedules.md). */
   scheduler?(workspace: WorkspaceRef, pluginId: string, actor: Actor): Scheduler;
+  /**
+   * Stores what a nested send is for (`ctx.callTool(..., { attribution })`) under its idempotency key before the
+   * call; the outbox's delivery recorder writes it on the send's results (host/src/results/sent.ts).
+   */
+  attributeSend?(workspaceId: string, tool: string, idempotencyKey: string, attribution: SendAttribution): Promise<void>;
 }

@@ -22,6 +22,9 @@ export interface NewEvent {
   data?: Record<string, unknown>;
   /** How much the event adds to the daily count (default 1): a pulled metric's increase since the last pull. */
   count?: number;
+  /** The draft the send carried and the prompt variant that wrote it (null: none). */
+  content_id?: string | null;
+  prompt_variant?: string | null;
 }
 
 /**
@@ -46,6 +49,8 @@ export async function insertEvents(db: Db, events: readonly NewEvent[]): Promise
     source: e.source,
     dedupe_key: e.dedupe_key ?? `rnd:${randomUUID()}`,
     data: JSON.stringify(e.data ?? {}),
+    content_id: e.content_id ?? null,
+    prompt_variant: e.prompt_variant ?? null,
   }));
   const weights = new Map<string, number>();
   events.forEach((e, i) => {
@@ -165,6 +170,9 @@ export async function recordProviderEvents(
       variant: sent?.variant ?? e.variant ?? '',
       channel: sent?.channel ?? e.channel ?? '',
       contact_id: candidates && candidates.length > 1 ? (byAddress ?? sent?.contact_id ?? null) : (sent?.contact_id ?? byAddress),
+      // the send's draft and prompt variant: its opens and clicks are that draft's engagement
+      content_id: sent?.content_id ?? null,
+      prompt_variant: sent?.prompt_variant ?? null,
     };
     // a `sent` earlier in this batch is the send of the events after it, as if it had been recorded first
     if (e.type === 'sent' && e.messageId) sends.set(e.messageId, [...(candidates ?? []), row]);
@@ -183,7 +191,14 @@ export async function recordProviderEvents(
   return { recorded, duplicates: rows.length - recorded, unmatched };
 }
 
-type SendRow = { campaign: string; variant: string; channel: string; contact_id: string | null };
+type SendRow = {
+  campaign: string;
+  variant: string;
+  channel: string;
+  contact_id: string | null;
+  content_id: string | null;
+  prompt_variant: string | null;
+};
 
 /**
  * The `sent` events of provider message ids: recorded under that id when the send answered at once, or under the
@@ -196,7 +211,7 @@ async function sendsOf(db: Db, workspaceId: string, messageIds: string[]): Promi
     for (let i = 0; i < ids.length; i += BATCH) {
       const rows = await db
         .selectFrom('result_events')
-        .select(['message_id', 'campaign', 'variant', 'channel', 'contact_id'])
+        .select(['message_id', 'campaign', 'variant', 'channel', 'contact_id', 'content_id', 'prompt_variant'])
         .where('workspace_id', '=', workspaceId)
         .where('kind', '=', 'sent')
         .where('message_id', 'in', ids.slice(i, i + BATCH))
@@ -302,16 +317,18 @@ export async function recordConversion(db: Db, workspaceId: string, c: Conversio
   let variant = c.variant ?? '';
   let channel = c.channel ?? '';
   let contactId: string | null = null;
+  let content: { content_id: string | null; prompt_variant: string | null } = { content_id: null, prompt_variant: null };
   if (c.click) {
     const click = await db
       .selectFrom('result_events')
-      .select(['campaign', 'variant', 'channel', 'contact_id'])
+      .select(['campaign', 'variant', 'channel', 'contact_id', 'content_id', 'prompt_variant'])
       .where('workspace_id', '=', workspaceId)
       .where('dedupe_key', '=', `click:${c.click}`)
       .executeTakeFirst();
     if (!click) throw audienceErrors.create('NH_RESULTS_CLICK_UNKNOWN', 'this click token was not issued by the workspace');
     ({ campaign, variant, channel } = click);
     contactId = click.contact_id;
+    content = { content_id: click.content_id, prompt_variant: click.prompt_variant };
   }
   if (!contactId && c.contactId) {
     const row = await db
@@ -345,6 +362,7 @@ export async function recordConversion(db: Db, workspaceId: string, c: Conversio
       channel,
       contact_id: contactId,
       kind: 'converted',
+      ...content,
       occurred_at: c.occurredAt ? new Date(c.occurredAt) : new Date(),
       value: c.value ?? null,
       source,

@@ -1,6 +1,6 @@
 import type { DB, Kysely } from '@neonhub/db';
 import { sql } from '@neonhub/db';
-import type { DailyResultRow, ResultsReader } from '@neonhub/sdk';
+import type { ContentResultRow, DailyResultRow, ResultsReader } from '@neonhub/sdk';
 import { audienceErrors } from '../audiences/errors.js';
 import { campaigns } from './analytics.js';
 
@@ -63,10 +63,39 @@ export async function dailyCounts(
   return rows.map((r) => ({ ...r, count: Number(r.count) }));
 }
 
+/**
+ * Counts per draft (content id) and kind for events in [from, to] (result_events, by its partial content index): the
+ * engagement each draft earned, with the prompt variant its sends named.
+ */
+export async function contentCounts(
+  db: Db,
+  workspaceId: string,
+  q: { from: string; to: string; kinds?: readonly string[] | undefined },
+): Promise<ContentResultRow[]> {
+  checkRange(q.from, q.to);
+  if (q.kinds && q.kinds.length === 0) return [];
+  let query = db
+    .selectFrom('result_events')
+    .select([
+      'content_id',
+      sql<string>`coalesce(max(prompt_variant), '')`.as('prompt_variant'),
+      'kind',
+      (eb) => eb.fn.countAll<string | number>().as('n'),
+    ])
+    .where('workspace_id', '=', workspaceId)
+    .where('content_id', 'is not', null)
+    .where('day', '>=', q.from)
+    .where('day', '<=', q.to);
+  if (q.kinds) query = query.where('kind', 'in', [...q.kinds]);
+  const rows = await query.groupBy(['content_id', 'kind']).orderBy('content_id').orderBy('kind').execute();
+  return rows.map((r) => ({ contentId: r.content_id!, promptVariant: r.prompt_variant, kind: r.kind, count: Number(r.n) }));
+}
+
 /** `ctx.results` of a call: the workspace's stored results, read only. */
 export function createResultsReader(db: Db, workspaceId: string): ResultsReader {
   return {
     daily: (q) => dailyCounts(db, workspaceId, q),
     campaigns: () => campaigns(db, workspaceId),
+    byContent: (q) => contentCounts(db, workspaceId, q),
   };
 }

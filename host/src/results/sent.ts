@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { DB, Kysely } from '@neonhub/db';
 import { type ConnectorEvent, ConnectorEventSchema, type PluginManifest } from '@neonhub/schemas';
+import type { SendAttribution } from '@neonhub/sdk';
 import type { Logger } from 'pino';
 import { CHANNEL_TOOLS } from '../connections/channels.js';
 import type { ConnectorEventStore } from '../connections/events.js';
@@ -39,25 +40,26 @@ function addressesOf(channel: string, input: Record<string, unknown>): string[] 
 }
 
 /**
- * The campaign and variant of a send: what its caller registered for the idempotency key (a segment send), else
- * the provider tags / input it carries (`tags.campaign`, `campaign`), else the run that sent it (`run:<id>`: the
- * key of a run step's call starts with it), else `unattributed`.
+ * The campaign, variant, draft and prompt variant of a send: what its caller registered for the idempotency key (a
+ * segment send, an agent's `attribution`), else the provider tags / input it carries (`tags.campaign`, `campaign`,
+ * `tags.contentId`), else the run that sent it (`run:<id>`: the key of a run step's call starts with it), else
+ * `unattributed`. A registration that names no campaign ('') leaves the campaign to the tags and the run.
  */
 async function attributionOf(db: Db, m: DeliveredMessage, input: Record<string, unknown>) {
   const registered = await db
     .selectFrom('send_attributions')
-    .select(['campaign', 'variant', 'contact_id'])
+    .select(['campaign', 'variant', 'contact_id', 'content_id', 'prompt_variant'])
     .where('workspace_id', '=', m.workspaceId)
     .where('idempotency_key', '=', m.idempotencyKey)
     .executeTakeFirst();
-  if (registered) return { campaign: registered.campaign, variant: registered.variant, contactId: registered.contact_id, registered: true };
   const tags = record(input.tags);
   const run = RUN_KEY.exec(m.idempotencyKey)?.[1];
   return {
-    campaign: text(tags.campaign) ?? text(input.campaign) ?? (run ? `run:${run}` : 'unattributed'),
-    variant: text(tags.variant, 50) ?? text(input.variant, 50) ?? '',
-    contactId: null,
-    registered: false,
+    campaign: text(registered?.campaign) ?? text(tags.campaign) ?? text(input.campaign) ?? (run ? `run:${run}` : 'unattributed'),
+    variant: text(registered?.variant, 50) ?? text(tags.variant, 50) ?? text(input.variant, 50) ?? '',
+    contactId: registered?.contact_id ?? null,
+    contentId: text(registered?.content_id) ?? text(tags.contentId) ?? null,
+    promptVariant: text(registered?.prompt_variant) ?? text(tags.promptVariant) ?? null,
   };
 }
 
@@ -90,6 +92,8 @@ export async function sentEventsOf(db: Db, m: DeliveredMessage, manifest: Plugin
     campaign: a.campaign,
     variant: a.variant,
     channel,
+    content_id: a.contentId,
+    prompt_variant: a.promptVariant,
     kind: 'sent',
     occurred_at: occurredAt,
     message_id: messageId,
@@ -188,22 +192,60 @@ export function createDeliveryRecorder(deps: DeliveryRecorderDeps) {
   };
 }
 
-/** Registers the campaign, variant and contact of a send before it is made (read when it is delivered). */
+/** The longest campaign, content id and prompt variant name kept (longer ones are cut). */
+const MAX_VARIANT = 50;
+
+/**
+ * What a caller says a send is for, cleaned: strings only, trimmed and cut to the results' limits; undefined when it
+ * names nothing. A plugin's `attribution` is untrusted input like any other.
+ */
+export function cleanAttribution(a: unknown): SendAttribution | undefined {
+  const r = record(a);
+  const out: SendAttribution = {};
+  const campaign = text(r.campaign);
+  const variant = text(r.variant, MAX_VARIANT);
+  const contentId = text(r.contentId);
+  const promptVariant = text(r.promptVariant);
+  if (campaign) out.campaign = campaign;
+  if (variant) out.variant = variant;
+  if (contentId) out.contentId = contentId;
+  if (promptVariant) out.promptVariant = promptVariant;
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+/**
+ * Registers the campaign, variant, contact, draft and prompt variant of a send before it is made (read when it is
+ * delivered). A campaign not given is stored as '' (the delivery falls back to the tags and the run).
+ */
 export async function attributeSend(
   db: Db,
   workspaceId: string,
   idempotencyKey: string,
-  a: { campaign: string; variant?: string; contactId?: string | null },
+  a: SendAttribution & { contactId?: string | null },
 ): Promise<void> {
+  const values = {
+    campaign: a.campaign ?? '',
+    variant: a.variant ?? '',
+    content_id: a.contentId ?? null,
+    prompt_variant: a.promptVariant ?? null,
+  };
   await db
     .insertInto('send_attributions')
-    .values({
-      workspace_id: workspaceId,
-      idempotency_key: idempotencyKey,
-      campaign: a.campaign,
-      variant: a.variant ?? '',
-      contact_id: a.contactId ?? null,
-    })
-    .onConflict((oc) => oc.columns(['workspace_id', 'idempotency_key']).doUpdateSet({ campaign: a.campaign, variant: a.variant ?? '' }))
+    .values({ workspace_id: workspaceId, idempotency_key: idempotencyKey, ...values, contact_id: a.contactId ?? null })
+    .onConflict((oc) => oc.columns(['workspace_id', 'idempotency_key']).doUpdateSet(values))
     .execute();
+}
+
+/**
+ * The pipeline's `attributeSend` (ctx.callTool's `attribution`): registered only for a connector's channel tool (a
+ * send or a post), cleaned first; anything else is ignored.
+ */
+export function createSendAttributor(db: Db, manifest: (pluginId: string) => PluginManifest | undefined) {
+  return async (workspaceId: string, tool: string, idempotencyKey: string, attribution: unknown): Promise<void> => {
+    const [pluginId = ''] = tool.split(':');
+    const channels = manifest(pluginId)?.connector?.channels ?? [];
+    if (!channels.some((c) => `${pluginId}:${CHANNEL_TOOLS[c]}` === tool)) return;
+    const a = cleanAttribution(attribution);
+    if (a) await attributeSend(db, workspaceId, idempotencyKey, a);
+  };
 }

@@ -30,6 +30,7 @@ export function createWorkspaceService(opts: WorkspaceServiceOptions) {
   const repos = createRepositories(opts.db);
   const validateConfig = createConfigValidator();
   const listeners = new Set<(change: WorkspaceChange) => void>();
+  const onCreated = new Set<(workspace: Workspace) => Promise<void>>();
   const warn = (obj: object, msg: string) => opts.logger?.warn(obj, msg);
   const plugins = createPluginStateCache((id) => repos.workspacePlugins.list(id), {
     ttlMs: opts.cacheTtlMs ?? 5000,
@@ -116,6 +117,8 @@ export function createWorkspaceService(opts: WorkspaceServiceOptions) {
           name: parsed.data.name ?? slug,
           ...(options.ownerUserId ? { owner: { userId: options.ownerUserId } } : {}),
         });
+        // what a new workspace gets at once (the host's system schedules); a failure is logged, the workspace stands
+        for (const f of onCreated) await f(ws).catch((err) => warn({ err, workspace: ws.slug }, 'a workspace creation step failed'));
         return remember(ws);
       } catch (err) {
         if (isNeonHubError(err) && err.code === 'NH_DB_CONFLICT') {
@@ -248,6 +251,12 @@ export function createWorkspaceService(opts: WorkspaceServiceOptions) {
     },
 
     /** Subscribes to enable/disable/config changes made through this service; returns the unsubscribe. */
+    /** Runs (awaited) after each workspace is created, before createWorkspace returns; a failure is only logged. */
+    onWorkspaceCreated(f: (workspace: Workspace) => Promise<void>): () => void {
+      onCreated.add(f);
+      return () => void onCreated.delete(f);
+    },
+
     onChange(listener: (change: WorkspaceChange) => void): () => void {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -19,6 +19,9 @@ export const TemplateSchema = z.object({
   defaults: z.record(z.string(), z.string()),
   fields: z.array(z.string()),
   createdAt: z.string(),
+  /** The draft the body came from (agent-content's draft id) and the prompt variant that wrote it: every send carries them. */
+  contentId: z.string().optional(),
+  promptVariant: z.string().optional(),
 });
 export type Template = z.infer<typeof TemplateSchema>;
 

@@ -14,6 +14,9 @@ export const CalendarEntrySchema = z.object({
   mediaUrls: z.array(z.string()),
   scheduledAt: z.string(),
   campaignId: z.string().optional(),
+  /** The draft the text came from and the prompt variant that wrote it: the post carries them into the results. */
+  contentId: z.string().optional(),
+  promptVariant: z.string().optional(),
   status: EntryStatusSchema,
   postId: z.string().optional(),
   url: z.string().optional(),

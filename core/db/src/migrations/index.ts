@@ -24,6 +24,7 @@ import { heldCalls } from './0024-held-calls.js';
 import { resultsSettingsEnabled } from './0025-results-settings-enabled.js';
 import { heldCallInput } from './0027-held-call-input.js';
 import { runSettle } from './0028-run-settle.js';
+import { resultsContent } from './0029-results-content.js';
 
 /**
  * Every schema migration, in the order it runs. Append only: never rename, reorder or edit one
@@ -55,4 +56,5 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: Migrat
   ['0025_results_settings_enabled', resultsSettingsEnabled],
   ['0027_held_call_input', heldCallInput],
   ['0028_run_settle', runSettle],
+  ['0029_results_content', resultsContent],
 ];

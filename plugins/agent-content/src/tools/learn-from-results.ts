@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { contentErrors } from '../errors.js';
 import { DRAFTS, type Draft } from '../model.js';
 import { contentPrompts, DRAFT_PROMPT, recordDraftOutcome } from '../prompts.js';
+import { draftTotals, recordDecision, ScoredVariantSchema } from '../scoring.js';
 import { loadVersion } from '../store.js';
 import { rememberDraft } from './remember-winner.js';
 
@@ -56,13 +57,14 @@ const input = z.object({
 });
 
 /**
- * Ties the stored results to the prompt variants that wrote what was sent: a send of a draft is recorded in the
- * results with the draft id as its variant (or content id), so each draft's sends and clicks are its engagement.
+ * Ties the stored results to the prompt variants that wrote what was sent: a send carries its draft's id (the
+ * results' content id; older sends named it as their variant), so each draft's sends and clicks are its engagement.
+ * The host runs it on a schedule (docs/analytics.md#learning); each scoring is kept with its reason in words.
  */
 export const learnFromResults = defineTool({
   name: 'learn_from_results',
   description:
-    "Scores the draft prompt's A/B variants by the engagement of what they wrote: reads the stored results (sends recorded with a draft id as their variant), records each draft's sends and clicks (or opens, conversions) under the prompt variant that wrote it, and answers each variant's rate and probability of being best. New drafts then choose the better variant more often. When a variant is best with probability ≥ 0.95, its draft that earned the most per send is remembered as winning content in the workspace's memory.",
+    "Scores the draft prompt's A/B variants by the engagement of what they wrote: reads the stored results (sends that carried a draft id), records each draft's sends and clicks (or opens, conversions) under the prompt variant that wrote it, and answers each variant's rate and probability of being best, with the change since the last scoring in words (kept in the history). New drafts then choose the better variant more often. When a variant is best with probability ≥ 0.95, its draft that earned the most per send is remembered as winning content in the workspace's memory.",
   sideEffect: 'write',
   input,
   output: z.object({
@@ -83,31 +85,17 @@ export const learnFromResults = defineTool({
         documentId: z.string().nullable(),
       })
       .nullable(),
-    variants: z.array(
-      z.object({
-        variantId: z.string(),
-        drafts: z.number(),
-        sends: z.number(),
-        successes: z.number(),
-        rate: z.number(),
-        probabilityBest: z.number(),
-      }),
-    ),
+    variants: z.array(ScoredVariantSchema),
+    decidedAt: z.string(),
+    /** The change in words: each variant's rate and probability of being best, and what it was at the last scoring. */
+    reason: z.string(),
   }),
   async run(a, ctx) {
     if (!ctx.results)
       throw contentErrors.create('NH_CONTENT_RESULTS_UNAVAILABLE', 'this host gives the content agent no access to the stored results');
     const to = new Date().toISOString().slice(0, 10);
     const from = new Date(Date.now() - (a.days - 1) * DAY_MS).toISOString().slice(0, 10);
-    const rows = await ctx.results.daily({ from, to, kinds: ['sent', a.metric] });
-    const byDraft = new Map<string, { sent: number; success: number }>();
-    for (const r of rows) {
-      if (!r.variant.startsWith('drf_')) continue;
-      const t = byDraft.get(r.variant) ?? { sent: 0, success: 0 };
-      if (r.kind === 'sent') t.sent += r.count;
-      else t.success += r.count;
-      byDraft.set(r.variant, t);
-    }
+    const byDraft = await draftTotals(ctx.results, { from, to }, a.metric);
     const prompts = contentPrompts(ctx.store);
     let drafts = 0;
     const scored = new Map<string, Draft>();
@@ -128,19 +116,15 @@ export const learnFromResults = defineTool({
     );
     const p = probabilityBest(arms, { seed: `${DRAFT_PROMPT.id}:${to}` });
     const winner = await storeWinner(ctx, arms, p, byDraft, scored, a.metric);
-    return {
-      promptId: DRAFT_PROMPT.id,
-      metric: a.metric,
-      drafts,
-      winner,
-      variants: arms.map((e, i) => ({
-        variantId: e.variantId,
-        drafts: e.subjects,
-        sends: e.trials,
-        successes: e.successes,
-        rate: e.trials > 0 ? e.successes / e.trials : 0,
-        probabilityBest: p[i]!,
-      })),
-    };
+    const variants = arms.map((e, i) => ({
+      variantId: e.variantId,
+      drafts: e.subjects,
+      sends: e.trials,
+      successes: e.successes,
+      rate: e.trials > 0 ? e.successes / e.trials : 0,
+      probabilityBest: p[i]!,
+    }));
+    const decision = await recordDecision(ctx.store, { promptId: DRAFT_PROMPT.id, metric: a.metric, drafts, variants });
+    return { promptId: DRAFT_PROMPT.id, metric: a.metric, drafts, winner, variants, decidedAt: decision.decidedAt, reason: decision.reason };
   },
 });

@@ -1,5 +1,5 @@
 import { EmailSendOutputSchema } from '@neonhub/schemas';
-import { type ChannelRoute, defineTool, isNeonHubError, type ToolContext } from '@neonhub/sdk';
+import { type ChannelRoute, defineTool, isNeonHubError, type SendAttribution, type ToolContext } from '@neonhub/sdk';
 import { z } from 'zod';
 import { emailErrors } from '../errors.js';
 import { CONNECTOR_OUTBOX, CONNECTOR_SEND, type Recipient, RecipientSchema, SCHEDULES, type Schedule, type Template } from '../model.js';
@@ -77,6 +77,7 @@ async function sendOne(
   tags: Record<string, string>,
   checkFirst: boolean,
   route: ChannelRoute | undefined,
+  attribution: SendAttribution | undefined,
 ): Promise<Result> {
   if (r.consent === false) return { email: r.email, status: 'skipped_no_consent' };
   const m = renderFor(template, r);
@@ -92,7 +93,7 @@ async function sendOne(
         await ctx.callTool(
           route.tool,
           { ...message, ...(route.connection ? { connection: route.connection.id } : {}) },
-          { idempotencyKey },
+          { idempotencyKey, ...(attribution ? { attribution } : {}) },
         ),
       );
       if ('pendingApproval' in routed)
@@ -109,7 +110,7 @@ async function sendOne(
       const sent = OutboxOutput.parse(await ctx.callTool(CONNECTOR_OUTBOX, { idempotencyKey, limit: 1 })).messages[0];
       if (sent) return { email: r.email, status: 'duplicate', messageId: sent.messageId };
     }
-    const raw = await ctx.callTool(route?.tool ?? CONNECTOR_SEND, message, { idempotencyKey });
+    const raw = await ctx.callTool(route?.tool ?? CONNECTOR_SEND, message, { idempotencyKey, ...(attribution ? { attribution } : {}) });
     const out = ConnectorOutput.parse(raw);
     if ('pendingApproval' in out)
       return {
@@ -175,12 +176,16 @@ export const send = defineTool({
     }
     const tags = { template: template.templateId.slice(0, 256), ...(a.scheduleId ? { schedule: a.scheduleId.slice(0, 256) } : {}) };
     const route = await ctx.channels?.resolve('email');
+    // the draft the template came from rides with each send into the results (docs/analytics.md#learning)
+    const attribution: SendAttribution | undefined = template.contentId
+      ? { contentId: template.contentId, ...(template.promptVariant ? { promptVariant: template.promptVariant } : {}) }
+      : undefined;
     const results: Result[] = [];
     const seen = new Set<string>();
     for (const r of recipients) {
       if (seen.has(r.email.toLowerCase())) continue;
       seen.add(r.email.toLowerCase());
-      results.push(await sendOne(ctx, template, r, baseKey, a.allowMissing, tags, resumed, route));
+      results.push(await sendOne(ctx, template, r, baseKey, a.allowMissing, tags, resumed, route, attribution));
     }
     const counts: Record<string, number> = {};
     for (const r of results) counts[r.status] = (counts[r.status] ?? 0) + 1;

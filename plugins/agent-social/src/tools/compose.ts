@@ -15,6 +15,20 @@ const input = z.object({
     .url({ protocol: /^https?$/ })
     .optional()
     .describe('A link to append (on x it counts 23 characters whatever its length).'),
+  contentId: z
+    .string()
+    .trim()
+    .min(1)
+    .max(100)
+    .optional()
+    .describe("The draft the text came from (e.g. agent-content's draftId): passed through to the output for publish."),
+  promptVariant: z
+    .string()
+    .trim()
+    .min(1)
+    .max(100)
+    .optional()
+    .describe('The prompt variant that wrote that draft: passed through to the output for publish.'),
 });
 
 const output = z.object({
@@ -28,6 +42,9 @@ const output = z.object({
   trimmed: z.boolean(),
   warnings: z.array(z.object({ code: z.string(), message: z.string() })),
   valid: z.boolean(),
+  /** The draft and prompt variant given (null when none): publish carries them into the results. */
+  contentId: z.string().nullable(),
+  promptVariant: z.string().nullable(),
 });
 
 export const compose = defineTool({
@@ -37,6 +54,9 @@ export const compose = defineTool({
   sideEffect: 'none',
   input,
   output,
-  run: (a) =>
-    composePost({ network: normalizeNetwork(a.network), text: a.text, hashtags: a.hashtags, ...(a.link ? { link: a.link } : {}) }),
+  run: (a) => ({
+    ...composePost({ network: normalizeNetwork(a.network), text: a.text, hashtags: a.hashtags, ...(a.link ? { link: a.link } : {}) }),
+    contentId: a.contentId ?? null,
+    promptVariant: a.promptVariant ?? null,
+  }),
 });

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { SocialPostOutputSchema } from '@neonhub/schemas';
-import { defineTool, type ToolContext } from '@neonhub/sdk';
+import { defineTool, type SendAttribution, type ToolContext } from '@neonhub/sdk';
 import { z } from 'zod';
 import { composePost } from '../compose-post.js';
 import { loadEntry, saveEntry } from '../entries.js';
@@ -18,6 +18,20 @@ const input = z
       .max(10)
       .default([])
       .describe('For a direct post: media to attach, http(s) URLs.'),
+  contentId: z
+    .string()
+    .trim()
+    .min(1)
+    .max(100)
+    .nullish()
+    .describe("The draft the text came from (e.g. agent-content's draftId, or compose's contentId): a direct post carries it into the results."),
+  promptVariant: z
+    .string()
+    .trim()
+    .min(1)
+    .max(100)
+    .nullish()
+    .describe('The prompt variant that wrote that draft, carried with it (the draft prompt is scored by what it earns).'),
   })
   .refine((v) => (v.entryId !== undefined) !== (v.network !== undefined && v.text !== undefined), {
     message: 'give either entryId, or network with text',
@@ -99,7 +113,10 @@ async function deliver(
   ctx: ToolContext,
   post: { network: Network; text: string; mediaUrls: string[]; scheduledAt?: string; campaign?: string },
   idempotencyKey: string,
+  attribution: SendAttribution | undefined,
 ): Promise<Delivered> {
+  // the draft the text came from rides with the post into the results (docs/analytics.md#learning)
+  const options = { idempotencyKey, ...(attribution ? { attribution } : {}) };
   // the entry's campaign rides with the post to the connector (and its outbox row), so its results are attributed to it
   const campaign = post.campaign ? { campaign: post.campaign } : {};
   const route = await ctx.channels?.resolve('social', { network: post.network });
@@ -107,7 +124,7 @@ async function deliver(
     const raw = await ctx.callTool(
       route.tool,
       { text: post.text, mediaUrls: post.mediaUrls, ...(route.connection ? { connection: route.connection.id } : {}), ...campaign },
-      { idempotencyKey },
+      options,
     );
     const out = RoutedOutput.parse(raw);
     if ('pendingApproval' in out) return { held: out.pendingApproval };
@@ -123,7 +140,7 @@ async function deliver(
       ...(post.scheduledAt ? { scheduledAt: post.scheduledAt } : {}),
       ...campaign,
     },
-    { idempotencyKey },
+    options,
   );
   const out = SandboxOutput.parse(raw);
   if ('pendingApproval' in out) return { held: out.pendingApproval };
@@ -144,6 +161,8 @@ export const publish = defineTool({
     let mediaUrls = a.mediaUrls;
     let scheduledAt: string | undefined;
     let campaign: string | undefined;
+    let contentId = a.contentId ?? undefined;
+    let promptVariant = a.promptVariant ?? undefined;
     let idempotencyKey = ctx.idempotencyKey;
     let stored: { key: string; entry: CalendarEntry } | undefined;
     let schedule: Awaited<ReturnType<NonNullable<ToolContext['scheduler']>['get']>>;
@@ -158,6 +177,8 @@ export const publish = defineTool({
       }
       ({ network, text, mediaUrls } = e);
       campaign = e.campaignId;
+      contentId = e.contentId;
+      promptVariant = e.promptVariant;
       // The host's scheduler holds the entry's time (it may have been moved on the calendar).
       schedule = await ctx.scheduler?.get(e.entryId);
       const at = schedule?.runAt ?? e.scheduledAt;
@@ -200,6 +221,7 @@ export const publish = defineTool({
       ctx,
       { network: network!, text: text!, mediaUrls, ...(scheduledAt ? { scheduledAt } : {}), ...(campaign ? { campaign } : {}) },
       idempotencyKey,
+      contentId ? { contentId, ...(promptVariant ? { promptVariant } : {}) } : undefined,
     );
     const base = { ...(a.entryId ? { entryId: a.entryId } : {}), network: network! };
     if ('held' in out) {

@@ -27,6 +27,20 @@ const input = z.object({
     .default([])
     .describe('Images or videos to attach, as http(s) URLs (at most 10).'),
   campaignId: z.string().max(200).optional().describe('The campaign this post belongs to (from agent-campaign), for reporting.'),
+  contentId: z
+    .string()
+    .trim()
+    .min(1)
+    .max(100)
+    .optional()
+    .describe("The draft the text came from (e.g. agent-content's draftId): the post carries it into the results."),
+  promptVariant: z
+    .string()
+    .trim()
+    .min(1)
+    .max(100)
+    .optional()
+    .describe('The prompt variant that wrote that draft, carried with it (the draft prompt is scored by what it earns).'),
 });
 
 export const schedule = defineTool({
@@ -82,6 +96,8 @@ export const schedule = defineTool({
       scheduledAt,
       ...(timeZone ? { timeZone } : {}),
       ...(a.campaignId ? { campaignId: a.campaignId } : {}),
+      ...(a.contentId ? { contentId: a.contentId } : {}),
+      ...(a.promptVariant ? { promptVariant: a.promptVariant } : {}),
       status: 'scheduled',
       createdAt: new Date().toISOString(),
     };

@@ -1,0 +1,158 @@
+import type { DB, Kysely } from '@neonhub/db';
+import { sql } from '@neonhub/db';
+import type { PluginManifest } from '@neonhub/schemas';
+import type { Logger } from 'pino';
+import type { ContractResolver } from '../contracts.js';
+import type { CallTool } from '../pipeline/call-tool.js';
+import { campaigns as resultsCampaigns } from './analytics.js';
+import { campaignLinks, linkCampaign, resultsNameFor } from './campaign-links.js';
+
+type Db = Kysely<DB>;
+
+/** The system schedule the learning loop runs as, one per workspace (host/src/schedules: claimed once across hosts). */
+export const LEARNING_TASK = { tool: 'results_learning', title: 'Learn from the results', channel: 'results' } as const;
+/** How often a workspace's prompt variants and campaign budgets are scored from its stored results. */
+export const LEARNING_EVERY_MINUTES = 60;
+const ACTOR = { type: 'system', id: 'neonhub-learning' } as const;
+
+export interface LearningDeps {
+  db: Db;
+  callTool: CallTool;
+  contracts: Pick<ContractResolver, 'tool'>;
+  manifest(pluginId: string): PluginManifest | undefined;
+  logger: Logger;
+}
+
+export interface PromptScoring {
+  tool: string;
+  status: 'scored' | 'held' | 'failed';
+  reason: string;
+  variants?: unknown;
+}
+
+export interface CampaignScoring {
+  campaignId: string;
+  resultsCampaign: string;
+  status: 'reallocated' | 'held' | 'failed';
+  reason: string;
+}
+
+export interface LearningResult {
+  prompts: PromptScoring | null;
+  campaigns: CampaignScoring[];
+}
+
+const offers = (deps: LearningDeps, qualified: string) => {
+  const [plugin = '', tool = ''] = qualified.split(':');
+  return deps.manifest(plugin)?.tools.some((t) => t.name === tool) ?? false;
+};
+
+type Called = { status: 'ok'; output: Record<string, unknown> } | { status: 'held' | 'failed'; reason: string };
+
+/** One call as the learning loop: its output, or why there is none (held by a policy, refused, failed). */
+async function call(deps: LearningDeps, workspace: { id: string; slug: string }, tool: string, input: unknown, key: string): Promise<Called> {
+  try {
+    const r = await deps.callTool({ workspace: workspace.slug, tool, input, actor: ACTOR, idempotencyKey: key });
+    if (r.status === 'ok') return { status: 'ok', output: (r.output ?? {}) as Record<string, unknown> };
+    return { status: 'held', reason: `${tool} was not run: ${r.status}${'reason' in r && r.reason ? ` (${r.reason})` : ''}` };
+  } catch (err) {
+    return { status: 'failed', reason: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+/** Scores the draft prompt's variants through the content contract's `learn_from_results`, when offered. */
+async function scorePrompts(deps: LearningDeps, workspace: { id: string; slug: string }, key: string): Promise<PromptScoring | null> {
+  const found = await deps.contracts.tool(workspace.id, 'content', 'learn_from_results').catch(() => undefined);
+  if (!found || !offers(deps, found.tool)) return null;
+  const r = await call(deps, workspace, found.tool, {}, `${key}:prompts`);
+  if (r.status === 'ok') return { tool: found.tool, status: 'scored', reason: String(r.output.reason ?? ''), variants: r.output.variants };
+  return { tool: found.tool, status: r.status, reason: r.reason };
+}
+
+interface ListedCampaign {
+  campaignId: string;
+  name: string;
+  status?: string;
+}
+
+/**
+ * Links each campaign of the campaigns contract to its results (stored links; a results name that is the campaign's
+ * id or name is linked and stored as `name`), then reallocates the budget of each active campaign with results by
+ * the contract's `reallocate` (Thompson sampling; the decision and its reason are kept in the campaign's history).
+ */
+async function scoreCampaigns(deps: LearningDeps, workspace: { id: string; slug: string }, key: string): Promise<CampaignScoring[]> {
+  const list = await deps.contracts.tool(workspace.id, 'campaigns', 'list_campaigns').catch(() => undefined);
+  const reallocate = await deps.contracts.tool(workspace.id, 'campaigns', 'reallocate').catch(() => undefined);
+  if (!list || !reallocate || !offers(deps, list.tool) || !offers(deps, reallocate.tool)) return [];
+  const listed = await call(deps, workspace, list.tool, { status: 'active' }, `${key}:campaigns`);
+  if (listed.status !== 'ok') return [];
+  const active = (Array.isArray(listed.output.campaigns) ? listed.output.campaigns : []) as ListedCampaign[];
+  if (active.length === 0) return [];
+  const names = (await resultsCampaigns(deps.db, workspace.id)).map((c) => c.campaign);
+  const out: CampaignScoring[] = [];
+  for (const c of active.slice(0, 50)) {
+    if (typeof c.campaignId !== 'string' || typeof c.name !== 'string') continue;
+    let link = (await campaignLinks(deps.db, workspace.id, c.campaignId))[0]?.resultsCampaign;
+    if (!link) {
+      link = resultsNameFor(c, names);
+      if (link) await linkCampaign(deps.db, workspace.id, c.campaignId, link, 'name');
+    }
+    if (!link || !names.includes(link)) continue;
+    const r = await call(deps, workspace, reallocate.tool, { campaignId: c.campaignId, resultsCampaign: link }, `${key}:${c.campaignId}`);
+    out.push({
+      campaignId: c.campaignId,
+      resultsCampaign: link,
+      status: r.status === 'ok' ? 'reallocated' : r.status,
+      reason: r.status === 'ok' ? String(r.output.reason ?? '') : r.reason,
+    });
+  }
+  return out;
+}
+
+/** One pass of the learning loop over a workspace's stored results: prompt variants, then campaign budgets. */
+export async function learnFromResults(deps: LearningDeps, workspace: { id: string; slug: string }, key: string): Promise<LearningResult> {
+  const prompts = await scorePrompts(deps, workspace, key);
+  const campaigns = await scoreCampaigns(deps, workspace, key);
+  if (prompts || campaigns.length > 0)
+    deps.logger.info(
+      { workspace: workspace.slug, prompts: prompts?.status ?? 'none', campaigns: campaigns.map((c) => `${c.campaignId}:${c.status}`) },
+      'learned from the results',
+    );
+  return { prompts, campaigns };
+}
+
+/**
+ * Creates the learning schedule, due now, for every workspace that has none (or only `workspaceId`): one statement;
+ * a schedule that exists, in any state, is left alone. Run at the runner's start, at each pass, and when a workspace
+ * is created.
+ */
+export async function ensureLearningSchedules(db: Db, owner: string, now = new Date(), workspaceId?: string): Promise<void> {
+  const actor = JSON.stringify({ type: 'system', id: `${owner}-schedules` });
+  await sql`
+    insert into schedules (id, workspace_id, plugin_id, key, tool, input, actor, channel, title, run_at, time_zone, status)
+    select gen_random_uuid(), w.id, ${owner}, ${LEARNING_TASK.tool}, ${LEARNING_TASK.tool}, 'null'::jsonb,
+      ${actor}::jsonb, ${LEARNING_TASK.channel}, ${LEARNING_TASK.title}, ${now.toISOString()}::timestamptz, 'UTC', 'scheduled'
+    from workspaces w
+    where (${workspaceId ?? null}::uuid is null or w.id = ${workspaceId ?? null}::uuid)
+      and not exists (select 1 from schedules x where x.workspace_id = w.id and x.plugin_id = ${owner} and x.key = ${LEARNING_TASK.tool})
+    on conflict do nothing`.execute(db);
+}
+
+/**
+ * The learning loop as a system task (host/src/schedules SystemTask): scores the schedule's workspace from its stored
+ * results and runs again an interval later. Its result (what changed and why, in words) is kept on the schedule row.
+ */
+export function learningTask(deps: LearningDeps & { owner: string; now?: () => Date }) {
+  const now = deps.now ?? (() => new Date());
+  return {
+    ensure: () => ensureLearningSchedules(deps.db, deps.owner, now()),
+    async run(row: { id: string; workspace_id: string; version: number }) {
+      const at = now();
+      const workspace = await deps.db.selectFrom('workspaces').select(['id', 'slug']).where('id', '=', row.workspace_id).executeTakeFirst();
+      if (!workspace) return { result: { gone: true }, nextRunAt: null };
+      const result = await learnFromResults(deps, workspace, `learning:${row.id}:${row.version}`);
+      await ensureLearningSchedules(deps.db, deps.owner, at);
+      return { result, nextRunAt: new Date(at.getTime() + LEARNING_EVERY_MINUTES * 60_000) };
+    },
+  };
+}
