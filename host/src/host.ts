@@ -20,8 +20,8 @@ import { noPlugins, type PluginStartup, startPlugins } from './plugin-startup.js
 import { createDriftMonitor, type DriftMonitor } from './plugins/drift.js';
 import { discoverPlugins, readLockfile } from './plugins/index.js';
 import { createToolRegistry, type ToolRegistry } from './registry.js';
-import { createDeliveryRecorder, createSendAttributor } from './results/sent.js';
 import { ensureLearningSchedules, LEARNING_TASK, learningTask } from './results/learning.js';
+import { createDeliveryRecorder, createSendAttributor } from './results/sent.js';
 import { ensureSocialMetricsSchedules, SOCIAL_METRICS_TASK, socialMetricsTask } from './results/social-metrics.js';
 import { type Clock, createScheduleService, type ScheduleService, SYSTEM_OWNER, type SystemTask } from './schedules/index.js';
 import { openStorage, type Storage } from './storage.js';

@@ -3,6 +3,7 @@ import type { ConnectionOAuthFlowsTable, ConnectionsTable, ConnectorEventsTable 
 import type { McpOAuthFlowsTable, McpOAuthGrantsTable } from './mcp-oauth-tables.js';
 import type { AccountTokensTable, ApiTokensTable, InvitesTable, SessionsTable } from './types-accounts.js';
 import type {
+  CampaignResultsLinksTable,
   ContactListMembersTable,
   ContactListsTable,
   ContactsTable,
@@ -11,7 +12,6 @@ import type {
   ResultsSettingsTable,
   SegmentsTable,
   SendAttributionsTable,
-  CampaignResultsLinksTable,
   SocialMetricSnapshotsTable,
   SuppressionsTable,
   TrackedLinksTable,

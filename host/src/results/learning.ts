@@ -50,7 +50,13 @@ const offers = (deps: LearningDeps, qualified: string) => {
 type Called = { status: 'ok'; output: Record<string, unknown> } | { status: 'held' | 'failed'; reason: string };
 
 /** One call as the learning loop: its output, or why there is none (held by a policy, refused, failed). */
-async function call(deps: LearningDeps, workspace: { id: string; slug: string }, tool: string, input: unknown, key: string): Promise<Called> {
+async function call(
+  deps: LearningDeps,
+  workspace: { id: string; slug: string },
+  tool: string,
+  input: unknown,
+  key: string,
+): Promise<Called> {
   try {
     const r = await deps.callTool({ workspace: workspace.slug, tool, input, actor: ACTOR, idempotencyKey: key });
     if (r.status === 'ok') return { status: 'ok', output: (r.output ?? {}) as Record<string, unknown> };

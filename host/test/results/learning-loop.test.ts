@@ -6,8 +6,8 @@ import { LEARNING_TASK } from '../../src/results/learning.js';
 import { SOCIAL_METRICS_TASK } from '../../src/results/social-metrics.js';
 import { createRuns } from '../../src/runs/index.js';
 import { type ScheduleRunner, SYSTEM_OWNER, startScheduleRunner } from '../../src/schedules/index.js';
-import { pgAdminQuery } from '../pg-admin.js';
 import { bootHost, lockRoot, makeRoot, removeRoot, repoPlugin, silentLogger } from '../integration/helpers.js';
+import { pgAdminQuery } from '../pg-admin.js';
 
 /**
  * Issue 15's loop, closed with no tool called by hand: a normal goal run (the spring sale, planned by the offline
@@ -131,7 +131,6 @@ describe.each(dialects)('the learning loop closes in a normal run on $name', ({ 
     // the post carries the social draft
     const post = rows.find((r) => r.channel === 'social' && r.kind === 'sent')!;
     expect([post.content_id, post.prompt_variant]).toEqual([draftSocial.draftId, draftSocial.prompt.variantId]);
-
   }, 240_000);
 
   it('the learning schedule fires on the runner and scores the variants with no tool called by hand', async () => {

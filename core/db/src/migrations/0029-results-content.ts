@@ -12,19 +12,11 @@ import { type Kysely, type Migration, sql } from 'kysely';
  */
 export const resultsContent: Migration = {
   async up(db: Kysely<unknown>) {
-    await db.schema
-      .alterTable('result_events')
-      .addColumn('content_id', 'text')
-      .addColumn('prompt_variant', 'text')
-      .execute();
+    await db.schema.alterTable('result_events').addColumn('content_id', 'text').addColumn('prompt_variant', 'text').execute();
     await sql`create index result_events_content_idx on result_events (workspace_id, content_id, kind) where content_id is not null`.execute(
       db,
     );
-    await db.schema
-      .alterTable('send_attributions')
-      .addColumn('content_id', 'text')
-      .addColumn('prompt_variant', 'text')
-      .execute();
+    await db.schema.alterTable('send_attributions').addColumn('content_id', 'text').addColumn('prompt_variant', 'text').execute();
     await db.schema
       .createTable('campaign_results_links')
       .addColumn('workspace_id', 'uuid', (c) => c.notNull().references('workspaces.id').onDelete('cascade'))

@@ -125,6 +125,14 @@ export const learnFromResults = defineTool({
       probabilityBest: p[i]!,
     }));
     const decision = await recordDecision(ctx.store, { promptId: DRAFT_PROMPT.id, metric: a.metric, drafts, variants });
-    return { promptId: DRAFT_PROMPT.id, metric: a.metric, drafts, winner, variants, decidedAt: decision.decidedAt, reason: decision.reason };
+    return {
+      promptId: DRAFT_PROMPT.id,
+      metric: a.metric,
+      drafts,
+      winner,
+      variants,
+      decidedAt: decision.decidedAt,
+      reason: decision.reason,
+    };
   },
 });
