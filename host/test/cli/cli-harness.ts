@@ -1,9 +1,10 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { neonhubBin } from '../cli-bin.js';
 
-/** The CLI as a user runs it (host/bin/neonhub.js: tsx's loader, no build step). */
-export const bin = resolve(import.meta.dirname, '../../bin/neonhub.js');
+/** The CLI the tests start (host/test/cli-bin.ts: the sources built once per test run, or through tsx without it). */
+export const bin = neonhubBin;
 
 export interface CliResult {
   code: number | null;

@@ -1,10 +1,10 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { neonhubBin as bin } from '../cli-bin.js';
 import { lockRoot, makeRoot, removeRoot, runtimeFixtures } from './helpers.js';
 
-const bin = resolve(import.meta.dirname, '../../bin/neonhub.js');
 let root: string;
 
 function neonhub(...args: string[]) {

@@ -10,11 +10,11 @@ import type { Host } from '../../src/host.js';
 import { readHostAudit } from '../../src/host-audit.js';
 import { createRuntime } from '../../src/runtimes/index.js';
 import { buildApp } from '../../src/server/app.js';
+import { neonhubBin as bin } from '../cli-bin.js';
 import { connectHttp } from '../mcp/client.js';
 import { bootHost, lockRoot, makeRoot, removeRoot, silentLogger } from './helpers.js';
 
 const fixture = resolve(import.meta.dirname, '../fixtures/mcp-drift');
-const bin = resolve(import.meta.dirname, '../../bin/neonhub.js');
 const actor = { type: 'system' as const, id: 'test' };
 
 interface LoggedCall {

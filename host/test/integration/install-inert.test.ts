@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import type { Actor } from '@neonhub/schemas';
 import * as tar from 'tar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { neonhubBin as bin } from '../cli-bin.js';
 import { bootHost, lockRoot, makeRoot, removeRoot, repoPlugin } from './helpers.js';
 
 /**
@@ -11,7 +12,6 @@ import { bootHost, lockRoot, makeRoot, removeRoot, repoPlugin } from './helpers.
  * and governance keeps gating sends; an outside server's command does not run at install; the lock is written by
  * `plugin lock` alone.
  */
-const bin = resolve(import.meta.dirname, '../../bin/neonhub.js');
 const member: Actor = { type: 'user', id: 'member-1', role: 'member' };
 let root: string;
 let lockBefore: string;

@@ -11,10 +11,10 @@ import { readQuarantine } from '../../src/plugins/drift.js';
 import { discoverPlugins, lockPlugins } from '../../src/plugins/index.js';
 import { createRuntime } from '../../src/runtimes/index.js';
 import { buildApp } from '../../src/server/app.js';
+import { neonhubBin as bin } from '../cli-bin.js';
 import { bootHost, makeRoot, operatorInject, removeRoot, silentLogger } from './helpers.js';
 
 const fixtures = resolve(import.meta.dirname, '../fixtures');
-const bin = resolve(import.meta.dirname, '../../bin/neonhub.js');
 
 function neonhub(root: string, args: string[]) {
   const r = spawnSync(process.execPath, [bin, ...args], {

@@ -5,14 +5,14 @@
  */
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Host } from '../../src/host.js';
 import { buildApp } from '../../src/server/app.js';
+import { neonhubBin as bin } from '../cli-bin.js';
 import { bootHost, lockRoot, makeRoot, operatorInject, removeRoot, runtimeFixtures } from './helpers.js';
 
-const bin = resolve(import.meta.dirname, '../../bin/neonhub.js');
 let root: string;
 let host: Host;
 let app: FastifyInstance;

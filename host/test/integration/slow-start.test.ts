@@ -1,5 +1,4 @@
 import type { AddressInfo } from 'node:net';
-import { resolve } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -9,6 +8,7 @@ import { loadConfig } from '../../src/config.js';
 import { createHost } from '../../src/host.js';
 import type { PluginStartStatus } from '../../src/plugin-startup.js';
 import { buildApp } from '../../src/server/app.js';
+import { neonhubBin } from '../cli-bin.js';
 import { bootHost, lockRoot, makeRoot, removeRoot, runtimeFixtures, silentLogger, writePlugin } from './helpers.js';
 
 /**
@@ -140,7 +140,7 @@ describe('a plugin slower to start than its start timeout', () => {
     });
     const transport = new StdioClientTransport({
       command: process.execPath,
-      args: [resolve(import.meta.dirname, '../../bin/neonhub.js'), 'mcp', '--workspace', 'acme'],
+      args: [neonhubBin, 'mcp', '--workspace', 'acme'],
       env: {
         ...(process.env as Record<string, string>),
         NEONHUB_ROOT: root,

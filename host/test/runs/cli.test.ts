@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { neonhubBin as bin } from '../cli-bin.js';
 import { lockRoot, makeRoot, removeRoot, repoPlugin } from '../integration/helpers.js';
 
 /**
@@ -8,7 +8,6 @@ import { lockRoot, makeRoot, removeRoot, repoPlugin } from '../integration/helpe
  * in-process queue: each command runs the steps itself). Governance is not enabled, so the send step the
  * plan marks for approval is held by the orchestrator.
  */
-const bin = resolve(import.meta.dirname, '../../bin/neonhub.js');
 const PLUGINS = ['agent-content', 'agent-email', 'connector-email-sandbox'];
 let root: string;
 
