@@ -7,6 +7,8 @@ import type { ApiOutput } from '@neonhub/schemas';
 export type Comparison = ApiOutput<'funnel'>['variants'][number];
 
 export const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+/** The rate as counted (clicks per send), what a marketer expects to read; the interval says how sure it is. */
+export const observed = (r: { successes: number; trials: number }) => (r.trials > 0 ? r.successes / r.trials : 0);
 
 /** "96% chance it is the best", "under 1% chance", or '' when there is nothing to compare with. */
 export function chanceWords(p: number | null): string {
@@ -18,7 +20,7 @@ export function chanceWords(p: number | null): string {
 
 /** "6.3% (probably between 5.1% and 7.6%)". */
 export const rateWords = (r: Comparison['clickRate']) =>
-  r.trials === 0 ? 'no sends yet' : `${pct(r.mean)} (probably between ${pct(r.low)} and ${pct(r.high)})`;
+  r.trials === 0 ? 'no sends yet' : `${pct(observed(r))} (probably between ${pct(r.low)} and ${pct(r.high)})`;
 
 /**
  * The verdict over variants (or channels): who is likely best and how sure that is.
@@ -34,7 +36,7 @@ export function verdict(rows: readonly Comparison[], what: 'variant' | 'channel'
   const noun = what === 'variant' ? 'Variant' : 'Channel';
   const others = ranked
     .slice(1)
-    .map((r) => `${pct(r.clickRate.mean)} for ${label(r.key)}`)
+    .map((r) => `${pct(observed(r.clickRate))} for ${label(r.key)}`)
     .join(', ');
   const p = best.probabilityBest!;
   const how =
