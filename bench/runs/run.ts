@@ -8,6 +8,18 @@
  * work per step: one job per step, the independent ones inserted in one statement (`add_jobs`), a chain's next step
  * added by the worker that ran its predecessor, a step counted once its completion is written back (`job:complete`).
  *
+ * What each side makes durable per step (a commit of PostgreSQL, fsync on, on each side that uses it):
+ * - raw BullMQ: the job in Redis (added one by one), fetched, completed and removed; nothing in PostgreSQL.
+ * - orchestrator: the run and its steps inserted (one statement per run); per step its BullMQ job (added in bulk,
+ *   fetched, completed) and, in PostgreSQL, the step's result (status, output, times) with its `step.status`
+ *   event, written by a group commit of the steps that finish together (one statement for the group, which also
+ *   releases their dependents and settles the run when it is over); a step that writes is also claimed first
+ *   (status running under a lease, with its event: one statement per group of claims).
+ * - graphile-worker: the job row inserted (in one statement for the independent ones, by the worker for a chain's
+ *   next), fetched under `SKIP LOCKED` and deleted on completion: two or three statements (commits) per step.
+ * After the timed rounds one more round of each is counted (`round-trips.ts`) and printed per step: PostgreSQL
+ * statements and commits, Redis round trips and commands, client-side.
+ *
  * Each side gets one warm-up round (JIT, connection pools, PostgreSQL's plan caches), then `rounds` measured
  * rounds, interleaved (raw, flat, chains, raw, ...) so that load on the machine falls on all of them alike; the
  * median round is reported, with every round listed.
@@ -243,7 +255,7 @@ try {
     console.log(`steps=${N} concurrency=${C} rounds=${ROUNDS} (after one warm-up round each; median, then every round)`);
     console.log(`raw BullMQ add -> process:            ${rawM.toFixed(0)} jobs/s   [${list(r.raw)}]`);
     console.log(
-      `orchestrator (BullMQ + PostgreSQL):   ${flatM.toFixed(0)} steps/s  (${ratio.toFixed(2)}x raw; goal >= 0.8x: ${ratio >= 0.8 ? 'met' : 'NOT met'})   [${list(r.flat)}]`,
+      `orchestrator (BullMQ + PostgreSQL):   ${flatM.toFixed(0)} steps/s  (${ratio.toFixed(2)}x raw; goal >= 0.7x (issue 17): ${ratio >= 0.7 ? 'met' : 'NOT met'})   [${list(r.flat)}]`,
     );
     console.log(
       `orchestrator, ${Math.max(1, Math.floor(N / 20))} chains of 20:      ${chainsM.toFixed(0)} steps/s  (${(chainsM / rawM).toFixed(2)}x raw)   [${list(r.chains)}]`,

@@ -26,6 +26,7 @@ import pino from 'pino';
 import { createDatabase, sql } from '../../core/db/src/index.js';
 import { loadConfig } from '../../host/src/config.js';
 import { createHost } from '../../host/src/host.js';
+import { fetchWithOwnSignal } from '../../host/src/mcp/request-signal.js';
 import { pluginRoots } from '../../host/src/plugin-loading.js';
 import { discoverPlugins, lockPlugins } from '../../host/src/plugins/index.js';
 import { createRuntime } from '../../host/src/runtimes/index.js';
@@ -265,7 +266,12 @@ async function overMcp(host: Awaited<ReturnType<typeof createHost>>, dialect: Db
     const ws = await host.storage.workspaces.resolve(slug);
     const { token } = await host.storage.tokens.create({ workspaceId: ws.id, role: 'member', name: `bench ${slug}` });
     const client = new Client({ name: 'bench-trust', version: '1.0.0' });
-    await client.connect(new StreamableHTTPClientTransport(url, { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
+    // each request with a signal of its own (the host's own clients do the same: host/src/mcp/request-signal.ts)
+    const transport = new StreamableHTTPClientTransport(url, {
+      requestInit: { headers: { authorization: `Bearer ${token}` } },
+      fetch: fetchWithOwnSignal(),
+    });
+    await client.connect(transport);
     const call = async () => {
       const r = await client.callTool({ name: 'ws-echo__whoami', arguments: {} });
       if (r.isError) throw new Error(`bench call failed: ${JSON.stringify(r.content)}`);

@@ -2,6 +2,7 @@ import type { Readable, Writable } from 'node:stream';
 import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { InitializeResultSchema, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { fetchWithOwnSignal } from '../mcp/request-signal.js';
 import { operatorHeaders } from './running-host.js';
 
 export interface McpProxyOptions {
@@ -38,7 +39,10 @@ function upstreamReason(err: unknown, url: string): string {
 export async function proxyStdioToHost(opts: McpProxyOptions): Promise<void> {
   const log = opts.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
   const endpoint = new URL(`/mcp?workspace=${encodeURIComponent(opts.workspace)}`, opts.url);
-  const upstream = new StreamableHTTPClientTransport(endpoint, { requestInit: { headers: operatorHeaders() } });
+  const upstream = new StreamableHTTPClientTransport(endpoint, {
+    requestInit: { headers: operatorHeaders() },
+    fetch: fetchWithOwnSignal(),
+  });
   const local = new StdioServerTransport(opts.stdin, opts.stdout);
   const initializing = new Set<string | number>();
   let closing = false;

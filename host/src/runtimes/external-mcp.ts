@@ -11,6 +11,7 @@ import { workspaceMeta } from '@neonhub/schemas';
 import { createOutboundGuards } from '@neonhub/sdk/outbound';
 import type { Logger } from 'pino';
 import { hostErrors } from '../errors.js';
+import { fetchWithOwnSignal } from '../mcp/request-signal.js';
 import { ChildStdioTransport } from './child-transport.js';
 import { callMcpTool, listMcpTools } from './mcp-call.js';
 import { createMcpPassthrough } from './mcp-passthrough.js';
@@ -262,7 +263,10 @@ export function createMcpHttpRuntime(opts: RuntimeOptions & { backoff?: BackoffO
         });
       headers.authorization = `Bearer ${token}`;
     }
-    const transport = new StreamableHTTPClientTransport(new URL(spec.url), { requestInit: { headers }, fetch: outsideFetch(opts) });
+    const transport = new StreamableHTTPClientTransport(new URL(spec.url), {
+      requestInit: { headers },
+      fetch: fetchWithOwnSignal(outsideFetch(opts)),
+    });
     const c = await connectOutsideHttp(opts, new Client(clientInfo, { capabilities: {} }), transport);
     capabilities = c.getServerCapabilities();
     watch.onClient(c);

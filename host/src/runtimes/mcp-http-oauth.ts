@@ -3,6 +3,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { isNeonHubError, workspaceMeta } from '@neonhub/schemas';
 import { hostErrors } from '../errors.js';
+import { fetchWithOwnSignal } from '../mcp/request-signal.js';
 import { mcpOAuthErrors } from '../mcp-oauth/errors.js';
 import {
   clientInfo,
@@ -54,7 +55,7 @@ export function createMcpHttpOAuthRuntime(opts: RuntimeOptions & { backoff?: Bac
   const connect = async (workspaceId: string): Promise<Client> => {
     if (!oauth) throw hostErrors.create('NH_PLUGIN_UNAVAILABLE', `plugin ${manifest.id} needs the host's OAuth store, which is not set up`);
     const authProvider = await oauth.providerFor(workspaceId);
-    const guarded = outsideFetch(opts); // discovery and token requests too: auth() uses this fetch
+    const guarded = fetchWithOwnSignal(outsideFetch(opts)); // discovery and token requests too: auth() uses this fetch
     const transport = new StreamableHTTPClientTransport(new URL(spec.url), {
       authProvider,
       fetch: async (input, init) => {
