@@ -2,6 +2,7 @@ import type { DB, Kysely } from '@neonhub/db';
 import { sql } from '@neonhub/db';
 import { FUNNEL_STAGES } from '@neonhub/schemas';
 import { probabilityBest, rate } from './beta.js';
+import { campaignIdsOf } from './campaign-links.js';
 
 type Db = Kysely<DB>;
 
@@ -106,7 +107,17 @@ export async function campaigns(db: Db, workspaceId: string) {
     .orderBy('last_at', 'desc')
     .limit(200)
     .execute();
-  return rows.map((r) => ({ campaign: r.campaign, events: Number(r.n), lastAt: new Date(r.last_at as Date).toISOString() }));
+  const linked = await campaignIdsOf(
+    db,
+    workspaceId,
+    rows.map((r) => r.campaign),
+  );
+  return rows.map((r) => ({
+    campaign: r.campaign,
+    events: Number(r.n),
+    lastAt: new Date(r.last_at as Date).toISOString(),
+    campaignIds: linked.get(r.campaign) ?? [],
+  }));
 }
 
 /**

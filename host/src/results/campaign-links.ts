@@ -1,12 +1,10 @@
 import type { DB, Kysely } from '@neonhub/db';
+import type { CampaignLink } from '@neonhub/schemas';
 
 type Db = Kysely<DB>;
 
 /** Who linked a campaign to a results campaign name (campaign_results_links.source). */
 export type LinkSource = 'api' | 'name';
-
-/** The longest campaign id or results campaign name kept (the results' campaign names are cut at 100 too). */
-export const MAX_LINK_NAME = 100;
 
 /**
  * Stores that the results recorded under `resultsCampaign` belong to the campaign `campaignId` (of the campaigns
@@ -41,13 +39,6 @@ export async function unlinkCampaign(db: Db, workspaceId: string, campaignId: st
   return Number(r.numDeletedRows) > 0;
 }
 
-export interface CampaignLink {
-  campaignId: string;
-  resultsCampaign: string;
-  source: string;
-  createdAt: string;
-}
-
 /** The workspace's links, optionally of one campaign; a person's links first, then the newest. */
 export async function campaignLinks(db: Db, workspaceId: string, campaignId?: string): Promise<CampaignLink[]> {
   let q = db
@@ -60,10 +51,25 @@ export async function campaignLinks(db: Db, workspaceId: string, campaignId?: st
     .map((r) => ({
       campaignId: r.campaign_id,
       resultsCampaign: r.results_campaign,
-      source: r.source,
+      source: r.source === 'api' ? ('api' as const) : ('name' as const),
       createdAt: new Date(r.created_at).toISOString(),
     }))
     .sort((a, b) => a.campaignId.localeCompare(b.campaignId) || Number(b.source === 'api') - Number(a.source === 'api'));
+}
+
+/** The campaigns linked to each of these results campaign names (stored links; a name without one is absent). */
+export async function campaignIdsOf(db: Db, workspaceId: string, names: readonly string[]): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  if (names.length === 0) return out;
+  const rows = await db
+    .selectFrom('campaign_results_links')
+    .select(['campaign_id', 'results_campaign'])
+    .where('workspace_id', '=', workspaceId)
+    .where('results_campaign', 'in', [...names])
+    .orderBy('campaign_id')
+    .execute();
+  for (const r of rows) out.set(r.results_campaign, [...(out.get(r.results_campaign) ?? []), r.campaign_id]);
+  return out;
 }
 
 const slug = (s: string) =>

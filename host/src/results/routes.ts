@@ -6,6 +6,7 @@ import { addRoute } from '../server/route.js';
 import type { ApiDeps } from '../server/routes/deps.js';
 import { scoped } from '../server/scopes.js';
 import { attribution, campaigns, funnel } from './analytics.js';
+import { campaignLinks, linkCampaign, unlinkCampaign } from './campaign-links.js';
 import { recordConversion, recordProviderEvents } from './events.js';
 import { createLinks, followLink } from './links.js';
 import { checkBounds } from './reader.js';
@@ -29,6 +30,18 @@ export async function resultRoutes(app: FastifyInstance, { host }: ApiDeps) {
   addRoute(app, apiRoutes.campaignSeries, async (request) =>
     campaignSeries(db, scoped(request).workspaceId, request.params.campaign, request.query),
   );
+  addRoute(app, apiRoutes.listCampaignLinks, async (request) => ({
+    links: await campaignLinks(db, scoped(request).workspaceId, request.query.campaignId),
+  }));
+  addRoute(app, apiRoutes.linkCampaign, async (request) => {
+    const workspaceId = scoped(request).workspaceId;
+    const { campaignId, resultsCampaign } = request.body;
+    await linkCampaign(db, workspaceId, campaignId, resultsCampaign, 'api');
+    return (await campaignLinks(db, workspaceId, campaignId)).find((l) => l.resultsCampaign === resultsCampaign)!;
+  });
+  addRoute(app, apiRoutes.unlinkCampaign, async (request) => ({
+    removed: await unlinkCampaign(db, scoped(request).workspaceId, request.query.campaignId, request.query.resultsCampaign),
+  }));
   addRoute(app, apiRoutes.attribution, async (request) =>
     attribution(db, scoped(request).workspaceId, request.query.windowDays, checkBounds(request.query.from, request.query.to)),
   );

@@ -2,6 +2,7 @@ export * from './account-links.js';
 export * from './audiences.js';
 export * from './auth.js';
 export * from './brand.js';
+export * from './campaign-links.js';
 export * from './client.js';
 export * from './common.js';
 export * from './connections.js';

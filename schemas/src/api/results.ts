@@ -130,7 +130,15 @@ export const AttributionSchema = z.object({
   rows: z.array(AttributionRowSchema),
 });
 export const CampaignListSchema = z.object({
-  campaigns: z.array(z.object({ campaign: z.string(), events: z.number().int(), lastAt: IsoDateTimeSchema })),
+  campaigns: z.array(
+    z.object({
+      campaign: z.string(),
+      events: z.number().int(),
+      lastAt: IsoDateTimeSchema,
+      /** The campaigns (campaigns contract ids) linked to these results (docs/analytics.md#campaign-links). */
+      campaignIds: z.array(z.string()),
+    }),
+  ),
 });
 
 const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a day as YYYY-MM-DD');

@@ -4,6 +4,7 @@ import { accountLinkRoutes } from './account-links.js';
 import { audienceRoutes } from './audiences.js';
 import { LoggedInSchema, LoggedOutSchema, LoginBodySchema, MeSchema, ProvidersSchema, SignedUpSchema, SignupBodySchema } from './auth.js';
 import { brandRoutes } from './brand.js';
+import { campaignLinkRoutes } from './campaign-links.js';
 import {
   NO_CONTENT,
   RunParamsSchema,
@@ -516,6 +517,7 @@ export const apiRoutes = {
   ...audienceRoutes,
   ...resultRoutes,
   ...resultsSettingsRoutes,
+  ...campaignLinkRoutes,
   ...connectionRoutes,
   ...pluginOAuthRoutes,
   ...scheduleRoutes,
