@@ -1,7 +1,8 @@
-import { createDatabase, type Database, MIGRATION_LOCK_TABLE, MIGRATION_TABLE, migrate, sql } from '@neonhub/db';
+import { type Database, sql } from '@neonhub/db';
 import { createOrchestrator, createStepQueue, type Orchestrator, type OrchestratorCallRequest } from '@neonhub/orchestrator';
 import { NeonHubError, type RunEvent } from '@neonhub/schemas';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { emptyTables, migratedMemoryDatabase } from './shared-database.js';
 
 /**
  * Orchestrator paths the end-to-end tests do not reach: reject, cancel while steps run, transient failures
@@ -36,23 +37,15 @@ let calls: (OrchestratorCallRequest & { at: number })[];
 let behave: Record<string, (req: OrchestratorCallRequest) => Promise<unknown>>;
 
 beforeAll(async () => {
-  database = await createDatabase({ memory: true });
-  await migrate(database.db);
+  database = await migratedMemoryDatabase();
 });
 
 afterAll(async () => {
   await database.close();
 });
 
-/** Every table but the migrations' own, emptied: each test starts from the freshly migrated state. */
-async function emptyTables() {
-  const tables = await sql<{ name: string }>`select quote_ident(tablename) as name from pg_tables where schemaname = 'public'
-    and tablename not in (${MIGRATION_TABLE}, ${MIGRATION_LOCK_TABLE})`.execute(database.db);
-  await sql`truncate ${sql.raw(tables.rows.map((t) => t.name).join(', '))} restart identity cascade`.execute(database.db);
-}
-
 beforeEach(async () => {
-  await emptyTables();
+  await emptyTables(database);
   ws = (await sql<{ id: string }>`insert into workspaces (slug, name) values ('paths', 'Paths') returning id`.execute(database.db)).rows[0]!
     .id;
   calls = [];

@@ -1,13 +1,15 @@
-import { createDatabase, type Database, migrate, sql } from '@neonhub/db';
+import { type Database, sql } from '@neonhub/db';
 import { createOrchestrator, createStepQueue, type Orchestrator, type OrchestratorDeps } from '@neonhub/orchestrator';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { emptyTables, migratedMemoryDatabase } from './shared-database.js';
 
 /**
  * The recovery sweep a running worker repeats, and the lease renewal of the steps a worker runs: a step whose
  * worker can no longer renew its lease (here: a second worker whose tool never returns and whose renewals stop
  * reaching the database, with no job left in this worker's queue) is dispatched again once its lease has
  * expired, and not before; a carried step left queued is dispatched again once untouched as long; a live
- * worker's long tools keep their steps. PGlite, in-process queues (one per worker).
+ * worker's long tools keep their steps. PGlite (one per file, emptied before each test), in-process queues (one per
+ * worker).
  */
 const actor = { type: 'user' as const, id: 'tester', role: 'owner' as const };
 const TOOLS = [
@@ -70,9 +72,16 @@ async function healthyWorker() {
   return { healthy, healthyCalls, startedAt };
 }
 
+beforeAll(async () => {
+  database = await migratedMemoryDatabase();
+});
+
+afterAll(async () => {
+  await database.close();
+});
+
 beforeEach(async () => {
-  database = await createDatabase({ memory: true });
-  await migrate(database.db);
+  await emptyTables(database);
   ws = (await sql<{ id: string }>`insert into workspaces (slug, name) values ('sweep', 'Sweep') returning id`.execute(database.db)).rows[0]!
     .id;
 });
@@ -80,7 +89,6 @@ beforeEach(async () => {
 afterEach(async () => {
   releaseHung();
   await Promise.all(open.splice(0).map((o) => o.close()));
-  await database.close();
 });
 
 describe('the recovery sweep of a running worker', () => {
