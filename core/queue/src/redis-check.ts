@@ -11,6 +11,9 @@ export function redisTarget(url: string): string {
   }
 }
 
+/** How long a timed-out check still listens for the connection's own error (refused, reset) to name it. */
+const ERROR_GRACE_MS = 100;
+
 /**
  * Answers once Redis at `url` replies to PING, or throws NH_REDIS_UNREACHABLE within `timeoutMs`: one
  * connection attempt, no retries, no reconnect loop (ioredis otherwise retries forever and logs every failure).
@@ -41,6 +44,16 @@ export async function checkRedis(url: string, timeoutMs = 3000): Promise<{ laten
     const version = /redis_version:([^\r\n]+)/.exec(info)?.[1];
     return { latencyMs: Math.round(performance.now() - started), ...(version ? { version } : {}) };
   } catch (cause) {
+    // After a stall (a starved process) the timer can run before an already-arrived refusal is read: give the socket
+    // a short grace to say why before reporting the timeout as the reason.
+    if (!lastError)
+      await new Promise((resolve) => {
+        const grace = setTimeout(resolve, ERROR_GRACE_MS);
+        client.once('error', () => {
+          clearTimeout(grace);
+          resolve(undefined);
+        });
+      });
     const err = (lastError ?? cause) as NodeJS.ErrnoException;
     const reason = err.code ?? err.message;
     throw queueErrors.create(

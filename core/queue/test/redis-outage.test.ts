@@ -90,3 +90,21 @@ describe.skipIf(!hasRedisServer)('a BullMQ queue when Redis goes away (needs red
     expect(Date.now() - started).toBeLessThan(5000);
   }, 90_000);
 });
+
+describe('checkRedis on a starved process', () => {
+  it('names the refusal, not its own timeout, when both were due in the same turn', async () => {
+    const port = await freePort(); // nothing listens: the connection is refused at once
+    const checking = checkRedis(`redis://127.0.0.1:${port}`, 20);
+    // the process gets no CPU for longer than the timeout: when it runs again, the timer and the refusal are both due
+    const stalled = Date.now() + 200;
+    while (Date.now() < stalled) {
+      /* busy: as under a loaded machine */
+    }
+    const err = await checking.then(
+      () => undefined,
+      (e: { code?: string; details?: { reason?: string } }) => e,
+    );
+    expect(err?.code).toBe('NH_REDIS_UNREACHABLE');
+    expect(err?.details?.reason).toBe('ECONNREFUSED');
+  });
+});
