@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { linkCampaign } from '../../src/results/campaign-links.js';
 import { insertEvents, type NewEvent } from '../../src/results/events.js';
 import { bootAccounts, signup } from '../accounts/helpers.js';
 
@@ -72,6 +73,7 @@ beforeAll(async () => {
   ev('converted', 12, 'A', 'social', 1, { contact_id: contact.id, value: 42, dedupe_key: 'ana-o1' });
   ev('converted', 18, 'A', 'social', 1, { contact_id: contact.id, value: 8, dedupe_key: 'ana-o2' });
   await insertEvents(db, events);
+  await linkCampaign(db, workspaceId, 'cmp_boots', 'Boots', 'name');
 }, 120_000);
 afterAll(() => b?.close());
 
@@ -169,6 +171,7 @@ describe('analytics over a range of days', () => {
       `${base}/campaigns/Boots/funnel?from=${day(1)}&to=${day(7)}`,
       `${base}/campaigns/Boots/series?from=${day(1)}&to=${day(7)}&by=channel`,
       `${base}/attribution?from=${day(1)}`,
+      `${base}/results/campaign-links?campaignId=cmp_boots`,
     ])
       expect((await get(url, viewer.auth)).status).toBe(200);
   });

@@ -22,6 +22,7 @@ import pino from 'pino';
 import type { Page } from 'playwright-core';
 import { loadConfig } from '../../../host/src/config.js';
 import { createHost } from '../../../host/src/host.js';
+import { linkCampaign } from '../../../host/src/results/campaign-links.js';
 import { buildApp } from '../../../host/src/server/app.js';
 import { launchChromium, signUp } from './browser.js';
 
@@ -473,6 +474,24 @@ try {
   await viewerContext.close();
   current = page;
   log('viewer: the allocation and its history, no Reallocate now; a forged post is refused');
+
+  // A campaign whose results go by another name: the link the host stored picks them (no guessing by name)
+  const { campaignId: pushId } = await call<{ campaignId: string }>('agent-campaign:create_campaign', {
+    name: 'Spring push',
+    goal: 'more spring orders',
+    audience: 'pro plan',
+    channels: ['email'],
+    budget: 100,
+    currency: 'EUR',
+    startDate: day(-2),
+    endDate: day(5),
+  });
+  const shopWs = await host.storage.service.resolveWorkspace('shop');
+  await linkCampaign(host.storage.db, shopWs.id, pushId, 'spring-sale', 'api');
+  await page.goto(`${base}/w/shop/campaigns/${pushId}`);
+  assert.equal(await page.locator('#results option:checked').innerText(), 'spring-sale');
+  assert.equal(await stageNow('sent'), '3', 'the linked results: 2 segment sends and the run');
+  log('a stored link (campaign → spring-sale) picks the results of a campaign whose name differs');
 
   const phone = await browser.newContext({
     viewport: { width: 390, height: 844 },

@@ -31,20 +31,23 @@ export const load: PageServerLoad = async (event) => {
   const campaignId = event.params.id;
   const contracts = await workspaceContracts(client, ws);
   if (!contracts.campaigns) redirect(303, `/w/${enc(ws)}/campaigns`);
-  const [got, history, withResults] = await Promise.all([
+  const [got, history, withResults, stored] = await Promise.all([
     callContract<CampaignDetail>(client, ws, 'campaigns', 'get_campaign', { campaignId }, contracts),
     callContract<{ decisions: AllocationDecision[] }>(client, ws, 'campaigns', 'allocation_history', { campaignId, limit: 20 }, contracts),
     client.request('listCampaigns', { params: { ws } }),
+    client.request('listCampaignLinks', { params: { ws }, query: { campaignId } }),
   ]);
   if (!got.output)
     error(got.code?.endsWith('NOT_FOUND') ? 404 : 502, { message: got.error ?? 'error', ...(got.code ? { code: got.code } : {}) });
   const { campaign } = got.output;
   const q = event.url.searchParams;
 
-  // Which results are this campaign's: ?results= (picked on the page), else the id or the name they were sent under
+  // Which results are this campaign's: ?results= (picked on the page), else the link the host stored (a person's
+  // first), else the id or the name they were sent under
   const names = withResults.ok ? withResults.data.campaigns.map((c) => c.campaign) : [];
   const asked = q.get('results');
-  const resultsCampaign = asked && names.includes(asked) ? asked : resultsNameOf(campaign, names);
+  const linked = stored.ok ? stored.data.links.find((l) => names.includes(l.resultsCampaign))?.resultsCampaign : undefined;
+  const resultsCampaign = asked && names.includes(asked) ? asked : (linked ?? resultsNameOf(campaign, names));
 
   // The days shown: the URL's range, else the campaign's own (from its start, at most 90 days, to today or its end)
   const today = dayOf(Date.now());
