@@ -99,3 +99,11 @@ export const ChatPostOutputSchema = z.object({
   recordedAt: z.string(),
 });
 export type ChatPostOutput = z.infer<typeof ChatPostOutputSchema>;
+
+/**
+ * The draft a send's text came from (a content id such as agent-content's `drf_...`) and the prompt variant that
+ * wrote it: agents carry them from the draft step to their sends, and the results keep them on every event of the
+ * send (docs/analytics.md#the-draft-on-every-send).
+ */
+export const ContentIdSchema = z.string().trim().min(1).max(100);
+export const PromptVariantIdSchema = z.string().trim().min(1).max(100);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { ContentIdSchema, PromptVariantIdSchema } from '@neonhub/schemas';
 import { defineTool } from '@neonhub/sdk';
 import { z } from 'zod';
 import { fieldsOf } from '../merge.js';
@@ -20,20 +21,12 @@ const input = z.object({
     .describe('Fallback value per merge field for recipients that lack it, e.g. { first_name: "there" }.'),
   recipients: z.array(RecipientSchema).max(1000).default([]).describe('Recipients to preview the personalization for (up to 1000).'),
   previewLimit: z.number().int().min(0).max(50).default(5).describe('How many per-recipient previews to return (default 5).'),
-  contentId: z
-    .string()
-    .trim()
-    .min(1)
-    .max(100)
-    .optional()
-    .describe("The draft the body came from (e.g. agent-content's draftId): every send of the template carries it into the results."),
-  promptVariant: z
-    .string()
-    .trim()
-    .min(1)
-    .max(100)
-    .optional()
-    .describe('The prompt variant that wrote that draft, carried with it (the draft prompt is scored by what it earns).'),
+  contentId: ContentIdSchema.optional().describe(
+    "The draft the body came from (e.g. agent-content's draftId): every send of the template carries it into the results.",
+  ),
+  promptVariant: PromptVariantIdSchema.optional().describe(
+    'The prompt variant that wrote that draft, carried with it (the draft prompt is scored by what it earns).',
+  ),
 });
 
 const output = z.object({

@@ -1,3 +1,4 @@
+import { ContentIdSchema, PromptVariantIdSchema } from '@neonhub/schemas';
 import { defineTool } from '@neonhub/sdk';
 import { z } from 'zod';
 import { composePost } from '../compose-post.js';
@@ -15,20 +16,12 @@ const input = z.object({
     .url({ protocol: /^https?$/ })
     .optional()
     .describe('A link to append (on x it counts 23 characters whatever its length).'),
-  contentId: z
-    .string()
-    .trim()
-    .min(1)
-    .max(100)
-    .optional()
-    .describe("The draft the text came from (e.g. agent-content's draftId): passed through to the output for publish."),
-  promptVariant: z
-    .string()
-    .trim()
-    .min(1)
-    .max(100)
-    .optional()
-    .describe('The prompt variant that wrote that draft: passed through to the output for publish.'),
+  contentId: ContentIdSchema.optional().describe(
+    "The draft the text came from (e.g. agent-content's draftId): passed through to the output for publish.",
+  ),
+  promptVariant: PromptVariantIdSchema.optional().describe(
+    'The prompt variant that wrote that draft: passed through to the output for publish.',
+  ),
 });
 
 const output = z.object({

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { SocialPostOutputSchema } from '@neonhub/schemas';
+import { ContentIdSchema, PromptVariantIdSchema, SocialPostOutputSchema } from '@neonhub/schemas';
 import { defineTool, type SendAttribution, type ToolContext } from '@neonhub/sdk';
 import { z } from 'zod';
 import { composePost } from '../compose-post.js';
@@ -18,22 +18,12 @@ const input = z
       .max(10)
       .default([])
       .describe('For a direct post: media to attach, http(s) URLs.'),
-    contentId: z
-      .string()
-      .trim()
-      .min(1)
-      .max(100)
-      .nullish()
-      .describe(
-        "The draft the text came from (e.g. agent-content's draftId, or compose's contentId): a direct post carries it into the results.",
-      ),
-    promptVariant: z
-      .string()
-      .trim()
-      .min(1)
-      .max(100)
-      .nullish()
-      .describe('The prompt variant that wrote that draft, carried with it (the draft prompt is scored by what it earns).'),
+    contentId: ContentIdSchema.nullish().describe(
+      "The draft the text came from (e.g. agent-content's draftId, or compose's contentId): a direct post carries it into the results.",
+    ),
+    promptVariant: PromptVariantIdSchema.nullish().describe(
+      'The prompt variant that wrote that draft, carried with it (the draft prompt is scored by what it earns).',
+    ),
   })
   .refine((v) => (v.entryId !== undefined) !== (v.network !== undefined && v.text !== undefined), {
     message: 'give either entryId, or network with text',

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { ContentIdSchema, PromptVariantIdSchema } from '@neonhub/schemas';
 import { defineTool } from '@neonhub/sdk';
 import { z } from 'zod';
 import { composePost, weightedLength } from '../compose-post.js';
@@ -27,20 +28,12 @@ const input = z.object({
     .default([])
     .describe('Images or videos to attach, as http(s) URLs (at most 10).'),
   campaignId: z.string().max(200).optional().describe('The campaign this post belongs to (from agent-campaign), for reporting.'),
-  contentId: z
-    .string()
-    .trim()
-    .min(1)
-    .max(100)
-    .optional()
-    .describe("The draft the text came from (e.g. agent-content's draftId): the post carries it into the results."),
-  promptVariant: z
-    .string()
-    .trim()
-    .min(1)
-    .max(100)
-    .optional()
-    .describe('The prompt variant that wrote that draft, carried with it (the draft prompt is scored by what it earns).'),
+  contentId: ContentIdSchema.optional().describe(
+    "The draft the text came from (e.g. agent-content's draftId): the post carries it into the results.",
+  ),
+  promptVariant: PromptVariantIdSchema.optional().describe(
+    'The prompt variant that wrote that draft, carried with it (the draft prompt is scored by what it earns).',
+  ),
 });
 
 export const schedule = defineTool({
