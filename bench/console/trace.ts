@@ -133,16 +133,18 @@ try {
   console.log('\nmedians, ms after navigation start (calls: host API calls the console server made; cpu: the host process)');
   console.log('page           |  ttfb | html end |  fcp |  lcp | hydrated |  dcl | load | calls (last end) | cpu');
   const last: Record<string, Trace> = {};
-  for (const name of ['home', 'run', 'approvals'] as const) {
-    for (const side of ['empty', 'full'] as const) {
-      const traces: Trace[] = [];
-      for (let i = 0; i < LOADS; i++) traces.push(await traceOf(bench.pages[side][name]));
-      const m = (f: (t: Trace) => number) => ms(median(traces.map(f)));
-      console.log(
-        `${`${name} ${side}`.padEnd(14)} | ${m((t) => t.ttfb)} |    ${m((t) => t.htmlEnd)} |${m((t) => t.fcp)} |${m((t) => t.lcp)} |    ${m((t) => t.hydrated)} |${m((t) => t.dcl)} |${m((t) => t.load)} | ${String(traces[0]!.calls.length).padStart(2)} (${m((t) => Math.max(0, ...t.calls.map((c) => c.end)))})       |${m((t) => t.cpuMs)}`,
-      );
-      last[`${name} ${side}`] = traces[traces.length - 1]!;
-    }
+  // the floor: the workspaces list (no workspace read; the session and the streamed health only), then each page
+  const rows: [string, string][] = [['floor (/)', new URL('/', bench.pages.empty.home).href]];
+  for (const name of ['home', 'run', 'approvals'] as const)
+    for (const side of ['empty', 'full'] as const) rows.push([`${name} ${side}`, bench.pages[side][name]]);
+  for (const [row, url] of rows) {
+    const traces: Trace[] = [];
+    for (let i = 0; i < LOADS; i++) traces.push(await traceOf(url));
+    const m = (f: (t: Trace) => number) => ms(median(traces.map(f)));
+    console.log(
+      `${row.padEnd(14)} | ${m((t) => t.ttfb)} |    ${m((t) => t.htmlEnd)} |${m((t) => t.fcp)} |${m((t) => t.lcp)} |    ${m((t) => t.hydrated)} |${m((t) => t.dcl)} |${m((t) => t.load)} | ${String(traces[0]!.calls.length).padStart(2)} (${m((t) => Math.max(0, ...t.calls.map((c) => c.end)))})       |${m((t) => t.cpuMs)}`,
+    );
+    last[row] = traces[traces.length - 1]!;
   }
   for (const [name, t] of Object.entries(last)) {
     console.log(`\n${name}: html ${t.htmlBytes} B; LCP candidates:\n    ${t.lcpElement}`);

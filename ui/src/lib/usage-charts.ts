@@ -161,7 +161,7 @@ export function energyChart(days: readonly UsageDay[], t: ChartTheme, reducedMot
 /** (3) A breakdown (by tool or by model) as horizontal bars of one figure. */
 /**
  * A bar's label in lines of at most `width` characters, broken after `:`, `-`, `_`, `.` or a space (a long tool
- * name would otherwise be cut at 390 px: Chart.js draws each array item as its own line).
+ * or model name would otherwise be cut at 390 px: Chart.js draws each array item as its own line).
  */
 export function wrapLabel(name: string, width = 18): string[] {
   const parts = name.match(/[^:\-_.\s]+[:\-_.\s]*/g) ?? [name];
@@ -185,7 +185,7 @@ export function breakdownChart(
   return {
     type: 'bar',
     data: {
-      labels: rows.map((r) => wrapLabel(r.name)),
+      labels: rows.map((r) => wrapLabel(r.label)),
       datasets: [
         {
           type: 'bar',

@@ -34,7 +34,22 @@ describe('breakdown', () => {
   it('orders by the chosen figure, ties by name, and keeps the top rows', () => {
     expect(breakdown(byTool).map((r) => r.name)).toEqual(['agent-seo:analyze_page', 'eco:usage_summary', 'agent-content:draft']);
     expect(breakdown(byTool, 'totalTokens', 2).map((r) => r.name)).toEqual(['agent-content:draft', 'agent-seo:analyze_page']);
-    expect(breakdown(byTool, 'wh')[0]).toEqual({ name: 'agent-content:draft', calls: 1, totalTokens: 4000, wh: 0.9, co2eG: 0.3 });
+    expect(breakdown(byTool, 'wh')[0]).toEqual({
+      name: 'agent-content:draft',
+      label: 'agent-content:draft',
+      calls: 1,
+      totalTokens: 4000,
+      wh: 0.9,
+      co2eG: 0.3,
+    });
+  });
+
+  it('names each row in words when told how (a tool without a name keeps its id)', () => {
+    const rows = breakdown(byTool, 'calls', 12, {
+      'agent-content:draft': 'Content agent · Draft',
+      'eco:usage_summary': 'Eco · Usage summary',
+    });
+    expect(rows.map((r) => r.label)).toEqual(['agent-seo:analyze_page', 'Eco · Usage summary', 'Content agent · Draft']);
   });
 
   it('answers nothing for a missing breakdown', () => {

@@ -35,6 +35,8 @@ export interface UsageSummary {
 
 export interface BreakdownRow {
   name: string;
+  /** What the table and chart show: the name in words (a tool as "Content agent · Draft"), else the name. */
+  label: string;
   calls: number;
   totalTokens: number;
   wh: number;
@@ -64,14 +66,15 @@ export function dailySeries(byDay: readonly UsageDay[] | undefined, maxDays = 36
   return out;
 }
 
-/** A breakdown (by tool or by model), largest `sortBy` first, the top `limit` rows. */
+/** A breakdown (by tool or by model), largest `sortBy` first, the top `limit` rows; `labels` names a row in words. */
 export function breakdown(
   by: Record<string, UsageCounter> | undefined,
   sortBy: 'calls' | 'totalTokens' | 'wh' = 'calls',
   limit = 12,
+  labels: Readonly<Record<string, string>> = {},
 ): BreakdownRow[] {
   return Object.entries(by ?? {})
-    .map(([name, c]) => ({ name, calls: c.calls, totalTokens: c.totalTokens, wh: c.wh, co2eG: c.co2eG }))
+    .map(([name, c]) => ({ name, label: labels[name] ?? name, calls: c.calls, totalTokens: c.totalTokens, wh: c.wh, co2eG: c.co2eG }))
     .sort((a, b) => b[sortBy] - a[sortBy] || a.name.localeCompare(b.name))
     .slice(0, limit);
 }

@@ -1,8 +1,16 @@
 import type { Contract } from '@neonhub/schemas';
+import { labelOf } from '$lib/approvals';
 import { type Contracts, contractTool, NO_CONTRACTS } from '$lib/capabilities';
 import type { Api, ApiOutput } from './api';
 
 export type WorkspacePluginView = ApiOutput<'listWorkspacePlugins'>['plugins'][number];
+
+/** "agent-email:send" -> "E-mail agent · Send", from the workspace's manifests (a plugin no longer installed: its id). */
+export function toolLabel(tool: string, plugins: readonly Pick<WorkspacePluginView, 'id' | 'name'>[]): string {
+  const [pluginId = '', name = tool] = tool.split(':');
+  const plugin = plugins.find((p) => p.id === pluginId);
+  return `${plugin?.name ?? pluginId} · ${labelOf(name)}`;
+}
 
 export async function workspacePlugins(client: Api, ws: string) {
   return client.request('listWorkspacePlugins', { params: { ws } });

@@ -1,9 +1,9 @@
 import type { HeldCall, RunWithSteps, Step } from '@neonhub/schemas';
-import { labelOf, type Preview, policyInWords, previewOf, resolveRefs } from '$lib/approvals';
+import { type Preview, policyInWords, previewOf, resolveRefs } from '$lib/approvals';
 import type { Contracts } from '$lib/capabilities';
 import type { Api } from './api';
 import { actorName, type Person, peopleOf } from './people';
-import { callCapability, type WorkspacePluginView, workspaceContracts, workspacePlugins } from './plugins';
+import { callCapability, toolLabel, type WorkspacePluginView, workspaceContracts, workspacePlugins } from './plugins';
 
 /** A governance approval as governance:list_approvals answers it (the fields the console reads). */
 export interface GovApproval {
@@ -35,13 +35,6 @@ export interface PendingItem {
   preview: Preview;
   /** Steps whose output the preview still waits for. */
   waitingOn: string[];
-}
-
-/** "agent-email:send" -> "E-mail agent · Send", from the workspace's manifests. */
-export function toolLabel(tool: string, plugins: readonly Pick<WorkspacePluginView, 'id' | 'name'>[]): string {
-  const [pluginId = '', name = tool] = tool.split(':');
-  const plugin = plugins.find((p) => p.id === pluginId);
-  return `${plugin?.name ?? pluginId} · ${labelOf(name)}`;
 }
 
 export interface Waiting {

@@ -1,13 +1,16 @@
 import { api } from '$lib/server/api';
-import { callContract, workspaceContracts } from '$lib/server/plugins';
+import { callContract, toolLabel, workspaceContracts, workspacePlugins } from '$lib/server/plugins';
 import type { UsageSummary } from '$lib/usage';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
   const client = api(event);
-  // the usage contract's provider (eco as shipped)
-  const contracts = await workspaceContracts(client, event.params.ws);
-  if (!contracts.usage) return { enabled: false, summary: null, error: null };
+  // the usage contract's provider (eco as shipped); the plugins name the tools in words
+  const [contracts, plugins] = await Promise.all([workspaceContracts(client, event.params.ws), workspacePlugins(client, event.params.ws)]);
+  if (!contracts.usage) return { enabled: false, summary: null, error: null, toolNames: {} };
   const r = await callContract<UsageSummary>(client, event.params.ws, 'usage', 'usage_summary', {}, contracts);
-  return { enabled: true, summary: r.output ?? null, error: r.error ?? null };
+  const known = plugins.ok ? plugins.data.plugins : [];
+  /** Each tool the summary counts, in words ("Content agent · Draft"), as the rest of the console names it. */
+  const toolNames = Object.fromEntries(Object.keys(r.output?.byTool ?? {}).map((t) => [t, toolLabel(t, known)]));
+  return { enabled: true, summary: r.output ?? null, error: r.error ?? null, toolNames };
 };

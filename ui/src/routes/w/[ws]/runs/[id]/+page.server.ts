@@ -5,8 +5,9 @@ import { REJECTED, rejectReason, shownStatus } from '$lib/runs';
 import { api, enc } from '$lib/server/api';
 import { failWith, guardedActions, requireWorkspace, text } from '$lib/server/guard';
 import { actorName } from '$lib/server/people';
+import { toolLabel } from '$lib/server/plugins';
 import { runOf } from '$lib/server/runs';
-import { type ProviderReasons, pendingOfRun, providerReasons, toolLabel } from '$lib/server/waiting';
+import { type ProviderReasons, pendingOfRun, providerReasons } from '$lib/server/waiting';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
