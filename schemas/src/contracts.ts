@@ -103,6 +103,8 @@ export const HeldApprovalSchema = z.looseObject({
   reason: z.string(),
   status: HeldApprovalStatusSchema,
   createdAt: z.string(),
+  /** When a pending approval expires (ISO 8601), when the provider says. */
+  expiresAt: z.string().optional(),
   decidedBy: ActorSchema.nullable().optional(),
   note: z.string().nullable().optional(),
   /** Once executed: the call's output. */

@@ -40,4 +40,6 @@ export interface HeldCallsTable {
   created_at: Timestamp;
   /** When the provider answered for it (approved, rejected) or stopped listing it as pending; null while it waits. */
   decided_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** When its approval expires as the provider said (migration 0030); null when it did not say (no expiry known). */
+  expires_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }

@@ -298,8 +298,11 @@ export interface ToolCallEvent {
 export type HookDecision =
   | { action: 'allow' }
   | { action: 'deny'; reason: string; code?: string }
-  /** The call must wait for a person: the hook records the approval request and returns its id. */
-  | { action: 'approval'; reason: string; approvalId?: string };
+  /**
+   * The call must wait for a person: the hook records the approval request and returns its id, and when the request
+   * expires (`expiresAt`, ISO 8601; optional: without it the host counts the call as waiting until it is decided).
+   */
+  | { action: 'approval'; reason: string; approvalId?: string; expiresAt?: string };
 
 export interface AfterToolCallEvent extends ToolCallEvent {
   status: 'ok' | 'error' | 'denied' | 'pending_approval';

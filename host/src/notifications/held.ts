@@ -1,4 +1,4 @@
-import type { DB, Kysely } from '@neonhub/db';
+import type { DB, ExpressionBuilder, Kysely } from '@neonhub/db';
 import { APPROVALS_TOOLS, type Contract, HeldApprovalSchema, type HeldCall } from '@neonhub/schemas';
 import type { Logger } from 'pino';
 import type { CallToolRequest, CallToolResult } from '../pipeline/call-tool.js';
@@ -52,13 +52,21 @@ export const heldView = (r: Row): HeldCall => ({
 
 const COLUMNS = ['call_id', 'workspace_id', 'approval_id', 'provider', 'tool', 'actor_type', 'actor_id', 'reason', 'created_at'] as const;
 
+/**
+ * Still waiting at `now`: a note whose approval has expired (`expires_at`, as the provider said when it held the call)
+ * is left out without a call to the provider's list; one with no expiry known waits until it is decided.
+ */
+const notExpired = (now: Date) => (eb: ExpressionBuilder<DB, 'held_calls'>) =>
+  eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]);
+
 /** The calls of a workspace held outside runs that still wait, oldest first, each with its input (for its preview). */
-export async function pendingHeld(db: Kysely<DB>, workspaceId: string, limit = 200): Promise<HeldCall[]> {
+export async function pendingHeld(db: Kysely<DB>, workspaceId: string, limit = 200, now = new Date()): Promise<HeldCall[]> {
   const rows = await db
     .selectFrom('held_calls')
     .select([...COLUMNS, 'input'])
     .where('workspace_id', '=', workspaceId)
     .where('decided_at', 'is', null)
+    .where(notExpired(now))
     .orderBy('created_at')
     .limit(limit)
     .execute();
@@ -66,12 +74,13 @@ export async function pendingHeld(db: Kysely<DB>, workspaceId: string, limit = 2
 }
 
 /** Held calls (any workspace) noted after `since` that still wait, oldest first: the notifier's feed. */
-export async function heldSince(db: Kysely<DB>, since: Date, limit = 100): Promise<Row[]> {
+export async function heldSince(db: Kysely<DB>, since: Date, limit = 100, now = new Date()): Promise<Row[]> {
   return db
     .selectFrom('held_calls')
     .select(COLUMNS)
     .where('created_at', '>', since)
     .where('decided_at', 'is', null)
+    .where(notExpired(now))
     .orderBy('created_at')
     .limit(limit)
     .execute();
@@ -87,7 +96,8 @@ export interface HeldTrackingDeps {
 
 /**
  * The pipeline's observer (PipelineDeps.observe: every call, a nested call's too) noting what the approvals provider
- * holds and decides outside runs: a call answered `pending_approval` (not a run's step) is noted with its input; the
+ * holds and decides outside runs: a call answered `pending_approval` (not a run's step) is noted with its input and
+ * its approval's `expiresAt` when the provider gave one (past it, the note no longer counts as waiting); the
  * provider's `approve` or `reject` answering for an approval marks it decided; its `list_approvals` of the pending
  * ones (not cut short by its limit) marks decided the notes it no longer lists (expired, or decided another way) and
  * notes the pending ones it has no note of (held before migration 0024, or while noting failed) unless a run's step
@@ -112,6 +122,7 @@ export function heldCallObserver(deps: HeldTrackingDeps): (req: CallToolRequest,
           actor_id: req.actor.id,
           reason: result.reason.slice(0, 2000),
           input: keptInput(req.input),
+          expires_at: result.expiresAt ?? null,
         })
         .onConflict((oc) => oc.column('call_id').doNothing())
         .execute();
@@ -179,6 +190,7 @@ export function heldCallObserver(deps: HeldTrackingDeps): (req: CallToolRequest,
         reason: a.reason.slice(0, 2000),
         input: keptInput(a.input),
         created_at: Number.isNaN(Date.parse(a.createdAt)) ? new Date() : new Date(a.createdAt),
+        expires_at: a.expiresAt && !Number.isNaN(Date.parse(a.expiresAt)) ? new Date(a.expiresAt) : null,
       }));
     if (rows.length > 0)
       await db

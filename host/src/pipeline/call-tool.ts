@@ -19,6 +19,12 @@ import type { CallToolRequest, CallToolResult, PipelineDeps } from './types.js';
 export { isOutboxed, mayCall } from './may-call.js';
 export type * from './types.js';
 
+/** A policy plugin's `expiresAt`, as ISO 8601; left out when it gave none, or none that reads as a time. */
+const expiryOf = (expiresAt: unknown): { expiresAt?: string } => {
+  const t = typeof expiresAt === 'string' ? Date.parse(expiresAt) : Number.NaN;
+  return Number.isNaN(t) ? {} : { expiresAt: new Date(t).toISOString() };
+};
+
 /**
  * The one call pipeline every caller uses (CLI, API, MCP, orchestrator):
  * resolve -> authorize (the actor's role and the tool's side effect) -> enabled? -> validate input -> beforeToolCall hooks -> run with timeout ->
@@ -145,6 +151,7 @@ export function createCallTool(deps: PipelineDeps) {
         reason: decision.reason,
         plugin: decision.pluginId,
         ...(decision.approvalId ? { approvalId: decision.approvalId } : {}),
+        ...expiryOf(decision.expiresAt),
       };
     }
 

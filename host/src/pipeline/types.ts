@@ -39,7 +39,8 @@ export interface CallToolRequest {
 
 export type CallToolResult =
   | { status: 'ok'; callId: string; output: unknown; durationMs: number }
-  | { status: 'pending_approval'; callId: string; approvalId?: string; reason: string; plugin: string }
+  /** `expiresAt`: when the approval expires, when the provider said (ISO 8601). */
+  | { status: 'pending_approval'; callId: string; approvalId?: string; expiresAt?: string; reason: string; plugin: string }
   | QueuedResult;
 
 /**

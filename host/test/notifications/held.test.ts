@@ -8,6 +8,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { createHost, type Host } from '../../src/host.js';
+import { heldCallObserver, heldSince, pendingHeld } from '../../src/notifications/held.js';
 import { buildApp } from '../../src/server/app.js';
 import { repoRoot, signup } from '../accounts/helpers.js';
 
@@ -202,6 +203,62 @@ describe('a call held for approval outside a run', () => {
       input: { policy: { requireApproval: { sideEffects: [], tools: ['agent-seo:analyze_page'] } }, note: 'back' },
       actor: system,
     });
+  }, 90_000);
+
+  it('an expired approval leaves the count when it expires, without reading the provider’s list; one with no expiry known stays', async () => {
+    const ws = await host.storage.db.selectFrom('workspaces').select('id').where('slug', '=', 'held').executeTakeFirstOrThrow();
+    const start = new Date();
+    const answer = await call(owner, 'POST', '/api/workspaces/held/tools/agent-seo:analyze_page/call', { input: { text: 'Expire me.' } });
+    expect(answer.body.status, JSON.stringify(answer.body)).toBe('pending_approval');
+    // the pipeline's answer carries the approval's expiry as governance gave it (its policy's ttlHours: 72 by default)
+    const approval = await host.callTool({
+      workspace: 'held',
+      tool: 'governance:get_approval',
+      input: { approvalId: answer.body.approvalId },
+      actor: system,
+    });
+    const expiresAt = (approval as { output: { expiresAt: string } }).output.expiresAt;
+    expect(answer.body.expiresAt).toBe(expiresAt);
+    const expiry = Date.parse(expiresAt);
+    expect(expiry - start.getTime()).toBeGreaterThan(71 * 3_600_000);
+    expect((await held()).map((h) => h.callId)).toEqual([answer.body.callId]);
+
+    // a policy plugin that does not say when its approval expires: noted with no expiry (as before migration 0030)
+    const observe = heldCallObserver({
+      db: host.storage.db,
+      provides: () => true,
+      resolveWorkspace: async () => ws,
+      logger: pino({ level: 'silent' }),
+    });
+    await observe(
+      { workspace: ws.id, tool: 'agent-seo:analyze_page', input: { text: 'No expiry.' }, actor: system } as Parameters<typeof observe>[0],
+      {
+        status: 'pending_approval',
+        callId: '00000000-0000-4000-8000-00000000e0e0',
+        reason: 'held by a third party',
+        plugin: 'third-party',
+      },
+      start,
+    );
+    expect((await held()).map((h) => h.callId)).toEqual([answer.body.callId, '00000000-0000-4000-8000-00000000e0e0']);
+
+    // read with the clock a second before and after the approval's expiry (no call to the provider's list between)
+    const ids = async (now: Date) => (await pendingHeld(host.storage.db, ws.id, 200, now)).map((h) => h.callId);
+    const fed = async (now: Date) => (await heldSince(host.storage.db, start, 100, now)).map((h) => h.call_id);
+    expect(await ids(new Date(expiry - 1000))).toEqual([answer.body.callId, '00000000-0000-4000-8000-00000000e0e0']);
+    expect(await fed(new Date(expiry - 1000))).toEqual([answer.body.callId, '00000000-0000-4000-8000-00000000e0e0']);
+    expect(await ids(new Date(expiry + 1000)), 'expired: out of the badge').toEqual(['00000000-0000-4000-8000-00000000e0e0']);
+    expect(await fed(new Date(expiry + 1000)), 'expired: out of the notifier’s feed').toEqual(['00000000-0000-4000-8000-00000000e0e0']);
+
+    await call(owner, 'POST', '/api/workspaces/held/tools/governance:reject/call', {
+      input: { approvalId: answer.body.approvalId, reason: 'no' },
+    });
+    await host.storage.db
+      .updateTable('held_calls')
+      .set({ decided_at: new Date() })
+      .where('call_id', '=', '00000000-0000-4000-8000-00000000e0e0')
+      .execute();
+    expect(await held()).toHaveLength(0);
   }, 90_000);
 
   it('a run’s step held for approval is not counted here (the runs API counts it)', async () => {

@@ -123,7 +123,13 @@ export async function evaluate(event: ToolCallEvent, store: PluginStore, current
     }
     const a = request.approval;
     const reason = request.reused ? `${why}; approval ${a.id} is ${a.status}` : `${why}; waiting for approval ${a.id}`;
-    return { decision: { action: 'approval', reason, approvalId: a.id }, rule, code: null, reason, approvalId: a.id };
+    return {
+      decision: { action: 'approval', reason, approvalId: a.id, expiresAt: a.expiresAt },
+      rule,
+      code: null,
+      reason,
+      approvalId: a.id,
+    };
   }
 
   return { decision: { action: 'allow' }, rule: null, code: null, reason: 'no rule applies', approvalId: null };

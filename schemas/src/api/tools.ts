@@ -22,6 +22,8 @@ export const CallResultSchema = z.discriminatedUnion('status', [
     status: z.literal('pending_approval'),
     callId: z.uuid(),
     approvalId: z.string().optional(),
+    /** When the approval expires, when the provider said (ISO 8601). */
+    expiresAt: z.string().optional(),
     reason: z.string(),
     plugin: z.string(),
   }),

@@ -25,6 +25,7 @@ import { resultsSettingsEnabled } from './0025-results-settings-enabled.js';
 import { heldCallInput } from './0027-held-call-input.js';
 import { runSettle } from './0028-run-settle.js';
 import { resultsContent } from './0029-results-content.js';
+import { heldCallExpiry } from './0030-held-call-expiry.js';
 
 /**
  * Every schema migration, in the order it runs. Append only: never rename, reorder or edit one
@@ -57,4 +58,5 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: Migrat
   ['0027_held_call_input', heldCallInput],
   ['0028_run_settle', runSettle],
   ['0029_results_content', resultsContent],
+  ['0030_held_call_expiry', heldCallExpiry],
 ];
