@@ -198,7 +198,7 @@ export async function createHost(opts: CreateHostOptions): Promise<Host> {
 
   // a new workspace gets its system schedules (social metrics pull, learning) when it is created, not at the next sweep
   storage.service.onWorkspaceCreated(async (ws) => {
-    await ensureSocialMetricsSchedules(storage.db, SYSTEM_OWNER);
+    await ensureSocialMetricsSchedules(storage.db, SYSTEM_OWNER, new Date(), ws.id);
     await ensureLearningSchedules(storage.db, SYSTEM_OWNER, new Date(), ws.id);
   });
   let stopFakes = async () => {};

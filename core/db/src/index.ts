@@ -1,4 +1,4 @@
-export type { Expression, ExpressionBuilder, Kysely, Selectable, SqlBool, Transaction, UpdateObject } from 'kysely';
+export type { Expression, ExpressionBuilder, Kysely, RawBuilder, Selectable, SqlBool, Transaction, UpdateObject } from 'kysely';
 export { sql } from 'kysely';
 export * from './connection-tables.js';
 export { type CreateDatabaseOptions, createDatabase, type Database, ping, redactUrl } from './create-database.js';

@@ -1,9 +1,9 @@
 import type { DB, Kysely } from '@neonhub/db';
-import { sql } from '@neonhub/db';
 import type { PluginManifest } from '@neonhub/schemas';
 import type { Logger } from 'pino';
 import type { ContractResolver } from '../contracts.js';
 import type { CallTool } from '../pipeline/call-tool.js';
+import { ensureSystemSchedules } from '../schedules/system-schedules.js';
 import { campaigns as resultsCampaigns } from './analytics.js';
 import { campaignLinks, linkCampaign, resultsNameFor } from './campaign-links.js';
 
@@ -128,20 +128,11 @@ export async function learnFromResults(deps: LearningDeps, workspace: { id: stri
 }
 
 /**
- * Creates the learning schedule, due now, for every workspace that has none (or only `workspaceId`): one statement;
- * a schedule that exists, in any state, is left alone. Run at the runner's start, at each pass, and when a workspace
- * is created.
+ * Creates the learning schedule, due now, for every workspace that has none (or only `workspaceId`). Run at the
+ * runner's start, at each pass, and when a workspace is created.
  */
 export async function ensureLearningSchedules(db: Db, owner: string, now = new Date(), workspaceId?: string): Promise<void> {
-  const actor = JSON.stringify({ type: 'system', id: `${owner}-schedules` });
-  await sql`
-    insert into schedules (id, workspace_id, plugin_id, key, tool, input, actor, channel, title, run_at, time_zone, status)
-    select gen_random_uuid(), w.id, ${owner}, ${LEARNING_TASK.tool}, ${LEARNING_TASK.tool}, 'null'::jsonb,
-      ${actor}::jsonb, ${LEARNING_TASK.channel}, ${LEARNING_TASK.title}, ${now.toISOString()}::timestamptz, 'UTC', 'scheduled'
-    from workspaces w
-    where (${workspaceId ?? null}::uuid is null or w.id = ${workspaceId ?? null}::uuid)
-      and not exists (select 1 from schedules x where x.workspace_id = w.id and x.plugin_id = ${owner} and x.key = ${LEARNING_TASK.tool})
-    on conflict do nothing`.execute(db);
+  await ensureSystemSchedules(db, owner, LEARNING_TASK, { now, ...(workspaceId ? { workspaceId } : {}) });
 }
 
 /**

@@ -4,6 +4,7 @@ import { sql } from '@neonhub/db';
 import { type PluginManifest, SOCIAL_METRIC_KINDS, SocialMetricsOutputSchema, type SocialPostMetrics } from '@neonhub/schemas';
 import type { Logger } from 'pino';
 import type { CallTool } from '../pipeline/call-tool.js';
+import { ensureSystemSchedules } from '../schedules/system-schedules.js';
 import { insertEvents, type NewEvent } from './events.js';
 
 type Db = Kysely<DB>;
@@ -239,20 +240,15 @@ export function nextPullAt(s: ResultsSettingsRow, now: Date): Date | null {
 }
 
 /**
- * Creates the pull's schedule for every workspace that has none and has not turned the pull off: at the runner's
- * start and at each pull (so a workspace made since is picked up within an interval). One statement; a schedule
- * that exists (in any state) is left alone.
+ * Creates the pull's schedule for every workspace (or only `workspaceId`) that has none and has not turned the pull
+ * off: at the runner's start, at each pull, and when a workspace is created.
  */
-export async function ensureSocialMetricsSchedules(db: Db, owner: string, now = new Date()): Promise<void> {
-  const actor = JSON.stringify({ type: 'system', id: `${owner}-schedules` });
-  await sql`
-    insert into schedules (id, workspace_id, plugin_id, key, tool, input, actor, channel, title, run_at, time_zone, status)
-    select gen_random_uuid(), w.id, ${owner}, ${SOCIAL_METRICS_TASK.tool}, ${SOCIAL_METRICS_TASK.tool}, 'null'::jsonb,
-      ${actor}::jsonb, ${SOCIAL_METRICS_TASK.channel}, ${SOCIAL_METRICS_TASK.title}, ${now.toISOString()}::timestamptz, 'UTC', 'scheduled'
-    from workspaces w left join results_settings s on s.workspace_id = w.id
-    where coalesce(s.metrics_enabled and s.metrics_every_minutes > 0, true)
-      and not exists (select 1 from schedules x where x.workspace_id = w.id and x.plugin_id = ${owner} and x.key = ${SOCIAL_METRICS_TASK.tool})
-    on conflict do nothing`.execute(db);
+export async function ensureSocialMetricsSchedules(db: Db, owner: string, now = new Date(), workspaceId?: string): Promise<void> {
+  await ensureSystemSchedules(db, owner, SOCIAL_METRICS_TASK, {
+    now,
+    ...(workspaceId ? { workspaceId } : {}),
+    when: sql<boolean>`coalesce((select s.metrics_enabled and s.metrics_every_minutes > 0 from results_settings s where s.workspace_id = w.id), true)`,
+  });
 }
 
 /**
