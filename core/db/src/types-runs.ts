@@ -28,7 +28,7 @@ export interface RunsTable {
   finished_at: NullableTimestamp;
 }
 
-/** Rows of migration 0004_runs (0008 carried steps, 0021 approval_source): one step of a run. */
+/** Rows of migration 0004_runs (0008 carried steps, 0021 approval_source, 0031 input_refs): one step of a run. */
 export interface StepsTable {
   run_id: string;
   id: string;
@@ -37,6 +37,11 @@ export interface StepsTable {
   title: string | null;
   input: Json<Record<string, unknown>>;
   depends_on: Json<string[]>;
+  /**
+   * The steps whose outputs its input references (ancestors; migration 0031): what a claim or a carried job hands
+   * it. Null for steps stored before, which get their direct dependencies' outputs.
+   */
+  input_refs: NullableJson<string[]>;
   needs_approval: boolean;
   /** What its tool declared when the run was planned; null for steps planned before it was recorded. */
   side_effect: SideEffect | null;

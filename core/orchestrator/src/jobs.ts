@@ -10,7 +10,7 @@ import { resolveTemplates } from './template.js';
  */
 export const StepExecSchema = z.object({
   tool: z.string().min(1),
-  /** The input with its dependencies' outputs already filled in. */
+  /** The input with the outputs it references (of any ancestor) already filled in. */
   input: z.record(z.string(), z.unknown()),
   workspaceId: z.uuid(),
   actor: ActorSchema,
@@ -32,7 +32,7 @@ export const STEP_QUEUE_NAME = 'neonhub-steps';
 /** Inputs larger than this (as JSON) stay in the database: such a step claims itself and reads its input there. */
 const MAX_CARRIED_INPUT = 64 * 1024;
 
-/** What the database returns for a step that may be carried: its input as planned and its dependencies' outputs. */
+/** What the database returns for a step that may be carried: its input as planned and the outputs it references. */
 export interface CarriableStep {
   tool: string;
   input: unknown;

@@ -8,6 +8,7 @@ import { stepJob } from './jobs.js';
 import { planWithLlm } from './planner-llm.js';
 import { type PlanParams, planOffline } from './planner-offline.js';
 import { appendEvent, TERMINAL_RUN, toRun } from './store.js';
+import { referencedSteps } from './template.js';
 import { carriable, type PlanContext, type RunView, type StartRunInput } from './types.js';
 import { validatePlan } from './validate-plan.js';
 
@@ -71,6 +72,7 @@ export function createRunLifecycle(ctx: EngineContext) {
       title: s.title ?? null,
       input: s.input,
       depends_on: s.dependsOn,
+      input_refs: referencedSteps(s.input),
       needs_approval: s.needsApproval ?? false,
       side_effect: planned.sideEffects.get(s.tool) ?? null,
     }));
@@ -91,12 +93,14 @@ export function createRunLifecycle(ctx: EngineContext) {
           ${JSON.stringify(input.actor)}::jsonb)
         returning *
       ), s as (
-        insert into steps (run_id, id, seq, tool, title, input, depends_on, needs_approval, side_effect, status, dispatch, max_attempts)
-        select ${runId}::uuid, x.id, x.seq, x.tool, x.title, x.input, x.depends_on, x.needs_approval, x.side_effect,
+        insert into steps (run_id, id, seq, tool, title, input, depends_on, input_refs, needs_approval, side_effect, status, dispatch,
+          max_attempts)
+        select ${runId}::uuid, x.id, x.seq, x.tool, x.title, x.input, x.depends_on, x.input_refs, x.needs_approval, x.side_effect,
           case when jsonb_array_length(x.depends_on) = 0 then 'queued' else 'pending' end,
           case when jsonb_array_length(x.depends_on) = 0 then 1 else 0 end, ${maxAttempts}::int
         from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-          as x(id text, seq int, tool text, title text, input jsonb, depends_on jsonb, needs_approval boolean, side_effect text)
+          as x(id text, seq int, tool text, title text, input jsonb, depends_on jsonb, input_refs jsonb, needs_approval boolean,
+            side_effect text)
         returning id, seq, status
       ), e as (
         insert into run_events (run_id, step_id, type, data)

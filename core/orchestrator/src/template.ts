@@ -21,12 +21,26 @@ export function findRefs(value: unknown, out: TemplateRef[] = []): TemplateRef[]
   return out;
 }
 
+/**
+ * The ids of the steps whose outputs a step's input references, once each (stored with the step: a claim, or a
+ * carried job, hands it exactly these outputs; validation has checked each is an ancestor).
+ */
+export const referencedSteps = (input: unknown): string[] => [...new Set(findRefs(input).map((r) => r.step))];
+
 /** Whether a string holds a reference (plan validation skips schema errors at such values). */
 export const isTemplate = (value: unknown): boolean => typeof value === 'string' && value.includes('{{') && findRefs(value).length > 0;
 
 const splitPath = (p: string) => (p ? p.slice(1).split('.') : []);
 
 function lookup(outputs: Record<string, unknown>, ref: TemplateRef): unknown {
+  if (!Object.hasOwn(outputs, ref.step))
+    throw runErrors.create(
+      'NH_RUN_TEMPLATE_UNRESOLVED',
+      `{{steps.${ref.step}.output}} has no value: no output of step ${ref.step} was given`,
+      {
+        details: { step: ref.step, path: ref.path.join('.') },
+      },
+    );
   let cur: unknown = outputs[ref.step];
   for (const key of ref.path) {
     if (cur === null || typeof cur !== 'object' || !(key in (cur as object))) {

@@ -31,7 +31,10 @@ export interface ClaimedStep {
   approved_by: unknown;
   workspace_id: string;
   run_actor: unknown;
-  /** Outputs of the step's dependencies, by step id. */
+  /**
+   * Outputs of the steps its input references (any of its ancestors: `steps.input_refs`), by step id; of its direct
+   * dependencies for a step stored before migration 0031.
+   */
   dep_outputs: Record<string, unknown>;
 }
 
@@ -108,7 +111,7 @@ export interface CompleteRequest extends AfterRequest {
 
 /**
  * Claims steps for their dispatch (queued, or running under an expired lease), stores their `running`
- * events, and returns each claimed step with its run's workspace and actor and its dependencies' outputs:
+ * events, and returns each claimed step with its run's workspace and actor and the outputs its input references:
  * one round trip for the whole batch. Undefined for a request that did not claim.
  */
 export async function claimSteps(db: Db, reqs: ClaimRequest[], leaseMs: number): Promise<(ClaimedStep | undefined)[]> {

@@ -78,7 +78,7 @@ export function validatePlan(raw: unknown, tools: ToolInfo[]): Plan {
       if (!ancestors.get(s.id)!.has(ref.step)) {
         throw runErrors.create(
           'NH_RUN_PLAN_INVALID',
-          `step ${s.id} references steps.${ref.step}, which is not among the steps it depends on`,
+          `step ${s.id} references steps.${ref.step}, which is not among its ancestors (the steps it depends on, directly or through others)`,
           {
             details: { step: s.id, reference: ref.step },
           },

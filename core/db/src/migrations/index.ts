@@ -26,6 +26,7 @@ import { heldCallInput } from './0027-held-call-input.js';
 import { runSettle } from './0028-run-settle.js';
 import { resultsContent } from './0029-results-content.js';
 import { heldCallExpiry } from './0030-held-call-expiry.js';
+import { stepInputRefs } from './0031-step-input-refs.js';
 
 /**
  * Every schema migration, in the order it runs. Append only: never rename, reorder or edit one
@@ -59,4 +60,5 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: Migrat
   ['0028_run_settle', runSettle],
   ['0029_results_content', resultsContent],
   ['0030_held_call_expiry', heldCallExpiry],
+  ['0031_step_input_refs', stepInputRefs],
 ];
