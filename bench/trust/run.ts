@@ -10,7 +10,8 @@
  *   --trace-sql     PGlite statements (count and time on the thread) per call, tool alone vs trusted, at 16 in flight
  *   --no-mcp        skip the MCP layer: an MCP client over Streamable HTTP calling an echo server mounted over stdio
  *                   (the issue's own table), echo-only workspace vs the trusted one, after the host.callTool rows
- *   --cpu-prof DIR  a V8 CPU profile of the first trusted 16-in-flight round per database (DIR/trust-<db>.cpuprofile)
+ *   --cpu-prof DIR  a V8 CPU profile of the first trusted 16-in-flight round per database (DIR/trust-<db>.cpuprofile),
+ *                   and of the first over MCP (DIR/trust-mcp-<db>.cpuprofile)
  */
 import { randomBytes } from 'node:crypto';
 import { cpSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -293,24 +294,39 @@ async function overMcp(host: Awaited<ReturnType<typeof createHost>>, dialect: Db
     }
     const rows = [summarize(`${dialect} over MCP: echo only`, a), summarize(`${dialect} over MCP: + governance, data-trust, eco`, b)];
     printTable(`${dialect}: echo over stdio, called over MCP Streamable HTTP, ${N / 2} sequential calls each`, rows);
-    const tput = async (fn: () => Promise<void>) => {
+    // calls per second, and the process's CPU per call (host, client and PGlite; not the echo server's process)
+    const tput = async (fn: () => Promise<void>, cpu: number[]) => {
       let next = 0;
       const t0 = performance.now();
+      const c0 = process.cpuUsage();
       await Promise.all(
         Array.from({ length: INFLIGHT }, async () => {
           while (next++ < N / 2) await fn();
         }),
       );
+      const c = process.cpuUsage(c0);
+      cpu.push((c.user + c.system) / (N / 2));
       return N / 2 / ((performance.now() - t0) / 1000);
     };
     const ta: number[] = [];
     const tb: number[] = [];
+    const ca: number[] = [];
+    const cb: number[] = [];
     for (let round = 0; round < 3; round++) {
-      ta.push(await tput(bare.call));
-      tb.push(await tput(trusted.call));
+      ta.push(await tput(bare.call, ca));
+      tb.push(
+        await (round === 0 ? profiled(`trust-mcp-${dialect.replace(' ', '-')}`, () => tput(trusted.call, cb)) : tput(trusted.call, cb)),
+      );
     }
     const med = (xs: number[]) => [...xs].sort((x, y) => x - y)[1]!;
-    return { addedP50: rows[1]!.p50 - rows[0]!.p50, p50: rows[0]!.p50, bareTput: med(ta), trustedTput: med(tb) };
+    return {
+      addedP50: rows[1]!.p50 - rows[0]!.p50,
+      p50: rows[0]!.p50,
+      bareTput: med(ta),
+      trustedTput: med(tb),
+      bareCpu: med(ca),
+      trustedCpu: med(cb),
+    };
   } finally {
     await bare.client.close();
     await trusted.client.close();
@@ -378,6 +394,8 @@ if (overMcpRows.length) {
       `calls/s @${INFLIGHT} echo-only`.padStart(22),
       'with trust'.padStart(11),
       'ratio'.padStart(7),
+      'CPU µs/call echo-only'.padStart(22),
+      'with trust'.padStart(11),
       'goal: +0.5 ms, >= 0.8x'.padStart(24),
     ].join(' '),
   );
@@ -391,6 +409,8 @@ if (overMcpRows.length) {
         m.bareTput.toFixed(0).padStart(22),
         m.trustedTput.toFixed(0).padStart(11),
         `${(m.trustedTput / m.bareTput).toFixed(2)}x`.padStart(7),
+        m.bareCpu.toFixed(0).padStart(22),
+        m.trustedCpu.toFixed(0).padStart(11),
         (m.addedP50 <= 0.5 && m.trustedTput / m.bareTput >= 0.8 ? 'met' : 'not met').padStart(24),
       ].join(' '),
     );

@@ -131,7 +131,18 @@ export async function openStorage(
         cache.invalidate(key);
       }
     };
+    // one store object per workspace and plugin, made on first use: a call's tool and each of its hooks ask for one
+    const stores = new Map<string, PluginStore>();
     const store = (workspaceId: string, pluginId: string): PluginStore => {
+      const id = `${workspaceId}\u0000${pluginId}`;
+      let made = stores.get(id);
+      if (!made) {
+        made = makeStore(workspaceId, pluginId);
+        stores.set(id, made);
+      }
+      return made;
+    };
+    const makeStore = (workspaceId: string, pluginId: string): PluginStore => {
       const r = repos.pluginRecords;
       const keyOf = (c: string, k: string) => cache.key(workspaceId, pluginId, c, k);
       const read = (c: string, k: string) => r.get(workspaceId, pluginId, c, k) as Promise<StoredRecord<never> | undefined>;

@@ -33,13 +33,18 @@ export function toolCallEvent(
   tool: PipelineTool,
   call: Pick<ToolCallEvent, 'callId' | 'workspace' | 'actor' | 'input' | 'idempotencyKey' | 'approvalId' | 'parent'>,
 ): ToolCallEvent {
-  const { approvalId, parent, ...rest } = call;
-  return {
-    ...rest,
+  // one literal in a fixed shape (no rest/spread): made on every call
+  const event: ToolCallEvent = {
+    callId: call.callId,
+    workspace: call.workspace,
+    actor: call.actor,
+    input: call.input,
+    idempotencyKey: call.idempotencyKey,
     plugin: tool.pluginId,
     tool: tool.qualifiedName,
     sideEffect: tool.definition.sideEffect,
-    ...(approvalId ? { approvalId } : {}),
-    ...(parent ? { parent } : {}),
   };
+  if (call.approvalId) event.approvalId = call.approvalId;
+  if (call.parent) event.parent = call.parent;
+  return event;
 }

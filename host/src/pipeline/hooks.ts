@@ -17,6 +17,9 @@ export interface AfterHookWatcher {
   recovered(pluginId: string): void;
 }
 
+/** Whether a hook's plugin is enabled in the call's workspace: usually known at once (then nothing is awaited). */
+export type HookActive = (pluginId: string) => boolean | Promise<boolean>;
+
 export type BeforeOutcome = { action: 'allow' } | ({ pluginId: string } & Exclude<HookDecision, { action: 'allow' }>);
 
 /**
@@ -55,9 +58,10 @@ export function createHookChain(logger: Logger, watcher?: AfterHookWatcher) {
     order(event: 'beforeToolCall' | 'afterToolCall'): string[] {
       return (event === 'beforeToolCall' ? before : after).map((e) => e.pluginId);
     },
-    async runBefore(event: ToolCallEvent, active: (pluginId: string) => boolean | Promise<boolean>): Promise<BeforeOutcome> {
+    async runBefore(event: ToolCallEvent, active: HookActive): Promise<BeforeOutcome> {
       for (const entry of before) {
-        if (!(await active(entry.pluginId))) continue;
+        const on = active(entry.pluginId);
+        if (!(on === true || (on !== false && (await on)))) continue;
         let decision: HookDecision | undefined | void;
         try {
           decision = await entry.hooks.beforeToolCall!(event, await entry.context(event.workspace));
@@ -71,9 +75,10 @@ export function createHookChain(logger: Logger, watcher?: AfterHookWatcher) {
       }
       return { action: 'allow' };
     },
-    async runAfter(event: AfterToolCallEvent, active: (pluginId: string) => boolean | Promise<boolean>): Promise<void> {
+    async runAfter(event: AfterToolCallEvent, active: HookActive): Promise<void> {
       for (const entry of after) {
-        if (!(await active(entry.pluginId))) continue;
+        const on = active(entry.pluginId);
+        if (!(on === true || (on !== false && (await on)))) continue;
         try {
           await entry.hooks.afterToolCall!(event, await entry.context(event.workspace));
           if (failing.delete(entry.pluginId)) watcher?.recovered(entry.pluginId);

@@ -94,25 +94,40 @@ export function createNestedCalls(deps: PipelineDeps, callTool: (req: CallToolRe
     });
   }
 
+  /**
+   * Hook contexts made once per plugin and workspace, and made again when what they hold changes: the workspace's
+   * config of the plugin (the host hands out the same object until it changes), the plugin's manifest (a reload) or
+   * the workspace's slug. A hook runs on every call, so its context must not cost a logger, a store and a dozen
+   * closures each time (issue 17).
+   */
+  const hookContexts = new Map<string, { manifest: PluginManifest; ctx: Readonly<HookContext> }>();
+
   /** The context a hook of `pluginId` receives for a workspace. */
   async function hookContext(pluginId: string, workspace: WorkspaceRef): Promise<HookContext> {
     const manifest = registry.plugin(pluginId)?.manifest;
     if (!manifest) throw hostErrors.create('NH_PLUGIN_NOT_FOUND', `no plugin ${pluginId} is loaded`);
+    const config = await workspaces.getConfig(workspace.id, pluginId);
+    const key = `${workspace.id}\u0000${pluginId}`;
+    const hit = hookContexts.get(key);
+    if (hit && hit.manifest === manifest && hit.ctx.config === config && hit.ctx.workspace.slug === workspace.slug) return hit.ctx;
     const declared = new Set(manifest.secrets.map((s) => s.name));
-    return {
-      workspace,
-      config: await workspaces.getConfig(workspace.id, pluginId),
+    const ws = Object.freeze({ id: workspace.id, slug: workspace.slug });
+    const ctx: HookContext = Object.freeze({
+      workspace: ws,
+      config,
       secrets: {
-        get: async (name) => {
+        get: async (name: string) => {
           if (!declared.has(name)) throw undeclaredSecret(pluginId, name);
           return workspaces.getSecret(workspace.id, pluginId, name);
         },
       },
       logger: logger.child({ plugin: pluginId }),
-      callTool: (target, input, options) =>
-        nestedCall(manifest, workspace, { type: 'system', id: `plugin:${pluginId}` }, `hook:${pluginId}`, target, input, options),
+      callTool: (target: string, input: unknown, options?: CallToolOptions) =>
+        nestedCall(manifest, ws, { type: 'system', id: `plugin:${pluginId}` }, `hook:${pluginId}`, target, input, options),
       store: workspaces.store(workspace.id, pluginId),
-    };
+    });
+    hookContexts.set(key, { manifest, ctx });
+    return ctx;
   }
 
   return { nestedCall, memoryAccess, memoryFor, hookContext };

@@ -29,15 +29,24 @@ export async function findPublicKey(store: PluginStore): Promise<PublicKeyInfo |
   return r ? publicKeyInfo(r.value) : null;
 }
 
+/** `hmac-sha256:<hex>` of the RFC 8785 JSON of a value (JSON.stringify when it has none, e.g. a lone surrogate). */
+export function keyedHash(key: Buffer, value: unknown): string {
+  let text: string;
+  try {
+    text = value === undefined ? 'null' : canonicalJson(value);
+  } catch {
+    text = JSON.stringify(value) ?? 'null';
+  }
+  return `hmac-sha256:${createHmac('sha256', key).update(text).digest('hex')}`;
+}
+
 /**
  * Keyed hashing of call inputs and outputs. A plain sha256 of a short input (an e-mail address, a
  * phone number) can be reversed by guessing; an HMAC with a per-workspace key cannot, without the key.
  */
 export function createInputHasher() {
   const cache = new Map<string, Buffer>();
-  async function keyFor(store: PluginStore, workspaceId: string): Promise<Buffer> {
-    const cached = cache.get(workspaceId);
-    if (cached) return cached;
+  async function load(store: PluginStore, workspaceId: string): Promise<Buffer> {
     let rec = await store.get<{ key: string }>(META, HASH_KEY);
     if (!rec) {
       const value = { key: randomBytes(32).toString('base64') };
@@ -49,17 +58,8 @@ export function createInputHasher() {
     return key;
   }
   return {
-    /** `hmac-sha256:<hex>` of the RFC 8785 JSON of a value (JSON.stringify when it has lone surrogates). */
-    async hash(store: PluginStore, workspaceId: string, value: unknown): Promise<string> {
-      const key = await keyFor(store, workspaceId);
-      let text: string;
-      try {
-        text = value === undefined ? 'null' : canonicalJson(value);
-      } catch {
-        text = JSON.stringify(value) ?? 'null';
-      }
-      return `hmac-sha256:${createHmac('sha256', key).update(text).digest('hex')}`;
-    },
+    /** The workspace's hash key for {@link keyedHash}: from memory once read (nothing awaited then), created on first use. */
+    key: (store: PluginStore, workspaceId: string): Buffer | Promise<Buffer> => cache.get(workspaceId) ?? load(store, workspaceId),
   };
 }
 

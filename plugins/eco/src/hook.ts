@@ -7,14 +7,12 @@ import { estimateCall, type Settings } from './factors.js';
  * The run a call belongs to, when its idempotency key (or an agent actor id) carries one:
  * `run:<runId>:<step>` or `run/<runId>/...`. Nested calls inherit their parent's key as a prefix.
  */
+const RUN_KEY = /^run[:/]([A-Za-z0-9_-]{1,100})(?=$|[:/])/;
 export function runIdOf(event: Pick<AfterToolCallEvent, 'idempotencyKey' | 'actor'>): string | undefined {
-  const re = /^run[:/]([A-Za-z0-9_-]{1,100})(?=$|[:/])/;
-  return re.exec(event.idempotencyKey)?.[1] ?? (event.actor.type === 'agent' ? re.exec(event.actor.id)?.[1] : undefined);
+  return RUN_KEY.exec(event.idempotencyKey)?.[1] ?? (event.actor.type === 'agent' ? RUN_KEY.exec(event.actor.id)?.[1] : undefined);
 }
 
 export const ECO_PLUGIN_ID = 'eco';
-
-export const utcDay = (d: Date) => d.toISOString().slice(0, 10);
 
 /**
  * The settings a config resolves to, by the host's config object: the host hands the same object to every call until
@@ -60,7 +58,7 @@ export function callRecord(
   const at = now.toISOString();
   return {
     at,
-    day: utcDay(now),
+    day: at.slice(0, 10),
     callId: event.callId,
     tool: event.tool,
     plugin: event.plugin,

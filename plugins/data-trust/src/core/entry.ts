@@ -1,6 +1,6 @@
 import { hash } from 'node:crypto';
-import canonicalize from 'canonicalize';
 import { z } from 'zod';
+import { canonicalJsonText } from './canonical-json.js';
 
 /** prevHash of entry 1: 64 zeros. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -31,7 +31,7 @@ export type UnsignedEntry = Omit<AuditEntry, 'hash'>;
 
 /** RFC 8785 (JCS) canonical JSON; throws on values JSON cannot carry (NaN, lone surrogates, undefined at the top). */
 export function canonicalJson(value: unknown): string {
-  const s = canonicalize(value);
+  const s = canonicalJsonText(value);
   if (s === undefined) throw new TypeError('the value has no JSON representation');
   return s;
 }
