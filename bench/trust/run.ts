@@ -12,6 +12,7 @@
  *                   (the issue's own table), echo-only workspace vs the trusted one, after the host.callTool rows
  *   --cpu-prof DIR  a V8 CPU profile of the first trusted 16-in-flight round per database (DIR/trust-<db>.cpuprofile),
  *                   and of the first over MCP (DIR/trust-mcp-<db>.cpuprofile)
+ *   --sql-micro     instead of the above: the audit group commit's statement shapes side by side (sql-micro.ts)
  */
 import { randomBytes } from 'node:crypto';
 import { cpSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -33,6 +34,7 @@ import { discoverPlugins, lockPlugins } from '../../host/src/plugins/index.js';
 import { createRuntime } from '../../host/src/runtimes/index.js';
 import { buildApp } from '../../host/src/server/app.js';
 import { percentile, printTable, summarize, timeEach } from '../stats.js';
+import { sqlMicro } from './sql-micro.js';
 
 // --trace-sql: time every PGlite query (its work runs on this thread) by the statement's first words
 const sqlTrace = new Map<string, { n: number; ms: number }>();
@@ -338,6 +340,15 @@ const flag = process.argv.indexOf('--postgres');
 const pgBase = flag > 0 ? process.argv[flag + 1] : process.env.NEONHUB_TEST_POSTGRES_URL;
 const dbFlag = process.argv.indexOf('--db');
 const wanted = new Set(dbFlag > 0 ? process.argv[dbFlag + 1]!.split(',') : ['pglite', 'pglite-thread', 'postgres']);
+if (process.argv.includes('--sql-micro')) {
+  const scratch = pgBase && wanted.has('postgres') ? await freshDatabase(pgBase) : undefined;
+  try {
+    await sqlMicro(N, wanted, scratch);
+  } finally {
+    if (pgBase && scratch) await dropDatabase(pgBase);
+  }
+  process.exit(0);
+}
 const results = [];
 if (wanted.has('pglite')) results.push(await measure('PGlite'));
 if (wanted.has('pglite-thread')) results.push(await measure('PGlite thread'));

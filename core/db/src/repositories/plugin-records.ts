@@ -46,6 +46,18 @@ function announced<Q extends SelectQueryBuilderLike>(db: Kysely<DB>, write: (qb:
 type SelectQueryBuilderLike = { execute(): Promise<{ version: number }[]> };
 
 /**
+ * Inserts `records` under one collection, the whole group passed as ONE jsonb parameter: the statement's text is the
+ * same for every group size (PostgreSQL and PGlite parse ~5 fewer parameters per row, and no group nears the
+ * protocol's 65,535-parameter limit). Rows are inserted, so get their seq, in the order given.
+ */
+function insertRows(workspaceId: string, pluginId: string, collection: string, records: ReadonlyArray<{ key: string; value: unknown }>) {
+  return sql`insert into plugin_records (workspace_id, plugin_id, collection, key, value)
+    select ${workspaceId}::uuid, ${pluginId}, ${collection}, r.value ->> 'key', r.value -> 'value'
+    from jsonb_array_elements(${JSON.stringify(records.map((r) => ({ key: r.key, value: r.value })))}::jsonb) with ordinality as r(value, n)
+    order by r.n`;
+}
+
+/**
  * Plugin stores (the SDK's ctx.store): JSON records per (workspace, plugin, collection). Every
  * function takes the workspace id and plugin id first; one plugin never sees another's records.
  */
@@ -150,18 +162,7 @@ export function pluginRecordsRepository(db: Kysely<DB>) {
     ): Promise<boolean> {
       if (records.length === 0) return true;
       try {
-        await db
-          .insertInto('plugin_records')
-          .values(
-            records.map((r) => ({
-              workspace_id: workspaceId,
-              plugin_id: pluginId,
-              collection,
-              key: r.key,
-              value: JSON.stringify(r.value),
-            })),
-          )
-          .execute();
+        await insertRows(workspaceId, pluginId, collection, records).execute(db);
         return true;
       } catch (err) {
         if ((err as { code?: string }).code === '23505') return false;
@@ -184,27 +185,22 @@ export function pluginRecordsRepository(db: Kysely<DB>) {
       put: { collection: string; key: string; value: unknown; expectedVersion: number },
       notify?: Notify,
     ): Promise<{ inserted: boolean; version: number | null }> {
-      const rows = sql.join(
-        records.map((r) => sql`(${workspaceId}::uuid, ${pluginId}, ${collection}, ${r.key}, ${JSON.stringify(r.value)}::jsonb)`),
-      );
       const value = JSON.stringify(put.value);
+      // The compare-and-set is the statement's main part, the insert a data-modifying CTE beside it: PostgreSQL
+      // runs both (a CTE that writes always runs to completion) in one snapshot and one commit. Measured cheaper
+      // than selecting count(*) of the insert and the head's version as scalar subqueries (bench/trust --sql-micro).
+      const announce = notify ? sql`, pg_notify(${notify.channel}, ${notify.payload})` : sql``;
       const move =
         put.expectedVersion === 0
           ? sql`insert into plugin_records (workspace_id, plugin_id, collection, key, value)
                 values (${workspaceId}::uuid, ${pluginId}, ${put.collection}, ${put.key}, ${value}::jsonb)
-                on conflict do nothing returning version`
+                on conflict do nothing returning version${announce}`
           : sql`update plugin_records set value = ${value}::jsonb, version = version + 1, updated_at = now()
                 where workspace_id = ${workspaceId}::uuid and plugin_id = ${pluginId} and collection = ${put.collection}
-                  and key = ${put.key} and version = ${put.expectedVersion} returning version`;
-      const ins =
-        records.length === 0
-          ? sql`select 1 where false`
-          : sql`insert into plugin_records (workspace_id, plugin_id, collection, key, value) values ${rows} returning 1`;
+                  and key = ${put.key} and version = ${put.expectedVersion} returning version${announce}`;
       try {
-        const result = await sql<{ version: number | null }>`
-          with ins as (${ins}), moved as (${move})
-          select (select count(*) from ins) as n, (select version from moved) as version
-          ${notify ? sql`, (select pg_notify(${notify.channel}, ${notify.payload}) from moved)` : sql``}`.execute(db);
+        const result = await sql<{ version: number }>`
+          with ins as (${insertRows(workspaceId, pluginId, collection, records)}) ${move}`.execute(db);
         return { inserted: true, version: result.rows[0]?.version ?? null };
       } catch (err) {
         if ((err as { code?: string }).code === '23505') return { inserted: false, version: null };
