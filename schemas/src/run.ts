@@ -38,6 +38,8 @@ export const StepSchema = z.object({
   needsApproval: z.boolean().default(false),
   maxAttempts: z.number().int().min(1).optional(),
   approvalId: z.string().optional(),
+  /** When the step's approval expires, when its approvals provider said (past it, the step fails NH_RUN_APPROVAL_EXPIRED). */
+  approvalExpiresAt: z.iso.datetime({ offset: true }).optional(),
   /** Who approved or rejected the step, once someone did. */
   decidedBy: ActorSchema.optional(),
   startedAt: z.iso.datetime({ offset: true }).optional(),

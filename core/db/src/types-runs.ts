@@ -28,7 +28,7 @@ export interface RunsTable {
   finished_at: NullableTimestamp;
 }
 
-/** Rows of migration 0004_runs (0008 carried steps, 0021 approval_source, 0031 input_refs): one step of a run. */
+/** Rows of migration 0004_runs (0008 carried steps, 0021 approval_source, 0031 input_refs, 0032 approval_expires_at): one step of a run. */
 export interface StepsTable {
   run_id: string;
   id: string;
@@ -57,6 +57,8 @@ export interface StepsTable {
   /** 'orchestrator', or the id of the approvals provider (a plugin) that holds the approval. */
   approval_source: string | null;
   approved_by: NullableJson<unknown>;
+  /** When its approval expires, as the approvals provider said (migration 0032); null when none is known. */
+  approval_expires_at: NullableTimestamp;
   started_at: NullableTimestamp;
   finished_at: NullableTimestamp;
   updated_at: Timestamp;

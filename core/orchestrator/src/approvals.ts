@@ -1,5 +1,6 @@
 import { type Actor, APPROVALS_TOOLS, crashPoint } from '@neonhub/schemas';
 import { sql } from 'kysely';
+import { createApprovalExpiry } from './approval-expiry.js';
 import type { EngineContext } from './context.js';
 import { runErrors } from './errors.js';
 import { appendEvent, TERMINAL_RUN } from './store.js';
@@ -8,6 +9,7 @@ import type { RunView } from './types.js';
 /** Deciding steps that wait for approval: approve and reject (through the approvals provider when one holds the approval). */
 export function createApprovals(ctx: EngineContext) {
   const { deps, db, tx, get, notify, settle, enqueue, afterTransition, skipDescendants } = ctx;
+  const { expireApprovals } = createApprovalExpiry(ctx);
 
   async function waitingStep(runId: string, stepId: string, workspaceId?: string) {
     const view = await get(runId, workspaceId);
@@ -18,6 +20,13 @@ export function createApprovals(ctx: EngineContext) {
     if (row.status !== 'waiting_approval') {
       throw runErrors.create('NH_RUN_STEP_NOT_WAITING', `step ${stepId} is ${row.status}, not waiting for approval`, {
         details: { runId, stepId, status: row.status },
+      });
+    }
+    // Decided after its approval expired (before the sweep came by): the step fails as the sweep would fail it.
+    if (row.approval_expires_at && new Date(row.approval_expires_at) <= new Date() && (await expireApprovals({ runId, stepId }))) {
+      const expiresAt = new Date(row.approval_expires_at).toISOString();
+      throw runErrors.create('NH_RUN_APPROVAL_EXPIRED', `the approval of step ${stepId} expired at ${expiresAt}; the step failed`, {
+        details: { runId, stepId, expiresAt },
       });
     }
     return { view, row };

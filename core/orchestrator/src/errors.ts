@@ -53,6 +53,12 @@ export const runErrors = defineErrors({
     category: 'user',
     description: 'A person rejected the step at approval; it did not run.',
   },
+  NH_RUN_APPROVAL_EXPIRED: {
+    status: 409,
+    category: 'user',
+    description:
+      "The step's approval expired (as its approvals provider set it) before anyone decided: the step failed without running and its run ended failed; start the run again to ask anew.",
+  },
   NH_RUN_TEMPLATE_UNRESOLVED: {
     status: 400,
     category: 'user',

@@ -12,7 +12,7 @@ import type { OrchestratorDeps } from './types.js';
 /** What calling a step's tool came to: its output, a hold for approval, or an error (never thrown). */
 export type Outcome =
   | { ok: true; output: unknown }
-  | { ok: false; pending: { approvalId?: string; reason: string; plugin?: string } }
+  | { ok: false; pending: { approvalId?: string; reason: string; plugin?: string; expiresAt?: string } }
   | { ok: false; error: unknown };
 
 /** Who holds a decided step's approval, and the approver's note (from its `approval.decided` event). */

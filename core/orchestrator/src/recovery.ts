@@ -1,12 +1,14 @@
 import { sql } from 'kysely';
+import { createApprovalExpiry } from './approval-expiry.js';
 import type { EngineContext } from './context.js';
 import { jobIdOf, type StepJob } from './jobs.js';
 import type { Db } from './store.js';
 import { type AfterResult, dispatchAfterMany } from './transitions.js';
 
-/** Crash recovery: re-dispatches orphaned steps and settles open runs. */
+/** Crash recovery: re-dispatches orphaned steps and settles open runs; ends the waits for approvals that expired. */
 export function createRecovery(ctx: EngineContext) {
   const { deps, db, settled, enqueue, leaseMs } = ctx;
+  const { expireApprovals } = createApprovalExpiry(ctx);
 
   /**
    * Re-dispatches what a crash left behind: queued or running steps with no live job (a running one is
@@ -17,8 +19,11 @@ export function createRecovery(ctx: EngineContext) {
    * `sweep` (the periodic run while workers are up): only running steps whose lease has expired, and queued
    * steps untouched for as long, are taken; a step another live worker holds, or has just dispatched, is left
    * alone.
+   *
+   * Both first fail the steps whose approval expired before anyone decided (approval-expiry.ts): their runs end.
    */
-  async function recover(opts: { sweep?: boolean } = {}): Promise<{ redispatched: number }> {
+  async function recover(opts: { sweep?: boolean } = {}): Promise<{ redispatched: number; expired: number }> {
+    const expired = await expireApprovals();
     const open = await db
       .selectFrom('steps')
       .innerJoin('runs', 'runs.id', 'steps.run_id')
@@ -63,7 +68,7 @@ export function createRecovery(ctx: EngineContext) {
       if (status) await settled(run.id, status);
     }
     await enqueue(jobs);
-    return { redispatched: jobs.length };
+    return { redispatched: jobs.length, expired };
   }
 
   return { recover };

@@ -16,6 +16,12 @@ const ORCHESTRATOR = 'orchestrator';
 const STORE_ATTEMPTS = 3;
 const STORED = { written: Promise.resolve() };
 
+/** An approval's expiry as ISO 8601, when the provider gave one that reads as a time. */
+function expiryOf(expiresAt: unknown): string | undefined {
+  const t = typeof expiresAt === 'string' ? Date.parse(expiresAt) : Number.NaN;
+  return Number.isNaN(t) ? undefined : new Date(t).toISOString();
+}
+
 function errorJson(err: unknown): ErrorJson {
   if (isNeonHubError(err)) return { code: err.code, message: err.message, category: err.category };
   // an error as a plugin stored it ({ code, message }, e.g. an approval's failed call): the person decides, not a retry
@@ -110,17 +116,19 @@ export function createStepExecutor(ctx: EngineContext) {
       const result = await traceRunStep({ runId: job.runId, stepId: job.stepId, tool: call.tool }, () =>
         deps.callTool({ ...call, input: resolved, idempotencyKey: idempotencyKeyOf(job.runId, job.stepId) }),
       );
-      outcome =
-        result.status === 'ok'
-          ? { ok: true, output: result.output }
-          : {
-              ok: false,
-              pending: {
-                reason: result.reason,
-                ...(result.approvalId ? { approvalId: result.approvalId } : {}),
-                ...(result.plugin ? { plugin: result.plugin } : {}),
-              },
-            };
+      if (result.status === 'ok') outcome = { ok: true, output: result.output };
+      else {
+        const expiresAt = expiryOf(result.expiresAt);
+        outcome = {
+          ok: false,
+          pending: {
+            reason: result.reason,
+            ...(result.approvalId ? { approvalId: result.approvalId } : {}),
+            ...(result.plugin ? { plugin: result.plugin } : {}),
+            ...(expiresAt ? { expiresAt } : {}),
+          },
+        };
+      }
     } catch (err) {
       outcome = { ok: false, error: err };
     }
@@ -312,6 +320,7 @@ export function createStepExecutor(ctx: EngineContext) {
             status: 'waiting_approval',
             approval_id: pending.approvalId ?? null,
             approval_source: pending.plugin ?? null,
+            approval_expires_at: pending.expiresAt ?? null,
             lease: null,
             lease_until: null,
             updated_at: sql`now()`,
@@ -323,6 +332,7 @@ export function createStepExecutor(ctx: EngineContext) {
           source: pending.plugin ?? null,
           reason: pending.reason,
           tool: step.tool,
+          ...(pending.expiresAt ? { expiresAt: pending.expiresAt } : {}),
         });
         await appendEvent(trx, job.runId, job.stepId, 'step.status', {
           status: 'waiting_approval',

@@ -38,6 +38,7 @@ export const toStep = (s: Selectable<StepsTable>): Step => ({
   ...(s.output !== null && s.output !== undefined ? { output: s.output } : {}),
   ...(s.error ? { error: { code: s.error.code, message: s.error.message } } : {}),
   ...(s.approval_id ? { approvalId: s.approval_id } : {}),
+  ...(s.approval_expires_at ? { approvalExpiresAt: iso(s.approval_expires_at)! } : {}),
   ...(actorOf(s.approved_by) ? { decidedBy: actorOf(s.approved_by) } : {}),
   ...(s.started_at ? { startedAt: iso(s.started_at)! } : {}),
   ...(s.finished_at ? { finishedAt: iso(s.finished_at)! } : {}),

@@ -7,8 +7,11 @@ import type { ToolInfo } from './validate-plan.js';
 
 export type OrchestratorCallResult =
   | { status: 'ok'; output: unknown }
-  /** Held by a policy: `plugin` is the approvals provider holding it (its `approve`/`reject` decide it). */
-  | { status: 'pending_approval'; approvalId?: string; reason: string; plugin?: string };
+  /**
+   * Held by a policy: `plugin` is the approvals provider holding it (its `approve`/`reject` decide it); `expiresAt`
+   * (ISO 8601) when the provider said when the approval expires.
+   */
+  | { status: 'pending_approval'; approvalId?: string; reason: string; plugin?: string; expiresAt?: string };
 
 export interface OrchestratorCallRequest {
   workspace: string;

@@ -1,9 +1,17 @@
+import { sql } from 'kysely';
 import type { EngineContext } from './context.js';
 import { toRun, toStep } from './store.js';
 import type { RunView } from './types.js';
 
 /**
- * The runs of a workspace that hold at least one step waiting for a decision, each with all its steps (a waiting
+ * A waiting step still counts until its approval's expiry (migration 0032), if it has one: past it, it leaves the
+ * lists at once, before the recovery sweep fails it.
+ */
+const stillWaiting = (column: 'steps.approval_expires_at' | 's.approval_expires_at') =>
+  sql<boolean>`(${sql.ref(column)} is null or ${sql.ref(column)} > now())`;
+
+/**
+ * The runs of a workspace that hold at least one step waiting for a decision (whose approval has not expired), each with all its steps (a waiting
  * step's input may name other steps' outputs), newest first. Two queries whatever the workspace holds: the runs
  * (on the partial index of active runs) with an EXISTS probe of their steps, then their steps by primary key.
  * Generic: it reads only the run tables, whatever holds the steps.
@@ -19,7 +27,11 @@ export function createWaitingQuery(ctx: Pick<EngineContext, 'db' | 'deps'>) {
       .where('status', 'in', ['running', 'waiting_approval'])
       .where(({ exists, selectFrom }) =>
         exists(
-          selectFrom('steps').select('steps.id').whereRef('steps.run_id', '=', 'runs.id').where('steps.status', '=', 'waiting_approval'),
+          selectFrom('steps')
+            .select('steps.id')
+            .whereRef('steps.run_id', '=', 'runs.id')
+            .where('steps.status', '=', 'waiting_approval')
+            .where(stillWaiting('steps.approval_expires_at')),
         ),
       )
       .orderBy('created_at', 'desc')
@@ -48,7 +60,7 @@ export function createWaitingQuery(ctx: Pick<EngineContext, 'db' | 'deps'>) {
 
   /**
    * Steps that came to wait for a decision (their `approval.requested` event) after the event `after` and/or since
-   * `since`, in event order, each while it still waits: the feed a notifier reads. One query on the events' key.
+   * `since`, in event order, each while it still waits (and its approval has not expired): the feed a notifier reads. One query on the events' key.
    */
   async function approvalsRequested(opts: { after?: number; since?: Date; limit?: number }): Promise<RequestedApproval[]> {
     let q = db
@@ -57,7 +69,8 @@ export function createWaitingQuery(ctx: Pick<EngineContext, 'db' | 'deps'>) {
       .innerJoin('steps as s', (j) => j.onRef('s.run_id', '=', 'e.run_id').onRef('s.id', '=', 'e.step_id'))
       .select(['e.id as eventId', 'e.at', 'r.workspace_id', 'r.id as runId', 'r.goal', 's.id as stepId', 's.title', 's.tool'])
       .where('e.type', '=', 'approval.requested')
-      .where('s.status', '=', 'waiting_approval');
+      .where('s.status', '=', 'waiting_approval')
+      .where(stillWaiting('s.approval_expires_at'));
     if (opts.after !== undefined) q = q.where('e.id', '>', opts.after as never);
     if (opts.since) q = q.where('e.at', '>', opts.since);
     const rows = await q

@@ -73,6 +73,21 @@ export async function pendingHeld(db: Kysely<DB>, workspaceId: string, limit = 2
   return rows.map(heldView);
 }
 
+/**
+ * Marks decided, at their expiry, the notes whose approval expired undecided (any workspace): the reads above already
+ * leave them out; this settles them, so a note is never left open forever. The notifier does it on each look (one
+ * statement on the index of undecided notes). Returns how many it marked.
+ */
+export async function markExpiredHeld(db: Kysely<DB>, now = new Date()): Promise<number> {
+  const r = await db
+    .updateTable('held_calls')
+    .set((eb) => ({ decided_at: eb.ref('expires_at') }))
+    .where('decided_at', 'is', null)
+    .where('expires_at', '<=', now)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
+
 /** Held calls (any workspace) noted after `since` that still wait, oldest first: the notifier's feed. */
 export async function heldSince(db: Kysely<DB>, since: Date, limit = 100, now = new Date()): Promise<Row[]> {
   return db

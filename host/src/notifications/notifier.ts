@@ -5,7 +5,7 @@ import type { Actor, PluginManifest } from '@neonhub/schemas';
 import type { ChannelRouter } from '@neonhub/sdk';
 import type { Logger } from 'pino';
 import type { OutboxPort } from '../pipeline/call-tool.js';
-import { heldSince } from './held.js';
+import { heldSince, markExpiredHeld } from './held.js';
 import { claim, deadSends, type NotifyTarget, targets } from './store.js';
 
 /** How far back each look at held calls reaches again (notes of two hosts may commit out of order). */
@@ -134,9 +134,11 @@ export function startNotifier(deps: NotifierDeps): Notifier {
   /**
    * Calls held for approval outside a run (held_calls): the approvers hear of each once. The feed is read with a few
    * seconds of overlap (two hosts may commit notes out of order); a key seen already is skipped here, and the claim
-   * makes it once per person whatever the number of hosts.
+   * makes it once per person whatever the number of hosts. Notes whose approval expired undecided are marked decided
+   * (at their expiry) first.
    */
   async function heldCalls(): Promise<void> {
+    await markExpiredHeld(deps.db);
     const rows = await heldSince(deps.db, new Date(heldCursor.getTime() - HELD_OVERLAP_MS));
     for (const h of rows) {
       const key = `held:${h.call_id}`;

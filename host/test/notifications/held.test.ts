@@ -8,7 +8,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { createHost, type Host } from '../../src/host.js';
-import { heldCallObserver, heldSince, pendingHeld } from '../../src/notifications/held.js';
+import { heldCallObserver, heldSince, markExpiredHeld, pendingHeld } from '../../src/notifications/held.js';
 import { buildApp } from '../../src/server/app.js';
 import { repoRoot, signup } from '../accounts/helpers.js';
 
@@ -250,6 +250,21 @@ describe('a call held for approval outside a run', () => {
     expect(await ids(new Date(expiry + 1000)), 'expired: out of the badge').toEqual(['00000000-0000-4000-8000-00000000e0e0']);
     expect(await fed(new Date(expiry + 1000)), 'expired: out of the notifier’s feed').toEqual(['00000000-0000-4000-8000-00000000e0e0']);
 
+    // the notifier's look marks the expired note decided at its expiry (the one with no expiry known stays open)
+    expect(await markExpiredHeld(host.storage.db, new Date(expiry - 1000))).toBe(0);
+    expect(await markExpiredHeld(host.storage.db, new Date(expiry + 1000))).toBe(1);
+    const notes = await host.storage.db
+      .selectFrom('held_calls')
+      .select(['call_id', 'decided_at', 'expires_at'])
+      .where('call_id', 'in', [answer.body.callId, '00000000-0000-4000-8000-00000000e0e0'])
+      .execute();
+    const byId = new Map(notes.map((n) => [n.call_id, n]));
+    expect(new Date(byId.get(answer.body.callId)!.decided_at!).getTime()).toBe(expiry);
+    expect(byId.get('00000000-0000-4000-8000-00000000e0e0')!.decided_at).toBeNull();
+    expect(await ids(new Date(expiry - 1000)), 'decided: out of the badge whatever the clock').toEqual([
+      '00000000-0000-4000-8000-00000000e0e0',
+    ]);
+
     await call(owner, 'POST', '/api/workspaces/held/tools/governance:reject/call', {
       input: { approvalId: answer.body.approvalId, reason: 'no' },
     });
@@ -273,6 +288,15 @@ describe('a call held for approval outside a run', () => {
       return r.body.steps?.some((s: { status: string }) => s.status === 'waiting_approval') ? r : undefined;
     }, 30_000);
     expect(waiting, 'the step waits for approval (governance holds it)').toBeDefined();
+    // the step keeps its approval's expiry as governance gave it (past it, the step fails NH_RUN_APPROVAL_EXPIRED)
+    const step = (waiting!.body.steps as { id: string; approvalId: string; approvalExpiresAt?: string }[]).find((s) => s.id === 'analyze')!;
+    const approval = await host.callTool({
+      workspace: 'held',
+      tool: 'governance:get_approval',
+      input: { approvalId: step.approvalId },
+      actor: system,
+    });
+    expect(step.approvalExpiresAt).toBe((approval as { output: { expiresAt: string } }).output.expiresAt);
     expect(await held()).toHaveLength(0);
     // reading the provider's list does not note it either (a run's step, told apart by steps.approval_id)
     expect(
