@@ -308,6 +308,29 @@ for (const dialect of availableDialects()) {
       expect((await r.list(ws.id, 'p', 'log', { order: 'seq' })).map((x) => x.value)).toEqual([1, 2, 3, 4, 5, 6].map((n) => ({ n })));
     });
 
+    it('plugin records: a group insert stores each value as JSON exactly, whatever its type (one jsonb parameter)', async () => {
+      const ws = await repos.workspaces.create({ slug: slug('records-json'), name: 'Records' });
+      const r = repos.pluginRecords;
+      const values = [
+        null,
+        'Été — 春 "quoted" \\ back',
+        0.25,
+        -7,
+        false,
+        [],
+        [1, [2, { a: null }]],
+        { nested: { key: 'value', n: 1e21 } },
+        {},
+      ];
+      const records = values.map((value, i) => ({ key: `k-${i}-ключ`, value }));
+      expect(await r.insertAll(ws.id, 'p', 'json', records.slice(0, 5))).toBe(true);
+      const head = { collection: 'meta', key: 'head', value: { value: 'key', n: [1] }, expectedVersion: 0 };
+      expect(await r.insertAllAndPutIf(ws.id, 'p', 'json', records.slice(5), head)).toEqual({ inserted: true, version: 1 });
+      const stored = await r.list(ws.id, 'p', 'json', { order: 'seq' });
+      expect(stored.map((x) => [x.key, x.value])).toEqual(records.map((x) => [x.key, x.value]));
+      expect((await r.get(ws.id, 'p', 'meta', 'head'))?.value).toEqual(head.value);
+    });
+
     it('plugin records: a write with a notification sends it in the same statement, only when a row changed', async () => {
       if (!database.listen) return; // PGlite: one process, nothing to tell
       const ws = await repos.workspaces.create({ slug: slug('records-notify'), name: 'Records' });
