@@ -14,6 +14,7 @@ import type { createRuns } from '../runs/service.js';
 import { scheduleRoutes } from '../schedules/routes.js';
 import {
   type ApiDeps,
+  consoleShellRoutes,
   hostRoutes,
   llmRoutes,
   memberRoutes,
@@ -64,6 +65,7 @@ export async function registerApi(app: FastifyInstance, host: Host, runs: Awaite
         brandRoutes,
       ])
         await ws.register(async (scope) => resource(scope, deps));
+      await ws.register(async (scope) => consoleShellRoutes(scope, { ...deps, runs }));
       await ws.register(async (scope) => connectionRoutes(scope, { host, publicBaseUrl: process.env.NEONHUB_PUBLIC_URL || undefined }));
       await ws.register(async (scope) => pluginOAuthRoutes(scope, { host, publicBaseUrl: process.env.NEONHUB_PUBLIC_URL || undefined }));
     }),

@@ -137,6 +137,21 @@ describe('a call held for approval outside a run', () => {
     expect(both.map((h) => h.callId).sort()).toEqual([first.body.callId, second.body.callId].sort());
     expect(both[0]!.actor).toEqual({ type: 'user', id: owner.id });
 
+    // the console's shell: the same reads in one call (each part what its own route answers), for any member
+    const shell = await call(member, 'GET', '/api/workspaces/held/console-shell?waitingLimit=10');
+    expect(shell.status, JSON.stringify(shell.body)).toBe(200);
+    expect(shell.body.held).toEqual(both);
+    expect(shell.body.plugins).toEqual((await call(member, 'GET', '/api/workspaces/held/plugins')).body.plugins);
+    expect(shell.body.contracts).toEqual((await call(member, 'GET', '/api/workspaces/held/contracts')).body);
+    expect(shell.body.contracts.approvals.plugin).toBe('governance');
+    expect(shell.body.members).toEqual((await call(member, 'GET', '/api/workspaces/held/members')).body);
+    expect(shell.body.members.members.map((m: { email: string }) => m.email)).toContain(member.email);
+    expect(shell.body.timeZone).toBe((await call(member, 'GET', '/api/workspaces/held/time-zone')).body.timeZone);
+    expect(shell.body.waiting).toEqual((await call(member, 'GET', '/api/workspaces/held/runs/waiting?limit=10')).body.runs);
+    const badLimit = await call(member, 'GET', '/api/workspaces/held/console-shell?waitingLimit=0');
+    expect(badLimit.status).toBe(400);
+    expect(badLimit.body.error.code).toMatch(/^NH_/);
+
     const reject = await call(owner, 'POST', '/api/workspaces/held/tools/governance:reject/call', {
       input: { approvalId: both[0]!.approvalId, reason: 'not now' },
     });

@@ -6,6 +6,7 @@ export * from './campaign-links.js';
 export * from './client.js';
 export * from './common.js';
 export * from './connections.js';
+export * from './console-shell.js';
 export * from './health.js';
 export * from './llm.js';
 export * from './members.js';

@@ -15,6 +15,7 @@ import {
   WsToolParamsSchema,
 } from './common.js';
 import { connectionRoutes } from './connections.js';
+import { ConsoleShellQuerySchema, ConsoleShellSchema } from './console-shell.js';
 import { HealthSchema } from './health.js';
 import { LlmBodySchema, LlmSchema } from './llm.js';
 import {
@@ -212,6 +213,17 @@ export const apiRoutes = {
     response: { 200: CallListSchema },
   }),
 
+  getConsoleShell: defineRoute({
+    method: 'GET',
+    path: `${ws}/console-shell`,
+    access: 'viewer',
+    tag: 'workspaces',
+    summary:
+      'What every console page of a workspace reads, in one call: its plugins, contract providers, members, held calls, runs waiting for a decision and time zone',
+    params: WsParamsSchema,
+    query: ConsoleShellQuerySchema,
+    response: { 200: ConsoleShellSchema },
+  }),
   listWorkspacePlugins: defineRoute({
     method: 'GET',
     path: `${ws}/plugins`,

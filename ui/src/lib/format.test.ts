@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { count, dateTime } from './format';
+import { count, dateTime, time } from './format';
 
 describe('format', () => {
   it('writes counts with thousands separators', () => {
@@ -7,9 +7,30 @@ describe('format', () => {
     expect(count(12345)).toBe('12,345');
   });
 
-  it('writes a moment as a medium date and a short time, from an ISO string or a Date alike', () => {
+  it('writes a moment as a medium date and a short time in the zone given, from an ISO string or a Date alike', () => {
     const iso = '2026-12-06T18:42:00Z';
-    expect(dateTime(iso)).toBe(new Date(iso).toLocaleString('en', { dateStyle: 'medium', timeStyle: 'short' }));
-    expect(dateTime(new Date(iso))).toBe(dateTime(iso));
+    expect(dateTime(iso, 'UTC')).toBe('Dec 6, 2026, 6:42 PM');
+    expect(dateTime(iso, 'Asia/Tokyo')).toBe('Dec 7, 2026, 3:42 AM');
+    expect(dateTime(iso, 'America/New_York')).toBe('Dec 6, 2026, 1:42 PM');
+    expect(dateTime(new Date(iso), 'Asia/Tokyo')).toBe(dateTime(iso, 'Asia/Tokyo'));
+    expect(time(iso, 'Europe/Paris')).toBe('7:42 PM');
+  });
+
+  it('does not depend on the zone of the machine that renders (the server and the browser write the same)', () => {
+    const before = process.env.TZ;
+    try {
+      process.env.TZ = 'Pacific/Kiritimati';
+      const there = dateTime('2026-03-29T00:30:00Z', 'Europe/Berlin');
+      process.env.TZ = 'America/Los_Angeles';
+      expect(dateTime('2026-03-29T00:30:00Z', 'Europe/Berlin')).toBe(there);
+      expect(there).toBe('Mar 29, 2026, 1:30 AM');
+    } finally {
+      if (before === undefined) delete process.env.TZ;
+      else process.env.TZ = before;
+    }
+  });
+
+  it('writes a zone the runtime does not know in UTC rather than failing the page', () => {
+    expect(dateTime('2026-12-06T18:42:00Z', 'Not/AZone')).toBe('Dec 6, 2026, 6:42 PM');
   });
 });

@@ -1,3 +1,4 @@
+export { consoleShellRoutes } from './console-shell.js';
 export type { ApiDeps } from './deps.js';
 export { hostRoutes } from './host.js';
 export { llmRoutes } from './llm.js';

@@ -34,21 +34,24 @@ async function changeMember(db: Kysely<DB>, workspaceId: string, userId: string,
   });
 }
 
+/** A workspace's members (with their names and e-mails) and its pending invites. */
+export async function memberList(deps: ApiDeps, workspaceId: string) {
+  const { repos } = deps;
+  const members = await repos.members.list(workspaceId);
+  const people = await Promise.all(
+    members.map(async (m) => {
+      const u = await repos.users.getById(m.userId);
+      return { userId: m.userId, email: u?.email ?? '', name: u?.name ?? '', role: m.role, since: m.createdAt };
+    }),
+  );
+  return { members: people, invites: await listInvites(deps, workspaceId) };
+}
+
 /** Members and invites of a workspace: viewers list them; admins invite, change roles and remove; only owners touch owner. */
 export async function memberRoutes(app: FastifyInstance, deps: ApiDeps) {
   const { repos } = deps;
 
-  addRoute(app, apiRoutes.listMembers, async (request) => {
-    const { workspaceId } = scoped(request);
-    const members = await repos.members.list(workspaceId);
-    const people = await Promise.all(
-      members.map(async (m) => {
-        const u = await repos.users.getById(m.userId);
-        return { userId: m.userId, email: u?.email ?? '', name: u?.name ?? '', role: m.role, since: m.createdAt };
-      }),
-    );
-    return { members: people, invites: await listInvites(deps, workspaceId) };
-  });
+  addRoute(app, apiRoutes.listMembers, async (request) => memberList(deps, scoped(request).workspaceId));
 
   /** Invite by e-mail: an existing account joins at once; otherwise a pending invite waits for sign-up. */
   addRoute(app, apiRoutes.inviteMember, async (request, reply) => {

@@ -7,7 +7,6 @@ import { addRoute } from '../route.js';
 import { scoped } from '../scopes.js';
 import type { ApiDeps } from './deps.js';
 
-/** Plugins in a workspace: their state (viewers), and enabling, configuring and their secrets (admins). */
 /**
  * The tools the lock pins for a plugin, each with its hash and whether the loaded plugin serves it as pinned
  * (an outside server's tools are known only from the lock until it is connected).
@@ -31,47 +30,54 @@ function pinnedTools(registry: ToolRegistry, pluginId: string, entry: LockEntry 
     });
 }
 
-export async function workspacePluginRoutes(app: FastifyInstance, { service, registry, host }: ApiDeps) {
+/** Every installed plugin with its manifest facts and a workspace's state; secret values never leave. */
+export async function workspacePluginViews(
+  { service, registry, host }: Pick<ApiDeps, 'service' | 'registry' | 'host'>,
+  workspaceId: string,
+) {
+  const states = new Map((await service.listPlugins(workspaceId)).map((p) => [p.pluginId, p]));
+  const secretNames = new Set((await service.listSecretNames(workspaceId)).map((s) => `${s.pluginId}/${s.name}`));
+  const lock = await readLockfile(join(host.config.rootDir, LOCKFILE_NAME));
+  return {
+    plugins: registry.plugins().map((p) => {
+      const m = p.manifest;
+      const state = states.get(m.id);
+      return {
+        id: m.id,
+        name: m.name ?? m.id,
+        version: m.version,
+        kind: m.kind,
+        description: m.description,
+        runtime: p.isolation,
+        status: p.runtime.status,
+        enabled: state?.enabled === true,
+        config: state?.config ?? {},
+        configSchema: (m.config as Record<string, unknown> | undefined) ?? null,
+        networkHosts: m.network.hosts,
+        secrets: m.secrets.map((s) => ({
+          name: s.name,
+          description: s.description,
+          required: s.required,
+          set: secretNames.has(`${m.id}/${s.name}`),
+        })),
+        // an outside server declares no tools in its manifest: the ones it serves as pinned
+        tools: (m.runtime.type === 'module' ? m.tools : registry.toolsOf([m.id]).map((t) => t.definition)).map((t) => ({
+          name: `${m.id}:${t.name}`,
+          description: t.description,
+          sideEffect: t.sideEffect,
+        })),
+        pinnedTools: pinnedTools(registry, m.id, lock.plugins[m.id]),
+        provides: (m.provides ?? []).map(providedName),
+      };
+    }),
+  };
+}
+
+/** Plugins in a workspace: their state (viewers), and enabling, configuring and their secrets (admins). */
+export async function workspacePluginRoutes(app: FastifyInstance, deps: ApiDeps) {
+  const { service, host } = deps;
   /** Every installed plugin with its manifest facts and this workspace's state; secret values never leave. */
-  addRoute(app, apiRoutes.listWorkspacePlugins, async (request) => {
-    const { workspaceId } = scoped(request);
-    const states = new Map((await service.listPlugins(workspaceId)).map((p) => [p.pluginId, p]));
-    const secretNames = new Set((await service.listSecretNames(workspaceId)).map((s) => `${s.pluginId}/${s.name}`));
-    const lock = await readLockfile(join(host.config.rootDir, LOCKFILE_NAME));
-    return {
-      plugins: registry.plugins().map((p) => {
-        const m = p.manifest;
-        const state = states.get(m.id);
-        return {
-          id: m.id,
-          name: m.name ?? m.id,
-          version: m.version,
-          kind: m.kind,
-          description: m.description,
-          runtime: p.isolation,
-          status: p.runtime.status,
-          enabled: state?.enabled === true,
-          config: state?.config ?? {},
-          configSchema: (m.config as Record<string, unknown> | undefined) ?? null,
-          networkHosts: m.network.hosts,
-          secrets: m.secrets.map((s) => ({
-            name: s.name,
-            description: s.description,
-            required: s.required,
-            set: secretNames.has(`${m.id}/${s.name}`),
-          })),
-          // an outside server declares no tools in its manifest: the ones it serves as pinned
-          tools: (m.runtime.type === 'module' ? m.tools : registry.toolsOf([m.id]).map((t) => t.definition)).map((t) => ({
-            name: `${m.id}:${t.name}`,
-            description: t.description,
-            sideEffect: t.sideEffect,
-          })),
-          pinnedTools: pinnedTools(registry, m.id, lock.plugins[m.id]),
-          provides: (m.provides ?? []).map(providedName),
-        };
-      }),
-    };
-  });
+  addRoute(app, apiRoutes.listWorkspacePlugins, async (request) => workspacePluginViews(deps, scoped(request).workspaceId));
 
   /** The enabled plugin providing each contract here (the console's approvals inbox reads it), or null. */
   addRoute(app, apiRoutes.getContracts, async (request) => host.contracts.providers(scoped(request).workspaceId));

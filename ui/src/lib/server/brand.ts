@@ -3,6 +3,7 @@ import { channelTools, contractTool } from '$lib/capabilities';
 import type { PolicyDoc } from '$lib/policy';
 import type { Api } from './api';
 import { callCapability, type WorkspacePluginView, workspaceContracts, workspacePlugins } from './plugins';
+import type { Shell } from './shell';
 
 export interface PolicyState {
   tool: { get: string; set: string };
@@ -10,27 +11,33 @@ export interface PolicyState {
   policy: PolicyDoc;
 }
 
+type Known = Pick<Shell, 'plugins' | 'contracts' | 'error'>;
+
+/** The workspace's plugins and contract providers, read without the shell (a form action runs without the layout). */
+async function pluginsAndContracts(client: Api, ws: string): Promise<Known> {
+  const [r, contracts] = await Promise.all([workspacePlugins(client, ws), workspaceContracts(client, ws)]);
+  return { plugins: r.ok ? r.data.plugins : [], contracts, error: r.ok ? null : r };
+}
+
 /**
  * The workspace's enabled plugins, its contracts, the policy (when the policy provider offers get/set_policy) and the
- * delivery tools per channel.
+ * delivery tools per channel. A page load passes the workspace's shell (`shellOf`, read once per request); an action
+ * reads the plugins and contracts itself.
  */
-export async function loadGovernance(client: Api, ws: string) {
-  const [r, conns, contracts] = await Promise.all([
-    workspacePlugins(client, ws),
+export async function loadGovernance(client: Api, ws: string, shell?: Promise<Known>) {
+  const [{ plugins, contracts, error: readError }, conns] = await Promise.all([
+    shell ?? pluginsAndContracts(client, ws),
     client.request('listConnections', { params: { ws } }),
-    workspaceContracts(client, ws),
   ]);
   // the channels each connector serves, from its manifest's connector block (the connections API reads it)
   const declared = new Map(conns.ok ? conns.data.connectors.map((c) => [c.plugin, c.channels as string[]]) : []);
-  const enabled: (WorkspacePluginView & { connector?: { channels: string[] } })[] = r.ok
-    ? r.data.plugins
-        .filter((p) => p.enabled)
-        .map((p) => (declared.get(p.id)?.length ? { ...p, connector: { channels: declared.get(p.id)! } } : p))
-    : [];
+  const enabled: (WorkspacePluginView & { connector?: { channels: string[] } })[] = plugins
+    .filter((p) => p.enabled)
+    .map((p) => (declared.get(p.id)?.length ? { ...p, connector: { channels: declared.get(p.id)! } } : p));
   const get = contractTool(contracts, 'policy', 'get_policy');
   const set = contractTool(contracts, 'policy', 'set_policy');
   let policy: PolicyState | null = null;
-  let error: string | null = r.ok ? null : r.error.message;
+  let error: string | null = readError ? readError.error.message : null;
   if (get && set) {
     const got = await callCapability<{ version: number; policy: PolicyDoc }>(client, ws, get, {});
     if (got.output) policy = { tool: { get, set }, version: got.output.version, policy: got.output.policy };

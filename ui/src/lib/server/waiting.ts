@@ -2,8 +2,11 @@ import type { HeldCall, RunWithSteps, Step } from '@neonhub/schemas';
 import { type Preview, policyInWords, previewOf, resolveRefs } from '$lib/approvals';
 import type { Contracts } from '$lib/capabilities';
 import type { Api } from './api';
-import { actorName, type Person, peopleOf } from './people';
-import { callCapability, toolLabel, type WorkspacePluginView, workspaceContracts, workspacePlugins } from './plugins';
+import { actorName, type Person } from './people';
+import { callCapability, toolLabel, type WorkspacePluginView } from './plugins';
+import { shellOf } from './shell';
+
+type ShellEvent = Parameters<typeof shellOf>[0];
 
 /** A governance approval as governance:list_approvals answers it (the fields the console reads). */
 export interface GovApproval {
@@ -48,26 +51,6 @@ export interface Waiting {
   people: Map<string, Person>;
 }
 
-const perRequest = new WeakMap<object, Map<string, Promise<unknown>>>();
-
-/**
- * One read per request: the layout (the badge) and the page load run at once for the same request and ask for the
- * same things; `scope` is the request's `locals`. Without one, it reads.
- */
-function once<T>(scope: object | undefined, key: string, read: () => Promise<T>): Promise<T> {
-  if (!scope) return read();
-  const reads = perRequest.get(scope) ?? new Map<string, Promise<unknown>>();
-  perRequest.set(scope, reads);
-  const known = reads.get(key) as Promise<T> | undefined;
-  if (known) return known;
-  const p = read();
-  reads.set(key, p);
-  return p;
-}
-
-/** At most this many runs holding steps are read (the oldest waiting beyond it show once these are decided). */
-const WAITING_RUNS = 100;
-
 /**
  * The approvals contract's rule behind a provider's reason, when its wording names one (governance's: "the policy
  * requires approval for <tool> (…)" or "… for <effect> side effects"): what `policyInWords` reads.
@@ -93,34 +76,16 @@ const heldAsApproval = (h: HeldCall): GovApproval => ({
 /**
  * Everything waiting for a person in a workspace: the steps of runs that wait for approval (with the run's goal,
  * their input resolved and previewed) and the calls held for approval outside a run. One list, oldest first (the
- * one waiting longest comes first). No tool call on the way: the runs and their steps come in one request
- * (`listWaitingRuns`: one query on the host, whatever the number of runs), the calls held outside runs as the host
- * noted them, each with its input (`GET …/approvals/held`: one indexed read), in parallel. `calls: false` leaves
- * those out. Why a run's step waits is in the plan's words or the policy's in general; `providerReasons` (streamed
- * after the page paints) names the policy's rule. `scope` (the request's `locals`) shares the reads between the
- * layout's badge and the page.
+ * one waiting longest comes first). No tool call on the way: the runs and their steps and the calls held outside
+ * runs as the host noted them (each with its input) come in the workspace's shell (`shellOf`: one request, shared
+ * by the layout's badge and the page). Why a run's step waits is in the plan's words or the policy's in general;
+ * `providerReasons` (streamed after the page paints) names the policy's rule.
  */
-export async function waitingFor(
-  client: Api,
-  ws: string,
-  me: string | undefined,
-  opts: { calls?: boolean; scope?: object } = {},
-): Promise<Waiting> {
-  const [runsR, pluginsR, people, contracts, held] = await Promise.all([
-    once(opts.scope, `waiting:${ws}`, () => client.request('listWaitingRuns', { params: { ws }, query: { limit: WAITING_RUNS } })),
-    once(opts.scope, `plugins:${ws}`, () => workspacePlugins(client, ws)),
-    once(opts.scope, `people:${ws}`, () => peopleOf(client, ws)),
-    once(opts.scope, `contracts:${ws}`, () => workspaceContracts(client, ws)),
-    opts.calls === false
-      ? Promise.resolve(null)
-      : once(opts.scope, `held:${ws}`, () => client.request('listHeldCalls', { params: { ws } })),
-  ]);
-  const plugins = pluginsR.ok ? pluginsR.data.plugins : [];
+export async function waitingFor(event: ShellEvent, ws: string, me: string | undefined): Promise<Waiting> {
+  const { waiting, held, plugins, people, contracts, error } = await shellOf(event, ws);
   const governance = contracts.approvals?.tools.list_approvals !== undefined;
-  const approvals = held?.ok ? held.data.held.map(heldAsApproval) : [];
-  const items = pendingItems(runsR.ok ? runsR.data.runs : [], approvals, { plugins, people, me });
-  const error = held && !held.ok ? held.error.message : runsR.ok ? null : runsR.error.message;
-  return { items, governance, error, plugins, contracts, people };
+  const items = pendingItems(waiting, held.map(heldAsApproval), { plugins, people, me });
+  return { items, governance, error: error ? error.error.message : null, plugins, contracts, people };
 }
 
 export interface ProviderReasons {
@@ -220,12 +185,7 @@ export function pendingItems(
 }
 
 /** One run's pending items, and the names and plugins its page shows (who started it, who decided each step). */
-export async function pendingOfRun(client: Api, ws: string, run: RunWithSteps, me: string | undefined, scope?: object) {
-  const [pluginsR, people, contracts] = await Promise.all([
-    once(scope, `plugins:${ws}`, () => workspacePlugins(client, ws)),
-    once(scope, `people:${ws}`, () => peopleOf(client, ws)),
-    once(scope, `contracts:${ws}`, () => workspaceContracts(client, ws)),
-  ]);
-  const plugins = pluginsR.ok ? pluginsR.data.plugins : [];
+export async function pendingOfRun(event: ShellEvent, ws: string, run: RunWithSteps, me: string | undefined) {
+  const { plugins, people, contracts } = await shellOf(event, ws);
   return { items: pendingItems([run], [], { plugins, people, me }, false), plugins, people, contracts };
 }

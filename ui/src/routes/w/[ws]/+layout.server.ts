@@ -1,7 +1,6 @@
 import type { PendingSummary } from '$lib/approvals';
 import { contractOffers } from '$lib/capabilities';
 import { atLeast } from '$lib/nav';
-import { api } from '$lib/server/api';
 import { requireUser, requireWorkspace } from '$lib/server/guard';
 import { waitingFor } from '$lib/server/waiting';
 import type { LayoutServerLoad } from './$types';
@@ -11,10 +10,10 @@ export const load: LayoutServerLoad = (event) => {
   const user = requireUser(locals, url);
   const workspace = requireWorkspace(locals, params.ws);
   const canManage = atLeast(workspace.role, 'admin');
-  // Streamed (not awaited): the page paints first, the badge follows. It counts the runs' steps that wait (the
-  // runs API) and the calls held for approval outside a run as the host noted them (no tool call). Home and the
-  // approvals page read the same, once per request.
-  const waiting = waitingFor(api(event), params.ws, user.id, { scope: locals });
+  // Streamed (not awaited): the page paints first, the badge follows. It counts the runs' steps that wait and the
+  // calls held for approval outside a run as the host noted them (no tool call), from the workspace's shell: one
+  // host call per request, which the page's load reads too (shellOf).
+  const waiting = waitingFor(event, params.ws, user.id);
   const pending: Promise<PendingSummary> = waiting
     .then((w) => ({
       count: w.items.length,

@@ -5,6 +5,7 @@ import { api } from '$lib/server/api';
 import { requireWorkspace } from '$lib/server/guard';
 import { onboarding } from '$lib/server/onboarding';
 import { callCapability } from '$lib/server/plugins';
+import { shellOf } from '$lib/server/shell';
 import { waitingFor } from '$lib/server/waiting';
 import type { PageServerLoad } from './$types';
 
@@ -23,7 +24,7 @@ export const load: PageServerLoad = async (event) => {
   // Above the fold, awaited, all at once: what waits (the runs holding steps and the calls held outside runs, each
   // one request shared with the layout's badge), the recent runs, the checklist.
   // the calls held outside runs as the host noted them (no provider tool call on the way to the first paint)
-  const waitingP = waitingFor(client, ws, event.locals.user?.id, { scope: event.locals });
+  const waitingP = waitingFor(event, ws, event.locals.user?.id);
   const runsP = client.request('listRuns', { params: { ws } }).then((r) => (r.ok ? r.data.runs : []));
   const [waiting, runs, checklist] = await Promise.all([
     waitingP,
@@ -78,6 +79,7 @@ export const load: PageServerLoad = async (event) => {
   const inProgress = runs.filter((r) => ['planning', 'queued', 'running', 'waiting_approval'].includes(r.status)).slice(0, 5);
 
   return {
+    timeZone: (await shellOf(event, ws)).timeZone,
     checklist: checklist.steps,
     pendingItems: waiting.items
       .slice(0, 5)

@@ -3,7 +3,8 @@ import type { CampaignDetail } from '$lib/campaigns';
 import { analyticsRange, campaignAnalytics, campaignNames, splitOf, variantNames } from '$lib/server/analytics';
 import { api } from '$lib/server/api';
 import { orError } from '$lib/server/guard';
-import { callContract, workspaceContracts } from '$lib/server/plugins';
+import { callContract } from '$lib/server/plugins';
+import { shellOf } from '$lib/server/shell';
 import type { PageServerLoad } from './$types';
 
 const METRICS = FUNNEL_STAGES as readonly string[];
@@ -14,7 +15,7 @@ export const load: PageServerLoad = async (event) => {
   const q = event.url.searchParams;
   const [{ campaigns }, contracts] = await Promise.all([
     client.request('listCampaigns', { params: { ws } }).then(orError),
-    workspaceContracts(client, ws),
+    shellOf(event, ws).then((s) => s.contracts),
   ]);
   const names = await campaignNames(client, ws, contracts);
   const asked = q.get('c');

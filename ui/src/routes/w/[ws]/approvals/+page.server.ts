@@ -3,6 +3,7 @@ import { api, enc } from '$lib/server/api';
 import { failWith, guardedActions, requireWorkspace, text } from '$lib/server/guard';
 import { callCapability } from '$lib/server/plugins';
 import { runOf } from '$lib/server/runs';
+import { shellOf } from '$lib/server/shell';
 import { type ProviderReasons, providerReasons, waitingFor } from '$lib/server/waiting';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -10,7 +11,7 @@ export const load: PageServerLoad = async (event) => {
   const ws = requireWorkspace(event.locals, event.params.ws);
   const client = api(event);
   // the same reads as the badge (shared in this request): no tool call before the page paints
-  const w = await waitingFor(client, ws.slug, event.locals.user?.id, { scope: event.locals });
+  const w = await waitingFor(event, ws.slug, event.locals.user?.id);
   // grouped by run (a run's steps together, so they can be approved at once), oldest first
   const groups: { runId: string | null; runGoal: string | null; items: typeof w.items }[] = [];
   for (const item of w.items) {
@@ -20,6 +21,7 @@ export const load: PageServerLoad = async (event) => {
   }
   return {
     groups,
+    timeZone: (await shellOf(event, ws.slug)).timeZone,
     count: w.items.length,
     governance: w.governance,
     error: w.error,

@@ -1,18 +1,19 @@
 import { api } from '$lib/server/api';
 import { failWith, guardedActions, orError } from '$lib/server/guard';
-import { actorName, peopleOf } from '$lib/server/people';
-import { callContract, workspaceContracts } from '$lib/server/plugins';
+import { actorName } from '$lib/server/people';
+import { callContract } from '$lib/server/plugins';
+import { shellOf } from '$lib/server/shell';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
   const client = api(event);
-  const [calls, dataTrust, people] = await Promise.all([
+  const [calls, { contracts, people, timeZone }] = await Promise.all([
     client.request('listCalls', { params: { ws: event.params.ws }, query: { limit: 100 } }),
-    workspaceContracts(client, event.params.ws).then((c) => c.audit !== null),
-    peopleOf(client, event.params.ws),
+    shellOf(event, event.params.ws),
   ]);
+  const dataTrust = contracts.audit !== null;
   // who made each call, by name (never a bare id)
-  return { calls: orError(calls).calls.map((c) => ({ ...c, by: actorName(c.actor, people, event.locals.user?.id) })), dataTrust };
+  return { calls: orError(calls).calls.map((c) => ({ ...c, by: actorName(c.actor, people, event.locals.user?.id) })), dataTrust, timeZone };
 };
 
 export const actions = guardedActions({

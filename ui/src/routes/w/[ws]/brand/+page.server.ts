@@ -4,6 +4,7 @@ import { lines, type PolicyDoc } from '$lib/policy';
 import { api, enc } from '$lib/server/api';
 import { loadBrandKit, loadGovernance, saveBrandKit, savePolicy } from '$lib/server/brand';
 import { guardedActions, text } from '$lib/server/guard';
+import { shellOf } from '$lib/server/shell';
 import type { Actions, PageServerLoad } from './$types';
 
 type Disclosure = NonNullable<NonNullable<PolicyDoc['content']>['disclosures']>[number];
@@ -12,7 +13,7 @@ const sameSet = (a: string[], b: string[]) => a.length === b.length && a.every((
 export const load: PageServerLoad = async (event) => {
   const client = api(event);
   const ws = event.params.ws;
-  const gov = await loadGovernance(client, ws);
+  const gov = await loadGovernance(client, ws, shellOf(event, ws));
   // the brand voice and banned phrases are the content provider's config; product facts live in memory
   const content = gov.enabled.find((p) => p.id === providerOf(gov.contracts, 'content')) ?? null;
   const config = (content?.config ?? {}) as { brandVoice?: string; bannedPhrases?: string[] };

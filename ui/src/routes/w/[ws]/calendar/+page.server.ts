@@ -17,7 +17,8 @@ import {
 import { channelTools, NETWORKS } from '$lib/capabilities';
 import { type Api, api, enc } from '$lib/server/api';
 import { guardedActions, text } from '$lib/server/guard';
-import { callContract, workspaceContracts, workspacePlugins } from '$lib/server/plugins';
+import { callContract } from '$lib/server/plugins';
+import { shellOf } from '$lib/server/shell';
 import type { Actions, PageServerLoad } from './$types';
 
 /**
@@ -42,13 +43,11 @@ export const load: PageServerLoad = async (event) => {
   const range = view === 'week' ? week.range : monthRange(year, month);
   // a day either side: the days shown are the workspace's local days, up to 14 h off UTC's
   const wide = { from: `${addDays(range.from.slice(0, 10), -1)}T00:00:00.000Z`, to: `${addDays(range.to.slice(0, 10), 1)}T23:59:59.999Z` };
-  const [plugins, contracts, sched, outbox] = await Promise.all([
-    workspacePlugins(client, ws),
-    workspaceContracts(client, ws),
+  const [{ plugins: all, contracts }, sched, outbox] = await Promise.all([
+    shellOf(event, ws),
     client.request('listSchedules', { params: { ws }, query: wide }),
     client.request('listOutbox', { params: { ws }, query: { limit: 200 } }),
   ]);
-  const all = plugins.ok ? plugins.data.plugins : [];
   // posts are put on the calendar through the calendar contract's provider (the social agent as shipped); e-mails
   // reach it when a connector delivers the e-mail channel
   const social = contracts.calendar !== null;

@@ -2,7 +2,8 @@ import { fail, redirect } from '@sveltejs/kit';
 import { type Campaign, CHANNELS } from '$lib/campaigns';
 import { api, enc } from '$lib/server/api';
 import { guardedActions, text } from '$lib/server/guard';
-import { callContract, workspaceContracts } from '$lib/server/plugins';
+import { callContract } from '$lib/server/plugins';
+import { shellOf } from '$lib/server/shell';
 import type { Actions, PageServerLoad } from './$types';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -10,7 +11,7 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 export const load: PageServerLoad = async (event) => {
   const client = api(event);
   // the campaigns contract's provider (the campaign agent as shipped)
-  const contracts = await workspaceContracts(client, event.params.ws);
+  const { contracts } = await shellOf(event, event.params.ws);
   if (!contracts.campaigns) return { enabled: false, campaigns: [] as Campaign[], error: null, channels: CHANNELS };
   const r = await callContract<{ campaigns: Campaign[] }>(
     client,

@@ -1,13 +1,18 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { api, callAction } from '$lib/server/api';
 import { failWith, guardedActions, orError, text } from '$lib/server/guard';
+import { shellOf } from '$lib/server/shell';
 import type { Actions, PageServerLoad } from './$types';
 
 /** The workspace's connected accounts (docs/connectors.md, "Connected accounts"): status and last error, never a secret. */
 export const load: PageServerLoad = async (event) => {
-  const r = orError(await api(event).request('listConnections', { params: { ws: event.params.ws } }));
+  const [r, { timeZone }] = await Promise.all([
+    api(event).request('listConnections', { params: { ws: event.params.ws } }),
+    shellOf(event, event.params.ws),
+  ]);
   return {
-    ...r,
+    ...orError(r),
+    timeZone,
     connected: event.url.searchParams.get('connected'),
     oauthError: event.url.searchParams.get('error'),
     origin: event.url.origin,

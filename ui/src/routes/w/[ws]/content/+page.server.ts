@@ -4,6 +4,7 @@ import type { Draft } from '$lib/content';
 import { api, enc } from '$lib/server/api';
 import { guardedActions, text } from '$lib/server/guard';
 import { callCapability, workspaceContracts } from '$lib/server/plugins';
+import { shellOf } from '$lib/server/shell';
 import type { Actions, PageServerLoad } from './$types';
 
 const KINDS = ['blog', 'email', 'social'] as const;
@@ -13,7 +14,7 @@ export const load: PageServerLoad = async (event) => {
   const kindParam = event.url.searchParams.get('kind');
   const kind = (KINDS as readonly string[]).includes(kindParam ?? '') ? kindParam : null;
   // the drafts of the content contract's provider (the content agent as shipped)
-  const list = contractTool(await workspaceContracts(client, event.params.ws), 'content', 'list_drafts');
+  const list = contractTool((await shellOf(event, event.params.ws)).contracts, 'content', 'list_drafts');
   if (!list) return { enabled: false, drafts: [] as Draft[], kind, error: null };
   const r = await callCapability<{ drafts: Draft[] }>(client, event.params.ws, list, {
     limit: 200,

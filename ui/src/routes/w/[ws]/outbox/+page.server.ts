@@ -1,15 +1,17 @@
 import { OutboxStatusSchema } from '@neonhub/schemas';
 import { api, callAction } from '$lib/server/api';
 import { guardedActions, orError } from '$lib/server/guard';
+import { shellOf } from '$lib/server/shell';
 import type { Actions, PageServerLoad } from './$types';
 
 /** The workspace's outbox (docs/outbox.md): what was sent, what is on its way, what could not be delivered. */
 export const load: PageServerLoad = async (event) => {
   const status = OutboxStatusSchema.safeParse(event.url.searchParams.get('status') ?? undefined).data;
-  const r = orError(
-    await api(event).request('listOutbox', { params: { ws: event.params.ws }, query: { limit: 100, ...(status ? { status } : {}) } }),
-  );
-  return { ...r, status: status ?? null };
+  const [r, { timeZone }] = await Promise.all([
+    api(event).request('listOutbox', { params: { ws: event.params.ws }, query: { limit: 100, ...(status ? { status } : {}) } }),
+    shellOf(event, event.params.ws),
+  ]);
+  return { ...orError(r), status: status ?? null, timeZone };
 };
 
 export const actions = guardedActions({

@@ -1,10 +1,14 @@
 import { redirect } from '@sveltejs/kit';
 import { api, enc } from '$lib/server/api';
 import { failWith, orError, text } from '$lib/server/guard';
-import { workspacePlugins } from '$lib/server/plugins';
+import { shellOf } from '$lib/server/shell';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async (event) => ({ plugins: orError(await workspacePlugins(api(event), event.params.ws)).plugins });
+export const load: PageServerLoad = async (event) => {
+  const shell = await shellOf(event, event.params.ws);
+  if (shell.error) orError(shell.error);
+  return { plugins: shell.plugins };
+};
 
 const toggle = (verb: 'enable' | 'disable') => async (event: Parameters<Actions[string]>[0]) => {
   const id = text(await event.request.formData(), 'plugin');

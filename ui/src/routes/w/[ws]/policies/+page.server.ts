@@ -4,12 +4,13 @@ import { isHeld, type PolicyDoc, setHeld, setSideEffectHeld } from '$lib/policy'
 import { api, enc } from '$lib/server/api';
 import { loadGovernance, savePolicy } from '$lib/server/brand';
 import { guardedActions, text } from '$lib/server/guard';
+import { shellOf } from '$lib/server/shell';
 import type { Actions, PageServerLoad } from './$types';
 
 type Caps = NonNullable<NonNullable<PolicyDoc['consent']>['frequencyCaps']>;
 
 export const load: PageServerLoad = async (event) => {
-  const gov = await loadGovernance(api(event), event.params.ws);
+  const gov = await loadGovernance(api(event), event.params.ws, shellOf(event, event.params.ws));
   const p = gov.policy?.policy ?? {};
   return {
     enabled: gov.policy !== null,

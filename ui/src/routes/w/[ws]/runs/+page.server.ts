@@ -3,13 +3,17 @@ import { NETWORKS } from '$lib/runs';
 import { api, enc } from '$lib/server/api';
 import { failWith, guardedActions, orError, text } from '$lib/server/guard';
 import { splitList } from '$lib/server/runs';
+import { shellOf } from '$lib/server/shell';
 import type { Actions, PageServerLoad } from './$types';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export const load: PageServerLoad = async (event) => {
-  const runs = orError(await api(event).request('listRuns', { params: { ws: event.params.ws } })).runs;
-  return { runs: runs.slice(0, 100), networks: NETWORKS };
+  const [r, { timeZone }] = await Promise.all([
+    api(event).request('listRuns', { params: { ws: event.params.ws } }),
+    shellOf(event, event.params.ws),
+  ]);
+  return { runs: orError(r).runs.slice(0, 100), networks: NETWORKS, timeZone };
 };
 
 export const actions = guardedActions({

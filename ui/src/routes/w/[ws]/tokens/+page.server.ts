@@ -3,6 +3,7 @@ import { fail } from '@sveltejs/kit';
 import { DOC_EXAMPLE } from '$lib/mcp-configs';
 import { api } from '$lib/server/api';
 import { failWith, guardedActions, orError, requireWorkspace, text } from '$lib/server/guard';
+import { shellOf } from '$lib/server/shell';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => ({
@@ -10,6 +11,7 @@ export const load: PageServerLoad = async (event) => ({
   tokens: ['admin', 'owner'].includes(requireWorkspace(event.locals, event.params.ws).role)
     ? orError(await api(event).request('listTokens', { params: { ws: event.params.ws } })).tokens
     : [],
+  timeZone: (await shellOf(event, event.params.ws)).timeZone,
   mcpUrl: `${event.url.origin}/mcp`,
   // the console runs inside the host process: the stdio configs start this Node with this checkout's CLI
   node: process.execPath,

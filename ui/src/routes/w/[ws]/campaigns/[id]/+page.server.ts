@@ -6,7 +6,8 @@ import { atLeast } from '$lib/nav';
 import { campaignAnalytics, campaignNames, splitOf, variantNames } from '$lib/server/analytics';
 import { api, enc } from '$lib/server/api';
 import { guardedActions, requireWorkspace, text } from '$lib/server/guard';
-import { callContract, workspaceContracts } from '$lib/server/plugins';
+import { callContract } from '$lib/server/plugins';
+import { shellOf } from '$lib/server/shell';
 import type { Actions, PageServerLoad } from './$types';
 
 const DAY_MS = 86_400_000;
@@ -29,7 +30,7 @@ export const load: PageServerLoad = async (event) => {
   const client = api(event);
   const ws = event.params.ws;
   const campaignId = event.params.id;
-  const contracts = await workspaceContracts(client, ws);
+  const { contracts } = await shellOf(event, ws);
   if (!contracts.campaigns) redirect(303, `/w/${enc(ws)}/campaigns`);
   const [got, history, withResults, stored] = await Promise.all([
     callContract<CampaignDetail>(client, ws, 'campaigns', 'get_campaign', { campaignId }, contracts),

@@ -11,7 +11,8 @@ import {
 } from '$lib/content';
 import { api, enc } from '$lib/server/api';
 import { guardedActions, text } from '$lib/server/guard';
-import { callContract, workspaceContracts } from '$lib/server/plugins';
+import { callContract } from '$lib/server/plugins';
+import { shellOf } from '$lib/server/shell';
 import type { Actions, PageServerLoad } from './$types';
 
 const num = (v: string | null) => {
@@ -22,7 +23,7 @@ const num = (v: string | null) => {
 export const load: PageServerLoad = async (event) => {
   const client = api(event);
   const ws = event.params.ws;
-  const contracts = await workspaceContracts(client, ws);
+  const { contracts, timeZone } = await shellOf(event, ws);
   if (!contracts.content) redirect(303, `/w/${enc(ws)}/content`);
   const call = <T>(name: string, input: unknown) => callContract<T>(client, ws, 'content', name, input, contracts);
   const q = event.url.searchParams;
@@ -48,6 +49,7 @@ export const load: PageServerLoad = async (event) => {
   ]);
   return {
     ...got.output,
+    timeZone,
     from,
     to,
     diff: diff.output ?? null,

@@ -2,22 +2,36 @@ import { error, fail, redirect } from '@sveltejs/kit';
 import { fieldsFromSchema, valuesFromForm } from '$lib/schema-form';
 import { api, enc } from '$lib/server/api';
 import { failWith, orError, requireWorkspace, text } from '$lib/server/guard';
-import { workspacePlugins } from '$lib/server/plugins';
+import { type WorkspacePluginView, workspacePlugins } from '$lib/server/plugins';
+import { shellOf } from '$lib/server/shell';
 import type { Actions, PageServerLoad } from './$types';
 
-async function plugin(event: Parameters<PageServerLoad>[0] | Parameters<Actions[string]>[0]) {
-  const list = orError(await workspacePlugins(api(event), event.params.ws ?? '')).plugins;
+async function pluginsOf(
+  event: Parameters<PageServerLoad>[0] | Parameters<Actions[string]>[0],
+  fromShell: boolean,
+): Promise<WorkspacePluginView[]> {
+  const ws = event.params.ws ?? '';
+  if (!fromShell) return orError(await workspacePlugins(api(event), ws)).plugins;
+  const shell = await shellOf(event, ws);
+  if (shell.error) orError(shell.error);
+  return shell.plugins;
+}
+
+/** The plugin the URL names: a page load reads it from the workspace's shell, an action asks for the list. */
+async function plugin(event: Parameters<PageServerLoad>[0] | Parameters<Actions[string]>[0], fromShell = false) {
+  const list = await pluginsOf(event, fromShell);
   const found = list.find((p) => p.id === event.params.id);
   if (!found) error(404, { message: `No plugin ${event.params.id} is installed`, code: 'NH_PLUGIN_NOT_FOUND' });
   return found;
 }
 
 export const load: PageServerLoad = async (event) => {
-  const p = await plugin(event);
+  const [p, { timeZone }] = await Promise.all([plugin(event, true), shellOf(event, event.params.ws)]);
   // an outside MCP server behind OAuth: this workspace's grant (any other plugin answers NH_MCP_OAUTH_NOT_OAUTH)
   const oauth = p.runtime === 'mcp' ? await api(event).request('getPluginOAuth', { params: { ws: event.params.ws, id: p.id } }) : undefined;
   return {
     plugin: p,
+    timeZone,
     form: fieldsFromSchema(p.configSchema, p.config),
     oauth: oauth?.ok ? oauth.data : null,
     connected: event.url.searchParams.get('connected') === '1',

@@ -18,7 +18,7 @@ export const load: PageServerLoad = async (event) => {
   const me = event.locals.user?.id;
   const finished = ['succeeded', 'failed', 'cancelled'].includes(data.run.status);
   const [{ items, plugins, people, contracts }, summary] = await Promise.all([
-    pendingOfRun(client, ws.slug, data, me, event.locals),
+    pendingOfRun(event, ws.slug, data, me),
     // what the run sent and what came of it, once it has finished (its run.summary, and the same figures now)
     finished ? client.request('getRunSummary', { params: { id: data.run.id } }) : null,
   ]);

@@ -1,0 +1,65 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { shellOf } from './shell';
+
+/** A stand-in host answering the shell route (the host's own test checks what it answers); it counts the requests. */
+let server: Server;
+let base: string;
+const seen: string[] = [];
+const answer = {
+  plugins: [],
+  contracts: { approvals: null },
+  members: {
+    members: [{ userId: 'u1', email: 'ada@example.com', name: '', role: 'owner', since: '2026-01-01T00:00:00.000Z' }],
+    invites: [],
+  },
+  held: [],
+  waiting: [],
+};
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    seen.push(`${req.method} ${req.url} ${req.headers.authorization ?? ''}`);
+    const ok = req.url?.startsWith('/api/workspaces/acme/');
+    res.writeHead(ok ? 200 : 404, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(ok ? answer : { error: { code: 'NH_WORKSPACE_NOT_FOUND', message: 'no such workspace' } }));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  process.env.NEONHUB_API_URL = base;
+});
+const apiUrl = process.env.NEONHUB_API_URL;
+afterAll(async () => {
+  if (apiUrl === undefined) delete process.env.NEONHUB_API_URL;
+  else process.env.NEONHUB_API_URL = apiUrl;
+  await new Promise<void>((r) => server.close(() => r()));
+});
+
+const request = () =>
+  ({
+    locals: { sessionToken: 'tok', user: null, workspaces: [], theme: 'system' },
+    url: new URL(`${base}/w/acme`),
+    getClientAddress: () => '127.0.0.1',
+  }) as unknown as Parameters<typeof shellOf>[0];
+
+describe('the workspace shell', () => {
+  it('is one host call per request, however many loads read it, and one more for the next request', async () => {
+    seen.length = 0;
+    const event = request();
+    const [a, b] = await Promise.all([shellOf(event, 'acme'), shellOf(event, 'acme')]);
+    expect(a).toBe(b);
+    expect(seen).toEqual(['GET /api/workspaces/acme/console-shell?waitingLimit=100 Bearer tok']);
+    expect(a.people.get('u1')).toEqual({ name: 'ada@example.com', email: 'ada@example.com' });
+    expect(a.error).toBeNull();
+    await shellOf(request(), 'acme');
+    expect(seen).toHaveLength(2);
+  });
+
+  it('a refused read leaves empty lists and says why', async () => {
+    const s = await shellOf(request(), 'other');
+    expect(s.error?.error.code).toBe('NH_WORKSPACE_NOT_FOUND');
+    expect(s.plugins).toEqual([]);
+    expect(s.people.size).toBe(0);
+  });
+});
