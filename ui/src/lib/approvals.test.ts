@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { emailDocument, mergeFields, originOf, policyInWords, previewOf, resolveRefs, type StepLike } from './approvals';
+import {
+  EAGER_PREVIEWS,
+  eagerPreviews,
+  emailDocument,
+  mergeFields,
+  originOf,
+  policyInWords,
+  previewOf,
+  previewSummary,
+  resolveRefs,
+  type StepLike,
+} from './approvals';
 import { atLeast, currentItem, navFor } from './nav';
 
 // The spring-sale plan as the offline planner makes it, the drafts and the composition done, the send waiting.
@@ -138,5 +149,40 @@ describe('navigation by role', () => {
     expect(currentItem('/w/s', '/w/s')?.label).toBe('Home');
     expect(currentItem('/w/s/runs/123', '/w/s')?.label).toBe('Runs');
     expect(currentItem('/elsewhere', '/w/s')).toBeUndefined();
+  });
+});
+
+describe('previews rendered at once, and the others in a line', () => {
+  it('renders the first few at once, and the one the URL asks for', () => {
+    const items = Array.from({ length: 30 }, (_, i) => ({ key: `run/step-${i}` }));
+    const eager = eagerPreviews(items);
+    expect([...eager]).toEqual(items.slice(0, EAGER_PREVIEWS).map((i) => i.key));
+    expect(eagerPreviews(items, 'run/step-20').has('run/step-20')).toBe(true);
+    expect(eagerPreviews([]).size).toBe(0);
+  });
+
+  it('says what a preview not yet rendered holds', () => {
+    const email = {
+      kind: 'email',
+      subject: 'Spring sale',
+      body: '',
+      format: 'text',
+      recipient: null,
+      recipientCount: 2,
+      missing: [],
+    } as const;
+    expect(previewSummary({ ...email, missing: [] })).toBe('E-mail “Spring sale” to 2 recipients');
+    expect(previewSummary({ ...email, subject: '', recipientCount: 0, missing: [] })).toBe('E-mail “(no subject)” to no recipients yet');
+    const post = previewSummary({
+      kind: 'social',
+      network: 'linkedin',
+      text: 'x'.repeat(200),
+      maxLength: 3000,
+      length: 200,
+      link: null,
+      media: [],
+      warnings: [],
+    });
+    expect(post).toMatch(/^Post on LinkedIn: “x{79}…”$/);
   });
 });

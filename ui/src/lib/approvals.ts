@@ -274,3 +274,29 @@ export const pendingAnchor = (key: string) => `ap-${key.replace(/[^A-Za-z0-9_-]/
 /** Why an item waits in the approvals provider's words, once its list has been read (streamed to the page). */
 export const whyOf = (reasons: { why: object } | null | undefined, key: string): string | undefined =>
   reasons ? (reasons.why as Record<string, string | undefined>)[key] : undefined;
+
+/**
+ * How many previews the approvals page renders at once (the first ones, on screen when it paints); the others render
+ * as they near the screen or are opened — thirty e-mail frames at once made the page slow to load and to hydrate.
+ */
+export const EAGER_PREVIEWS = 2;
+
+/** The keys whose previews render at once: the first `EAGER_PREVIEWS` in page order, and the one the URL asks to show. */
+export function eagerPreviews(items: readonly { key: string }[], show: string | null = null): Set<string> {
+  const keys = new Set(items.slice(0, EAGER_PREVIEWS).map((i) => i.key));
+  if (show) keys.add(show);
+  return keys;
+}
+
+/** One line saying what a preview not yet rendered holds (an e-mail's subject and audience, a post's network and start). */
+export function previewSummary(p: Preview): string {
+  if (p.kind === 'email') {
+    const to = p.recipientCount === 0 ? 'no recipients yet' : `${p.recipientCount} recipient${p.recipientCount === 1 ? '' : 's'}`;
+    return `E-mail “${p.subject || '(no subject)'}” to ${to}`;
+  }
+  if (p.kind === 'social') {
+    const text = p.text.length > 80 ? `${p.text.slice(0, 79).trimEnd()}…` : p.text;
+    return `Post on ${networkName(p.network)}: “${text}”`;
+  }
+  return p.fields.length ? p.fields.map((f) => f.label).join(', ') : 'No input.';
+}
