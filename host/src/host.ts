@@ -20,9 +20,9 @@ import { noPlugins, type PluginStartup, startPlugins } from './plugin-startup.js
 import { createDriftMonitor, type DriftMonitor } from './plugins/drift.js';
 import { discoverPlugins, readLockfile } from './plugins/index.js';
 import { createToolRegistry, type ToolRegistry } from './registry.js';
-import { ensureLearningSchedules, LEARNING_TASK, learningTask } from './results/learning.js';
+import { LEARNING_TASK, learningTask } from './results/learning.js';
 import { createDeliveryRecorder, createSendAttributor } from './results/sent.js';
-import { ensureSocialMetricsSchedules, SOCIAL_METRICS_TASK, socialMetricsTask } from './results/social-metrics.js';
+import { SOCIAL_METRICS_TASK, socialMetricsTask } from './results/social-metrics.js';
 import { type Clock, createScheduleService, type ScheduleService, SYSTEM_OWNER, type SystemTask } from './schedules/index.js';
 import { openStorage, type Storage } from './storage.js';
 
@@ -196,11 +196,6 @@ export async function createHost(opts: CreateHostOptions): Promise<Host> {
     },
   });
 
-  // a new workspace gets its system schedules (social metrics pull, learning) when it is created, not at the next sweep
-  storage.service.onWorkspaceCreated(async (ws) => {
-    await ensureSocialMetricsSchedules(storage.db, SYSTEM_OWNER, new Date(), ws.id);
-    await ensureLearningSchedules(storage.db, SYSTEM_OWNER, new Date(), ws.id);
-  });
   let stopFakes = async () => {};
   const host: Host = {
     config,

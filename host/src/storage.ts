@@ -11,13 +11,14 @@ import {
   createConnectorEventStore,
 } from './connections/index.js';
 import { llmConfigFromEnv } from './llm-config.js';
-import { createTokenService, type TokenService } from './mcp/index.js';
 import { createDbTokenStore } from './mcp/token-store-db.js';
+import { createTokenService, type TokenService } from './mcp/tokens.js';
 import { createMcpOAuthService, type McpOAuthService } from './mcp-oauth/index.js';
 import type { CallRecord, WorkspaceAccess } from './pipeline/call-tool.js';
 import { installationSecrets } from './plugins/installation-secrets.js';
 import { createRecordCache, RECORDS_CHANNEL } from './record-cache.js';
 import { createResultsReader } from './results/reader.js';
+import { SYSTEM_OWNER } from './schedules/store.js';
 import { createSecretBox, loadSecretKey } from './secrets/index.js';
 import {
   createWorkspaceLlm,
@@ -84,6 +85,17 @@ export async function openStorage(
     const repos = createRepositories(database.db);
     const secrets = createSecretBox(key);
     const service = createWorkspaceService({ db: database.db, secrets, getManifest, logger });
+    // A new workspace gets the host's system schedules (social metrics pull, learning) when it is created, not at the
+    // runner's next sweep: here, so one made by a storage-only CLI command (no host) gets them too. Imported when a
+    // workspace is made: the results modules are not what a CLI command that opens storage should load.
+    service.onWorkspaceCreated(async (ws) => {
+      const [{ ensureSocialMetricsSchedules }, { ensureLearningSchedules }] = await Promise.all([
+        import('./results/social-metrics.js'),
+        import('./results/learning.js'),
+      ]);
+      await ensureSocialMetricsSchedules(database.db, SYSTEM_OWNER, new Date(), ws.id);
+      await ensureLearningSchedules(database.db, SYSTEM_OWNER, new Date(), ws.id);
+    });
     const idOf = async (ws: string) => (await service.resolveWorkspace(ws)).id;
     const outbound = createWorkspaceOutbound({ db: database.db, idOf, hostAllow: config.outboundAllow });
     const llm = createWorkspaceLlm({

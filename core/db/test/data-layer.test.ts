@@ -65,6 +65,23 @@ for (const dialect of availableDialects()) {
         }
       });
 
+      it('a database that ran a migration this code does not know is refused as before (the quick check does not hide it)', async () => {
+        const { a, dispose } = await dialect.fresh();
+        try {
+          const newer = {
+            up: (db: Kysely<unknown>) => db.schema.createTable('t_newer').addColumn('x', 'integer').execute(),
+          };
+          expect((await migrate(a.db, [...migrations, ['9001_from_a_newer_neonhub', newer]])).applied).toContain(
+            '9001_from_a_newer_neonhub',
+          );
+          const err = await codeOf(migrate(a.db));
+          expect(err.code).toBe('NH_DB_MIGRATION_FAILED');
+          expect(err.message).toContain('9001_from_a_newer_neonhub');
+        } finally {
+          await dispose();
+        }
+      });
+
       it('concurrent runs against one fresh database apply each migration exactly once', async () => {
         const { a, b, dispose } = await dialect.fresh();
         try {

@@ -38,7 +38,7 @@ const view = (user: { id: string; email: string; name: string; createdAt: Date |
 
 /** Makes an account; `ownerOf` says which workspaces it becomes owner of. An e-mail in use is NH_AUTH_EMAIL_TAKEN. */
 export async function createAccount(
-  deps: AccountDeps,
+  deps: Pick<AccountDeps, 'repos' | 'service'>,
   body: { email: string; password: string; name?: string | undefined },
   ownerOf: 'all' | 'unowned' | 'none',
 ): Promise<{ user: UserView; owns: string[] }> {

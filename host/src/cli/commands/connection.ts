@@ -1,7 +1,7 @@
 import type { Connection } from '@neonhub/schemas';
 import { OAUTH_CALLBACK_PATH } from '../../connections/routes.js';
 import { hostErrors } from '../../errors.js';
-import { cliConfig, withHost } from '../context.js';
+import { cliConfig, withStorage } from '../context.js';
 import { out } from '../output.js';
 import { hostApi, runningHost } from '../running-host.js';
 
@@ -9,7 +9,7 @@ import { hostApi, runningHost } from '../running-host.js';
  * `neonhub connection ...`: a workspace's connected accounts (docs/connectors.md, "Connected accounts"). Through a
  * running host as the operator; without one, directly on the database (no plugin code runs).
  */
-const purpose = (what: string) => ({ plugins: false, purpose: `neonhub connection ${what}` }) as const;
+const purpose = (what: string) => ({ purpose: `neonhub connection ${what}`, manifests: true }) as const;
 
 function show(c: Connection) {
   const account = c.account.name ?? c.account.id;
@@ -28,8 +28,8 @@ export async function list(opts: { workspace: string; json?: boolean }) {
   const running = runningHost();
   const connections = running
     ? (await hostApi(running, 'listConnections', { params: { ws: opts.workspace } })).connections
-    : await withHost(purpose('list'), async (host) =>
-        host.storage.connections.list((await host.storage.service.resolveWorkspace(opts.workspace)).id),
+    : await withStorage(purpose('list'), async (storage) =>
+        storage.connections.list((await storage.service.resolveWorkspace(opts.workspace)).id),
       );
   if (opts.json) return out.json(connections);
   if (connections.length === 0)
@@ -70,8 +70,8 @@ export async function add(
   const running = runningHost();
   const connection = running
     ? (await hostApi(running, 'addConnection', { params: { ws: opts.workspace }, body })).connection
-    : await withHost(purpose('add'), async (host) =>
-        host.storage.connections.add((await host.storage.service.resolveWorkspace(opts.workspace)).id, body, 'operator'),
+    : await withStorage(purpose('add'), async (storage) =>
+        storage.connections.add((await storage.service.resolveWorkspace(opts.workspace)).id, body, 'operator'),
       );
   if (opts.json) return out.json(connection);
   out.ok(`connected ${connection.plugin} as ${connection.label} (${connection.id})${connection.default ? ', the default' : ''}`);
@@ -91,9 +91,9 @@ export async function connect(
   const running = runningHost();
   const started = running
     ? await hostApi(running, 'startConnectionOAuth', { params: { ws: opts.workspace }, body })
-    : await withHost(purpose('connect'), async (host) => {
+    : await withStorage(purpose('connect'), async (storage) => {
         const base = (process.env.NEONHUB_PUBLIC_URL || `http://localhost:${cliConfig().port}`).replace(/\/+$/, '');
-        return host.storage.connections.startOAuth((await host.storage.service.resolveWorkspace(opts.workspace)).id, body, {
+        return storage.connections.startOAuth((await storage.service.resolveWorkspace(opts.workspace)).id, body, {
           userId: null,
           redirectUri: `${base}${OAUTH_CALLBACK_PATH}`,
         });
@@ -110,10 +110,10 @@ export async function remove(ref: string, opts: { workspace: string; revokeOnly?
     if (opts.revokeOnly) await hostApi(running, 'revokeConnection', { params: { ws: opts.workspace, connection: ref } });
     else await hostApi(running, 'removeConnection', { params: { ws: opts.workspace, connection: ref } });
   } else
-    await withHost(purpose('remove'), async (host) => {
-      const id = (await host.storage.service.resolveWorkspace(opts.workspace)).id;
-      if (opts.revokeOnly) await host.storage.connections.revoke(id, ref);
-      else await host.storage.connections.remove(id, ref);
+    await withStorage(purpose('remove'), async (storage) => {
+      const id = (await storage.service.resolveWorkspace(opts.workspace)).id;
+      if (opts.revokeOnly) await storage.connections.revoke(id, ref);
+      else await storage.connections.remove(id, ref);
     });
   out.ok(opts.revokeOnly ? `revoked ${ref} (kept, revoked)` : `removed ${ref} (revoked at the provider first where it could be)`);
 }
@@ -122,20 +122,20 @@ export async function test(ref: string, opts: { workspace: string; json?: boolea
   const running = runningHost();
   const result = running
     ? await hostApi(running, 'testConnection', { params: { ws: opts.workspace, connection: ref } })
-    : await withHost(purpose('test'), async (host) => {
-        const id = (await host.storage.service.resolveWorkspace(opts.workspace)).id;
+    : await withStorage(purpose('test'), async (storage) => {
+        const id = (await storage.service.resolveWorkspace(opts.workspace)).id;
         const checks: { check: string; ok: boolean; message: string }[] = [];
         try {
-          const { hasRefreshToken } = await host.storage.connections.checkCredentials(id, ref);
+          const { hasRefreshToken } = await storage.connections.checkCredentials(id, ref);
           checks.push({ check: 'credentials', ok: true, message: 'the credentials decrypt' });
           if (hasRefreshToken) {
-            const after = await host.storage.connections.refreshNow(id, ref);
+            const after = await storage.connections.refreshNow(id, ref);
             checks.push({ check: 'oauth refresh', ok: true, message: `refreshed (expires ${after.tokenExpiresAt ?? 'never'})` });
           }
         } catch (err) {
           checks.push({ check: checks.length === 0 ? 'credentials' : 'oauth refresh', ok: false, message: (err as Error).message });
         }
-        return { ok: checks.every((c) => c.ok), connection: await host.storage.connections.view(id, ref), checks };
+        return { ok: checks.every((c) => c.ok), connection: await storage.connections.view(id, ref), checks };
       });
   if (opts.json) return out.json(result);
   for (const c of result.checks) out.line(`${c.ok ? 'ok  ' : 'FAIL'} ${c.check}: ${c.message}`);

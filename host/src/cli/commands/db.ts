@@ -1,8 +1,8 @@
-import { withHost } from '../context.js';
+import { withStorage } from '../context.js';
 import { out } from '../output.js';
 
 export async function migrate() {
-  await withHost({ plugins: false, purpose: 'neonhub db migrate' }, async (host) => {
-    out.ok(`database is migrated (${host.storage.dialect})`);
+  await withStorage({ purpose: 'neonhub db migrate' }, async (storage) => {
+    out.ok(`database is migrated (${storage.dialect})`);
   });
 }

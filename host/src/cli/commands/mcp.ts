@@ -2,7 +2,7 @@ import { TokenBodySchema, UuidSchema } from '@neonhub/schemas';
 import { hostErrors } from '../../errors.js';
 import { createdTokenText, createTokenCommand } from '../../mcp/cli.js';
 import { parseBody } from '../../server/parse-body.js';
-import { withHost } from '../context.js';
+import { withHost, withStorage } from '../context.js';
 import { out } from '../output.js';
 import { hostApi, runningHost } from '../running-host.js';
 
@@ -59,8 +59,8 @@ export async function tokenCreate(opts: { workspace: string; role: string; name:
     process.stdout.write(createdTokenText(opts.workspace, created));
     return;
   }
-  await withHost({ plugins: false, purpose: 'neonhub token create' }, async (host) => {
-    await createTokenCommand({ tokens: host.storage.tokens, workspaces: host.storage.workspaces }, opts);
+  await withStorage({ purpose: 'neonhub token create' }, async (storage) => {
+    await createTokenCommand({ tokens: storage.tokens, workspaces: storage.workspaces }, opts);
   });
 }
 
@@ -72,9 +72,9 @@ export async function tokenList(opts: { workspace: string; all?: boolean; json?:
   const tokens = running
     ? (await hostApi(running, 'listTokens', { params: { ws: opts.workspace }, ...(opts.all ? { query: { all: 'true' as const } } : {}) }))
         .tokens
-    : await withHost({ plugins: false, purpose: 'neonhub token list' }, async (host) => {
-        const ws = await host.storage.workspaces.resolve(opts.workspace);
-        return host.storage.tokens.list(ws.id, { revoked: opts.all === true });
+    : await withStorage({ purpose: 'neonhub token list' }, async (storage) => {
+        const ws = await storage.workspaces.resolve(opts.workspace);
+        return storage.tokens.list(ws.id, { revoked: opts.all === true });
       });
   if (opts.json) return out.json(tokens);
   if (!tokens.length) return out.line(`no API tokens in ${opts.workspace} (create one with \`neonhub token create -w ${opts.workspace}\`)`);
@@ -106,8 +106,8 @@ export async function tokenRevoke(id: string, opts: { workspace: string }) {
       );
     await hostApi(running, 'revokeToken', { params: { ws: opts.workspace, id } });
   } else
-    await withHost({ plugins: false, purpose: 'neonhub token revoke' }, async (host) => {
-      await host.storage.tokens.revoke((await host.storage.workspaces.resolve(opts.workspace)).id, id);
+    await withStorage({ purpose: 'neonhub token revoke' }, async (storage) => {
+      await storage.tokens.revoke((await storage.workspaces.resolve(opts.workspace)).id, id);
     });
   out.ok(`revoked API token ${id} of ${opts.workspace}: requests with it are refused from now on`);
 }

@@ -1,7 +1,7 @@
 import type { PluginOAuthStarted, PluginOAuthStatus } from '@neonhub/schemas';
 import { hostErrors } from '../../errors.js';
 import { MCP_OAUTH_CALLBACK_PATH } from '../../mcp-oauth/service.js';
-import { cliConfig, withHost } from '../context.js';
+import { cliConfig, withStorage } from '../context.js';
 import { out } from '../output.js';
 import { hostApi, runningHost } from '../running-host.js';
 
@@ -10,7 +10,7 @@ import { hostApi, runningHost } from '../running-host.js';
  * (docs/mcp.md, "Connecting an OAuth-protected MCP server"). Through a running host as the operator; without one,
  * directly on the database (no plugin code runs).
  */
-const purpose = (what: string) => ({ plugins: false, purpose: `neonhub plugin ${what}` }) as const;
+const purpose = (what: string) => ({ purpose: `neonhub plugin ${what}`, manifests: true }) as const;
 
 function secretFromEnv(variable: string | undefined): string | undefined {
   if (!variable) return undefined;
@@ -25,10 +25,10 @@ export async function connect(id: string, opts: { workspace: string; clientId?: 
   const running = runningHost();
   const started: PluginOAuthStarted = running
     ? await hostApi(running, 'startPluginOAuth', { params: { ws: opts.workspace, id }, body })
-    : await withHost(purpose('connect'), async (host) => {
+    : await withStorage(purpose('connect'), async (storage) => {
         const base = (process.env.NEONHUB_PUBLIC_URL || `http://localhost:${cliConfig().port}`).replace(/\/+$/, '');
-        const ws = await host.storage.service.resolveWorkspace(opts.workspace);
-        return host.storage.mcpOAuth.start(ws.id, id, body, { userId: null, redirectUri: `${base}${MCP_OAUTH_CALLBACK_PATH}` });
+        const ws = await storage.service.resolveWorkspace(opts.workspace);
+        return storage.mcpOAuth.start(ws.id, id, body, { userId: null, redirectUri: `${base}${MCP_OAUTH_CALLBACK_PATH}` });
       });
   if (opts.json) return out.json(started);
   if (started.status === 'connected') return out.ok(`${opts.workspace} is connected to ${id} (client credentials)`);
@@ -45,8 +45,8 @@ export async function disconnect(id: string, opts: { workspace: string }) {
   const running = runningHost();
   if (running) await hostApi(running, 'disconnectPluginOAuth', { params: { ws: opts.workspace, id } });
   else
-    await withHost(purpose('disconnect'), async (host) =>
-      host.storage.mcpOAuth.disconnect((await host.storage.service.resolveWorkspace(opts.workspace)).id, id),
+    await withStorage(purpose('disconnect'), async (storage) =>
+      storage.mcpOAuth.disconnect((await storage.service.resolveWorkspace(opts.workspace)).id, id),
     );
   out.ok(`${opts.workspace} is no longer connected to ${id}; its calls fail with NH_MCP_OAUTH_NOT_CONNECTED until it connects again`);
 }
@@ -55,8 +55,8 @@ export async function status(id: string, opts: { workspace: string; json?: boole
   const running = runningHost();
   const s: PluginOAuthStatus = running
     ? await hostApi(running, 'getPluginOAuth', { params: { ws: opts.workspace, id } })
-    : await withHost(purpose('oauth'), async (host) =>
-        host.storage.mcpOAuth.status((await host.storage.service.resolveWorkspace(opts.workspace)).id, id),
+    : await withStorage(purpose('oauth'), async (storage) =>
+        storage.mcpOAuth.status((await storage.service.resolveWorkspace(opts.workspace)).id, id),
       );
   if (opts.json) return out.json(s);
   out.table(

@@ -13,7 +13,7 @@ import { lockPlugins, readLockfile, writeLockfile } from '../../plugins/lock.js'
 import { formatLockDiff, isEmptyLockDiff } from '../../plugins/lock-diff.js';
 import { verifyAgainstLock } from '../../plugins/verify.js';
 import type { CreateRuntimeOptions } from '../../runtimes/index.js';
-import { cliConfig, withHost } from '../context.js';
+import { cliConfig, withStorage } from '../context.js';
 import { out, progress } from '../output.js';
 import { hostApi, runningHost } from '../running-host.js';
 import type { MountFlags } from './plugin-mount.js';
@@ -127,10 +127,10 @@ async function mcpTools(plugins: DiscoveredPlugin[], cacheDir: string): Promise<
     );
     if (rt.type === 'mcp-http' && rt.oauth) {
       // behind OAuth: listed through a connected workspace's grant (docs/mcp.md, "Connecting an OAuth-protected MCP server")
-      result[p.id] = await withHost({ plugins: false, purpose: `neonhub plugin lock ${p.id}` }, (host) =>
+      result[p.id] = await withStorage({ purpose: `neonhub plugin lock ${p.id}`, manifests: true }, (storage) =>
         listOnce(p, cacheDir, logger, {
-          providerFor: async (w) => host.storage.mcpOAuth.providerFor(await host.storage.mcpOAuth.workspace(w), p.id),
-          connectedWorkspaces: () => host.storage.mcpOAuth.connectedWorkspaces(p.id),
+          providerFor: async (w) => storage.mcpOAuth.providerFor(await storage.mcpOAuth.workspace(w), p.id),
+          connectedWorkspaces: () => storage.mcpOAuth.connectedWorkspaces(p.id),
         }),
       );
       if (result[p.id]!.length === 0)
@@ -337,8 +337,8 @@ export async function enable(id: string, opts: { workspace: string; config?: str
     await hostApi(running, 'enablePlugin', { params: { ws: opts.workspace, id }, ...(config ? { body: { config } } : {}) });
     return out.ok(`${id} is enabled in ${opts.workspace}`);
   }
-  await withHost({ plugins: false, purpose: 'neonhub plugin enable' }, async (host) => {
-    await host.storage.service.enablePlugin(opts.workspace, id, config);
+  await withStorage({ purpose: 'neonhub plugin enable', manifests: true }, async (storage) => {
+    await storage.service.enablePlugin(opts.workspace, id, config);
     out.ok(`${id} is enabled in ${opts.workspace}`);
   });
 }
@@ -349,8 +349,8 @@ export async function disable(id: string, opts: { workspace: string }) {
     await hostApi(running, 'disablePlugin', { params: { ws: opts.workspace, id } });
     return out.ok(`${id} is disabled in ${opts.workspace}`);
   }
-  await withHost({ plugins: false, purpose: 'neonhub plugin disable' }, async (host) => {
-    const changed = await host.storage.service.disablePlugin(opts.workspace, id);
+  await withStorage({ purpose: 'neonhub plugin disable', manifests: true }, async (storage) => {
+    const changed = await storage.service.disablePlugin(opts.workspace, id);
     out.ok(changed ? `${id} is disabled in ${opts.workspace}` : `${id} was not enabled in ${opts.workspace}`);
   });
 }
@@ -359,8 +359,8 @@ export async function secret(id: string, name: string, opts: { workspace: string
   const value = (await readStdin()).replace(/\r?\n$/, '');
   if (!value)
     throw hostErrors.create('NH_REQUEST_INVALID', 'pipe the secret value on stdin, e.g. `printf %s "$KEY" | neonhub plugin secret ...`');
-  await withHost({ plugins: false, purpose: 'neonhub plugin secret' }, async (host) => {
-    await host.storage.service.setSecret(opts.workspace, id, name, value);
+  await withStorage({ purpose: 'neonhub plugin secret', manifests: true }, async (storage) => {
+    await storage.service.setSecret(opts.workspace, id, name, value);
     out.ok(`${id} secret ${name} stored for ${opts.workspace} (encrypted)`);
   });
 }

@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { type CreatedUserSchema, CreateUserBodySchema } from '@neonhub/schemas';
 import type { z } from 'zod';
-import { accountDepsFromHost } from '../../accounts/deps.js';
 import { createAccount } from '../../accounts/setup.js';
 import { parseBody } from '../../server/parse-body.js';
-import { withHost } from '../context.js';
+import { withStorage } from '../context.js';
 import { out } from '../output.js';
 import { hostApi, runningHost } from '../running-host.js';
 
@@ -28,9 +27,7 @@ export async function userCreate(email: string, opts: { name?: string; owner?: b
   const running = runningHost();
   const created: z.infer<typeof CreatedUserSchema> = running
     ? await hostApi(running, 'createUser', { body })
-    : await withHost({ plugins: false, purpose: 'neonhub user create' }, (host) =>
-        createAccount(accountDepsFromHost(host), body, body.owner ? 'all' : 'none'),
-      );
+    : await withStorage({ purpose: 'neonhub user create' }, (storage) => createAccount(storage, body, body.owner ? 'all' : 'none'));
   out.ok(`account ${created.user.email} created${created.owns.length ? `, owner of ${created.owns.join(', ')}` : ''}`);
   if (generated) out.line(`  password   ${generated}  (shown once: log in and keep it, or change it)`);
 }

@@ -1,5 +1,5 @@
 import { hostErrors } from '../../errors.js';
-import { withHost } from '../context.js';
+import { withStorage } from '../context.js';
 import { out } from '../output.js';
 import { hostApi, runningHost } from '../running-host.js';
 
@@ -9,8 +9,8 @@ export async function create(slug: string, opts: { name?: string }) {
     const { workspace } = await hostApi(running, 'createWorkspace', { body: { slug, ...(opts.name ? { name: opts.name } : {}) } });
     return out.ok(`workspace ${workspace.slug} created (${workspace.id})`);
   }
-  await withHost({ plugins: false, purpose: 'neonhub workspace create' }, async (host) => {
-    const ws = await host.storage.service.createWorkspace({ slug, ...(opts.name ? { name: opts.name } : {}) });
+  await withStorage({ purpose: 'neonhub workspace create' }, async (storage) => {
+    const ws = await storage.service.createWorkspace({ slug, ...(opts.name ? { name: opts.name } : {}) });
     out.ok(`workspace ${ws.slug} created (${ws.id})`);
   });
 }
@@ -19,7 +19,7 @@ export async function list(opts: { json?: boolean }) {
   const running = runningHost();
   const workspaces = running
     ? (await hostApi(running, 'listWorkspaces')).workspaces
-    : await withHost({ plugins: false, purpose: 'neonhub workspace list' }, (host) => host.storage.service.listWorkspaces());
+    : await withStorage({ purpose: 'neonhub workspace list' }, (storage) => storage.service.listWorkspaces());
   if (opts.json) return out.json(workspaces);
   if (workspaces.length === 0) return out.line('no workspaces yet: `neonhub workspace create <slug>`');
   out.table(
@@ -63,8 +63,8 @@ export async function llm(slug: string, opts: LlmOptions) {
           ? await hostApi(running, 'setLlm', { params, body: settings })
           : await hostApi(running, 'getLlm', { params })
       ).llm
-    : await withHost({ plugins: false, purpose: 'neonhub workspace llm' }, (host) =>
-        opts.clear ? host.storage.llm.clear(slug) : settings ? host.storage.llm.set(slug, settings) : host.storage.llm.get(slug),
+    : await withStorage({ purpose: 'neonhub workspace llm' }, (storage) =>
+        opts.clear ? storage.llm.clear(slug) : settings ? storage.llm.set(slug, settings) : storage.llm.get(slug),
       );
   if (opts.json) return out.json(view);
   out.line(
@@ -84,8 +84,8 @@ export async function outbound(slug: string, entries: string[], opts: { clear?: 
   const view = running
     ? (change ? await hostApi(running, 'setOutbound', { params, body: change }) : await hostApi(running, 'getOutbound', { params }))
         .outbound
-    : await withHost({ plugins: false, purpose: 'neonhub workspace outbound' }, (host) =>
-        change ? host.storage.outbound.set(slug, change) : host.storage.outbound.get(slug),
+    : await withStorage({ purpose: 'neonhub workspace outbound' }, (storage) =>
+        change ? storage.outbound.set(slug, change) : storage.outbound.get(slug),
       );
   if (opts.json) return out.json(view);
   const list = (l: string[]) => (l.length > 0 ? l.join(', ') : 'none');
