@@ -6,9 +6,10 @@ import { buildCliForTests, CLI_TEST_BIN_ENV } from '../host/test/cli-build.js';
 
 /**
  * Once per `vitest run`, before any test file:
- * - initdb into a kept template (makePgliteTemplate), named in NEONHUB_PGLITE_TEMPLATE for the test workers and the
- *   processes they start, so each fresh embedded database (every test host's, every `neonhub` child's) starts as a
- *   copy instead of running initdb itself;
+ * - initdb into a kept template, and a migrated copy of it for this checkout's migrations (makePgliteTemplate), named in
+ *   NEONHUB_PGLITE_TEMPLATE for the test workers and the processes they start, so each fresh embedded database (every
+ *   test host's, every `neonhub` child's) starts as a copy, already migrated, instead of running initdb and the
+ *   migrations itself (in-memory databases still run them);
  * - the CLI built to plain JavaScript (buildCliForTests), named in NEONHUB_TEST_CLI_BIN for the tests that start
  *   `neonhub` (host/test/cli-bin.ts), removed at the end.
  */
