@@ -39,13 +39,16 @@ export function cliConfig(): HostConfig {
 export async function withStorage<T>(opts: { purpose: string; manifests?: boolean }, fn: (storage: Storage) => Promise<T>): Promise<T> {
   const config = cliConfig();
   const release = config.databaseUrl ? () => {} : lockDataDir(config.dataDir, opts.purpose);
+  const p = progress('opening the database');
   let storage: Storage | undefined;
   try {
     const [{ openStorage }, { createLogger }] = await Promise.all([import('../storage.js'), import('../logger.js')]);
     const manifests = opts.manifests ? await installedManifests(config) : new Map<string, PluginManifest>();
     storage = await openStorage(config, createLogger(process.env.LOG_LEVEL ?? 'warn'), (id) => manifests.get(id));
+    p.done();
     return await fn(storage);
   } finally {
+    p.done();
     await storage?.close();
     release();
   }
