@@ -22,7 +22,7 @@ import pino from 'pino';
 import type { Page } from 'playwright-core';
 import { loadConfig } from '../../../host/src/config.js';
 import { createHost } from '../../../host/src/host.js';
-import { linkCampaign } from '../../../host/src/results/campaign-links.js';
+import { campaignLinks } from '../../../host/src/results/campaign-links.js';
 import { buildApp } from '../../../host/src/server/app.js';
 import { launchChromium, signUp } from './browser.js';
 
@@ -463,6 +463,15 @@ try {
     return r.text();
   }, `${base}/w/shop/campaigns/${campaignId}?/reallocate`);
   assert.match(refused, /Only members, admins and owners can move the budget/);
+  const refusedLink = await viewer.evaluate(async (url) => {
+    const r = await fetch(url, {
+      method: 'POST',
+      body: new URLSearchParams({ resultsCampaign: 'spring-sale' }),
+      headers: { 'x-sveltekit-action': 'true' },
+    });
+    return r.text();
+  }, `${base}/w/shop/campaigns/${campaignId}?/link`);
+  assert.match(refusedLink, /Only members, admins and owners can link a campaign/);
   await check(viewer, 'campaign-viewer');
   // nothing to write on the analytics pages for a viewer: no POST form, no create-campaign form
   for (const path of [`/w/shop/campaigns/${campaignId}?range=7`, `/w/shop/analytics?c=${campaignId}`, '/w/shop/campaigns']) {
@@ -486,12 +495,22 @@ try {
     startDate: day(-2),
     endDate: day(5),
   });
+  // a member links it from the campaign page (PUT …/results/campaign-links), after picking the results it was sent under
+  await page.goto(`${base}/w/shop/campaigns/${pushId}?results=spring-sale`);
+  await page.getByRole('button', { name: 'Link this campaign to “spring-sale”' }).click();
+  await page.getByTestId('campaign-link').waitFor();
   const shopWs = await host.storage.service.resolveWorkspace('shop');
-  await linkCampaign(host.storage.db, shopWs.id, pushId, 'spring-sale', 'api');
+  assert.deepEqual(
+    (await campaignLinks(host.storage.db, shopWs.id, pushId)).map((l) => [l.resultsCampaign, l.source]),
+    [['spring-sale', 'api']],
+    'the link is stored as a person made it',
+  );
   await page.goto(`${base}/w/shop/campaigns/${pushId}`);
   assert.equal(await page.locator('#results option:checked').innerText(), 'spring-sale');
   assert.equal(await stageNow('sent'), '3', 'the linked results: 2 segment sends and the run');
-  log('a stored link (campaign → spring-sale) picks the results of a campaign whose name differs');
+  assert.equal(await page.getByTestId('campaign-link-form').count(), 0, 'once linked, the page says so instead of offering the form');
+  await check(page, 'campaign-linked');
+  log('a member links a campaign to results under another name from its page; the stored link picks them');
 
   const phone = await browser.newContext({
     viewport: { width: 390, height: 844 },

@@ -72,6 +72,8 @@ export const load: PageServerLoad = async (event) => {
     labels: { ...labels, [campaign.campaignId]: `${campaign.name} (this campaign)` },
     variantNames: variantNames(got.output),
     resultsCampaign,
+    /** The results name a person linked this campaign to (stored on the host), if any. */
+    linkedTo: stored.ok ? (stored.data.links.find((l) => l.source === 'api')?.resultsCampaign ?? null) : null,
     range,
     split,
     metric,
@@ -90,6 +92,20 @@ export const load: PageServerLoad = async (event) => {
 };
 
 export const actions = guardedActions({
+  /** "Link": stores that this campaign's results are recorded under the name shown (members and up). */
+  link: async (event) => {
+    const ws = requireWorkspace(event.locals, event.params.ws ?? '');
+    if (!atLeast(ws.role, 'member')) return fail(403, { linkError: 'Only members, admins and owners can link a campaign to its results.' });
+    const resultsCampaign = text(await event.request.formData(), 'resultsCampaign');
+    if (!resultsCampaign) return fail(400, { linkError: 'Pick the results to link this campaign to.' });
+    const r = await api(event).request('linkCampaign', {
+      params: { ws: ws.slug },
+      body: { campaignId: event.params.id ?? '', resultsCampaign },
+    });
+    // said beside the link's form (the page's other form error is the reallocation's)
+    if (!r.ok) return fail(r.status >= 500 ? 502 : r.status, { linkError: r.error.message, code: r.error.code });
+    return { linked: r.data.resultsCampaign };
+  },
   /** "Reallocate now": one `reallocate` decision over the results picked on the page (members and up). */
   reallocate: async (event) => {
     const ws = requireWorkspace(event.locals, event.params.ws ?? '');
