@@ -136,8 +136,9 @@ function finish(view: RunView, workspace: string) {
     process.exitCode = 0;
   } else if (run.status === 'waiting_approval') {
     for (const s of steps.filter((x) => x.status === 'waiting_approval')) {
+      const until = s.approvalExpiresAt ? ` until ${s.approvalExpiresAt} (then the step fails and the run ends)` : '';
       out.warn(
-        `step ${s.id} (${s.tool}) waits for approval. Approve it with:\n  neonhub approve ${run.id} ${s.id} --workspace ${workspace}`,
+        `step ${s.id} (${s.tool}) waits for approval${until}. Approve it with:\n  neonhub approve ${run.id} ${s.id} --workspace ${workspace}`,
       );
     }
     process.exitCode = 3;
