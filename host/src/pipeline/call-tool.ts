@@ -62,7 +62,8 @@ export function createCallTool(deps: PipelineDeps) {
     const tool = getTool(deps, req.tool);
     const refused = authorizeCall(req.actor, tool.qualifiedName, tool.definition.sideEffect);
     if (refused) throw rejectCall(span, tool, started, refused);
-    if (!(await workspaces.isEnabled(workspace.id, tool.pluginId))) {
+    const enabled = workspaces.isEnabled(workspace.id, tool.pluginId); // known at once once the workspace was seen
+    if (!(enabled === true || (enabled !== false && (await enabled)))) {
       throw rejectCall(
         span,
         tool,
