@@ -130,6 +130,11 @@ const BATCH = 2000;
  * its campaign itself is stored as is. An unsubscribe or complaint also suppresses the address. A batch is one
  * transaction of a few set-based statements (the sends of its message ids, their contacts, the suppressions, one
  * multi-row insert per 2,000 events), not a round of queries per event.
+ *
+ * An event dated after it reached the host (a provider's clock ahead of ours, or the sandbox's simulated opens and
+ * clicks, minutes after the send they are reported with) is counted when it was received (`receivedAt`): a result
+ * cannot have happened later than now, so a read of the days up to today (the learning schedule's scoring, the
+ * analytics pages) counts it even when its own date falls on tomorrow. `connector_events` keeps the date reported.
  */
 export interface RecordedEvents {
   recorded: number;
@@ -142,9 +147,10 @@ export async function recordProviderEvents(
   workspaceId: string,
   events: readonly IncomingEvent[],
   source = 'provider',
+  receivedAt = new Date(),
 ): Promise<RecordedEvents> {
   if (events.length === 0) return { recorded: 0, duplicates: 0, unmatched: 0 };
-  if (!db.isTransaction) return db.transaction().execute((trx) => recordProviderEvents(trx, workspaceId, events, source));
+  if (!db.isTransaction) return db.transaction().execute((trx) => recordProviderEvents(trx, workspaceId, events, source, receivedAt));
   await suppressAll(
     db,
     workspaceId,
@@ -179,7 +185,7 @@ export async function recordProviderEvents(
     rows.push({
       ...row,
       kind: e.type,
-      occurred_at: new Date(e.occurredAt),
+      occurred_at: new Date(Math.min(Date.parse(e.occurredAt), receivedAt.getTime())),
       message_id: e.messageId ?? null,
       source,
       dedupe_key: `evt:${e.id}`,

@@ -2,7 +2,7 @@ import { createDatabase, type Database, migrate } from '@neonhub/db';
 import { isNeonHubError } from '@neonhub/schemas';
 import { createMemoryResults } from '@neonhub/sdk/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { insertEvents } from '../../src/results/events.js';
+import { insertEvents, recordProviderEvents } from '../../src/results/events.js';
 import { createResultsReader } from '../../src/results/reader.js';
 import { pgAdminQuery } from '../pg-admin.js';
 
@@ -83,6 +83,59 @@ describe.each(dialects)('results reader on $name', ({ name }) => {
       all.filter((r) => r.kind === 'clicked'),
     );
     expect((await memory.campaigns()).map((c) => c.campaign)).toEqual(['Winter', 'Spring sale']);
+  });
+
+  it('counts a provider event dated after it was received (a clock ahead, the sandbox) on the day it came, not later', async () => {
+    // a draft's send just now; its click reported at once but dated ahead — by the sandbox's simulated 3 minutes
+    // (tomorrow when sent at 23:58 UTC) or by a provider clock running ahead — must count in a read up to today
+    const before = Date.now();
+    const today = new Date(before).toISOString().slice(0, 10);
+    await insertEvents(database.db, [
+      {
+        workspace_id: ids.b,
+        campaign: 'Ahead',
+        channel: 'email',
+        contact_id: null,
+        kind: 'sent',
+        occurred_at: new Date(before),
+        message_id: 'ahead-1',
+        content_id: 'drf_ahead',
+        prompt_variant: 'benefit-first',
+        source: 'test',
+      },
+    ]);
+    const ahead = (ms: number) => new Date(before + ms).toISOString();
+    const r = await recordProviderEvents(database.db, ids.b, [
+      { id: 'ahead-open', type: 'opened', messageId: 'ahead-1', occurredAt: ahead(180_000), data: {} },
+      { id: 'ahead-click', type: 'clicked', messageId: 'ahead-1', occurredAt: ahead(86_400_000), data: {} },
+    ]);
+    expect(r).toEqual({ recorded: 2, duplicates: 0, unmatched: 0 });
+    const after = Date.now();
+    const rows = await database.db
+      .selectFrom('result_events')
+      .select(['kind', 'occurred_at', 'content_id'])
+      .where('workspace_id', '=', ids.b)
+      .where('message_id', '=', 'ahead-1')
+      .where('kind', '!=', 'sent')
+      .execute();
+    expect(rows).toHaveLength(2);
+    for (const row of rows) {
+      expect(row.content_id).toBe('drf_ahead');
+      expect(new Date(row.occurred_at).getTime()).toBeGreaterThanOrEqual(before);
+      expect(new Date(row.occurred_at).getTime()).toBeLessThanOrEqual(after);
+    }
+    const reader = createResultsReader(database.db, ids.b);
+    const from = new Date(before - 6 * 86_400_000).toISOString().slice(0, 10);
+    const byContent = await reader.byContent!({ from, to: today, kinds: ['sent', 'clicked'] });
+    expect(byContent.filter((c) => c.contentId === 'drf_ahead').map((c) => [c.kind, c.count])).toEqual([
+      ['clicked', 1],
+      ['sent', 1],
+    ]);
+    expect((await reader.daily({ from, to: today, campaign: 'Ahead' })).map((d) => [d.kind, d.day, d.count]).sort()).toEqual([
+      ['clicked', today, 1],
+      ['opened', today, 1],
+      ['sent', today, 1],
+    ]);
   });
 
   it('refuses a malformed or too long range with NH_RESULTS_RANGE_INVALID', async () => {
