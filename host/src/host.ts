@@ -161,7 +161,12 @@ export async function createHost(opts: CreateHostOptions): Promise<Host> {
     pluginState: (id) => startup.states().find((s) => s.id === id),
     scheduler: (workspace, pluginId, actor) => schedules.forPlugin(workspace, pluginId, actor),
     outbox: { submit: (submission) => outbox!.submit(submission) },
-    attributeSend: createSendAttributor(storage.db, (id) => manifests.get(id) ?? registry.plugin(id)?.manifest),
+    attributeSend: createSendAttributor(
+      storage.db,
+      (id) => manifests.get(id) ?? registry.plugin(id)?.manifest,
+      // where a tracked link of a draft's send points (the /r/ redirect): the public URL, else this host's port
+      process.env.NEONHUB_PUBLIC_URL || `http://localhost:${config.port}`,
+    ),
   });
   // A host without plugin code (CLI commands) only reads and changes outbox rows; the running host delivers them.
   const delivering = opts.plugins !== false;

@@ -55,6 +55,9 @@ export interface TrackedLinksTable {
   channel: Generated<string>;
   contact_id: string | null;
   created_at: Timestamp;
+  /** The draft the link was made for and the prompt variant that wrote it (migration 0033; null: none). */
+  content_id: string | null;
+  prompt_variant: string | null;
 }
 
 export interface ResultEventsTable {
@@ -134,4 +137,8 @@ export interface ResultsSettingsTable {
   metrics_pulled_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   /** Whether the pull runs (migration 0025); off keeps the interval. */
   metrics_enabled: Generated<boolean>;
+  /** Whether the learning loop runs, every how many minutes, on which result (migration 0033). */
+  learning_enabled: Generated<boolean>;
+  learning_every_minutes: Generated<number>;
+  learning_metric: Generated<string>;
 }

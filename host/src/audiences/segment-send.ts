@@ -3,13 +3,13 @@ import type { DB, Kysely } from '@neonhub/db';
 import type { Actor } from '@neonhub/schemas';
 import { isNeonHubError } from '@neonhub/schemas';
 import type { CallTool } from '../pipeline/call-tool.js';
-import { createLinks } from '../results/links.js';
+import { linkCodeFor } from '../results/links.js';
 import { attributeSend } from '../results/sent.js';
+import { trackLinks } from '../results/track-links.js';
 import { audienceErrors } from './errors.js';
 import { addressHash } from './normalize.js';
 import { segmentWhere } from './segments.js';
 
-const LINK = /\{\{link:(https?:\/\/[^\s}]+)\}\}/g;
 const MAX_RECIPIENTS = 10_000;
 
 export interface SegmentSend {
@@ -19,28 +19,16 @@ export interface SegmentSend {
   variant: string;
   input: Record<string, unknown>;
   recipientField: string;
-}
-
-/** Replaces {{link:URL}} in every string of the input, asynchronously, by `replace(url)`. */
-async function withLinks(value: unknown, replace: (url: string) => Promise<string>): Promise<unknown> {
-  if (typeof value === 'string') {
-    const urls = [...value.matchAll(LINK)].map((m) => m[1] as string);
-    let out = value;
-    for (const url of urls) out = out.replace(`{{link:${url}}}`, await replace(url));
-    return out;
-  }
-  if (Array.isArray(value)) return Promise.all(value.map((v) => withLinks(v, replace)));
-  if (value && typeof value === 'object') {
-    const entries = await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await withLinks(v, replace)] as const));
-    return Object.fromEntries(entries);
-  }
-  return value;
+  /** The draft the message is and the prompt variant that wrote it: its sends and clicks are that draft's. */
+  contentId?: string | undefined;
+  promptVariant?: string | undefined;
 }
 
 /**
  * Sends to every contact of a segment, one pipeline call per recipient: governance checks that recipient's consent
- * and frequency caps like any send, suppressed addresses are skipped before the call, and each `{{link:URL}}` becomes
- * the recipient's own tracked link. Each send's campaign, variant and contact are registered under its idempotency
+ * and frequency caps like any send, suppressed addresses are skipped before the call, and each link of the message
+ * (`{{link:URL}}`, an `href`, a bare URL in text: results/track-links.ts) becomes the recipient's own tracked link,
+ * made for the send's draft when it names one (`contentId`). Each send's campaign, variant and contact are registered under its idempotency
  * key before the call; the outbox records the `sent` result when it delivers (results/sent.ts), keyed by that key,
  * so sending the same segment again sends and counts nothing twice.
  */
@@ -96,31 +84,25 @@ export async function sendToSegment(
     }
     // Hashed: the key is kept in the audit log, which must name no person (erasure cannot touch the chain).
     const idempotencyKey = `segment-send:${createHash('sha256').update(`${segmentId}\u0000${send.campaign}\u0000${send.variant}\u0000${contact.id}`).digest('base64url')}`;
-    const input = (await withLinks(send.input, async (url) => {
-      const existing = await db
-        .selectFrom('tracked_links')
-        .select('code')
-        .where('workspace_id', '=', workspace.id)
-        .where('campaign', '=', send.campaign)
-        .where('variant', '=', send.variant)
-        .where('contact_id', '=', contact.id)
-        .where('url', '=', url)
-        .executeTakeFirst();
-      const linkCode =
-        existing?.code ??
-        (
-          await createLinks(db, workspace.id, {
-            url,
-            campaign: send.campaign,
-            variant: send.variant,
-            channel: send.channel,
-            contactIds: [contact.id],
-          })
-        )[0]?.code;
-      return `${deps.baseUrl}/r/${linkCode}`;
-    })) as Record<string, unknown>;
+    const draft = { contentId: send.contentId ?? null, promptVariant: send.promptVariant ?? null };
+    const input = (await trackLinks(send.input, deps.baseUrl, (url) =>
+      linkCodeFor(db, workspace.id, {
+        url,
+        campaign: send.campaign,
+        variant: send.variant,
+        channel: send.channel,
+        contactId: contact.id,
+        ...draft,
+      }),
+    )) as Record<string, unknown>;
     // the outbox's delivery recorder writes the `sent` result under this campaign, variant and contact
-    await attributeSend(db, workspace.id, idempotencyKey, { campaign: send.campaign, variant: send.variant, contactId: contact.id });
+    await attributeSend(db, workspace.id, idempotencyKey, {
+      campaign: send.campaign,
+      variant: send.variant,
+      contactId: contact.id,
+      ...(send.contentId ? { contentId: send.contentId } : {}),
+      ...(send.promptVariant ? { promptVariant: send.promptVariant } : {}),
+    });
     try {
       const r = await deps.callTool({
         workspace: workspace.slug,

@@ -37,12 +37,16 @@ export function createNestedCalls(deps: PipelineDeps, callTool: (req: CallToolRe
       );
     }
     const idempotencyKey = options.idempotencyKey ?? `${parentKey}/${target}`;
-    // what the send is for (its draft, campaign): stored under its key before it is made, read when it is delivered
-    if (options.attribution && deps.attributeSend) await deps.attributeSend(workspace.id, target, idempotencyKey, options.attribution);
+    // what the send is for (its draft, campaign): stored under its key before it is made, read when it is delivered;
+    // a draft's links become its tracked links
+    const sent =
+      options.attribution && deps.attributeSend
+        ? await deps.attributeSend(workspace.id, target, idempotencyKey, options.attribution, input)
+        : input;
     const result = await callTool({
       workspace,
       tool: target,
-      input,
+      input: sent,
       actor,
       idempotencyKey,
       ...(options.approvalId ? { approvalId: options.approvalId } : {}),

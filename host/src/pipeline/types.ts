@@ -175,7 +175,8 @@ export interface PipelineDeps {
   scheduler?(workspace: WorkspaceRef, pluginId: string, actor: Actor): Scheduler;
   /**
    * Stores what a nested send is for (`ctx.callTool(..., { attribution })`) under its idempotency key before the
-   * call; the outbox's delivery recorder writes it on the send's results (host/src/results/sent.ts).
+   * call; the outbox's delivery recorder writes it on the send's results (host/src/results/sent.ts). Answers the input
+   * to send: with a draft named, its links tracked for that draft (host/src/results/track-links.ts).
    */
-  attributeSend?(workspaceId: string, tool: string, idempotencyKey: string, attribution: SendAttribution): Promise<void>;
+  attributeSend?(workspaceId: string, tool: string, idempotencyKey: string, attribution: SendAttribution, input: unknown): Promise<unknown>;
 }

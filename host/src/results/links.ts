@@ -14,6 +14,9 @@ export interface NewLinks {
   variant: string;
   channel: string;
   contactIds?: string[] | undefined;
+  /** The draft the link is sent in and the prompt variant that wrote it: its clicks are that draft's. */
+  contentId?: string | null | undefined;
+  promptVariant?: string | null | undefined;
 }
 
 /** Creates one link, or one per contact (contacts of another workspace are not found). */
@@ -41,6 +44,8 @@ export async function createLinks(db: Db, workspaceId: string, input: NewLinks) 
         variant: input.variant,
         channel: input.channel,
         contact_id: contactId,
+        content_id: input.contentId ?? null,
+        prompt_variant: input.promptVariant ?? null,
       })),
     )
     .returningAll()
@@ -54,7 +59,35 @@ export async function createLinks(db: Db, workspaceId: string, input: NewLinks) 
     variant: r.variant,
     channel: r.channel,
     contactId: r.contact_id,
+    contentId: r.content_id,
+    promptVariant: r.prompt_variant,
   }));
+}
+
+/**
+ * The code of the workspace's link for exactly this URL, campaign, variant, channel, contact and draft, made when there
+ * is none: sending the same message again (a retry, the same segment) reuses its links.
+ */
+export async function linkCodeFor(db: Db, workspaceId: string, link: Omit<NewLinks, 'contactIds'> & { contactId?: string | null }) {
+  const contentId = link.contentId ?? null;
+  const promptVariant = link.promptVariant ?? null;
+  const contactId = link.contactId ?? null;
+  const existing = await db
+    .selectFrom('tracked_links')
+    .select('code')
+    .where('workspace_id', '=', workspaceId)
+    .where('campaign', '=', link.campaign)
+    .where('variant', '=', link.variant)
+    .where('channel', '=', link.channel)
+    .where('url', '=', link.url)
+    .where((eb) => (contactId === null ? eb('contact_id', 'is', null) : eb('contact_id', '=', contactId)))
+    .where((eb) => (contentId === null ? eb('content_id', 'is', null) : eb('content_id', '=', contentId)))
+    .where((eb) => (promptVariant === null ? eb('prompt_variant', 'is', null) : eb('prompt_variant', '=', promptVariant)))
+    .executeTakeFirst();
+  if (existing) return existing.code;
+  const { contactId: _, ...rest } = link;
+  const [made] = await createLinks(db, workspaceId, { ...rest, ...(contactId ? { contactIds: [contactId] } : {}) });
+  return made!.code;
 }
 
 /** The destination with UTM parameters (kept when the marketer set them already) and the click token. */
@@ -92,6 +125,9 @@ export async function followLink(db: Db, linkCode: string, now = new Date()) {
       kind: 'clicked',
       occurred_at: now,
       link_id: link.id,
+      // the draft the link was made for (stored with its random code: a click cannot name another draft)
+      content_id: link.content_id,
+      prompt_variant: link.prompt_variant,
       source: 'link',
       dedupe_key: `click:${token}`,
       data: { url: link.url },

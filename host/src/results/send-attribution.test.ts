@@ -28,13 +28,13 @@ describe('send attribution from ctx.callTool', () => {
   });
 
   it("stores it under the send's key for a channel tool only, and replaces it when the same key is named again", async () => {
-    const attribute = createSendAttributor(database.db, (id) => (id === connector.id ? connector : undefined));
-    await attribute(workspaceId, 'connector-email-sandbox:outbox', 'k0', { contentId: 'drf_0' });
-    await attribute(workspaceId, 'agent-nope:send', 'k0', { contentId: 'drf_0' });
-    await attribute(workspaceId, 'connector-email-sandbox:send', 'k1', { nothing: true });
+    const attribute = createSendAttributor(database.db, (id) => (id === connector.id ? connector : undefined), 'https://nh.test');
+    await attribute(workspaceId, 'connector-email-sandbox:outbox', 'k0', { contentId: 'drf_0' }, {});
+    await attribute(workspaceId, 'agent-nope:send', 'k0', { contentId: 'drf_0' }, {});
+    await attribute(workspaceId, 'connector-email-sandbox:send', 'k1', { nothing: true }, {});
     expect(await rows()).toEqual([]);
-    await attribute(workspaceId, 'connector-email-sandbox:send', 'k1', { contentId: 'drf_1', promptVariant: 'control' });
-    await attribute(workspaceId, 'connector-email-sandbox:send', 'k1', { contentId: 'drf_2', promptVariant: 'benefit-first' });
+    await attribute(workspaceId, 'connector-email-sandbox:send', 'k1', { contentId: 'drf_1', promptVariant: 'control' }, {});
+    await attribute(workspaceId, 'connector-email-sandbox:send', 'k1', { contentId: 'drf_2', promptVariant: 'benefit-first' }, {});
     expect((await rows()).map((r) => [r.idempotency_key, r.campaign, r.content_id, r.prompt_variant])).toEqual([
       ['k1', '', 'drf_2', 'benefit-first'],
     ]);

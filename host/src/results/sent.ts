@@ -6,6 +6,8 @@ import type { Logger } from 'pino';
 import { CHANNEL_TOOLS } from '../connections/channels.js';
 import type { ConnectorEventStore } from '../connections/events.js';
 import { contactByAddress, insertEvents, type NewEvent, recordProviderEvents } from './events.js';
+import { linkCodeFor } from './links.js';
+import { trackLinks } from './track-links.js';
 
 type Db = Kysely<DB>;
 
@@ -52,16 +54,23 @@ async function attributionOf(db: Db, m: DeliveredMessage, input: Record<string, 
     .where('workspace_id', '=', m.workspaceId)
     .where('idempotency_key', '=', m.idempotencyKey)
     .executeTakeFirst();
-  const tags = record(input.tags);
-  const run = RUN_KEY.exec(m.idempotencyKey)?.[1];
   return {
-    campaign: text(registered?.campaign) ?? text(tags.campaign) ?? text(input.campaign) ?? (run ? `run:${run}` : 'unattributed'),
-    variant: text(registered?.variant, 50) ?? text(tags.variant, 50) ?? text(input.variant, 50) ?? '',
+    campaign: campaignOf(registered?.campaign, input, m.idempotencyKey),
+    variant: variantOf(registered?.variant, input),
     contactId: registered?.contact_id ?? null,
-    contentId: text(registered?.content_id) ?? text(tags.contentId) ?? null,
-    promptVariant: text(registered?.prompt_variant) ?? text(tags.promptVariant) ?? null,
+    contentId: text(registered?.content_id) ?? text(record(input.tags).contentId) ?? null,
+    promptVariant: text(registered?.prompt_variant) ?? text(record(input.tags).promptVariant) ?? null,
   };
 }
+
+/** A send's campaign: the registered one, else its tags' or input's, else the run that sent it, else `unattributed`. */
+function campaignOf(registered: string | undefined, input: Record<string, unknown>, idempotencyKey: string): string {
+  const run = RUN_KEY.exec(idempotencyKey)?.[1];
+  return text(registered) ?? text(record(input.tags).campaign) ?? text(input.campaign) ?? (run ? `run:${run}` : 'unattributed');
+}
+
+const variantOf = (registered: string | undefined, input: Record<string, unknown>) =>
+  text(registered, 50) ?? text(record(input.tags).variant, 50) ?? text(input.variant, 50) ?? '';
 
 /** The provider's id of a delivered send (the channel contracts' `messageId` / `postId`). */
 export function providerIdOf(output: unknown): string | null {
@@ -238,14 +247,30 @@ export async function attributeSend(
 
 /**
  * The pipeline's `attributeSend` (ctx.callTool's `attribution`): registered only for a connector's channel tool (a
- * send or a post), cleaned first; anything else is ignored.
+ * send or a post), cleaned first; anything else is ignored. When it names a draft (`contentId`), the links of the
+ * message become tracked links made for that draft, campaign, variant and channel (and the recipient's contact, for
+ * an e-mail or SMS to one known address), so a click on one is that draft's; the input to send is answered.
  */
-export function createSendAttributor(db: Db, manifest: (pluginId: string) => PluginManifest | undefined) {
-  return async (workspaceId: string, tool: string, idempotencyKey: string, attribution: unknown): Promise<void> => {
+export function createSendAttributor(db: Db, manifest: (pluginId: string) => PluginManifest | undefined, baseUrl: string) {
+  return async (workspaceId: string, tool: string, idempotencyKey: string, attribution: unknown, input: unknown): Promise<unknown> => {
     const [pluginId = ''] = tool.split(':');
-    const channels = manifest(pluginId)?.connector?.channels ?? [];
-    if (!channels.some((c) => `${pluginId}:${CHANNEL_TOOLS[c]}` === tool)) return;
+    const channel = manifest(pluginId)?.connector?.channels.find((c) => `${pluginId}:${CHANNEL_TOOLS[c]}` === tool);
+    if (!channel) return input;
     const a = cleanAttribution(attribution);
-    if (a) await attributeSend(db, workspaceId, idempotencyKey, a);
+    if (!a) return input;
+    await attributeSend(db, workspaceId, idempotencyKey, a);
+    if (!a.contentId) return input;
+    const fields = record(input);
+    const addresses = addressesOf(channel, fields);
+    const contactId = addresses.length === 1 ? await contactByAddress(db, workspaceId, addresses[0]) : null;
+    const link = {
+      campaign: campaignOf(a.campaign, fields, idempotencyKey),
+      variant: variantOf(a.variant, fields),
+      channel,
+      contactId,
+      contentId: a.contentId,
+      promptVariant: a.promptVariant ?? null,
+    };
+    return trackLinks(input, baseUrl, (url) => linkCodeFor(db, workspaceId, { ...link, url }));
   };
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { QualifiedToolNameSchema } from '../common.js';
 import { ChannelSchema } from '../connector.js';
+import { ContentIdSchema, PromptVariantIdSchema } from '../messaging.js';
 import { EmailSchema, IsoDateTimeSchema, WorkspaceRefSchema } from './common.js';
 import { defineRoute } from './route.js';
 
@@ -114,8 +115,15 @@ export const SegmentSendBodySchema = z.strictObject({
   channel: ChannelSchema.default('email'),
   campaign: z.string().trim().min(1).max(100),
   variant: z.string().trim().max(50).default(''),
-  /** The tool's input without the recipient; `{{link:https://...}}` in string values becomes a tracked link per recipient. */
+  /**
+   * The tool's input without the recipient. Its links (`{{link:https://...}}`, an `href`, a bare URL in text) become a
+   * tracked link per recipient; a string that is only a URL (a media field) is left as is.
+   */
   input: z.record(z.string(), z.unknown()),
+  /** The draft the message is (e.g. agent-content's draftId): its sends and the clicks of its links are that draft's. */
+  contentId: ContentIdSchema.optional(),
+  /** The prompt variant that wrote the draft. */
+  promptVariant: PromptVariantIdSchema.optional(),
   /** The input field that takes the recipient (`to` for e-mail and SMS connectors). */
   recipientField: z
     .string()

@@ -28,6 +28,7 @@ import { resultsContent } from './0029-results-content.js';
 import { heldCallExpiry } from './0030-held-call-expiry.js';
 import { stepInputRefs } from './0031-step-input-refs.js';
 import { stepApprovalExpiry } from './0032-step-approval-expiry.js';
+import { resultsTrust } from './0033-results-trust.js';
 
 /**
  * Every schema migration, in the order it runs. Append only: never rename, reorder or edit one
@@ -63,4 +64,5 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: Migrat
   ['0030_held_call_expiry', heldCallExpiry],
   ['0031_step_input_refs', stepInputRefs],
   ['0032_step_approval_expiry', stepApprovalExpiry],
+  ['0033_results_trust', resultsTrust],
 ];
