@@ -17,6 +17,16 @@ describe('restart backoff', () => {
   });
 });
 
+/**
+ * Hang guards, not speed budgets: each restart spawns a Node process that loads the plugin's bundle (~0.5 s of CPU),
+ * which on a loaded 2-core machine (CI beside other suites, load 13-20) takes seconds. The tests wait on the
+ * runtime's own conditions (a new process, a status); these bounds only turn a real hang into a failure. A start
+ * slower than the runtime's start timeout would count as one more crash, so the tests give it the same guard.
+ */
+const RESTART_GUARD_MS = 120_000;
+const CALL_GUARD_MS = 60_000;
+const TEST_GUARD_MS = 600_000;
+
 describe('20 consecutive crashes of an isolated plugin', () => {
   const { logger } = memoryLogger();
   const statuses: { status: RuntimeStatus; crashes: number }[] = [];
@@ -25,16 +35,22 @@ describe('20 consecutive crashes of an isolated plugin', () => {
     cacheDir: tempDir(),
     logger,
     isolation: 'isolated',
-    backoff: { baseMs: 10, maxMs: 160, calmMs: 60_000 },
+    backoff: { baseMs: 10, maxMs: 160, calmMs: 60_000, startTimeoutMs: RESTART_GUARD_MS },
     onStatus: (status, info) => statuses.push({ status, crashes: info?.crashes ?? 0 }),
   });
-  const otherIsolated = createRuntime({ ...fixture('rt-other'), cacheDir: tempDir(), logger, isolation: 'isolated' });
+  const otherIsolated = createRuntime({
+    ...fixture('rt-other'),
+    cacheDir: tempDir(),
+    logger,
+    isolation: 'isolated',
+    backoff: { startTimeoutMs: RESTART_GUARD_MS },
+  });
   const otherInProcess = createRuntime({ ...fixture('rt-other'), cacheDir: tempDir(), logger, isolation: 'in-process' });
 
-  beforeAll(() => Promise.all([crasher, otherIsolated, otherInProcess].map((rt) => rt.start())));
-  afterAll(() => Promise.all([crasher, otherIsolated, otherInProcess].map((rt) => rt.stop())));
+  beforeAll(() => Promise.all([crasher, otherIsolated, otherInProcess].map((rt) => rt.start())), RESTART_GUARD_MS);
+  afterAll(() => Promise.all([crasher, otherIsolated, otherInProcess].map((rt) => rt.stop())), RESTART_GUARD_MS);
 
-  it('never takes the host down, other plugins answer every call, delays grow, status degrades', async () => {
+  it('never takes the host down, other plugins answer every call, delays grow, status degrades', { timeout: TEST_GUARD_MS }, async () => {
     let done = false;
     let n = 0;
     const failures: unknown[] = [];
@@ -42,7 +58,7 @@ describe('20 consecutive crashes of an isolated plugin', () => {
       while (!done) {
         n++;
         for (const rt of [otherIsolated, otherInProcess]) {
-          await rt.invoke(invocation('ping', { n })).then(
+          await rt.invoke(invocation('ping', { n }, { timeoutMs: CALL_GUARD_MS })).then(
             (out) => expect(out).toEqual({ pong: n }),
             (err) => failures.push(err),
           );
@@ -53,8 +69,10 @@ describe('20 consecutive crashes of an isolated plugin', () => {
 
     const downCodes: string[] = [];
     for (let crash = 1; crash <= 20; crash++) {
-      await waitFor(() => crasher.stats?.().pid !== undefined, 15_000, `restart before crash ${crash}`);
-      await expect(crasher.invoke(invocation('exit', {}, { timeoutMs: 60_000 }))).rejects.toMatchObject({ code: 'NH_PLUGIN_UNAVAILABLE' });
+      await waitFor(() => crasher.stats?.().pid !== undefined, RESTART_GUARD_MS, `restart before crash ${crash}`);
+      await expect(crasher.invoke(invocation('exit', {}, { timeoutMs: CALL_GUARD_MS }))).rejects.toMatchObject({
+        code: 'NH_PLUGIN_UNAVAILABLE',
+      });
       // while it is down, calls fail at once with a coded error
       await crasher.invoke(invocation('add', { a: 1 })).catch((e: { code: string }) => downCodes.push(e.code));
     }
@@ -77,31 +95,31 @@ describe('20 consecutive crashes of an isolated plugin', () => {
     expect(new Set(downCodes.slice(2))).toEqual(new Set(['NH_PLUGIN_DEGRADED']));
     expect(crasher.status).toBe('degraded');
     // it keeps restarting: once up again it serves calls even while still marked degraded
-    await waitFor(() => crasher.stats?.().pid !== undefined, 15_000, 'restart after the last crash');
-    expect(await crasher.invoke(invocation('add', { a: 5 }))).toEqual({ sum: 15 });
+    await waitFor(() => crasher.stats?.().pid !== undefined, RESTART_GUARD_MS, 'restart after the last crash');
+    expect(await crasher.invoke(invocation('add', { a: 5 }, { timeoutMs: CALL_GUARD_MS }))).toEqual({ sum: 15 });
   });
 });
 
 describe('recovery from degraded', () => {
-  it('returns to ready after a successful start and a calm period', async () => {
+  it('returns to ready after a successful start and a calm period', { timeout: TEST_GUARD_MS }, async () => {
     const { logger } = memoryLogger();
     const rt = createRuntime({
       ...fixture('rt-basic'),
       cacheDir: tempDir(),
       logger,
       isolation: 'isolated',
-      backoff: { baseMs: 10, maxMs: 50, calmMs: 300 },
+      backoff: { baseMs: 10, maxMs: 50, calmMs: 300, startTimeoutMs: RESTART_GUARD_MS },
     });
     await rt.start();
     try {
       for (let i = 0; i < 3; i++) {
-        await waitFor(() => rt.stats?.().pid !== undefined, 15_000, 'restart');
-        await rt.invoke(invocation('exit', {})).catch(() => {});
+        await waitFor(() => rt.stats?.().pid !== undefined, RESTART_GUARD_MS, 'restart');
+        await rt.invoke(invocation('exit', {}, { timeoutMs: CALL_GUARD_MS })).catch(() => {});
       }
       expect(rt.status).toBe('degraded');
-      await waitFor(() => rt.status === 'ready', 15_000, 'ready again');
+      await waitFor(() => rt.status === 'ready', RESTART_GUARD_MS, 'ready again');
       expect(rt.stats?.().consecutiveFailures).toBe(0);
-      expect(await rt.invoke(invocation('add', { a: 0 }))).toEqual({ sum: 10 });
+      expect(await rt.invoke(invocation('add', { a: 0 }, { timeoutMs: CALL_GUARD_MS }))).toEqual({ sum: 10 });
     } finally {
       await rt.stop();
     }
