@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { bootAccounts, signup } from './helpers.js';
 
 type Booted = Awaited<ReturnType<typeof bootAccounts>>;
@@ -89,9 +89,14 @@ describe('roles', () => {
   });
 
   it('the call record of a workspace lists the tool calls made in it', async () => {
-    await new Promise((r) => setTimeout(r, 300)); // the call log flushes every 100 ms
-    const calls = (await inject(member, 'GET', '/api/workspaces/space-a/calls')).json().calls as { tool: string; status: string }[];
-    expect(calls.some((c) => c.tool.endsWith('analyze_page') && c.status === 'ok')).toBe(true);
+    // the call log is written behind the call path (flushed every 100 ms): wait for it to land
+    await vi.waitFor(
+      async () => {
+        const calls = (await inject(member, 'GET', '/api/workspaces/space-a/calls')).json().calls as { tool: string; status: string }[];
+        expect(calls.some((c) => c.tool.endsWith('analyze_page') && c.status === 'ok')).toBe(true);
+      },
+      { timeout: 20_000, interval: 50 },
+    );
   });
 
   it('an admin manages plugins and members but cannot touch the owner role', async () => {

@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import type { NeonHubError } from '@neonhub/schemas';
 import { syncPluginDir } from '@neonhub/sdk/host';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Host } from '../../src/host.js';
 import { bootHost, lockRoot, makeRoot, removeRoot, runtimeFixtures, writePlugin } from './helpers.js';
 
@@ -217,10 +217,15 @@ describe('the call pipeline', () => {
       idempotencyKey: 'retry-1',
     });
     expect(again.status === 'ok' && (again.output as { idempotencyKey: string }).idempotencyKey).toBe('retry-1');
-    await new Promise((r) => setTimeout(r, 250)); // the call log is written behind the call path
+    // the call log is written behind the call path: wait for it to land (not for a time sized for a quiet machine)
     const ws = await host.storage.service.resolveWorkspace('acme');
-    const recent = await host.storage.repos.toolCalls.listRecent(ws.id, { limit: 50 });
-    expect(recent.some((c) => c.callId === result.callId && c.status === 'ok' && c.tool === 'rt-basic:echo')).toBe(true);
+    await vi.waitFor(
+      async () => {
+        const recent = await host.storage.repos.toolCalls.listRecent(ws.id, { limit: 50 });
+        expect(recent.some((c) => c.callId === result.callId && c.status === 'ok' && c.tool === 'rt-basic:echo')).toBe(true);
+      },
+      { timeout: 20_000, interval: 50 },
+    );
   });
 
   it('calls an isolated plugin and an outside MCP server (@modelcontextprotocol/server-memory) through the same pipeline', async () => {

@@ -159,13 +159,17 @@ describe('MCP gateway over Streamable HTTP', () => {
     alphaClient.setNotificationHandler(ToolListChangedNotificationSchema, () => {
       alphaNotified++;
     });
-    const changed = new Promise<void>((resolve) => client.setNotificationHandler(ToolListChangedNotificationSchema, () => resolve()));
-    // the GET stream carries server-initiated notifications: make sure it is open
+    const changed = new Promise<boolean>((resolve) =>
+      client.setNotificationHandler(ToolListChangedNotificationSchema, () => resolve(true)),
+    );
     await client.listTools();
-    await new Promise((r) => setTimeout(r, 100));
     host.workspaces.enable('beta', 'demo');
-    await host.routes.notifyToolsChanged(host.workspaces.get('beta').id);
-    await changed;
+    // the GET stream that carries server-initiated notifications opens after initialize, on the client's own time (later
+    // on a loaded machine): one sent before it is open is lost, so notify again until one arrives
+    for (;;) {
+      await host.routes.notifyToolsChanged(host.workspaces.get('beta').id);
+      if (await Promise.race([changed, new Promise<boolean>((r) => setTimeout(() => r(false), 200))])) break;
+    }
     expect((await client.listTools()).tools.map((t) => t.name)).toEqual(demoTools);
     expect(alphaNotified).toBe(0);
     host.workspaces.disable('beta', 'demo');

@@ -1,5 +1,5 @@
 import { createDatabase, type Database, migrate, workspacesRepository } from '@neonhub/db';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createDbTokenStore } from '../../src/mcp/token-store-db.js';
 import { createTokenService, hashToken } from '../../src/mcp/tokens.js';
 
@@ -26,8 +26,11 @@ describe('API tokens in the database (migration 0003_api_tokens, PGlite)', () =>
     expect(JSON.stringify(rows)).not.toContain(token);
 
     expect(await tokens.verify(token)).toMatchObject({ id: info.id, workspaceId, role: 'viewer' });
-    await new Promise((r) => setTimeout(r, 50)); // the last_used_at write is not awaited by verify
-    expect((await tokens.list(workspaceId))[0]!.lastUsedAt?.toISOString()).toBe('2026-03-01T10:00:00.000Z');
+    // the last_used_at write is not awaited by verify: wait for it to land
+    await vi.waitFor(async () => expect((await tokens.list(workspaceId))[0]!.lastUsedAt?.toISOString()).toBe('2026-03-01T10:00:00.000Z'), {
+      timeout: 20_000,
+      interval: 20,
+    });
     now = new Date('2026-03-01T10:00:30Z');
     await tokens.verify(token);
     await new Promise((r) => setTimeout(r, 50));

@@ -235,7 +235,7 @@ describe('workspace service', () => {
       expect(await hostC.isEnabled(ws.id, 'agent-seo')).toBe(false); // cached, not stale yet
       hostC.invalidate(ws.id);
       expect(await hostC.isEnabled(ws.id, 'agent-seo')).toBe(true);
-      await vi.waitFor(async () => expect(await hostB.isEnabled(ws.id, 'agent-seo')).toBe(true));
+      await vi.waitFor(async () => expect(await hostB.isEnabled(ws.id, 'agent-seo')).toBe(true), { timeout: 20_000 });
     });
 
     it('a listener that throws does not undo or block the write', async () => {
