@@ -220,6 +220,20 @@ program
   .option('-c, --concurrency <n>', 'steps at a time', '4')
   .action(action(async () => (await import('../runs/cli.js')).workerCommand));
 
+const results = program.command('results').description("a workspace's results: how they are gathered and learned from");
+results
+  .command('settings')
+  .description('show or change the learning loop (on/off, interval, metric) and the social metrics pull; admin to change')
+  .requiredOption('-w, --workspace <slug>', 'workspace slug')
+  .option('--learning <on|off>', 'run the learning loop or not')
+  .option('--learning-every <minutes>', 'minutes between two learning passes (15-10080)')
+  .option('--learning-metric <metric>', 'what a draft or an arm earns per send: clicked, opened or converted')
+  .option('--metrics <on|off>', 'pull social metrics or not')
+  .option('--metrics-every <minutes>', 'minutes between two pulls (15-10080)')
+  .option('--metrics-days <days>', 'how many days after publishing a post is still pulled (1-90)')
+  .option('--json', 'machine-readable output')
+  .action(action(async () => (await import('../results/cli.js')).settingsCommand));
+
 const schedule = program.command('schedule').description('scheduled e-mails, posts and tool calls (the calendar)');
 schedule
   .command('list')

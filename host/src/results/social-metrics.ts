@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { DB, Kysely } from '@neonhub/db';
 import { sql } from '@neonhub/db';
-import { type PluginManifest, SOCIAL_METRIC_KINDS, SocialMetricsOutputSchema, type SocialPostMetrics } from '@neonhub/schemas';
+import {
+  type LearningMetric,
+  LearningMetricSchema,
+  type PluginManifest,
+  SOCIAL_METRIC_KINDS,
+  SocialMetricsOutputSchema,
+  type SocialPostMetrics,
+} from '@neonhub/schemas';
 import type { Logger } from 'pino';
 import type { CallTool } from '../pipeline/call-tool.js';
 import { ensureSystemSchedules } from '../schedules/system-schedules.js';
@@ -212,13 +219,23 @@ export async function pullSocialMetrics(
 /** The system schedule the pull runs as, one per workspace (host/src/schedules: claimed once across hosts). */
 export const SOCIAL_METRICS_TASK = { tool: 'social_metrics', title: 'Pull social metrics', channel: 'results' } as const;
 /** Defaults for a workspace without results_settings. */
-export const DEFAULT_RESULTS_SETTINGS = { metricsEnabled: true, metricsEveryMinutes: 60, metricsDays: 7 } as const;
+export const DEFAULT_RESULTS_SETTINGS = {
+  metricsEnabled: true,
+  metricsEveryMinutes: 60,
+  metricsDays: 7,
+  learningEnabled: true,
+  learningEveryMinutes: 60,
+  learningMetric: 'clicked',
+} as const;
 
 export interface ResultsSettingsRow {
   metricsEnabled: boolean;
   metricsEveryMinutes: number;
   metricsDays: number;
   lastPulledAt: Date | null;
+  learningEnabled: boolean;
+  learningEveryMinutes: number;
+  learningMetric: LearningMetric;
 }
 
 export async function readResultsSettings(db: Db, workspaceId: string): Promise<ResultsSettingsRow> {
@@ -229,6 +246,10 @@ export async function readResultsSettings(db: Db, workspaceId: string): Promise<
     metricsEveryMinutes: r.metrics_every_minutes > 0 ? r.metrics_every_minutes : DEFAULT_RESULTS_SETTINGS.metricsEveryMinutes,
     metricsDays: r.metrics_days,
     lastPulledAt: r.metrics_pulled_at ? new Date(r.metrics_pulled_at) : null,
+    learningEnabled: r.learning_enabled,
+    learningEveryMinutes: r.learning_every_minutes > 0 ? r.learning_every_minutes : DEFAULT_RESULTS_SETTINGS.learningEveryMinutes,
+    // a value written by hand that is no metric falls back to the default rather than failing the pass
+    learningMetric: LearningMetricSchema.safeParse(r.learning_metric).data ?? DEFAULT_RESULTS_SETTINGS.learningMetric,
   };
 }
 
