@@ -20,6 +20,7 @@ import { noPlugins, type PluginStartup, startPlugins } from './plugin-startup.js
 import { createDriftMonitor, type DriftMonitor } from './plugins/drift.js';
 import { discoverPlugins, readLockfile } from './plugins/index.js';
 import { createToolRegistry, type ToolRegistry } from './registry.js';
+import { rebucketResults } from './results/days.js';
 import { LEARNING_TASK, learningTask } from './results/learning.js';
 import { createDeliveryRecorder, createSendAttributor } from './results/sent.js';
 import { SOCIAL_METRICS_TASK, socialMetricsTask } from './results/social-metrics.js';
@@ -128,6 +129,8 @@ export async function createHost(opts: CreateHostOptions): Promise<Host> {
       return manifest !== undefined && mayCall(manifest, tool, registry.plugin(tool.split(':')[0] ?? '')?.manifest);
     },
     ...(opts.clock ? { clock: opts.clock } : {}),
+    // the results' days are the workspace's: a new zone moves them
+    timeZoneChanged: (workspaceId, zone) => rebucketResults(storage.db, workspaceId, zone),
   });
   const contracts = createContractResolver({
     enabledPlugins: async (ws) => (await storage.service.listEnabledPlugins(ws)).map((p) => p.pluginId),

@@ -76,7 +76,7 @@ export interface DailyResultRow {
   /** '' when the events named no channel. */
   channel: string;
   kind: string;
-  /** UTC day, YYYY-MM-DD. */
+  /** The day in the workspace's time zone (UTC by default), YYYY-MM-DD. */
   day: string;
   count: number;
 }
@@ -84,14 +84,14 @@ export interface DailyResultRow {
 /** A plugin's read access to the workspace's results (the host scopes it to the workspace of the call). */
 export interface ResultsReader {
   /**
-   * Daily counts for UTC days in [from, to] (YYYY-MM-DD, at most 400 days), optionally of one campaign and some
+   * Daily counts for days (the workspace's, in its time zone) in [from, to] (YYYY-MM-DD, at most 400 days), optionally of one campaign and some
    * kinds, ordered by day then campaign, variant, channel, kind. Days without events have no row.
    */
   daily(query: { from: string; to: string; campaign?: string; kinds?: readonly string[] }): Promise<DailyResultRow[]>;
   /** Campaigns with results, the most recent event first (at most 200). */
   campaigns(): Promise<Array<{ campaign: string; events: number; lastAt: string }>>;
   /**
-   * Counts per draft (the content id sends carried) and kind for events in [from, to] (UTC days, at most 400),
+   * Counts per draft (the content id sends carried) and kind for events in [from, to] (the workspace's days, at most 400),
    * optionally of some kinds. Hosts before the learning loop lack it.
    */
   byContent?(query: { from: string; to: string; kinds?: readonly string[] }): Promise<ContentResultRow[]>;

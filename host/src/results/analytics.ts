@@ -6,7 +6,7 @@ import { campaignIdsOf } from './campaign-links.js';
 
 type Db = Kysely<DB>;
 
-/** A range of UTC days, either bound optional (null or absent: unbounded). */
+/** A range of days (in the workspace's time zone), either bound optional (null or absent: unbounded). */
 export interface DayBounds {
   from?: string | null | undefined;
   to?: string | null | undefined;
@@ -126,9 +126,9 @@ export async function campaigns(db: Db, workspaceId: string) {
  * each. A conversion without a click before it is counted but credited to nobody.
  */
 export async function attribution(db: Db, workspaceId: string, windowDays: number, range: DayBounds = {}) {
-  // conversions of the days [from, to] (UTC): from midnight of `from` to before the midnight after `to`
-  const after = range.from ? new Date(`${range.from}T00:00:00Z`) : null;
-  const before = range.to ? new Date(Date.parse(`${range.to}T00:00:00Z`) + 86_400_000) : null;
+  // conversions of the days [from, to] in the workspace's time zone (each event's `day`: results/days.ts)
+  const after = range.from ?? null;
+  const before = range.to ?? null;
   const result = await sql<{
     campaign: string;
     channel: string;
@@ -143,8 +143,8 @@ export async function attribution(db: Db, workspaceId: string, windowDays: numbe
       select id, contact_id, occurred_at, coalesce(value, 0) as value
       from result_events
       where workspace_id = ${workspaceId} and kind = 'converted' and contact_id is not null
-        and (${after}::timestamptz is null or occurred_at >= ${after}::timestamptz)
-        and (${before}::timestamptz is null or occurred_at < ${before}::timestamptz)
+        and (${after}::date is null or day >= ${after}::date)
+        and (${before}::date is null or day <= ${before}::date)
     ),
     tp as (
       select c.id as conv_id, c.value, e.campaign, e.channel,
@@ -168,8 +168,8 @@ export async function attribution(db: Db, workspaceId: string, windowDays: numbe
     .select((eb) => eb.fn.countAll<string | number>().as('n'))
     .where('workspace_id', '=', workspaceId)
     .where('kind', '=', 'converted');
-  if (after) totalQuery = totalQuery.where('occurred_at', '>=', after);
-  if (before) totalQuery = totalQuery.where('occurred_at', '<', before);
+  if (after) totalQuery = totalQuery.where('day', '>=', after);
+  if (before) totalQuery = totalQuery.where('day', '<=', before);
   const total = await totalQuery.executeTakeFirstOrThrow();
   const round = (x: number) => Math.round(Number(x) * 1e6) / 1e6;
   return {

@@ -3,6 +3,7 @@ import type { DB, Kysely } from '@neonhub/db';
 import type { ResultKind } from '@neonhub/schemas';
 import { audienceErrors } from '../audiences/errors.js';
 import { addressHash, normalizeEmail, normalizePhone } from '../audiences/normalize.js';
+import { dayIn, zonesOf } from './days.js';
 
 type Db = Kysely<DB>;
 
@@ -28,12 +29,16 @@ export interface NewEvent {
 }
 
 /**
- * Inserts events (its UTC day computed here) and adds the new ones to the daily counts, in one transaction; a
- * repeated dedupe key is skipped (and not counted). Returns how many were new.
+ * Inserts events (each one's day computed here, in its workspace's time zone: results/days.ts) and adds the new ones
+ * to the daily counts, in one transaction; a repeated dedupe key is skipped (and not counted). Returns how many were new.
  */
 export async function insertEvents(db: Db, events: readonly NewEvent[]): Promise<number> {
   if (events.length === 0) return 0;
   if (!db.isTransaction) return db.transaction().execute((trx) => insertEvents(trx, events));
+  const zones = await zonesOf(
+    db,
+    events.map((e) => e.workspace_id),
+  );
   const rows = events.map((e) => ({
     workspace_id: e.workspace_id,
     campaign: e.campaign,
@@ -42,7 +47,7 @@ export async function insertEvents(db: Db, events: readonly NewEvent[]): Promise
     contact_id: e.contact_id,
     kind: e.kind,
     occurred_at: e.occurred_at,
-    day: e.occurred_at.toISOString().slice(0, 10),
+    day: dayIn(e.occurred_at, zones.get(e.workspace_id) ?? 'UTC'),
     value: e.value ?? null,
     message_id: e.message_id ?? null,
     link_id: e.link_id ?? null,

@@ -10,14 +10,14 @@ type Db = Kysely<DB>;
 export const MAX_RANGE_DAYS = 400;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
-/** The UTC midnight of a real YYYY-MM-DD day (not 2026-02-30), else NaN. */
+/** A real YYYY-MM-DD day (not 2026-02-30) as the time of its midnight in UTC (only to count days), else NaN. */
 function parseDay(day: string): number {
   if (!DAY.test(day)) return Number.NaN;
   const t = Date.parse(`${day}T00:00:00Z`);
   return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === day ? t : Number.NaN;
 }
 
-/** Checks a [from, to] range of UTC days (NH_RESULTS_RANGE_INVALID) and returns its length in days. */
+/** Checks a [from, to] range of days (NH_RESULTS_RANGE_INVALID) and returns its length in days. */
 export function checkRange(from: string, to: string): number {
   const a = parseDay(from);
   const b = parseDay(to);
@@ -32,7 +32,7 @@ export function checkRange(from: string, to: string): number {
 }
 
 /**
- * Checks optional bounds of a range of UTC days (NH_RESULTS_RANGE_INVALID): each a real day, and with both, from on
+ * Checks optional bounds of a range of days (NH_RESULTS_RANGE_INVALID): each a real day, and with both, from on
  * or before to and at most MAX_RANGE_DAYS long. No bound: unbounded on that side.
  */
 export function checkBounds(from: string | undefined, to: string | undefined): { from: string | null; to: string | null } {
@@ -43,7 +43,7 @@ export function checkBounds(from: string | undefined, to: string | undefined): {
   return { from: from ?? null, to: to ?? null };
 }
 
-/** Daily counts of a workspace (result_daily) for UTC days in [from, to]. */
+/** Daily counts of a workspace (result_daily) for days in [from, to], days in the workspace's time zone (results/days.ts). */
 export async function dailyCounts(
   db: Db,
   workspaceId: string,

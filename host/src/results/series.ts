@@ -1,6 +1,7 @@
 import type { DB, Kysely } from '@neonhub/db';
 import { FUNNEL_STAGES } from '@neonhub/schemas';
 import { type DailyResultRow, daysBetween, denseSeries, detectDailyAnomalies } from '@neonhub/sdk';
+import { todayIn, zoneOf } from './days.js';
 import { checkRange, dailyCounts } from './reader.js';
 
 type Db = Kysely<DB>;
@@ -20,7 +21,8 @@ export async function campaignSeries(
   campaign: string,
   range: { from?: string | undefined; to?: string | undefined; by?: 'variant' | 'channel' | undefined },
 ) {
-  const to = range.to ?? dayOf(Date.now());
+  // today in the workspace's time zone, whose days the results are counted on
+  const to = range.to ?? todayIn(await zoneOf(db, workspaceId));
   checkRange(to, to);
   const from = range.from ?? dayOf(Date.parse(`${to}T00:00:00Z`) - 27 * DAY_MS);
   const rows = await dailyCounts(db, workspaceId, { from, to, campaign });

@@ -23,6 +23,8 @@ export interface ScheduleServiceDeps {
   /** Whether `pluginId` may call `tool` (its own, a dependency's, or one its manifest's `calls` allows). */
   mayCall(pluginId: string, tool: string): boolean;
   clock?: Clock;
+  /** After the workspace's time zone changed (the results move to its days: host/src/results/days.ts). */
+  timeZoneChanged?(workspaceId: string, timeZone: string): Promise<void>;
 }
 
 export type ScheduleChange = { type: 'scheduled' | 'moved' | 'cancelled'; schedule: ScheduledCall & { version: number } };
@@ -186,7 +188,9 @@ export function createScheduleService(deps: ScheduleServiceDeps) {
         throw scheduleErrors.create('NH_SCHEDULE_TIME_INVALID', `${timeZone} is not an IANA time zone (e.g. Europe/Paris)`, {
           details: { timeZone },
         });
+      const before = await store.timeZone(workspaceId);
       await store.setTimeZone(workspaceId, parsed.data);
+      if (before !== parsed.data) await deps.timeZoneChanged?.(workspaceId, parsed.data);
       return parsed.data;
     },
     onChange(listener: (change: ScheduleChange) => void): () => void {

@@ -91,10 +91,11 @@ describe('learning settings', () => {
     // the metrics settings are left as they were
     expect(saved).toMatchObject({ metricsEnabled: true, metricsEveryMinutes: 60, metricsDays: 7 });
     const asked: { tool: string; input: unknown }[] = [];
-    const callTool: CallTool = (req) => {
+    // the host's pipeline, with each call the pass makes written down
+    const callTool: CallTool = Object.assign((req: Parameters<CallTool>[0]) => {
       asked.push({ tool: req.tool, input: req.input });
       return b.host.callTool(req);
-    };
+    }, b.host.callTool);
     const at = new Date('2026-12-07T10:00:00Z');
     const task = learningTask({
       db: b.host.storage.db,
@@ -134,9 +135,9 @@ describe('learning settings', () => {
     await inject(admin, 'PUT', { learningEnabled: false });
     const task = learningTask({
       db: b.host.storage.db,
-      callTool: () => {
+      callTool: Object.assign(() => {
         throw new Error('no call when learning is off');
-      },
+      }, b.host.callTool),
       contracts: b.host.contracts,
       manifest: () => undefined,
       logger: pino({ level: 'silent' }),

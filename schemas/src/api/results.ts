@@ -101,7 +101,7 @@ export const FunnelComparisonSchema = z.object({
 });
 export const FunnelSchema = z.object({
   campaign: z.string(),
-  /** The UTC days counted (inclusive); null: from the first result / up to the last. */
+  /** The days counted (the workspace's, in its time zone; inclusive); null: from the first result / up to the last. */
   from: z.string().nullable(),
   to: z.string().nullable(),
   stages: z.array(z.string()),
@@ -124,7 +124,7 @@ export const AttributionRowSchema = z.object({
 export const AttributionSchema = z.object({
   conversions: z.number().int(),
   windowDays: z.number().int(),
-  /** The UTC days whose conversions are counted (inclusive); null: unbounded. */
+  /** The days (the workspace's) whose conversions are counted (inclusive); null: unbounded. */
   from: z.string().nullable(),
   to: z.string().nullable(),
   rows: z.array(AttributionRowSchema),
@@ -145,14 +145,14 @@ const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a day as YYYY-MM-DD');
 /** Split a series (or a comparison) by variant or by channel. */
 export const SeriesSplitSchema = z.enum(['variant', 'channel']);
 export const SeriesQuerySchema = z.strictObject({
-  /** First day (UTC); default 27 days before `to`. */
+  /** First day (the workspace's, in its time zone); default 27 days before `to`. */
   from: Day.optional(),
-  /** Last day (UTC); default today. */
+  /** Last day (the workspace's); default today in the workspace's time zone. */
   to: Day.optional(),
   /** Also answer one series per variant or per channel (`breakdown`), each with its own anomalies. */
   by: SeriesSplitSchema.optional(),
 });
-/** A range of UTC days for the funnel: both bounds optional (none: all results); a real day each, from on or before to. */
+/** A range of days (the workspace's, in its time zone) for the funnel: both bounds optional (none: all results); a real day each, from on or before to. */
 export const FunnelQuerySchema = z.strictObject({ from: Day.optional(), to: Day.optional() });
 export const SeriesAnomalySchema = z.object({
   day: z.string(),
@@ -197,7 +197,7 @@ export const WsCampaignParamsSchema = z.strictObject({ ws: WorkspaceRefSchema, c
 export const LinkCodeParamsSchema = z.strictObject({ code: z.string().regex(/^[A-Za-z0-9_-]{6,32}$/) });
 export const AttributionQuerySchema = z.strictObject({
   windowDays: z.coerce.number().int().min(1).max(365).default(30),
-  /** Count the conversions of these UTC days only (inclusive; either bound optional). */
+  /** Count the conversions of these days (the workspace's) only (inclusive; either bound optional). */
   from: Day.optional(),
   to: Day.optional(),
 });

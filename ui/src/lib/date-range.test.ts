@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeRange, isDay, lastDays, rangeFromUrl, withRange } from './date-range';
+import { describeRange, isDay, lastDays, rangeFromUrl, todayIn, withRange } from './date-range';
 
 const today = '2026-12-06';
 const q = (s: string) => new URLSearchParams(s);
@@ -43,5 +43,19 @@ describe('the analytics date range', () => {
     expect(describeRange(lastDays(7, today))).toBe('30 Nov – 6 Dec 2026');
     expect(describeRange({ from: '2025-12-30', to: '2026-01-02' })).toBe('30 Dec 2025 – 2 Jan 2026');
     expect(describeRange({ from: today, to: today })).toBe('6 Dec 2026');
+  });
+});
+
+describe("today in the workspace's time zone", () => {
+  it('is the day there, not the UTC one, on both sides of a DST change', () => {
+    // 2027-03-14 02:00 in New York springs forward; 03:30 UTC on the 15th is still the 14th there
+    expect(todayIn('America/New_York', Date.parse('2027-03-15T03:30:00Z'))).toBe('2027-03-14');
+    expect(todayIn('America/New_York', Date.parse('2027-03-14T06:30:00Z'))).toBe('2027-03-14');
+    expect(todayIn('Pacific/Auckland', Date.parse('2027-03-14T12:30:00Z'))).toBe('2027-03-15');
+    expect(todayIn('UTC', Date.parse('2027-03-15T03:30:00Z'))).toBe('2027-03-15');
+  });
+
+  it('falls back to UTC for a zone the runtime does not know', () => {
+    expect(todayIn('Mars/Olympus', Date.parse('2027-03-15T03:30:00Z'))).toBe('2027-03-15');
   });
 });

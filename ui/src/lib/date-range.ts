@@ -1,7 +1,7 @@
 /**
  * The analytics pages' range of days, kept in the URL: `?range=7|30|90` (the last n days, today included), or
- * `?from=YYYY-MM-DD&to=YYYY-MM-DD` (a custom range), or a page's own default (the campaign's dates). Days are UTC,
- * as the results' days are. A bad custom range is not sent to the API: the page says what is wrong and shows its
+ * `?from=YYYY-MM-DD&to=YYYY-MM-DD` (a custom range), or a page's own default (the campaign's dates). Days are the
+ * workspace's, in its time zone, as the results' days are (today is today there). A bad custom range is not sent to the API: the page says what is wrong and shows its
  * default instead.
  */
 
@@ -24,6 +24,17 @@ export interface ChosenRange extends DayRange {
 }
 
 export const dayOf = (t: number) => new Date(t).toISOString().slice(0, 10);
+
+/** Today (YYYY-MM-DD) in an IANA time zone; a zone the runtime does not know: UTC. */
+export function todayIn(timeZone: string, now = Date.now()): string {
+  try {
+    const parts = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(now);
+    const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+    return `${part('year')}-${part('month')}-${part('day')}`;
+  } catch {
+    return dayOf(now);
+  }
+}
 const timeOf = (day: string) => Date.parse(`${day}T00:00:00Z`);
 export const addDays = (day: string, n: number) => dayOf(timeOf(day) + n * DAY_MS);
 export const lengthOf = (r: DayRange) => Math.round((timeOf(r.to) - timeOf(r.from)) / DAY_MS) + 1;

@@ -1,7 +1,7 @@
 import type { RequestEvent } from '@sveltejs/kit';
 import type { Campaign, CampaignDetail } from '$lib/campaigns';
 import type { Contracts } from '$lib/capabilities';
-import { type ChosenRange, rangeFromUrl } from '$lib/date-range';
+import { type ChosenRange, rangeFromUrl, todayIn } from '$lib/date-range';
 import type { Api } from './api';
 import { orError } from './guard';
 import { callContract } from './plugins';
@@ -47,6 +47,6 @@ export async function campaignAnalytics(client: Api, ws: string, campaign: strin
   return { funnel, series, attribution };
 }
 
-/** The analytics page's range: the URL's, else the last 30 days (UTC). */
-export const analyticsRange = (event: Pick<RequestEvent, 'url'>) =>
-  rangeFromUrl(event.url.searchParams, new Date().toISOString().slice(0, 10));
+/** The analytics page's range: the URL's, else the last 30 days up to today in the workspace's time zone. */
+export const analyticsRange = (event: Pick<RequestEvent, 'url'>, timeZone: string) =>
+  rangeFromUrl(event.url.searchParams, todayIn(timeZone));

@@ -13,14 +13,14 @@ export const load: PageServerLoad = async (event) => {
   const ws = event.params.ws;
   const client = api(event);
   const q = event.url.searchParams;
-  const [{ campaigns }, contracts] = await Promise.all([
+  const [{ campaigns }, { contracts, timeZone }] = await Promise.all([
     client.request('listCampaigns', { params: { ws } }).then(orError),
-    shellOf(event, ws).then((s) => s.contracts),
+    shellOf(event, ws),
   ]);
   const names = await campaignNames(client, ws, contracts);
   const asked = q.get('c');
   const campaign = asked && campaigns.some((c) => c.campaign === asked) ? asked : (campaigns[0]?.campaign ?? null);
-  const range = analyticsRange(event);
+  const range = analyticsRange(event, timeZone);
   const split = splitOf(q);
   const [shown, detail] = await Promise.all([
     campaignAnalytics(client, ws, campaign, range, split),

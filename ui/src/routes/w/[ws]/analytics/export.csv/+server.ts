@@ -23,7 +23,8 @@ export const GET: RequestHandler = async (event) => {
   const client = api(event);
   const q = event.url.searchParams;
   const campaign = q.get('c') || null;
-  const range = analyticsRange(event);
+  const zone = await client.request('getTimeZone', { params: { ws } });
+  const range = analyticsRange(event, zone.ok ? zone.data.timeZone : 'UTC');
   const split = splitOf(q);
   const contracts = await workspaceContracts(client, ws);
   const names = await campaignNames(client, ws, contracts);
