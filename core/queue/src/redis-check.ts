@@ -23,7 +23,9 @@ export async function checkRedis(url: string, timeoutMs = 3000): Promise<{ laten
   const started = performance.now();
   const client = new Redis(url, {
     lazyConnect: true,
-    connectTimeout: timeoutMs,
+    // later than this check's own timer and its grace: ioredis's connect timer destroys the socket, and with it a
+    // refusal that a starved process has not read yet (reported as ETIMEDOUT instead of ECONNREFUSED)
+    connectTimeout: timeoutMs + ERROR_GRACE_MS * 10,
     maxRetriesPerRequest: 0,
     enableOfflineQueue: false,
     retryStrategy: () => null,

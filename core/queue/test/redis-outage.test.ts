@@ -107,4 +107,21 @@ describe('checkRedis on a starved process', () => {
     expect(err?.code).toBe('NH_REDIS_UNREACHABLE');
     expect(err?.details?.reason).toBe('ECONNREFUSED');
   });
+
+  it('names the refusal when the stall comes after the socket was opened (the connection timer due too)', async () => {
+    const port = await freePort();
+    const checking = checkRedis(`redis://127.0.0.1:${port}`, 20);
+    // let the client open its socket and arm its timers (ticks and promise turns only: no I/O is read meanwhile)
+    for (let i = 0; i < 50; i++) await new Promise((r) => process.nextTick(r));
+    const stalled = Date.now() + 200;
+    while (Date.now() < stalled) {
+      /* busy: as under a loaded machine */
+    }
+    const err = await checking.then(
+      () => undefined,
+      (e: { code?: string; details?: { reason?: string } }) => e,
+    );
+    expect(err?.code).toBe('NH_REDIS_UNREACHABLE');
+    expect(err?.details?.reason).toBe('ECONNREFUSED');
+  });
 });
