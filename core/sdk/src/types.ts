@@ -84,8 +84,10 @@ export interface DailyResultRow {
 /** A plugin's read access to the workspace's results (the host scopes it to the workspace of the call). */
 export interface ResultsReader {
   /**
-   * Daily counts for days (the workspace's, in its time zone) in [from, to] (YYYY-MM-DD, at most 400 days), optionally of one campaign and some
-   * kinds, ordered by day then campaign, variant, channel, kind. Days without events have no row.
+   * Daily counts for days (the workspace's, in its time zone) in [from, to] (YYYY-MM-DD, at most 400 days), optionally
+   * of one campaign and some kinds, ordered by day then campaign, variant, channel, kind. Days without events have no
+   * row. A range that reaches today in UTC reaches today in the workspace's zone too (a zone east of UTC is a day
+   * ahead for part of the day), so `to` = today by the UTC clock misses nothing recorded.
    */
   daily(query: { from: string; to: string; campaign?: string; kinds?: readonly string[] }): Promise<DailyResultRow[]>;
   /** Campaigns with results, the most recent event first (at most 200). */

@@ -3,6 +3,7 @@ import { sql } from '@neonhub/db';
 import type { ContentResultRow, DailyResultRow, ResultsReader } from '@neonhub/sdk';
 import { audienceErrors } from '../audiences/errors.js';
 import { campaigns } from './analytics.js';
+import { todayIn, zoneOf } from './days.js';
 
 type Db = Kysely<DB>;
 
@@ -91,11 +92,31 @@ export async function contentCounts(
   return rows.map((r) => ({ contentId: r.content_id!, promptVariant: r.prompt_variant, kind: r.kind, count: Number(r.n) }));
 }
 
+const DAY_MS = 86_400_000;
+const shift = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
+
+/**
+ * A plugin's range as the workspace's days: one that reaches today by the UTC clock (how a plugin says "up to now")
+ * reaches the workspace's today too, which in a zone east of UTC is a day later for part of the day — else the
+ * freshest results would be left out until UTC midnight. Its length is kept (the start moves a day with it when it
+ * would pass the longest range).
+ */
+export function reachToday<Q extends { from: string; to: string }>(q: Q, zone: string, now = Date.now()): Q {
+  const today = todayIn(zone, now);
+  if (q.to < todayIn('UTC', now) || q.to >= today) return q;
+  const length = (Date.parse(`${today}T00:00:00Z`) - Date.parse(`${q.from}T00:00:00Z`)) / DAY_MS + 1;
+  return { ...q, from: length > MAX_RANGE_DAYS ? shift(q.from, length - MAX_RANGE_DAYS) : q.from, to: today };
+}
+
 /** `ctx.results` of a call: the workspace's stored results, read only. */
 export function createResultsReader(db: Db, workspaceId: string): ResultsReader {
+  const inZone = async <Q extends { from: string; to: string }>(q: Q) => {
+    checkRange(q.from, q.to);
+    return reachToday(q, await zoneOf(db, workspaceId));
+  };
   return {
-    daily: (q) => dailyCounts(db, workspaceId, q),
+    daily: async (q) => dailyCounts(db, workspaceId, await inZone(q)),
     campaigns: () => campaigns(db, workspaceId),
-    byContent: (q) => contentCounts(db, workspaceId, q),
+    byContent: async (q) => contentCounts(db, workspaceId, await inZone(q)),
   };
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sendToSegment } from '../../src/audiences/segment-send.js';
 import type { Host } from '../../src/host.js';
 import { followLink } from '../../src/results/links.js';
 import { bootHost, lockRoot, makeRoot, removeRoot, repoPlugin } from '../integration/helpers.js';
@@ -158,5 +159,52 @@ describe.each(dialects)("the links of a draft's sends on $name", ({ name }) => {
     expect(code).toBeDefined();
     await followLink(host.storage.db, code!);
     expect((await clicks()).at(-1)).toMatchObject({ channel: 'social', content_id: 'drf_social1', prompt_variant: 'control' });
+  });
+
+  it("a segment send of a draft: each recipient's link is made for the draft, and the sends are the draft's", async () => {
+    const segmentId = (
+      await host.storage.db
+        .insertInto('segments')
+        .values({ workspace_id: workspaceId, name: 'everyone', rule: JSON.stringify({ match: 'all', conditions: [] }) })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id;
+    const r = await sendToSegment(
+      { db: host.storage.db, callTool: host.callTool, baseUrl: PUBLIC },
+      { id: workspaceId, slug: 'shop' },
+      segmentId,
+      {
+        tool: 'connector-email-sandbox:send',
+        channel: 'email',
+        campaign: 'spring-segment',
+        variant: 'B',
+        input: { subject: 'Sale', text: 'Shop: {{link:https://shop.example/seg}} or https://shop.example/seg today' },
+        recipientField: 'to',
+        contentId: 'drf_seg1',
+        promptVariant: 'urgency',
+      },
+      actor,
+    );
+    expect(r).toMatchObject({ recipients: 1, sent: 1 });
+    const links = await host.storage.db
+      .selectFrom('tracked_links')
+      .select(['code', 'content_id', 'prompt_variant', 'campaign', 'variant'])
+      .where('workspace_id', '=', workspaceId)
+      .where('campaign', '=', 'spring-segment')
+      .execute();
+    // one link for the one URL, used twice in the message
+    expect(links).toEqual([
+      { code: links[0]!.code, content_id: 'drf_seg1', prompt_variant: 'urgency', campaign: 'spring-segment', variant: 'B' },
+    ]);
+    await followLink(host.storage.db, links[0]!.code);
+    expect((await clicks()).at(-1)).toMatchObject({ campaign: 'spring-segment', content_id: 'drf_seg1', prompt_variant: 'urgency' });
+    const sent = await host.storage.db
+      .selectFrom('result_events')
+      .select(['content_id', 'prompt_variant'])
+      .where('workspace_id', '=', workspaceId)
+      .where('campaign', '=', 'spring-segment')
+      .where('kind', '=', 'sent')
+      .execute();
+    expect(sent).toEqual([{ content_id: 'drf_seg1', prompt_variant: 'urgency' }]);
   });
 });

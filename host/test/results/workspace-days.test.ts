@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Host } from '../../src/host.js';
 import { attribution, funnel } from '../../src/results/analytics.js';
 import { insertEvents, type NewEvent } from '../../src/results/events.js';
+import { reachToday } from '../../src/results/reader.js';
 import { campaignSeries } from '../../src/results/series.js';
 import { bootHost, lockRoot, makeRoot, removeRoot } from '../integration/helpers.js';
 import { pgAdminQuery } from '../pg-admin.js';
@@ -117,5 +118,20 @@ describe.each(dialects)("results on the workspace's days on $name", ({ name }) =
     await host.schedules.setTimeZone(workspaceId, 'America/New_York');
     expect(await clicks('2027-03-13', '2027-03-15')).toEqual([1, 3, 1]);
     expect(await impressions('2027-03-14', '2027-03-15')).toEqual([40, 0]);
+  });
+});
+
+describe("a plugin's range up to today reaches the workspace's today", () => {
+  // 2027-03-15 11:30 UTC is already the 16th in Auckland (UTC+13) and still the 15th in New York
+  const now = Date.parse('2027-03-15T11:30:00Z');
+  it('east of UTC: a range to the UTC today also reads the zone’s today, keeping its length at the longest', () => {
+    expect(reachToday({ from: '2027-03-01', to: '2027-03-15' }, 'Pacific/Auckland', now)).toEqual({ from: '2027-03-01', to: '2027-03-16' });
+    const longest = reachToday({ from: '2026-02-09', to: '2027-03-15', kinds: ['sent'] }, 'Pacific/Auckland', now);
+    expect(longest).toEqual({ from: '2026-02-10', to: '2027-03-16', kinds: ['sent'] });
+  });
+  it('a range that ends before today, or a zone west of UTC, is read as asked', () => {
+    expect(reachToday({ from: '2027-03-01', to: '2027-03-14' }, 'Pacific/Auckland', now)).toEqual({ from: '2027-03-01', to: '2027-03-14' });
+    expect(reachToday({ from: '2027-03-01', to: '2027-03-15' }, 'America/New_York', now)).toEqual({ from: '2027-03-01', to: '2027-03-15' });
+    expect(reachToday({ from: '2027-03-01', to: '2027-03-15' }, 'UTC', now)).toEqual({ from: '2027-03-01', to: '2027-03-15' });
   });
 });
