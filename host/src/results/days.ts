@@ -36,10 +36,16 @@ export function dayIn(at: Date, zone: string): string {
 /** Today in `zone`. */
 export const todayIn = (zone: string, now = Date.now()) => dayIn(new Date(now), zone);
 
-/** The time zones of workspaces (UTC for one not found). */
+/**
+ * The time zones of workspaces (UTC for one not found). In a transaction (recording events) the rows are read `for
+ * share`: a change of zone waits for the events being recorded on the old zone's days, and the move to the new days
+ * that follows it (rebucketResults) then sees them.
+ */
 export async function zonesOf(db: Db, workspaceIds: readonly string[]): Promise<Map<string, string>> {
   const ids = [...new Set(workspaceIds)];
-  const rows = ids.length ? await db.selectFrom('workspaces').select(['id', 'time_zone']).where('id', 'in', ids).execute() : [];
+  let q = db.selectFrom('workspaces').select(['id', 'time_zone']).where('id', 'in', ids);
+  if (db.isTransaction) q = q.forShare();
+  const rows = ids.length ? await q.execute() : [];
   const out = new Map(rows.map((r) => [r.id, r.time_zone || 'UTC']));
   for (const id of ids) if (!out.has(id)) out.set(id, 'UTC');
   return out;
