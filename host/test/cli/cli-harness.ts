@@ -41,7 +41,8 @@ export function neonhubIn(
   const r = spawnSync(process.execPath, [bin, ...args], {
     encoding: 'utf8',
     env: cliEnv(root, opts.env),
-    timeout: 90_000,
+    // a hang guard: a command opens the embedded database (WASM, seconds of CPU), ~20 s each on a loaded CI machine
+    timeout: 240_000,
     ...(opts.input === undefined ? {} : { input: opts.input }),
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr, ms: Date.now() - started };

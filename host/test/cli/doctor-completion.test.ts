@@ -19,7 +19,7 @@ beforeAll(async () => {
   root = makeRoot('cli-doctor', [{ from: join(runtimeFixtures, 'rt-other') }]);
   await lockRoot(root);
   expect(neonhub(['workspace', 'create', 'acme']).code).toBe(0);
-}, 120_000);
+}, 600_000);
 
 afterAll(() => removeRoot(root));
 
@@ -54,7 +54,7 @@ describe('neonhub doctor', () => {
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(/^✓ node {2,}Node /m);
     expect(text.stdout).toMatch(/everything needed works/);
-  }, 120_000);
+  }, 600_000);
 
   it('names what is broken and how to fix it, and exits 1: an unreachable Redis, a plugin changed since it was locked', async () => {
     const closed = await new Promise<Server>((ok) => {
@@ -89,7 +89,7 @@ describe('neonhub doctor', () => {
     } finally {
       writeFileSync(file, original);
     }
-  }, 120_000);
+  }, 600_000);
 
   it('with the host running: reads its /health and checks its MCP endpoint', async () => {
     const host = await startHost(root);
@@ -104,7 +104,7 @@ describe('neonhub doctor', () => {
     } finally {
       await host.stop();
     }
-  }, 180_000);
+  }, 600_000);
 });
 
 describe('neonhub completion', () => {
@@ -205,5 +205,5 @@ describe('--json on every listing command', () => {
       expect(() => JSON.parse(r.stdout), args.join(' ')).not.toThrow();
     }
     expect(existsSync(join(root, '.neonhub'))).toBe(true);
-  }, 180_000);
+  }, 600_000);
 });
