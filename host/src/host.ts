@@ -167,8 +167,8 @@ export async function createHost(opts: CreateHostOptions): Promise<Host> {
     attributeSend: createSendAttributor(
       storage.db,
       (id) => manifests.get(id) ?? registry.plugin(id)?.manifest,
-      // where a tracked link of a draft's send points (the /r/ redirect): the public URL, else this host's port
-      process.env.NEONHUB_PUBLIC_URL || `http://localhost:${config.port}`,
+      // where a tracked link of a draft's send points (the /r/ redirect): the public URL; a sandbox's, this host's port
+      { publicUrl: process.env.NEONHUB_PUBLIC_URL || undefined, localUrl: `http://localhost:${config.port}` },
     ),
   });
   // A host without plugin code (CLI commands) only reads and changes outbox rows; the running host delivers them.

@@ -28,7 +28,10 @@ describe('send attribution from ctx.callTool', () => {
   });
 
   it("stores it under the send's key for a channel tool only, and replaces it when the same key is named again", async () => {
-    const attribute = createSendAttributor(database.db, (id) => (id === connector.id ? connector : undefined), 'https://nh.test');
+    const attribute = createSendAttributor(database.db, (id) => (id === connector.id ? connector : undefined), {
+      publicUrl: 'https://nh.test',
+      localUrl: 'http://localhost:1',
+    });
     await attribute(workspaceId, 'connector-email-sandbox:outbox', 'k0', { contentId: 'drf_0' }, {});
     await attribute(workspaceId, 'agent-nope:send', 'k0', { contentId: 'drf_0' }, {});
     await attribute(workspaceId, 'connector-email-sandbox:send', 'k1', { nothing: true }, {});

@@ -245,21 +245,33 @@ export async function attributeSend(
     .execute();
 }
 
+/** Where the tracked links of a send point: the host's public URL, and its local one (enough for a sandbox's sends). */
+export interface LinkBase {
+  /** NEONHUB_PUBLIC_URL: where recipients can reach the /r/ redirect. */
+  publicUrl?: string | undefined;
+  /** This host on its own port: links only a sandbox connector's sends carry (no person receives them). */
+  localUrl: string;
+}
+
 /**
  * The pipeline's `attributeSend` (ctx.callTool's `attribution`): registered only for a connector's channel tool (a
  * send or a post), cleaned first; anything else is ignored. When it names a draft (`contentId`), the links of the
  * message become tracked links made for that draft, campaign, variant and channel (and the recipient's contact, for
- * an e-mail or SMS to one known address), so a click on one is that draft's; the input to send is answered.
+ * an e-mail or SMS to one known address), so a click on one is that draft's; the input to send is answered. A real
+ * connector's message is tracked only when the host has a public URL (NEONHUB_PUBLIC_URL): a link to localhost
+ * would not open for the person who receives it, so without one the message goes as written.
  */
-export function createSendAttributor(db: Db, manifest: (pluginId: string) => PluginManifest | undefined, baseUrl: string) {
+export function createSendAttributor(db: Db, manifest: (pluginId: string) => PluginManifest | undefined, base: LinkBase) {
   return async (workspaceId: string, tool: string, idempotencyKey: string, attribution: unknown, input: unknown): Promise<unknown> => {
     const [pluginId = ''] = tool.split(':');
-    const channel = manifest(pluginId)?.connector?.channels.find((c) => `${pluginId}:${CHANNEL_TOOLS[c]}` === tool);
+    const connector = manifest(pluginId)?.connector;
+    const channel = connector?.channels.find((c) => `${pluginId}:${CHANNEL_TOOLS[c]}` === tool);
     if (!channel) return input;
     const a = cleanAttribution(attribution);
     if (!a) return input;
     await attributeSend(db, workspaceId, idempotencyKey, a);
-    if (!a.contentId) return input;
+    const baseUrl = base.publicUrl || (connector?.sandbox === true ? base.localUrl : undefined);
+    if (!a.contentId || !baseUrl) return input;
     const fields = record(input);
     const addresses = addressesOf(channel, fields);
     const contactId = addresses.length === 1 ? await contactByAddress(db, workspaceId, addresses[0]) : null;

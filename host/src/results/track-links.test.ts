@@ -45,7 +45,11 @@ describe("a draft's send: its links are tracked for the draft, and a click is th
   let database: Database;
   let workspaceId: string;
   const connector = { id: 'connector-email-sandbox', connector: { channels: ['email'], networks: [] } } as unknown as PluginManifest;
-  const attribute = () => createSendAttributor(database.db, (id) => (id === connector.id ? connector : undefined), BASE);
+  const attribute = () =>
+    createSendAttributor(database.db, (id) => (id === connector.id ? connector : undefined), {
+      publicUrl: BASE,
+      localUrl: 'http://localhost:1',
+    });
 
   beforeAll(async () => {
     database = await createDatabase({ memory: true });
@@ -99,6 +103,27 @@ describe("a draft's send: its links are tracked for the draft, and a click is th
     expect(links.map((l) => l.content_id).sort()).toEqual(['drf_1', 'drf_2']);
     expect(other.text).toContain(links.find((l) => l.content_id === 'drf_2')!.code);
     expect(await attribute()(workspaceId, 'connector-email-sandbox:send', 'k3', { campaign: 'spring' }, input)).toBe(input);
+  });
+
+  it('without a public URL a real connector sends as written (a localhost link would not open); a sandbox links to this host', async () => {
+    const sandbox = {
+      id: 'connector-email-sandbox',
+      connector: { channels: ['email'], networks: [], sandbox: true },
+    } as unknown as PluginManifest;
+    const real = { id: 'connector-resend', connector: { channels: ['email'], networks: [] } } as unknown as PluginManifest;
+    const byId = (id: string) => [sandbox, real].find((m) => m.id === id);
+    const local = createSendAttributor(database.db, byId, { localUrl: 'http://localhost:4400' });
+    const draft = { contentId: 'drf_3' };
+    expect(await local(workspaceId, 'connector-resend:send', 'k4', draft, input)).toBe(input);
+    const viaSandbox = (await local(workspaceId, 'connector-email-sandbox:send', 'k5', draft, input)) as typeof input;
+    expect(viaSandbox.text).toMatch(/^Shop now: http:\/\/localhost:4400\/r\/[\w-]+$/);
+    // the real connector's send is still the draft's
+    const registered = await database.db
+      .selectFrom('send_attributions')
+      .select('content_id')
+      .where('idempotency_key', '=', 'k4')
+      .executeTakeFirst();
+    expect(registered?.content_id).toBe('drf_3');
   });
 
   it('a code the workspace never issued is refused (NH_RESULTS_LINK_NOT_FOUND): no click is counted', async () => {
