@@ -12,6 +12,8 @@
  *                   (the issue's own table), echo-only workspace vs the trusted one, after the host.callTool rows
  *   --cpu-prof DIR  a V8 CPU profile of the first trusted 16-in-flight round per database (DIR/trust-<db>.cpuprofile),
  *                   and of the first over MCP (DIR/trust-mcp-<db>.cpuprofile)
+ *   --trace-audit   PGlite: per audit group write of the sequential phases, how long it queued behind other
+ *                   statements (and which), ran, and took to come back (trace-audit.ts)
  *   --sql-micro     instead of the above: the audit group commit's statement shapes side by side (sql-micro.ts)
  */
 import { randomBytes } from 'node:crypto';
@@ -35,6 +37,11 @@ import { createRuntime } from '../../host/src/runtimes/index.js';
 import { buildApp } from '../../host/src/server/app.js';
 import { percentile, printTable, summarize, timeEach } from '../stats.js';
 import { sqlMicro } from './sql-micro.js';
+import { createAuditTrace } from './trace-audit.js';
+
+// --trace-audit: where the audit group write of a sequential trusted call waits (PGlite only: trace-audit.ts)
+const auditTrace = process.argv.includes('--trace-audit') ? createAuditTrace() : undefined;
+await auditTrace?.install();
 
 // --trace-sql: time every PGlite query (its work runs on this thread) by the statement's first words
 const sqlTrace = new Map<string, { n: number; ms: number }>();
@@ -179,6 +186,15 @@ async function measure(dialect: Db, databaseUrl?: string) {
       });
     };
   }
+  if (auditTrace) {
+    const access = host.storage.workspaces;
+    const original = access.store.bind(access);
+    access.store = (workspaceId, pluginId) => {
+      const store = original(workspaceId, pluginId);
+      if (pluginId !== 'data-trust') return store;
+      return { ...store, insertAllAndPutIf: auditTrace.wrap(store.insertAllAndPutIf.bind(store)) };
+    };
+  }
   const actor = { type: 'user' as const, id: 'bench', role: 'owner' as const };
   const call = (workspace: string) => async () => {
     const r = await host.callTool({ workspace, tool: 'rt-basic:noop', input: {}, actor });
@@ -190,10 +206,12 @@ async function measure(dialect: Db, databaseUrl?: string) {
   await timeEach(300, trusted);
   const a: number[] = [];
   const b: number[] = [];
+  auditTrace?.start();
   for (let round = 0; round < 4; round++) {
     a.push(...(await timeEach(N / 4, bare)));
     b.push(...(await timeEach(N / 4, trusted)));
   }
+  auditTrace?.print(`${dialect}, sequential host.callTool (no-op, in-process)`);
   const rows = [summarize(`${dialect}: only the tool's plugin`, a), summarize(`${dialect}: + governance, data-trust, eco`, b)];
   printTable(`${dialect}: no-op tool, ${N} sequential calls through host.callTool`, rows);
   if (ops.size) {
@@ -290,10 +308,12 @@ async function overMcp(host: Awaited<ReturnType<typeof createHost>>, dialect: Db
     }
     const a: number[] = [];
     const b: number[] = [];
+    auditTrace?.start();
     for (let done = 0; done < N / 2; done += 10) {
       a.push(...(await timeEach(10, bare.call)));
       b.push(...(await timeEach(10, trusted.call)));
     }
+    auditTrace?.print(`${dialect}, sequential over MCP (echo over stdio)`);
     const rows = [summarize(`${dialect} over MCP: echo only`, a), summarize(`${dialect} over MCP: + governance, data-trust, eco`, b)];
     printTable(`${dialect}: echo over stdio, called over MCP Streamable HTTP, ${N / 2} sequential calls each`, rows);
     // calls per second, and the process's CPU per call (host, client and PGlite; not the echo server's process)

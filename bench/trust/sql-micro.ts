@@ -65,7 +65,24 @@ function shapes(d: Database): Shape[] {
         notify,
       )
     ).version!;
+  /** Insert-only head: the group's entries and a head row of their own (key = the last seq) in ONE plain insert. */
+  const insertOnly = async (ws: string, seq: number, size: number, roots = 10, prune = false) => {
+    const rows = group(seq, size).map((r) => ({ c: 'audit-entries', key: r.key, value: r.value }));
+    rows.push({ c: 'audit-heads', key: key(seq * size + size - 1), value: head(seq, roots) as never });
+    const ins = sql`insert into plugin_records (workspace_id, plugin_id, collection, key, value)
+      select ${ws}::uuid, ${PLUGIN}, r.value ->> 'c', r.value ->> 'key', r.value -> 'value'
+      from jsonb_array_elements(${JSON.stringify(rows)}::jsonb) with ordinality as r(value, n) order by r.n`;
+    if (prune)
+      await sql`with del as (delete from plugin_records where workspace_id = ${ws}::uuid and plugin_id = ${PLUGIN}
+        and collection = 'audit-heads' and key < ${key(seq * size - 1)}) ${ins}`.execute(d.db);
+    else await ins.execute(d.db);
+    return 0;
+  };
   return [
+    { name: 'insert-only head: entry + head row, 1 insert', run: (ws, seq) => insertOnly(ws, seq, 1) },
+    { name: 'insert-only head, head without Merkle', run: (ws, seq) => insertOnly(ws, seq, 1, 0) },
+    { name: 'insert-only head + delete older heads', run: (ws, seq) => insertOnly(ws, seq, 1, 10, true) },
+    { name: 'group of 16: insert-only head', run: (ws, seq) => insertOnly(ws, seq, 16) },
     { name: 'select 1', run: async () => (await sql`select 1`.execute(d.db), 0) },
     { name: 'insert 1 entry', run: async (ws, seq) => (await insertOne(ws, seq), 0) },
     { name: 'update head alone', run: async (ws, seq, v) => (await updateHead(ws, seq, v)).rows[0]!.version },
