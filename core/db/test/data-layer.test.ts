@@ -307,6 +307,33 @@ for (const dialect of availableDialects()) {
       expect(await r.insertAll(ws.id, 'q', 'log', batch(1, 2))).toBe(true);
     });
 
+    it('plugin records: insertAll puts a record in another collection beside the group, all-or-none; deleteBefore prunes by key', async () => {
+      const ws = await repos.workspaces.create({ slug: slug('records-heads'), name: 'Records' });
+      const r = repos.pluginRecords;
+      const group = (from: number, to: number) => [
+        ...Array.from({ length: to - from + 1 }, (_, i) => ({ key: String(from + i).padStart(4, '0'), value: { n: from + i } })),
+        { collection: 'heads', key: String(to).padStart(4, '0'), value: { seq: to } },
+      ];
+      expect(await r.insertAll(ws.id, 'p', 'log', group(1, 3))).toBe(true);
+      expect(await r.insertAll(ws.id, 'p', 'log', group(4, 5))).toBe(true);
+      // a key of the group taken: its head row is not written either
+      expect(await r.insertAll(ws.id, 'p', 'log', group(5, 6))).toBe(false);
+      // the head row's key taken (another writer's group ended there): nothing of the group is written
+      expect(await r.insertAll(ws.id, 'p', 'log', [{ key: '0006', value: { n: 6 } }, { collection: 'heads', key: '0005', value: {} }])).toBe(
+        false,
+      );
+      expect(await r.get(ws.id, 'p', 'log', '0006')).toBeUndefined();
+      expect((await r.list(ws.id, 'p', 'log')).map((x) => x.key)).toEqual(['0001', '0002', '0003', '0004', '0005']);
+      expect((await r.list(ws.id, 'p', 'heads')).map((x) => x.value)).toEqual([{ seq: 3 }, { seq: 5 }]);
+      expect(await r.insertAll(ws.id, 'p', 'log', group(6, 6))).toBe(true);
+      expect(await r.insertAll(ws.id, 'q', 'heads', [{ key: '0001', value: {} }])).toBe(true);
+      expect(await r.deleteBefore(ws.id, 'p', 'heads', '0006')).toBe(2);
+      expect((await r.list(ws.id, 'p', 'heads')).map((x) => x.value)).toEqual([{ seq: 6 }]);
+      // only that plugin's collection: the entries and another plugin's rows stay
+      expect(await r.count(ws.id, 'p', 'log')).toBe(6);
+      expect(await r.count(ws.id, 'q', 'heads')).toBe(1);
+    });
+
     it('plugin records: insertAllAndPutIf inserts a group and moves a head record in one statement, all-or-none', async () => {
       const ws = await repos.workspaces.create({ slug: slug('records-head'), name: 'Records' });
       const r = repos.pluginRecords;

@@ -25,13 +25,14 @@ export function createMemoryStore(): PluginStore {
   };
 
   const insertAll: PluginStore['insertAll'] = async (collection, records) => {
-    const c = col(collection);
     const keys = new Set<string>();
     for (const r of records) {
-      if (c.has(r.key) || keys.has(r.key)) return false;
-      keys.add(r.key);
+      const c = r.collection ?? collection;
+      const id = `${c}\u0000${r.key}`;
+      if (col(c).has(r.key) || keys.has(id)) return false;
+      keys.add(id);
     }
-    for (const r of records) write(collection, r.key, r.value);
+    for (const r of records) write(r.collection ?? collection, r.key, r.value);
     return true;
   };
 
@@ -49,6 +50,12 @@ export function createMemoryStore(): PluginStore {
     },
     async delete(collection, key) {
       return col(collection).delete(key);
+    },
+    async deleteBefore(collection, key) {
+      const c = col(collection);
+      let n = 0;
+      for (const k of [...c.keys()]) if (k < key && c.delete(k)) n++;
+      return n;
     },
     async list<T>(collection: string, opts: { prefix?: string; limit?: number; after?: string | number; order?: 'key' | 'seq' } = {}) {
       const bySeq = opts.order === 'seq';

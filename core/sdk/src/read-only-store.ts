@@ -26,6 +26,7 @@ export function readOnlyStore(store: PluginStore, tool: string): PluginStore {
     putIf: (collection, key, value, expectedVersion) =>
       expectedVersion === 0 ? store.putIf(collection, key, value, 0) : refuse('putIf (over an existing record)')(),
     delete: refuse('delete'),
+    deleteBefore: refuse('deleteBefore'),
     append: refuse('append'),
     insertAll: refuse('insertAll'),
     insertAllAndPutIf: refuse('insertAllAndPutIf'),

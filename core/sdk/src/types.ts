@@ -242,6 +242,12 @@ export interface PluginStore {
    */
   putIf(collection: string, key: string, value: unknown, expectedVersion: number): Promise<number | null>;
   delete(collection: string, key: string): Promise<boolean>;
+  /**
+   * Deletes every record of the collection whose key sorts before `key`, in one statement; returns how many. For
+   * pruning rows a log only needs the newest of. Not for records read with `cached: true` (other hosts' caches are
+   * not told).
+   */
+  deleteBefore(collection: string, key: string): Promise<number>;
   /** Records ordered by key (or by seq with `order: 'seq'`), paged with `after` (a key or a seq). */
   list<T = unknown>(
     collection: string,
@@ -249,9 +255,11 @@ export interface PluginStore {
   ): Promise<StoredRecord<T>[]>;
   /**
    * Inserts every record or none (one round trip): `false`, with nothing written, when any of the keys already
-   * exists. For group commits: an audit log writing a batch of entries, counters flushed together.
+   * exists. For group commits: an audit log writing a batch of entries, counters flushed together. A record may
+   * name another collection of the plugin (`collection`, default the first argument): a log's head row goes in
+   * beside its entries, in the same statement.
    */
-  insertAll(collection: string, records: ReadonlyArray<{ key: string; value: unknown }>): Promise<boolean>;
+  insertAll(collection: string, records: ReadonlyArray<{ key: string; value: unknown; collection?: string }>): Promise<boolean>;
   /**
    * `insertAll`, and a compare-and-set of one other record (as `putIf`), atomically and in one round trip: the
    * records go in all-or-none (`inserted: false`: a key existed, nothing at all was written); the other record is

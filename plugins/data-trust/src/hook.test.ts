@@ -1,7 +1,9 @@
 import { createMemoryStore, type PluginStore } from '@neonhub/sdk';
 import { describe, expect, it } from 'vitest';
 import { setup } from '../test/helpers.js';
-import { ENTRIES, readCheckpoints, readEntries, readHead } from './log.js';
+import { buildChain } from './core/entry.js';
+import { MerkleAccumulator } from './core/merkle.js';
+import { ENTRIES, entryKey, HEADS, readCheckpoints, readEntries, readHead } from './log.js';
 
 describe('afterToolCall audit hook', () => {
   it('appends one tool_call entry per call with hashes, never the raw input or output', async () => {
@@ -82,15 +84,16 @@ describe('afterToolCall audit hook', () => {
   it('commits concurrent calls in groups (few inserts, each acknowledged once durable), checkpoints included', async () => {
     const base = createMemoryStore();
     let inserts = 0;
-    const headWrites: string[] = [];
+    const otherWrites: string[] = [];
     const store: PluginStore = {
       ...base,
-      insertAllAndPutIf: (c, r, put) => {
+      insertAll: (c, r) => {
         inserts++;
-        return base.insertAllAndPutIf(c, r, put);
+        return base.insertAll(c, r);
       },
+      put: (c, k, v) => (otherWrites.push(`${c}/${k}`), base.put(c, k, v)),
       putIf: (c, k, v, expected) => {
-        if (c === 'audit-meta') headWrites.push(k);
+        if (c !== 'audit-checkpoints' && k !== 'signing-key' && k !== 'hash-key') otherWrites.push(`${c}/${k}`);
         return base.putIf(c, k, v, expected);
       },
     };
@@ -98,13 +101,50 @@ describe('afterToolCall audit hook', () => {
     await Promise.all(Array.from({ length: 100 }, (_, i) => harness.hook('afterToolCall', { input: { i } })));
     expect(inserts).toBeGreaterThan(0);
     expect(inserts).toBeLessThan(20);
-    // the head moves in the statement that inserts the group: no separate write of it (one round trip per group)
-    expect(headWrites.filter((k) => k === 'head')).toEqual([]);
-    expect((await readHead(store)).head.seq).toBe(100);
+    // each group's head row goes in with its entries: no separate write of a head (one round trip per group)
+    expect(otherWrites).toEqual([]);
+    expect((await base.list(HEADS)).length).toBe(inserts);
+    expect((await readHead(store)).seq).toBe(100);
     expect(((await readCheckpoints(store)) as Array<{ treeSize: number }>).map((c) => c.treeSize)).toEqual([
       10, 20, 30, 40, 50, 60, 70, 80, 90, 100,
     ]);
     expect(await harness.call('verify', {})).toMatchObject({ ok: true, count: 100, checkpointsVerified: 10 });
+  });
+
+  it('prunes the head rows before the newest in batches, and a deleted tail is still caught', async () => {
+    const { harness, store } = setup({ config: { checkpointEvery: 1000 } });
+    for (let i = 0; i < 300; i++) await harness.hook('afterToolCall', { input: { i } });
+    // sequential calls: one group, one head row each; after 256 of them the older ones were deleted in one go
+    const heads = await store.list<{ seq: number }>(HEADS);
+    expect(heads.map((h) => h.value.seq)).toEqual(Array.from({ length: 45 }, (_, i) => 256 + i));
+    expect((await readHead(store)).seq).toBe(300);
+    expect(await harness.call('verify', {})).toMatchObject({ ok: true, count: 300 });
+    await store.delete(ENTRIES, entryKey(300));
+    expect(await harness.call('verify', {})).toMatchObject({ ok: false, problem: 'deleted', seq: 300 });
+  });
+
+  it('continues a chain written before head rows (its head one record, updated in place): old entries verify', async () => {
+    const store = createMemoryStore();
+    // the layout before head rows: entries, and the head in audit-meta/head, updated with each group
+    const old = buildChain(5, (seq) => ({ at: new Date(Date.UTC(2026, 0, 1, 0, 0, seq)).toISOString(), kind: 'tool_call', data: { seq } }));
+    const acc = new MerkleAccumulator();
+    for (const e of old) {
+      acc.push(e.hash);
+      await store.put(ENTRIES, entryKey(e.seq), e);
+    }
+    await store.put('audit-meta', 'head', { seq: 5, hash: old[4]!.hash, merkle: acc.toJSON() });
+    const { harness } = setup({ store, config: { checkpointEvery: 7 } });
+    expect(await harness.call('verify', {})).toMatchObject({ ok: true, count: 5 });
+    // the old head record still catches a deleted tail
+    await store.delete(ENTRIES, entryKey(5));
+    expect(await harness.call('verify', {})).toMatchObject({ ok: false, problem: 'deleted', seq: 5 });
+    await store.put(ENTRIES, entryKey(5), old[4]);
+    for (let i = 0; i < 3; i++) await harness.hook('afterToolCall', { input: { i } });
+    expect((await readHead(store)).seq).toBe(8);
+    // the checkpoint at 7 covers the old entries too: the Merkle range was carried on from the old head
+    expect(await harness.call('verify', {})).toMatchObject({ ok: true, count: 8, checkpointsVerified: 1, signaturesVerified: true });
+    await store.delete(ENTRIES, entryKey(8));
+    expect(await harness.call('verify', {})).toMatchObject({ ok: false, problem: 'deleted', seq: 8 });
   });
 
   it('a failed group write rejects its appends (the call sees it) and the next append starts from the stored chain', async () => {
@@ -112,11 +152,8 @@ describe('afterToolCall audit hook', () => {
     let fail = false;
     const store = {
       ...base,
-      insertAllAndPutIf: (
-        c: string,
-        r: ReadonlyArray<{ key: string; value: unknown }>,
-        put: Parameters<PluginStore['insertAllAndPutIf']>[2],
-      ) => (fail ? Promise.reject(new Error('database unavailable')) : base.insertAllAndPutIf(c, r, put)),
+      insertAll: (c: string, r: Parameters<PluginStore['insertAll']>[1]) =>
+        fail ? Promise.reject(new Error('database unavailable')) : base.insertAll(c, r),
     };
     const { harness } = setup({ store });
     await harness.hook('afterToolCall', {});

@@ -8,13 +8,16 @@ import { getSigningKey, META } from './keys.js';
 
 export const ENTRIES = 'audit-entries';
 export const CHECKPOINTS = 'audit-checkpoints';
-const HEAD = 'head';
+/** The chain's head rows: one per group commit, key = the group's last seq, inserted with the group's entries. */
+export const HEADS = 'audit-heads';
+/** The head of chains written before head rows (one record in META, updated per group): read, never written now. */
+const LEGACY_HEAD = 'head';
 const PAGE = 1000;
 
 /** Entry keys sort in seq order: `0000000000000042`. */
 export const entryKey = (seq: number) => String(seq).padStart(16, '0');
 
-/** A hint of the chain's tail kept beside it (may lag behind; writers catch up from the entries). */
+/** The chain's tail as its writer left it: seq, hash and the Merkle compact range (what checkpoints need). */
 export interface Head {
   seq: number;
   hash: string;
@@ -23,12 +26,23 @@ export interface Head {
 
 const EMPTY_HEAD: Head = { seq: 0, hash: GENESIS_HASH, merkle: { size: 0, roots: [] } };
 
-export async function readHead(store: PluginStore): Promise<{ head: Head; version: number }> {
-  const r = await store.get<Head>(META, HEAD);
-  return r ? { head: r.value, version: r.version } : { head: EMPTY_HEAD, version: 0 };
+/**
+ * The stored head: the newest head row (the rows before it are pruned in batches, so this reads a few hundred at
+ * most), or the legacy head record of a chain written before head rows, whichever is further.
+ */
+export async function readHead(store: PluginStore): Promise<Head> {
+  let head = (await store.get<Head>(META, LEGACY_HEAD))?.value ?? EMPTY_HEAD;
+  let after: string | undefined;
+  for (;;) {
+    const rows = await store.list<Head>(HEADS, { limit: PAGE, ...(after === undefined ? {} : { after }) });
+    const last = rows[rows.length - 1];
+    if (last && last.value.seq > head.seq) head = last.value;
+    if (rows.length < PAGE) return head;
+    after = last!.key;
+  }
 }
 
-/** Applies the entries stored after `head` (written by another process, or before a head update failed). */
+/** Applies the entries stored after `head` (written by another process). */
 async function catchUp(store: PluginStore, head: Head): Promise<Head> {
   let seq = head.seq;
   let hash = head.hash;
@@ -42,20 +56,6 @@ async function catchUp(store: PluginStore, head: Head): Promise<Head> {
     }
     if (rows.length < PAGE) return { seq, hash, merkle: acc.toJSON() };
   }
-}
-
-/** Moves the head hint forward (never back) with compare-and-set; returns the hint's version now (undefined: unknown). */
-async function saveHead(store: PluginStore, next: Head, version: number): Promise<number | undefined> {
-  let v = version;
-  for (let i = 0; i < 8; i++) {
-    const written = await store.putIf(META, HEAD, next, v);
-    if (written !== null) return written;
-    const cur = await store.get<Head>(META, HEAD);
-    if (!cur) return undefined;
-    if (cur.value.seq >= next.seq) return cur.version;
-    v = cur.version;
-  }
-  return undefined;
 }
 
 /** Every entry of the log in key (= seq) order, paging through the store. */
@@ -86,8 +86,8 @@ export interface AppendResult {
 
 /** Entries one group commit writes at most (one INSERT). */
 const MAX_GROUP = 500;
-/** The head hint is saved when the queue drains, and at least every this many entries under steady load. */
-const HINT_EVERY = 1000;
+/** Head rows older than the newest are deleted (one statement, after a group is acknowledged) every this many. */
+const PRUNE_EVERY = 256;
 
 interface Pending {
   store: PluginStore;
@@ -100,15 +100,14 @@ interface Pending {
 /** What this process knows of one workspace's chain: the tail it wrote last (valid until another writer appends). */
 interface Tail {
   head: Head;
-  /** Version of the stored head hint, and the seq it says. */
-  hintVersion: number;
-  hintSeq: number;
+  /** Head rows this process inserted since it last pruned. */
+  heads: number;
 }
 
 /**
  * The store-backed audit log, appended by **group commit**: concurrent appends to one workspace are queued, sequenced
  * and hashed in memory from the chain's tail (kept in memory, not read per append), and written as one all-or-none
- * `insertAll` (one round trip for the group). Each append resolves only once its entry is durable, so a crash never
+ * `insertAll` of the entries and a head row (one round trip for the group). Each append resolves only once its entry is durable, so a crash never
  * loses an acknowledged entry. Across processes the insert is the arbiter: if another writer took one of the keys,
  * nothing of the group is written, the tail catches up from the stored entries and the group is re-hashed.
  */
@@ -116,7 +115,6 @@ export function createAuditLog(opts: { now: () => Date }) {
   const lock = createKeyedLock();
   const queues = new Map<string, { pending: Pending[]; flushing: boolean }>();
   const tails = new Map<string, Tail>();
-  let sinceHint = 0;
 
   async function writeCheckpoint(store: PluginStore, workspaceId: string, head: Head): Promise<Checkpoint> {
     const existing = await store.get<Checkpoint>(CHECKPOINTS, entryKey(head.seq));
@@ -141,8 +139,7 @@ export function createAuditLog(opts: { now: () => Date }) {
   async function loadTail(store: PluginStore, workspaceId: string): Promise<Tail> {
     const known = tails.get(workspaceId);
     if (known) return known;
-    const { head, version } = await readHead(store);
-    const tail = { head: await catchUp(store, head), hintVersion: version, hintSeq: head.seq };
+    const tail = { head: await catchUp(store, await readHead(store)), heads: 0 };
     tails.set(workspaceId, tail);
     return tail;
   }
@@ -167,23 +164,22 @@ export function createAuditLog(opts: { now: () => Date }) {
       }
       const last = entries[entries.length - 1]!;
       const head: Head = { seq: last.seq, hash: last.hash, merkle: acc.toJSON() };
-      // The entries and the head hint in one statement: the hint never lags behind an acknowledged entry (so a
-      // deleted tail is caught by verify), at one round trip per group.
-      const written = await store.insertAllAndPutIf(
-        ENTRIES,
-        entries.map((e) => ({ key: entryKey(e.seq), value: e })),
-        { collection: META, key: HEAD, value: head, expectedVersion: tail.hintVersion },
-      );
-      if (written.inserted) {
-        // a hint moved by another writer is caught up by saveHint (compare-and-set) once the queue drains
-        tail = written.version === null ? { ...tail, head } : { head, hintVersion: written.version, hintSeq: head.seq };
+      // The entries and a head row of their own in ONE insert: the head never lags behind an acknowledged entry (so
+      // a deleted tail is caught by verify), at one round trip per group and no update (on PGlite an update of the
+      // head costed more than the insert of a row: bench/trust --sql-micro).
+      const records: Array<{ key: string; value: unknown; collection?: string }> = entries.map((e) => ({
+        key: entryKey(e.seq),
+        value: e,
+      }));
+      records.push({ collection: HEADS, key: entryKey(head.seq), value: head });
+      if (await store.insertAll(ENTRIES, records)) {
+        tail = { head, heads: tail.heads + 1 };
         tails.set(workspaceId, tail);
         group.forEach((p, i) => {
           if (!checkpointAt.has(i)) p.resolve({ entry: entries[i]! });
         });
         for (const [i, head] of checkpointAt)
           group[i]!.resolve({ entry: entries[i]!, checkpoint: await writeCheckpoint(store, workspaceId, head) });
-        sinceHint += entries.length;
         return;
       }
       tail = { ...tail, head: await catchUp(store, tail.head) };
@@ -197,14 +193,16 @@ export function createAuditLog(opts: { now: () => Date }) {
     );
   }
 
-  /** Moves the stored head hint to the tail (when the queue drains, or every HINT_EVERY entries). */
-  async function saveHint(store: PluginStore, workspaceId: string): Promise<void> {
+  /** Deletes the head rows before the newest, once this process wrote PRUNE_EVERY of them (after they were acknowledged). */
+  async function prune(store: PluginStore, workspaceId: string): Promise<void> {
     const tail = tails.get(workspaceId);
-    if (!tail || tail.hintSeq >= tail.head.seq) return;
-    const version = await saveHead(store, tail.head, tail.hintVersion);
-    if (version === undefined) tails.delete(workspaceId);
-    else tails.set(workspaceId, { ...(tails.get(workspaceId) ?? tail), hintVersion: version, hintSeq: tail.head.seq });
-    sinceHint = 0;
+    if (!tail || tail.heads < PRUNE_EVERY) return;
+    try {
+      await store.deleteBefore(HEADS, entryKey(tail.head.seq));
+      tails.set(workspaceId, { ...tail, heads: 0 });
+    } catch {
+      // the rows stay until the next prune; nothing depends on them being gone
+    }
   }
 
   async function drain(workspaceId: string, q: { pending: Pending[]; flushing: boolean }): Promise<void> {
@@ -215,11 +213,12 @@ export function createAuditLog(opts: { now: () => Date }) {
         await lock(workspaceId, async () => {
           try {
             await commit(workspaceId, group);
-            if (q.pending.length === 0 || sinceHint >= HINT_EVERY) await saveHint(group[0]!.store, workspaceId);
           } catch (err) {
             tails.delete(workspaceId); // re-read from the store next time
             for (const p of group) p.reject(err);
+            return;
           }
+          if (q.pending.length === 0) await prune(group[0]!.store, workspaceId);
         });
       }
     } finally {
@@ -249,25 +248,21 @@ export function createAuditLog(opts: { now: () => Date }) {
     /** Signs a checkpoint over the whole log as it is now (returns the existing one when the log has not grown). */
     checkpoint(store: PluginStore, workspaceId: string): Promise<{ checkpoint: Checkpoint; created: boolean }> {
       return lock(workspaceId, async () => {
-        const { head: hint, version } = await readHead(store);
-        const head = await catchUp(store, hint);
+        const stored = await readHead(store);
+        const head = await catchUp(store, stored);
         if (head.seq === 0)
           throw dataTrustErrors.create('NH_DATA_TRUST_LOG_EMPTY', 'the audit log has no entries yet, so there is nothing to checkpoint');
-        if (head.seq !== hint.seq) {
-          const saved = await saveHead(store, head, version);
-          const tail = tails.get(workspaceId);
-          if (tail && saved !== undefined && tail.head.seq === head.seq)
-            tails.set(workspaceId, { ...tail, hintVersion: saved, hintSeq: head.seq });
-        }
+        // a legacy head record could lag behind the entries: record the head they reach (a head row is only inserted)
+        if (head.seq !== stored.seq) await store.putIf(HEADS, entryKey(head.seq), head, 0);
         const before = await store.get(CHECKPOINTS, entryKey(head.seq));
         const checkpoint = await writeCheckpoint(store, workspaceId, head);
         return { checkpoint, created: !before };
       });
     },
 
-    /** The head hint, caught up to the last stored entry. */
+    /** The stored head, caught up to the last stored entry. */
     async head(store: PluginStore): Promise<Head> {
-      return catchUp(store, (await readHead(store)).head);
+      return catchUp(store, await readHead(store));
     },
   };
 }

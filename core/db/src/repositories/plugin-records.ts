@@ -50,10 +50,16 @@ type SelectQueryBuilderLike = { execute(): Promise<{ version: number }[]> };
  * same for every group size (PostgreSQL and PGlite parse ~5 fewer parameters per row, and no group nears the
  * protocol's 65,535-parameter limit). Rows are inserted, so get their seq, in the order given.
  */
-function insertRows(workspaceId: string, pluginId: string, collection: string, records: ReadonlyArray<{ key: string; value: unknown }>) {
+function insertRows(
+  workspaceId: string,
+  pluginId: string,
+  collection: string,
+  records: ReadonlyArray<{ key: string; value: unknown; collection?: string }>,
+) {
+  const rows = JSON.stringify(records.map((r) => (r.collection === undefined ? { key: r.key, value: r.value } : r)));
   return sql`insert into plugin_records (workspace_id, plugin_id, collection, key, value)
-    select ${workspaceId}::uuid, ${pluginId}, ${collection}, r.value ->> 'key', r.value -> 'value'
-    from jsonb_array_elements(${JSON.stringify(records.map((r) => ({ key: r.key, value: r.value })))}::jsonb) with ordinality as r(value, n)
+    select ${workspaceId}::uuid, ${pluginId}, coalesce(r.value ->> 'collection', ${collection}), r.value ->> 'key', r.value -> 'value'
+    from jsonb_array_elements(${rows}::jsonb) with ordinality as r(value, n)
     order by r.n`;
 }
 
@@ -138,6 +144,18 @@ export function pluginRecordsRepository(db: Kysely<DB>) {
       return rows.length > 0;
     },
 
+    /** Deletes every record of the collection whose key sorts before `key`, in one statement; returns how many. */
+    async deleteBefore(workspaceId: string, pluginId: string, collection: string, key: string): Promise<number> {
+      const result = await db
+        .deleteFrom('plugin_records')
+        .where('workspace_id', '=', workspaceId)
+        .where('plugin_id', '=', pluginId)
+        .where('collection', '=', collection)
+        .where('key', '<', key)
+        .executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
+
     async list(workspaceId: string, pluginId: string, collection: string, opts: ListRecordsOptions = {}): Promise<PluginRecord[]> {
       const bySeq = opts.order === 'seq';
       let q = scope(workspaceId, pluginId, collection).select(['key', 'value', 'version', 'seq', 'updated_at']);
@@ -152,13 +170,14 @@ export function pluginRecordsRepository(db: Kysely<DB>) {
 
     /**
      * Inserts every record or none, in one statement (one round trip): false, with nothing written, when any key
-     * already exists. Rows get their seq in the order given. How an audit log commits a group of entries.
+     * already exists. Rows get their seq in the order given; a record may name another `collection` than the
+     * first argument. How an audit log commits a group of entries and the head row beside them.
      */
     async insertAll(
       workspaceId: string,
       pluginId: string,
       collection: string,
-      records: ReadonlyArray<{ key: string; value: unknown }>,
+      records: ReadonlyArray<{ key: string; value: unknown; collection?: string }>,
     ): Promise<boolean> {
       if (records.length === 0) return true;
       try {

@@ -113,6 +113,7 @@ function unsupportedStore(pluginId: string): PluginStore {
     put: fail,
     putIf: fail,
     delete: fail,
+    deleteBefore: fail,
     list: fail,
     append: fail,
     count: fail,

@@ -55,7 +55,7 @@ export function verifyTool(_deps: DataTrustDeps) {
         }
       }
       // Read the head and checkpoints before the entries: the log only grows, so everything they cover is read.
-      const { head } = await readHead(ctx.store);
+      const head = await readHead(ctx.store);
       const checkpoints = await readCheckpoints(ctx.store);
       const entries = await readEntries(ctx.store);
       const stored = pinned ? null : await findPublicKey(ctx.store);
