@@ -192,7 +192,7 @@ async function measure(dialect: Db, databaseUrl?: string) {
     access.store = (workspaceId, pluginId) => {
       const store = original(workspaceId, pluginId);
       if (pluginId !== 'data-trust') return store;
-      return { ...store, insertAllAndPutIf: auditTrace.wrap(store.insertAllAndPutIf.bind(store)) };
+      return { ...store, insertAll: auditTrace.wrap(store.insertAll.bind(store)) };
     };
   }
   const actor = { type: 'user' as const, id: 'bench', role: 'owner' as const };

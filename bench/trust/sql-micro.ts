@@ -54,7 +54,7 @@ function shapes(d: Database): Shape[] {
       select (select count(*) from ins) as n, (select version from moved) as version`.execute(d.db);
     return r.rows[0]!.version;
   };
-  const now = async (ws: string, seq: number, size: number, v: number, notify?: { channel: string; payload: string }) =>
+  const putIf = async (ws: string, seq: number, size: number, v: number, notify?: { channel: string; payload: string }) =>
     (
       await repo.insertAllAndPutIf(
         ws,
@@ -65,24 +65,27 @@ function shapes(d: Database): Shape[] {
         notify,
       )
     ).version!;
-  /** Insert-only head: the group's entries and a head row of their own (key = the last seq) in ONE plain insert. */
-  const insertOnly = async (ws: string, seq: number, size: number, roots = 10, prune = false) => {
-    const rows = group(seq, size).map((r) => ({ c: 'audit-entries', key: r.key, value: r.value }));
-    rows.push({ c: 'audit-heads', key: key(seq * size + size - 1), value: head(seq, roots) as never });
-    const ins = sql`insert into plugin_records (workspace_id, plugin_id, collection, key, value)
-      select ${ws}::uuid, ${PLUGIN}, r.value ->> 'c', r.value ->> 'key', r.value -> 'value'
-      from jsonb_array_elements(${JSON.stringify(rows)}::jsonb) with ordinality as r(value, n) order by r.n`;
-    if (prune)
-      await sql`with del as (delete from plugin_records where workspace_id = ${ws}::uuid and plugin_id = ${PLUGIN}
-        and collection = 'audit-heads' and key < ${key(seq * size - 1)}) ${ins}`.execute(d.db);
-    else await ins.execute(d.db);
+  /** Insert-only head (data-trust 0.3): the group's entries and a head row of their own (key = the last seq) in ONE insert. */
+  const headRow = (seq: number, size: number, roots = 10) => ({
+    collection: 'audit-heads',
+    key: key(seq * size + size - 1),
+    value: head(seq, roots),
+  });
+  const insertOnly = async (ws: string, seq: number, size: number, roots = 10) => {
+    if (!(await repo.insertAll(ws, PLUGIN, 'audit-entries', [...group(seq, size), headRow(seq, size, roots)]))) throw new Error('conflict');
+    return 0;
+  };
+  /** The same with every older head row deleted in the same statement (data-trust prunes every 256 groups instead). */
+  const insertAndPrune = async (ws: string, seq: number) => {
+    const rows = [...group(seq, 1), headRow(seq, 1)];
+    await sql`with del as (delete from plugin_records where workspace_id = ${ws}::uuid and plugin_id = ${PLUGIN}
+        and collection = 'audit-heads' and key < ${key(seq - 1)})
+      insert into plugin_records (workspace_id, plugin_id, collection, key, value)
+      select ${ws}::uuid, ${PLUGIN}, coalesce(r.value ->> 'collection', 'audit-entries'), r.value ->> 'key', r.value -> 'value'
+      from jsonb_array_elements(${JSON.stringify(rows)}::jsonb) with ordinality as r(value, n) order by r.n`.execute(d.db);
     return 0;
   };
   return [
-    { name: 'insert-only head: entry + head row, 1 insert', run: (ws, seq) => insertOnly(ws, seq, 1) },
-    { name: 'insert-only head, head without Merkle', run: (ws, seq) => insertOnly(ws, seq, 1, 0) },
-    { name: 'insert-only head + delete older heads', run: (ws, seq) => insertOnly(ws, seq, 1, 10, true) },
-    { name: 'group of 16: insert-only head', run: (ws, seq) => insertOnly(ws, seq, 16) },
     { name: 'select 1', run: async () => (await sql`select 1`.execute(d.db), 0) },
     { name: 'insert 1 entry', run: async (ws, seq) => (await insertOne(ws, seq), 0) },
     { name: 'update head alone', run: async (ws, seq, v) => (await updateHead(ws, seq, v)).rows[0]!.version },
@@ -100,14 +103,18 @@ function shapes(d: Database): Shape[] {
           return r.rows[0]!.version;
         }),
     },
-    { name: 'insert + head: insertAllAndPutIf (now)', run: (ws, seq, v) => now(ws, seq, 1, v) },
+    { name: 'insert + head: insertAllAndPutIf (0.2)', run: (ws, seq, v) => putIf(ws, seq, 1, v) },
     // what the host adds on PostgreSQL: the record cache's invalidation, sent on commit (here nobody listens)
     {
       name: '... with its pg_notify (host on PostgreSQL)',
-      run: (ws, seq, v) => now(ws, seq, 1, v, { channel: 'nh_bench_micro', payload: `${ws}/${PLUGIN}/meta/head` }),
+      run: (ws, seq, v) => putIf(ws, seq, 1, v, { channel: 'nh_bench_micro', payload: `${ws}/${PLUGIN}/meta/head` }),
     },
     { name: 'group of 16: count(*) CTE (before)', run: (ws, seq, v) => countCte(ws, seq, 16, v) },
-    { name: 'group of 16: insertAllAndPutIf (now)', run: (ws, seq, v) => now(ws, seq, 16, v) },
+    { name: 'group of 16: insertAllAndPutIf (0.2)', run: (ws, seq, v) => putIf(ws, seq, 16, v) },
+    { name: 'insert + head row: insertAll (now)', run: (ws, seq) => insertOnly(ws, seq, 1) },
+    { name: '... head row without its Merkle range', run: (ws, seq) => insertOnly(ws, seq, 1, 0) },
+    { name: '... + delete older head rows, every group', run: (ws, seq) => insertAndPrune(ws, seq) },
+    { name: 'group of 16: insertAll + head row (now)', run: (ws, seq) => insertOnly(ws, seq, 16) },
   ];
 }
 

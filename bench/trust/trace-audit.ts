@@ -2,7 +2,7 @@
  * `bench/trust/run.ts --trace-audit`: where a sequential trusted call's audit append waits, on PGlite (its statements
  * run on this thread, one at a time behind PGlite's own queue). Every PGlite query is followed from the moment it is
  * asked for (`query`) to the moment PGlite starts executing it (its first `execProtocolRawSync`) to the end of its
- * execution and to the moment its promise resolves; the data-trust store's group write is timed around that. Per
+ * execution and to the moment its promise resolves; the data-trust store's group write (`insertAll`) is timed around that. Per
  * audit statement it then says how long it queued, what ran in front of it, how long it ran, and how long the answer
  * took to come back through the store and the plugin.
  */
@@ -22,10 +22,8 @@ interface Q {
   bound?: boolean;
 }
 
-const AUDIT = /^with ins as/;
 const label = (text: string) => {
   const t = text.replace(/\s+/g, ' ').trim();
-  if (AUDIT.test(t)) return 'audit group';
   const m = /^(insert into|update|delete from|select .*? from) (\w+)/i.exec(t);
   return m ? `${m[1]!.split(' ')[0]} ${m[2]}` : t.slice(0, 30);
 };
@@ -50,12 +48,16 @@ export function createAuditTrace() {
         if (!on) return orig.apply(this, args);
         const q: Q = { label: label(String(args[0])), called: performance.now(), execMs: 0, ahead: [] };
         queue.push(q);
-        if (q.label === 'audit group' && open && !open.q) open.q = q;
+        // the first statement asked for while data-trust's group write is open is that write's
+        if (open && !open.q) {
+          open.q = q;
+          q.label = 'audit group';
+        }
         try {
           return await orig.apply(this, args);
         } finally {
           q.resolved = performance.now();
-            const i = queue.indexOf(q);
+          const i = queue.indexOf(q);
           if (i >= 0) queue.splice(i, 1);
           done.push(q);
         }
@@ -118,16 +120,45 @@ export function createAuditTrace() {
       on = false;
       const audit = store.filter((s) => s.q?.started !== undefined && s.q.resolved !== undefined);
       if (!audit.length) return;
-      const p = (xs: number[], k: number) => (percentile([...xs].sort((a, b) => a - b), k) * 1000).toFixed(0).padStart(6);
+      const p = (xs: number[], k: number) =>
+        (
+          percentile(
+            [...xs].sort((a, b) => a - b),
+            k,
+          ) * 1000
+        )
+          .toFixed(0)
+          .padStart(6);
       const row = (name: string, xs: number[]) => console.log(`  ${name.padEnd(52)} ${p(xs, 50)} ${p(xs, 90)} ${p(xs, 99)}`);
       console.log(`\naudit group writes, ${title}: ${audit.length} (µs: p50, p90, p99)`);
-      row('store call -> PGlite query asked for', audit.map((s) => s.q!.called - s.call));
-      row('asked for -> PGlite starts it (queued)', audit.map((s) => s.q!.started! - s.q!.called));
-      row('PGlite holding its query lock for it', audit.map((s) => s.q!.ended! - s.q!.started!));
-      row('  of which executing (WebAssembly, this thread)', audit.map((s) => s.q!.execMs));
-      row('lock released -> query resolves', audit.map((s) => s.q!.resolved! - s.q!.ended!));
-      row('query resolves -> store call returns', audit.map((s) => s.ret - s.q!.resolved!));
-      row('store call, whole', audit.map((s) => s.ret - s.call));
+      row(
+        'store call -> PGlite query asked for',
+        audit.map((s) => s.q!.called - s.call),
+      );
+      row(
+        'asked for -> PGlite starts it (queued)',
+        audit.map((s) => s.q!.started! - s.q!.called),
+      );
+      row(
+        'PGlite holding its query lock for it',
+        audit.map((s) => s.q!.ended! - s.q!.started!),
+      );
+      row(
+        '  of which executing (WebAssembly, this thread)',
+        audit.map((s) => s.q!.execMs),
+      );
+      row(
+        'lock released -> query resolves',
+        audit.map((s) => s.q!.resolved! - s.q!.ended!),
+      );
+      row(
+        'query resolves -> store call returns',
+        audit.map((s) => s.ret - s.q!.resolved!),
+      );
+      row(
+        'store call, whole',
+        audit.map((s) => s.ret - s.call),
+      );
       const behind = audit.filter((s) => s.q!.ahead.length > 0);
       const by = new Map<string, number>();
       for (const s of behind) for (const l of s.q!.ahead) by.set(l, (by.get(l) ?? 0) + 1);

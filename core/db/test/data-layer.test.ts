@@ -319,9 +319,12 @@ for (const dialect of availableDialects()) {
       // a key of the group taken: its head row is not written either
       expect(await r.insertAll(ws.id, 'p', 'log', group(5, 6))).toBe(false);
       // the head row's key taken (another writer's group ended there): nothing of the group is written
-      expect(await r.insertAll(ws.id, 'p', 'log', [{ key: '0006', value: { n: 6 } }, { collection: 'heads', key: '0005', value: {} }])).toBe(
-        false,
-      );
+      expect(
+        await r.insertAll(ws.id, 'p', 'log', [
+          { key: '0006', value: { n: 6 } },
+          { collection: 'heads', key: '0005', value: {} },
+        ]),
+      ).toBe(false);
       expect(await r.get(ws.id, 'p', 'log', '0006')).toBeUndefined();
       expect((await r.list(ws.id, 'p', 'log')).map((x) => x.key)).toEqual(['0001', '0002', '0003', '0004', '0005']);
       expect((await r.list(ws.id, 'p', 'heads')).map((x) => x.value)).toEqual([{ seq: 3 }, { seq: 5 }]);
