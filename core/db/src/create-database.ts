@@ -6,7 +6,7 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import { unavailable } from './pg-errors.js';
-import { seedFromTemplate } from './pglite-template.js';
+import { readTemplateTarball, seedFromTemplate, type TemplateKind, templateTarballPath } from './pglite-template.js';
 import { type PgliteClientLike, startPgliteThread } from './pglite-thread.js';
 import type { DB } from './types.js';
 
@@ -17,6 +17,11 @@ export interface CreateDatabaseOptions {
   databaseUrl?: string;
   /** An in-memory embedded database (tests, throwaway runs). */
   memory?: boolean;
+  /**
+   * When NEONHUB_PGLITE_TEMPLATE is set (test suites, pglite-template.ts): which template a new embedded database
+   * starts from, `migrated` (default) or `initdb` (empty, for tests of the migrations themselves).
+   */
+  template?: TemplateKind;
   /**
    * Run the embedded database on a worker thread (pglite-thread.ts), so its work never holds this thread's event
    * loop; one message round trip per query. Default: on this thread.
@@ -64,19 +69,22 @@ export function redactUrl(url: string): string {
 export async function createDatabase(opts: CreateDatabaseOptions): Promise<Database> {
   if (opts.databaseUrl) return openPostgres(opts.databaseUrl, opts);
   if (!opts.memory && !opts.dataDir) throw new TypeError('createDatabase needs dataDir, databaseUrl or memory: true');
-  return openPglite(opts.memory ? undefined : join(opts.dataDir as string, 'pg'), opts.pgliteThread ?? false);
+  return openPglite(opts.memory ? undefined : join(opts.dataDir as string, 'pg'), opts.pgliteThread ?? false, opts.template);
 }
 
-async function openPglite(dir: string | undefined, thread: boolean): Promise<Database> {
+async function openPglite(dir: string | undefined, thread: boolean, template: TemplateKind = 'migrated'): Promise<Database> {
+  // NEONHUB_PGLITE_TEMPLATE: a copy of a template (files, or a tarball in memory) instead of running initdb again
+  let tarball: string | undefined;
   if (dir) {
-    await seedFromTemplate(dir); // NEONHUB_PGLITE_TEMPLATE: a copy of initdb's files instead of running it again
+    await seedFromTemplate(dir, undefined, template);
     await mkdir(dir, { recursive: true });
-  }
+  } else tarball = templateTarballPath(undefined, template);
   let client: PGlite | PgliteClientLike;
   try {
-    if (thread) client = await startPgliteThread(dir);
+    if (thread) client = await startPgliteThread(dir, tarball);
     else {
-      const local = await PGlite.create({ ...(dir ? { dataDir: dir } : {}), extensions: { vector } });
+      const source = dir ? { dataDir: dir } : tarball ? { loadDataDir: await readTemplateTarball(tarball) } : {};
+      const local = await PGlite.create({ ...source, extensions: { vector } });
       await local.exec('CREATE EXTENSION IF NOT EXISTS vector');
       client = local;
     }

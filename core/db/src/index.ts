@@ -7,6 +7,16 @@ export * from './mcp-oauth-tables.js';
 export { MIGRATION_LOCK_TABLE, MIGRATION_TABLE, type MigrateResult, type MigrationState, migrate, migrationStatus } from './migrate.js';
 export { migrations } from './migrations/index.js';
 export { mapDriverError } from './pg-errors.js';
-export { makePgliteTemplate, migratedTemplateOf, migrationsHash, PGLITE_TEMPLATE_ENV, seedFromTemplate } from './pglite-template.js';
+export {
+  makePgliteTemplate,
+  migratedTemplateOf,
+  migrationsHash,
+  PGLITE_TEMPLATE_ENV,
+  pruneTemplates,
+  seedFromTemplate,
+  type TemplateKind,
+  tarballOf,
+  templateTarballPath,
+} from './pglite-template.js';
 export * from './repositories/index.js';
 export type * from './types.js';

@@ -19,11 +19,12 @@ function revive(data: Record<string, unknown>): Error {
  * PGlite on a worker thread: the same client interface, each query posted to the worker and answered there, so the
  * embedded database's work (WebAssembly, file writes) never holds the host's event loop — a call waiting on nothing
  * but JavaScript is not delayed by another call's insert. Costs one message round trip per query (~tens of µs);
- * callers still get one connection (the dialect serializes them).
+ * callers still get one connection (the dialect serializes them). In memory (no `dataDir`), `loadTarball` names a
+ * template's tarball to start from (pglite-template.ts).
  */
-export async function startPgliteThread(dataDir: string | undefined): Promise<PgliteClientLike> {
+export async function startPgliteThread(dataDir: string | undefined, loadTarball?: string): Promise<PgliteClientLike> {
   const worker = new Worker(new URL('./pglite-worker.mjs', import.meta.url), {
-    workerData: { dataDir },
+    workerData: { dataDir, loadTarball },
     // the worker needs no loader: it is plain JavaScript (and a TypeScript loader would slow its start)
     execArgv: [],
   });

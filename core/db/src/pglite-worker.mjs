@@ -1,6 +1,7 @@
 // The embedded database on a thread of its own (see pglite-thread.ts): PGlite opened here, and every query the
 // main thread posts run here, so its WebAssembly work never holds the host's event loop.
 // Plain JavaScript so it runs as it is under any loader (tsx, vitest, node).
+import { readFile } from 'node:fs/promises';
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
@@ -15,7 +16,12 @@ function plain(err) {
 
 let client;
 try {
-  client = await PGlite.create({ ...(workerData.dataDir ? { dataDir: workerData.dataDir } : {}), extensions: { vector } });
+  const source = workerData.dataDir
+    ? { dataDir: workerData.dataDir }
+    : workerData.loadTarball // a template's tarball (pglite-template.ts): an in-memory database without initdb
+      ? { loadDataDir: new Blob([await readFile(workerData.loadTarball)]) }
+      : {};
+  client = await PGlite.create({ ...source, extensions: { vector } });
   await client.exec('CREATE EXTENSION IF NOT EXISTS vector');
   parentPort.postMessage({ ready: true });
 } catch (err) {

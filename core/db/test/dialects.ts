@@ -35,7 +35,7 @@ function pgliteFixture(pgliteThread = false): DialectFixture {
       return createDatabase({ dataDir: dir, pgliteThread });
     },
     async fresh() {
-      const db = await createDatabase({ memory: true, pgliteThread });
+      const db = await createDatabase({ memory: true, pgliteThread, template: 'initdb' }); // empty: the migrations' tests run them
       return { a: db, b: db, dispose: () => db.close() };
     },
     async teardown() {

@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -9,8 +9,12 @@ import {
   migratedTemplateOf,
   migrations,
   migrationsHash,
+  PGLITE_TEMPLATE_ENV,
+  pruneTemplates,
   seedFromTemplate,
   sql,
+  tarballOf,
+  templateTarballPath,
 } from '../src/index.js';
 
 /** The templates the test suites start fresh embedded databases from (NEONHUB_PGLITE_TEMPLATE). */
@@ -37,7 +41,10 @@ describe('the PGlite templates', () => {
     expect(migrated).toBe(`${template}-migrated-${migrationsHash().slice(0, 16)}`);
     expect(existsSync(join(migrated, 'PG_VERSION'))).toBe(true);
     expect(await makePgliteTemplate(scratch)).toBe(template);
-    expect(readdirSync(scratch).sort()).toEqual([template, migrated].map((d) => d.split('/').pop()).sort()); // no partial one left
+    const made = [template, migrated, tarballOf(template), tarballOf(migrated)];
+    expect(readdirSync(scratch).sort()).toEqual(made.map((d) => d.split('/').pop()).sort()); // no partial one left
+    expect(templateTarballPath(template)).toBe(tarballOf(migrated));
+    expect(templateTarballPath(template, 'initdb')).toBe(tarballOf(template));
 
     const dataDir = join(scratch, 'host');
     await seedFromTemplate(join(dataDir, 'pg'), template);
@@ -79,6 +86,56 @@ describe('the PGlite templates', () => {
     expect(migrationsHash(migrations, copy)).toBe(base);
     writeFileSync(join(copy, 'migrate.ts'), '// edited\n', { flag: 'a' });
     expect(migrationsHash(migrations, copy)).not.toBe(base);
+  });
+
+  it('an in-memory database starts from the migrated tarball (or the initdb one when asked), on this thread or its own', async () => {
+    expect(process.env[PGLITE_TEMPLATE_ENV]).toBeTruthy(); // set by the suite's global setup
+    for (const pgliteThread of [false, true]) {
+      const migrated = await createDatabase({ memory: true, pgliteThread });
+      try {
+        expect(await migrate(migrated.db)).toEqual({ applied: [] });
+        const { rows } = await sql<{ n: number }>`select count(*)::int as n from workspaces`.execute(migrated.db);
+        expect(rows[0]!.n).toBe(0);
+      } finally {
+        await migrated.close();
+      }
+      const empty = await createDatabase({ memory: true, pgliteThread, template: 'initdb' });
+      try {
+        const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_tables where schemaname = 'public'`.execute(empty.db);
+        expect(rows[0]!.n).toBe(0);
+        const { rows: ext } = await sql<{ v: string }>`select '[1,2]'::vector::text as v`.execute(empty.db); // pgvector loaded
+        expect(ext[0]!.v).toBe('[1,2]');
+      } finally {
+        await empty.close();
+      }
+    }
+  }, 180_000);
+
+  it('prunes templates no run used for a while (other PGlites, other migrations, half-made ones), never the ones in use', async () => {
+    const parent = join(scratch, 'prune');
+    const dir = (name: string, ageMs: number) => {
+      const path = join(parent, name);
+      if (name.endsWith('.tar')) writeFileSync(path, 'x');
+      else mkdirSync(path, { recursive: true });
+      const t = new Date(Date.now() - ageMs);
+      utimesSync(path, t, t);
+      return path;
+    };
+    const hour = 60 * 60 * 1000;
+    const current = dir('neonhub-pglite-initdb-9.9.9', 48 * hour); // in use: kept however old
+    const currentMigrated = dir('neonhub-pglite-initdb-9.9.9-migrated-aaaaaaaaaaaaaaaa', 48 * hour);
+    const currentTar = dir('neonhub-pglite-initdb-9.9.9-migrated-aaaaaaaaaaaaaaaa.tar', 48 * hour);
+    const recentOther = dir('neonhub-pglite-initdb-9.9.9-migrated-bbbbbbbbbbbbbbbb', hour); // another checkout's, used an hour ago
+    const oldOther = dir('neonhub-pglite-initdb-9.9.9-migrated-cccccccccccccccc', 7 * hour);
+    const oldOtherTar = dir('neonhub-pglite-initdb-9.9.9-migrated-cccccccccccccccc.tar', 7 * hour);
+    const oldPglite = dir('neonhub-pglite-initdb-9.9.8', 7 * hour);
+    const oldPartial = dir('neonhub-pglite-initdb-9.9.9-migrated-dddddddddddddddd.123.partial', 7 * hour);
+    const unrelated = dir('something-else', 7 * hour);
+    const removed = await pruneTemplates(parent, [current, currentMigrated]);
+    expect(removed.sort()).toEqual([oldOther, oldOtherTar, oldPglite, oldPartial].sort());
+    expect(readdirSync(parent).sort()).toEqual(
+      [current, currentMigrated, currentTar, recentOther, unrelated].map((d) => d.split('/').pop()).sort(),
+    );
   });
 
   it('leaves a data directory that holds a database alone, and does nothing when no template is made', async () => {

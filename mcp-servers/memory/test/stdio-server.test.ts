@@ -34,6 +34,8 @@ describe('memory server over stdio, started with the plugin.json command', () =>
         PATH: process.env.PATH ?? '',
         HOME: process.env.HOME ?? '',
         NEONHUB_MEMORY_DATA_DIR: dataDir,
+        // the suite's initdb template (scripts/vitest-global-setup.ts), passed as the host passes it (plugin.json env)
+        ...(process.env.NEONHUB_PGLITE_TEMPLATE ? { NEONHUB_PGLITE_TEMPLATE: process.env.NEONHUB_PGLITE_TEMPLATE } : {}),
       },
       stderr: 'pipe',
     });

@@ -1,5 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { cpSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { Kysely, PostgresDialect } from 'kysely';
@@ -40,13 +40,28 @@ export function redactUrl(url: string): string {
   }
 }
 
+/**
+ * NEONHUB_PGLITE_TEMPLATE (set by NeonHub's test suites, see docs/configuration.md): a directory holding the files
+ * PGlite's initdb writes, and beside it `<dir>.tar`, the same dumped. A new store starts as a copy of it (a folder) or
+ * from the tarball (in memory) instead of running initdb, seconds of every first start. Unset or not made: initdb.
+ */
+const isDatabase = (dir: string) => existsSync(join(dir, 'PG_VERSION'));
+
+function fromTemplate(dir: string | undefined, template = process.env.NEONHUB_PGLITE_TEMPLATE?.trim()): { loadDataDir?: Blob } {
+  if (!template || !isDatabase(template)) return {};
+  if (dir === undefined) return existsSync(`${template}.tar`) ? { loadDataDir: new Blob([readFileSync(`${template}.tar`)]) } : {};
+  if (!isDatabase(dir)) cpSync(template, dir, { recursive: true });
+  return {};
+}
+
 async function openPglite(dataDir: string): Promise<MemoryConnection> {
   const inMemory = dataDir.startsWith('memory://');
   const dir = inMemory ? dataDir : resolve(dataDir);
   if (!inMemory) mkdirSync(dir, { recursive: true });
   let pglite: PGlite;
   try {
-    pglite = await PGlite.create(inMemory ? undefined : dir, { extensions: { vector } });
+    const seed = fromTemplate(inMemory ? undefined : dir);
+    pglite = await PGlite.create(inMemory ? undefined : dir, { ...seed, extensions: { vector } });
   } catch (cause) {
     throw memoryErrors.create('NH_MEMORY_DB_UNAVAILABLE', `Could not open the PGlite memory store in ${dir}: ${(cause as Error).message}`, {
       cause,
