@@ -11,6 +11,18 @@ import { emptyTables, migratedMemoryDatabase } from './shared-database.js';
  * per file (a new one is seconds of initdb and migrations), emptied before each test.
  */
 const actor = { type: 'user' as const, id: 'tester', role: 'owner' as const };
+
+/**
+ * Waits until `what` holds, polling every 10 ms. The minute is a hang guard, not a budget: a loaded 2-core CI machine
+ * takes far longer than a quiet one for the same few steps (a fixed count of 10 ms polls gave up after 2-3 s there).
+ */
+async function until(what: () => Promise<boolean> | boolean, label = 'the condition') {
+  const by = Date.now() + 60_000;
+  while (!(await what())) {
+    if (Date.now() > by) throw new Error(`timed out waiting for ${label}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
 /** `fx:work`, `fx:flaky` and `fx:peek` have no side effect (their jobs carry them); `fx:slow` writes, `fx:send` sends. */
 const TOOLS = (
   [
@@ -146,8 +158,7 @@ describe('reject', () => {
       },
     });
     // "other" is still running while "send" waits: the run is running, not yet waiting.
-    for (let i = 0; i < 200 && statuses(await o.get(view.run.id)).send !== 'waiting_approval'; i++)
-      await new Promise((r) => setTimeout(r, 10));
+    await until(async () => statuses(await o.get(view.run.id)).send === 'waiting_approval', 'send waiting for approval');
     expect((await o.get(view.run.id)).run.status).toBe('running');
 
     const rejected = await o.reject(view.run.id, 'send', actor, 'wrong price');
@@ -194,7 +205,7 @@ describe('cancel while steps are running', () => {
         ],
       },
     });
-    for (let i = 0; i < 300 && calls.length < 2; i++) await new Promise((r) => setTimeout(r, 10));
+    await until(() => calls.length >= 2, 'both slow steps called');
     expect(statuses(await o.get(view.run.id))).toEqual({ a: 'running', b: 'running', c: 'pending' });
     // Neither step waits for approval: reject is refused with a code.
     await expect(o.reject(view.run.id, 'a', actor, 'x')).rejects.toMatchObject({ code: 'NH_RUN_STEP_NOT_WAITING' });
@@ -204,7 +215,7 @@ describe('cancel while steps are running', () => {
     expect(statuses(cancelled)).toEqual({ a: 'cancelled', b: 'cancelled', c: 'cancelled' });
 
     release();
-    for (let i = 0; i < 300 && returned < 2; i++) await new Promise((r) => setTimeout(r, 10));
+    await until(() => returned >= 2, 'both slow steps returned');
     await o.close(); // waits for the step handlers that were running to finish
     const after = await o.get(view.run.id);
     expect(after.run.status).toBe('cancelled');
@@ -293,9 +304,6 @@ describe('steps without side effects (their jobs carry them)', () => {
     stepEvents(events, stepId)
       .filter((e) => e.type === 'step.status')
       .map((e) => e.data.status);
-  const until = async (what: () => Promise<boolean> | boolean) => {
-    for (let i = 0; i < 300 && !(await what()); i++) await new Promise((r) => setTimeout(r, 10));
-  };
 
   it('runs them from the job, queued -> succeeded in one write, with their dependencies outputs filled in', async () => {
     const view = await o.start({
