@@ -196,6 +196,30 @@ for (const dialect of availableDialects()) {
         expect(await repos.members.remove(ws.id, b.id)).toBe(false);
         expect(await repos.members.roleOf(ws.id, b.id)).toBeUndefined();
       });
+
+      it('lists the members with their names and e-mails in one query, however many there are', async () => {
+        const ws = await repos.workspaces.create({ slug: slug('people'), name: 'People' });
+        const users = await Promise.all(
+          [0, 1, 2, 3].map((i) => repos.users.create({ email: `${slug(`p${i}`)}@example.com`, name: `Person ${i}` })),
+        );
+        for (const [i, u] of users.entries()) await repos.members.add(ws.id, u.id, i === 0 ? 'owner' : 'member');
+        let queries = 0;
+        const counted = createRepositories(
+          database.db.withPlugin({
+            transformQuery: (args) => {
+              queries++;
+              return args.node;
+            },
+            transformResult: async (args) => args.result,
+          }),
+        );
+        const listed = await counted.members.listWithUsers(ws.id);
+        expect(queries).toBe(1);
+        expect(listed.map((m) => [m.userId, m.email, m.name, m.role])).toEqual(
+          users.map((u, i) => [u.id, u.email, `Person ${i}`, i === 0 ? 'owner' : 'member']),
+        );
+        expect(await repos.members.listWithUsers(randomUUID())).toEqual([]);
+      });
     });
 
     describe('plugins, secrets and tool calls', () => {

@@ -78,6 +78,23 @@ export function membersRepository(db: Kysely<DB>) {
       return rows.map(toMember);
     },
 
+    /** The members with their account's e-mail and name, in one query (the member list a page shows). */
+    async listWithUsers(workspaceId: string): Promise<(Member & { email: string; name: string })[]> {
+      if (!isUuid(workspaceId)) return [];
+      const rows = await mapped(() =>
+        db
+          .selectFrom('members')
+          .innerJoin('users', 'users.id', 'members.user_id')
+          .selectAll('members')
+          .select(['users.email', 'users.name'])
+          .where('members.workspace_id', '=', workspaceId)
+          .orderBy('members.created_at')
+          .orderBy('members.user_id')
+          .execute(),
+      );
+      return rows.map((r) => ({ ...toMember(r), email: r.email, name: r.name }));
+    },
+
     async roleOf(workspaceId: string, userId: string): Promise<Role | undefined> {
       if (!isUuid(workspaceId) || !isUuid(userId)) return undefined;
       const row = await mapped(() =>

@@ -34,17 +34,14 @@ async function changeMember(db: Kysely<DB>, workspaceId: string, userId: string,
   });
 }
 
-/** A workspace's members (with their names and e-mails) and its pending invites. */
+/** A workspace's members (with their names and e-mails: one query, not one per member) and its pending invites. */
 export async function memberList(deps: ApiDeps, workspaceId: string) {
   const { repos } = deps;
-  const members = await repos.members.list(workspaceId);
-  const people = await Promise.all(
-    members.map(async (m) => {
-      const u = await repos.users.getById(m.userId);
-      return { userId: m.userId, email: u?.email ?? '', name: u?.name ?? '', role: m.role, since: m.createdAt };
-    }),
-  );
-  return { members: people, invites: await listInvites(deps, workspaceId) };
+  const [members, invites] = await Promise.all([repos.members.listWithUsers(workspaceId), listInvites(deps, workspaceId)]);
+  return {
+    members: members.map((m) => ({ userId: m.userId, email: m.email, name: m.name, role: m.role, since: m.createdAt })),
+    invites,
+  };
 }
 
 /** Members and invites of a workspace: viewers list them; admins invite, change roles and remove; only owners touch owner. */
