@@ -11,6 +11,8 @@ declare global {
       sessionToken: string | null;
       workspaces: import('@neonhub/schemas').Me['workspaces'];
       theme: 'dark' | 'light' | 'system';
+      /** The host's health as the workspace shell brought it (hooks.server.ts; null: not for this person); undefined: not read. */
+      hostHealth?: import('@neonhub/schemas').Health | null;
     }
   }
 }

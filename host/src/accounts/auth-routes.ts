@@ -1,5 +1,5 @@
 import { normalizeEmail } from '@neonhub/db';
-import { apiRoutes, isNeonHubError } from '@neonhub/schemas';
+import { apiRoutes, isNeonHubError, type Me } from '@neonhub/schemas';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hostErrors } from '../errors.js';
 import { addRoute } from '../server/route.js';
@@ -93,18 +93,22 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AuthRouteDeps) {
     return { loggedOut: true as const, sessionsEnded: ended };
   });
 
-  addRoute(app, apiRoutes.me, async (request) => {
-    const p = requireSession(request);
-    const workspaces = await repos.workspaces.listForUser(p.user.id);
-    const withRoles = await Promise.all(
-      workspaces.map(async (w) => ({ ...w, role: (await repos.members.roleOf(w.id, p.user.id)) ?? 'viewer' })),
-    );
-    const verified = await deps.db.selectFrom('users').select('email_verified_at').where('id', '=', p.user.id).executeTakeFirst();
-    return {
-      user: p.user,
-      emailVerified: Boolean(verified?.email_verified_at),
-      session: { expiresAt: p.session.expiresAt.toISOString() },
-      workspaces: withRoles,
-    };
-  });
+  addRoute(app, apiRoutes.me, async (request) => meOf(deps, requireSession(request)));
+}
+
+/**
+ * The signed-in person, their session and their workspaces with their role in each (`GET /api/auth/me`, and the
+ * console shell's `me`): two queries, however many workspaces.
+ */
+export async function meOf(deps: Pick<AccountDeps, 'repos' | 'db'>, p: ReturnType<typeof requireSession>): Promise<Me> {
+  const [workspaces, verified] = await Promise.all([
+    deps.repos.workspaces.listForUserWithRoles(p.user.id),
+    deps.db.selectFrom('users').select('email_verified_at').where('id', '=', p.user.id).executeTakeFirst(),
+  ]);
+  return {
+    user: p.user,
+    emailVerified: Boolean(verified?.email_verified_at),
+    session: { expiresAt: p.session.expiresAt.toISOString() },
+    workspaces,
+  };
 }

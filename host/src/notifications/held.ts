@@ -37,6 +37,7 @@ type Row = {
   reason: string;
   input?: unknown;
   created_at: Date;
+  expires_at: Date | null;
 };
 
 export const heldView = (r: Row): HeldCall => ({
@@ -48,9 +49,21 @@ export const heldView = (r: Row): HeldCall => ({
   reason: r.reason,
   input: r.input ?? null,
   createdAt: new Date(r.created_at).toISOString(),
+  expiresAt: r.expires_at ? new Date(r.expires_at).toISOString() : null,
 });
 
-const COLUMNS = ['call_id', 'workspace_id', 'approval_id', 'provider', 'tool', 'actor_type', 'actor_id', 'reason', 'created_at'] as const;
+const COLUMNS = [
+  'call_id',
+  'workspace_id',
+  'approval_id',
+  'provider',
+  'tool',
+  'actor_type',
+  'actor_id',
+  'reason',
+  'created_at',
+  'expires_at',
+] as const;
 
 /**
  * Still waiting at `now`: a note whose approval has expired (`expires_at`, as the provider said when it held the call)

@@ -148,6 +148,14 @@ describe('a call held for approval outside a run', () => {
     expect(shell.body.members.members.map((m: { email: string }) => m.email)).toContain(member.email);
     expect(shell.body.timeZone).toBe((await call(member, 'GET', '/api/workspaces/held/time-zone')).body.timeZone);
     expect(shell.body.waiting).toEqual((await call(member, 'GET', '/api/workspaces/held/runs/waiting?limit=10')).body.runs);
+    // ...and the session's `me` (the console checks the session with this call), and the host's health for those who
+    // manage a workspace (the banner): a member manages none, the owner does
+    expect(shell.body.me).toEqual((await call(member, 'GET', '/api/auth/me')).body);
+    expect(shell.body.me.workspaces.map((w: { slug: string; role: string }) => [w.slug, w.role])).toEqual([['held', 'member']]);
+    expect(shell.body.health).toBeNull();
+    const owners = await call(owner, 'GET', '/api/workspaces/held/console-shell');
+    expect(owners.body.me.user.email).toBe(owner.email);
+    expect(owners.body.health).toEqual((await call(owner, 'GET', '/health')).body);
     const badLimit = await call(member, 'GET', '/api/workspaces/held/console-shell?waitingLimit=0');
     expect(badLimit.status).toBe(400);
     expect(badLimit.body.error.code).toMatch(/^NH_/);

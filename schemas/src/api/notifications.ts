@@ -36,6 +36,8 @@ export const HeldCallSchema = z.object({
   /** The held call's input, for its preview (null when too large to keep, or noted before it was kept). */
   input: z.unknown().nullable(),
   createdAt: z.string(),
+  /** When its approval expires, as the provider said when it held the call (null: not said); past it, it no longer waits. */
+  expiresAt: z.string().nullable(),
 });
 export type HeldCall = z.infer<typeof HeldCallSchema>;
 export const HeldCallsSchema = z.object({ held: z.array(HeldCallSchema) });

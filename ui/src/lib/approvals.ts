@@ -300,3 +300,7 @@ export function previewSummary(p: Preview): string {
   }
   return p.fields.length ? p.fields.map((f) => f.label).join(', ') : 'No input.';
 }
+
+/** Whether an approval has expired at `now` (then it can no longer be approved: a run's step fails, a call is not made). */
+export const approvalExpired = (expiresAt: string | null | undefined, now: number) =>
+  typeof expiresAt === 'string' && !(Date.parse(expiresAt) > now);

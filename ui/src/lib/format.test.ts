@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { count, dateTime, time } from './format';
+import { count, dateTime, expiresIn, time } from './format';
 
 describe('format', () => {
   it('writes counts with thousands separators', () => {
@@ -32,5 +32,16 @@ describe('format', () => {
 
   it('writes a zone the runtime does not know in UTC rather than failing the page', () => {
     expect(dateTime('2026-12-06T18:42:00Z', 'Not/AZone')).toBe('Dec 6, 2026, 6:42 PM');
+  });
+
+  it('says how long an approval still waits, rounded down, and nothing once it has expired', () => {
+    const now = Date.parse('2026-12-07T01:00:00Z');
+    expect(expiresIn('2026-12-07T04:59:00Z', now)).toBe('expires in 3 h');
+    expect(expiresIn('2026-12-07T01:25:30Z', now)).toBe('expires in 25 min');
+    expect(expiresIn('2026-12-07T01:00:10Z', now)).toBe('expires in 1 min');
+    expect(expiresIn('2026-12-09T02:00:00Z', now)).toBe('expires in 2 days');
+    expect(expiresIn('2026-12-07T01:00:00Z', now)).toBeNull();
+    expect(expiresIn('2026-12-06T23:00:00Z', now)).toBeNull();
+    expect(expiresIn('not a date', now)).toBeNull();
   });
 });

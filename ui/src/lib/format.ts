@@ -36,3 +36,19 @@ export const time = (iso: string | Date, timeZone: string): string => formatIn('
 
 /** 12,345: a count with thousands separators. */
 export const count = (n: number): string => countFormat.format(n);
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+/**
+ * "expires in 3 h" (or "in 25 min", "in 2 days"): how long something still waits from `now`, rounded down (never
+ * promising more time than is left); null once past. Pass the same `now` to the server's render and the browser's
+ * (the page's load answers it), or the words could differ when the page hydrates.
+ */
+export function expiresIn(iso: string, now: number): string | null {
+  const left = Date.parse(iso) - now;
+  if (!(left > 0)) return null;
+  if (left < HOUR) return `expires in ${Math.max(1, Math.floor(left / MINUTE))} min`;
+  if (left < 48 * HOUR) return `expires in ${Math.floor(left / HOUR)} h`;
+  return `expires in ${Math.floor(left / (24 * HOUR))} days`;
+}

@@ -76,6 +76,23 @@ export function workspacesRepository(db: Kysely<DB>) {
       );
       return rows.map(toWorkspace);
     },
+
+    /** The user's workspaces with their role in each, in one query (what every console page's session check reads). */
+    async listForUserWithRoles(userId: string): Promise<(Workspace & { role: RoleValue })[]> {
+      if (!isUuid(userId)) return [];
+      const rows = await mapped(() =>
+        db
+          .selectFrom('workspaces')
+          .innerJoin('members', 'members.workspace_id', 'workspaces.id')
+          .selectAll('workspaces')
+          .select('members.role')
+          .where('members.user_id', '=', userId)
+          .orderBy('workspaces.created_at')
+          .orderBy('workspaces.slug')
+          .execute(),
+      );
+      return rows.map((r) => ({ ...toWorkspace(r), role: r.role }));
+    },
   };
 }
 

@@ -6,12 +6,14 @@ import { HOST_API_VERSION } from '../../version.js';
 import { addRoute } from '../route.js';
 import type { ApiDeps } from './deps.js';
 
+/** What `GET /health` answers (the console shell carries it for admins, the same function). */
+export const hostHealth = (host: ApiDeps['host']) =>
+  healthReport({ ...host, notices: host.notices.list(), version: HOST_API_VERSION, database: host.storage.dialect });
+
 /** Host-wide routes: health (public, no workspace data) and the installed plugins (any principal). */
 export async function hostRoutes(app: FastifyInstance, { host }: ApiDeps) {
   // failed, retrying, degraded and still-starting plugins, quarantined tools and notices, with reasons (src/health.ts)
-  addRoute(app, apiRoutes.health, async () =>
-    healthReport({ ...host, notices: host.notices.list(), version: HOST_API_VERSION, database: host.storage.dialect }),
-  );
+  addRoute(app, apiRoutes.health, async () => hostHealth(host));
 
   addRoute(app, apiRoutes.listPlugins, async () => ({
     plugins: host.registry.plugins().map((p) => ({

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { shellOf } from './shell';
+import { sessionFromShell, shellOf } from './shell';
 
 /** A stand-in host answering the shell route (the host's own test checks what it answers); it counts the requests. */
 let server: Server;
@@ -16,14 +16,31 @@ const answer = {
   },
   held: [],
   waiting: [],
+  timeZone: 'Europe/Paris',
+  me: {
+    user: { id: 'u1', email: 'ada@example.com', name: '', createdAt: '2026-01-01T00:00:00.000Z' },
+    emailVerified: true,
+    session: { expiresAt: '2027-01-01T00:00:00.000Z' },
+    workspaces: [{ id: 'w1', slug: 'acme', name: 'Acme', createdAt: '2026-01-01T00:00:00.000Z', role: 'owner' }],
+  },
+  health: { status: 'ok', version: '1', database: 'pglite', plugins: [], starting: [], reasons: [], problems: [], notices: [] },
 };
 
 beforeAll(async () => {
   server = createServer((req, res) => {
     seen.push(`${req.method} ${req.url} ${req.headers.authorization ?? ''}`);
     const ok = req.url?.startsWith('/api/workspaces/acme/');
-    res.writeHead(ok ? 200 : 404, { 'content-type': 'application/json' });
-    res.end(JSON.stringify(ok ? answer : { error: { code: 'NH_WORKSPACE_NOT_FOUND', message: 'no such workspace' } }));
+    const over = req.headers.authorization === 'Bearer expired';
+    res.writeHead(over ? 401 : ok ? 200 : 404, { 'content-type': 'application/json' });
+    res.end(
+      JSON.stringify(
+        over
+          ? { error: { code: 'NH_AUTH_REQUIRED', message: 'log in first' } }
+          : ok
+            ? answer
+            : { error: { code: 'NH_WORKSPACE_NOT_FOUND', message: 'no such workspace' } },
+      ),
+    );
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -36,9 +53,9 @@ afterAll(async () => {
   await new Promise<void>((r) => server.close(() => r()));
 });
 
-const request = () =>
+const request = (sessionToken: string | null = 'tok') =>
   ({
-    locals: { sessionToken: 'tok', user: null, workspaces: [], theme: 'system' },
+    locals: { sessionToken, user: null, workspaces: [], theme: 'system' },
     url: new URL(`${base}/w/acme`),
     getClientAddress: () => '127.0.0.1',
   }) as unknown as Parameters<typeof shellOf>[0];
@@ -61,5 +78,23 @@ describe('the workspace shell', () => {
     expect(s.error?.error.code).toBe('NH_WORKSPACE_NOT_FOUND');
     expect(s.plugins).toEqual([]);
     expect(s.people.size).toBe(0);
+  });
+
+  it('checks the session of a workspace page with the same call: the session, the health and the shell, one request', async () => {
+    seen.length = 0;
+    const event = request(null); // the hook runs before the session is known
+    const session = await sessionFromShell(event, 'acme', 'tok');
+    expect(session.status).toBe(200);
+    expect(session.me?.user.email).toBe('ada@example.com');
+    expect(session.me?.workspaces.map((w) => w.role)).toEqual(['owner']);
+    expect(session.health?.status).toBe('ok');
+    const shell = await shellOf(event, 'acme'); // the loads after the hook: no second call
+    expect(shell.timeZone).toBe('Europe/Paris');
+    expect(seen).toEqual(['GET /api/workspaces/acme/console-shell?waitingLimit=100 Bearer tok']);
+  });
+
+  it('says when the session is over (401) or the workspace is not theirs, with no person', async () => {
+    expect(await sessionFromShell(request(null), 'acme', 'expired')).toMatchObject({ status: 401, me: null, health: null });
+    expect(await sessionFromShell(request(null), 'other', 'tok')).toMatchObject({ status: 404, me: null });
   });
 });

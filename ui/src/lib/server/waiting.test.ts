@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { pendingItems, ruleOfReason } from './waiting';
+import { approvalExpired } from '$lib/approvals';
+import { listDiffers, pendingItems, ruleOfReason } from './waiting';
 
 const ctx = { plugins: [{ id: 'agent-social', name: 'Social agent' }], people: new Map(), me: undefined } as unknown as Parameters<
   typeof pendingItems
@@ -57,5 +58,60 @@ describe('what waits, without a tool call', () => {
     const [a, b] = pendingItems([run], [], ctx, false);
     expect(a!.why).toMatch(/^The plan holds this step/);
     expect(b!.why).toBe('Your approval policy holds this action for a person.');
+  });
+
+  it('carries when each approval expires: a run’s step from its approvalExpiresAt, a call outside a run from the host’s note', () => {
+    const run = {
+      run: { id: 'r1', goal: 'spring sale', createdAt: '2026-03-01T10:00:00.000Z' },
+      steps: [
+        {
+          id: 'send',
+          runId: 'r1',
+          tool: 'agent-social:publish',
+          input: { network: 'x', text: 'Hi' },
+          dependsOn: [],
+          status: 'waiting_approval',
+          attempts: 0,
+          approvalId: 'ap-step',
+          approvalExpiresAt: '2026-03-02T10:00:00.000Z',
+        },
+      ],
+    } as unknown as Parameters<typeof pendingItems>[0][number];
+    const outside = {
+      id: 'ap-call',
+      tool: 'agent-social:publish',
+      input: {},
+      actor: { type: 'user', id: 'u1' },
+      rule: '',
+      sideEffect: '',
+      status: 'pending',
+      createdAt: '2026-03-01T11:00:00.000Z',
+      expiresAt: '2026-03-01T12:00:00.000Z',
+    };
+    const items = pendingItems([run], [outside], ctx);
+    expect(items.map((i) => [i.key, i.expiresAt])).toEqual([
+      ['r1/send', '2026-03-02T10:00:00.000Z'],
+      ['ap-call', '2026-03-01T12:00:00.000Z'],
+    ]);
+    const at = Date.parse('2026-03-01T12:00:00.000Z');
+    expect(items.map((i) => approvalExpired(i.expiresAt, at))).toEqual([false, true]);
+    expect(approvalExpired(null, at)).toBe(false);
+  });
+
+  it('spots a provider list that differs from the page without reading the host’s notes again', () => {
+    const step = { approvalId: 'a-step', runId: 'r1' };
+    const call = { approvalId: 'a-call', runId: null };
+    const pending = (...ids: string[]) => ids.map((id) => ({ id, status: 'pending' }));
+    expect(listDiffers(pending('a-step', 'a-call'), [step, call])).toBe(false);
+    // an approval held before notes were kept: listed, not shown
+    expect(listDiffers(pending('a-step', 'a-call', 'a-old'), [step, call])).toBe(true);
+    // a call outside runs the provider no longer lists (expired, decided elsewhere)
+    expect(listDiffers(pending('a-step'), [step, call])).toBe(true);
+    // ...unless the list was cut short by its limit (then its absence proves nothing)
+    const full = pending(...Array.from({ length: 200 }, (_, i) => `x${i}`));
+    expect(listDiffers(full, [...full.map((a) => ({ approvalId: a.id, runId: null }))])).toBe(false);
+    expect(listDiffers(full, [...full.map((a) => ({ approvalId: a.id, runId: null })), call])).toBe(false);
+    // a call noted without an approval id is not the provider's to list
+    expect(listDiffers(pending('a-step'), [step, { approvalId: null, runId: null }])).toBe(false);
   });
 });

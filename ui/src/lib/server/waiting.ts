@@ -18,6 +18,8 @@ export interface GovApproval {
   rule: string;
   status: string;
   createdAt: string;
+  /** When the approval expires (past it, it can no longer be approved), when the provider said. */
+  expiresAt?: string | null;
 }
 
 /** One thing that waits for a person's decision: a run's step, or a call made outside a run. */
@@ -38,6 +40,8 @@ export interface PendingItem {
   preview: Preview;
   /** Steps whose output the preview still waits for. */
   waitingOn: string[];
+  /** When its approval expires (a run's step: `approvalExpiresAt`; a call outside a run: the host's note), if said. */
+  expiresAt: string | null;
 }
 
 export interface Waiting {
@@ -71,6 +75,7 @@ const heldAsApproval = (h: HeldCall): GovApproval => ({
   ...ruleOfReason(h.reason),
   status: 'pending',
   createdAt: h.createdAt,
+  expiresAt: h.expiresAt,
 });
 
 /**
@@ -94,33 +99,50 @@ export interface ProviderReasons {
   stale: boolean;
 }
 
+/** At most this many of the provider's pending approvals are read for the reasons (a full list proves nothing gone). */
+const REASONS_LIMIT = 200;
+
 /**
  * Why each item waits in the approvals provider's words (its pending list: one tool call, which the audit trail and
- * usage record, made after the page has painted), by item key; `stale` when the host's notes of the calls held
- * outside runs differ from the provider's list (an approval expired, or one held before notes were kept: reading
- * the list settles the notes, so the page reloads once).
+ * usage record, made after the page has painted), by item key. With `checkStale` (the inbox, which shows everything
+ * that waits) `stale` says whether the list differs from what the page shows: a call held outside a run that the
+ * provider no longer lists (its approval expired, or was decided elsewhere), or one it lists that the page lacks
+ * (held before the host kept notes). Reading the list settles the host's notes, so the page reloads once. The
+ * list is compared with the page, not with a second read of the notes (one host call fewer).
  */
 export async function providerReasons(
   client: Api,
   ws: string,
   contracts: Contracts,
   items: readonly Pick<PendingItem, 'key' | 'approvalId' | 'runId'>[],
+  checkStale = false,
 ): Promise<ProviderReasons> {
   const list = contracts.approvals?.tools.list_approvals;
   if (!list) return { why: {}, stale: false };
-  const gov = await callCapability<{ approvals: GovApproval[] }>(client, ws, list, { status: 'pending', limit: 200 });
-  const byId = new Map((gov.output?.approvals ?? []).map((a) => [a.id, a]));
+  const gov = await callCapability<{ approvals: GovApproval[] }>(client, ws, list, { status: 'pending', limit: REASONS_LIMIT });
+  const listed = gov.output?.approvals ?? [];
+  const byId = new Map(listed.map((a) => [a.id, a]));
   const why: Record<string, string> = {};
   for (const i of items) {
     const a = i.approvalId ? byId.get(i.approvalId) : undefined;
     if (a) why[i.key] = policyInWords({ source: 'policy', rule: a.rule, sideEffect: a.sideEffect });
   }
-  if (!gov.output) return { why, stale: false };
-  const noted = await client.request('listHeldCalls', { params: { ws } });
-  const now = new Set(noted.ok ? noted.data.held.map((h) => h.approvalId ?? h.callId) : []);
-  const shown = new Set(items.filter((i) => i.runId === null).map((i) => i.approvalId ?? i.key));
-  const stale = noted.ok && (now.size !== shown.size || [...now].some((id) => !shown.has(id)));
-  return { why, stale };
+  return { why, stale: checkStale && gov.output !== undefined && listDiffers(listed, items) };
+}
+
+/**
+ * Whether the provider's pending list differs from the items shown: one it lists that no item shows (a run's step or a
+ * call outside runs), or, when the list is complete, a call outside runs it no longer lists.
+ */
+export function listDiffers(
+  listed: readonly Pick<GovApproval, 'id' | 'status'>[],
+  items: readonly Pick<PendingItem, 'approvalId' | 'runId'>[],
+): boolean {
+  const shown = new Set(items.flatMap((i) => (i.approvalId ? [i.approvalId] : [])));
+  if (listed.some((a) => a.status === 'pending' && !shown.has(a.id))) return true;
+  if (listed.length >= REASONS_LIMIT) return false;
+  const pending = new Set(listed.map((a) => a.id));
+  return items.some((i) => i.runId === null && i.approvalId !== null && !pending.has(i.approvalId));
 }
 
 /**
@@ -159,6 +181,7 @@ export function pendingItems(
         ),
         preview: previewOf(resolved.value as Record<string, unknown>, d.steps),
         waitingOn: resolved.waitingOn,
+        expiresAt: s.approvalExpiresAt ?? held?.expiresAt ?? null,
       });
     }
   }
@@ -178,6 +201,7 @@ export function pendingItems(
       why: policyInWords({ source: 'policy', rule: a.rule, sideEffect: a.sideEffect }),
       preview: previewOf(input),
       waitingOn: [],
+      expiresAt: a.expiresAt ?? null,
     });
   }
   items.sort((x, y) => x.askedAt.localeCompare(y.askedAt));
@@ -186,6 +210,6 @@ export function pendingItems(
 
 /** One run's pending items, and the names and plugins its page shows (who started it, who decided each step). */
 export async function pendingOfRun(event: ShellEvent, ws: string, run: RunWithSteps, me: string | undefined) {
-  const { plugins, people, contracts } = await shellOf(event, ws);
-  return { items: pendingItems([run], [], { plugins, people, me }, false), plugins, people, contracts };
+  const { plugins, people, contracts, timeZone } = await shellOf(event, ws);
+  return { items: pendingItems([run], [], { plugins, people, me }, false), plugins, people, contracts, timeZone };
 }

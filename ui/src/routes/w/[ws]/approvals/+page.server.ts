@@ -1,4 +1,5 @@
 import { fail, redirect } from '@sveltejs/kit';
+import { approvalExpired } from '$lib/approvals';
 import { api, enc } from '$lib/server/api';
 import { failWith, guardedActions, requireWorkspace, text } from '$lib/server/guard';
 import { callCapability } from '$lib/server/plugins';
@@ -22,13 +23,15 @@ export const load: PageServerLoad = async (event) => {
   return {
     groups,
     timeZone: (await shellOf(event, ws.slug)).timeZone,
+    /** The moment the page was read: what has expired, and how long the rest still wait, on the server and in the browser alike. */
+    now: Date.now(),
     count: w.items.length,
     governance: w.governance,
     error: w.error,
     // streamed: why each waits in the provider's words, and whether its list changed what waits (then reload)
     reasons:
       w.items.length || w.governance
-        ? providerReasons(client, ws.slug, w.contracts, w.items).catch((): ProviderReasons => ({ why: {}, stale: false }))
+        ? providerReasons(client, ws.slug, w.contracts, w.items, true).catch((): ProviderReasons => ({ why: {}, stale: false }))
         : null,
   };
 };
@@ -80,7 +83,8 @@ export const actions = guardedActions({
     const client = api(event);
     const run = await runOf(client, ws.id, runId);
     let approved = 0;
-    for (const s of run.steps.filter((x) => x.status === 'waiting_approval')) {
+    const now = Date.now();
+    for (const s of run.steps.filter((x) => x.status === 'waiting_approval' && !approvalExpired(x.approvalExpiresAt, now))) {
       const r = await client.request('approveStep', { params: { id: runId, stepId: s.id }, body: {} });
       if (!r.ok) return failWith(r, { key: `${runId}/${s.id}`, approved });
       approved++;

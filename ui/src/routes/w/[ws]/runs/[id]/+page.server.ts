@@ -1,5 +1,5 @@
 import { fail, redirect } from '@sveltejs/kit';
-import { labelOf, resolveRefs } from '$lib/approvals';
+import { approvalExpired, labelOf, resolveRefs } from '$lib/approvals';
 import { messagesOf } from '$lib/run-results';
 import { REJECTED, rejectReason, shownStatus } from '$lib/runs';
 import { api, enc } from '$lib/server/api';
@@ -17,7 +17,7 @@ export const load: PageServerLoad = async (event) => {
   const data = await runOf(client, ws.id, event.params.id);
   const me = event.locals.user?.id;
   const finished = ['succeeded', 'failed', 'cancelled'].includes(data.run.status);
-  const [{ items, plugins, people, contracts }, summary] = await Promise.all([
+  const [{ items, plugins, people, contracts, timeZone }, summary] = await Promise.all([
     pendingOfRun(event, ws.slug, data, me),
     // what the run sent and what came of it, once it has finished (its run.summary, and the same figures now)
     finished ? client.request('getRunSummary', { params: { id: data.run.id } }) : null,
@@ -35,6 +35,9 @@ export const load: PageServerLoad = async (event) => {
     ...data,
     startedBy: data.run.createdBy ? actorName(data.run.createdBy, people, me) : null,
     held: items,
+    timeZone,
+    /** The moment the page was read: what has expired, and how long the rest still wait, on the server and in the browser alike. */
+    now: Date.now(),
     /** Streamed: why each held step waits in the approvals provider's words (its list: a tool call, after paint). */
     reasons: items.length
       ? providerReasons(client, ws.slug, contracts, items).catch((): ProviderReasons => ({ why: {}, stale: false }))
@@ -74,7 +77,8 @@ async function act(event: ActionEvent, what: (form: FormData) => Act | { error: 
   const target = what(form);
   if ('error' in target) return fail(400, { error: target.error, stepId: text(form, 'stepId'), field: target.field });
   if (target.op === 'approveAll') {
-    for (const s of run.steps.filter((x) => x.status === 'waiting_approval')) {
+    const now = Date.now();
+    for (const s of run.steps.filter((x) => x.status === 'waiting_approval' && !approvalExpired(x.approvalExpiresAt, now))) {
       const r = await client.request('approveStep', { params: { id, stepId: s.id }, body: {} });
       if (!r.ok) return failWith(r, { stepId: s.id });
     }
