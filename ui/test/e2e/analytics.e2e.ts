@@ -480,6 +480,7 @@ try {
   }
   await viewer.goto(`${base}/w/shop/analytics?c=${campaignId}`);
   await viewer.getByTestId('export-csv').waitFor();
+  const viewerState = await viewerContext.storageState();
   await viewerContext.close();
   current = page;
   log('viewer: the allocation and its history, no Reallocate now; a forged post is refused');
@@ -511,6 +512,36 @@ try {
   assert.equal(await page.getByTestId('campaign-link-form').count(), 0, 'once linked, the page says so instead of offering the form');
   await check(page, 'campaign-linked');
   log('a member links a campaign to results under another name from its page; the stored link picks them');
+
+  // A viewer sees the link but no Unlink, and a forged unlink post is refused (the link stays)
+  const viewerAgain = await browser.newContext({ viewport: { width: 1440, height: 900 }, storageState: viewerState });
+  const v2 = await viewerAgain.newPage();
+  v2.setDefaultTimeout(20_000);
+  current = v2;
+  await v2.goto(`${base}/w/shop/campaigns/${pushId}`);
+  await v2.getByTestId('campaign-link').waitFor();
+  assert.equal(await v2.getByTestId('campaign-unlink-form').count(), 0, 'a viewer has no Unlink');
+  const refusedUnlink = await v2.evaluate(async (url) => {
+    const r = await fetch(url, {
+      method: 'POST',
+      body: new URLSearchParams({ resultsCampaign: 'spring-sale' }),
+      headers: { 'x-sveltekit-action': 'true' },
+    });
+    return r.text();
+  }, `${base}/w/shop/campaigns/${pushId}?/unlink`);
+  assert.match(refusedUnlink, /Only members, admins and owners can unlink a campaign/);
+  assert.equal((await campaignLinks(host.storage.db, shopWs.id, pushId)).length, 1, 'the forged unlink removed nothing');
+  await viewerAgain.close();
+  current = page;
+  // the member unlinks it (DELETE …/results/campaign-links): the results go back to being matched by name
+  await page.getByRole('button', { name: 'Unlink' }).click();
+  await page.getByTestId('campaign-unlinked').waitFor();
+  assert.deepEqual(await campaignLinks(host.storage.db, shopWs.id, pushId), [], 'the link is gone');
+  assert.equal(await page.getByTestId('campaign-link').count(), 0, 'the page no longer says it is linked');
+  await check(page, 'campaign-unlinked');
+  await page.goto(`${base}/w/shop/campaigns/${pushId}?results=spring-sale`);
+  await page.getByTestId('campaign-link-form').waitFor();
+  log('a viewer cannot unlink (no form; a forged post is refused); a member unlinks and can link again');
 
   const phone = await browser.newContext({
     viewport: { width: 390, height: 844 },

@@ -223,6 +223,9 @@ try {
   const main = await page.locator('main').innerText();
   assert.match(main, /Your approval policy asks a person to approve anything that reaches outside NeonHub/);
   assert.match(main, /asked by Mara Marketer \(you\)/);
+  // until when each can be approved (governance's expiry), in the workspace's time zone
+  assert.equal(await page.getByTestId('approval-expires').count(), 3, 'each approval says until when it can be approved');
+  assert.match(main, /Approve by .+ · expires in \d+ (h|days)/);
   // the e-mail as the recipient sees it: a sandboxed frame without scripts, merge fields for a sample recipient
   const frame = page.getByTestId('email-preview').locator('iframe');
   assert.equal(await frame.getAttribute('sandbox'), '', 'the e-mail frame is sandboxed with nothing allowed');
@@ -409,6 +412,7 @@ try {
   await viewer.goto(run2);
   await viewer.getByTestId('waiting').waitFor();
   assert.equal(await viewer.getByRole('button', { name: /^(Approve|Reject)/ }).count(), 0, 'a viewer has no Approve/Reject on the run');
+  assert.equal(await viewer.getByTestId('approval-expires').count(), 3, 'the run page says until when each step can be approved');
   current = mobile;
   await mobile.goto(`${base}/w/spring`);
   const headingY = await mobile.getByRole('heading', { name: 'Home', exact: true }).evaluate((h) => h.getBoundingClientRect().top);

@@ -106,6 +106,19 @@ export const actions = guardedActions({
     if (!r.ok) return fail(r.status >= 500 ? 502 : r.status, { linkError: r.error.message, code: r.error.code });
     return { linked: r.data.resultsCampaign };
   },
+  /** "Unlink": removes the link a person made (members and up); the results are matched by name again. */
+  unlink: async (event) => {
+    const ws = requireWorkspace(event.locals, event.params.ws ?? '');
+    if (!atLeast(ws.role, 'member')) return fail(403, { linkError: 'Only members, admins and owners can unlink a campaign from its results.' });
+    const resultsCampaign = text(await event.request.formData(), 'resultsCampaign');
+    if (!resultsCampaign) return fail(400, { linkError: 'Which results should this campaign be unlinked from?' });
+    const r = await api(event).request('unlinkCampaign', {
+      params: { ws: ws.slug },
+      query: { campaignId: event.params.id ?? '', resultsCampaign },
+    });
+    if (!r.ok) return fail(r.status >= 500 ? 502 : r.status, { linkError: r.error.message, code: r.error.code });
+    return { unlinked: r.data.removed ? resultsCampaign : null };
+  },
   /** "Reallocate now": one `reallocate` decision over the results picked on the page (members and up). */
   reallocate: async (event) => {
     const ws = requireWorkspace(event.locals, event.params.ws ?? '');
