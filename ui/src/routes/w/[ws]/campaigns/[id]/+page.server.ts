@@ -109,7 +109,8 @@ export const actions = guardedActions({
   /** "Unlink": removes the link a person made (members and up); the results are matched by name again. */
   unlink: async (event) => {
     const ws = requireWorkspace(event.locals, event.params.ws ?? '');
-    if (!atLeast(ws.role, 'member')) return fail(403, { linkError: 'Only members, admins and owners can unlink a campaign from its results.' });
+    if (!atLeast(ws.role, 'member'))
+      return fail(403, { linkError: 'Only members, admins and owners can unlink a campaign from its results.' });
     const resultsCampaign = text(await event.request.formData(), 'resultsCampaign');
     if (!resultsCampaign) return fail(400, { linkError: 'Which results should this campaign be unlinked from?' });
     const r = await api(event).request('unlinkCampaign', {
