@@ -7,7 +7,12 @@
  *
  * Kept fast for CI: the copy hardlinks the installed node_modules (files pnpm rewrites are copied, so the
  * original install is never written through a link), the host starts on a free port (PORT) without
- * building the console (NEONHUB_CONSOLE_BUILD=skip; the console build is tested by `pnpm ui:test`).
+ * building the console (NEONHUB_CONSOLE_BUILD=skip; the console build is tested by `pnpm ui:test`), and npx and
+ * pnpm prefer what this machine's caches hold (npm_config_prefer_offline): each of the README's dozen
+ * `npx -y pnpm@…` lines would otherwise ask the registry for pnpm's metadata again, and the install in the copy for
+ * every package's (minutes with a slow registry). The commands are unchanged, and anything not cached is still
+ * fetched, as on a fresh machine; that the lockfile installs from the registry on a clean clone is what `.ci/run`'s
+ * own install (the README's second command) shows first.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import {
@@ -41,7 +46,7 @@ function cleanEnv(extra: Record<string, string>): Record<string, string> {
   const base: Record<string, string> = {};
   for (const k of keep) if (process.env[k]) base[k] = process.env[k]!;
   const path = [...new Set([dirname(process.execPath), '/usr/bin', '/bin'])].join(delimiter);
-  return { ...base, PATH: path, NO_COLOR: '1', ...extra };
+  return { ...base, PATH: path, NO_COLOR: '1', npm_config_prefer_offline: 'true', ...extra };
 }
 
 function sh(command: string, timeoutMs = 300_000) {
@@ -113,8 +118,8 @@ afterAll(async () => {
     } catch {}
     await stopProcess(host);
   }
-  rmSync(copy, { recursive: true, force: true });
-});
+  rmSync(copy, { recursive: true, force: true }); // the copy's hardlinked node_modules: minutes on a loaded machine
+}, 300_000);
 
 describe('README.md, verbatim, with only Node on PATH', () => {
   it('has no pnpm on PATH but Node', () => {
