@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sessionFromShell, shellOf } from './shell';
+import { waitingFor } from './waiting';
 
 /** A stand-in host answering the shell route (the host's own test checks what it answers); it counts the requests. */
 let server: Server;
@@ -26,9 +27,31 @@ const answer = {
   health: { status: 'ok', version: '1', database: 'pglite', plugins: [], starting: [], reasons: [], problems: [], notices: [] },
 };
 
+/** A run with two steps waiting for approval: one whose approval expired a minute ago (the sweep has not failed it yet). */
+const step = (id: string, approvalExpiresAt: string) => ({
+  id,
+  runId: 'r1',
+  tool: 'agent-social:publish',
+  input: { network: 'x', text: 'Hi' },
+  dependsOn: [],
+  status: 'waiting_approval',
+  attempts: 0,
+  approvalId: `ap-${id}`,
+  approvalExpiresAt,
+});
+const lateRun = {
+  run: { id: 'r1', goal: 'spring sale', status: 'waiting_approval', createdAt: '2026-03-01T10:00:00.000Z' },
+  steps: [step('gone', new Date(Date.now() - 60_000).toISOString()), step('open', new Date(Date.now() + 3_600_000).toISOString())],
+};
+
 beforeAll(async () => {
   server = createServer((req, res) => {
     seen.push(`${req.method} ${req.url} ${req.headers.authorization ?? ''}`);
+    if (req.url?.startsWith('/api/workspaces/late/')) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ ...answer, waiting: [lateRun] }));
+      return;
+    }
     const ok = req.url?.startsWith('/api/workspaces/acme/');
     const over = req.headers.authorization === 'Bearer expired';
     res.writeHead(over ? 401 : ok ? 200 : 404, { 'content-type': 'application/json' });
@@ -96,5 +119,11 @@ describe('the workspace shell', () => {
   it('says when the session is over (401) or the workspace is not theirs, with no person', async () => {
     expect(await sessionFromShell(request(null), 'acme', 'expired')).toMatchObject({ status: 401, me: null, health: null });
     expect(await sessionFromShell(request(null), 'other', 'tok')).toMatchObject({ status: 404, me: null });
+  });
+
+  it('counts only what can still be approved: an expired step is listed (and says so) but not counted', async () => {
+    const w = await waitingFor(request(), 'late', undefined);
+    expect(w.items.map((i) => i.key)).toEqual(['r1/gone', 'r1/open']);
+    expect(w.open).toBe(1);
   });
 });

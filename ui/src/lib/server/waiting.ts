@@ -1,5 +1,5 @@
 import type { HeldCall, RunWithSteps, Step } from '@neonhub/schemas';
-import { type Preview, policyInWords, previewOf, resolveRefs } from '$lib/approvals';
+import { approvalExpired, type Preview, policyInWords, previewOf, resolveRefs } from '$lib/approvals';
 import type { Contracts } from '$lib/capabilities';
 import type { Api } from './api';
 import { actorName, type Person } from './people';
@@ -46,6 +46,8 @@ export interface PendingItem {
 
 export interface Waiting {
   items: PendingItem[];
+  /** How many of them can still be approved (a run's step whose approval expired shows until the sweep fails it). */
+  open: number;
   /** Whether an approvals provider (governance, or a replacement: the approvals of calls outside runs) is enabled. */
   governance: boolean;
   error: string | null;
@@ -90,7 +92,9 @@ export async function waitingFor(event: ShellEvent, ws: string, me: string | und
   const { waiting, held, plugins, people, contracts, error } = await shellOf(event, ws);
   const governance = contracts.approvals?.tools.list_approvals !== undefined;
   const items = pendingItems(waiting, held.map(heldAsApproval), { plugins, people, me });
-  return { items, governance, error: error ? error.error.message : null, plugins, contracts, people };
+  const now = Date.now();
+  const open = items.filter((i) => !approvalExpired(i.expiresAt, now)).length;
+  return { items, open, governance, error: error ? error.error.message : null, plugins, contracts, people };
 }
 
 export interface ProviderReasons {

@@ -16,7 +16,7 @@ export const load: LayoutServerLoad = (event) => {
   const waiting = waitingFor(event, params.ws, user.id);
   const pending: Promise<PendingSummary> = waiting
     .then((w) => ({
-      count: w.items.length,
+      count: w.open,
       first: w.items.slice(0, 5).map((i) => ({ key: i.key, title: i.title, context: i.runGoal })),
     }))
     .catch(() => ({ count: 0, first: [] }));

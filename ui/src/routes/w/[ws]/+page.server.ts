@@ -84,7 +84,7 @@ export const load: PageServerLoad = async (event) => {
     pendingItems: waiting.items
       .slice(0, 5)
       .map((i) => ({ key: i.key, title: i.title, runGoal: i.runGoal, askedBy: i.askedBy, askedAt: i.askedAt })),
-    pendingCount: waiting.items.length,
+    pendingCount: waiting.open,
     failures: recentFailures,
     campaigns,
     // posts are scheduled through the calendar contract's provider (the social agent as shipped)
