@@ -42,6 +42,16 @@ const WORKSPACE_PACKAGES = [
   'core/telemetry',
 ];
 
+/**
+ * Test fixture scripts that tests start as processes of their own (hosts and workers killed mid-run, a stdio server):
+ * built beside the CLI (sharing its chunks), started by nodeArgsFor (cli-bin.ts) without tsx's loader.
+ */
+export const TEST_SCRIPTS = [
+  'host/test/runs/fixtures/approval-host.ts',
+  'host/test/runs/fixtures/crash-worker.ts',
+  'host/test/mcp/fixtures/stdio-server.ts',
+];
+
 /** Dynamic imports of TypeScript modules at run time: each goes through `importTs` (tsx registered first). */
 const TS_IMPORTS: Record<string, string> = {
   'host/src/runtimes/in-process.ts': 'import(pathToFileURL(entry).href)',
@@ -91,9 +101,10 @@ function sourcePlugin(importTsUrl: string): Plugin {
 /** Builds the CLI into `outDir`; returns the file to run with `node`. */
 export async function buildCliForTests(outDir: string): Promise<string> {
   const importTs = join(outDir, 'import-ts.mjs');
+  const scripts = TEST_SCRIPTS.map((f) => join(repoRoot, f));
   const sources = [join(repoRoot, 'host/src/cli/main.ts'), ...packageEntries()];
   await build({
-    entryPoints: sources,
+    entryPoints: [...sources, ...scripts],
     outbase: repoRoot,
     outdir: outDir,
     entryNames: '[dir]/[name]',

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { describe, expect, it } from 'vitest';
+import { nodeArgsFor } from '../cli-bin.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -10,7 +11,7 @@ describe('serveWorkspaceStdio', () => {
   it('serves the workspace over real stdio as the local operator, logs on stderr only', async () => {
     const transport = new StdioClientTransport({
       command: process.execPath,
-      args: ['--import', 'tsx', join(here, 'fixtures/stdio-server.ts'), 'alpha'],
+      args: [...nodeArgsFor(join(here, 'fixtures/stdio-server.ts')), 'alpha'],
       cwd: join(here, '../..'),
       stderr: 'pipe',
     });

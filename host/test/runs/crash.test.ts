@@ -7,6 +7,7 @@ import { createDatabase, type Database, migrate, sql } from '@neonhub/db';
 import { createOrchestrator, createStepQueue, type Orchestrator } from '@neonhub/orchestrator';
 import { deleteBullPrefix } from '@neonhub/queue';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nodeArgsFor } from '../cli-bin.js';
 
 /**
  * kill -9 of a BullMQ worker process in the middle of a 200-step run: a new worker finishes the run, every
@@ -40,7 +41,7 @@ async function admin(q: string) {
 }
 
 function startWorker(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', resolve(import.meta.dirname, 'fixtures/crash-worker.ts')], {
+  const child = spawn(process.execPath, nodeArgsFor(resolve(import.meta.dirname, 'fixtures/crash-worker.ts')), {
     cwd: resolve(import.meta.dirname, '../..'),
     env: { ...process.env, FX_DATABASE_URL: dbUrl, FX_REDIS_URL: redisUrl, FX_PREFIX: prefix, FX_EXEC_LOG: execLog },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -197,7 +198,7 @@ describe.runIf(servicesConfigured)('kill -9 at each approval point (governance, 
     extra: Record<string, string>,
   ): Promise<{ code: number | null; signal: string | null; out: unknown; err: string }> {
     const { REDIS_URL: _r, DATABASE_URL: _d, NEONHUB_CRASH_AT: _c, ...rest } = process.env;
-    const child = spawn(process.execPath, ['--import', 'tsx', resolve(import.meta.dirname, 'fixtures/approval-host.ts')], {
+    const child = spawn(process.execPath, nodeArgsFor(resolve(import.meta.dirname, 'fixtures/approval-host.ts')), {
       cwd: resolve(import.meta.dirname, '../..'),
       env: { ...rest, FX_ACTION: action, FX_ROOT: root, FX_DATABASE_URL: approvalDbUrl, FX_SECRET_KEY: secretKey, ...extra },
       stdio: ['ignore', 'pipe', 'pipe'],
