@@ -50,6 +50,8 @@ export const TEST_SCRIPTS = [
   'host/test/runs/fixtures/approval-host.ts',
   'host/test/runs/fixtures/crash-worker.ts',
   'host/test/mcp/fixtures/stdio-server.ts',
+  'host/test/outbox/fixtures/outbox-worker.ts',
+  'host/test/trust/fixtures/audited-caller.ts',
 ];
 
 /** Dynamic imports of TypeScript modules at run time: each goes through `importTs` (tsx registered first). */

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { createDatabase, type Database, sql } from '@neonhub/db';
 import { deleteBullPrefix } from '@neonhub/queue';
 import { afterAll, describe, expect, it } from 'vitest';
+import { nodeArgsFor } from '../cli-bin.js';
 import { lockRoot, makeRoot, removeRoot } from '../integration/helpers.js';
 import { pgAdminQuery } from '../pg-admin.js';
 import { type CountingProvider, startCountingProvider, writeFixtureConnector } from './fixtures.js';
@@ -32,7 +33,7 @@ afterAll(() => {
 });
 
 function startWorker(env: NodeJS.ProcessEnv, until: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', resolve(import.meta.dirname, 'fixtures/outbox-worker.ts')], {
+  const child = spawn(process.execPath, nodeArgsFor(resolve(import.meta.dirname, 'fixtures/outbox-worker.ts')), {
     cwd: resolve(import.meta.dirname, '../..'),
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -5,6 +5,7 @@ import { createInterface } from 'node:readline';
 import { createDatabase, sql } from '@neonhub/db';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cliEnv, neonhubIn } from '../cli/cli-harness.js';
+import { nodeArgsFor } from '../cli-bin.js';
 import { bootHost, lockRoot, makeRoot, removeRoot, repoPlugin } from '../integration/helpers.js';
 import { pgAdminQuery } from '../pg-admin.js';
 
@@ -59,7 +60,7 @@ describe.each(backends)('kill -9 of a host during 10,000 audited calls ($name)',
       await setup.close();
 
       // the host process: 10,000 calls, 64 in flight, each acknowledged call's id printed as it is answered
-      const child = spawn(process.execPath, ['--import', 'tsx', caller, String(N), String(IN_FLIGHT)], {
+      const child = spawn(process.execPath, [...nodeArgsFor(caller), String(N), String(IN_FLIGHT)], {
         cwd: resolve(import.meta.dirname, '../..'),
         env: cliEnv(root, { LOG_LEVEL: 'warn', ...env }),
         stdio: ['ignore', 'pipe', 'pipe'],
