@@ -77,7 +77,7 @@ beforeAll(async () => {
   const created = neonhub(env, repoRoot, 'token', 'create', '--workspace', 'demo', '--role', 'member', '--name', 'client-configs');
   expect(created.code, created.stderr).toBe(0);
   token = /\bnh_[A-Za-z0-9_-]{20,}/.exec(created.stdout)![0];
-}, 240_000);
+}, 600_000); // a hang guard: a host process, its plugins and a CLI token on a loaded 2-core CI machine
 
 afterAll(async () => {
   await host?.stop();
