@@ -331,11 +331,15 @@ describe('the call pipeline', () => {
     expect(boom.code).toBe('NH_TOOL_FAILED'); // a plugin's internal error: 502, its own code kept in details
     expect(boom.details).toMatchObject({ plugin: 'rt-basic', code: 'NH_FIXTURE_BOOM' });
     expect(await codeOf(call('rt-basic:fail_plain', {}))).toBe('NH_TOOL_FAILED');
-    const started = Date.now();
-    expect(await codeOf(host.callTool({ workspace: 'acme', tool: 'rt-basic:hang', input: {}, actor: operator, timeoutMs: 300 }))).toBe(
-      'NH_TOOL_TIMEOUT',
-    );
-    expect(Date.now() - started).toBeLessThan(3000);
+    // The call's own 300 ms deadline answered (its details name it), not a host default nor the tool (it never
+    // settles): behaviour, not wall-clock speed (a stopwatch here failed on a loaded CI machine for no product reason).
+    await expect(
+      host.callTool({ workspace: 'acme', tool: 'rt-basic:hang', input: {}, actor: operator, timeoutMs: 300 }),
+    ).rejects.toMatchObject({
+      code: 'NH_TOOL_TIMEOUT',
+      message: 'rt-basic:hang did not finish within 300 ms',
+      details: { plugin: 'rt-basic', tool: 'hang', timeoutMs: 300 },
+    });
     // the host keeps serving
     expect((await call('rt-other:ping', { n: 2 })).status).toBe('ok');
   });
