@@ -54,7 +54,7 @@ const until = async (check: () => boolean, ms: number) => {
 afterAll(stopRedis);
 
 describe.skipIf(!hasRedisServer)('a BullMQ queue when Redis goes away (needs redis-server on PATH)', () => {
-  it('tells the outage once and the recovery once, and closes within seconds while Redis is down', async () => {
+  it('tells the outage once and the recovery once, and closes while Redis is down', async () => {
     const port = await freePort();
     await startRedis(port);
     const events: { state: string; message: string }[] = [];
@@ -85,9 +85,11 @@ describe.skipIf(!hasRedisServer)('a BullMQ queue when Redis goes away (needs red
 
     await stopRedis();
     await until(() => events.length === 3, 10_000);
-    const started = Date.now();
-    await q.close();
-    expect(Date.now() - started).toBeLessThan(5000);
+    // close() settles while Redis is still down (the bug: a graceful close waited for it forever). It bounds its own
+    // waits (2 s + 2 s); a hang is this test's timeout. No stopwatch: a loaded machine runs those timers late.
+    await expect(q.close()).resolves.toBeUndefined();
+    expect(server?.exitCode !== null || server?.signalCode !== null, 'Redis was still down when close() returned').toBe(true);
+    expect(events.map((e) => e.state)).toEqual(['lost', 'back', 'lost']);
   }, 90_000);
 });
 
