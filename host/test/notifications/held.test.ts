@@ -110,7 +110,9 @@ describe('a call held for approval outside a run', () => {
     expect(waiting[0]).toMatchObject({ tool: 'agent-seo:analyze_page', provider: 'governance', actor: { type: 'token' } });
     expect(waiting[0]!.approvalId).toBeTruthy();
 
-    const mail = await until(async () => (await mailsTo(owner.email))[0], 20_000);
+    // A wait on the mail, capped only against a hang: the notifier looks every 100 ms, but on a loaded CI machine a look
+    // (PGlite queries, the outbox, the connector) can take seconds; 20 s was a budget that load could eat.
+    const mail = await until(async () => (await mailsTo(owner.email))[0], 60_000);
     expect(mail, 'an e-mail to the approver').toBeDefined();
     expect(mail!.subject).toMatch(/^Waiting for your approval: .*analyze page/);
     expect(mail!.text).toContain('https://neonhub.example.com/w/held/approvals');
