@@ -1,9 +1,19 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Test files that share one module graph per worker (`isolate: false`): the plugins' tests, the SDK's and the LLM
+ * adapter's. Each of them otherwise spent seconds importing the same SDK, schemas, zod and MCP SDK in a fresh fork
+ * (most of the suite's summed import time) for well under a second of tests. They set no globals, environment
+ * variables, mocks or fake timers and start their servers and child processes on ports and folders of their own, so
+ * the order they run in does not matter (checked with `--sequence.shuffle`). The rest (the host, the data layer, the
+ * queue, telemetry, the memory server) keeps a fresh fork per file: they boot hosts, open databases, register global
+ * telemetry providers and change process.env.
+ */
+const SHARED = ['plugins/**/*.test.ts', 'core/sdk/**/*.test.ts', 'core/llm/**/*.test.ts'];
+
 export default defineConfig({
   test: {
-    include: ['{schemas,core,host,plugins,mcp-servers}/**/*.test.ts'],
     exclude: ['**/node_modules/**', 'ui/**', 'host/test/.tmp/**'],
     // Hang guards, not speed budgets (speed is measured in bench/): CI runs the suite on a loaded 2-core machine where
     // creating a database, booting a host or spawning a plugin takes many times what it takes on a quiet one (a
@@ -16,5 +26,19 @@ export default defineConfig({
     // Redis and timers, not on the CPU; the files are independent (temp roots, scratch databases, key prefixes of their own).
     maxWorkers: availableParallelism() + 1,
     globalSetup: ['scripts/vitest-global-setup.ts'],
+    projects: [
+      {
+        extends: true,
+        test: { name: 'shared', include: SHARED, isolate: false, setupFiles: ['scripts/vitest-shared-setup.ts'] },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'isolated',
+          include: ['{schemas,core,host,plugins,mcp-servers}/**/*.test.ts'],
+          exclude: ['**/node_modules/**', 'ui/**', 'host/test/.tmp/**', ...SHARED],
+        },
+      },
+    ],
   },
 });
