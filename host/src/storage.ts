@@ -168,8 +168,6 @@ export async function openStorage(
         putIf: (c, k, v, expected) => write(c, k, (key) => r.putIf(workspaceId, pluginId, c, k, v, expected, notifyOf(key))),
         delete: (c, k) => write(c, k, (key) => r.delete(workspaceId, pluginId, c, k, notifyOf(key))),
         deleteBefore: (c, k) => r.deleteBefore(workspaceId, pluginId, c, k),
-        insertAllAndPutIf: (c, records, put) =>
-          write(put.collection, put.key, (key) => r.insertAllAndPutIf(workspaceId, pluginId, c, records, put, notifyOf(key))),
         list: (c, opts) => r.list(workspaceId, pluginId, c, opts) as Promise<StoredRecord<never>[]>,
         append: (c, v) => r.append(workspaceId, pluginId, c, v),
         insertAll: (c, records) => r.insertAll(workspaceId, pluginId, c, records),

@@ -65,11 +65,6 @@ export function createMemoryStore(): PluginStore {
       return rows.slice(0, opts.limit ?? 1000).map((r) => ({ ...r, value: clone(r.value) })) as StoredRecord<T>[];
     },
     insertAll,
-    async insertAllAndPutIf(collection, records, put) {
-      if (!(await insertAll(collection, records))) return { inserted: false, version: null };
-      const current = col(put.collection).get(put.key)?.version ?? 0;
-      return { inserted: true, version: current === put.expectedVersion ? write(put.collection, put.key, put.value) : null };
-    },
     async append(collection, value) {
       const next = seq + 1;
       write(collection, String(next).padStart(16, '0'), value);

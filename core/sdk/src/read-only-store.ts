@@ -29,7 +29,6 @@ export function readOnlyStore(store: PluginStore, tool: string): PluginStore {
     deleteBefore: refuse('deleteBefore'),
     append: refuse('append'),
     insertAll: refuse('insertAll'),
-    insertAllAndPutIf: refuse('insertAllAndPutIf'),
   };
 }
 

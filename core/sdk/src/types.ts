@@ -260,17 +260,6 @@ export interface PluginStore {
    * beside its entries, in the same statement.
    */
   insertAll(collection: string, records: ReadonlyArray<{ key: string; value: unknown; collection?: string }>): Promise<boolean>;
-  /**
-   * `insertAll`, and a compare-and-set of one other record (as `putIf`), atomically and in one round trip: the
-   * records go in all-or-none (`inserted: false`: a key existed, nothing at all was written); the other record is
-   * written only at `expectedVersion` (`version: null` when it was another; the records are inserted anyway).
-   * For a log that moves its head with each group of entries.
-   */
-  insertAllAndPutIf(
-    collection: string,
-    records: ReadonlyArray<{ key: string; value: unknown }>,
-    put: { collection: string; key: string; value: unknown; expectedVersion: number },
-  ): Promise<{ inserted: boolean; version: number | null }>;
   /** Appends a record under a generated key and returns its seq (for append-only logs). */
   append(collection: string, value: unknown): Promise<number>;
   count(collection: string): Promise<number>;

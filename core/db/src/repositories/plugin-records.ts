@@ -189,44 +189,6 @@ export function pluginRecordsRepository(db: Kysely<DB>) {
       }
     },
 
-    /**
-     * insertAll, and a compare-and-set of one other record of the plugin, in ONE statement (one round trip): the
-     * records go in all-or-none (`inserted: false`, with nothing written at all, when any key exists); the other
-     * record is written only at `expectedVersion` (0: must not exist), atomically with them (`version: null` when
-     * its version was another; the records are inserted anyway). How an audit log writes a group of entries and
-     * moves its head with them.
-     */
-    async insertAllAndPutIf(
-      workspaceId: string,
-      pluginId: string,
-      collection: string,
-      records: ReadonlyArray<{ key: string; value: unknown }>,
-      put: { collection: string; key: string; value: unknown; expectedVersion: number },
-      notify?: Notify,
-    ): Promise<{ inserted: boolean; version: number | null }> {
-      const value = JSON.stringify(put.value);
-      // The compare-and-set is the statement's main part, the insert a data-modifying CTE beside it: PostgreSQL
-      // runs both (a CTE that writes always runs to completion) in one snapshot and one commit. Measured cheaper
-      // than selecting count(*) of the insert and the head's version as scalar subqueries (bench/trust --sql-micro).
-      const announce = notify ? sql`, pg_notify(${notify.channel}, ${notify.payload})` : sql``;
-      const move =
-        put.expectedVersion === 0
-          ? sql`insert into plugin_records (workspace_id, plugin_id, collection, key, value)
-                values (${workspaceId}::uuid, ${pluginId}, ${put.collection}, ${put.key}, ${value}::jsonb)
-                on conflict do nothing returning version${announce}`
-          : sql`update plugin_records set value = ${value}::jsonb, version = version + 1, updated_at = now()
-                where workspace_id = ${workspaceId}::uuid and plugin_id = ${pluginId} and collection = ${put.collection}
-                  and key = ${put.key} and version = ${put.expectedVersion} returning version${announce}`;
-      try {
-        const result = await sql<{ version: number }>`
-          with ins as (${insertRows(workspaceId, pluginId, collection, records)}) ${move}`.execute(db);
-        return { inserted: true, version: result.rows[0]?.version ?? null };
-      } catch (err) {
-        if ((err as { code?: string }).code === '23505') return { inserted: false, version: null };
-        throw err;
-      }
-    },
-
     /** Appends under a generated, seq-ordered key and returns the seq. */
     async append(workspaceId: string, pluginId: string, collection: string, value: unknown): Promise<number> {
       const { rows } = await sql<{ seq: string }>`

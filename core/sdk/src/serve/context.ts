@@ -118,6 +118,5 @@ function unsupportedStore(pluginId: string): PluginStore {
     append: fail,
     count: fail,
     insertAll: fail,
-    insertAllAndPutIf: fail,
   };
 }
