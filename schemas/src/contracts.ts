@@ -21,7 +21,9 @@ import { ActorSchema } from './workspace.js';
  *   answers; the calendar's "new post" goes through it), `update_entry`, `cancel`, `publish`.
  * - `campaigns`: `list_campaigns`, `get_campaign`, `create_campaign`, `allocate_budget`, `reallocate`,
  *   `allocation_history` (the console's campaign pages).
- * - `audit`: `verify` (the tamper-evident audit trail's check: the console's audit page).
+ * - `audit`: `verify` (the tamper-evident audit trail's check: the console's audit page, `neonhub audit verify`);
+ *   optionally `export_chain` (`{ encoding: 'jsonl' }` -> `{ jsonl }`: `neonhub audit export`) and `record_event`
+ *   (`{ kind, data }` -> `{ seq, hash }`: the tombstone a contact's erasure leaves).
  * - `usage`: `usage_summary` (cost and footprint: the console's usage page).
  *
  * A manifest names a contract (`"provides": ["approvals"]`: its tools carry the contract's names) or maps the
@@ -51,7 +53,7 @@ export const CONTRACT_REQUIREMENTS: Readonly<
     tools: ['list_campaigns', 'get_campaign', 'create_campaign', 'allocate_budget', 'reallocate', 'allocation_history'],
     hooks: [],
   },
-  audit: { tools: ['verify'], hooks: [] },
+  audit: { tools: ['verify'], optional: ['export_chain', 'record_event'], hooks: [] },
   usage: { tools: ['usage_summary'], hooks: [] },
 };
 

@@ -12,8 +12,6 @@ import { eraseContact, exportContact } from './privacy.js';
 import { sendToSegment } from './segment-send.js';
 import { segmentSize } from './segments.js';
 
-/** The kind of audit entry an erasure leaves (data-trust's record_event, through the pipeline like `neonhub audit`). */
-const AUDIT_TOOL = 'data-trust:record_event';
 const iso = (d: Date | string) => (d instanceof Date ? d.toISOString() : new Date(d).toISOString());
 
 /** A duplicate list or segment name is NH_AUDIENCE_NAME_TAKEN. */
@@ -49,10 +47,13 @@ export async function audienceRoutes(app: FastifyInstance, { host }: ApiDeps) {
     const { workspaceId } = scoped(request);
     const erased = await eraseContact(db, workspaceId, request.params.contactId);
     let tombstone: { seq: number; hash: string } | null = null;
-    if (await host.storage.service.isEnabled(workspaceId, AUDIT_TOOL.split(':')[0] as string)) {
+    // the tombstone: an entry of the audit trail, by the audit contract's optional record_event (data-trust's), through
+    // the pipeline like `neonhub audit`; none when no single enabled plugin provides it
+    const recordEvent = (await host.contracts.providers(workspaceId)).audit?.tools.record_event;
+    if (recordEvent) {
       const r = await host.callTool({
         workspace: workspaceId,
-        tool: AUDIT_TOOL,
+        tool: recordEvent,
         input: { kind: 'privacy.contact_erased', data: { contactId: request.params.contactId, ...erased } },
         actor: requestActor(request),
       });

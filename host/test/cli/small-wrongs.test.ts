@@ -26,6 +26,7 @@ beforeAll(async () => {
   await lockRoot(root);
   expect(neonhub('workspace', 'create', 'acme').code).toBe(0);
   for (const id of ['data-trust', ...RUN_PLUGINS]) expect(neonhub('plugin', 'enable', id, '-w', 'acme').code).toBe(0);
+  expect(neonhub('workspace', 'create', 'bare').code).toBe(0); // nothing enabled: no audit provider
 }, 240_000);
 
 afterAll(() => removeRoot(root));
@@ -96,6 +97,15 @@ describe('the small wrongs of issue 13, without a running host', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^✓ audit chain of acme is intact: \d+ entries/);
   }, 90_000);
+
+  it('audit verify and export find the audit contract\'s provider: none enabled is NH_CONTRACT_MISSING, exit 2', () => {
+    for (const args of [['verify'], ['export']]) {
+      const r = neonhub('audit', ...args, '-w', 'bare');
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(/^error NH_CONTRACT_MISSING: no plugin enabled in bare provides the audit contract/);
+      expect(r.stdout).toBe('');
+    }
+  }, 120_000);
 });
 
 describe('the small wrongs of issue 13, through a running host', () => {
@@ -109,6 +119,9 @@ describe('the small wrongs of issue 13, through a running host', () => {
       const exported = neonhub('audit', 'export', '-w', 'acme');
       expect(exported.code, exported.stderr).toBe(0);
       expect(exported.stdout.trim().split('\n').length).toBeGreaterThan(0);
+      const bare = neonhub('audit', 'verify', '-w', 'bare');
+      expect(bare.code, bare.stderr).toBe(2);
+      expect(bare.stderr).toMatch(/^error NH_CONTRACT_MISSING: no plugin enabled in bare provides the audit contract/);
 
       const revoke = neonhub('token', 'revoke', 'nosuch', '-w', 'acme');
       expect(revoke.code).toBe(2);
@@ -145,7 +158,7 @@ describe("the README's commands (npx pnpm@10 --silent neonhub ...)", () => {
   it('--json output is only JSON (no pnpm banner)', () => {
     const r = viaPnpm(['workspace', 'list', '--json']);
     expect(r.code, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout).map((w: { slug: string }) => w.slug)).toEqual(['acme']);
+    expect(JSON.parse(r.stdout).map((w: { slug: string }) => w.slug)).toEqual(['acme', 'bare']);
   }, 180_000);
 
   it('a run that stops for approval exits 3 without ELIFECYCLE, its progress lines in time order', () => {
