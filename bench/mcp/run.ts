@@ -112,7 +112,7 @@ const host = await startTestHost({
         version: '1.0.0',
         kind: 'agent',
         description: id,
-        host: '^0.1.0',
+        host: '^0.2.0',
         runtime: { type: 'module', entry: 'x.ts' },
         tools: syntheticTools(n),
       });
@@ -123,7 +123,7 @@ const host = await startTestHost({
       version: '1.0.0',
       kind: 'connector',
       description: 'slow stdio server',
-      host: '^0.1.0',
+      host: '^0.2.0',
       runtime: { type: 'mcp-stdio', command: 'node', args: ['slow-server.mjs'] },
     });
     const runtime = createMcpStdioRuntime({ manifest, dir: here, cacheDir: join(here, '.cache'), logger });

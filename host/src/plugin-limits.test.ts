@@ -9,7 +9,7 @@ const manifest = (limits?: Record<string, number>) =>
     version: '1.0.0',
     kind: 'connector',
     description: 'a server',
-    host: '^0.1.0',
+    host: '^0.2.0',
     runtime: { type: 'mcp-stdio', command: 'node' },
     ...(limits ? { limits } : {}),
   });

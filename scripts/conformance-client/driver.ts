@@ -265,7 +265,7 @@ export async function createConformanceClient(opts: ConformanceClientOptions = {
         version: '1.0.0',
         kind: 'connector',
         description: `The conformance suite's server for ${request.scenario}`,
-        host: '^0.1.0',
+        host: '^0.2.0',
         ...(setup && Object.keys(setup.secrets).length ? { secrets: Object.keys(setup.secrets).map((name) => ({ name })) } : {}),
         runtime: { type: 'mcp-http', url: request.serverUrl, ...(setup ? { oauth: setup.oauth } : {}) } as PluginManifest['runtime'],
       };

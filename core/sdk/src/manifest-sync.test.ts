@@ -34,7 +34,7 @@ const base = {
   version: '0.1.0',
   kind: 'capability',
   description: 'Echo.',
-  host: '^0.1.0',
+  host: '^0.2.0',
   runtime: { type: 'module', entry: 'src/index.ts' },
   secrets: [],
 };

@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { PluginIdSchema, type PluginKind, PluginKindSchema, PluginManifestSchema } from '@neonhub/schemas';
 import { toolDefinitionOf } from '@neonhub/sdk/host';
 import { hostErrors } from '../errors.js';
+import { HOST_API_VERSION } from '../version.js';
 import { exampleTool } from './example-tool.js';
 import { pluginTemplate } from './templates.js';
 
@@ -18,7 +19,7 @@ export interface ScaffoldOptions {
    * the NeonHub repo pass `workspace:^` so pnpm links the local SDK.
    */
   sdkRange?: string;
-  /** The plugin.json `host` range. Default `^0.1.0`. */
+  /** The plugin.json `host` range. Default `^` + this host's API version (HOST_API_VERSION). */
   hostRange?: string;
 }
 
@@ -63,7 +64,7 @@ export async function scaffoldPlugin(opts: ScaffoldOptions): Promise<ScaffoldRes
     kind: kind.data,
     description: opts.description?.trim() || `A NeonHub ${kind.data} plugin.`,
     sdkRange: opts.sdkRange ?? '^0.1.0',
-    hostRange: opts.hostRange ?? '^0.1.0',
+    hostRange: opts.hostRange ?? `^${HOST_API_VERSION}`,
     tools: [toolDefinitionOf(exampleTool)],
   });
   const manifest = PluginManifestSchema.safeParse(JSON.parse(files['plugin.json']!));

@@ -16,7 +16,7 @@ export async function writeConnectorFixtures(root: string, oauthBase: string) {
       kind: 'connector',
       name: 'Fixture social',
       description: 'A social connector for tests: OAuth 2.0 with PKCE against a local authorization server',
-      host: '^0.1.0',
+      host: '^0.2.0',
       runtime: { type: 'module', entry: 'src/index.ts' },
       network: { hosts: [`127.0.0.1:${port}`] },
       connector: {
@@ -63,7 +63,7 @@ export default definePlugin({
       kind: 'connector',
       name: 'Fixture mailer',
       description: 'An e-mail connector for tests: API key fields and hmac-sha256 webhooks',
-      host: '^0.1.0',
+      host: '^0.2.0',
       runtime: { type: 'module', entry: 'src/index.ts' },
       connector: {
         channels: ['email'],

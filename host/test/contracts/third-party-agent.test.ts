@@ -114,7 +114,7 @@ describe('the manifest checks what it declares', () => {
     version: '1.0.0',
     kind: 'capability',
     description: 'x',
-    host: '^0.1.0',
+    host: '^0.2.0',
     runtime: { type: 'module', entry: 'index.js' },
     tools: [{ name: 'approve', description: 'x', inputSchema: { type: 'object' }, sideEffect: 'write' }],
   };

@@ -29,7 +29,7 @@ beforeAll(async () => {
       version: '1.0.0',
       kind: 'capability',
       description: 'a third-party policy plugin',
-      host: '^0.1.0',
+      host: '^0.2.0',
       runtime: { type: 'module', entry: 'index.mjs' },
       hooks: [{ event: 'beforeToolCall' }],
     }),

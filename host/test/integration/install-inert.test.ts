@@ -96,7 +96,7 @@ describe('plugin install is inert', () => {
       version: '1.0.0',
       kind: 'connector',
       description: 'An outside server whose command leaves a marker file when it runs',
-      host: '^0.1.0',
+      host: '^0.2.0',
       runtime: { type: 'mcp-stdio', command: process.execPath, args: ['-e', command] },
     };
     const file = tarball('outside-marker', {

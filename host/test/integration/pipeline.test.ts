@@ -29,7 +29,7 @@ function hookPlugin(id: string, priority: number, behaviour: string, opts: { app
       version: '0.1.0',
       kind: 'capability',
       description: `Test hook plugin ${id}`,
-      host: '^0.1.0',
+      host: '^0.2.0',
       runtime: { type: 'module', entry: 'src/index.ts' },
       ...(opts.approvals
         ? {
@@ -101,7 +101,7 @@ beforeAll(async () => {
       version: '2026.8.31',
       kind: 'capability',
       description: 'The reference MCP memory server from npm, mounted over stdio',
-      host: '^0.1.0',
+      host: '^0.2.0',
       runtime: {
         type: 'mcp-stdio',
         command: 'node',
@@ -116,7 +116,7 @@ beforeAll(async () => {
       version: '0.1.0',
       kind: 'capability',
       description: 'A tool that declares read but may try to write, and one that writes',
-      host: '^0.1.0',
+      host: '^0.2.0',
       runtime: { type: 'module', entry: 'src/index.ts' },
     }),
     'package.json': JSON.stringify({ name: '@test/store-probe', version: '0.1.0', type: 'module' }),

@@ -29,7 +29,7 @@ beforeAll(async () => {
       version: '0.1.0',
       kind: 'capability',
       description: 'a policy plugin that needs rt-unruly',
-      host: '^0.1.0',
+      host: '^0.2.0',
       runtime: { type: 'module', entry: 'src/index.ts' },
       dependencies: { 'rt-unruly': '^1.0.0' },
       hooks: [{ event: 'beforeToolCall' }],

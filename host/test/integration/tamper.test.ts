@@ -12,7 +12,7 @@ function markerPlugin(marker: string) {
         version: '1.0.0',
         kind: 'agent',
         description: 'Leaves a marker file when its code is imported',
-        host: '^0.1.0',
+        host: '^0.2.0',
         runtime: { type: 'module', entry: 'src/index.ts' },
         tools: [
           {

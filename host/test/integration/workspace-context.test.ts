@@ -71,7 +71,7 @@ beforeAll(async () => {
     version: '1.0.0',
     kind: 'connector',
     description: 'The workspace echo server over Streamable HTTP, behind a bearer token',
-    host: '^0.1.0',
+    host: '^0.2.0',
     secrets: [{ name: 'ECHO_TOKEN', description: 'Bearer token of the remote server' }],
     runtime: { type: 'mcp-http', url: `http://127.0.0.1:${port}/mcp`, bearerSecret: 'ECHO_TOKEN' },
   };

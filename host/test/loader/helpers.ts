@@ -36,7 +36,7 @@ export function fakePlugin(id: string, version: string, dependencies: Record<str
     version,
     kind: 'capability',
     description: `fake ${id}`,
-    host: '^0.1.0',
+    host: '^0.2.0',
     runtime: { type: 'mcp-stdio', command: 'node' },
     dependencies,
   });

@@ -12,7 +12,7 @@ const plugin = (id: string, extra: Record<string, unknown> = {}): DiscoveredPlug
     version: '1.0.0',
     kind: 'agent',
     description: `plugin ${id}`,
-    host: '^0.1.0',
+    host: '^0.2.0',
     runtime: { type: 'module', entry: 'src/index.ts' },
     hooks: [],
     tools: [{ name: 'x', description: 'a tool', inputSchema: { type: 'object' }, sideEffect: 'none' }],

@@ -157,7 +157,7 @@ describe('compareTools (MCP servers, at connect time)', () => {
       version: '1.0.0',
       kind: 'capability',
       description: 'An outside MCP server',
-      host: '^0.1.0',
+      host: '^0.2.0',
       runtime: { type: 'mcp-stdio', command: 'node', args: ['server.js'] },
     };
     await writeFile(join(dir, 'plugin.json'), JSON.stringify(manifest));

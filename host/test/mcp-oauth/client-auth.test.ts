@@ -80,7 +80,7 @@ beforeAll(async () => {
         version: '1.0.0',
         kind: 'connector',
         description: `OAuth client authentication: ${id}`,
-        host: '^0.1.0',
+        host: '^0.2.0',
         secrets: (p.secrets ?? []).map((name) => ({ name })),
         runtime: { type: 'mcp-http', url: server.url, oauth: p.oauth },
       }),

@@ -35,7 +35,7 @@ beforeAll(async () => {
       version: '1.0.0',
       kind: 'connector',
       description: 'A remote MCP server behind OAuth',
-      host: '^0.1.0',
+      host: '^0.2.0',
       runtime: { type: 'mcp-http', url: server.url, oauth: { scope: 'mcp:tools' } },
     }),
   );

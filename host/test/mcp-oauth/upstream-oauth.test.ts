@@ -65,7 +65,7 @@ beforeAll(async () => {
       version: '1.0.0',
       kind: 'connector',
       description: 'A remote MCP server behind OAuth (the SDK auth router)',
-      host: '^0.1.0',
+      host: '^0.2.0',
       runtime: { type: 'mcp-http', url: server.url, oauth: { scope: 'mcp:tools' } },
     }),
   );

@@ -102,7 +102,7 @@ export async function writeFixtureConnector(root: string, id: string, opts: { ur
     kind: 'connector',
     name: `Fixture connector ${id}`,
     description: 'Sends a message to a counting provider on a local port (outbox tests).',
-    host: '^0.1.0',
+    host: '^0.2.0',
     runtime: { type: 'module', entry: 'src/index.ts' },
     network: { hosts: ['127.0.0.1'] },
     connector: { channels: ['email'], ...(opts.rateLimit ? { rateLimit: opts.rateLimit } : {}) },

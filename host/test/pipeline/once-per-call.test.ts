@@ -26,7 +26,7 @@ async function setup() {
     version: '1.0.0',
     kind: 'agent',
     description: 'once-per-call fixture',
-    host: '^0.1.0',
+    host: '^0.2.0',
     runtime: { type: 'module', entry: 'index.ts' },
     tools: once.tools.map(toolDefinitionOf),
   });

@@ -96,7 +96,7 @@ describe('mcp-http: a Streamable HTTP server on an ephemeral port, with a bearer
       version: '0.1.0',
       kind: 'connector',
       description: 'rt-other served over Streamable HTTP',
-      host: '^0.1.0',
+      host: '^0.2.0',
       secrets: [{ name: 'REMOTE_TOKEN' }],
       runtime: { type: 'mcp-http', url: `http://127.0.0.1:${port}/mcp`, bearerSecret: 'REMOTE_TOKEN' },
     });

@@ -203,7 +203,7 @@ describe('mcp-http: the response body is capped', () => {
         version: '1.0.0',
         kind: 'connector',
         description: 'a server with big results',
-        host: '^0.1.0',
+        host: '^0.2.0',
         runtime: { type: 'mcp-http', url: `${url}/${mode}` },
       });
       const rt = createRuntime({

@@ -112,7 +112,7 @@ describe('an outside server that changes a tool while running', () => {
         version: '1.0.0',
         kind: 'connector',
         description: 'The rug pull over Streamable HTTP',
-        host: '^0.1.0',
+        host: '^0.2.0',
         runtime: { type: 'mcp-http', url: `http://127.0.0.1:${httpDrift.port}/mcp` },
       }),
       dir: tempDir(),

@@ -7,7 +7,7 @@ export function relayPlugin(id: string) {
       version: '0.1.0',
       kind: 'capability',
       description: `telemetry fixture ${id}`,
-      host: '^0.1.0',
+      host: '^0.2.0',
       runtime: { type: 'module', entry: 'src/index.ts' },
       dependencies: { 'rt-basic': '^0.1.0' },
       tools: [

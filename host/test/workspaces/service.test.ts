@@ -10,7 +10,7 @@ const manifest = (m: Record<string, unknown>): PluginManifest =>
     version: '1.0.0',
     kind: 'connector',
     description: 'test plugin',
-    host: '^0.1.0',
+    host: '^0.2.0',
     runtime: { type: 'module', entry: 'src/index.ts' },
     tools: [{ name: 'noop', description: 'does nothing', inputSchema: { type: 'object' }, sideEffect: 'none' }],
     ...m,

@@ -7,7 +7,7 @@ import type { MemoryStore } from './store.js';
 import { deleteDocumentTool, getDocumentTool, ingestTool, listCollectionsTool, type MemoryToolSpec, searchTool } from './tools.js';
 
 export const SERVER_NAME = 'neonhub-memory';
-export const SERVER_VERSION = '0.2.1';
+export const SERVER_VERSION = '0.2.2';
 
 /** The older per-call context of the host's isolated runtime (`_meta['neonhub/context']`), still accepted. */
 const NeonHubContextSchema = z.object({ workspace: z.object({ id: z.string().min(1).max(128) }) });

@@ -10,7 +10,7 @@ const raw = JSON.parse(readFileSync(manifestPath, 'utf8')) as unknown;
 describe('plugin.json', () => {
   it('is a valid capability manifest with the stdio runtime', () => {
     const manifest = PluginManifestSchema.parse(raw);
-    expect(manifest).toMatchObject({ id: 'memory', kind: 'capability', host: '^0.1.0' });
+    expect(manifest).toMatchObject({ id: 'memory', kind: 'capability', host: '^0.2.0' });
     // the host hands agents ctx.memory from the plugin that provides the memory contract (found by manifest, not id)
     expect(manifest.provides).toEqual(['memory']);
     expect(manifest.runtime).toEqual({

@@ -41,7 +41,7 @@ async function fixture(f: Fixture = {}): Promise<string> {
     version: '1.2.0',
     kind: 'agent',
     description: 'Greets people.',
-    host: '^0.1.0',
+    host: '^0.2.0',
     runtime: { type: 'module', entry: 'src/index.ts' },
     tools: manifestToolsFromPlugin(good),
   };

@@ -84,7 +84,7 @@ const manifest = () =>
     version: '0.1.0',
     kind: 'capability',
     description: 'demo',
-    host: '^0.1.0',
+    host: '^0.2.0',
     runtime: { type: 'module', entry: 'src/index.ts' },
     secrets: [{ name: 'API_KEY', description: 'key' }, { name: 'UNSET' }],
     network: { hosts: [`127.0.0.1:${port}`] },
