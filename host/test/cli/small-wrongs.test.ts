@@ -98,7 +98,7 @@ describe('the small wrongs of issue 13, without a running host', () => {
     expect(r.stdout).toMatch(/^✓ audit chain of acme is intact: \d+ entries/);
   }, 90_000);
 
-  it('audit verify and export find the audit contract\'s provider: none enabled is NH_CONTRACT_MISSING, exit 2', () => {
+  it("audit verify and export find the audit contract's provider: none enabled is NH_CONTRACT_MISSING, exit 2", () => {
     for (const args of [['verify'], ['export']]) {
       const r = neonhub('audit', ...args, '-w', 'bare');
       expect(r.code, r.stderr).toBe(2);
