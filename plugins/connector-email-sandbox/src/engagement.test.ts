@@ -43,3 +43,30 @@ describe('simulated provider events', () => {
     expect(draw('m-9', 'A@example.com', 'opened')).toBe(draw('m-9', 'a@example.com', 'opened'));
   });
 });
+
+describe('simulated event times', () => {
+  const sent = Date.parse(at);
+  const everyKind = { bounce: 0, open: 1, click: 1, unsubscribe: 1 };
+
+  it('reported with the send, every event is dated at the send: none in the future', () => {
+    const events = simulatedEvents('m-now', ['ana@example.com'], at, everyKind, sent);
+    expect(events.map((e) => e.type)).toEqual(['delivered', 'opened', 'clicked', 'unsubscribed']);
+    for (const e of events) expect(e.occurredAt).toBe(at);
+  });
+
+  it('reported later, each is dated at its offset after the send but never after the report', () => {
+    const now = sent + 150_000;
+    const events = simulatedEvents('m-late', ['ana@example.com'], at, everyKind, now);
+    const times = Object.fromEntries(events.map((e) => [e.type, Date.parse(e.occurredAt)]));
+    expect(times).toEqual({ delivered: sent + 1, opened: sent + 120_000, clicked: now, unsubscribed: now });
+    for (const t of Object.values(times)) {
+      expect(t).toBeGreaterThanOrEqual(sent);
+      expect(t).toBeLessThanOrEqual(now);
+    }
+  });
+
+  it('a clock behind the send still dates nothing before the send', () => {
+    const events = simulatedEvents('m-skew', ['ana@example.com'], at, everyKind, sent - 5_000);
+    for (const e of events) expect(e.occurredAt).toBe(at);
+  });
+});

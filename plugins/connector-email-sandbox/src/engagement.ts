@@ -21,15 +21,31 @@ export function draw(messageId: string, recipient: string, kind: string): number
   return h.readUInt32BE(0) / 2 ** 32;
 }
 
-const at = (recordedAt: string, seconds: number) => new Date(Date.parse(recordedAt) + seconds * 1000).toISOString();
+/**
+ * When a simulated event happened: `seconds` after the send, but never later than `now` (the moment the events are
+ * reported): a real service reports an open only once it has happened, so no event is dated in the future. Reported
+ * with the send itself, the events all fall at the send; reported again later (a retry answers the same message), up to
+ * their offset.
+ */
+const at = (recordedAt: string, seconds: number, now: number) => {
+  const sent = Date.parse(recordedAt);
+  return new Date(Math.min(sent + seconds * 1000, Math.max(sent, now))).toISOString();
+};
 
 /**
  * The provider events a real e-mail service would report for this message, decided by seeded draws (`draw`):
  * per recipient `bounced`, or `delivered` then maybe `opened`, `clicked` (only after an open) and `unsubscribed`.
  * Deterministic: the same message id and rates give the same events (ids `<messageId>:<n>:<kind>`), so a retry
- * reports the same events and the host stores each once; tests can compute the exact counts.
+ * reports the same events and the host stores each once; tests can compute the exact counts. Each is dated at or after
+ * the send and never after `now`, the moment they are reported (`at`).
  */
-export function simulatedEvents(messageId: string, recipients: readonly string[], recordedAt: string, rates: Engagement): ConnectorEvent[] {
+export function simulatedEvents(
+  messageId: string,
+  recipients: readonly string[],
+  recordedAt: string,
+  rates: Engagement,
+  now: number = Date.now(),
+): ConnectorEvent[] {
   const events: ConnectorEvent[] = [];
   recipients.forEach((recipient, n) => {
     const event = (type: ConnectorEvent['type'], seconds: number, data: Record<string, unknown> = {}) =>
@@ -38,7 +54,7 @@ export function simulatedEvents(messageId: string, recipients: readonly string[]
         type,
         messageId,
         recipient,
-        occurredAt: at(recordedAt, seconds),
+        occurredAt: at(recordedAt, seconds, now),
         data: { sandbox: true, ...data },
       });
     if (draw(messageId, recipient, 'bounced') < rates.bounce) {

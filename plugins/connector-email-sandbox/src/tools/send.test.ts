@@ -23,6 +23,17 @@ describe('send', () => {
     });
   });
 
+  it('reports its simulated events dated at or after the send and never after the answer came', async () => {
+    const h = createHarness(plugin, { config: { engagement: { bounce: 0, open: 1, click: 1, unsubscribe: 1 } } });
+    const r = await h.run(send, message, { idempotencyKey: 'k-events' });
+    const answered = Date.now();
+    expect(r.events.map((e) => e.type)).toEqual(['delivered', 'opened', 'clicked', 'unsubscribed']);
+    for (const e of r.events) {
+      expect(Date.parse(e.occurredAt)).toBeGreaterThanOrEqual(Date.parse(r.recordedAt));
+      expect(Date.parse(e.occurredAt)).toBeLessThanOrEqual(answered);
+    }
+  });
+
   it('a retry with the same idempotency key records nothing new and returns the original id', async () => {
     const h = createHarness(plugin);
     const first = await h.run(send, message, { idempotencyKey: 'retry-key' });
