@@ -50,7 +50,38 @@ export const heldView = (r: Row): HeldCall => ({
   input: r.input ?? null,
   createdAt: new Date(r.created_at).toISOString(),
   expiresAt: r.expires_at ? new Date(r.expires_at).toISOString() : null,
+  links: {},
 });
+
+/** A tracked link in a held call's input as JSON: `<base>/r/<code>` (codes: 12 base64url characters, results/links.ts). */
+const TRACKED = /https?:\/\/[^\s"'<>\\]+?\/r\/([A-Za-z0-9_-]{12})(?![A-Za-z0-9_-])/g;
+
+/**
+ * The held calls with the tracked links of their inputs resolved (`links`: each tracked link's address -> the URL it
+ * redirects to), read from the workspace's own links in one query without following any (a click is recorded only
+ * by the redirect). A send of a draft has its links tracked before the policy holds it, so without this the approver
+ * would read `/r/<code>` where the marketer wrote the destination. A code of another workspace is not resolved.
+ */
+export async function withTrackedLinks(db: Kysely<DB>, workspaceId: string, held: HeldCall[]): Promise<HeldCall[]> {
+  const found = held.map((h) => (h.input === null ? [] : [...JSON.stringify(h.input).matchAll(TRACKED)]));
+  const codes = [...new Set(found.flat().map((m) => m[1]!))];
+  if (codes.length === 0) return held;
+  const rows = await db
+    .selectFrom('tracked_links')
+    .select(['code', 'url'])
+    .where('workspace_id', '=', workspaceId)
+    .where('code', 'in', codes)
+    .execute();
+  const urlOf = new Map(rows.map((r) => [r.code, r.url]));
+  return held.map((h, i) => {
+    const links: Record<string, string> = {};
+    for (const m of found[i]!) {
+      const url = urlOf.get(m[1]!);
+      if (url) links[m[0]] = url;
+    }
+    return { ...h, links };
+  });
+}
 
 const COLUMNS = [
   'call_id',
@@ -83,7 +114,7 @@ export async function pendingHeld(db: Kysely<DB>, workspaceId: string, limit = 2
     .orderBy('created_at')
     .limit(limit)
     .execute();
-  return rows.map(heldView);
+  return withTrackedLinks(db, workspaceId, rows.map(heldView));
 }
 
 /**

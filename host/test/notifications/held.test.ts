@@ -230,6 +230,46 @@ describe('a call held for approval outside a run', () => {
     });
   }, 90_000);
 
+  it('a held send of a draft names the destination of each tracked link in its input (the approver reads the original links)', async () => {
+    const hold = (tools: string[]) =>
+      host.callTool({
+        workspace: 'held',
+        tool: 'governance:set_policy',
+        input: { policy: { requireApproval: { sideEffects: [], tools } }, note: 'links' },
+        actor: system,
+      });
+    expect((await hold(['agent-seo:analyze_page', 'connector-email-sandbox:send'])).status).toBe('ok');
+    const composed = await host.callTool({
+      workspace: 'held',
+      tool: 'agent-email:compose',
+      input: { subject: 'Spring', body: 'New shoes: https://shop.example.com/spring?x=1 and {{link:https://shop.example.com/sale}}', contentId: 'draft-links' },
+      actor: system,
+    });
+    expect(composed.status, JSON.stringify(composed)).toBe('ok');
+    const templateId = (composed as { output: { templateId: string } }).output.templateId;
+    const sent = await call(owner, 'POST', '/api/workspaces/held/tools/agent-email:send/call', {
+      input: { templateId, recipients: [{ email: 'bo@example.com' }] },
+    });
+    expect(sent.body.status, JSON.stringify(sent.body)).toBe('ok');
+    const [note] = (await held()).filter((h) => h.tool === 'connector-email-sandbox:send');
+    expect(note, 'the send held by the policy').toBeDefined();
+    // what is held is what will be sent: tracked links in place of the URLs written
+    const text = JSON.stringify(note!.input);
+    const tracked = [...text.matchAll(/https?:\/\/[^\s"\\]+\/r\/[A-Za-z0-9_-]{12}/g)].map((m) => m[0]);
+    expect(tracked).toHaveLength(2);
+    expect(text).not.toContain('shop.example.com');
+    // and beside it, where each goes
+    expect(note!.links).toEqual({ [tracked[0]!]: 'https://shop.example.com/spring?x=1', [tracked[1]!]: 'https://shop.example.com/sale' });
+    // reading them follows no link: no click is recorded
+    const clicks = await host.storage.db.selectFrom('result_events').select('id').where('kind', '=', 'clicked').execute();
+    expect(clicks).toHaveLength(0);
+    // the console's shell answers the same
+    const shell = await call(member, 'GET', '/api/workspaces/held/console-shell');
+    expect(shell.body.held.find((h: { callId: string }) => h.callId === note!.callId)?.links).toEqual(note!.links);
+    await call(owner, 'POST', '/api/workspaces/held/tools/governance:reject/call', { input: { approvalId: note!.approvalId, reason: 'no' } });
+    expect((await hold(['agent-seo:analyze_page'])).status).toBe('ok');
+  }, 90_000);
+
   it('an expired approval leaves the count when it expires, without reading the provider’s list; one with no expiry known stays', async () => {
     const ws = await host.storage.db.selectFrom('workspaces').select('id').where('slug', '=', 'held').executeTakeFirstOrThrow();
     const start = new Date();

@@ -38,6 +38,11 @@ export const HeldCallSchema = z.object({
   createdAt: z.string(),
   /** When its approval expires, as the provider said when it held the call (null: not said); past it, it no longer waits. */
   expiresAt: z.string().nullable(),
+  /**
+   * The workspace's tracked links in its input (`<base>/r/<code>`, made for a draft's send before it was held), each
+   * with the URL it redirects to: the approver reads the draft with its original links (docs/approvals.md).
+   */
+  links: z.record(z.string(), z.string()),
 });
 export type HeldCall = z.infer<typeof HeldCallSchema>;
 export const HeldCallsSchema = z.object({ held: z.array(HeldCallSchema) });

@@ -304,3 +304,31 @@ export function previewSummary(p: Preview): string {
 /** Whether an approval has expired at `now` (then it can no longer be approved: a run's step fails, a call is not made). */
 export const approvalExpired = (expiresAt: string | null | undefined, now: number) =>
   typeof expiresAt === 'string' && !(Date.parse(expiresAt) > now);
+
+/**
+ * The held input with each tracked link (`<base>/r/<code>`) put back to the URL it redirects to (`links`, the host's
+ * map of the held call's tracked links): the approver reads the links as the marketer wrote them, not the redirect
+ * (which would record a click if followed). `tracked` counts the distinct links put back.
+ */
+export function untrackLinks(value: unknown, links: Readonly<Record<string, string>>): { value: unknown; tracked: number } {
+  // longest first: a tracked address never stands for the start of another
+  const pairs = Object.entries(links).sort((a, b) => b[0].length - a[0].length);
+  if (pairs.length === 0) return { value, tracked: 0 };
+  const seen = new Set<string>();
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') {
+      let out = v;
+      for (const [from, to] of pairs)
+        if (out.includes(from)) {
+          seen.add(from);
+          out = out.split(from).join(to);
+        }
+      return out;
+    }
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    return v;
+  };
+  const out = walk(value);
+  return { value: out, tracked: seen.size };
+}

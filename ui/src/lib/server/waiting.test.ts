@@ -114,4 +114,43 @@ describe('what waits, without a tool call', () => {
     // a call noted without an approval id is not the provider's to list
     expect(listDiffers(pending('a-step'), [step, { approvalId: null, runId: null }])).toBe(false);
   });
+
+  it('shows a held draft with its original links, the tracked ones put back to where they go', () => {
+    const a = 'http://localhost:3000/r/AAAAAAAAAAAA';
+    const b = 'http://localhost:3000/r/BBBBBBBBBBBB';
+    const [item] = pendingItems(
+      [],
+      [
+        {
+          id: 'ap-links',
+          tool: 'connector-email-sandbox:send',
+          input: {
+            to: 'ana@example.com',
+            subject: 'Spring',
+            html: `<p><a href="${a}">Shoes</a> and <a href="${b}">sale</a>, <a href="${a}">again</a></p>`,
+            text: `Shoes ${a}, sale ${b}`,
+          },
+          actor: { type: 'user', id: 'u1' },
+          rule: '',
+          sideEffect: 'external',
+          status: 'pending',
+          createdAt: '2026-03-01T10:00:00.000Z',
+          links: { [a]: 'https://shop.example.com/shoes?c=1', [b]: 'https://shop.example.com/sale' },
+        },
+      ],
+      ctx,
+    );
+    expect(item!.trackedLinks).toBe(2);
+    const shown = JSON.stringify(item!.preview);
+    expect(shown).not.toContain('/r/');
+    expect(shown).toContain('https://shop.example.com/shoes?c=1');
+    expect(shown).toContain('https://shop.example.com/sale');
+    // a held call without tracked links says nothing about them
+    const [plain] = pendingItems(
+      [],
+      [{ id: 'ap2', tool: 'agent-social:publish', input: { network: 'x', text: 'hi' }, actor: { type: 'user', id: 'u1' }, rule: '', sideEffect: '', status: 'pending', createdAt: '2026-03-01T10:00:00.000Z' }],
+      ctx,
+    );
+    expect(plain!.trackedLinks).toBe(0);
+  });
 });

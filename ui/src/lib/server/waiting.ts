@@ -1,5 +1,5 @@
 import type { HeldCall, RunWithSteps, Step } from '@neonhub/schemas';
-import { approvalExpired, type Preview, policyInWords, previewOf, resolveRefs } from '$lib/approvals';
+import { approvalExpired, type Preview, policyInWords, previewOf, resolveRefs, untrackLinks } from '$lib/approvals';
 import type { Contracts } from '$lib/capabilities';
 import type { Api } from './api';
 import { actorName, type Person } from './people';
@@ -20,6 +20,8 @@ export interface GovApproval {
   createdAt: string;
   /** When the approval expires (past it, it can no longer be approved), when the provider said. */
   expiresAt?: string | null;
+  /** The tracked links in its input and where each goes (the host's note of a held call): shown as the original URLs. */
+  links?: Record<string, string>;
 }
 
 /** One thing that waits for a person's decision: a run's step, or a call made outside a run. */
@@ -42,6 +44,8 @@ export interface PendingItem {
   waitingOn: string[];
   /** When its approval expires (a run's step: `approvalExpiresAt`; a call outside a run: the host's note), if said. */
   expiresAt: string | null;
+  /** How many of its links were tracked before it was held (the preview shows their destinations; sent, they are tracked). */
+  trackedLinks: number;
 }
 
 export interface Waiting {
@@ -78,6 +82,7 @@ const heldAsApproval = (h: HeldCall): GovApproval => ({
   status: 'pending',
   createdAt: h.createdAt,
   expiresAt: h.expiresAt,
+  links: h.links,
 });
 
 /**
@@ -186,12 +191,14 @@ export function pendingItems(
         preview: previewOf(resolved.value as Record<string, unknown>, d.steps),
         waitingOn: resolved.waitingOn,
         expiresAt: s.approvalExpiresAt ?? held?.expiresAt ?? null,
+        trackedLinks: 0,
       });
     }
   }
   for (const a of withoutRun ? approvals : []) {
     if (claimed.has(a.id)) continue;
-    const input = (a.input && typeof a.input === 'object' ? a.input : {}) as Record<string, unknown>;
+    const shown = untrackLinks(a.input && typeof a.input === 'object' ? a.input : {}, a.links ?? {});
+    const input = shown.value as Record<string, unknown>;
     items.push({
       key: a.id,
       runId: null,
@@ -206,6 +213,7 @@ export function pendingItems(
       preview: previewOf(input),
       waitingOn: [],
       expiresAt: a.expiresAt ?? null,
+      trackedLinks: shown.tracked,
     });
   }
   items.sort((x, y) => x.askedAt.localeCompare(y.askedAt));

@@ -1,4 +1,4 @@
-import type { PendingSummary } from '$lib/approvals';
+import { approvalExpired, type PendingSummary } from '$lib/approvals';
 import { contractOffers } from '$lib/capabilities';
 import { atLeast } from '$lib/nav';
 import { requireUser, requireWorkspace } from '$lib/server/guard';
@@ -14,10 +14,15 @@ export const load: LayoutServerLoad = (event) => {
   // calls held for approval outside a run as the host noted them (no tool call), from the workspace's shell: one
   // host call per request, which the page's load reads too (shellOf).
   const waiting = waitingFor(event, params.ws, user.id);
+  const now = Date.now();
   const pending: Promise<PendingSummary> = waiting
     .then((w) => ({
       count: w.open,
-      first: w.items.slice(0, 5).map((i) => ({ key: i.key, title: i.title, context: i.runGoal })),
+      // the live ones only: an expired approval is shown on the page ("Expired") but waits for nobody
+      first: w.items
+        .filter((i) => !approvalExpired(i.expiresAt, now))
+        .slice(0, 5)
+        .map((i) => ({ key: i.key, title: i.title, context: i.runGoal })),
     }))
     .catch(() => ({ count: 0, first: [] }));
   // which installed plugins provide each contract (a page whose contract has no single provider offers them)

@@ -13,9 +13,11 @@ export const load: PageServerLoad = async (event) => {
   const ws = event.params.ws;
   const client = api(event);
   const q = event.url.searchParams;
-  const [{ campaigns }, { contracts, timeZone }] = await Promise.all([
+  const [{ campaigns }, { contracts, timeZone }, learning] = await Promise.all([
     client.request('listCampaigns', { params: { ws } }).then(orError),
     shellOf(event, ws),
+    // the learning settings' one line (the settings page changes them); the page shows without it
+    client.request('getResultsSettings', { params: { ws } }).then((r) => (r.ok ? r.data : null)),
   ]);
   const names = await campaignNames(client, ws, contracts);
   const asked = q.get('c');
@@ -42,5 +44,6 @@ export const load: PageServerLoad = async (event) => {
     ...shown,
     metric,
     metrics: METRICS,
+    learning,
   };
 };

@@ -25,7 +25,10 @@ export const load: PageServerLoad = async (event) => {
     timeZone: (await shellOf(event, ws.slug)).timeZone,
     /** The moment the page was read: what has expired, and how long the rest still wait, on the server and in the browser alike. */
     now: Date.now(),
-    count: w.items.length,
+    /** What still waits for a decision (the "N waiting" line, as the badge): an expired approval is listed but not counted. */
+    count: w.open,
+    /** Listed: the live ones and those whose approval expired (a run's step shows until the sweep fails it). */
+    listed: w.items.length,
     governance: w.governance,
     error: w.error,
     // streamed: why each waits in the provider's words, and whether its list changed what waits (then reload)

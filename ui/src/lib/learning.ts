@@ -1,0 +1,66 @@
+import type { LearningMetric, ResultsSettingsBody } from '@neonhub/schemas';
+
+/**
+ * The learning settings in the marketer's words (the results settings page, docs/analytics.md#learning-settings): how
+ * often the learning loop scores the drafts and budgets, and by what. The host bounds the interval to 15 minutes–7 days
+ * (`ResultsSettingsBodySchema`); the page offers these steps inside those bounds.
+ */
+export const LEARNING_MIN_MINUTES = 15;
+export const LEARNING_MAX_MINUTES = 10_080;
+
+/** The intervals offered, in minutes. */
+export const LEARNING_EVERY = [15, 30, 60, 180, 360, 720, 1440, 4320, 10_080] as const;
+
+/** What each metric means to a marketer. */
+export const LEARNING_METRICS: readonly { value: LearningMetric; label: string; hint: string }[] = [
+  { value: 'clicked', label: 'Clicks', hint: 'Tracked-link clicks per message sent.' },
+  { value: 'opened', label: 'Opens', hint: 'E-mails opened per message sent (posts have no opens).' },
+  { value: 'converted', label: 'Conversions', hint: 'Purchases or sign-ups per message sent (needs the conversion snippet or Stripe).' },
+];
+
+export const metricInWords = (m: LearningMetric) => LEARNING_METRICS.find((x) => x.value === m)?.label.toLowerCase() ?? m;
+
+const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
+
+/** "every hour", "every 15 minutes", "every 3 days", "every week": an interval in minutes in words. */
+export function everyInWords(minutes: number): string {
+  if (minutes === 60) return 'every hour';
+  if (minutes === 1440) return 'every day';
+  if (minutes === 10_080) return 'every week';
+  if (minutes % 1440 === 0) return `every ${plural(minutes / 1440, 'day')}`;
+  if (minutes % 60 === 0) return `every ${plural(minutes / 60, 'hour')}`;
+  if (minutes > 60) return `every ${plural(Math.floor(minutes / 60), 'hour')} ${plural(minutes % 60, 'minute')}`;
+  return `every ${plural(minutes, 'minute')}`;
+}
+
+/** The choices of the interval: the steps, and the current value when it is none of them (set by the CLI or the API). */
+export function everyOptions(current: number): { minutes: number; label: string }[] {
+  const all = LEARNING_EVERY.includes(current as (typeof LEARNING_EVERY)[number]) ? [...LEARNING_EVERY] : [...LEARNING_EVERY, current];
+  return all.sort((a, b) => a - b).map((minutes) => ({ minutes, label: everyInWords(minutes) }));
+}
+
+/** "in 3 h", "in 25 min", "in 2 days", "any moment now": how long until `iso` from `now`, rounded down. */
+export function untilInWords(iso: string, now: number): string {
+  const left = Date.parse(iso) - now;
+  if (!(left >= 60_000)) return 'any moment now';
+  if (left < 3_600_000) return `in ${Math.floor(left / 60_000)} min`;
+  if (left < 48 * 3_600_000) return `in ${Math.floor(left / 3_600_000)} h`;
+  return `in ${Math.floor(left / 86_400_000)} days`;
+}
+
+export type LearningForm = { ok: true; body: ResultsSettingsBody } | { ok: false; error: string; field: string };
+
+/**
+ * The learning form as the body of `saveResultsSettings`: `learningEnabled` (a checkbox: on when present),
+ * `learningEveryMinutes` (15–10080) and `learningMetric`. Anything else is refused in words, naming the field.
+ */
+export function parseLearningForm(form: FormData): LearningForm {
+  const every = String(form.get('learningEveryMinutes') ?? '').trim();
+  const minutes = Number(every);
+  if (!/^\d+$/.test(every) || minutes < LEARNING_MIN_MINUTES || minutes > LEARNING_MAX_MINUTES)
+    return { ok: false, error: 'Pick how often it learns: between every 15 minutes and once a week.', field: 'learningEveryMinutes' };
+  const metric = String(form.get('learningMetric') ?? '');
+  const known = LEARNING_METRICS.find((m) => m.value === metric);
+  if (!known) return { ok: false, error: 'Pick what it learns from: clicks, opens or conversions.', field: 'learningMetric' };
+  return { ok: true, body: { learningEnabled: form.get('learningEnabled') !== null, learningEveryMinutes: minutes, learningMetric: known.value } };
+}

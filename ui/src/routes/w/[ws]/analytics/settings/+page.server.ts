@@ -1,0 +1,31 @@
+import { fail } from '@sveltejs/kit';
+import { parseLearningForm } from '$lib/learning';
+import { atLeast } from '$lib/nav';
+import { api } from '$lib/server/api';
+import { failWith, guardedActions, orError, requireWorkspace } from '$lib/server/guard';
+import { shellOf } from '$lib/server/shell';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+  const ws = requireWorkspace(event.locals, event.params.ws);
+  const [settings, { timeZone }] = await Promise.all([
+    api(event).request('getResultsSettings', { params: { ws: ws.slug } }).then(orError),
+    shellOf(event, ws.slug),
+  ]);
+  /** The moment the page was read: "runs next in 3 h" says the same on the server and in the browser. */
+  return { settings, timeZone, now: Date.now() };
+};
+
+export const actions = guardedActions({
+  /** Saves how the workspace learns from its results (admins: the host refuses anyone else with 403). */
+  saveLearning: async (event) => {
+    const ws = requireWorkspace(event.locals, event.params.ws ?? '');
+    if (!atLeast(ws.role, 'admin'))
+      return fail(403, { error: 'Only an owner or admin of this workspace changes how it learns.', code: 'NH_AUTH_FORBIDDEN' });
+    const parsed = parseLearningForm(await event.request.formData());
+    if (!parsed.ok) return fail(400, { error: parsed.error, field: parsed.field });
+    const r = await api(event).request('saveResultsSettings', { params: { ws: ws.slug }, body: parsed.body });
+    if (!r.ok) return failWith(r);
+    return { saved: true as const };
+  },
+}) satisfies Actions;
