@@ -242,7 +242,11 @@ describe('a call held for approval outside a run', () => {
     const composed = await host.callTool({
       workspace: 'held',
       tool: 'agent-email:compose',
-      input: { subject: 'Spring', body: 'New shoes: https://shop.example.com/spring?x=1 and {{link:https://shop.example.com/sale}}', contentId: 'draft-links' },
+      input: {
+        subject: 'Spring',
+        body: 'New shoes: https://shop.example.com/spring?x=1 and {{link:https://shop.example.com/sale}}',
+        contentId: 'draft-links',
+      },
       actor: system,
     });
     expect(composed.status, JSON.stringify(composed)).toBe('ok');
@@ -266,7 +270,9 @@ describe('a call held for approval outside a run', () => {
     // the console's shell answers the same
     const shell = await call(member, 'GET', '/api/workspaces/held/console-shell');
     expect(shell.body.held.find((h: { callId: string }) => h.callId === note!.callId)?.links).toEqual(note!.links);
-    await call(owner, 'POST', '/api/workspaces/held/tools/governance:reject/call', { input: { approvalId: note!.approvalId, reason: 'no' } });
+    await call(owner, 'POST', '/api/workspaces/held/tools/governance:reject/call', {
+      input: { approvalId: note!.approvalId, reason: 'no' },
+    });
     expect((await hold(['agent-seo:analyze_page'])).status).toBe('ok');
   }, 90_000);
 

@@ -55,13 +55,20 @@ describe('the learning form', () => {
   it('refuses an interval outside 15 minutes–7 days, or not a whole number, in words naming the field', () => {
     for (const every of ['14', '10081', '', '60.5', 'hourly', '-60']) {
       const r = parseLearningForm(form({ learningEveryMinutes: every, learningMetric: 'clicked' }));
-      expect(r, every).toEqual({ ok: false, error: 'Pick how often it learns: between every 15 minutes and once a week.', field: 'learningEveryMinutes' });
+      expect(r, every).toEqual({
+        ok: false,
+        error: 'Pick how often it learns: between every 15 minutes and once a week.',
+        field: 'learningEveryMinutes',
+      });
     }
     expect(parseLearningForm(form({ learningEveryMinutes: '10080', learningMetric: 'clicked' })).ok).toBe(true);
   });
 
   it('refuses a metric the host does not learn from', () => {
-    expect(parseLearningForm(form({ learningEveryMinutes: '60', learningMetric: 'bought' }))).toMatchObject({ ok: false, field: 'learningMetric' });
+    expect(parseLearningForm(form({ learningEveryMinutes: '60', learningMetric: 'bought' }))).toMatchObject({
+      ok: false,
+      field: 'learningMetric',
+    });
     expect(parseLearningForm(form({ learningEveryMinutes: '60' }))).toMatchObject({ ok: false, field: 'learningMetric' });
   });
 });

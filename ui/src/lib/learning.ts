@@ -62,5 +62,8 @@ export function parseLearningForm(form: FormData): LearningForm {
   const metric = String(form.get('learningMetric') ?? '');
   const known = LEARNING_METRICS.find((m) => m.value === metric);
   if (!known) return { ok: false, error: 'Pick what it learns from: clicks, opens or conversions.', field: 'learningMetric' };
-  return { ok: true, body: { learningEnabled: form.get('learningEnabled') !== null, learningEveryMinutes: minutes, learningMetric: known.value } };
+  return {
+    ok: true,
+    body: { learningEnabled: form.get('learningEnabled') !== null, learningEveryMinutes: minutes, learningMetric: known.value },
+  };
 }

@@ -148,7 +148,18 @@ describe('what waits, without a tool call', () => {
     // a held call without tracked links says nothing about them
     const [plain] = pendingItems(
       [],
-      [{ id: 'ap2', tool: 'agent-social:publish', input: { network: 'x', text: 'hi' }, actor: { type: 'user', id: 'u1' }, rule: '', sideEffect: '', status: 'pending', createdAt: '2026-03-01T10:00:00.000Z' }],
+      [
+        {
+          id: 'ap2',
+          tool: 'agent-social:publish',
+          input: { network: 'x', text: 'hi' },
+          actor: { type: 'user', id: 'u1' },
+          rule: '',
+          sideEffect: '',
+          status: 'pending',
+          createdAt: '2026-03-01T10:00:00.000Z',
+        },
+      ],
       ctx,
     );
     expect(plain!.trackedLinks).toBe(0);

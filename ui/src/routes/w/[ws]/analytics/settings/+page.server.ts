@@ -9,7 +9,9 @@ import type { Actions, PageServerLoad } from './$types';
 export const load: PageServerLoad = async (event) => {
   const ws = requireWorkspace(event.locals, event.params.ws);
   const [settings, { timeZone }] = await Promise.all([
-    api(event).request('getResultsSettings', { params: { ws: ws.slug } }).then(orError),
+    api(event)
+      .request('getResultsSettings', { params: { ws: ws.slug } })
+      .then(orError),
     shellOf(event, ws.slug),
   ]);
   /** The moment the page was read: "runs next in 3 h" says the same on the server and in the browser. */

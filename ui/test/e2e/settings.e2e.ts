@@ -1,0 +1,295 @@
+/**
+ * The results settings page and the approvals a marketer reads, in Chromium at 1440 px and 390 px, against a real host
+ * (PGlite in a temp dir; governance, the SEO and e-mail agents, the sandbox e-mail connector) and the built console:
+ * - results settings: an owner finds it from Analytics, turns learning off and on, picks how often (in words) and
+ *   the metric, sees when it runs next; what is saved is what the host answers; a bad interval is refused in words;
+ *   a viewer reads the same settings with no form to press;
+ * - approvals: a held send of a draft shows its original links (not the /r/ redirect) with a note that they are
+ *   tracked when sent; a run's step whose approval expired shows "Expired" with no button, and is not counted in
+ *   "N waiting" nor in the badge.
+ * Every page state is checked with axe-core (0 serious/critical) and for horizontal overflow; screenshots go to
+ * ui/test-results/settings-*.png. Run: pnpm --filter @neonhub/ui build && tsx test/e2e/settings.e2e.ts
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
+import type { Page } from 'playwright-core';
+import { bootConsoleHost, signUp } from './browser.js';
+
+const uiDir = resolve(import.meta.dirname, '../..');
+const shots = join(uiDir, 'test-results');
+mkdirSync(shots, { recursive: true });
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const started = Date.now();
+const log = (msg: string) => console.log(`[settings +${((Date.now() - started) / 1000).toFixed(1)}s] ${msg}`);
+const WAIT = 30_000;
+
+const booted = await bootConsoleHost({
+  name: 'settings',
+  plugins: ['governance', 'agent-seo', 'agent-email', 'connector-email-sandbox'],
+});
+const { base, browser, host } = booted;
+const db = host.storage.db;
+log(`host listening at ${base}`);
+const problems: string[] = [];
+
+async function check(page: Page, name: string) {
+  const width = page.viewportSize()?.width ?? 0;
+  await page.screenshot({ path: join(shots, `settings-${name}-${width}.png`), fullPage: true });
+  await page.evaluate(axeSource);
+  const result = (await page.evaluate(() =>
+    (window as unknown as { axe: { run(ctx: Document, o: object): Promise<unknown> } }).axe.run(document, { resultTypes: ['violations'] }),
+  )) as { violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] };
+  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  for (const v of bad)
+    problems.push(
+      `${width}/${name}: axe ${v.id} (${v.impact}) ${v.help} at ${v.nodes
+        .map((n) => n.target.join(' '))
+        .slice(0, 3)
+        .join(', ')}`,
+    );
+  const overflow = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth }));
+  if (overflow.scroll > overflow.inner)
+    problems.push(`${width}/${name}: the page overflows horizontally (${overflow.scroll} > ${overflow.inner})`);
+  log(`${width}/${name}: axe ${bad.length ? `${bad.length} serious/critical` : 'clean'}, width ${overflow.scroll}/${overflow.inner}`);
+}
+
+/** Both widths of one page state: the page as it is, then at 390 px, then back. */
+async function checkBoth(page: Page, name: string) {
+  await check(page, name);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await check(page, name);
+  await page.setViewportSize({ width: 1440, height: 900 });
+}
+
+const settingsOf = async (p: Page) => {
+  const r = await p.request.get(`${base}/api/workspaces/shop/results/settings`);
+  assert.equal(r.status(), 200);
+  return (await r.json()) as {
+    learningEnabled: boolean;
+    learningEveryMinutes: number;
+    learningMetric: string;
+    nextLearningAt: string | null;
+  };
+};
+
+let failed = false;
+try {
+  const desk = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const page = await desk.newPage();
+  page.setDefaultTimeout(WAIT);
+  await signUp(page, base, { name: 'Olga Owner', email: 'olga@example.com' });
+  await page.getByLabel('Name', { exact: true }).fill('Shop');
+  await page.getByLabel(/^Slug/).fill('shop');
+  await Promise.all([page.waitForURL(`${base}/w/shop/plugins`), page.getByRole('button', { name: 'Create workspace' }).click()]);
+  for (const p of ['governance', 'agent-seo', 'agent-email', 'connector-email-sandbox']) await host.storage.service.enablePlugin('shop', p);
+
+  // ---- Results settings: found from Analytics
+  await page.goto(`${base}/w/shop/analytics`);
+  const line = page.getByTestId('learning-line');
+  assert.match(await line.innerText(), /Learning from results: on, every hour, from clicks/);
+  await Promise.all([page.waitForURL(`${base}/w/shop/analytics/settings`), line.getByRole('link', { name: 'Results settings' }).click()]);
+  const summary = page.getByTestId('learning-summary');
+  assert.match(await summary.innerText(), /On: it learns every hour, from clicks\. Next: .+\((in \d+ (min|h)|any moment now)\)/);
+  await checkBoth(page, 'results-admin');
+
+  // every day, from conversions: saved, shown, and what the host holds
+  await page.getByLabel('How often').selectOption({ label: 'Every day' });
+  await page.getByRole('radio', { name: /Conversions/ }).check();
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByTestId('learning-saved').waitFor();
+  await page.getByText('On: it learns every day, from conversions.').waitFor();
+  let saved = await settingsOf(page);
+  assert.deepEqual([saved.learningEnabled, saved.learningEveryMinutes, saved.learningMetric], [true, 1440, 'converted']);
+  assert.ok(saved.nextLearningAt, 'the next pass is scheduled');
+  assert.ok(Date.parse(saved.nextLearningAt) <= Date.now() + 1440 * 60_000 + 5_000, 'the next pass is at most a day away');
+  log(`saved: every day from conversions; next pass ${saved.nextLearningAt}`);
+
+  // off: the host cancels the schedule, the page says so and keeps the interval and metric
+  await page.getByLabel('Learn from results').uncheck();
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByText(/^Off: drafts and budgets keep what they learned so far/).waitFor();
+  saved = await settingsOf(page);
+  assert.deepEqual(
+    [saved.learningEnabled, saved.learningEveryMinutes, saved.learningMetric, saved.nextLearningAt],
+    [false, 1440, 'converted', null],
+  );
+  assert.equal(await page.getByLabel('How often').inputValue(), '1440', 'off keeps the interval');
+  await checkBoth(page, 'results-off');
+
+  // a bad interval (a tampered form) is refused in words, and nothing changes
+  await page.getByLabel('Learn from results').check();
+  await page.getByLabel('How often').evaluate((s: HTMLSelectElement) => {
+    s.options[0]!.value = '5';
+    s.selectedIndex = 0;
+  });
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('alert').filter({ hasText: 'Pick how often it learns: between every 15 minutes and once a week.' }).waitFor();
+  assert.equal((await settingsOf(page)).learningEnabled, false, 'a refused form changes nothing');
+  await checkBoth(page, 'results-refused');
+  await page.reload();
+  await page.getByLabel('Learn from results').check();
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByText('On: it learns every day, from conversions.').waitFor();
+  assert.equal((await settingsOf(page)).learningEnabled, true);
+  log('learning turned off and on again; a bad interval refused in words');
+
+  // a viewer reads the same, with no form that would be refused
+  await page.goto(`${base}/w/shop/members`);
+  await page.locator('#inv-email').fill('vic@example.com');
+  await page.locator('#inv-role').selectOption('viewer');
+  await page.getByRole('button', { name: 'Invite' }).click();
+  await page.getByText(/vic@example\.com invited/).waitFor();
+  const viewerContext = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const viewer = await viewerContext.newPage();
+  viewer.setDefaultTimeout(WAIT);
+  await signUp(viewer, base, { name: 'Vic Viewer', email: 'vic@example.com' });
+  await viewer.goto(`${base}/w/shop/analytics/settings`);
+  assert.match(await viewer.getByTestId('learning-summary').innerText(), /On: it learns every day, from conversions\./);
+  await viewer.getByTestId('learning-readonly').waitFor();
+  assert.equal(await viewer.locator('main form').count(), 0, 'a viewer is offered no form');
+  assert.equal(await viewer.getByRole('button', { name: 'Save' }).count(), 0);
+  const refused = await viewer.request.put(`${base}/api/workspaces/shop/results/settings`, {
+    data: { learningEnabled: false },
+    headers: { origin: base },
+  });
+  assert.equal(refused.status(), 403, 'the host refuses a viewer anyway');
+  await checkBoth(viewer, 'results-viewer');
+  await viewerContext.close();
+  log('a viewer reads the settings, with nothing to press');
+
+  // ---- Approvals: a held send of a draft shows its original links
+  const system = { type: 'system', id: 'e2e' } as const;
+  const policy = await host.callTool({
+    workspace: 'shop',
+    tool: 'governance:set_policy',
+    input: { policy: { requireApproval: { sideEffects: [], tools: ['connector-email-sandbox:send'] } }, note: 'e2e' },
+    actor: system,
+  });
+  assert.equal(policy.status, 'ok');
+  const composed = await host.callTool({
+    workspace: 'shop',
+    tool: 'agent-email:compose',
+    input: {
+      subject: 'Spring sale',
+      body: 'Hi there,\n\nNew trail shoes: https://shop.example.com/spring\n\nSee you',
+      contentId: 'drf_e2e_links',
+    },
+    actor: system,
+  });
+  assert.equal(composed.status, 'ok', JSON.stringify(composed));
+  const templateId = (composed as { output: { templateId: string } }).output.templateId;
+  // sent as the owner through the API (as the console's Call tool does): the connector's send is held by the policy
+  const sent = await page.request.post(`${base}/api/workspaces/shop/tools/agent-email:send/call`, {
+    headers: { origin: base },
+    data: { input: { templateId, recipients: [{ email: 'ana@example.com' }] } },
+  });
+  assert.ok(sent.ok(), `${sent.status()} ${await sent.text()}`);
+  await page.goto(`${base}/w/shop/approvals`);
+  const held = page.locator('[data-pending]').filter({ hasText: 'Send' }).first();
+  await held.getByTestId('links-tracked').waitFor();
+  assert.match(await held.getByTestId('links-tracked').innerText(), /The link is shown as written\. It is sent as a tracked link/);
+  const shown = `${await held.innerText()}\n${await held.locator('iframe').evaluateAll((fs) => fs.map((f) => (f as HTMLIFrameElement).srcdoc || '').join('\n'))}`;
+  assert.ok(shown.includes('https://shop.example.com/spring'), 'the approver reads the link as written');
+  assert.ok(!/\/r\/[A-Za-z0-9_-]{12}/.test(shown), 'no tracked /r/ address is shown');
+  const input = JSON.stringify(
+    (await db.selectFrom('held_calls').select('input').where('tool', '=', 'connector-email-sandbox:send').executeTakeFirstOrThrow()).input,
+  );
+  assert.match(input, /\/r\/[A-Za-z0-9_-]{12}/, 'what is held (and will be sent) carries the tracked link');
+  await checkBoth(page, 'approvals-links');
+  log('a held send of a draft shows its original link, with the note that it is tracked when sent');
+
+  // ---- Approvals: a run's step whose approval expired shows "Expired", no button, and is not counted
+  // the policy holds the SEO checks too: a run's two steps wait for approval, each with governance's expiry
+  const hold = await host.callTool({
+    workspace: 'shop',
+    tool: 'governance:set_policy',
+    input: {
+      policy: { requireApproval: { sideEffects: [], tools: ['connector-email-sandbox:send', 'agent-seo:analyze_page'] } },
+      note: 'e2e',
+    },
+    actor: system,
+  });
+  assert.equal(hold.status, 'ok');
+  let shownExpired = false;
+  for (let attempt = 1; attempt <= 3 && !shownExpired; attempt++) {
+    const start = await page.request.post(`${base}/api/workspaces/shop/runs`, {
+      headers: { origin: base },
+      data: {
+        goal: `Check two pages (${attempt})`,
+        plan: {
+          steps: [
+            { id: 'first', tool: 'agent-seo:analyze_page', title: 'Check the spring page', input: { text: 'Spring sale on trail shoes.' } },
+            { id: 'second', tool: 'agent-seo:analyze_page', title: 'Check the summer page', input: { text: 'Summer sale on sandals.' } },
+          ],
+        },
+      },
+    });
+    assert.ok(start.ok(), `run started: ${start.status()} ${await start.text()}`);
+    const runId = ((await start.json()) as { run: { id: string } }).run.id;
+    const deadline = Date.now() + WAIT;
+    while (
+      (await db.selectFrom('steps').select('id').where('run_id', '=', runId).where('status', '=', 'waiting_approval').execute()).length < 2
+    ) {
+      if (Date.now() > deadline) {
+        const steps = await db.selectFrom('steps').select(['id', 'status', 'error']).where('run_id', '=', runId).execute();
+        assert.fail(`both steps wait for approval: ${JSON.stringify(steps)}`);
+      }
+      await page.waitForTimeout(100);
+    }
+    // the first step's approval expired a minute ago; the second has a day left
+    await db
+      .updateTable('steps')
+      .set({ approval_expires_at: new Date(Date.now() - 60_000) })
+      .where('run_id', '=', runId)
+      .where('id', '=', 'first')
+      .execute();
+    await db
+      .updateTable('steps')
+      .set({ approval_expires_at: new Date(Date.now() + 86_400_000) })
+      .where('run_id', '=', runId)
+      .where('id', '=', 'second')
+      .execute();
+    await page.goto(`${base}/w/shop/approvals`);
+    const expired = page.locator('[data-pending]').filter({ hasText: 'Check the spring page' });
+    if ((await expired.count()) === 0) {
+      // the orchestrator's sweep (every 30 s) failed the expired step before the page read it: the run ended
+      const step = await db
+        .selectFrom('steps')
+        .select('status')
+        .where('run_id', '=', runId)
+        .where('id', '=', 'first')
+        .executeTakeFirstOrThrow();
+      assert.equal(step.status, 'failed', 'an expired step missing from the page was failed by the sweep');
+      log(`attempt ${attempt}: the sweep failed the expired step first; again with a new run`);
+      continue;
+    }
+    shownExpired = true;
+    await expired.getByTestId('approval-expired').waitFor();
+    assert.match(await expired.getByTestId('approval-expired').innerText(), /^Expired .*: it can no longer be approved\./);
+    assert.equal(await expired.getByRole('button').count(), 0, 'an expired approval offers no button');
+    const live = page.locator('[data-pending]').filter({ hasText: 'Check the summer page' });
+    assert.equal(await live.getByRole('button', { name: /^Approve:/ }).count(), 1, 'the live one can be approved');
+    // counted: the held send and the live step (2), not the expired one
+    assert.match(await page.locator('#approvals-status').innerText(), /^2 waiting\.\s*1 expired\./);
+    const badge = page.getByRole('navigation', { name: 'Workspace', exact: true }).getByRole('link', { name: /Approvals/ });
+    assert.match(await badge.innerText(), /2/, 'the badge counts the two live approvals');
+    assert.doesNotMatch(await badge.innerText(), /3/, 'the badge does not count the expired one');
+    await checkBoth(page, 'approvals-expired');
+    log('an expired approval shows "Expired" with no button and is counted neither in "N waiting" nor in the badge');
+  }
+  assert.ok(shownExpired, 'the expired approval was shown on the page');
+
+  if (problems.length) {
+    for (const p of problems) console.error(`  ${p}`);
+    throw new Error(`${problems.length} accessibility or layout problem(s)`);
+  }
+  log('passed');
+} catch (err) {
+  failed = true;
+  console.error(err);
+} finally {
+  await booted.close();
+}
+process.exit(failed ? 1 : 0);
