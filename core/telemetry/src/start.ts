@@ -1,16 +1,12 @@
+import { createRequire } from 'node:module';
 import { context, metrics, propagation, trace } from '@opentelemetry/api';
-import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import type * as MetricsOtlp from '@opentelemetry/exporter-metrics-otlp-http';
+import type * as TraceOtlp from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
-import { NodeSDK } from '@opentelemetry/sdk-node';
-import {
-  BatchSpanProcessor,
-  ConsoleSpanExporter,
-  InMemorySpanExporter,
-  SimpleSpanProcessor,
-  type SpanProcessor,
-} from '@opentelemetry/sdk-trace-base';
+import type * as SdkNode from '@opentelemetry/sdk-node';
+import type * as TraceBase from '@opentelemetry/sdk-trace-base';
+import type { InMemorySpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { type TelemetryMode, telemetryMode } from './config.js';
 import { neonhubMetrics } from './metrics.js';
 import { setTracing } from './tracing.js';
@@ -36,6 +32,14 @@ export interface Telemetry {
 }
 
 let active: Telemetry | undefined;
+
+/**
+ * The OpenTelemetry SDK, its span processors and its OTLP exporters, loaded when telemetry starts: with it off (the
+ * default) a process never needs them, and every process that loads the pipeline (each test file's fork among them)
+ * would otherwise spend hundreds of milliseconds loading them. They are CommonJS packages; require loads the same
+ * build an import does.
+ */
+const load = createRequire(import.meta.url);
 
 const otlpUrl = (env: Record<string, string | undefined>, signal: 'traces' | 'metrics') => {
   const specific = env[`OTEL_EXPORTER_OTLP_${signal.toUpperCase()}_ENDPOINT`]?.trim();
@@ -70,6 +74,12 @@ export function startTelemetry(opts: StartTelemetryOptions = {}): Telemetry {
     return active;
   }
 
+  const { NodeSDK } = load('@opentelemetry/sdk-node') as typeof SdkNode;
+  const { BatchSpanProcessor, ConsoleSpanExporter, InMemorySpanExporter, SimpleSpanProcessor } = load(
+    '@opentelemetry/sdk-trace-base',
+  ) as typeof TraceBase;
+  const { OTLPTraceExporter } = load('@opentelemetry/exporter-trace-otlp-http') as typeof TraceOtlp;
+  const { OTLPMetricExporter } = load('@opentelemetry/exporter-metrics-otlp-http') as typeof MetricsOtlp;
   const memoryExporter = mode === 'memory' ? new InMemorySpanExporter() : undefined;
   let spanProcessor: SpanProcessor;
   if (memoryExporter) spanProcessor = new SimpleSpanProcessor(memoryExporter);
@@ -91,7 +101,7 @@ export function startTelemetry(opts: StartTelemetryOptions = {}): Telemetry {
       }),
     );
   }
-  const sdk = new NodeSDK({
+  const nodeSdk = new NodeSDK({
     serviceName: opts.serviceName ?? 'neonhub',
     resource: resourceFromAttributes({
       ...(opts.serviceVersion ? { 'service.version': opts.serviceVersion } : {}),
@@ -104,7 +114,7 @@ export function startTelemetry(opts: StartTelemetryOptions = {}): Telemetry {
     // Manual spans around our own code paths; auto-instrumentation under ESM needs the --import hook.
     instrumentations: [],
   });
-  sdk.start();
+  nodeSdk.start();
   setTracing(true);
   let stopped = false;
   const started: Telemetry = {
@@ -120,7 +130,7 @@ export function startTelemetry(opts: StartTelemetryOptions = {}): Telemetry {
       stopped = true;
       setTracing(false);
       active = undefined;
-      await sdk.shutdown();
+      await nodeSdk.shutdown();
       trace.disable();
       context.disable();
       propagation.disable();
