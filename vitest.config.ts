@@ -2,15 +2,16 @@ import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 /**
- * Test files that share one module graph per worker (`isolate: false`): the plugins' tests, the SDK's and the LLM
- * adapter's. Each of them otherwise spent seconds importing the same SDK, schemas, zod and MCP SDK in a fresh fork
- * (most of the suite's summed import time) for well under a second of tests. They set no globals, environment
- * variables, mocks or fake timers and start their servers and child processes on ports and folders of their own, so
- * the order they run in does not matter (checked with `--sequence.shuffle`). The rest (the host, the data layer, the
- * queue, telemetry, the memory server) keeps a fresh fork per file: they boot hosts, open databases, register global
+ * Test files that share one module graph per worker (`isolate: false`): the plugins' tests, the SDK's, the LLM
+ * adapter's and the host's unit tests beside its sources (host/src; the host's own suites are in host/test). Each of
+ * them otherwise spent seconds importing the same SDK, schemas, zod and MCP SDK in a fresh fork (most of the suite's
+ * summed import time) for well under a second of tests. They set no globals, environment variables, mocks or fake
+ * timers and start their servers and child processes on ports and folders of their own, so the order they run in does
+ * not matter (checked with `--sequence.shuffle.files`). The rest (the host's suites, the data layer, the queue,
+ * telemetry, the memory server) keeps a fresh fork per file: they boot hosts, open databases, register global
  * telemetry providers and change process.env.
  */
-const SHARED = ['plugins/**/*.test.ts', 'core/sdk/**/*.test.ts', 'core/llm/**/*.test.ts'];
+const SHARED = ['plugins/**/*.test.ts', 'core/sdk/**/*.test.ts', 'core/llm/**/*.test.ts', 'host/src/**/*.test.ts'];
 
 export default defineConfig({
   test: {
