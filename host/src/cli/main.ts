@@ -292,7 +292,9 @@ outbox
   .option('--json', 'machine-readable output')
   .action(action(async () => (await import('./commands/outbox.js')).cancel));
 
-const audit = program.command('audit').description('the tamper-evident audit log (data-trust plugin)');
+const audit = program
+  .command('audit')
+  .description('the tamper-evident audit log (the audit contract provider of the workspace: data-trust as shipped)');
 audit
   .command('verify')
   .description('verify the hash chain and signed checkpoints; names the exact entry that was tampered with')
