@@ -15,7 +15,7 @@ export interface ScaffoldOptions {
   kind: PluginKind | string;
   description?: string;
   /**
-   * Range for the `@neonhub/sdk` peer and dev dependency. Default `^0.1.0` (a published SDK); inside
+   * Range for the `@neonhub/sdk` peer and dev dependency. Default `^` + HOST_API_VERSION (the published SDK of this API); inside
    * the NeonHub repo pass `workspace:^` so pnpm links the local SDK.
    */
   sdkRange?: string;
@@ -63,7 +63,7 @@ export async function scaffoldPlugin(opts: ScaffoldOptions): Promise<ScaffoldRes
     id: id.data,
     kind: kind.data,
     description: opts.description?.trim() || `A NeonHub ${kind.data} plugin.`,
-    sdkRange: opts.sdkRange ?? '^0.1.0',
+    sdkRange: opts.sdkRange ?? `^${HOST_API_VERSION}`,
     hostRange: opts.hostRange ?? `^${HOST_API_VERSION}`,
     tools: [toolDefinitionOf(exampleTool)],
   });
