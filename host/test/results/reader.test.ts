@@ -89,7 +89,9 @@ describe.each(dialects)('results reader on $name', ({ name }) => {
     // a draft's send just now; its click reported at once but dated ahead — by the sandbox's simulated 3 minutes
     // (tomorrow when sent at 23:58 UTC) or by a provider clock running ahead — must count in a read up to today
     const before = Date.now();
-    const today = new Date(before).toISOString().slice(0, 10);
+    // Days are read from the clock, never assumed to be one: run across UTC midnight, the send is dated one day and
+    // the events received a moment later the next (the read then reaches the day they were received).
+    const dayOf = (t: number | Date) => new Date(t).toISOString().slice(0, 10);
     await insertEvents(database.db, [
       {
         workspace_id: ids.b,
@@ -125,16 +127,18 @@ describe.each(dialects)('results reader on $name', ({ name }) => {
       expect(new Date(row.occurred_at).getTime()).toBeLessThanOrEqual(after);
     }
     const reader = createResultsReader(database.db, ids.b);
-    const from = new Date(before - 6 * 86_400_000).toISOString().slice(0, 10);
-    const byContent = await reader.byContent!({ from, to: today, kinds: ['sent', 'clicked'] });
+    const from = dayOf(before - 6 * 86_400_000);
+    const to = dayOf(after);
+    const received = Object.fromEntries(rows.map((row) => [row.kind, dayOf(new Date(row.occurred_at))]));
+    const byContent = await reader.byContent!({ from, to, kinds: ['sent', 'clicked'] });
     expect(byContent.filter((c) => c.contentId === 'drf_ahead').map((c) => [c.kind, c.count])).toEqual([
       ['clicked', 1],
       ['sent', 1],
     ]);
-    expect((await reader.daily({ from, to: today, campaign: 'Ahead' })).map((d) => [d.kind, d.day, d.count]).sort()).toEqual([
-      ['clicked', today, 1],
-      ['opened', today, 1],
-      ['sent', today, 1],
+    expect((await reader.daily({ from, to, campaign: 'Ahead' })).map((d) => [d.kind, d.day, d.count]).sort()).toEqual([
+      ['clicked', received.clicked, 1],
+      ['opened', received.opened, 1],
+      ['sent', dayOf(before), 1],
     ]);
   });
 
