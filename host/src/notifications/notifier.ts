@@ -8,8 +8,34 @@ import type { OutboxPort } from '../pipeline/call-tool.js';
 import { heldSince, markExpiredHeld } from './held.js';
 import { claim, deadSends, type NotifyTarget, targets } from './store.js';
 
-/** How far back each look at held calls reaches again (notes of two hosts may commit out of order). */
-const HELD_OVERLAP_MS = 5000;
+/**
+ * How far back each look at a feed read by time (held calls, failed sends) reaches again: rows stamped before they
+ * commit (two hosts, two workers, or two rows in one millisecond) may land behind a look that already passed their time.
+ */
+const FEED_OVERLAP_MS = 5000;
+
+/**
+ * A feed read by time with an overlap, so a row that committed late is not lost behind the cursor: `since()` is the
+ * bound of the next read, `fresh(key, at)` says whether a row is new (and moves the cursor), `forget()` drops the keys
+ * no read can return again.
+ */
+function overlappingFeed(start: Date) {
+  let cursor = start;
+  const seen = new Map<string, number>();
+  return {
+    since: () => new Date(cursor.getTime() - FEED_OVERLAP_MS),
+    fresh(key: string, at: Date): boolean {
+      if (at > cursor) cursor = at;
+      if (seen.has(key)) return false;
+      seen.set(key, at.getTime());
+      return true;
+    },
+    forget() {
+      const before = cursor.getTime() - 2 * FEED_OVERLAP_MS;
+      for (const [k, t] of seen) if (t < before) seen.delete(k);
+    },
+  };
+}
 
 /** Notifications are sent as the host itself, not as a member. */
 export const NOTIFIER: Actor = { type: 'system', id: 'neonhub-notifications' };
@@ -59,9 +85,8 @@ export function startNotifier(deps: NotifierDeps): Notifier {
   const everyMs = deps.everyMs ?? 2000;
   const startedAt = Date.now();
   let cursor: number | undefined;
-  let deadSince = new Date(startedAt - (deps.lookBackMs ?? 3_600_000));
-  let heldCursor = new Date(startedAt - (deps.lookBackMs ?? 3_600_000));
-  const heldSeen = new Map<string, number>();
+  const heldFeed = overlappingFeed(new Date(startedAt - (deps.lookBackMs ?? 3_600_000)));
+  const deadFeed = overlappingFeed(new Date(startedAt - (deps.lookBackMs ?? 3_600_000)));
   let running: Promise<void> | undefined;
   let closed = false;
   const link = (path: string) => (deps.consoleUrl ? `${deps.consoleUrl.replace(/\/$/, '')}${path}` : null);
@@ -139,13 +164,10 @@ export function startNotifier(deps: NotifierDeps): Notifier {
    */
   async function heldCalls(): Promise<void> {
     await markExpiredHeld(deps.db);
-    const rows = await heldSince(deps.db, new Date(heldCursor.getTime() - HELD_OVERLAP_MS));
+    const rows = await heldSince(deps.db, heldFeed.since());
     for (const h of rows) {
       const key = `held:${h.call_id}`;
-      const at = new Date(h.created_at);
-      if (at > heldCursor) heldCursor = at;
-      if (heldSeen.has(key)) continue;
-      heldSeen.set(key, at.getTime());
+      if (!heldFeed.fresh(key, new Date(h.created_at))) continue;
       const [pluginId = '', name = h.tool] = h.tool.split(':');
       const what = `${deps.manifest(pluginId)?.name ?? pluginId} · ${name.replace(/_/g, ' ')}`;
       await notify({
@@ -159,13 +181,17 @@ export function startNotifier(deps: NotifierDeps): Notifier {
         },
       });
     }
-    const forget = heldCursor.getTime() - 2 * HELD_OVERLAP_MS;
-    for (const [k, t] of heldSeen) if (t < forget) heldSeen.delete(k);
+    heldFeed.forget();
   }
 
+  /**
+   * Sends that failed for good: members and up hear of each once. Read with the same overlap as held calls (a send
+   * marked dead in the millisecond a look read, or stamped before a look and committed after it, was lost for good).
+   */
   async function failedSends(): Promise<void> {
-    const rows = await deadSends(deps.db, deadSince);
+    const rows = await deadSends(deps.db, deadFeed.since());
     for (const m of rows) {
+      if (!deadFeed.fresh(`outbox:${m.id}`, new Date(m.updated_at))) continue;
       const error = (m.last_error as { message?: string } | null)?.message ?? 'it failed every attempt';
       await notify({
         workspaceId: m.workspace_id,
@@ -177,8 +203,8 @@ export function startNotifier(deps: NotifierDeps): Notifier {
           return `${m.tool} gave up: ${error}\n\n${url ? `Retry or cancel it: ${url}` : 'Retry or cancel it in NeonHub’s console, under Outbox.'}`;
         },
       });
-      deadSince = new Date(Math.max(deadSince.getTime(), new Date(m.updated_at).getTime()));
     }
+    deadFeed.forget();
   }
 
   async function tick(): Promise<void> {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -124,5 +125,48 @@ describe('an approval pending', () => {
     const outbox = await call(owner, 'GET', '/api/workspaces/acme/outbox');
     expect(outbox.status).toBe(200);
     expect((outbox.body.messages as { tool: string; recipients: string[] }[]).some((m) => m.recipients.includes(owner.email))).toBe(true);
+  }, 120_000);
+});
+
+describe('a send that failed for good', () => {
+  it('is told to the members who asked, once, even when it was marked in the millisecond a look had read, or committed after it', async () => {
+    for (const who of [owner, member])
+      expect((await call(who, 'PUT', '/api/workspaces/acme/notifications/preferences', { via: 'email' })).body.via).toBe('email');
+    const ws = await host.storage.service.resolveWorkspace('acme');
+    // Sends the outbox gave up on, written as its worker writes them (status dead, stamped with the app's clock).
+    const dead = (tool: string, at: Date) =>
+      host.storage.db
+        .insertInto('outbox_messages')
+        .values({
+          id: randomUUID(),
+          workspace_id: ws.id,
+          plugin_id: 'connector-email-sandbox',
+          tool,
+          idempotency_key: `dead-${tool}`,
+          input: JSON.stringify({}),
+          input_hash: 'h',
+          actor: JSON.stringify({ type: 'system', id: 'test' }),
+          call_id: randomUUID(),
+          status: 'dead',
+          max_attempts: 1,
+          last_error: JSON.stringify({ code: 'NH_TEST', message: 'the provider said no' }),
+          updated_at: at,
+        })
+        .execute();
+    const toMember = async (tool: string) =>
+      (await mails()).filter((m) => [m.to].flat().includes(member.email) && m.subject === `A send failed: ${tool}`);
+    const at = new Date();
+    await dead('fixture:first', at);
+    // a look has read the first one (and its time) ...
+    expect(await until(async () => (await toMember('fixture:first'))[0], 60_000), 'the first failure told').toBeDefined();
+    // ... then two more commit behind it: one stamped in that same millisecond, one stamped a second before (a
+    // worker that marked it then and committed late). A feed that reads only after the newest time it saw loses both.
+    await dead('fixture:same-ms', at);
+    await dead('fixture:late', new Date(at.getTime() - 1000));
+    expect(await until(async () => (await toMember('fixture:same-ms'))[0], 60_000), 'the same-millisecond failure told').toBeDefined();
+    expect(await until(async () => (await toMember('fixture:late'))[0], 60_000), 'the late-committed failure told').toBeDefined();
+    // once each, whatever the number of looks that read them again
+    await new Promise((r) => setTimeout(r, 600));
+    for (const tool of ['fixture:first', 'fixture:same-ms', 'fixture:late']) expect(await toMember(tool)).toHaveLength(1);
   }, 120_000);
 });
