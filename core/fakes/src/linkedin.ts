@@ -41,6 +41,7 @@ export async function startLinkedInFake(opts: { port?: number; clientId?: string
   const clientId = opts.clientId ?? 'li-client-id';
   const clientSecret = opts.clientSecret ?? 'li-client-secret';
   let loseAnswers = 0;
+  let shareSeq = 0;
   /** The permissions the tokens carry: r_member_social (socialActions), rw_organization_admin (share statistics). */
   const grants = { memberSocial: true, organizationAdmin: true };
   let server: Awaited<ReturnType<typeof serveFake>>;
@@ -129,7 +130,7 @@ export async function startLinkedInFake(opts: { port?: number; clientId?: string
       const imageUrns = body.content?.media ? [body.content.media.id] : (body.content?.multiImage?.images.map((i) => i.id) ?? []);
       if (imageUrns.some((u) => !images.get(u)?.bytes))
         return liError(422, 'UNPROCESSABLE_ENTITY', 'ERROR :: /content/media/id :: image is not uploaded or not available');
-      const urn = `urn:li:share:${Date.now()}${randomInt(100, 999)}`;
+      const urn = `urn:li:share:${Date.now()}${String(++shareSeq % 1000).padStart(3, '0')}`; // unique: two posts in one ms
       posts.push({
         urn,
         author: body.author,

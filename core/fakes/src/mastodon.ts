@@ -1,4 +1,3 @@
-import { randomInt } from 'node:crypto';
 import { type FakeEngagement, noEngagement } from './engagement.js';
 import { bearer, createFaults, createTokenStore, type FakeRequest, type FakeResponse, serveFake } from './http.js';
 import type { FakeConnection } from './webhook.js';
@@ -30,7 +29,9 @@ export async function startMastodonFake(opts: { port?: number; maxCharacters?: n
   /** Whether the tokens carry read:statuses (GET /api/v1/statuses/:id); tests turn it off. */
   const grants = { readStatuses: true };
   let server: Awaited<ReturnType<typeof serveFake>>;
-  const id = () => `${Date.now()}${String(randomInt(0, 99999)).padStart(5, '0')}`;
+  // unique and increasing, as Mastodon's ids are: a random suffix let two made in one millisecond collide or go backwards
+  let seq = 0;
+  const id = () => `${Date.now()}${String(++seq % 100_000).padStart(5, '0')}`;
   const attachment = (m: { id: string; type: string; description: string | null }) => ({
     id: m.id,
     type: 'image',

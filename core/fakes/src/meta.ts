@@ -51,7 +51,9 @@ export async function startMetaFake(opts: { port?: number; appId?: string; appSe
   let loseAnswers = 0;
   /** Whether the token may read insights (read_insights, instagram_manage_insights); tests turn it off. */
   const grants = { insights: true };
-  const id = () => `${Date.now()}${randomInt(1000, 9999)}`;
+  // unique, as Graph ids are: a random suffix let two objects made in one millisecond share an id (1 in 9,000)
+  let seq = 0;
+  const id = () => `${Date.now()}${String(1000 + (++seq % 9000))}`;
   const params = (req: FakeRequest) => {
     const p = new URLSearchParams(req.query);
     const body = req.json && typeof req.json === 'object' ? Object.entries(req.json as Record<string, unknown>) : [...req.form.entries()];
