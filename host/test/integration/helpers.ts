@@ -15,8 +15,10 @@ export const runtimeFixtures = resolve(import.meta.dirname, '../fixtures/runtime
  * A NeonHub root for one test file, inside host/test/.tmp so plugin code resolves @neonhub/sdk and
  * zod through host/node_modules. Plugins are copied (or symlinked, for repo plugins with their own deps).
  */
+let roots = 0;
 export function makeRoot(name: string, plugins: { from: string; as?: string; link?: boolean }[]): string {
-  const root = join(repo, 'host/test/.tmp', `${name}-${process.pid}-${Date.now()}`);
+  // pid, time and a count: two roots of one name made in one millisecond (a loop, a helper called twice) stay apart
+  const root = join(repo, 'host/test/.tmp', `${name}-${process.pid}-${Date.now()}-${++roots}`);
   mkdirSync(join(root, 'plugins'), { recursive: true });
   for (const p of plugins) {
     const target = join(root, 'plugins', p.as ?? p.from.split('/').pop()!);
