@@ -65,7 +65,8 @@ describe('reallocate', () => {
   });
 
   it('with everyHours it schedules its next run on the host scheduler, replacing the pending one', async () => {
-    const { h, scheduler, campaign } = await setup({ endDate: '2027-02-28' });
+    // a campaign still running a year from now, whatever today is (a fixed '2027-02-28' stopped the re-runs from March 2027)
+    const { h, scheduler, campaign } = await setup({ endDate: new Date(Date.now() + 365 * 86_400_000).toISOString().slice(0, 10) });
     const input = { campaignId: campaign.campaignId, resultsCampaign: 'nothing-yet', everyHours: 24 };
     const first = await h.run(reallocate, input);
     expect(first.nextRunAt).toBeDefined();
