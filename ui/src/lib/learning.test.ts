@@ -1,6 +1,6 @@
 import { ResultsSettingsBodySchema } from '@neonhub/schemas';
 import { describe, expect, it } from 'vitest';
-import { everyInWords, everyOptions, LEARNING_EVERY, parseLearningForm, untilInWords } from './learning';
+import { everyInWords, everyOptions, LEARNING_EVERY, parseLearningForm, parseMetricsForm, untilInWords } from './learning';
 
 const form = (fields: Record<string, string>) => {
   const f = new FormData();
@@ -70,5 +70,30 @@ describe('the learning form', () => {
       field: 'learningMetric',
     });
     expect(parseLearningForm(form({ learningEveryMinutes: '60' }))).toMatchObject({ ok: false, field: 'learningMetric' });
+  });
+});
+
+describe('the social figures form', () => {
+  it('reads on/off, the interval and the days into a body the host accepts', () => {
+    const r = parseMetricsForm(form({ metricsEnabled: 'on', metricsEveryMinutes: '360', metricsDays: '30' }));
+    expect(r).toEqual({ ok: true, body: { metricsEnabled: true, metricsEveryMinutes: 360, metricsDays: 30 } });
+    if (r.ok) expect(ResultsSettingsBodySchema.safeParse(r.body).success).toBe(true);
+    expect(parseMetricsForm(form({ metricsEveryMinutes: '15', metricsDays: '1' }))).toMatchObject({
+      ok: true,
+      body: { metricsEnabled: false },
+    });
+  });
+
+  it('refuses days outside 1–90 and an interval outside 15 minutes–7 days, naming the field', () => {
+    for (const days of ['0', '91', '', '7.5'])
+      expect(parseMetricsForm(form({ metricsEveryMinutes: '60', metricsDays: days })), days).toMatchObject({
+        ok: false,
+        field: 'metricsDays',
+      });
+    for (const every of ['10', '20000'])
+      expect(parseMetricsForm(form({ metricsEveryMinutes: every, metricsDays: '7' })), every).toMatchObject({
+        ok: false,
+        field: 'metricsEveryMinutes',
+      });
   });
 });

@@ -67,3 +67,26 @@ export function parseLearningForm(form: FormData): LearningForm {
     body: { learningEnabled: form.get('learningEnabled') !== null, learningEveryMinutes: minutes, learningMetric: known.value },
   };
 }
+
+export const METRICS_MIN_DAYS = 1;
+export const METRICS_MAX_DAYS = 90;
+
+/**
+ * The social metrics form as the body of `saveResultsSettings`: `metricsEnabled` (a checkbox), `metricsEveryMinutes`
+ * (15–10080, the same steps as learning) and `metricsDays` (1–90: how long after publishing a post is still pulled).
+ */
+export function parseMetricsForm(form: FormData): LearningForm {
+  const every = String(form.get('metricsEveryMinutes') ?? '').trim();
+  const minutes = Number(every);
+  if (!/^\d+$/.test(every) || minutes < LEARNING_MIN_MINUTES || minutes > LEARNING_MAX_MINUTES)
+    return {
+      ok: false,
+      error: 'Pick how often the networks are asked: between every 15 minutes and once a week.',
+      field: 'metricsEveryMinutes',
+    };
+  const daysText = String(form.get('metricsDays') ?? '').trim();
+  const days = Number(daysText);
+  if (!/^\d+$/.test(daysText) || days < METRICS_MIN_DAYS || days > METRICS_MAX_DAYS)
+    return { ok: false, error: 'Say for how many days after a post its figures are pulled: 1 to 90.', field: 'metricsDays' };
+  return { ok: true, body: { metricsEnabled: form.get('metricsEnabled') !== null, metricsEveryMinutes: minutes, metricsDays: days } };
+}

@@ -90,14 +90,15 @@ try {
   const line = page.getByTestId('learning-line');
   assert.match(await line.innerText(), /Learning from results: on, every hour, from clicks/);
   await Promise.all([page.waitForURL(`${base}/w/shop/analytics/settings`), line.getByRole('link', { name: 'Results settings' }).click()]);
+  const learning = page.locator('section', { has: page.getByRole('heading', { name: 'Learning from results' }) });
   const summary = page.getByTestId('learning-summary');
   assert.match(await summary.innerText(), /On: it learns every hour, from clicks\. Next: .+\((in \d+ (min|h)|any moment now)\)/);
   await checkBoth(page, 'results-admin');
 
   // every day, from conversions: saved, shown, and what the host holds
-  await page.getByLabel('How often').selectOption({ label: 'Every day' });
+  await learning.getByLabel('How often').selectOption({ label: 'Every day' });
   await page.getByRole('radio', { name: /Conversions/ }).check();
-  await page.getByRole('button', { name: 'Save' }).click();
+  await learning.getByRole('button', { name: 'Save' }).click();
   await page.getByTestId('learning-saved').waitFor();
   await page.getByText('On: it learns every day, from conversions.').waitFor();
   let saved = await settingsOf(page);
@@ -108,32 +109,56 @@ try {
 
   // off: the host cancels the schedule, the page says so and keeps the interval and metric
   await page.getByLabel('Learn from results').uncheck();
-  await page.getByRole('button', { name: 'Save' }).click();
+  await learning.getByRole('button', { name: 'Save' }).click();
   await page.getByText(/^Off: drafts and budgets keep what they learned so far/).waitFor();
   saved = await settingsOf(page);
   assert.deepEqual(
     [saved.learningEnabled, saved.learningEveryMinutes, saved.learningMetric, saved.nextLearningAt],
     [false, 1440, 'converted', null],
   );
-  assert.equal(await page.getByLabel('How often').inputValue(), '1440', 'off keeps the interval');
+  assert.equal(await learning.getByLabel('How often').inputValue(), '1440', 'off keeps the interval');
   await checkBoth(page, 'results-off');
 
   // a bad interval (a tampered form) is refused in words, and nothing changes
   await page.getByLabel('Learn from results').check();
-  await page.getByLabel('How often').evaluate((s: HTMLSelectElement) => {
+  await learning.getByLabel('How often').evaluate((s: HTMLSelectElement) => {
     s.options[0]!.value = '5';
     s.selectedIndex = 0;
   });
-  await page.getByRole('button', { name: 'Save' }).click();
+  await learning.getByRole('button', { name: 'Save' }).click();
   await page.getByRole('alert').filter({ hasText: 'Pick how often it learns: between every 15 minutes and once a week.' }).waitFor();
   assert.equal((await settingsOf(page)).learningEnabled, false, 'a refused form changes nothing');
   await checkBoth(page, 'results-refused');
   await page.reload();
   await page.getByLabel('Learn from results').check();
-  await page.getByRole('button', { name: 'Save' }).click();
+  await learning.getByRole('button', { name: 'Save' }).click();
   await page.getByText('On: it learns every day, from conversions.').waitFor();
   assert.equal((await settingsOf(page)).learningEnabled, true);
   log('learning turned off and on again; a bad interval refused in words');
+
+  // the social post figures: every 6 hours, 30 days back; then days out of range refused in words
+  const metrics = page.locator('section', { has: page.getByRole('heading', { name: 'Social post figures' }) });
+  await metrics.getByLabel('How often').selectOption({ label: 'Every 6 hours' });
+  await metrics.getByLabel('Days after a post is published').fill('30');
+  await metrics.getByRole('button', { name: 'Save' }).click();
+  await page.getByTestId('metrics-saved').waitFor();
+  await page.getByText('On: the networks are asked every 6 hours, for posts of the last 30 days.').waitFor();
+  const pulled = (await (await page.request.get(`${base}/api/workspaces/shop/results/settings`)).json()) as Record<string, unknown>;
+  assert.deepEqual([pulled.metricsEnabled, pulled.metricsEveryMinutes, pulled.metricsDays], [true, 360, 30]);
+  assert.equal((await settingsOf(page)).learningMetric, 'converted', 'saving the figures keeps the learning settings');
+  await metrics.getByLabel('Days after a post is published').evaluate((i: HTMLInputElement) => {
+    i.removeAttribute('max');
+    i.value = '365';
+  });
+  await metrics.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('alert').filter({ hasText: 'Say for how many days after a post its figures are pulled: 1 to 90.' }).waitFor();
+  assert.equal(
+    ((await (await page.request.get(`${base}/api/workspaces/shop/results/settings`)).json()) as Record<string, unknown>).metricsDays,
+    30,
+  );
+  await checkBoth(page, 'results-metrics');
+  await page.reload();
+  log('social post figures: every 6 hours, 30 days back; 365 days refused in words');
 
   // a viewer reads the same, with no form that would be refused
   await page.goto(`${base}/w/shop/members`);
@@ -147,7 +172,11 @@ try {
   await signUp(viewer, base, { name: 'Vic Viewer', email: 'vic@example.com' });
   await viewer.goto(`${base}/w/shop/analytics/settings`);
   assert.match(await viewer.getByTestId('learning-summary').innerText(), /On: it learns every day, from conversions\./);
-  await viewer.getByTestId('learning-readonly').waitFor();
+  await viewer.getByTestId('settings-readonly').waitFor();
+  assert.match(
+    await viewer.getByTestId('metrics-summary').innerText(),
+    /On: the networks are asked every 6 hours, for posts of the last 30 days\./,
+  );
   assert.equal(await viewer.locator('main form').count(), 0, 'a viewer is offered no form');
   assert.equal(await viewer.getByRole('button', { name: 'Save' }).count(), 0);
   const refused = await viewer.request.put(`${base}/api/workspaces/shop/results/settings`, {

@@ -1,5 +1,5 @@
 import { fail } from '@sveltejs/kit';
-import { parseLearningForm } from '$lib/learning';
+import { parseLearningForm, parseMetricsForm } from '$lib/learning';
 import { atLeast } from '$lib/nav';
 import { api } from '$lib/server/api';
 import { failWith, guardedActions, orError, requireWorkspace } from '$lib/server/guard';
@@ -18,16 +18,23 @@ export const load: PageServerLoad = async (event) => {
   return { settings, timeZone, now: Date.now() };
 };
 
+type SaveEvent = Parameters<Actions[string]>[0];
+
+/** Saves one form of the page (admins: the host refuses anyone else with 403), its fields parsed by `parse`. */
+async function save(event: SaveEvent, parse: typeof parseLearningForm, saved: 'learning' | 'metrics') {
+  const ws = requireWorkspace(event.locals, event.params.ws ?? '');
+  if (!atLeast(ws.role, 'admin'))
+    return fail(403, { error: 'Only an owner or admin of this workspace changes these settings.', code: 'NH_AUTH_FORBIDDEN' });
+  const parsed = parse(await event.request.formData());
+  if (!parsed.ok) return fail(400, { error: parsed.error, field: parsed.field });
+  const r = await api(event).request('saveResultsSettings', { params: { ws: ws.slug }, body: parsed.body });
+  if (!r.ok) return failWith(r);
+  return { saved };
+}
+
 export const actions = guardedActions({
-  /** Saves how the workspace learns from its results (admins: the host refuses anyone else with 403). */
-  saveLearning: async (event) => {
-    const ws = requireWorkspace(event.locals, event.params.ws ?? '');
-    if (!atLeast(ws.role, 'admin'))
-      return fail(403, { error: 'Only an owner or admin of this workspace changes how it learns.', code: 'NH_AUTH_FORBIDDEN' });
-    const parsed = parseLearningForm(await event.request.formData());
-    if (!parsed.ok) return fail(400, { error: parsed.error, field: parsed.field });
-    const r = await api(event).request('saveResultsSettings', { params: { ws: ws.slug }, body: parsed.body });
-    if (!r.ok) return failWith(r);
-    return { saved: true as const };
-  },
+  /** How the workspace learns from its results. */
+  saveLearning: (event) => save(event, parseLearningForm, 'learning'),
+  /** How the social networks' figures are pulled. */
+  saveMetrics: (event) => save(event, parseMetricsForm, 'metrics'),
 }) satisfies Actions;
