@@ -14,6 +14,9 @@
  *                   and of the first over MCP (DIR/trust-mcp-<db>.cpuprofile)
  *   --trace-audit   PGlite: per audit group write of the sequential phases, how long it queued behind other
  *                   statements (and which), ran, and took to come back (trace-audit.ts)
+ *   --trace-mcp     over MCP, sequential: per call, the time from the client's call to each step of the path (HTTP request
+ *                   in, MCP dispatch, hooks, stdio request written / answer read, audit append -> durable, response
+ *                   written), echo-only vs trusted side by side, and the same through host.callTool (trace-mcp.ts)
  *   --sql-micro     instead of the above: the audit group commit's statement shapes side by side (sql-micro.ts)
  */
 import { randomBytes } from 'node:crypto';
@@ -38,10 +41,13 @@ import { buildApp } from '../../host/src/server/app.js';
 import { percentile, printTable, summarize, timeEach } from '../stats.js';
 import { sqlMicro } from './sql-micro.js';
 import { createAuditTrace } from './trace-audit.js';
+import { createMcpTrace } from './trace-mcp.js';
 
 // --trace-audit: where the audit group write of a sequential trusted call waits (PGlite only: trace-audit.ts)
 const auditTrace = process.argv.includes('--trace-audit') ? createAuditTrace() : undefined;
 await auditTrace?.install();
+const mcpTrace = process.argv.includes('--trace-mcp') ? createMcpTrace() : undefined;
+await mcpTrace?.install();
 
 // --trace-sql: time every PGlite query (its work runs on this thread) by the statement's first words
 const sqlTrace = new Map<string, { n: number; ms: number }>();
@@ -186,13 +192,16 @@ async function measure(dialect: Db, databaseUrl?: string) {
       });
     };
   }
-  if (auditTrace) {
+  if (auditTrace || mcpTrace) {
     const access = host.storage.workspaces;
     const original = access.store.bind(access);
     access.store = (workspaceId, pluginId) => {
       const store = original(workspaceId, pluginId);
       if (pluginId !== 'data-trust') return store;
-      return { ...store, insertAll: auditTrace.wrap(store.insertAll.bind(store)) };
+      let insertAll = store.insertAll.bind(store);
+      if (auditTrace) insertAll = auditTrace.wrap(insertAll);
+      if (mcpTrace) insertAll = mcpTrace.wrapWrite(insertAll);
+      return { ...store, insertAll };
     };
   }
   const actor = { type: 'user' as const, id: 'bench', role: 'owner' as const };
@@ -212,6 +221,27 @@ async function measure(dialect: Db, databaseUrl?: string) {
     b.push(...(await timeEach(N / 4, trusted)));
   }
   auditTrace?.print(`${dialect}, sequential host.callTool (no-op, in-process)`);
+  if (mcpTrace) {
+    // the same steps through host.callTool: the in-process no-op, then the stdio echo (no HTTP, no MCP server)
+    const traced = (label: string, workspace: string, tool: string) =>
+      mcpTrace.wrap(label, async () => {
+        const r = await host.callTool({ workspace, tool, input: {}, actor });
+        if (r.status !== 'ok') throw new Error(`bench call ended ${r.status}`);
+      });
+    for (const [what, tool] of [
+      ['no-op in-process', 'rt-basic:noop'],
+      ['echo over stdio', 'ws-echo:whoami'],
+    ] as const) {
+      const x = traced('echo-only', 'echo-only', tool);
+      const y = traced('trusted', 'trusted', tool);
+      mcpTrace.start();
+      for (let done = 0; done < N / 2; done += 10) {
+        await timeEach(10, x);
+        await timeEach(10, y);
+      }
+      mcpTrace.print(`${dialect}, sequential host.callTool, ${what}`);
+    }
+  }
   const rows = [summarize(`${dialect}: only the tool's plugin`, a), summarize(`${dialect}: + governance, data-trust, eco`, b)];
   printTable(`${dialect}: no-op tool, ${N} sequential calls through host.callTool`, rows);
   if (ops.size) {
@@ -283,6 +313,7 @@ async function overMcp(host: Awaited<ReturnType<typeof createHost>>, dialect: Db
   const app = await buildApp(host);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const url = new URL(`http://127.0.0.1:${(app.server.address() as AddressInfo).port}/mcp`);
+  mcpTrace?.attach(app.server);
   const session = async (slug: string) => {
     const ws = await host.storage.workspaces.resolve(slug);
     const { token } = await host.storage.tokens.create({ workspaceId: ws.id, role: 'member', name: `bench ${slug}` });
@@ -297,7 +328,8 @@ async function overMcp(host: Awaited<ReturnType<typeof createHost>>, dialect: Db
       const r = await client.callTool({ name: 'ws-echo__whoami', arguments: {} });
       if (r.isError) throw new Error(`bench call failed: ${JSON.stringify(r.content)}`);
     };
-    return { client, call };
+    if (mcpTrace) return { client, call: mcpTrace.wrap(slug, call), plain: call };
+    return { client, call, plain: call };
   };
   const bare = await session('echo-only');
   const trusted = await session('trusted');
@@ -309,11 +341,13 @@ async function overMcp(host: Awaited<ReturnType<typeof createHost>>, dialect: Db
     const a: number[] = [];
     const b: number[] = [];
     auditTrace?.start();
+    mcpTrace?.start();
     for (let done = 0; done < N / 2; done += 10) {
       a.push(...(await timeEach(10, bare.call)));
       b.push(...(await timeEach(10, trusted.call)));
     }
     auditTrace?.print(`${dialect}, sequential over MCP (echo over stdio)`);
+    mcpTrace?.print(`${dialect}, sequential over MCP (echo over stdio)`);
     const rows = [summarize(`${dialect} over MCP: echo only`, a), summarize(`${dialect} over MCP: + governance, data-trust, eco`, b)];
     printTable(`${dialect}: echo over stdio, called over MCP Streamable HTTP, ${N / 2} sequential calls each`, rows);
     // calls per second, and the process's CPU per call (host, client and PGlite; not the echo server's process)
@@ -335,9 +369,9 @@ async function overMcp(host: Awaited<ReturnType<typeof createHost>>, dialect: Db
     const ca: number[] = [];
     const cb: number[] = [];
     for (let round = 0; round < 3; round++) {
-      ta.push(await tput(bare.call, ca));
+      ta.push(await tput(bare.plain, ca));
       tb.push(
-        await (round === 0 ? profiled(`trust-mcp-${dialect.replace(' ', '-')}`, () => tput(trusted.call, cb)) : tput(trusted.call, cb)),
+        await (round === 0 ? profiled(`trust-mcp-${dialect.replace(' ', '-')}`, () => tput(trusted.plain, cb)) : tput(trusted.plain, cb)),
       );
     }
     const med = (xs: number[]) => [...xs].sort((x, y) => x - y)[1]!;

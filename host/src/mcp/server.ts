@@ -19,6 +19,7 @@ import type { Logger } from 'pino';
 import { hostErrors } from '../errors.js';
 import type { CallTool } from '../pipeline/call-tool.js';
 import type { RegisteredTool, ToolRegistry } from '../registry.js';
+import { markStep } from '../telemetry/marks.js';
 import { HOST_API_VERSION } from '../version.js';
 import { createDescriptorCache, type DescriptorCache } from './descriptors.js';
 import { assignNames, type McpNaming, qualifiedFromMcpName } from './names.js';
@@ -134,6 +135,7 @@ export function createWorkspaceMcpServer(deps: WorkspaceMcpServerDeps): Workspac
   });
 
   server.setRequestHandler(CallToolRequestSchema, async (req): Promise<CallToolResult> => {
+    markStep('mcp.dispatch');
     const tool = await resolveTool(req.params.name);
     const hasOutputSchema = tool.definition.outputSchema !== undefined;
     // The pipeline authorizes the call (the principal's role and the tool's side effect): the same rule as REST.
@@ -148,6 +150,7 @@ export function createWorkspaceMcpServer(deps: WorkspaceMcpServerDeps): Workspac
       });
       if (result.status === 'pending_approval') return pendingApprovalResult(result, hasOutputSchema);
       if (result.status === 'queued') return queuedResult(result, hasOutputSchema);
+      markStep('pipeline.returned');
       return okResult(result.output, hasOutputSchema, result.callId);
     } catch (err) {
       if (isNeonHubError(err)) {

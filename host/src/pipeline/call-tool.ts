@@ -5,6 +5,7 @@ import { isTracing, traceToolCall } from '@neonhub/telemetry';
 import type { Span } from '@opentelemetry/api';
 import { hostErrors } from '../errors.js';
 import { describeCallSpan, observeToolCall, rejectCall } from '../telemetry/index.js';
+import { markStep } from '../telemetry/marks.js';
 import { authorizeCall } from './authorize-call.js';
 import { createDelivery } from './delivery.js';
 import { missingPolicyPlugins, policyPluginMissing } from './fail-closed.js';
@@ -112,7 +113,9 @@ export function createCallTool(deps: PipelineDeps) {
       observeToolCall(span, tool.qualifiedName, tool.pluginId, status, durationMs, extra.error?.code);
       const llmUsage = usage?.();
       const after: AfterToolCallEvent = { ...event, status, durationMs, ...extra, ...(llmUsage ? { llmUsage } : {}) };
+      markStep('after.start');
       await hooks.runAfter(after, hookActive);
+      markStep('after.done');
       deps.record?.({
         callId,
         workspaceId: workspace.id,
@@ -127,7 +130,9 @@ export function createCallTool(deps: PipelineDeps) {
       return durationMs;
     };
 
+    markStep('before.start');
     const decision = await hooks.runBefore(event, hookActive);
+    markStep('before.done');
     if (decision.action === 'deny') {
       const error = hostErrors.create('NH_TOOL_DENIED', `${tool.qualifiedName} was denied by ${decision.pluginId}: ${decision.reason}`, {
         details: { plugin: decision.pluginId, reason: decision.reason, ...(decision.code ? { code: decision.code } : {}) },

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { deserializeMessage, serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { markStep } from '../telemetry/marks.js';
 import { LineReader } from './line-reader.js';
 import { DEFAULT_RESULT_MAX_BYTES, tooLargeResponse } from './result-limit.js';
 
@@ -142,6 +143,7 @@ export class ChildStdioTransport implements Transport {
   }
 
   private receive(chunk: Buffer): void {
+    markStep('stdio.read');
     if (this.broken) return;
     const { lines, overflow } = this.reader.push(chunk);
     for (const line of lines) {
@@ -182,6 +184,7 @@ export class ChildStdioTransport implements Transport {
       const id = (message.params as { requestId?: string | number } | undefined)?.requestId;
       if (id !== undefined) this.inFlight.delete(id);
     }
+    if ('method' in message && message.method === 'tools/call') markStep('stdio.write');
     return new Promise((resolve) => {
       if (stdin.write(serializeMessage(message))) resolve();
       else stdin.once('drain', resolve);
