@@ -17,6 +17,8 @@
  *   --trace-mcp     over MCP, sequential: per call, the time from the client's call to each step of the path (HTTP request
  *                   in, MCP dispatch, hooks, stdio request written / answer read, audit append -> durable, response
  *                   written), echo-only vs trusted side by side, and the same through host.callTool (trace-mcp.ts)
+ *                   --trace-mcp-stacks: callbacks inside the stdio round trip by where they were scheduled;
+ *                   --trace-mcp-burn: also the echo-only call with and without an unrelated statement before it
  *   --sql-micro     instead of the above: the audit group commit's statement shapes side by side (sql-micro.ts)
  */
 import { randomBytes } from 'node:crypto';
@@ -240,6 +242,24 @@ async function measure(dialect: Db, databaseUrl?: string) {
         await timeEach(10, y);
       }
       mcpTrace.print(`${dialect}, sequential host.callTool, ${what}`);
+    }
+    if (process.argv.includes('--trace-mcp-burn')) {
+      // the echo-only call after a database statement of about an audit write's cost that is not on the call's path:
+      // does the statement itself (not the trust hooks) make the next stdio round trip slower?
+      const burn = () => sql`select sum(i) from generate_series(1, 20000) i`.execute(host.storage.db);
+      const x = traced('echo-only', 'echo-only', 'ws-echo:whoami');
+      const y = traced('after a statement', 'echo-only', 'ws-echo:whoami');
+      mcpTrace.start();
+      for (let done = 0; done < N / 2; done += 10) {
+        for (let i = 0; i < 10; i++) await x();
+        for (let i = 0; i < 10; i++) {
+          await burn();
+          await y();
+        }
+      }
+      mcpTrace.print(
+        `${dialect}, sequential host.callTool, echo over stdio, echo-only workspace with and without a statement before each call`,
+      );
     }
   }
   const rows = [summarize(`${dialect}: only the tool's plugin`, a), summarize(`${dialect}: + governance, data-trust, eco`, b)];
