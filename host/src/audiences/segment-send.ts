@@ -53,6 +53,7 @@ export async function sendToSegment(
     .where('c.workspace_id', '=', workspace.id)
     .where(segmentWhere(segment.rule))
     .orderBy('c.created_at')
+    .orderBy('c.id') // contacts imported in one statement share created_at: the same ones every time at the limit
     .limit(MAX_RECIPIENTS)
     .execute();
   const suppressed = new Set(

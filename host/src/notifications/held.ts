@@ -112,6 +112,7 @@ export async function pendingHeld(db: Kysely<DB>, workspaceId: string, limit = 2
     .where('decided_at', 'is', null)
     .where(notExpired(now))
     .orderBy('created_at')
+    .orderBy('call_id') // notes of one millisecond in one order on every read
     .limit(limit)
     .execute();
   return withTrackedLinks(db, workspaceId, rows.map(heldView));
@@ -141,6 +142,7 @@ export async function heldSince(db: Kysely<DB>, since: Date, limit = 100, now = 
     .where('decided_at', 'is', null)
     .where(notExpired(now))
     .orderBy('created_at')
+    .orderBy('call_id') // notes of one millisecond in one order on every read
     .limit(limit)
     .execute();
 }

@@ -84,6 +84,7 @@ export async function deadSends(db: Kysely<DB>, since: Date, limit = 100) {
     .where('updated_at', '>', since)
     .where('idempotency_key', 'not like', 'notify:%')
     .orderBy('updated_at')
+    .orderBy('id')
     .limit(limit)
     .execute();
 }

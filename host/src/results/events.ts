@@ -360,6 +360,7 @@ export async function recordConversion(db: Db, workspaceId: string, c: Conversio
       .where('contact_id', '=', contactId)
       .where('kind', '=', 'clicked')
       .orderBy('occurred_at', 'desc')
+      .orderBy('id', 'desc') // two clicks in one millisecond: the same one every time
       .executeTakeFirst();
     campaign = last?.campaign ?? null;
   }
