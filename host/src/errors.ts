@@ -261,6 +261,12 @@ export const hostErrors = defineErrors({
     description:
       "A plugin's hook held a call for approval, but that plugin does not provide the `approvals` contract (list, get, approve, reject), so nobody could decide it: the call is refused (fail closed).",
   },
+  NH_APPROVAL_NOT_HELD: {
+    status: 409,
+    category: 'user',
+    description:
+      "The call asked for a person's approval before it runs (a plan step marked `needsApproval`), but no hook held it: the workspace's approvals provider ignored the request (e.g. one written for host API 0.2.0). The tool did not run (fail closed); update or replace the approvals provider.",
+  },
   // workspaces, config, secrets
   NH_WORKSPACE_NOT_FOUND: { status: 404, category: 'user', description: 'No workspace has this slug or id.' },
   NH_WORKSPACE_EXISTS: { status: 409, category: 'user', description: 'A workspace with this slug already exists.' },

@@ -59,7 +59,10 @@ export const PlanStepSchema = z.strictObject({
   title: z.string().max(200).optional(),
   input: z.record(z.string(), z.unknown()).default({}),
   dependsOn: z.array(StepIdSchema).default([]),
-  /** Hold the step for a person's approval before it runs (governance holds external calls on its own). */
+  /**
+   * Hold the step for a person's approval before it runs, whatever the workspace policy says (governance also holds
+   * external calls on its own).
+   */
   needsApproval: z.boolean().optional(),
 });
 export type PlanStep = z.infer<typeof PlanStepSchema>;

@@ -12,6 +12,7 @@ import { type ClaimedStep, type CompleteRequest, renewStepLeases, requeueStep } 
 import { idempotencyKeyOf } from './types.js';
 
 const RETRYABLE = new Set(['transient', 'third_party']);
+const PLAN_APPROVAL_REASON = 'the plan marks this step for approval';
 const ORCHESTRATOR = 'orchestrator';
 const STORE_ATTEMPTS = 3;
 const STORED = { written: Promise.resolve() };
@@ -107,7 +108,7 @@ export function createStepExecutor(ctx: EngineContext) {
   /** Calls the step's tool through the host pipeline (a `run.step` span when tracing is on); never throws. */
   async function callStep(
     job: StepJob,
-    call: { workspace: string; tool: string; actor: Actor; approvalId?: string },
+    call: { workspace: string; tool: string; actor: Actor; approvalId?: string; approvalRequested?: { reason: string } },
     input: () => unknown,
   ): Promise<Outcome> {
     let outcome: Outcome;
@@ -244,7 +245,7 @@ export function createStepExecutor(ctx: EngineContext) {
         await appendEvent(trx, job.runId, job.stepId, 'approval.requested', {
           approvalId,
           source: ORCHESTRATOR,
-          reason: 'the plan marks this step for approval',
+          reason: PLAN_APPROVAL_REASON,
           tool: step.tool,
         });
         await appendEvent(trx, job.runId, job.stepId, 'step.status', { status: 'waiting_approval', approvalId });
@@ -260,7 +261,12 @@ export function createStepExecutor(ctx: EngineContext) {
         workspace: step.workspace_id,
         tool: step.tool,
         actor: step.run_actor as Actor,
-        ...(step.approval_id && step.approved_by ? { approvalId: step.approval_id } : {}),
+        ...(step.approval_id && step.approved_by
+          ? { approvalId: step.approval_id }
+          : // the plan's own request: the approvals provider holds the step whatever its policy says
+            step.needs_approval
+            ? { approvalRequested: { reason: PLAN_APPROVAL_REASON } }
+            : {}),
       },
       () => resolveTemplates(step.input, step.dep_outputs ?? {}),
     );

@@ -20,6 +20,8 @@ export interface OrchestratorCallRequest {
   actor: Actor;
   idempotencyKey?: string;
   approvalId?: string;
+  /** A step the plan marks `needsApproval`, not approved yet: the approvals provider must hold it (host API 0.2.1). */
+  approvalRequested?: { reason: string };
 }
 
 /** What the workspace's memory holds for a goal, given to the planner (see OrchestratorDeps.planContext). */

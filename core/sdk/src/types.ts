@@ -292,6 +292,12 @@ export interface ToolCallEvent {
    * parent runs under (its own or inherited), so a policy can treat the nested call as covered.
    */
   parent?: { callId: string; tool: string; approvalId?: string };
+  /**
+   * Set when the caller asks that a person approve this call before it runs, whatever the policy says (host API
+   * 0.2.1): a plan step marked `needsApproval`, not approved yet. An approvals provider's hook must hold such a call
+   * (return `approval`) or deny it; if no hook holds it, the host refuses the call (`NH_APPROVAL_NOT_HELD`).
+   */
+  approvalRequested?: { reason: string };
 }
 
 export type HookDecision =

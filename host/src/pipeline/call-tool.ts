@@ -104,6 +104,7 @@ export function createCallTool(deps: PipelineDeps) {
       idempotencyKey,
       approvalId: req.approvalId,
       parent: req.parent,
+      approvalRequested: req.approvalRequested,
     });
     if (span) describeCallSpan(span, event);
     const hookActive = (pluginId: string) => workspaces.isEnabled(workspace.id, pluginId);
@@ -161,8 +162,19 @@ export function createCallTool(deps: PipelineDeps) {
       };
     }
 
-    const manifest = registry.plugin(tool.pluginId)!.manifest;
     const coveringApproval = req.approvalId ?? req.parent?.approvalId;
+    // The caller asked for a person's approval and no hook held the call (an approvals provider that ignores the
+    // request, or none at all): the tool does not run.
+    if (req.approvalRequested && !coveringApproval) {
+      const error = hostErrors.create(
+        'NH_APPROVAL_NOT_HELD',
+        `${tool.qualifiedName} must be approved by a person before it runs (${req.approvalRequested.reason}), but no hook held it for approval, so it was not run`,
+        { details: { tool: tool.qualifiedName, workspace: workspace.slug, reason: req.approvalRequested.reason } },
+      );
+      await finish('denied', { error: { code: error.code, message: error.message } });
+      throw error;
+    }
+    const manifest = registry.plugin(tool.pluginId)!.manifest;
     const timeoutMs = Math.min(req.timeoutMs ?? Number.POSITIVE_INFINITY, tool.definition.timeoutMs ?? defaultTimeoutMs);
 
     if (deps.outbox && isOutboxed(manifest, tool.definition.sideEffect)) {

@@ -31,7 +31,7 @@ export type PipelineTool = ReturnType<typeof getTool>;
 /** The event hooks and telemetry see for a call of `tool`: the tool's facts plus the call's own. */
 export function toolCallEvent(
   tool: PipelineTool,
-  call: Pick<ToolCallEvent, 'callId' | 'workspace' | 'actor' | 'input' | 'idempotencyKey' | 'approvalId' | 'parent'>,
+  call: Pick<ToolCallEvent, 'callId' | 'workspace' | 'actor' | 'input' | 'idempotencyKey' | 'approvalId' | 'parent' | 'approvalRequested'>,
 ): ToolCallEvent {
   // one literal in a fixed shape (no rest/spread): made on every call
   const event: ToolCallEvent = {
@@ -46,5 +46,6 @@ export function toolCallEvent(
   };
   if (call.approvalId) event.approvalId = call.approvalId;
   if (call.parent) event.parent = call.parent;
+  if (call.approvalRequested) event.approvalRequested = call.approvalRequested;
   return event;
 }

@@ -31,6 +31,12 @@ export interface CallToolRequest {
   idempotencyKey?: string;
   /** Set when executing an approval that was granted. */
   approvalId?: string;
+  /**
+   * A person must approve this call before it runs, whatever the policy says (a plan step marked `needsApproval`):
+   * carried to the hooks; with no approval (`approvalId`, or the parent's) and no hook holding it, the call is
+   * refused with NH_APPROVAL_NOT_HELD.
+   */
+  approvalRequested?: ToolCallEvent['approvalRequested'];
   /** Set for calls made by another tool (ctx.callTool); the pipeline fills it. */
   parent?: ToolCallEvent['parent'];
   /** Overrides the tool's timeout (never above it). */

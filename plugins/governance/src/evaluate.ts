@@ -31,7 +31,8 @@ const deny = (code: GovErrorCode, rule: string, reason: string, approvalId: stri
  * 1. deny list  2. budget  3. content (banned phrases, disclosures, PII e-mail/phone/card)
  * 4. consent per recipient (missing, opted out), then frequency caps
  * 5. approvals: a call carrying approvalId must match and consume a granted approval; otherwise a call that
- *    requires approval opens (or reuses) an approval request.
+ *    requires approval, or whose caller asks for it (`approvalRequested`: a plan step marked needsApproval),
+ *    opens (or reuses) an approval request.
  * A call that passes everything is allowed.
  */
 export async function evaluate(event: ToolCallEvent, store: PluginStore, current: PolicyVersion, now: Date): Promise<Evaluation> {
@@ -110,12 +111,16 @@ export async function evaluate(event: ToolCallEvent, store: PluginStore, current
   const ra = policy.requireApproval;
   const byTool = firstMatch(ra.tools, tool);
   const bySideEffect = ra.sideEffects.includes(event.sideEffect) && firstMatch(ra.exceptTools, tool) < 0;
-  if (byTool >= 0 || bySideEffect) {
-    const rule = byTool >= 0 ? `requireApproval.tools[${byTool}]` : 'requireApproval.sideEffects';
+  // The caller's own request (a plan step marked needsApproval): held whatever the policy says; a deny above still wins.
+  const requested = event.approvalRequested;
+  if (byTool >= 0 || bySideEffect || requested) {
+    const rule = byTool >= 0 ? `requireApproval.tools[${byTool}]` : bySideEffect ? 'requireApproval.sideEffects' : 'requested';
     const why =
       byTool >= 0
         ? `the policy requires approval for ${tool} ("${ra.tools[byTool]}")`
-        : `the policy requires approval for ${event.sideEffect} side effects`;
+        : bySideEffect
+          ? `the policy requires approval for ${event.sideEffect} side effects`
+          : requested?.reason || 'the caller asked for approval';
     const request = await requestApproval(store, event, { rule, reason: why, ttlHours: ra.ttlHours, policyVersion: current.version, now });
     if (request.kind === 'rejected') {
       const a = request.approval;
