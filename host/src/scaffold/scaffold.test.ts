@@ -43,10 +43,10 @@ describe('scaffoldPlugin', () => {
       'test/conformance.test.ts',
     ]);
     const pkg = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8'));
-    expect(pkg).toMatchObject({ name: '@neonhub/plugin-agent-social', version: '0.1.0', peerDependencies: { '@neonhub/sdk': '^0.2.0' } });
+    expect(pkg).toMatchObject({ name: '@neonhub/plugin-agent-social', version: '0.1.0', peerDependencies: { '@neonhub/sdk': '^0.2.1' } });
     expect(pkg.dependencies).toBeUndefined();
     const manifest = JSON.parse(await readFile(join(dir, 'plugin.json'), 'utf8'));
-    expect(manifest).toMatchObject({ id: 'agent-social', kind: 'agent', description: 'Drafts social posts.', host: '^0.2.0' });
+    expect(manifest).toMatchObject({ id: 'agent-social', kind: 'agent', description: 'Drafts social posts.', host: '^0.2.1' });
 
     await linkDeps(dir);
     const plugin = (await import(pathToFileURL(join(dir, 'src/index.ts')).href)).default as PluginDefinition;
