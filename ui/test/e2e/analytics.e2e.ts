@@ -15,7 +15,6 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pino from 'pino';
@@ -24,13 +23,12 @@ import { loadConfig } from '../../../host/src/config.js';
 import { createHost } from '../../../host/src/host.js';
 import { campaignLinks } from '../../../host/src/results/campaign-links.js';
 import { buildApp } from '../../../host/src/server/app.js';
-import { launchChromium, signUp } from './browser.js';
+import { auditPage, launchChromium, signUp } from './browser.js';
 
 const uiDir = resolve(import.meta.dirname, '../..');
 const repoRoot = resolve(uiDir, '..');
 const shots = join(uiDir, 'test/e2e/screenshots');
 mkdirSync(shots, { recursive: true });
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const started = Date.now();
 const log = (msg: string) => console.log(`[analytics +${((Date.now() - started) / 1000).toFixed(1)}s] ${msg}`);
 
@@ -62,20 +60,9 @@ const problems: string[] = [];
 async function check(page: Page, name: string) {
   const width = page.viewportSize()?.width ?? 0;
   await page.screenshot({ path: join(shots, `analytics-${name}.png`), fullPage: true });
-  await page.evaluate(axeSource);
-  const result = (await page.evaluate(() =>
-    (window as unknown as { axe: { run(ctx: Document, o: object): Promise<unknown> } }).axe.run(document, { resultTypes: ['violations'] }),
-  )) as { violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] };
-  for (const v of result.violations.filter((x) => x.impact === 'serious' || x.impact === 'critical'))
-    problems.push(
-      `${name}@${width}: axe ${v.id} (${v.impact}) ${v.help} at ${v.nodes
-        .map((n) => n.target.join(' '))
-        .slice(0, 3)
-        .join(', ')}`,
-    );
-  const o = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
-  if (o.scroll > o.client) problems.push(`${name}: overflows horizontally at ${width} px (${o.scroll} > ${o.client})`);
-  log(`${name} @${width}: width ${o.scroll}/${o.client}`);
+  const audit = await auditPage(page, `${name}@${width}`);
+  problems.push(...audit.problems);
+  log(audit.summary);
 }
 
 let failed = false;

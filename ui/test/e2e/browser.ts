@@ -1,4 +1,5 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pino from 'pino';
@@ -86,4 +87,46 @@ export async function signUp(page: Page, base: string, who: { name: string; emai
   await page.getByLabel('E-mail').fill(who.email);
   await page.getByLabel(/^Password/).fill(PASSWORD);
   await Promise.all([page.waitForURL(`${base}/`), page.getByRole('button', { name: 'Sign up' }).click()]);
+}
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/**
+ * The page as it is now, checked the way every console script checks it: axe's serious and critical violations
+ * (evaluated through the DevTools protocol, so the page's Content-Security-Policy stays on) and, unless turned off,
+ * horizontal overflow (naming up to three elements past the edge). Returns the problems, each prefixed with `label`,
+ * and a one-line summary for the log.
+ */
+export async function auditPage(
+  page: Page,
+  label: string,
+  opts: { overflow?: boolean } = {},
+): Promise<{ problems: string[]; summary: string }> {
+  const problems: string[] = [];
+  await page.evaluate(axeSource);
+  const result = (await page.evaluate(() =>
+    (window as unknown as { axe: { run(ctx: Document, o: object): Promise<unknown> } }).axe.run(document, { resultTypes: ['violations'] }),
+  )) as { violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] };
+  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  for (const v of bad)
+    problems.push(
+      `${label}: axe ${v.id} (${v.impact}) ${v.help} at ${v.nodes
+        .map((n) => n.target.join(' '))
+        .slice(0, 3)
+        .join(', ')}`,
+    );
+  let summary = `${label}: axe ${bad.length ? `${bad.length} serious/critical` : 'clean'} (${result.violations.length} of any impact)`;
+  if (opts.overflow !== false) {
+    const o = await page.evaluate(() => {
+      const doc = document.documentElement;
+      const wide = [...document.querySelectorAll('body *')]
+        .filter((el) => el.getBoundingClientRect().right > doc.clientWidth + 1)
+        .slice(0, 3)
+        .map((el) => `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}.${[...el.classList].join('.')}`);
+      return { scroll: doc.scrollWidth, client: doc.clientWidth, wide };
+    });
+    if (o.scroll > o.client) problems.push(`${label}: overflows horizontally (${o.scroll} > ${o.client} px): ${o.wide.join(', ')}`);
+    summary += `, width ${o.scroll}/${o.client}`;
+  }
+  return { problems, summary };
 }

@@ -7,16 +7,14 @@
  * Run: pnpm --filter @neonhub/ui build && pnpm --filter @neonhub/ui test:e2e
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
-import { bootConsoleHost, signUp } from './browser.js';
+import { auditPage, bootConsoleHost, signUp } from './browser.js';
 
 const uiDir = resolve(import.meta.dirname, '../..');
 const shots = join(uiDir, 'test-results');
 mkdirSync(shots, { recursive: true });
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const started = Date.now();
 const log = (msg: string) => console.log(`[e2e +${((Date.now() - started) / 1000).toFixed(1)}s] ${msg}`);
 
@@ -42,26 +40,9 @@ const violations: string[] = [];
 
 async function check(page: Page, name: string) {
   await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
-  // evaluated through the DevTools protocol: the page's Content-Security-Policy (no inline scripts) stays on
-  await page.evaluate(axeSource);
-  const result = (await page.evaluate(() =>
-    (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<unknown> } }).axe.run(document, {
-      resultTypes: ['violations'],
-    }),
-  )) as {
-    violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[];
-  };
-  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  for (const v of bad)
-    violations.push(
-      `${name}: ${v.id} (${v.impact}) ${v.help} at ${v.nodes
-        .map((n) => n.target.join(' '))
-        .slice(0, 3)
-        .join(', ')}`,
-    );
-  log(
-    `${name}: screenshot saved, axe ${bad.length ? `${bad.length} serious/critical` : 'clean'} (${result.violations.length} violations of any impact)`,
-  );
+  const audit = await auditPage(page, name, { overflow: false });
+  violations.push(...audit.problems);
+  log(`screenshot saved; ${audit.summary}`);
 }
 
 let failed = false;

@@ -9,11 +9,10 @@
  * Run: pnpm --filter @neonhub/ui build && tsx ui/test/e2e/journey.e2e.ts
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { bootConsoleHost, hydrated, signUp as signUpForm } from './browser.js';
+import { auditPage, bootConsoleHost, hydrated, signUp as signUpForm } from './browser.js';
 
 const uiDir = resolve(import.meta.dirname, '../..');
 const repoRoot = resolve(uiDir, '..');
@@ -21,7 +20,6 @@ const shots = join(uiDir, 'test/e2e/screenshots');
 const docShots = join(repoRoot, 'docs', 'images', 'console');
 mkdirSync(shots, { recursive: true });
 mkdirSync(docShots, { recursive: true });
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const started = Date.now();
 const log = (msg: string) => console.log(`[journey +${((Date.now() - started) / 1000).toFixed(1)}s] ${msg}`);
 /** How long any one condition may take to come true: generous, since every wait is for a condition (a passing run never
@@ -52,24 +50,9 @@ async function check(page: Page, name: string, doc?: string) {
   await page.screenshot({ path: join(shots, `${width}-${name}.png`), fullPage: true, timeout: 60_000 });
   // docs/console.md shows a few of them, viewport-sized to keep them small
   if (doc) await page.screenshot({ path: join(docShots, `${doc}.png`), timeout: 60_000 });
-  await page.evaluate(axeSource);
-  const result = (await page.evaluate(() =>
-    (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<unknown> } }).axe.run(document, {
-      resultTypes: ['violations'],
-    }),
-  )) as { violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] };
-  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  for (const v of bad)
-    problems.push(
-      `${width}/${name}: axe ${v.id} (${v.impact}) ${v.help} at ${v.nodes
-        .map((n) => n.target.join(' '))
-        .slice(0, 3)
-        .join(', ')}`,
-    );
-  const overflow = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth }));
-  if (overflow.scroll > overflow.inner)
-    problems.push(`${width}/${name}: the page overflows horizontally (${overflow.scroll} > ${overflow.inner})`);
-  log(`${width}/${name}: axe ${bad.length ? `${bad.length} serious/critical` : 'clean'}, width ${overflow.scroll}/${overflow.inner}`);
+  const audit = await auditPage(page, `${width}/${name}`);
+  problems.push(...audit.problems);
+  log(audit.summary);
 }
 
 /** The text a person reads in <main> carries no raw template and no bare id. */

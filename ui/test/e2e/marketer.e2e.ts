@@ -11,11 +11,10 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { bootConsoleHost, signUp } from './browser.js';
+import { auditPage, bootConsoleHost, signUp } from './browser.js';
 
 const uiDir = resolve(import.meta.dirname, '../..');
 const repoRoot = resolve(uiDir, '..');
@@ -23,7 +22,6 @@ const shots = join(uiDir, 'test-results');
 const docShots = join(repoRoot, 'docs', 'images', 'console');
 mkdirSync(shots, { recursive: true });
 mkdirSync(docShots, { recursive: true });
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const started = Date.now();
 const log = (msg: string) => console.log(`[marketer +${((Date.now() - started) / 1000).toFixed(1)}s] ${msg}`);
 
@@ -51,29 +49,9 @@ async function check(page: Page, name: string, opts: { doc?: string } = {}) {
   const width = page.viewportSize()?.width ?? 0;
   await page.screenshot({ path: join(shots, `marketer-${name}.png`), fullPage: true });
   if (opts.doc) await docShot(page, opts.doc);
-  await page.evaluate(axeSource);
-  const result = (await page.evaluate(() =>
-    (window as unknown as { axe: { run(ctx: Document, o: object): Promise<unknown> } }).axe.run(document, { resultTypes: ['violations'] }),
-  )) as { violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] };
-  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  for (const v of bad)
-    problems.push(
-      `${name}: axe ${v.id} (${v.impact}) ${v.help} at ${v.nodes
-        .map((n) => n.target.join(' '))
-        .slice(0, 3)
-        .join(', ')}`,
-    );
-  const overflow = await page.evaluate(() => {
-    const doc = document.documentElement;
-    const wide = [...document.querySelectorAll('body *')]
-      .filter((el) => el.getBoundingClientRect().right > doc.clientWidth + 1)
-      .slice(0, 3)
-      .map((el) => `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}.${[...el.classList].join('.')}`);
-    return { scroll: doc.scrollWidth, client: doc.clientWidth, wide };
-  });
-  if (overflow.scroll > overflow.client)
-    problems.push(`${name}: overflows horizontally at ${width} px (${overflow.scroll} > ${overflow.client}): ${overflow.wide.join(', ')}`);
-  log(`${name} @${width}: axe ${bad.length ? `${bad.length} serious/critical` : 'clean'}, width ${overflow.scroll}/${overflow.client}`);
+  const audit = await auditPage(page, `${name}@${width}`);
+  problems.push(...audit.problems);
+  log(audit.summary);
 }
 
 const ymd = (d: Date) => d.toISOString().slice(0, 10);

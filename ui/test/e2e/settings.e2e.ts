@@ -11,16 +11,14 @@
  * ui/test-results/settings-*.png. Run: pnpm --filter @neonhub/ui build && tsx test/e2e/settings.e2e.ts
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
-import { bootConsoleHost, signUp } from './browser.js';
+import { auditPage, bootConsoleHost, signUp } from './browser.js';
 
 const uiDir = resolve(import.meta.dirname, '../..');
 const shots = join(uiDir, 'test-results');
 mkdirSync(shots, { recursive: true });
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const started = Date.now();
 const log = (msg: string) => console.log(`[settings +${((Date.now() - started) / 1000).toFixed(1)}s] ${msg}`);
 const WAIT = 30_000;
@@ -37,22 +35,9 @@ const problems: string[] = [];
 async function check(page: Page, name: string) {
   const width = page.viewportSize()?.width ?? 0;
   await page.screenshot({ path: join(shots, `settings-${name}-${width}.png`), fullPage: true });
-  await page.evaluate(axeSource);
-  const result = (await page.evaluate(() =>
-    (window as unknown as { axe: { run(ctx: Document, o: object): Promise<unknown> } }).axe.run(document, { resultTypes: ['violations'] }),
-  )) as { violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] };
-  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  for (const v of bad)
-    problems.push(
-      `${width}/${name}: axe ${v.id} (${v.impact}) ${v.help} at ${v.nodes
-        .map((n) => n.target.join(' '))
-        .slice(0, 3)
-        .join(', ')}`,
-    );
-  const overflow = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth }));
-  if (overflow.scroll > overflow.inner)
-    problems.push(`${width}/${name}: the page overflows horizontally (${overflow.scroll} > ${overflow.inner})`);
-  log(`${width}/${name}: axe ${bad.length ? `${bad.length} serious/critical` : 'clean'}, width ${overflow.scroll}/${overflow.inner}`);
+  const audit = await auditPage(page, `${width}/${name}`);
+  problems.push(...audit.problems);
+  log(audit.summary);
 }
 
 /** Both widths of one page state: the page as it is, then at 390 px, then back. */
