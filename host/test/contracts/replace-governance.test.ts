@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorkspaceMcpServer } from '../../src/mcp/index.js';
 import { buildApp } from '../../src/server/app.js';
-import { bootHost, lockRoot, makeRoot, operatorInject, removeRoot, repoPlugin } from '../integration/helpers.js';
+import { apiThrough, bootHost, lockRoot, makeRoot, operatorInject, removeRoot, repoPlugin } from '../integration/helpers.js';
 
 /**
  * A third-party policy plugin replaces governance: `gatekeeper` (host/test/fixtures/contracts) provides the policy
@@ -48,19 +48,7 @@ afterAll(async () => {
   removeRoot(root);
 });
 
-const api = async <T = Record<string, unknown>>(method: 'GET' | 'POST', url: string, payload?: unknown) => {
-  const r = await inject({ method, url, ...(payload === undefined ? {} : { payload: payload as object }) });
-  return { status: r.statusCode, body: r.json() as T };
-};
-
-async function until(runId: string, done: (v: RunView) => boolean): Promise<RunView> {
-  for (let i = 0; i < 300; i++) {
-    const v = (await api<RunView>('GET', `/api/runs/${runId}`)).body;
-    if (done(v)) return v;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`run ${runId} did not get there`);
-}
+const { api, untilRun: until } = apiThrough(() => inject);
 
 const outbox = async (slug: string) =>
   (

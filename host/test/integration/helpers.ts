@@ -1,5 +1,6 @@
 import { cpSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { RunView } from '@neonhub/orchestrator';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import pino from 'pino';
 import { readOperatorCredential } from '../../src/accounts/index.js';
@@ -78,4 +79,25 @@ export function operatorInject(app: FastifyInstance, host: Host): FastifyInstanc
   if (!token) throw new Error(`no operator credential in ${host.config.dataDir}: build the app first`);
   return ((opts: InjectOptions) =>
     app.inject({ ...opts, headers: { authorization: `Bearer ${token}`, ...opts.headers } })) as FastifyInstance['inject'];
+}
+
+/**
+ * JSON calls to the app through `inject()` (read when called: tests assign it in beforeAll), and a wait for a run,
+ * read through `GET /api/runs/:id`, to reach a state — 60 s is a hang guard, not a budget.
+ */
+export function apiThrough(inject: () => FastifyInstance['inject']) {
+  const api = async <T = Record<string, unknown>>(method: 'GET' | 'POST', url: string, payload?: unknown) => {
+    const r = await inject()({ method, url, ...(payload === undefined ? {} : { payload: payload as object }) });
+    return { status: r.statusCode, body: r.json() as T };
+  };
+  async function untilRun(runId: string, done: (v: RunView) => boolean): Promise<RunView> {
+    const by = Date.now() + 60_000;
+    for (;;) {
+      const v = (await api<RunView>('GET', `/api/runs/${runId}`)).body;
+      if (done(v)) return v;
+      if (Date.now() > by) throw new Error(`run ${runId} did not get there: ${JSON.stringify(v.run?.status)}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  return { api, untilRun };
 }

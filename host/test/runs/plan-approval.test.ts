@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallRecord } from '../../src/pipeline/types.js';
 import { buildApp } from '../../src/server/app.js';
-import { bootHost, lockRoot, makeRoot, operatorInject, removeRoot, repoPlugin } from '../integration/helpers.js';
+import { apiThrough, bootHost, lockRoot, makeRoot, operatorInject, removeRoot, repoPlugin } from '../integration/helpers.js';
 
 /**
  * A plan step marked `needsApproval` is held for a person also when the workspace has an approvals provider whose
@@ -54,20 +54,8 @@ afterAll(async () => {
   removeRoot(root);
 });
 
-const api = async <T = Record<string, unknown>>(method: 'GET' | 'POST', url: string, payload?: unknown) => {
-  const r = await inject({ method, url, ...(payload === undefined ? {} : { payload: payload as object }) });
-  return { status: r.statusCode, body: r.json() as T };
-};
+const { api, untilRun: until } = apiThrough(() => inject);
 
-async function until(runId: string, done: (v: RunView) => boolean): Promise<RunView> {
-  const by = Date.now() + 60_000; // a hang guard, not a budget
-  for (;;) {
-    const v = (await api<RunView>('GET', `/api/runs/${runId}`)).body;
-    if (done(v)) return v;
-    if (Date.now() > by) throw new Error(`run ${runId} did not get there: ${JSON.stringify(v.run.status)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 const settled = (v: RunView) => ['succeeded', 'failed', 'cancelled'].includes(v.run.status);
 
 /** Starts a run of one read step marked for approval in `slug`, through the API. */
