@@ -24,7 +24,6 @@
 import { randomBytes } from 'node:crypto';
 import { cpSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
-import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -41,6 +40,7 @@ import { discoverPlugins, lockPlugins } from '../../host/src/plugins/index.js';
 import { createRuntime } from '../../host/src/runtimes/index.js';
 import { buildApp } from '../../host/src/server/app.js';
 import { percentile, printTable, summarize, timeEach } from '../stats.js';
+import { pglitePrototype } from './pglite-prototype.js';
 import { sqlMicro } from './sql-micro.js';
 import { createAuditTrace } from './trace-audit.js';
 import { createMcpTrace } from './trace-mcp.js';
@@ -54,13 +54,9 @@ await mcpTrace?.install();
 // --trace-sql: time every PGlite query (its work runs on this thread) by the statement's first words
 const sqlTrace = new Map<string, { n: number; ms: number }>();
 if (process.argv.includes('--trace-sql')) {
-  // the ESM build core/db imports (require.resolve would name the CommonJS one, another class)
-  const require = createRequire(join(resolve(import.meta.dirname, '../../core/db'), 'package.json'));
-  const esm = require.resolve('@electric-sql/pglite').replace(/index\.cjs$/, 'index.js');
-  type Query = (this: unknown, sql: string, ...rest: unknown[]) => Promise<unknown>;
-  const { PGlite } = (await import(esm)) as { PGlite: { prototype: { query: Query } } };
-  const query = PGlite.prototype.query;
-  PGlite.prototype.query = async function (this: unknown, ...args: Parameters<Query>) {
+  const proto = await pglitePrototype();
+  const query = proto.query!;
+  proto.query = async function (this: unknown, ...args: unknown[]) {
     const t0 = performance.now();
     try {
       return await query.apply(this, args);

@@ -6,9 +6,8 @@
  * audit statement it then says how long it queued, what ran in front of it, how long it ran, and how long the answer
  * took to come back through the store and the plugin.
  */
-import { createRequire } from 'node:module';
-import { join, resolve } from 'node:path';
 import { percentile } from '../stats.js';
+import { pglitePrototype } from './pglite-prototype.js';
 
 interface Q {
   label: string;
@@ -37,11 +36,7 @@ export function createAuditTrace() {
   let on = false;
 
   async function install(): Promise<void> {
-    const require = createRequire(join(resolve(import.meta.dirname, '../../core/db'), 'package.json'));
-    const esm = require.resolve('@electric-sql/pglite').replace(/index\.cjs$/, 'index.js');
-    type Fn = (this: unknown, ...a: unknown[]) => unknown;
-    const { PGlite } = (await import(esm)) as { PGlite: { prototype: Record<string, Fn> } };
-    const proto = PGlite.prototype;
+    const proto = await pglitePrototype();
     for (const name of ['query', 'exec'] as const) {
       const orig = proto[name]!;
       proto[name] = async function (this: unknown, ...args: unknown[]) {

@@ -7,11 +7,10 @@
  */
 import { createHook } from 'node:async_hooks';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { createRequire } from 'node:module';
-import { join, resolve } from 'node:path';
 import { PerformanceObserver, performance as perf } from 'node:perf_hooks';
 import { setStepMarkSink } from '../../host/src/telemetry/marks.js';
 import { percentile } from '../stats.js';
+import { pglitePrototype } from './pglite-prototype.js';
 
 type Marks = [string, number, number][];
 const elu = () => perf.eventLoopUtilization().active;
@@ -95,11 +94,7 @@ export function createMcpTrace() {
   return {
     /** Times PGlite's synchronous protocol executions (the thread is PGlite's while one runs). */
     async install(): Promise<void> {
-      const require = createRequire(join(resolve(import.meta.dirname, '../../core/db'), 'package.json'));
-      const esm = require.resolve('@electric-sql/pglite').replace(/index\.cjs$/, 'index.js');
-      type Fn = (this: unknown, ...a: unknown[]) => unknown;
-      const { PGlite } = (await import(esm)) as { PGlite: { prototype: Record<string, Fn> } };
-      const proto = PGlite.prototype;
+      const proto = await pglitePrototype();
       for (const name of ['query', 'exec'] as const) {
         const orig = proto[name]!;
         proto[name] = function (this: unknown, ...args: unknown[]) {
