@@ -30,7 +30,7 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'shared', include: SHARED, isolate: false, setupFiles: ['scripts/vitest-shared-setup.ts'] },
+        test: { name: 'shared', include: SHARED, isolate: false },
       },
       {
         extends: true,

@@ -1,10 +1,11 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { isIP, type LookupFunction } from 'node:net';
 import type { NeonHubError } from '@neonhub/schemas';
-import { Agent, buildConnector, fetch as undiciFetch } from 'undici';
+import type { buildConnector as BuildConnector } from 'undici';
 import { outboundErrors } from '../errors.js';
 import { refusedAddress, refusedName } from './addresses.js';
 import { type AllowRule, allowsAddress, allowsName, parseAllowList } from './allow-list.js';
+import { Agent, buildConnector, fetch as undiciFetch } from './undici.js';
 
 export interface ResolvedAddress {
   address: string;
@@ -161,7 +162,7 @@ export function createOutboundGuard(opts: OutboundGuardOptions = {}): OutboundGu
       );
     };
 
-  const connectors = new Map<number, buildConnector.connector>();
+  const connectors = new Map<number, BuildConnector.connector>();
   const connectorFor = (port: number) => {
     let c = connectors.get(port);
     if (!c) {
