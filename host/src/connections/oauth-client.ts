@@ -138,3 +138,5 @@ export function createOAuthClient(auth: OAuth2Auth, app: OAuthApp, fetch: typeof
     },
   };
 }
+
+export type OAuthClient = ReturnType<typeof createOAuthClient>;
