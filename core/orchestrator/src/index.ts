@@ -16,3 +16,4 @@ export { PLAN_PROMPT_VERSION, type PlannerLlm, planWithLlm } from './planner-llm
 export { type PlanParams, planOffline, topicOf } from './planner-offline.js';
 export { findRefs, resolveTemplates } from './template.js';
 export { type ToolInfo, validatePlan } from './validate-plan.js';
+export { createWaitingQuery } from './waiting.js';

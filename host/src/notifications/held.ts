@@ -1,4 +1,4 @@
-import type { DB, ExpressionBuilder, Kysely } from '@neonhub/db';
+import { type DB, type ExpressionBuilder, type Kysely, sql } from '@neonhub/db';
 import { APPROVALS_TOOLS, type Contract, HeldApprovalSchema, type HeldCall } from '@neonhub/schemas';
 import type { Logger } from 'pino';
 import type { CallToolRequest, CallToolResult } from '../pipeline/call-tool.js';
@@ -133,18 +133,38 @@ export async function markExpiredHeld(db: Kysely<DB>, now = new Date()): Promise
   return Number(r.numUpdatedRows);
 }
 
-/** Held calls (any workspace) noted after `since` that still wait, oldest first: the notifier's feed. */
-export async function heldSince(db: Kysely<DB>, since: Date, limit = 100, now = new Date()): Promise<Row[]> {
-  return db
+/** Where a page of a feed ended: the last row's time exactly as stored (microseconds: a JS Date keeps milliseconds) and its key. */
+export interface FeedPosition {
+  at: string;
+  id: string;
+}
+
+/**
+ * Held calls (any workspace) noted after `since` that still wait, oldest first (ties by call id): the notifier's feed.
+ * `after` continues from the last row of a page (keyset on (created_at, call_id)), so a look reads past any number of
+ * rows in one instant.
+ */
+export async function heldSince(
+  db: Kysely<DB>,
+  since: Date,
+  limit = 100,
+  now = new Date(),
+  after?: FeedPosition,
+): Promise<(Row & { position: FeedPosition })[]> {
+  let q = db
     .selectFrom('held_calls')
     .select(COLUMNS)
+    .select(sql<string>`created_at::text`.as('at_text'))
     .where('created_at', '>', since)
     .where('decided_at', 'is', null)
-    .where(notExpired(now))
+    .where(notExpired(now));
+  if (after) q = q.where(sql<boolean>`(created_at, call_id) > (${after.at}::timestamptz, ${after.id})`);
+  const rows = await q
     .orderBy('created_at')
     .orderBy('call_id') // notes of one millisecond in one order on every read
     .limit(limit)
     .execute();
+  return rows.map(({ at_text, ...r }) => ({ ...r, position: { at: at_text, id: r.call_id } }));
 }
 
 export interface HeldTrackingDeps {

@@ -5,37 +5,9 @@ import type { Actor, PluginManifest } from '@neonhub/schemas';
 import type { ChannelRouter } from '@neonhub/sdk';
 import type { Logger } from 'pino';
 import type { OutboxPort } from '../pipeline/call-tool.js';
-import { heldSince, markExpiredHeld } from './held.js';
+import { allPages, FEED_PAGE, oldestOpenTransaction, overlappingFeed } from './feed.js';
+import { type FeedPosition, heldSince, markExpiredHeld } from './held.js';
 import { claim, deadSends, type NotifyTarget, targets } from './store.js';
-
-/**
- * How far back each look at a feed read by time (held calls, failed sends) reaches again: rows stamped before they
- * commit (two hosts, two workers, or two rows in one millisecond) may land behind a look that already passed their time.
- */
-const FEED_OVERLAP_MS = 5000;
-
-/**
- * A feed read by time with an overlap, so a row that committed late is not lost behind the cursor: `since()` is the
- * bound of the next read, `fresh(key, at)` says whether a row is new (and moves the cursor), `forget()` drops the keys
- * no read can return again.
- */
-function overlappingFeed(start: Date) {
-  let cursor = start;
-  const seen = new Map<string, number>();
-  return {
-    since: () => new Date(cursor.getTime() - FEED_OVERLAP_MS),
-    fresh(key: string, at: Date): boolean {
-      if (at > cursor) cursor = at;
-      if (seen.has(key)) return false;
-      seen.set(key, at.getTime());
-      return true;
-    },
-    forget() {
-      const before = cursor.getTime() - 2 * FEED_OVERLAP_MS;
-      for (const [k, t] of seen) if (t < before) seen.delete(k);
-    },
-  };
-}
 
 /** Notifications are sent as the host itself, not as a member. */
 export const NOTIFIER: Actor = { type: 'system', id: 'neonhub-notifications' };
@@ -84,9 +56,10 @@ export interface Notifier {
 export function startNotifier(deps: NotifierDeps): Notifier {
   const everyMs = deps.everyMs ?? 2000;
   const startedAt = Date.now();
-  let cursor: number | undefined;
-  const heldFeed = overlappingFeed(new Date(startedAt - (deps.lookBackMs ?? 3_600_000)));
-  const deadFeed = overlappingFeed(new Date(startedAt - (deps.lookBackMs ?? 3_600_000)));
+  const from = new Date(startedAt - (deps.lookBackMs ?? 3_600_000));
+  const approvalFeed = overlappingFeed(from);
+  const heldFeed = overlappingFeed(from);
+  const deadFeed = overlappingFeed(from);
   let running: Promise<void> | undefined;
   let closed = false;
   const link = (path: string) => (deps.consoleUrl ? `${deps.consoleUrl.replace(/\/$/, '')}${path}` : null);
@@ -135,11 +108,19 @@ export function startNotifier(deps: NotifierDeps): Notifier {
     }
   }
 
-  async function approvals(): Promise<void> {
-    const rows = await deps.approvalsRequested(
-      cursor === undefined ? { since: new Date(startedAt - (deps.lookBackMs ?? 3_600_000)) } : { after: cursor },
+  /**
+   * Steps that came to wait for approval (their `approval.requested` event): the approvers hear of each once. Read by
+   * the events' time with the same overlap as the feeds below, not after the last event id seen: on PostgreSQL an id
+   * is taken at insert and seen at commit, so an event whose transaction commits after a later id was read would be
+   * passed for good (and the overlap reaches back to any transaction still open, however long).
+   */
+  async function approvals(open: Date | undefined): Promise<void> {
+    const since = approvalFeed.since(open);
+    const rows = allPages<RequestedApproval>((last) =>
+      deps.approvalsRequested({ since, limit: FEED_PAGE, ...(last ? { after: last.eventId } : {}) }),
     );
-    for (const r of rows) {
+    for await (const r of rows) {
+      if (!approvalFeed.fresh(`event:${r.eventId}`, new Date(r.at))) continue;
       const what = r.title ?? r.tool;
       await notify({
         workspaceId: r.workspaceId,
@@ -151,9 +132,8 @@ export function startNotifier(deps: NotifierDeps): Notifier {
           return `“${what}” in the run “${r.runGoal}” waits for your approval.\n\n${url ? `Review it: ${url}` : 'Review it in NeonHub’s console, under Approvals.'}`;
         },
       });
-      cursor = Math.max(cursor ?? 0, r.eventId);
     }
-    if (cursor === undefined) cursor = rows.at(-1)?.eventId ?? 0;
+    approvalFeed.forget();
   }
 
   /**
@@ -162,10 +142,13 @@ export function startNotifier(deps: NotifierDeps): Notifier {
    * makes it once per person whatever the number of hosts. Notes whose approval expired undecided are marked decided
    * (at their expiry) first.
    */
-  async function heldCalls(): Promise<void> {
+  async function heldCalls(open: Date | undefined): Promise<void> {
     await markExpiredHeld(deps.db);
-    const rows = await heldSince(deps.db, heldFeed.since());
-    for (const h of rows) {
+    const since = heldFeed.since(open);
+    const now = new Date();
+    for await (const h of allPages((last: { position: FeedPosition } | undefined) =>
+      heldSince(deps.db, since, FEED_PAGE, now, last?.position),
+    )) {
       const key = `held:${h.call_id}`;
       if (!heldFeed.fresh(key, new Date(h.created_at))) continue;
       const [pluginId = '', name = h.tool] = h.tool.split(':');
@@ -188,9 +171,11 @@ export function startNotifier(deps: NotifierDeps): Notifier {
    * Sends that failed for good: members and up hear of each once. Read with the same overlap as held calls (a send
    * marked dead in the millisecond a look read, or stamped before a look and committed after it, was lost for good).
    */
-  async function failedSends(): Promise<void> {
-    const rows = await deadSends(deps.db, deadFeed.since());
-    for (const m of rows) {
+  async function failedSends(open: Date | undefined): Promise<void> {
+    const since = deadFeed.since(open);
+    for await (const m of allPages((last: { position: FeedPosition } | undefined) =>
+      deadSends(deps.db, since, FEED_PAGE, last?.position),
+    )) {
       if (!deadFeed.fresh(`outbox:${m.id}`, new Date(m.updated_at))) continue;
       const error = (m.last_error as { message?: string } | null)?.message ?? 'it failed every attempt';
       await notify({
@@ -211,9 +196,11 @@ export function startNotifier(deps: NotifierDeps): Notifier {
     if (running) return running;
     running = (async () => {
       try {
-        await approvals();
-        await heldCalls();
-        await failedSends();
+        // read before the feeds: a transaction open now may commit rows stamped before the overlap while they are read
+        const open = await oldestOpenTransaction(deps.db);
+        await approvals(open);
+        await heldCalls(open);
+        await failedSends(open);
       } finally {
         running = undefined;
       }

@@ -1,5 +1,6 @@
 import type { DB, Kysely, NotifyViaValue, RoleValue } from '@neonhub/db';
 import { sql } from '@neonhub/db';
+import type { FeedPosition } from './held.js';
 
 export interface NotificationPref {
   via: NotifyViaValue;
@@ -75,16 +76,19 @@ export async function claim(db: Kysely<DB>, workspaceId: string, key: string, us
   return rows.length > 0;
 }
 
-/** Sends that failed for good since `since` (not notifications themselves, so a failing notification makes no other). */
-export async function deadSends(db: Kysely<DB>, since: Date, limit = 100) {
-  return db
+/**
+ * Sends that failed for good since `since` (not notifications themselves, so a failing notification makes no other),
+ * oldest first (ties by id). `after` continues from the last row of a page (keyset on (updated_at, id)).
+ */
+export async function deadSends(db: Kysely<DB>, since: Date, limit = 100, after?: FeedPosition) {
+  let q = db
     .selectFrom('outbox_messages')
     .select(['id', 'workspace_id', 'tool', 'last_error', 'updated_at'])
+    .select(sql<string>`updated_at::text`.as('at_text'))
     .where('status', '=', 'dead')
     .where('updated_at', '>', since)
-    .where('idempotency_key', 'not like', 'notify:%')
-    .orderBy('updated_at')
-    .orderBy('id')
-    .limit(limit)
-    .execute();
+    .where('idempotency_key', 'not like', 'notify:%');
+  if (after) q = q.where(sql<boolean>`(updated_at, id) > (${after.at}::timestamptz, ${after.id})`);
+  const rows = await q.orderBy('updated_at').orderBy('id').limit(limit).execute();
+  return rows.map(({ at_text, ...r }) => ({ ...r, position: { at: at_text, id: r.id } as FeedPosition }));
 }

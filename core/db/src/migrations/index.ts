@@ -29,6 +29,7 @@ import { heldCallExpiry } from './0030-held-call-expiry.js';
 import { stepInputRefs } from './0031-step-input-refs.js';
 import { stepApprovalExpiry } from './0032-step-approval-expiry.js';
 import { resultsTrust } from './0033-results-trust.js';
+import { approvalRequestedAt } from './0034-approval-requested-at.js';
 
 /**
  * Every schema migration, in the order it runs. Append only: never rename, reorder or edit one
@@ -65,4 +66,5 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: Migrat
   ['0031_step_input_refs', stepInputRefs],
   ['0032_step_approval_expiry', stepApprovalExpiry],
   ['0033_results_trust', resultsTrust],
+  ['0034_approval_requested_at', approvalRequestedAt],
 ];
