@@ -17,6 +17,8 @@ export interface RunsOptions {
   maxAttempts?: number;
   backoffBaseMs?: number;
   leaseMs?: number;
+  /** How often the recovery sweep runs while the worker is up (default: leaseMs). */
+  recoverEveryMs?: number;
   lockDurationMs?: number;
   stalledIntervalMs?: number;
 }
@@ -93,6 +95,7 @@ export async function createRuns(host: Host, opts: RunsOptions = {}): Promise<Or
     },
     logger: host.logger.child({ component: 'runs' }),
     ...(opts.leaseMs ? { leaseMs: opts.leaseMs } : {}),
+    ...(opts.recoverEveryMs ? { recoverEveryMs: opts.recoverEveryMs } : {}),
     ...(opts.maxAttempts ? { maxAttempts: opts.maxAttempts } : {}),
     ...(opts.backoffBaseMs ? { backoffBaseMs: opts.backoffBaseMs } : {}),
     pollMs: redisUrl ? 500 : 2000,

@@ -34,6 +34,12 @@ export interface BuildAppOptions {
   consoleBuildDir?: string;
   /** How often the notifier looks for things that wait (default 2 s). */
   notifyEveryMs?: number;
+  /**
+   * How often the runs' recovery sweep comes by (re-dispatching orphaned steps, failing steps whose approval expired;
+   * default: the lease, 30 s). A test that arranges an expired approval sets it beyond its own length and decides when
+   * the sweep runs.
+   */
+  recoverEveryMs?: number;
 }
 
 export async function buildApp(host: Host, opts: BuildAppOptions = {}): Promise<FastifyInstance> {
@@ -108,7 +114,7 @@ export async function buildApp(host: Host, opts: BuildAppOptions = {}): Promise<
     if (change.type !== 'configured') void mcp.notifyToolsChanged(change.workspaceId);
   });
   // Runs: goal -> plan -> steps on the queue (in-process, or BullMQ with REDIS_URL), events over WebSocket.
-  const runs = await createRuns(host);
+  const runs = await createRuns(host, opts.recoverEveryMs ? { recoverEveryMs: opts.recoverEveryMs } : {});
   // Schedules fire here: BullMQ delayed jobs with REDIS_URL, the database-polled timer otherwise (docs/schedules.md).
   const scheduleRunner = await startScheduleRunner({
     service: host.schedules,

@@ -1,6 +1,15 @@
 import { ResultsSettingsBodySchema } from '@neonhub/schemas';
 import { describe, expect, it } from 'vitest';
-import { everyInWords, everyOptions, LEARNING_EVERY, parseLearningForm, parseMetricsForm, untilInWords } from './learning';
+import {
+  everyInWords,
+  everyOptions,
+  keptSettings,
+  LEARNING_EVERY,
+  parseLearningForm,
+  parseMetricsForm,
+  shownSettings,
+  untilInWords,
+} from './learning';
 
 const form = (fields: Record<string, string>) => {
   const f = new FormData();
@@ -95,5 +104,35 @@ describe('the social figures form', () => {
         ok: false,
         field: 'metricsEveryMinutes',
       });
+  });
+});
+
+describe('a refused settings form keeps what was sent', () => {
+  const saved = { enabled: false, every: 1440, metric: 'converted' };
+
+  it('shows the saved settings until that form is refused', () => {
+    expect(shownSettings(saved, null, 'learning')).toEqual({ enabled: false, every: 1440, metric: 'converted', days: '' });
+    // the other form's refusal leaves this one as saved
+    const other = keptSettings(form({ metricsEnabled: 'on', metricsEveryMinutes: '60', metricsDays: '365' }), 'metrics');
+    expect(shownSettings(saved, other, 'learning')).toEqual({ enabled: false, every: 1440, metric: 'converted', days: '' });
+  });
+
+  it('shows what was sent after a refusal: the switch, the interval, the metric, the days as typed', () => {
+    const kept = keptSettings(form({ learningEnabled: 'on', learningEveryMinutes: '5', learningMetric: 'clicked' }), 'learning');
+    expect(kept).toEqual({ form: 'learning', enabled: true, every: '5', metric: 'clicked', days: '' });
+    expect(shownSettings(saved, kept, 'learning')).toEqual({ enabled: true, every: 5, metric: 'clicked', days: '' });
+    // a checkbox left off is off, though the saved setting is on
+    const metrics = keptSettings(form({ metricsEveryMinutes: '720', metricsDays: '365' }), 'metrics');
+    expect(shownSettings({ enabled: true, every: 60, days: 30 }, metrics, 'metrics')).toEqual({
+      enabled: false,
+      every: 720,
+      metric: '',
+      days: '365',
+    });
+  });
+
+  it('falls back to the saved value where no field can show what was sent', () => {
+    const kept = keptSettings(form({ learningEveryMinutes: 'soon', learningMetric: 'likes' }), 'learning');
+    expect(shownSettings(saved, kept, 'learning')).toEqual({ enabled: false, every: 1440, metric: 'converted', days: '' });
   });
 });

@@ -90,3 +90,65 @@ export function parseMetricsForm(form: FormData): LearningForm {
     return { ok: false, error: 'Say for how many days after a post its figures are pulled: 1 to 90.', field: 'metricsDays' };
   return { ok: true, body: { metricsEnabled: form.get('metricsEnabled') !== null, metricsEveryMinutes: minutes, metricsDays: days } };
 }
+
+/** Which form of the results settings page was sent. */
+export type SettingsFormName = 'learning' | 'metrics';
+
+/**
+ * What a refused settings form held, as the person left it (every field as text, a checkbox on or off): the action
+ * returns it with the refusal, so the page shows what they chose next to the error instead of the saved values.
+ */
+export interface KeptSettings {
+  form: SettingsFormName;
+  enabled: boolean;
+  every: string;
+  metric: string;
+  days: string;
+}
+
+const field = (form: FormData, name: string) => {
+  const v = form.get(name);
+  return typeof v === 'string' ? v : '';
+};
+
+/** The fields of the sent form (`learning`: learningEnabled, learningEveryMinutes, learningMetric; `metrics`: metricsEnabled, metricsEveryMinutes, metricsDays). */
+export function keptSettings(form: FormData, name: SettingsFormName): KeptSettings {
+  const learning = name === 'learning';
+  return {
+    form: name,
+    enabled: form.get(learning ? 'learningEnabled' : 'metricsEnabled') !== null,
+    every: field(form, learning ? 'learningEveryMinutes' : 'metricsEveryMinutes'),
+    metric: learning ? field(form, 'learningMetric') : '',
+    days: learning ? '' : field(form, 'metricsDays'),
+  };
+}
+
+export interface ShownSettings {
+  enabled: boolean;
+  /** The interval selected (a whole number of minutes: one the person sent, else the saved one). */
+  every: number;
+  metric: string;
+  /** The days field as written (text: 365 or "" stay as typed). */
+  days: string;
+}
+
+/**
+ * What one form of the page shows: the saved settings, or, after that form was refused, what was sent (an interval
+ * that is not a whole number, which no option can show, falls back to the saved one).
+ */
+export function shownSettings(
+  saved: { enabled: boolean; every: number; metric?: string; days?: number },
+  kept: KeptSettings | null | undefined,
+  name: SettingsFormName,
+): ShownSettings {
+  const fromSaved = {
+    enabled: saved.enabled,
+    every: saved.every,
+    metric: saved.metric ?? '',
+    days: saved.days === undefined ? '' : String(saved.days),
+  };
+  if (!kept || kept.form !== name) return fromSaved;
+  const every = /^\d+$/.test(kept.every.trim()) ? Number(kept.every.trim()) : saved.every;
+  const metric = LEARNING_METRICS.some((m) => m.value === kept.metric) ? kept.metric : fromSaved.metric;
+  return { enabled: kept.enabled, every, metric, days: kept.days };
+}

@@ -49,13 +49,19 @@ export interface ConsoleHost {
  * A real host for a browser test: createHost with these plugins (PGlite in a temp dir), buildApp with the account
  * routes and the console it mounts from ui/build (which must be built), an ephemeral port, and Chromium.
  */
-export async function bootConsoleHost(opts: { name: string; plugins: string[]; env?: Record<string, string> }): Promise<ConsoleHost> {
+export async function bootConsoleHost(opts: {
+  name: string;
+  plugins: string[];
+  env?: Record<string, string>;
+  /** How often the runs' recovery sweep comes by (buildApp's recoverEveryMs; default the lease, 30 s). */
+  recoverEveryMs?: number;
+}): Promise<ConsoleHost> {
   if (!existsSync(join(uiDir, 'build', 'handler.js'))) throw new Error('run pnpm --filter @neonhub/ui build first');
   const dataDir = mkdtempSync(join(tmpdir(), `neonhub-${opts.name}-`));
   const config = loadConfig({ NEONHUB_DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...opts.env }, repoRoot);
   delete process.env.NEONHUB_API_URL;
   const host = await createHost({ config, logger: pino({ level: 'silent' }), only: opts.plugins, seed: false });
-  const app = await buildApp(host, { accounts: { github: null } });
+  const app = await buildApp(host, { accounts: { github: null }, ...(opts.recoverEveryMs ? { recoverEveryMs: opts.recoverEveryMs } : {}) });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const base = `http://localhost:${(app.server.address() as { port: number }).port}`;
   const browser = await launchChromium();

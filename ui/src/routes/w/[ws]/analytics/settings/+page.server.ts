@@ -1,5 +1,5 @@
 import { fail } from '@sveltejs/kit';
-import { parseLearningForm, parseMetricsForm } from '$lib/learning';
+import { keptSettings, parseLearningForm, parseMetricsForm, type SettingsFormName } from '$lib/learning';
 import { atLeast } from '$lib/nav';
 import { api } from '$lib/server/api';
 import { failWith, guardedActions, orError, requireWorkspace } from '$lib/server/guard';
@@ -20,15 +20,20 @@ export const load: PageServerLoad = async (event) => {
 
 type SaveEvent = Parameters<Actions[string]>[0];
 
-/** Saves one form of the page (admins: the host refuses anyone else with 403), its fields parsed by `parse`. */
-async function save(event: SaveEvent, parse: typeof parseLearningForm, saved: 'learning' | 'metrics') {
+/**
+ * Saves one form of the page (admins: the host refuses anyone else with 403), its fields parsed by `parse`. A refusal
+ * carries what was sent (`kept`), so the page shows it beside the error instead of the saved values.
+ */
+async function save(event: SaveEvent, parse: typeof parseLearningForm, saved: SettingsFormName) {
   const ws = requireWorkspace(event.locals, event.params.ws ?? '');
+  const data = await event.request.formData();
+  const kept = keptSettings(data, saved);
   if (!atLeast(ws.role, 'admin'))
-    return fail(403, { error: 'Only an owner or admin of this workspace changes these settings.', code: 'NH_AUTH_FORBIDDEN' });
-  const parsed = parse(await event.request.formData());
-  if (!parsed.ok) return fail(400, { error: parsed.error, field: parsed.field });
+    return fail(403, { error: 'Only an owner or admin of this workspace changes these settings.', code: 'NH_AUTH_FORBIDDEN', kept });
+  const parsed = parse(data);
+  if (!parsed.ok) return fail(400, { error: parsed.error, field: parsed.field, kept });
   const r = await api(event).request('saveResultsSettings', { params: { ws: ws.slug }, body: parsed.body });
-  if (!r.ok) return failWith(r);
+  if (!r.ok) return failWith(r, { kept });
   return { saved };
 }
 
