@@ -2,6 +2,7 @@ import type { RequestEvent } from '@sveltejs/kit';
 import type { Campaign, CampaignDetail } from '$lib/campaigns';
 import type { Contracts } from '$lib/capabilities';
 import { type ChosenRange, rangeFromUrl, todayIn } from '$lib/date-range';
+import { type RunForName, resultsCampaignNames, runOfCampaign } from '$lib/results-names';
 import type { Api } from './api';
 import { orError } from './guard';
 import { callContract } from './plugins';
@@ -23,6 +24,33 @@ export async function campaignNames(client: Api, ws: string, contracts: Contract
   if (!contracts.campaigns) return {};
   const r = await callContract<{ campaigns: Campaign[] }>(client, ws, 'campaigns', 'list_campaigns', { limit: 200 }, contracts);
   return Object.fromEntries((r.output?.campaigns ?? []).map((c) => [c.campaignId, c.name]));
+}
+
+/** At most this many runs not among the recent ones are read one by one for their goal (older ones read "An earlier run"). */
+const MORE_RUNS = 20;
+
+/**
+ * Names in words for the results campaigns that no campaign of the contract names: a run's sends by the run's goal
+ * (the recent runs in one request, a few older ones each by itself), unattributed sends as such (resultsCampaignNames).
+ */
+export async function otherCampaignNames(
+  client: Api,
+  ws: string,
+  keys: readonly string[],
+  timeZone: string,
+): Promise<Record<string, string>> {
+  const wanted = keys.map(runOfCampaign).filter((id): id is string => id !== null);
+  if (wanted.length === 0) return resultsCampaignNames(keys, [], timeZone);
+  const recent = await client.request('listRuns', { params: { ws } });
+  const runs: RunForName[] = recent.ok ? recent.data.runs : [];
+  const have = new Set(runs.map((r) => r.id));
+  const older = await Promise.all(
+    wanted
+      .filter((id) => !have.has(id))
+      .slice(0, MORE_RUNS)
+      .map((id) => client.request('getRun', { params: { id } }).then((r) => (r.ok ? [r.data.run] : []))),
+  );
+  return resultsCampaignNames(keys, [...runs, ...older.flat()], timeZone);
 }
 
 /** A campaign's variants by the keys its results may carry (the variant's id or its name) → its name. */

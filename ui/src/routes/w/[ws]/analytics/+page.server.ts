@@ -1,6 +1,6 @@
 import { FUNNEL_STAGES } from '@neonhub/schemas';
 import type { CampaignDetail } from '$lib/campaigns';
-import { analyticsRange, campaignAnalytics, campaignNames, splitOf, variantNames } from '$lib/server/analytics';
+import { analyticsRange, campaignAnalytics, campaignNames, otherCampaignNames, splitOf, variantNames } from '$lib/server/analytics';
 import { api } from '$lib/server/api';
 import { orError } from '$lib/server/guard';
 import { callContract } from '$lib/server/plugins';
@@ -19,7 +19,15 @@ export const load: PageServerLoad = async (event) => {
     // the learning settings' one line (the settings page changes them); the page shows without it
     client.request('getResultsSettings', { params: { ws } }).then((r) => (r.ok ? r.data : null)),
   ]);
-  const names = await campaignNames(client, ws, contracts);
+  const [names, others] = await Promise.all([
+    campaignNames(client, ws, contracts),
+    otherCampaignNames(
+      client,
+      ws,
+      campaigns.map((c) => c.campaign),
+      timeZone,
+    ),
+  ]);
   const asked = q.get('c');
   const campaign = asked && campaigns.some((c) => c.campaign === asked) ? asked : (campaigns[0]?.campaign ?? null);
   const range = analyticsRange(event, timeZone);
@@ -36,7 +44,8 @@ export const load: PageServerLoad = async (event) => {
   const metric = METRICS.includes(askedMetric) ? askedMetric : kinds.includes('clicked') ? 'clicked' : (kinds[0] ?? 'clicked');
   return {
     campaigns,
-    names,
+    // a run's sends by the run's goal, never `run:<id>`; the contract's campaigns by their names
+    names: { ...others, ...names },
     variantNames: variantNames(detail?.output ?? null),
     campaign,
     range,

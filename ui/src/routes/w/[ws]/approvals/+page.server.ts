@@ -73,7 +73,8 @@ async function decide(event: ActionEvent, decision: 'approve' | 'reject') {
     );
     if (r.error) return fail(400, { error: r.error, code: r.code, key });
   } else return fail(400, { error: 'Which approval?', key });
-  return { done: decision === 'approve' ? ('approved' as const) : ('rejected' as const), key };
+  // a run's step approved: the page offers the way on to the run (what it sends, what comes of it)
+  return { done: decision === 'approve' ? ('approved' as const) : ('rejected' as const), key, runId: runId || null };
 }
 
 export const actions = guardedActions({
@@ -92,6 +93,6 @@ export const actions = guardedActions({
       if (!r.ok) return failWith(r, { key: `${runId}/${s.id}`, approved });
       approved++;
     }
-    redirect(303, `/w/${enc(ws.slug)}/approvals?approved=${approved}`);
+    redirect(303, `/w/${enc(ws.slug)}/approvals?approved=${approved}&run=${enc(runId)}`);
   },
 }) satisfies Actions;

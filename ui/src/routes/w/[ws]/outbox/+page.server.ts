@@ -7,11 +7,12 @@ import type { Actions, PageServerLoad } from './$types';
 /** The workspace's outbox (docs/outbox.md): what was sent, what is on its way, what could not be delivered. */
 export const load: PageServerLoad = async (event) => {
   const status = OutboxStatusSchema.safeParse(event.url.searchParams.get('status') ?? undefined).data;
-  const [r, { timeZone }] = await Promise.all([
+  const [r, { timeZone, plugins }] = await Promise.all([
     api(event).request('listOutbox', { params: { ws: event.params.ws }, query: { limit: 100, ...(status ? { status } : {}) } }),
     shellOf(event, event.params.ws),
   ]);
-  return { ...orError(r), status: status ?? null, timeZone };
+  // the connectors by their manifests' names (the page never shows a plugin's id)
+  return { ...orError(r), status: status ?? null, timeZone, connectors: plugins.map((p) => ({ id: p.id, name: p.name })) };
 };
 
 export const actions = guardedActions({

@@ -1,5 +1,5 @@
 import type { CampaignDetail } from '$lib/campaigns';
-import { analyticsRange, campaignAnalytics, campaignNames, splitOf, variantNames } from '$lib/server/analytics';
+import { analyticsRange, campaignAnalytics, campaignNames, otherCampaignNames, splitOf, variantNames } from '$lib/server/analytics';
 import { api } from '$lib/server/api';
 import { callContract, workspaceContracts } from '$lib/server/plugins';
 import type { RequestHandler } from './$types';
@@ -24,7 +24,8 @@ export const GET: RequestHandler = async (event) => {
   const q = event.url.searchParams;
   const campaign = q.get('c') || null;
   const zone = await client.request('getTimeZone', { params: { ws } });
-  const range = analyticsRange(event, zone.ok ? zone.data.timeZone : 'UTC');
+  const timeZone = zone.ok ? zone.data.timeZone : 'UTC';
+  const range = analyticsRange(event, timeZone);
   const split = splitOf(q);
   const contracts = await workspaceContracts(client, ws);
   const names = await campaignNames(client, ws, contracts);
@@ -33,9 +34,12 @@ export const GET: RequestHandler = async (event) => {
       ? await callContract<CampaignDetail>(client, ws, 'campaigns', 'get_campaign', { campaignId: campaign }, contracts)
       : null;
   const variants = variantNames(detail?.output ?? null);
-  const nameOf = (c: string) => names[c] ?? c;
-  const variantOf = (v: string) => variants[v] ?? v;
   const { funnel: f, series: s, attribution: a } = await campaignAnalytics(client, ws, campaign, range, split);
+  // a run's sends by the run's goal (the campaign shown and those the attribution credits)
+  const keys = [...new Set([...(campaign ? [campaign] : []), ...(a?.rows.map((r) => r.campaign) ?? [])])];
+  const shown = { ...(await otherCampaignNames(client, ws, keys, timeZone)), ...names };
+  const nameOf = (c: string) => shown[c] ?? c;
+  const variantOf = (v: string) => variants[v] ?? v;
 
   const lines: unknown[][] = [['from', 'to', 'days'], [range.from, range.to, range.days], []];
   if (campaign && f && s) {
