@@ -1,5 +1,5 @@
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { CallTool } from '../../src/pipeline/call-tool.js';
 import { ensureLearningSchedules, LEARNING_TASK, learningTask } from '../../src/results/learning.js';
 import { SYSTEM_OWNER } from '../../src/schedules/index.js';
@@ -17,7 +17,7 @@ let admin: User;
 let member: User;
 let viewer: User;
 let workspaceId: string;
-const url = '/api/workspaces/shop/results/settings';
+let url: string;
 
 const inject = (user: User, method: 'GET' | 'PUT', payload?: Record<string, unknown>) =>
   b.app.inject({ method, url, headers: user.auth, ...(payload ? { payload } : {}) });
@@ -31,8 +31,16 @@ beforeAll(async () => {
     User,
     User,
   ];
-  workspaceId = (await b.app.inject({ method: 'POST', url: '/api/workspaces', headers: owner.auth, payload: { slug: 'shop' } })).json()
-    .workspace.id;
+}, 180_000);
+afterAll(() => b?.close());
+
+/** Each test starts from a workspace of its own (the default settings, its system schedules, the same members). */
+let made = 0;
+beforeEach(async () => {
+  const slug = `shop-${++made}`;
+  url = `/api/workspaces/${slug}/results/settings`;
+  workspaceId = (await b.app.inject({ method: 'POST', url: '/api/workspaces', headers: owner.auth, payload: { slug } })).json().workspace
+    .id;
   for (const [u, role] of [
     [admin, 'admin'],
     [member, 'member'],
@@ -40,17 +48,16 @@ beforeAll(async () => {
   ] as const) {
     const r = await b.app.inject({
       method: 'POST',
-      url: '/api/workspaces/shop/members',
+      url: `/api/workspaces/${slug}/members`,
       headers: owner.auth,
       payload: { email: u.email, role },
     });
     expect(r.statusCode, r.body).toBe(201);
   }
   expect(
-    (await b.app.inject({ method: 'POST', url: '/api/workspaces/shop/plugins/agent-content/enable', headers: owner.auth })).statusCode,
+    (await b.app.inject({ method: 'POST', url: `/api/workspaces/${slug}/plugins/agent-content/enable`, headers: owner.auth })).statusCode,
   ).toBe(200);
-}, 180_000);
-afterAll(() => b?.close());
+});
 
 describe('learning settings', () => {
   it('a viewer reads them: on, every 60 minutes, by clicks, the next pass scheduled since the workspace was made', async () => {
@@ -115,7 +122,7 @@ describe('learning settings', () => {
 
   it('a shorter interval brings the next pass closer; off cancels it (and it is not made again); on schedules it at once', async () => {
     const before = Date.now();
-    const shorter = (await inject(admin, 'PUT', { learningEveryMinutes: 15 })).json();
+    const shorter = (await inject(admin, 'PUT', { learningEveryMinutes: 15, learningMetric: 'opened' })).json();
     expect(Date.parse(shorter.nextLearningAt)).toBeLessThanOrEqual(Date.now() + 15 * 60_000);
 
     const off = (await inject(owner, 'PUT', { learningEnabled: false })).json();

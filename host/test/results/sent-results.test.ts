@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_ENGAGEMENT, simulatedEvents } from '../../../plugins/connector-email-sandbox/src/engagement.js';
 import { sandboxMetrics } from '../../../plugins/connector-social-sandbox/src/tools/metrics.js';
 import type { Host } from '../../src/host.js';
@@ -28,12 +28,21 @@ beforeAll(async () => {
   ]);
   await lockRoot(root);
   host = await bootHost(root);
-  workspaceId = (await host.storage.service.createWorkspace({ slug: 'shop' })).id;
-  await host.storage.service.enablePlugin('shop', 'connector-email-sandbox', { engagement: {} });
-  await host.storage.service.enablePlugin('shop', 'agent-email');
-  await host.storage.service.enablePlugin('shop', 'connector-social-sandbox');
-  await host.storage.service.enablePlugin('shop', 'agent-social');
 }, 180_000);
+
+/** Each test's own workspace (slug) with the two sandboxes and the two agents enabled, and a run of its own. */
+let slug: string;
+let runId: string;
+let made = 0;
+beforeEach(async () => {
+  slug = `shop-${++made}`;
+  runId = randomUUID();
+  workspaceId = (await host.storage.service.createWorkspace({ slug })).id;
+  await host.storage.service.enablePlugin(slug, 'connector-email-sandbox', { engagement: {} });
+  await host.storage.service.enablePlugin(slug, 'agent-email');
+  await host.storage.service.enablePlugin(slug, 'connector-social-sandbox');
+  await host.storage.service.enablePlugin(slug, 'agent-social');
+}, 60_000);
 
 afterAll(async () => {
   await host?.close();
@@ -49,15 +58,13 @@ const rows = (kind?: string) => {
   return q.orderBy('id').execute();
 };
 const call = (tool: string, input: unknown, idempotencyKey: string) =>
-  host.callTool({ workspace: 'shop', tool, input, actor, idempotencyKey });
+  host.callTool({ workspace: slug, tool, input, actor, idempotencyKey });
 
 describe('sent results at delivery', () => {
-  const runId = randomUUID();
   const emails = Array.from({ length: 40 }, (_, i) => `reader${i}@shop.test`);
-  let contactId: string;
-
-  it("an agent-email step of a run writes one `sent` per recipient under the run's campaign, with the contact", async () => {
-    contactId = (
+  /** The run's e-mail step: a template composed and sent to the 40 readers (reader0 is a contact); its contact's id. */
+  const sendStep = async () => {
+    const contactId = (
       await host.storage.db
         .insertInto('contacts')
         .values({ workspace_id: workspaceId, email: 'reader0@shop.test', phone: null, handles: '{}', attributes: '{}' })
@@ -69,6 +76,19 @@ describe('sent results at delivery', () => {
     const templateId = (composed as { output: { templateId: string } }).output.templateId;
     const r = await call('agent-email:send', { templateId, recipients: emails.map((email) => ({ email })) }, `run:${runId}:step:send`);
     expect(r.status).toBe('ok');
+    return contactId;
+  };
+  /** The run's social step: a post published now (twice with one key, as a retried step would). */
+  const postStep = async () => {
+    const key = `run:${runId}:step:post`;
+    const r = await call('agent-social:publish', { network: 'linkedin', text: 'Spring is here.' }, key);
+    expect(r.status).toBe('ok');
+    await call('agent-social:publish', { network: 'linkedin', text: 'Spring is here.' }, key);
+    return r;
+  };
+
+  it("an agent-email step of a run writes one `sent` per recipient under the run's campaign, with the contact", async () => {
+    const contactId = await sendStep();
     const sent = await rows('sent');
     expect(sent).toHaveLength(40);
     expect(new Set(sent.map((s) => s.campaign))).toEqual(new Set([`run:${runId}`]));
@@ -78,6 +98,7 @@ describe('sent results at delivery', () => {
   });
 
   it('the sandbox reports seeded events through the webhook path: exact counts from the message ids', async () => {
+    await sendStep();
     const sent = await rows('sent');
     const expected: Record<string, number> = {};
     for (const s of sent) {
@@ -106,6 +127,7 @@ describe('sent results at delivery', () => {
   });
 
   it('the same step again (a retried run step) sends and counts nothing twice', async () => {
+    await sendStep();
     const before = (await rows()).length;
     const composed = await call('agent-email:compose', { subject: 'Spring', body: 'Hello {{email}}' }, `compose-${runId}`);
     const templateId = (composed as { output: { templateId: string } }).output.templateId;
@@ -115,10 +137,7 @@ describe('sent results at delivery', () => {
   });
 
   it('a social post published now writes one `sent` (channel social, its network), once', async () => {
-    const key = `run:${runId}:step:post`;
-    const r = await call('agent-social:publish', { network: 'linkedin', text: 'Spring is here.' }, key);
-    expect(r.status).toBe('ok');
-    await call('agent-social:publish', { network: 'linkedin', text: 'Spring is here.' }, key);
+    const r = await postStep();
     const social = (await rows('sent')).filter((s) => s.channel === 'social');
     expect(social).toHaveLength(1);
     expect(social[0]).toMatchObject({ campaign: `run:${runId}`, contact_id: null, source: 'delivery:connector-social-sandbox' });
@@ -133,14 +152,15 @@ describe('sent results at delivery', () => {
       manifest: (id: string) => host.registry.plugin(id)?.manifest,
       logger: silentLogger().logger,
     };
+    await postStep();
     const [post] = (await rows('sent')).filter((s) => s.channel === 'social');
     const m = sandboxMetrics(post!.message_id!);
-    const first = await pullSocialMetrics(deps, { id: workspaceId, slug: 'shop' }, { days: 7 });
+    const first = await pullSocialMetrics(deps, { id: workspaceId, slug }, { days: 7 });
     expect(first).toMatchObject({ posts: 1, skipped: [] });
     const f = await funnel(host.storage.db, workspaceId, `run:${runId}`);
     const social = f.rows.find((r) => r.channel === 'social')!;
     expect(social.counts).toMatchObject({ sent: 1, clicked: m.clicks, impression: m.impressions, liked: m.likes });
-    const again = await pullSocialMetrics(deps, { id: workspaceId, slug: 'shop' }, { days: 7 });
+    const again = await pullSocialMetrics(deps, { id: workspaceId, slug }, { days: 7 });
     expect(again.events).toBe(0);
     expect((await funnel(host.storage.db, workspaceId, `run:${runId}`)).rows.find((r) => r.channel === 'social')!.counts).toEqual(
       social.counts,

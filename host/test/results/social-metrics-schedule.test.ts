@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { sandboxMetrics } from '../../../plugins/connector-social-sandbox/src/tools/metrics.js';
 import type { Host } from '../../src/host.js';
 import { createLinks, followLink } from '../../src/results/links.js';
@@ -15,8 +15,6 @@ import { bootHost, lockRoot, makeRoot, operatorInject, removeRoot, repoPlugin, s
  */
 let root: string;
 let host: Host;
-let workspaceId: string;
-let postId: string;
 const actor = { type: 'user' as const, id: 'owner-1', role: 'owner' as const };
 
 beforeAll(async () => {
@@ -26,17 +24,6 @@ beforeAll(async () => {
   ]);
   await lockRoot(root);
   host = await bootHost(root);
-  workspaceId = (await host.storage.service.createWorkspace({ slug: 'shop' })).id;
-  await host.storage.service.enablePlugin('shop', 'connector-social-sandbox');
-  await host.storage.service.enablePlugin('shop', 'agent-social');
-  const r = await host.callTool({
-    workspace: 'shop',
-    tool: 'agent-social:publish',
-    input: { network: 'linkedin', text: 'Spring is here.' },
-    actor,
-    idempotencyKey: 'post-1',
-  });
-  postId = (r as { output: { postId: string } }).output.postId;
 }, 180_000);
 
 afterAll(async () => {
@@ -44,6 +31,37 @@ afterAll(async () => {
   await host?.close();
   removeRoot(root);
 });
+
+/** Each test's own workspace (slug), with the sandbox network and agent-social enabled and one post published. */
+let workspaceId: string;
+let slug: string;
+let postId: string;
+let made = 0;
+async function shop(): Promise<void> {
+  slug = `shop-${++made}`;
+  workspaceId = (await host.storage.service.createWorkspace({ slug })).id;
+  await host.storage.service.enablePlugin(slug, 'connector-social-sandbox');
+  await host.storage.service.enablePlugin(slug, 'agent-social');
+  const r = await host.callTool({
+    workspace: slug,
+    tool: 'agent-social:publish',
+    input: { network: 'linkedin', text: 'Spring is here.' },
+    actor,
+    idempotencyKey: 'post-1',
+  });
+  postId = (r as { output: { postId: string } }).output.postId;
+}
+beforeEach(shop, 60_000);
+
+/** A runner of the host's system tasks (no poll of its own: its start claims what is due, `tick` polls). */
+const runner = (n: number) =>
+  startScheduleRunner({
+    service: host.schedules,
+    callTool: (req) => host.callTool(req),
+    logger: silentLogger().logger.child({ runner: n }),
+    tasks: host.systemTasks,
+    pollMs: 3_600_000,
+  });
 
 const task = () => host.schedules.store.byKey(workspaceId, SYSTEM_OWNER, SOCIAL_METRICS_TASK.tool);
 const impressions = async () => {
@@ -59,14 +77,6 @@ const impressions = async () => {
 
 describe('the social metrics pull on the schedule runner', () => {
   it('two runners (two hosts) over one database pull a due workspace once, and it is scheduled an interval later', async () => {
-    const runner = (n: number) =>
-      startScheduleRunner({
-        service: host.schedules,
-        callTool: (req) => host.callTool(req),
-        logger: silentLogger().logger.child({ runner: n }),
-        tasks: host.systemTasks,
-        pollMs: 3_600_000,
-      });
     const [a, b] = await Promise.all([runner(1), runner(2)]);
     try {
       // each runner's start created the workspace's schedule once (ensure) and its first poll claims it
@@ -115,7 +125,7 @@ describe('a tracked link inside a post', () => {
       channel: 'social',
     });
     const r = await host.callTool({
-      workspace: 'shop',
+      workspace: slug,
       tool: 'agent-social:publish',
       input: { network: 'linkedin', text: `The sale is on: https://neonhub.example.com${link!.path}` },
       actor,
@@ -129,7 +139,7 @@ describe('a tracked link inside a post', () => {
       manifest: (id: string) => host.registry.plugin(id)?.manifest,
       logger: silentLogger().logger,
     };
-    await pullSocialMetrics(deps, { id: workspaceId, slug: 'shop' }, { days: 7 });
+    await pullSocialMetrics(deps, { id: workspaceId, slug }, { days: 7 });
     const m = sandboxMetrics(tracked);
     const got = await events(tracked);
     expect(got.find((e) => e.kind === NETWORK_CLICKED)?.value).toBe(m.clicks);
@@ -156,7 +166,17 @@ describe('GET/PUT /api/workspaces/:ws/results/settings', () => {
     app = await buildApp(host);
     inject = operatorInject(app, host);
   }, 120_000);
-  const url = '/api/workspaces/shop/results/settings';
+  let url: string;
+  /** The settings tests read a workspace pulled once (its last pull is set), as the runner leaves it. */
+  beforeEach(async () => {
+    url = `/api/workspaces/${slug}/results/settings`;
+    const pulling = await runner(0);
+    try {
+      await vi.waitFor(async () => expect((await task())?.finished_at).not.toBeNull(), { timeout: 20_000 });
+    } finally {
+      await pulling.close();
+    }
+  }, 60_000);
 
   it('reads the settings with the last and next pull', async () => {
     const r = await inject({ method: 'GET', url });
@@ -193,7 +213,7 @@ describe('GET/PUT /api/workspaces/:ws/results/settings', () => {
 
   it("agent-social's scheduled post carries its entry's campaignId to the connector: its results are the campaign's", async () => {
     const entry = await host.callTool({
-      workspace: 'shop',
+      workspace: slug,
       tool: 'agent-social:schedule',
       input: { network: 'linkedin', text: 'Launch day.', scheduledAt: new Date().toISOString(), campaignId: 'spring-launch' },
       actor,
@@ -232,7 +252,7 @@ describe('GET/PUT /api/workspaces/:ws/results/settings', () => {
         manifest: (id: string) => host.registry.plugin(id)?.manifest,
         logger: silentLogger().logger,
       },
-      { id: workspaceId, slug: 'shop' },
+      { id: workspaceId, slug },
       { days: 7 },
     );
     const impression = await host.storage.db

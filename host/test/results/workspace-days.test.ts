@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Host } from '../../src/host.js';
 import { attribution, funnel } from '../../src/results/analytics.js';
 import { insertEvents, type NewEvent } from '../../src/results/events.js';
@@ -34,8 +34,14 @@ describe.each(dialects)("results on the workspace's days on $name", ({ name }) =
     root = makeRoot(`workspace-days-${name}`, []);
     await lockRoot(root);
     host = await bootHost(root, { env });
-    workspaceId = (await host.storage.service.createWorkspace({ slug: 'shop' })).id;
   }, 180_000);
+
+  /** Each test's own workspace, in New York. */
+  let made = 0;
+  beforeEach(async () => {
+    workspaceId = (await host.storage.service.createWorkspace({ slug: `shop-${++made}` })).id;
+    expect(await host.schedules.setTimeZone(workspaceId, 'America/New_York')).toBe('America/New_York');
+  });
 
   afterAll(async () => {
     await host?.close();
@@ -58,25 +64,31 @@ describe.each(dialects)("results on the workspace's days on $name", ({ name }) =
   const clicks = async (from: string, to: string) =>
     (await campaignSeries(host.storage.db, workspaceId, 'spring', { from, to })).series.find((s) => s.kind === 'clicked')?.values;
 
-  it('in New York, an event counts on its New York day across the spring-forward change', async () => {
-    expect(await host.schedules.setTimeZone(workspaceId, 'America/New_York')).toBe('America/New_York');
-    await insertEvents(host.storage.db, [
+  /** Clicks around the spring-forward change (2027-03-14 in New York). */
+  const springForward = () =>
+    insertEvents(host.storage.db, [
       event('2027-03-14T04:30:00Z'), // 23:30 EST on the 13th
       event('2027-03-14T06:59:00Z'), // 01:59 EST on the 14th, the minute before the clocks go forward
       event('2027-03-14T07:00:00Z'), // 03:00 EDT on the 14th
       event('2027-03-15T03:59:00Z'), // 23:59 EDT on the 14th (a 23-hour day)
       event('2027-03-15T04:00:00Z'), // midnight EDT: the 15th
     ]);
-    expect(await clicks('2027-03-13', '2027-03-15')).toEqual([1, 3, 1]);
-  });
-
-  it('and across the fall-back change: the repeated hour counts once per event, on its day', async () => {
-    await insertEvents(host.storage.db, [
+  /** Clicks around the fall-back change (2027-11-07 in New York). */
+  const fallBack = () =>
+    insertEvents(host.storage.db, [
       event('2027-11-07T05:30:00Z'), // 01:30 EDT on the 7th
       event('2027-11-07T06:30:00Z'), // 01:30 EST on the 7th, the hour again
       event('2027-11-08T04:59:00Z'), // 23:59 EST on the 7th (a 25-hour day)
       event('2027-11-08T05:00:00Z'), // midnight EST: the 8th
     ]);
+
+  it('in New York, an event counts on its New York day across the spring-forward change', async () => {
+    await springForward();
+    expect(await clicks('2027-03-13', '2027-03-15')).toEqual([1, 3, 1]);
+  });
+
+  it('and across the fall-back change: the repeated hour counts once per event, on its day', async () => {
+    await fallBack();
     expect(await clicks('2027-11-06', '2027-11-08')).toEqual([0, 3, 1]);
     const f = await funnel(host.storage.db, workspaceId, 'spring', { from: '2027-11-07', to: '2027-11-07' });
     expect(f.totals.clicked).toBe(3);
@@ -99,6 +111,8 @@ describe.each(dialects)("results on the workspace's days on $name", ({ name }) =
   });
 
   it('a new zone moves the recorded results to its days; a pulled metric keeps its increase', async () => {
+    await springForward();
+    await fallBack();
     await insertEvents(host.storage.db, [
       event('2027-03-15T03:00:00Z', 'impression', {
         source: 'metrics:connector-social-sandbox',
