@@ -17,6 +17,7 @@ import { createMcpOAuthService, type McpOAuthService } from './mcp-oauth/index.j
 import type { CallRecord, WorkspaceAccess } from './pipeline/call-tool.js';
 import { installationSecrets } from './plugins/installation-secrets.js';
 import { createRecordCache, RECORDS_CHANNEL } from './record-cache.js';
+import { createRecordFreshness } from './record-freshness.js';
 import { createResultsReader } from './results/reader.js';
 import { SYSTEM_OWNER } from './schedules/store.js';
 import { createSecretBox, loadSecretKey } from './secrets/index.js';
@@ -58,6 +59,11 @@ export interface Storage {
   connectorEvents: ConnectorEventStore;
   /** Upstream OAuth of outside MCP servers: each workspace's grant (docs/mcp.md, "Connecting an OAuth-protected MCP server"). */
   mcpOAuth: McpOAuthService;
+  /**
+   * PostgreSQL: this host's id in `host_leases` (its LISTEN connection's application_name is `neonhub-records <id>`;
+   * docs/scaling.md, "Cached records"). PGlite: absent.
+   */
+  hostId?: string;
   recordCalls(records: CallRecord[]): Promise<void>;
   /** Creates the `demo` workspace with these plugins enabled, when no workspace exists yet. */
   seedDemo(pluginIds: string[]): Promise<boolean>;
@@ -131,16 +137,59 @@ export async function openStorage(
 
     // Cached reads (store.get(c, k, { cached: true })): dropped on every write here, and on PostgreSQL on every
     // other host's write too: the write statement itself NOTIFYs (sent on commit, no extra round trip), LISTEN here.
+    // On PostgreSQL a write of a collection some host reads cached returns only when every host has dropped its copy
+    // or stopped trusting its cache (record-freshness.ts: leases renewed through the LISTEN connection, a barrier
+    // the other hosts acknowledge; docs/scaling.md, "Cached records").
     const cache = createRecordCache();
-    const stopListening = database.listen
-      ? await database.listen(RECORDS_CHANNEL, { message: (key) => cache.invalidate(key), reset: () => cache.reset() })
+    const freshness = database.listen
+      ? createRecordFreshness({ db: database.db, channel: RECORDS_CHANNEL, logger, reset: () => cache.reset() })
       : undefined;
-    const notifyOf = (key: string) => (stopListening ? { channel: RECORDS_CHANNEL, payload: key } : undefined);
-    const changed = async <T>(key: string, write: Promise<T>): Promise<T> => {
+    const stopListening =
+      database.listen && freshness
+        ? await database.listen(
+            RECORDS_CHANNEL,
+            {
+              message: (payload) => {
+                if (!freshness.message(payload)) cache.invalidate(payload);
+              },
+              reset: () => cache.reset(),
+              connected: (query) => freshness.connected(query),
+            },
+            { applicationName: `neonhub-records ${freshness.hostId}` },
+          )
+        : undefined;
+    // (plugin, collection) pairs this process has marked as read cached (the mark is in the database, once)
+    const marking = new Map<string, Promise<void>>();
+    const marked = new Set<string>();
+    const markCached = (id: string, pluginId: string, collection: string): Promise<void> => {
+      let p = marking.get(id);
+      if (!p) {
+        p = repos.pluginRecords.markCached(pluginId, collection).then(() => void marked.add(id));
+        marking.set(id, p);
+        p.catch(() => marking.delete(id));
+      }
+      return p;
+    };
+    const notifyOf = (key: string, pluginId: string, collection: string, wait: { cached: boolean }) =>
+      stopListening
+        ? {
+            channel: RECORDS_CHANNEL,
+            payload: key,
+            cachedBy: {
+              pluginId,
+              collection,
+              told: (cached: boolean) => {
+                wait.cached = cached;
+              },
+            },
+          }
+        : undefined;
+    const changed = async <T>(key: string, write: Promise<T>, wait: { cached: boolean }): Promise<T> => {
       try {
         return await write;
       } finally {
         cache.invalidate(key);
+        if (wait.cached) await freshness?.barrier();
       }
     };
     // one store object per workspace and plugin, made on first use: a call's tool and each of its hooks ask for one
@@ -158,15 +207,26 @@ export async function openStorage(
       const r = repos.pluginRecords;
       const keyOf = (c: string, k: string) => cache.key(workspaceId, pluginId, c, k);
       const read = (c: string, k: string) => r.get(workspaceId, pluginId, c, k) as Promise<StoredRecord<never> | undefined>;
-      const write = <T>(c: string, k: string, run: (key: string) => Promise<T>) => {
+      const write = <T>(c: string, k: string, run: (notify: ReturnType<typeof notifyOf>) => Promise<T>) => {
         const key = keyOf(c, k);
-        return changed(key, run(key));
+        const wait = { cached: false };
+        return changed(key, run(notifyOf(key, pluginId, c, wait)), wait);
+      };
+      const cachedGet = (c: string, k: string) => {
+        if (!freshness) return cache.get(keyOf(c, k), () => read(c, k));
+        const id = `${pluginId}\u0000${c}`;
+        if (marked.has(id)) return cache.get(keyOf(c, k), () => read(c, k), freshness.trusted());
+        // first cached read of this collection in this process: mark it first (writers then wait for this host)
+        return markCached(id, pluginId, c).then(
+          () => cache.get(keyOf(c, k), () => read(c, k), freshness.trusted()),
+          () => read(c, k), // not marked: keep nothing
+        );
       };
       return {
-        get: (c, k, opts) => (opts?.cached ? cache.get(keyOf(c, k), () => read(c, k)) : read(c, k)),
-        put: (c, k, v) => write(c, k, (key) => r.put(workspaceId, pluginId, c, k, v, notifyOf(key))),
-        putIf: (c, k, v, expected) => write(c, k, (key) => r.putIf(workspaceId, pluginId, c, k, v, expected, notifyOf(key))),
-        delete: (c, k) => write(c, k, (key) => r.delete(workspaceId, pluginId, c, k, notifyOf(key))),
+        get: (c, k, opts) => (opts?.cached ? cachedGet(c, k) : read(c, k)),
+        put: (c, k, v) => write(c, k, (n) => r.put(workspaceId, pluginId, c, k, v, n)),
+        putIf: (c, k, v, expected) => write(c, k, (n) => r.putIf(workspaceId, pluginId, c, k, v, expected, n)),
+        delete: (c, k) => write(c, k, (n) => r.delete(workspaceId, pluginId, c, k, n)),
         deleteBefore: (c, k) => r.deleteBefore(workspaceId, pluginId, c, k),
         list: (c, opts) => r.list(workspaceId, pluginId, c, opts) as Promise<StoredRecord<never>[]>,
         append: (c, v) => r.append(workspaceId, pluginId, c, v),
@@ -177,6 +237,7 @@ export async function openStorage(
 
     return {
       dialect: database.dialect,
+      ...(freshness ? { hostId: freshness.hostId } : {}),
       db: database.db,
       repos,
       service,
@@ -231,6 +292,7 @@ export async function openStorage(
         return true;
       },
       close: async () => {
+        await freshness?.close();
         await stopListening?.();
         await outbound.close();
         await database.close();

@@ -44,8 +44,22 @@ export interface Database {
    * PostgreSQL only: subscribes to a LISTEN/NOTIFY channel on a connection of its own (reconnecting with backoff;
    * `reset` is told after a reconnect, since notifications sent meanwhile are lost). PGlite is one process: absent.
    */
-  listen?(channel: string, handler: { message(payload: string): void; reset(): void }): Promise<() => Promise<void>>;
+  listen?(channel: string, handler: ListenHandler, opts?: { applicationName?: string }): Promise<() => Promise<void>>;
   close(): Promise<void>;
+}
+
+/** What a LISTEN subscription tells its owner (Database.listen). */
+export interface ListenHandler {
+  /** A notification on the channel, in commit order. */
+  message(payload: string): void;
+  /** The connection was lost: notifications sent until the next `connected` may be lost. */
+  reset(): void;
+  /**
+   * The subscription is up (after LISTEN ran) with a query on its own connection, or down (`undefined`). A query there
+   * runs after every notification committed before it started has been handed to `message` (the server sends pending
+   * notifications before it reports the query done): a heartbeat through it proves the subscription is live and current.
+   */
+  connected?(query: ((text: string, values?: unknown[]) => Promise<Record<string, unknown>[]>) | undefined): void;
 }
 
 /** A URL safe to print: the password replaced by `***`. */
@@ -134,18 +148,23 @@ async function openPostgres(url: string, opts: CreateDatabaseOptions): Promise<D
     db,
     dialect: 'postgres',
     hasVector,
-    async listen(channel, handler) {
+    async listen(channel, handler, listenOpts) {
       if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new TypeError(`bad channel name ${channel}`);
       let client: pg.Client | undefined;
       let stopped = false;
       let delay = 100;
       const connect = async (): Promise<void> => {
-        const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: (opts.connectTimeoutSeconds ?? 5) * 1000 });
+        const c = new pg.Client({
+          connectionString: url,
+          connectionTimeoutMillis: (opts.connectTimeoutSeconds ?? 5) * 1000,
+          ...(listenOpts?.applicationName ? { application_name: listenOpts.applicationName } : {}),
+        });
         c.on('notification', (n) => {
           if (n.channel === channel) handler.message(n.payload ?? '');
         });
         c.on('error', () => {}); // 'end' follows and reconnects
         c.on('end', () => {
+          if (client === c) handler.connected?.(undefined);
           if (stopped) return;
           handler.reset();
           setTimeout(() => void connect().catch(() => {}), delay).unref();
@@ -165,6 +184,7 @@ async function openPostgres(url: string, opts: CreateDatabaseOptions): Promise<D
         }
         client = c;
         delay = 100;
+        handler.connected?.(async (text, values) => (await c.query(text, values as unknown[])).rows);
       };
       await connect();
       const stop = async () => {

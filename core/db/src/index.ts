@@ -1,7 +1,7 @@
 export type { Expression, ExpressionBuilder, Kysely, RawBuilder, Selectable, SqlBool, Transaction, UpdateObject } from 'kysely';
 export { sql } from 'kysely';
 export * from './connection-tables.js';
-export { type CreateDatabaseOptions, createDatabase, type Database, ping, redactUrl } from './create-database.js';
+export { type CreateDatabaseOptions, createDatabase, type Database, type ListenHandler, ping, redactUrl } from './create-database.js';
 export { type DbErrorCode, dbErrors } from './errors.js';
 export * from './mcp-oauth-tables.js';
 export { MIGRATION_LOCK_TABLE, MIGRATION_TABLE, type MigrateResult, type MigrationState, migrate, migrationStatus } from './migrate.js';

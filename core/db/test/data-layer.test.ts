@@ -413,6 +413,84 @@ for (const dialect of availableDialects()) {
       }
     });
 
+    it('plugin records: a write tells whether its collection is marked as read cached; marking waits for writes in flight', async () => {
+      const r = repos.pluginRecords;
+      const c = `cached-${randomUUID()}`;
+      await r.markCached('p', `${c}-pglite-too`); // the mark exists on both dialects (migration 0035)
+      if (!database.listen) return; // PGlite: one host, writers wait for no one
+      const ws = await repos.workspaces.create({ slug: slug('records-cached'), name: 'Records' });
+      const told: boolean[] = [];
+      const notify = (collection: string) => ({
+        channel: 'nh_test_cached',
+        payload: 'x',
+        cachedBy: { pluginId: 'p', collection, told: (cached: boolean) => void told.push(cached) },
+      });
+      await r.put(ws.id, 'p', c, 'k', 1, notify(c));
+      await r.markCached('p', c);
+      await r.markCached('p', c); // again: nothing changes
+      await r.put(ws.id, 'p', c, 'k', 2, notify(c));
+      expect(await r.putIf(ws.id, 'p', c, 'k', 3, 2, notify(c))).toBe(3);
+      expect(await r.putIf(ws.id, 'p', c, 'k', 4, 2, notify(c))).toBeNull(); // nothing written: not told
+      await r.put(ws.id, 'q', c, 'k', 1, { ...notify(c), cachedBy: { ...notify(c).cachedBy, pluginId: 'q' } });
+      expect(await r.delete(ws.id, 'p', c, 'k', notify(c))).toBe(true);
+      expect(told).toEqual([false, true, true, false, true]);
+
+      // a mark committing while a write runs: the write's check waits for it and sees it (not its own older snapshot)
+      const c2 = `${c}-racing`;
+      const waitingOnLock = async (text: string) => {
+        const until = Date.now() + 10_000;
+        for (;;) {
+          const rows = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity
+            where wait_event_type = 'Lock' and query like ${`%${text}%`} and pid <> pg_backend_pid()`.execute(database.db);
+          if (rows.rows[0]!.n > 0) return;
+          if (Date.now() > until) throw new Error(`nothing waits on ${text}`);
+          await new Promise((res) => setTimeout(res, 10));
+        }
+      };
+      let release!: () => void;
+      const hold = new Promise<void>((res) => {
+        release = res;
+      });
+      let marked!: () => void;
+      const inMark = new Promise<void>((res) => {
+        marked = res;
+      });
+      const markTx = database.db.transaction().execute(async (trx) => {
+        await sql`select nh_mark_cached(${'p'}, ${c2})`.execute(trx);
+        marked();
+        await hold;
+      });
+      await inMark;
+      told.length = 0;
+      const write = r.put(ws.id, 'p', c2, 'k', 1, notify(c2));
+      await waitingOnLock('nh_is_cached');
+      release();
+      await markTx;
+      await write;
+      expect(told).toEqual([true]);
+
+      // and a write in flight holds a mark back until it commits (the marking host's first read then sees it)
+      const c3 = `${c}-held`;
+      let releaseWrite!: () => void;
+      const holdWrite = new Promise<void>((res) => {
+        releaseWrite = res;
+      });
+      const writeTx = database.db.transaction().execute(async (trx) => {
+        await sql`select nh_is_cached(${'p'}, ${c3})`.execute(trx);
+        await holdWrite;
+      });
+      let markDone = false;
+      const mark = r.markCached('p', c3).then(() => {
+        markDone = true;
+      });
+      await waitingOnLock('nh_mark_cached');
+      expect(markDone).toBe(false);
+      releaseWrite();
+      await writeTx;
+      await mark;
+      expect(markDone).toBe(true);
+    });
+
     it('no repository function returns workspace A rows for workspace B', async () => {
       const [a, b] = await Promise.all([
         repos.workspaces.create({ slug: slug('iso-a'), name: 'A' }),

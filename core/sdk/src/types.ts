@@ -231,7 +231,9 @@ export interface StoredRecord<T = unknown> {
 export interface PluginStore {
   /**
    * `cached: true` for a record read on every call and rarely written (a policy): the host answers from memory and
-   * drops it when any host writes it (treat the value as read-only). Stores without a cache ignore the option.
+   * drops it when any host writes it (treat the value as read-only). With several hosts on PostgreSQL, a `put`,
+   * `putIf` or `delete` of a record of a collection read this way returns only when every host's next read sees it
+   * (a few ms more per write; docs/data.md, "Several hosts: cached records"). Stores without a cache ignore the option.
    */
   get<T = unknown>(collection: string, key: string, opts?: { cached?: boolean }): Promise<StoredRecord<T> | undefined>;
   /** Writes unconditionally; returns the new version. */

@@ -30,6 +30,7 @@ import { stepInputRefs } from './0031-step-input-refs.js';
 import { stepApprovalExpiry } from './0032-step-approval-expiry.js';
 import { resultsTrust } from './0033-results-trust.js';
 import { approvalRequestedAt } from './0034-approval-requested-at.js';
+import { recordFreshness } from './0035-record-freshness.js';
 
 /**
  * Every schema migration, in the order it runs. Append only: never rename, reorder or edit one
@@ -67,4 +68,5 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: Migrat
   ['0032_step_approval_expiry', stepApprovalExpiry],
   ['0033_results_trust', resultsTrust],
   ['0034_approval_requested_at', approvalRequestedAt],
+  ['0035_record_freshness', recordFreshness],
 ];

@@ -31,6 +31,12 @@ const MAX_LIMIT = 5000;
 export interface Notify {
   channel: string;
   payload: string;
+  /**
+   * Told, when a row changed, whether the (plugin, collection) is marked as read with `cached: true` by some host
+   * (`nh_is_cached`, migration 0035: checked in the same statement, after the mark's lock), so the writer knows to
+   * wait for the other hosts' acknowledgements.
+   */
+  cachedBy?: { pluginId: string; collection: string; told(cached: boolean): void };
 }
 
 /**
@@ -38,10 +44,30 @@ export interface Notify {
  * statement: one round trip, and the notification is sent only when a row changed, when the write commits.
  */
 function announced<Q extends SelectQueryBuilderLike>(db: Kysely<DB>, write: (qb: Kysely<DB>) => Q, notify: Notify) {
-  return db
+  const by = notify.cachedBy;
+  const query = db
     .with('w', (qb) => write(qb as Kysely<DB>) as never)
     .selectFrom('w' as never)
-    .select([sql<number>`version`.as('version'), sql<string>`pg_notify(${notify.channel}, ${notify.payload})`.as('notified')]);
+    .select([
+      sql<number>`version`.as('version'),
+      sql<string>`pg_notify(${notify.channel}, ${notify.payload})`.as('notified'),
+      (by ? sql<boolean>`nh_is_cached(${by.pluginId}, ${by.collection})` : sql<boolean>`false`).as('cached'),
+    ]);
+  return {
+    async execute(): Promise<{ version: number }[]> {
+      const rows = (await query.execute()) as { version: number; cached: boolean }[];
+      if (rows.length > 0) by?.told(rows.some((r) => r.cached));
+      return rows;
+    },
+    async executeTakeFirst(): Promise<{ version: number } | undefined> {
+      return (await this.execute())[0];
+    },
+    async executeTakeFirstOrThrow(): Promise<{ version: number }> {
+      const row = (await this.execute())[0];
+      if (!row) throw new Error('the write returned no row');
+      return row;
+    },
+  };
 }
 type SelectQueryBuilderLike = { execute(): Promise<{ version: number }[]> };
 
@@ -142,6 +168,14 @@ export function pluginRecordsRepository(db: Kysely<DB>) {
           .returning('version');
       const rows = notify ? await announced(db, write, notify).execute() : await write(db).execute();
       return rows.length > 0;
+    },
+
+    /**
+     * Marks (plugin, collection) as read with `cached: true` (PostgreSQL, migration 0035): from then on, a write to
+     * it tells its writer so (Notify.cachedBy). Waits for writes to it in flight: call before the first cached read.
+     */
+    async markCached(pluginId: string, collection: string): Promise<void> {
+      await sql`select nh_mark_cached(${pluginId}, ${collection})`.execute(db);
     },
 
     /** Deletes every record of the collection whose key sorts before `key`, in one statement; returns how many. */
