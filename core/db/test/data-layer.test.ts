@@ -443,7 +443,11 @@ for (const dialect of availableDialects()) {
           const rows = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity
             where wait_event_type = 'Lock' and query like ${`%${text}%`} and pid <> pg_backend_pid()`.execute(database.db);
           if (rows.rows[0]!.n > 0) return;
-          if (Date.now() > until) throw new Error(`nothing waits on ${text}`);
+          if (Date.now() > until) {
+            const all = await sql`select pid, state, wait_event_type, wait_event, left(query, 120) as q from pg_stat_activity
+              where datname = current_database()`.execute(database.db);
+            throw new Error(`nothing waits on ${text}: ${JSON.stringify(all.rows)}`);
+          }
           await new Promise((res) => setTimeout(res, 10));
         }
       };
@@ -463,8 +467,7 @@ for (const dialect of availableDialects()) {
       await inMark;
       told.length = 0;
       const write = r.put(ws.id, 'p', c2, 'k', 1, notify(c2));
-      await waitingOnLock('nh_is_cached');
-      release();
+      await waitingOnLock('nh_is_cached').finally(release);
       await markTx;
       await write;
       expect(told).toEqual([true]);
@@ -475,15 +478,24 @@ for (const dialect of availableDialects()) {
       const holdWrite = new Promise<void>((res) => {
         releaseWrite = res;
       });
+      let checked!: () => void;
+      const inWrite = new Promise<void>((res) => {
+        checked = res;
+      });
       const writeTx = database.db.transaction().execute(async (trx) => {
         await sql`select nh_is_cached(${'p'}, ${c3})`.execute(trx);
+        checked();
         await holdWrite;
       });
+      await inWrite; // the write holds its shared lock before the mark asks for the exclusive one
       let markDone = false;
       const mark = r.markCached('p', c3).then(() => {
         markDone = true;
       });
-      await waitingOnLock('nh_mark_cached');
+      await waitingOnLock('nh_mark_cached').catch((err) => {
+        releaseWrite();
+        throw err;
+      });
       expect(markDone).toBe(false);
       releaseWrite();
       await writeTx;
