@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
+import { DurationSequencer } from './scripts/vitest-sequencer.js';
 
 /**
  * Test files that share one module graph per worker (`isolate: false`): the plugins' tests, the SDK's, the LLM
@@ -27,6 +28,9 @@ export default defineConfig({
     // Redis and timers, not on the CPU; the files are independent (temp roots, scratch databases, key prefixes of their own).
     maxWorkers: availableParallelism() + 1,
     globalSetup: ['scripts/vitest-global-setup.ts'],
+    // Where vitest has no durations of its own (CI's clean clone), the longest files start first, from a list measured
+    // beforehand (scripts/vitest-sequencer.ts): sorted by size, the CLI and crash suites started mid-run and ran on alone.
+    ...(process.env.CI ? { sequence: { sequencer: DurationSequencer } } : {}),
     projects: [
       {
         extends: true,
