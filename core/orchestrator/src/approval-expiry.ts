@@ -22,6 +22,8 @@ export function createApprovalExpiry(ctx: Pick<EngineContext, 'db' | 'tx' | 'aft
       .where('approval_expires_at', '<=', sql<Date>`now()`)
       .$if(only !== undefined, (q) => q.where('run_id', '=', only!.runId).where('id', '=', only!.stepId))
       .orderBy('approval_expires_at')
+      .orderBy('run_id')
+      .orderBy('id')
       .limit(500)
       .execute();
     let expired = 0;

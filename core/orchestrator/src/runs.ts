@@ -150,6 +150,7 @@ export function createRunLifecycle(ctx: EngineContext) {
       .selectAll()
       .where('workspace_id', '=', ws.id)
       .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc') // runs created in one millisecond: the same ones, in one order, at the limit
       .limit(limit)
       .execute();
     return rows.map(toRun);

@@ -35,6 +35,7 @@ export function createWaitingQuery(ctx: Pick<EngineContext, 'db' | 'deps'>) {
         ),
       )
       .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc') // runs created in one millisecond: one order on every read
       .limit(opts.limit ?? 100)
       .execute();
     if (!runs.length) return [];

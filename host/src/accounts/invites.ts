@@ -10,7 +10,13 @@ export interface Invite {
 }
 
 export async function listInvites(deps: AccountDeps, workspaceId: string): Promise<Invite[]> {
-  const rows = await deps.db.selectFrom('invites').selectAll().where('workspace_id', '=', workspaceId).orderBy('created_at').execute();
+  const rows = await deps.db
+    .selectFrom('invites')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .orderBy('created_at')
+    .orderBy('email')
+    .execute();
   return rows.map((r) => ({
     workspaceId: r.workspace_id,
     email: r.email,

@@ -58,6 +58,7 @@ export async function exportContact(db: Db, workspaceId: string, contactId: stri
       .where('workspace_id', '=', workspaceId)
       .where('contact_id', '=', row.id)
       .orderBy('occurred_at')
+      .orderBy('id')
       .execute(),
     pluginRecordsOf(db, workspaceId, ids)
       .select(['plugin_id', 'collection', 'key', 'value'])

@@ -158,6 +158,8 @@ export async function audienceRoutes(app: FastifyInstance, { host }: ApiDeps) {
       .selectAll()
       .where('workspace_id', '=', scoped(request).workspaceId)
       .orderBy('created_at', 'desc')
+      .orderBy('channel')
+      .orderBy('value_hash')
       .limit(1000)
       .execute();
     return { suppressions: rows.map((s) => ({ channel: s.channel, value: s.value, reason: s.reason, createdAt: iso(s.created_at) })) };

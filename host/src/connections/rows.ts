@@ -59,7 +59,7 @@ export function createConnectionRows(deps: ConnectionRowsDeps) {
     let q = db.selectFrom('connections').selectAll().where('workspace_id', '=', workspaceId);
     if (pluginId) q = q.where('plugin_id', '=', pluginId);
     q = isUuid(ref) ? q.where((eb) => eb.or([eb('id', '=', ref), eb('label', '=', ref)])) : q.where('label', '=', ref);
-    const found = await q.orderBy('created_at').execute();
+    const found = await q.orderBy('created_at').orderBy('id').execute();
     if (found.length > 1 && !found.some((r) => r.id === ref))
       throw connectionErrors.create(
         'NH_CONNECTION_INVALID',

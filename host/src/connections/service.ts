@@ -257,6 +257,7 @@ export function createConnectionService(deps: ConnectionServiceDeps) {
           .where('status', '<>', 'revoked')
           .orderBy('is_default', 'desc')
           .orderBy('created_at')
+          .orderBy('id')
           .executeTakeFirst();
         if (!row) return undefined;
       }
@@ -334,6 +335,7 @@ export function createConnectionService(deps: ConnectionServiceDeps) {
         .where('status', '<>', 'revoked')
         .orderBy('is_default', 'desc')
         .orderBy('created_at')
+        .orderBy('id')
         .execute();
     },
   };

@@ -146,6 +146,7 @@ export function createMcpOAuthStore(deps: { db: Kysely<DB>; box: SecretBox; now?
         .where('server_url', '=', serverUrl)
         .where('status', '=', 'connected')
         .orderBy('connected_at', 'desc')
+        .orderBy('workspace_id')
         .execute();
       return rows.map((r) => r.workspace_id);
     },

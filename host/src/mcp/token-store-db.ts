@@ -38,7 +38,13 @@ export function createDbTokenStore(db: Kysely<DB>): TokenStore {
       return row ? toRecord(row) : undefined;
     },
     async listByWorkspace(workspaceId) {
-      const rows = await db.selectFrom('api_tokens').selectAll().where('workspace_id', '=', workspaceId).orderBy('created_at').execute();
+      const rows = await db
+        .selectFrom('api_tokens')
+        .selectAll()
+        .where('workspace_id', '=', workspaceId)
+        .orderBy('created_at')
+        .orderBy('id')
+        .execute();
       return rows.map(toRecord);
     },
     async touch(id, at) {

@@ -178,6 +178,7 @@ export async function orphanCandidates(db: Db, limit: number): Promise<Pick<Outb
       ]),
     )
     .orderBy('next_attempt_at')
+    .orderBy('id')
     .limit(limit)
     .execute();
 }

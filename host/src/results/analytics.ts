@@ -105,6 +105,7 @@ export async function campaigns(db: Db, workspaceId: string) {
     .where('workspace_id', '=', workspaceId)
     .groupBy('campaign')
     .orderBy('last_at', 'desc')
+    .orderBy('campaign')
     .limit(200)
     .execute();
   const linked = await campaignIdsOf(

@@ -46,7 +46,7 @@ export async function campaignLinks(db: Db, workspaceId: string, campaignId?: st
     .select(['campaign_id', 'results_campaign', 'source', 'created_at'])
     .where('workspace_id', '=', workspaceId);
   if (campaignId !== undefined) q = q.where('campaign_id', '=', campaignId);
-  const rows = await q.orderBy('campaign_id').orderBy('created_at', 'desc').limit(1000).execute();
+  const rows = await q.orderBy('campaign_id').orderBy('created_at', 'desc').orderBy('results_campaign').limit(1000).execute();
   return rows
     .map((r) => ({
       campaignId: r.campaign_id,

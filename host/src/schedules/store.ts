@@ -167,6 +167,7 @@ export function createScheduleStore(db: Kysely<DB>) {
         .select(['id', 'version', 'run_at'])
         .where('status', '=', 'scheduled')
         .orderBy('run_at')
+        .orderBy('id')
         .limit(limit)
         .execute();
     },
@@ -212,7 +213,7 @@ export function createScheduleStore(db: Kysely<DB>) {
         where id in (
           select id from schedules
           where (status = 'scheduled' and run_at <= ${now}) or (status = 'running' and lease_until < ${now})
-          order by run_at limit ${limit}
+          order by run_at, id limit ${limit}
           for update skip locked
         )
         and ((status = 'scheduled' and run_at <= ${now}) or (status = 'running' and lease_until < ${now}))

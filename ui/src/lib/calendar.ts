@@ -208,6 +208,7 @@ export function outboxItem(m: OutboxLike, timeZone: string, pluginName: (id: str
 /** Items by their local day (`YYYY-MM-DD`), each day in time order. */
 export function byDay(items: CalItem[]): Record<string, CalItem[]> {
   const out: Record<string, CalItem[]> = {};
-  for (const it of [...items].sort((a, b) => a.at.localeCompare(b.at))) out[it.day] = [...(out[it.day] ?? []), it];
+  for (const it of [...items].sort((a, b) => a.at.localeCompare(b.at) || a.id.localeCompare(b.id)))
+    out[it.day] = [...(out[it.day] ?? []), it];
   return out;
 }

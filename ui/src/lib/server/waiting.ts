@@ -216,7 +216,7 @@ export function pendingItems(
       trackedLinks: shown.tracked,
     });
   }
-  items.sort((x, y) => x.askedAt.localeCompare(y.askedAt));
+  items.sort((x, y) => x.askedAt.localeCompare(y.askedAt) || x.key.localeCompare(y.key)); // ties: one order on every load
   return items;
 }
 

@@ -19,7 +19,7 @@ export const load: PageServerLoad = async (event) => {
   ]);
   const recent = calls
     .flat()
-    .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+    .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id))
     .slice(0, 8);
   return { health: health.ok ? health.data : null, recent };
 };
