@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type DB, type Kysely, sql } from '@neonhub/db';
 import type { Logger } from 'pino';
 
-/** How long a host may trust its record cache after a heartbeat through its LISTEN connection (docs/scaling.md). */
+/** How long a host may trust its record cache after a heartbeat through its LISTEN connection (docs/data.md, "Several hosts: cached records"). */
 export const RECORD_LEASE_MS = 3000;
 /** A host renews its lease this often (three tries per lease). */
 const RENEW_EVERY_MS = RECORD_LEASE_MS / 3;
@@ -17,7 +17,7 @@ const ACK = '!a:';
 type Query = (text: string, values?: unknown[]) => Promise<Record<string, unknown>[]>;
 
 /**
- * Freshness of cached plugin records across hosts sharing a PostgreSQL database (docs/scaling.md, "Cached records").
+ * Freshness of cached plugin records across hosts sharing a PostgreSQL database (docs/data.md, "Several hosts: cached records").
  *
  * - Lease: every `RENEW_EVERY_MS` this host upserts `host_leases(host_id, lease_until = now + RECORD_LEASE_MS)`
  *   THROUGH ITS LISTEN CONNECTION. It trusts its cache only until `(when it sent the last successful renewal) +

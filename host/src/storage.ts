@@ -61,7 +61,7 @@ export interface Storage {
   mcpOAuth: McpOAuthService;
   /**
    * PostgreSQL: this host's id in `host_leases` (its LISTEN connection's application_name is `neonhub-records <id>`;
-   * docs/scaling.md, "Cached records"). PGlite: absent.
+   * docs/data.md, "Several hosts: cached records"). PGlite: absent.
    */
   hostId?: string;
   recordCalls(records: CallRecord[]): Promise<void>;
@@ -139,7 +139,7 @@ export async function openStorage(
     // other host's write too: the write statement itself NOTIFYs (sent on commit, no extra round trip), LISTEN here.
     // On PostgreSQL a write of a collection some host reads cached returns only when every host has dropped its copy
     // or stopped trusting its cache (record-freshness.ts: leases renewed through the LISTEN connection, a barrier
-    // the other hosts acknowledge; docs/scaling.md, "Cached records").
+    // the other hosts acknowledge; docs/data.md, "Several hosts: cached records").
     const cache = createRecordCache();
     const freshness = database.listen
       ? createRecordFreshness({ db: database.db, channel: RECORDS_CHANNEL, logger, reset: () => cache.reset() })

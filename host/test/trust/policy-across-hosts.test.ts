@@ -12,7 +12,7 @@ import { pgAdminQuery } from '../pg-admin.js';
  * A policy change is enforced on the very next call on every host: three hosts on one PostgreSQL database, each with
  * its own pool and LISTEN connection, the policy read from each host's record cache (no query per call). A write of
  * the policy returns only when every other host with a live lease has acknowledged a barrier sent after it (so it
- * dropped its copy), or its lease ended (so it reads through) — docs/scaling.md, "Cached records". Without the
+ * dropped its copy), or its lease ended (so it reads through) — docs/data.md, "Several hosts: cached records". Without the
  * barrier a call on another host right after the write can be decided by the old policy (its listener has not read
  * the NOTIFY yet); without the lease a host whose LISTEN connection was cut keeps an old copy it was never told about.
  */

@@ -1,7 +1,7 @@
 import { type Kysely, type Migration, sql } from 'kysely';
 
 /**
- * Cached plugin records kept fresh on every host (docs/scaling.md, "Cached records"):
+ * Cached plugin records kept fresh on every host (docs/data.md, "Several hosts: cached records"):
  * - `host_leases`: each host on PostgreSQL renews a row (its id, until when it may trust its record cache) through its
  *   LISTEN connection; a writer of a cached record waits for an acknowledgement from every host whose lease is live.
  * - `cached_collections`: the (plugin, collection) pairs some host has read with `cached: true`; only writes to them
