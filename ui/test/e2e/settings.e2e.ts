@@ -176,6 +176,24 @@ try {
   assert.equal(await plainMetrics.getByLabel('How often').inputValue(), '720', 'no JavaScript: the interval picked stays');
   assert.equal(await plainPage.getByTestId('metrics-saved').count(), 0);
   await plainPage.screenshot({ path: join(shots, 'settings-results-refused-nojs-390.png'), fullPage: true });
+  // the policies form too: refused without JavaScript, it shows what was typed and switched, the error by its field
+  await plainPage.goto(`${base}/w/shop/policies`);
+  const external = plainPage.getByTestId('hold-external');
+  const externalBefore = await external.isChecked();
+  await (externalBefore ? external.uncheck() : external.check());
+  await plainPage.getByLabel('At most (messages)').first().fill('3');
+  await plainPage.locator('#ttlHours').evaluate((i: HTMLInputElement) => {
+    i.removeAttribute('max');
+    i.value = '5000';
+  });
+  await Promise.all([plainPage.waitForLoadState('load'), plainPage.getByRole('button', { name: 'Save policies' }).click()]);
+  await plainPage.locator('#ttlHours-error').waitFor();
+  assert.match((await plainPage.locator('#ttlHours-error').textContent()) ?? '', /Approvals expire after 1 to 2,160 hours/);
+  assert.equal(await plainPage.locator('#ttlHours').inputValue(), '5000', 'no JavaScript: the hours typed stay');
+  assert.equal(await plainPage.locator('#ttlHours').getAttribute('aria-invalid'), 'true');
+  assert.equal(await plainPage.getByLabel('At most (messages)').first().inputValue(), '3', 'no JavaScript: the cap typed stays');
+  assert.equal(await plainPage.getByTestId('hold-external').isChecked(), !externalBefore, 'no JavaScript: the switch stays as set');
+  await plainPage.screenshot({ path: join(shots, 'settings-policies-refused-nojs-390.png'), fullPage: true });
   await plain.close();
   await page.reload();
   log('social post figures: every 6 hours, 30 days back; 365 days refused in words');
