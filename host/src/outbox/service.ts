@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { hostErrors } from '../errors.js';
 import type { DeliveryOutcome, DeliveryRequest, OutboxOutcome, OutboxPort, OutboxSubmission } from '../pipeline/call-tool.js';
 import type { DeliveredMessage } from '../results/sent.js';
+import { createOutboxAdmin } from './admin.js';
 import { createPacer } from './rate-limit.js';
 import { type BackoffOptions, classify, errorJson } from './retry.js';
 import * as store from './store.js';
@@ -276,6 +277,18 @@ export function createOutbox(opts: OutboxOptions): Outbox {
     };
   }
 
+  const admin = createOutboxAdmin({
+    db,
+    async requeued(row) {
+      metrics.recordOutbox(row.plugin_id, 'requeued');
+      await enqueue(row.id, row.dispatch, 0);
+      notify(row.id);
+    },
+    cancelled(row) {
+      metrics.recordOutbox(row.plugin_id, 'cancelled');
+      notify(row.id);
+    },
+  });
   const outbox: Outbox = {
     backend: queue.backend,
     async submit(s: OutboxSubmission): Promise<OutboxOutcome> {
@@ -323,76 +336,7 @@ export function createOutbox(opts: OutboxOptions): Outbox {
       };
       await tick();
     },
-    async list(workspaceId, o) {
-      const limit = o.limit ?? 50;
-      let before: { createdAt: string; id: string } | undefined;
-      if (o.before) {
-        const [createdAt = '', id = ''] = o.before.split('_');
-        if (!Number.isNaN(Date.parse(createdAt)) && /^[0-9a-f-]{36}$/.test(id)) before = { createdAt, id };
-      }
-      const rows = await store.listRows(db, workspaceId, {
-        limit,
-        ...(o.status ? { status: o.status } : {}),
-        ...(o.pluginId ? { pluginId: o.pluginId } : {}),
-        ...(before ? { before } : {}),
-      });
-      const recips = await store.recipientsOf(
-        db,
-        rows.map((r) => r.id),
-      );
-      const by = new Map<string, string[]>();
-      for (const r of recips) by.set(r.message_id, [...(by.get(r.message_id) ?? []), r.recipient]);
-      const last = rows.at(-1);
-      return {
-        messages: rows.map((r) => toView(r, by.get(r.id) ?? [])),
-        counts: await store.countByStatus(db, workspaceId),
-        next: rows.length === limit && last ? `${new Date(last.created_at).toISOString()}_${last.id}` : null,
-      };
-    },
-    async get(workspaceId, id) {
-      const row = await store.getRow(db, id, workspaceId);
-      if (!row) throw hostErrors.create('NH_OUTBOX_NOT_FOUND', `no outbox message ${id} in this workspace`, { details: { id } });
-      return toDetail(row, await store.recipientsOf(db, [id]));
-    },
-    async retry(workspaceId, id) {
-      const row = await store.requeue(db, workspaceId, id);
-      if (!row) {
-        const current = await store.getRow(db, id, workspaceId);
-        if (!current) throw hostErrors.create('NH_OUTBOX_NOT_FOUND', `no outbox message ${id} in this workspace`, { details: { id } });
-        throw hostErrors.create(
-          'NH_OUTBOX_NOT_RETRYABLE',
-          `outbox message ${id} is ${current.status}: only a dead or cancelled one can be retried`,
-          {
-            details: { id, status: current.status },
-          },
-        );
-      }
-      metrics.recordOutbox(row.plugin_id, 'requeued');
-      await enqueue(row.id, row.dispatch, 0);
-      notify(id);
-      return toView(
-        row,
-        (await store.recipientsOf(db, [id])).map((r) => r.recipient),
-      );
-    },
-    async cancel(workspaceId, id) {
-      const row = await store.cancelRow(db, workspaceId, id);
-      if (!row) {
-        const current = await store.getRow(db, id, workspaceId);
-        if (!current) throw hostErrors.create('NH_OUTBOX_NOT_FOUND', `no outbox message ${id} in this workspace`, { details: { id } });
-        throw hostErrors.create(
-          'NH_OUTBOX_NOT_CANCELLABLE',
-          `outbox message ${id} is ${current.status}: only a queued, retrying or dead one can be cancelled`,
-          { details: { id, status: current.status } },
-        );
-      }
-      metrics.recordOutbox(row.plugin_id, 'cancelled');
-      notify(id);
-      return toView(
-        row,
-        (await store.recipientsOf(db, [id])).map((r) => r.recipient),
-      );
-    },
+    ...admin,
     async drain(timeoutMs = 30_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {

@@ -2,8 +2,8 @@ import type { OutboxMessageView, OutboxStatus } from '@neonhub/schemas';
 import { OutboxStatusSchema } from '@neonhub/schemas';
 import pc from 'picocolors';
 import { hostErrors } from '../../errors.js';
-import type { Host } from '../../host.js';
-import { withHost } from '../context.js';
+import { createOutboxAdmin, type OutboxAdmin } from '../../outbox/admin.js';
+import { withStorage } from '../context.js';
 import { out } from '../output.js';
 import { hostApi, runningHost } from '../running-host.js';
 
@@ -14,8 +14,11 @@ import { hostApi, runningHost } from '../running-host.js';
  */
 type Opts = { workspace: string; json?: boolean };
 
-const viaHost = <T>(purpose: string, fn: (host: Host, workspaceId: string) => Promise<T>, workspace: string) =>
-  withHost({ plugins: false, purpose, quiet: true }, async (host) => fn(host, (await host.storage.service.resolveWorkspace(workspace)).id));
+/** Without a running host: the outbox rows alone (no host, plugins or dispatcher; a host's sweep sends what is retried). */
+const viaStorage = <T>(purpose: string, fn: (outbox: OutboxAdmin, workspaceId: string) => Promise<T>, workspace: string) =>
+  withStorage({ purpose }, async (storage) =>
+    fn(createOutboxAdmin({ db: storage.db }), (await storage.service.resolveWorkspace(workspace)).id),
+  );
 
 const color = (s: string) =>
   s === 'delivered'
@@ -58,7 +61,7 @@ export async function list(opts: Opts & { status?: string; limit?: string }) {
   const running = runningHost();
   const r = running
     ? await hostApi(running, 'listOutbox', { params: { ws: opts.workspace }, query })
-    : await viaHost('neonhub outbox list', (h, ws) => h.outbox.list(ws, query), opts.workspace);
+    : await viaStorage('neonhub outbox list', (o, ws) => o.list(ws, query), opts.workspace);
   if (opts.json) return out.json(r);
   printList(r.messages, r.counts);
 }
@@ -67,7 +70,7 @@ export async function show(id: string, opts: Opts) {
   const running = runningHost();
   const r = running
     ? (await hostApi(running, 'getOutboxMessage', { params: { ws: opts.workspace, id } })).message
-    : await viaHost('neonhub outbox show', (h, ws) => h.outbox.get(ws, id), opts.workspace);
+    : await viaStorage('neonhub outbox show', (o, ws) => o.get(ws, id), opts.workspace);
   out.json(r);
 }
 
@@ -75,7 +78,7 @@ export async function retry(id: string, opts: Opts) {
   const running = runningHost();
   const m = running
     ? (await hostApi(running, 'retryOutboxMessage', { params: { ws: opts.workspace, id } })).message
-    : await viaHost('neonhub outbox retry', (h, ws) => h.outbox.retry(ws, id), opts.workspace);
+    : await viaStorage('neonhub outbox retry', (o, ws) => o.retry(ws, id), opts.workspace);
   if (opts.json) return out.json(m);
   out.ok(`outbox message ${m.id} is ${m.status} again; the dispatcher sends it with its idempotency key ${m.idempotencyKey}`);
 }
@@ -84,7 +87,7 @@ export async function cancel(id: string, opts: Opts) {
   const running = runningHost();
   const m = running
     ? (await hostApi(running, 'cancelOutboxMessage', { params: { ws: opts.workspace, id } })).message
-    : await viaHost('neonhub outbox cancel', (h, ws) => h.outbox.cancel(ws, id), opts.workspace);
+    : await viaStorage('neonhub outbox cancel', (o, ws) => o.cancel(ws, id), opts.workspace);
   if (opts.json) return out.json(m);
   out.ok(`outbox message ${m.id} is cancelled; it will not be sent`);
 }
