@@ -1,6 +1,6 @@
 import type { DB, Kysely } from '@neonhub/db';
 import type { RunView } from '@neonhub/orchestrator';
-import { FUNNEL_STAGES } from '@neonhub/schemas';
+import { FUNNEL_STAGES, RUN_OUTPUT_KINDS, type RunOutputCounts } from '@neonhub/schemas';
 import { runResultsParagraph } from './run-words.js';
 
 type Db = Kysely<DB>;
@@ -14,11 +14,12 @@ const zero = (): Counts => Object.fromEntries(FUNNEL_STAGES.map((s) => [s, 0])) 
 /**
  * What a finished run's steps name, read generically from their inputs and outputs (no tool is special): the
  * message ids its sends got back (`messageId`, `messageIds`; `sandbox: true` beside them means a sandbox connector
- * recorded the message, which counts as delivered) and the campaigns it worked on (`campaign`, `campaignId`,
- * `resultsCampaign`).
+ * recorded the message, which counts as delivered), the post ids its publications got back (`postId`), and the
+ * campaigns it worked on (`campaign`, `campaignId`, `resultsCampaign`).
  */
 export function runTouchpoints(view: RunView) {
   const messages = new Map<string, { sandbox: boolean }>();
+  const posts = new Set<string>();
   const campaigns = new Set<string>();
   const walk = (v: unknown, depth: number) => {
     if (depth > 6 || v === null || typeof v !== 'object') return;
@@ -30,6 +31,7 @@ export function runTouchpoints(view: RunView) {
     const sandbox = o.sandbox === true;
     if (typeof o.messageId === 'string') messages.set(o.messageId, { sandbox });
     if (Array.isArray(o.messageIds)) for (const id of o.messageIds) if (typeof id === 'string') messages.set(id, { sandbox });
+    if (typeof o.postId === 'string' && o.postId.length > 0) posts.add(o.postId);
     for (const [k, x] of Object.entries(o)) {
       if (CAMPAIGN_KEYS.has(k) && typeof x === 'string' && x.length > 0 && x.length <= 100) campaigns.add(x);
       else walk(x, depth + 1);
@@ -40,7 +42,36 @@ export function runTouchpoints(view: RunView) {
     walk(s.input, 0);
     walk(s.output, 0);
   }
-  return { messages, campaigns: [...campaigns].slice(0, MAX_CAMPAIGNS) };
+  for (const id of messages.keys()) posts.delete(id);
+  return { messages, posts, campaigns: [...campaigns].slice(0, MAX_CAMPAIGNS) };
+}
+
+const KIND_OF_CHANNEL: Record<string, keyof RunOutputCounts> = { email: 'email', sms: 'sms', chat: 'chat', social: 'post' };
+
+/**
+ * What a run did by kind: each message or post id counted once, by the channel its delivery was recorded on
+ * (`result_events` kind `sent`: e-mail, SMS, chat, social = a post), else by the key that named it (`postId` = a post,
+ * `messageId` = a message). Channels outside these (a CRM upsert, a payment link) count as what named them.
+ */
+export async function runOutputKinds(db: Db, workspaceId: string, messageIds: string[], postIds: string[]): Promise<RunOutputCounts> {
+  const counts = Object.fromEntries(RUN_OUTPUT_KINDS.map((k) => [k, 0])) as RunOutputCounts;
+  const ids = [...messageIds, ...postIds];
+  const channelOf = new Map<string, string>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await db
+      .selectFrom('result_events')
+      .select(['message_id', 'channel'])
+      .where('workspace_id', '=', workspaceId)
+      .where('message_id', 'in', ids.slice(i, i + 500))
+      .where('kind', '=', 'sent')
+      .orderBy('message_id')
+      .orderBy('channel')
+      .execute();
+    for (const r of rows) if (r.message_id && !channelOf.has(r.message_id)) channelOf.set(r.message_id, r.channel);
+  }
+  const posts = new Set(postIds);
+  for (const id of ids) counts[KIND_OF_CHANNEL[channelOf.get(id) ?? ''] ?? (posts.has(id) ? 'post' : 'message')]++;
+  return counts;
 }
 
 /**
@@ -51,7 +82,7 @@ export function runTouchpoints(view: RunView) {
 export function runResultsSummary(db: Db) {
   return async (view: RunView) => {
     const workspaceId = view.run.workspaceId;
-    const { messages, campaigns } = runTouchpoints(view);
+    const { messages, posts, campaigns } = runTouchpoints(view);
     const sent = zero();
     const ids = [...messages.keys()];
     sent.sent = ids.length;
@@ -87,7 +118,8 @@ export function runResultsSummary(db: Db) {
         if (FUNNEL_STAGES.some((s) => totals[s] > 0)) byCampaign.push({ campaign: c, totals });
       }
     }
-    const text = runResultsParagraph({ messages: sent, campaigns: byCampaign });
-    return { kind: 'results', status: view.run.status, messages: sent, campaigns: byCampaign, text };
+    const byKind = await runOutputKinds(db, workspaceId, ids, [...posts]);
+    const text = runResultsParagraph({ messages: sent, byKind, campaigns: byCampaign });
+    return { kind: 'results', status: view.run.status, messages: sent, byKind, campaigns: byCampaign, text };
   };
 }

@@ -1,4 +1,4 @@
-import type { RunResultsSummary, RunResultsWords } from '@neonhub/schemas';
+import type { RunOutputCounts, RunResultsSummary, RunResultsWords } from '@neonhub/schemas';
 
 /**
  * A run's results in words for a marketer: the one wording of what a run sent and what came of it. The run's
@@ -38,7 +38,26 @@ export function sinceEnd(atEnd: Counts, now: Counts): string {
   return parts.join(', ');
 }
 
-type Figures = Pick<RunResultsSummary, 'messages' | 'campaigns'>;
+type Figures = Pick<RunResultsSummary, 'messages' | 'campaigns' | 'byKind'>;
+
+const SENT: [Exclude<keyof RunOutputCounts, 'post'>, string, string][] = [
+  ['email', 'e-mail', 'e-mails'],
+  ['sms', 'text message', 'text messages'],
+  ['chat', 'chat message', 'chat messages'],
+  ['message', 'message', 'messages'],
+];
+const and = (xs: string[]) => (xs.length <= 1 ? (xs[0] ?? '') : `${xs.slice(0, -1).join(', ')} and ${xs.at(-1)}`);
+
+/**
+ * What a run did, counted per kind: "This run sent 1 e-mail and published 1 post." A summary written before kinds were
+ * counted (no `byKind`) says its messages as messages.
+ */
+export function headlineOf(f: Pick<Figures, 'messages' | 'byKind'>): string {
+  const k = f.byKind ?? { email: 0, sms: 0, chat: 0, post: 0, message: f.messages.sent };
+  const sent = SENT.filter(([key]) => k[key] > 0).map(([key, one, many]) => plural(k[key], one, many));
+  const did = [...(sent.length ? [`sent ${and(sent)}`] : []), ...(k.post > 0 ? [`published ${plural(k.post, 'post', 'posts')}`] : [])];
+  return did.length ? `This run ${did.join(sent.length > 1 ? ', and ' : ' and ')}.` : 'This run sent and published nothing.';
+}
 
 /** The words of a run's results now, and of what arrived since the summary it ended with (when it has one). */
 export function runResultsInWords(s: { atEnd: { summary: Figures } | null; now: Figures }): RunResultsWords {
@@ -46,7 +65,7 @@ export function runResultsInWords(s: { atEnd: { summary: Figures } | null; now: 
   const sent = now.messages.sent;
   const since = s.atEnd ? sinceEnd(s.atEnd.summary.messages, now.messages) : '';
   return {
-    headline: sent > 0 ? `This run sent ${plural(sent, 'message', 'messages')}.` : 'This run sent no messages.',
+    headline: headlineOf(now),
     messages: sent > 0 ? `So far: ${funnelWords(now.messages)}.` : null,
     since: since ? `Since the run finished: ${since}.` : null,
     campaigns: now.campaigns.map((c) => ({

@@ -79,9 +79,9 @@ describe('GET /api/runs/:id/summary', () => {
     }
     expect(first.runId).toBe(id);
     expect(first.atEnd.summary.messages).toEqual({ sent: 1, delivered: 1, opened: 0, clicked: 0, converted: 0 });
-    expect(first.atEnd.summary.text).toMatch(/^This run sent 1 message\. So far: 1 delivered \(100%\), 0 opened/);
+    expect(first.atEnd.summary.text).toMatch(/^This run sent 1 e-mail\. So far: 1 delivered \(100%\), 0 opened/);
     expect(first.words).toEqual({
-      headline: 'This run sent 1 message.',
+      headline: 'This run sent 1 e-mail.',
       messages: 'So far: 1 delivered (100%), 0 opened, 0 clicked, no conversion yet.',
       since: null,
       campaigns: [{ campaign: 'spring', text: '1 message, 1 delivered (100%), 0 opened, 0 clicked, no conversion yet.' }],

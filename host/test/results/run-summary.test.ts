@@ -16,11 +16,15 @@ let workspaceId: string;
 const actor = { type: 'user' as const, id: 'owner-1', role: 'owner' as const };
 
 beforeAll(async () => {
-  root = makeRoot('run-summary', [{ from: repoPlugin('connector-email-sandbox'), link: true }]);
+  root = makeRoot('run-summary', [
+    { from: repoPlugin('connector-email-sandbox'), link: true },
+    { from: repoPlugin('connector-social-sandbox'), link: true },
+  ]);
   await lockRoot(root);
   host = await bootHost(root);
   workspaceId = (await host.storage.service.createWorkspace({ slug: 'shop' })).id;
   await host.storage.service.enablePlugin('shop', 'connector-email-sandbox');
+  await host.storage.service.enablePlugin('shop', 'connector-social-sandbox');
   runs = await createRuns(host);
 }, 120_000);
 
@@ -66,11 +70,35 @@ describe('run.summary', () => {
       kind: 'results',
       status: 'succeeded',
       messages: { sent: 1, delivered: 1, opened: 0, clicked: 0, converted: 0 },
+      // counted by the channel its delivery was recorded on
+      byKind: { email: 1, sms: 0, chat: 0, post: 0, message: 0 },
       // the run's own send is in the campaign too: its `sent` (the outbox's delivery) and its sandbox delivery event
       campaigns: [{ campaign: 'spring', totals: { sent: 3, delivered: 3, opened: 0, clicked: 1, converted: 0 } }],
     });
     expect(summary!.data.text).toBe(
-      'This run sent 1 message. So far: 1 delivered (100%), 0 opened, 0 clicked, no conversion yet. Campaign spring so far: 3 messages, 3 delivered (100%), 0 opened, 1 clicked (33%), no conversion yet.',
+      'This run sent 1 e-mail. So far: 1 delivered (100%), 0 opened, 0 clicked, no conversion yet. Campaign spring so far: 3 messages, 3 delivered (100%), 0 opened, 1 clicked (33%), no conversion yet.',
     );
+  });
+
+  it('a run that sent an e-mail and published a post says both, each by its kind', async () => {
+    const view = await runs.start({
+      workspace: 'shop',
+      goal: 'tell Ana and LinkedIn',
+      actor,
+      plan: {
+        steps: [
+          { id: 'mail', tool: 'connector-email-sandbox:send', input: { to: 'ana@shop.test', subject: 'Hi', text: 'It is on.' } },
+          { id: 'post', tool: 'connector-social-sandbox:post', input: { network: 'linkedin', text: 'Our spring sale is on.' } },
+        ],
+      },
+    });
+    const done = await runs.waitFor(view.run.id, ['succeeded', 'failed']);
+    expect(done.run.status).toBe('succeeded');
+    const summary = (await runs.events(view.run.id)).find((e) => e.type === 'run.summary');
+    expect(summary!.data).toMatchObject({
+      messages: { sent: 1 },
+      byKind: { email: 1, sms: 0, chat: 0, post: 1, message: 0 },
+    });
+    expect(summary!.data.text).toMatch(/^This run sent 1 e-mail and published 1 post\. So far: 1 delivered \(100%\)/);
   });
 });

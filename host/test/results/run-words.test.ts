@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runResultsInWords, runResultsParagraph } from '../../src/results/run-words.js';
+import { headlineOf, runResultsInWords, runResultsParagraph } from '../../src/results/run-words.js';
 
 const counts = (sent: number, delivered: number, opened: number, clicked: number, converted: number) => ({
   sent,
@@ -34,7 +34,30 @@ describe("a run's results in words (the host's one wording)", () => {
 
   it('a run that sent nothing says so, without rates', () => {
     const v = runResultsInWords({ atEnd: null, now: summary(counts(0, 0, 0, 0, 0)) });
-    expect(v).toEqual({ headline: 'This run sent no messages.', messages: null, since: null, campaigns: [] });
+    expect(v).toEqual({ headline: 'This run sent and published nothing.', messages: null, since: null, campaigns: [] });
+  });
+
+  it('counts what the run did per kind: an e-mail sent and a post published are not "1 message"', () => {
+    const kinds = (k: Partial<Record<'email' | 'sms' | 'chat' | 'post' | 'message', number>>) => ({
+      email: 0,
+      sms: 0,
+      chat: 0,
+      post: 0,
+      message: 0,
+      ...k,
+    });
+    const words = (byKind: ReturnType<typeof kinds>) => headlineOf({ messages: counts(byKind.email + byKind.sms, 0, 0, 0, 0), byKind });
+    expect(words(kinds({ email: 1, post: 1 }))).toBe('This run sent 1 e-mail and published 1 post.');
+    expect(words(kinds({ email: 2 }))).toBe('This run sent 2 e-mails.');
+    expect(words(kinds({ post: 3 }))).toBe('This run published 3 posts.');
+    expect(words(kinds({ email: 1, sms: 2, post: 1 }))).toBe('This run sent 1 e-mail and 2 text messages, and published 1 post.');
+    expect(words(kinds({ email: 1, sms: 1, chat: 1 }))).toBe('This run sent 1 e-mail, 1 text message and 1 chat message.');
+    // a post only: no funnel of messages
+    expect(runResultsInWords({ atEnd: null, now: { ...summary(counts(0, 0, 0, 0, 0)), byKind: kinds({ post: 1 }) } }).messages).toBeNull();
+  });
+
+  it('a summary written before kinds were counted says its messages as messages', () => {
+    expect(headlineOf({ messages: counts(2, 0, 0, 0, 0) })).toBe('This run sent 2 messages.');
   });
 
   it('the run.summary paragraph is the same words in one line', () => {

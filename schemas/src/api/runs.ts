@@ -35,12 +35,23 @@ const FunnelCountsSchema = z.object({
   clicked: z.number().int(),
   converted: z.number().int(),
 });
+/** What a run's steps did, by kind: e-mails, text and chat messages sent, posts published, other messages. */
+export const RUN_OUTPUT_KINDS = ['email', 'sms', 'chat', 'post', 'message'] as const;
+export const RunOutputCountsSchema = z.object(
+  Object.fromEntries(RUN_OUTPUT_KINDS.map((k) => [k, z.number().int()])) as Record<(typeof RUN_OUTPUT_KINDS)[number], z.ZodNumber>,
+);
+export type RunOutputCounts = z.infer<typeof RunOutputCountsSchema>;
 /** A run's results summary (its `run.summary` event): the funnel of the messages its steps sent, and of the campaigns it named. */
 export const RunResultsSummarySchema = z.object({
   kind: z.literal('results'),
   status: z.string(),
   /** The messages the run's steps sent (by the message ids their outputs name) and what came of them so far. */
   messages: FunnelCountsSchema,
+  /**
+   * What the run's steps sent or published, by kind (the channel its delivery was recorded on, else `postId` = a post,
+   * `messageId` = a message). Absent from summaries written before it was counted.
+   */
+  byKind: RunOutputCountsSchema.optional(),
   /** The totals so far of each campaign its steps named. */
   campaigns: z.array(z.object({ campaign: z.string(), totals: FunnelCountsSchema })),
   /** The same in one paragraph. */
@@ -49,7 +60,7 @@ export const RunResultsSummarySchema = z.object({
 export type RunResultsSummary = z.infer<typeof RunResultsSummarySchema>;
 /** A run's results in words (the host's one wording; the console's run page renders it as is). */
 export const RunResultsWordsSchema = z.object({
-  /** "This run sent 2 messages." */
+  /** "This run sent 1 e-mail and published 1 post." */
   headline: z.string(),
   /** What came of the run's own messages so far (null when it sent none). */
   messages: z.string().nullable(),

@@ -1,5 +1,5 @@
 /**
- * The run page's own count of the messages each step sent. The results in words are the host's
+ * The run page's own count of the messages each step sent and the posts it published. The results in words are the host's
  * (`GET /api/runs/:id/summary` answers them as `words`, host/src/results/run-words.ts): the page renders those as is.
  */
 
@@ -19,4 +19,34 @@ export function messagesOf(output: unknown): number {
   };
   walk(output, 0);
   return ids.size;
+}
+
+/** How many posts a step's output says it published: the distinct `postId`s anywhere in it that no message id names. */
+export function postsOf(output: unknown): number {
+  const ids = new Set<string>();
+  const messages = new Set<string>();
+  const walk = (v: unknown, depth: number) => {
+    if (depth > 6 || v === null || typeof v !== 'object') return;
+    if (Array.isArray(v)) {
+      for (const x of v.slice(0, 1000)) walk(x, depth + 1);
+      return;
+    }
+    const o = v as Record<string, unknown>;
+    if (typeof o.postId === 'string' && o.postId) ids.add(o.postId);
+    if (typeof o.messageId === 'string') messages.add(o.messageId);
+    for (const x of Object.values(o)) walk(x, depth + 1);
+  };
+  walk(output, 0);
+  for (const id of messages) ids.delete(id);
+  return ids.size;
+}
+
+const count = (n: number, one: string, many: string) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+
+/** What one step sent and published, in words ("1 message", "2 posts", "1 message and 1 post"); null when nothing. */
+export function stepSentWords(output: unknown): string | null {
+  const m = messagesOf(output);
+  const p = postsOf(output);
+  const parts = [...(m > 0 ? [count(m, 'message', 'messages')] : []), ...(p > 0 ? [count(p, 'post', 'posts')] : [])];
+  return parts.length ? parts.join(' and ') : null;
 }

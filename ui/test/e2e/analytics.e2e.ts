@@ -200,7 +200,7 @@ try {
   }
   await page.goto(`${base}/w/shop/runs/${runId}`);
   const runResults = (await page.getByTestId('run-results').innerText()).replace(/\s+/g, ' ');
-  assert.match(runResults, /This run sent 1 message\. So far: 1 delivered \(100%\), 0 opened, 0 clicked, no conversion yet\./);
+  assert.match(runResults, /This run sent 1 e-mail\. So far: 1 delivered \(100%\), 0 opened, 0 clicked, no conversion yet\./);
   assert.match(runResults, /Send Cy the spring sale e-mail: 1 message/);
   assert.match(
     runResults,

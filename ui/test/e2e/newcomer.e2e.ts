@@ -76,7 +76,7 @@ try {
   assert.equal(await follow.getAttribute('href'), new URL(runUrl).pathname, 'the inbox links on to the run just approved');
   await checkBoth(page, 'approved');
   await Promise.all([page.waitForURL(runUrl), follow.click()]);
-  await page.getByText(/This run sent \d+ message/).waitFor({ timeout: 2 * WAIT });
+  await page.getByText(/This run sent \d+ e-mails? and published \d+ posts?\./).waitFor({ timeout: 2 * WAIT });
   await checkBoth(page, 'run-results');
   log('after "Approve all", the inbox links on to the run; the run shows what it sent');
 

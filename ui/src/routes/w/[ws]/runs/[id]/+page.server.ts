@@ -1,6 +1,6 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { approvalExpired, labelOf, resolveRefs } from '$lib/approvals';
-import { messagesOf } from '$lib/run-results';
+import { stepSentWords } from '$lib/run-results';
 import { REJECTED, rejectReason, shownStatus } from '$lib/runs';
 import { api, enc } from '$lib/server/api';
 import { failWith, guardedActions, requireWorkspace, text } from '$lib/server/guard';
@@ -42,13 +42,13 @@ export const load: PageServerLoad = async (event) => {
     reasons: items.length
       ? providerReasons(client, ws.slug, contracts, items).catch((): ProviderReasons => ({ why: {}, stale: false }))
       : null,
-    /** The run's results in words (once it has finished), and which steps sent how many messages. */
+    /** The run's results in words (once it has finished), and which steps sent how many messages and posts. */
     results: summary?.ok
       ? {
           ...summary.data.words,
           sentBy: views.flatMap((v) => {
-            const n = messagesOf(data.steps.find((s) => s.id === v.id && s.status === 'succeeded')?.output);
-            return n > 0 ? [{ id: v.id, title: v.title, count: n }] : [];
+            const words = stepSentWords(data.steps.find((s) => s.id === v.id && s.status === 'succeeded')?.output);
+            return words ? [{ id: v.id, title: v.title, words }] : [];
           }),
         }
       : null,
