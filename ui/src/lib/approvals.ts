@@ -7,7 +7,7 @@
 
 // the module alone, not the package's index: that would bring zod and every schema into the browser's first bundle
 import { mergeFields } from '@neonhub/schemas/merge-fields';
-import { NETWORK_LABEL } from './capabilities';
+import { networkName } from './capabilities';
 
 /** What a preview needs of a run's steps (the runs API's Step). */
 export interface StepLike {
@@ -116,10 +116,8 @@ export type Preview = EmailPreview | SocialPreview | FieldsPreview;
 
 /** Public limits of the networks (characters per post), for texts that no compose step measured. */
 export const NETWORK_LIMITS: Record<string, number> = { x: 280, twitter: 280, linkedin: 3000, instagram: 2200, facebook: 63_206 };
-export const networkName = (n: string) => NETWORK_LABEL[n === 'twitter' ? 'x' : n] ?? n.charAt(0).toUpperCase() + n.slice(1);
-
 /** Merge fields filled for one recipient: the e-mail agent's own implementation (@neonhub/schemas), so the preview is what is sent. */
-export { mergeFields };
+export { mergeFields, networkName };
 
 const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
 const obj = (v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined);

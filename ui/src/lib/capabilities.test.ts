@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { channelTools, connectorChannels, contractOffers, contractTool, NO_CONTRACTS, providerOf } from './capabilities';
+import {
+  channelTools,
+  connectorChannels,
+  contractOffers,
+  contractTool,
+  NETWORKS,
+  NO_CONTRACTS,
+  networkName,
+  providerOf,
+} from './capabilities';
 
 const plugins = [
   {
@@ -46,5 +55,22 @@ describe('contractOffers', () => {
     expect(offers.policy?.map((o) => o.id)).toEqual(['governance', 'gatekeeper']);
     expect(offers.consent).toEqual([{ id: 'governance', name: 'Governance', enabled: true }]);
     expect(offers.content).toBeUndefined();
+  });
+});
+
+describe("the networks' names, from one place", () => {
+  it('spells each network as the network does, never its lowercase id', () => {
+    expect(['x', 'twitter', 'linkedin', 'bluesky', 'mastodon', 'facebook', 'instagram'].map(networkName)).toEqual([
+      'X',
+      'X',
+      'LinkedIn',
+      'Bluesky',
+      'Mastodon',
+      'Facebook',
+      'Instagram',
+    ]);
+    for (const n of NETWORKS) expect(networkName(n)).not.toBe(n);
+    // a network the console does not know yet: capitalised, not lowercase
+    expect(networkName('pixelfed')).toBe('Pixelfed');
   });
 });

@@ -36,7 +36,21 @@ export const providerOf = (contracts: Contracts, contract: Contract): string | n
 /** The social networks agent-social posts to (its `network` enum). */
 export const NETWORKS = ['linkedin', 'x', 'facebook', 'instagram'] as const;
 export type Network = (typeof NETWORKS)[number];
-export const NETWORK_LABEL: Record<string, string> = { x: 'X', linkedin: 'LinkedIn', facebook: 'Facebook', instagram: 'Instagram' };
+/** The networks' own names, the one place the console spells them (a network id not here: capitalised). */
+export const NETWORK_LABEL: Record<string, string> = {
+  x: 'X',
+  twitter: 'X',
+  linkedin: 'LinkedIn',
+  facebook: 'Facebook',
+  instagram: 'Instagram',
+  bluesky: 'Bluesky',
+  mastodon: 'Mastodon',
+  threads: 'Threads',
+  tiktok: 'TikTok',
+  youtube: 'YouTube',
+};
+/** "linkedin" -> "LinkedIn", "twitter" -> "X", "bluesky" -> "Bluesky"; an unknown id capitalised. */
+export const networkName = (n: string): string => NETWORK_LABEL[n] ?? (n ? n[0]!.toUpperCase() + n.slice(1) : n);
 
 /** The connector contract's channels and the tool each channel's connectors deliver with (core/sdk ChannelRoute). */
 export const CHANNEL_TOOL: Record<string, string> = { email: 'send', sms: 'send', chat: 'post', social: 'post', crm: 'upsert_contacts' };

@@ -1,5 +1,5 @@
 import type { OutboxMessageView } from '@neonhub/schemas';
-import { NETWORK_LABEL } from './capabilities';
+import { networkName } from './capabilities';
 
 /**
  * An outbox message in a marketer's words (the Outbox page): who or where it goes, and through what — the connector's
@@ -16,7 +16,7 @@ const CHANNEL_LABEL: Record<string, string> = {
 };
 
 const capital = (s: string) => (s ? s[0]!.toUpperCase() + s.slice(1) : s);
-export const networkLabel = (n: string) => NETWORK_LABEL[n] ?? capital(n);
+export const networkLabel = networkName;
 
 /** "ana@example.com, bo@example.com +2", "LinkedIn" for a post (its network, not a recipient), "—" when none. */
 export function outboxTo(m: Message): string {

@@ -173,7 +173,7 @@ try {
   await page.goto(`${base}/w/spring/runs`);
   await page.getByLabel(/^Goal/).fill('launch our spring sale on email and social');
   await page.getByLabel(/^E-mail recipients/).fill('ada@example.com, grace@example.com');
-  await page.getByRole('checkbox', { name: 'linkedin' }).check();
+  await page.getByRole('checkbox', { name: 'LinkedIn', exact: true }).check();
   await Promise.all([page.waitForURL(/\/w\/spring\/runs\/[0-9a-f-]{36}$/), page.getByRole('button', { name: 'Run', exact: true }).click()]);
   const runUrl = page.url();
   const dag = page.getByTestId('dag');

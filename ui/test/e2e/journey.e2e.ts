@@ -86,8 +86,8 @@ async function startRun(page: Page, goal: string) {
   await page.goto(`${base}/w/spring/runs`);
   await page.getByLabel(/^Goal/).fill(goal);
   await page.getByLabel(/^E-mail recipients/).fill('ada@example.com, grace@example.com');
-  await page.getByRole('checkbox', { name: 'linkedin' }).check();
-  await page.getByRole('checkbox', { name: 'x', exact: true }).check();
+  await page.getByRole('checkbox', { name: 'LinkedIn', exact: true }).check();
+  await page.getByRole('checkbox', { name: 'X', exact: true }).check();
   await Promise.all([page.waitForURL(/\/w\/spring\/runs\/[0-9a-f-]{36}$/), page.getByRole('button', { name: 'Run', exact: true }).click()]);
   await page.getByTestId('waiting').waitFor({ timeout: 2 * WAIT });
   return page.url();

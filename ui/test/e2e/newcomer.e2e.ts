@@ -60,7 +60,7 @@ try {
   await page.goto(`${base}/w/spring/runs`);
   await page.getByLabel(/^Goal/).fill(GOAL);
   await page.getByLabel(/^E-mail recipients/).fill('ada@example.com');
-  await page.getByRole('checkbox', { name: 'linkedin' }).check();
+  await page.getByRole('checkbox', { name: 'LinkedIn', exact: true }).check();
   await Promise.all([page.waitForURL(/\/w\/spring\/runs\/[0-9a-f-]{36}$/), page.getByRole('button', { name: 'Run', exact: true }).click()]);
   const runUrl = page.url();
   await page.getByRole('button', { name: /^Approve all \d+$/ }).waitFor({ timeout: 2 * WAIT });
