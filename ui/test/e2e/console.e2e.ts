@@ -253,6 +253,16 @@ try {
   // The workspace's model: the host's default (offline), then Ollama set for this workspace, then back.
   await page.goto(`${base}/w/spring/model`);
   assert.match((await page.locator('#current-title + dl').textContent()) ?? '', /offline[\s\S]*the host's default/);
+  // a refused save keeps what was typed and says why beside the field: Anthropic without a key of the workspace's own
+  await page.locator('#llm-provider').selectOption('anthropic');
+  await page.locator('#llm-model').fill('claude-typed-by-hand');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.locator('#llm-key-error').waitFor();
+  assert.equal(await page.locator('#llm-model').inputValue(), 'claude-typed-by-hand', 'the model typed survives the refusal');
+  assert.equal(await page.locator('#llm-provider').inputValue(), 'anthropic', 'the provider picked survives the refusal');
+  assert.equal(await page.locator('#llm-key').getAttribute('aria-invalid'), 'true');
+  assert.match((await page.locator('#llm-key').getAttribute('aria-describedby')) ?? '', /\bllm-key-error\b/);
+  assert.match(await page.locator('#llm-key-error').innerText(), /apiKey|key/i);
   await page.locator('#llm-provider').selectOption('ollama');
   await page.locator('#llm-model').fill('llama3.2');
   await page.getByRole('button', { name: 'Save' }).click();

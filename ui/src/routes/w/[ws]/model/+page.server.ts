@@ -1,5 +1,6 @@
 import { api } from '$lib/server/api';
 import { failWith, guardedActions, orError, text } from '$lib/server/guard';
+import { keptModel, modelErrorField } from '$lib/settings-forms';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => ({
@@ -7,9 +8,13 @@ export const load: PageServerLoad = async (event) => ({
 });
 
 export const actions = guardedActions({
-  /** Saves the settings; an empty key field keeps the stored key (while the provider stays the same). */
+  /**
+   * Saves the settings; an empty key field keeps the stored key (while the provider stays the same). A refusal carries
+   * what was sent (`kept`, never the key) and the field it is about, so the page shows them instead of the saved values.
+   */
   save: async (event) => {
     const form = await event.request.formData();
+    const kept = keptModel(form);
     const provider = text(form, 'provider');
     const body = {
       provider,
@@ -19,7 +24,7 @@ export const actions = guardedActions({
       ...(text(form, 'apiKey') ? { apiKey: text(form, 'apiKey') } : {}),
     };
     const r = await api(event).request('setLlm', { params: { ws: event.params.ws }, body });
-    if (!r.ok) return failWith(r);
+    if (!r.ok) return failWith(r, { kept, field: modelErrorField(r.error) });
     return { saved: true };
   },
   clear: async (event) => {
