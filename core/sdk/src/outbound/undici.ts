@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import './node-dispatcher-first.js';
 
 /**
  * The parts of the undici package (7) the guard uses, loaded so that Node's global dispatcher stays Node's own.
@@ -7,13 +7,10 @@ import { createRequire } from 'node:module';
  * `Symbol.for('undici.globalDispatcher.1')`, and whichever is loaded first fills it. Were it the package, every plain
  * `fetch` in the process would go through undici 7's Agent, which refuses a request that sets its own Content-Length
  * (`invalid content-length header`; undici issue #5500 tells the same of v8). The guard passes its own dispatcher to
- * every request and never needs the slot, so Node's own undici is loaded first (reading the global `Headers` loads it,
- * and it fills the slot with its Agent at once); the package then finds the slot taken and leaves it. An in-process
- * plugin or a library calling the global `fetch` is unaffected by the guard.
+ * every request and never needs the slot, so Node's own undici is loaded first: node-dispatcher-first.ts, imported
+ * before the package, reads the global `Headers`, which loads it, and it fills the slot with its Agent at once; the
+ * package then finds the slot taken and leaves it. Both are static imports, in this order, so that a bundler (the
+ * isolated runtime's esbuild bundle) keeps both and their order. An in-process plugin or a library calling the global
+ * `fetch` is unaffected by the guard.
  */
-function loadAfterNodeDispatcher(): typeof import('undici') {
-  if (typeof globalThis.Headers !== 'function') throw new Error('this runtime has no global fetch (Node 20.19 or later is needed)');
-  return createRequire(import.meta.url)('undici') as typeof import('undici');
-}
-
-export const { Agent, buildConnector, fetch } = loadAfterNodeDispatcher();
+export { Agent, buildConnector, fetch } from 'undici';
