@@ -100,7 +100,10 @@ describe.each(dialects)('the learning loop closes in a normal run on $name', ({ 
       params: { recipients: RECIPIENTS },
     });
     const paused = await runs!.waitFor(started.run.id, ['waiting_approval', 'failed', 'succeeded'], 90_000);
-    expect(paused.run.status).toBe('waiting_approval');
+    const steps = JSON.stringify(paused.steps.map((s) => [s.id, s.status, s.error]));
+    expect(paused.run.status, steps).toBe('waiting_approval');
+    for (const id of ['send_email', 'publish_social'])
+      expect(paused.steps.find((s) => s.id === id)?.status, steps).toBe('waiting_approval');
     for (const step of ['send_email', 'publish_social']) await runs!.approve(started.run.id, step, owner, { note: 'ok' });
     const done = await runs!.waitFor(started.run.id, ['succeeded', 'failed'], 120_000);
     expect(done.run.status, JSON.stringify(done.steps.map((s) => [s.id, s.status, s.error]))).toBe('succeeded');
